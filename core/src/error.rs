@@ -1,0 +1,253 @@
+//! The one error type of channelwise.
+//!
+//! Every variant names the field (or row and column) and the offending value, so a message read
+//! in a notebook, a Node log or a browser console says what to fix. [`Error::kind`] gives a
+//! stable, machine-readable code that every binding exposes (Python exception subclass, JS
+//! `error.code`).
+
+use std::fmt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in channelwise.
+///
+/// Match on [`Error::kind`] rather than on the message text: the codes are stable across
+/// releases, the wording is not.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A number lies outside its allowed range.
+    #[error("{field} must be in [{min}, {max}], got {value}")]
+    OutOfRange {
+        /// The parameter or column, e.g. `"conversions[3]"`.
+        field: String,
+        /// The value given.
+        value: f64,
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// A number is NaN or infinite where a finite one is required.
+    #[error("{field} must be finite, got {value}")]
+    NonFinite {
+        /// The parameter or column.
+        field: String,
+        /// The value given.
+        value: f64,
+    },
+    /// Too little data for the requested computation.
+    #[error("not enough data for {what}: need at least {required}, got {got}")]
+    NotEnoughData {
+        /// What was being computed.
+        what: String,
+        /// How many items are needed.
+        required: usize,
+        /// How many were given.
+        got: usize,
+    },
+    /// A path string could not be split into channels.
+    #[error("invalid path in row {row}: {reason}")]
+    InvalidPath {
+        /// Zero-based row of the path table.
+        row: usize,
+        /// What is wrong, quoting the offending text.
+        reason: String,
+    },
+    /// A record (CSV row or event) holds a value that cannot be used.
+    #[error("invalid record at row {row}, column {column}: {value:?} ({reason})")]
+    InvalidRecord {
+        /// Row number (1-based data row for CSV input, index for in-memory events).
+        row: usize,
+        /// Column name.
+        column: String,
+        /// The raw value.
+        value: String,
+        /// Why it is rejected.
+        reason: String,
+    },
+    /// A parameter that is not a plain number is invalid (a separator, a name, a choice).
+    #[error("invalid {field}: {value:?} ({reason})")]
+    InvalidParameter {
+        /// The parameter.
+        field: String,
+        /// The value given.
+        value: String,
+        /// Why it is rejected.
+        reason: String,
+    },
+    /// Columns that must have the same length do not.
+    #[error("length mismatch: {field} has {got} entries, expected {expected}")]
+    LengthMismatch {
+        /// The column whose length is wrong.
+        field: String,
+        /// The length it must have.
+        expected: usize,
+        /// The length it has.
+        got: usize,
+    },
+    /// An iterative method stopped before reaching its tolerance.
+    #[error("{what} did not converge after {iterations} iterations (residual {residual:e})")]
+    NotConverged {
+        /// The computation.
+        what: String,
+        /// Iterations run.
+        iterations: usize,
+        /// Residual when it stopped.
+        residual: f64,
+    },
+    /// Reading input failed.
+    #[error("I/O error: {0}")]
+    Io(String),
+    /// A bug in channelwise (a panic caught at a binding boundary, a broken invariant).
+    #[error("internal error (please report): {0}")]
+    Internal(String),
+}
+
+/// The stable code of an [`Error`], as returned by [`Error::kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::OutOfRange`]
+    OutOfRange,
+    /// [`Error::NonFinite`]
+    NonFinite,
+    /// [`Error::NotEnoughData`]
+    NotEnoughData,
+    /// [`Error::InvalidPath`]
+    InvalidPath,
+    /// [`Error::InvalidRecord`]
+    InvalidRecord,
+    /// [`Error::InvalidParameter`]
+    InvalidParameter,
+    /// [`Error::LengthMismatch`]
+    LengthMismatch,
+    /// [`Error::NotConverged`]
+    NotConverged,
+    /// [`Error::Io`]
+    Io,
+    /// [`Error::Internal`]
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order (bindings build one exception class per kind from it).
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::OutOfRange,
+        ErrorKind::NonFinite,
+        ErrorKind::NotEnoughData,
+        ErrorKind::InvalidPath,
+        ErrorKind::InvalidRecord,
+        ErrorKind::InvalidParameter,
+        ErrorKind::LengthMismatch,
+        ErrorKind::NotConverged,
+        ErrorKind::Io,
+        ErrorKind::Internal,
+    ];
+
+    /// The stable snake_case code, e.g. `"out_of_range"`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::OutOfRange => "out_of_range",
+            ErrorKind::NonFinite => "non_finite",
+            ErrorKind::NotEnoughData => "not_enough_data",
+            ErrorKind::InvalidPath => "invalid_path",
+            ErrorKind::InvalidRecord => "invalid_record",
+            ErrorKind::InvalidParameter => "invalid_parameter",
+            ErrorKind::LengthMismatch => "length_mismatch",
+            ErrorKind::NotConverged => "not_converged",
+            ErrorKind::Io => "io",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Error {
+    /// The kind of this error, whose [`ErrorKind::code`] is stable.
+    ///
+    /// ```
+    /// use channelwise::{Error, ErrorKind};
+    /// let e = Error::NonFinite { field: "value[0]".into(), value: f64::NAN };
+    /// assert_eq!(e.kind(), ErrorKind::NonFinite);
+    /// assert_eq!(e.kind().code(), "non_finite");
+    /// assert_eq!(e.to_string(), "value[0] must be finite, got NaN");
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::OutOfRange { .. } => ErrorKind::OutOfRange,
+            Error::NonFinite { .. } => ErrorKind::NonFinite,
+            Error::NotEnoughData { .. } => ErrorKind::NotEnoughData,
+            Error::InvalidPath { .. } => ErrorKind::InvalidPath,
+            Error::InvalidRecord { .. } => ErrorKind::InvalidRecord,
+            Error::InvalidParameter { .. } => ErrorKind::InvalidParameter,
+            Error::LengthMismatch { .. } => ErrorKind::LengthMismatch,
+            Error::NotConverged { .. } => ErrorKind::NotConverged,
+            Error::Io(_) => ErrorKind::Io,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// Shorthand for an [`Error::InvalidParameter`].
+    pub(crate) fn param(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> Self {
+        Error::InvalidParameter { field: field.into(), value: value.to_string(), reason: reason.into() }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}
+
+/// Checks that `value` is finite and within `[min, max]`.
+pub(crate) fn check_range(field: impl Into<String>, value: f64, min: f64, max: f64) -> Result<f64> {
+    if !value.is_finite() {
+        return Err(Error::NonFinite { field: field.into(), value });
+    }
+    if value < min || value > max {
+        return Err(Error::OutOfRange { field: field.into(), value, min, max });
+    }
+    Ok(value)
+}
+
+/// Checks that `value` is finite and non-negative.
+pub(crate) fn check_non_negative(field: impl FnOnce() -> String, value: f64) -> Result<f64> {
+    if !value.is_finite() {
+        return Err(Error::NonFinite { field: field(), value });
+    }
+    if value < 0.0 {
+        return Err(Error::OutOfRange { field: field(), value, min: 0.0, max: f64::INFINITY });
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_snake_case() {
+        let mut codes: Vec<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+    }
+
+    #[test]
+    fn range_check_names_field_and_value() {
+        let e = check_range("level", 1.5, 0.0, 1.0).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::OutOfRange);
+        assert_eq!(e.to_string(), "level must be in [0, 1], got 1.5");
+        let e = check_non_negative(|| "nulls[2]".into(), -1.0).unwrap_err();
+        assert_eq!(e.to_string(), "nulls[2] must be in [0, inf], got -1");
+        assert!(check_non_negative(|| "x".into(), f64::INFINITY).is_err());
+    }
+}

@@ -1,0 +1,440 @@
+//! [`PathTable`]: distinct journeys with their conversion, null and value counts.
+//!
+//! Channels are interned to `u32` once; paths are stored flat (`touches` + `offsets`), so the
+//! attribution models walk plain slices and never touch a string in their hot loops.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{check_non_negative, Error, Result};
+
+/// A channel identifier: the index of the channel's name in [`PathTable::channels`].
+pub type ChannelId = u32;
+
+/// Journeys aggregated to paths: one row per path (duplicates allowed, they add up), with the
+/// number of journeys on that path that converted, that did not (nulls), and the conversion value.
+///
+/// Build one from path strings with [`PathTable::from_strings`] or [`PathTableBuilder`], or from
+/// interned ids with [`PathTableBuilder::push_ids`] (what journey aggregation does).
+///
+/// ```
+/// use channelwise::journey::PathTable;
+/// let t = PathTable::from_strings(
+///     &["search > display", "email", "search>search>email"],
+///     &[3.0, 1.0, 2.0],
+///     Some(&[1.0, 4.0, 0.0]),
+///     Some(&[300.0, 50.0, 180.0]),
+///     ">",
+/// )?;
+/// assert_eq!(t.channels(), ["search", "display", "email"]);
+/// assert_eq!(t.path(2), [0, 0, 2]);
+/// assert_eq!(t.total_conversions(), 6.0);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathTable {
+    channels: Vec<String>,
+    offsets: Vec<usize>,
+    touches: Vec<ChannelId>,
+    conversions: Vec<f64>,
+    nulls: Vec<f64>,
+    values: Vec<f64>,
+    /// Per row: index of the key (lead-creation) touch used by W-shaped, or `u32::MAX` for none.
+    key_touches: Vec<u32>,
+}
+
+/// Marker for "no key touch" in [`PathTable::key_touch`].
+const NO_KEY: u32 = u32::MAX;
+
+impl PathTable {
+    /// Builds a table from column slices of path strings and counts.
+    ///
+    /// `nulls` and `values` default to zeros. Each path is split on `sep` (any non-empty string;
+    /// surrounding whitespace of each channel is trimmed).
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] if the columns differ in length; [`Error::InvalidPath`] for an
+    /// empty path or an empty channel name; [`Error::NonFinite`] / [`Error::OutOfRange`] for a
+    /// NaN, infinite or negative count or value; [`Error::InvalidParameter`] for an empty `sep`
+    /// or a positive value on a row with zero conversions.
+    ///
+    /// ```
+    /// use channelwise::{journey::PathTable, ErrorKind};
+    /// let err = PathTable::from_strings(&["a > > b"], &[1.0], None, None, ">").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidPath);
+    /// assert_eq!(err.to_string(), "invalid path in row 0: empty channel name at position 2 of \"a > > b\"");
+    /// ```
+    pub fn from_strings<S: AsRef<str>>(
+        paths: &[S],
+        conversions: &[f64],
+        nulls: Option<&[f64]>,
+        values: Option<&[f64]>,
+        sep: &str,
+    ) -> Result<Self> {
+        let n = paths.len();
+        check_len("conversions", conversions.len(), n)?;
+        if let Some(x) = nulls {
+            check_len("nulls", x.len(), n)?;
+        }
+        if let Some(x) = values {
+            check_len("value", x.len(), n)?;
+        }
+        let mut b = PathTableBuilder::with_separator(sep)?;
+        b.reserve(n);
+        for (i, p) in paths.iter().enumerate() {
+            b.push(
+                p.as_ref(),
+                conversions[i],
+                nulls.map_or(0.0, |x| x[i]),
+                values.map_or(0.0, |x| x[i]),
+            )?;
+        }
+        Ok(b.finish())
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.conversions.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.conversions.is_empty()
+    }
+
+    /// Interned channel names; a [`ChannelId`] indexes this slice.
+    pub fn channels(&self) -> &[String] {
+        &self.channels
+    }
+
+    /// Number of distinct channels.
+    pub fn n_channels(&self) -> usize {
+        self.channels.len()
+    }
+
+    /// The id of a channel name, if it occurs.
+    pub fn channel_id(&self, name: &str) -> Option<ChannelId> {
+        self.channels.iter().position(|c| c == name).map(|i| i as ChannelId)
+    }
+
+    /// The touches of row `row`, in order.
+    ///
+    /// # Panics
+    /// If `row >= self.len()`.
+    pub fn path(&self, row: usize) -> &[ChannelId] {
+        &self.touches[self.offsets[row]..self.offsets[row + 1]]
+    }
+
+    /// Iterates over `(touches, conversions, nulls, value)` per row.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = (&[ChannelId], f64, f64, f64)> + '_ {
+        (0..self.len()).map(move |i| (self.path(i), self.conversions[i], self.nulls[i], self.values[i]))
+    }
+
+    /// Conversions per row.
+    pub fn conversions(&self) -> &[f64] {
+        &self.conversions
+    }
+
+    /// Non-converting journeys per row.
+    pub fn nulls(&self) -> &[f64] {
+        &self.nulls
+    }
+
+    /// Conversion value per row (total over the row's conversions).
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The key (lead-creation) touch index of a row, used by W-shaped attribution, if known.
+    pub fn key_touch(&self, row: usize) -> Option<usize> {
+        let k = self.key_touches[row];
+        (k != NO_KEY).then_some(k as usize)
+    }
+
+    /// Sum of conversions over all rows.
+    pub fn total_conversions(&self) -> f64 {
+        self.conversions.iter().sum()
+    }
+
+    /// Sum of nulls over all rows.
+    pub fn total_nulls(&self) -> f64 {
+        self.nulls.iter().sum()
+    }
+
+    /// Sum of value over all rows.
+    pub fn total_value(&self) -> f64 {
+        self.values.iter().sum()
+    }
+
+    /// Length of the longest path, in touches.
+    pub fn max_path_len(&self) -> usize {
+        self.offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+    }
+
+    /// The same paths with new counts (used by the bootstrap).
+    ///
+    /// # Errors
+    /// As [`PathTableBuilder::push`] for each count, and [`Error::LengthMismatch`].
+    pub fn with_counts(&self, conversions: Vec<f64>, nulls: Vec<f64>, values: Vec<f64>) -> Result<Self> {
+        check_len("conversions", conversions.len(), self.len())?;
+        check_len("nulls", nulls.len(), self.len())?;
+        check_len("value", values.len(), self.len())?;
+        for i in 0..self.len() {
+            check_counts(i, conversions[i], nulls[i], values[i])?;
+        }
+        Ok(PathTable { conversions, nulls, values, ..self.clone() })
+    }
+
+    /// Renders row `row` as a path string joined by `sep`.
+    pub fn path_string(&self, row: usize, sep: &str) -> String {
+        let mut s = String::new();
+        for (i, &c) in self.path(row).iter().enumerate() {
+            if i > 0 {
+                s.push_str(sep);
+            }
+            s.push_str(&self.channels[c as usize]);
+        }
+        s
+    }
+}
+
+fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
+    if got != expected {
+        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+    }
+    Ok(())
+}
+
+fn check_counts(row: usize, conversions: f64, nulls: f64, value: f64) -> Result<()> {
+    check_non_negative(|| format!("conversions[{row}]"), conversions)?;
+    check_non_negative(|| format!("nulls[{row}]"), nulls)?;
+    check_non_negative(|| format!("value[{row}]"), value)?;
+    if conversions == 0.0 && value > 0.0 {
+        return Err(Error::param(
+            format!("value[{row}]"),
+            value,
+            "a row with 0 conversions cannot carry conversion value",
+        ));
+    }
+    Ok(())
+}
+
+/// Incremental builder of a [`PathTable`]; interns channel names as rows arrive.
+///
+/// ```
+/// use channelwise::journey::PathTableBuilder;
+/// let mut b = PathTableBuilder::with_separator(" > ")?;
+/// b.push("a > b", 1.0, 0.0, 10.0)?;
+/// let c = b.intern("c");
+/// b.push_ids(&[c, 0], 0.0, 2.0, 0.0, None)?;
+/// let t = b.finish();
+/// assert_eq!(t.channels(), ["a", "b", "c"]);
+/// assert_eq!(t.path(1), [2, 0]);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PathTableBuilder {
+    sep: String,
+    index: FxHashMap<String, ChannelId>,
+    table: PathTable,
+}
+
+impl Default for PathTableBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PathTableBuilder {
+    /// A builder splitting paths on `">"`.
+    pub fn new() -> Self {
+        PathTableBuilder {
+            sep: ">".into(),
+            index: FxHashMap::default(),
+            table: PathTable {
+                channels: Vec::new(),
+                offsets: vec![0],
+                touches: Vec::new(),
+                conversions: Vec::new(),
+                nulls: Vec::new(),
+                values: Vec::new(),
+                key_touches: Vec::new(),
+            },
+        }
+    }
+
+    /// A builder splitting paths on `sep`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if `sep` is empty or only whitespace (channel names are
+    /// trimmed, so such a separator could never be told apart from padding).
+    pub fn with_separator(sep: &str) -> Result<Self> {
+        if sep.trim().is_empty() {
+            return Err(Error::param("sep", format!("{sep:?}"), "separator must contain a non-whitespace character"));
+        }
+        let mut b = Self::new();
+        b.sep = sep.trim().to_string();
+        Ok(b)
+    }
+
+    /// Reserves room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.table.conversions.reserve(rows);
+        self.table.nulls.reserve(rows);
+        self.table.values.reserve(rows);
+        self.table.key_touches.reserve(rows);
+        self.table.offsets.reserve(rows);
+    }
+
+    /// The id of channel `name`, interning it if new. The name is used as given (not trimmed).
+    pub fn intern(&mut self, name: &str) -> ChannelId {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.table.channels.len() as ChannelId;
+        self.table.channels.push(name.to_string());
+        self.index.insert(name.to_string(), id);
+        id
+    }
+
+    /// Number of rows pushed so far.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Whether no row has been pushed.
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// Parses `path` and appends a row.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPath`] for an empty path or empty channel name (the row is not added);
+    /// count errors as in [`PathTable::from_strings`].
+    pub fn push(&mut self, path: &str, conversions: f64, nulls: f64, value: f64) -> Result<()> {
+        let row = self.table.len();
+        check_counts(row, conversions, nulls, value)?;
+        if path.trim().is_empty() {
+            return Err(Error::InvalidPath { row, reason: "path is empty".into() });
+        }
+        // Validate every token before interning any, so a rejected row leaves no trace.
+        let sep = self.sep.as_str();
+        if let Some(pos) = path.split(sep).position(|t| t.trim().is_empty()) {
+            return Err(Error::InvalidPath {
+                row,
+                reason: format!("empty channel name at position {} of {path:?}", pos + 1),
+            });
+        }
+        let sep = std::mem::take(&mut self.sep);
+        for token in path.split(sep.as_str()) {
+            let id = self.intern(token.trim());
+            self.table.touches.push(id);
+        }
+        self.sep = sep;
+        self.end_row(conversions, nulls, value, NO_KEY);
+        Ok(())
+    }
+
+    /// Appends a row of already-interned channel ids.
+    ///
+    /// `key_touch` marks the lead-creation touch for W-shaped attribution.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPath`] for an empty path, an unknown id or a `key_touch` past the end;
+    /// count errors as in [`PathTable::from_strings`].
+    pub fn push_ids(
+        &mut self,
+        path: &[ChannelId],
+        conversions: f64,
+        nulls: f64,
+        value: f64,
+        key_touch: Option<usize>,
+    ) -> Result<()> {
+        let row = self.table.len();
+        check_counts(row, conversions, nulls, value)?;
+        if path.is_empty() {
+            return Err(Error::InvalidPath { row, reason: "path is empty".into() });
+        }
+        let n = self.table.channels.len();
+        if let Some(&bad) = path.iter().find(|&&c| c as usize >= n) {
+            return Err(Error::InvalidPath { row, reason: format!("channel id {bad} is not interned ({n} channels)") });
+        }
+        let key = match key_touch {
+            Some(k) if k >= path.len() => {
+                return Err(Error::InvalidPath {
+                    row,
+                    reason: format!("key touch {k} is past the end of a path of {} touches", path.len()),
+                })
+            }
+            Some(k) => k as u32,
+            None => NO_KEY,
+        };
+        self.table.touches.extend_from_slice(path);
+        self.end_row(conversions, nulls, value, key);
+        Ok(())
+    }
+
+    fn end_row(&mut self, conversions: f64, nulls: f64, value: f64, key: u32) {
+        self.table.offsets.push(self.table.touches.len());
+        self.table.conversions.push(conversions);
+        self.table.nulls.push(nulls);
+        self.table.values.push(value);
+        self.table.key_touches.push(key);
+    }
+
+    /// The finished table.
+    pub fn finish(self) -> PathTable {
+        self.table
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn trims_and_interns() {
+        let t = PathTable::from_strings(&["  a >b>  c ", "b"], &[1.0, 2.0], None, None, ">").unwrap();
+        assert_eq!(t.channels(), ["a", "b", "c"]);
+        assert_eq!(t.path(0), [0, 1, 2]);
+        assert_eq!(t.path(1), [1]);
+        assert_eq!(t.path_string(0, " > "), "a > b > c");
+        assert_eq!(t.max_path_len(), 3);
+    }
+
+    #[test]
+    fn multi_char_separator() {
+        let t = PathTable::from_strings(&["a -> b -> a"], &[1.0], None, None, "->").unwrap();
+        assert_eq!(t.path(0), [0, 1, 0]);
+    }
+
+    #[test]
+    fn bad_inputs_are_typed() {
+        let e = PathTable::from_strings(&[""], &[1.0], None, None, ">").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidPath);
+        let e = PathTable::from_strings(&["a>"], &[1.0], None, None, ">").unwrap_err();
+        assert!(e.to_string().contains("position 2"), "{e}");
+        let e = PathTable::from_strings(&["a"], &[f64::NAN], None, None, ">").unwrap_err();
+        assert_eq!(e.to_string(), "conversions[0] must be finite, got NaN");
+        let e = PathTable::from_strings(&["a"], &[1.0], Some(&[-2.0]), None, ">").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::OutOfRange);
+        let e = PathTable::from_strings(&["a"], &[1.0, 2.0], None, None, ">").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LengthMismatch);
+        let e = PathTable::from_strings(&["a"], &[1.0], None, None, "  ").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidParameter);
+        let e = PathTable::from_strings(&["a"], &[0.0], None, Some(&[5.0]), ">").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidParameter);
+    }
+
+    #[test]
+    fn failed_push_leaves_builder_clean() {
+        let mut b = PathTableBuilder::new();
+        assert!(b.push("a>>b", 1.0, 0.0, 0.0).is_err());
+        b.push("c", 1.0, 0.0, 0.0).unwrap();
+        let t = b.finish();
+        assert_eq!(t.len(), 1);
+        assert_eq!(t.channels(), ["c"]);
+    }
+}
