@@ -152,7 +152,16 @@ impl Markov {
             conversions: normalise_to(&solved.removal_effects, table.total_conversions()),
             value: normalise_to(&solved.removal_effects_value, table.total_value()),
         };
-        Ok(FittedMarkov { spec: *self, steps, channels: table.channels().to_vec(), chain, weights, solved, credit })
+        Ok(FittedMarkov {
+            spec: *self,
+            steps,
+            channels: table.channels().to_vec(),
+            totals: (table.total_conversions(), table.total_value()),
+            chain,
+            weights,
+            solved,
+            credit,
+        })
     }
 }
 
@@ -162,6 +171,7 @@ pub struct FittedMarkov {
     spec: Markov,
     steps: Option<usize>,
     channels: Vec<String>,
+    totals: (f64, f64),
     chain: Chain,
     weights: Weights,
     solved: Solved,
@@ -198,6 +208,11 @@ impl FittedMarkov {
     /// Number of channel states (excluding start, conversion and null).
     pub fn n_states(&self) -> usize {
         self.chain.n
+    }
+
+    /// Total conversions and value of the table the chain was fitted on.
+    pub fn totals(&self) -> (f64, f64) {
+        self.totals
     }
 
     /// Probability that a journey from `(start)` converts (within the horizon).

@@ -4,11 +4,17 @@
 //! |---|---|---|
 //! | first, last, linear, U, W | [`Heuristics`] | touch-counting rules |
 //! | Markov chain, order 1..=64 | [`Markov`] | removal effects, exact or step-capped |
+//! | Shapley | [`shapley`], [`ordered_shapley`], [`shapley_exact`], [`ShapleySampler`] | closed form, by position, any game |
 
 mod credit;
 mod heuristics;
 mod markov;
+mod shapley;
 
 pub use credit::{ChannelCredit, CAMPAIGN_SEP};
 pub use heuristics::{HeuristicCredit, Heuristics};
 pub use markov::{FittedMarkov, Horizon, Markov, Transition, MAX_ORDER};
+pub use shapley::{
+    ordered_shapley, shapley, shapley_exact, OrderedCredit, ShapleyCredit, ShapleyEstimate, ShapleyMethod,
+    ShapleySampler, MAX_EXACT_PLAYERS,
+};
