@@ -5,12 +5,15 @@
 //! | first, last, linear, U, W | [`Heuristics`] | touch-counting rules |
 //! | Markov chain, order 1..=64 | [`Markov`] | removal effects, exact or step-capped |
 //! | Shapley | [`shapley`], [`ordered_shapley`], [`shapley_exact`], [`ShapleySampler`] | closed form, by position, any game |
+//! | bootstrap intervals | [`Bootstrap`] | Markov, Shapley or any model |
 
+mod bootstrap;
 mod credit;
 mod heuristics;
 mod markov;
 mod shapley;
 
+pub use bootstrap::{Bootstrap, CreditIntervals};
 pub use credit::{ChannelCredit, CAMPAIGN_SEP};
 pub use heuristics::{HeuristicCredit, Heuristics};
 pub use markov::{FittedMarkov, Horizon, Markov, Transition, MAX_ORDER};
