@@ -3,6 +3,8 @@
 //! `cargo bench -p channelwise-benches --bench attribution` (set `CW_BENCH_SIZES=10000,100000`
 //! to skip the 1M case on a busy machine).
 
+#![allow(missing_docs)] // criterion_group! generates undocumented items
+
 use channelwise::attribution::{shapley, Bootstrap, Heuristics, Markov};
 use channelwise_benches::synthetic_table;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
