@@ -374,11 +374,13 @@ def shapley_subset(t: Table) -> dict:
     """Subset game v(S) = conversions (value) of rows whose distinct channel set is within S."""
     n = len(t.channels)
     pos = {c: i for i, c in enumerate(t.channels)}
-    row_mask = [sum(1 << pos[c] for c in set(p)) for p in t.paths]
+    row_mask = np.array([sum(1 << pos[c] for c in set(p)) for p in t.paths], dtype=np.int64)
 
     def game(col):
-        def v(m):
-            return sum(x for rm, x in zip(row_mask, col) if rm & ~m == 0)
+        col = np.asarray(col, dtype=float)
+
+        def v(m):  # rows whose channel set has no bit outside m
+            return float(col[(row_mask & ~m) == 0].sum())
         return v
 
     phi_c = shapley_bruteforce(n, game(t.conversions))
