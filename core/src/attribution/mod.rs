@@ -6,12 +6,14 @@
 //! | Markov chain, order 1..=64 | [`Markov`] | removal effects, exact or step-capped |
 //! | Shapley | [`shapley`], [`ordered_shapley`], [`shapley_exact`], [`ShapleySampler`] | closed form, by position, any game |
 //! | bootstrap intervals | [`Bootstrap`] | Markov, Shapley or any model |
+//! | time decay | [`TimeDecay`] | needs timestamps: fits [`Journeys`](crate::journey::Journeys) |
 
 mod bootstrap;
 mod credit;
 mod heuristics;
 mod markov;
 mod shapley;
+mod time_decay;
 
 pub use bootstrap::{Bootstrap, CreditIntervals};
 pub use credit::{ChannelCredit, CAMPAIGN_SEP};
@@ -21,3 +23,4 @@ pub use shapley::{
     ordered_shapley, shapley, shapley_exact, OrderedCredit, ShapleyCredit, ShapleyEstimate, ShapleyMethod,
     ShapleySampler, MAX_EXACT_PLAYERS,
 };
+pub use time_decay::{HalfLife, TimeDecay};

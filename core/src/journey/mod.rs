@@ -1,5 +1,11 @@
 //! Journeys: from raw touchpoint and conversion events to a [`PathTable`].
 
+mod build;
+mod csv_input;
+mod events;
 mod path_table;
 
+pub use build::{BuildReport, Journey, JourneyBuilder, Journeys, Level};
+pub use csv_input::{parse_timestamp, ConversionCsv, PathCsv, TouchpointCsv};
+pub use events::{Conversion, Touchpoint};
 pub use path_table::{ChannelId, PathTable, PathTableBuilder};
