@@ -157,6 +157,7 @@ impl TimeDecay {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // in tests a panic is the failure report
 mod tests {
     use super::*;
     use crate::journey::{Conversion, JourneyBuilder, Touchpoint};

@@ -678,6 +678,7 @@ impl Journeys {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // in tests a panic is the failure report
 mod tests {
     use super::*;
     use crate::ErrorKind;

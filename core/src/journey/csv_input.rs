@@ -684,6 +684,7 @@ fn parse_datetime(b: &[u8]) -> std::result::Result<i64, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // in tests a panic is the failure report
 mod tests {
     use super::*;
     use crate::ErrorKind;
