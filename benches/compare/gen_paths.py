@@ -6,10 +6,10 @@ Writes ``benches/data/paths_<n>_<channels>ch_s<seed>.csv`` (git-ignored) with co
 ``path,conversions,nulls,value``: ``n`` *distinct* paths of 1-10 touches over ``channels``
 channels (8-20).  Realism, cheaply:
 
-* channel popularity is Zipf-like (p_i ~ 1 / i^1.1) and a touch repeats the previous channel
+* channel popularity is Zipf-like (p_i ~ 1 / i) and a touch repeats the previous channel
   with probability 0.3 (journeys dwell on a channel);
-* path lengths are geometric-ish on 1..10 (short paths common) and the number of users per
-  path is heavy-tailed (lognormal), larger for short paths;
+* path lengths are geometric-ish on 1..10 (P(L) ~ 0.85^L among distinct paths) and the number
+  of users per path is heavy-tailed (lognormal), larger for short paths;
 * conversion probability depends on the channels: 1 - (1 - base) * prod over distinct
   channels (1 - lift_c), lifts drawn once per seed; conversions ~ Binomial(users, p),
   nulls = users - conversions (integers: ChannelAttribution truncates fractional counts);
@@ -40,8 +40,9 @@ def default_path(n: int, channels: int = 12, seed: int = 42) -> str:
 
 def _candidates(rng, m, k, pop):
     """m random paths as (length, channel matrix m x MAX_LEN with -1 padding)."""
-    # P(L = l) ~ 0.72^l on 1..10
-    pl = 0.72 ** np.arange(1, MAX_LEN + 1)
+    # P(L = l) ~ 0.85^l on 1..10: short paths are few as *distinct* paths (they are common
+    # journeys, which shows in their user counts instead), so draws are not wasted on them
+    pl = 0.85 ** np.arange(1, MAX_LEN + 1)
     L = rng.choice(np.arange(1, MAX_LEN + 1), size=m, p=pl / pl.sum())
     fresh = rng.choice(k, size=(m, MAX_LEN), p=pop)
     stay = rng.random((m, MAX_LEN)) < 0.3
@@ -58,35 +59,30 @@ def generate(n: int, channels: int = 12, seed: int = 42):
         raise ValueError(f"channels must be in [8, {len(NAMES)}], got {channels}")
     rng = np.random.default_rng(seed)
     k = channels
-    pop = 1.0 / np.arange(1, k + 1) ** 1.1
+    pop = 1.0 / np.arange(1, k + 1)
     pop /= pop.sum()
     lift = rng.uniform(0.01, 0.12, k)
     aov = rng.uniform(20, 120, k)          # mean order value by last channel
     base = 0.02
 
-    # draw candidates in batches, keep the first n distinct ones (in draw order)
-    codes_seen = np.empty(0, np.int64)
-    Ls, chs = [], []
-    have = 0
-    while have < n:
-        m = max(int((n - have) * 1.3), 1000)
+    # draw candidates in a few large batches; keep the first n distinct ones (in draw order)
+    codes, Ls, chs = [], [], []
+    m = int(1.5 * n) + 1000
+    while True:
         L, ch = _candidates(rng, m, k, pop)
-        # unique integer code: base-32 digits (channel+1) -> distinct paths <-> distinct codes
-        code = np.zeros(m, np.int64)
+        code = np.zeros(m, np.int64)  # base-32 digits (channel + 1): distinct path <-> code
         for j in range(MAX_LEN):
             code = code * 32 + (ch[:, j] + 1)
-        _, first = np.unique(code, return_index=True)
-        first.sort()
-        code, L, ch = code[first], L[first], ch[first]
-        new = ~np.isin(code, codes_seen)
-        code, L, ch = code[new], L[new], ch[new]
-        take = min(len(code), n - have)
-        codes_seen = np.concatenate([codes_seen, code[:take]])
-        Ls.append(L[:take])
-        chs.append(ch[:take])
-        have += take
-    L = np.concatenate(Ls)
-    ch = np.concatenate(chs)
+        codes.append(code)
+        Ls.append(L)
+        chs.append(ch)
+        _, first = np.unique(np.concatenate(codes), return_index=True)
+        if len(first) >= n:
+            break
+        m = max(2 * (n - len(first)), n // 2) + 1000  # saturated short paths: oversample more
+    keep = np.sort(first)[:n]
+    L = np.concatenate(Ls)[keep]
+    ch = np.concatenate(chs)[keep]
 
     # conversion probability from the distinct channels on the path
     present = np.zeros((n, k), bool)
