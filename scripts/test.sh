@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every test in every stack. Usage: bash scripts/test.sh [rust|python|node|wasm ...]
+# With no argument it runs all of them; each binding's test.sh installs what it needs itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stacks=("$@")
+[ ${#stacks[@]} -eq 0 ] && stacks=(rust python node wasm)
+has() { [[ " ${stacks[*]} " == *" $1 "* ]]; }
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if has rust; then
+  step "README examples match the tests that run them"
+  python3 scripts/sync_readme.py --check
+  step "Rust: unit, doc, property and shared-vector tests (core + benches)"
+  cargo test --release
+  step "Rust: the core without rayon (what the browser build uses)"
+  cargo test --release -p channelwise --no-default-features --lib --test vectors_attribution
+  step "Rust: benchmarks compile"
+  cargo bench --no-run -p channelwise-benches
+fi
+for s in python node wasm; do
+  if has "$s" && [ -f "bindings-$s/test.sh" ]; then
+    step "$s binding"
+    bash "bindings-$s/test.sh"
+  fi
+done
+step "all requested stacks passed: ${stacks[*]}"
