@@ -378,8 +378,9 @@ impl Values {
 impl Chain {
     fn build(table: &PathTable, order: usize) -> Chain {
         // Pass 1: intern states (windows of the flat touch buffer) and record each row's
-        // collapsed state sequence.
+        // collapsed state sequence. Order 1 maps channel ids through a dense table.
         let mut index: FxHashMap<&[u32], u32> = FxHashMap::default();
+        let mut dense = vec![u32::MAX; if order == 1 { table.n_channels() } else { 0 }];
         let mut state_ptr = vec![0usize];
         let mut state_touches: Vec<u32> = Vec::new();
         let mut seq_ptr = Vec::with_capacity(table.len() + 1);
@@ -392,12 +393,22 @@ impl Chain {
             let before = seq.len();
             for i in 0..n_windows {
                 let w = &path[i..(i + order).min(path.len())];
-                let next = index.len() as u32;
-                let id = *index.entry(w).or_insert_with(|| {
-                    state_touches.extend_from_slice(w);
-                    state_ptr.push(state_touches.len());
-                    next
-                });
+                let id = if order == 1 {
+                    let slot = &mut dense[w[0] as usize];
+                    if *slot == u32::MAX {
+                        *slot = (state_ptr.len() - 1) as u32;
+                        state_touches.push(w[0]);
+                        state_ptr.push(state_touches.len());
+                    }
+                    *slot
+                } else {
+                    let next = index.len() as u32;
+                    *index.entry(w).or_insert_with(|| {
+                        state_touches.extend_from_slice(w);
+                        state_ptr.push(state_touches.len());
+                        next
+                    })
+                };
                 if seq.len() == before || seq[seq.len() - 1] != id {
                     seq.push(id);
                 }
@@ -419,38 +430,39 @@ impl Chain {
             }
         }
 
-        // Pass 2: distinct transitions, sorted by (from, to), as CSR.
-        let key = |from: u32, to: u32| (u64::from(from) << 32) | u64::from(to);
-        let mut keys: Vec<u64> = Vec::with_capacity(seq.len());
-        for row in 0..table.len() {
-            let s = &seq[seq_ptr[row]..seq_ptr[row + 1]];
-            keys.push(key(start, s[0]));
-            keys.extend(s.windows(2).map(|w| key(w[0], w[1])));
-        }
-        let mut uniq = keys.clone();
-        uniq.sort_unstable();
-        uniq.dedup();
-        let mut row_ptr = vec![0usize; n + 2];
-        let mut col = Vec::with_capacity(uniq.len());
-        for &k in &uniq {
-            row_ptr[(k >> 32) as usize + 1] += 1;
-            col.push(k as u32);
-        }
-        for r in 0..=n {
-            row_ptr[r + 1] += row_ptr[r];
-        }
-        // Each row's transitions as indices into `col` (keys are in row order already).
-        let path_edges: Vec<u32> = keys
-            .iter()
-            .map(|k| uniq.binary_search(k).map_or(u32::MAX, |i| i as u32))
-            .collect();
+        // Pass 2: number distinct transitions as first seen (dense table when the state space
+        // is small, hash map otherwise), then renumber them in CSR (from, to) order.
+        let mut edges = EdgeIndex::new(n);
+        let mut path_edges: Vec<u32> = Vec::with_capacity(seq.len());
         let mut path_ptr = Vec::with_capacity(table.len() + 1);
         path_ptr.push(0usize);
         let mut path_last = Vec::with_capacity(table.len());
         for row in 0..table.len() {
-            let len = seq_ptr[row + 1] - seq_ptr[row];
-            path_ptr.push(path_ptr[row] + len);
-            path_last.push(seq[seq_ptr[row + 1] - 1]);
+            let s = &seq[seq_ptr[row]..seq_ptr[row + 1]];
+            path_edges.push(edges.id(start, s[0]));
+            for w in s.windows(2) {
+                path_edges.push(edges.id(w[0], w[1]));
+            }
+            path_ptr.push(path_edges.len());
+            path_last.push(s[s.len() - 1]);
+        }
+        let pairs = edges.into_pairs();
+        let mut order_of: Vec<u32> = (0..pairs.len() as u32).collect();
+        order_of.sort_unstable_by_key(|&e| pairs[e as usize]);
+        let mut remap = vec![0u32; pairs.len()];
+        let mut row_ptr = vec![0usize; n + 2];
+        let mut col = Vec::with_capacity(pairs.len());
+        for (new_id, &old) in order_of.iter().enumerate() {
+            let (from, to) = pairs[old as usize];
+            remap[old as usize] = new_id as u32;
+            row_ptr[from as usize + 1] += 1;
+            col.push(to);
+        }
+        for r in 0..=n {
+            row_ptr[r + 1] += row_ptr[r];
+        }
+        for e in &mut path_edges {
+            *e = remap[*e as usize];
         }
         Chain { n, state_ptr, state_touches, channel_states, row_ptr, col, path_ptr, path_edges, path_last, longest }
     }
@@ -601,6 +613,49 @@ impl Chain {
             residual = dc.max(if maxv > 0.0 { dv / maxv } else { 0.0 });
         }
         Err(Error::NotConverged { what: "Markov absorbing-chain solve".into(), iterations: MAX_SWEEPS, residual })
+    }
+}
+
+/// Numbers distinct `(from, to)` transitions in the order first seen.
+enum EdgeIndex {
+    /// `ids[from * n + to]`, for state spaces up to a few million cells.
+    Dense { n: usize, ids: Vec<u32>, pairs: Vec<(u32, u32)> },
+    Sparse { ids: FxHashMap<u64, u32>, pairs: Vec<(u32, u32)> },
+}
+
+impl EdgeIndex {
+    /// An index for `n` channel states plus start (rows `0..=n`, columns `0..n`).
+    fn new(n: usize) -> Self {
+        match (n + 1).checked_mul(n) {
+            Some(cells) if cells <= 1 << 22 => EdgeIndex::Dense { n, ids: vec![u32::MAX; cells], pairs: Vec::new() },
+            _ => EdgeIndex::Sparse { ids: FxHashMap::default(), pairs: Vec::new() },
+        }
+    }
+
+    fn id(&mut self, from: u32, to: u32) -> u32 {
+        match self {
+            EdgeIndex::Dense { n, ids, pairs } => {
+                let slot = &mut ids[from as usize * *n + to as usize];
+                if *slot == u32::MAX {
+                    *slot = pairs.len() as u32;
+                    pairs.push((from, to));
+                }
+                *slot
+            }
+            EdgeIndex::Sparse { ids, pairs } => {
+                let key = (u64::from(from) << 32) | u64::from(to);
+                *ids.entry(key).or_insert_with(|| {
+                    pairs.push((from, to));
+                    (pairs.len() - 1) as u32
+                })
+            }
+        }
+    }
+
+    fn into_pairs(self) -> Vec<(u32, u32)> {
+        match self {
+            EdgeIndex::Dense { pairs, .. } | EdgeIndex::Sparse { pairs, .. } => pairs,
+        }
     }
 }
 
