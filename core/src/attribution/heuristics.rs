@@ -2,7 +2,7 @@
 //!
 //! All rules count *touches*, as ChannelAttribution does: linear gives `1/L` of a journey to
 //! each of its `L` touches, so a channel touched twice gets `2/L`. Time decay needs timestamps
-//! and lives in [`time_decay`](super::time_decay).
+//! and lives in [`TimeDecay`](super::TimeDecay).
 
 use serde::{Deserialize, Serialize};
 
