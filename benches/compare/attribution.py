@@ -140,7 +140,7 @@ def max_abs_diff(a: dict, b: dict, col_a: str, col_b: str | None = None):
     if col_a not in a or col_b not in b:
         return None
     da, db = by_channel(a, col_a), by_channel(b, col_b)
-    worst = (0.0, None)
+    worst = (0.0, "–")
     for c in set(da) | set(db):
         d = abs(da.get(c, 0.0) - db.get(c, 0.0))
         if d > worst[0]:
@@ -229,19 +229,21 @@ def main():
                     w2, r2, o2, e2, rc2 = run_child(cmd)
                     if rc2 != 0:
                         print(f"channelwise {label}{suffix} failed ({rc2}):\n{e2}", file=sys.stderr)
-                        cw_runs.append((suffix, None, None, None))
+                        cw_runs.append((suffix, None, None, None, None))
                         continue
                     print(f"[{n}] cw {label}{suffix}: {w2:.3f}s wall, {r2:.0f} MB", file=sys.stderr)
                     try:
-                        cols = to_columns(json.loads(o2))
+                        raw = json.loads(o2)
+                        cols = to_columns(raw)
+                        in_model = raw.get("model_seconds") if isinstance(raw, dict) else None
                     except Exception as ex:  # noqa: BLE001
                         print(f"cannot parse cw JSON for {label}: {ex}", file=sys.stderr)
-                        cols = None
-                    cw_runs.append((suffix, w2, r2, cols))
+                        cols, in_model = None, None
+                    cw_runs.append((suffix, w2, r2, cols, in_model))
             if not cw_runs:
-                cw_runs = [("", None, None, None)]
-            for suffix, w2, r2, cols in cw_runs:
-                rows.append((n, label + suffix, ca_row, w2, r2))
+                cw_runs = [("", None, None, None, None)]
+            for suffix, w2, r2, cols, in_model in cw_runs:
+                rows.append((n, label + suffix, ca_row, w2, r2, in_model))
                 if ca_res is None or cols is None:
                     continue
                 if model == "heuristics":
@@ -265,18 +267,19 @@ def main():
     print(f"Synthetic tables from gen_paths.py ({args.channels} channels, seed {args.seed}); "
           f"CA defaults (nsim_start={args.nsim:g}, ncore={args.ncore}); wall time and peak RSS "
           "of separate processes, CSV parsing included.\n")
-    print("| paths | model | CA s | CA s in call | channelwise s | CA / cw time "
-          "| CA call / cw time | CA MB | cw MB | CA / cw MB |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, label, (cw_, cr, cc), w2, r2 in rows:
+    print("| paths | model | CA s | cw s | CA / cw time | CA s in call | cw s in model "
+          "| CA / cw (in call) | CA MB | cw MB | CA / cw MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, label, (cw_, cr, cc), w2, r2, im in rows:
         tr = cw_ / w2 if w2 else None
-        tc = cc / w2 if (w2 and cc is not None) else None
+        tc = cc / im if (im and cc is not None) else None
         mr = cr / r2 if r2 else None
-        print(f"| {n:,} | {label} | {cw_:.2f} | {fmt(cc)} | {fmt(w2, '.3f')} | "
-              f"{fmt(tr, '.1f')}{'x' if tr else ''} | {fmt(tc, '.1f')}{'x' if tc else ''} | "
+        print(f"| {n:,} | {label} | {cw_:.2f} | {fmt(w2, '.3f')} | "
+              f"{fmt(tr, '.1f')}{'x' if tr else ''} | {fmt(cc, '.3f')} | {fmt(im, '.4f')} | "
+              f"{fmt(tc, '.0f')}{'x' if tc else ''} | "
               f"{cr:.0f} | {fmt(r2, '.0f')} | {fmt(mr, '.1f')}{'x' if mr else ''} |")
-    print("\nCA s = whole child process (Python start-up, imports, CSV read, call); CA s in "
-          "call = the ChannelAttribution call alone; channelwise s = whole CLI process.")
+    print("\nCA s / cw s = whole child process (start-up, imports, CSV read, model); in call / "
+          "in model = the ChannelAttribution call alone / channelwise's model_seconds (no CSV).")
     if agree:
         print("\n### Agreement (max over channels of |CA - channelwise|)\n")
         print("| paths | model | column | max abs diff | channel | relative |")
