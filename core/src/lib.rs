@@ -1,5 +1,7 @@
 #![doc = include_str!("../../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Unit tests may unwrap: a panic there is a failed test, not a crash in a user's process.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod attribution;
 mod error;

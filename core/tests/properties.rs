@@ -1,6 +1,8 @@
 //! Property tests of the attribution models: conservation, non-negativity, invariance to row
 //! order and channel renaming, determinism, and no panic on arbitrary path strings.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
+
 use channelwise::attribution::{shapley, Bootstrap, Heuristics, Horizon, Markov};
 use channelwise::journey::PathTable;
 use proptest::prelude::*;

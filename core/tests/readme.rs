@@ -1,5 +1,7 @@
 //! The Rust example on the README's front page (copied there by `scripts/sync_readme.py`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
+
 #[test]
 fn readme_rust() -> Result<(), channelwise::Error> {
     // START: readme-rust

@@ -6,6 +6,8 @@
 //!   "tolerance": {"abs", "rel"}}`. Non-finite inputs are written as the strings "NaN",
 //! "Infinity", "-Infinity".
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use channelwise::attribution::{shapley, Heuristics, Horizon, Markov, ShapleyMethod, ShapleySampler};

@@ -14,6 +14,8 @@
 //! field by field with the build report. `attribution.time_decay` expects `channel`,
 //! `conversions`, `value`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use channelwise::attribution::TimeDecay;

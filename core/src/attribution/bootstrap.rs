@@ -190,7 +190,7 @@ impl Bootstrap {
 
         let k = estimate.channels.len();
         let alpha = (1.0 - self.level) / 2.0;
-        let summarise = |get: &dyn Fn(&(Vec<f64>, Vec<f64>)) -> &Vec<f64>| {
+        let summarise = |get: &dyn Fn(&Replicate) -> &Vec<f64>| {
             let (mut lo, mut hi, mut se) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
             let mut xs = Vec::with_capacity(reps.len());
             for ch in 0..k {
@@ -219,6 +219,9 @@ impl Bootstrap {
         })
     }
 }
+
+/// One replicate's credited conversions and value per channel.
+type Replicate = (Vec<f64>, Vec<f64>);
 
 /// Multinomial redraw of every row's conversions and nulls with the observed total journeys,
 /// by sequential conditional binomials.

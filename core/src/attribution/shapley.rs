@@ -410,8 +410,8 @@ mod tests {
         let b = ShapleySampler::default().seed(3).estimate(4, v).unwrap();
         assert_eq!(a, b);
         let exact = shapley_exact(4, v).unwrap();
-        for i in 0..4 {
-            assert!((a.values[i] - exact[i]).abs() < 5.0 * a.std_errors[i] + 1e-9);
+        for ((est, se), truth) in a.values.iter().zip(&a.std_errors).zip(&exact) {
+            assert!((est - truth).abs() < 5.0 * se + 1e-9);
         }
         assert!(shapley_exact(21, v).is_err());
         assert!(ShapleySampler::default().permutations(1).estimate(4, v).is_err());
