@@ -1,0 +1,47 @@
+"""channelwise: multi-touch attribution and journeys, computed in Rust.
+
+>>> import channelwise as cw
+>>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
+
+Errors are :class:`ChannelwiseError` (a ``ValueError``) subclasses, one per kind, each with a
+stable ``.code`` (``OutOfRangeError.code == "out_of_range"``).
+"""
+
+from ._channelwise import (
+    ERROR_CODES,
+    ChannelwiseError,
+    FittedMarkov as _CoreFittedMarkov,  # noqa: F401  (reachable for advanced use)
+    InternalError,
+    InvalidParameterError,
+    InvalidPathError,
+    InvalidRecordError,
+    IoError,
+    LengthMismatchError,
+    NonFiniteError,
+    NotConvergedError,
+    NotEnoughDataError,
+    OutOfRangeError,
+    PathTable,
+    __version__,
+)
+from . import attribution, journey, plot
+
+__all__ = [
+    "attribution",
+    "journey",
+    "plot",
+    "PathTable",
+    "ChannelwiseError",
+    "OutOfRangeError",
+    "NonFiniteError",
+    "NotEnoughDataError",
+    "InvalidPathError",
+    "InvalidRecordError",
+    "InvalidParameterError",
+    "LengthMismatchError",
+    "NotConvergedError",
+    "IoError",
+    "InternalError",
+    "ERROR_CODES",
+    "__version__",
+]

@@ -1,0 +1,287 @@
+"""Glue between DataFrame libraries and the compiled module.
+
+Inputs: pandas DataFrame, polars DataFrame, pyarrow Table, a mapping of column name to numpy
+array or list, or (for attribution) an already built :class:`channelwise.PathTable`.
+Numeric columns become contiguous native-endian float64/int64 buffers handed to Rust as bytes
+(no Python call per number); string columns become lists of ``str``.
+
+Outputs follow the input: polars in, polars out; anything else gives a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+import numpy as np
+
+from . import _channelwise as _cw
+
+POLARS = "polars"
+PANDAS = "pandas"
+ARROW = "arrow"
+MAPPING = "mapping"
+TABLE = "table"
+
+
+def kind_of(data: Any) -> str:
+    """Which library a table comes from; TypeError for anything that is not a table."""
+    if isinstance(data, _cw.PathTable):
+        return TABLE
+    module = type(data).__module__.split(".")[0]
+    if module == "polars" and hasattr(data, "get_column"):
+        return POLARS
+    if module == "pandas" and hasattr(data, "columns") and hasattr(data, "iloc"):
+        return PANDAS
+    if module == "pyarrow" and hasattr(data, "column_names"):
+        return ARROW
+    if isinstance(data, Mapping):
+        return MAPPING
+    raise TypeError(
+        "expected a pandas or polars DataFrame, a pyarrow Table or a dict of columns, "
+        f"got {type(data).__module__}.{type(data).__qualname__}"
+    )
+
+
+def column_names(data: Any, kind: str) -> List[str]:
+    if kind == PANDAS:
+        return [str(c) for c in data.columns]
+    if kind == POLARS:
+        return list(data.columns)
+    if kind == ARROW:
+        return list(data.column_names)
+    return [str(k) for k in data.keys()]
+
+
+def has_column(data: Any, kind: str, name: Optional[str]) -> bool:
+    return name is not None and name in column_names(data, kind)
+
+
+def _missing(data: Any, kind: str, role: str, name: Any) -> Exception:
+    return _cw.InvalidParameterError(
+        f"invalid {role} column: {json.dumps(str(name))} "
+        f"(not found in columns {json.dumps(column_names(data, kind))})"
+    )
+
+
+def n_rows(data: Any, kind: str) -> int:
+    if kind == PANDAS:
+        return len(data.index)
+    if kind == POLARS:
+        return data.height
+    if kind == ARROW:
+        return data.num_rows
+    for v in data.values():
+        return len(v)
+    return 0
+
+
+def raw_column(data: Any, kind: str, role: str, name: Any) -> Any:
+    """The column as a numpy array (numbers) or list (objects); error naming it if missing."""
+    if not isinstance(name, str) or not has_column(data, kind, name):
+        raise _missing(data, kind, role, name)
+    if kind == PANDAS:
+        return data[name]
+    if kind == POLARS:
+        return data.get_column(name)
+    if kind == ARROW:
+        return data.column(name)
+    return data[name]
+
+
+def _as_numpy(col: Any, kind: str) -> np.ndarray:
+    if kind == PANDAS:
+        dtype = col.dtype
+        if getattr(dtype, "kind", "O") in "iufb" and not isinstance(dtype, np.dtype):
+            # Nullable extension dtypes (Int64, Float64, boolean): missing -> NaN.
+            return col.to_numpy(dtype=np.float64, na_value=np.nan)
+        return col.to_numpy()
+    if kind == POLARS:
+        return col.to_numpy()
+    if kind == ARROW:
+        return col.to_numpy()
+    return np.asarray(col)
+
+
+def _not_a_number(column: str, row: int, value: Any) -> Exception:
+    return _cw.InvalidRecordError(
+        f"invalid record at row {row}, column {column}: {json.dumps(repr(value))} (not a number)"
+    )
+
+
+def floats(data: Any, kind: str, role: str, name: Any) -> bytes:
+    """A numeric column as float64 bytes; missing values become NaN (rejected by the core)."""
+    arr = _as_numpy(raw_column(data, kind, role, name), kind)
+    if arr.dtype.kind in "iufb":
+        return np.ascontiguousarray(arr, dtype=np.float64).tobytes()
+    if arr.dtype.kind == "O":
+        out = np.empty(len(arr), dtype=np.float64)
+        for i, x in enumerate(arr):
+            if x is None:
+                out[i] = np.nan
+            elif isinstance(x, (int, float, np.integer, np.floating, np.bool_)):
+                out[i] = float(x)
+            else:
+                raise _not_a_number(name, i, x)
+        return out.tobytes()
+    raise _not_a_number(name, 0, arr[0] if len(arr) else arr.dtype)
+
+
+def strings(data: Any, kind: str, role: str, name: Any) -> List[Any]:
+    """A column as a list (the compiled module checks every item is a ``str``)."""
+    col = raw_column(data, kind, role, name)
+    if kind == PANDAS:
+        return col.tolist()
+    if kind == POLARS:
+        return col.to_list()
+    if kind == ARROW:
+        return col.to_pylist()
+    if isinstance(col, np.ndarray):
+        return col.tolist()
+    return list(col)
+
+
+def optional_strings(data: Any, kind: str, role: str, name: Optional[str]) -> Optional[List[Any]]:
+    """Like :func:`strings` for an optional column: NaN and None both mean missing."""
+    if not has_column(data, kind, name):
+        return None
+    return [None if (isinstance(x, float) and x != x) else x for x in strings(data, kind, role, name)]
+
+
+def timestamps(data: Any, kind: str, role: str, name: Any) -> bytes:
+    """Unix seconds as int64 bytes from ints, datetimes (UTC) or timestamp strings."""
+    col = raw_column(data, kind, role, name)
+    if kind == PANDAS and getattr(col.dtype, "tz", None) is not None:
+        col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+    if kind == POLARS and col.dtype.__class__.__name__ in ("Datetime", "Date"):
+        col = col.dt.epoch("s")
+    arr = _as_numpy(col, kind)
+    if arr.dtype.kind == "M":
+        if np.isnat(arr).any():
+            row = int(np.argmax(np.isnat(arr)))
+            raise _cw.InvalidRecordError(
+                f"invalid record at row {row}, column {name}: \"NaT\" (missing timestamp)"
+            )
+        return arr.astype("datetime64[s]").astype(np.int64).tobytes()
+    if arr.dtype.kind in "iu":
+        return np.ascontiguousarray(arr, dtype=np.int64).tobytes()
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.floor(arr))
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise _cw.InvalidRecordError(
+                f"invalid record at row {row}, column {name}: {json.dumps(repr(arr[row]))} "
+                "(expected whole unix seconds)"
+            )
+        return arr.astype(np.int64).tobytes()
+    values = arr.tolist()
+    if values and all(isinstance(v, (_dt.datetime, _dt.date)) for v in values):
+        return np.asarray(
+            [_to_unix(v) for v in values], dtype=np.int64
+        ).tobytes()
+    return _cw.parse_timestamps(values, str(name))
+
+
+def _to_unix(v: Any) -> int:
+    if isinstance(v, _dt.datetime):
+        if v.tzinfo is None:
+            v = v.replace(tzinfo=_dt.timezone.utc)
+        return int(v.timestamp())
+    return int(_dt.datetime(v.year, v.month, v.day, tzinfo=_dt.timezone.utc).timestamp())
+
+
+def seconds(role: str, x: Any) -> Optional[int]:
+    """A duration in seconds from an int, a float, a timedelta or a numpy/pandas timedelta."""
+    if x is None:
+        return None
+    if isinstance(x, bool):
+        raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(x))} (expected seconds or a timedelta)")
+    if hasattr(x, "total_seconds"):
+        return int(x.total_seconds())
+    if isinstance(x, np.timedelta64):
+        return int(x / np.timedelta64(1, "s"))
+    if isinstance(x, (int, np.integer)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        if x != x or x in (float("inf"), float("-inf")):
+            raise _cw.NonFiniteError(f"{role} must be finite, got {x}")
+        return int(x)
+    raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(x))} (expected seconds or a timedelta)")
+
+
+def path_table(
+    data: Any,
+    path: str = "path",
+    conversions: str = "conversions",
+    nulls: Optional[str] = "nulls",
+    value: Optional[str] = "value",
+    sep: str = ">",
+) -> "tuple[Any, str]":
+    """A compiled PathTable from a frame, and the frame's kind (for the output type).
+
+    ``nulls`` and ``value`` are optional: the default names are used when present (zeros when
+    absent, like the core's CSV reader); a name given explicitly must exist; ``None`` skips it.
+    """
+    kind = kind_of(data)
+    if kind == TABLE:
+        return data, PANDAS
+    paths = strings(data, kind, "path", path)
+    conv = floats(data, kind, "conversions", conversions)
+
+    def optional(role: str, name: Optional[str]) -> Optional[bytes]:
+        if name is None or (name == role and not has_column(data, kind, name)):
+            return None
+        return floats(data, kind, role, name)
+
+    table = _cw.PathTable.from_columns(
+        paths, conv, optional("nulls", nulls), optional("value", value), sep
+    )
+    return table, kind
+
+
+def frame(kind: str, columns: Dict[str, Any]) -> Any:
+    """A DataFrame of the input's library: polars for polars, else pandas."""
+    if kind == POLARS:
+        import polars as pl
+
+        return pl.DataFrame(columns)
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "channelwise returns pandas DataFrames for non-polars input: pip install 'channelwise[pandas]'"
+        ) from e
+    return pd.DataFrame(columns)
+
+
+def to_columns(df: Any) -> Dict[str, List[Any]]:
+    """Columns of a result frame (pandas or polars) as lists, for plotting and tests."""
+    kind = kind_of(df)
+    if kind == POLARS:
+        return df.to_dict(as_series=False)
+    if kind == PANDAS:
+        return {str(c): df[c].tolist() for c in df.columns}
+    if kind == ARROW:
+        return df.to_pydict()
+    return {k: list(v) for k, v in df.items()}
+
+
+def table_columns(table: Any, sep: str = ">") -> Dict[str, Any]:
+    """A compiled PathTable's rows as columns (path, conversions, nulls, value, key_touch)."""
+    paths, conv, nulls, value, keys = table.to_columns(sep)
+    return {
+        "path": paths,
+        "conversions": np.frombuffer(conv, dtype=np.float64),
+        "nulls": np.frombuffer(nulls, dtype=np.float64),
+        "value": np.frombuffer(value, dtype=np.float64),
+        "key_touch": keys,
+    }
+
+
+def safe_sep(channels: Sequence[str]) -> str:
+    """A separator that no channel name contains (for re-parsing a table's paths)."""
+    for sep in (">", "\u241f", "\x1f"):
+        if not any(sep in c for c in channels):
+            return sep
+    raise _cw.InternalError("internal error (please report): no separator free of channel names")

@@ -1,0 +1,125 @@
+"""Journeys: from touchpoint and conversion event logs to a path table.
+
+Touchpoints need ``user_id``, ``timestamp`` and ``channel`` columns, optionally ``campaign``,
+``cost`` (NaN/None = unknown) and ``event_id``; conversions need ``user_id``, ``timestamp`` and
+``value``, optionally ``event_id`` and ``type`` (the lead marker compared with ``lead_kind``).
+Optional columns are used when present. Timestamps may be integer unix seconds, datetimes
+(naive = UTC) or RFC 3339 strings. Durations (``lookback``, ``session_gap``, ``half_life``) are
+seconds or timedeltas.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from . import _channelwise as _cw
+from . import _frames
+
+__all__ = ["build", "path_table", "Journeys"]
+
+DAY = 86_400
+
+
+class Journeys:
+    """Journeys cut from event logs (see :func:`build`)."""
+
+    def __init__(self, journeys: Any, kind: str, lead_kind: Optional[str]) -> None:
+        self._journeys = journeys
+        self._kind = kind
+        self._lead_kind = lead_kind
+
+    def __len__(self) -> int:
+        return len(self._journeys)
+
+    def __repr__(self) -> str:
+        return repr(self._journeys)
+
+    @property
+    def channels(self) -> list:
+        """Channel (or ``"channel | campaign"``) names, sorted."""
+        return self._journeys.channels
+
+    @property
+    def report(self) -> Dict[str, Any]:
+        """What the build kept and dropped: journeys, conversions, unattributed conversions and
+        value, duplicates, touches outside the lookback, collapsed touches, leads."""
+        return self._journeys.report
+
+    @property
+    def table(self) -> Any:
+        """The compiled :class:`channelwise.PathTable`; pass it to any attribution function
+        (it keeps the W-shaped key touches a DataFrame round trip would lose)."""
+        return self._journeys.path_table()
+
+    def path_table(self, sep: str = ">") -> Any:
+        """Columns ``path, conversions, nulls, value`` (plus ``key_touch`` when built with a
+        ``lead_kind``), one row per distinct path (and key touch)."""
+        cols = _frames.table_columns(self._journeys.path_table(), sep)
+        if self._lead_kind is None:
+            del cols["key_touch"]
+        return _frames.frame(self._kind, cols)
+
+    def time_decay(self, half_life: Any = 7 * DAY) -> Any:
+        """Time-decay credit: columns ``channel, conversions, value``."""
+        if hasattr(half_life, "total_seconds"):
+            h = float(half_life.total_seconds())
+        elif isinstance(half_life, (int, float)) and not isinstance(half_life, bool):
+            h = float(half_life)
+        else:
+            h = float(_frames.seconds("half_life", half_life) or 0)
+        return _frames.frame(self._kind, self._journeys.time_decay(h))
+
+
+def build(
+    touchpoints: Any,
+    conversions: Any,
+    lookback: Any = 30 * DAY,
+    session_gap: Any = None,
+    level: str = "channel",
+    lead_kind: Optional[str] = None,
+    user_id: str = "user_id",
+    timestamp: str = "timestamp",
+    channel: str = "channel",
+    campaign: Optional[str] = "campaign",
+    cost: Optional[str] = "cost",
+    event_id: Optional[str] = "event_id",
+    value: str = "value",
+    conversion_type: Optional[str] = "type",
+) -> Journeys:
+    """Groups events by user into journeys.
+
+    ``level`` is ``"channel"`` or ``"channel_campaign"``; ``lead_kind`` names the conversion
+    ``type`` that marks a lead (the W-shaped key touch) instead of ending the journey.
+    """
+    tk = _frames.kind_of(touchpoints)
+    ck = _frames.kind_of(conversions)
+    if _frames.TABLE in (tk, ck):
+        raise TypeError("journeys are built from event tables, not from a PathTable")
+    kind = _frames.POLARS if _frames.POLARS in (tk, ck) else _frames.PANDAS
+
+    def opt_floats(data: Any, k: str, role: str, name: Optional[str]) -> Optional[bytes]:
+        return _frames.floats(data, k, role, name) if _frames.has_column(data, k, name) else None
+
+    j = _cw.build_journeys(
+        _frames.strings(touchpoints, tk, "touchpoints.user_id", user_id),
+        _frames.timestamps(touchpoints, tk, "touchpoints.timestamp", timestamp),
+        _frames.strings(touchpoints, tk, "touchpoints.channel", channel),
+        _frames.optional_strings(touchpoints, tk, "touchpoints.campaign", campaign),
+        opt_floats(touchpoints, tk, "touchpoints.cost", cost),
+        _frames.optional_strings(touchpoints, tk, "touchpoints.event_id", event_id),
+        _frames.strings(conversions, ck, "conversions.user_id", user_id),
+        _frames.timestamps(conversions, ck, "conversions.timestamp", timestamp),
+        _frames.floats(conversions, ck, "conversions.value", value),
+        _frames.optional_strings(conversions, ck, "conversions.event_id", event_id),
+        _frames.optional_strings(conversions, ck, "conversions.type", conversion_type),
+        lookback=_frames.seconds("lookback", lookback),
+        session_gap=_frames.seconds("session_gap", session_gap),
+        level=level,
+        lead_kind=lead_kind,
+    )
+    return Journeys(j, kind, lead_kind)
+
+
+def path_table(touchpoints: Any, conversions: Any, sep: str = ">", **kwargs: Any) -> Any:
+    """Shorthand for ``build(touchpoints, conversions, **kwargs).path_table(sep)``."""
+    return build(touchpoints, conversions, **kwargs).path_table(sep)

@@ -1,0 +1,414 @@
+//! Path tables and attribution models.
+
+use channelwise::attribution::{
+    ordered_shapley, shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics, Horizon, Markov,
+    ShapleyMethod, ShapleySampler,
+};
+use channelwise::journey::{PathTable, PathTableBuilder};
+use channelwise::Error;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+
+use crate::columns::{check_len, f64s, strings};
+use crate::error::{core, guard};
+
+/// A path table: interned channels and, per row, a path with its conversions, nulls and value.
+#[pyclass(frozen, name = "PathTable", module = "channelwise._channelwise")]
+pub(crate) struct PyPathTable(pub(crate) PathTable);
+
+/// Float64 column as native-endian bytes (`numpy.frombuffer` reads it without a copy per item).
+pub(crate) fn f64_bytes<'py>(py: Python<'py>, xs: &[f64]) -> Bound<'py, PyBytes> {
+    let raw: Vec<u8> = xs.iter().flat_map(|x| x.to_ne_bytes()).collect();
+    PyBytes::new(py, &raw)
+}
+
+#[pymethods]
+impl PyPathTable {
+    /// Builds a table from a sequence of path strings and float64 byte buffers.
+    #[staticmethod]
+    #[pyo3(signature = (path, conversions, nulls=None, value=None, sep=">"))]
+    fn from_columns(
+        py: Python<'_>,
+        path: &Bound<'_, PyAny>,
+        conversions: &[u8],
+        nulls: Option<&[u8]>,
+        value: Option<&[u8]>,
+        sep: &str,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let paths = strings(path, |row, got| Error::InvalidPath {
+                row,
+                reason: format!("expected a string, got {got}"),
+            })?;
+            let conversions = core(f64s("conversions", conversions))?;
+            let nulls = nulls.map(|b| f64s("nulls", b)).transpose();
+            let values = value.map(|b| f64s("value", b)).transpose();
+            let (nulls, values) = (core(nulls)?, core(values)?);
+            let sep = sep.to_string();
+            let table = py.detach(move || -> channelwise::Result<PathTable> {
+                let n = paths.len();
+                check_len("conversions", conversions.len(), n)?;
+                if let Some(x) = &nulls {
+                    check_len("nulls", x.len(), n)?;
+                }
+                if let Some(x) = &values {
+                    check_len("value", x.len(), n)?;
+                }
+                let mut b = PathTableBuilder::with_separator(&sep)?;
+                b.reserve(n);
+                for (i, p) in paths.iter().enumerate() {
+                    let null = nulls.as_ref().map_or(0.0, |x| x[i]);
+                    let value = values.as_ref().map_or(0.0, |x| x[i]);
+                    b.push(p, conversions[i], null, value)?;
+                }
+                Ok(b.finish())
+            });
+            Ok(PyPathTable(core(table)?))
+        })
+    }
+
+    /// Channel names in interning order (order of first appearance).
+    #[getter]
+    fn channels(&self) -> Vec<String> {
+        self.0.channels().to_vec()
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Rows as `(paths, conversions, nulls, value, key_touch)`; numbers as float64 bytes.
+    #[pyo3(signature = (sep=">"))]
+    fn to_columns<'py>(&self, py: Python<'py>, sep: &str) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let t = &self.0;
+            let paths: Vec<String> = py.detach(|| (0..t.len()).map(|i| t.path_string(i, sep)).collect());
+            let keys: Vec<Option<usize>> = (0..t.len()).map(|i| t.key_touch(i)).collect();
+            let out = (
+                paths,
+                f64_bytes(py, t.conversions()),
+                f64_bytes(py, t.nulls()),
+                f64_bytes(py, t.values()),
+                keys,
+            );
+            Ok(out.into_pyobject(py)?.into_any())
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("PathTable(rows={}, channels={})", self.0.len(), self.0.n_channels())
+    }
+}
+
+/// Channel credit as a dict of columns: `channel`, `conversions`, `value`.
+fn credit_dict<'py>(py: Python<'py>, c: &ChannelCredit) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("channel", &c.channels)?;
+    d.set_item("conversions", &c.conversions)?;
+    d.set_item("value", &c.value)?;
+    Ok(d)
+}
+
+fn intervals_dict<'py>(py: Python<'py>, ci: &CreditIntervals) -> PyResult<Bound<'py, PyDict>> {
+    let d = credit_dict(py, &ci.estimate)?;
+    d.set_item("conversions_lo", &ci.conversions_lower)?;
+    d.set_item("conversions_hi", &ci.conversions_upper)?;
+    d.set_item("conversions_std_error", &ci.conversions_std_error)?;
+    d.set_item("value_lo", &ci.value_lower)?;
+    d.set_item("value_hi", &ci.value_upper)?;
+    d.set_item("value_std_error", &ci.value_std_error)?;
+    d.set_item("level", ci.level)?;
+    d.set_item("replicates", ci.replicates)?;
+    Ok(d)
+}
+
+/// A Python int as a non-negative count (`OutOfRange` below `min`, not an `OverflowError`).
+fn count(field: &str, value: i64, min: usize) -> channelwise::Result<usize> {
+    if value < min as i64 {
+        return Err(Error::OutOfRange { field: field.into(), value: value as f64, min: min as f64, max: f64::INFINITY });
+    }
+    Ok(value as usize)
+}
+
+/// `None` -> exact, `"ca"` -> ChannelAttribution's default cap, an int -> that many steps.
+fn horizon(h: Option<&Bound<'_, PyAny>>) -> PyResult<Horizon> {
+    let Some(h) = h.filter(|h| !h.is_none()) else { return Ok(Horizon::Infinite) };
+    if let Ok(s) = h.cast::<PyString>() {
+        let s = s.to_cow()?;
+        return match s.as_ref() {
+            "ca" => Ok(Horizon::ChannelAttributionDefault),
+            other => core(Err(Error::InvalidParameter {
+                field: "horizon".into(),
+                value: format!("{other:?}"),
+                reason: "expected None, a positive int or \"ca\"".into(),
+            })),
+        };
+    }
+    let is_bool = h.is_instance_of::<pyo3::types::PyBool>();
+    match h.extract::<i64>() {
+        Ok(t) if !is_bool => Ok(Horizon::Steps(core(count("horizon", t, 1))?)),
+        _ => core(Err(Error::InvalidParameter {
+            field: "horizon".into(),
+            value: h.repr().map(|r| r.to_string()).unwrap_or_default(),
+            reason: "expected None, a positive int or \"ca\"".into(),
+        })),
+    }
+}
+
+fn markov_spec(order: i64, horizon_: Option<&Bound<'_, PyAny>>, use_nulls: bool) -> PyResult<Markov> {
+    Ok(Markov::default().order(core(count("order", order, 1))?).horizon(horizon(horizon_)?).use_nulls(use_nulls))
+}
+
+fn bootstrap(replicates: i64, level: f64, seed: i64) -> PyResult<Bootstrap> {
+    let seed = core(count("seed", seed, 0))? as u64;
+    Ok(Bootstrap::default().replicates(core(count("replicates", replicates, 0))?).level(level).seed(seed))
+}
+
+/// First/last touch, linear, U- and W-shaped credit as a dict of columns.
+#[pyfunction]
+#[pyo3(signature = (table, u_first=0.4, u_last=0.4, w_first=0.3, w_key=0.3, w_last=0.3))]
+fn heuristics<'py>(
+    py: Python<'py>,
+    table: PyRef<'py, PyPathTable>,
+    u_first: f64,
+    u_last: f64,
+    w_first: f64,
+    w_key: f64,
+    w_last: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let t = &table.0;
+        let spec = Heuristics::default().u_shaped(u_first, u_last).w_shaped(w_first, w_key, w_last);
+        let h = core(py.detach(|| spec.fit(t)))?;
+        let d = PyDict::new(py);
+        d.set_item("channel", t.channels())?;
+        for (name, c) in [
+            ("first_touch", &h.first_touch),
+            ("last_touch", &h.last_touch),
+            ("linear", &h.linear),
+            ("u_shaped", &h.u_shaped),
+            ("w_shaped", &h.w_shaped),
+        ] {
+            d.set_item(format!("{name}_conversions"), &c.conversions)?;
+            d.set_item(format!("{name}_value"), &c.value)?;
+        }
+        Ok(d)
+    })
+}
+
+/// A fitted Markov chain (the core's `FittedMarkov`).
+#[pyclass(frozen, name = "FittedMarkov", module = "channelwise._channelwise")]
+pub(crate) struct PyFittedMarkov(FittedMarkov);
+
+/// Fits a Markov chain of `order` with `horizon` (None, an int or "ca").
+#[pyfunction]
+#[pyo3(signature = (table, order=1, horizon=None, use_nulls=true))]
+fn markov_fit(
+    py: Python<'_>,
+    table: PyRef<'_, PyPathTable>,
+    order: i64,
+    horizon: Option<&Bound<'_, PyAny>>,
+    use_nulls: bool,
+) -> PyResult<PyFittedMarkov> {
+    guard(|| {
+        let spec = markov_spec(order, horizon, use_nulls)?;
+        let t = &table.0;
+        Ok(PyFittedMarkov(core(py.detach(|| spec.fit(t)))?))
+    })
+}
+
+/// Markov credit with bootstrap intervals, as a dict of columns.
+#[pyfunction]
+#[pyo3(signature = (table, order=1, horizon=None, use_nulls=true, replicates=200, level=0.95, seed=0))]
+#[allow(clippy::too_many_arguments)]
+fn markov_intervals<'py>(
+    py: Python<'py>,
+    table: PyRef<'py, PyPathTable>,
+    order: i64,
+    horizon: Option<&Bound<'py, PyAny>>,
+    use_nulls: bool,
+    replicates: i64,
+    level: f64,
+    seed: i64,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let spec = markov_spec(order, horizon, use_nulls)?;
+        let b = bootstrap(replicates, level, seed)?;
+        let t = &table.0;
+        let ci = core(py.detach(|| b.markov(&spec, t)))?;
+        intervals_dict(py, &ci)
+    })
+}
+
+/// Shapley credit of the subset game (closed form), as a dict of columns.
+#[pyfunction(name = "shapley")]
+fn shapley_credit<'py>(py: Python<'py>, table: PyRef<'py, PyPathTable>) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let t = &table.0;
+        let c = core(py.detach(|| shapley(t)))?;
+        credit_dict(py, &c)
+    })
+}
+
+/// Subset-game Shapley credit with bootstrap intervals.
+#[pyfunction]
+#[pyo3(signature = (table, replicates=200, level=0.95, seed=0))]
+fn shapley_intervals<'py>(
+    py: Python<'py>,
+    table: PyRef<'py, PyPathTable>,
+    replicates: i64,
+    level: f64,
+    seed: i64,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let b = bootstrap(replicates, level, seed)?;
+        let t = &table.0;
+        let ci = core(py.detach(|| b.shapley(t)))?;
+        intervals_dict(py, &ci)
+    })
+}
+
+/// Ordered Shapley: `channel`, and `conversions`/`value` as one list per channel (by position).
+#[pyfunction(name = "ordered_shapley")]
+fn ordered_shapley_credit<'py>(py: Python<'py>, table: PyRef<'py, PyPathTable>) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let t = &table.0;
+        let o = core(py.detach(|| ordered_shapley(t)))?;
+        let d = PyDict::new(py);
+        d.set_item("channel", &o.channels)?;
+        d.set_item("conversions", &o.conversions)?;
+        d.set_item("value", &o.value)?;
+        Ok(d)
+    })
+}
+
+#[pymethods]
+impl PyFittedMarkov {
+    /// Channel names, in table order.
+    #[getter]
+    fn channels(&self) -> Vec<String> {
+        self.0.channels().to_vec()
+    }
+
+    /// Order of the chain.
+    #[getter]
+    fn order(&self) -> usize {
+        self.0.order()
+    }
+
+    /// Step cap used (`None` for the exact answer).
+    #[getter]
+    fn horizon_steps(&self) -> Option<usize> {
+        self.0.horizon_steps()
+    }
+
+    /// Number of channel states.
+    #[getter]
+    fn n_states(&self) -> usize {
+        self.0.n_states()
+    }
+
+    /// Total conversions and value of the table.
+    #[getter]
+    fn totals(&self) -> (f64, f64) {
+        self.0.totals()
+    }
+
+    /// Probability that a journey from start converts.
+    #[getter]
+    fn conversion_probability(&self) -> f64 {
+        self.0.conversion_probability()
+    }
+
+    /// Removal effect of each channel, in channel order.
+    #[getter]
+    fn removal_effects(&self) -> Vec<f64> {
+        self.0.removal_effects().to_vec()
+    }
+
+    /// Removal effect of each channel on value.
+    #[getter]
+    fn removal_effects_value(&self) -> Vec<f64> {
+        self.0.removal_effects_value().to_vec()
+    }
+
+    /// Credit as a dict of columns: `channel`, `removal_effect`, `removal_effect_value`,
+    /// `conversions`, `value`.
+    fn credit<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        guard(|| {
+            let d = credit_dict(py, self.0.credit())?;
+            d.set_item("removal_effect", self.0.removal_effects())?;
+            d.set_item("removal_effect_value", self.0.removal_effects_value())?;
+            Ok(d)
+        })
+    }
+
+    /// Nonzero transitions as `(from, to, probability)` columns.
+    fn transitions(&self, py: Python<'_>) -> PyResult<(Vec<String>, Vec<String>, Vec<f64>)> {
+        guard(|| {
+            let ts = py.detach(|| self.0.transitions());
+            let mut out = (Vec::with_capacity(ts.len()), Vec::with_capacity(ts.len()), Vec::with_capacity(ts.len()));
+            for t in ts {
+                out.0.push(t.from);
+                out.1.push(t.to);
+                out.2.push(t.probability);
+            }
+            Ok(out)
+        })
+    }
+
+    /// `(P(conversion), expected value)` with only the channels where `active` is true.
+    fn conversion_probability_with(&self, py: Python<'_>, active: Vec<bool>) -> PyResult<(f64, f64)> {
+        guard(|| core(py.detach(|| self.0.conversion_probability_with(&active))))
+    }
+
+    /// Shapley credit of the Markov game: `method` "exact" or "sampled".
+    #[pyo3(signature = (method="exact", permutations=1000, seed=0))]
+    fn shapley<'py>(&self, py: Python<'py>, method: &str, permutations: i64, seed: i64) -> PyResult<Bound<'py, PyDict>> {
+        guard(|| {
+            let method = match method {
+                "exact" => ShapleyMethod::Exact,
+                "sampled" => ShapleyMethod::Sampled(
+                    ShapleySampler::default()
+                        .permutations(core(count("permutations", permutations, 0))?)
+                        .seed(core(count("seed", seed, 0))? as u64),
+                ),
+                other => {
+                    return core(Err(Error::InvalidParameter {
+                        field: "method".into(),
+                        value: format!("{other:?}"),
+                        reason: "expected \"exact\" or \"sampled\"".into(),
+                    }))
+                }
+            };
+            let s = core(py.detach(|| self.0.shapley(method)))?;
+            let d = credit_dict(py, &s.credit)?;
+            d.set_item("conversions_std_error", &s.conversions_std_error)?;
+            d.set_item("value_std_error", &s.value_std_error)?;
+            Ok(d)
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "FittedMarkov(order={}, horizon_steps={:?}, channels={}, states={}, conversion_probability={:.6})",
+            self.0.order(),
+            self.0.horizon_steps(),
+            self.0.channels().len(),
+            self.0.n_states(),
+            self.0.conversion_probability()
+        )
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyPathTable>()?;
+    m.add_class::<PyFittedMarkov>()?;
+    m.add_function(wrap_pyfunction!(heuristics, m)?)?;
+    m.add_function(wrap_pyfunction!(markov_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(markov_intervals, m)?)?;
+    m.add_function(wrap_pyfunction!(shapley_credit, m)?)?;
+    m.add_function(wrap_pyfunction!(shapley_intervals, m)?)?;
+    m.add_function(wrap_pyfunction!(ordered_shapley_credit, m)?)?;
+    Ok(())
+}

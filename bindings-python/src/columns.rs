@@ -1,0 +1,94 @@
+//! Column conversions: Python sequences of strings and native-endian byte buffers (what
+//! `numpy.ndarray.tobytes()` gives) into Rust vectors, without a Python call per number.
+
+use channelwise::Error;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// Strings of a column, packed into one buffer (one allocation, not one per row).
+pub(crate) struct Strings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// Reads a column of `str`; anything else in it is `bad(row, repr)`.
+pub(crate) fn strings(
+    column: &Bound<'_, PyAny>,
+    bad: impl Fn(usize, String) -> Error,
+) -> PyResult<Strings> {
+    let mut out = Strings { text: String::new(), ends: Vec::with_capacity(column.len().unwrap_or(0)) };
+    for (row, item) in column.try_iter()?.enumerate() {
+        let item = item?;
+        match item.cast::<PyString>() {
+            Ok(s) => out.text.push_str(&s.to_cow()?),
+            Err(_) => {
+                let repr = item.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
+                let ty = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+                return Err(crate::error::PyChannelwiseError(bad(row, format!("{repr} ({ty})"))).into());
+            }
+        }
+        out.ends.push(out.text.len());
+    }
+    Ok(out)
+}
+
+/// Reads a column of optional strings (`None` for missing).
+pub(crate) fn optional_strings(
+    column: Option<&Bound<'_, PyAny>>,
+    n: usize,
+    bad: impl Fn(usize, String) -> Error,
+) -> PyResult<Vec<Option<String>>> {
+    let Some(column) = column else { return Ok(vec![None; n]) };
+    let mut out = Vec::with_capacity(n);
+    for (row, item) in column.try_iter()?.enumerate() {
+        let item = item?;
+        if item.is_none() {
+            out.push(None);
+        } else if let Ok(s) = item.cast::<PyString>() {
+            out.push(Some(s.to_cow()?.into_owned()));
+        } else {
+            let repr = item.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
+            return Err(crate::error::PyChannelwiseError(bad(row, repr)).into());
+        }
+    }
+    Ok(out)
+}
+
+/// Native-endian `f64`s from a byte buffer.
+pub(crate) fn f64s(field: &str, bytes: &[u8]) -> channelwise::Result<Vec<f64>> {
+    if bytes.len() % 8 != 0 {
+        return Err(Error::Internal(format!("{field}: {} bytes is not a whole number of float64", bytes.len())));
+    }
+    Ok(bytes.chunks_exact(8).map(|c| f64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
+}
+
+/// Native-endian `i64`s from a byte buffer.
+pub(crate) fn i64s(field: &str, bytes: &[u8]) -> channelwise::Result<Vec<i64>> {
+    if bytes.len() % 8 != 0 {
+        return Err(Error::Internal(format!("{field}: {} bytes is not a whole number of int64", bytes.len())));
+    }
+    Ok(bytes.chunks_exact(8).map(|c| i64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
+}
+
+/// Checks a column's length against the first column's.
+pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> channelwise::Result<()> {
+    if got != expected {
+        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+    }
+    Ok(())
+}

@@ -1,0 +1,35 @@
+//! `channelwise._channelwise`: the compiled half of the Python package.
+//!
+//! Thin by design (STYLE.md 11): columns in, the core's types and numbers out. DataFrame glue
+//! (pandas, polars, pyarrow, numpy) lives in the pure-Python layer `python/channelwise/`, which
+//! hands this module lists of strings and native-endian `float64`/`int64` byte buffers. Every
+//! export runs inside [`error::guard`] so a panic becomes `channelwise.InternalError`, and
+//! releases the GIL (`Python::detach`) around core work.
+
+// pyo3's `#[pyclass]`/`#[pymethods]` expansions define items with `pub` visibility in a
+// private module, which `unreachable_pub` flags at the macro call site.
+#![allow(unreachable_pub)]
+
+mod attribution;
+mod columns;
+mod error;
+mod journey;
+
+use pyo3::prelude::*;
+
+/// Raises a Rust panic inside the guard, so the tests can check it becomes `InternalError`.
+#[pyfunction]
+fn _panic_for_tests(message: &str) -> PyResult<()> {
+    error::guard(|| panic!("{message}"))
+}
+
+/// The compiled module; the Python package re-exports what users need.
+#[pymodule]
+fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    error::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    attribution::register(m)?;
+    journey::register(m)?;
+    Ok(())
+}
