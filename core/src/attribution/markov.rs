@@ -37,7 +37,8 @@ pub enum Horizon {
     /// Journeys that pass this many channel states without converting or dropping out are
     /// discarded (ChannelAttribution's `max_step`). At least 1.
     Steps(usize),
-    /// ChannelAttribution's default `max_step`: the longest collapsed state path + 1.
+    /// ChannelAttribution's default `max_step`: the longest collapsed state path among rows
+    /// that enter the chain, + 1 (with `use_nulls = false`, only converting rows count).
     ChannelAttributionDefault,
 }
 
@@ -133,17 +134,17 @@ impl Markov {
     pub fn fit(&self, table: &PathTable) -> Result<FittedMarkov> {
         self.validate(table)?;
         let chain = Chain::build(table, self.order);
-        let steps = match self.horizon {
-            Horizon::Infinite => None,
-            Horizon::Steps(t) => Some(t),
-            Horizon::ChannelAttributionDefault => Some(chain.longest + 1),
-        };
         let nulls: Vec<f64>;
         let nulls_used = if self.use_nulls {
             table.nulls()
         } else {
             nulls = vec![0.0; table.len()];
             &nulls
+        };
+        let steps = match self.horizon {
+            Horizon::Infinite => None,
+            Horizon::Steps(t) => Some(t),
+            Horizon::ChannelAttributionDefault => Some(chain.longest_entering(table.conversions(), nulls_used) + 1),
         };
         let weights = chain.weights(table.conversions(), nulls_used, table.values());
         let solved = chain.solve_all(&weights, steps)?;
@@ -340,8 +341,6 @@ struct Chain {
     path_ptr: Vec<usize>,
     path_edges: Vec<u32>,
     path_last: Vec<u32>,
-    /// Longest collapsed state path.
-    longest: usize,
 }
 
 /// Transition weights (sums of counts) aligned with a [`Chain`].
@@ -386,7 +385,6 @@ impl Chain {
         let mut seq_ptr = Vec::with_capacity(table.len() + 1);
         seq_ptr.push(0usize);
         let mut seq: Vec<u32> = Vec::with_capacity(table.len() * 4);
-        let mut longest = 0;
         for row in 0..table.len() {
             let path = table.path(row);
             let n_windows = if path.len() < order { 1 } else { path.len() - order + 1 };
@@ -413,7 +411,6 @@ impl Chain {
                     seq.push(id);
                 }
             }
-            longest = longest.max(seq.len() - before);
             seq_ptr.push(seq.len());
         }
         drop(index);
@@ -464,7 +461,19 @@ impl Chain {
         for e in &mut path_edges {
             *e = remap[*e as usize];
         }
-        Chain { n, state_ptr, state_touches, channel_states, row_ptr, col, path_ptr, path_edges, path_last, longest }
+        Chain { n, state_ptr, state_touches, channel_states, row_ptr, col, path_ptr, path_edges, path_last }
+    }
+
+    /// Longest collapsed state path among rows that enter the chain (positive conversions or
+    /// nulls): ChannelAttribution's default step cap is this + 1. (ChannelAttribution also
+    /// counts rows with zero conversions and zero nulls, at their length + 2; such rows carry
+    /// no journeys, so channelwise leaves them out.)
+    fn longest_entering(&self, conversions: &[f64], nulls: &[f64]) -> usize {
+        (0..self.path_last.len())
+            .filter(|&r| conversions[r] + nulls[r] > 0.0)
+            .map(|r| self.path_ptr[r + 1] - self.path_ptr[r])
+            .max()
+            .unwrap_or(0)
     }
 
     fn weights(&self, conversions: &[f64], nulls: &[f64], values: &[f64]) -> Weights {
@@ -742,6 +751,12 @@ mod tests {
         assert!((m3.conversion_probability() - (0.5 + 0.125)).abs() < 1e-15);
         let ca = Markov::default().horizon(Horizon::ChannelAttributionDefault).fit(&table).unwrap();
         assert_eq!(ca.horizon_steps(), Some(4));
+        // Rows that do not enter the chain do not set the cap (a null-only long row when nulls
+        // are ignored, as ChannelAttribution drops it).
+        let t2 = t(&["a>b>a>b>a", "a"], &[0.0, 1.0], &[1.0, 1.0]);
+        let spec = Markov::default().horizon(Horizon::ChannelAttributionDefault);
+        assert_eq!(spec.fit(&t2).unwrap().horizon_steps(), Some(6));
+        assert_eq!(spec.use_nulls(false).fit(&t2).unwrap().horizon_steps(), Some(2));
     }
 
     #[test]
