@@ -101,7 +101,12 @@ def _as_numpy(col: Any, kind: str) -> np.ndarray:
         return col.to_numpy()
     if kind == ARROW:
         return col.to_numpy()
-    return np.asarray(col)
+    if isinstance(col, np.ndarray):
+        return col
+    # A list: keep the items as they are, so a stray string is reported at its own row.
+    arr = np.empty(len(col), dtype=object)
+    arr[:] = list(col)
+    return arr
 
 
 def _not_a_number(column: str, row: int, value: Any) -> Exception:
@@ -176,6 +181,8 @@ def timestamps(data: Any, kind: str, role: str, name: Any) -> bytes:
             )
         return arr.astype(np.int64).tobytes()
     values = arr.tolist()
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return timestamps({name: np.asarray(values)}, MAPPING, role, name)
     if values and all(isinstance(v, (_dt.datetime, _dt.date)) for v in values):
         return np.asarray(
             [_to_unix(v) for v in values], dtype=np.int64
@@ -261,7 +268,15 @@ def to_columns(df: Any) -> Dict[str, List[Any]]:
     if kind == POLARS:
         return df.to_dict(as_series=False)
     if kind == PANDAS:
-        return {str(c): df[c].tolist() for c in df.columns}
+        out = {}
+        for c in df.columns:
+            col = df[c]
+            if not isinstance(col.dtype, np.dtype):  # nullable extension dtype: NA -> None
+                missing = col.isna().tolist()
+                out[str(c)] = [None if m else x for x, m in zip(col.astype(object).tolist(), missing)]
+            else:
+                out[str(c)] = col.tolist()
+        return out
     if kind == ARROW:
         return df.to_pydict()
     return {k: list(v) for k, v in df.items()}

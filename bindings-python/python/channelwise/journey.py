@@ -57,6 +57,10 @@ class Journeys:
         cols = _frames.table_columns(self._journeys.path_table(), sep)
         if self._lead_kind is None:
             del cols["key_touch"]
+        elif self._kind != _frames.POLARS:
+            import pandas as pd
+
+            cols["key_touch"] = pd.array(cols["key_touch"], dtype="Int64")
         return _frames.frame(self._kind, cols)
 
     def time_decay(self, half_life: Any = 7 * DAY) -> Any:

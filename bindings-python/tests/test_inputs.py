@@ -1,0 +1,282 @@
+"""Bad input becomes a typed error naming the field; every input library works; polars in,
+polars out; a panic becomes InternalError."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import channelwise as cw
+from channelwise._frames import to_columns
+
+COLS = {
+    "path": ["a>b", "b", "a>c", "c"],
+    "conversions": [3.0, 1.0, 2.0, 0.0],
+    "nulls": [1.0, 4.0, 2.0, 3.0],
+    "value": [30.0, 10.0, 25.0, 0.0],
+}
+
+
+def test_error_classes_cover_every_kind():
+    assert cw.ChannelwiseError.__mro__[1] is ValueError
+    for code in cw.ERROR_CODES:
+        name = "".join(p.title() for p in code.split("_")) + "Error"
+        cls = getattr(cw, name)
+        assert issubclass(cls, cw.ChannelwiseError) and cls.code == code
+        assert cls.__module__ == "channelwise"
+        assert name in cw.__all__
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: pd.DataFrame(COLS),
+        lambda: pl.DataFrame(COLS),
+        lambda: pa.table(COLS),
+        lambda: {k: np.asarray(v) for k, v in COLS.items()},
+        lambda: dict(COLS),
+    ],
+    ids=["pandas", "polars", "arrow", "numpy-dict", "list-dict"],
+)
+def test_every_input_kind_gives_the_same_numbers(make):
+    want = to_columns(cw.attribution.markov(pd.DataFrame(COLS)))
+    out = cw.attribution.markov(make())
+    assert isinstance(out, pl.DataFrame) == isinstance(make(), pl.DataFrame)
+    if not isinstance(out, pl.DataFrame):
+        assert isinstance(out, pd.DataFrame)
+    assert to_columns(out) == want
+
+
+def test_polars_in_polars_out_everywhere():
+    df = pl.DataFrame(COLS)
+    for out in (
+        cw.attribution.heuristics(df),
+        cw.attribution.markov(df, ci=dict(replicates=20)),
+        cw.attribution.shapley(df),
+        cw.attribution.ordered_shapley(df),
+        cw.attribution.compare(df),
+        cw.attribution.compare(df, wide=True),
+        cw.attribution.Markov().fit(df).transitions(),
+    ):
+        assert isinstance(out, pl.DataFrame)
+
+
+def test_integer_and_nullable_columns():
+    df = pd.DataFrame({"path": COLS["path"], "conversions": [3, 1, 2, 0]})
+    df["conversions"] = df["conversions"].astype("Int64")
+    out = cw.attribution.shapley(df)
+    assert sum(out["conversions"]) == pytest.approx(6.0)
+
+
+def test_custom_column_names_and_separator():
+    df = pd.DataFrame({"p": ["a / b", "b"], "conv": [1.0, 1.0]})
+    out = cw.attribution.shapley(df, path="p", conversions="conv", sep="/")
+    assert list(out["channel"]) == ["a", "b"]
+
+
+def test_missing_column_names_it():
+    df = pd.DataFrame({"journey": ["a"], "conversions": [1.0]})
+    with pytest.raises(cw.InvalidParameterError, match='path column: "path"') as e:
+        cw.attribution.markov(df)
+    assert e.value.code == "invalid_parameter"
+    assert "journey" in str(e.value)
+    # an optional column given explicitly must exist
+    with pytest.raises(cw.InvalidParameterError, match='value column: "revenue"'):
+        cw.attribution.markov(pd.DataFrame(COLS), value="revenue")
+    with pytest.raises(cw.InvalidParameterError, match="conversions"):
+        cw.attribution.heuristics(pl.DataFrame({"path": ["a"]}))
+
+
+def test_nan_is_non_finite():
+    df = pd.DataFrame({**COLS, "conversions": [3.0, math.nan, 2.0, 0.0]})
+    with pytest.raises(cw.NonFiniteError, match=r"conversions\[1\] must be finite, got NaN"):
+        cw.attribution.markov(df)
+    with pytest.raises(cw.NonFiniteError):
+        cw.attribution.shapley(pl.DataFrame({**COLS, "value": [None, 1.0, 2.0, 0.0]}))
+
+
+def test_empty_frame_is_not_enough_data():
+    empty = pd.DataFrame({"path": pd.Series([], dtype=str), "conversions": pd.Series([], dtype=float)})
+    for f in (cw.attribution.markov, cw.attribution.shapley):
+        with pytest.raises(cw.NotEnoughDataError):
+            f(empty)
+    with pytest.raises(cw.NotEnoughDataError):
+        cw.attribution.markov(pl.DataFrame({"path": [], "conversions": []}, schema={"path": pl.String, "conversions": pl.Float64}))
+
+
+def test_wrong_types():
+    with pytest.raises(TypeError, match="DataFrame"):
+        cw.attribution.markov(42)
+    with pytest.raises(TypeError):
+        cw.attribution.markov([("a", 1.0)])
+    with pytest.raises(cw.InvalidRecordError, match="column conversions") as e:
+        cw.attribution.markov(pd.DataFrame({"path": ["a", "b"], "conversions": ["1", "x"]}))
+    assert "row 0" in str(e.value)
+    with pytest.raises(cw.InvalidRecordError, match="row 1"):
+        cw.attribution.markov({"path": ["a", "b"], "conversions": [1.0, "x"]})
+    with pytest.raises(cw.InvalidPathError, match="row 1: expected a string"):
+        cw.attribution.markov(pd.DataFrame({"path": ["a", None], "conversions": [1.0, 1.0]}))
+    with pytest.raises(cw.InvalidPathError, match="row 0"):
+        cw.attribution.markov({"path": [3], "conversions": [1.0]})
+    with pytest.raises(cw.InvalidParameterError, match="horizon"):
+        cw.attribution.markov(pd.DataFrame(COLS), horizon="forever")
+    with pytest.raises(cw.InvalidParameterError, match="horizon"):
+        cw.attribution.markov(pd.DataFrame(COLS), horizon=True)
+    with pytest.raises(cw.OutOfRangeError, match="order"):
+        cw.attribution.markov(pd.DataFrame(COLS), order=0)
+    with pytest.raises(cw.InvalidParameterError, match="order"):
+        cw.attribution.markov(pd.DataFrame(COLS), order="2")
+    with pytest.raises(cw.InvalidParameterError, match="ci"):
+        cw.attribution.markov(pd.DataFrame(COLS), ci={"reps": 3})
+    with pytest.raises(cw.OutOfRangeError, match="replicates"):
+        cw.attribution.shapley(pd.DataFrame(COLS), ci={"replicates": -1})
+    with pytest.raises(cw.InvalidParameterError, match="method"):
+        cw.attribution.Markov().fit(pd.DataFrame(COLS)).shapley(method="magic")
+    with pytest.raises(cw.InvalidParameterError, match="models"):
+        cw.attribution.compare(pd.DataFrame(COLS), models=["last_click"])
+
+
+def test_length_mismatch_from_a_dict():
+    with pytest.raises(cw.LengthMismatchError, match="conversions has 1 entries, expected 2"):
+        cw.attribution.markov({"path": ["a", "b"], "conversions": [1.0]})
+
+
+def test_invalid_path_and_separator():
+    with pytest.raises(cw.InvalidPathError, match="empty channel name"):
+        cw.attribution.heuristics({"path": ["a>>b"], "conversions": [1.0]})
+    with pytest.raises(cw.InvalidParameterError, match="sep"):
+        cw.attribution.heuristics({"path": ["a"], "conversions": [1.0]}, sep=" ")
+
+
+def test_panic_becomes_internal_error():
+    from channelwise import _channelwise
+
+    with pytest.raises(cw.InternalError, match="boom") as e:
+        _channelwise._panic_for_tests("boom")
+    assert e.value.code == "internal"
+    # the interpreter is still fine afterwards
+    assert len(cw.attribution.shapley(pd.DataFrame(COLS))) == 3
+
+
+def test_gil_is_released_during_core_work():
+    import threading
+
+    rng = np.random.default_rng(0)
+    ch = np.array(list("abcdefgh"))
+    paths = [">".join(rng.choice(ch, size=rng.integers(1, 6))) for _ in range(3000)]
+    df = pd.DataFrame({"path": paths, "conversions": rng.integers(0, 5, 3000).astype(float),
+                       "nulls": rng.integers(0, 5, 3000).astype(float)})
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cw.attribution.markov(df, order=2))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 3
+    assert all(to_columns(r) == to_columns(results[0]) for r in results)
+
+
+def test_ci_columns_and_bounds():
+    out = cw.attribution.markov(pd.DataFrame(COLS), ci=dict(replicates=50, level=0.9, seed=3))
+    for c in ("conversions_lo", "conversions_hi", "value_lo", "value_hi"):
+        assert c in out.columns
+    assert (out["conversions_lo"] <= out["conversions"] + 1e-12).all()
+    assert (out["conversions"] <= out["conversions_hi"] + 1e-12).all()
+    again = cw.attribution.markov(pd.DataFrame(COLS), ci=dict(replicates=50, level=0.9, seed=3))
+    assert to_columns(out) == to_columns(again), "same seed, same numbers"
+    assert "conversions_lo" in cw.attribution.shapley(pd.DataFrame(COLS), ci=True).columns
+
+
+def test_fitted_markov_api_and_json_round_trip():
+    m = cw.attribution.Markov(order=1, horizon="ca").fit(pd.DataFrame(COLS))
+    assert 0 < m.conversion_probability < 1
+    assert list(m.removal_effects) == list(m.credit()["removal_effect"])
+    assert set(m.transitions().columns) == {"from", "to", "probability"}
+    s = m.shapley(method="sampled", permutations=200, seed=1)
+    assert sum(s["conversions"]) == pytest.approx(6.0)
+    assert "P(conversion)" in m.summary()
+    back = cw.attribution.FittedMarkov.from_json(m.to_json())
+    assert to_columns(back.credit()) == to_columns(m.credit())
+    assert back.horizon_steps == m.horizon_steps
+
+
+def test_compare_long_and_wide():
+    long = cw.attribution.compare(pd.DataFrame(COLS), ci=dict(replicates=20))
+    assert set(long["model"]) == set(cw.attribution.MODELS)
+    for model, g in long.groupby("model"):
+        assert g["conversions"].sum() == pytest.approx(6.0), model
+    assert long.loc[long["model"] == "linear", "conversions_lo"].isna().all()
+    assert long.loc[long["model"] == "markov", "conversions_lo"].notna().all()
+    wide = cw.attribution.compare(pd.DataFrame(COLS), wide=True)
+    assert list(wide.columns) == ["channel", *cw.attribution.MODELS]
+
+
+def test_ordered_shapley_sums_to_shapley():
+    o = cw.attribution.ordered_shapley(pd.DataFrame(COLS))
+    s = cw.attribution.shapley(pd.DataFrame(COLS)).set_index("channel")["conversions"]
+    assert o.groupby("channel")["conversions"].sum().to_dict() == pytest.approx(s.to_dict())
+
+
+def test_plot(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    df = pd.DataFrame(COLS)
+    ax = cw.plot.credit(cw.attribution.compare(df, ci=dict(replicates=20)))
+    assert len(ax.patches) == len(cw.attribution.MODELS) * 3
+    cw.plot.credit(cw.attribution.heuristics(pl.DataFrame(COLS)), metric="value")
+    ax = cw.attribution.Markov().fit(df).plot()
+    ax.figure.savefig(tmp_path / "markov.png")
+    assert (tmp_path / "markov.png").stat().st_size > 0
+
+
+def test_plot_without_matplotlib_says_how_to_install(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_matplotlib(name, *a, **k):
+        if name.startswith("matplotlib"):
+            raise ImportError("No module named 'matplotlib'")
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(ImportError, match=r"pip install 'channelwise\[plot\]'"):
+        cw.plot.credit(cw.attribution.shapley(pd.DataFrame(COLS)))
+
+
+def test_journeys_from_frames_datetimes_and_strings():
+    t = pd.DataFrame({
+        "user_id": ["u1", "u1", "u2"],
+        "timestamp": pd.to_datetime(["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z"]),
+        "channel": ["search", "email", "display"],
+    })
+    c = pd.DataFrame({"user_id": ["u1"], "timestamp": ["2026-01-03T00:00:00Z"], "value": [50.0]})
+    j = cw.journey.build(t, c, lookback=pd.Timedelta(days=7))
+    assert len(j) == 2 and j.report["conversions"] == 1
+    table = cw.journey.path_table(t, c)
+    assert list(table.columns) == ["path", "conversions", "nulls", "value"]
+    assert set(table["path"]) == {"search>email", "display"}
+    # the compiled table goes straight into attribution
+    h = cw.attribution.heuristics(j.table)
+    assert h["linear_conversions"].sum() == pytest.approx(1.0)
+    td = cw.attribution.time_decay(t, c, half_life=pd.Timedelta(days=1))
+    assert td["conversions"].sum() == pytest.approx(1.0)
+    pt = cw.journey.path_table(pl.from_pandas(t), pl.from_pandas(c))
+    assert isinstance(pt, pl.DataFrame)
+
+
+def test_journey_errors():
+    t = {"user_id": ["u"], "timestamp": [0], "channel": ["a"]}
+    with pytest.raises(cw.InvalidParameterError, match="timestamp"):
+        cw.journey.build({"user_id": ["u"], "channel": ["a"]}, {"user_id": ["u"], "timestamp": [1], "value": [1.0]})
+    with pytest.raises(cw.InvalidRecordError, match="not-a-time"):
+        cw.journey.build(t, {"user_id": ["u"], "timestamp": ["not-a-time"], "value": [1.0]})
+    with pytest.raises(cw.InvalidParameterError, match="level"):
+        cw.journey.build(t, {"user_id": ["u"], "timestamp": [1], "value": [1.0]}, level="campaign")
+    with pytest.raises(cw.InvalidRecordError, match="row 0"):
+        cw.journey.build({**t, "timestamp": [math.nan]}, {"user_id": ["u"], "timestamp": [1], "value": [1.0]})

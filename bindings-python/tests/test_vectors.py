@@ -1,0 +1,234 @@
+"""Runs EVERY shared vector under tests/vectors/ through the public Python API.
+
+Same semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_journey.rs):
+"NaN"/"Infinity"/"-Infinity" strings are floats, numbers match within abs + rel * |expected|,
+channels are matched by name, `expected.error` is the kind code of the raised error.
+Attribution vectors run from a dict of lists and, when the columns have equal lengths (a
+DataFrame cannot hold ragged columns), from pandas and polars too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+import channelwise as cw
+from channelwise._frames import to_columns
+from conftest import VECTORS
+
+FILES = sorted(VECTORS.rglob("*.json"))
+# Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
+BOUND = ("attribution.", "journey.")
+
+
+def _num(x):
+    if isinstance(x, str):
+        return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[x]
+    return float(x)
+
+
+def _load(f):
+    v = json.loads(f.read_text())
+    assert v.get("source"), f"{f.name}: every vector names its source"
+    return v
+
+
+def _cases():
+    for f in FILES:
+        v = _load(f)
+        fn = v["function"]
+        kinds = ["dict"]
+        if fn.startswith("attribution.") and "path" in v["input"]:
+            inp = v["input"]
+            lens = {len(inp[k]) for k in ("path", "conversions", "nulls", "value") if k in inp}
+            if len(lens) == 1:
+                kinds += ["pandas", "polars"]
+        elif "touchpoints" in v["input"]:
+            kinds += ["pandas", "polars"]
+        for k in kinds:
+            yield pytest.param(f, k, id=f"{f.parent.name}/{f.stem}[{k}]")
+
+
+def _frame(columns, kind):
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(columns)
+    if kind == "polars":
+        import polars as pl
+
+        return pl.DataFrame(columns, strict=False)
+    return columns
+
+
+def _path_input(inp, kind):
+    cols = {"path": list(inp["path"]), "conversions": [_num(x) for x in inp["conversions"]]}
+    for k in ("nulls", "value"):
+        if k in inp:
+            cols[k] = [_num(x) for x in inp[k]]
+    return _frame(cols, kind), inp.get("sep", ">")
+
+
+def _markov_args(params):
+    return dict(
+        order=params.get("order", 1),
+        horizon=params.get("horizon"),
+        use_nulls=params.get("use_nulls", True),
+    )
+
+
+def _run_attribution(fn, inp, params, kind):
+    df, sep = _path_input(inp, kind)
+    scalars = {}
+    if fn == "attribution.heuristics":
+        kw = {}
+        if "u_shaped" in params:
+            kw["u_shaped"] = tuple(_num(x) for x in params["u_shaped"])
+        if "w_shaped" in params:
+            kw["w_shaped"] = tuple(_num(x) for x in params["w_shaped"])
+        out = cw.attribution.heuristics(df, sep=sep, **kw)
+    elif fn == "attribution.markov":
+        fitted = cw.attribution.Markov(**_markov_args(params)).fit(df, sep=sep)
+        scalars["conversion_probability"] = fitted.conversion_probability
+        out = cw.attribution.markov(df, sep=sep, **_markov_args(params))
+        assert to_columns(out) == to_columns(fitted.credit())
+    elif fn == "attribution.shapley":
+        game = params.get("game", "subset")
+        if game == "subset":
+            out = cw.attribution.shapley(df, sep=sep)
+        elif game == "markov":
+            fitted = cw.attribution.Markov(**_markov_args(params)).fit(df, sep=sep)
+            out = fitted.shapley(
+                method=params.get("method", "exact"),
+                permutations=params.get("permutations", 1000),
+                seed=params.get("seed", 0),
+            )
+        else:
+            pytest.fail(f"unknown shapley game {game!r}")
+    else:
+        pytest.fail(f"no Python runner for attribution function {fn!r}")
+    if kind == "polars":
+        assert type(out).__module__.startswith("polars"), "polars in, polars out"
+    elif kind == "pandas":
+        assert type(out).__module__.startswith("pandas")
+    return to_columns(out), scalars
+
+
+def _events(inp, kind):
+    t = dict(inp["touchpoints"])
+    c = dict(inp["conversions"])
+    c["value"] = [_num(x) for x in c["value"]]
+    if "cost" in t:
+        t["cost"] = [math.nan if x is None else _num(x) for x in t["cost"]]
+    return _frame(t, kind), _frame(c, kind)
+
+
+def _journey_args(params):
+    kw = {"lookback": params.get("lookback", 30 * 86400), "session_gap": params.get("session_gap")}
+    if "level" in params:
+        kw["level"] = params["level"]
+    if "lead_kind" in params:
+        kw["lead_kind"] = params["lead_kind"]
+    return kw
+
+
+def _run_journey(fn, inp, params, kind):
+    t, c = _events(inp, kind)
+    j = cw.journey.build(t, c, **_journey_args(params))
+    if fn == "attribution.time_decay":
+        half = params.get("half_life_seconds", 7 * 86400)
+        return to_columns(j.time_decay(half)), j
+    if fn == "journey.path_table":
+        return to_columns(j.path_table()), j
+    pytest.fail(f"no Python runner for journey function {fn!r}")
+
+
+def _close(got, want, abs_, rel):
+    return abs(got - want) <= abs_ + rel * abs(want)
+
+
+def _check_attribution(v, got, scalars):
+    exp = v["expected"]
+    tol = v.get("tolerance", {})
+    abs_, rel = _num(tol.get("abs", 0.0)), _num(tol.get("rel", 0.0))
+    want_ch = exp["channel"]
+    assert sorted(got["channel"]) == sorted(want_ch), "channels"
+    checked = 0
+    for key, col in exp.items():
+        if key == "channel":
+            continue
+        if key in scalars:
+            assert _close(scalars[key], _num(col), abs_, rel), f"{key}: got {scalars[key]}, expected {col}"
+            checked += 1
+            continue
+        assert key in got, f"no column {key} in {list(got)}"
+        assert len(col) == len(want_ch)
+        for ch, e in zip(want_ch, col):
+            g = got[key][got["channel"].index(ch)]
+            assert _close(g, _num(e), abs_, rel), f"{key}[{ch}]: got {g}, expected {e} (abs {abs_}, rel {rel})"
+            checked += 1
+    assert checked > 0, "vector checks nothing"
+
+
+def _check_path_table(v, got, journeys):
+    exp = v["expected"]
+    abs_ = _num(v.get("tolerance", {}).get("abs", 1e-9))
+    keyed = "key_touch" in exp
+    rows = {}
+    for i, p in enumerate(got["path"]):
+        key = (p, got["key_touch"][i] if keyed else None)
+        r = rows.setdefault(key, [0.0, 0.0, 0.0])
+        r[0] += got["conversions"][i]
+        r[1] += got["nulls"][i]
+        r[2] += got["value"][i]
+    order = sorted(rows, key=lambda k: (k[0], -1 if k[1] is None else k[1]))
+    assert [k[0] for k in order] == exp["path"], "paths"
+    if keyed:
+        assert [k[1] for k in order] == exp["key_touch"], "key_touch"
+    for j, name in enumerate(("conversions", "nulls", "value")):
+        if name in exp:
+            for k, w in zip(order, exp[name]):
+                assert abs(rows[k][j] - _num(w)) <= abs_, f"{name}[{k}]"
+    for k, w in exp.get("report", {}).items():
+        assert abs(journeys.report[k] - _num(w)) <= 1e-9, f"report.{k}"
+
+
+def _check_time_decay(v, got):
+    exp = v["expected"]
+    abs_ = _num(v.get("tolerance", {}).get("abs", 1e-9))
+    assert got["channel"] == exp["channel"]
+    for name in ("conversions", "value"):
+        for g, w in zip(got[name], exp[name]):
+            assert abs(g - _num(w)) <= abs_, name
+
+
+def test_vectors_exist():
+    assert FILES, f"no vectors under {VECTORS}"
+    assert any(f.parent.name == "attribution" for f in FILES)
+
+
+@pytest.mark.parametrize("path, kind", list(_cases()))
+def test_vector(path, kind):
+    v = _load(path)
+    fn = v["function"]
+    if not fn.startswith(BOUND):
+        pytest.skip(f"UNBOUND MODULE: {fn} ({path.name}) has no Python binding yet")
+    params = v.get("params") or {}
+    want_error = v["expected"].get("error")
+    journey_input = "touchpoints" in v["input"]
+    run = _run_journey if journey_input else _run_attribution
+    if want_error:
+        with pytest.raises(cw.ChannelwiseError) as info:
+            run(fn, v["input"], params, kind)
+        assert info.value.code == want_error, f"expected {want_error}, got {info.value.code}: {info.value}"
+        assert type(info.value).code == want_error
+        return
+    got, extra = run(fn, v["input"], params, kind)
+    if not journey_input:
+        _check_attribution(v, got, extra)
+    elif fn == "journey.path_table":
+        _check_path_table(v, got, extra)
+    else:
+        _check_time_decay(v, got)
