@@ -1,0 +1,356 @@
+//! Reading JavaScript values into Rust inputs, reporting bad ones as core errors.
+//!
+//! Every reader names the field it reads (`"conversions[3]"`, `"options.order"`), so a wrong
+//! type surfaces as `invalid_parameter` with the field and what was given; values that are of
+//! the right type but unusable (NaN, negative counts, bad paths) go through to the core, which
+//! owns those checks.
+
+use channelwise::journey::{Conversion, PathTable, Touchpoint};
+use channelwise::{Error, Result};
+use napi::bindgen_prelude::{FromNapiValue, Float64ArraySlice, JsObjectValue, JsValue, Object, TypedArray, Unknown};
+use napi::ValueType;
+
+/// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A napi call failed while reading `field` (a throwing getter, a revoked proxy).
+fn unreadable(field: &str, e: &napi::Error) -> Error {
+    Error::InvalidParameter { field: field.into(), value: "<unreadable>".into(), reason: e.reason.clone() }
+}
+
+fn js_type(v: &Unknown<'_>) -> ValueType {
+    v.get_type().unwrap_or(ValueType::Unknown)
+}
+
+/// What the caller gave, for messages: primitives as their value, objects by kind.
+fn describe(v: &Unknown<'_>) -> String {
+    match js_type(v) {
+        ValueType::Undefined => "undefined".into(),
+        ValueType::Null => "null".into(),
+        ValueType::Boolean => bool::from_unknown(*v).map_or_else(|_| "a boolean".into(), |b| b.to_string()),
+        ValueType::Number => f64::from_unknown(*v).map_or_else(|_| "a number".into(), |x| x.to_string()),
+        ValueType::String => match String::from_unknown(*v) {
+            Ok(s) if s.chars().count() > 40 => format!("the string {:?}...", s.chars().take(40).collect::<String>()),
+            Ok(s) => format!("the string {s:?}"),
+            Err(_) => "a string".into(),
+        },
+        ValueType::Symbol => "a symbol".into(),
+        ValueType::Function => "a function".into(),
+        ValueType::BigInt => "a bigint".into(),
+        ValueType::Object if v.is_array().unwrap_or(false) => "an array".into(),
+        ValueType::Object if v.is_typedarray().unwrap_or(false) => "a typed array".into(),
+        ValueType::Object => "an object".into(),
+        _ => "an unsupported value".into(),
+    }
+}
+
+/// `field` holds `v`, which is not what was expected.
+pub(crate) fn wrong(field: &str, v: &Unknown<'_>, expected: &str) -> Error {
+    Error::InvalidParameter { field: field.into(), value: describe(v), reason: format!("expected {expected}") }
+}
+
+fn missing(field: &str) -> Error {
+    Error::InvalidParameter { field: field.into(), value: "undefined".into(), reason: "required, but missing".into() }
+}
+
+/// `undefined` and `null` read as "not given".
+fn is_nullish(v: &Unknown<'_>) -> bool {
+    matches!(js_type(v), ValueType::Undefined | ValueType::Null)
+}
+
+/// `v` as a plain object (not an array, not null).
+pub(crate) fn object<'e>(v: Unknown<'e>, field: &str) -> Result<Object<'e>> {
+    if js_type(&v) != ValueType::Object || v.is_array().unwrap_or(false) {
+        return Err(wrong(field, &v, "an object"));
+    }
+    Object::from_unknown(v).map_err(|e| unreadable(field, &e))
+}
+
+/// An optional options object: `undefined`/`null` give `None`; unknown keys are rejected so a
+/// misspelt option (`use_nulls` for `useNulls`) is not silently ignored.
+pub(crate) fn options<'e>(v: Option<Unknown<'e>>, field: &str, allowed: &[&str]) -> Result<Option<Object<'e>>> {
+    let Some(v) = v.filter(|v| !is_nullish(v)) else { return Ok(None) };
+    let obj = object(v, field)?;
+    let names = obj.get_property_names().map_err(|e| unreadable(field, &e))?;
+    let n = names.get_array_length().map_err(|e| unreadable(field, &e))?;
+    for i in 0..n {
+        let key: String = names.get_element(i).map_err(|e| unreadable(field, &e))?;
+        if !allowed.contains(&key.as_str()) {
+            return Err(Error::InvalidParameter {
+                field: format!("{field}.{key}"),
+                value: key,
+                reason: format!("unknown option; expected one of {}", allowed.join(", ")),
+            });
+        }
+    }
+    Ok(Some(obj))
+}
+
+/// Property `name` of `obj`; `undefined` and `null` give `None`.
+pub(crate) fn get<'e>(obj: Option<&Object<'e>>, name: &str, field: &str) -> Result<Option<Unknown<'e>>> {
+    let Some(obj) = obj else { return Ok(None) };
+    let v: Option<Unknown<'e>> = obj.get(name).map_err(|e| unreadable(field, &e))?;
+    Ok(v.filter(|v| !is_nullish(v)))
+}
+
+/// Property `name` of `obj`, which must be given.
+pub(crate) fn require<'e>(obj: &Object<'e>, name: &str, field: &str) -> Result<Unknown<'e>> {
+    get(Some(obj), name, field)?.ok_or_else(|| missing(field))
+}
+
+/// The elements of JS array `v`.
+fn elements<'e>(v: Unknown<'e>, field: &str, expected: &str) -> Result<(Object<'e>, u32)> {
+    if !v.is_array().unwrap_or(false) {
+        return Err(wrong(field, &v, expected));
+    }
+    let arr = Object::from_unknown(v).map_err(|e| unreadable(field, &e))?;
+    let n = arr.get_array_length().map_err(|e| unreadable(field, &e))?;
+    Ok((arr, n))
+}
+
+fn element<'e>(arr: &Object<'e>, i: u32, field: &str) -> Result<Unknown<'e>> {
+    arr.get_element(i).map_err(|e| unreadable(&format!("{field}[{i}]"), &e))
+}
+
+/// A JS string.
+pub(crate) fn string(v: Unknown<'_>, field: &str) -> Result<String> {
+    if js_type(&v) != ValueType::String {
+        return Err(wrong(field, &v, "a string"));
+    }
+    String::from_unknown(v).map_err(|e| unreadable(field, &e))
+}
+
+/// A JS number (NaN and infinities pass: the core reports them as `non_finite`).
+pub(crate) fn number(v: Unknown<'_>, field: &str) -> Result<f64> {
+    if js_type(&v) != ValueType::Number {
+        return Err(wrong(field, &v, "a number"));
+    }
+    f64::from_unknown(v).map_err(|e| unreadable(field, &e))
+}
+
+/// A JS boolean.
+pub(crate) fn boolean(v: Unknown<'_>, field: &str) -> Result<bool> {
+    if js_type(&v) != ValueType::Boolean {
+        return Err(wrong(field, &v, "a boolean"));
+    }
+    bool::from_unknown(v).map_err(|e| unreadable(field, &e))
+}
+
+/// A JS number that is a whole number of safe size.
+pub(crate) fn integer(v: Unknown<'_>, field: &str) -> Result<i64> {
+    let x = number(v, field)?;
+    if !x.is_finite() {
+        return Err(Error::NonFinite { field: field.into(), value: x });
+    }
+    if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
+        return Err(Error::InvalidParameter {
+            field: field.into(),
+            value: x.to_string(),
+            reason: "expected a whole number (at most 2^53 - 1 in size)".into(),
+        });
+    }
+    Ok(x as i64)
+}
+
+/// A non-negative whole number.
+pub(crate) fn unsigned(v: Unknown<'_>, field: &str) -> Result<u64> {
+    let x = integer(v, field)?;
+    u64::try_from(x).map_err(|_| Error::OutOfRange {
+        field: field.into(),
+        value: x as f64,
+        min: 0.0,
+        max: MAX_SAFE_INTEGER,
+    })
+}
+
+/// A non-negative whole number as a count or size.
+pub(crate) fn size(v: Unknown<'_>, field: &str) -> Result<usize> {
+    let x = unsigned(v, field)?;
+    usize::try_from(x).map_err(|_| Error::OutOfRange {
+        field: field.into(),
+        value: x as f64,
+        min: 0.0,
+        max: usize::MAX as f64,
+    })
+}
+
+/// `string[]`.
+pub(crate) fn strings(v: Unknown<'_>, field: &str) -> Result<Vec<String>> {
+    let (arr, n) = elements(v, field, "an array of strings")?;
+    (0..n).map(|i| string(element(&arr, i, field)?, &format!("{field}[{i}]"))).collect()
+}
+
+/// `(string | null)[]`: `null`/`undefined` entries are "none".
+pub(crate) fn optional_strings(v: Unknown<'_>, field: &str) -> Result<Vec<Option<String>>> {
+    let (arr, n) = elements(v, field, "an array of strings or nulls")?;
+    (0..n)
+        .map(|i| {
+            let el = element(&arr, i, field)?;
+            if is_nullish(&el) {
+                Ok(None)
+            } else {
+                string(el, &format!("{field}[{i}]")).map(Some)
+            }
+        })
+        .collect()
+}
+
+/// `number[] | Float64Array`.
+pub(crate) fn numbers(v: Unknown<'_>, field: &str) -> Result<Vec<f64>> {
+    if let Some(x) = float64_array(&v, field)? {
+        return Ok(x);
+    }
+    let (arr, n) = elements(v, field, "an array of numbers or a Float64Array")?;
+    (0..n).map(|i| number(element(&arr, i, field)?, &format!("{field}[{i}]"))).collect()
+}
+
+/// `(number | null)[] | Float64Array`: `null`/`undefined` entries are "none".
+pub(crate) fn optional_numbers(v: Unknown<'_>, field: &str) -> Result<Vec<Option<f64>>> {
+    if let Some(x) = float64_array(&v, field)? {
+        return Ok(x.into_iter().map(Some).collect());
+    }
+    let (arr, n) = elements(v, field, "an array of numbers (or nulls) or a Float64Array")?;
+    (0..n)
+        .map(|i| {
+            let el = element(&arr, i, field)?;
+            if is_nullish(&el) {
+                Ok(None)
+            } else {
+                number(el, &format!("{field}[{i}]")).map(Some)
+            }
+        })
+        .collect()
+}
+
+/// The contents of `v` if it is a Float64Array; another typed array is an error.
+fn float64_array(v: &Unknown<'_>, field: &str) -> Result<Option<Vec<f64>>> {
+    if !v.is_typedarray().unwrap_or(false) {
+        return Ok(None);
+    }
+    match Float64ArraySlice::from_unknown(*v) {
+        Ok(s) => Ok(Some(s.to_vec())),
+        Err(_) => {
+            let kind = TypedArray::from_unknown(*v).map_or_else(|_| "a typed array".into(), |t| format!("a {}Array", t.typed_array_type.as_ref()));
+            Err(Error::InvalidParameter {
+                field: field.into(),
+                value: kind,
+                reason: "expected an array of numbers or a Float64Array".into(),
+            })
+        }
+    }
+}
+
+/// `(integer)[] | Float64Array` of unix seconds.
+fn timestamps(v: Unknown<'_>, field: &str) -> Result<Vec<i64>> {
+    let xs = numbers(v, field)?;
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if !x.is_finite() {
+                return Err(Error::NonFinite { field: format!("{field}[{i}]"), value: x });
+            }
+            if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
+                return Err(Error::InvalidRecord {
+                    row: i,
+                    column: "timestamp".into(),
+                    value: x.to_string(),
+                    reason: "expected whole unix seconds".into(),
+                });
+            }
+            Ok(x as i64)
+        })
+        .collect()
+}
+
+fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
+    if got != expected {
+        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+    }
+    Ok(())
+}
+
+/// Optional column `name` of `obj`, of length `n`.
+fn optional_column<T>(
+    obj: &Object<'_>,
+    name: &str,
+    prefix: &str,
+    n: usize,
+    read: impl FnOnce(Unknown<'_>, &str) -> Result<Vec<Option<T>>>,
+) -> Result<Vec<Option<T>>> {
+    let field = format!("{prefix}.{name}");
+    match get(Some(obj), name, &field)? {
+        None => Ok((0..n).map(|_| None).collect()),
+        Some(v) => {
+            let col = read(v, &field)?;
+            check_len(&field, col.len(), n)?;
+            Ok(col)
+        }
+    }
+}
+
+/// A path table from columns `{ path, conversions, nulls?, value? }`, paths split on `sep`.
+pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
+    let obj = object(v, "table")?;
+    let paths = strings(require(&obj, "path", "path")?, "path")?;
+    let conversions = numbers(require(&obj, "conversions", "conversions")?, "conversions")?;
+    let nulls = get(Some(&obj), "nulls", "nulls")?.map(|v| numbers(v, "nulls")).transpose()?;
+    let value = get(Some(&obj), "value", "value")?.map(|v| numbers(v, "value")).transpose()?;
+    PathTable::from_strings(&paths, &conversions, nulls.as_deref(), value.as_deref(), sep)
+}
+
+/// Touchpoints from columns `{ userId, timestamp, channel, campaign?, cost?, eventId? }`.
+pub(crate) fn touchpoints(v: Unknown<'_>) -> Result<Vec<Touchpoint>> {
+    let p = "touchpoints";
+    let obj = object(v, p)?;
+    let users = strings(require(&obj, "userId", "touchpoints.userId")?, "touchpoints.userId")?;
+    let n = users.len();
+    let ts = timestamps(require(&obj, "timestamp", "touchpoints.timestamp")?, "touchpoints.timestamp")?;
+    check_len("touchpoints.timestamp", ts.len(), n)?;
+    let channels = strings(require(&obj, "channel", "touchpoints.channel")?, "touchpoints.channel")?;
+    check_len("touchpoints.channel", channels.len(), n)?;
+    let campaigns = optional_column(&obj, "campaign", p, n, optional_strings)?;
+    let costs = optional_column(&obj, "cost", p, n, optional_numbers)?;
+    let ids = optional_column(&obj, "eventId", p, n, optional_strings)?;
+    Ok(users
+        .into_iter()
+        .zip(ts)
+        .zip(channels)
+        .zip(campaigns)
+        .zip(costs)
+        .zip(ids)
+        .map(|(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
+            user_id,
+            timestamp,
+            channel,
+            campaign,
+            cost,
+            event_id,
+        })
+        .collect())
+}
+
+/// Conversions from columns `{ userId, timestamp, value?, eventId?, type? }` (`value` defaults
+/// to 0 per conversion).
+pub(crate) fn conversions(v: Unknown<'_>) -> Result<Vec<Conversion>> {
+    let p = "conversions";
+    let obj = object(v, p)?;
+    let users = strings(require(&obj, "userId", "conversions.userId")?, "conversions.userId")?;
+    let n = users.len();
+    let ts = timestamps(require(&obj, "timestamp", "conversions.timestamp")?, "conversions.timestamp")?;
+    check_len("conversions.timestamp", ts.len(), n)?;
+    let values = match get(Some(&obj), "value", "conversions.value")? {
+        None => vec![0.0; n],
+        Some(v) => numbers(v, "conversions.value")?,
+    };
+    check_len("conversions.value", values.len(), n)?;
+    let ids = optional_column(&obj, "eventId", p, n, optional_strings)?;
+    let kinds = optional_column(&obj, "type", p, n, optional_strings)?;
+    Ok(users
+        .into_iter()
+        .zip(ts)
+        .zip(values)
+        .zip(ids)
+        .zip(kinds)
+        .map(|((((user_id, timestamp), value), event_id), kind)| Conversion { user_id, timestamp, value, event_id, kind })
+        .collect())
+}

@@ -1,0 +1,30 @@
+//! Node.js bindings of channelwise (napi-rs).
+//!
+//! Thin by design: each export reads plain JS objects and typed arrays into the core's inputs
+//! ([`convert`]), calls the core, and returns plain objects (camelCase). Errors are mapped in
+//! one place, [`error`]: a JS `Error` whose `code` is the core's stable kind code. Every export
+//! runs inside `catch_unwind`, so a panic surfaces as `code: "internal"`, never an abort.
+//!
+//! The JS surface (`index.js` / `index.d.ts`) is `attribution.*` and `journey.*`, following the
+//! core's module tree.
+
+pub mod attribution;
+mod convert;
+pub mod error;
+pub mod journey;
+pub mod task;
+
+use napi_derive::napi;
+
+/// Every stable error `code` a thrown error can carry, in the core's order.
+#[napi(js_name = "errorCodes")]
+pub fn error_codes() -> error::Result<Vec<&'static str>> {
+    error::guard(|| Ok(error::codes()))
+}
+
+/// Panics inside an export, to test that the panic surfaces as `code: "internal"`.
+#[cfg(feature = "testing")]
+#[napi(js_name = "_panicForTesting")]
+pub fn panic_for_testing(message: String) -> error::Result<()> {
+    error::guard(|| panic!("{message}"))
+}
