@@ -1,8 +1,8 @@
 //! Path tables and attribution models.
 
 use channelwise::attribution::{
-    ordered_shapley, shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics, Horizon, Markov,
-    ShapleyMethod, ShapleySampler,
+    ordered_shapley, shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics,
+    Horizon, Markov, ShapleyMethod, ShapleySampler,
 };
 use channelwise::journey::{PathTable, PathTableBuilder};
 use channelwise::Error;
@@ -82,7 +82,8 @@ impl PyPathTable {
     fn to_columns<'py>(&self, py: Python<'py>, sep: &str) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let t = &self.0;
-            let paths: Vec<String> = py.detach(|| (0..t.len()).map(|i| t.path_string(i, sep)).collect());
+            let paths: Vec<String> =
+                py.detach(|| (0..t.len()).map(|i| t.path_string(i, sep)).collect());
             let keys: Vec<Option<usize>> = (0..t.len()).map(|i| t.key_touch(i)).collect();
             let out = (
                 paths,
@@ -96,7 +97,11 @@ impl PyPathTable {
     }
 
     fn __repr__(&self) -> String {
-        format!("PathTable(rows={}, channels={})", self.0.len(), self.0.n_channels())
+        format!(
+            "PathTable(rows={}, channels={})",
+            self.0.len(),
+            self.0.n_channels()
+        )
     }
 }
 
@@ -125,14 +130,21 @@ fn intervals_dict<'py>(py: Python<'py>, ci: &CreditIntervals) -> PyResult<Bound<
 /// A Python int as a non-negative count (`OutOfRange` below `min`, not an `OverflowError`).
 fn count(field: &str, value: i64, min: usize) -> channelwise::Result<usize> {
     if value < min as i64 {
-        return Err(Error::OutOfRange { field: field.into(), value: value as f64, min: min as f64, max: f64::INFINITY });
+        return Err(Error::OutOfRange {
+            field: field.into(),
+            value: value as f64,
+            min: min as f64,
+            max: f64::INFINITY,
+        });
     }
     Ok(value as usize)
 }
 
 /// `None` -> exact, `"ca"` -> ChannelAttribution's default cap, an int -> that many steps.
 fn horizon(h: Option<&Bound<'_, PyAny>>) -> PyResult<Horizon> {
-    let Some(h) = h.filter(|h| !h.is_none()) else { return Ok(Horizon::Infinite) };
+    let Some(h) = h.filter(|h| !h.is_none()) else {
+        return Ok(Horizon::Infinite);
+    };
     if let Ok(s) = h.cast::<PyString>() {
         let s = s.to_cow()?;
         return match s.as_ref() {
@@ -155,13 +167,23 @@ fn horizon(h: Option<&Bound<'_, PyAny>>) -> PyResult<Horizon> {
     }
 }
 
-fn markov_spec(order: i64, horizon_: Option<&Bound<'_, PyAny>>, use_nulls: bool) -> PyResult<Markov> {
-    Ok(Markov::default().order(core(count("order", order, 1))?).horizon(horizon(horizon_)?).use_nulls(use_nulls))
+fn markov_spec(
+    order: i64,
+    horizon_: Option<&Bound<'_, PyAny>>,
+    use_nulls: bool,
+) -> PyResult<Markov> {
+    Ok(Markov::default()
+        .order(core(count("order", order, 1))?)
+        .horizon(horizon(horizon_)?)
+        .use_nulls(use_nulls))
 }
 
 fn bootstrap(replicates: i64, level: f64, seed: i64) -> PyResult<Bootstrap> {
     let seed = core(count("seed", seed, 0))? as u64;
-    Ok(Bootstrap::default().replicates(core(count("replicates", replicates, 0))?).level(level).seed(seed))
+    Ok(Bootstrap::default()
+        .replicates(core(count("replicates", replicates, 0))?)
+        .level(level)
+        .seed(seed))
 }
 
 /// First/last touch, linear, U- and W-shaped credit as a dict of columns.
@@ -178,7 +200,9 @@ fn heuristics<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
         let t = &table.0;
-        let spec = Heuristics::default().u_shaped(u_first, u_last).w_shaped(w_first, w_key, w_last);
+        let spec = Heuristics::default()
+            .u_shaped(u_first, u_last)
+            .w_shaped(w_first, w_key, w_last);
         let h = core(py.detach(|| spec.fit(t)))?;
         let d = PyDict::new(py);
         d.set_item("channel", t.channels())?;
@@ -242,7 +266,10 @@ fn markov_intervals<'py>(
 
 /// Shapley credit of the subset game (closed form), as a dict of columns.
 #[pyfunction(name = "shapley")]
-fn shapley_credit<'py>(py: Python<'py>, table: PyRef<'py, PyPathTable>) -> PyResult<Bound<'py, PyDict>> {
+fn shapley_credit<'py>(
+    py: Python<'py>,
+    table: PyRef<'py, PyPathTable>,
+) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
         let t = &table.0;
         let c = core(py.detach(|| shapley(t)))?;
@@ -270,7 +297,10 @@ fn shapley_intervals<'py>(
 
 /// Ordered Shapley: `channel`, and `conversions`/`value` as one list per channel (by position).
 #[pyfunction(name = "ordered_shapley")]
-fn ordered_shapley_credit<'py>(py: Python<'py>, table: PyRef<'py, PyPathTable>) -> PyResult<Bound<'py, PyDict>> {
+fn ordered_shapley_credit<'py>(
+    py: Python<'py>,
+    table: PyRef<'py, PyPathTable>,
+) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
         let t = &table.0;
         let o = core(py.detach(|| ordered_shapley(t)))?;
@@ -347,7 +377,11 @@ impl PyFittedMarkov {
     fn transitions(&self, py: Python<'_>) -> PyResult<(Vec<String>, Vec<String>, Vec<f64>)> {
         guard(|| {
             let ts = py.detach(|| self.0.transitions());
-            let mut out = (Vec::with_capacity(ts.len()), Vec::with_capacity(ts.len()), Vec::with_capacity(ts.len()));
+            let mut out = (
+                Vec::with_capacity(ts.len()),
+                Vec::with_capacity(ts.len()),
+                Vec::with_capacity(ts.len()),
+            );
             for t in ts {
                 out.0.push(t.from);
                 out.1.push(t.to);
@@ -358,13 +392,23 @@ impl PyFittedMarkov {
     }
 
     /// `(P(conversion), expected value)` with only the channels where `active` is true.
-    fn conversion_probability_with(&self, py: Python<'_>, active: Vec<bool>) -> PyResult<(f64, f64)> {
+    fn conversion_probability_with(
+        &self,
+        py: Python<'_>,
+        active: Vec<bool>,
+    ) -> PyResult<(f64, f64)> {
         guard(|| core(py.detach(|| self.0.conversion_probability_with(&active))))
     }
 
     /// Shapley credit of the Markov game: `method` "exact" or "sampled".
     #[pyo3(signature = (method="exact", permutations=1000, seed=0))]
-    fn shapley<'py>(&self, py: Python<'py>, method: &str, permutations: i64, seed: i64) -> PyResult<Bound<'py, PyDict>> {
+    fn shapley<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        permutations: i64,
+        seed: i64,
+    ) -> PyResult<Bound<'py, PyDict>> {
         guard(|| {
             let method = match method {
                 "exact" => ShapleyMethod::Exact,

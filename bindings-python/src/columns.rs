@@ -31,15 +31,27 @@ pub(crate) fn strings(
     column: &Bound<'_, PyAny>,
     bad: impl Fn(usize, String) -> Error,
 ) -> PyResult<Strings> {
-    let mut out = Strings { text: String::new(), ends: Vec::with_capacity(column.len().unwrap_or(0)) };
+    let mut out = Strings {
+        text: String::new(),
+        ends: Vec::with_capacity(column.len().unwrap_or(0)),
+    };
     for (row, item) in column.try_iter()?.enumerate() {
         let item = item?;
         match item.cast::<PyString>() {
             Ok(s) => out.text.push_str(&s.to_cow()?),
             Err(_) => {
-                let repr = item.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
-                let ty = item.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
-                return Err(crate::error::PyChannelwiseError(bad(row, format!("{repr} ({ty})"))).into());
+                let repr = item
+                    .repr()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|_| "?".into());
+                let ty = item
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|_| "?".into());
+                return Err(
+                    crate::error::PyChannelwiseError(bad(row, format!("{repr} ({ty})"))).into(),
+                );
             }
         }
         out.ends.push(out.text.len());
@@ -53,7 +65,9 @@ pub(crate) fn optional_strings(
     n: usize,
     bad: impl Fn(usize, String) -> Error,
 ) -> PyResult<Vec<Option<String>>> {
-    let Some(column) = column else { return Ok(vec![None; n]) };
+    let Some(column) = column else {
+        return Ok(vec![None; n]);
+    };
     let mut out = Vec::with_capacity(n);
     for (row, item) in column.try_iter()?.enumerate() {
         let item = item?;
@@ -62,7 +76,10 @@ pub(crate) fn optional_strings(
         } else if let Ok(s) = item.cast::<PyString>() {
             out.push(Some(s.to_cow()?.into_owned()));
         } else {
-            let repr = item.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
+            let repr = item
+                .repr()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|_| "?".into());
             return Err(crate::error::PyChannelwiseError(bad(row, repr)).into());
         }
     }
@@ -72,23 +89,39 @@ pub(crate) fn optional_strings(
 /// Native-endian `f64`s from a byte buffer.
 pub(crate) fn f64s(field: &str, bytes: &[u8]) -> channelwise::Result<Vec<f64>> {
     if bytes.len() % 8 != 0 {
-        return Err(Error::Internal(format!("{field}: {} bytes is not a whole number of float64", bytes.len())));
+        return Err(Error::Internal(format!(
+            "{field}: {} bytes is not a whole number of float64",
+            bytes.len()
+        )));
     }
-    Ok(bytes.chunks_exact(8).map(|c| f64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| f64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect())
 }
 
 /// Native-endian `i64`s from a byte buffer.
 pub(crate) fn i64s(field: &str, bytes: &[u8]) -> channelwise::Result<Vec<i64>> {
     if bytes.len() % 8 != 0 {
-        return Err(Error::Internal(format!("{field}: {} bytes is not a whole number of int64", bytes.len())));
+        return Err(Error::Internal(format!(
+            "{field}: {} bytes is not a whole number of int64",
+            bytes.len()
+        )));
     }
-    Ok(bytes.chunks_exact(8).map(|c| i64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])).collect())
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| i64::from_ne_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+        .collect())
 }
 
 /// Checks a column's length against the first column's.
 pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> channelwise::Result<()> {
     if got != expected {
-        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected,
+            got,
+        });
     }
     Ok(())
 }

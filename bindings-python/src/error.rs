@@ -69,7 +69,10 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for (kind, class) in &c.kinds {
         m.add(class_name(*kind).as_str(), class.bind(py))?;
     }
-    m.add("ERROR_CODES", ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>())?;
+    m.add(
+        "ERROR_CODES",
+        ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(),
+    )?;
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! Journeys: touchpoint and conversion columns -> `Journeys` -> path table, time decay.
 
 use channelwise::attribution::TimeDecay;
-use channelwise::journey::{parse_timestamp, Conversion, JourneyBuilder, Journeys, Level, Touchpoint};
+use channelwise::journey::{
+    parse_timestamp, Conversion, JourneyBuilder, Journeys, Level, Touchpoint,
+};
 use channelwise::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -105,18 +107,27 @@ fn build_journeys(
             })
             .collect();
 
-        let mut b = JourneyBuilder::new().lookback(lookback).session_gap(session_gap).level(level);
+        let mut b = JourneyBuilder::new()
+            .lookback(lookback)
+            .session_gap(session_gap)
+            .level(level);
         if let Some(k) = lead_kind {
             b = b.lead_kind(k);
         }
-        Ok(PyJourneys(core(py.detach(|| b.build(&touches, &conversions)))?))
+        Ok(PyJourneys(core(
+            py.detach(|| b.build(&touches, &conversions)),
+        )?))
     })
 }
 
 /// Parses timestamp strings (RFC 3339 / ISO 8601 or unix seconds, as the core's
 /// `parse_timestamp`) into int64 unix seconds, as bytes.
 #[pyfunction]
-fn parse_timestamps<'py>(py: Python<'py>, column: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyBytes>> {
+fn parse_timestamps<'py>(
+    py: Python<'py>,
+    column: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
         let text = strings(column, |row, got| Error::InvalidRecord {
             row,
@@ -175,9 +186,17 @@ impl PyJourneys {
     }
 
     /// Time-decay credit with a half-life in seconds, as a dict of columns.
-    fn time_decay<'py>(&self, py: Python<'py>, half_life_seconds: f64) -> PyResult<Bound<'py, PyDict>> {
+    fn time_decay<'py>(
+        &self,
+        py: Python<'py>,
+        half_life_seconds: f64,
+    ) -> PyResult<Bound<'py, PyDict>> {
         guard(|| {
-            let c = core(py.detach(|| TimeDecay::default().half_life_seconds(half_life_seconds).fit(&self.0)))?;
+            let c = core(py.detach(|| {
+                TimeDecay::default()
+                    .half_life_seconds(half_life_seconds)
+                    .fit(&self.0)
+            }))?;
             let d = PyDict::new(py);
             d.set_item("channel", &c.channels)?;
             d.set_item("conversions", &c.conversions)?;
@@ -187,7 +206,11 @@ impl PyJourneys {
     }
 
     fn __repr__(&self) -> String {
-        format!("Journeys(journeys={}, channels={})", self.0.len(), self.0.channels().len())
+        format!(
+            "Journeys(journeys={}, channels={})",
+            self.0.len(),
+            self.0.channels().len()
+        )
     }
 }
 

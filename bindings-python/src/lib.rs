@@ -6,10 +6,6 @@
 //! export runs inside [`error::guard`] so a panic becomes `channelwise.InternalError`, and
 //! releases the GIL (`Python::detach`) around core work.
 
-// pyo3's `#[pyclass]`/`#[pymethods]` expansions define items with `pub` visibility in a
-// private module, which `unreachable_pub` flags at the macro call site.
-#![allow(unreachable_pub)]
-
 mod attribution;
 mod columns;
 mod error;
