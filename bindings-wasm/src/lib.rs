@@ -1,0 +1,66 @@
+//! WebAssembly binding of [channelwise](channelwise): multi-touch attribution in the browser.
+//!
+//! wasm-bindgen exports flat functions (`attributionMarkov`, ...); the hand-written ES module
+//! `js/index.js` groups them as `attribution.markov(...)`, the same names and shapes as the Node
+//! binding. Conversions live in [`convert`] (JS in) and the exported functions (JS out); errors
+//! are mapped in one file, [`error`]: a JS `Error` whose `code` is the core's
+//! [`ErrorKind::code`](channelwise::ErrorKind::code).
+//!
+//! # Panics
+//! wasm32-unknown-unknown has no unwinding on stable Rust: a panic aborts, which in JS is a
+//! `WebAssembly.RuntimeError` ("unreachable") and leaves the instance's stack pointer where the
+//! panic happened, so `catch_unwind` cannot guard the entry points as in the Node binding.
+//! Instead:
+//! - no data path panics: every JS input is type-, range- and length-checked in [`convert`]
+//!   before the core sees it, and the core reports the rest as typed errors (the Node test suite
+//!   `test/errors.test.mjs` feeds bad input of every kind and expects coded errors);
+//! - if a bug panics anyway, the panic hook below records the message, and `js/index.js` turns
+//!   the trap into an `Error` with `code = "internal"` carrying it, and marks the module as
+//!   poisoned: later calls fail fast with the same `internal` code rather than run on a
+//!   corrupted instance (reload the module to recover).
+
+pub mod attribution;
+mod convert;
+mod error;
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs the panic hook that keeps the panic message for `takePanicMessage`.
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        LAST_PANIC.with(|p| {
+            if let Ok(mut p) = p.try_borrow_mut() {
+                *p = Some(msg);
+            }
+        });
+    }));
+}
+
+/// The message of the last panic, if one happened (then the instance must not be used again).
+#[wasm_bindgen(js_name = takePanicMessage)]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.take()))
+}
+
+/// The version of channelwise this module was built from.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The stable error codes (`err.code`) this module can throw, in the core's order.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    channelwise::ErrorKind::ALL
+        .iter()
+        .map(|k| k.code().to_string())
+        .collect()
+}
