@@ -5,6 +5,8 @@
 
 pub mod attribution;
 mod error;
+pub mod forecast;
 pub mod journey;
+pub mod stats;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,3 @@
+//! Forecasting: accuracy metrics and rolling-origin evaluation.
+
+pub mod metrics;

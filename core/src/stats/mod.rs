@@ -1,0 +1,130 @@
+//! Classical statistics: correlation (Pearson, Spearman, Kendall, lagged cross-correlation) and
+//! trend tests (Mann-Kendall, Theil-Sen).
+//!
+//! Every function checks its input once: values must be finite ([`Error::NonFinite`] names
+//! `x[i]` or `y[i]`), paired series must have equal length ([`Error::LengthMismatch`]), and a
+//! series too short for the statistic is [`Error::NotEnoughData`]. No function returns NaN: where
+//! a reference library would (a constant series has no correlation), channelwise returns a typed
+//! error instead.
+//!
+//! P-values follow scipy.stats conventions so numbers can be checked against it; the shared
+//! vectors under `tests/vectors/stats/` name the scipy and pymannkendall versions they come from.
+
+pub mod correlation;
+pub mod trend;
+
+pub use correlation::{cross_correlation, kendall, pearson, spearman, Correlation, CrossCorrelation};
+pub use trend::{mann_kendall, theil_sen, MannKendall, TheilSen, Trend};
+
+use std::cmp::Ordering;
+
+use crate::error::{Error, Result};
+
+/// Checks that every value of `xs` is finite, naming the first bad one as `field[i]`.
+pub(crate) fn check_finite(field: &str, xs: &[f64]) -> Result<()> {
+    match xs.iter().position(|v| !v.is_finite()) {
+        Some(i) => Err(Error::NonFinite { field: format!("{field}[{i}]"), value: xs[i] }),
+        None => Ok(()),
+    }
+}
+
+/// Checks that `got` has the length of `expected`.
+pub(crate) fn check_same_len(field: &str, expected: usize, got: usize) -> Result<()> {
+    if expected != got {
+        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+    }
+    Ok(())
+}
+
+/// Checks that there are at least `required` items for `what`.
+pub(crate) fn check_len(what: &str, required: usize, got: usize) -> Result<()> {
+    if got < required {
+        return Err(Error::NotEnoughData { what: what.into(), required, got });
+    }
+    Ok(())
+}
+
+/// Upper tail of the standard normal, `P(Z > z)`, accurate far into the tail (libm's `erfc`, ~1
+/// ulp; statrs' erfc is off by ~1e-10 relative up to 0.19).
+pub(crate) fn normal_sf(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// Median of a slice sorted ascending (mean of the middle two for even length). `None` if empty.
+pub(crate) fn median_sorted(xs: &[f64]) -> Option<f64> {
+    let n = xs.len();
+    if n == 0 {
+        return None;
+    }
+    // halves first: the mean of two huge values must not overflow
+    Some(if n % 2 == 1 { xs[n / 2] } else { 0.5 * xs[n / 2 - 1] + 0.5 * xs[n / 2] })
+}
+
+/// Median of finite values (copies and sorts). `None` if empty.
+pub(crate) fn median(xs: &[f64]) -> Option<f64> {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    median_sorted(&v)
+}
+
+/// Ordering of finite numbers in which `-0.0 == 0.0` (as `==` and numpy see them).
+pub(crate) fn cmp_f64(a: &f64, b: &f64) -> Ordering {
+    a.partial_cmp(b).unwrap_or(Ordering::Equal)
+}
+
+/// Sorts `v` and returns the number of strict inversions (pairs `i < j` with `v[i] > v[j]`).
+pub(crate) fn count_inversions(v: &mut [f64], buf: &mut Vec<f64>) -> u64 {
+    let n = v.len();
+    if n < 2 {
+        return 0;
+    }
+    let mid = n / 2;
+    let mut inv = {
+        let (l, r) = v.split_at_mut(mid);
+        count_inversions(l, buf) + count_inversions(r, buf)
+    };
+    buf.clear();
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < n {
+        if v[j] < v[i] {
+            inv += (mid - i) as u64;
+            buf.push(v[j]);
+            j += 1;
+        } else {
+            buf.push(v[i]);
+            i += 1;
+        }
+    }
+    buf.extend_from_slice(&v[i..mid]);
+    buf.extend_from_slice(&v[j..n]);
+    v.copy_from_slice(buf);
+    inv
+}
+
+/// Tie statistics of the run lengths of a sorted sequence: `(sum t(t-1)/2, sum t(t-1)(t-2),
+/// sum t(t-1)(2t+5))`, the last two in floating point as scipy does (they grow as n^3).
+pub(crate) fn tie_stats(sorted: impl Iterator<Item = f64>) -> (u64, f64, f64) {
+    let mut out = (0u64, 0.0, 0.0);
+    let mut add = |t: u64| {
+        if t > 1 {
+            let tf = t as f64;
+            out.0 += t * (t - 1) / 2;
+            out.1 += tf * (tf - 1.0) * (tf - 2.0);
+            out.2 += tf * (tf - 1.0) * (2.0 * tf + 5.0);
+        }
+    };
+    let mut prev: Option<f64> = None;
+    let mut run = 0u64;
+    for v in sorted {
+        if prev == Some(v) {
+            run += 1;
+        } else {
+            add(run);
+            run = 1;
+            prev = Some(v);
+        }
+    }
+    add(run);
+    out
+}
+
