@@ -1,8 +1,8 @@
 //! `attribution.*`: heuristics, Markov, Shapley and time decay.
 
 use channelwise::attribution::{
-    ordered_shapley, shapley as subset_shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics, Horizon, Markov,
-    ShapleyMethod, ShapleySampler, TimeDecay,
+    ordered_shapley, shapley as subset_shapley, Bootstrap, ChannelCredit, CreditIntervals,
+    FittedMarkov, Heuristics, Horizon, Markov, ShapleyMethod, ShapleySampler, TimeDecay,
 };
 use channelwise::journey::PathTable;
 use channelwise::Error;
@@ -118,12 +118,19 @@ pub struct TransitionRow {
 
 /// The path separator (`options.sep`, default `">"`).
 fn sep(opts: Option<&Object<'_>>) -> channelwise::Result<String> {
-    get(opts, "sep", "options.sep")?.map_or_else(|| Ok(">".to_string()), |v| convert::string(v, "options.sep"))
+    get(opts, "sep", "options.sep")?.map_or_else(
+        || Ok(">".to_string()),
+        |v| convert::string(v, "options.sep"),
+    )
 }
 
 fn fixed<const N: usize>(v: Unknown<'_>, field: &str) -> channelwise::Result<[f64; N]> {
     let xs = convert::numbers(v, field)?;
-    <[f64; N]>::try_from(xs.as_slice()).map_err(|_| Error::LengthMismatch { field: field.into(), expected: N, got: xs.len() })
+    <[f64; N]>::try_from(xs.as_slice()).map_err(|_| Error::LengthMismatch {
+        field: field.into(),
+        expected: N,
+        got: xs.len(),
+    })
 }
 
 fn heuristics_spec(opts: Option<&Object<'_>>) -> channelwise::Result<Heuristics> {
@@ -148,7 +155,13 @@ fn markov_spec(opts: Option<&Object<'_>>) -> channelwise::Result<Markov> {
     if let Some(v) = get(opts, "horizon", "options.horizon")? {
         let horizon = match convert::string(v, "options.horizon") {
             Ok(s) if s == "ca" => Horizon::ChannelAttributionDefault,
-            Ok(_) => return Err(convert::wrong("options.horizon", &v, "null, a step count or \"ca\"")),
+            Ok(_) => {
+                return Err(convert::wrong(
+                    "options.horizon",
+                    &v,
+                    "null, a step count or \"ca\"",
+                ))
+            }
             Err(_) => Horizon::Steps(convert::size(v, "options.horizon")?),
         };
         spec = spec.horizon(horizon);
@@ -161,7 +174,9 @@ fn markov_spec(opts: Option<&Object<'_>>) -> channelwise::Result<Markov> {
 
 /// `ci`: absent or `false` for none, `true` for the defaults, or `{ replicates, level, seed }`.
 fn bootstrap(opts: Option<&Object<'_>>) -> channelwise::Result<Option<Bootstrap>> {
-    let Some(v) = get(opts, "ci", "options.ci")? else { return Ok(None) };
+    let Some(v) = get(opts, "ci", "options.ci")? else {
+        return Ok(None);
+    };
     if let Ok(b) = convert::boolean(v, "options.ci") {
         return Ok(b.then(Bootstrap::default));
     }
@@ -295,14 +310,20 @@ const TABLE_OPTIONS_HEURISTICS: &[&str] = &["uShaped", "wShaped", "sep"];
 const MARKOV_OPTIONS: &[&str] = &["order", "horizon", "useNulls", "ci", "sep"];
 const SHAPLEY_OPTIONS: &[&str] = &["ci", "sep"];
 
-fn prepare_heuristics(table: Unknown<'_>, options: Option<Unknown<'_>>) -> channelwise::Result<Work<Vec<HeuristicRow>>> {
+fn prepare_heuristics(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> channelwise::Result<Work<Vec<HeuristicRow>>> {
     let opts = convert::options(options, "options", TABLE_OPTIONS_HEURISTICS)?;
     let spec = heuristics_spec(opts.as_ref())?;
     let table = convert::path_table(table, &sep(opts.as_ref())?)?;
     Ok(Box::new(move || heuristic_rows(&spec, &table)))
 }
 
-fn prepare_markov(table: Unknown<'_>, options: Option<Unknown<'_>>) -> channelwise::Result<Work<Vec<MarkovRow>>> {
+fn prepare_markov(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> channelwise::Result<Work<Vec<MarkovRow>>> {
     let opts = convert::options(options, "options", MARKOV_OPTIONS)?;
     let spec = markov_spec(opts.as_ref())?;
     let ci = bootstrap(opts.as_ref())?;
@@ -314,7 +335,10 @@ fn prepare_markov(table: Unknown<'_>, options: Option<Unknown<'_>>) -> channelwi
     }))
 }
 
-fn prepare_shapley(table: Unknown<'_>, options: Option<Unknown<'_>>) -> channelwise::Result<Work<Vec<CreditRow>>> {
+fn prepare_shapley(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> channelwise::Result<Work<Vec<CreditRow>>> {
     let opts = convert::options(options, "options", SHAPLEY_OPTIONS)?;
     let ci = bootstrap(opts.as_ref())?;
     let table = convert::path_table(table, &sep(opts.as_ref())?)?;
@@ -335,7 +359,10 @@ pub fn heuristics(table: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Ve
 
 /// [`heuristics`] on a pool thread.
 #[napi(namespace = "attribution", js_name = "heuristicsAsync")]
-pub fn heuristics_async(table: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Compute<Vec<HeuristicRow>>> {
+pub fn heuristics_async(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<Compute<Vec<HeuristicRow>>> {
     AsyncTask::new(Compute::new(run(|| prepare_heuristics(table, options))))
 }
 
@@ -347,7 +374,10 @@ pub fn markov(table: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Vec<Ma
 
 /// [`markov`] on a pool thread.
 #[napi(namespace = "attribution", js_name = "markovAsync")]
-pub fn markov_async(table: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Compute<Vec<MarkovRow>>> {
+pub fn markov_async(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<Compute<Vec<MarkovRow>>> {
     AsyncTask::new(Compute::new(run(|| prepare_markov(table, options))))
 }
 
@@ -359,23 +389,32 @@ pub fn shapley_js(table: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Ve
 
 /// [`shapley`] on a pool thread.
 #[napi(namespace = "attribution", js_name = "shapleyAsync")]
-pub fn shapley_async(table: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Compute<Vec<CreditRow>>> {
+pub fn shapley_async(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<Compute<Vec<CreditRow>>> {
     AsyncTask::new(Compute::new(run(|| prepare_shapley(table, options))))
 }
 
 /// Shapley credit split by touch position, one row per channel.
 #[napi(namespace = "attribution", js_name = "orderedShapley")]
-pub fn ordered_shapley_js(table: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Vec<OrderedRow>> {
+pub fn ordered_shapley_js(
+    table: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> Result<Vec<OrderedRow>> {
     guard(|| {
         let opts = convert::options(options, "options", &["sep"])?;
         let table = convert::path_table(table, &sep(opts.as_ref())?)?;
         let o = ordered_shapley(&table)?;
-        Ok(o
-            .channels
+        Ok(o.channels
             .into_iter()
             .zip(o.conversions)
             .zip(o.value)
-            .map(|((channel, conversions), value)| OrderedRow { channel, conversions, value })
+            .map(|((channel, conversions), value)| OrderedRow {
+                channel,
+                conversions,
+                value,
+            })
             .collect())
     })
 }
@@ -391,7 +430,13 @@ pub fn time_decay(
         let opts = convert::options(
             options,
             "options",
-            &["halfLifeSeconds", "lookback", "sessionGap", "level", "leadKind"],
+            &[
+                "halfLifeSeconds",
+                "lookback",
+                "sessionGap",
+                "level",
+                "leadKind",
+            ],
         )?;
         let builder = journey_spec(opts.as_ref())?;
         let mut spec = TimeDecay::default();
@@ -418,7 +463,9 @@ impl JsMarkov {
     pub fn new(options: Option<Unknown<'_>>) -> Result<Self> {
         guard(|| {
             let opts = convert::options(options, "options", &["order", "horizon", "useNulls"])?;
-            Ok(JsMarkov { spec: markov_spec(opts.as_ref())? })
+            Ok(JsMarkov {
+                spec: markov_spec(opts.as_ref())?,
+            })
         })
     }
 
@@ -428,7 +475,9 @@ impl JsMarkov {
         guard(|| {
             let opts = convert::options(options, "options", &["sep"])?;
             let table = convert::path_table(table, &sep(opts.as_ref())?)?;
-            Ok(JsFittedMarkov { inner: self.spec.fit(&table)? })
+            Ok(JsFittedMarkov {
+                inner: self.spec.fit(&table)?,
+            })
         })
     }
 }
@@ -467,7 +516,11 @@ impl JsFittedMarkov {
                 .inner
                 .transitions()
                 .into_iter()
-                .map(|t| TransitionRow { from: t.from, to: t.to, probability: t.probability })
+                .map(|t| TransitionRow {
+                    from: t.from,
+                    to: t.to,
+                    probability: t.probability,
+                })
                 .collect())
         })
     }

@@ -7,7 +7,9 @@
 
 use channelwise::journey::{Conversion, PathTable, Touchpoint};
 use channelwise::{Error, Result};
-use napi::bindgen_prelude::{FromNapiValue, Float64ArraySlice, JsObjectValue, JsValue, Object, TypedArray, Unknown};
+use napi::bindgen_prelude::{
+    Float64ArraySlice, FromNapiValue, JsObjectValue, JsValue, Object, TypedArray, Unknown,
+};
 use napi::ValueType;
 
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -15,23 +17,34 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A napi call failed while reading `field` (a throwing getter, a revoked proxy).
 fn unreadable(field: &str, e: &napi::Error) -> Error {
-    Error::InvalidParameter { field: field.into(), value: "<unreadable>".into(), reason: e.reason.clone() }
+    Error::InvalidParameter {
+        field: field.into(),
+        value: "<unreadable>".into(),
+        reason: e.reason.clone(),
+    }
 }
 
 fn js_type(v: &Unknown<'_>) -> ValueType {
     v.get_type().unwrap_or(ValueType::Unknown)
 }
 
-/// What the caller gave, for messages: primitives as their value, objects by kind.
+/// What the caller gave, for messages: primitives as their value (long strings cut), objects
+/// by kind ("an array", "an object").
 fn describe(v: &Unknown<'_>) -> String {
     match js_type(v) {
         ValueType::Undefined => "undefined".into(),
         ValueType::Null => "null".into(),
-        ValueType::Boolean => bool::from_unknown(*v).map_or_else(|_| "a boolean".into(), |b| b.to_string()),
-        ValueType::Number => f64::from_unknown(*v).map_or_else(|_| "a number".into(), |x| x.to_string()),
+        ValueType::Boolean => {
+            bool::from_unknown(*v).map_or_else(|_| "a boolean".into(), |b| b.to_string())
+        }
+        ValueType::Number => {
+            f64::from_unknown(*v).map_or_else(|_| "a number".into(), |x| x.to_string())
+        }
         ValueType::String => match String::from_unknown(*v) {
-            Ok(s) if s.chars().count() > 40 => format!("the string {:?}...", s.chars().take(40).collect::<String>()),
-            Ok(s) => format!("the string {s:?}"),
+            Ok(s) if s.chars().count() > 40 => {
+                format!("{}...", s.chars().take(40).collect::<String>())
+            }
+            Ok(s) => s,
             Err(_) => "a string".into(),
         },
         ValueType::Symbol => "a symbol".into(),
@@ -46,11 +59,19 @@ fn describe(v: &Unknown<'_>) -> String {
 
 /// `field` holds `v`, which is not what was expected.
 pub(crate) fn wrong(field: &str, v: &Unknown<'_>, expected: &str) -> Error {
-    Error::InvalidParameter { field: field.into(), value: describe(v), reason: format!("expected {expected}") }
+    Error::InvalidParameter {
+        field: field.into(),
+        value: describe(v),
+        reason: format!("expected {expected}"),
+    }
 }
 
 fn missing(field: &str) -> Error {
-    Error::InvalidParameter { field: field.into(), value: "undefined".into(), reason: "required, but missing".into() }
+    Error::InvalidParameter {
+        field: field.into(),
+        value: "undefined".into(),
+        reason: "required, but missing".into(),
+    }
 }
 
 /// `undefined` and `null` read as "not given".
@@ -68,11 +89,21 @@ pub(crate) fn object<'e>(v: Unknown<'e>, field: &str) -> Result<Object<'e>> {
 
 /// An optional options object: `undefined`/`null` give `None`; unknown keys are rejected so a
 /// misspelt option (`use_nulls` for `useNulls`) is not silently ignored.
-pub(crate) fn options<'e>(v: Option<Unknown<'e>>, field: &str, allowed: &[&str]) -> Result<Option<Object<'e>>> {
-    let Some(v) = v.filter(|v| !is_nullish(v)) else { return Ok(None) };
+pub(crate) fn options<'e>(
+    v: Option<Unknown<'e>>,
+    field: &str,
+    allowed: &[&str],
+) -> Result<Option<Object<'e>>> {
+    let Some(v) = v.filter(|v| !is_nullish(v)) else {
+        return Ok(None);
+    };
     let obj = object(v, field)?;
-    let names = obj.get_property_names().map_err(|e| unreadable(field, &e))?;
-    let n = names.get_array_length().map_err(|e| unreadable(field, &e))?;
+    let names = obj
+        .get_property_names()
+        .map_err(|e| unreadable(field, &e))?;
+    let n = names
+        .get_array_length()
+        .map_err(|e| unreadable(field, &e))?;
     for i in 0..n {
         let key: String = names.get_element(i).map_err(|e| unreadable(field, &e))?;
         if !allowed.contains(&key.as_str()) {
@@ -87,7 +118,11 @@ pub(crate) fn options<'e>(v: Option<Unknown<'e>>, field: &str, allowed: &[&str])
 }
 
 /// Property `name` of `obj`; `undefined` and `null` give `None`.
-pub(crate) fn get<'e>(obj: Option<&Object<'e>>, name: &str, field: &str) -> Result<Option<Unknown<'e>>> {
+pub(crate) fn get<'e>(
+    obj: Option<&Object<'e>>,
+    name: &str,
+    field: &str,
+) -> Result<Option<Unknown<'e>>> {
     let Some(obj) = obj else { return Ok(None) };
     let v: Option<Unknown<'e>> = obj.get(name).map_err(|e| unreadable(field, &e))?;
     Ok(v.filter(|v| !is_nullish(v)))
@@ -109,7 +144,8 @@ fn elements<'e>(v: Unknown<'e>, field: &str, expected: &str) -> Result<(Object<'
 }
 
 fn element<'e>(arr: &Object<'e>, i: u32, field: &str) -> Result<Unknown<'e>> {
-    arr.get_element(i).map_err(|e| unreadable(&format!("{field}[{i}]"), &e))
+    arr.get_element(i)
+        .map_err(|e| unreadable(&format!("{field}[{i}]"), &e))
 }
 
 /// A JS string.
@@ -140,7 +176,10 @@ pub(crate) fn boolean(v: Unknown<'_>, field: &str) -> Result<bool> {
 pub(crate) fn integer(v: Unknown<'_>, field: &str) -> Result<i64> {
     let x = number(v, field)?;
     if !x.is_finite() {
-        return Err(Error::NonFinite { field: field.into(), value: x });
+        return Err(Error::NonFinite {
+            field: field.into(),
+            value: x,
+        });
     }
     if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
         return Err(Error::InvalidParameter {
@@ -177,7 +216,9 @@ pub(crate) fn size(v: Unknown<'_>, field: &str) -> Result<usize> {
 /// `string[]`.
 pub(crate) fn strings(v: Unknown<'_>, field: &str) -> Result<Vec<String>> {
     let (arr, n) = elements(v, field, "an array of strings")?;
-    (0..n).map(|i| string(element(&arr, i, field)?, &format!("{field}[{i}]"))).collect()
+    (0..n)
+        .map(|i| string(element(&arr, i, field)?, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// `(string | null)[]`: `null`/`undefined` entries are "none".
@@ -201,7 +242,9 @@ pub(crate) fn numbers(v: Unknown<'_>, field: &str) -> Result<Vec<f64>> {
         return Ok(x);
     }
     let (arr, n) = elements(v, field, "an array of numbers or a Float64Array")?;
-    (0..n).map(|i| number(element(&arr, i, field)?, &format!("{field}[{i}]"))).collect()
+    (0..n)
+        .map(|i| number(element(&arr, i, field)?, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// `(number | null)[] | Float64Array`: `null`/`undefined` entries are "none".
@@ -230,7 +273,10 @@ fn float64_array(v: &Unknown<'_>, field: &str) -> Result<Option<Vec<f64>>> {
     match Float64ArraySlice::from_unknown(*v) {
         Ok(s) => Ok(Some(s.to_vec())),
         Err(_) => {
-            let kind = TypedArray::from_unknown(*v).map_or_else(|_| "a typed array".into(), |t| format!("a {}Array", t.typed_array_type.as_ref()));
+            let kind = TypedArray::from_unknown(*v).map_or_else(
+                |_| "a typed array".into(),
+                |t| format!("a {}Array", t.typed_array_type.as_ref()),
+            );
             Err(Error::InvalidParameter {
                 field: field.into(),
                 value: kind,
@@ -247,7 +293,10 @@ fn timestamps(v: Unknown<'_>, field: &str) -> Result<Vec<i64>> {
         .enumerate()
         .map(|(i, &x)| {
             if !x.is_finite() {
-                return Err(Error::NonFinite { field: format!("{field}[{i}]"), value: x });
+                return Err(Error::NonFinite {
+                    field: format!("{field}[{i}]"),
+                    value: x,
+                });
             }
             if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
                 return Err(Error::InvalidRecord {
@@ -264,7 +313,11 @@ fn timestamps(v: Unknown<'_>, field: &str) -> Result<Vec<i64>> {
 
 fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
     if got != expected {
-        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected,
+            got,
+        });
     }
     Ok(())
 }
@@ -293,20 +346,39 @@ pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
     let obj = object(v, "table")?;
     let paths = strings(require(&obj, "path", "path")?, "path")?;
     let conversions = numbers(require(&obj, "conversions", "conversions")?, "conversions")?;
-    let nulls = get(Some(&obj), "nulls", "nulls")?.map(|v| numbers(v, "nulls")).transpose()?;
-    let value = get(Some(&obj), "value", "value")?.map(|v| numbers(v, "value")).transpose()?;
-    PathTable::from_strings(&paths, &conversions, nulls.as_deref(), value.as_deref(), sep)
+    let nulls = get(Some(&obj), "nulls", "nulls")?
+        .map(|v| numbers(v, "nulls"))
+        .transpose()?;
+    let value = get(Some(&obj), "value", "value")?
+        .map(|v| numbers(v, "value"))
+        .transpose()?;
+    PathTable::from_strings(
+        &paths,
+        &conversions,
+        nulls.as_deref(),
+        value.as_deref(),
+        sep,
+    )
 }
 
 /// Touchpoints from columns `{ userId, timestamp, channel, campaign?, cost?, eventId? }`.
 pub(crate) fn touchpoints(v: Unknown<'_>) -> Result<Vec<Touchpoint>> {
     let p = "touchpoints";
     let obj = object(v, p)?;
-    let users = strings(require(&obj, "userId", "touchpoints.userId")?, "touchpoints.userId")?;
+    let users = strings(
+        require(&obj, "userId", "touchpoints.userId")?,
+        "touchpoints.userId",
+    )?;
     let n = users.len();
-    let ts = timestamps(require(&obj, "timestamp", "touchpoints.timestamp")?, "touchpoints.timestamp")?;
+    let ts = timestamps(
+        require(&obj, "timestamp", "touchpoints.timestamp")?,
+        "touchpoints.timestamp",
+    )?;
     check_len("touchpoints.timestamp", ts.len(), n)?;
-    let channels = strings(require(&obj, "channel", "touchpoints.channel")?, "touchpoints.channel")?;
+    let channels = strings(
+        require(&obj, "channel", "touchpoints.channel")?,
+        "touchpoints.channel",
+    )?;
     check_len("touchpoints.channel", channels.len(), n)?;
     let campaigns = optional_column(&obj, "campaign", p, n, optional_strings)?;
     let costs = optional_column(&obj, "cost", p, n, optional_numbers)?;
@@ -318,14 +390,16 @@ pub(crate) fn touchpoints(v: Unknown<'_>) -> Result<Vec<Touchpoint>> {
         .zip(campaigns)
         .zip(costs)
         .zip(ids)
-        .map(|(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
-            user_id,
-            timestamp,
-            channel,
-            campaign,
-            cost,
-            event_id,
-        })
+        .map(
+            |(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
+                user_id,
+                timestamp,
+                channel,
+                campaign,
+                cost,
+                event_id,
+            },
+        )
         .collect())
 }
 
@@ -334,9 +408,15 @@ pub(crate) fn touchpoints(v: Unknown<'_>) -> Result<Vec<Touchpoint>> {
 pub(crate) fn conversions(v: Unknown<'_>) -> Result<Vec<Conversion>> {
     let p = "conversions";
     let obj = object(v, p)?;
-    let users = strings(require(&obj, "userId", "conversions.userId")?, "conversions.userId")?;
+    let users = strings(
+        require(&obj, "userId", "conversions.userId")?,
+        "conversions.userId",
+    )?;
     let n = users.len();
-    let ts = timestamps(require(&obj, "timestamp", "conversions.timestamp")?, "conversions.timestamp")?;
+    let ts = timestamps(
+        require(&obj, "timestamp", "conversions.timestamp")?,
+        "conversions.timestamp",
+    )?;
     check_len("conversions.timestamp", ts.len(), n)?;
     let values = match get(Some(&obj), "value", "conversions.value")? {
         None => vec![0.0; n],
@@ -351,6 +431,14 @@ pub(crate) fn conversions(v: Unknown<'_>) -> Result<Vec<Conversion>> {
         .zip(values)
         .zip(ids)
         .zip(kinds)
-        .map(|((((user_id, timestamp), value), event_id), kind)| Conversion { user_id, timestamp, value, event_id, kind })
+        .map(
+            |((((user_id, timestamp), value), event_id), kind)| Conversion {
+                user_id,
+                timestamp,
+                value,
+                event_id,
+                kind,
+            },
+        )
         .collect())
 }

@@ -43,7 +43,8 @@ fn to_napi(e: &Error) -> napi::Error<Code> {
 
 /// Runs `f`, turning a panic into [`Error::Internal`].
 pub(crate) fn run<T>(f: impl FnOnce() -> channelwise::Result<T>) -> channelwise::Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(Error::Internal(panic_message(&*payload))))
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(Error::Internal(panic_message(&*payload))))
 }
 
 /// Runs the body of a synchronous export: panics become `internal`, core errors keep their code.

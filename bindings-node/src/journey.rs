@@ -84,9 +84,17 @@ pub(crate) fn journey_spec(opts: Option<&Object<'_>>) -> channelwise::Result<Jou
 /// Groups touchpoint and conversion columns into journeys and aggregates them to path-table
 /// columns (one row per distinct path and key touch).
 #[napi(namespace = "journey", js_name = "pathTable")]
-pub fn path_table(touchpoints: Unknown<'_>, conversions: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<PathTableColumns> {
+pub fn path_table(
+    touchpoints: Unknown<'_>,
+    conversions: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> Result<PathTableColumns> {
     guard(|| {
-        let opts = convert::options(options, "options", &["lookback", "sessionGap", "level", "leadKind", "sep"])?;
+        let opts = convert::options(
+            options,
+            "options",
+            &["lookback", "sessionGap", "level", "leadKind", "sep"],
+        )?;
         let spec = journey_spec(opts.as_ref())?;
         let sep = get(opts.as_ref(), "sep", "options.sep")?
             .map(|v| convert::string(v, "options.sep"))
@@ -101,7 +109,9 @@ pub fn path_table(touchpoints: Unknown<'_>, conversions: Unknown<'_>, options: O
             conversions: Float64Array::new(t.conversions().to_vec()),
             nulls: Float64Array::new(t.nulls().to_vec()),
             value: Float64Array::new(t.values().to_vec()),
-            key_touch: (0..t.len()).map(|i| t.key_touch(i).and_then(|k| u32::try_from(k).ok())).collect(),
+            key_touch: (0..t.len())
+                .map(|i| t.key_touch(i).and_then(|k| u32::try_from(k).ok()))
+                .collect(),
             report: BuildReportJs::from(journeys.report()),
         })
     })

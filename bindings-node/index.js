@@ -1,0 +1,33 @@
+// channelwise for Node.js: loads the native addon (Rust core via napi-rs) and re-exports it.
+//
+// The addon sits next to this file as channelwise.<platform>-<arch>[-<libc>].node (built by
+// `npm run build`); CHANNELWISE_NATIVE=/path/to/file.node overrides the lookup.
+'use strict';
+
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const { nativeFileName } = require('./platform.js');
+
+function loadNative() {
+  const file = process.env.CHANNELWISE_NATIVE || join(__dirname, nativeFileName());
+  if (!existsSync(file)) {
+    const err = new Error(
+      `channelwise: native addon not found at ${file}. Build it with \`npm run build\` ` +
+        '(needs a Rust toolchain), or set CHANNELWISE_NATIVE to a built .node file.',
+    );
+    err.code = 'MODULE_NOT_FOUND';
+    throw err;
+  }
+  return require(file);
+}
+
+const native = loadNative();
+
+// Plain `exports.name =` assignments, so ES modules can `import { attribution } from 'channelwise'`.
+
+/** Multi-touch attribution: heuristics, Markov, Shapley, time decay. */
+exports.attribution = native.attribution;
+/** Journeys: from event logs to path tables. */
+exports.journey = native.journey;
+/** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
+exports.ERROR_CODES = Object.freeze(native.errorCodes());

@@ -1,0 +1,45 @@
+// The ...Async exports compute on libuv's pool: same numbers as the sync calls, the main thread
+// stays free, and errors reject (never throw synchronously) with the core's code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { synthetic } from './synthetic.mjs';
+
+const require = createRequire(import.meta.url);
+const { attribution } = require('../index.js');
+
+const table = synthetic(3000);
+
+test('async results equal the sync results', async () => {
+  const opts = { order: 2, ci: { replicates: 20, seed: 3 } };
+  assert.deepEqual(await attribution.markovAsync(table, opts), attribution.markov(table, opts));
+  assert.deepEqual(await attribution.heuristicsAsync(table), attribution.heuristics(table));
+  assert.deepEqual(await attribution.shapleyAsync(table, { ci: true }), attribution.shapley(table, { ci: true }));
+});
+
+test('markovAsync leaves the main thread free while it computes', async () => {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const rows = await attribution.markovAsync(table, { order: 2, ci: { replicates: 100 } });
+  clearInterval(timer);
+  assert.equal(rows.length, 8);
+  assert.ok(ticks > 0, 'no timer fired while the chain was solved: the work ran on the main thread');
+});
+
+test('several tasks run concurrently and each resolves to its own answer', async () => {
+  const orders = [1, 2, 3];
+  const results = await Promise.all(orders.map((order) => attribution.markovAsync(table, { order })));
+  results.forEach((rows, i) => assert.deepEqual(rows, attribution.markov(table, { order: orders[i] })));
+});
+
+test('bad input rejects with the core code, never throws synchronously', async () => {
+  let p;
+  assert.doesNotThrow(() => {
+    p = attribution.markovAsync({ path: ['a'], conversions: [NaN] });
+  });
+  await assert.rejects(p, (err) => err instanceof Error && err.code === 'non_finite' && err.message === 'conversions[0] must be finite, got NaN');
+  await assert.rejects(attribution.markovAsync(undefined), { code: 'invalid_parameter' });
+  await assert.rejects(attribution.markovAsync({ path: [], conversions: [] }), { code: 'not_enough_data' });
+  await assert.rejects(attribution.shapleyAsync({ path: ['a>'], conversions: [1] }), { code: 'invalid_path' });
+  await assert.rejects(attribution.heuristicsAsync({ path: ['a'], conversions: [1] }, { uShaped: [2, 0] }), { code: 'out_of_range' });
+});

@@ -1,0 +1,113 @@
+// Bad input never crashes: it throws an Error whose `code` is the core's kind code and whose
+// message is the core's message. Panics surface as `code: 'internal'`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { attribution, journey, ERROR_CODES } = require('../index.js');
+const native = require(process.env.CHANNELWISE_NATIVE || `../${require('../platform.js').nativeFileName()}`);
+
+const good = { path: ['a>b', 'b', 'a'], conversions: [1, 1, 0], nulls: [0, 1, 1], value: [10, 20, 0] };
+
+/** Asserts `fn` throws a plain Error with `code` (and a message matching `message`, if given). */
+function throwsCode(fn, code, message) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof Error, `not an Error: ${err}`);
+    assert.equal(err.code, code, `code ${err.code}, message: ${err.message}`);
+    if (message !== undefined) assert.match(err.message, message);
+    return true;
+  });
+}
+
+test('ERROR_CODES lists the core kinds', () => {
+  assert.deepEqual(ERROR_CODES, [
+    'out_of_range',
+    'non_finite',
+    'not_enough_data',
+    'invalid_path',
+    'invalid_record',
+    'invalid_parameter',
+    'length_mismatch',
+    'not_converged',
+    'io',
+    'internal',
+  ]);
+  assert.ok(Object.isFrozen(ERROR_CODES));
+});
+
+test('core errors keep their code and message', () => {
+  throwsCode(
+    () => attribution.markov({ path: ['a > > b'], conversions: [1] }),
+    'invalid_path',
+    /^invalid path in row 0: empty channel name at position 2 of "a > > b"$/,
+  );
+  throwsCode(() => attribution.heuristics({ path: [''], conversions: [1] }), 'invalid_path');
+  throwsCode(
+    () => attribution.markov({ path: ['a'], conversions: [NaN] }),
+    'non_finite',
+    /^conversions\[0\] must be finite, got NaN$/,
+  );
+  throwsCode(() => attribution.shapley({ path: ['a'], conversions: new Float64Array([Infinity]) }), 'non_finite');
+  throwsCode(
+    () => attribution.markov({ path: ['a', 'b'], conversions: [1] }),
+    'length_mismatch',
+    /^length mismatch: conversions has 1 entries, expected 2$/,
+  );
+  throwsCode(() => attribution.heuristics({ path: ['a'], conversions: [1], nulls: [-1] }), 'out_of_range');
+  throwsCode(() => attribution.markov({ path: [], conversions: [] }), 'not_enough_data');
+  throwsCode(() => attribution.shapley({ path: [], conversions: [] }), 'not_enough_data');
+  throwsCode(() => attribution.markov(good, { order: 0 }), 'out_of_range');
+  throwsCode(() => attribution.markov(good, { ci: { replicates: 3 } }), 'out_of_range');
+  throwsCode(() => attribution.heuristics(good, { uShaped: [0.7, 0.5] }), 'out_of_range');
+  throwsCode(() => attribution.heuristics(good, { sep: '  ' }), 'invalid_parameter');
+  throwsCode(() => journey.pathTable({ userId: ['u'], timestamp: [0], channel: ['a'] }, { userId: ['u'], timestamp: [1] }, { level: 'campaign' }), 'invalid_parameter');
+});
+
+test('wrong types and missing fields are invalid_parameter naming the field', () => {
+  throwsCode(() => attribution.markov(), 'invalid_parameter', /^invalid table: "undefined" \(expected an object\)$/);
+  throwsCode(() => attribution.markov(null), 'invalid_parameter');
+  throwsCode(() => attribution.markov([1, 2]), 'invalid_parameter', /an array/);
+  throwsCode(() => attribution.markov({ conversions: [1] }), 'invalid_parameter', /^invalid path: "undefined" \(required, but missing\)$/);
+  throwsCode(() => attribution.markov({ path: ['a'] }), 'invalid_parameter', /conversions/);
+  throwsCode(() => attribution.markov({ path: 'a>b', conversions: [1] }), 'invalid_parameter', /^invalid path: "a>b" \(expected an array of strings\)$/);
+  throwsCode(() => attribution.markov({ path: ['a', 7], conversions: [1, 1] }), 'invalid_parameter', /^invalid path\[1\]: "7" \(expected a string\)$/);
+  throwsCode(() => attribution.markov({ path: ['a'], conversions: ['1'] }), 'invalid_parameter', /conversions\[0\]/);
+  throwsCode(() => attribution.markov({ path: ['a'], conversions: [null] }), 'invalid_parameter', /conversions\[0\]/);
+  throwsCode(() => attribution.markov({ path: ['a'], conversions: new Int32Array([1]) }), 'invalid_parameter', /Int32Array/);
+  throwsCode(() => attribution.markov({ path: ['a'], conversions: 1 }), 'invalid_parameter');
+  throwsCode(() => attribution.markov(good, { order: 1.5 }), 'invalid_parameter', /options\.order/);
+  throwsCode(() => attribution.markov(good, { order: '2' }), 'invalid_parameter', /options\.order/);
+  throwsCode(() => attribution.markov(good, { order: -1 }), 'out_of_range', /options\.order/);
+  throwsCode(() => attribution.markov(good, { horizon: 'forever' }), 'invalid_parameter', /options\.horizon/);
+  throwsCode(() => attribution.markov(good, { useNulls: 1 }), 'invalid_parameter', /options\.useNulls/);
+  throwsCode(() => attribution.markov(good, { use_nulls: false }), 'invalid_parameter', /unknown option/);
+  throwsCode(() => attribution.markov(good, { ci: 'yes' }), 'invalid_parameter', /options\.ci/);
+  throwsCode(() => attribution.markov(good, { ci: { seed: -1 } }), 'out_of_range', /options\.ci\.seed/);
+  throwsCode(() => attribution.markov(good, 'order 2'), 'invalid_parameter', /options/);
+  throwsCode(() => attribution.heuristics(good, { uShaped: [0.4] }), 'length_mismatch', /options\.uShaped/);
+  throwsCode(() => new attribution.Markov({ order: 'x' }), 'invalid_parameter');
+  throwsCode(() => new attribution.Markov().fit(good).shapley({ method: 'magic' }), 'invalid_parameter', /options\.method/);
+  throwsCode(() => new attribution.FittedMarkov(), 'invalid_parameter', /Markov/);
+  throwsCode(() => attribution.timeDecay({ userId: ['u'], timestamp: [1.5], channel: ['a'] }, { userId: [], timestamp: [] }), 'invalid_record');
+  throwsCode(() => attribution.timeDecay({ userId: ['u'], timestamp: [NaN], channel: ['a'] }, { userId: [], timestamp: [] }), 'non_finite');
+  throwsCode(() => journey.pathTable({ userId: ['u'], timestamp: [1, 2], channel: ['a'] }, { userId: [], timestamp: [] }), 'length_mismatch');
+  throwsCode(() => journey.pathTable({ userId: ['u'], timestamp: [1], channel: ['a'], campaign: [3] }, { userId: [], timestamp: [] }), 'invalid_parameter', /touchpoints\.campaign\[0\]/);
+  throwsCode(() => journey.pathTable({ userId: ['u'], timestamp: [0], channel: ['a'], cost: [-2] }, { userId: ['u'], timestamp: [1] }), 'out_of_range');
+});
+
+test('a throwing getter in the input propagates as is', () => {
+  const boom = new TypeError('getter says no');
+  const table = {
+    get path() {
+      throw boom;
+    },
+    conversions: [1],
+  };
+  assert.throws(() => attribution.markov(table), (err) => err === boom);
+});
+
+test('a panic is caught and reported as internal, and the addon keeps working', { skip: !native._panicForTesting && 'built without the `testing` feature' }, () => {
+  throwsCode(() => native._panicForTesting('boom'), 'internal', /^internal error \(please report\): panic in channelwise-node: boom$/);
+  assert.equal(attribution.markov(good).length, 2);
+});

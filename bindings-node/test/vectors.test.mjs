@@ -1,0 +1,258 @@
+// Runs EVERY shared vector under <repo>/tests/vectors/ against the Node binding, with the same
+// semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_journey.rs):
+// "NaN"/"Infinity"/"-Infinity" strings in inputs are numbers, numbers are compared with
+// |got - want| <= abs + rel * |want|, and `expected.error` is compared with the thrown `code`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { attribution, journey } = require('../index.js');
+
+// CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
+const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
+
+function walk(dir) {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+}
+
+const NON_FINITE = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/** A vector number: a JSON number or one of the non-finite strings. */
+function num(v) {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v in NON_FINITE) return NON_FINITE[v];
+  throw new Error(`not a number: ${JSON.stringify(v)}`);
+}
+
+const nums = (v) => (v === undefined ? undefined : v.map(num));
+const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+// ---------------------------------------------------------------------------------------------
+// attribution.* on path tables
+
+function table(input) {
+  return {
+    path: input.path,
+    conversions: nums(input.conversions),
+    nulls: nums(input.nulls),
+    value: nums(input.value),
+  };
+}
+
+function markovSpec(params) {
+  return {
+    order: params.order ?? 1,
+    horizon: params.horizon ?? null,
+    useNulls: params.use_nulls ?? true,
+  };
+}
+
+/** Runs one attribution vector: `{ channels, columns: {snake_name: values}, scalars }`. */
+function runAttribution(fn, input, params) {
+  const t = table(input);
+  const sep = input.sep ?? '>';
+  const rowsToColumns = (rows, names) => ({
+    channels: rows.map((r) => r.channel),
+    columns: Object.fromEntries(names.map((n) => [n, rows.map((r) => r[camel(n)])])),
+    scalars: {},
+  });
+  switch (fn) {
+    case 'attribution.heuristics': {
+      const options = { sep };
+      if (params.u_shaped) options.uShaped = nums(params.u_shaped);
+      if (params.w_shaped) options.wShaped = nums(params.w_shaped);
+      const names = ['first_touch', 'last_touch', 'linear', 'u_shaped', 'w_shaped'].flatMap((m) => [
+        `${m}_conversions`,
+        `${m}_value`,
+      ]);
+      return rowsToColumns(attribution.heuristics(t, options), names);
+    }
+    case 'attribution.markov': {
+      const spec = markovSpec(params);
+      const names = ['removal_effect', 'removal_effect_value', 'conversions', 'value'];
+      const got = rowsToColumns(attribution.markov(t, { ...spec, sep }), names);
+      // The class gives the same credit and the scalar the vectors check.
+      const fitted = new attribution.Markov(spec).fit(t, { sep });
+      assert.deepEqual(fitted.credit(), attribution.markov(t, { ...spec, sep }));
+      got.scalars.conversion_probability = fitted.conversionProbability;
+      return got;
+    }
+    case 'attribution.shapley': {
+      const game = params.game ?? 'subset';
+      let rows;
+      if (game === 'subset') {
+        rows = attribution.shapley(t, { sep });
+      } else if (game === 'markov') {
+        const fitted = new attribution.Markov(markovSpec(params)).fit(t, { sep });
+        const method = params.method ?? 'exact';
+        rows = fitted.shapley(
+          method === 'exact' ? { method } : { method, permutations: params.permutations, seed: params.seed },
+        );
+      } else {
+        throw new Error(`unknown game ${game}`);
+      }
+      return rowsToColumns(rows, ['conversions', 'value']);
+    }
+    default:
+      throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+  }
+}
+
+function checkAttribution(v) {
+  const tol = v.tolerance ?? {};
+  const abs = tol.abs === undefined ? 0 : num(tol.abs);
+  const rel = tol.rel === undefined ? 0 : num(tol.rel);
+  const close = (g, e) => Math.abs(g - e) <= abs + rel * Math.abs(e);
+  const got = runAttribution(v.function, v.input, v.params ?? {});
+  const want = v.expected;
+  assert.ok(Array.isArray(want.channel), 'expected.channel missing');
+  let checked = 0;
+  for (const [key, col] of Object.entries(want)) {
+    if (key === 'channel') continue;
+    if (key in got.scalars) {
+      const g = got.scalars[key];
+      const e = num(col);
+      assert.ok(close(g, e), `${key}: got ${g}, expected ${e}`);
+      checked += 1;
+      continue;
+    }
+    const gcol = got.columns[key];
+    assert.ok(gcol, `no column ${key}`);
+    assert.equal(col.length, want.channel.length, `${key}: ${col.length} values for ${want.channel.length} channels`);
+    want.channel.forEach((ch, j) => {
+      const i = got.channels.indexOf(ch);
+      assert.ok(i >= 0, `channel ${ch} missing`);
+      const g = gcol[i];
+      const e = num(col[j]);
+      assert.ok(close(g, e), `${key}[${ch}]: got ${g}, expected ${e} (tol abs ${abs}, rel ${rel})`);
+      checked += 1;
+    });
+  }
+  assert.equal(got.channels.length, want.channel.length, 'channel count');
+  assert.ok(checked > 0, 'vector checks nothing');
+  return checked;
+}
+
+// ---------------------------------------------------------------------------------------------
+// journey.* and attribution.time_decay on event columns
+
+const optional = (col) => (col === undefined ? undefined : col);
+
+function events(input) {
+  const t = input.touchpoints;
+  const c = input.conversions;
+  return [
+    {
+      userId: t.user_id,
+      timestamp: t.timestamp,
+      channel: t.channel,
+      campaign: optional(t.campaign),
+      cost: optional(t.cost),
+      eventId: optional(t.event_id),
+    },
+    {
+      userId: c.user_id,
+      timestamp: c.timestamp,
+      value: optional(c.value),
+      eventId: optional(c.event_id),
+      type: optional(c.type),
+    },
+  ];
+}
+
+function journeyOptions(params) {
+  const o = {};
+  if (params.lookback !== undefined) o.lookback = params.lookback;
+  o.sessionGap = params.session_gap ?? null;
+  if (params.level !== undefined) o.level = params.level;
+  if (params.lead_kind !== undefined) o.leadKind = params.lead_kind;
+  return o;
+}
+
+function checkJourney(v) {
+  const abs = v.tolerance?.abs ?? 1e-9;
+  const params = v.params ?? {};
+  const [touches, conversions] = events(v.input);
+  const want = v.expected;
+  const near = (name, g, w) => assert.ok(Math.abs(g - w) <= abs, `${name}: got ${g}, want ${w}`);
+  const columns = (got) => {
+    for (const [name, values] of Object.entries(got)) {
+      if (!(name in want)) continue;
+      assert.equal(want[name].length, values.length, `${name} length`);
+      values.forEach((g, i) => near(`${name}[${i}]`, g, want[name][i]));
+    }
+  };
+  if (v.function === 'journey.path_table') {
+    const t = journey.pathTable(touches, conversions, journeyOptions(params));
+    const keyed = 'key_touch' in want;
+    const rows = [];
+    t.path.forEach((path, i) => {
+      const key = keyed ? t.keyTouch[i] : null;
+      const r = rows.find((x) => x.path === path && x.key === key);
+      if (r) {
+        r.c += t.conversions[i];
+        r.n += t.nulls[i];
+        r.v += t.value[i];
+      } else {
+        rows.push({ path, key, c: t.conversions[i], n: t.nulls[i], v: t.value[i] });
+      }
+    });
+    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    rows.sort((a, b) => cmp(a.path, b.path) || cmp(a.key ?? -1, b.key ?? -1));
+    assert.deepEqual(rows.map((r) => r.path), want.path, 'paths');
+    if (keyed) assert.deepEqual(rows.map((r) => r.key), want.key_touch, 'key_touch');
+    columns({ conversions: rows.map((r) => r.c), nulls: rows.map((r) => r.n), value: rows.map((r) => r.v) });
+    for (const [k, w] of Object.entries(want.report ?? {})) {
+      const g = t.report[camel(k)];
+      assert.equal(typeof g, 'number', `report has no field ${k}`);
+      assert.ok(Math.abs(g - w) <= 1e-9, `report.${k}: got ${g}, want ${w}`);
+    }
+  } else if (v.function === 'attribution.time_decay') {
+    const options = journeyOptions(params);
+    if (params.half_life_seconds !== undefined) options.halfLifeSeconds = params.half_life_seconds;
+    const rows = attribution.timeDecay(touches, conversions, options);
+    assert.deepEqual(rows.map((r) => r.channel), want.channel, 'channels');
+    columns({ conversions: rows.map((r) => r.conversions), value: rows.map((r) => r.value) });
+  } else {
+    throw new Error(`unknown function ${v.function}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const files = walk(root).filter((p) => p.endsWith('.json'));
+
+test('the vector folder holds attribution and journey vectors', () => {
+  assert.ok(files.some((f) => f.includes(`${join('vectors', 'attribution')}`)), 'no attribution vectors');
+  assert.ok(files.length >= 10, `only ${files.length} vectors found under ${root}`);
+});
+
+for (const file of files) {
+  const name = relative(root, file);
+  test(`vector ${name}`, () => {
+    const v = JSON.parse(readFileSync(file, 'utf8'));
+    assert.ok(typeof v.source === 'string' && v.source.length > 0, 'vector names no source');
+    const run = () => (v.function.startsWith('journey.') || v.function === 'attribution.time_decay'
+      ? checkJourney(v)
+      : checkAttribution(v));
+    const kind = v.expected?.error;
+    if (kind !== undefined) {
+      assert.throws(run, (err) => {
+        assert.ok(err instanceof Error, 'throws an Error');
+        assert.equal(err.code, kind, `expected error ${kind}, got ${err.code} (${err.message})`);
+        return true;
+      });
+      return;
+    }
+    run();
+  });
+}
