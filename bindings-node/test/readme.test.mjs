@@ -20,8 +20,9 @@ const table = {
 };
 const credit = attribution.markov(table, { order: 1 });
 console.log(credit.map((r) => `${r.channel}: ${r.conversions.toFixed(1)}`).join(', '));
+// search: 18.9, display: 21.3, email: 24.8
 const withCi = await attribution.markovAsync(table, { ci: { replicates: 200, seed: 1 } });
-console.log(withCi[0].conversionsLo <= withCi[0].conversions);
+console.log(withCi[0].conversionsLo <= withCi[0].conversions); // true
 // END: readme-node
 
 test('README example prints the credit', () => {
