@@ -201,7 +201,12 @@ pub fn winkler(actual: &[f64], lower: &[f64], upper: &[f64], alpha: f64) -> Resu
         } else {
             0.0
         };
-        (u - l) + 2.0 / alpha * miss
+        // skip the penalty term when inside: 2 / alpha overflows for subnormal alpha, and inf * 0 is NaN
+        if miss > 0.0 {
+            (u - l) + 2.0 / alpha * miss
+        } else {
+            u - l
+        }
     }))
 }
 
@@ -380,5 +385,52 @@ mod tests {
         let e = cv.evaluate(&y, |_, _| Err(Error::Internal("model".into()))).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Internal);
         assert_eq!(cv.splits(3).err().map(|e| e.kind()), Some(ErrorKind::NotEnoughData));
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn metrics_never_nan(
+            a in prop::collection::vec(any::<f64>(), 0..20),
+            p in prop::collection::vec(any::<f64>(), 0..20),
+            alpha in any::<f64>(),
+            m in 0usize..4,
+        ) {
+            let lo: Vec<f64> = a.iter().zip(&p).map(|(x, y)| x.min(*y)).collect();
+            let hi: Vec<f64> = a.iter().zip(&p).map(|(x, y)| x.max(*y)).collect();
+            let results = [
+                mae(&a, &p), rmse(&a, &p), mape(&a, &p), smape(&a, &p), mase(&a, &p, &p, m),
+                coverage(&a, &lo, &hi), winkler(&a, &lo, &hi, alpha),
+            ];
+            for v in results.into_iter().flatten() {
+                prop_assert!(!v.is_nan() && v >= 0.0, "{v}");
+            }
+        }
+
+        #[test]
+        fn folds_tile_the_series(initial in 1usize..20, horizon in 1usize..6, step in 1usize..5, n in 0usize..60) {
+            let cv = RollingOrigin::new(initial, horizon, step).unwrap();
+            match cv.splits(n) {
+                Ok(folds) => {
+                    let folds: Vec<_> = folds.collect();
+                    prop_assert_eq!(folds.len(), cv.n_folds(n));
+                    for (i, (train, test)) in folds.iter().enumerate() {
+                        prop_assert_eq!(train.start, 0);
+                        prop_assert_eq!(train.end, initial + i * step);
+                        prop_assert_eq!(test.start, train.end);
+                        prop_assert!(test.end <= n && test.len() == horizon);
+                    }
+                    // one more step would run past the end
+                    prop_assert!(initial + folds.len() * step + horizon > n);
+                }
+                Err(e) => prop_assert!(n < initial + horizon && e.kind() == crate::ErrorKind::NotEnoughData),
+            }
+        }
     }
 }

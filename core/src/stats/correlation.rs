@@ -461,3 +461,104 @@ mod tests {
         assert!((c.statistic - 0.5).abs() < 1e-12, "{c:?}"); // as for [1, 0, 2]
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn brute_tau_b(x: &[f64], y: &[f64]) -> f64 {
+        let (mut s, mut nx, mut ny) = (0.0, 0.0, 0.0);
+        for i in 0..x.len() {
+            for j in i + 1..x.len() {
+                let (dx, dy) = (x[j] - x[i], y[j] - y[i]);
+                if dx != 0.0 && dy != 0.0 {
+                    s += (dx * dy).signum();
+                }
+                nx += f64::from(u8::from(dx != 0.0));
+                ny += f64::from(u8::from(dy != 0.0));
+            }
+        }
+        s / (nx * ny).sqrt()
+    }
+
+    /// Pairs of equal-length series of small integers (ties likely).
+    fn int_pairs() -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
+        (3usize..40).prop_flat_map(|n| {
+            (prop::collection::vec(-8i32..8, n), prop::collection::vec(-8i32..8, n)).prop_map(|(a, b)| {
+                (a.into_iter().map(f64::from).collect(), b.into_iter().map(f64::from).collect())
+            })
+        })
+    }
+
+    fn strictly_increasing(v: f64) -> f64 {
+        v * v * v + 7.0 * v // exact for small integers
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_never_nan(
+            x in prop::collection::vec(any::<f64>(), 0..30),
+            y in prop::collection::vec(any::<f64>(), 0..30),
+            lag in 0usize..5,
+        ) {
+            for f in [pearson, spearman, kendall] {
+                if let Ok(c) = f(&x, &y) {
+                    prop_assert!((-1.0..=1.0).contains(&c.statistic), "{c:?}");
+                    prop_assert!((0.0..=1.0).contains(&c.p_value), "{c:?}");
+                }
+            }
+            if let Ok(c) = cross_correlation(&x, &y, lag) {
+                prop_assert!(c.values.iter().all(|v| (-1.0..=1.0).contains(v)), "{c:?}");
+            }
+        }
+
+        #[test]
+        fn finite_input_gives_result_or_typed_error(
+            xy in (3usize..30).prop_flat_map(|n| (
+                prop::collection::vec(-1e300f64..1e300, n),
+                prop::collection::vec(-1e-300f64..1e-300, n),
+            )),
+        ) {
+            let (x, y) = xy;
+            for f in [pearson, spearman, kendall] {
+                match f(&x, &y) {
+                    Ok(c) => prop_assert!(c.statistic.is_finite() && c.p_value.is_finite()),
+                    Err(e) => prop_assert_eq!(e.kind(), crate::ErrorKind::NotEnoughData),
+                }
+            }
+        }
+
+        #[test]
+        fn correlations_are_symmetric((x, y) in int_pairs()) {
+            for f in [pearson, spearman, kendall] {
+                if let (Ok(a), Ok(b)) = (f(&x, &y), f(&y, &x)) {
+                    prop_assert!((a.statistic - b.statistic).abs() < 1e-12);
+                    prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                }
+            }
+            if let (Ok(a), Ok(b)) = (cross_correlation(&x, &y, 2), cross_correlation(&y, &x, 2)) {
+                for k in -2..=2 {
+                    prop_assert!((a.at(k).unwrap() - b.at(-k).unwrap()).abs() < 1e-12);
+                }
+                prop_assert!((a.at(0).unwrap() - pearson(&x, &y).unwrap().statistic).abs() < 1e-12);
+            }
+        }
+
+        #[test]
+        fn rank_correlations_ignore_monotone_transforms((x, y) in int_pairs()) {
+            let tx: Vec<f64> = x.iter().map(|v| strictly_increasing(*v)).collect();
+            let ty: Vec<f64> = y.iter().map(|v| (v / 4.0).exp()).collect();
+            prop_assert_eq!(spearman(&x, &y), spearman(&tx, &ty));
+            prop_assert_eq!(kendall(&x, &y), kendall(&tx, &ty));
+        }
+
+        #[test]
+        fn kendall_matches_pairwise_definition((x, y) in int_pairs()) {
+            if let Ok(c) = kendall(&x, &y) {
+                prop_assert!((c.statistic - brute_tau_b(&x, &y)).abs() < 1e-12);
+            }
+        }
+    }
+}

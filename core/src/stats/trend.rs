@@ -271,3 +271,61 @@ mod tests {
         assert_eq!((t.slope, t.low_slope, t.high_slope), (1.0, 1.0, 1.0));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn never_panics_never_nan(
+            x in prop::collection::vec(any::<f64>(), 0..30),
+            y in prop::collection::vec(any::<f64>(), 0..30),
+            alpha in any::<f64>(),
+        ) {
+            if let Ok(m) = mann_kendall(&x, alpha) {
+                prop_assert!([m.p, m.z, m.tau, m.s, m.var_s].iter().all(|v| v.is_finite()), "{m:?}");
+            }
+            if let Ok(t) = theil_sen(&x, &y, alpha) {
+                prop_assert!([t.slope, t.intercept, t.low_slope, t.high_slope].iter().all(|v| v.is_finite()));
+                prop_assert!(t.low_slope <= t.high_slope);
+            }
+        }
+
+        #[test]
+        fn theil_sen_recovers_exact_line(
+            a in -100i32..100,
+            b in -100i32..100,
+            xs in prop::collection::btree_set(-1000i32..1000, 2..40),
+        ) {
+            let x: Vec<f64> = xs.into_iter().map(f64::from).collect();
+            let y: Vec<f64> = x.iter().map(|v| f64::from(a) + f64::from(b) * v).collect();
+            let t = theil_sen(&x, &y, 0.05).unwrap();
+            prop_assert_eq!(t.slope, f64::from(b));
+            prop_assert_eq!(t.intercept, f64::from(a));
+            prop_assert_eq!((t.low_slope, t.high_slope), (f64::from(b), f64::from(b)));
+        }
+
+        #[test]
+        fn mann_kendall_score_is_pairwise(x in prop::collection::vec(-5i32..5, 3..40)) {
+            let x: Vec<f64> = x.into_iter().map(f64::from).collect();
+            let mk = mann_kendall(&x, 0.05).unwrap();
+            prop_assert_eq!(mk.s, brute_s(&x));
+            prop_assert!((0.0..=1.0).contains(&mk.p));
+        }
+    }
+
+    fn brute_s(x: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..x.len() {
+            for j in i + 1..x.len() {
+                if x[j] != x[i] {
+                    s += (x[j] - x[i]).signum();
+                }
+            }
+        }
+        s
+    }
+}
