@@ -318,20 +318,43 @@ impl PathTableBuilder {
         if path.trim().is_empty() {
             return Err(Error::InvalidPath { row, reason: "path is empty".into() });
         }
-        // Validate every token before interning any, so a rejected row leaves no trace.
-        let sep = self.sep.as_str();
-        if let Some(pos) = path.split(sep).position(|t| t.trim().is_empty()) {
+        // One pass: intern as we go; a rejected row is rolled back (touches and any channel it
+        // interned), so it leaves no trace.
+        let (touches_before, channels_before) = (self.table.touches.len(), self.table.channels.len());
+        let sep = std::mem::take(&mut self.sep);
+        // A one-character separator splits on a char (much faster than a substring search).
+        let one_char = {
+            let mut chars = sep.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => Some(c),
+                _ => None,
+            }
+        };
+        let mut bad = None;
+        let mut push_token = |this: &mut Self, pos: usize, token: &str| {
+            let name = token.trim();
+            if name.is_empty() {
+                bad.get_or_insert(pos);
+            } else if bad.is_none() {
+                let id = this.intern(name);
+                this.table.touches.push(id);
+            }
+        };
+        match one_char {
+            Some(c) => path.split(c).enumerate().for_each(|(pos, t)| push_token(self, pos, t)),
+            None => path.split(sep.as_str()).enumerate().for_each(|(pos, t)| push_token(self, pos, t)),
+        }
+        self.sep = sep;
+        if let Some(pos) = bad {
+            self.table.touches.truncate(touches_before);
+            for name in self.table.channels.drain(channels_before..) {
+                self.index.remove(&name);
+            }
             return Err(Error::InvalidPath {
                 row,
                 reason: format!("empty channel name at position {} of {path:?}", pos + 1),
             });
         }
-        let sep = std::mem::take(&mut self.sep);
-        for token in path.split(sep.as_str()) {
-            let id = self.intern(token.trim());
-            self.table.touches.push(id);
-        }
-        self.sep = sep;
         self.end_row(conversions, nulls, value, NO_KEY);
         Ok(())
     }
