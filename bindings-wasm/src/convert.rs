@@ -2,27 +2,28 @@
 //!
 //! Everything a caller can pass is checked here before the core sees it, so that no input can
 //! reach a panic (a panic on wasm32 is a trap, not an exception: see the crate docs). Every
-//! rejection is a core [`Error`](channelwise::Error) naming the field, e.g. `conversions[3]`.
+//! rejection is a core [`Error`](channelwise::Error) naming the field (`conversions[3]`,
+//! `options.order`). Semantics follow the Node binding: option objects reject unknown keys,
+//! `null`/`undefined` mean "not given", counts are whole numbers below 2^53, and ranges the core
+//! checks itself (order 1..=64, replicates >= 10, ...) are left to the core and its messages.
 
-use channelwise::attribution::{
-    Bootstrap, Horizon, Markov, ShapleyMethod, ShapleySampler, MAX_ORDER,
-};
+use channelwise::attribution::{Bootstrap, Horizon, Markov, ShapleyMethod, ShapleySampler};
 use channelwise::journey::PathTable;
 use channelwise::Error;
-use js_sys::{
-    Array, Float32Array, Float64Array, Int16Array, Int32Array, Int8Array, Object, Reflect,
-};
+use js_sys::{ArrayBuffer, Float32Array, Float64Array, Int16Array, Int32Array, Int8Array, Reflect};
 use js_sys::{Uint16Array, Uint32Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::{invalid, Result};
+use crate::error::{invalid, is_array, Result};
 
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// Reads `obj[key]`; a throwing getter or proxy trap becomes an `invalid_parameter` error.
-fn get(obj: &JsValue, key: &str, field: &str) -> Result<JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| invalid(field, &e, "reading it threw"))
+/// An options object (or none), with the path of its fields for messages (`options`,
+/// `options.ci`).
+pub(crate) struct Opts {
+    obj: Option<JsValue>,
+    path: &'static str,
 }
 
 /// `undefined` and `null` both mean "not given".
@@ -30,115 +31,195 @@ fn given(v: JsValue) -> Option<JsValue> {
     (!v.is_undefined() && !v.is_null()).then_some(v)
 }
 
-/// Checks that `v` is a plain object (not an array, not a primitive).
+/// Checks that `v` is an object (not an array, function or primitive).
 fn object(v: &JsValue, field: &str) -> Result<()> {
-    if v.is_object() && !Array::is_array(v) && !v.is_function() {
+    if v.is_object() && !v.is_function() && !array(v, field)? {
         Ok(())
     } else {
-        Err(invalid(field, v, "must be an object"))
+        Err(invalid(field, v, "expected an object"))
     }
 }
 
-/// The options object: `undefined`/`null` give an empty one.
-pub(crate) fn options(v: &JsValue) -> Result<JsValue> {
-    match given(v.clone()) {
-        None => Ok(Object::new().into()),
-        Some(o) => {
-            object(&o, "options")?;
-            Ok(o)
+/// `Array.isArray(v)`; it throws only for a revoked Proxy, reported as `invalid_parameter`.
+fn array(v: &JsValue, field: &str) -> Result<bool> {
+    is_array(v).map_err(|e| invalid(field, &e, "inspecting it threw"))
+}
+
+/// The elements of an array, read with `Reflect.get` so that a throwing getter or Proxy trap is
+/// an error, not a JS exception unwinding through wasm frames.
+fn elements(v: &JsValue, field: &str) -> Result<Vec<JsValue>> {
+    let len = get_raw(v, "length", field)?;
+    let n = len
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n));
+    let n = n.ok_or_else(|| invalid(format!("{field}.length"), &len, "expected an array length"))?
+        as u32;
+    (0..n)
+        .map(|i| {
+            Reflect::get_u32(v, i)
+                .map_err(|e| invalid(format!("{field}[{i}]"), &e, "reading it threw"))
+        })
+        .collect()
+}
+
+/// Reads `obj[key]`; a throwing getter or proxy trap becomes an `invalid_parameter` error.
+fn get_raw(obj: &JsValue, key: &str, field: &str) -> Result<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| invalid(field, &e, "reading it threw"))
+}
+
+impl Opts {
+    /// The options argument `v` at `path`, whose own keys must all be in `allowed`.
+    pub(crate) fn new(v: &JsValue, path: &'static str, allowed: &[&str]) -> Result<Opts> {
+        let Some(obj) = given(v.clone()) else {
+            return Ok(Opts { obj: None, path });
+        };
+        object(&obj, path)?;
+        let keys =
+            Reflect::own_keys(&obj).map_err(|e| invalid(path, &e, "listing its keys threw"))?;
+        // Symbol keys are not options; skip them.
+        for key in keys.iter().filter_map(|k| k.as_string()) {
+            if !allowed.contains(&key.as_str()) {
+                return Err(Error::InvalidParameter {
+                    field: format!("{path}.{key}"),
+                    value: key,
+                    reason: format!("unknown option; expected one of {}", allowed.join(", ")),
+                });
+            }
+        }
+        Ok(Opts {
+            obj: Some(obj),
+            path,
+        })
+    }
+
+    fn field(&self, key: &str) -> String {
+        format!("{}.{key}", self.path)
+    }
+
+    /// `self[key]`, or `None` when absent, `undefined` or `null`.
+    fn get(&self, key: &str) -> Result<Option<JsValue>> {
+        match &self.obj {
+            None => Ok(None),
+            Some(o) => Ok(given(get_raw(o, key, &self.field(key))?)),
         }
     }
+
+    fn size(&self, key: &str) -> Result<Option<usize>> {
+        self.get(key)?
+            .map(|v| size(&v, &self.field(key)))
+            .transpose()
+    }
+
+    fn unsigned(&self, key: &str) -> Result<Option<u64>> {
+        self.get(key)?
+            .map(|v| unsigned(&v, &self.field(key)))
+            .transpose()
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>> {
+        self.get(key)?
+            .map(|v| {
+                v.as_string()
+                    .ok_or_else(|| invalid(self.field(key), &v, "expected a string"))
+            })
+            .transpose()
+    }
+
+    /// The path separator, `">"` by default.
+    pub(crate) fn sep(&self) -> Result<String> {
+        Ok(self.string("sep")?.unwrap_or_else(|| ">".into()))
+    }
+
+    /// `[a, b, ...]` of exactly `N` numbers (the heuristic shares).
+    pub(crate) fn fixed<const N: usize>(&self, key: &str) -> Result<Option<[f64; N]>> {
+        let Some(v) = self.get(key)? else {
+            return Ok(None);
+        };
+        let field = self.field(key);
+        let xs = column(&v, &field)?;
+        <[f64; N]>::try_from(xs.as_slice())
+            .map(Some)
+            .map_err(|_| Error::LengthMismatch {
+                field,
+                expected: N,
+                got: xs.len(),
+            })
+    }
 }
 
-/// A number option: must be a JS number (NaN/Infinity are reported as non-finite).
+/// A JS number (NaN and infinities pass: the core names them).
 fn number(v: &JsValue, field: &str) -> Result<f64> {
-    let x = v
-        .as_f64()
-        .ok_or_else(|| invalid(field, v, "must be a number"))?;
+    v.as_f64()
+        .ok_or_else(|| invalid(field, v, "expected a number"))
+}
+
+/// A finite whole number of safe size (|x| <= 2^53 - 1).
+fn integer(v: &JsValue, field: &str) -> Result<f64> {
+    let x = number(v, field)?;
     if !x.is_finite() {
         return Err(Error::NonFinite {
             field: field.into(),
             value: x,
         });
     }
+    if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
+        return Err(Error::InvalidParameter {
+            field: field.into(),
+            value: x.to_string(),
+            reason: "expected a whole number (at most 2^53 - 1 in size)".into(),
+        });
+    }
     Ok(x)
 }
 
-/// A whole-number option within `[min, max]` (max at most 2^53 - 1).
-fn integer(v: &JsValue, field: &str, min: f64, max: f64) -> Result<u64> {
-    let x = number(v, field)?;
-    if x.fract() != 0.0 {
-        return Err(invalid(field, v, "must be a whole number"));
-    }
-    let max = max.min(MAX_SAFE_INTEGER);
-    if x < min || x > max {
+/// A non-negative whole number.
+fn unsigned(v: &JsValue, field: &str) -> Result<u64> {
+    let x = integer(v, field)?;
+    if x < 0.0 {
         return Err(Error::OutOfRange {
             field: field.into(),
             value: x,
-            min,
-            max,
+            min: 0.0,
+            max: MAX_SAFE_INTEGER,
         });
     }
-    // In [min, 2^53 - 1] and whole: exact as u64.
+    // Whole, in [0, 2^53 - 1]: exact as u64.
     Ok(x as u64)
 }
 
-/// `usize` from a checked `u64` (wasm32's usize is 32 bits: larger values are out of range).
-fn to_usize(x: u64, field: &str, min: f64) -> Result<usize> {
+/// A non-negative whole number as a count (wasm32's usize is 32 bits).
+fn size(v: &JsValue, field: &str) -> Result<usize> {
+    let x = unsigned(v, field)?;
     usize::try_from(x).map_err(|_| Error::OutOfRange {
         field: field.into(),
         value: x as f64,
-        min,
+        min: 0.0,
         max: usize::MAX as f64,
     })
-}
-
-fn optional_integer(opts: &JsValue, key: &str, min: f64, max: f64) -> Result<Option<u64>> {
-    given(get(opts, key, key)?)
-        .map(|v| integer(&v, key, min, max))
-        .transpose()
-}
-
-fn optional_number(opts: &JsValue, key: &str) -> Result<Option<f64>> {
-    given(get(opts, key, key)?)
-        .map(|v| number(&v, key))
-        .transpose()
-}
-
-fn optional_bool(opts: &JsValue, key: &str) -> Result<Option<bool>> {
-    given(get(opts, key, key)?)
-        .map(|v| {
-            v.as_bool()
-                .ok_or_else(|| invalid(key, &v, "must be true or false"))
-        })
-        .transpose()
-}
-
-/// A string option, or `default` when not given.
-pub(crate) fn string_or(opts: &JsValue, key: &str, default: &str) -> Result<String> {
-    match given(get(opts, key, key)?) {
-        None => Ok(default.to_string()),
-        Some(v) => v
-            .as_string()
-            .ok_or_else(|| invalid(key, &v, "must be a string")),
-    }
 }
 
 /// A numeric column: `number[]`, `Float64Array` or another (non-BigInt) typed array.
 /// Elements are not range-checked here: NaN and negatives reach the core, which names them.
 fn column(v: &JsValue, field: &str) -> Result<Vec<f64>> {
+    if array(v, field)? {
+        let xs = elements(v, field)?;
+        return xs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| number(x, &format!("{field}[{i}]")))
+            .collect();
+    }
+    // isView is true only for genuine typed arrays and DataViews (never a Proxy), whose
+    // length and contents can then be read without running user code.
+    if !ArrayBuffer::is_view(v) {
+        return Err(invalid(
+            field,
+            v,
+            "expected an array of numbers or a Float64Array",
+        ));
+    }
     if let Some(a) = v.dyn_ref::<Float64Array>() {
         return Ok(a.to_vec());
-    }
-    if let Some(a) = v.dyn_ref::<Array>() {
-        let mut out = Vec::with_capacity(a.length() as usize);
-        for (i, x) in a.iter().enumerate() {
-            out.push(
-                x.as_f64()
-                    .ok_or_else(|| invalid(format!("{field}[{i}]"), &x, "must be a number"))?,
-            );
-        }
-        return Ok(out);
     }
     macro_rules! typed {
         ($($t:ty),*) => {$(
@@ -159,160 +240,130 @@ fn column(v: &JsValue, field: &str) -> Result<Vec<f64>> {
     Err(invalid(
         field,
         v,
-        "must be an array of numbers or a Float64Array",
+        "expected an array of numbers or a Float64Array",
     ))
 }
 
 /// The path table `{ path: string[], conversions, nulls?, value? }`, split on `sep`.
 pub(crate) fn table(v: &JsValue, sep: &str) -> Result<PathTable> {
     object(v, "table")?;
-    let raw = get(v, "path", "table.path")?;
-    let paths = raw
-        .dyn_ref::<Array>()
-        .ok_or_else(|| invalid("path", &raw, "must be an array of strings"))?;
-    let mut path = Vec::with_capacity(paths.length() as usize);
-    for (i, p) in paths.iter().enumerate() {
-        path.push(
-            p.as_string()
-                .ok_or_else(|| invalid(format!("path[{i}]"), &p, "must be a string"))?,
-        );
+    let raw = get_raw(v, "path", "path")?;
+    if given(raw.clone()).is_none() {
+        return Err(missing("path"));
     }
-    let raw = get(v, "conversions", "table.conversions")?;
-    let conversions = match given(raw.clone()) {
+    if !array(&raw, "path")? {
+        return Err(invalid("path", &raw, "expected an array of strings"));
+    }
+    let path = elements(&raw, "path")?
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.as_string()
+                .ok_or_else(|| invalid(format!("path[{i}]"), p, "expected a string"))
+        })
+        .collect::<Result<Vec<String>>>()?;
+    let conversions = match given(get_raw(v, "conversions", "conversions")?) {
         Some(c) => column(&c, "conversions")?,
-        None => return Err(invalid("conversions", &raw, "is required")),
+        None => return Err(missing("conversions")),
     };
-    let nulls = given(get(v, "nulls", "table.nulls")?)
+    let nulls = given(get_raw(v, "nulls", "nulls")?)
         .map(|c| column(&c, "nulls"))
         .transpose()?;
-    let value = given(get(v, "value", "table.value")?)
+    let value = given(get_raw(v, "value", "value")?)
         .map(|c| column(&c, "value"))
         .transpose()?;
     PathTable::from_strings(&path, &conversions, nulls.as_deref(), value.as_deref(), sep)
 }
 
-/// `[a, b, ...]` of exactly `n` numbers (the heuristic share options).
-pub(crate) fn shares(opts: &JsValue, key: &str, n: usize) -> Result<Option<Vec<f64>>> {
-    let Some(v) = given(get(opts, key, key)?) else {
-        return Ok(None);
-    };
-    let a = v
-        .dyn_ref::<Array>()
-        .ok_or_else(|| invalid(key, &v, format!("must be an array of {n} numbers")))?;
-    if a.length() as usize != n {
-        return Err(Error::LengthMismatch {
-            field: key.into(),
-            expected: n,
-            got: a.length() as usize,
-        });
+fn missing(field: &str) -> Error {
+    Error::InvalidParameter {
+        field: field.into(),
+        value: "undefined".into(),
+        reason: "required, but missing".into(),
     }
-    let mut out = Vec::with_capacity(n);
-    for (i, x) in a.iter().enumerate() {
-        out.push(number(&x, &format!("{key}[{i}]"))?);
-    }
-    Ok(Some(out))
 }
 
-/// The Markov specification from `{ order, horizon, useNulls }`.
-pub(crate) fn markov(opts: &JsValue) -> Result<Markov> {
-    let order = optional_integer(opts, "order", 1.0, MAX_ORDER as f64)?.unwrap_or(1);
-    let horizon = match given(get(opts, "horizon", "horizon")?) {
-        None => Horizon::Infinite,
-        Some(v) if v.as_string().as_deref() == Some("ca") => Horizon::ChannelAttributionDefault,
-        Some(v) if v.as_f64().is_some() => {
-            let t = integer(&v, "horizon", 1.0, f64::INFINITY)?;
-            Horizon::Steps(to_usize(t, "horizon", 1.0)?)
-        }
-        Some(v) => {
-            return Err(invalid(
-                "horizon",
-                &v,
-                "must be null, a whole number >= 1 or \"ca\"",
-            ))
-        }
-    };
-    let use_nulls = optional_bool(opts, "useNulls")?.unwrap_or(true);
-    Ok(Markov::default()
-        .order(to_usize(order, "order", 1.0)?)
-        .horizon(horizon)
-        .use_nulls(use_nulls))
+/// The Markov specification from `{ order, horizon, useNulls }` (other keys of `o` ignored).
+pub(crate) fn markov(o: &Opts) -> Result<Markov> {
+    let mut spec = Markov::default();
+    if let Some(order) = o.size("order")? {
+        spec = spec.order(order);
+    }
+    if let Some(v) = o.get("horizon")? {
+        let field = o.field("horizon");
+        let horizon = match v.as_string() {
+            Some(s) if s == "ca" => Horizon::ChannelAttributionDefault,
+            Some(_) => return Err(invalid(field, &v, "expected null, a step count or \"ca\"")),
+            None => Horizon::Steps(size(&v, &field)?),
+        };
+        spec = spec.horizon(horizon);
+    }
+    if let Some(v) = o.get("useNulls")? {
+        spec = spec.use_nulls(
+            v.as_bool()
+                .ok_or_else(|| invalid(o.field("useNulls"), &v, "expected a boolean"))?,
+        );
+    }
+    Ok(spec)
 }
 
-/// The bootstrap from `ci`: `undefined`/`null`/`false` none, `true` the defaults, or
+/// The bootstrap from `ci`: absent or `false` none, `true` the defaults, or
 /// `{ replicates, level, seed }`.
-pub(crate) fn bootstrap(opts: &JsValue) -> Result<Option<Bootstrap>> {
-    let Some(ci) = given(get(opts, "ci", "ci")?) else {
+pub(crate) fn bootstrap(o: &Opts) -> Result<Option<Bootstrap>> {
+    let Some(v) = o.get("ci")? else {
         return Ok(None);
     };
-    if let Some(b) = ci.as_bool() {
+    if let Some(b) = v.as_bool() {
         return Ok(b.then(Bootstrap::default));
     }
-    object(&ci, "ci")?;
+    let ci = Opts::new(&v, "options.ci", &["replicates", "level", "seed"])?;
     let mut b = Bootstrap::default();
-    if let Some(r) = optional_integer(&ci, "replicates", 0.0, f64::INFINITY)? {
-        b = b.replicates(to_usize(r, "replicates", 0.0)?);
+    if let Some(r) = ci.size("replicates")? {
+        b = b.replicates(r);
     }
-    if let Some(level) = optional_number(&ci, "level")? {
-        b = b.level(level);
+    if let Some(level) = ci.get("level")? {
+        b = b.level(number(&level, &ci.field("level"))?);
     }
-    if let Some(seed) = optional_integer(&ci, "seed", 0.0, f64::INFINITY)? {
+    if let Some(seed) = ci.unsigned("seed")? {
         b = b.seed(seed);
     }
     Ok(Some(b))
 }
 
-/// Which Shapley game: `"subset"` (closed form) or `"markov"` (the chain's conversion
-/// probability with `method` `"exact"` or `"sampled"`).
-pub(crate) enum Game {
-    Subset,
-    Markov(Markov, ShapleyMethod),
-}
-
-pub(crate) fn shapley_game(opts: &JsValue) -> Result<Game> {
-    let game = string_or(opts, "game", "subset")?;
-    match game.as_str() {
-        "subset" => Ok(Game::Subset),
-        "markov" => {
-            let spec = markov(opts)?;
-            let method = match string_or(opts, "method", "exact")?.as_str() {
-                "exact" => ShapleyMethod::Exact,
-                "sampled" => {
-                    let mut s = ShapleySampler::default();
-                    if let Some(m) = optional_integer(opts, "permutations", 0.0, f64::INFINITY)? {
-                        s = s.permutations(to_usize(m, "permutations", 0.0)?);
-                    }
-                    if let Some(seed) = optional_integer(opts, "seed", 0.0, f64::INFINITY)? {
-                        s = s.seed(seed);
-                    }
-                    ShapleyMethod::Sampled(s)
-                }
-                other => {
-                    return Err(invalid(
-                        "method",
-                        &JsValue::from_str(other),
-                        "must be \"exact\" or \"sampled\"",
-                    ))
-                }
-            };
-            Ok(Game::Markov(spec, method))
+/// The Markov game's Shapley method from `{ method, permutations, seed }`.
+pub(crate) fn shapley_method(o: &Opts) -> Result<ShapleyMethod> {
+    let method = o.string("method")?.unwrap_or_else(|| "exact".into());
+    let permutations = o.size("permutations")?;
+    let seed = o.unsigned("seed")?;
+    match method.as_str() {
+        "exact" => Ok(ShapleyMethod::Exact),
+        "sampled" => {
+            let mut s = ShapleySampler::default();
+            if let Some(m) = permutations {
+                s = s.permutations(m);
+            }
+            if let Some(seed) = seed {
+                s = s.seed(seed);
+            }
+            Ok(ShapleyMethod::Sampled(s))
         }
         other => Err(invalid(
-            "game",
+            o.field("method"),
             &JsValue::from_str(other),
-            "must be \"subset\" or \"markov\"",
+            "expected \"exact\" or \"sampled\"",
         )),
     }
 }
 
 /// The CSV delimiter option: one ASCII character (default `,`).
-pub(crate) fn delimiter(opts: &JsValue) -> Result<u8> {
-    let d = string_or(opts, "delimiter", ",")?;
+pub(crate) fn delimiter(o: &Opts) -> Result<u8> {
+    let d = o.string("delimiter")?.unwrap_or_else(|| ",".into());
     match d.as_bytes() {
         [b] if b.is_ascii() => Ok(*b),
         _ => Err(invalid(
-            "delimiter",
+            o.field("delimiter"),
             &JsValue::from_str(&d),
-            "must be a single ASCII character",
+            "expected a single ASCII character",
         )),
     }
 }

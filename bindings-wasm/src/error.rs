@@ -7,7 +7,15 @@
 //! `NonFinite`, `OutOfRange`), so JS sees one family of codes whatever layer caught the problem.
 
 use channelwise::Error;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws for a revoked Proxy: caught here, unlike js-sys's binding.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    pub(crate) fn is_array(v: &JsValue) -> std::result::Result<bool, JsValue>;
+}
 
 /// `Result` of the binding: a core error until the last step.
 pub(crate) type Result<T> = std::result::Result<T, Error>;
@@ -64,7 +72,7 @@ fn describe(v: &JsValue) -> String {
     if v.is_undefined() {
         return "undefined".into();
     }
-    if js_sys::Array::is_array(v) {
+    if is_array(v).unwrap_or(false) {
         return "an array".into();
     }
     format!(
