@@ -14,7 +14,7 @@ use rand_distr::{Binomial, Distribution};
 use serde::{Deserialize, Serialize};
 
 use super::credit::{normalise_to, ChannelCredit};
-use super::markov::Markov;
+use super::markov::{FittedMarkov, Markov};
 use super::shapley::shapley;
 use crate::error::{check_range, Error, Result};
 use crate::journey::PathTable;
@@ -130,7 +130,28 @@ impl Bootstrap {
     /// (0, 1); [`Error::InvalidParameter`] for fractional counts.
     pub fn markov(&self, spec: &Markov, table: &PathTable) -> Result<CreditIntervals> {
         self.validate(table)?;
-        let fitted = spec.fit(table)?;
+        self.fitted_markov(&spec.fit(table)?, table)
+    }
+
+    /// Intervals for an already fitted Markov model; `table` must be the one it was fitted on.
+    ///
+    /// ```
+    /// use channelwise::{attribution::{Bootstrap, Markov}, journey::PathTable};
+    /// let t = PathTable::from_strings(&["a>b", "b"], &[30.0, 20.0], Some(&[70.0, 80.0]), None, ">")?;
+    /// let m = Markov::default().fit(&t)?;
+    /// let ci = Bootstrap::default().replicates(20).fitted_markov(&m, &t)?;
+    /// assert_eq!(ci.estimate, *m.credit());
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Bootstrap::markov`]; [`Error::LengthMismatch`] if `table` has a different number of
+    /// rows than the model was fitted on.
+    pub fn fitted_markov(&self, fitted: &FittedMarkov, table: &PathTable) -> Result<CreditIntervals> {
+        self.validate(table)?;
+        if table.len() != fitted.n_rows() {
+            return Err(Error::LengthMismatch { field: "table rows".into(), expected: fitted.n_rows(), got: table.len() });
+        }
         let (tc, tv) = (table.total_conversions(), table.total_value());
         self.run(table, fitted.credit().clone(), |c, n, v| {
             let s = fitted.refit_counts(c, n, v)?;

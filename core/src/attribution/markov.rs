@@ -167,7 +167,10 @@ impl Markov {
 }
 
 /// A fitted Markov chain with its removal effects and credit.
-#[derive(Debug, Clone)]
+///
+/// Serialises with serde (the chain's structure, weights and results), so a fitted model can be
+/// stored as JSON and restored without refitting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FittedMarkov {
     spec: Markov,
     steps: Option<usize>,
@@ -302,6 +305,11 @@ impl FittedMarkov {
         names.join(",")
     }
 
+    /// Number of path rows the chain was fitted on.
+    pub fn n_rows(&self) -> usize {
+        self.chain.path_last.len()
+    }
+
     /// Refits the same chain structure with new per-row counts (bootstrap replicates).
     pub(crate) fn refit_counts(&self, conversions: &[f64], nulls: &[f64], values: &[f64]) -> Result<Solved> {
         let zeros;
@@ -317,7 +325,7 @@ impl FittedMarkov {
 }
 
 /// Removal effects of one solve.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Solved {
     pub(crate) p_conv: f64,
     pub(crate) removal_effects: Vec<f64>,
@@ -325,7 +333,7 @@ pub(crate) struct Solved {
 }
 
 /// The structure of the chain: states, transitions (CSR) and each row's edges.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Chain {
     /// Number of channel states; index `n` is `(start)`.
     n: usize,
@@ -344,7 +352,7 @@ struct Chain {
 }
 
 /// Transition weights (sums of counts) aligned with a [`Chain`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Weights {
     edge: Vec<f64>,
     conv: Vec<f64>,
@@ -774,6 +782,17 @@ mod tests {
         assert_eq!(e.to_string(), "horizon must be in [1, inf], got 0");
         let empty = PathTable::from_strings::<&str>(&[], &[], None, None, ">").unwrap();
         assert_eq!(Markov::default().fit(&empty).unwrap_err().kind(), ErrorKind::NotEnoughData);
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_the_model() {
+        let table = t(&["a>b", "b>c", "c"], &[2.0, 1.0, 1.0], &[1.0, 2.0, 3.0]);
+        let m = Markov::default().order(2).fit(&table).unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        let back: FittedMarkov = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.removal_effects(), m.removal_effects());
+        assert_eq!(back.transitions(), m.transitions());
+        assert_eq!(back.conversion_probability_with(&[true, false, true]).unwrap(), m.conversion_probability_with(&[true, false, true]).unwrap());
     }
 
     #[test]

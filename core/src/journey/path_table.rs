@@ -313,6 +313,22 @@ impl PathTableBuilder {
     /// [`Error::InvalidPath`] for an empty path or empty channel name (the row is not added);
     /// count errors as in [`PathTable::from_strings`].
     pub fn push(&mut self, path: &str, conversions: f64, nulls: f64, value: f64) -> Result<()> {
+        self.push_keyed(path, conversions, nulls, value, None)
+    }
+
+    /// Parses `path` and appends a row whose key (lead-creation) touch is `key_touch`, for
+    /// W-shaped attribution of path tables that round-trip through strings.
+    ///
+    /// # Errors
+    /// As [`PathTableBuilder::push`]; [`Error::InvalidPath`] if `key_touch` is past the end.
+    pub fn push_keyed(
+        &mut self,
+        path: &str,
+        conversions: f64,
+        nulls: f64,
+        value: f64,
+        key_touch: Option<usize>,
+    ) -> Result<()> {
         let row = self.table.len();
         check_counts(row, conversions, nulls, value)?;
         if path.trim().is_empty() {
@@ -345,17 +361,20 @@ impl PathTableBuilder {
             None => path.split(sep.as_str()).enumerate().for_each(|(pos, t)| push_token(self, pos, t)),
         }
         self.sep = sep;
-        if let Some(pos) = bad {
+        let len = self.table.touches.len() - touches_before;
+        let reason = match (bad, key_touch) {
+            (Some(pos), _) => Some(format!("empty channel name at position {} of {path:?}", pos + 1)),
+            (None, Some(k)) if k >= len => Some(format!("key touch {k} is past the end of a path of {len} touches")),
+            _ => None,
+        };
+        if let Some(reason) = reason {
             self.table.touches.truncate(touches_before);
             for name in self.table.channels.drain(channels_before..) {
                 self.index.remove(&name);
             }
-            return Err(Error::InvalidPath {
-                row,
-                reason: format!("empty channel name at position {} of {path:?}", pos + 1),
-            });
+            return Err(Error::InvalidPath { row, reason });
         }
-        self.end_row(conversions, nulls, value, NO_KEY);
+        self.end_row(conversions, nulls, value, key_touch.map_or(NO_KEY, |k| k as u32));
         Ok(())
     }
 
@@ -449,6 +468,16 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::InvalidParameter);
         let e = PathTable::from_strings(&["a"], &[0.0], None, Some(&[5.0]), ">").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidParameter);
+    }
+
+    #[test]
+    fn keyed_rows_from_strings() {
+        let mut b = PathTableBuilder::new();
+        b.push_keyed("a>b>c>d", 1.0, 0.0, 0.0, Some(2)).unwrap();
+        assert!(b.push_keyed("x>y", 1.0, 0.0, 0.0, Some(2)).is_err());
+        let t = b.finish();
+        assert_eq!(t.key_touch(0), Some(2));
+        assert_eq!(t.channels(), ["a", "b", "c", "d"]);
     }
 
     #[test]
