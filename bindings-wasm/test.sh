@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds and tests the WebAssembly binding from scratch; exits non-zero on any failure.
+#   1. scripts/wasm-toolchain.sh (rustup target or Debian route, wasm-bindgen CLI, wasm-opt, Chromium)
+#   2. wasm32-cargo build --profile release-wasm -p channelwise-wasm
+#   3. wasm-bindgen --target web -> bindings-wasm/pkg/, then wasm-opt -Oz; prints the gzipped size
+#   4. npm ci (playwright-core, locked), node tests (every shared vector + bad input), and the
+#      demo's end-to-end test in headless Chromium (writes demo/screenshot.png)
+# Env: SKIP_TOOLCHAIN=1 skips step 1 (tools already on PATH); SKIP_E2E=1 skips the browser test.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+export PATH="${WASM_TOOLS:-/opt/wasm-tools}/bin:$PATH"
+cd "$root"
+
+[ "${SKIP_TOOLCHAIN:-0}" = 1 ] || scripts/wasm-toolchain.sh
+
+echo "== build (release-wasm profile)"
+wasm32-cargo build --profile release-wasm -p channelwise-wasm
+raw=target/wasm32/wasm32-unknown-unknown/release-wasm/channelwise_wasm.wasm
+pkg=bindings-wasm/pkg
+rm -rf "$pkg"
+wasm-bindgen --target web --out-dir "$pkg" "$raw"
+# The features Rust enables by default for wasm32-unknown-unknown (1.82+); wasm-opt must accept
+# what the compiler emitted and must not invent more.
+wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-reference-types --enable-multivalue \
+  "$pkg/channelwise_wasm_bg.wasm" -o "$pkg/channelwise_wasm_bg.wasm"
+size=$(stat -c %s "$pkg/channelwise_wasm_bg.wasm")
+gz=$(gzip -9 -c "$pkg/channelwise_wasm_bg.wasm" | wc -c)
+echo "== size: channelwise_wasm_bg.wasm $size bytes, $gz bytes gzipped (-9)"
+
+cd "$here"
+echo "== npm ci"
+npm ci --no-audit --no-fund --silent
+echo "== node tests"
+node --test test/vectors.test.mjs test/errors.test.mjs
+if [ "${SKIP_E2E:-0}" != 1 ]; then
+  echo "== Chromium end-to-end"
+  node --test test/e2e_chromium.mjs
+fi
+echo "== ok"
