@@ -128,7 +128,7 @@ fn intervals_dict<'py>(py: Python<'py>, ci: &CreditIntervals) -> PyResult<Bound<
 }
 
 /// A Python int as a non-negative count (`OutOfRange` below `min`, not an `OverflowError`).
-fn count(field: &str, value: i64, min: usize) -> channelwise::Result<usize> {
+pub(crate) fn count(field: &str, value: i64, min: usize) -> channelwise::Result<usize> {
     if value < min as i64 {
         return Err(Error::OutOfRange {
             field: field.into(),

@@ -9,7 +9,9 @@
 mod attribution;
 mod columns;
 mod error;
+mod forecast;
 mod journey;
+mod stats;
 
 use pyo3::prelude::*;
 
@@ -27,5 +29,7 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     attribution::register(m)?;
     journey::register(m)?;
+    stats::register(m)?;
+    forecast::register(m)?;
     Ok(())
 }

@@ -4,7 +4,10 @@ Same semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_j
 "NaN"/"Infinity"/"-Infinity" strings are floats, numbers match within abs + rel * |expected|,
 channels are matched by name, `expected.error` is the kind code of the raised error.
 Attribution vectors run from a dict of lists and, when the columns have equal lengths (a
-DataFrame cannot hold ragged columns), from pandas and polars too.
+DataFrame cannot hold ragged columns), from pandas and polars too. Stats and forecast vectors
+(core/tests/vectors_stats.rs) run from lists, numpy arrays, pandas and polars Series; their
+results are named fields (`statistic`, `p_value`, `lags`, `values`, ...) compared number by
+number, strings and booleans exactly.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from conftest import VECTORS
 
 FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
-BOUND = ("attribution.", "journey.")
+BOUND = ("attribution.", "journey.", "stats.", "forecast.")
+SERIES = ("stats.", "forecast.")
+SERIES_KINDS = ("list", "numpy", "pandas", "polars")
 
 
 def _num(x):
@@ -40,7 +45,9 @@ def _cases():
         v = _load(f)
         fn = v["function"]
         kinds = ["dict"]
-        if fn.startswith("attribution.") and "path" in v["input"]:
+        if fn.startswith(SERIES):
+            kinds = list(SERIES_KINDS)
+        elif fn.startswith("attribution.") and "path" in v["input"]:
             inp = v["input"]
             lens = {len(inp[k]) for k in ("path", "conversions", "nulls", "value") if k in inp}
             if len(lens) == 1:
@@ -145,6 +152,95 @@ def _run_journey(fn, inp, params, kind):
     pytest.fail(f"no Python runner for journey function {fn!r}")
 
 
+def _series(values, kind):
+    xs = [_num(x) for x in values]
+    if kind == "numpy":
+        import numpy as np
+
+        return np.asarray(xs, dtype=np.float64)
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.Series(xs)
+    if kind == "polars":
+        import polars as pl
+
+        return pl.Series(xs, dtype=pl.Float64)
+    return xs
+
+
+def _baseline(name):
+    """The named models of the rolling-origin vectors, as Python callables (as the Rust runner
+    defines them in its closure: the core has no baseline models)."""
+    if name == "naive":
+        return lambda train, h: [train[-1]] * h
+    if name == "mean":
+        return lambda train, h: [float(train.mean())] * h
+    pytest.fail(f"unknown rolling-origin model {name!r}")
+
+
+def _run_series(fn, inp, params, kind):
+    """Runs one stats/forecast vector: its named results, as the Rust runner names them."""
+    arg = lambda key: _series(inp[key], kind)  # noqa: E731
+    if fn in ("stats.pearson", "stats.spearman", "stats.kendall"):
+        r = getattr(cw.stats, fn.split(".")[1])(arg("x"), arg("y"))
+        assert isinstance(r, cw.stats.Correlation)
+        return r._asdict()
+    if fn == "stats.cross_correlation":
+        out = cw.stats.cross_correlation(arg("x"), arg("y"), params["max_lag"])
+        if kind == "polars":
+            assert type(out).__module__.startswith("polars"), "polars in, polars out"
+        cols = to_columns(out)
+        return {"lags": cols["lag"], "values": cols["value"]}
+    if fn == "stats.mann_kendall":
+        return cw.stats.mann_kendall(arg("x"), alpha=_num(params["alpha"]))._asdict()
+    if fn == "stats.theil_sen":
+        return cw.stats.theil_sen(arg("x"), arg("y"), alpha=_num(params["alpha"]))._asdict()
+    m = cw.forecast.metrics
+    name = fn.split(".")[1]
+    if name in ("mae", "rmse", "mape", "smape"):
+        return {"value": getattr(m, name)(arg("actual"), arg("predicted"))}
+    if name == "mase":
+        return {"value": m.mase(arg("actual"), arg("predicted"), arg("insample"), m=params["m"])}
+    if name == "coverage":
+        return {"value": m.coverage(arg("actual"), arg("lower"), arg("upper"))}
+    if name == "winkler":
+        return {"value": m.winkler(arg("actual"), arg("lower"), arg("upper"), _num(params["alpha"]))}
+    if name == "rolling_origin":
+        cv = cw.forecast.RollingOrigin(params["initial"], params["horizon"], params["step"])
+        r = cv.evaluate(arg("y"), _baseline(params["model"]))
+        assert r.errors.shape == (len(r.origins), params["horizon"])
+        return {"origins": r.origins.tolist(), "mae": r.mae.tolist(), "rmse": r.rmse.tolist()}
+    pytest.fail(f"no Python runner for function {fn!r}")
+
+
+def _check_named(v, got):
+    exp = v["expected"]
+    tol = v.get("tolerance", {})
+    abs_, rel = _num(tol.get("abs", 0.0)), _num(tol.get("rel", 0.0))
+
+    def near(key, g, w):
+        g, w = float(g), _num(w)
+        assert math.isfinite(g) and _close(g, w, abs_, rel), f"{key}: got {g!r}, expected {w!r} (abs {abs_}, rel {rel})"
+
+    checked = 0
+    for key, want in exp.items():
+        assert key in got, f"no result {key} in {sorted(got)}"
+        g = got[key]
+        if isinstance(want, list):
+            assert len(g) == len(want), f"{key}: got {len(g)} values, expected {len(want)}"
+            for i, (gi, wi) in enumerate(zip(g, want)):
+                near(f"{key}[{i}]", gi, wi)
+                checked += 1
+        elif isinstance(want, (bool, str)) and not (isinstance(want, str) and want in ("NaN", "Infinity", "-Infinity")):
+            assert type(g) is type(want) and g == want, f"{key}: got {g!r}, expected {want!r}"
+            checked += 1
+        else:
+            near(key, g, want)
+            checked += 1
+    assert checked > 0, "vector checks nothing"
+
+
 def _close(got, want, abs_, rel):
     return abs(got - want) <= abs_ + rel * abs(want)
 
@@ -207,6 +303,12 @@ def _check_time_decay(v, got):
 def test_vectors_exist():
     assert FILES, f"no vectors under {VECTORS}"
     assert any(f.parent.name == "attribution" for f in FILES)
+    assert {"stats", "forecast"} <= {f.parent.name for f in FILES}
+
+
+def test_every_vector_is_bound():
+    unbound = sorted({_load(f)["function"] for f in FILES if not _load(f)["function"].startswith(BOUND)})
+    assert not unbound, f"vectors of unbound functions: {unbound}"
 
 
 @pytest.mark.parametrize("path, kind", list(_cases()))
@@ -218,12 +320,20 @@ def test_vector(path, kind):
     params = v.get("params") or {}
     want_error = v["expected"].get("error")
     journey_input = "touchpoints" in v["input"]
-    run = _run_journey if journey_input else _run_attribution
+    if fn.startswith(SERIES):
+        run = _run_series
+    elif journey_input:
+        run = _run_journey
+    else:
+        run = _run_attribution
     if want_error:
         with pytest.raises(cw.ChannelwiseError) as info:
             run(fn, v["input"], params, kind)
         assert info.value.code == want_error, f"expected {want_error}, got {info.value.code}: {info.value}"
         assert type(info.value).code == want_error
+        return
+    if fn.startswith(SERIES):
+        _check_named(v, run(fn, v["input"], params, kind))
         return
     got, extra = run(fn, v["input"], params, kind)
     if not journey_input:

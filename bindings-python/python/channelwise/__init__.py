@@ -1,4 +1,4 @@
-"""channelwise: multi-touch attribution and journeys, computed in Rust.
+"""channelwise: multi-touch attribution, journeys, statistics and forecast metrics, computed in Rust.
 
 >>> import channelwise as cw
 >>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
@@ -24,12 +24,14 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import attribution, journey, plot
+from . import attribution, forecast, journey, plot, stats
 
 __all__ = [
     "attribution",
+    "forecast",
     "journey",
     "plot",
+    "stats",
     "PathTable",
     "ChannelwiseError",
     "OutOfRangeError",

@@ -117,7 +117,10 @@ def _not_a_number(column: str, row: int, value: Any) -> Exception:
 
 def floats(data: Any, kind: str, role: str, name: Any) -> bytes:
     """A numeric column as float64 bytes; missing values become NaN (rejected by the core)."""
-    arr = _as_numpy(raw_column(data, kind, role, name), kind)
+    return _f64_bytes(_as_numpy(raw_column(data, kind, role, name), kind), name)
+
+
+def _f64_bytes(arr: np.ndarray, name: Any) -> bytes:
     if arr.dtype.kind in "iufb":
         return np.ascontiguousarray(arr, dtype=np.float64).tobytes()
     if arr.dtype.kind == "O":
@@ -131,6 +134,48 @@ def floats(data: Any, kind: str, role: str, name: Any) -> bytes:
                 raise _not_a_number(name, i, x)
         return out.tobytes()
     raise _not_a_number(name, 0, arr[0] if len(arr) else arr.dtype)
+
+
+def series_kind(x: Any) -> str:
+    """``POLARS`` for a polars Series, else ``PANDAS`` (the library results are built with)."""
+    return POLARS if type(x).__module__.split(".")[0] == "polars" else PANDAS
+
+
+def series(role: str, x: Any) -> bytes:
+    """A 1-D numeric series as float64 bytes: a numpy array, a pandas or polars Series, a pyarrow
+    array, or a list/tuple/range of numbers. Missing values become NaN (rejected by the core as
+    non-finite); a non-number is :class:`InvalidRecordError` naming ``role`` and its row; anything
+    that is not a 1-D series is a ``TypeError``."""
+    t = type(x)
+    module = t.__module__.split(".")[0]
+    if module == "pandas" and t.__name__ in ("Series", "Index"):
+        arr = _as_numpy(x, PANDAS)
+    elif module == "polars" and t.__name__ == "Series":
+        arr = x.to_numpy()
+    elif module == "pyarrow" and hasattr(x, "to_numpy") and not hasattr(x, "column_names"):
+        arr = x.to_numpy(zero_copy_only=False)
+    elif isinstance(x, np.ndarray):
+        arr = x
+    elif (
+        isinstance(x, (str, bytes, bytearray, Mapping))
+        or module in ("pandas", "polars", "pyarrow")  # a DataFrame or Table: pick a column
+        or not hasattr(x, "__iter__")
+    ):
+        raise TypeError(
+            f"{role}: expected a 1-D series of numbers (numpy array, pandas/polars Series, list), "
+            f"got {t.__module__}.{t.__qualname__}"
+        )
+    else:
+        items = list(x)
+        try:
+            arr = np.asarray(items)  # fast path: a list of plain numbers
+        except (ValueError, TypeError):  # ragged: report the offending row below
+            arr = None
+        if arr is None or arr.dtype.kind not in "iufb":
+            arr = _as_numpy(items, MAPPING)  # object array: a stray item is reported at its row
+    if arr.ndim != 1:
+        raise TypeError(f"{role}: expected a 1-D series of numbers, got an array of shape {arr.shape}")
+    return _f64_bytes(arr, role)
 
 
 def strings(data: Any, kind: str, role: str, name: Any) -> List[Any]:
