@@ -1,7 +1,7 @@
 // Type definitions for channelwise (Node.js bindings of the Rust core).
 //
 // Data in: plain objects of columns (`number[]` or `Float64Array` for numbers).
-// Data out: plain objects, one per channel, camelCase.
+// Data out: plain objects (one per channel for attribution), camelCase.
 
 /** Every `code` a channelwise error can carry. */
 export type ErrorCode =
@@ -299,4 +299,143 @@ export declare const journey: {
     conversions: ConversionColumns,
     options?: JourneyOptions & SepOption,
   ): PathTableColumns;
+};
+
+/** A correlation coefficient with its two-sided p-value (as scipy's result objects). */
+export interface Correlation {
+  /** Pearson's r, Spearman's rho or Kendall's tau-b. */
+  statistic: number;
+  /** Two-sided p-value of no association. */
+  pValue: number;
+  /** Number of pairs. */
+  n: number;
+}
+
+/** Correlation at each lag `-maxLag..=maxLag`. */
+export interface CrossCorrelation {
+  /** Lags, ascending. */
+  lags: number[];
+  /** Correlation of `x[t + k]` with `y[t]` at each lag `k` (a peak at `k > 0`: `x` follows `y`). */
+  values: number[];
+}
+
+/** Direction reported by the Mann-Kendall test. */
+export type Trend = 'increasing' | 'decreasing' | 'no trend';
+
+/** The Mann-Kendall trend test (fields as pymannkendall's `original_test`). */
+export interface MannKendall {
+  /** Direction of a significant trend, or `'no trend'`. */
+  trend: Trend;
+  /** Whether no-trend is rejected at level `alpha`. */
+  h: boolean;
+  /** Two-sided p-value. */
+  p: number;
+  /** Normal score of `s` with continuity correction. */
+  z: number;
+  /** Kendall's tau-a of the series against time. */
+  tau: number;
+  /** The Mann-Kendall score (increasing minus decreasing pairs). */
+  s: number;
+  /** Variance of `s` under no trend, corrected for ties. */
+  varS: number;
+  /** Series length. */
+  n: number;
+}
+
+/** The Theil-Sen line with a `1 - alpha` confidence interval of the slope. */
+export interface TheilSen {
+  slope: number;
+  intercept: number;
+  lowSlope: number;
+  highSlope: number;
+}
+
+/** Significance level of a test (default 0.05). */
+export interface AlphaOption {
+  alpha?: number;
+}
+
+/**
+ * Classical statistics. Series are `number[] | Float64Array`; values must be finite
+ * (`non_finite` names `x[i]` / `y[i]`), paired series equally long (`length_mismatch`), and a
+ * series too short or constant for the statistic is `not_enough_data` (where scipy gives NaN).
+ */
+export declare const stats: {
+  /** Pearson's product-moment correlation (`scipy.stats.pearsonr`); at least 3 pairs. */
+  pearson(x: Numbers, y: Numbers): Correlation;
+  /** Spearman's rank correlation (`scipy.stats.spearmanr`). */
+  spearman(x: Numbers, y: Numbers): Correlation;
+  /** Kendall's tau-b (`scipy.stats.kendalltau`: exact p without ties for small n). */
+  kendall(x: Numbers, y: Numbers): Correlation;
+  /** Correlation of `x[t + k]` with `y[t]` for `k = -maxLag..=maxLag` (R's `ccf`); `maxLag < n`. */
+  crossCorrelation(x: Numbers, y: Numbers, maxLag: number): CrossCorrelation;
+  /** The Mann-Kendall test for a monotone trend (`pymannkendall.original_test`); at least 3 values. */
+  mannKendall(x: Numbers, options?: AlphaOption): MannKendall;
+  /** Theil-Sen slope of `y` against `x` (`scipy.stats.theilslopes`); `alpha` in (0, 0.5]. */
+  theilSen(x: Numbers, y: Numbers, options?: AlphaOption): TheilSen;
+};
+
+/** Errors of a rolling-origin evaluation, by fold and by horizon. */
+export interface RollingOriginErrors {
+  /** Forecast origin of each fold (the length of its training window). */
+  origins: number[];
+  /** `errors[fold][h]` is `actual - forecast` at `h + 1` steps ahead. */
+  errors: number[][];
+  /** Mean absolute error at each horizon `1..=horizon`, over folds. */
+  mae: number[];
+  /** Root mean squared error at each horizon, over folds. */
+  rmse: number[];
+}
+
+/** A forecasting model for rolling-origin evaluation: `horizon` forecasts from a training window. */
+export type FitPredict = (train: Float64Array, horizon: number) => Numbers;
+
+/**
+ * Rolling-origin (time-series) cross-validation: fold `i` trains on
+ * `y[0 .. initial + i * step]` and tests on the next `horizon` points. Each argument is at
+ * least 1 (`out_of_range`).
+ */
+export declare class RollingOrigin {
+  constructor(initial: number, horizon: number, step?: number);
+  readonly initial: number;
+  readonly horizon: number;
+  readonly step: number;
+  /** Number of folds for a series of length `n` (0 if `n < initial + horizon`). */
+  nFolds(n: number): number;
+  /**
+   * Calls `fitPredict(train, horizon)` synchronously on every fold (`train` is a copy) and
+   * collects the errors. An exception it throws propagates unchanged; a wrong number of
+   * forecasts is `length_mismatch`, a non-finite one `non_finite` (`forecast[h]`); a series
+   * shorter than `initial + horizon` is `not_enough_data`.
+   */
+  evaluate(y: Numbers, fitPredict: FitPredict): RollingOriginErrors;
+}
+
+/**
+ * Forecast accuracy. Every metric takes `actual` first; lengths must match, values be finite,
+ * and none returns NaN (MAPE at a zero actual is `invalid_record`, MASE on a flat history
+ * `invalid_parameter`). Percentage metrics are fractions (0.05 is 5%).
+ */
+export interface ForecastMetrics {
+  /** Mean absolute error. */
+  mae(actual: Numbers, predicted: Numbers): number;
+  /** Root mean squared error. */
+  rmse(actual: Numbers, predicted: Numbers): number;
+  /** Mean absolute percentage error, a fraction. */
+  mape(actual: Numbers, predicted: Numbers): number;
+  /** Symmetric MAPE in [0, 2]: `mean 2|a - p| / (|a| + |p|)` (M3/M4 without the factor 100). */
+  smape(actual: Numbers, predicted: Numbers): number;
+  /** MAE over the in-sample MAE of the seasonal naive forecast of period `m` (default 1). */
+  mase(actual: Numbers, predicted: Numbers, insample: Numbers, options?: { m?: number }): number;
+  /** Fraction of actuals inside `[lower, upper]` (ends included). */
+  coverage(actual: Numbers, lower: Numbers, upper: Numbers): number;
+  /** Mean Winkler score of `1 - alpha` intervals (`alpha` in (0, 1), e.g. 0.05 for 95%). */
+  winkler(actual: Numbers, lower: Numbers, upper: Numbers, alpha: number): number;
+  RollingOrigin: typeof RollingOrigin;
+}
+
+/** Forecasting: accuracy metrics and rolling-origin evaluation. */
+export declare const forecast: {
+  readonly metrics: ForecastMetrics;
+  RollingOrigin: typeof RollingOrigin;
 };

@@ -29,5 +29,13 @@ const native = loadNative();
 exports.attribution = native.attribution;
 /** Journeys: from event logs to path tables. */
 exports.journey = native.journey;
+/** Classical statistics: correlation and trend tests. */
+exports.stats = native.stats;
+
+const { RollingOrigin, ...metrics } = native.forecast;
+/** Forecast accuracy metrics (`mae`, `rmse`, `mape`, `smape`, `mase`, `coverage`, `winkler`). */
+const forecastMetrics = Object.freeze({ ...metrics, RollingOrigin });
+/** Forecasting: `forecast.metrics.*` and rolling-origin evaluation (`forecast.RollingOrigin`). */
+exports.forecast = Object.freeze({ metrics: forecastMetrics, RollingOrigin });
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = Object.freeze(native.errorCodes());

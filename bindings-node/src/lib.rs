@@ -5,13 +5,15 @@
 //! one place, [`error`]: a JS `Error` whose `code` is the core's stable kind code. Every export
 //! runs inside `catch_unwind`, so a panic surfaces as `code: "internal"`, never an abort.
 //!
-//! The JS surface (`index.js` / `index.d.ts`) is `attribution.*` and `journey.*`, following the
-//! core's module tree.
+//! The JS surface (`index.js` / `index.d.ts`) is `attribution.*`, `journey.*`, `stats.*` and
+//! `forecast.*` (`forecast.metrics.*`, `forecast.RollingOrigin`), following the core's module tree.
 
 pub mod attribution;
 mod convert;
 pub mod error;
+pub mod forecast;
 pub mod journey;
+pub mod stats;
 pub mod task;
 
 use napi_derive::napi;

@@ -1,7 +1,10 @@
 // Compiled by `tsc -p test/tsconfig.json` (types.test.mjs): index.d.ts accepts the documented
 // calls and rejects wrong ones (each @ts-expect-error must be an error, or tsc fails).
 import cw = require('../index.js');
-import type { ChannelwiseError, CreditRow, ErrorCode, HeuristicRow, MarkovRow, PathTableColumns } from '../index.js';
+import type {
+  ChannelwiseError, Correlation, CreditRow, CrossCorrelation, ErrorCode, HeuristicRow, MannKendall, MarkovRow,
+  PathTableColumns, RollingOriginErrors, TheilSen, Trend,
+} from '../index.js';
 
 const table = { path: ['a>b', 'b'], conversions: new Float64Array([1, 2]), nulls: [0, 1] };
 
@@ -26,6 +29,31 @@ const again: MarkovRow[] = cw.attribution.markov(pt);
 const td: CreditRow[] = cw.attribution.timeDecay({ userId: [], timestamp: [], channel: [] }, { userId: [], timestamp: [] }, { halfLifeSeconds: 3600 });
 const codes: readonly ErrorCode[] = cw.ERROR_CODES;
 
+const k: Correlation = cw.stats.kendall([1, 2, 3], new Float64Array([3, 1, 2]));
+const pv: number = k.pValue;
+const pr: Correlation = cw.stats.pearson([1, 2, 3], [1, 2, 4]);
+const sp: Correlation = cw.stats.spearman([1, 2, 3], [1, 2, 4]);
+const cc: CrossCorrelation = cw.stats.crossCorrelation([1, 2, 3], [1, 3, 2], 1);
+const mk: MannKendall = cw.stats.mannKendall([1, 2, 3, 5], { alpha: 0.1 });
+const trend: Trend = mk.trend;
+const varS: number = mk.varS;
+const ts: TheilSen = cw.stats.theilSen([0, 1, 2], [1, 2, 4]);
+const hi: number = ts.highSlope;
+const errs: number[] = [
+  cw.forecast.metrics.mae([1], [1]),
+  cw.forecast.metrics.rmse([1], [1]),
+  cw.forecast.metrics.mape([1], [1]),
+  cw.forecast.metrics.smape([1], [1]),
+  cw.forecast.metrics.mase([1], [1], [1, 2], { m: 1 }),
+  cw.forecast.metrics.coverage([1], [0], [2]),
+  cw.forecast.metrics.winkler([1], [0], [2], 0.05),
+];
+const cv = new cw.forecast.RollingOrigin(5, 2);
+const folds: number = cv.nFolds(10) + cv.initial + cv.horizon + cv.step;
+const ro: RollingOriginErrors = cv.evaluate([1, 2, 3, 4, 5, 6, 7], (train, h) => new Array<number>(h).fill(train[train.length - 1] ?? 0));
+const ro2: RollingOriginErrors = new cw.forecast.metrics.RollingOrigin(2, 1, 1).evaluate(new Float64Array(4), (train) => train.subarray(0, 1));
+const byFold: number[][] = ro.errors;
+
 try {
   cw.attribution.markov(table);
 } catch (e) {
@@ -49,3 +77,19 @@ new cw.attribution.FittedMarkov();
 cw.journey.pathTable({ userId: [], timestamp: [], channel: [] }, { userId: [], timestamp: [] }, { level: 'campaign' });
 
 void [h, lo, p, s, first, pc, steps, tr, sh, again, td, codes];
+// @ts-expect-error pValue is camelCase
+cw.stats.kendall([1], [1]).p_value;
+// @ts-expect-error series are numbers
+cw.stats.kendall(['1'], [1]);
+// @ts-expect-error maxLag is required
+cw.stats.crossCorrelation([1], [1]);
+// @ts-expect-error alpha goes in an options object
+cw.stats.mannKendall([1, 2, 3], 0.05);
+// @ts-expect-error trend is one of three labels
+const badTrend: Trend = 'up';
+// @ts-expect-error winkler needs alpha
+cw.forecast.metrics.winkler([1], [0], [2]);
+// @ts-expect-error the callback returns numbers
+cv.evaluate([1, 2, 3], () => 'naive');
+// @ts-expect-error the model is a callback, not a name
+cv.evaluate([1, 2, 3], 'naive');

@@ -1,5 +1,6 @@
 // Runs EVERY shared vector under <repo>/tests/vectors/ against the Node binding, with the same
-// semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_journey.rs):
+// semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_journey.rs,
+// vectors_stats.rs):
 // "NaN"/"Infinity"/"-Infinity" strings in inputs are numbers, numbers are compared with
 // |got - want| <= abs + rel * |want|, and `expected.error` is compared with the thrown `code`.
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { attribution, journey } = require('../index.js');
+const { attribution, journey, stats, forecast } = require('../index.js');
 
 // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
 const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
@@ -228,11 +229,103 @@ function checkJourney(v) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// stats.* and forecast.* on series: named results, as core/tests/vectors_stats.rs names them
+
+/** The rolling-origin vectors' named models, as JS callbacks (the Rust runner defines them in
+ * its closure too: the core has no baseline models). */
+function baseline(name) {
+  if (name === 'naive') return (train, h) => new Array(h).fill(train[train.length - 1]);
+  if (name === 'mean') return (train, h) => new Array(h).fill(train.reduce((a, b) => a + b, 0) / train.length);
+  throw new Error(`unknown rolling-origin model ${name}`);
+}
+
+/** Runs one stats/forecast vector; `typed` passes series as Float64Array instead of arrays. */
+function runSeries(fn, input, params, typed) {
+  const s = (key) => {
+    assert.ok(Array.isArray(input[key]), `input.${key} missing`);
+    const xs = nums(input[key]);
+    return typed ? new Float64Array(xs) : xs;
+  };
+  const m = forecast.metrics;
+  const value = (v) => ({ value: v });
+  switch (fn) {
+    case 'stats.pearson':
+    case 'stats.spearman':
+    case 'stats.kendall': {
+      const r = stats[fn.slice(6)](s('x'), s('y'));
+      return { statistic: r.statistic, p_value: r.pValue, n: r.n };
+    }
+    case 'stats.cross_correlation':
+      return stats.crossCorrelation(s('x'), s('y'), params.max_lag);
+    case 'stats.mann_kendall': {
+      const r = stats.mannKendall(s('x'), { alpha: num(params.alpha) });
+      return { ...r, var_s: r.varS };
+    }
+    case 'stats.theil_sen': {
+      const r = stats.theilSen(s('x'), s('y'), { alpha: num(params.alpha) });
+      return { slope: r.slope, intercept: r.intercept, low_slope: r.lowSlope, high_slope: r.highSlope };
+    }
+    case 'forecast.mae':
+    case 'forecast.rmse':
+    case 'forecast.mape':
+    case 'forecast.smape':
+      return value(m[fn.slice(9)](s('actual'), s('predicted')));
+    case 'forecast.mase':
+      return value(m.mase(s('actual'), s('predicted'), s('insample'), { m: params.m }));
+    case 'forecast.coverage':
+      return value(m.coverage(s('actual'), s('lower'), s('upper')));
+    case 'forecast.winkler':
+      return value(m.winkler(s('actual'), s('lower'), s('upper'), num(params.alpha)));
+    case 'forecast.rolling_origin': {
+      const cv = new forecast.RollingOrigin(params.initial, params.horizon, params.step);
+      const r = cv.evaluate(s('y'), baseline(params.model));
+      assert.equal(r.errors.length, r.origins.length, 'one row of errors per fold');
+      return r;
+    }
+    default:
+      throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+  }
+}
+
+function checkSeries(v, typed) {
+  const tol = v.tolerance ?? {};
+  const abs = tol.abs === undefined ? 0 : num(tol.abs);
+  const rel = tol.rel === undefined ? 0 : num(tol.rel);
+  const near = (key, g, w) => {
+    assert.equal(typeof g, 'number', `${key}: got ${g}`);
+    assert.ok(Number.isFinite(g) && Math.abs(g - w) <= abs + rel * Math.abs(w), `${key}: got ${g}, expected ${w} (tol abs ${abs}, rel ${rel})`);
+  };
+  const got = runSeries(v.function, v.input, v.params ?? {}, typed);
+  let checked = 0;
+  for (const [key, want] of Object.entries(v.expected)) {
+    assert.ok(key in got, `no result ${key}`);
+    const g = got[key];
+    if (Array.isArray(want)) {
+      assert.equal(g.length, want.length, `${key}: got ${g.length} values, expected ${want.length}`);
+      want.forEach((w, i) => near(`${key}[${i}]`, g[i], num(w)));
+      checked += want.length;
+    } else if (typeof want === 'boolean' || (typeof want === 'string' && !(want in NON_FINITE))) {
+      assert.equal(g, want, key);
+      checked += 1;
+    } else {
+      near(key, g, num(want));
+      checked += 1;
+    }
+  }
+  assert.ok(checked > 0, 'vector checks nothing');
+  return checked;
+}
+
+const isSeries = (fn) => fn.startsWith('stats.') || fn.startsWith('forecast.');
+
+// ---------------------------------------------------------------------------------------------
 
 const files = walk(root).filter((p) => p.endsWith('.json'));
 
-test('the vector folder holds attribution and journey vectors', () => {
-  assert.ok(files.some((f) => f.includes(`${join('vectors', 'attribution')}`)), 'no attribution vectors');
+test('the vector folder holds attribution, journey, stats and forecast vectors', () => {
+  for (const dir of ['attribution', 'journey', 'stats', 'forecast']) {
+    assert.ok(files.some((f) => f.includes(`${join('vectors', dir)}`)), `no ${dir} vectors`);
+  }
   assert.ok(files.length >= 10, `only ${files.length} vectors found under ${root}`);
 });
 
@@ -241,18 +334,23 @@ for (const file of files) {
   test(`vector ${name}`, () => {
     const v = JSON.parse(readFileSync(file, 'utf8'));
     assert.ok(typeof v.source === 'string' && v.source.length > 0, 'vector names no source');
-    const run = () => (v.function.startsWith('journey.') || v.function === 'attribution.time_decay'
-      ? checkJourney(v)
-      : checkAttribution(v));
+    // Series vectors run twice: from number[] and from Float64Array.
+    const runs = isSeries(v.function)
+      ? [() => checkSeries(v, false), () => checkSeries(v, true)]
+      : [() => (v.function.startsWith('journey.') || v.function === 'attribution.time_decay'
+        ? checkJourney(v)
+        : checkAttribution(v))];
     const kind = v.expected?.error;
-    if (kind !== undefined) {
-      assert.throws(run, (err) => {
-        assert.ok(err instanceof Error, 'throws an Error');
-        assert.equal(err.code, kind, `expected error ${kind}, got ${err.code} (${err.message})`);
-        return true;
-      });
-      return;
+    for (const run of runs) {
+      if (kind !== undefined) {
+        assert.throws(run, (err) => {
+          assert.ok(err instanceof Error, 'throws an Error');
+          assert.equal(err.code, kind, `expected error ${kind}, got ${err.code} (${err.message})`);
+          return true;
+        });
+      } else {
+        run();
+      }
     }
-    run();
   });
 }
