@@ -128,7 +128,7 @@ pub fn attribution_markov(table: JsValue, options: JsValue) -> JsResult {
         let spec = convert::markov(&o)?;
         let ci = convert::bootstrap(&o)?;
         let m = spec.fit(&table)?;
-        let intervals = ci.map(|b| b.markov(&spec, &table)).transpose()?;
+        let intervals = ci.map(|b| b.fitted_markov(&m, &table)).transpose()?;
         Ok(array(markov_rows(&m, intervals.as_ref())))
     })
 }
