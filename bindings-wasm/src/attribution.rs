@@ -8,7 +8,7 @@
 
 use channelwise::attribution::{
     ordered_shapley, shapley, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics, Markov,
-    ShapleyMethod,
+    ShapleyMethod, TimeDecay,
 };
 use channelwise::journey::{PathCsv, PathTable};
 use js_sys::{Array, Float64Array, Object, Reflect};
@@ -18,14 +18,19 @@ use wasm_bindgen::JsValue;
 use crate::convert::{self, Opts};
 use crate::error::{guard, Result};
 
-type JsResult = std::result::Result<JsValue, JsValue>;
+pub(crate) type JsResult = std::result::Result<JsValue, JsValue>;
+
+/// `xs` as a JS `number[]`.
+pub(crate) fn numbers(xs: &[f64]) -> JsValue {
+    array(xs.iter().map(|&x| JsValue::from_f64(x)))
+}
 
 /// Sets `obj[key] = value`; defining a data property on a fresh plain object cannot fail.
-fn set(obj: &Object, key: &str, value: &JsValue) {
+pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-fn set_num(obj: &Object, key: &str, x: f64) {
+pub(crate) fn set_num(obj: &Object, key: &str, x: f64) {
     set(obj, key, &JsValue::from_f64(x));
 }
 
@@ -48,11 +53,11 @@ fn rows(channels: &[String]) -> Vec<Object> {
         .collect()
 }
 
-fn array<T: Into<JsValue>>(items: impl IntoIterator<Item = T>) -> JsValue {
+pub(crate) fn array<T: Into<JsValue>>(items: impl IntoIterator<Item = T>) -> JsValue {
     items.into_iter().map(Into::into).collect::<Array>().into()
 }
 
-fn strings(xs: &[String]) -> JsValue {
+pub(crate) fn strings(xs: &[String]) -> JsValue {
     array(xs.iter().map(|s| JsValue::from_str(s)))
 }
 
@@ -85,10 +90,10 @@ fn markov_rows(m: &FittedMarkov, ci: Option<&CreditIntervals>) -> Vec<Object> {
 /// `{ channel, firstTouchConversions, firstTouchValue, ..., wShapedValue }`.
 /// Options: `{ sep = ">", uShaped = [0.4, 0.4], wShaped = [0.3, 0.3, 0.3] }`.
 #[wasm_bindgen(js_name = attributionHeuristics)]
-pub fn attribution_heuristics(table: JsValue, options: JsValue) -> JsResult {
+pub fn attribution_heuristics(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(&options, "options", &["sep", "uShaped", "wShaped"])?;
-        let table = convert::table(&table, &o.sep()?)?;
+        let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
         let mut spec = Heuristics::default();
         if let Some([first, last]) = o.fixed::<2>("uShaped")? {
             spec = spec.u_shaped(first, last);
@@ -117,14 +122,14 @@ pub fn attribution_heuristics(table: JsValue, options: JsValue) -> JsResult {
 /// Options: `{ sep = ">", order = 1, horizon = null | T | "ca", useNulls = true,
 /// ci = false | true | { replicates = 200, level = 0.95, seed = 0 } }`.
 #[wasm_bindgen(js_name = attributionMarkov)]
-pub fn attribution_markov(table: JsValue, options: JsValue) -> JsResult {
+pub fn attribution_markov(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(
             &options,
             "options",
             &["sep", "order", "horizon", "useNulls", "ci"],
         )?;
-        let table = convert::table(&table, &o.sep()?)?;
+        let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
         let spec = convert::markov(&o)?;
         let ci = convert::bootstrap(&o)?;
         let m = spec.fit(&table)?;
@@ -136,10 +141,10 @@ pub fn attribution_markov(table: JsValue, options: JsValue) -> JsResult {
 /// Closed-form Shapley credit of the subset game, one row per channel: `{ channel,
 /// conversions, value }` plus intervals with `ci`. Options: `{ sep = ">", ci }`.
 #[wasm_bindgen(js_name = attributionShapley)]
-pub fn attribution_shapley(table: JsValue, options: JsValue) -> JsResult {
+pub fn attribution_shapley(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(&options, "options", &["sep", "ci"])?;
-        let table = convert::table(&table, &o.sep()?)?;
+        let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
         let ci = convert::bootstrap(&o)?;
         let out = rows(table.channels());
         put_credit(&out, &shapley(&table)?);
@@ -153,10 +158,10 @@ pub fn attribution_shapley(table: JsValue, options: JsValue) -> JsResult {
 /// Shapley credit split by touch position: `{ channel, conversions: number[], value: number[] }`.
 /// Options: `{ sep = ">" }`.
 #[wasm_bindgen(js_name = attributionOrderedShapley)]
-pub fn attribution_ordered_shapley(table: JsValue, options: JsValue) -> JsResult {
+pub fn attribution_ordered_shapley(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(&options, "options", &["sep"])?;
-        let table = convert::table(&table, &o.sep()?)?;
+        let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
         let s = ordered_shapley(&table)?;
         let out = rows(&s.channels);
         for ((row, c), v) in out.iter().zip(&s.conversions).zip(&s.value) {
@@ -171,6 +176,42 @@ pub fn attribution_ordered_shapley(table: JsValue, options: JsValue) -> JsResult
                 &array(v.iter().map(|&x| JsValue::from_f64(x))),
             );
         }
+        Ok(array(out))
+    })
+}
+
+/// Time-decay credit from event columns (it needs timestamps, so it takes events, not a table),
+/// one row per channel: `{ channel, conversions, value }`. Options: `{ halfLifeSeconds = 604800,
+/// lookback, sessionGap, level, leadKind }`.
+#[wasm_bindgen(js_name = attributionTimeDecay)]
+pub fn attribution_time_decay(
+    touchpoints: JsValue,
+    conversions: JsValue,
+    options: JsValue,
+) -> JsResult {
+    guard(|| {
+        let o = Opts::new(
+            &options,
+            "options",
+            &[
+                "halfLifeSeconds",
+                "lookback",
+                "sessionGap",
+                "level",
+                "leadKind",
+            ],
+        )?;
+        let builder = convert::journey_spec(&o)?;
+        let mut spec = TimeDecay::default();
+        if let Some(h) = convert::number_option(&o, "halfLifeSeconds")? {
+            spec = spec.half_life_seconds(h);
+        }
+        let touches = convert::touchpoints(&touchpoints)?;
+        let conversions = convert::conversions(&conversions)?;
+        let journeys = builder.build(&touches, &conversions)?;
+        let credit = spec.fit(&journeys)?;
+        let out = rows(&credit.channels);
+        put_credit(&out, &credit);
         Ok(array(out))
     })
 }
@@ -207,12 +248,17 @@ fn table_columns(t: &PathTable, sep: &str) -> Object {
 /// conversionProbability, removalEffects, removalEffectsValue, credit: rows, transitions:
 /// [{ from, to, probability }], table: columns }`.
 #[wasm_bindgen(js_name = attributionMarkovFit)]
-pub fn attribution_markov_fit(table: JsValue, spec: JsValue, options: JsValue) -> JsResult {
+pub fn attribution_markov_fit(
+    table: JsValue,
+    joined: Option<String>,
+    spec: JsValue,
+    options: JsValue,
+) -> JsResult {
     guard(|| {
         let spec = markov_spec(&spec)?;
         let o = Opts::new(&options, "options", &["sep"])?;
         let sep = o.sep()?;
-        let table = convert::table(&table, &sep)?;
+        let table = convert::table(&table, joined.as_deref(), &sep)?;
         let m = spec.fit(&table)?;
         let out = Object::new();
         set(&out, "channels", &strings(m.channels()));
@@ -259,6 +305,7 @@ pub fn attribution_markov_fit(table: JsValue, spec: JsValue, options: JsValue) -
 #[wasm_bindgen(js_name = attributionMarkovShapley)]
 pub fn attribution_markov_shapley(
     table: JsValue,
+    joined: Option<String>,
     spec: JsValue,
     fit_options: JsValue,
     options: JsValue,
@@ -271,7 +318,7 @@ pub fn attribution_markov_shapley(
             "options",
             &["method", "permutations", "seed"],
         )?)?;
-        let table = convert::table(&table, &sep)?;
+        let table = convert::table(&table, joined.as_deref(), &sep)?;
         let s = spec.fit(&table)?.shapley(method)?;
         let out = rows(&s.credit.channels);
         put_credit(&out, &s.credit);

@@ -8,7 +8,7 @@
 //! checks itself (order 1..=64, replicates >= 10, ...) are left to the core and its messages.
 
 use channelwise::attribution::{Bootstrap, Horizon, Markov, ShapleyMethod, ShapleySampler};
-use channelwise::journey::PathTable;
+use channelwise::journey::{Conversion, JourneyBuilder, Level, PathTable, Touchpoint};
 use channelwise::Error;
 use js_sys::{ArrayBuffer, Float32Array, Float64Array, Int16Array, Int32Array, Int8Array, Reflect};
 use js_sys::{Uint16Array, Uint32Array, Uint8Array};
@@ -27,7 +27,7 @@ pub(crate) struct Opts {
 }
 
 /// `undefined` and `null` both mean "not given".
-fn given(v: JsValue) -> Option<JsValue> {
+pub(crate) fn given(v: JsValue) -> Option<JsValue> {
     (!v.is_undefined() && !v.is_null()).then_some(v)
 }
 
@@ -92,19 +92,19 @@ impl Opts {
         })
     }
 
-    fn field(&self, key: &str) -> String {
+    pub(crate) fn field(&self, key: &str) -> String {
         format!("{}.{key}", self.path)
     }
 
     /// `self[key]`, or `None` when absent, `undefined` or `null`.
-    fn get(&self, key: &str) -> Result<Option<JsValue>> {
+    pub(crate) fn get(&self, key: &str) -> Result<Option<JsValue>> {
         match &self.obj {
             None => Ok(None),
             Some(o) => Ok(given(get_raw(o, key, &self.field(key))?)),
         }
     }
 
-    fn size(&self, key: &str) -> Result<Option<usize>> {
+    pub(crate) fn size(&self, key: &str) -> Result<Option<usize>> {
         self.get(key)?
             .map(|v| size(&v, &self.field(key)))
             .transpose()
@@ -116,7 +116,7 @@ impl Opts {
             .transpose()
     }
 
-    fn string(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>> {
         self.get(key)?
             .map(|v| {
                 v.as_string()
@@ -148,7 +148,7 @@ impl Opts {
 }
 
 /// A JS number (NaN and infinities pass: the core names them).
-fn number(v: &JsValue, field: &str) -> Result<f64> {
+pub(crate) fn number(v: &JsValue, field: &str) -> Result<f64> {
     v.as_f64()
         .ok_or_else(|| invalid(field, v, "expected a number"))
 }
@@ -188,7 +188,7 @@ fn unsigned(v: &JsValue, field: &str) -> Result<u64> {
 }
 
 /// A non-negative whole number as a count (wasm32's usize is 32 bits).
-fn size(v: &JsValue, field: &str) -> Result<usize> {
+pub(crate) fn size(v: &JsValue, field: &str) -> Result<usize> {
     let x = unsigned(v, field)?;
     usize::try_from(x).map_err(|_| Error::OutOfRange {
         field: field.into(),
@@ -200,7 +200,7 @@ fn size(v: &JsValue, field: &str) -> Result<usize> {
 
 /// A numeric column: `number[]`, `Float64Array` or another (non-BigInt) typed array.
 /// Elements are not range-checked here: NaN and negatives reach the core, which names them.
-fn column(v: &JsValue, field: &str) -> Result<Vec<f64>> {
+pub(crate) fn column(v: &JsValue, field: &str) -> Result<Vec<f64>> {
     if array(v, field)? {
         let xs = elements(v, field)?;
         return xs
@@ -245,7 +245,12 @@ fn column(v: &JsValue, field: &str) -> Result<Vec<f64>> {
 }
 
 /// The path table `{ path: string[], conversions, nulls?, value? }`, split on `sep`.
-pub(crate) fn table(v: &JsValue, sep: &str) -> Result<PathTable> {
+///
+/// `joined`, when given, is `path.join("\n")` made by `js/index.js` after it checked that every
+/// element is a string: one string crosses the boundary instead of one per row. It is used only
+/// if it splits into exactly `path.length` rows (a path containing `"\n"` splits into more); else
+/// the paths are read one by one, as without it, so errors stay the same.
+pub(crate) fn table(v: &JsValue, joined: Option<&str>, sep: &str) -> Result<PathTable> {
     object(v, "table")?;
     let raw = get_raw(v, "path", "path")?;
     if given(raw.clone()).is_none() {
@@ -253,6 +258,21 @@ pub(crate) fn table(v: &JsValue, sep: &str) -> Result<PathTable> {
     }
     if !array(&raw, "path")? {
         return Err(invalid("path", &raw, "expected an array of strings"));
+    }
+    let conversions = |v: &JsValue| match given(get_raw(v, "conversions", "conversions")?) {
+        Some(c) => column(&c, "conversions"),
+        None => Err(missing("conversions")),
+    };
+    let optional = |v: &JsValue, key: &str| {
+        given(get_raw(v, key, key)?)
+            .map(|c| column(&c, key))
+            .transpose()
+    };
+    if let Some(rows) = joined.and_then(|j| split_rows(j, &raw)) {
+        let conversions = conversions(v)?;
+        let nulls = optional(v, "nulls")?;
+        let value = optional(v, "value")?;
+        return PathTable::from_strings(&rows, &conversions, nulls.as_deref(), value.as_deref(), sep);
     }
     let path = elements(&raw, "path")?
         .iter()
@@ -262,17 +282,23 @@ pub(crate) fn table(v: &JsValue, sep: &str) -> Result<PathTable> {
                 .ok_or_else(|| invalid(format!("path[{i}]"), p, "expected a string"))
         })
         .collect::<Result<Vec<String>>>()?;
-    let conversions = match given(get_raw(v, "conversions", "conversions")?) {
-        Some(c) => column(&c, "conversions")?,
-        None => return Err(missing("conversions")),
-    };
-    let nulls = given(get_raw(v, "nulls", "nulls")?)
-        .map(|c| column(&c, "nulls"))
-        .transpose()?;
-    let value = given(get_raw(v, "value", "value")?)
-        .map(|c| column(&c, "value"))
-        .transpose()?;
+    let conversions = conversions(v)?;
+    let nulls = optional(v, "nulls")?;
+    let value = optional(v, "value")?;
     PathTable::from_strings(&path, &conversions, nulls.as_deref(), value.as_deref(), sep)
+}
+
+/// The rows of `joined` if there are exactly `path.length` of them, else `None`.
+fn split_rows<'a>(joined: &'a str, path: &JsValue) -> Option<Vec<&'a str>> {
+    let n = Reflect::get(path, &JsValue::from_str("length"))
+        .ok()?
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))? as usize;
+    if n == 0 {
+        return joined.is_empty().then(Vec::new);
+    }
+    let rows: Vec<&str> = joined.split('\n').collect();
+    (rows.len() == n).then_some(rows)
 }
 
 fn missing(field: &str) -> Error {
@@ -366,4 +392,217 @@ pub(crate) fn delimiter(o: &Opts) -> Result<u8> {
             "expected a single ASCII character",
         )),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event columns (journey.pathTable, attribution.timeDecay), as in the Node binding.
+
+/// `field` must have `expected` entries (the length of the first column).
+fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
+    if got != expected {
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected,
+            got,
+        });
+    }
+    Ok(())
+}
+
+/// `string[]`.
+fn strings(v: &JsValue, field: &str) -> Result<Vec<String>> {
+    if !array(v, field)? {
+        return Err(invalid(field, v, "expected an array of strings"));
+    }
+    elements(v, field)?
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.as_string()
+                .ok_or_else(|| invalid(format!("{field}[{i}]"), s, "expected a string"))
+        })
+        .collect()
+}
+
+/// `(string | null)[]`: `null`/`undefined` entries are "none".
+fn optional_strings(v: &JsValue, field: &str) -> Result<Vec<Option<String>>> {
+    if !array(v, field)? {
+        return Err(invalid(field, v, "expected an array of strings or nulls"));
+    }
+    elements(v, field)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            given(s)
+                .map(|s| {
+                    s.as_string().ok_or_else(|| {
+                        invalid(format!("{field}[{i}]"), &s, "expected a string or null")
+                    })
+                })
+                .transpose()
+        })
+        .collect()
+}
+
+/// `(number | null)[] | Float64Array`: `null`/`undefined` entries are "none".
+fn optional_numbers(v: &JsValue, field: &str) -> Result<Vec<Option<f64>>> {
+    if !array(v, field)? {
+        return Ok(column(v, field)?.into_iter().map(Some).collect());
+    }
+    elements(v, field)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| {
+            given(x)
+                .map(|x| number(&x, &format!("{field}[{i}]")))
+                .transpose()
+        })
+        .collect()
+}
+
+/// Unix seconds: whole, finite, of safe size.
+fn timestamps(v: &JsValue, field: &str) -> Result<Vec<i64>> {
+    column(v, field)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| {
+            if !x.is_finite() {
+                return Err(Error::NonFinite {
+                    field: format!("{field}[{i}]"),
+                    value: x,
+                });
+            }
+            if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
+                return Err(Error::InvalidRecord {
+                    row: i,
+                    column: "timestamp".into(),
+                    value: x.to_string(),
+                    reason: "expected whole unix seconds".into(),
+                });
+            }
+            // Whole and below 2^53 in size: exact as i64.
+            Ok(x as i64)
+        })
+        .collect()
+}
+
+/// Column `key` of the event object `obj` (`prefix.key` in messages), which must be given.
+fn require(obj: &JsValue, prefix: &str, key: &str) -> Result<(JsValue, String)> {
+    let field = format!("{prefix}.{key}");
+    let v = given(get_raw(obj, key, &field)?).ok_or_else(|| missing(&field))?;
+    Ok((v, field))
+}
+
+/// Optional column `key` of `obj`, `n` entries long (all "none" when absent).
+fn optional_column<T>(
+    obj: &JsValue,
+    prefix: &str,
+    key: &str,
+    n: usize,
+    read: impl FnOnce(&JsValue, &str) -> Result<Vec<Option<T>>>,
+) -> Result<Vec<Option<T>>> {
+    let field = format!("{prefix}.{key}");
+    match given(get_raw(obj, key, &field)?) {
+        None => Ok((0..n).map(|_| None).collect()),
+        Some(v) => {
+            let col = read(&v, &field)?;
+            check_len(&field, col.len(), n)?;
+            Ok(col)
+        }
+    }
+}
+
+/// Touchpoints from columns `{ userId, timestamp, channel, campaign?, cost?, eventId? }`.
+pub(crate) fn touchpoints(v: &JsValue) -> Result<Vec<Touchpoint>> {
+    let p = "touchpoints";
+    object(v, p)?;
+    let (users, f) = require(v, p, "userId")?;
+    let users = strings(&users, &f)?;
+    let n = users.len();
+    let (ts, f) = require(v, p, "timestamp")?;
+    let ts = timestamps(&ts, &f)?;
+    check_len(&f, ts.len(), n)?;
+    let (channels, f) = require(v, p, "channel")?;
+    let channels = strings(&channels, &f)?;
+    check_len(&f, channels.len(), n)?;
+    let campaigns = optional_column(v, p, "campaign", n, optional_strings)?;
+    let costs = optional_column(v, p, "cost", n, optional_numbers)?;
+    let ids = optional_column(v, p, "eventId", n, optional_strings)?;
+    Ok(users
+        .into_iter()
+        .zip(ts)
+        .zip(channels)
+        .zip(campaigns)
+        .zip(costs)
+        .zip(ids)
+        .map(
+            |(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
+                user_id,
+                timestamp,
+                channel,
+                campaign,
+                cost,
+                event_id,
+            },
+        )
+        .collect())
+}
+
+/// Conversions from columns `{ userId, timestamp, value?, eventId?, type? }` (`value` defaults
+/// to 0 per conversion).
+pub(crate) fn conversions(v: &JsValue) -> Result<Vec<Conversion>> {
+    let p = "conversions";
+    object(v, p)?;
+    let (users, f) = require(v, p, "userId")?;
+    let users = strings(&users, &f)?;
+    let n = users.len();
+    let (ts, f) = require(v, p, "timestamp")?;
+    let ts = timestamps(&ts, &f)?;
+    check_len(&f, ts.len(), n)?;
+    let values = match given(get_raw(v, "value", "conversions.value")?) {
+        None => vec![0.0; n],
+        Some(c) => column(&c, "conversions.value")?,
+    };
+    check_len("conversions.value", values.len(), n)?;
+    let ids = optional_column(v, p, "eventId", n, optional_strings)?;
+    let kinds = optional_column(v, p, "type", n, optional_strings)?;
+    Ok(users
+        .into_iter()
+        .zip(ts)
+        .zip(values)
+        .zip(ids)
+        .zip(kinds)
+        .map(
+            |((((user_id, timestamp), value), event_id), kind)| Conversion {
+                user_id,
+                timestamp,
+                value,
+                event_id,
+                kind,
+            },
+        )
+        .collect())
+}
+
+/// The journey spec from `{ lookback, sessionGap, level, leadKind }` (other keys of `o` ignored).
+pub(crate) fn journey_spec(o: &Opts) -> Result<JourneyBuilder> {
+    let mut b = JourneyBuilder::new();
+    if let Some(v) = o.get("lookback")? {
+        b = b.lookback(integer(&v, &o.field("lookback"))? as i64);
+    }
+    if let Some(v) = o.get("sessionGap")? {
+        b = b.session_gap(integer(&v, &o.field("sessionGap"))? as i64);
+    }
+    if let Some(level) = o.string("level")? {
+        b = b.level(level.parse::<Level>()?);
+    }
+    if let Some(kind) = o.string("leadKind")? {
+        b = b.lead_kind(kind);
+    }
+    Ok(b)
+}
+
+/// An optional number option (`options.alpha`, `options.halfLifeSeconds`).
+pub(crate) fn number_option(o: &Opts, key: &str) -> Result<Option<f64>> {
+    o.get(key)?.map(|v| number(&v, &o.field(key))).transpose()
 }

@@ -1,4 +1,5 @@
-//! WebAssembly binding of [channelwise](channelwise): multi-touch attribution in the browser.
+//! WebAssembly binding of [channelwise](channelwise): multi-touch attribution, journeys,
+//! statistics and forecast metrics in the browser.
 //!
 //! wasm-bindgen exports flat functions (`attributionMarkov`, ...); the hand-written ES module
 //! `js/index.js` groups them as `attribution.markov(...)`, the same names and shapes as the Node
@@ -22,6 +23,9 @@
 pub mod attribution;
 mod convert;
 mod error;
+pub mod forecast;
+pub mod journey;
+pub mod stats;
 
 use std::cell::RefCell;
 
