@@ -9,7 +9,7 @@ use channelwise::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::columns::{check_len, f64s, strings};
+use crate::columns::{check_len, f64s, i64s, strings};
 use crate::error::{core, guard};
 
 /// A path table: interned channels and, per row, a path with its conversions, nulls and value.
@@ -20,6 +20,73 @@ pub(crate) struct PyPathTable(pub(crate) PathTable);
 pub(crate) fn f64_bytes<'py>(py: Python<'py>, xs: &[f64]) -> Bound<'py, PyBytes> {
     let raw: Vec<u8> = xs.iter().flat_map(|x| x.to_ne_bytes()).collect();
     PyBytes::new(py, &raw)
+}
+
+/// The numeric columns of a path table, read from float64 byte buffers.
+struct Counts {
+    conversions: Vec<f64>,
+    nulls: Option<Vec<f64>>,
+    values: Option<Vec<f64>>,
+}
+
+impl Counts {
+    fn read(conversions: &[u8], nulls: Option<&[u8]>, value: Option<&[u8]>) -> PyResult<Self> {
+        let conversions = core(f64s("conversions", conversions))?;
+        let nulls = nulls.map(|b| f64s("nulls", b)).transpose();
+        let values = value.map(|b| f64s("value", b)).transpose();
+        let (nulls, values) = (core(nulls)?, core(values)?);
+        Ok(Counts {
+            conversions,
+            nulls,
+            values,
+        })
+    }
+
+    /// `PathTable::from_strings` over rows streamed from any source (no `Vec<String>`).
+    fn build<'a>(
+        &self,
+        paths: impl ExactSizeIterator<Item = &'a str>,
+        sep: &str,
+    ) -> channelwise::Result<PathTable> {
+        let n = paths.len();
+        check_len("conversions", self.conversions.len(), n)?;
+        if let Some(x) = &self.nulls {
+            check_len("nulls", x.len(), n)?;
+        }
+        if let Some(x) = &self.values {
+            check_len("value", x.len(), n)?;
+        }
+        let mut b = PathTableBuilder::with_separator(sep)?;
+        b.reserve(n);
+        for (i, p) in paths.enumerate() {
+            let null = self.nulls.as_ref().map_or(0.0, |x| x[i]);
+            let value = self.values.as_ref().map_or(0.0, |x| x[i]);
+            b.push(p, self.conversions[i], null, value)?;
+        }
+        Ok(b.finish())
+    }
+}
+
+/// Rows of Arrow-style string chunks; malformed buffers are an internal error (they come from
+/// channelwise's own Python layer, which reads them off a valid Arrow array).
+fn utf8_rows<'a>(chunks: &[(&'a [u8], Vec<i64>)]) -> channelwise::Result<Vec<&'a str>> {
+    let bad = |what: &str| Error::Internal(format!("path column buffers: {what}"));
+    let n = chunks.iter().map(|(_, o)| o.len().saturating_sub(1)).sum();
+    let mut rows = Vec::with_capacity(n);
+    for (data, offsets) in chunks {
+        let text = std::str::from_utf8(data).map_err(|_| bad("invalid UTF-8"))?;
+        if offsets.is_empty() {
+            return Err(bad("no offsets"));
+        }
+        for w in offsets.windows(2) {
+            let row = match (usize::try_from(w[0]), usize::try_from(w[1])) {
+                (Ok(a), Ok(b)) if a <= b => text.get(a..b),
+                _ => None,
+            };
+            rows.push(row.ok_or_else(|| bad("offsets out of order or out of bounds"))?);
+        }
+    }
+    Ok(rows)
 }
 
 #[pymethods]
@@ -40,28 +107,36 @@ impl PyPathTable {
                 row,
                 reason: format!("expected a string, got {got}"),
             })?;
-            let conversions = core(f64s("conversions", conversions))?;
-            let nulls = nulls.map(|b| f64s("nulls", b)).transpose();
-            let values = value.map(|b| f64s("value", b)).transpose();
-            let (nulls, values) = (core(nulls)?, core(values)?);
-            let sep = sep.to_string();
-            let table = py.detach(move || -> channelwise::Result<PathTable> {
-                let n = paths.len();
-                check_len("conversions", conversions.len(), n)?;
-                if let Some(x) = &nulls {
-                    check_len("nulls", x.len(), n)?;
-                }
-                if let Some(x) = &values {
-                    check_len("value", x.len(), n)?;
-                }
-                let mut b = PathTableBuilder::with_separator(&sep)?;
-                b.reserve(n);
-                for (i, p) in paths.iter().enumerate() {
-                    let null = nulls.as_ref().map_or(0.0, |x| x[i]);
-                    let value = values.as_ref().map_or(0.0, |x| x[i]);
-                    b.push(p, conversions[i], null, value)?;
-                }
-                Ok(b.finish())
+            let counts = Counts::read(conversions, nulls, value)?;
+            let table = py.detach(|| counts.build(paths.iter(), sep));
+            Ok(PyPathTable(core(table)?))
+        })
+    }
+
+    /// Builds a table from an Arrow string column without nulls, as its chunks: `(data,
+    /// offsets)` pairs, `data` the chunk's paths back to back, `offsets` their `n + 1`
+    /// boundaries as native-endian int64 bytes. One copy of each buffer instead of a `str` per
+    /// row.
+    #[staticmethod]
+    #[pyo3(signature = (chunks, conversions, nulls=None, value=None, sep=">"))]
+    fn from_utf8(
+        py: Python<'_>,
+        chunks: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)>,
+        conversions: &[u8],
+        nulls: Option<&[u8]>,
+        value: Option<&[u8]>,
+        sep: &str,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let chunks = chunks
+                .iter()
+                .map(|(data, offsets)| Ok((data.as_bytes(), i64s("offsets", offsets.as_bytes())?)))
+                .collect::<channelwise::Result<Vec<_>>>();
+            let chunks = core(chunks)?;
+            let counts = Counts::read(conversions, nulls, value)?;
+            let table = py.detach(|| {
+                let rows = utf8_rows(&chunks)?;
+                counts.build(rows.into_iter(), sep)
             });
             Ok(PyPathTable(core(table)?))
         })
@@ -370,6 +445,25 @@ impl PyFittedMarkov {
             d.set_item("removal_effect", self.0.removal_effects())?;
             d.set_item("removal_effect_value", self.0.removal_effects_value())?;
             Ok(d)
+        })
+    }
+
+    /// Credit with bootstrap intervals, re-weighting this chain (no second fit); `table` must
+    /// be the one it was fitted on. A dict of columns as `markov_intervals` gives.
+    #[pyo3(signature = (table, replicates=200, level=0.95, seed=0))]
+    fn intervals<'py>(
+        &self,
+        py: Python<'py>,
+        table: PyRef<'py, PyPathTable>,
+        replicates: i64,
+        level: f64,
+        seed: i64,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(|| {
+            let b = bootstrap(replicates, level, seed)?;
+            let t = &table.0;
+            let ci = core(py.detach(|| b.fitted_markov(&self.0, t)))?;
+            intervals_dict(py, &ci)
         })
     }
 

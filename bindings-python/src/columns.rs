@@ -21,7 +21,7 @@ impl Strings {
         &self.text[start..self.ends[i]]
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
 }

@@ -280,3 +280,76 @@ def test_journey_errors():
         cw.journey.build(t, {"user_id": ["u"], "timestamp": [1], "value": [1.0]}, level="campaign")
     with pytest.raises(cw.InvalidRecordError, match="row 0"):
         cw.journey.build({**t, "timestamp": [math.nan]}, {"user_id": ["u"], "timestamp": [1], "value": [1.0]})
+
+
+# Path columns travel two ways: Arrow-backed strings (pandas `str`, polars, pyarrow) as buffers,
+# anything else item by item. Both must give the same table, and the same precise errors.
+
+ROUTES = {
+    "pandas-str": lambda c: pd.DataFrame(c),
+    "pandas-object": lambda c: pd.DataFrame(c).astype({"path": object}),
+    "polars": lambda c: pl.DataFrame(c),
+    # two chunks, the second a slice (nonzero offset into its buffers)
+    "arrow-chunked": lambda c: pa.Table.from_batches(
+        pa.table(c).slice(0, 1).to_batches() + pa.table(c).slice(1).to_batches()
+    ),
+    "arrow-string-view": lambda c: pa.table({**c, "path": pa.array(c["path"], type=pa.string_view())}),
+    "list-dict": lambda c: dict(c),
+}
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_path_routes_agree_including_newlines_and_unicode(route):
+    cols = {
+        "path": ["a>b", "b\n>é", "a > c\n", "c>ü>b", "b"],
+        "conversions": [3.0, 1.0, 2.0, 0.0, 1.0],
+        "nulls": [1.0, 4.0, 2.0, 3.0, 0.0],
+        "value": [30.0, 10.0, 25.0, 0.0, 5.0],
+    }
+    from channelwise import _frames
+
+    assert to_columns(cw.attribution.markov(ROUTES[route](cols))) == to_columns(cw.attribution.markov(cols))
+    table, _ = _frames.path_table(ROUTES[route](cols))
+    assert table.to_columns()[0] == ["a>b", "b>é", "a>c", "c>ü>b", "b"]  # channels are trimmed
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_path_routes_report_the_same_errors(route):
+    bad = {"path": ["a", "a>\n>b"], "conversions": [1.0, 1.0]}
+    with pytest.raises(cw.InvalidPathError) as e:
+        cw.attribution.markov(ROUTES[route](bad))
+    assert str(e.value) == 'invalid path in row 1: empty channel name at position 2 of "a>\\n>b"'
+    nan = {"path": ["a", "b"], "conversions": [1.0, math.nan]}
+    with pytest.raises(cw.NonFiniteError, match=r"conversions\[1\] must be finite"):
+        cw.attribution.markov(ROUTES[route](nan))
+
+
+def test_missing_and_non_str_paths_keep_their_messages():
+    # a missing value in an Arrow-backed column falls back to the item-by-item read
+    for df in (
+        pd.DataFrame({"path": ["a", None], "conversions": [1.0, 1.0]}),
+        pl.DataFrame({"path": ["a", None], "conversions": [1.0, 1.0]}),
+        pa.table({"path": ["a", None], "conversions": [1.0, 1.0]}),
+    ):
+        with pytest.raises(cw.InvalidPathError, match="row 1: expected a string"):
+            cw.attribution.markov(df)
+    with pytest.raises(cw.InvalidPathError, match=r"row 2: expected a string, got b'c' \(bytes\)"):
+        cw.attribution.markov({"path": ["a", "b", b"c"], "conversions": [1.0, 1.0, 1.0]})
+    with pytest.raises(cw.InvalidPathError, match=r"row 1: expected a string, got 7 \(int\)"):
+        cw.attribution.markov(pd.DataFrame({"path": ["a", 7], "conversions": [1.0, 1.0]}, dtype=object))
+    # a non-string Arrow column is read item by item too
+    with pytest.raises(cw.InvalidPathError, match=r"row 0: expected a string, got 1 \(int\)"):
+        cw.attribution.markov(pa.table({"path": [1, 2], "conversions": [1.0, 1.0]}))
+
+
+def test_markov_ci_reuses_the_fit_and_matches_the_separate_bootstrap():
+    from channelwise import _channelwise, _frames
+
+    df = pd.DataFrame(COLS)
+    out = cw.attribution.markov(df, ci=dict(replicates=40, seed=5))
+    table, _ = _frames.path_table(df)
+    d = _channelwise.markov_intervals(table, 1, None, True, replicates=40, seed=5)
+    for k in ("conversions", "conversions_lo", "conversions_hi", "value_lo", "value_hi"):
+        assert list(out[k]) == d[k]
+    with pytest.raises(cw.OutOfRangeError, match="replicates"):
+        cw.attribution.markov(df, ci=dict(replicates=3))

@@ -3,7 +3,9 @@
 Inputs: pandas DataFrame, polars DataFrame, pyarrow Table, a mapping of column name to numpy
 array or list, or (for attribution) an already built :class:`channelwise.PathTable`.
 Numeric columns become contiguous native-endian float64/int64 buffers handed to Rust as bytes
-(no Python call per number); string columns become lists of ``str``.
+(no Python call per number); string columns become lists of ``str``, except an Arrow-backed path
+column (pandas ``str``, polars, pyarrow), whose text and offsets buffers are handed over as they
+are (:func:`arrow_utf8`).
 
 Outputs follow the input: polars in, polars out; anything else gives a pandas DataFrame.
 """
@@ -278,7 +280,8 @@ def path_table(
     kind = kind_of(data)
     if kind == TABLE:
         return data, PANDAS
-    paths = strings(data, kind, "path", path)
+    packed = arrow_utf8(raw_column(data, kind, "path", path))
+    paths = None if packed is not None else strings(data, kind, "path", path)
     conv = floats(data, kind, "conversions", conversions)
 
     def optional(role: str, name: Optional[str]) -> Optional[bytes]:
@@ -286,10 +289,64 @@ def path_table(
             return None
         return floats(data, kind, role, name)
 
-    table = _cw.PathTable.from_columns(
-        paths, conv, optional("nulls", nulls), optional("value", value), sep
-    )
-    return table, kind
+    counts = (conv, optional("nulls", nulls), optional("value", value), sep)
+    if packed is not None:
+        return _cw.PathTable.from_utf8(packed, *counts), kind
+    return _cw.PathTable.from_columns(paths, *counts), kind
+
+
+def arrow_utf8(col: Any) -> Optional[List["tuple[bytes, bytes]"]]:
+    """An Arrow-backed string column without missing values as ``(data, offsets)`` chunks, or
+    ``None``.
+
+    pyarrow-backed pandas strings (the default ``str`` dtype of pandas 3), polars strings and
+    pyarrow string arrays hold their text in buffers with row offsets: handing those over costs
+    a copy of each buffer instead of a Python ``str`` per row. Anything else (object columns,
+    lists, columns with nulls, non-strings) gives ``None`` and goes through :func:`strings`,
+    which checks every item.
+    """
+    module = type(col).__module__.split(".")[0]
+    try:
+        if module == "pandas":
+            dtype = col.dtype
+            if getattr(dtype, "storage", None) != "pyarrow" and not hasattr(dtype, "pyarrow_dtype"):
+                return None
+            import pyarrow as pa
+
+            arr = pa.array(col.array)
+        elif module == "polars":
+            if col.dtype.__class__.__name__ not in ("String", "Utf8") or col.null_count():
+                return None
+            arr = col.to_arrow()
+        elif module == "pyarrow" and hasattr(col, "null_count") and hasattr(col, "type"):
+            arr = col
+        else:
+            return None
+        import pyarrow as pa
+
+        if arr.null_count or len(arr) == 0:
+            return None
+        chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+        out = []
+        for chunk in chunks:
+            if pa.types.is_string_view(chunk.type):
+                chunk = chunk.cast(pa.large_string())
+            if pa.types.is_large_string(chunk.type):
+                width = np.int64
+            elif pa.types.is_string(chunk.type):
+                width = np.int32
+            else:
+                return None
+            _, offsets, data = chunk.buffers()[:3]
+            off = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+            start, end = int(off[0]), int(off[-1])
+            text = data.slice(start, end - start).to_pybytes() if data is not None else b""
+            if width is not np.int64 or start:
+                off = off.astype(np.int64) - start
+            out.append((text, off.tobytes()))
+        return out
+    except Exception:  # e.g. polars without pyarrow: the list route reads (and checks) every item
+        return None
 
 
 def frame(kind: str, columns: Dict[str, Any]) -> Any:

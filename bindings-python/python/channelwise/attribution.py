@@ -292,7 +292,7 @@ def markov(
     boot = _bootstrap_args(ci)
     if boot is None:
         return out
-    d = _cw.markov_intervals(table, _int("order", order), horizon, bool(use_nulls), **boot)
+    d = fitted._fitted.intervals(table, **boot)  # re-weights the chain just fitted
     cols = _frames.to_columns(out)
     cols.update(_interval_columns(d))
     return _frames.frame(kind, cols)
