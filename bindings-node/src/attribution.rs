@@ -330,7 +330,8 @@ fn prepare_markov(
     let table = convert::path_table(table, &sep(opts.as_ref())?)?;
     Ok(Box::new(move || {
         let fitted = spec.fit(&table)?;
-        let intervals = ci.map(|b| b.markov(&spec, &table)).transpose()?;
+        // The bootstrap re-weights the chain just fitted instead of fitting it again.
+        let intervals = ci.map(|b| b.fitted_markov(&fitted, &table)).transpose()?;
         Ok(markov_rows(&fitted, intervals.as_ref()))
     }))
 }

@@ -5,7 +5,7 @@
 //! the right type but unusable (NaN, negative counts, bad paths) go through to the core, which
 //! owns those checks.
 
-use channelwise::journey::{Conversion, PathTable, Touchpoint};
+use channelwise::journey::{Conversion, PathTable, PathTableBuilder, Touchpoint};
 use channelwise::{Error, Result};
 use napi::bindgen_prelude::{
     Float64ArraySlice, FromNapiValue, JsObjectValue, JsValue, Object, TypedArray, Unknown,
@@ -217,8 +217,50 @@ pub(crate) fn size(v: Unknown<'_>, field: &str) -> Result<usize> {
 pub(crate) fn strings(v: Unknown<'_>, field: &str) -> Result<Vec<String>> {
     let (arr, n) = elements(v, field, "an array of strings")?;
     (0..n)
-        .map(|i| string(element(&arr, i, field)?, &format!("{field}[{i}]")))
+        .map(|i| string_element(&arr, i, field))
         .collect()
+}
+
+/// Element `i` of `arr`, which must be a string; the field (`path[3]`) is only formatted for an
+/// error, not for every row.
+fn string_element(arr: &Object<'_>, i: u32, field: &str) -> Result<String> {
+    let el = element(arr, i, field)?;
+    if js_type(&el) != ValueType::String {
+        return Err(wrong(&format!("{field}[{i}]"), &el, "a string"));
+    }
+    String::from_unknown(el).map_err(|e| unreadable(&format!("{field}[{i}]"), &e))
+}
+
+/// A `string[]` column packed into one buffer: one growing allocation for all the text instead
+/// of a `String` per row, read with one `typeof` and one string read per element.
+pub(crate) struct PackedStrings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl PackedStrings {
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(self.ends.iter().copied()).map(|(a, b)| &self.text[a..b])
+    }
+}
+
+/// `string[]`, packed (see [`PackedStrings`]); errors as [`strings`].
+pub(crate) fn packed_strings(v: Unknown<'_>, field: &str) -> Result<PackedStrings> {
+    let (arr, n) = elements(v, field, "an array of strings")?;
+    let mut out = PackedStrings {
+        text: String::new(),
+        ends: Vec::with_capacity(n as usize),
+    };
+    for i in 0..n {
+        out.text.push_str(&string_element(&arr, i, field)?);
+        out.ends.push(out.text.len());
+    }
+    Ok(out)
 }
 
 /// `(string | null)[]`: `null`/`undefined` entries are "none".
@@ -344,7 +386,7 @@ fn optional_column<T>(
 /// A path table from columns `{ path, conversions, nulls?, value? }`, paths split on `sep`.
 pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
     let obj = object(v, "table")?;
-    let paths = strings(require(&obj, "path", "path")?, "path")?;
+    let paths = packed_strings(require(&obj, "path", "path")?, "path")?;
     let conversions = numbers(require(&obj, "conversions", "conversions")?, "conversions")?;
     let nulls = get(Some(&obj), "nulls", "nulls")?
         .map(|v| numbers(v, "nulls"))
@@ -352,13 +394,23 @@ pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
     let value = get(Some(&obj), "value", "value")?
         .map(|v| numbers(v, "value"))
         .transpose()?;
-    PathTable::from_strings(
-        &paths,
-        &conversions,
-        nulls.as_deref(),
-        value.as_deref(),
-        sep,
-    )
+    // As `PathTable::from_strings`, rows read straight from the packed column.
+    let n = paths.len();
+    check_len("conversions", conversions.len(), n)?;
+    if let Some(x) = &nulls {
+        check_len("nulls", x.len(), n)?;
+    }
+    if let Some(x) = &value {
+        check_len("value", x.len(), n)?;
+    }
+    let mut b = PathTableBuilder::with_separator(sep)?;
+    b.reserve(n);
+    for (i, p) in paths.iter().enumerate() {
+        let null = nulls.as_ref().map_or(0.0, |x| x[i]);
+        let value = value.as_ref().map_or(0.0, |x| x[i]);
+        b.push(p, conversions[i], null, value)?;
+    }
+    Ok(b.finish())
 }
 
 /// Touchpoints from columns `{ userId, timestamp, channel, campaign?, cost?, eventId? }`.

@@ -111,3 +111,16 @@ test('a panic is caught and reported as internal, and the addon keeps working', 
   throwsCode(() => native._panicForTesting('boom'), 'internal', /^internal error \(please report\): panic in channelwise-node: boom$/);
   assert.equal(attribution.markov(good).length, 2);
 });
+
+test('path strings: newlines, unicode and cons strings read exactly; a bad element keeps its index', () => {
+  let built = '';
+  for (const c of 'a>b') built += c; // a rope (cons string), as CSV parsers build them
+  const rows = attribution.markov({ path: [built, 'b\n>é', 'a > c\n', 'c>ü>b'], conversions: [3, 1, 2, 1], nulls: [1, 4, 2, 0] });
+  assert.deepEqual(rows.map((r) => r.channel), ['a', 'b', 'é', 'c', 'ü']);
+  const flat = attribution.markov({ path: ['a>b', 'b>é', 'a>c', 'c>ü>b'], conversions: [3, 1, 2, 1], nulls: [1, 4, 2, 0] });
+  assert.deepEqual(rows, flat);
+  throwsCode(() => attribution.markov({ path: ['a', 'a>\n>b'], conversions: [1, 1] }), 'invalid_path', /^invalid path in row 1: empty channel name at position 2 of "a>\\n>b"$/);
+  throwsCode(() => attribution.markov({ path: ['a', 'b', null], conversions: [1, 1, 1] }), 'invalid_parameter', /^invalid path\[2\]: "null" \(expected a string\)$/);
+  throwsCode(() => attribution.markov({ path: ['a', new String('b')], conversions: [1, 1] }), 'invalid_parameter', /^invalid path\[1\]: "an object" \(expected a string\)$/);
+  throwsCode(() => attribution.markov({ path: ['a', 'b'], conversions: [1, NaN] }), 'non_finite', /conversions\[1\]/);
+});
