@@ -2,7 +2,7 @@
 # Builds and tests the WebAssembly binding from scratch; exits non-zero on any failure.
 #   1. scripts/wasm-toolchain.sh (rustup target or Debian route, wasm-bindgen CLI, wasm-opt, Chromium)
 #   2. wasm32-cargo build --profile release-wasm -p channelwise-wasm
-#   3. wasm-bindgen --target web -> bindings-wasm/pkg/, then wasm-opt -Oz; prints the gzipped size
+#   3. wasm-bindgen --target web -> bindings-wasm/pkg/, then wasm-opt -Os; prints the gzipped size
 #   4. npm ci (playwright-core, locked), node tests (every shared vector + bad input), and the
 #      demo's end-to-end test in headless Chromium (writes demo/screenshot.png)
 # Env: SKIP_TOOLCHAIN=1 skips step 1 (tools already on PATH); SKIP_E2E=1 skips the browser test.
@@ -22,7 +22,7 @@ rm -rf "$pkg"
 wasm-bindgen --target web --out-dir "$pkg" "$raw"
 # The features Rust enables by default for wasm32-unknown-unknown (1.82+); wasm-opt must accept
 # what the compiler emitted and must not invent more.
-wasm-opt -Oz --strip-debug --strip-producers \
+wasm-opt -Os --strip-debug --strip-producers \
   --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue \
   "$pkg/channelwise_wasm_bg.wasm" -o "$pkg/channelwise_wasm_bg.wasm"

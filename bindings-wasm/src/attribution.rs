@@ -90,7 +90,7 @@ fn markov_rows(m: &FittedMarkov, ci: Option<&CreditIntervals>) -> Vec<Object> {
 /// `{ channel, firstTouchConversions, firstTouchValue, ..., wShapedValue }`.
 /// Options: `{ sep = ">", uShaped = [0.4, 0.4], wShaped = [0.3, 0.3, 0.3] }`.
 #[wasm_bindgen(js_name = attributionHeuristics)]
-pub fn attribution_heuristics(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
+pub fn attribution_heuristics(table: JsValue, joined: Option<Vec<u8>>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(&options, "options", &["sep", "uShaped", "wShaped"])?;
         let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
@@ -122,7 +122,7 @@ pub fn attribution_heuristics(table: JsValue, joined: Option<String>, options: J
 /// Options: `{ sep = ">", order = 1, horizon = null | T | "ca", useNulls = true,
 /// ci = false | true | { replicates = 200, level = 0.95, seed = 0 } }`.
 #[wasm_bindgen(js_name = attributionMarkov)]
-pub fn attribution_markov(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
+pub fn attribution_markov(table: JsValue, joined: Option<Vec<u8>>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(
             &options,
@@ -141,7 +141,7 @@ pub fn attribution_markov(table: JsValue, joined: Option<String>, options: JsVal
 /// Closed-form Shapley credit of the subset game, one row per channel: `{ channel,
 /// conversions, value }` plus intervals with `ci`. Options: `{ sep = ">", ci }`.
 #[wasm_bindgen(js_name = attributionShapley)]
-pub fn attribution_shapley(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
+pub fn attribution_shapley(table: JsValue, joined: Option<Vec<u8>>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(&options, "options", &["sep", "ci"])?;
         let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
@@ -158,7 +158,7 @@ pub fn attribution_shapley(table: JsValue, joined: Option<String>, options: JsVa
 /// Shapley credit split by touch position: `{ channel, conversions: number[], value: number[] }`.
 /// Options: `{ sep = ">" }`.
 #[wasm_bindgen(js_name = attributionOrderedShapley)]
-pub fn attribution_ordered_shapley(table: JsValue, joined: Option<String>, options: JsValue) -> JsResult {
+pub fn attribution_ordered_shapley(table: JsValue, joined: Option<Vec<u8>>, options: JsValue) -> JsResult {
     guard(|| {
         let o = Opts::new(&options, "options", &["sep"])?;
         let table = convert::table(&table, joined.as_deref(), &o.sep()?)?;
@@ -250,7 +250,7 @@ fn table_columns(t: &PathTable, sep: &str) -> Object {
 #[wasm_bindgen(js_name = attributionMarkovFit)]
 pub fn attribution_markov_fit(
     table: JsValue,
-    joined: Option<String>,
+    joined: Option<Vec<u8>>,
     spec: JsValue,
     options: JsValue,
 ) -> JsResult {
@@ -305,7 +305,7 @@ pub fn attribution_markov_fit(
 #[wasm_bindgen(js_name = attributionMarkovShapley)]
 pub fn attribution_markov_shapley(
     table: JsValue,
-    joined: Option<String>,
+    joined: Option<Vec<u8>>,
     spec: JsValue,
     fit_options: JsValue,
     options: JsValue,
