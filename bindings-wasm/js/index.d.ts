@@ -197,6 +197,8 @@ export declare const attribution: {
   shapley(table: PathTableInput, options?: ShapleyOptions | null): ShapleyRow[];
   /** Shapley credit split by touch position. */
   orderedShapley(table: PathTableInput, options?: TableOptions | null): OrderedRow[];
+  /** Time-decay credit from event columns (needs timestamps), one row per channel. */
+  timeDecay(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: TimeDecayOptions | null): ShapleyRow[];
   /** Reads a path CSV (header `path,conversions[,nulls][,value]`) into table columns (WASM only). */
   parsePathCsv(text: string, options?: PathCsvOptions | null): PathTableColumns;
   Markov: typeof Markov;
@@ -208,3 +210,221 @@ export function version(): string;
 
 /** Every error code this module can throw. */
 export function errorCodes(): ErrorCode[];
+
+/** Touchpoint columns (one entry per touch; `null` in an optional column means none). */
+export interface TouchpointColumns {
+  /** The user (or any journey key). */
+  userId: string[];
+  /** Unix seconds (UTC), whole numbers. */
+  timestamp: Column;
+  /** Channel name. */
+  channel: string[];
+  /** Campaign within the channel. */
+  campaign?: (string | null)[] | null;
+  /** Cost of the touch. */
+  cost?: (number | null)[] | Column | null;
+  /** Unique event id: a resent copy is dropped. */
+  eventId?: (string | null)[] | null;
+}
+
+/** Conversion columns. */
+export interface ConversionColumns {
+  /** The user (same key as the touchpoints). */
+  userId: string[];
+  /** Unix seconds (UTC), whole numbers. */
+  timestamp: Column;
+  /** Conversion value (default: zeros). */
+  value?: Column | null;
+  /** Unique event id: a resent copy is dropped. */
+  eventId?: (string | null)[] | null;
+  /** Event kind (`'purchase'`, `'lead'`, ...); see `leadKind`. */
+  type?: (string | null)[] | null;
+}
+
+/** How event logs are cut into journeys. */
+export interface JourneyOptions {
+  /** Seconds before a conversion in which a touch still counts (default 2 592 000, 30 days). */
+  lookback?: number | null;
+  /** Collapse consecutive touches of the same node at most this many seconds apart (default none). */
+  sessionGap?: number | null;
+  /** `'channel'` (default) or `'channel_campaign'` (nodes named `'channel | campaign'`). */
+  level?: 'channel' | 'channel_campaign' | null;
+  /** A conversion of this `type` is a lead: it marks the journey's key touch instead of ending it. */
+  leadKind?: string | null;
+}
+
+export interface TimeDecayOptions extends JourneyOptions {
+  /** Half-life in seconds (default 604 800, 7 days). */
+  halfLifeSeconds?: number | null;
+}
+
+/** What building journeys did with the events (nothing is dropped silently). */
+export interface BuildReport {
+  journeys: number;
+  conversions: number;
+  unattributedConversions: number;
+  unattributedValue: number;
+  duplicatesDropped: number;
+  duplicateConversions: number;
+  touchesOutsideLookback: number;
+  touchesCollapsed: number;
+  leads: number;
+}
+
+/** A path table built from events (feed it to `attribution.*`). */
+export interface JourneyPathTable extends PathTableColumns {
+  /** Index of the key (lead-creation) touch per row, or `null`. */
+  keyTouch: (number | null)[];
+  report: BuildReport;
+}
+
+/** Journeys: from event logs to path tables. */
+export declare const journey: {
+  /** Groups events into journeys and aggregates them to path-table columns. */
+  pathTable(
+    touchpoints: TouchpointColumns,
+    conversions: ConversionColumns,
+    options?: (JourneyOptions & TableOptions) | null,
+  ): JourneyPathTable;
+};
+
+/** A correlation coefficient with its two-sided p-value (as scipy's result objects). */
+export interface Correlation {
+  /** Pearson's r, Spearman's rho or Kendall's tau-b. */
+  statistic: number;
+  /** Two-sided p-value of no association. */
+  pValue: number;
+  /** Number of pairs. */
+  n: number;
+}
+
+/** Correlation at each lag `-maxLag..=maxLag`. */
+export interface CrossCorrelation {
+  /** Lags, ascending. */
+  lags: number[];
+  /** Correlation of `x[t + k]` with `y[t]` at each lag `k` (a peak at `k > 0`: `x` follows `y`). */
+  values: number[];
+}
+
+/** Direction reported by the Mann-Kendall test. */
+export type Trend = 'increasing' | 'decreasing' | 'no trend';
+
+/** The Mann-Kendall trend test (fields as pymannkendall's `original_test`). */
+export interface MannKendall {
+  trend: Trend;
+  /** Whether no-trend is rejected at level `alpha`. */
+  h: boolean;
+  /** Two-sided p-value. */
+  p: number;
+  /** Normal score of `s` with continuity correction. */
+  z: number;
+  /** Kendall's tau-a of the series against time. */
+  tau: number;
+  /** The Mann-Kendall score (increasing minus decreasing pairs). */
+  s: number;
+  /** Variance of `s` under no trend, corrected for ties. */
+  varS: number;
+  /** Series length. */
+  n: number;
+}
+
+/** The Theil-Sen line with a `1 - alpha` confidence interval of the slope. */
+export interface TheilSen {
+  slope: number;
+  intercept: number;
+  lowSlope: number;
+  highSlope: number;
+}
+
+/** Significance level of a test (default 0.05). */
+export interface AlphaOption {
+  alpha?: number | null;
+}
+
+/**
+ * Classical statistics. Values must be finite (`non_finite` names `x[i]` / `y[i]`), paired
+ * series equally long (`length_mismatch`), and a series too short or constant for the statistic
+ * is `not_enough_data`.
+ */
+export declare const stats: {
+  /** Pearson's product-moment correlation (`scipy.stats.pearsonr`); at least 3 pairs. */
+  pearson(x: Column, y: Column): Correlation;
+  /** Spearman's rank correlation (`scipy.stats.spearmanr`). */
+  spearman(x: Column, y: Column): Correlation;
+  /** Kendall's tau-b (`scipy.stats.kendalltau`: exact p without ties for small n). */
+  kendall(x: Column, y: Column): Correlation;
+  /** Correlation of `x[t + k]` with `y[t]` for `k = -maxLag..=maxLag` (R's `ccf`); `maxLag < n`. */
+  crossCorrelation(x: Column, y: Column, maxLag: number): CrossCorrelation;
+  /** The Mann-Kendall test for a monotone trend (`pymannkendall.original_test`); at least 3 values. */
+  mannKendall(x: Column, options?: AlphaOption | null): MannKendall;
+  /**
+   * Theil-Sen slope of `y` against `x` (`scipy.stats.theilslopes`); `alpha` in (0, 0.5]. At most
+   * 16 384 points here (`out_of_range`): it keeps every pairwise slope in wasm32's 4 GiB.
+   */
+  theilSen(x: Column, y: Column, options?: AlphaOption | null): TheilSen;
+};
+
+/** Errors of a rolling-origin evaluation, by fold and by horizon. */
+export interface RollingOriginErrors {
+  /** Forecast origin of each fold (the length of its training window). */
+  origins: number[];
+  /** `errors[fold][h]` is `actual - forecast` at `h + 1` steps ahead. */
+  errors: number[][];
+  /** Mean absolute error at each horizon `1..=horizon`, over folds. */
+  mae: number[];
+  /** Root mean squared error at each horizon, over folds. */
+  rmse: number[];
+}
+
+/** A forecasting model for rolling-origin evaluation: `horizon` forecasts from a training window. */
+export type FitPredict = (train: Float64Array, horizon: number) => Column;
+
+/**
+ * Rolling-origin (time-series) cross-validation: fold `i` trains on
+ * `y[0 .. initial + i * step]` and tests on the next `horizon` points. Each argument is at
+ * least 1 (`out_of_range`).
+ */
+export declare class RollingOrigin {
+  constructor(initial: number, horizon: number, step?: number | null);
+  readonly initial: number;
+  readonly horizon: number;
+  readonly step: number;
+  /** Number of folds for a series of length `n` (0 if `n < initial + horizon`). */
+  nFolds(n: number): number;
+  /**
+   * Calls `fitPredict(train, horizon)` synchronously on every fold (`train` is a copy) and
+   * collects the errors. An exception it throws propagates unchanged; a wrong number of
+   * forecasts is `length_mismatch`, a non-finite one `non_finite` (`forecast[h]`); a series
+   * shorter than `initial + horizon` is `not_enough_data`.
+   */
+  evaluate(y: Column, fitPredict: FitPredict): RollingOriginErrors;
+}
+
+/**
+ * Forecast accuracy. Every metric takes `actual` first; lengths must match, values be finite,
+ * and none returns NaN (MAPE at a zero actual is `invalid_record`, MASE on a flat history
+ * `invalid_parameter`). Percentage metrics are fractions (0.05 is 5%).
+ */
+export interface ForecastMetrics {
+  /** Mean absolute error. */
+  mae(actual: Column, predicted: Column): number;
+  /** Root mean squared error. */
+  rmse(actual: Column, predicted: Column): number;
+  /** Mean absolute percentage error, a fraction. */
+  mape(actual: Column, predicted: Column): number;
+  /** Symmetric MAPE in [0, 2]: `mean 2|a - p| / (|a| + |p|)`. */
+  smape(actual: Column, predicted: Column): number;
+  /** MAE over the in-sample MAE of the seasonal naive forecast of period `m` (default 1). */
+  mase(actual: Column, predicted: Column, insample: Column, options?: { m?: number | null } | null): number;
+  /** Fraction of actuals inside `[lower, upper]` (ends included). */
+  coverage(actual: Column, lower: Column, upper: Column): number;
+  /** Mean Winkler score of `1 - alpha` intervals (`alpha` in (0, 1), e.g. 0.05 for 95%). */
+  winkler(actual: Column, lower: Column, upper: Column, alpha: number): number;
+  RollingOrigin: typeof RollingOrigin;
+}
+
+/** Forecasting: accuracy metrics and rolling-origin evaluation. */
+export declare const forecast: {
+  readonly metrics: ForecastMetrics;
+  RollingOrigin: typeof RollingOrigin;
+};
