@@ -9,7 +9,7 @@ use channelwise::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::columns::{check_len, f64s, i64s, strings};
+use crate::columns::{check_len, i64s, strings};
 use crate::error::{core, guard};
 
 /// A path table: interned channels and, per row, a path with its conversions, nulls and value.
@@ -22,19 +22,49 @@ pub(crate) fn f64_bytes<'py>(py: Python<'py>, xs: &[f64]) -> Bound<'py, PyBytes>
     PyBytes::new(py, &raw)
 }
 
-/// The numeric columns of a path table, read from float64 byte buffers.
-struct Counts {
-    conversions: Vec<f64>,
-    nulls: Option<Vec<f64>>,
-    values: Option<Vec<f64>>,
+/// The numeric columns of a path table: float64 byte buffers, decoded row by row as the table
+/// is built (no copy into `Vec<f64>`s first).
+struct Counts<'a> {
+    conversions: F64Bytes<'a>,
+    nulls: Option<F64Bytes<'a>>,
+    values: Option<F64Bytes<'a>>,
 }
 
-impl Counts {
-    fn read(conversions: &[u8], nulls: Option<&[u8]>, value: Option<&[u8]>) -> PyResult<Self> {
-        let conversions = core(f64s("conversions", conversions))?;
-        let nulls = nulls.map(|b| f64s("nulls", b)).transpose();
-        let values = value.map(|b| f64s("value", b)).transpose();
-        let (nulls, values) = (core(nulls)?, core(values)?);
+/// A native-endian float64 column, borrowed.
+#[derive(Clone, Copy)]
+struct F64Bytes<'a>(&'a [u8]);
+
+impl<'a> F64Bytes<'a> {
+    fn new(field: &str, bytes: &'a [u8]) -> channelwise::Result<Self> {
+        if bytes.len() % 8 != 0 {
+            return Err(Error::Internal(format!(
+                "{field}: {} bytes is not a whole number of float64",
+                bytes.len()
+            )));
+        }
+        Ok(F64Bytes(bytes))
+    }
+
+    fn len(self) -> usize {
+        self.0.len() / 8
+    }
+
+    fn get(self, i: usize) -> f64 {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&self.0[8 * i..8 * i + 8]);
+        f64::from_ne_bytes(b)
+    }
+}
+
+impl<'a> Counts<'a> {
+    fn read(
+        conversions: &'a [u8],
+        nulls: Option<&'a [u8]>,
+        value: Option<&'a [u8]>,
+    ) -> PyResult<Self> {
+        let conversions = core(F64Bytes::new("conversions", conversions))?;
+        let nulls = core(nulls.map(|b| F64Bytes::new("nulls", b)).transpose())?;
+        let values = core(value.map(|b| F64Bytes::new("value", b)).transpose())?;
         Ok(Counts {
             conversions,
             nulls,
@@ -43,51 +73,93 @@ impl Counts {
     }
 
     /// `PathTable::from_strings` over rows streamed from any source (no `Vec<String>`).
-    fn build<'a>(
+    fn build<'s>(
         &self,
-        paths: impl ExactSizeIterator<Item = &'a str>,
+        paths: impl ExactSizeIterator<Item = &'s str>,
         sep: &str,
     ) -> channelwise::Result<PathTable> {
         let n = paths.len();
         check_len("conversions", self.conversions.len(), n)?;
-        if let Some(x) = &self.nulls {
+        if let Some(x) = self.nulls {
             check_len("nulls", x.len(), n)?;
         }
-        if let Some(x) = &self.values {
+        if let Some(x) = self.values {
             check_len("value", x.len(), n)?;
         }
         let mut b = PathTableBuilder::with_separator(sep)?;
         b.reserve(n);
         for (i, p) in paths.enumerate() {
-            let null = self.nulls.as_ref().map_or(0.0, |x| x[i]);
-            let value = self.values.as_ref().map_or(0.0, |x| x[i]);
-            b.push(p, self.conversions[i], null, value)?;
+            let null = self.nulls.map_or(0.0, |x| x.get(i));
+            let value = self.values.map_or(0.0, |x| x.get(i));
+            b.push(p, self.conversions.get(i), null, value)?;
         }
         Ok(b.finish())
     }
 }
 
-/// Rows of Arrow-style string chunks; malformed buffers are an internal error (they come from
+/// Arrow-style string chunks `(text, offsets)`, checked: valid UTF-8, offsets increasing, in
+/// bounds and on character boundaries. Malformed buffers are an internal error (they come from
 /// channelwise's own Python layer, which reads them off a valid Arrow array).
-fn utf8_rows<'a>(chunks: &[(&'a [u8], Vec<i64>)]) -> channelwise::Result<Vec<&'a str>> {
-    let bad = |what: &str| Error::Internal(format!("path column buffers: {what}"));
-    let n = chunks.iter().map(|(_, o)| o.len().saturating_sub(1)).sum();
-    let mut rows = Vec::with_capacity(n);
-    for (data, offsets) in chunks {
-        let text = std::str::from_utf8(data).map_err(|_| bad("invalid UTF-8"))?;
-        if offsets.is_empty() {
-            return Err(bad("no offsets"));
-        }
-        for w in offsets.windows(2) {
-            let row = match (usize::try_from(w[0]), usize::try_from(w[1])) {
-                (Ok(a), Ok(b)) if a <= b => text.get(a..b),
-                _ => None,
-            };
-            rows.push(row.ok_or_else(|| bad("offsets out of order or out of bounds"))?);
-        }
-    }
-    Ok(rows)
+struct Utf8Chunks<'a> {
+    chunks: Vec<(&'a str, Vec<i64>)>,
+    rows: usize,
 }
+
+impl<'a> Utf8Chunks<'a> {
+    fn new(chunks: Vec<(&'a [u8], Vec<i64>)>) -> channelwise::Result<Self> {
+        let bad = |what: &str| Error::Internal(format!("path column buffers: {what}"));
+        let mut out = Utf8Chunks {
+            chunks: Vec::with_capacity(chunks.len()),
+            rows: 0,
+        };
+        for (data, offsets) in chunks {
+            let text = std::str::from_utf8(data).map_err(|_| bad("invalid UTF-8"))?;
+            if offsets.is_empty() {
+                return Err(bad("no offsets"));
+            }
+            let mut prev = 0usize;
+            for (k, &o) in offsets.iter().enumerate() {
+                let o = usize::try_from(o).map_err(|_| bad("negative offset"))?;
+                if (k > 0 && o < prev) || !text.is_char_boundary(o) {
+                    return Err(bad("offsets out of order, out of bounds or inside a character"));
+                }
+                prev = o;
+            }
+            out.rows += offsets.len() - 1;
+            out.chunks.push((text, offsets));
+        }
+        Ok(out)
+    }
+
+    /// The rows, in order.
+    fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
+        let rows = self.chunks.iter().flat_map(|(text, offsets)| {
+            offsets
+                .windows(2)
+                .map(|w| text.get(w[0] as usize..w[1] as usize).unwrap_or_default())
+        });
+        ExactLen(rows, self.rows)
+    }
+}
+
+/// An iterator whose length is known (`flat_map` does not know it).
+struct ExactLen<I>(I, usize);
+
+impl<I: Iterator> Iterator for ExactLen<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.0.next()?;
+        self.1 = self.1.saturating_sub(1);
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for ExactLen<I> {}
 
 #[pymethods]
 impl PyPathTable {
@@ -135,8 +207,8 @@ impl PyPathTable {
             let chunks = core(chunks)?;
             let counts = Counts::read(conversions, nulls, value)?;
             let table = py.detach(|| {
-                let rows = utf8_rows(&chunks)?;
-                counts.build(rows.into_iter(), sep)
+                let rows = Utf8Chunks::new(chunks)?;
+                counts.build(rows.iter(), sep)
             });
             Ok(PyPathTable(core(table)?))
         })
