@@ -8,28 +8,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use channelwise::attribution::{shapley, Heuristics, Horizon, Markov, ShapleyMethod, ShapleySampler};
 use channelwise::journey::PathTable;
+use common::{check_vector, num, run_dir, Tolerance};
 use serde_json::Value;
-
-fn vector_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/attribution")
-}
-
-fn num(v: &Value) -> f64 {
-    match v {
-        Value::Number(n) => n.as_f64().expect("vector number is f64"),
-        Value::String(s) => match s.as_str() {
-            "NaN" => f64::NAN,
-            "Infinity" => f64::INFINITY,
-            "-Infinity" => f64::NEG_INFINITY,
-            other => panic!("not a number: {other:?}"),
-        },
-        other => panic!("not a number: {other}"),
-    }
-}
 
 fn nums(v: Option<&Value>) -> Option<Vec<f64>> {
     v.map(|a| a.as_array().expect("array").iter().map(num).collect())
@@ -128,26 +112,8 @@ fn markov_spec(params: &Value) -> Markov {
         .use_nulls(params.get("use_nulls").and_then(Value::as_bool).unwrap_or(true))
 }
 
-fn check_vector(path: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let function = v["function"].as_str().ok_or("function missing")?;
-    if v.get("source").and_then(Value::as_str).is_none_or(str::is_empty) {
-        return Err("vector names no source".into());
-    }
-    let expected = &v["expected"];
-    let result = run(function, &v["input"], v.get("params").unwrap_or(&Value::Null));
-    if let Some(kind) = expected.get("error").and_then(Value::as_str) {
-        return match result {
-            Err(e) if e.kind().code() == kind => Ok(1),
-            Err(e) => Err(format!("expected error {kind}, got {} ({e})", e.kind().code())),
-            Ok(_) => Err(format!("expected error {kind}, got a result")),
-        };
-    }
-    let got = result.map_err(|e| format!("unexpected error {}: {e}", e.kind().code()))?;
-    let abs = v["tolerance"].get("abs").map_or(0.0, num);
-    let rel = v["tolerance"].get("rel").map_or(0.0, num);
-    let close = |g: f64, e: f64| (g - e).abs() <= abs + rel * e.abs();
+/// Compares every expected column (matched by channel name) and scalar.
+fn compare(got: Got, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
     let want_channels: Vec<&str> =
         expected["channel"].as_array().ok_or("expected.channel missing")?.iter().filter_map(Value::as_str).collect();
     let mut checked = 0;
@@ -157,7 +123,7 @@ fn check_vector(path: &Path) -> Result<usize, String> {
         }
         if let Some((_, g)) = got.scalars.iter().find(|(n, _)| n == key) {
             let e = num(col);
-            if !close(*g, e) {
+            if !tol.close(*g, e) {
                 return Err(format!("{key}: got {g}, expected {e}"));
             }
             checked += 1;
@@ -171,8 +137,8 @@ fn check_vector(path: &Path) -> Result<usize, String> {
         for (ch, e) in want_channels.iter().zip(ecol) {
             let i = got.channels.iter().position(|c| c == ch).ok_or(format!("channel {ch} missing"))?;
             let (g, e) = (gcol[i], num(e));
-            if !close(g, e) {
-                return Err(format!("{key}[{ch}]: got {g}, expected {e} (tol abs {abs}, rel {rel})"));
+            if !tol.close(g, e) {
+                return Err(format!("{key}[{ch}]: got {g}, expected {e} ({})", tol.describe()));
             }
             checked += 1;
         }
@@ -180,28 +146,10 @@ fn check_vector(path: &Path) -> Result<usize, String> {
     if got.channels.len() != want_channels.len() {
         return Err(format!("got {} channels, expected {}", got.channels.len(), want_channels.len()));
     }
-    if checked == 0 {
-        return Err("vector checks nothing".into());
-    }
     Ok(checked)
 }
 
 #[test]
 fn every_attribution_vector_passes() {
-    let dir = vector_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no vectors in {}", dir.display());
-    let mut failures = Vec::new();
-    for f in &files {
-        match check_vector(f) {
-            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
-            Err(e) => failures.push(format!("{}: {e}", f.display())),
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    run_dir("attribution", |f| check_vector(f, run, compare));
 }

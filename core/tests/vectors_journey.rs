@@ -16,15 +16,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use channelwise::attribution::TimeDecay;
 use channelwise::journey::{BuildReport, Conversion, JourneyBuilder, Journeys, Level, Touchpoint};
 use serde_json::Value;
-
-fn vector_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/journey")
-}
 
 fn column<'a>(table: &'a Value, name: &str) -> Option<&'a Vec<Value>> {
     table.get(name).map(|c| c.as_array().unwrap_or_else(|| panic!("column {name} is an array")))
@@ -214,12 +212,7 @@ fn run_vector(path: &Path) {
 
 #[test]
 fn journey_vectors() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(vector_dir())
-        .expect("tests/vectors/journey exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = common::vector_files("journey");
     assert!(files.len() >= 3, "expected at least 3 journey vectors, found {}", files.len());
     for f in &files {
         run_vector(f);

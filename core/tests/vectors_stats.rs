@@ -9,24 +9,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use channelwise::forecast::metrics::{self, RollingOrigin};
 use channelwise::stats;
+use common::{check_vector, num, run_dir, Tolerance};
 use serde_json::{json, Map, Value};
-
-fn num(v: &Value) -> f64 {
-    match v {
-        Value::Number(n) => n.as_f64().expect("vector number is f64"),
-        Value::String(s) => match s.as_str() {
-            "NaN" => f64::NAN,
-            "Infinity" => f64::INFINITY,
-            "-Infinity" => f64::NEG_INFINITY,
-            other => panic!("not a number: {other:?}"),
-        },
-        other => panic!("not a number: {other}"),
-    }
-}
 
 fn nums(input: &Value, key: &str) -> Vec<f64> {
     input[key].as_array().unwrap_or_else(|| panic!("input.{key} missing")).iter().map(num).collect()
@@ -107,26 +95,8 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
     Ok(out.as_object().expect("results are an object").clone())
 }
 
-fn check_vector(path: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let function = v["function"].as_str().ok_or("function missing")?;
-    if v.get("source").and_then(Value::as_str).is_none_or(str::is_empty) {
-        return Err("vector names no source".into());
-    }
-    let expected = &v["expected"];
-    let result = run(function, &v["input"], v.get("params").unwrap_or(&Value::Null));
-    if let Some(kind) = expected.get("error").and_then(Value::as_str) {
-        return match result {
-            Err(e) if e.kind().code() == kind => Ok(1),
-            Err(e) => Err(format!("expected error {kind}, got {} ({e})", e.kind().code())),
-            Ok(_) => Err(format!("expected error {kind}, got a result")),
-        };
-    }
-    let got = result.map_err(|e| format!("unexpected error {}: {e}", e.kind().code()))?;
-    let abs = v["tolerance"].get("abs").map_or(0.0, num);
-    let rel = v["tolerance"].get("rel").map_or(0.0, num);
-    let close = |g: f64, e: f64| g.is_finite() && (g - e).abs() <= abs + rel * e.abs();
+/// Compares every expected field with the result of the same name.
+fn compare(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
     let mut checked = 0;
     for (key, want) in expected.as_object().ok_or("expected is not an object")? {
         let g = got.get(key).ok_or(format!("no result {key}"))?;
@@ -138,8 +108,8 @@ fn check_vector(path: &Path) -> Result<usize, String> {
                 }
                 for (i, (g, w)) in gs.iter().zip(ws).enumerate() {
                     let (g, w) = (num(g), num(w));
-                    if !close(g, w) {
-                        return Err(format!("{key}[{i}]: got {g}, expected {w} (tol abs {abs}, rel {rel})"));
+                    if !tol.close(g, w) {
+                        return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
                     }
                     checked += 1;
                 }
@@ -152,44 +122,22 @@ fn check_vector(path: &Path) -> Result<usize, String> {
             }
             w => {
                 let (g, w) = (num(g), num(w));
-                if !close(g, w) {
-                    return Err(format!("{key}: got {g:e}, expected {w:e} (tol abs {abs}, rel {rel})"));
+                if !tol.close(g, w) {
+                    return Err(format!("{key}: got {g:e}, expected {w:e} ({})", tol.describe()));
                 }
                 checked += 1;
             }
         }
     }
-    if checked == 0 {
-        return Err("vector checks nothing".into());
-    }
     Ok(checked)
-}
-
-fn run_dir(module: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(module);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no vectors in {}", dir.display());
-    let mut failures = Vec::new();
-    for f in &files {
-        match check_vector(f) {
-            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
-            Err(e) => failures.push(format!("{}: {e}", f.display())),
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
 }
 
 #[test]
 fn every_stats_vector_passes() {
-    run_dir("stats");
+    run_dir("stats", |f| check_vector(f, run, compare));
 }
 
 #[test]
 fn every_forecast_vector_passes() {
-    run_dir("forecast");
+    run_dir("forecast", |f| check_vector(f, run, compare));
 }

@@ -1,0 +1,101 @@
+//! What the Rust vector runners share: reading a vector, its number encoding, expected errors,
+//! tolerances and walking a folder. Each runner supplies only how to run a `function` and how
+//! to compare its result.
+
+#![allow(dead_code)] // each test crate uses part of it
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// A vector number: a JSON number or one of the strings "NaN", "Infinity", "-Infinity".
+pub(crate) fn num(v: &Value) -> f64 {
+    match v {
+        Value::Number(n) => n.as_f64().expect("vector number is f64"),
+        Value::String(s) => match s.as_str() {
+            "NaN" => f64::NAN,
+            "Infinity" => f64::INFINITY,
+            "-Infinity" => f64::NEG_INFINITY,
+            other => panic!("not a number: {other:?}"),
+        },
+        other => panic!("not a number: {other}"),
+    }
+}
+
+/// `|got - want| <= abs + rel * |want|` with the vector's tolerance (a non-finite result never
+/// matches).
+pub(crate) struct Tolerance {
+    abs: f64,
+    rel: f64,
+}
+
+impl Tolerance {
+    pub(crate) fn close(&self, got: f64, want: f64) -> bool {
+        got.is_finite() && (got - want).abs() <= self.abs + self.rel * want.abs()
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        format!("tol abs {}, rel {}", self.abs, self.rel)
+    }
+}
+
+/// Reads the vector at `path`, checks it names its source, runs it with
+/// `run(function, input, params)`, settles an expected error, and otherwise hands the result to
+/// `compare(result, expected, tolerance)`, which returns how many values it checked.
+pub(crate) fn check_vector<T>(
+    path: &Path,
+    run: impl Fn(&str, &Value, &Value) -> channelwise::Result<T>,
+    compare: impl Fn(T, &Value, &Tolerance) -> Result<usize, String>,
+) -> Result<usize, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let function = v["function"].as_str().ok_or("function missing")?;
+    if v.get("source").and_then(Value::as_str).is_none_or(str::is_empty) {
+        return Err("vector names no source".into());
+    }
+    let expected = &v["expected"];
+    let result = run(function, &v["input"], v.get("params").unwrap_or(&Value::Null));
+    if let Some(kind) = expected.get("error").and_then(Value::as_str) {
+        return match result {
+            Err(e) if e.kind().code() == kind => Ok(1),
+            Err(e) => Err(format!("expected error {kind}, got {} ({e})", e.kind().code())),
+            Ok(_) => Err(format!("expected error {kind}, got a result")),
+        };
+    }
+    let got = result.map_err(|e| format!("unexpected error {}: {e}", e.kind().code()))?;
+    let tol = Tolerance {
+        abs: v["tolerance"].get("abs").map_or(0.0, num),
+        rel: v["tolerance"].get("rel").map_or(0.0, num),
+    };
+    let checked = compare(got, expected, &tol)?;
+    if checked == 0 {
+        return Err("vector checks nothing".into());
+    }
+    Ok(checked)
+}
+
+/// The JSON files under `tests/vectors/<module>`, sorted.
+pub(crate) fn vector_files(module: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(module);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no vectors in {}", dir.display());
+    files
+}
+
+/// Checks every vector of `module`, reporting all failures at once.
+pub(crate) fn run_dir(module: &str, check: impl Fn(&Path) -> Result<usize, String>) {
+    let files = vector_files(module);
+    let mut failures = Vec::new();
+    for f in &files {
+        match check(f) {
+            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
+            Err(e) => failures.push(format!("{}: {e}", f.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
