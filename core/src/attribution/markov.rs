@@ -146,8 +146,8 @@ impl Markov {
             Horizon::Steps(t) => Some(t),
             Horizon::ChannelAttributionDefault => Some(chain.longest_entering(table.conversions(), nulls_used) + 1),
         };
-        let weights = chain.weights(table.conversions(), nulls_used, table.values());
-        let solved = chain.solve_all(&weights, steps)?;
+        let probs = chain.weights(table.conversions(), nulls_used, table.values()).probabilities(&chain);
+        let solved = chain.solve_all(&probs, steps)?;
         let credit = ChannelCredit {
             channels: table.channels().to_vec(),
             conversions: normalise_to(&solved.removal_effects, table.total_conversions()),
@@ -159,7 +159,7 @@ impl Markov {
             channels: table.channels().to_vec(),
             totals: (table.total_conversions(), table.total_value()),
             chain,
-            weights,
+            probs,
             solved,
             credit,
         })
@@ -168,7 +168,7 @@ impl Markov {
 
 /// A fitted Markov chain with its removal effects and credit.
 ///
-/// Serialises with serde (the chain's structure, weights and results), so a fitted model can be
+/// Serialises with serde (the chain's structure, transition probabilities and results), so a fitted model can be
 /// stored as JSON and restored without refitting.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FittedMarkov {
@@ -177,7 +177,7 @@ pub struct FittedMarkov {
     channels: Vec<String>,
     totals: (f64, f64),
     chain: Chain,
-    weights: Weights,
+    probs: Probabilities,
     solved: Solved,
     credit: ChannelCredit,
 }
@@ -264,15 +264,14 @@ impl FittedMarkov {
                 }
             }
         }
-        let p = self.weights.probabilities(&self.chain);
         let mut h = Values::zeros(self.chain.n);
-        self.chain.absorb(&p, Some(&removed), self.steps, &mut h)
+        self.chain.absorb(&self.probs, Some(&removed), self.steps, &mut h)
     }
 
     /// The transition matrix as a list of nonzero transitions, rows in state order.
     pub fn transitions(&self) -> Vec<Transition> {
         let c = &self.chain;
-        let p = self.weights.probabilities(c);
+        let p = &self.probs;
         let mut out = Vec::with_capacity(c.col.len() + 2 * c.n);
         for row in (0..=c.n).map(|r| if r == 0 { c.n } else { r - 1 }) {
             let from = self.state_label(row);
@@ -319,8 +318,8 @@ impl FittedMarkov {
             zeros = vec![0.0; nulls.len()];
             &zeros
         };
-        let w = self.chain.weights(conversions, nulls, values);
-        self.chain.solve_all(&w, self.steps)
+        let p = self.chain.weights(conversions, nulls, values).probabilities(&self.chain);
+        self.chain.solve_all(&p, self.steps)
     }
 }
 
@@ -352,7 +351,7 @@ struct Chain {
 }
 
 /// Transition weights (sums of counts) aligned with a [`Chain`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct Weights {
     edge: Vec<f64>,
     conv: Vec<f64>,
@@ -361,7 +360,7 @@ struct Weights {
 }
 
 /// Transition probabilities; `conv_value[s]` is `P(s -> conversion) * mean value at s`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Probabilities {
     edge: Vec<f64>,
     conv: Vec<f64>,
@@ -509,10 +508,9 @@ impl Chain {
     }
 
     /// Solves the full chain and the chain without each channel.
-    fn solve_all(&self, w: &Weights, steps: Option<usize>) -> Result<Solved> {
-        let p = w.probabilities(self);
+    fn solve_all(&self, p: &Probabilities, steps: Option<usize>) -> Result<Solved> {
         let mut full = Values::zeros(self.n);
-        let (p_conv, v_conv) = self.absorb(&p, None, steps, &mut full)?;
+        let (p_conv, v_conv) = self.absorb(p, None, steps, &mut full)?;
         let n_channels = self.channel_states.len();
         if p_conv <= 0.0 {
             return Ok(Solved {
@@ -532,7 +530,7 @@ impl Chain {
                 h.conv[s as usize] = 0.0;
                 h.value[s as usize] = 0.0;
             }
-            let (pc, vc) = self.absorb(&p, Some(&removed), steps, &mut h)?;
+            let (pc, vc) = self.absorb(p, Some(&removed), steps, &mut h)?;
             let re = (1.0 - pc / p_conv).clamp(0.0, 1.0);
             let rv = if v_conv > 0.0 { (1.0 - vc / v_conv).clamp(0.0, 1.0) } else { 0.0 };
             Ok((re, rv))

@@ -139,6 +139,15 @@ pub fn shapley_exact<F>(n: usize, v: F) -> Result<Vec<f64>>
 where
     F: Fn(&[bool]) -> Result<f64> + Sync,
 {
+    Ok(exact_games(n, |m| v(m).map(|x| [x]))?.into_iter().map(|[x]| x).collect())
+}
+
+/// [`shapley_exact`] for `K` games evaluated together (one call per coalition gives all `K`
+/// values, e.g. conversion probability and expected value from one Markov solve).
+fn exact_games<const K: usize, F>(n: usize, v: F) -> Result<Vec<[f64; K]>>
+where
+    F: Fn(&[bool]) -> Result<[f64; K]> + Sync,
+{
     if n == 0 || n > MAX_EXACT_PLAYERS {
         return Err(Error::OutOfRange {
             field: "players".into(),
@@ -147,36 +156,43 @@ where
             max: MAX_EXACT_PLAYERS as f64,
         });
     }
-    let eval = |mask: usize| -> Result<f64> {
+    let eval = |mask: usize| -> Result<[f64; K]> {
         let m: Vec<bool> = (0..n).map(|i| mask >> i & 1 == 1).collect();
-        let x = v(&m)?;
-        if !x.is_finite() {
-            return Err(Error::NonFinite { field: format!("v(coalition {mask:#b})"), value: x });
-        }
-        Ok(x)
+        finite(v(&m)?, || format!("v(coalition {mask:#b})"))
     };
     #[cfg(feature = "parallel")]
-    let values: Vec<f64> = {
+    let values: Vec<[f64; K]> = {
         use rayon::prelude::*;
         (0..1usize << n).into_par_iter().map(eval).collect::<Result<_>>()?
     };
     #[cfg(not(feature = "parallel"))]
-    let values: Vec<f64> = (0..1usize << n).map(eval).collect::<Result<_>>()?;
+    let values: Vec<[f64; K]> = (0..1usize << n).map(eval).collect::<Result<_>>()?;
     // weight(|S|) = |S|! (n - |S| - 1)! / n!
     let mut weight = vec![0.0; n];
     for (s, w) in weight.iter_mut().enumerate() {
         *w = 1.0 / (n as f64 * binomial(n - 1, s));
     }
-    let mut phi = vec![0.0; n];
-    for (mask, &vs) in values.iter().enumerate() {
+    let mut phi = vec![[0.0; K]; n];
+    for (mask, vs) in values.iter().enumerate() {
         let size = mask.count_ones() as usize;
         for (i, p) in phi.iter_mut().enumerate() {
             if mask >> i & 1 == 0 {
-                *p += weight[size] * (values[mask | 1 << i] - vs);
+                let with = &values[mask | 1 << i];
+                for k in 0..K {
+                    p[k] += weight[size] * (with[k] - vs[k]);
+                }
             }
         }
     }
     Ok(phi)
+}
+
+/// `x` if every entry is finite, else [`Error::NonFinite`] naming `field()`.
+fn finite<const K: usize>(x: [f64; K], field: impl FnOnce() -> String) -> Result<[f64; K]> {
+    match x.iter().find(|v| !v.is_finite()) {
+        Some(&bad) => Err(Error::NonFinite { field: field(), value: bad }),
+        None => Ok(x),
+    }
 }
 
 fn binomial(n: usize, k: usize) -> f64 {
@@ -244,6 +260,20 @@ impl ShapleySampler {
     where
         F: Fn(&[bool]) -> Result<f64> + Sync,
     {
+        let (values, std_errors) = self.estimate_games(n, |m| v(m).map(|x| [x]))?;
+        Ok(ShapleyEstimate {
+            values: values.into_iter().map(|[x]| x).collect(),
+            std_errors: std_errors.into_iter().map(|[x]| x).collect(),
+            permutations: self.permutations,
+        })
+    }
+
+    /// [`ShapleySampler::estimate`] for `K` games evaluated together on the same permutations:
+    /// per player, the estimates and their standard errors.
+    fn estimate_games<const K: usize, F>(&self, n: usize, v: F) -> Result<Estimates<K>>
+    where
+        F: Fn(&[bool]) -> Result<[f64; K]> + Sync,
+    {
         if self.permutations < 2 {
             return Err(Error::OutOfRange {
                 field: "permutations".into(),
@@ -255,50 +285,50 @@ impl ShapleySampler {
         if n == 0 {
             return Err(Error::OutOfRange { field: "players".into(), value: 0.0, min: 1.0, max: f64::INFINITY });
         }
-        let checked = |m: &[bool]| -> Result<f64> {
-            let x = v(m)?;
-            if x.is_finite() {
-                Ok(x)
-            } else {
-                Err(Error::NonFinite { field: "v(coalition)".into(), value: x })
-            }
-        };
+        let checked = |m: &[bool]| finite(v(m)?, || "v(coalition)".into());
         let empty = checked(&vec![false; n])?;
-        let one = |i: usize| -> Result<Vec<f64>> {
+        let one = |i: usize| -> Result<Vec<[f64; K]>> {
             let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
             rng.set_stream(i as u64);
             let mut order: Vec<usize> = (0..n).collect();
             order.shuffle(&mut rng);
             let mut mask = vec![false; n];
             let mut prev = empty;
-            let mut marginal = vec![0.0; n];
+            let mut marginal = vec![[0.0; K]; n];
             for &p in &order {
                 mask[p] = true;
                 let cur = checked(&mask)?;
-                marginal[p] = cur - prev;
+                for k in 0..K {
+                    marginal[p][k] = cur[k] - prev[k];
+                }
                 prev = cur;
             }
             Ok(marginal)
         };
         #[cfg(feature = "parallel")]
-        let samples: Vec<Vec<f64>> = {
+        let samples: Vec<Vec<[f64; K]>> = {
             use rayon::prelude::*;
             (0..self.permutations).into_par_iter().map(one).collect::<Result<_>>()?
         };
         #[cfg(not(feature = "parallel"))]
-        let samples: Vec<Vec<f64>> = (0..self.permutations).map(one).collect::<Result<_>>()?;
+        let samples: Vec<Vec<[f64; K]>> = (0..self.permutations).map(one).collect::<Result<_>>()?;
         let m = self.permutations as f64;
-        let mut values = vec![0.0; n];
-        let mut std_errors = vec![0.0; n];
+        let mut values = vec![[0.0; K]; n];
+        let mut std_errors = vec![[0.0; K]; n];
         for i in 0..n {
-            let mean = samples.iter().map(|s| s[i]).sum::<f64>() / m;
-            let var = samples.iter().map(|s| (s[i] - mean).powi(2)).sum::<f64>() / (m - 1.0);
-            values[i] = mean;
-            std_errors[i] = (var / m).sqrt();
+            for k in 0..K {
+                let mean = samples.iter().map(|s| s[i][k]).sum::<f64>() / m;
+                let var = samples.iter().map(|s| (s[i][k] - mean).powi(2)).sum::<f64>() / (m - 1.0);
+                values[i][k] = mean;
+                std_errors[i][k] = (var / m).sqrt();
+            }
         }
-        Ok(ShapleyEstimate { values, std_errors, permutations: self.permutations })
+        Ok((values, std_errors))
     }
 }
+
+/// Per player, the estimates of `K` games and their standard errors.
+type Estimates<const K: usize> = (Vec<[f64; K]>, Vec<[f64; K]>);
 
 /// How to compute Shapley values of the Markov game.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,20 +369,16 @@ impl FittedMarkov {
         let (total_c, total_v) = self.totals();
         let (p_all, v_all) = self.conversion_probability_with(&vec![true; n])?;
         let scale = |x: f64, all: f64, total: f64| if all > 0.0 { x / all * total } else { 0.0 };
-        let game_c = |m: &[bool]| self.conversion_probability_with(m).map(|x| x.0);
-        let game_v = |m: &[bool]| self.conversion_probability_with(m).map(|x| x.1);
-        let (c, v, sc, sv) = match method {
-            ShapleyMethod::Exact => {
-                let c = shapley_exact(n, game_c)?;
-                let v = shapley_exact(n, game_v)?;
-                (c, v, vec![0.0; n], vec![0.0; n])
-            }
-            ShapleyMethod::Sampled(s) => {
-                let c = s.estimate(n, game_c)?;
-                let v = s.estimate(n, game_v)?;
-                (c.values, v.values, c.std_errors, v.std_errors)
-            }
+        // One solve per coalition gives both games: conversion probability and expected value.
+        let games = |m: &[bool]| self.conversion_probability_with(m).map(|(c, v)| [c, v]);
+        let (phi, se) = match method {
+            ShapleyMethod::Exact => (exact_games(n, games)?, vec![[0.0; 2]; n]),
+            ShapleyMethod::Sampled(s) => s.estimate_games(n, games)?,
         };
+        let c: Vec<f64> = phi.iter().map(|x| x[0]).collect();
+        let v: Vec<f64> = phi.iter().map(|x| x[1]).collect();
+        let sc: Vec<f64> = se.iter().map(|x| x[0]).collect();
+        let sv: Vec<f64> = se.iter().map(|x| x[1]).collect();
         let credit = ChannelCredit {
             channels: self.channels().to_vec(),
             conversions: c.iter().map(|&x| scale(x, p_all, total_c)).collect(),
