@@ -130,7 +130,7 @@ impl Bootstrap {
     /// (0, 1); [`Error::InvalidParameter`] for fractional counts.
     pub fn markov(&self, spec: &Markov, table: &PathTable) -> Result<CreditIntervals> {
         self.validate(table)?;
-        self.fitted_markov(&spec.fit(table)?, table)
+        self.markov_replicates(&spec.fit(table)?, table)
     }
 
     /// Intervals for an already fitted Markov model; `table` must be the one it was fitted on.
@@ -152,6 +152,11 @@ impl Bootstrap {
         if table.len() != fitted.n_rows() {
             return Err(Error::LengthMismatch { field: "table rows".into(), expected: fitted.n_rows(), got: table.len() });
         }
+        self.markov_replicates(fitted, table)
+    }
+
+    /// The Markov replicates, once settings and table are validated.
+    fn markov_replicates(&self, fitted: &FittedMarkov, table: &PathTable) -> Result<CreditIntervals> {
         let (tc, tv) = (table.total_conversions(), table.total_value());
         self.run(table, fitted.credit().clone(), |c, n, v| {
             let s = fitted.refit_counts(c, n, v)?;
