@@ -349,6 +349,41 @@ mod tests {
         assert!(ci.conversions_std_error[c] > 0.0);
     }
 
+    /// Independent reference: the closed-form Shapley credit of a channel is
+    /// `total_conversions * A / B` with `A = sum_k w_k X_k` (w_k: the channel's share of cell k)
+    /// and `B = sum_k u_k X_k` (u_k = 1 for conversion cells), where the cell counts X are
+    /// multinomial(N, p). The delta method gives its standard error from the multinomial
+    /// covariance `Cov(X_k, X_l) = N (p_k [k = l] - p_k p_l)`; the bootstrap's must agree.
+    #[test]
+    fn shapley_standard_error_matches_the_delta_method() {
+        let t = table();
+        let ci = Bootstrap::default().replicates(2000).seed(11).shapley(&t).unwrap();
+        // cells: conversions then nulls of each row; channel weights from the closed form
+        let shares: [[f64; 3]; 5] = [[0.5, 0.5, 0.0], [0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.5, 0.5], [0.0, 0.0, 1.0]];
+        let mut cells = Vec::new(); // (count, w per channel, u)
+        for (r, share) in shares.iter().enumerate() {
+            cells.push((t.conversions()[r], *share, 1.0));
+            cells.push((t.nulls()[r], [0.0; 3], 0.0));
+        }
+        let n: f64 = cells.iter().map(|c| c.0).sum();
+        let tc = t.total_conversions();
+        for ch in 0..3 {
+            let p = |c: &(f64, [f64; 3], f64)| c.0 / n;
+            let (ea, eb) = (
+                cells.iter().map(|c| c.1[ch] * p(c)).sum::<f64>(),
+                cells.iter().map(|c| c.2 * p(c)).sum::<f64>(),
+            );
+            let var_a = n * (cells.iter().map(|c| c.1[ch].powi(2) * p(c)).sum::<f64>() - ea * ea);
+            let var_b = n * (cells.iter().map(|c| c.2 * p(c)).sum::<f64>() - eb * eb);
+            let cov = n * (cells.iter().map(|c| c.1[ch] * c.2 * p(c)).sum::<f64>() - ea * eb);
+            let r = ea / eb;
+            let var_share = (var_a - 2.0 * r * cov + r * r * var_b) / (n * eb).powi(2);
+            let se = tc * var_share.sqrt();
+            let got = ci.conversions_std_error[ch];
+            assert!((got / se - 1.0).abs() < 0.1, "channel {ch}: bootstrap se {got}, delta method {se}");
+        }
+    }
+
     #[test]
     fn bad_settings() {
         let t = table();
