@@ -599,6 +599,26 @@ impl PyFittedMarkov {
         })
     }
 
+    /// The fitted chain as JSON (structure, probabilities and results; no refit on load).
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| {
+            core(serde_json::to_string(&self.0).map_err(|e| Error::Internal(format!("serialising: {e}"))))
+        })
+    }
+
+    /// Restores a chain written by `to_json`; a damaged document is an `InvalidParameterError`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            let fitted = py.detach(|| serde_json::from_str::<FittedMarkov>(text)).map_err(|e| Error::InvalidParameter {
+                field: "json".into(),
+                value: text.chars().take(40).collect(),
+                reason: e.to_string(),
+            });
+            Ok(PyFittedMarkov(core(fitted)?))
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "FittedMarkov(order={}, horizon_steps={:?}, channels={}, states={}, conversion_probability={:.6})",

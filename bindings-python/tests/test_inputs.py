@@ -3,6 +3,7 @@ polars out; a panic becomes InternalError."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -203,6 +204,20 @@ def test_fitted_markov_api_and_json_round_trip():
     back = cw.attribution.FittedMarkov.from_json(m.to_json())
     assert to_columns(back.credit()) == to_columns(m.credit())
     assert back.horizon_steps == m.horizon_steps
+    assert back.transitions().equals(m.transitions())
+    assert back.conversion_probability == m.conversion_probability
+
+
+def test_fitted_markov_json_damaged_is_a_typed_error():
+    m = cw.attribution.Markov().fit(pd.DataFrame(COLS))
+    doc = json.loads(m.to_json())
+    doc["fitted"]["chain"]["col"][0] = 10_000
+    with pytest.raises(cw.InvalidParameterError, match="fitted_markov"):
+        cw.attribution.FittedMarkov.from_json(json.dumps(doc))
+    with pytest.raises(cw.InvalidParameterError, match="json"):
+        cw.attribution.FittedMarkov.from_json("{not json")
+    with pytest.raises(cw.InvalidParameterError):
+        cw.attribution.FittedMarkov.from_json('{"model": "something else"}')
 
 
 def test_compare_long_and_wide():

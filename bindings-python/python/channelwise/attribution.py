@@ -173,46 +173,30 @@ class FittedMarkov:
         return repr(self._fitted)
 
     def to_json(self) -> str:
-        """The spec and the training table as JSON.
-
-        The core's fitted chain is not serialisable, so :meth:`from_json` refits: the solve is
-        deterministic, so the restored model gives the same numbers (channel order may differ
-        for tables built from journeys, whose channels are sorted by name).
-        """
-        sep = _frames.safe_sep(self._table.channels)
-        cols = _frames.table_columns(self._table, sep)
+        """The fitted model as JSON: the spec and the core's fitted chain (structure, transition
+        probabilities and results), so :meth:`from_json` restores it without refitting."""
         return json.dumps(
             {
                 "model": "channelwise.attribution.Markov",
                 "spec": self.spec._params(),
-                "sep": sep,
                 "output": self._kind,
-                "table": {
-                    "path": cols["path"],
-                    "conversions": cols["conversions"].tolist(),
-                    "nulls": cols["nulls"].tolist(),
-                    "value": cols["value"].tolist(),
-                },
+                "fitted": json.loads(self._fitted.to_json()),
             }
         )
 
     @classmethod
     def from_json(cls, text: str) -> "FittedMarkov":
-        """Restores a model written by :meth:`to_json` (by refitting it)."""
-        d = json.loads(text)
-        if not isinstance(d, dict) or d.get("model") != "channelwise.attribution.Markov":
+        """Restores a model written by :meth:`to_json`; a damaged document raises
+        :class:`InvalidParameterError`."""
+        try:
+            d = json.loads(text)
+        except (TypeError, ValueError) as e:
+            raise _cw.InvalidParameterError(f"invalid json: {e}") from None
+        if not isinstance(d, dict) or d.get("model") != "channelwise.attribution.Markov" or "fitted" not in d:
             raise _cw.InvalidParameterError("invalid json: not a channelwise Markov model")
-        t = d["table"]
-        table = _cw.PathTable.from_columns(
-            t["path"],
-            np.asarray(t["conversions"], dtype=np.float64).tobytes(),
-            np.asarray(t["nulls"], dtype=np.float64).tobytes(),
-            np.asarray(t["value"], dtype=np.float64).tobytes(),
-            d["sep"],
-        )
-        fitted = Markov(**d["spec"]).fit(table)
-        fitted._kind = d.get("output", _frames.PANDAS)
-        return fitted
+        fitted = _cw.FittedMarkov.from_json(json.dumps(d["fitted"]))
+        spec = Markov(**d.get("spec", {}))
+        return cls(spec, fitted, None, d.get("output", _frames.PANDAS))
 
     def plot(self, metric: str = "conversions", ax: Any = None) -> Any:
         """Bar chart of the credit (needs matplotlib); returns the Axes."""

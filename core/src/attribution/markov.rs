@@ -169,8 +169,11 @@ impl Markov {
 /// A fitted Markov chain with its removal effects and credit.
 ///
 /// Serialises with serde (the chain's structure, transition probabilities and results), so a fitted model can be
-/// stored as JSON and restored without refitting.
+/// stored as JSON and restored without refitting. Deserialising checks that the stored chain is
+/// consistent (indices in range, lengths aligned, probabilities in [0, 1]), so a damaged or
+/// hand-edited document is an error, never a model that fails later.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "FittedMarkovData")]
 pub struct FittedMarkov {
     spec: Markov,
     steps: Option<usize>,
@@ -180,6 +183,85 @@ pub struct FittedMarkov {
     probs: Probabilities,
     solved: Solved,
     credit: ChannelCredit,
+}
+
+/// The serialised fields of [`FittedMarkov`], checked by `TryFrom` before they become a model.
+#[derive(Deserialize)]
+struct FittedMarkovData {
+    spec: Markov,
+    steps: Option<usize>,
+    channels: Vec<String>,
+    totals: (f64, f64),
+    chain: Chain,
+    probs: Probabilities,
+    solved: Solved,
+    credit: ChannelCredit,
+}
+
+impl TryFrom<FittedMarkovData> for FittedMarkov {
+    type Error = Error;
+
+    fn try_from(d: FittedMarkovData) -> Result<Self> {
+        let bad = |reason: String| Error::InvalidParameter {
+            field: "fitted_markov".into(),
+            value: "(serialised model)".into(),
+            reason,
+        };
+        let (c, p, k) = (&d.chain, &d.probs, d.channels.len());
+        let offsets_ok = |ptr: &[usize], len: usize, end: usize| {
+            ptr.len() == len && ptr.first() == Some(&0) && ptr.windows(2).all(|w| w[0] <= w[1]) && ptr.last() == Some(&end)
+        };
+        if !(1..=MAX_ORDER).contains(&d.spec.order) {
+            return Err(bad(format!("order {} outside 1..={MAX_ORDER}", d.spec.order)));
+        }
+        if !offsets_ok(&c.state_ptr, c.n + 1, c.state_touches.len()) || c.state_touches.iter().any(|&t| t as usize >= k) {
+            return Err(bad("state table inconsistent with the channels".into()));
+        }
+        if c.channel_states.len() != k || c.channel_states.iter().flatten().any(|&s| s as usize >= c.n) {
+            return Err(bad("channel states inconsistent with the chain".into()));
+        }
+        if !offsets_ok(&c.row_ptr, c.n + 2, c.col.len()) || c.col.iter().any(|&s| s as usize >= c.n) {
+            return Err(bad("transition rows inconsistent with the states".into()));
+        }
+        if !offsets_ok(&c.path_ptr, c.path_last.len() + 1, c.path_edges.len())
+            || c.path_edges.iter().any(|&e| e as usize >= c.col.len())
+            || c.path_last.iter().any(|&s| s as usize >= c.n)
+        {
+            return Err(bad("path rows inconsistent with the transitions".into()));
+        }
+        let unit = |xs: &[f64]| xs.iter().all(|x| (0.0..=1.0).contains(x));
+        if p.edge.len() != c.col.len()
+            || [&p.conv, &p.null, &p.conv_value].iter().any(|v| v.len() != c.n)
+            || !unit(&p.edge)
+            || !unit(&p.conv)
+            || !unit(&p.null)
+            || p.conv_value.iter().any(|x| !x.is_finite() || *x < 0.0)
+        {
+            return Err(bad("transition probabilities inconsistent with the chain".into()));
+        }
+        let s = &d.solved;
+        let cr = &d.credit;
+        if s.removal_effects.len() != k
+            || s.removal_effects_value.len() != k
+            || cr.channels != d.channels
+            || cr.conversions.len() != k
+            || cr.value.len() != k
+            || !d.totals.0.is_finite()
+            || !d.totals.1.is_finite()
+        {
+            return Err(bad("results inconsistent with the channels".into()));
+        }
+        Ok(FittedMarkov {
+            spec: d.spec,
+            steps: d.steps,
+            channels: d.channels,
+            totals: d.totals,
+            chain: d.chain,
+            probs: d.probs,
+            solved: d.solved,
+            credit: d.credit,
+        })
+    }
 }
 
 /// One transition of the chain, as probabilities out of `from`.
@@ -790,6 +872,22 @@ mod tests {
         assert_eq!(e.to_string(), "horizon must be in [1, inf], got 0");
         let empty = PathTable::from_strings::<&str>(&[], &[], None, None, ">").unwrap();
         assert_eq!(Markov::default().fit(&empty).unwrap_err().kind(), ErrorKind::NotEnoughData);
+    }
+
+    #[test]
+    fn deserialising_a_damaged_model_is_an_error() {
+        let t = PathTable::from_strings(&["a > b", "b"], &[1.0, 1.0], Some(&[1.0, 0.0]), Some(&[2.0, 3.0]), ">").unwrap();
+        let m = Markov::default().fit(&t).unwrap();
+        let mut v: serde_json::Value = serde_json::to_value(&m).unwrap();
+        v["chain"]["col"][0] = serde_json::json!(99);
+        let e = serde_json::from_value::<FittedMarkov>(v.clone()).unwrap_err();
+        assert!(e.to_string().contains("fitted_markov"), "{e}");
+        let mut v2: serde_json::Value = serde_json::to_value(&m).unwrap();
+        v2["probs"]["conv"][0] = serde_json::json!(1.5);
+        assert!(serde_json::from_value::<FittedMarkov>(v2).is_err());
+        let mut v3: serde_json::Value = serde_json::to_value(&m).unwrap();
+        v3["channels"] = serde_json::json!(["a"]);
+        assert!(serde_json::from_value::<FittedMarkov>(v3).is_err());
     }
 
     #[test]
