@@ -231,36 +231,18 @@ fn string_element(arr: &Object<'_>, i: u32, field: &str) -> Result<String> {
     String::from_unknown(el).map_err(|e| unreadable(&format!("{field}[{i}]"), &e))
 }
 
-/// A `string[]` column packed into one buffer: one growing allocation for all the text instead
-/// of a `String` per row, read with one `typeof` and one string read per element.
+/// A chunk of a `string[]` column packed into one buffer: one growing allocation for all the
+/// text instead of a `String` per row.
 pub(crate) struct PackedStrings {
     text: String,
     ends: Vec<usize>,
 }
 
 impl PackedStrings {
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts.zip(self.ends.iter().copied()).map(|(a, b)| &self.text[a..b])
     }
-}
-
-/// `string[]`, packed (see [`PackedStrings`]); errors as [`strings`].
-pub(crate) fn packed_strings(v: Unknown<'_>, field: &str) -> Result<PackedStrings> {
-    let (arr, n) = elements(v, field, "an array of strings")?;
-    let mut out = PackedStrings {
-        text: String::new(),
-        ends: Vec::with_capacity(n as usize),
-    };
-    for i in 0..n {
-        out.text.push_str(&string_element(&arr, i, field)?);
-        out.ends.push(out.text.len());
-    }
-    Ok(out)
 }
 
 /// `(string | null)[]`: `null`/`undefined` entries are "none".
@@ -384,33 +366,116 @@ fn optional_column<T>(
 }
 
 /// A path table from columns `{ path, conversions, nulls?, value? }`, paths split on `sep`.
+///
+/// Reading a JS string costs about as much as parsing it, and only the JS thread may read, so
+/// the paths are read in chunks on this thread while a scoped worker thread parses the chunks
+/// already read into the table (the two overlap instead of adding up). Errors are the same, and
+/// in the same order, as reading everything first: a non-string path element wins over a bad
+/// count column, which wins over a length mismatch, which wins over an invalid path.
 pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
+    const CHUNK: usize = 1 << 14;
     let obj = object(v, "table")?;
-    let paths = packed_strings(require(&obj, "path", "path")?, "path")?;
-    let conversions = numbers(require(&obj, "conversions", "conversions")?, "conversions")?;
-    let nulls = get(Some(&obj), "nulls", "nulls")?
-        .map(|v| numbers(v, "nulls"))
-        .transpose()?;
-    let value = get(Some(&obj), "value", "value")?
-        .map(|v| numbers(v, "value"))
-        .transpose()?;
-    // As `PathTable::from_strings`, rows read straight from the packed column.
-    let n = paths.len();
-    check_len("conversions", conversions.len(), n)?;
-    if let Some(x) = &nulls {
-        check_len("nulls", x.len(), n)?;
-    }
-    if let Some(x) = &value {
-        check_len("value", x.len(), n)?;
+    let (arr, n) = elements(require(&obj, "path", "path")?, "path", "an array of strings")?;
+    let type_errors = || -> Result<()> {
+        for i in 0..n {
+            let el = element(&arr, i, "path")?;
+            if js_type(&el) != ValueType::String {
+                return Err(wrong(&format!("path[{i}]"), &el, "a string"));
+            }
+        }
+        Ok(())
+    };
+    let counts = (|| -> Result<_> {
+        let conversions = numbers(require(&obj, "conversions", "conversions")?, "conversions")?;
+        let nulls = get(Some(&obj), "nulls", "nulls")?.map(|v| numbers(v, "nulls")).transpose()?;
+        let value = get(Some(&obj), "value", "value")?.map(|v| numbers(v, "value")).transpose()?;
+        Ok((conversions, nulls, value))
+    })();
+    let (conversions, nulls, value) = match counts {
+        Ok(c) => c,
+        Err(e) => return type_errors().and(Err(e)),
+    };
+    let n = n as usize;
+    let lengths = (|| -> Result<()> {
+        check_len("conversions", conversions.len(), n)?;
+        if let Some(x) = &nulls {
+            check_len("nulls", x.len(), n)?;
+        }
+        if let Some(x) = &value {
+            check_len("value", x.len(), n)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = lengths {
+        return type_errors().and(Err(e));
     }
     let mut b = PathTableBuilder::with_separator(sep)?;
     b.reserve(n);
-    for (i, p) in paths.iter().enumerate() {
-        let null = nulls.as_ref().map_or(0.0, |x| x[i]);
-        let value = value.as_ref().map_or(0.0, |x| x[i]);
-        b.push(p, conversions[i], null, value)?;
-    }
-    Ok(b.finish())
+    let (tx, rx) = std::sync::mpsc::sync_channel::<PackedStrings>(4);
+    std::thread::scope(|scope| {
+        let (conversions, nulls, value) = (&conversions, &nulls, &value);
+        let worker = scope.spawn(move || -> Result<PathTable> {
+            let mut row = 0;
+            for chunk in rx {
+                for p in chunk.iter() {
+                    let null = nulls.as_ref().map_or(0.0, |x| x[row]);
+                    let v = value.as_ref().map_or(0.0, |x| x[row]);
+                    b.push(p, conversions[row], null, v)?;
+                    row += 1;
+                }
+            }
+            Ok(b.finish())
+        });
+        // Read on this thread; once the worker has stopped (an invalid path), only check types.
+        let mut tx = Some(tx);
+        let mut read = Ok(());
+        let mut chunk = PackedStrings { text: String::new(), ends: Vec::with_capacity(CHUNK) };
+        for i in 0..n as u32 {
+            if tx.is_none() {
+                let el = match element(&arr, i, "path") {
+                    Ok(el) => el,
+                    Err(e) => {
+                        read = Err(e);
+                        break;
+                    }
+                };
+                if js_type(&el) != ValueType::String {
+                    read = Err(wrong(&format!("path[{i}]"), &el, "a string"));
+                    break;
+                }
+                continue;
+            }
+            match string_element(&arr, i, "path") {
+                Ok(s) => {
+                    chunk.text.push_str(&s);
+                    chunk.ends.push(chunk.text.len());
+                }
+                Err(e) => {
+                    read = Err(e);
+                    break;
+                }
+            }
+            if chunk.ends.len() == CHUNK {
+                let full = std::mem::replace(
+                    &mut chunk,
+                    PackedStrings { text: String::new(), ends: Vec::with_capacity(CHUNK) },
+                );
+                if tx.as_ref().is_some_and(|t| t.send(full).is_err()) {
+                    tx = None;
+                }
+            }
+        }
+        if let Some(t) = tx.take() {
+            if read.is_ok() && !chunk.ends.is_empty() {
+                // A failed send means the worker stopped; its error is reported below.
+                let _ = t.send(chunk);
+            }
+        }
+        let built = worker
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("path table worker panicked".into())));
+        read.and(built)
+    })
 }
 
 /// Touchpoints from columns `{ userId, timestamp, channel, campaign?, cost?, eventId? }`.
