@@ -124,3 +124,21 @@ test('path strings: newlines, unicode and cons strings read exactly; a bad eleme
   throwsCode(() => attribution.markov({ path: ['a', new String('b')], conversions: [1, 1] }), 'invalid_parameter', /^invalid path\[1\]: "an object" \(expected a string\)$/);
   throwsCode(() => attribution.markov({ path: ['a', 'b'], conversions: [1, NaN] }), 'non_finite', /conversions\[1\]/);
 });
+
+test('large tables (read and parsed in overlapping chunks) keep every row and the error order', () => {
+  const n = 50_000; // several chunks of 16384 rows
+  const path = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 'a>b' : i % 3 === 1 ? 'b' : 'c>a'));
+  const conversions = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const heur = attribution.heuristics({ path, conversions });
+  const total = heur.reduce((s, r) => s + r.linearConversions, 0);
+  assert.ok(Math.abs(total - n / 2) < 1e-6, `every row counted: ${total}`);
+  // an invalid path early and a non-string late: the type error wins, as if all were read first
+  const bad = path.slice();
+  bad[5] = 'a>>b';
+  throwsCode(() => attribution.markov({ path: bad, conversions }), 'invalid_path', /row 5/);
+  bad[40_000] = 7;
+  throwsCode(() => attribution.markov({ path: bad, conversions }), 'invalid_parameter', /path\[40000\]/);
+  // a bad count column with a non-string path: the path error wins
+  throwsCode(() => attribution.markov({ path: bad, conversions: 'x' }), 'invalid_parameter', /path\[40000\]/);
+  throwsCode(() => attribution.markov({ path, conversions: conversions.subarray(1) }), 'length_mismatch');
+});
