@@ -276,7 +276,7 @@ pub(crate) fn roots_within(c: &[f64], r: f64) -> bool {
     while a.len() > 1 {
         let d = a.len() - 1;
         let (a0, ad) = (a[0], a[d]);
-        if !(a0.abs() < ad.abs()) {
+        if a0.abs().partial_cmp(&ad.abs()) != Some(std::cmp::Ordering::Less) {
             return false;
         }
         next.clear();

@@ -170,8 +170,8 @@ mod tests {
         let y: Vec<f64> = (0..40).map(|t| 10.0 + pat[t % 4]).collect();
         let kind = Kind { error: ErrorType::Additive, trend: TrendType::None, season: SeasonType::Additive, m: 4 };
         let i = initial_states(&y, kind);
-        for k in 0..4 {
-            assert!((i.seasonal[k] - pat[k]).abs() < 1e-9, "{:?}", i.seasonal);
+        for (s, p) in i.seasonal.iter().zip(pat) {
+            assert!((s - p).abs() < 1e-9, "{:?}", i.seasonal);
         }
         assert!((i.l - 10.0).abs() < 1e-9);
     }

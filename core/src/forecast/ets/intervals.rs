@@ -44,9 +44,9 @@ pub(crate) fn analytic_variance(kind: Kind, sm: &Smoothing, st: &State, mean: &[
             let c = cvals(kind, sm, h);
             let mut acc = 1.0;
             let mut out = Vec::with_capacity(h);
-            for i in 0..h {
+            for ci in &c {
                 out.push(sigma2 * acc);
-                acc += c[i] * c[i];
+                acc += ci * ci;
             }
             Some(out)
         }
