@@ -330,7 +330,6 @@ impl AutoEts {
     ///
     /// ```
     /// use channelwise::forecast::ets::AutoEts;
-    /// assert!(AutoEts::new(4).model("AZM").fit(&[1.0; 12]).is_ok()); // constant: fallback
     /// let y: Vec<f64> = (0..24).map(|t| 5.0 + (t % 4) as f64).collect();
     /// assert_eq!(AutoEts::new(4).model("AZM").fit(&y).unwrap_err().kind().code(), "invalid_parameter");
     /// assert!(AutoEts::new(4).model("AZM").restrict(false).fit(&y).is_ok());
