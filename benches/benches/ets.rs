@@ -1,10 +1,15 @@
 //! Criterion benches of ETS: AutoEts on monthly series of length 144 and 576, one fixed model.
+//!
+//! `cargo bench -p channelwise-benches --bench ets`
+
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use channelwise::forecast::ets::{AutoEts, ErrorType, Ets, SeasonType, TrendType};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// Seeded monthly series with trend and multiplicative season.
 fn monthly(n: usize, seed: u64) -> Vec<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n)
@@ -15,6 +20,7 @@ fn monthly(n: usize, seed: u64) -> Vec<f64> {
         .collect()
 }
 
+/// AutoEts at two lengths and one fixed model.
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("ets");
     g.sample_size(10);
