@@ -139,5 +139,11 @@ fn every_stats_vector_passes() {
 
 #[test]
 fn every_forecast_vector_passes() {
-    run_dir("forecast", |f| check_vector(f, run, compare));
+    // ets_* vectors are run by vectors_ets.rs (reported here as 0 values)
+    run_dir("forecast", |f| {
+        if f.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("ets_")) {
+            return Ok(0);
+        }
+        check_vector(f, run, compare)
+    });
 }

@@ -1,3 +1,4 @@
-//! Forecasting: accuracy metrics and rolling-origin evaluation.
+//! Forecasting: exponential smoothing (ETS), accuracy metrics and rolling-origin evaluation.
 
+pub mod ets;
 pub mod metrics;

@@ -1,0 +1,3 @@
+//! Anomaly detection: points a forecast did not expect.
+
+pub mod residual;
