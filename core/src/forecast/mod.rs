@@ -1,3 +1,4 @@
-//! Forecasting: accuracy metrics and rolling-origin evaluation.
+//! Forecasting: accuracy metrics, rolling-origin evaluation and seasonal-trend decomposition.
 
+pub mod decompose;
 pub mod metrics;
