@@ -139,5 +139,10 @@ fn every_stats_vector_passes() {
 
 #[test]
 fn every_forecast_vector_passes() {
-    run_dir("forecast", |f| check_vector(f, run, compare));
+    // decompositions (stl_, mstl_, strength_) have their own runner, vectors_decompose.rs
+    let decompose = |f: &std::path::Path| {
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        ["stl_", "mstl_", "strength_"].iter().any(|p| name.starts_with(p))
+    };
+    run_dir("forecast", |f| if decompose(f) { Ok(1) } else { check_vector(f, run, compare) });
 }
