@@ -126,21 +126,23 @@ impl MadDetector {
         check_range("threshold", self.threshold, 0.0, f64::INFINITY)?;
         check_len("robust z-scores", 1, x.len())?;
         check_finite("x", x)?;
-        let median = med(x);
-        let mad = raw_mad(x, median) / MAD_NORMAL;
+        let f = pow2_factor(x);
+        let xs: Vec<f64> = x.iter().map(|v| v * f).collect();
+        let median = med(&xs);
+        let mad = raw_mad(&xs, median) / MAD_NORMAL;
         let scale = if mad > 0.0 {
             mad
         } else {
-            let n = x.len() as f64;
-            x.iter().map(|v| (v - median).abs() / n).sum::<f64>() * std::f64::consts::FRAC_PI_2.sqrt()
+            let n = xs.len() as f64;
+            xs.iter().map(|v| (v - median).abs() / n).sum::<f64>() * std::f64::consts::FRAC_PI_2.sqrt()
         };
-        let scores: Vec<f64> = if scale > 0.0 && scale.is_finite() {
-            x.iter().map(|v| v / scale - median / scale).collect()
+        let scores: Vec<f64> = if scale > 0.0 {
+            xs.iter().map(|v| (v - median) / scale).collect()
         } else {
             vec![0.0; x.len()]
         };
         let outliers = (0..x.len()).filter(|&i| scores[i].abs() > self.threshold).collect();
-        Ok(MadDetection { median, mad, scale, scores, outliers })
+        Ok(MadDetection { median: median / f, mad: mad / f, scale: scale / f, scores, outliers })
     }
 }
 
@@ -349,15 +351,19 @@ fn esd_steps(n: usize, max_anoms: f64, alpha: f64) -> Result<usize> {
     Ok(r)
 }
 
-/// Exact power-of-two scale bringing the largest magnitude of `x` to a safe range for squares.
+/// Exact power-of-two factor bringing the largest magnitude of `x` near 1 when it is far from it,
+/// so that sums of squares neither overflow nor underflow (the ESD statistics and robust z-scores
+/// are scale-free, so this changes no result beyond rounding).
 fn pow2_factor(x: &[f64]) -> f64 {
     let m = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if m > 2f64.powi(500) {
-        2f64.powi(-520)
-    } else if m > 0.0 && m < 2f64.powi(-500) {
-        2f64.powi(520)
-    } else {
+    if !(m > 0.0) || !m.is_finite() {
+        return 1.0;
+    }
+    let e = m.log2().floor().clamp(-1000.0, 1000.0) as i32;
+    if (-300..=300).contains(&e) {
         1.0
+    } else {
+        2f64.powi(-e)
     }
 }
 
