@@ -2,6 +2,7 @@
 //! components add back to the data, shift/scale equivariance, same answer every run.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
+#![allow(clippy::needless_range_loop)] // parallel arrays indexed together read clearer
 
 use channelwise::anomaly::robust::{mad, Direction, Esd, Hampel, MadDetector, SeasonalEsd};
 use channelwise::forecast::decompose::{Mstl, Stl};

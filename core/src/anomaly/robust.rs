@@ -164,7 +164,7 @@ impl MadDetector {
 /// use channelwise::anomaly::robust::Hampel;
 /// let r = Hampel::new(2, 3.0).detect(&[1.0, 1.1, 0.9, 8.0, 1.0, 1.2, 0.8])?;
 /// assert_eq!(r.outliers, vec![3]);
-/// assert_eq!(r.filtered[3], 1.0);
+/// assert_eq!(r.filtered[3], 1.1); // the median of 1.1, 0.9, 8.0, 1.0, 1.2
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -356,7 +356,7 @@ fn esd_steps(n: usize, max_anoms: f64, alpha: f64) -> Result<usize> {
 /// are scale-free, so this changes no result beyond rounding).
 fn pow2_factor(x: &[f64]) -> f64 {
     let m = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    if !(m > 0.0) || !m.is_finite() {
+    if m.is_nan() || m <= 0.0 || !m.is_finite() {
         return 1.0;
     }
     let e = m.log2().floor().clamp(-1000.0, 1000.0) as i32;
@@ -384,7 +384,7 @@ fn esd_core(x: &[f64], r: usize, alpha: f64, direction: Direction, robust: bool)
             let c = vals.iter().map(|v| v / m).sum::<f64>();
             (c, (vals.iter().map(|v| (v - c) * (v - c)).sum::<f64>() / (m - 1.0)).sqrt())
         };
-        if !(sigma > 0.0) || !sigma.is_finite() {
+        if sigma.is_nan() || sigma <= 0.0 || !sigma.is_finite() {
             break;
         }
         let dev = |v: f64| match direction {

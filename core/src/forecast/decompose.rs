@@ -389,7 +389,7 @@ fn strength(field: &str, c: &[f64], r: &[f64]) -> Result<f64> {
     check_finite("resid", r)?;
     let sum: Vec<f64> = c.iter().zip(r).map(|(a, b)| a + b).collect();
     let (vr, vs) = (variance(r), variance(&sum));
-    if !(vs > 0.0) || !vs.is_finite() || !vr.is_finite() {
+    if vs.is_nan() || vs <= 0.0 || !vs.is_finite() || !vr.is_finite() {
         return Ok(0.0);
     }
     Ok((1.0 - vr / vs).max(0.0))
@@ -676,6 +676,8 @@ fn local_fit(
 
 /// LOESS smooth of all of `y` (window `len`, degree `deg`), fitted every `njump` points and
 /// linearly interpolated between; where a fit has no weight the data value is kept.
+// Index loops mirror the windows of the published algorithm (1-based positions `i + 1`).
+#[allow(clippy::needless_range_loop)]
 fn smooth(y: &[f64], len: usize, deg: usize, njump: usize, rw: Option<&[f64]>, ys: &mut [f64], w: &mut [f64]) {
     let n = y.len();
     if n < 2 {
@@ -709,7 +711,7 @@ fn smooth(y: &[f64], len: usize, deg: usize, njump: usize, rw: Option<&[f64]>, y
             ys[i] = fit(i, nleft, nright, w);
         }
     } else {
-        let nsh = (len + 1) / 2;
+        let nsh = len.div_ceil(2);
         nleft = 1;
         nright = len;
         let mut i = 0;
@@ -717,7 +719,7 @@ fn smooth(y: &[f64], len: usize, deg: usize, njump: usize, rw: Option<&[f64]>, y
             if i + 1 < nsh {
                 nleft = 1;
                 nright = len;
-            } else if i + 1 >= n - nsh + 1 {
+            } else if i + 1 > n - nsh {
                 nleft = n - len + 1;
                 nright = n;
             } else {
