@@ -571,9 +571,12 @@ fn robustness_weights(y: &[f64], fit: &[f64], rw: &mut [f64]) {
     for i in 0..n {
         rw[i] = (y[i] - fit[i]).abs();
     }
-    let mut sorted = rw.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let cmad = 3.0 * (sorted[n / 2] + sorted[n - n / 2 - 1]);
+    // the two middle order statistics (equal for odd n): 6 * median |resid|
+    let mut part = rw.to_vec();
+    let (lower, hi, _) = part.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let hi = *hi;
+    let lo = if n % 2 == 0 { lower.iter().copied().fold(f64::NEG_INFINITY, f64::max) } else { hi };
+    let cmad = 3.0 * (hi + lo);
     if cmad == 0.0 {
         rw.fill(1.0);
         return;
