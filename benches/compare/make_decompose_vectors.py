@@ -359,7 +359,15 @@ def ref_esd(x: np.ndarray, max_anoms: float, alpha: float, direction: str, hybri
 
 def ref_seasonal_esd(x, period, max_anoms, alpha, direction):
     n = len(x)
-    res = STL(x, period=period, seasonal=10 * n + 1, seasonal_deg=0, robust=True).fit()
+    # R's stl(s.window="periodic", robust=TRUE): s.window = 10n+1, s.degree = 0, jumps
+    # ceil(window/10), inner 1, outer 15 (low_pass: statsmodels' next odd > period)
+    sw = 10 * n + 1
+    tw = int(np.ceil(1.5 * period / (1 - 1.5 / sw)))
+    tw += tw % 2 == 0
+    lw = period + 1 + ((period + 1) % 2 == 0)
+    res = STL(x, period=period, seasonal=sw, seasonal_deg=0, robust=True,
+              seasonal_jump=math.ceil(sw / 10), trend_jump=math.ceil(tw / 10),
+              low_pass_jump=math.ceil(lw / 10)).fit(inner_iter=1, outer_iter=15)
     s = np.asarray(res.seasonal)
     seasonal = np.empty(n)
     for j in range(period):
@@ -453,9 +461,10 @@ def anomaly_vectors(root: str, d: dict) -> None:
         write(root, "anomaly", f"robust_seasonal_esd_{name}", {
             "function": "anomaly.seasonal_esd",
             "source": f"seasonal hybrid ESD (Hochenbaum et al. 2017) written in this generator: "
-                      f"seasonal = {SM} STL(x, period, seasonal=10n+1, seasonal_deg=0, "
-                      "robust=True).fit().seasonal averaged per cycle position (R's periodic STL, "
-                      "as Twitter's AnomalyDetection), resid = x - seasonal - median(x), ESD with "
+                      f"seasonal = {SM} STL(x, period, seasonal=10n+1, seasonal_deg=0, robust=True, "
+                      "*_jump=ceil(window/10)).fit(inner_iter=1, outer_iter=15).seasonal averaged "
+                      "per cycle position (R's stl(s.window='periodic', robust=TRUE), as Twitter's "
+                      "AnomalyDetection), resid = x - seasonal - median(x), ESD with "
                       f"median and {SCIPY} median_abs_deviation(scale='normal'), lambda from t.ppf",
             "input": {"x": arr(x)},
             "params": {"period": p, "max_anoms": ma, "alpha": al, "direction": dirn},

@@ -511,10 +511,12 @@ impl Esd {
 /// `AnomalyDetectionVec`): the generalized ESD with median and MAD on the residual
 /// `x - seasonal - median(x)`.
 ///
-/// The seasonal component is, by default, Twitter's: a robust STL with a "periodic" seasonal
-/// (R's `stl(s.window = "periodic", robust = TRUE)`, here `Stl::new(period)` with seasonal window
-/// `10 n + 1`, degree 0, `robust(true)`, other parameters at the statsmodels defaults), then
-/// averaged per position in the cycle. [`SeasonalEsd::stl`] replaces it with any STL (used as
+/// The seasonal component is, by default, Twitter's: R's `stl(x, s.window = "periodic",
+/// robust = TRUE)` averaged per position in the cycle. In [`Stl`] terms (see
+/// [`SeasonalEsd::periodic_stl`]): seasonal window `10 n + 1` of degree 0 with jump `n + 1`,
+/// R's jumps `ceil(window / 10)` for the trend and low-pass windows (statsmodels' default
+/// windows), 1 inner and 15 robustness iterations. The one difference from R: for an odd period
+/// R's low-pass window is the period itself, here (as statsmodels requires) the next odd number. [`SeasonalEsd::stl`] replaces it with any STL (used as
 /// is, without the averaging). An anomaly's `expected` is `seasonal + median(x) + centre`.
 ///
 /// | Name | Default | Meaning | Range |
@@ -585,6 +587,31 @@ impl SeasonalEsd {
         self
     }
 
+    /// The STL behind the default seasonal component for a series of length `n`: R's
+    /// `stl(s.window = "periodic", robust = TRUE)` (before the per-cycle averaging).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] for `period < 2`.
+    ///
+    /// ```
+    /// let stl = channelwise::anomaly::robust::SeasonalEsd::periodic_stl(12, 100)?;
+    /// assert_eq!(stl.trend_window()?, 19);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn periodic_stl(period: usize, n: usize) -> Result<Stl> {
+        let window = n.saturating_mul(10).saturating_add(1) | 1;
+        let base = Stl::new(period).seasonal(window);
+        let (nt, nl) = (base.trend_window()?, base.low_pass_window()?);
+        Ok(base
+            .seasonal_deg(0)
+            .seasonal_jump(window.div_ceil(10))
+            .trend_jump(nt.div_ceil(10))
+            .low_pass_jump(nl.div_ceil(10))
+            .robust(true)
+            .inner_iter(1)
+            .outer_iter(15))
+    }
+
     /// Runs the test on `x`.
     ///
     /// # Errors
@@ -597,8 +624,7 @@ impl SeasonalEsd {
         let seasonal = match &self.stl {
             Some(stl) => stl.clone().period(self.period).fit(x)?.seasonal,
             None => {
-                let window = n.saturating_mul(10).saturating_add(1) | 1;
-                let s = Stl::new(self.period).seasonal(window).seasonal_deg(0).robust(true).fit(x)?.seasonal;
+                let s = Self::periodic_stl(self.period, n)?.fit(x)?.seasonal;
                 let p = self.period;
                 let mut out = vec![0.0; n];
                 for j in 0..p.min(n) {
