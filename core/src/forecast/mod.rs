@@ -1,4 +1,6 @@
-//! Forecasting: exponential smoothing (ETS), accuracy metrics and rolling-origin evaluation.
+//! Forecasting: exponential smoothing (ETS), seasonal-trend decomposition (STL, MSTL), accuracy
+//! metrics and rolling-origin evaluation.
 
+pub mod decompose;
 pub mod ets;
 pub mod metrics;
