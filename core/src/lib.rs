@@ -3,6 +3,7 @@
 // Unit tests may unwrap: a panic there is a failed test, not a crash in a user's process.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod anomaly;
 pub mod attribution;
 mod error;
 pub mod forecast;
