@@ -453,7 +453,7 @@ impl Grower<'_> {
         let u: f64 = self.rng.random(); // [0, 1)
         // a convex combination cannot overflow, unlike lo + (hi - lo) u
         let mut threshold = lo * (1.0 - u) + hi * u;
-        if !(threshold >= lo && threshold < hi) {
+        if !(lo..hi).contains(&threshold) {
             threshold = lo;
         }
         let mut k = 0;
@@ -785,7 +785,7 @@ impl FittedIsolationForest {
 /// with masks, not a branch (the branch is a coin flip the CPU mispredicts half the time).
 #[inline(always)]
 fn next(at: usize, s: Step, v: f64) -> usize {
-    let go_right = usize::from(!(v <= s.threshold));
+    let go_right = usize::from(v > s.threshold);
     ((at + 1) & go_right.wrapping_sub(1)) | (s.right as usize & go_right.wrapping_neg())
 }
 
