@@ -787,8 +787,11 @@ impl FittedIsolationForest {
 /// The node after `at` for value `v`: `at + 1` if `v <= threshold`, else `right`; computed
 /// with masks, not a branch (the branch is a coin flip the CPU mispredicts half the time).
 #[inline(always)]
+// Keep this spelling: with `v > threshold` (or a multiply-select) LLVM emits a branch again and
+// scoring 100k x 10 rows goes from ~0.11 s to ~0.55 s on one thread (benches/compare/iforest.py).
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 fn next(at: usize, s: Step, v: f64) -> usize {
-    let go_right = usize::from(v > s.threshold);
+    let go_right = usize::from(!(v <= s.threshold));
     ((at + 1) & go_right.wrapping_sub(1)) | (s.right as usize & go_right.wrapping_neg())
 }
 
