@@ -1,0 +1,142 @@
+//! Runs the isolation forest vectors, `tests/vectors/anomaly/iforest_*.json` (other files in the
+//! folder belong to other anomaly detectors and have their own runner).
+//!
+//! Written by `benches/compare/make_iforest_vectors.py`. Functions:
+//! - `"anomaly.isolation_forest"`: fit on `input.x` (flat row-major, `input.n_features`) with
+//!   `params` {`n_estimators`, `max_samples` ("auto" or a count), optional
+//!   `max_samples_fraction`, `contamination` ("auto" or a fraction), optional
+//!   `max_features_fraction`, `bootstrap`, `seed`}; results: `auc` = ROC AUC of `-score_samples(x)`
+//!   against `input.labels` (1 = anomaly; Mann-Whitney, ties 1/2), `n_flagged` = training rows
+//!   with decision function < 0, `offset`. With `input.x_score` the fitted model also scores
+//!   `x_score` with `n_features_score` columns (used by error vectors).
+//! - `"anomaly.average_path_length"`: `value[i] = c(input.n[i])`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
+
+mod common;
+
+use channelwise::anomaly::{average_path_length, Contamination, IsolationForest, MaxFeatures, MaxSamples};
+use common::{check_vector, num, vector_files, Tolerance};
+use serde_json::{json, Map, Value};
+
+fn nums(input: &Value, key: &str) -> Vec<f64> {
+    input[key].as_array().unwrap_or_else(|| panic!("input.{key} missing")).iter().map(num).collect()
+}
+
+fn count(v: &Value, key: &str) -> usize {
+    v[key].as_u64().unwrap_or_else(|| panic!("{key} is not a count")) as usize
+}
+
+/// ROC AUC of `score` (higher = more anomalous) against 0/1 labels: the Mann-Whitney statistic
+/// with tied scores counting 1/2 (as `sklearn.metrics.roc_auc_score`).
+fn roc_auc(score: &[f64], labels: &[u8]) -> f64 {
+    let mut order: Vec<usize> = (0..score.len()).collect();
+    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    let mut rank_sum_pos = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && score[order[j + 1]] == score[order[i]] {
+            j += 1;
+        }
+        let mid_rank = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum_pos += mid_rank * order[i..=j].iter().filter(|&&k| labels[k] == 1).count() as f64;
+        i = j + 1;
+    }
+    let n_pos = labels.iter().filter(|&&l| l == 1).count() as f64;
+    let n_neg = labels.len() as f64 - n_pos;
+    (rank_sum_pos - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
+}
+
+fn forest(params: &Value) -> IsolationForest {
+    let max_samples = match (&params["max_samples"], params.get("max_samples_fraction")) {
+        (_, Some(f)) => MaxSamples::Fraction(num(f)),
+        (Value::String(s), None) if s == "auto" => MaxSamples::Auto,
+        (v, None) => MaxSamples::Count(v.as_u64().expect("max_samples: \"auto\" or a count") as usize),
+    };
+    let contamination = match &params["contamination"] {
+        Value::String(s) if s == "auto" => Contamination::Auto,
+        v => Contamination::Fraction(num(v)),
+    };
+    let max_features = params.get("max_features_fraction").map_or(MaxFeatures::Fraction(1.0), |f| MaxFeatures::Fraction(num(f)));
+    IsolationForest::default()
+        .n_estimators(count(params, "n_estimators"))
+        .max_samples(max_samples)
+        .contamination(contamination)
+        .max_features(max_features)
+        .bootstrap(params["bootstrap"].as_bool().expect("bootstrap"))
+        .seed(params["seed"].as_u64().expect("seed"))
+}
+
+/// Runs one vector's function and returns its named results.
+fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map<String, Value>> {
+    let out = match function {
+        "anomaly.isolation_forest" => {
+            let (x, nf) = (nums(input, "x"), count(input, "n_features"));
+            let model = forest(params).fit(&x, nf)?;
+            if input.get("x_score").is_some() {
+                model.score_samples(&nums(input, "x_score"), count(input, "n_features_score"))?;
+            }
+            let labels: Vec<u8> =
+                input["labels"].as_array().expect("labels").iter().map(|l| l.as_u64().expect("label") as u8).collect();
+            let neg: Vec<f64> = model.score_samples(&x, nf)?.iter().map(|s| -s).collect();
+            let n_flagged = model.is_outlier(&x, nf)?.iter().filter(|&&o| o).count();
+            json!({ "auc": roc_auc(&neg, &labels), "n_flagged": n_flagged, "offset": model.offset() })
+        }
+        "anomaly.average_path_length" => {
+            let n = input["n"].as_array().expect("input.n");
+            json!({ "value": n.iter().map(|v| average_path_length(v.as_u64().expect("n") as usize)).collect::<Vec<_>>() })
+        }
+        other => panic!("no runner for function {other:?}"),
+    };
+    Ok(out.as_object().expect("results are an object").clone())
+}
+
+/// Compares every expected field with the result of the same name.
+fn compare(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
+    let mut checked = 0;
+    for (key, want) in expected.as_object().ok_or("expected is not an object")? {
+        let g = got.get(key).ok_or(format!("no result {key}"))?;
+        let pairs: Vec<(f64, f64)> = match want {
+            Value::Array(ws) => {
+                let gs = g.as_array().ok_or(format!("{key} is not an array"))?;
+                if gs.len() != ws.len() {
+                    return Err(format!("{key}: got {} values, expected {}", gs.len(), ws.len()));
+                }
+                gs.iter().zip(ws).map(|(g, w)| (num(g), num(w))).collect()
+            }
+            w => vec![(num(g), num(w))],
+        };
+        for (i, (g, w)) in pairs.into_iter().enumerate() {
+            if !tol.close(g, w) {
+                return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
+            }
+            eprintln!("     {key}: got {g}, expected {w}");
+            checked += 1;
+        }
+    }
+    Ok(checked)
+}
+
+#[test]
+fn every_iforest_vector_passes() {
+    let files: Vec<_> = vector_files("anomaly")
+        .into_iter()
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("iforest_")))
+        .collect();
+    assert!(!files.is_empty(), "no iforest_*.json vectors");
+    let mut failures = Vec::new();
+    for f in &files {
+        match check_vector(f, run, compare) {
+            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
+            Err(e) => failures.push(format!("{}: {e}", f.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+#[test]
+fn roc_auc_counts_ties_as_half() {
+    assert_eq!(roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0, 0, 1, 1]), 0.75); // sklearn's doc example
+    assert_eq!(roc_auc(&[1.0, 1.0], &[0, 1]), 0.5);
+}
