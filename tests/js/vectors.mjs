@@ -1,10 +1,11 @@
 // The one JS runner of the shared vectors, used by the Node binding (bindings-node/test/) and
 // the WebAssembly build (bindings-wasm/test/), which expose the same names and shapes. It walks
-// EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast) with the
+// EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly) with the
 // semantics of the Rust runners (core/tests/vectors_*.rs): "NaN"/"Infinity"/"-Infinity" strings
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
-// columns as plain arrays and as Float64Arrays.
+// columns as plain arrays and as Float64Arrays (isolation forest matrices: as rows, number[][],
+// and as a flat row-major Float64Array with nFeatures).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Registers one node:test per vector file.
- * @param {{ attribution, journey, stats, forecast, errorCodes: () => string[] }} api the binding
+ * @param {{ attribution, journey, stats, forecast, anomaly, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -234,7 +235,8 @@ export function runVectors({ attribution, journey, stats, forecast, errorCodes }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // stats.* and forecast.* on series: named results, as core/tests/vectors_stats.rs names them
+  // stats.*, forecast.* and anomaly.* on series: named results, as the Rust runners name them
+  // (core/tests/vectors_stats.rs, vectors_ets.rs, vectors_decompose.rs, vectors_iforest.rs)
 
   /** The rolling-origin vectors' named models, as JS callbacks (the Rust runner defines them in
    * its closure too: the core has no baseline models). */
@@ -287,9 +289,180 @@ export function runVectors({ attribution, journey, stats, forecast, errorCodes }
         assert.equal(r.errors.length, r.origins.length, 'one row of errors per fold');
         return r;
       }
+      case 'forecast.auto_ets': {
+        // core/tests/vectors_ets.rs: AutoEts(season_length).model(..).damped(..), then
+        // forecast(h, levels); results by name, intervals as lo_<level> / hi_<level>.
+        const fit = new forecast.AutoEts({
+          seasonLength: params.season_length,
+          model: params.model,
+          damped: params.damped ?? null,
+        }).fit(s('y'));
+        const levels = nums(params.levels);
+        const f = fit.predict(params.h, { level: levels });
+        assert.equal(f.intervals.length, levels.length, 'one interval per level');
+        assert.equal(typeof f.simulated, 'boolean', 'simulated is a boolean');
+        assert.equal(fit.fitted.length, input.y.length, 'one fitted value per observation');
+        const out = {
+          model: fit.model,
+          aicc: fit.aicc,
+          aic: fit.aic,
+          bic: fit.bic,
+          loglik: fit.logLik,
+          sigma2: fit.sigma2,
+          alpha: fit.params.alpha,
+          mean: f.mean,
+        };
+        f.intervals.forEach((iv, i) => {
+          assert.equal(iv.level, levels[i], 'intervals come in the order of the levels');
+          out[`lo_${iv.level}`] = iv.lower;
+          out[`hi_${iv.level}`] = iv.upper;
+        });
+        return out;
+      }
+      case 'forecast.stl':
+      case 'forecast.strength': {
+        // core/tests/vectors_decompose.rs: Stl::new(period) with the optional STL fields.
+        const r = forecast.stl(s('y'), { period: params.period, ...stlOptions(params) });
+        if (fn === 'forecast.strength') return { seasonal_strength: r.seasonalStrength, trend_strength: r.trendStrength };
+        return { trend: r.trend, seasonal: r.seasonal, resid: r.resid, weights: r.weights };
+      }
+      case 'forecast.mstl': {
+        const options = { periods: params.periods, ...stlOptions(params) };
+        if (params.windows !== undefined) options.windows = params.windows;
+        if (params.iterate !== undefined) options.iterate = params.iterate;
+        if (params.lmbda !== undefined) options.lmbda = num(params.lmbda);
+        const r = forecast.mstl(s('y'), options);
+        assert.equal(r.seasonal.length, r.periods.length, 'one seasonal component per period');
+        const out = { trend: r.trend, resid: r.resid, weights: r.weights };
+        Array.from(r.periods).forEach((per, i) => {
+          out[`seasonal_${per}`] = r.seasonal[i];
+        });
+        return out;
+      }
+      case 'anomaly.mad': {
+        const x = s('x');
+        const r = anomaly.madOutliers(x, { threshold: num(params.threshold) });
+        const m = anomaly.mad(x);
+        assert.ok(Math.abs(m - r.mad) <= 1e-12 * (1 + Math.abs(r.mad)), `mad(x) ${m} differs from madOutliers(x).mad ${r.mad}`);
+        const outliers = Array.from(r.outliers);
+        return { median: r.median, mad: r.mad, scale: r.scale, scores: r.scores, outliers, n_outliers: outliers.length };
+      }
+      case 'anomaly.hampel': {
+        const r = anomaly.hampel(s('x'), { halfWindow: params.half_window, nSigmas: num(params.n_sigmas) });
+        const outliers = Array.from(r.outliers);
+        return { filtered: r.filtered, outliers, n_outliers: outliers.length, medians: r.medians, scales: r.scales };
+      }
+      case 'anomaly.esd': {
+        const r = anomaly.esd(s('x'), { maxAnoms: num(params.max_anoms), alpha: num(params.alpha), direction: params.direction });
+        return esdResult(r);
+      }
+      case 'anomaly.seasonal_esd': {
+        const r = anomaly.seasonalEsd(s('x'), {
+          period: params.period,
+          maxAnoms: num(params.max_anoms),
+          alpha: num(params.alpha),
+          direction: params.direction,
+        });
+        return { ...esdResult(r), seasonal: r.seasonal, median: r.median };
+      }
+      case 'anomaly.residual_alerts': {
+        const alerts = anomaly.residualAlerts(
+          { actual: s('actual'), expected: s('expected'), lower: s('lower'), upper: s('upper') },
+          { level: num(params.level) },
+        );
+        return {
+          index: alerts.map((a) => a.index),
+          score: alerts.map((a) => a.score),
+          direction: alerts.map((a) => {
+            assert.ok(a.direction === 'above' || a.direction === 'below', `direction ${a.direction}`);
+            return a.direction === 'above' ? 1 : -1;
+          }),
+        };
+      }
+      case 'anomaly.average_path_length':
+        return { value: input.n.map((n) => anomaly.averagePathLength(n)) };
+      case 'anomaly.isolation_forest':
+        return isolationForest(input, params, typed);
       default:
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }
+  }
+
+  /** STL options from a vector's snake_case params (absent = default; `period` and MSTL's own
+   * fields are handled by the caller). */
+  function stlOptions(params) {
+    const names = [
+      'seasonal', 'trend', 'low_pass', 'seasonal_deg', 'trend_deg', 'low_pass_deg', 'robust',
+      'seasonal_jump', 'trend_jump', 'low_pass_jump', 'inner_iter', 'outer_iter',
+    ];
+    const o = {};
+    for (const n of names) if (params[n] !== undefined) o[camel(n)] = params[n];
+    return o;
+  }
+
+  function esdResult(r) {
+    assert.equal(r.anomalies.length, r.nAnomalies, 'one anomaly object per anomaly');
+    assert.deepEqual(Array.from(r.anomalies, (a) => a.index), Array.from(r.indices), 'indices are the anomalies\' indices');
+    return {
+      indices: Array.from(r.indices),
+      n_anomalies: r.nAnomalies,
+      statistics: r.statistics,
+      critical_values: r.criticalValues,
+      removed: Array.from(r.removed),
+    };
+  }
+
+  /** ROC AUC of `score` (higher = more anomalous) against 0/1 labels: Mann-Whitney with tied
+   * scores averaged (as sklearn.metrics.roc_auc_score and core/tests/vectors_iforest.rs). */
+  function rocAuc(score, labels) {
+    const order = Array.from(score.keys()).sort((a, b) => score[a] - score[b]);
+    let rankSumPos = 0;
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && score[order[j + 1]] === score[order[i]]) j += 1;
+      const midRank = (i + j) / 2 + 1;
+      for (let k = i; k <= j; k += 1) if (labels[order[k]] === 1) rankSumPos += midRank;
+      i = j + 1;
+    }
+    const nPos = labels.filter((l) => l === 1).length;
+    const nNeg = labels.length - nPos;
+    return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
+  }
+
+  /** A flat row-major matrix as the binding takes it: `typed` gives `[Float64Array, nFeatures]`,
+   * otherwise rows (`number[][]`, a short last row when the length is not a multiple) without
+   * nFeatures. With no columns there are no rows to make, so it stays flat. */
+  function matrix(flat, nFeatures, typed) {
+    const xs = nums(flat);
+    if (typed || nFeatures === 0) return [Float64Array.from(xs), nFeatures];
+    const rows = [];
+    for (let i = 0; i < xs.length; i += nFeatures) rows.push(xs.slice(i, i + nFeatures));
+    return [rows];
+  }
+
+  function isolationForest(input, params, typed) {
+    const options = {
+      nEstimators: params.n_estimators,
+      maxSamples: params.max_samples_fraction !== undefined ? { fraction: num(params.max_samples_fraction) } : params.max_samples,
+      contamination: params.contamination === 'auto' ? 'auto' : num(params.contamination),
+      bootstrap: params.bootstrap,
+      seed: params.seed,
+    };
+    if (params.max_features_fraction !== undefined) options.maxFeatures = num(params.max_features_fraction);
+    const x = matrix(input.x, input.n_features, typed);
+    const model = new anomaly.IsolationForest(options).fit(...x);
+    if (input.x_score !== undefined) model.scoreSamples(...matrix(input.x_score, input.n_features_score, typed));
+    const scores = model.scoreSamples(...x);
+    const decision = model.decisionFunction(...x);
+    const predicted = model.predict(...x);
+    assert.ok(predicted instanceof Int8Array, 'predict gives an Int8Array');
+    let nFlagged = 0;
+    decision.forEach((d, i) => {
+      assert.ok(Math.abs(d - (scores[i] - model.offset)) <= 1e-12, 'decision = score - offset');
+      assert.equal(predicted[i], d < 0 ? -1 : 1, 'predict is -1 exactly where the decision is negative');
+      if (d < 0) nFlagged += 1;
+    });
+    return { auc: rocAuc(Array.from(scores, (v) => -v), input.labels), n_flagged: nFlagged, offset: model.offset };
   }
 
   function checkSeries(v, typed) {
@@ -321,14 +494,14 @@ export function runVectors({ attribution, journey, stats, forecast, errorCodes }
     return checked;
   }
 
-  const isSeries = (fn) => fn.startsWith('stats.') || fn.startsWith('forecast.');
+  const isSeries = (fn) => fn.startsWith('stats.') || fn.startsWith('forecast.') || fn.startsWith('anomaly.');
 
   // ---------------------------------------------------------------------------------------------
 
   const files = walk(root).filter((p) => p.endsWith('.json'));
 
-  test('the vector folder holds attribution, journey, stats and forecast vectors', () => {
-    for (const dir of ['attribution', 'journey', 'stats', 'forecast']) {
+  test('the vector folder holds attribution, journey, stats, forecast and anomaly vectors', () => {
+    for (const dir of ['attribution', 'journey', 'stats', 'forecast', 'anomaly']) {
       assert.ok(files.some((f) => f.includes(`${join('vectors', dir)}`)), `no ${dir} vectors`);
     }
     assert.ok(files.length >= 10, `only ${files.length} vectors found under ${root}`);
