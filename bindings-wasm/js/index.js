@@ -1,10 +1,11 @@
 // channelwise for the browser and Node: the ES module users import.
 //
 // wasm-bindgen exports flat functions (no nested namespaces); this wrapper groups them as
-// `attribution.*`, `journey.*`, `stats.*` and `forecast.*` with the names and shapes of the Node
+// `attribution.*`, `journey.*`, `stats.*`, `forecast.*` and `anomaly.*` with the names and shapes of the Node
 // binding (`heuristics`, `markov`, `shapley`, `orderedShapley`, `timeDecay`, `Markov` /
 // `FittedMarkov`; `journey.pathTable`; `stats.pearson`, ...; `forecast.metrics.*`,
-// `forecast.RollingOrigin`), plus `attribution.parsePathCsv`. Errors from Rust
+// `forecast.RollingOrigin`, `forecast.AutoEts` / `Ets` / `FittedEts`, `forecast.stl` / `mstl`;
+// `anomaly.IsolationForest`, `anomaly.mad`, ...), plus `attribution.parsePathCsv`. Errors from Rust
 // are already JS Errors with `code` = the core's kind code (src/error.rs) and pass through as
 // they are. A trap (a Rust panic: wasm32 cannot unwind) becomes an Error with code "internal",
 // and the instance is marked unusable.
@@ -285,8 +286,228 @@ const metrics = Object.freeze({
   RollingOrigin,
 });
 
-/** Forecasting: `forecast.metrics.*` and rolling-origin evaluation (`forecast.RollingOrigin`). */
-export const forecast = Object.freeze({ metrics, RollingOrigin });
+const FITTED_ETS = Symbol('FittedEts');
+
+/** A private copy of an options object (later changes by the caller do not change a spec). */
+const copyOptions = (o) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? { ...o } : o);
+
+/**
+ * A fitted ETS model (made by `new Ets(options).fit(y)` or `new AutoEts(options).fit(y)`).
+ * Getters return copies; series are Float64Arrays.
+ */
+export class FittedEts {
+  #model;
+  #info;
+
+  constructor(token, model) {
+    if (token !== FITTED_ETS) {
+      throw codedError('invalid_parameter', 'invalid FittedEts: "new FittedEts()" (a fitted model is made by ' +
+        'new forecast.Ets(options).fit(y) or new forecast.AutoEts(options).fit(y))');
+    }
+    this.#model = model;
+    this.#info = call(() => model.info());
+  }
+
+  /** The model's name, e.g. `"ETS(M,Ad,M)"`. */
+  get model() { return this.#info.model; }
+
+  /** Akaike information criterion. */
+  get aic() { return this.#info.aic; }
+
+  /** Small-sample corrected AIC (Infinity when n <= nParams + 1). */
+  get aicc() { return this.#info.aicc; }
+
+  /** Bayesian information criterion. */
+  get bic() { return this.#info.bic; }
+
+  /** Log-likelihood (R / statsforecast convention). */
+  get logLik() { return this.#info.logLik; }
+
+  /** Innovation variance, SSE / (n - nParams - 1). */
+  get sigma2() { return this.#info.sigma2; }
+
+  /** Parameters counted in the criteria (smoothing, initial states, variance). */
+  get nParams() { return this.#info.nParams; }
+
+  /** The season length used (1 for a non-seasonal model). */
+  get seasonLength() { return this.#info.seasonLength; }
+
+  /** Whether the initial seasonal states were kept at the heuristic (season length > 24). */
+  get seasonalStatesFixed() { return this.#info.seasonalStatesFixed; }
+
+  /** `{ alpha, beta, gamma, phi, initialLevel, initialTrend, initialSeasonal }`, null for absent. */
+  get params() {
+    const p = this.#info.params;
+    return { ...p, initialSeasonal: p.initialSeasonal === null ? null : p.initialSeasonal.slice() };
+  }
+
+  /** One-step-ahead in-sample forecasts. */
+  get fitted() { return call(() => this.#model.fitted()); }
+
+  /** Response residuals `y - fitted`. */
+  get residuals() { return call(() => this.#model.residuals()); }
+
+  /** Innovations: `y - fitted` (additive error) or `(y - fitted) / fitted` (multiplicative). */
+  get innovations() { return call(() => this.#model.innovations()); }
+
+  /**
+   * Point forecasts for `h` steps and intervals at each level (percent, default [80, 95]):
+   * `{ mean, intervals: [{ level, lower, upper }], simulated }`.
+   */
+  predict(h, options) { return call(() => this.#model.predict(h, options)); }
+
+  /** In-sample points outside the one-step interval at `level` (default 95), with reasons. */
+  alerts(options) { return call(() => this.#model.alerts(options)); }
+
+  /** One line: model, smoothing parameters, AICc and sigma2. */
+  summary() { return this.#info.summary; }
+
+  toString() { return this.#info.summary; }
+}
+
+/** One ETS model with fixed components: `new Ets({ error, trend, damped, season, seasonLength, seed })`. */
+export class Ets {
+  #options;
+
+  constructor(options) {
+    call(wasm.forecastEtsSpec, options);
+    this.#options = copyOptions(options);
+  }
+
+  /** Fits by maximum likelihood. */
+  fit(y) { return new FittedEts(FITTED_ETS, call(wasm.forecastEtsFit, this.#options, y)); }
+}
+
+/** Automatic ETS by information criterion: `new AutoEts({ seasonLength, model, damped, restrict, ic, seed })`. */
+export class AutoEts {
+  #options;
+
+  constructor(options) {
+    call(wasm.forecastAutoEtsSpec, options);
+    this.#options = copyOptions(options);
+  }
+
+  /** Fits every admissible candidate and keeps the best. */
+  fit(y) { return new FittedEts(FITTED_ETS, call(wasm.forecastAutoEtsFit, this.#options, y)); }
+}
+
+/**
+ * Forecasting: ETS (`Ets`, `AutoEts`), decomposition (`stl`, `mstl`, strengths), accuracy
+ * metrics (`metrics.*`) and rolling-origin evaluation (`RollingOrigin`).
+ */
+export const forecast = Object.freeze({
+  Ets,
+  AutoEts,
+  FittedEts,
+  stl: (y, options) => call(wasm.forecastStl, y, options),
+  mstl: (y, options) => call(wasm.forecastMstl, y, options),
+  seasonalStrength: (seasonal, resid) => call(wasm.forecastSeasonalStrength, seasonal, resid),
+  trendStrength: (trend, resid) => call(wasm.forecastTrendStrength, trend, resid),
+  metrics,
+  RollingOrigin,
+});
+
+/**
+ * A matrix as the wasm exports take it: `number[][]` rows of numbers, all equally long, become
+ * one flat Float64Array (one copy across the boundary); anything else goes to Rust as it is,
+ * which reports it precisely.
+ */
+function fastMatrix(x, nFeatures) {
+  try {
+    if (!Array.isArray(x) || x.length === 0 || !Array.isArray(x[0])) return [x, nFeatures];
+    const w = x[0].length;
+    if (nFeatures !== undefined && nFeatures !== null && nFeatures !== w) return [x, nFeatures];
+    const flat = new Float64Array(x.length * w);
+    for (let i = 0; i < x.length; i += 1) {
+      const r = x[i];
+      if (!Array.isArray(r) || r.length !== w) return [x, nFeatures];
+      for (let j = 0; j < w; j += 1) {
+        const v = r[j];
+        if (typeof v !== 'number') return [x, nFeatures];
+        flat[i * w + j] = v;
+      }
+    }
+    return [flat, w];
+  } catch {
+    return [x, nFeatures];
+  }
+}
+
+const FITTED_FOREST = Symbol('FittedIsolationForest');
+
+/** A fitted isolation forest (made by `new IsolationForest(options).fit(x, nFeatures?)`). */
+export class FittedIsolationForest {
+  #model;
+  #info;
+
+  constructor(token, model) {
+    if (token !== FITTED_FOREST) {
+      throw codedError('invalid_parameter', 'invalid FittedIsolationForest: "new FittedIsolationForest()" ' +
+        '(a fitted forest is made by new anomaly.IsolationForest(options).fit(x))');
+    }
+    this.#model = model;
+    this.#info = call(() => model.info());
+  }
+
+  /** scikit-learn's `score_samples`: in [-1, 0], lower is more abnormal. */
+  scoreSamples(x, nFeatures) { return call(() => this.#model.scoreSamples(...fastMatrix(x, nFeatures))); }
+
+  /** `scoreSamples - offset`: negative for outliers. */
+  decisionFunction(x, nFeatures) { return call(() => this.#model.decisionFunction(...fastMatrix(x, nFeatures))); }
+
+  /** `1` inlier, `-1` outlier (Int8Array). */
+  predict(x, nFeatures) { return call(() => this.#model.predict(...fastMatrix(x, nFeatures))); }
+
+  /** Threshold on the scores: -0.5 for contamination 'auto', else that percentile of the training scores. */
+  get offset() { return this.#info.offset; }
+
+  /** Columns of the training data (and of any data scored). */
+  get nFeatures() { return this.#info.nFeatures; }
+
+  /** Number of trees. */
+  get nEstimators() { return this.#info.nEstimators; }
+
+  /** Rows each tree was grown from, resolved. */
+  get maxSamples() { return this.#info.maxSamples; }
+
+  /** Features each tree could split on, resolved. */
+  get maxFeatures() { return this.#info.maxFeatures; }
+
+  /** Depth limit of the trees. */
+  get maxDepth() { return this.#info.maxDepth; }
+}
+
+/**
+ * Isolation forest (scikit-learn's parameters and score sign):
+ * `new IsolationForest({ nEstimators, maxSamples, contamination, maxFeatures, bootstrap, seed })`.
+ */
+export class IsolationForest {
+  #options;
+
+  constructor(options) {
+    call(wasm.anomalyIsolationForestSpec, options);
+    this.#options = copyOptions(options);
+  }
+
+  /** Grows the forest on `x` (`number[][]` rows, or flat row-major with `nFeatures`). */
+  fit(x, nFeatures) {
+    const [m, nf] = fastMatrix(x, nFeatures);
+    return new FittedIsolationForest(FITTED_FOREST, call(wasm.anomalyIsolationForestFit, this.#options, m, nf));
+  }
+}
+
+/** Anomaly detection: isolation forest, robust detectors and forecast-residual alerts. */
+export const anomaly = Object.freeze({
+  IsolationForest,
+  FittedIsolationForest,
+  averagePathLength: (n) => call(wasm.anomalyAveragePathLength, n),
+  mad: (x) => call(wasm.anomalyMad, x),
+  madOutliers: (x, options) => call(wasm.anomalyMadOutliers, x, options),
+  hampel: (x, options) => call(wasm.anomalyHampel, x, options),
+  esd: (x, options) => call(wasm.anomalyEsd, x, options),
+  seasonalEsd: (x, options) => call(wasm.anomalySeasonalEsd, x, options),
+  residualAlerts: (series, options) => call(wasm.anomalyResidualAlerts, series, options),
+});
 
 /** The channelwise version this module was built from. */
 export const version = () => call(wasm.version);

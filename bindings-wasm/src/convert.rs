@@ -41,13 +41,13 @@ fn object(v: &JsValue, field: &str) -> Result<()> {
 }
 
 /// `Array.isArray(v)`; it throws only for a revoked Proxy, reported as `invalid_parameter`.
-fn array(v: &JsValue, field: &str) -> Result<bool> {
+pub(crate) fn array(v: &JsValue, field: &str) -> Result<bool> {
     is_array(v).map_err(|e| invalid(field, &e, "inspecting it threw"))
 }
 
 /// The elements of an array, read with `Reflect.get` so that a throwing getter or Proxy trap is
 /// an error, not a JS exception unwinding through wasm frames.
-fn elements(v: &JsValue, field: &str) -> Result<Vec<JsValue>> {
+pub(crate) fn elements(v: &JsValue, field: &str) -> Result<Vec<JsValue>> {
     let len = get_raw(v, "length", field)?;
     let n = len
         .as_f64()
@@ -110,10 +110,44 @@ impl Opts {
             .transpose()
     }
 
-    fn unsigned(&self, key: &str) -> Result<Option<u64>> {
+    pub(crate) fn unsigned(&self, key: &str) -> Result<Option<u64>> {
         self.get(key)?
             .map(|v| unsigned(&v, &self.field(key)))
             .transpose()
+    }
+
+    /// `self[key]` as a boolean, or `None` when absent.
+    pub(crate) fn boolean(&self, key: &str) -> Result<Option<bool>> {
+        self.get(key)?
+            .map(|v| {
+                v.as_bool()
+                    .ok_or_else(|| invalid(self.field(key), &v, "expected a boolean"))
+            })
+            .transpose()
+    }
+
+    /// `self[key]` as a number (NaN passes: the core names it), or `None` when absent.
+    pub(crate) fn number(&self, key: &str) -> Result<Option<f64>> {
+        self.get(key)?
+            .map(|v| number(&v, &self.field(key)))
+            .transpose()
+    }
+
+    /// `self[key]` as a whole-number array (`periods`, `windows`), or `None` when absent.
+    pub(crate) fn sizes(&self, key: &str) -> Result<Option<Vec<usize>>> {
+        let Some(v) = self.get(key)? else {
+            return Ok(None);
+        };
+        let field = self.field(key);
+        if !array(&v, &field)? {
+            return Err(invalid(field, &v, "expected an array of whole numbers"));
+        }
+        elements(&v, &field)?
+            .iter()
+            .enumerate()
+            .map(|(i, x)| size(x, &format!("{field}[{i}]")))
+            .collect::<Result<Vec<usize>>>()
+            .map(Some)
     }
 
     pub(crate) fn string(&self, key: &str) -> Result<Option<String>> {
@@ -173,7 +207,7 @@ fn integer(v: &JsValue, field: &str) -> Result<f64> {
 }
 
 /// A non-negative whole number.
-fn unsigned(v: &JsValue, field: &str) -> Result<u64> {
+pub(crate) fn unsigned(v: &JsValue, field: &str) -> Result<u64> {
     let x = integer(v, field)?;
     if x < 0.0 {
         return Err(Error::OutOfRange {

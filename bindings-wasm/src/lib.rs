@@ -1,5 +1,5 @@
 //! WebAssembly binding of [channelwise](channelwise): multi-touch attribution, journeys,
-//! statistics and forecast metrics in the browser.
+//! statistics, forecasting (ETS, STL/MSTL, metrics) and anomaly detection in the browser.
 //!
 //! wasm-bindgen exports flat functions (`attributionMarkov`, ...); the hand-written ES module
 //! `js/index.js` groups them as `attribution.markov(...)`, the same names and shapes as the Node
@@ -20,9 +20,12 @@
 //!   poisoned: later calls fail fast with the same `internal` code rather than run on a
 //!   corrupted instance (reload the module to recover).
 
+pub mod anomaly;
 pub mod attribution;
 mod convert;
+pub mod decompose;
 mod error;
+pub mod ets;
 pub mod forecast;
 pub mod journey;
 pub mod stats;
