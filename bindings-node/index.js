@@ -32,10 +32,20 @@ exports.journey = native.journey;
 /** Classical statistics: correlation and trend tests. */
 exports.stats = native.stats;
 
-const { RollingOrigin, ...metrics } = native.forecast;
+const { mae, rmse, mape, smape, mase, coverage, winkler, RollingOrigin, Ets, AutoEts, FittedEts, stl, mstl } =
+  native.forecast;
 /** Forecast accuracy metrics (`mae`, `rmse`, `mape`, `smape`, `mase`, `coverage`, `winkler`). */
-const forecastMetrics = Object.freeze({ ...metrics, RollingOrigin });
-/** Forecasting: `forecast.metrics.*` and rolling-origin evaluation (`forecast.RollingOrigin`). */
-exports.forecast = Object.freeze({ metrics: forecastMetrics, RollingOrigin });
+const forecastMetrics = Object.freeze({ mae, rmse, mape, smape, mase, coverage, winkler, RollingOrigin });
+/**
+ * Forecasting: `forecast.metrics.*`, rolling-origin evaluation (`forecast.RollingOrigin`),
+ * exponential smoothing (`forecast.Ets`, `forecast.AutoEts` -> `forecast.FittedEts`) and
+ * seasonal decomposition (`forecast.stl`, `forecast.mstl`).
+ */
+exports.forecast = Object.freeze({ metrics: forecastMetrics, RollingOrigin, Ets, AutoEts, FittedEts, stl, mstl });
+/**
+ * Anomaly detection: `anomaly.IsolationForest`, robust detectors (`mad`, `madOutliers`,
+ * `hampel`, `esd`, `seasonalEsd`), `residualAlerts` and `averagePathLength`.
+ */
+exports.anomaly = Object.freeze({ ...native.anomaly });
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = Object.freeze(native.errorCodes());

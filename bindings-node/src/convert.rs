@@ -213,6 +213,88 @@ pub(crate) fn size(v: Unknown<'_>, field: &str) -> Result<usize> {
     })
 }
 
+/// Option `name` of `opts` read with `read` (field `options.<name>`); `None` when absent.
+pub(crate) fn opt<'e, T>(
+    opts: Option<&Object<'e>>,
+    name: &str,
+    read: impl FnOnce(Unknown<'e>, &str) -> Result<T>,
+) -> Result<Option<T>> {
+    let field = format!("options.{name}");
+    get(opts, name, &field)?.map(|v| read(v, &field)).transpose()
+}
+
+/// `number[]` of non-negative whole numbers (periods, windows).
+pub(crate) fn sizes(v: Unknown<'_>, field: &str) -> Result<Vec<usize>> {
+    let (arr, n) = elements(v, field, "an array of whole numbers")?;
+    (0..n)
+        .map(|i| size(element(&arr, i, field)?, &format!("{field}[{i}]")))
+        .collect()
+}
+
+/// Whether `v` is a JS array whose first element is itself an array (a matrix as rows).
+fn is_rows(v: &Unknown<'_>) -> Result<bool> {
+    if !v.is_array().unwrap_or(false) {
+        return Ok(false);
+    }
+    let arr = Object::from_unknown(*v).map_err(|e| unreadable("x", &e))?;
+    if arr.get_array_length().map_err(|e| unreadable("x", &e))? == 0 {
+        return Ok(false);
+    }
+    Ok(element(&arr, 0, "x")?.is_array().unwrap_or(false))
+}
+
+/// A matrix as a flat row-major `Vec` and its column count: `number[][]` rows (all of one
+/// length; `n_features`, when given, must match it), or a flat `number[] | Float64Array` with
+/// `n_features` (`default_features` when not given, else an error).
+pub(crate) fn matrix(
+    x: Unknown<'_>,
+    n_features: Option<Unknown<'_>>,
+    default_features: Option<usize>,
+) -> Result<(Vec<f64>, usize)> {
+    let given = n_features
+        .filter(|v| !is_nullish(v))
+        .map(|v| size(v, "nFeatures"))
+        .transpose()?;
+    if is_rows(&x)? {
+        let (arr, n) = elements(x, "x", "an array of rows or a Float64Array")?;
+        let mut flat = Vec::new();
+        let mut width = None;
+        for i in 0..n {
+            let field = format!("x[{i}]");
+            let row = element(&arr, i, "x")?;
+            if !row.is_array().unwrap_or(false) && !row.is_typedarray().unwrap_or(false) {
+                return Err(wrong(&field, &row, "a row (an array of numbers)"));
+            }
+            let row = numbers(row, &field)?;
+            let w = *width.get_or_insert(row.len());
+            check_len(&field, row.len(), w)?;
+            flat.extend_from_slice(&row);
+        }
+        let w = width.unwrap_or(0);
+        if let Some(k) = given {
+            check_len("nFeatures", k, w)?;
+        }
+        return Ok((flat, w));
+    }
+    if !x.is_array().unwrap_or(false) && !x.is_typedarray().unwrap_or(false) {
+        return Err(wrong("x", &x, "an array of rows (number[][]) or a flat Float64Array"));
+    }
+    let flat = numbers(x, "x")?;
+    match given.or(default_features) {
+        Some(k) => Ok((flat, k)),
+        None if flat.is_empty() => Err(Error::NotEnoughData {
+            what: "matrix x (rows)".into(),
+            required: 1,
+            got: 0,
+        }),
+        None => Err(Error::InvalidParameter {
+            field: "nFeatures".into(),
+            value: "undefined".into(),
+            reason: "required with a flat row-major x; or pass x as rows (number[][])".into(),
+        }),
+    }
+}
+
 /// `string[]`.
 pub(crate) fn strings(v: Unknown<'_>, field: &str) -> Result<Vec<String>> {
     let (arr, n) = elements(v, field, "an array of strings")?;

@@ -5,9 +5,12 @@
 //! one place, [`error`]: a JS `Error` whose `code` is the core's stable kind code. Every export
 //! runs inside `catch_unwind`, so a panic surfaces as `code: "internal"`, never an abort.
 //!
-//! The JS surface (`index.js` / `index.d.ts`) is `attribution.*`, `journey.*`, `stats.*` and
-//! `forecast.*` (`forecast.metrics.*`, `forecast.RollingOrigin`), following the core's module tree.
+//! The JS surface (`index.js` / `index.d.ts`) is `attribution.*`, `journey.*`, `stats.*`,
+//! `forecast.*` (`forecast.metrics.*`, `forecast.RollingOrigin`, `forecast.Ets`,
+//! `forecast.AutoEts`, `forecast.stl`, `forecast.mstl`) and `anomaly.*` (`IsolationForest`,
+//! MAD, Hampel, ESD, seasonal ESD, residual alerts), following the core's module tree.
 
+pub mod anomaly;
 pub mod attribution;
 mod convert;
 pub mod error;
