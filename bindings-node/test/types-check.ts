@@ -4,6 +4,8 @@ import cw = require('../index.js');
 import type {
   ChannelwiseError, Correlation, CreditRow, CrossCorrelation, ErrorCode, HeuristicRow, MannKendall, MarkovRow,
   PathTableColumns, RollingOriginErrors, TheilSen, Trend,
+  EtsParams, EtsPrediction, FittedEts, ResidualAlert, StlDecomposition, MstlDecomposition, FittedIsolationForest,
+  MadOutliers, HampelResult, EsdTest, SeasonalEsdTest, EsdDirection,
 } from '../index.js';
 
 const table = { path: ['a>b', 'b'], conversions: new Float64Array([1, 2]), nulls: [0, 1] };
@@ -93,3 +95,69 @@ cw.forecast.metrics.winkler([1], [0], [2]);
 cv.evaluate([1, 2, 3], () => 'naive');
 // @ts-expect-error the model is a callback, not a name
 cv.evaluate([1, 2, 3], 'naive');
+
+// ETS, decomposition and anomaly detection.
+const y = [30, 21, 29, 31, 40, 48, 53, 47, 37, 39, 31, 29];
+const auto: FittedEts = new cw.forecast.AutoEts({ seasonLength: 4, model: 'ZZZ', damped: null, restrict: true, ic: 'bic', seed: 1 }).fit(y);
+const ets: FittedEts = new cw.forecast.Ets({ error: 'M', trend: 'A', damped: true, season: 'M', seasonLength: 4, seed: 0 }).fit(new Float64Array(y));
+const etsAsync: Promise<FittedEts> = new cw.forecast.Ets().fitAsync(y);
+const autoAsync: Promise<FittedEts> = new cw.forecast.AutoEts().fitAsync(y);
+const name: string = auto.model;
+const crit: number = auto.aic + auto.aicc + auto.bic + auto.logLik + auto.sigma2 + auto.nParams;
+const ep: EtsParams = ets.params;
+const phi: number | null = ep.phi;
+const season0: number[] | null = ep.initialSeasonal;
+const series: Float64Array[] = [auto.fitted, auto.residuals, auto.innovations];
+const pred: EtsPrediction = auto.predict(4, { level: [80, 95] });
+const pred1: EtsPrediction = auto.predict(4, { level: 90 });
+const lo80: Float64Array | undefined = pred.intervals[0]?.lower;
+const sim: boolean = pred.simulated;
+const al: ResidualAlert[] = auto.alerts({ level: 99 });
+const side: 'above' | 'below' | undefined = al[0]?.direction;
+const d: StlDecomposition = cw.forecast.stl(y, { period: 4, seasonal: 7, trend: null, robust: true, innerIter: 2, outerIter: 15 });
+const fs: number = d.seasonalStrength + d.trendStrength;
+const md: MstlDecomposition = cw.forecast.mstl(y, { periods: [2, 4], windows: [7, 11], iterate: 2, lmbda: 0.5, robust: false });
+const weekly: Float64Array | undefined = md.seasonal[1];
+const forest = new cw.anomaly.IsolationForest({ nEstimators: 50, maxSamples: { fraction: 0.5 }, contamination: 0.1, maxFeatures: { count: 1 }, bootstrap: true, seed: 3 });
+const fitted2: FittedIsolationForest = forest.fit([[0, 1], [1, 0], [9, 9]]);
+const fittedAsync: Promise<FittedIsolationForest> = new cw.anomaly.IsolationForest({ maxSamples: 'auto', contamination: 'auto', maxFeatures: 0.5 }).fitAsync(new Float64Array(6), 2);
+const sc: Float64Array = fitted2.scoreSamples(new Float64Array([0, 1]));
+const df: Float64Array = fitted2.decisionFunction([[0, 1]]);
+const pr8: Int8Array = fitted2.predict([0, 1, 2, 3], 2);
+const off: number = fitted2.offset;
+const apl: number = cw.anomaly.averagePathLength(256);
+const madv: number = cw.anomaly.mad(y);
+const mo: MadOutliers = cw.anomaly.madOutliers(y, { threshold: 3 });
+const hp: HampelResult = cw.anomaly.hampel(y, { halfWindow: 2, nSigmas: 3 });
+const dir: EsdDirection = 'neg';
+const es: EsdTest = cw.anomaly.esd(y, { maxAnoms: 0.2, alpha: 0.05, direction: dir });
+const ses: SeasonalEsdTest = cw.anomaly.seasonalEsd(y, { period: 4, direction: 'both' });
+const ra: ResidualAlert[] = cw.anomaly.residualAlerts({ actual: y, expected: y, lower: y, upper: y }, { level: 80 });
+void [name, crit, phi, season0, series, pred1, lo80, sim, side, fs, weekly, etsAsync, autoAsync, fittedAsync, sc, df, pr8, off, apl, madv, mo, hp, es, ses, ra];
+
+// @ts-expect-error trend is 'N' or 'A' (damped is its own option)
+new cw.forecast.Ets({ trend: 'Ad' });
+// @ts-expect-error options are camelCase
+new cw.forecast.AutoEts({ season_length: 12 });
+// @ts-expect-error ic is one of three names
+new cw.forecast.AutoEts({ ic: 'hqic' });
+// @ts-expect-error a fitted model comes from fit
+new cw.forecast.FittedEts();
+// @ts-expect-error fitted values are read-only
+auto.fitted = new Float64Array(1);
+// @ts-expect-error logLik is camelCase
+auto.loglik;
+// @ts-expect-error stl needs a period
+cw.forecast.stl(y, { seasonal: 7 });
+// @ts-expect-error mstl needs periods
+cw.forecast.mstl(y, { windows: [7] });
+// @ts-expect-error maxSamples is 'auto', a count or { fraction }
+new cw.anomaly.IsolationForest({ maxSamples: 'all' });
+// @ts-expect-error a fitted forest comes from fit
+new cw.anomaly.FittedIsolationForest();
+// @ts-expect-error direction is 'pos', 'neg' or 'both'
+cw.anomaly.esd(y, { direction: 'up' });
+// @ts-expect-error seasonalEsd needs a period
+cw.anomaly.seasonalEsd(y, {});
+// @ts-expect-error residualAlerts takes the four series in one object
+cw.anomaly.residualAlerts(y, y, y, y);
