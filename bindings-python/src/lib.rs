@@ -6,9 +6,12 @@
 //! export runs inside [`error::guard`] so a panic becomes `channelwise.InternalError`, and
 //! releases the GIL (`Python::detach`) around core work.
 
+mod anomaly;
 mod attribution;
 mod columns;
+mod decompose;
 mod error;
+mod ets;
 mod forecast;
 mod journey;
 mod stats;
@@ -31,5 +34,8 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     journey::register(m)?;
     stats::register(m)?;
     forecast::register(m)?;
+    ets::register(m)?;
+    decompose::register(m)?;
+    anomaly::register(m)?;
     Ok(())
 }

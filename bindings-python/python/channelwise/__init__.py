@@ -1,4 +1,5 @@
-"""channelwise: multi-touch attribution, journeys, statistics and forecast metrics, computed in Rust.
+"""channelwise: multi-touch attribution, journeys, statistics, forecasting (ETS, STL/MSTL, metrics)
+and anomaly detection, computed in Rust.
 
 >>> import channelwise as cw
 >>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
@@ -24,9 +25,10 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import attribution, forecast, journey, plot, stats
+from . import anomaly, attribution, forecast, journey, plot, stats
 
 __all__ = [
+    "anomaly",
     "attribution",
     "forecast",
     "journey",

@@ -402,3 +402,60 @@ def safe_sep(channels: Sequence[str]) -> str:
         if not any(sep in c for c in channels):
             return sep
     raise _cw.InternalError("internal error (please report): no separator free of channel names")
+
+
+class SeriesInput:
+    """A 1-D series handed to the compiled module, with what the outputs need from it: the
+    float64 bytes, the library to answer in, and a pandas index (``None`` for other inputs)."""
+
+    __slots__ = ("data", "kind", "index", "n", "name")
+
+    def __init__(self, role: str, x: Any) -> None:
+        self.data = series(role, x)
+        self.kind = series_kind(x)
+        self.n = len(self.data) // 8
+        t = type(x)
+        is_pandas = t.__module__.split(".")[0] == "pandas" and t.__name__ == "Series"
+        self.index = x.index if is_pandas else None
+        self.name = getattr(x, "name", None) if self.kind == POLARS or is_pandas else None
+
+    def values(self) -> np.ndarray:
+        """The series as a read-only float64 numpy array."""
+        return np.frombuffer(self.data, dtype=np.float64)
+
+    def wrap(self, values: Any, name: Optional[str] = None) -> Any:
+        """``values`` as the input's kind: a polars Series, a pandas Series on the input's index,
+        else a numpy array."""
+        arr = np.asarray(values, dtype=np.float64)
+        if self.kind == POLARS:
+            import polars as pl
+
+            return pl.Series(name or "", arr)
+        if self.index is not None:
+            import pandas as pd
+
+            return pd.Series(arr, index=self.index, name=name)
+        return arr
+
+    def future_index(self, h: int) -> Any:
+        """Index of ``h`` steps after the history: the input's DatetimeIndex continued when it
+        has (or implies) a frequency, else positions ``n .. n + h - 1``."""
+        import pandas as pd
+
+        idx = self.index
+        if isinstance(idx, pd.DatetimeIndex) and len(idx) > 0:
+            freq = idx.freq
+            if freq is None and len(idx) >= 3:
+                try:
+                    freq = pd.infer_freq(idx)
+                except (TypeError, ValueError):
+                    freq = None
+            if freq is not None:
+                return pd.date_range(idx[-1], periods=h + 1, freq=freq)[1:]
+        if isinstance(idx, pd.RangeIndex):
+            return pd.RangeIndex(idx.stop, idx.stop + h * idx.step, idx.step)
+        return pd.RangeIndex(self.n, self.n + h)
+
+    def history_index(self) -> Any:
+        """The x positions of the history for plots: the pandas index, else ``0 .. n - 1``."""
+        return self.index if self.index is not None else np.arange(self.n)

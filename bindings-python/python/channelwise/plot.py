@@ -1,4 +1,5 @@
-"""Plots of attribution results (matplotlib, optional: ``pip install 'channelwise[plot]'``)."""
+"""Plots (matplotlib, optional: ``pip install 'channelwise[plot]'``): attribution credit, forecast
+fan charts, decomposition panels and anomaly markers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 
 from . import _frames
 
-__all__ = ["credit"]
+__all__ = ["credit", "forecast", "decomposition", "anomalies"]
 
 
 def _pyplot() -> Any:
@@ -73,6 +74,80 @@ def credit(df: Any, metric: str = "conversions", ax: Any = None, title: Optional
     ax.set_ylabel(f"credited {metric}")
     if len(series) > 1:
         ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def forecast(fitted: Any, h: int = 12, level: Any = (80, 95), ax: Any = None, title: Optional[str] = None) -> Any:
+    """History and point forecasts of a :class:`channelwise.forecast.FittedEts`, with a fan of the
+    prediction intervals (widest level palest). Returns the matplotlib Axes."""
+    plt = _pyplot()
+    f = fitted.forecast(h, level)
+    y = fitted._y
+    x_hist = y.history_index()
+    x_future = y.future_index(len(f["mean"]))
+    if y.index is None:
+        x_future = np.arange(y.n, y.n + len(f["mean"]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 4.0))
+    ax.plot(x_hist, y.values(), color="black", lw=1.0, label="observed")
+    levels = sorted({float(k[3:]) for k in f if k.startswith("lo-")}, reverse=True)
+    for i, lv in enumerate(levels):
+        lab = f"{lv:g}"
+        ax.fill_between(
+            x_future, f[f"lo-{lab}"], f[f"hi-{lab}"], color="tab:blue",
+            alpha=0.15 + 0.2 * i / max(1, len(levels)), lw=0, label=f"{lab}% interval",
+        )
+    ax.plot(x_future, f["mean"], color="tab:blue", lw=1.5, label="forecast")
+    ax.set_title(title or fitted.model)
+    ax.legend(fontsize="small", loc="upper left")
+    return ax
+
+
+def decomposition(dec: Any, title: Optional[str] = None) -> Any:
+    """One panel per component of a :class:`channelwise.forecast.Decomposition` (observed,
+    trend, each seasonal, remainder). Returns the matplotlib Figure."""
+    plt = _pyplot()
+    panels = [("observed", dec._observed), ("trend", dec._trend)]
+    panels += list(dec._seasonal.items())
+    panels.append(("resid", dec._resid))
+    x = dec._y.history_index()
+    fig, axes = plt.subplots(len(panels), 1, sharex=True, figsize=(8.0, 1.6 * len(panels) + 0.6))
+    for ax, (name, values) in zip(axes, panels):
+        if name == "resid":
+            ax.scatter(x, values, s=4, color="black")
+            ax.axhline(0.0, color="grey", lw=0.8)
+        else:
+            ax.plot(x, values, color="black", lw=1.0)
+        ax.set_ylabel(name, fontsize="small")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def anomalies(
+    values: Any, indices: Any, x: Any = None, ax: Any = None, title: Optional[str] = None, band: Any = None
+) -> Any:
+    """A series with the points at ``indices`` marked in red; ``band`` is an optional
+    ``(centre, lower, upper)`` drawn behind it (either bound may be ``None``). Returns the Axes."""
+    plt = _pyplot()
+    v = np.asarray(values, dtype=float)
+    xs = np.arange(len(v)) if x is None else x
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 3.5))
+    if band is not None:
+        centre, lo, hi = band
+        if lo is not None and hi is not None:
+            ax.fill_between(xs, lo, hi, color="tab:blue", alpha=0.15, lw=0)
+        ax.plot(xs, centre, color="tab:blue", lw=1.0, label="expected")
+    ax.plot(xs, v, color="black", lw=1.0, label="observed")
+    idx = np.asarray(indices, dtype=np.int64)
+    if len(idx):
+        xs_arr = np.asarray(xs)
+        ax.scatter(xs_arr[idx], v[idx], color="tab:red", zorder=3, s=25, label=f"anomalies ({len(idx)})")
+    ax.legend(fontsize="small")
     if title:
         ax.set_title(title)
     return ax
