@@ -4,8 +4,10 @@ Same semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_j
 "NaN"/"Infinity"/"-Infinity" strings are floats, numbers match within abs + rel * |expected|,
 channels are matched by name, `expected.error` is the kind code of the raised error.
 Attribution vectors run from a dict of lists and, when the columns have equal lengths (a
-DataFrame cannot hold ragged columns), from pandas and polars too. Stats and forecast vectors
-(core/tests/vectors_stats.rs) run from lists, numpy arrays, pandas and polars Series; their
+DataFrame cannot hold ragged columns), from pandas and polars too. Stats, forecast and
+anomaly vectors (core/tests/vectors_stats.rs, vectors_ets.rs, vectors_decompose.rs,
+vectors_iforest.rs) run from lists, numpy arrays, pandas and polars Series (isolation forest
+matrices: flat with n_features, numpy 2-D, list of rows, pandas and polars DataFrames); their
 results are named fields (`statistic`, `p_value`, `lags`, `values`, ...) compared number by
 number, strings and booleans exactly.
 """
@@ -23,9 +25,10 @@ from conftest import VECTORS
 
 FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
-BOUND = ("attribution.", "journey.", "stats.", "forecast.")
-SERIES = ("stats.", "forecast.")
+BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.")
+SERIES = ("stats.", "forecast.", "anomaly.")
 SERIES_KINDS = ("list", "numpy", "pandas", "polars")
+MATRIX_KINDS = ("flat", "numpy", "rows", "pandas", "polars")
 
 
 def _num(x):
@@ -45,7 +48,11 @@ def _cases():
         v = _load(f)
         fn = v["function"]
         kinds = ["dict"]
-        if fn.startswith(SERIES):
+        if fn == "anomaly.average_path_length":
+            kinds = ["list"]
+        elif fn == "anomaly.isolation_forest":
+            kinds = list(MATRIX_KINDS)
+        elif fn.startswith(SERIES):
             kinds = list(SERIES_KINDS)
         elif fn.startswith("attribution.") and "path" in v["input"]:
             inp = v["input"]
@@ -196,6 +203,8 @@ def _run_series(fn, inp, params, kind):
         return cw.stats.mann_kendall(arg("x"), alpha=_num(params["alpha"]))._asdict()
     if fn == "stats.theil_sen":
         return cw.stats.theil_sen(arg("x"), arg("y"), alpha=_num(params["alpha"]))._asdict()
+    if fn.startswith("anomaly.") or fn in ("forecast.auto_ets", "forecast.stl", "forecast.mstl", "forecast.strength"):
+        return _run_new(fn, inp, params, kind)
     m = cw.forecast.metrics
     name = fn.split(".")[1]
     if name in ("mae", "rmse", "mape", "smape"):
@@ -211,6 +220,146 @@ def _run_series(fn, inp, params, kind):
         r = cv.evaluate(arg("y"), _baseline(params["model"]))
         assert r.errors.shape == (len(r.origins), params["horizon"])
         return {"origins": r.origins.tolist(), "mae": r.mae.tolist(), "rmse": r.rmse.tolist()}
+    pytest.fail(f"no Python runner for function {fn!r}")
+
+
+def _roc_auc(score, labels):
+    """ROC AUC of ``score`` (higher = more anomalous) against 0/1 labels: Mann-Whitney with tied
+    scores averaged (as sklearn.metrics.roc_auc_score and the Rust runner)."""
+    order = sorted(range(len(score)), key=lambda i: score[i])
+    rank_sum_pos, i = 0.0, 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and score[order[j + 1]] == score[order[i]]:
+            j += 1
+        mid = (i + j) / 2.0 + 1.0
+        rank_sum_pos += mid * sum(1 for k in order[i : j + 1] if labels[k] == 1)
+        i = j + 1
+    n_pos = sum(1 for lab in labels if lab == 1)
+    n_neg = len(labels) - n_pos
+    return (rank_sum_pos - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+
+
+def _matrix(flat, nf, kind):
+    """A flat row-major matrix in the runner's input kind; ``(x, n_features kwarg)``."""
+    xs = [_num(v) for v in flat]
+    if kind == "flat" or nf <= 0 or len(xs) % nf:
+        # a shape no 2-D container can hold (no columns, ragged): only the flat form states it
+        if kind in ("numpy", "pandas", "polars") and nf > 0 and len(xs) % nf:
+            rows = [xs[i : i + nf] for i in range(0, len(xs), nf)]
+            return rows, None  # ragged rows: the binding reports the length mismatch
+        return xs, nf
+    import numpy as np
+
+    arr = np.asarray(xs, dtype=np.float64).reshape(-1, nf)
+    if kind == "numpy":
+        return arr, None
+    if kind == "rows":
+        return arr.tolist(), None
+    cols = {f"f{j}": arr[:, j] for j in range(nf)}
+    if kind == "pandas":
+        import pandas as pd
+
+        return pd.DataFrame(cols), None
+    import polars as pl
+
+    return pl.DataFrame(cols), None
+
+
+def _forest(params):
+    ms = params["max_samples"]
+    if "max_samples_fraction" in params:
+        ms = _num(params["max_samples_fraction"])
+    cont = params["contamination"]
+    if cont != "auto":
+        cont = _num(cont)
+    return cw.anomaly.IsolationForest(
+        n_estimators=params["n_estimators"],
+        max_samples=ms,
+        contamination=cont,
+        max_features=_num(params.get("max_features_fraction", 1.0)),
+        bootstrap=params["bootstrap"],
+        seed=params["seed"],
+    )
+
+
+def _stl_kwargs(p, skip=()):
+    keys = ("seasonal", "trend", "low_pass", "seasonal_deg", "trend_deg", "low_pass_deg", "robust",
+            "seasonal_jump", "trend_jump", "low_pass_jump", "inner_iter", "outer_iter")
+    return {k: p[k] for k in keys if k in p and k not in skip}
+
+
+def _run_new(fn, inp, params, kind):
+    """ETS, decomposition and anomaly vectors, named as the Rust runners name their results."""
+    p = params
+    if fn == "forecast.auto_ets":
+        y = _series(inp["y"], kind)
+        levels = [_num(v) for v in p["levels"]]
+        fit = cw.forecast.AutoEts(season_length=p["season_length"], model=p["model"], damped=p["damped"]).fit(y)
+        f = fit.predict(p["h"], level=levels)
+        cols = to_columns(f)
+        if kind == "polars":
+            assert type(f).__module__.startswith("polars"), "polars in, polars out"
+        out = {"model": fit.model, "aicc": fit.aicc, "aic": fit.aic, "bic": fit.bic, "loglik": fit.loglik,
+               "sigma2": fit.sigma2, "alpha": fit.params["alpha"], "mean": cols["mean"]}
+        for lv in levels:
+            # the vectors name levels as the Rust f64 prints them ("lo_80"), columns as statsforecast
+            out[f"lo_{lv:g}"] = cols[f"lo-{lv:g}"]
+            out[f"hi_{lv:g}"] = cols[f"hi-{lv:g}"]
+        return out
+    if fn in ("forecast.stl", "forecast.strength"):
+        d = cw.forecast.stl(_series(inp["y"], kind), p["period"], **_stl_kwargs(p))
+        if fn == "forecast.strength":
+            return {"seasonal_strength": d.seasonal_strength, "trend_strength": d.trend_strength}
+        return {k: list(getattr(d, k)) for k in ("trend", "seasonal", "resid", "weights")}
+    if fn == "forecast.mstl":
+        kw = _stl_kwargs(p, skip=("seasonal",))
+        for k in ("windows", "iterate"):
+            if k in p:
+                kw[k] = p[k]
+        if "lmbda" in p:
+            kw["lmbda"] = _num(p["lmbda"])
+        d = cw.forecast.mstl(_series(inp["y"], kind), p["periods"], **kw)
+        out = {"trend": list(d.trend), "resid": list(d.resid), "weights": list(d.weights)}
+        out.update(to_columns(d.seasonal))
+        return out
+    if fn == "anomaly.isolation_forest":
+        x, nf = _matrix(inp["x"], inp["n_features"], kind)
+        model = _forest(p).fit(x, n_features=nf)
+        if "x_score" in inp:
+            model.score_samples([_num(v) for v in inp["x_score"]], n_features=inp["n_features_score"])
+        neg = [-s for s in model.score_samples(x, n_features=nf).tolist()]
+        flagged = int((model.decision_function(x, n_features=nf) < 0).sum())
+        assert flagged == int((model.predict(x, n_features=nf) == -1).sum())
+        return {"auc": _roc_auc(neg, inp["labels"]), "n_flagged": flagged, "offset": model.offset_}
+    if fn == "anomaly.average_path_length":
+        return {"value": [cw.anomaly.average_path_length(n) for n in inp["n"]]}
+    if fn == "anomaly.residual_alerts":
+        a = cw.anomaly.residual_alerts(*(_series(inp[k], kind) for k in ("actual", "expected", "lower", "upper")),
+                                       level=_num(p["level"]))
+        cols = to_columns(a)
+        return {"index": cols["index"], "score": cols["score"],
+                "direction": [1.0 if d == "above" else -1.0 for d in cols["direction"]]}
+    x = _series(inp.get("x", inp.get("y")), kind)
+    if fn == "anomaly.mad":
+        r = cw.anomaly.mad_outliers(x, threshold=_num(p["threshold"]))
+        if len(inp["x"]) and all(v not in ("NaN", "Infinity", "-Infinity") for v in inp["x"]):
+            assert cw.anomaly.mad(x) == r.mad
+        return {"median": r.median, "mad": r.mad, "scale": r.scale, "scores": list(r.scores),
+                "outliers": r.outliers.tolist(), "n_outliers": len(r.outliers)}
+    if fn == "anomaly.hampel":
+        r = cw.anomaly.hampel(x, half_window=p["half_window"], n_sigmas=_num(p["n_sigmas"]))
+        return {"filtered": list(r.filtered), "outliers": r.outliers.tolist(), "n_outliers": len(r.outliers),
+                "medians": list(r.medians), "scales": list(r.scales)}
+    if fn in ("anomaly.esd", "anomaly.seasonal_esd"):
+        kw = dict(max_anoms=_num(p["max_anoms"]), alpha=_num(p["alpha"]), direction=p["direction"])
+        r = cw.anomaly.esd(x, **kw) if fn == "anomaly.esd" else cw.anomaly.seasonal_esd(x, p["period"], **kw)
+        out = {"indices": r.indices.tolist(), "n_anomalies": r.n_anomalies, "statistics": r.statistics.tolist(),
+               "critical_values": r.critical_values.tolist(), "removed": r.removed.tolist()}
+        if r.seasonal is not None:
+            out["seasonal"] = list(r.seasonal)
+            out["median"] = r.median
+        return out
     pytest.fail(f"no Python runner for function {fn!r}")
 
 
