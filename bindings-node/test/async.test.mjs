@@ -43,3 +43,19 @@ test('bad input rejects with the core code, never throws synchronously', async (
   await assert.rejects(attribution.shapleyAsync({ path: ['a>'], conversions: [1] }), { code: 'invalid_path' });
   await assert.rejects(attribution.heuristicsAsync({ path: ['a'], conversions: [1] }, { uShaped: [2, 0] }), { code: 'out_of_range' });
 });
+
+test('Ets/AutoEts/IsolationForest fitAsync leave the main thread free', async () => {
+  const { forecast, anomaly } = require('../index.js');
+  const rows = Array.from({ length: 20000 }, (_, i) => [Math.sin(i), Math.cos(i * 0.37), (i % 97) / 97]);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const y = Array.from({ length: 600 }, (_, t) => 100 + 0.1 * t + 10 * Math.sin((2 * Math.PI * t) / 12) + Math.sin(t * 1.3));
+  const [forest, ets] = await Promise.all([
+    new anomaly.IsolationForest({ nEstimators: 300, seed: 1 }).fitAsync(rows),
+    new forecast.AutoEts({ seasonLength: 12 }).fitAsync(y),
+  ]);
+  clearInterval(timer);
+  assert.equal(forest.predict(rows.slice(0, 5)).length, 5);
+  assert.match(ets.model, /^ETS\(/);
+  assert.ok(ticks > 0, 'no timer fired while fitting: the work ran on the main thread');
+});
