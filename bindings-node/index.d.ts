@@ -711,8 +711,8 @@ export declare const forecast: {
   mstl(y: Numbers, options: MstlOptions): MstlDecomposition;
 };
 
-/** A matrix: rows (`number[][]`), or flat row-major `number[] | Float64Array` with `nFeatures`. */
-export type Matrix = number[][] | Numbers;
+/** A matrix: rows (`number[][]` or `Float64Array[]`), or flat row-major `number[] | Float64Array` with `nFeatures`. */
+export type Matrix = Numbers[] | Numbers;
 
 /**
  * Isolation forest parameters (scikit-learn's, camelCase). Every field is optional.

@@ -231,7 +231,8 @@ pub(crate) fn sizes(v: Unknown<'_>, field: &str) -> Result<Vec<usize>> {
         .collect()
 }
 
-/// Whether `v` is a JS array whose first element is itself an array (a matrix as rows).
+/// Whether `v` is a JS array whose first element is itself an array or typed array (a matrix
+/// as rows).
 fn is_rows(v: &Unknown<'_>) -> Result<bool> {
     if !v.is_array().unwrap_or(false) {
         return Ok(false);
@@ -240,11 +241,12 @@ fn is_rows(v: &Unknown<'_>) -> Result<bool> {
     if arr.get_array_length().map_err(|e| unreadable("x", &e))? == 0 {
         return Ok(false);
     }
-    Ok(element(&arr, 0, "x")?.is_array().unwrap_or(false))
+    let first = element(&arr, 0, "x")?;
+    Ok(first.is_array().unwrap_or(false) || first.is_typedarray().unwrap_or(false))
 }
 
-/// A matrix as a flat row-major `Vec` and its column count: `number[][]` rows (all of one
-/// length; `n_features`, when given, must match it), or a flat `number[] | Float64Array` with
+/// A matrix as a flat row-major `Vec` and its column count: rows (`number[][]` or
+/// `Float64Array[]`, all of one length; `n_features`, when given, must match it), or a flat `number[] | Float64Array` with
 /// `n_features` (`default_features` when not given, else an error).
 pub(crate) fn matrix(
     x: Unknown<'_>,

@@ -31,6 +31,8 @@ test('IsolationForest: rows, flat Float64Array and flat number[] agree', () => {
   const a = spec.fit(ROWS);
   const b = spec.fit(FLAT, 3);
   const c = spec.fit(ROWS.flat(), 3);
+  const typedRows = spec.fit(ROWS.map((r) => Float64Array.from(r)));
+  assert.deepEqual(typedRows.scoreSamples(ROWS), a.scoreSamples(ROWS));
   const s = a.scoreSamples(ROWS);
   assert.ok(s instanceof Float64Array && s.length === ROWS.length);
   assert.deepEqual(b.scoreSamples(FLAT, 3), s);

@@ -122,6 +122,7 @@ const forest = new cw.anomaly.IsolationForest({ nEstimators: 50, maxSamples: { f
 const fitted2: FittedIsolationForest = forest.fit([[0, 1], [1, 0], [9, 9]]);
 const fittedAsync: Promise<FittedIsolationForest> = new cw.anomaly.IsolationForest({ maxSamples: 'auto', contamination: 'auto', maxFeatures: 0.5 }).fitAsync(new Float64Array(6), 2);
 const sc: Float64Array = fitted2.scoreSamples(new Float64Array([0, 1]));
+const scRows: Float64Array = fitted2.scoreSamples([new Float64Array([0, 1])]);
 const df: Float64Array = fitted2.decisionFunction([[0, 1]]);
 const pr8: Int8Array = fitted2.predict([0, 1, 2, 3], 2);
 const off: number = fitted2.offset;
@@ -133,7 +134,7 @@ const dir: EsdDirection = 'neg';
 const es: EsdTest = cw.anomaly.esd(y, { maxAnoms: 0.2, alpha: 0.05, direction: dir });
 const ses: SeasonalEsdTest = cw.anomaly.seasonalEsd(y, { period: 4, direction: 'both' });
 const ra: ResidualAlert[] = cw.anomaly.residualAlerts({ actual: y, expected: y, lower: y, upper: y }, { level: 80 });
-void [name, crit, phi, season0, series, pred1, lo80, sim, side, fs, weekly, etsAsync, autoAsync, fittedAsync, sc, df, pr8, off, apl, madv, mo, hp, es, ses, ra];
+void [scRows, name, crit, phi, season0, series, pred1, lo80, sim, side, fs, weekly, etsAsync, autoAsync, fittedAsync, sc, df, pr8, off, apl, madv, mo, hp, es, ses, ra];
 
 // @ts-expect-error trend is 'N' or 'A' (damped is its own option)
 new cw.forecast.Ets({ trend: 'Ad' });
