@@ -424,3 +424,11 @@ def test_new_names_are_exported():
     for name in cw.anomaly.__all__:
         assert hasattr(cw.anomaly, name)
     assert "anomaly" in cw.__all__
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    for mod in (cw.forecast.ets, cw.forecast.decompose, cw.anomaly):
+        r = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert r.failed == 0 and r.attempted > 0, mod.__name__

@@ -254,7 +254,7 @@ class MadOutliers:
     """Normal-consistent MAD (may be 0)."""
     scale: float
     """The divisor: ``mad``, or the mean absolute deviation fallback when ``mad`` is 0."""
-    scores: Any
+    scores: Any = field(repr=False)
     """Robust z-score per point (input's kind)."""
     outliers: np.ndarray
     """Outlier positions, ascending (int64)."""
@@ -295,15 +295,15 @@ class Hampel:
     """What the Hampel filter finds: outliers and the series with them replaced by their window
     median."""
 
-    filtered: Any
+    filtered: Any = field(repr=False)
     """The series with every outlier replaced by its window median (input's kind)."""
     outliers: np.ndarray
     """Outlier positions, ascending (int64)."""
-    is_outlier: np.ndarray
+    is_outlier: np.ndarray = field(repr=False)
     """Outlier flag per point (bool)."""
-    medians: Any
+    medians: Any = field(repr=False)
     """Rolling (truncated-window) median per point."""
-    scales: Any
+    scales: Any = field(repr=False)
     """Rolling normal-consistent MAD per point."""
     _x: Any = field(repr=False, compare=False)
     _n_sigmas: float = field(repr=False, compare=False, default=3.0)
@@ -353,17 +353,17 @@ class Esd:
     """One row per anomaly, by index: ``index``, ``value``, ``expected``, ``score`` (the step's
     statistic R), ``step`` (the ESD step that removed it)."""
     n_anomalies: int
-    statistics: np.ndarray
+    statistics: np.ndarray = field(repr=False)
     """Test statistic ``R_i`` of each step run."""
-    critical_values: np.ndarray
+    critical_values: np.ndarray = field(repr=False)
     """Critical value ``lambda_i`` of each step run."""
-    removed: np.ndarray
+    removed: np.ndarray = field(repr=False)
     """Index removed at each step (anomalous or not)."""
-    seasonal: Any = None
+    seasonal: Any = field(default=None, repr=False)
     """Seasonal component removed (seasonal ESD only)."""
     median: Optional[float] = None
     """Median of the series (seasonal ESD only)."""
-    resid: Any = None
+    resid: Any = field(default=None, repr=False)
     """The residual tested, ``x - seasonal - median`` (seasonal ESD only)."""
     _x: Any = field(repr=False, compare=False, default=None)
 
