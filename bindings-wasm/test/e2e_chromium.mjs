@@ -2,7 +2,8 @@
 // playwright-core; no browser download). Serves bindings-wasm/ on 127.0.0.1, feeds the page the
 // CSV of a shared vector, and checks the rendered numbers against the vector's expected values:
 // the full-precision data-value of every cell, and the displayed text at its precision.
-// Any request off 127.0.0.1 fails the test (everything must be local: no CDN).
+// Any request off 127.0.0.1 fails the test (everything must be local: no CDN). The forecast page
+// (demo/forecast.html) gets an ETS vector's series and must show its model, mean and bounds.
 //
 //   node --test test/e2e_chromium.mjs        (CHROMIUM=/path/to/chrome to override)
 
@@ -142,8 +143,110 @@ test('a bad CSV shows the coded error', async () => {
   assert.match(await page.textContent('#status'), /^invalid_record: invalid record at row 1, column path/);
 });
 
+// ---------------------------------------------------------------------------------------------
+// The forecast page (demo/forecast.html): AutoETS fan chart and anomalies.
+
+const forecastVectors = new URL('../../tests/vectors/forecast/', import.meta.url);
+const loadForecast = (f) => JSON.parse(readFileSync(new URL(f, forecastVectors), 'utf8'));
+const forecastShot = process.env.UPDATE_SCREENSHOT === '1'
+  ? fileURLToPath(new URL('../demo/forecast.png', import.meta.url))
+  : join(tmpdir(), `channelwise-forecast-${process.pid}.png`);
+
+/** Feeds the forecast page a vector's series and options; returns its cells by column. */
+async function forecastWith(v) {
+  await page.fill('#series', v.input.y.join('\n') + '\n');
+  await page.fill('#season', String(v.params.season_length));
+  await page.fill('#horizon', String(v.params.h));
+  await page.fill('#levels', v.params.levels.join(', '));
+  await page.click('#run');
+  await page.waitForSelector('#forecast[data-state=done]');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'done', await page.textContent('#status'));
+  return page.$$eval('#forecast td[data-col]', (tds) => {
+    const out = {};
+    for (const td of tds) (out[td.dataset.col] ??= [])[Number(td.dataset.step)] = { value: Number(td.dataset.value), text: td.textContent };
+    return out;
+  });
+}
+
+function assertColumn(cells, col, want, tol) {
+  assert.ok(cells[col], `no ${col} cells`);
+  assert.equal(cells[col].length, want.length, `${col}: ${cells[col].length} cells`);
+  want.forEach((w, i) => {
+    const g = cells[col][i];
+    assert.ok(Math.abs(g.value - w) <= tol.abs + tol.rel * Math.abs(w), `${col}[${i}]: page ${g.value}, vector ${w}`);
+    assert.equal(g.text, shown(g.value, 2), `${col}[${i}] displayed`);
+  });
+}
+
+test('forecast page loads from the attribution page with its sample, no errors', async () => {
+  await page.goto(url);
+  await page.click('nav a[href="forecast.html"]');
+  await page.waitForSelector('#forecast[data-state=done]');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'done', await page.textContent('#status'));
+  assert.match(await page.textContent('#model'), /^ETS\([AM],(N|A|Ad),[NAM]\)$/);
+  assert.equal(await page.$$eval('#chart svg path.band', (ps) => ps.length), 2);
+  assert.ok(await page.$('nav a[href="index.html"]'));
+});
+
+test('AutoETS on ets_auto_synthetic_trend_season: model, AICc, mean and 80/95 bounds match the vector', async () => {
+  const v = loadForecast('ets_auto_synthetic_trend_season.json');
+  const tol = { abs: v.tolerance.abs ?? 0, rel: v.tolerance.rel ?? 0 };
+  const cells = await forecastWith(v);
+  assert.equal(await page.getAttribute('#model', 'data-value'), v.expected.model);
+  assert.equal(await page.textContent('#model'), v.expected.model);
+  const aicc = Number(await page.getAttribute('#aicc', 'data-value'));
+  assert.ok(Math.abs(aicc - v.expected.aicc) <= tol.abs + tol.rel * Math.abs(v.expected.aicc), `aicc ${aicc}`);
+  assertColumn(cells, 'mean', v.expected.mean, tol);
+  for (const lv of v.params.levels) {
+    assertColumn(cells, `lo-${lv}`, v.expected[`lo_${lv}`], tol);
+    assertColumn(cells, `hi-${lv}`, v.expected[`hi_${lv}`], tol);
+  }
+  // the chart draws one band per level, the mean line and the history
+  const bands = await page.$$eval('#chart svg path.band', (ps) => ps.map((p) => Number(p.dataset.level)));
+  assert.deepEqual(bands.sort((a, b) => a - b), [...v.params.levels].sort((a, b) => a - b));
+  assert.ok(await page.$('#chart svg path.mean'));
+  assert.ok(await page.$('#chart svg path.history'));
+});
+
+test('AutoETS on ets_auto_wineind: the model and mean match; anomalies are marked with reasons', async () => {
+  const v = loadForecast('ets_auto_wineind.json');
+  const tol = { abs: v.tolerance.abs ?? 0, rel: v.tolerance.rel ?? 0 };
+  const cells = await forecastWith(v);
+  assert.equal(await page.textContent('#model'), v.expected.model);
+  assertColumn(cells, 'mean', v.expected.mean, tol);
+  const rows = await page.$$eval('#anomalies tbody tr[data-method]', (trs) => trs.map((tr) => ({
+    method: tr.dataset.method,
+    index: Number(tr.dataset.index),
+    value: Number(tr.querySelector('td[data-col=value]').dataset.value),
+    reason: tr.querySelector('td.reason').textContent,
+  })));
+  assert.ok(rows.some((r) => r.method === 'forecast residual'), 'no forecast-residual alert listed');
+  for (const r of rows) {
+    assert.equal(r.value, v.input.y[r.index], `row ${r.index}: value is the observation`);
+    assert.ok(r.reason.length > 20, `row ${r.index}: no reason`);
+    const mark = r.method === 'forecast residual' ? 'circle.alert' : 'path.esd';
+    assert.ok(await page.$(`#chart svg ${mark}[data-index="${r.index}"]`), `no ${mark} marker at ${r.index}`);
+  }
+  const residual = rows.filter((r) => r.method === 'forecast residual');
+  assert.ok(residual.every((r) => /^observed .* the 95% interval/.test(r.reason)), residual[0]?.reason);
+  await page.screenshot({ path: forecastShot, fullPage: true });
+});
+
+test('forecast page: a bad series shows the coded error', async () => {
+  await page.fill('#series', '1\n2\n3\n');
+  await page.fill('#season', '1');
+  await page.click('#run');
+  await page.waitForSelector('#status[data-state=error]');
+  assert.match(await page.textContent('#status'), /^not_enough_data: /);
+  await page.fill('#series', '1\n2\nabc\n4\n');
+  await page.click('#run');
+  await page.waitForSelector('#status[data-state=error]');
+  assert.match(await page.textContent('#status'), /^invalid_record: line 3/);
+});
+
 test('everything was local and nothing logged an error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(problems, []);
   assert.ok(statSync(screenshot).size > 0);
+  assert.ok(statSync(forecastShot).size > 0);
 });
