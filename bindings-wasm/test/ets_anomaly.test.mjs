@@ -309,3 +309,63 @@ test('after all the bad input the instance still works (no trap poisoned it)', (
   assert.equal(rows2.length, 2);
   assert.match(new forecast.AutoEts().fit(y).model, /^ETS/);
 });
+
+test('garbage of every JS type into every option and input of the new names never traps', () => {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const junk = [undefined, null, true, 0, -1, 1.5, NaN, Infinity, 2 ** 60, '', 'x', 'auto', 'M', [],
+    [1, 2], [[1, 2]], {}, { fraction: 0.5 }, { count: 1 }, new Float64Array(2), new Uint8Array(3),
+    Symbol('s'), 10n, () => 0, new Date(0), new Map(), Object.create(null), proxy, new Proxy([], {}),
+    new Proxy({}, { get() { throw new Error('trap'); } })];
+  const show = (x) => { try { return String(x); } catch { return typeof x; } };
+  const coded = (what, f) => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(ERROR_CODES.includes(e.code), `${what}: ${e.code} ${e.message}`);
+      assert.notEqual(e.code, 'internal', `${what}: ${e.message}`);
+    }
+  };
+  const short = y.slice(0, 30);
+  // base options plus the junk's keys; junk that cannot be spread (revoked or throwing proxies,
+  // primitives) goes to the binding as the whole options argument
+  const plus = (base, o) => {
+    if (o === null || typeof o !== 'object') return o === undefined ? base : o;
+    try { return { ...base, ...o }; } catch { return o; }
+  };
+  const fit = new forecast.AutoEts({ seasonLength: 4 }).fit(short);
+  const forest = new anomaly.IsolationForest({ nEstimators: 5 }).fit(rows);
+  const cases = [
+    ['AutoEts', ['seasonLength', 'model', 'damped', 'restrict', 'ic', 'seed'], (o, s) => new forecast.AutoEts(o).fit(s ?? short)],
+    ['Ets', ['error', 'trend', 'damped', 'season', 'seasonLength', 'seed'], (o, s) => new forecast.Ets(o).fit(s ?? short)],
+    ['predict', ['level'], (o, s) => fit.predict(s ?? 3, o)],
+    ['alerts', ['level'], (o) => fit.alerts(o)],
+    ['stl', ['period', 'seasonal', 'trend', 'lowPass', 'seasonalDeg', 'robust', 'seasonalJump', 'innerIter', 'outerIter'],
+      (o, s) => forecast.stl(s ?? short, plus({ period: 4 }, o))],
+    ['mstl', ['periods', 'windows', 'iterate', 'lmbda', 'trendDeg', 'lowPassJump'], (o, s) => forecast.mstl(s ?? short, plus({ periods: [4] }, o))],
+    ['IsolationForest', ['nEstimators', 'maxSamples', 'contamination', 'maxFeatures', 'bootstrap', 'seed'],
+      (o, s) => new anomaly.IsolationForest(plus({ nEstimators: 5 }, o)).fit(s ?? rows)],
+    ['scoreSamples', [], (_o, s) => forest.scoreSamples(s ?? rows, s)],
+    ['madOutliers', ['threshold'], (o, s) => anomaly.madOutliers(s ?? short, o)],
+    ['hampel', ['halfWindow', 'nSigmas'], (o, s) => anomaly.hampel(s ?? short, o)],
+    ['esd', ['maxAnoms', 'alpha', 'direction'], (o, s) => anomaly.esd(s ?? short, o)],
+    ['seasonalEsd', ['period', 'maxAnoms', 'alpha', 'direction'], (o, s) => anomaly.seasonalEsd(s ?? short, plus({ period: 4 }, o))],
+    ['residualAlerts', ['level'], (o, s) => anomaly.residualAlerts(s ?? { actual: [1], expected: [1], lower: [0], upper: [2] }, o)],
+    ['averagePathLength', [], (_o, s) => anomaly.averagePathLength(s)],
+    ['mad', [], (_o, s) => anomaly.mad(s)],
+  ];
+  let calls = 0;
+  for (const [name, keys, f] of cases) {
+    for (const j of junk) {
+      for (const k of keys) {
+        coded(`${name} ${k}=${show(j)}`, () => f({ [k]: j }));
+        calls += 1;
+      }
+      coded(`${name} options=${show(j)}`, () => f(j));
+      coded(`${name} input=${show(j)}`, () => f(undefined, j));
+      calls += 2;
+    }
+  }
+  assert.ok(calls > 500, `${calls} calls`);
+  assert.match(new forecast.AutoEts({ seasonLength: 4 }).fit(short).model, /^ETS/);
+});
