@@ -32,3 +32,43 @@ fn readme_rust() -> Result<(), channelwise::Error> {
     // END: readme-rust
     Ok(())
 }
+
+#[test]
+fn readme_rust_forecast() -> Result<(), channelwise::Error> {
+    // START: readme-rust-forecast
+    use channelwise::anomaly::robust::SeasonalEsd;
+    use channelwise::anomaly::{Contamination, IsolationForest};
+    use channelwise::forecast::decompose::Stl;
+    use channelwise::forecast::ets::AutoEts;
+
+    // Four years of monthly conversions with a yearly pattern, growth, and one bad month.
+    let mut y: Vec<f64> = (0..48)
+        .map(|t| (200.0 + 3.0 * t as f64) * (1.0 + 0.3 * (t as f64 * std::f64::consts::PI / 6.0).sin()))
+        .map(|v| v + (v * 7.3).sin() * 6.0) // deterministic noise
+        .collect();
+    y[30] *= 0.4; // a tracking outage
+
+    let model = AutoEts::new(12).fit(&y)?; // AICc over the admissible ETS models
+    let next = model.forecast(6, &[80.0, 95.0])?; // mean and intervals, six months ahead
+    println!("{} AICc {:.1}: next month {:.0} [{:.0}, {:.0}] (95%)",
+        model.model(), model.aicc(), next.mean[0], next.lower[1][0], next.upper[1][0]);
+
+    let stl = Stl::new(12).robust(true).fit(&y)?; // statsmodels' STL
+    println!("seasonal strength {:.2}", stl.seasonal_strength()?);
+
+    let esd = SeasonalEsd::new(12).max_anoms(0.05).detect(&y)?; // Twitter's seasonal hybrid ESD
+    for alert in model.alerts(99.0)? { // points outside the one-step 99% interval, and why
+        println!("month {}: {}", alert.index, alert.reason);
+    }
+
+    let rows: Vec<f64> = y.iter().enumerate().flat_map(|(t, v)| [t as f64 % 12.0, *v]).collect();
+    let forest = IsolationForest::default().contamination(Contamination::Fraction(0.05)).seed(0).fit(&rows, 2)?;
+    let scores = forest.score_samples(&rows, 2)?; // scikit-learn's sign: lower is more abnormal
+    // END: readme-rust-forecast
+    assert!(esd.esd.indices().contains(&30), "{:?}", esd.esd.indices());
+    assert!(model.alerts(99.0)?.iter().any(|a| a.index == 30));
+    assert!(next.lower[1][0] < next.mean[0] && next.mean[0] < next.upper[1][0]);
+    let lowest = (0..scores.len()).min_by(|&a, &b| scores[a].total_cmp(&scores[b])).unwrap();
+    assert_eq!(lowest, 30);
+    Ok(())
+}

@@ -5,6 +5,8 @@
 //! next step when `k == pos`), so a step costs O(1) whatever the season length (R and
 //! statsforecast shift all `m` states each step).
 
+use serde::{Deserialize, Serialize};
+
 use super::{ErrorType, SeasonType, TrendType};
 
 /// Guard for divisions by a state near zero (R's `TOL`).
@@ -23,7 +25,7 @@ pub(crate) struct Smoothing {
 }
 
 /// The model's structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Kind {
     pub(crate) error: ErrorType,
     pub(crate) trend: TrendType,
@@ -42,7 +44,7 @@ impl Kind {
 }
 
 /// A state: level, trend and the seasonal ring.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct State {
     pub(crate) l: f64,
     pub(crate) b: f64,

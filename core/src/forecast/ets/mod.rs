@@ -67,6 +67,13 @@ use engine::{Kind, Smoothing, State, LOWER, UPPER};
 /// Season lengths above this keep the heuristic initial seasonal states fixed.
 pub const MAX_OPTIMISED_SEASON: usize = 24;
 
+/// Longest forecast horizon [`FittedEts::forecast`] accepts.
+pub const MAX_HORIZON: usize = 100_000;
+
+/// Longest horizon with simulated intervals (5000 paths of `h` values are kept, about 40 MB per
+/// 1000 steps); ask for no levels to get longer point forecasts of such models.
+pub const MAX_SIMULATED_HORIZON: usize = 2_000;
+
 /// The error component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ErrorType {
@@ -727,9 +734,13 @@ pub struct EtsParams {
 }
 
 /// A fitted ETS model: parameters, in-sample fit, criteria, forecasts.
+///
+/// Serialises with serde (structure, parameters, the final state and the in-sample fit), so a
+/// stored model forecasts without refitting; deserialising checks that the parts agree (a
+/// damaged document is an error, not a model that fails later).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedEtsData")]
 pub struct FittedEts {
-    #[serde(skip)]
     kind: Kind,
     params: EtsParams,
     y: Vec<f64>,
@@ -742,9 +753,80 @@ pub struct FittedEts {
     sigma2: f64,
     n_params: usize,
     seasonal_fixed: bool,
-    #[serde(skip)]
     last: State,
     seed: u64,
+}
+
+/// The serialised fields of [`FittedEts`], checked by `TryFrom` before they become a model.
+#[derive(Deserialize)]
+struct FittedEtsData {
+    kind: Kind,
+    params: EtsParams,
+    y: Vec<f64>,
+    fitted: Vec<f64>,
+    innovations: Vec<f64>,
+    log_likelihood: f64,
+    aic: f64,
+    aicc: f64,
+    bic: f64,
+    sigma2: f64,
+    n_params: usize,
+    seasonal_fixed: bool,
+    last: State,
+    seed: u64,
+}
+
+impl TryFrom<FittedEtsData> for FittedEts {
+    type Error = Error;
+
+    fn try_from(d: FittedEtsData) -> Result<Self> {
+        let bad = |reason: &str| Error::InvalidParameter {
+            field: "fitted_ets".into(),
+            value: "(serialised model)".into(),
+            reason: reason.into(),
+        };
+        let k = d.kind;
+        let m = if k.has_season() { k.m } else { 0 };
+        if k.m == 0 || (k.has_season() && k.m < 2) || d.last.ring.len() != m || (m > 0 && d.last.pos >= m) || (m == 0 && d.last.pos != 0) {
+            return Err(bad("seasonal state inconsistent with the season length"));
+        }
+        if d.fitted.len() != d.y.len() || d.innovations.len() != d.y.len() {
+            return Err(bad("fitted values and innovations must have one entry per observation"));
+        }
+        let p = &d.params;
+        let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
+        if !p.alpha.is_finite()
+            || !finite(p.beta)
+            || !finite(p.gamma)
+            || !finite(p.phi)
+            || p.beta.is_some() != k.has_trend()
+            || p.gamma.is_some() != k.has_season()
+            || p.phi.is_some() != (k.trend == TrendType::AdditiveDamped)
+            || !d.sigma2.is_finite()
+            || d.sigma2 < 0.0
+            || !d.last.l.is_finite()
+            || !d.last.b.is_finite()
+            || d.last.ring.iter().any(|v| !v.is_finite())
+        {
+            return Err(bad("parameters or state inconsistent with the model"));
+        }
+        Ok(FittedEts {
+            kind: d.kind,
+            params: d.params,
+            y: d.y,
+            fitted: d.fitted,
+            innovations: d.innovations,
+            log_likelihood: d.log_likelihood,
+            aic: d.aic,
+            aicc: d.aicc,
+            bic: d.bic,
+            sigma2: d.sigma2,
+            n_params: d.n_params,
+            seasonal_fixed: d.seasonal_fixed,
+            last: d.last,
+            seed: d.seed,
+        })
+    }
 }
 
 impl Default for Kind {
@@ -884,7 +966,9 @@ impl FittedEts {
     /// Point forecasts for `h` steps and prediction intervals at each level (percent).
     ///
     /// # Errors
-    /// [`Error::NonFinite`] or [`Error::OutOfRange`] naming `levels[i]` unless `0 < level < 100`.
+    /// [`Error::NonFinite`] or [`Error::OutOfRange`] naming `levels[i]` unless `0 < level < 100`;
+    /// [`Error::OutOfRange`] naming `h` above [`MAX_HORIZON`], or above
+    /// [`MAX_SIMULATED_HORIZON`] when the intervals are simulated.
     ///
     /// ```
     /// use channelwise::forecast::ets::{Ets, ErrorType, SeasonType, TrendType};
@@ -892,10 +976,14 @@ impl FittedEts {
     /// let f = fit.forecast(4, &[80.0, 95.0])?;
     /// assert!(f.upper[1][3] - f.lower[1][3] >= f.upper[1][0] - f.lower[1][0]);
     /// assert_eq!(fit.forecast(1, &[100.0]).unwrap_err().kind().code(), "out_of_range");
+    /// assert_eq!(fit.forecast(1_000_000, &[]).unwrap_err().to_string(), "h must be in [0, 100000], got 1000000");
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn forecast(&self, h: usize, levels: &[f64]) -> Result<EtsForecast> {
         check_levels(levels)?;
+        if h > MAX_HORIZON {
+            return Err(Error::OutOfRange { field: "h".into(), value: h as f64, min: 0.0, max: MAX_HORIZON as f64 });
+        }
         let sm = Smoothing {
             alpha: self.params.alpha,
             beta: self.params.beta.unwrap_or(0.0),
@@ -914,6 +1002,15 @@ impl FittedEts {
                     upper.push(mean.iter().zip(&var).map(|(m, v)| m + z * v.sqrt()).collect());
                 }
             } else {
+                if h > MAX_SIMULATED_HORIZON {
+                    // 5000 paths x h values, kept twice while sorting: bounded memory
+                    return Err(Error::OutOfRange {
+                        field: "h (simulated intervals)".into(),
+                        value: h as f64,
+                        min: 0.0,
+                        max: MAX_SIMULATED_HORIZON as f64,
+                    });
+                }
                 simulated = true;
                 let paths = intervals::simulate(self.kind, &sm, &self.last, h, self.sigma2, self.seed);
                 let mut cols: Vec<Vec<f64>> = (0..h).map(|j| (0..intervals::N_SIM).map(|i| paths[i * h + j]).collect()).collect();
@@ -990,6 +1087,40 @@ impl fmt::Display for FittedEts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_round_trip_forecasts_the_same_and_damage_is_an_error() {
+        let y: Vec<f64> = (0..48).map(|t| (100.0 + t as f64) * (1.0 + 0.2 * ((t % 12) as f64 - 5.5) / 5.5)).collect();
+        for fit in [AutoEts::new(12).fit(&y).unwrap(), AutoEts::new(1).fit(&y[..20]).unwrap()] {
+            let text = serde_json::to_string(&fit).unwrap();
+            let back: FittedEts = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, fit);
+            assert_eq!(back.forecast(10, &[80.0, 95.0]).unwrap(), fit.forecast(10, &[80.0, 95.0]).unwrap());
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            v["fitted"] = serde_json::json!([1.0]);
+            let e = serde_json::from_value::<FittedEts>(v).unwrap_err();
+            assert!(e.to_string().contains("fitted_ets"), "{e}");
+        }
+        let fit = AutoEts::new(12).fit(&y).unwrap();
+        let mut v = serde_json::to_value(&fit).unwrap();
+        if fit.season_type() != SeasonType::None {
+            v["last"]["ring"] = serde_json::json!([1.0, 2.0]);
+            assert!(serde_json::from_value::<FittedEts>(v).is_err());
+        }
+    }
+
+    #[test]
+    fn horizons_are_bounded() {
+        let fit = Ets::new(ErrorType::Additive, TrendType::None, SeasonType::None).fit(&[5.0, 6.0, 5.5, 6.5, 6.0, 5.8]).unwrap();
+        assert_eq!(fit.forecast(MAX_HORIZON, &[]).unwrap().mean.len(), MAX_HORIZON);
+        assert_eq!(fit.forecast(MAX_HORIZON + 1, &[]).unwrap_err().kind(), crate::ErrorKind::OutOfRange);
+        let y: Vec<f64> = (0..40).map(|t| 50.0 + 10.0 * ((t % 4) as f64)).collect();
+        let sim = Ets::new(ErrorType::Additive, TrendType::None, SeasonType::Multiplicative).season_length(4).fit(&y).unwrap();
+        assert!(sim.forecast(8, &[95.0]).unwrap().simulated);
+        let e = sim.forecast(MAX_SIMULATED_HORIZON + 1, &[95.0]).unwrap_err();
+        assert!(e.to_string().starts_with("h (simulated intervals) must be in"), "{e}");
+        assert_eq!(sim.forecast(MAX_SIMULATED_HORIZON + 1, &[]).unwrap().mean.len(), MAX_SIMULATED_HORIZON + 1);
+    }
 
     fn air() -> Vec<f64> {
         vec![
