@@ -49,6 +49,9 @@ after(async () => {
 });
 
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1 });
+// The attribution runs with bootstrap intervals take ~25 s in single-threaded wasm on a loaded
+// 2-core machine: wait up to 2 minutes rather than Playwright's 30 s default.
+page.setDefaultTimeout(120_000);
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
