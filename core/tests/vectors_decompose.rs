@@ -11,11 +11,9 @@
 
 mod common;
 
-use std::path::Path;
-
 use channelwise::anomaly::robust::{Direction, Esd, EsdResult, Hampel, MadDetector, SeasonalEsd};
 use channelwise::forecast::decompose::{Mstl, Stl};
-use common::{check_vector, num, run_dir, Tolerance};
+use common::{check_vector, compare_fields as compare, num, run_prefixed};
 use serde_json::{json, Map, Value};
 
 fn nums(v: &Value, key: &str) -> Vec<f64> {
@@ -140,59 +138,12 @@ fn run(function: &str, input: &Value, p: &Value) -> channelwise::Result<Map<Stri
     Ok(out.as_object().expect("results are an object").clone())
 }
 
-fn compare(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
-    let mut checked = 0;
-    for (key, want) in expected.as_object().ok_or("expected is not an object")? {
-        let g = got.get(key).ok_or(format!("no result {key}"))?;
-        match want {
-            Value::Array(ws) => {
-                let gs = g.as_array().ok_or(format!("{key} is not an array"))?;
-                if gs.len() != ws.len() {
-                    return Err(format!("{key}: got {} values {g}, expected {} {want}", gs.len(), ws.len()));
-                }
-                for (i, (g, w)) in gs.iter().zip(ws).enumerate() {
-                    let (g, w) = (num(g), num(w));
-                    if !tol.close(g, w) {
-                        return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
-                    }
-                }
-                checked += ws.len().max(1);
-            }
-            Value::String(_) | Value::Bool(_) => {
-                if g != want {
-                    return Err(format!("{key}: got {g}, expected {want}"));
-                }
-                checked += 1;
-            }
-            w => {
-                let (g, w) = (num(g), num(w));
-                if !tol.close(g, w) {
-                    return Err(format!("{key}: got {g:e}, expected {w:e} ({})", tol.describe()));
-                }
-                checked += 1;
-            }
-        }
-    }
-    Ok(checked)
-}
-
-fn mine(f: &Path, prefixes: &[&str]) -> bool {
-    let name = f.file_name().unwrap_or_default().to_string_lossy();
-    prefixes.iter().any(|p| name.starts_with(p))
-}
-
 #[test]
 fn every_decompose_vector_passes() {
-    run_dir("forecast", |f| {
-        if mine(f, &["stl_", "mstl_", "strength_"]) {
-            check_vector(f, run, compare)
-        } else {
-            Ok(1) // another module's vector (vectors_stats.rs runs it)
-        }
-    });
+    run_prefixed("forecast", &["stl_", "mstl_", "strength_"], |f| check_vector(f, run, compare));
 }
 
 #[test]
 fn every_robust_anomaly_vector_passes() {
-    run_dir("anomaly", |f| if mine(f, &["robust_"]) { check_vector(f, run, compare) } else { Ok(1) });
+    run_prefixed("anomaly", &["robust_"], |f| check_vector(f, run, compare));
 }

@@ -13,7 +13,7 @@ mod common;
 
 use channelwise::anomaly::residual::{residual_alerts, Direction};
 use channelwise::forecast::ets::AutoEts;
-use common::{check_vector, num, vector_files, Tolerance};
+use common::{check_vector, compare_fields as compare, num, run_prefixed};
 use serde_json::{json, Map, Value};
 
 fn nums(v: &Value, key: &str) -> Vec<f64> {
@@ -50,65 +50,12 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
     Ok(out.as_object().expect("object").clone())
 }
 
-fn compare(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
-    let mut checked = 0;
-    for (key, want) in expected.as_object().ok_or("expected is not an object")? {
-        // levels serialise as "lo_80" from the f64 80.0 -> "lo_80"
-        let g = got.get(key).ok_or(format!("no result {key}"))?;
-        match want {
-            Value::Array(ws) => {
-                let gs = g.as_array().ok_or(format!("{key} is not an array"))?;
-                if gs.len() != ws.len() {
-                    return Err(format!("{key}: got {} values, expected {}", gs.len(), ws.len()));
-                }
-                for (i, (g, w)) in gs.iter().zip(ws).enumerate() {
-                    let (g, w) = (num(g), num(w));
-                    if !tol.close(g, w) {
-                        return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
-                    }
-                    checked += 1;
-                }
-            }
-            Value::String(_) | Value::Bool(_) => {
-                if g != want {
-                    return Err(format!("{key}: got {g}, expected {want}"));
-                }
-                checked += 1;
-            }
-            w => {
-                let (g, w) = (num(g), num(w));
-                if !tol.close(g, w) {
-                    return Err(format!("{key}: got {g:e}, expected {w:e} ({})", tol.describe()));
-                }
-                checked += 1;
-            }
-        }
-    }
-    Ok(checked)
-}
-
-fn run_prefixed(module: &str, prefix: &str) {
-    let files: Vec<_> = vector_files(module)
-        .into_iter()
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)))
-        .collect();
-    assert!(!files.is_empty(), "no {prefix}* vectors in {module}");
-    let mut failures = Vec::new();
-    for f in &files {
-        match check_vector(f, run, compare) {
-            Ok(n) => eprintln!("ok   {} ({n} values)", f.display()),
-            Err(e) => failures.push(format!("{}: {e}", f.display())),
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
-}
-
 #[test]
 fn every_ets_vector_passes() {
-    run_prefixed("forecast", "ets_");
+    run_prefixed("forecast", &["ets_"], |f| check_vector(f, run, compare));
 }
 
 #[test]
 fn every_residual_alert_vector_passes() {
-    run_prefixed("anomaly", "residual_");
+    run_prefixed("anomaly", &["residual_"], |f| check_vector(f, run, compare));
 }

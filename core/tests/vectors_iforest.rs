@@ -16,7 +16,7 @@
 mod common;
 
 use channelwise::anomaly::{average_path_length, Contamination, IsolationForest, MaxFeatures, MaxSamples};
-use common::{check_vector, num, vector_files, Tolerance};
+use common::{check_vector, compare_fields as compare, num, run_prefixed};
 use serde_json::{json, Map, Value};
 
 fn nums(input: &Value, key: &str) -> Vec<f64> {
@@ -92,47 +92,9 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
     Ok(out.as_object().expect("results are an object").clone())
 }
 
-/// Compares every expected field with the result of the same name.
-fn compare(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
-    let mut checked = 0;
-    for (key, want) in expected.as_object().ok_or("expected is not an object")? {
-        let g = got.get(key).ok_or(format!("no result {key}"))?;
-        let pairs: Vec<(f64, f64)> = match want {
-            Value::Array(ws) => {
-                let gs = g.as_array().ok_or(format!("{key} is not an array"))?;
-                if gs.len() != ws.len() {
-                    return Err(format!("{key}: got {} values, expected {}", gs.len(), ws.len()));
-                }
-                gs.iter().zip(ws).map(|(g, w)| (num(g), num(w))).collect()
-            }
-            w => vec![(num(g), num(w))],
-        };
-        for (i, (g, w)) in pairs.into_iter().enumerate() {
-            if !tol.close(g, w) {
-                return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
-            }
-            eprintln!("     {key}: got {g}, expected {w}");
-            checked += 1;
-        }
-    }
-    Ok(checked)
-}
-
 #[test]
 fn every_iforest_vector_passes() {
-    let files: Vec<_> = vector_files("anomaly")
-        .into_iter()
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("iforest_")))
-        .collect();
-    assert!(!files.is_empty(), "no iforest_*.json vectors");
-    let mut failures = Vec::new();
-    for f in &files {
-        match check_vector(f, run, compare) {
-            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
-            Err(e) => failures.push(format!("{}: {e}", f.display())),
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    run_prefixed("anomaly", &["iforest_"], |f| check_vector(f, run, compare));
 }
 
 #[test]

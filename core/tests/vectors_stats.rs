@@ -13,7 +13,7 @@ mod common;
 
 use channelwise::forecast::metrics::{self, RollingOrigin};
 use channelwise::stats;
-use common::{check_vector, num, run_dir, Tolerance};
+use common::{check_vector, compare_fields as compare, num, run_dir};
 use serde_json::{json, Map, Value};
 
 fn nums(input: &Value, key: &str) -> Vec<f64> {
@@ -93,43 +93,6 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         other => panic!("no runner for function {other:?}"),
     };
     Ok(out.as_object().expect("results are an object").clone())
-}
-
-/// Compares every expected field with the result of the same name.
-fn compare(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
-    let mut checked = 0;
-    for (key, want) in expected.as_object().ok_or("expected is not an object")? {
-        let g = got.get(key).ok_or(format!("no result {key}"))?;
-        match want {
-            Value::Array(ws) => {
-                let gs = g.as_array().ok_or(format!("{key} is not an array"))?;
-                if gs.len() != ws.len() {
-                    return Err(format!("{key}: got {} values, expected {}", gs.len(), ws.len()));
-                }
-                for (i, (g, w)) in gs.iter().zip(ws).enumerate() {
-                    let (g, w) = (num(g), num(w));
-                    if !tol.close(g, w) {
-                        return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
-                    }
-                    checked += 1;
-                }
-            }
-            Value::String(_) | Value::Bool(_) => {
-                if g != want {
-                    return Err(format!("{key}: got {g}, expected {want}"));
-                }
-                checked += 1;
-            }
-            w => {
-                let (g, w) = (num(g), num(w));
-                if !tol.close(g, w) {
-                    return Err(format!("{key}: got {g:e}, expected {w:e} ({})", tol.describe()));
-                }
-                checked += 1;
-            }
-        }
-    }
-    Ok(checked)
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A vector number: a JSON number or one of the strings "NaN", "Infinity", "-Infinity".
 pub(crate) fn num(v: &Value) -> f64 {
@@ -98,4 +98,62 @@ pub(crate) fn run_dir(module: &str, check: impl Fn(&Path) -> Result<usize, Strin
         }
     }
     assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+/// Runs `check` on the vectors of `module` whose file names start with one of `prefixes` (a
+/// folder several runners share), reporting all failures at once.
+pub(crate) fn run_prefixed(module: &str, prefixes: &[&str], check: impl Fn(&Path) -> Result<usize, String>) {
+    let mine = |f: &Path| {
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        prefixes.iter().any(|p| name.starts_with(p))
+    };
+    let files: Vec<PathBuf> = vector_files(module).into_iter().filter(|f| mine(f)).collect();
+    assert!(!files.is_empty(), "no {prefixes:?} vectors in {module}");
+    let mut failures = Vec::new();
+    for f in &files {
+        match check(f) {
+            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
+            Err(e) => failures.push(format!("{}: {e}", f.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+/// Compares every expected field with the result of the same name: numbers and arrays of
+/// numbers within the tolerance (an empty array counts as one check), strings and booleans
+/// exactly. Returns how many values it checked.
+pub(crate) fn compare_fields(got: Map<String, Value>, expected: &Value, tol: &Tolerance) -> Result<usize, String> {
+    let mut checked = 0;
+    for (key, want) in expected.as_object().ok_or("expected is not an object")? {
+        let g = got.get(key).ok_or(format!("no result {key}"))?;
+        match want {
+            Value::Array(ws) => {
+                let gs = g.as_array().ok_or(format!("{key} is not an array"))?;
+                if gs.len() != ws.len() {
+                    return Err(format!("{key}: got {} values {g}, expected {} {want}", gs.len(), ws.len()));
+                }
+                for (i, (g, w)) in gs.iter().zip(ws).enumerate() {
+                    let (g, w) = (num(g), num(w));
+                    if !tol.close(g, w) {
+                        return Err(format!("{key}[{i}]: got {g}, expected {w} ({})", tol.describe()));
+                    }
+                }
+                checked += ws.len().max(1);
+            }
+            Value::String(_) | Value::Bool(_) => {
+                if g != want {
+                    return Err(format!("{key}: got {g}, expected {want}"));
+                }
+                checked += 1;
+            }
+            w => {
+                let (g, w) = (num(g), num(w));
+                if !tol.close(g, w) {
+                    return Err(format!("{key}: got {g:e}, expected {w:e} ({})", tol.describe()));
+                }
+                checked += 1;
+            }
+        }
+    }
+    Ok(checked)
 }
