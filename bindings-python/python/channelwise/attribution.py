@@ -90,10 +90,9 @@ class FittedMarkov:
     Made by :meth:`Markov.fit`; :meth:`from_json` restores one from :meth:`to_json`.
     """
 
-    def __init__(self, spec: "Markov", fitted: Any, table: Any, kind: str) -> None:
+    def __init__(self, spec: "Markov", fitted: Any, kind: str) -> None:
         self.spec = spec
         self._fitted = fitted
-        self._table = table
         self._kind = kind
 
     @property
@@ -196,7 +195,7 @@ class FittedMarkov:
             raise _cw.InvalidParameterError("invalid json: not a channelwise Markov model")
         fitted = _cw.FittedMarkov.from_json(json.dumps(d["fitted"]))
         spec = Markov(**d.get("spec", {}))
-        return cls(spec, fitted, None, d.get("output", _frames.PANDAS))
+        return cls(spec, fitted, d.get("output", _frames.PANDAS))
 
     def plot(self, metric: str = "conversions", ax: Any = None) -> Any:
         """Bar chart of the credit (needs matplotlib); returns the Axes."""
@@ -242,7 +241,7 @@ class Markov:
         """Fits the chain to a path table; returns a :class:`FittedMarkov`."""
         table, kind = _frames.path_table(df, path, conversions, nulls, value, sep)
         fitted = _cw.markov_fit(table, _int("order", self.order), self.horizon, bool(self.use_nulls))
-        return FittedMarkov(self, fitted, table, kind)
+        return FittedMarkov(self, fitted, kind)
 
 
 def _int(field: str, x: Any) -> int:
