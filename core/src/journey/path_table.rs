@@ -234,8 +234,10 @@ fn check_counts(row: usize, conversions: f64, nulls: f64, value: f64) -> Result<
 /// ```
 #[derive(Debug, Clone)]
 pub struct PathTableBuilder {
-    sep: String,
-    index: FxHashMap<String, ChannelId>,
+    sep: Separator,
+    names: Interner,
+    /// Trimmed token ranges of the row being parsed (reused, so a push allocates nothing).
+    scratch: Vec<(usize, usize)>,
     table: PathTable,
 }
 
@@ -249,8 +251,9 @@ impl PathTableBuilder {
     /// A builder splitting paths on `">"`.
     pub fn new() -> Self {
         PathTableBuilder {
-            sep: ">".into(),
-            index: FxHashMap::default(),
+            sep: Separator::new(">"),
+            names: Interner::default(),
+            scratch: Vec::new(),
             table: PathTable {
                 channels: Vec::new(),
                 offsets: vec![0],
@@ -273,7 +276,7 @@ impl PathTableBuilder {
             return Err(Error::param("sep", format!("{sep:?}"), "separator must contain a non-whitespace character"));
         }
         let mut b = Self::new();
-        b.sep = sep.trim().to_string();
+        b.sep = Separator::new(sep.trim());
         Ok(b)
     }
 
@@ -288,13 +291,11 @@ impl PathTableBuilder {
 
     /// The id of channel `name`, interning it if new. The name is used as given (not trimmed).
     pub fn intern(&mut self, name: &str) -> ChannelId {
-        if let Some(&id) = self.index.get(name) {
-            return id;
+        let new = |_: &[u8]| Ok::<_, std::convert::Infallible>(name.to_string());
+        match self.names.intern(name.as_bytes(), &mut self.table.channels, new) {
+            Ok((id, _)) => id,
+            Err(never) => match never {},
         }
-        let id = self.table.channels.len() as ChannelId;
-        self.table.channels.push(name.to_string());
-        self.index.insert(name.to_string(), id);
-        id
     }
 
     /// Number of rows pushed so far.
@@ -329,55 +330,92 @@ impl PathTableBuilder {
         value: f64,
         key_touch: Option<usize>,
     ) -> Result<()> {
+        self.push_parsed(path.as_bytes(), conversions, nulls, value, key_touch)
+    }
+
+    /// Parses `path`, UTF-8 bytes that have not been checked, and appends a row. Only the
+    /// channel names met for the first time are checked (a name already interned is valid), so
+    /// a column of known-good text costs no separate validation pass.
+    ///
+    /// # Errors
+    /// As [`PathTableBuilder::push`], and [`Error::InvalidPath`] for a channel name that is not
+    /// valid UTF-8.
+    pub fn push_utf8(&mut self, path: &[u8], conversions: f64, nulls: f64, value: f64) -> Result<()> {
+        self.push_parsed(path, conversions, nulls, value, None)
+    }
+
+    /// Splits, trims, checks and interns one row; a rejected row leaves no trace (no touches,
+    /// no channel interned).
+    fn push_parsed(
+        &mut self,
+        path: &[u8],
+        conversions: f64,
+        nulls: f64,
+        value: f64,
+        key_touch: Option<usize>,
+    ) -> Result<()> {
         let row = self.table.len();
         check_counts(row, conversions, nulls, value)?;
-        if path.trim().is_empty() {
-            return Err(Error::InvalidPath { row, reason: "path is empty".into() });
-        }
-        // One pass: intern as we go; a rejected row is rolled back (touches and any channel it
-        // interned), so it leaves no trace.
-        let (touches_before, channels_before) = (self.table.touches.len(), self.table.channels.len());
-        let sep = std::mem::take(&mut self.sep);
-        // A one-character separator splits on a char (much faster than a substring search).
-        let one_char = {
-            let mut chars = sep.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => Some(c),
-                _ => None,
+        let invalid = |reason: String| Err(Error::InvalidPath { row, reason });
+        // Pass 1: token ranges, trimmed; the first empty one is the error.
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let mut empty = None;
+        let mut utf8 = None;
+        self.sep.split(path, |start, end| {
+            let (s, e) = trim(path, start, end);
+            if s == e && empty.is_none() {
+                empty = Some(scratch.len());
             }
-        };
-        let mut bad = None;
-        let mut push_token = |this: &mut Self, pos: usize, token: &str| {
-            let name = token.trim();
-            if name.is_empty() {
-                bad.get_or_insert(pos);
-            } else if bad.is_none() {
-                let id = this.intern(name);
-                this.table.touches.push(id);
+            if s == usize::MAX && utf8.is_none() {
+                utf8 = Some(scratch.len());
             }
-        };
-        match one_char {
-            Some(c) => path.split(c).enumerate().for_each(|(pos, t)| push_token(self, pos, t)),
-            None => path.split(sep.as_str()).enumerate().for_each(|(pos, t)| push_token(self, pos, t)),
-        }
-        self.sep = sep;
-        let len = self.table.touches.len() - touches_before;
-        let reason = match (bad, key_touch) {
-            (Some(pos), _) => Some(format!("empty channel name at position {} of {path:?}", pos + 1)),
-            (None, Some(k)) if k >= len => Some(format!("key touch {k} is past the end of a path of {len} touches")),
+            scratch.push((s, e));
+        });
+        let len = scratch.len();
+        let reason = match (empty, utf8, key_touch) {
+            (Some(0), _, _) if len == 1 => Some("path is empty".to_string()),
+            (Some(pos), u, _) if u.is_none_or(|u| pos < u) => {
+                Some(format!("empty channel name at position {} of {:?}", pos + 1, lossy(path)))
+            }
+            (_, Some(pos), _) => Some(format!("channel name at position {} of {:?} is not valid UTF-8", pos + 1, lossy(path))),
+            (None, None, Some(k)) if k >= len => Some(format!("key touch {k} is past the end of a path of {len} touches")),
             _ => None,
         };
         if let Some(reason) = reason {
-            self.table.touches.truncate(touches_before);
-            for name in self.table.channels.drain(channels_before..) {
-                self.index.remove(&name);
+            self.scratch = scratch;
+            return invalid(reason);
+        }
+        // Pass 2: intern. Only a name seen for the first time can be invalid UTF-8 (one that
+        // matches an interned name is that name); such a row is rolled back.
+        let (touches_before, channels_before) = (self.table.touches.len(), self.table.channels.len());
+        let mut failed = None;
+        for (pos, &(s, e)) in scratch.iter().enumerate() {
+            let token = &path[s..e];
+            let new = |b: &[u8]| match std::str::from_utf8(b) {
+                Ok(name) => Ok(name.to_string()),
+                Err(_) => Err(pos),
+            };
+            match self.names.intern(token, &mut self.table.channels, new) {
+                Ok((id, _)) => self.table.touches.push(id),
+                Err(pos) => {
+                    failed = Some(pos);
+                    break;
+                }
             }
-            return Err(Error::InvalidPath { row, reason });
+        }
+        self.scratch = scratch;
+        if let Some(pos) = failed {
+            self.table.touches.truncate(touches_before);
+            if self.table.channels.len() > channels_before {
+                self.table.channels.truncate(channels_before);
+                self.names.rebuild(&self.table.channels);
+            }
+            return invalid(format!("channel name at position {} of {:?} is not valid UTF-8", pos + 1, lossy(path)));
         }
         self.end_row(conversions, nulls, value, key_touch.map_or(NO_KEY, |k| k as u32));
         Ok(())
     }
-
     /// Appends a row of already-interned channel ids.
     ///
     /// `key_touch` marks the lead-creation touch for W-shaped attribution.
@@ -429,6 +467,193 @@ impl PathTableBuilder {
     pub fn finish(self) -> PathTable {
         self.table
     }
+}
+
+/// A path separator: one byte (found with `memchr`) or a longer string (`memmem`).
+#[derive(Debug, Clone)]
+enum Separator {
+    Byte(u8),
+    Bytes(Box<memchr::memmem::Finder<'static>>),
+}
+
+impl Separator {
+    fn new(sep: &str) -> Self {
+        match sep.as_bytes() {
+            [b] => Separator::Byte(*b),
+            s => Separator::Bytes(Box::new(memchr::memmem::Finder::new(s).into_owned())),
+        }
+    }
+
+    /// Calls `token(start, end)` for each token of `path`, in order (as `str::split`: `n`
+    /// separators give `n + 1` tokens, empty ones included).
+    #[inline]
+    fn split(&self, path: &[u8], mut token: impl FnMut(usize, usize)) {
+        let mut start = 0;
+        match self {
+            Separator::Byte(b) => {
+                for i in memchr::memchr_iter(*b, path) {
+                    token(start, i);
+                    start = i + 1;
+                }
+            }
+            Separator::Bytes(finder) => {
+                let n = finder.needle().len();
+                for i in finder.find_iter(path) {
+                    token(start, i);
+                    start = i + n;
+                }
+            }
+        }
+        token(start, path.len());
+    }
+}
+
+/// `path[start..end]` trimmed exactly as `str::trim` would: ASCII whitespace off both ends
+/// first, then, only if a non-ASCII byte is left at either end, Unicode whitespace. Gives
+/// `(usize::MAX, 0)` when that end is not valid UTF-8.
+#[inline]
+fn trim(path: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    // char::is_whitespace's ASCII members: U+0009..U+000D and U+0020.
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    while start < end && space(path[start]) {
+        start += 1;
+    }
+    while end > start && space(path[end - 1]) {
+        end -= 1;
+    }
+    if start < end && (path[start] >= 0x80 || path[end - 1] >= 0x80) {
+        let Ok(t) = std::str::from_utf8(&path[start..end]) else {
+            return (usize::MAX, 0);
+        };
+        let lead = t.len() - t.trim_start().len();
+        return (start + lead, start + lead + t.trim().len());
+    }
+    (start, end)
+}
+
+fn lossy(path: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(path)
+}
+
+/// Channel name -> id. Names of 1 to 16 bytes (nearly all) sit in an open-addressing table
+/// keyed by their bytes packed into two words, so a lookup is a multiply, a probe and three
+/// integer compares, never a string comparison; other names go to a hash map. This lookup is
+/// the hot loop of building a table (one per touch).
+#[derive(Debug, Clone, Default)]
+struct Interner {
+    slots: Vec<Slot>,
+    used: usize,
+    long: FxHashMap<Box<[u8]>, ChannelId>,
+}
+
+/// A packed short name; `len == 0` marks an empty slot.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    a: u64,
+    b: u64,
+    len: u32,
+    id: ChannelId,
+}
+
+impl Interner {
+    /// The id of `name` and whether it is new. A new name is stored in `channels` as
+    /// `new(name)` gives it; if that fails nothing changes.
+    #[inline]
+    fn intern<E>(
+        &mut self,
+        name: &[u8],
+        channels: &mut Vec<String>,
+        new: impl FnOnce(&[u8]) -> std::result::Result<String, E>,
+    ) -> std::result::Result<(ChannelId, bool), E> {
+        let found = match pack(name) {
+            Some((a, b)) => self.find(name.len(), a, b),
+            None => self.long.get(name).copied(),
+        };
+        if let Some(id) = found {
+            return Ok((id, false));
+        }
+        let id = channels.len() as ChannelId;
+        channels.push(new(name)?);
+        self.insert(name, id);
+        Ok((id, true))
+    }
+
+    #[inline]
+    fn find(&self, len: usize, a: u64, b: u64) -> Option<ChannelId> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = slot_hash(len, a, b) & mask;
+        loop {
+            let s = &self.slots[i];
+            if s.len == 0 {
+                return None;
+            }
+            if s.len as usize == len && s.a == a && s.b == b {
+                return Some(s.id);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, name: &[u8], id: ChannelId) {
+        let Some((a, b)) = pack(name) else {
+            self.long.insert(name.into(), id);
+            return;
+        };
+        if (self.used + 1) * 2 > self.slots.len() {
+            let cap = (self.slots.len() * 2).max(16);
+            let old = std::mem::replace(&mut self.slots, vec![Slot::default(); cap]);
+            for s in old.into_iter().filter(|s| s.len > 0) {
+                Self::place(&mut self.slots, s);
+            }
+        }
+        Self::place(&mut self.slots, Slot { a, b, len: name.len() as u32, id });
+        self.used += 1;
+    }
+
+    fn place(slots: &mut [Slot], slot: Slot) {
+        let mask = slots.len() - 1;
+        let mut i = slot_hash(slot.len as usize, slot.a, slot.b) & mask;
+        while slots[i].len != 0 {
+            i = (i + 1) & mask;
+        }
+        slots[i] = slot;
+    }
+
+    /// Forgets everything and interns `channels` again (after a rejected row is rolled back).
+    fn rebuild(&mut self, channels: &[String]) {
+        *self = Interner::default();
+        for (id, name) in channels.iter().enumerate() {
+            self.insert(name.as_bytes(), id as ChannelId);
+        }
+    }
+}
+
+/// A name of 1 to 16 bytes as two words that, with its length, determine it: every byte is
+/// covered (the two halves may overlap). `None` for other lengths.
+#[inline]
+fn pack(t: &[u8]) -> Option<(u64, u64)> {
+    let n = t.len();
+    let word = |s: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..s.len()].copy_from_slice(s);
+        u64::from_le_bytes(w)
+    };
+    Some(match n {
+        1..=3 => (u64::from(t[0]) | u64::from(t[n / 2]) << 8 | u64::from(t[n - 1]) << 16, 0),
+        4..=7 => (word(&t[..4]) | word(&t[n - 4..]) << 32, 0),
+        8..=16 => (word(&t[..8]), word(&t[n - 8..])),
+        _ => return None,
+    })
+}
+
+#[inline]
+fn slot_hash(len: usize, a: u64, b: u64) -> usize {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let h = (a.wrapping_mul(K) ^ b ^ len as u64).wrapping_mul(K);
+    (h >> 32) as usize
 }
 
 #[cfg(test)]
