@@ -6,10 +6,11 @@ use channelwise::attribution::{
 };
 use channelwise::journey::{PathTable, PathTableBuilder};
 use channelwise::Error;
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::columns::{check_len, i64s, strings};
+use crate::columns::{check_len, strings};
 use crate::error::{core, guard};
 
 /// A path table: interned channels and, per row, a path with its conversions, nulls and value.
@@ -22,63 +23,72 @@ pub(crate) fn f64_bytes<'py>(py: Python<'py>, xs: &[f64]) -> Bound<'py, PyBytes>
     PyBytes::new(py, &raw)
 }
 
-/// The numeric columns of a path table: float64 byte buffers, decoded row by row as the table
-/// is built (no copy into `Vec<f64>`s first).
-struct Counts<'a> {
-    conversions: F64Bytes<'a>,
-    nulls: Option<F64Bytes<'a>>,
-    values: Option<F64Bytes<'a>>,
+/// A numeric column of a path table, borrowed from a numpy array (float64 or int64, the dtypes
+/// pandas, polars and pyarrow give; anything else is cast to float64 in Python).
+#[derive(FromPyObject)]
+pub(crate) enum NumberArray<'py> {
+    F64(PyReadonlyArray1<'py, f64>),
+    I64(PyReadonlyArray1<'py, i64>),
 }
 
-/// A native-endian float64 column, borrowed.
+impl<'py> NumberArray<'py> {
+    /// The values in place; a non-contiguous array is an internal error (the Python layer
+    /// passes contiguous ones).
+    fn slice(&self, field: &str) -> channelwise::Result<Numbers<'_>> {
+        let bad = |_| Error::Internal(format!("{field}: the array is not contiguous"));
+        Ok(match self {
+            NumberArray::F64(a) => Numbers::F64(a.as_slice().map_err(bad)?),
+            NumberArray::I64(a) => Numbers::I64(a.as_slice().map_err(bad)?),
+        })
+    }
+}
+
+/// A borrowed numeric column, read as `f64` row by row.
 #[derive(Clone, Copy)]
-struct F64Bytes<'a>(&'a [u8]);
+enum Numbers<'a> {
+    F64(&'a [f64]),
+    I64(&'a [i64]),
+}
 
-impl<'a> F64Bytes<'a> {
-    fn new(field: &str, bytes: &'a [u8]) -> channelwise::Result<Self> {
-        if bytes.len() % 8 != 0 {
-            return Err(Error::Internal(format!(
-                "{field}: {} bytes is not a whole number of float64",
-                bytes.len()
-            )));
-        }
-        Ok(F64Bytes(bytes))
-    }
-
+impl Numbers<'_> {
     fn len(self) -> usize {
-        self.0.len() / 8
+        match self {
+            Numbers::F64(x) => x.len(),
+            Numbers::I64(x) => x.len(),
+        }
     }
 
+    #[inline]
     fn get(self, i: usize) -> f64 {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&self.0[8 * i..8 * i + 8]);
-        f64::from_ne_bytes(b)
+        match self {
+            Numbers::F64(x) => x[i],
+            Numbers::I64(x) => x[i] as f64,
+        }
     }
+}
+
+/// The numeric columns of a path table, read in place as the table is built (no `Vec<f64>`
+/// copies first).
+struct Counts<'a> {
+    conversions: Numbers<'a>,
+    nulls: Option<Numbers<'a>>,
+    values: Option<Numbers<'a>>,
 }
 
 impl<'a> Counts<'a> {
     fn read(
-        conversions: &'a [u8],
-        nulls: Option<&'a [u8]>,
-        value: Option<&'a [u8]>,
+        conversions: &'a NumberArray<'_>,
+        nulls: Option<&'a NumberArray<'_>>,
+        value: Option<&'a NumberArray<'_>>,
     ) -> PyResult<Self> {
-        let conversions = core(F64Bytes::new("conversions", conversions))?;
-        let nulls = core(nulls.map(|b| F64Bytes::new("nulls", b)).transpose())?;
-        let values = core(value.map(|b| F64Bytes::new("value", b)).transpose())?;
         Ok(Counts {
-            conversions,
-            nulls,
-            values,
+            conversions: core(conversions.slice("conversions"))?,
+            nulls: core(nulls.map(|a| a.slice("nulls")).transpose())?,
+            values: core(value.map(|a| a.slice("value")).transpose())?,
         })
     }
 
-    /// `PathTable::from_strings` over rows streamed from any source (no `Vec<String>`).
-    fn build<'s>(
-        &self,
-        paths: impl ExactSizeIterator<Item = &'s str>,
-        sep: &str,
-    ) -> channelwise::Result<PathTable> {
-        let n = paths.len();
+    fn check_lengths(&self, n: usize) -> channelwise::Result<()> {
         check_len("conversions", self.conversions.len(), n)?;
         if let Some(x) = self.nulls {
             check_len("nulls", x.len(), n)?;
@@ -86,92 +96,114 @@ impl<'a> Counts<'a> {
         if let Some(x) = self.values {
             check_len("value", x.len(), n)?;
         }
+        Ok(())
+    }
+
+    /// Pushes row `i` with path `p` (checked or unchecked UTF-8).
+    #[inline]
+    fn push(&self, b: &mut PathTableBuilder, i: usize, p: &[u8]) -> channelwise::Result<()> {
+        let null = self.nulls.map_or(0.0, |x| x.get(i));
+        let value = self.values.map_or(0.0, |x| x.get(i));
+        b.push_utf8(p, self.conversions.get(i), null, value)
+    }
+
+    /// A table from rows streamed from any source (no `Vec<String>`).
+    fn build<'s>(
+        &self,
+        paths: impl ExactSizeIterator<Item = &'s str>,
+        sep: &str,
+    ) -> channelwise::Result<PathTable> {
+        let n = paths.len();
+        self.check_lengths(n)?;
         let mut b = PathTableBuilder::with_separator(sep)?;
         b.reserve(n);
         for (i, p) in paths.enumerate() {
-            let null = self.nulls.map_or(0.0, |x| x.get(i));
-            let value = self.values.map_or(0.0, |x| x.get(i));
-            b.push(p, self.conversions.get(i), null, value)?;
+            self.push(&mut b, i, p.as_bytes())?;
         }
         Ok(b.finish())
     }
 }
 
-/// Arrow-style string chunks `(text, offsets)`, checked: valid UTF-8, offsets increasing, in
-/// bounds and on character boundaries. Malformed buffers are an internal error (they come from
-/// channelwise's own Python layer, which reads them off a valid Arrow array).
-struct Utf8Chunks<'a> {
-    chunks: Vec<(&'a str, Vec<i64>)>,
-    rows: usize,
+/// Offsets of an Arrow string chunk: `int32` (`string`) or `int64` (`large_string`).
+#[derive(FromPyObject)]
+enum OffsetArray<'py> {
+    I32(PyReadonlyArray1<'py, i32>),
+    I64(PyReadonlyArray1<'py, i64>),
 }
 
-impl<'a> Utf8Chunks<'a> {
-    fn new(chunks: Vec<(&'a [u8], Vec<i64>)>) -> channelwise::Result<Self> {
-        let bad = |what: &str| Error::Internal(format!("path column buffers: {what}"));
-        let mut out = Utf8Chunks {
-            chunks: Vec::with_capacity(chunks.len()),
-            rows: 0,
-        };
-        for (data, offsets) in chunks {
-            let text = std::str::from_utf8(data).map_err(|_| bad("invalid UTF-8"))?;
-            if offsets.is_empty() {
-                return Err(bad("no offsets"));
+/// One chunk of an Arrow string column, borrowed: the text buffer and the `rows + 1` offsets
+/// into it, checked to be non-negative, non-decreasing and in bounds. The text is not checked
+/// as a whole: the builder checks each channel name the first time it meets it.
+struct Utf8Chunk<'a> {
+    data: &'a [u8],
+    offsets: Offsets<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Offsets<'a> {
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+}
+
+impl<'a> Utf8Chunk<'a> {
+    fn new(data: &'a [u8], offsets: Offsets<'a>) -> channelwise::Result<Self> {
+        fn check<T: Copy + Into<i64>>(xs: &[T], len: usize) -> channelwise::Result<()> {
+            let bad = |what: &str| Error::Internal(format!("path column offsets: {what}"));
+            let Some(&first) = xs.first() else {
+                return Err(bad("none"));
+            };
+            let mut prev: i64 = first.into();
+            if prev < 0 {
+                return Err(bad("negative"));
             }
-            let mut prev = 0usize;
-            for (k, &o) in offsets.iter().enumerate() {
-                let o = usize::try_from(o).map_err(|_| bad("negative offset"))?;
-                if (k > 0 && o < prev) || !text.is_char_boundary(o) {
-                    return Err(bad("offsets out of order, out of bounds or inside a character"));
+            for &x in xs {
+                let x: i64 = x.into();
+                if x < prev {
+                    return Err(bad("out of order"));
                 }
-                prev = o;
+                prev = x;
             }
-            out.rows += offsets.len() - 1;
-            out.chunks.push((text, offsets));
+            if prev as u64 > len as u64 {
+                return Err(bad("past the end of the text"));
+            }
+            Ok(())
         }
-        Ok(out)
+        match offsets {
+            Offsets::I32(o) => check(o, data.len())?,
+            Offsets::I64(o) => check(o, data.len())?,
+        }
+        Ok(Utf8Chunk { data, offsets })
     }
 
-    /// The rows, in order.
-    fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + '_ {
-        let rows = self.chunks.iter().flat_map(|(text, offsets)| {
-            offsets
-                .windows(2)
-                .map(|w| text.get(w[0] as usize..w[1] as usize).unwrap_or_default())
-        });
-        ExactLen(rows, self.rows)
-    }
-}
-
-/// An iterator whose length is known (`flat_map` does not know it).
-struct ExactLen<I>(I, usize);
-
-impl<I: Iterator> Iterator for ExactLen<I> {
-    type Item = I::Item;
-
-    fn next(&mut self) -> Option<I::Item> {
-        let item = self.0.next()?;
-        self.1 = self.1.saturating_sub(1);
-        Some(item)
+    fn rows(&self) -> usize {
+        match self.offsets {
+            Offsets::I32(o) => o.len() - 1,
+            Offsets::I64(o) => o.len() - 1,
+        }
     }
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.1, Some(self.1))
+    /// Row `i`'s bytes (offsets were checked in `new`).
+    #[inline]
+    fn row(&self, i: usize) -> &'a [u8] {
+        let (start, end) = match self.offsets {
+            Offsets::I32(o) => (o[i] as usize, o[i + 1] as usize),
+            Offsets::I64(o) => (o[i] as usize, o[i + 1] as usize),
+        };
+        &self.data[start..end]
     }
 }
-
-impl<I: Iterator> ExactSizeIterator for ExactLen<I> {}
 
 #[pymethods]
 impl PyPathTable {
-    /// Builds a table from a sequence of path strings and float64 byte buffers.
+    /// Builds a table from a sequence of path strings and numeric numpy arrays.
     #[staticmethod]
     #[pyo3(signature = (path, conversions, nulls=None, value=None, sep=">"))]
     fn from_columns(
         py: Python<'_>,
         path: &Bound<'_, PyAny>,
-        conversions: &[u8],
-        nulls: Option<&[u8]>,
-        value: Option<&[u8]>,
+        conversions: NumberArray<'_>,
+        nulls: Option<NumberArray<'_>>,
+        value: Option<NumberArray<'_>>,
         sep: &str,
     ) -> PyResult<Self> {
         guard(|| {
@@ -179,36 +211,54 @@ impl PyPathTable {
                 row,
                 reason: format!("expected a string, got {got}"),
             })?;
-            let counts = Counts::read(conversions, nulls, value)?;
+            let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
             let table = py.detach(|| counts.build(paths.iter(), sep));
             Ok(PyPathTable(core(table)?))
         })
     }
 
-    /// Builds a table from an Arrow string column without nulls, as its chunks: `(data,
-    /// offsets)` pairs, `data` the chunk's paths back to back, `offsets` their `n + 1`
-    /// boundaries as native-endian int64 bytes. One copy of each buffer instead of a `str` per
-    /// row.
+    /// Builds a table from an Arrow string column without nulls, read in place: its chunks as
+    /// `(data, offsets)` numpy views of the Arrow buffers (`uint8` text; `int32` or `int64`
+    /// offsets, `rows + 1` of them, indexing `data`), and numeric numpy arrays. No copy of the
+    /// text and no `str` per row; each channel name is checked as UTF-8 the first time it is
+    /// met.
     #[staticmethod]
     #[pyo3(signature = (chunks, conversions, nulls=None, value=None, sep=">"))]
-    fn from_utf8(
+    fn from_arrow(
         py: Python<'_>,
-        chunks: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)>,
-        conversions: &[u8],
-        nulls: Option<&[u8]>,
-        value: Option<&[u8]>,
+        chunks: Vec<(PyReadonlyArray1<'_, u8>, OffsetArray<'_>)>,
+        conversions: NumberArray<'_>,
+        nulls: Option<NumberArray<'_>>,
+        value: Option<NumberArray<'_>>,
         sep: &str,
     ) -> PyResult<Self> {
         guard(|| {
+            let not_contiguous = |_| Error::Internal("path column buffers: not contiguous".into());
             let chunks = chunks
                 .iter()
-                .map(|(data, offsets)| Ok((data.as_bytes(), i64s("offsets", offsets.as_bytes())?)))
+                .map(|(data, offsets)| {
+                    let offsets = match offsets {
+                        OffsetArray::I32(o) => Offsets::I32(o.as_slice().map_err(not_contiguous)?),
+                        OffsetArray::I64(o) => Offsets::I64(o.as_slice().map_err(not_contiguous)?),
+                    };
+                    Utf8Chunk::new(data.as_slice().map_err(not_contiguous)?, offsets)
+                })
                 .collect::<channelwise::Result<Vec<_>>>();
             let chunks = core(chunks)?;
-            let counts = Counts::read(conversions, nulls, value)?;
-            let table = py.detach(|| {
-                let rows = Utf8Chunks::new(chunks)?;
-                counts.build(rows.iter(), sep)
+            let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
+            let table = py.detach(|| -> channelwise::Result<PathTable> {
+                let n = chunks.iter().map(Utf8Chunk::rows).sum();
+                counts.check_lengths(n)?;
+                let mut b = PathTableBuilder::with_separator(sep)?;
+                b.reserve(n);
+                let mut i = 0;
+                for chunk in &chunks {
+                    for r in 0..chunk.rows() {
+                        counts.push(&mut b, i, chunk.row(r))?;
+                        i += 1;
+                    }
+                }
+                Ok(b.finish())
             });
             Ok(PyPathTable(core(table)?))
         })

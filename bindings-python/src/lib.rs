@@ -2,7 +2,8 @@
 //!
 //! Thin by design (STYLE.md 11): columns in, the core's types and numbers out. DataFrame glue
 //! (pandas, polars, pyarrow, numpy) lives in the pure-Python layer `python/channelwise/`, which
-//! hands this module lists of strings and native-endian `float64`/`int64` byte buffers. Every
+//! hands this module lists of strings and native-endian `float64`/`int64` byte buffers, or, for
+//! path tables, numpy arrays and views of Arrow buffers that are read in place. Every
 //! export runs inside [`error::guard`] so a panic becomes `channelwise.InternalError`, and
 //! releases the GIL (`Python::detach`) around core work.
 

@@ -309,6 +309,11 @@ ROUTES = {
         pa.table(c).slice(0, 1).to_batches() + pa.table(c).slice(1).to_batches()
     ),
     "arrow-string-view": lambda c: pa.table({**c, "path": pa.array(c["path"], type=pa.string_view())}),
+    "arrow-large-string": lambda c: pa.table({**c, "path": pa.array(c["path"], type=pa.large_string())}),
+    # int64 / bool / float32 counts: read in place or cast, same numbers
+    "pandas-int-counts": lambda c: pd.DataFrame(c).astype(
+        {k: t for k, t in (("conversions", "int64"), ("nulls", "float32")) if k in c and not any(map(math.isnan, c[k]))}
+    ),
     "list-dict": lambda c: dict(c),
 }
 
@@ -337,6 +342,39 @@ def test_path_routes_report_the_same_errors(route):
     nan = {"path": ["a", "b"], "conversions": [1.0, math.nan]}
     with pytest.raises(cw.NonFiniteError, match=r"conversions\[1\] must be finite"):
         cw.attribution.markov(ROUTES[route](nan))
+
+
+def test_arrow_paths_and_numeric_columns_are_read_in_place():
+    from channelwise import _frames
+
+    df = pd.DataFrame({"path": ["a>b", "b"] * 50, "conversions": np.arange(100), "value": np.arange(100.0)})
+    chunks = _frames.arrow_chunks(df["path"])
+    assert chunks is not None
+    for text, offsets in chunks:
+        assert text.dtype == np.uint8 and not text.flags.owndata  # a view of the Arrow buffer
+        assert offsets.dtype in (np.int32, np.int64) and not offsets.flags.owndata
+    conv = _frames.numbers(df, _frames.PANDAS, "conversions", "conversions")
+    assert conv.dtype == np.int64 and np.shares_memory(conv, df["conversions"].to_numpy())
+    assert np.shares_memory(_frames.numbers(df, _frames.PANDAS, "value", "value"), df["value"].to_numpy())
+    assert _frames.numbers({"c": [True, False]}, _frames.MAPPING, "c", "c").dtype == np.float64
+
+
+def test_arrow_text_that_is_not_utf8_is_a_typed_error():
+    # pyarrow does not check buffers handed to from_buffers; the core checks each new name
+    offsets = pa.py_buffer(np.array([0, 3, 9], dtype=np.int32).tobytes())
+    arr = pa.Array.from_buffers(pa.string(), 2, [None, offsets, pa.py_buffer(b"a>bb>\xffc>a")])
+    with pytest.raises(cw.InvalidPathError) as e:
+        cw.attribution.markov(pa.table({"path": arr, "conversions": [1.0, 1.0]}))
+    assert str(e.value) == 'invalid path in row 1: channel name at position 2 of "b>\ufffdc>a" is not valid UTF-8'
+
+
+def test_malformed_arrow_offsets_are_internal_errors_not_crashes():
+    from channelwise import _channelwise
+
+    text = np.frombuffer(b"a>bc", dtype=np.uint8)
+    for offsets in ([0, 5], [2, 1], [-1, 2], []):
+        with pytest.raises(cw.InternalError, match="offsets"):
+            _channelwise.PathTable.from_arrow([(text, np.array(offsets, dtype=np.int64))], np.ones(1))
 
 
 def test_missing_and_non_str_paths_keep_their_messages():

@@ -1,5 +1,6 @@
 """Type stubs of the compiled module (bindings-python/src). Users call the Python layer."""
 
+import numpy as np
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 __version__: str
@@ -25,17 +26,17 @@ class PathTable:
     @staticmethod
     def from_columns(
         path: Sequence[str],
-        conversions: bytes,
-        nulls: Optional[bytes] = None,
-        value: Optional[bytes] = None,
+        conversions: np.ndarray,
+        nulls: Optional[np.ndarray] = None,
+        value: Optional[np.ndarray] = None,
         sep: str = ">",
     ) -> PathTable: ...
     @staticmethod
-    def from_utf8(
-        chunks: Sequence[Tuple[bytes, bytes]],
-        conversions: bytes,
-        nulls: Optional[bytes] = None,
-        value: Optional[bytes] = None,
+    def from_arrow(
+        chunks: Sequence[Tuple[np.ndarray, np.ndarray]],
+        conversions: np.ndarray,
+        nulls: Optional[np.ndarray] = None,
+        value: Optional[np.ndarray] = None,
         sep: str = ">",
     ) -> PathTable: ...
     @property

@@ -2,10 +2,10 @@
 
 Inputs: pandas DataFrame, polars DataFrame, pyarrow Table, a mapping of column name to numpy
 array or list, or (for attribution) an already built :class:`channelwise.PathTable`.
-Numeric columns become contiguous native-endian float64/int64 buffers handed to Rust as bytes
-(no Python call per number); string columns become lists of ``str``, except an Arrow-backed path
-column (pandas ``str``, polars, pyarrow), whose text and offsets buffers are handed over as they
-are (:func:`arrow_utf8`).
+Numeric columns become contiguous native-endian float64/int64 buffers handed to Rust (no Python
+call per number; path-table columns as numpy arrays read in place); string columns become lists
+of ``str``, except an Arrow-backed path column (pandas ``str``, polars, pyarrow), whose text and
+offsets buffers Rust reads where they are (:func:`arrow_chunks`).
 
 Outputs follow the input: polars in, polars out; anything else gives a pandas DataFrame.
 """
@@ -119,12 +119,21 @@ def _not_a_number(column: str, row: int, value: Any) -> Exception:
 
 def floats(data: Any, kind: str, role: str, name: Any) -> bytes:
     """A numeric column as float64 bytes; missing values become NaN (rejected by the core)."""
-    return _f64_bytes(_as_numpy(raw_column(data, kind, role, name), kind), name)
+    return _f64_array(_as_numpy(raw_column(data, kind, role, name), kind), name).tobytes()
 
 
-def _f64_bytes(arr: np.ndarray, name: Any) -> bytes:
+def numbers(data: Any, kind: str, role: str, name: Any) -> np.ndarray:
+    """A numeric column as a contiguous native float64 or int64 array, the column's own memory
+    when it already is one (no copy): the compiled module reads it in place."""
+    arr = _as_numpy(raw_column(data, kind, role, name), kind)
+    if arr.dtype == np.int64 or arr.dtype == np.float64:
+        return np.require(arr, requirements=["C", "A"])
+    return _f64_array(arr, name)
+
+
+def _f64_array(arr: np.ndarray, name: Any) -> np.ndarray:
     if arr.dtype.kind in "iufb":
-        return np.ascontiguousarray(arr, dtype=np.float64).tobytes()
+        return np.ascontiguousarray(arr, dtype=np.float64)
     if arr.dtype.kind == "O":
         out = np.empty(len(arr), dtype=np.float64)
         for i, x in enumerate(arr):
@@ -134,7 +143,7 @@ def _f64_bytes(arr: np.ndarray, name: Any) -> bytes:
                 out[i] = float(x)
             else:
                 raise _not_a_number(name, i, x)
-        return out.tobytes()
+        return out
     raise _not_a_number(name, 0, arr[0] if len(arr) else arr.dtype)
 
 
@@ -177,7 +186,7 @@ def series(role: str, x: Any) -> bytes:
             arr = _as_numpy(items, MAPPING)  # object array: a stray item is reported at its row
     if arr.ndim != 1:
         raise TypeError(f"{role}: expected a 1-D series of numbers, got an array of shape {arr.shape}")
-    return _f64_bytes(arr, role)
+    return _f64_array(arr, role).tobytes()
 
 
 def strings(data: Any, kind: str, role: str, name: Any) -> List[Any]:
@@ -280,30 +289,30 @@ def path_table(
     kind = kind_of(data)
     if kind == TABLE:
         return data, PANDAS
-    packed = arrow_utf8(raw_column(data, kind, "path", path))
-    paths = None if packed is not None else strings(data, kind, "path", path)
-    conv = floats(data, kind, "conversions", conversions)
+    chunks = arrow_chunks(raw_column(data, kind, "path", path))
+    paths = None if chunks is not None else strings(data, kind, "path", path)
+    conv = numbers(data, kind, "conversions", conversions)
 
-    def optional(role: str, name: Optional[str]) -> Optional[bytes]:
+    def optional(role: str, name: Optional[str]) -> Optional[np.ndarray]:
         if name is None or (name == role and not has_column(data, kind, name)):
             return None
-        return floats(data, kind, role, name)
+        return numbers(data, kind, role, name)
 
     counts = (conv, optional("nulls", nulls), optional("value", value), sep)
-    if packed is not None:
-        return _cw.PathTable.from_utf8(packed, *counts), kind
+    if chunks is not None:
+        return _cw.PathTable.from_arrow(chunks, *counts), kind
     return _cw.PathTable.from_columns(paths, *counts), kind
 
 
-def arrow_utf8(col: Any) -> Optional[List["tuple[bytes, bytes]"]]:
-    """An Arrow-backed string column without missing values as ``(data, offsets)`` chunks, or
-    ``None``.
+def arrow_chunks(col: Any) -> Optional[List["tuple[np.ndarray, np.ndarray]"]]:
+    """An Arrow-backed string column without missing values as ``(data, offsets)`` chunks that
+    view the Arrow buffers in place (``uint8`` text, ``int32``/``int64`` offsets), or ``None``.
 
     pyarrow-backed pandas strings (the default ``str`` dtype of pandas 3), polars strings and
-    pyarrow string arrays hold their text in buffers with row offsets: handing those over costs
-    a copy of each buffer instead of a Python ``str`` per row. Anything else (object columns,
-    lists, columns with nulls, non-strings) gives ``None`` and goes through :func:`strings`,
-    which checks every item.
+    pyarrow string arrays hold their text in buffers with row offsets: the compiled module reads
+    those buffers where they are, instead of a Python ``str`` per row or a copy. Anything else
+    (object columns, lists, columns with nulls, non-strings) gives ``None`` and goes through
+    :func:`strings`, which checks every item.
     """
     module = type(col).__module__.split(".")[0]
     try:
@@ -329,6 +338,8 @@ def arrow_utf8(col: Any) -> Optional[List["tuple[bytes, bytes]"]]:
         chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
         out = []
         for chunk in chunks:
+            if len(chunk) == 0:
+                continue
             if pa.types.is_string_view(chunk.type):
                 chunk = chunk.cast(pa.large_string())
             if pa.types.is_large_string(chunk.type):
@@ -339,11 +350,8 @@ def arrow_utf8(col: Any) -> Optional[List["tuple[bytes, bytes]"]]:
                 return None
             _, offsets, data = chunk.buffers()[:3]
             off = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-            start, end = int(off[0]), int(off[-1])
-            text = data.slice(start, end - start).to_pybytes() if data is not None else b""
-            if width is not np.int64 or start:
-                off = off.astype(np.int64) - start
-            out.append((text, off.tobytes()))
+            text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+            out.append((text, np.require(off, requirements=["C", "A"])))
         return out
     except Exception:  # e.g. polars without pyarrow: the list route reads (and checks) every item
         return None

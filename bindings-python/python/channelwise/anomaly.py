@@ -57,7 +57,7 @@ def _matrix(x: Any, n_features: Optional[int] = None) -> Tuple[bytes, int]:
         if not names:
             raise _cw.NotEnoughDataError("not enough data for isolation forest features: need at least 1, got 0")
         if kind == _frames.PANDAS:  # column labels may be any hashable
-            cols = [np.frombuffer(_frames._f64_bytes(_frames._as_numpy(x[c], kind), str(c)), dtype=np.float64) for c in x.columns]
+            cols = [_frames._f64_array(_frames._as_numpy(x[c], kind), str(c)) for c in x.columns]
         else:
             cols = [np.frombuffer(_frames.floats(x, kind, "feature", c), dtype=np.float64) for c in names]
         return np.ascontiguousarray(np.column_stack(cols)).tobytes(), len(cols)
@@ -68,7 +68,7 @@ def _matrix(x: Any, n_features: Optional[int] = None) -> Tuple[bytes, int]:
                 "for a flat row-major array pass n_features"
             )
         if x.dtype.kind not in "iufb":
-            flat = _frames._f64_bytes(x.reshape(-1), "x")
+            flat = _frames._f64_array(x.reshape(-1), "x").tobytes()
             return flat, x.shape[1]
         return np.ascontiguousarray(x, dtype=np.float64).tobytes(), x.shape[1]
     if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
