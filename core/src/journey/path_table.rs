@@ -633,23 +633,28 @@ impl Interner {
 
 /// A name of 1 to 16 bytes as two words that, with its length, determine it: every byte is
 /// covered (the two halves may overlap). `None` for other lengths.
-#[inline]
+#[inline(always)]
 fn pack(t: &[u8]) -> Option<(u64, u64)> {
+    // Fixed-size loads, forced inline: wasm32 builds (opt-level "s") otherwise call a
+    // variable-length copy or the closure out of line, per touch.
+    #[inline(always)]
+    fn w4(t: &[u8], i: usize) -> u64 {
+        u64::from(u32::from_le_bytes([t[i], t[i + 1], t[i + 2], t[i + 3]]))
+    }
+    #[inline(always)]
+    fn w8(t: &[u8], i: usize) -> u64 {
+        u64::from_le_bytes([t[i], t[i + 1], t[i + 2], t[i + 3], t[i + 4], t[i + 5], t[i + 6], t[i + 7]])
+    }
     let n = t.len();
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..s.len()].copy_from_slice(s);
-        u64::from_le_bytes(w)
-    };
     Some(match n {
         1..=3 => (u64::from(t[0]) | u64::from(t[n / 2]) << 8 | u64::from(t[n - 1]) << 16, 0),
-        4..=7 => (word(&t[..4]) | word(&t[n - 4..]) << 32, 0),
-        8..=16 => (word(&t[..8]), word(&t[n - 8..])),
+        4..=7 => (w4(t, 0) | w4(t, n - 4) << 32, 0),
+        8..=16 => (w8(t, 0), w8(t, n - 8)),
         _ => return None,
     })
 }
 
-#[inline]
+#[inline(always)]
 fn slot_hash(len: usize, a: u64, b: u64) -> usize {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
     let h = (a.wrapping_mul(K) ^ b ^ len as u64).wrapping_mul(K);
