@@ -10,7 +10,7 @@ use channelwise::{Error, Result};
 use napi::bindgen_prelude::{
     Float64ArraySlice, FromNapiValue, JsObjectValue, JsValue, Object, TypedArray, Unknown,
 };
-use napi::ValueType;
+use napi::{sys, ValueType};
 
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -316,17 +316,83 @@ fn string_element(arr: &Object<'_>, i: u32, field: &str) -> Result<String> {
 }
 
 /// A chunk of a `string[]` column packed into one buffer: one growing allocation for all the
-/// text instead of a `String` per row.
+/// text instead of a `String` per row. The text is what V8 writes (UTF-8, lone surrogates as
+/// U+FFFD); the path-table builder checks each channel name as it first meets it.
 pub(crate) struct PackedStrings {
-    text: String,
+    text: Vec<u8>,
     ends: Vec<usize>,
 }
 
 impl PackedStrings {
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+    fn with_capacity(rows: usize) -> Self {
+        PackedStrings { text: Vec::with_capacity(rows * 64), ends: Vec::with_capacity(rows) }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
         starts.zip(self.ends.iter().copied()).map(|(a, b)| &self.text[a..b])
     }
+
+    /// Appends `path[i]`, which must be a string, written straight into the buffer.
+    fn push_element(&mut self, arr: &Object<'_>, i: u32) -> Result<()> {
+        let el = element(arr, i, "path")?;
+        match append_utf8(&el, &mut self.text) {
+            Ok(()) => {
+                self.ends.push(self.text.len());
+                Ok(())
+            }
+            Err(sys::Status::napi_string_expected) => Err(wrong(&format!("path[{i}]"), &el, "a string")),
+            Err(status) => Err(Error::Internal(format!("path[{i}]: could not be read (Node-API status {status})"))),
+        }
+    }
+}
+
+/// Appends the UTF-8 of JS string `v` to `out`, or gives the Node-API status (`string_expected`
+/// for a non-string). One Node-API call with the buffer's spare room in the usual case, where
+/// napi-rs's `String` makes two (length, then copy) plus an allocation, a copy and a free per
+/// string: for a million paths that was most of the binding's overhead.
+#[allow(unsafe_code)]
+fn append_utf8(v: &Unknown<'_>, out: &mut Vec<u8>) -> std::result::Result<(), sys::napi_status> {
+    const SLACK: usize = 256;
+    let value = v.value();
+    let write = |out: &mut Vec<u8>, room: usize| -> std::result::Result<usize, sys::napi_status> {
+        out.reserve(room);
+        let filled = out.len();
+        let spare = out.spare_capacity_mut();
+        let room = spare.len();
+        let mut written = 0usize;
+        // SAFETY: `spare` is writable memory of `spare.len()` bytes owned by `out`; Node-API
+        // writes at most `spare.len() - 1` bytes of UTF-8 plus a NUL into it and reports the
+        // count (excluding the NUL) in `written`. `env` and `value` are the live handles of
+        // the current call (this runs on the JS thread, inside the export).
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(value.env, value.value, spare.as_mut_ptr().cast(), room, &mut written)
+        };
+        if status != sys::Status::napi_ok {
+            return Err(status);
+        }
+        let len = filled + written.min(room.saturating_sub(1));
+        // SAFETY: the first `written` spare bytes were just initialised by Node-API.
+        unsafe { out.set_len(len) };
+        Ok(written)
+    };
+    let start = out.len();
+    let written = write(out, SLACK)?;
+    // V8 never splits a character, so a write that left 4 bytes or more unused is complete;
+    // otherwise ask for the exact length and write again if it was cut short.
+    if written + 4 >= out.capacity() - start {
+        let mut need = 0usize;
+        // SAFETY: a null buffer asks Node-API only for the length, written to `need`.
+        let status = unsafe { sys::napi_get_value_string_utf8(value.env, value.value, std::ptr::null_mut(), 0, &mut need) };
+        if status != sys::Status::napi_ok {
+            return Err(status);
+        }
+        if need > written {
+            out.truncate(start);
+            write(out, need + 1)?;
+        }
+    }
+    Ok(())
 }
 
 /// `(string | null)[]`: `null`/`undefined` entries are "none".
@@ -496,24 +562,31 @@ pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
     let mut b = PathTableBuilder::with_separator(sep)?;
     b.reserve(n);
     let (tx, rx) = std::sync::mpsc::sync_channel::<PackedStrings>(4);
+    // Parsed chunks go back to the reader to be filled again: a handful of buffers in all
+    // instead of a fresh megabyte per chunk (whose page faults both threads would pay).
+    let (recycle, reuse) = std::sync::mpsc::channel::<PackedStrings>();
     std::thread::scope(|scope| {
         let (conversions, nulls, value) = (&conversions, &nulls, &value);
         let worker = scope.spawn(move || -> Result<PathTable> {
             let mut row = 0;
-            for chunk in rx {
+            for mut chunk in rx {
                 for p in chunk.iter() {
                     let null = nulls.as_ref().map_or(0.0, |x| x[row]);
                     let v = value.as_ref().map_or(0.0, |x| x[row]);
-                    b.push(p, conversions[row], null, v)?;
+                    b.push_utf8(p, conversions[row], null, v)?;
                     row += 1;
                 }
+                chunk.text.clear();
+                chunk.ends.clear();
+                // The reader may be done already; then the buffer is simply dropped.
+                let _ = recycle.send(chunk);
             }
             Ok(b.finish())
         });
         // Read on this thread; once the worker has stopped (an invalid path), only check types.
         let mut tx = Some(tx);
         let mut read = Ok(());
-        let mut chunk = PackedStrings { text: String::new(), ends: Vec::with_capacity(CHUNK) };
+        let mut chunk = PackedStrings::with_capacity(CHUNK);
         for i in 0..n as u32 {
             if tx.is_none() {
                 let el = match element(&arr, i, "path") {
@@ -529,21 +602,13 @@ pub(crate) fn path_table(v: Unknown<'_>, sep: &str) -> Result<PathTable> {
                 }
                 continue;
             }
-            match string_element(&arr, i, "path") {
-                Ok(s) => {
-                    chunk.text.push_str(&s);
-                    chunk.ends.push(chunk.text.len());
-                }
-                Err(e) => {
-                    read = Err(e);
-                    break;
-                }
+            if let Err(e) = chunk.push_element(&arr, i) {
+                read = Err(e);
+                break;
             }
             if chunk.ends.len() == CHUNK {
-                let full = std::mem::replace(
-                    &mut chunk,
-                    PackedStrings { text: String::new(), ends: Vec::with_capacity(CHUNK) },
-                );
+                let empty = reuse.try_recv().unwrap_or_else(|_| PackedStrings::with_capacity(CHUNK));
+                let full = std::mem::replace(&mut chunk, empty);
                 if tx.as_ref().is_some_and(|t| t.send(full).is_err()) {
                     tx = None;
                 }

@@ -142,3 +142,20 @@ test('large tables (read and parsed in overlapping chunks) keep every row and th
   throwsCode(() => attribution.markov({ path: bad, conversions: 'x' }), 'invalid_parameter', /path\[40000\]/);
   throwsCode(() => attribution.markov({ path, conversions: conversions.subarray(1) }), 'length_mismatch');
 });
+
+test('path strings of any length and script cross intact (one-call read with an exact-length retry)', () => {
+  // names around the 256-byte first read, multi-byte characters on the boundary, and a lone
+  // surrogate (V8 writes it as U+FFFD)
+  const long = (k, ch) => ch.repeat(k);
+  const names = [long(251, 'x'), long(252, 'é'), long(300, '€'), long(1000, 'y'), 'a\uD800b', '😀'.repeat(70)];
+  for (const name of names) {
+    const path = [`${name}>b`, `b > ${name}`, 'b'];
+    const rows = attribution.heuristics({ path, conversions: [1, 1, 1] });
+    const channels = rows.map((r) => r.channel).sort();
+    assert.deepEqual(channels, [name.replace('\uD800', '\uFFFD'), 'b'].sort());
+  }
+  // many short strings in one chunk buffer after a long one: offsets stay right
+  const path = [long(5000, 'z'), ...Array.from({ length: 2000 }, (_, i) => `c${i % 7}>d`)];
+  const rows = attribution.heuristics({ path, conversions: new Float64Array(path.length).fill(1) });
+  assert.equal(rows.length, 9);
+});
