@@ -8,7 +8,7 @@
 //! checks itself (order 1..=64, replicates >= 10, ...) are left to the core and its messages.
 
 use channelwise::attribution::{Bootstrap, Horizon, Markov, ShapleyMethod, ShapleySampler};
-use channelwise::journey::{Conversion, JourneyBuilder, Level, PathTable, Touchpoint};
+use channelwise::journey::{Conversion, JourneyBuilder, Level, PathTable, PathTableBuilder, Touchpoint};
 use channelwise::Error;
 use js_sys::{ArrayBuffer, Float32Array, Float64Array, Int16Array, Int32Array, Int8Array, Reflect};
 use js_sys::{Uint16Array, Uint32Array, Uint8Array};
@@ -303,14 +303,13 @@ pub(crate) fn table(v: &JsValue, joined: Option<&[u8]>, sep: &str) -> Result<Pat
             .map(|c| column(&c, key))
             .transpose()
     };
-    if let Some(rows) = joined
-        .and_then(|j| std::str::from_utf8(j).ok())
-        .and_then(|j| split_rows(j, &raw))
-    {
-        let conversions = conversions(v)?;
-        let nulls = optional(v, "nulls")?;
-        let value = optional(v, "value")?;
-        return PathTable::from_strings(&rows, &conversions, nulls.as_deref(), value.as_deref(), sep);
+    if let Some(joined) = joined {
+        if let Some(table) = joined_table(joined, &raw, sep, || {
+            let conversions = conversions(v)?;
+            Ok((conversions, optional(v, "nulls")?, optional(v, "value")?))
+        })? {
+            return Ok(table);
+        }
     }
     let path = elements(&raw, "path")?
         .iter()
@@ -326,22 +325,67 @@ pub(crate) fn table(v: &JsValue, joined: Option<&[u8]>, sep: &str) -> Result<Pat
     PathTable::from_strings(&path, &conversions, nulls.as_deref(), value.as_deref(), sep)
 }
 
-/// The rows of `joined` if there are exactly `path.length` of them, else `None`.
-fn split_rows<'a>(joined: &'a str, path: &JsValue) -> Option<Vec<&'a str>> {
-    let n = Reflect::get(path, &JsValue::from_str("length"))
-        .ok()?
-        .as_f64()
-        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))? as usize;
-    if n == 0 {
-        return joined.is_empty().then(Vec::new);
+/// The table of `joined`'s rows (as `PathTable::from_strings` gives it), if `joined` splits on
+/// `"\n"` into exactly `path.length` rows; `None` (read the strings one by one) if a path holds
+/// a newline. One pass, each row pushed straight from the bytes: no UTF-8 pass over the whole
+/// text (TextEncoder's output is UTF-8, and the builder checks each channel name the first time
+/// it meets it), no row vector. An error is returned only once the rows are known to line up
+/// with `path`, so its row number is the caller's.
+fn joined_table(
+    joined: &[u8],
+    path: &JsValue,
+    sep: &str,
+    counts: impl FnOnce() -> Result<(Vec<f64>, Option<Vec<f64>>, Option<Vec<f64>>)>,
+) -> Result<Option<PathTable>> {
+    let Some(n) = Reflect::get(path, &JsValue::from_str("length"))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+    else {
+        return Ok(None);
+    };
+    let n = n as usize;
+    let newlines = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'\n').count();
+    if n == 0 && !joined.is_empty() {
+        return Ok(None);
     }
-    // n - 1 separators exactly; counting first keeps a wrong guess from allocating n rows.
-    if joined.bytes().filter(|&b| b == b'\n').count() != n - 1 {
-        return None;
+    let (conversions, nulls, values) = counts()?;
+    let mut rows = 0;
+    let built = (|| -> Result<PathTable> {
+        let check = |field: &str, got: usize| {
+            if got == n {
+                Ok(())
+            } else {
+                Err(Error::LengthMismatch { field: field.into(), expected: n, got })
+            }
+        };
+        check("conversions", conversions.len())?;
+        if let Some(x) = &nulls {
+            check("nulls", x.len())?;
+        }
+        if let Some(x) = &values {
+            check("value", x.len())?;
+        }
+        let mut b = PathTableBuilder::with_separator(sep)?;
+        b.reserve(n);
+        for row in joined.split(|&b| b == b'\n').take(if n == 0 { 0 } else { usize::MAX }) {
+            if rows == n {
+                rows += 1; // more rows than paths: a path holds a newline
+                break;
+            }
+            let null = nulls.as_ref().map_or(0.0, |x| x[rows]);
+            let value = values.as_ref().map_or(0.0, |x| x[rows]);
+            b.push_utf8(row, conversions[rows], null, value)?;
+            rows += 1;
+        }
+        Ok(b.finish())
+    })();
+    match built {
+        Ok(_) if rows != n => Ok(None),
+        Ok(table) => Ok(Some(table)),
+        // the error stands only if the rows line up with `path`
+        Err(e) => (n > 0 && newlines(joined) == n - 1).then_some(Err(e)).transpose(),
     }
-    let mut rows = Vec::with_capacity(n);
-    rows.extend(joined.split('\n'));
-    Some(rows)
 }
 
 fn missing(field: &str) -> Error {
