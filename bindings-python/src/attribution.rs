@@ -24,7 +24,10 @@ pub(crate) fn f64_bytes<'py>(py: Python<'py>, xs: &[f64]) -> Bound<'py, PyBytes>
 }
 
 /// A numeric column of a path table, borrowed from a numpy array (float64 or int64, the dtypes
-/// pandas, polars and pyarrow give; anything else is cast to float64 in Python).
+/// pandas, polars and pyarrow give; anything else is cast to float64 in Python). It is read
+/// without the GIL: the Python layer (`_frames.numbers`, `_frames.arrow_chunks`) passes only
+/// read-only views (Arrow buffers; pandas 3, polars and pyarrow columns) or its own copies, so
+/// no Python code writes the memory meanwhile.
 #[derive(FromPyObject)]
 pub(crate) enum NumberArray<'py> {
     F64(PyReadonlyArray1<'py, f64>),

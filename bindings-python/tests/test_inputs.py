@@ -353,10 +353,19 @@ def test_arrow_paths_and_numeric_columns_are_read_in_place():
     for text, offsets in chunks:
         assert text.dtype == np.uint8 and not text.flags.owndata  # a view of the Arrow buffer
         assert offsets.dtype in (np.int32, np.int64) and not offsets.flags.owndata
+        assert not text.flags.writeable and not offsets.flags.writeable
     conv = _frames.numbers(df, _frames.PANDAS, "conversions", "conversions")
-    assert conv.dtype == np.int64 and np.shares_memory(conv, df["conversions"].to_numpy())
+    assert conv.dtype == np.int64 and not conv.flags.writeable  # pandas 3 hands out read-only views
+    assert np.shares_memory(conv, df["conversions"].to_numpy())
     assert np.shares_memory(_frames.numbers(df, _frames.PANDAS, "value", "value"), df["value"].to_numpy())
     assert _frames.numbers({"c": [True, False]}, _frames.MAPPING, "c", "c").dtype == np.float64
+    # the caller's writable array is copied (it is read without the GIL), a read-only one is not
+    mine = np.arange(4.0)
+    got = _frames.numbers({"c": mine}, _frames.MAPPING, "c", "c")
+    assert not np.shares_memory(got, mine) and list(got) == list(mine)
+    frozen = np.arange(4.0)
+    frozen.flags.writeable = False
+    assert np.shares_memory(_frames.numbers({"c": frozen}, _frames.MAPPING, "c", "c"), frozen)
 
 
 def test_arrow_text_that_is_not_utf8_is_a_typed_error():

@@ -123,11 +123,13 @@ def floats(data: Any, kind: str, role: str, name: Any) -> bytes:
 
 
 def numbers(data: Any, kind: str, role: str, name: Any) -> np.ndarray:
-    """A numeric column as a contiguous native float64 or int64 array, the column's own memory
-    when it already is one (no copy): the compiled module reads it in place."""
+    """A numeric column as a contiguous native float64 or int64 array that no other code can
+    write while the compiled module reads it without the GIL: the column's own memory when that
+    is read-only (pandas 3, polars and pyarrow hand out read-only views: no copy), else a copy."""
     arr = _as_numpy(raw_column(data, kind, role, name), kind)
     if arr.dtype == np.int64 or arr.dtype == np.float64:
-        return np.require(arr, requirements=["C", "A"])
+        out = np.require(arr, requirements=["C", "A"])
+        return out.copy() if out is arr and out.flags.writeable else out
     return _f64_array(arr, name)
 
 
@@ -351,7 +353,10 @@ def arrow_chunks(col: Any) -> Optional[List["tuple[np.ndarray, np.ndarray]"]]:
             _, offsets, data = chunk.buffers()[:3]
             off = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
             text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-            out.append((text, np.require(off, requirements=["C", "A"])))
+            off = np.require(off, requirements=["C", "A"])
+            for view in (text, off):  # Arrow arrays are immutable; say so on these views
+                view.flags.writeable = False
+            out.append((text, off))
         return out
     except Exception:  # e.g. polars without pyarrow: the list route reads (and checks) every item
         return None
