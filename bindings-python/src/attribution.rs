@@ -10,7 +10,7 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::columns::{check_len, strings};
+use crate::columns::{check_len, from_json, strings, to_json};
 use crate::error::{core, guard};
 
 /// A path table: interned channels and, per row, a path with its conversions, nulls and value.
@@ -654,22 +654,13 @@ impl PyFittedMarkov {
 
     /// The fitted chain as JSON (structure, probabilities and results; no refit on load).
     fn to_json(&self) -> PyResult<String> {
-        guard(|| {
-            core(serde_json::to_string(&self.0).map_err(|e| Error::Internal(format!("serialising: {e}"))))
-        })
+        guard(|| core(to_json(&self.0)))
     }
 
     /// Restores a chain written by `to_json`; a damaged document is an `InvalidParameterError`.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        guard(|| {
-            let fitted = py.detach(|| serde_json::from_str::<FittedMarkov>(text)).map_err(|e| Error::InvalidParameter {
-                field: "json".into(),
-                value: text.chars().take(40).collect(),
-                reason: e.to_string(),
-            });
-            Ok(PyFittedMarkov(core(fitted)?))
-        })
+        guard(|| Ok(PyFittedMarkov(core(from_json(py, text))?)))
     }
 
     fn __repr__(&self) -> String {

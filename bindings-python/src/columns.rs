@@ -125,3 +125,18 @@ pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> channelwise
     }
     Ok(())
 }
+
+/// A fitted model as JSON (serde; numbers round-trip bit for bit).
+pub(crate) fn to_json<T: serde::Serialize>(model: &T) -> channelwise::Result<String> {
+    serde_json::to_string(model).map_err(|e| Error::Internal(format!("serialising: {e}")))
+}
+
+/// A fitted model from JSON written by [`to_json`], read without the GIL; the core checks it on
+/// load, so a damaged document is an `InvalidParameter` error naming `json`.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned + Send>(py: Python<'_>, text: &str) -> channelwise::Result<T> {
+    py.detach(|| serde_json::from_str::<T>(text)).map_err(|e| Error::InvalidParameter {
+        field: "json".into(),
+        value: text.chars().take(40).collect(),
+        reason: e.to_string(),
+    })
+}

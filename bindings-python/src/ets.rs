@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::attribution::{count, f64_bytes};
-use crate::columns::f64s;
+use crate::columns::{f64s, from_json, to_json};
 use crate::error::{core, guard};
 
 fn bad(field: &str, value: &str, reason: &str) -> PyErr {
@@ -235,6 +235,19 @@ impl PyFittedEts {
             let a = core(self.fit.alerts(level))?;
             crate::anomaly::alert_columns(py, &a)
         })
+    }
+
+    /// The fitted model as JSON (spec, parameters, states and in-sample fit; bit-identical
+    /// numbers on load, no refit).
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| core(to_json(&self.fit)))
+    }
+
+    /// Restores a model written by `to_json`; the core checks it, so a damaged document is an
+    /// `InvalidParameterError`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| Ok(PyFittedEts { fit: core(from_json(py, text))? }))
     }
 
     fn __str__(&self) -> String {

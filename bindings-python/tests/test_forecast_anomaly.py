@@ -60,6 +60,50 @@ def test_predict_index_without_dates_and_polars_out():
     assert len(cw.forecast.Ets().fit(AIR).predict(0)) == 0
 
 
+@pytest.mark.parametrize(
+    "series",
+    [
+        monthly(),  # DatetimeIndex with a frequency
+        pd.Series(AIR, index=pd.date_range("2000-01-01", periods=len(AIR), freq="MS", tz="Europe/Paris")),
+        pd.Series(AIR, index=pd.RangeIndex(10, 10 + 2 * len(AIR), 2)),
+        pd.Series(AIR, index=[f"m{i}" for i in range(len(AIR))], name=("a", 1)),
+        pl.Series("air", AIR),
+        np.asarray(AIR),
+    ],
+    ids=["dates", "dates-tz", "range", "labels", "polars", "numpy"],
+)
+def test_fitted_ets_round_trips_through_json_without_refitting(series):
+    fit = cw.forecast.AutoEts(season_length=12, model="ZZM").fit(series)
+    again = cw.forecast.FittedEts.from_json(fit.to_json())
+    assert again.model == fit.model and again.aicc == fit.aicc and again.params == fit.params
+    np.testing.assert_array_equal(again.fitted, fit.fitted)
+    a, b = fit.predict(6), again.predict(6)  # simulated intervals too (ZZM): same seed, same paths
+    assert type(a) is type(b)
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        pd.testing.assert_frame_equal(fit.alerts(95), again.alerts(95), check_exact=True)
+    else:
+        assert a.equals(b)
+    assert again.to_json() == fit.to_json()
+
+
+def test_fitted_ets_from_damaged_json_is_typed():
+    text = cw.forecast.Ets(error="A", trend="A").fit(AIR).to_json()
+    import json
+
+    d = json.loads(text)
+    for broken in (
+        "not json",
+        json.dumps({"model": "something else"}),
+        json.dumps({**d, "fitted": {**d["fitted"], "params": "x"}}),
+        json.dumps({**d, "series": {**d["series"], "values": d["series"]["values"][:-1]}}),
+        json.dumps({**d, "series": {**d["series"], "values": ["a"] * len(AIR)}}),
+        json.dumps({**d, "series": {**d["series"], "index": {"range": [0, 3, 1]}}}),
+    ):
+        with pytest.raises(cw.InvalidParameterError, match="invalid json"):
+            cw.forecast.FittedEts.from_json(broken)
+
+
 def test_ets_one_model_components_and_same_numbers_for_every_input():
     fit = cw.forecast.Ets(error="M", trend="A", damped=True, season="M", season_length=12).fit(AIR)
     assert fit.model == "ETS(M,Ad,M)"

@@ -417,6 +417,18 @@ def safe_sep(channels: Sequence[str]) -> str:
     raise _cw.InternalError("internal error (please report): no separator free of channel names")
 
 
+def stored_model(text: Any, model: str, what: str) -> Dict[str, Any]:
+    """The document of a stored model (``to_json``): a dict whose ``model`` is ``model`` and
+    that has a ``fitted`` part; ``InvalidParameterError`` naming ``what`` otherwise."""
+    try:
+        d = json.loads(text)
+    except (TypeError, ValueError) as e:
+        raise _cw.InvalidParameterError(f"invalid json: {e}") from None
+    if not isinstance(d, dict) or d.get("model") != model or "fitted" not in d:
+        raise _cw.InvalidParameterError(f"invalid json: not a channelwise {what} model")
+    return d
+
+
 class SeriesInput:
     """A 1-D series handed to the compiled module, with what the outputs need from it: the
     float64 bytes, the library to answer in, and a pandas index (``None`` for other inputs)."""
@@ -435,6 +447,70 @@ class SeriesInput:
     def values(self) -> np.ndarray:
         """The series as a read-only float64 numpy array."""
         return np.frombuffer(self.data, dtype=np.float64)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The series as JSON-ready data (values, library, name, pandas index), for stored
+        models. A datetime index keeps its time zone and frequency; an index of other values is
+        kept if JSON can hold them, else the restored series is positional."""
+        index: Optional[Dict[str, Any]] = None
+        idx = self.index
+        if idx is not None:
+            import pandas as pd
+
+            if isinstance(idx, pd.RangeIndex):
+                index = {"range": [int(idx.start), int(idx.stop), int(idx.step)]}
+            elif isinstance(idx, pd.DatetimeIndex):
+                utc = idx.tz_convert("UTC").tz_localize(None) if idx.tz is not None else idx
+                index = {
+                    "datetime": [t.isoformat() for t in utc],
+                    "tz": None if idx.tz is None else str(idx.tz),
+                    "freq": idx.freqstr,
+                }
+            else:
+                try:
+                    values = idx.tolist()
+                    json.dumps(values, allow_nan=False)
+                    index = {"values": values}
+                except (TypeError, ValueError):
+                    index = None
+        name = self.name if self.name is None or isinstance(self.name, (str, int, float)) else str(self.name)
+        return {"values": self.values().tolist(), "kind": self.kind, "name": name, "index": index}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> "SeriesInput":
+        """The series :meth:`to_dict` stored; ``InvalidParameterError`` if it is damaged."""
+        bad = _cw.InvalidParameterError
+        if not isinstance(d, dict) or not isinstance(d.get("values"), list):
+            raise bad("invalid json: the stored series has no values")
+        try:
+            values = np.array(d["values"], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise bad("invalid json: the stored series values are not numbers") from None
+        if values.ndim != 1 or not np.isfinite(values).all():
+            raise bad("invalid json: the stored series values are not finite numbers")
+        s = cls.__new__(cls)
+        s.data, s.n, s.name = values.tobytes(), len(values), d.get("name")
+        s.kind = POLARS if d.get("kind") == POLARS else PANDAS
+        s.index = None
+        index = d.get("index")
+        if index is not None:
+            import pandas as pd
+
+            try:
+                if "range" in index:
+                    s.index = pd.RangeIndex(*index["range"])
+                elif "datetime" in index:
+                    idx = pd.DatetimeIndex(index["datetime"])
+                    if index.get("tz") is not None:
+                        idx = idx.tz_localize("UTC").tz_convert(index["tz"])
+                    s.index = pd.DatetimeIndex(idx, freq=index.get("freq"))
+                else:
+                    s.index = pd.Index(index["values"])
+            except (TypeError, ValueError, KeyError) as e:
+                raise bad(f"invalid json: the stored series index: {e}") from None
+            if len(s.index) != s.n:
+                raise bad(f"invalid json: the stored index has {len(s.index)} entries for {s.n} values")
+        return s
 
     def wrap(self, values: Any, name: Optional[str] = None) -> Any:
         """``values`` as the input's kind: a polars Series, a pandas Series on the input's index,

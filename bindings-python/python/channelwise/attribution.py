@@ -187,12 +187,7 @@ class FittedMarkov:
     def from_json(cls, text: str) -> "FittedMarkov":
         """Restores a model written by :meth:`to_json`; a damaged document raises
         :class:`InvalidParameterError`."""
-        try:
-            d = json.loads(text)
-        except (TypeError, ValueError) as e:
-            raise _cw.InvalidParameterError(f"invalid json: {e}") from None
-        if not isinstance(d, dict) or d.get("model") != "channelwise.attribution.Markov" or "fitted" not in d:
-            raise _cw.InvalidParameterError("invalid json: not a channelwise Markov model")
+        d = _frames.stored_model(text, "channelwise.attribution.Markov", "Markov")
         fitted = _cw.FittedMarkov.from_json(json.dumps(d["fitted"]))
         spec = Markov(**d.get("spec", {}))
         return cls(spec, fitted, d.get("output", _frames.PANDAS))
