@@ -102,26 +102,21 @@ impl<'a> Counts<'a> {
         Ok(())
     }
 
-    /// Pushes row `i` with path `p` (checked or unchecked UTF-8).
-    #[inline]
-    fn push(&self, b: &mut PathTableBuilder, i: usize, p: &[u8]) -> channelwise::Result<()> {
-        let null = self.nulls.map_or(0.0, |x| x.get(i));
-        let value = self.values.map_or(0.0, |x| x.get(i));
-        b.push_utf8(p, self.conversions.get(i), null, value)
-    }
-
-    /// A table from rows streamed from any source (no `Vec<String>`).
+    /// A table from `n` rows of path bytes streamed from any source (no `Vec<String>`),
+    /// each checked as UTF-8 name by name by the builder.
     fn build<'s>(
         &self,
-        paths: impl ExactSizeIterator<Item = &'s str>,
+        n: usize,
+        paths: impl Iterator<Item = &'s [u8]>,
         sep: &str,
     ) -> channelwise::Result<PathTable> {
-        let n = paths.len();
         self.check_lengths(n)?;
         let mut b = PathTableBuilder::with_separator(sep)?;
         b.reserve(n);
         for (i, p) in paths.enumerate() {
-            self.push(&mut b, i, p.as_bytes())?;
+            let null = self.nulls.map_or(0.0, |x| x.get(i));
+            let value = self.values.map_or(0.0, |x| x.get(i));
+            b.push_utf8(p, self.conversions.get(i), null, value)?;
         }
         Ok(b.finish())
     }
@@ -215,7 +210,7 @@ impl PyPathTable {
                 reason: format!("expected a string, got {got}"),
             })?;
             let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
-            let table = py.detach(|| counts.build(paths.iter(), sep));
+            let table = py.detach(|| counts.build(paths.len(), paths.iter().map(str::as_bytes), sep));
             Ok(PyPathTable(core(table)?))
         })
     }
@@ -249,19 +244,10 @@ impl PyPathTable {
                 .collect::<channelwise::Result<Vec<_>>>();
             let chunks = core(chunks)?;
             let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
-            let table = py.detach(|| -> channelwise::Result<PathTable> {
+            let table = py.detach(|| {
                 let n = chunks.iter().map(Utf8Chunk::rows).sum();
-                counts.check_lengths(n)?;
-                let mut b = PathTableBuilder::with_separator(sep)?;
-                b.reserve(n);
-                let mut i = 0;
-                for chunk in &chunks {
-                    for r in 0..chunk.rows() {
-                        counts.push(&mut b, i, chunk.row(r))?;
-                        i += 1;
-                    }
-                }
-                Ok(b.finish())
+                let rows = chunks.iter().flat_map(|c| (0..c.rows()).map(move |r| c.row(r)));
+                counts.build(n, rows, sep)
             });
             Ok(PyPathTable(core(table)?))
         })

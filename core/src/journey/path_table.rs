@@ -293,7 +293,7 @@ impl PathTableBuilder {
     pub fn intern(&mut self, name: &str) -> ChannelId {
         let new = |_: &[u8]| Ok::<_, std::convert::Infallible>(name.to_string());
         match self.names.intern(name.as_bytes(), &mut self.table.channels, new) {
-            Ok((id, _)) => id,
+            Ok(id) => id,
             Err(never) => match never {},
         }
     }
@@ -397,7 +397,7 @@ impl PathTableBuilder {
                 Err(_) => Err(pos),
             };
             match self.names.intern(token, &mut self.table.channels, new) {
-                Ok((id, _)) => self.table.touches.push(id),
+                Ok(id) => self.table.touches.push(id),
                 Err(pos) => {
                     failed = Some(pos);
                     break;
@@ -556,26 +556,26 @@ struct Slot {
 }
 
 impl Interner {
-    /// The id of `name` and whether it is new. A new name is stored in `channels` as
-    /// `new(name)` gives it; if that fails nothing changes.
+    /// The id of `name`. A new name is stored in `channels` as `new(name)` gives it; if that
+    /// fails nothing changes.
     #[inline]
     fn intern<E>(
         &mut self,
         name: &[u8],
         channels: &mut Vec<String>,
         new: impl FnOnce(&[u8]) -> std::result::Result<String, E>,
-    ) -> std::result::Result<(ChannelId, bool), E> {
+    ) -> std::result::Result<ChannelId, E> {
         let found = match pack(name) {
             Some((a, b)) => self.find(name.len(), a, b),
             None => self.long.get(name).copied(),
         };
         if let Some(id) = found {
-            return Ok((id, false));
+            return Ok(id);
         }
         let id = channels.len() as ChannelId;
         channels.push(new(name)?);
         self.insert(name, id);
-        Ok((id, true))
+        Ok(id)
     }
 
     #[inline]

@@ -89,15 +89,7 @@ pub(crate) fn vector_files(module: &str) -> Vec<PathBuf> {
 
 /// Checks every vector of `module`, reporting all failures at once.
 pub(crate) fn run_dir(module: &str, check: impl Fn(&Path) -> Result<usize, String>) {
-    let files = vector_files(module);
-    let mut failures = Vec::new();
-    for f in &files {
-        match check(f) {
-            Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
-            Err(e) => failures.push(format!("{}: {e}", f.display())),
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    run_files(&vector_files(module), check);
 }
 
 /// Runs `check` on the vectors of `module` whose file names start with one of `prefixes` (a
@@ -109,8 +101,12 @@ pub(crate) fn run_prefixed(module: &str, prefixes: &[&str], check: impl Fn(&Path
     };
     let files: Vec<PathBuf> = vector_files(module).into_iter().filter(|f| mine(f)).collect();
     assert!(!files.is_empty(), "no {prefixes:?} vectors in {module}");
+    run_files(&files, check);
+}
+
+fn run_files(files: &[PathBuf], check: impl Fn(&Path) -> Result<usize, String>) {
     let mut failures = Vec::new();
-    for f in &files {
+    for f in files {
         match check(f) {
             Ok(n) => eprintln!("ok   {} ({n} values)", f.file_name().unwrap_or_default().to_string_lossy()),
             Err(e) => failures.push(format!("{}: {e}", f.display())),
