@@ -23,12 +23,19 @@ function loadNative() {
 
 const native = loadNative();
 
+// The API declared once in Rust (bindings-js), shared with the browser build: namespaces,
+// functions and classes come from the addon's `call('surface')` through the shared wrapper.
+const api = require('./api.cjs').build({
+  call: (id, args) => native.call(id, args),
+  callAsync: (id, args) => native.callAsync(id, args),
+});
+
 // Plain `exports.name =` assignments, so ES modules can `import { attribution } from 'channelwise'`.
 
-/** Multi-touch attribution: heuristics, Markov, Shapley, time decay. */
-exports.attribution = native.attribution;
+/** Multi-touch attribution: heuristics, Markov, Shapley, time decay, path CSV. */
+exports.attribution = Object.freeze(api.attribution);
 /** Journeys: from event logs to path tables. */
-exports.journey = native.journey;
+exports.journey = Object.freeze(api.journey);
 /** Classical statistics: correlation and trend tests. */
 exports.stats = native.stats;
 
@@ -48,4 +55,4 @@ exports.forecast = Object.freeze({ metrics: forecastMetrics, RollingOrigin, Ets,
  */
 exports.anomaly = Object.freeze({ ...native.anomaly });
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
-exports.ERROR_CODES = Object.freeze(native.errorCodes());
+exports.ERROR_CODES = api.ERROR_CODES;

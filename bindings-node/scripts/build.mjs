@@ -16,6 +16,8 @@ const debug = args.includes('--debug');
 const fi = args.indexOf('--features');
 const features = fi >= 0 ? ['--features', args[fi + 1]] : [];
 
+execFileSync('node', [join(here, '..', 'scripts', 'sync_js_api.mjs')], { stdio: 'inherit' });
+
 const cargo = ['build', '-p', 'channelwise-node', ...(debug ? [] : ['--release']), ...features];
 execFileSync('cargo', cargo, { cwd: here, stdio: 'inherit' });
 

@@ -11,11 +11,11 @@
 //! MAD, Hampel, ESD, seasonal ESD, residual alerts), following the core's module tree.
 
 pub mod anomaly;
-pub mod attribution;
 mod convert;
 pub mod error;
 pub mod forecast;
-pub mod journey;
+mod host;
+pub mod js_api;
 pub mod stats;
 pub mod task;
 

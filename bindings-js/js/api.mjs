@@ -1,0 +1,110 @@
+// The JS API of channelwise, shared by the Node addon and the browser module.
+//
+// Both packages' Rust side exposes one entry point, `call(id, args)` (and Node's
+// `callAsync(id, args)` on a worker thread), plus `call('surface', [])`: the namespaces, functions
+// and classes declared once in Rust (bindings-js/src/api.rs). `build` turns that surface into the
+// public API: `attribution.markov(table, options)`, `new attribution.Markov(spec).fit(table)`, ...
+// There is no per-function code here: a function declared in Rust appears in both packages.
+//
+// Classes hold a handle to the Rust object in a private WeakMap; `fromJSON` / `toJSON` carry a
+// fitted model's JSON document (the one Python's to_json / from_json read and write).
+//
+// This file is the one source; the Node build copies it to bindings-node/api.cjs (CommonJS) and
+// the browser build to bindings-wasm/js/api.js (scripts/sync_js_api.mjs).
+
+/**
+ * Builds the public API.
+ * @param {object} backend
+ * @param {(id: string, args: unknown[], member: object) => unknown} backend.call
+ * @param {(id: string, args: unknown[], member: object) => Promise<unknown>} backend.callAsync
+ * @param {(handle: unknown) => void} [backend.release] frees a handle once its object is collected
+ * @returns {Record<string, object>} one frozen object per namespace
+ */
+export function build(backend) {
+  const { call, callAsync, release } = backend;
+  const TOKEN = Symbol('channelwise');
+  const classes = new Map();
+  const registry = release && typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(release) : null;
+
+  const coded = (code, message) => Object.assign(new Error(message), { code });
+
+  /** A class instance around a handle the Rust side returned. */
+  const finish = (member, value) => {
+    if (member.returns === null) return member.name === 'toJSON' ? JSON.parse(value) : value;
+    return new (classes.get(member.returns))(TOKEN, value);
+  };
+
+  /** `fromJSON` takes the document as text or as the parsed object. */
+  const jsonArgs = (member, args) => {
+    if (member.name !== 'fromJSON' || typeof args[0] === 'string' || args[0] === null || typeof args[0] !== 'object') {
+      return args;
+    }
+    return [JSON.stringify(args[0]), ...args.slice(1)];
+  };
+
+  function makeClass(ns, spec) {
+    const base = `${ns}.${spec.name}`;
+    const handles = new WeakMap();
+    const ctor = spec.members.find((m) => m.kind === 'new');
+    const C = class {
+      constructor(...args) {
+        const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, args, ctor);
+        handles.set(this, handle);
+        registry?.register(this, handle);
+      }
+    };
+    Object.defineProperty(C, 'name', { value: spec.name });
+    const self = (obj) => {
+      const h = handles.get(obj);
+      if (h === undefined) throw coded('invalid_parameter', `invalid this: "${typeof obj}" (expected a channelwise ${spec.name})`);
+      return h;
+    };
+    for (const m of spec.members) {
+      const id = `${base}.${m.name}`;
+      if (m.kind === 'method') {
+        C.prototype[m.name] = function method(...args) {
+          return finish(m, call(id, [self(this), ...args], m));
+        };
+        if (m.hasAsync) {
+          C.prototype[`${m.name}Async`] = function methodAsync(...args) {
+            let h;
+            try {
+              h = self(this);
+            } catch (e) {
+              return Promise.reject(e);
+            }
+            return callAsync(id, [h, ...args], m).then((v) => finish(m, v));
+          };
+        }
+      } else if (m.kind === 'getter') {
+        Object.defineProperty(C.prototype, m.name, {
+          get() {
+            return call(id, [self(this)], m);
+          },
+          configurable: true,
+        });
+      } else if (m.kind === 'static') {
+        C[m.name] = (...args) => finish(m, call(id, jsonArgs(m, args), m));
+      }
+    }
+    return C;
+  }
+
+  const api = {};
+  for (const ns of call('surface', [], { name: 'surface', returns: null })) {
+    const obj = {};
+    for (const c of ns.classes) {
+      const C = makeClass(ns.name, c);
+      classes.set(c.name, C);
+      obj[c.name] = C;
+    }
+    for (const f of ns.functions) {
+      const id = `${ns.name}.${f.name}`;
+      obj[f.name] = (...args) => finish(f, call(id, args, f));
+      if (f.hasAsync) obj[`${f.name}Async`] = (...args) => callAsync(id, args, f).then((v) => finish(f, v));
+    }
+    api[ns.name] = obj;
+  }
+  api.ERROR_CODES = Object.freeze(call('errorCodes', [], { name: 'errorCodes', returns: null }));
+  return api;
+}

@@ -1,0 +1,236 @@
+//! Declaring the JS API once: option objects ([`js_options!`](crate::js_options)) and result
+//! objects ([`js_result!`](crate::js_result)) are Rust structs whose reader, JS conversion and
+//! TypeScript declaration come from the one declaration.
+
+use channelwise::{Error, Result};
+
+use crate::host::Host;
+use crate::read;
+
+/// A value read from JS, with its TypeScript type.
+pub trait FromJs: Sized {
+    /// Reads `v`, given as `field` (for messages).
+    ///
+    /// # Errors
+    /// `invalid_parameter` for a value of the wrong type; the core's range errors otherwise.
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self>;
+    /// Its TypeScript type.
+    fn ts() -> String;
+}
+
+/// A type with a TypeScript declaration of its own (`export interface ...`).
+pub trait Declared {
+    /// The declaration, with its doc comment.
+    fn declaration() -> String;
+}
+
+/// `/** ... */` from `///` lines, indented by `indent`.
+pub fn doc_comment(lines: &[&str], indent: &str) -> String {
+    let lines: Vec<&str> = lines.iter().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+    match lines.as_slice() {
+        [] => String::new(),
+        [one] => format!("{indent}/** {one} */\n"),
+        many => {
+            let mut s = format!("{indent}/**\n");
+            for l in many {
+                if l.is_empty() {
+                    s.push_str(&format!("{indent} *\n"));
+                } else {
+                    s.push_str(&format!("{indent} * {l}\n"));
+                }
+            }
+            s.push_str(&format!("{indent} */\n"));
+            s
+        }
+    }
+}
+
+impl FromJs for f64 {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::number(h, v, field)
+    }
+    fn ts() -> String {
+        "number".into()
+    }
+}
+
+impl FromJs for bool {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::boolean(h, v, field)
+    }
+    fn ts() -> String {
+        "boolean".into()
+    }
+}
+
+impl FromJs for String {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::string(h, v, field)
+    }
+    fn ts() -> String {
+        "string".into()
+    }
+}
+
+impl FromJs for usize {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::size(h, v, field)
+    }
+    fn ts() -> String {
+        "number".into()
+    }
+}
+
+impl FromJs for u64 {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::unsigned(h, v, field)
+    }
+    fn ts() -> String {
+        "number".into()
+    }
+}
+
+impl FromJs for i64 {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::integer(h, v, field)
+    }
+    fn ts() -> String {
+        "number".into()
+    }
+}
+
+impl FromJs for Vec<f64> {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::numbers(h, v, field)
+    }
+    fn ts() -> String {
+        "Numbers".into()
+    }
+}
+
+impl FromJs for Vec<usize> {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::sizes(h, v, field)
+    }
+    fn ts() -> String {
+        "number[]".into()
+    }
+}
+
+/// Exactly `N` numbers (a `length_mismatch` naming the field otherwise).
+pub struct Fixed<const N: usize>(pub [f64; N]);
+
+impl<const N: usize> FromJs for Fixed<N> {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        let xs = read::numbers(h, v, field)?;
+        <[f64; N]>::try_from(xs.as_slice())
+            .map(Fixed)
+            .map_err(|_| Error::LengthMismatch { field: field.into(), expected: N, got: xs.len() })
+    }
+    fn ts() -> String {
+        "number[]".into()
+    }
+}
+
+/// Declares a result object: the struct, its conversion to a JS object and its TypeScript
+/// interface. Field names are the JS names (camelCase); `Opt<T>` fields are optional keys.
+#[macro_export]
+macro_rules! js_result {
+    ($(#[doc = $doc:literal])* pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }) => {
+        $(#[doc = $doc])*
+        #[allow(non_snake_case)]
+        pub struct $name { $( $(#[doc = $fdoc])* pub $field: $ty ),* }
+
+        impl $crate::out::IntoOut for $name {
+            fn into_out(self) -> $crate::out::Out {
+                $crate::out::Out::Object(vec![
+                    $( (stringify!($field), $crate::out::IntoOut::field(self.$field)) ),*
+                ])
+            }
+            fn ts() -> String {
+                stringify!($name).into()
+            }
+        }
+
+        impl $crate::decl::Declared for $name {
+            fn declaration() -> String {
+                let mut s = $crate::decl::doc_comment(&[$($doc),*], "");
+                s.push_str(concat!("export interface ", stringify!($name), " {\n"));
+                $(
+                    s.push_str(&$crate::decl::doc_comment(&[$($fdoc),*], "  "));
+                    s.push_str(&format!(
+                        "  {}{}: {};\n",
+                        stringify!($field),
+                        if <$ty as $crate::out::IntoOut>::optional() { "?" } else { "" },
+                        <$ty as $crate::out::IntoOut>::ts()
+                    ));
+                )*
+                s.push_str("}\n");
+                s
+            }
+        }
+    };
+}
+
+/// Declares an options object: the struct (every field optional), its reader (unknown keys
+/// rejected, each field named `<path>.<key>` in messages; `undefined` and `null` mean "not
+/// given") and its TypeScript interface. Field names are the JS names, in the order the
+/// "expected one of" message lists them.
+#[macro_export]
+macro_rules! js_options {
+    ($(#[doc = $doc:literal])* pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }) => {
+        $(#[doc = $doc])*
+        #[allow(non_snake_case)]
+        #[derive(Default)]
+        pub struct $name { $( $(#[doc = $fdoc])* pub $field: Option<$ty> ),* }
+
+        impl $name {
+            /// The JS names of the options, in declaration order.
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// Reads the options object `v` (`undefined`/`null`: all defaults) at `path`.
+            ///
+            /// # Errors
+            /// `invalid_parameter` for an unknown key or a value of the wrong type.
+            pub fn read<H: $crate::host::Host>(h: H, v: &H::V, path: &str) -> channelwise::Result<Self> {
+                let Some(obj) = $crate::read::options(h, v, path, Self::KEYS)? else {
+                    return Ok(Self::default());
+                };
+                Ok(Self { $(
+                    $field: {
+                        let field = format!("{path}.{}", stringify!($field));
+                        $crate::read::get(h, &obj, stringify!($field), &field)?
+                            .map(|x| <$ty as $crate::decl::FromJs>::from_js(h, &x, &field))
+                            .transpose()?
+                    },
+                )* })
+            }
+        }
+
+        impl $crate::decl::FromJs for $name {
+            fn from_js<H: $crate::host::Host>(h: H, v: &H::V, field: &str) -> channelwise::Result<Self> {
+                Self::read(h, v, field)
+            }
+            fn ts() -> String {
+                stringify!($name).into()
+            }
+        }
+
+        impl $crate::decl::Declared for $name {
+            fn declaration() -> String {
+                let mut s = $crate::decl::doc_comment(&[$($doc),*], "");
+                s.push_str(concat!("export interface ", stringify!($name), " {\n"));
+                $(
+                    s.push_str(&$crate::decl::doc_comment(&[$($fdoc),*], "  "));
+                    s.push_str(&format!(
+                        "  {}?: {} | null;\n",
+                        stringify!($field),
+                        <$ty as $crate::decl::FromJs>::ts()
+                    ));
+                )*
+                s.push_str("}\n");
+                s
+            }
+        }
+    };
+}

@@ -1,0 +1,113 @@
+//! What a JS engine must offer: the [`Host`] trait, implemented once by each package.
+//!
+//! Everything else in this crate (readers, results, the API itself) is written against it, so
+//! the Node addon (`bindings-node/src/host.rs`, Node-API) and the browser module
+//! (`bindings-wasm/src/host.rs`, wasm-bindgen) differ only in these primitives.
+//!
+//! Reading methods return `Err(reason)` when the engine threw (a getter, a Proxy trap, a revoked
+//! Proxy). The reader then stops with an error naming the field; a host that can (both do)
+//! keeps the thrown value and rethrows it as is at the boundary, as `JSON.stringify` would.
+
+use std::any::Any;
+use std::sync::Arc;
+
+/// A fitted model or spec kept on the Rust side; JS holds an opaque handle to it.
+pub type Shared = Arc<dyn Any + Send + Sync>;
+
+/// The JS type of a value (`typeof`, with `null` apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Boolean,
+    /// A number (NaN and infinities included).
+    Number,
+    /// A string.
+    String,
+    /// A symbol.
+    Symbol,
+    /// A function.
+    Function,
+    /// A bigint.
+    BigInt,
+    /// Any other object (arrays, typed arrays, plain objects, proxies).
+    Object,
+}
+
+/// What [`Host::typed_numbers`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Typed {
+    /// Not a typed array (nor a DataView).
+    No,
+    /// A typed array of numbers (any but the BigInt ones), as `f64`s (exact for every kind).
+    Numbers(Vec<f64>),
+    /// A view that holds no plain numbers: `BigInt64Array`, `BigUint64Array`, `DataView`.
+    Other(&'static str),
+}
+
+/// The primitives of one JS engine. `Copy`: a host is a handle to the engine of the current
+/// call (the Node-API `env`, or nothing in the browser).
+pub trait Host: Copy {
+    /// A JS value of this engine.
+    type V: Clone;
+
+    /// The value's type.
+    fn kind(self, v: &Self::V) -> Kind;
+    /// `Array.isArray(v)`.
+    fn is_array(self, v: &Self::V) -> Result<bool, String>;
+    /// The numbers of a typed array.
+    fn typed_numbers(self, v: &Self::V) -> Result<Typed, String>;
+    /// A number's value (only called on [`Kind::Number`]).
+    fn number(self, v: &Self::V) -> f64;
+    /// A boolean's value (only called on [`Kind::Boolean`]).
+    fn boolean(self, v: &Self::V) -> bool;
+    /// A string's text (only called on [`Kind::String`]); lone surrogates become U+FFFD.
+    fn string(self, v: &Self::V) -> Result<String, String>;
+    /// Appends a string's UTF-8 to `out`; `Ok(false)` (nothing appended) if `v` is no string.
+    fn append_utf8(self, v: &Self::V, out: &mut Vec<u8>) -> Result<bool, String> {
+        if self.kind(v) != Kind::String {
+            return Ok(false);
+        }
+        out.extend_from_slice(self.string(v)?.as_bytes());
+        Ok(true)
+    }
+    /// `obj[key]`.
+    fn get(self, obj: &Self::V, key: &str) -> Result<Self::V, String>;
+    /// An array's `length`.
+    fn length(self, arr: &Self::V) -> Result<u32, String>;
+    /// `arr[i]`.
+    fn element(self, arr: &Self::V, i: u32) -> Result<Self::V, String>;
+    /// The object's own enumerable string keys.
+    fn keys(self, obj: &Self::V) -> Result<Vec<String>, String>;
+    /// The Rust value behind a handle made by [`Host::handle`], if `v` is one.
+    fn unwrap_handle(self, v: &Self::V) -> Option<Shared>;
+    /// `path.join("\n")` as UTF-8, if the JS side handed it over for the table being read
+    /// (the browser build: one copy across the boundary instead of one per row).
+    fn joined_paths(self) -> Option<Vec<u8>> {
+        None
+    }
+
+    /// `undefined`.
+    fn undefined(self) -> Result<Self::V, String>;
+    /// `null`.
+    fn null(self) -> Result<Self::V, String>;
+    /// A number.
+    fn make_number(self, x: f64) -> Result<Self::V, String>;
+    /// A boolean.
+    fn make_boolean(self, b: bool) -> Result<Self::V, String>;
+    /// A string.
+    fn make_string(self, s: &str) -> Result<Self::V, String>;
+    /// An array of `items`.
+    fn make_array(self, items: Vec<Self::V>) -> Result<Self::V, String>;
+    /// A plain object with `fields`, in order.
+    fn make_object(self, fields: Vec<(&str, Self::V)>) -> Result<Self::V, String>;
+    /// A `Float64Array` copy of `xs`.
+    fn make_f64_array(self, xs: &[f64]) -> Result<Self::V, String>;
+    /// An `Int8Array` copy of `xs`.
+    fn make_i8_array(self, xs: &[i8]) -> Result<Self::V, String>;
+    /// An opaque handle to `x` (freed when JS lets go of it).
+    fn handle(self, x: Shared) -> Result<Self::V, String>;
+}

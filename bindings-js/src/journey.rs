@@ -1,0 +1,123 @@
+//! `journey.*`: from event columns to a path table.
+
+use channelwise::journey::{BuildReport as CoreReport, JourneyBuilder, Level};
+use channelwise::Result;
+
+use crate::api::{arg, job, Job};
+use crate::host::Host;
+use crate::out::{F64s, Nullable};
+use crate::table::{conversions, touchpoints};
+use crate::{js_options, js_result};
+
+js_options! {
+    /// Options of `journey.pathTable`.
+    pub struct JourneyOptions {
+        /// Lookback window in seconds: older touches are dropped.
+        lookback: i64,
+        /// Touches closer than this many seconds to the previous one are merged.
+        sessionGap: i64,
+        /// `"channel"` (default) or `"channel_campaign"`.
+        level: String,
+        /// Conversion type that marks the lead-creation (key) touch.
+        leadKind: String,
+        /// Separator the paths are joined with (default `">"`).
+        sep: String,
+    }
+}
+
+js_result! {
+    /// What building the journeys did with the events (nothing is dropped silently).
+    pub struct BuildReport {
+        /// Journeys built (converting and null).
+        journeys: usize,
+        /// Converting journeys.
+        conversions: usize,
+        /// Conversions with no touch inside their lookback.
+        unattributedConversions: usize,
+        /// Total value of the unattributed conversions.
+        unattributedValue: f64,
+        /// Events dropped because their `eventId` was seen before.
+        duplicatesDropped: usize,
+        /// How many of `duplicatesDropped` were conversions.
+        duplicateConversions: usize,
+        /// Touches dropped because they were older than the lookback.
+        touchesOutsideLookback: usize,
+        /// Touches merged into the previous one by `sessionGap`.
+        touchesCollapsed: usize,
+        /// Lead events (conversions of kind `leadKind`).
+        leads: usize,
+    }
+}
+
+js_result! {
+    /// A path table as columns, ready for `attribution.*`.
+    pub struct PathTableColumns {
+        /// Paths, channels joined by `sep`.
+        path: Vec<String>,
+        /// Converting journeys per row.
+        conversions: F64s,
+        /// Non-converting journeys per row.
+        nulls: F64s,
+        /// Conversion value per row.
+        value: F64s,
+        /// Index of the key (lead-creation) touch per row, or `null`.
+        keyTouch: Vec<Nullable<usize>>,
+        /// What the build did with the events.
+        report: BuildReport,
+    }
+}
+
+impl From<&CoreReport> for BuildReport {
+    fn from(r: &CoreReport) -> Self {
+        BuildReport {
+            journeys: r.journeys,
+            conversions: r.conversions,
+            unattributedConversions: r.unattributed_conversions,
+            unattributedValue: r.unattributed_value,
+            duplicatesDropped: r.duplicates_dropped,
+            duplicateConversions: r.duplicate_conversions,
+            touchesOutsideLookback: r.touches_outside_lookback,
+            touchesCollapsed: r.touches_collapsed,
+            leads: r.leads,
+        }
+    }
+}
+
+/// The journey spec from `{ lookback, sessionGap, level, leadKind }`.
+pub(crate) fn journey_spec(o: &JourneyOptions) -> Result<JourneyBuilder> {
+    let mut b = JourneyBuilder::new();
+    if let Some(l) = o.lookback {
+        b = b.lookback(l);
+    }
+    if let Some(g) = o.sessionGap {
+        b = b.session_gap(g);
+    }
+    if let Some(level) = &o.level {
+        b = b.level(level.parse::<Level>()?);
+    }
+    if let Some(kind) = &o.leadKind {
+        b = b.lead_kind(kind.clone());
+    }
+    Ok(b)
+}
+
+/// `journey.pathTable(touchpoints, conversions, options?)`.
+pub fn path_table<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let o = JourneyOptions::read(h, &arg(h, a, 2)?, "options")?;
+    let spec = journey_spec(&o)?;
+    let sep = o.sep.unwrap_or_else(|| ">".into());
+    let touches = touchpoints(h, &arg(h, a, 0)?)?;
+    let conversions = conversions(h, &arg(h, a, 1)?)?;
+    job(move || {
+        let journeys = spec.build(&touches, &conversions)?;
+        let t = journeys.path_table();
+        Ok(PathTableColumns {
+            path: (0..t.len()).map(|i| t.path_string(i, &sep)).collect(),
+            conversions: F64s(t.conversions().to_vec()),
+            nulls: F64s(t.nulls().to_vec()),
+            value: F64s(t.values().to_vec()),
+            keyTouch: (0..t.len()).map(|i| Nullable(t.key_touch(i))).collect(),
+            report: BuildReport::from(journeys.report()),
+        })
+    })
+}

@@ -1,0 +1,59 @@
+//! The JS API of channelwise, declared once for Node and the browser.
+//!
+//! Both JS packages are built from this crate: the Node addon (`bindings-node`, Node-API via
+//! napi-rs) and the browser module (`bindings-wasm`, wasm-bindgen). Each implements [`Host`]
+//! (two dozen engine primitives: read a property, make an array, ...) and exports one entry
+//! point that calls [`api::dispatch`]; everything else is here, once:
+//!
+//! - [`api`]: every namespace, function and class with its TypeScript signature and the Rust
+//!   function behind it (the [`api!`](api) table);
+//! - option objects and result rows as Rust structs ([`js_options!`], [`js_result!`]), whose
+//!   readers, JS conversion and TypeScript interfaces come from the one declaration;
+//! - [`read`] and [`table`]: JS values into core inputs, every bad one a typed error naming
+//!   its field and value;
+//! - [`dts`]: the one `.d.ts`, generated from the declarations and checked in CI;
+//! - `js/api.mjs`: the JS wrapper both packages share, which turns [`api::NAMESPACES`] into
+//!   namespaces of functions and classes (built at load time from the surface the Rust side
+//!   reports, so it has no per-function code).
+//!
+//! # Exposing a new function to JS
+//! Write `fn my_fn<H: Host>(h: H, a: &[H::V]) -> Result<Job>` in the module's file here
+//! (read the arguments with [`read`] / a [`js_options!`] struct, return [`api::job`] of a
+//! [`js_result!`] struct), add one line to the `api!` table with its TypeScript signature, and
+//! add its new types to [`api::declarations`]. Both packages, their `.d.ts` and the JS wrapper
+//! pick it up; `UPDATE_DTS=1 cargo test -p channelwise-js` rewrites the checked-in `.d.ts`.
+
+pub mod api;
+pub mod attribution;
+pub mod decl;
+pub mod dts;
+pub mod host;
+pub mod journey;
+pub mod out;
+pub mod read;
+pub mod table;
+
+pub use host::{Host, Kind, Shared, Typed};
+
+/// Runs export `id` with `args` to completion on this thread: read, compute, build the result.
+///
+/// # Errors
+/// The export's error, or `invalid_parameter` for an unknown `id`.
+pub fn call<H: Host>(h: H, id: &str, args: &[H::V]) -> channelwise::Result<H::V> {
+    let work = prepare(id, h, args)?;
+    out::emit(h, work()?)
+}
+
+/// Reads the arguments of export `id`; the returned job does the rest (on any thread).
+///
+/// # Errors
+/// The export's argument errors, or `invalid_parameter` for an unknown `id`.
+pub fn prepare<H: Host>(id: &str, h: H, args: &[H::V]) -> channelwise::Result<api::Job> {
+    api::dispatch(h, id, args).unwrap_or_else(|| {
+        Err(channelwise::Error::InvalidParameter {
+            field: "function".into(),
+            value: id.into(),
+            reason: "no such channelwise function".into(),
+        })
+    })
+}

@@ -1,0 +1,299 @@
+//! JS values into Rust inputs, every bad one reported as a core error naming its field.
+//!
+//! A wrong type surfaces as `invalid_parameter` with the field (`conversions[3]`,
+//! `options.order`) and what was given; values of the right type that are unusable (NaN,
+//! negative counts, bad paths) go through to the core, which owns those checks and messages.
+
+use channelwise::{Error, Result};
+
+use crate::host::{Host, Kind, Typed};
+
+/// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The engine threw while `field` was read (a getter, a Proxy trap). Hosts rethrow what was
+/// thrown; this error is what is reported if they cannot.
+pub fn unreadable(field: &str, reason: String) -> Error {
+    Error::InvalidParameter { field: field.into(), value: "<unreadable>".into(), reason }
+}
+
+/// An engine failure while building a result (out of memory in the engine).
+pub fn unwritable(reason: String) -> Error {
+    Error::Internal(format!("could not build the JS result: {reason}"))
+}
+
+/// What the caller gave, for messages: primitives as their value (long strings cut), objects
+/// by kind (`an array`, `a Int32Array`, `an object`).
+pub fn describe<H: Host>(h: H, v: &H::V) -> String {
+    match h.kind(v) {
+        Kind::Undefined => "undefined".into(),
+        Kind::Null => "null".into(),
+        Kind::Boolean => h.boolean(v).to_string(),
+        Kind::Number => h.number(v).to_string(),
+        Kind::String => match h.string(v) {
+            Ok(s) if s.chars().count() > 40 => format!("{}...", s.chars().take(40).collect::<String>()),
+            Ok(s) => s,
+            Err(_) => "a string".into(),
+        },
+        Kind::Symbol => "a symbol".into(),
+        Kind::Function => "a function".into(),
+        Kind::BigInt => "a bigint".into(),
+        Kind::Object if h.is_array(v).unwrap_or(false) => "an array".into(),
+        Kind::Object => match h.typed_numbers(v) {
+            Ok(Typed::Other(name)) => format!("a {name}"),
+            Ok(Typed::Numbers(_)) => "a typed array".into(),
+            _ => "an object".into(),
+        },
+    }
+}
+
+/// `field` holds `v`, which is not what was expected.
+pub fn wrong<H: Host>(h: H, field: &str, v: &H::V, expected: &str) -> Error {
+    Error::InvalidParameter { field: field.into(), value: describe(h, v), reason: format!("expected {expected}") }
+}
+
+/// A required field that was not given.
+pub fn missing(field: &str) -> Error {
+    Error::InvalidParameter { field: field.into(), value: "undefined".into(), reason: "required, but missing".into() }
+}
+
+/// `field` must have `expected` entries.
+pub fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
+    if got != expected {
+        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+    }
+    Ok(())
+}
+
+/// `undefined` and `null` read as "not given".
+pub fn given<H: Host>(h: H, v: H::V) -> Option<H::V> {
+    (!matches!(h.kind(&v), Kind::Undefined | Kind::Null)).then_some(v)
+}
+
+/// Whether `v` is an array (a revoked Proxy: an error naming `field`).
+pub fn is_array<H: Host>(h: H, v: &H::V, field: &str) -> Result<bool> {
+    h.is_array(v).map_err(|e| unreadable(field, e))
+}
+
+/// Checks that `v` is a plain object (not an array, function or primitive).
+pub fn object<H: Host>(h: H, v: &H::V, field: &str) -> Result<()> {
+    if h.kind(v) != Kind::Object || is_array(h, v, field)? {
+        return Err(wrong(h, field, v, "an object"));
+    }
+    Ok(())
+}
+
+/// `obj[key]` (reading `field`); `undefined` and `null` give `None`.
+pub fn get<H: Host>(h: H, obj: &H::V, key: &str, field: &str) -> Result<Option<H::V>> {
+    Ok(given(h, h.get(obj, key).map_err(|e| unreadable(field, e))?))
+}
+
+/// `obj[key]`, which must be given.
+pub fn require<H: Host>(h: H, obj: &H::V, key: &str, field: &str) -> Result<H::V> {
+    get(h, obj, key, field)?.ok_or_else(|| missing(field))
+}
+
+/// The length of array `v`, or a type error saying it should be `expected`.
+pub fn array_len<H: Host>(h: H, v: &H::V, field: &str, expected: &str) -> Result<u32> {
+    if !is_array(h, v, field)? {
+        return Err(wrong(h, field, v, expected));
+    }
+    h.length(v).map_err(|e| unreadable(field, e))
+}
+
+/// Element `i` of array `arr` (of `field`).
+pub fn element<H: Host>(h: H, arr: &H::V, i: u32, field: &str) -> Result<H::V> {
+    h.element(arr, i).map_err(|e| unreadable(&format!("{field}[{i}]"), e))
+}
+
+/// A JS string.
+pub fn string<H: Host>(h: H, v: &H::V, field: &str) -> Result<String> {
+    if h.kind(v) != Kind::String {
+        return Err(wrong(h, field, v, "a string"));
+    }
+    h.string(v).map_err(|e| unreadable(field, e))
+}
+
+/// A JS number (NaN and infinities pass: the core reports them as `non_finite`).
+pub fn number<H: Host>(h: H, v: &H::V, field: &str) -> Result<f64> {
+    if h.kind(v) != Kind::Number {
+        return Err(wrong(h, field, v, "a number"));
+    }
+    Ok(h.number(v))
+}
+
+/// A JS boolean.
+pub fn boolean<H: Host>(h: H, v: &H::V, field: &str) -> Result<bool> {
+    if h.kind(v) != Kind::Boolean {
+        return Err(wrong(h, field, v, "a boolean"));
+    }
+    Ok(h.boolean(v))
+}
+
+/// A whole number of safe size.
+pub fn integer<H: Host>(h: H, v: &H::V, field: &str) -> Result<i64> {
+    whole(number(h, v, field)?, field)
+}
+
+fn whole(x: f64, field: &str) -> Result<i64> {
+    if !x.is_finite() {
+        return Err(Error::NonFinite { field: field.into(), value: x });
+    }
+    if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
+        return Err(Error::InvalidParameter {
+            field: field.into(),
+            value: x.to_string(),
+            reason: "expected a whole number (at most 2^53 - 1 in size)".into(),
+        });
+    }
+    Ok(x as i64)
+}
+
+/// A non-negative whole number.
+pub fn unsigned<H: Host>(h: H, v: &H::V, field: &str) -> Result<u64> {
+    let x = integer(h, v, field)?;
+    u64::try_from(x).map_err(|_| Error::OutOfRange { field: field.into(), value: x as f64, min: 0.0, max: MAX_SAFE_INTEGER })
+}
+
+/// A non-negative whole number as a count or size.
+pub fn size<H: Host>(h: H, v: &H::V, field: &str) -> Result<usize> {
+    let x = unsigned(h, v, field)?;
+    usize::try_from(x).map_err(|_| Error::OutOfRange { field: field.into(), value: x as f64, min: 0.0, max: usize::MAX as f64 })
+}
+
+/// `number[]` or any typed array of numbers (`Float64Array`, `Int32Array`, ...: every one
+/// converts to `f64` exactly); BigInt arrays and DataViews are rejected.
+pub fn numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<f64>> {
+    const EXPECTED: &str = "an array of numbers or a Float64Array";
+    if h.kind(v) == Kind::Object && !is_array(h, v, field)? {
+        return match h.typed_numbers(v).map_err(|e| unreadable(field, e))? {
+            Typed::Numbers(x) => Ok(x),
+            _ => Err(wrong(h, field, v, EXPECTED)),
+        };
+    }
+    let n = array_len(h, v, field, EXPECTED)?;
+    (0..n).map(|i| number(h, &element(h, v, i, field)?, &format!("{field}[{i}]"))).collect()
+}
+
+/// `(number | null)[]` or a typed array: `null`/`undefined` entries are "none".
+pub fn optional_numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Option<f64>>> {
+    if h.kind(v) == Kind::Object && !is_array(h, v, field)? {
+        return Ok(numbers(h, v, field)?.into_iter().map(Some).collect());
+    }
+    let n = array_len(h, v, field, "an array of numbers (or nulls) or a Float64Array")?;
+    (0..n)
+        .map(|i| match given(h, element(h, v, i, field)?) {
+            None => Ok(None),
+            Some(x) => number(h, &x, &format!("{field}[{i}]")).map(Some),
+        })
+        .collect()
+}
+
+/// `string[]`.
+pub fn strings<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<String>> {
+    let n = array_len(h, v, field, "an array of strings")?;
+    (0..n).map(|i| string(h, &element(h, v, i, field)?, &format!("{field}[{i}]"))).collect()
+}
+
+/// `(string | null)[]`: `null`/`undefined` entries are "none".
+pub fn optional_strings<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Option<String>>> {
+    let n = array_len(h, v, field, "an array of strings or nulls")?;
+    (0..n)
+        .map(|i| match given(h, element(h, v, i, field)?) {
+            None => Ok(None),
+            Some(x) => string(h, &x, &format!("{field}[{i}]")).map(Some),
+        })
+        .collect()
+}
+
+/// `number[]` of non-negative whole numbers (periods, windows).
+pub fn sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<usize>> {
+    let n = array_len(h, v, field, "an array of whole numbers")?;
+    (0..n).map(|i| size(h, &element(h, v, i, field)?, &format!("{field}[{i}]"))).collect()
+}
+
+/// Whole unix seconds, from `number[]` or a typed array.
+pub fn timestamps<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<i64>> {
+    numbers(h, v, field)?
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if !x.is_finite() {
+                return Err(Error::NonFinite { field: format!("{field}[{i}]"), value: x });
+            }
+            if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
+                return Err(Error::InvalidRecord {
+                    row: i,
+                    column: "timestamp".into(),
+                    value: x.to_string(),
+                    reason: "expected whole unix seconds".into(),
+                });
+            }
+            Ok(x as i64)
+        })
+        .collect()
+}
+
+/// An options object: `undefined`/`null` give `None`; a key not in `allowed` is an error, so a
+/// misspelt option (`use_nulls` for `useNulls`) is never silently ignored.
+pub fn options<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result<Option<H::V>> {
+    let Some(v) = given(h, v.clone()) else { return Ok(None) };
+    object(h, &v, field)?;
+    for key in h.keys(&v).map_err(|e| unreadable(field, e))? {
+        if !allowed.contains(&key.as_str()) {
+            return Err(Error::InvalidParameter {
+                field: format!("{field}.{key}"),
+                value: key,
+                reason: format!("unknown option; expected one of {}", allowed.join(", ")),
+            });
+        }
+    }
+    Ok(Some(v))
+}
+
+/// A matrix as a flat row-major `Vec` and its column count: rows (`number[][]` or
+/// `Float64Array[]`, all of one length; `n_features`, when given, must match), or a flat
+/// `number[] | Float64Array` with `n_features` (`default_features` when not given, else an
+/// error).
+pub fn matrix<H: Host>(h: H, x: &H::V, n_features: &H::V, default_features: Option<usize>) -> Result<(Vec<f64>, usize)> {
+    let given_k = given(h, n_features.clone()).map(|v| size(h, &v, "nFeatures")).transpose()?;
+    let rows = is_array(h, x, "x")? && h.length(x).map_err(|e| unreadable("x", e))? > 0 && {
+        let first = element(h, x, 0, "x")?;
+        h.kind(&first) == Kind::Object
+            && (is_array(h, &first, "x[0]")? || matches!(h.typed_numbers(&first), Ok(Typed::Numbers(_) | Typed::Other(_))))
+    };
+    if rows {
+        let n = h.length(x).map_err(|e| unreadable("x", e))?;
+        let mut flat = Vec::new();
+        let mut width = None;
+        for i in 0..n {
+            let field = format!("x[{i}]");
+            let row = element(h, x, i, "x")?;
+            if h.kind(&row) != Kind::Object {
+                return Err(wrong(h, &field, &row, "a row (an array of numbers)"));
+            }
+            let row = numbers(h, &row, &field)?;
+            let w = *width.get_or_insert(row.len());
+            check_len(&field, row.len(), w)?;
+            flat.extend_from_slice(&row);
+        }
+        let w = width.unwrap_or(0);
+        if let Some(k) = given_k {
+            check_len("nFeatures", k, w)?;
+        }
+        return Ok((flat, w));
+    }
+    if h.kind(x) != Kind::Object {
+        return Err(wrong(h, "x", x, "an array of rows (number[][]) or a flat Float64Array"));
+    }
+    let flat = numbers(h, x, "x")?;
+    match given_k.or(default_features) {
+        Some(k) => Ok((flat, k)),
+        None if flat.is_empty() => Err(Error::NotEnoughData { what: "matrix x (rows)".into(), required: 1, got: 0 }),
+        None => Err(Error::InvalidParameter {
+            field: "nFeatures".into(),
+            value: "undefined".into(),
+            reason: "required with a flat row-major x; or pass x as rows (number[][])".into(),
+        }),
+    }
+}

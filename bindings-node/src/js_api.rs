@@ -1,0 +1,67 @@
+//! The shared JS API (`channelwise-js`) in this addon: `call(id, args)` runs an export on the JS
+//! thread, `callAsync(id, args)` reads its arguments here and computes on libuv's thread pool.
+//! `index.js` builds the public namespaces and classes from them with the shared wrapper.
+
+use channelwise::Error;
+use channelwise_js::api::Job;
+use channelwise_js::out::{emit, Out};
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Task};
+use napi_derive::napi;
+
+use crate::error::{guard, rejection, run, Result};
+use crate::host::{Node, Raw};
+
+/// The elements of the JS array `args`.
+fn args(h: Node, args: &Raw) -> channelwise::Result<Vec<napi::sys::napi_value>> {
+    let n = channelwise_js::read::array_len(h, &args.0, "args", "an array of arguments")?;
+    (0..n).map(|i| channelwise_js::read::element(h, &args.0, i, "args")).collect()
+}
+
+/// Runs export `id` with the arguments in the array `args`.
+#[napi(js_name = "call")]
+pub fn call(env: Env, id: String, a: Raw) -> Result<Raw> {
+    let h = Node { env: env.raw() };
+    guard(|| {
+        let a = args(h, &a)?;
+        channelwise_js::call(h, &id, &a).map(Raw)
+    })
+}
+
+/// An export's work, its arguments already read on the JS thread.
+pub struct JobTask {
+    job: Option<channelwise::Result<Job>>,
+}
+
+impl Task for JobTask {
+    type Output = channelwise::Result<Out>;
+    type JsValue = Raw;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match self.job.take() {
+            Some(Ok(job)) => run(job),
+            Some(Err(e)) => Err(e),
+            None => Err(Error::Internal("async task computed twice".into())),
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Raw> {
+        let h = Node { env: env.raw() };
+        output
+            .and_then(|out| run(|| emit(h, out)))
+            .map(Raw)
+            .map_err(|e| rejection(env, &e))
+    }
+}
+
+/// Export `id` on a pool thread: a promise of its result. It never throws synchronously:
+/// argument errors reject the promise too.
+#[napi(js_name = "callAsync")]
+pub fn call_async(env: Env, id: String, a: Raw) -> AsyncTask<JobTask> {
+    let h = Node { env: env.raw() };
+    let job = run(|| {
+        let a = args(h, &a)?;
+        channelwise_js::prepare(&id, h, &a)
+    });
+    AsyncTask::new(JobTask { job: Some(job) })
+}

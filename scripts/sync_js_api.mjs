@@ -1,0 +1,17 @@
+// Copies the shared JS wrapper (bindings-js/js/api.mjs) into both packages: an ES module for
+// the browser (bindings-wasm/js/api.js) and CommonJS for Node (bindings-node/api.cjs). Both
+// copies are build outputs (git-ignored); the package builds run this.
+//
+//   node scripts/sync_js_api.mjs
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const src = readFileSync(join(root, 'bindings-js', 'js', 'api.mjs'), 'utf8');
+const banner = '// Generated from bindings-js/js/api.mjs by scripts/sync_js_api.mjs: edit that file.\n';
+writeFileSync(join(root, 'bindings-wasm', 'js', 'api.js'), banner + src);
+const cjs = src.replace(/^export function build\(/m, 'function build(');
+if (cjs === src) throw new Error('sync_js_api: `export function build(` not found');
+writeFileSync(join(root, 'bindings-node', 'api.cjs'), `'use strict';\n${banner}${cjs}\nmodule.exports = { build };\n`);
+console.log('sync_js_api: wrote bindings-wasm/js/api.js and bindings-node/api.cjs');
