@@ -25,10 +25,13 @@ const native = loadNative();
 
 // The API declared once in Rust (bindings-js), shared with the browser build: namespaces,
 // functions and classes come from the addon's `call('surface')` through the shared wrapper.
-const api = require('./api.cjs').build({
-  call: (id, args) => native.call(id, args),
-  callAsync: (id, args) => native.callAsync(id, args),
-});
+const api = require('./api.cjs').build(
+  {
+    call: (id, args) => native.call(id, args),
+    callAsync: (id, args) => native.callAsync(id, args),
+  },
+  require('./surface.json'),
+);
 
 // Plain `exports.name =` assignments, so ES modules can `import { attribution } from 'channelwise'`.
 

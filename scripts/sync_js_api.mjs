@@ -1,6 +1,8 @@
-// Copies the shared JS wrapper (bindings-js/js/api.mjs) into both packages: an ES module for
-// the browser (bindings-wasm/js/api.js) and CommonJS for Node (bindings-node/api.cjs). Both
-// copies are build outputs (git-ignored); the package builds run this.
+// Copies the shared JS wrapper (bindings-js/js/api.mjs) and the surface it reads
+// (bindings-js/js/surface.json, generated from the Rust declarations) into both packages: ES
+// modules for the browser (bindings-wasm/js/api.js, surface.js) and CommonJS for Node
+// (bindings-node/api.cjs, surface.json). The copies are build outputs (git-ignored); the package
+// builds run this.
 //
 //   node scripts/sync_js_api.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,4 +16,7 @@ writeFileSync(join(root, 'bindings-wasm', 'js', 'api.js'), banner + src);
 const cjs = src.replace(/^export function build\(/m, 'function build(');
 if (cjs === src) throw new Error('sync_js_api: `export function build(` not found');
 writeFileSync(join(root, 'bindings-node', 'api.cjs'), `'use strict';\n${banner}${cjs}\nmodule.exports = { build };\n`);
-console.log('sync_js_api: wrote bindings-wasm/js/api.js and bindings-node/api.cjs');
+const surface = readFileSync(join(root, 'bindings-js', 'js', 'surface.json'), 'utf8');
+writeFileSync(join(root, 'bindings-node', 'surface.json'), surface);
+writeFileSync(join(root, 'bindings-wasm', 'js', 'surface.js'), `${banner}export default ${surface.trimEnd()};\n`);
+console.log('sync_js_api: wrote bindings-wasm/js/{api,surface}.js and bindings-node/{api.cjs,surface.json}');

@@ -1,16 +1,18 @@
 // The JS API of channelwise, shared by the Node addon and the browser module.
 //
 // Both packages' Rust side exposes one entry point, `call(id, args)` (and Node's
-// `callAsync(id, args)` on a worker thread), plus `call('surface', [])`: the namespaces, functions
-// and classes declared once in Rust (bindings-js/src/api.rs). `build` turns that surface into the
-// public API: `attribution.markov(table, options)`, `new attribution.Markov(spec).fit(table)`, ...
-// There is no per-function code here: a function declared in Rust appears in both packages.
+// `callAsync(id, args)` on a worker thread). `surface.json`, generated from the declarations in
+// Rust (bindings-js/src/api.rs), lists the namespaces, functions and classes; `build` turns it
+// into the public API: `attribution.markov(table, options)`, `new attribution.Markov(spec)
+// .fit(table)`, ... There is no per-function code here: a function declared in Rust appears in
+// both packages.
 //
 // Classes hold a handle to the Rust object in a private WeakMap; `fromJSON` / `toJSON` carry a
 // fitted model's JSON document (the one Python's to_json / from_json read and write).
 //
 // This file is the one source; the Node build copies it to bindings-node/api.cjs (CommonJS) and
-// the browser build to bindings-wasm/js/api.js (scripts/sync_js_api.mjs).
+// the browser build to bindings-wasm/js/api.js, with surface.json beside each
+// (scripts/sync_js_api.mjs).
 
 /**
  * Builds the public API.
@@ -18,9 +20,10 @@
  * @param {(id: string, args: unknown[], member: object) => unknown} backend.call
  * @param {(id: string, args: unknown[], member: object) => Promise<unknown>} backend.callAsync
  * @param {(handle: unknown) => void} [backend.release] frees a handle once its object is collected
- * @returns {Record<string, object>} one frozen object per namespace
+ * @param {{ errorCodes: string[], namespaces: object[] }} surface bindings-js/js/surface.json
+ * @returns {Record<string, object>} one object per namespace, and `ERROR_CODES`
  */
-export function build(backend) {
+export function build(backend, surface) {
   const { call, callAsync, release } = backend;
   const TOKEN = Symbol('channelwise');
   const classes = new Map();
@@ -91,7 +94,7 @@ export function build(backend) {
   }
 
   const api = {};
-  for (const ns of call('surface', [], { name: 'surface', returns: null })) {
+  for (const ns of surface.namespaces) {
     const obj = {};
     for (const c of ns.classes) {
       const C = makeClass(ns.name, c);
@@ -105,6 +108,6 @@ export function build(backend) {
     }
     api[ns.name] = obj;
   }
-  api.ERROR_CODES = Object.freeze(call('errorCodes', [], { name: 'errorCodes', returns: null }));
+  api.ERROR_CODES = Object.freeze([...surface.errorCodes]);
   return api;
 }

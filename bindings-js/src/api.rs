@@ -1,6 +1,6 @@
 //! The JS API itself: every function and class, declared once ([`api!`]), dispatched by id
-//! ([`dispatch`]), described at run time for the shared JS wrapper ([`surface`]) and in
-//! TypeScript ([`crate::dts`]).
+//! ([`dispatch`]), described for the shared JS wrapper ([`crate::dts::surface`]) and in
+//! TypeScript ([`crate::dts::generate`]).
 //!
 //! An export is a Rust function `fn<H: Host>(h: H, args: &[H::V]) -> Result<Job>`: it reads its
 //! arguments on the JS thread and returns the work still to do, which the host runs right away
@@ -13,7 +13,7 @@ use std::sync::Arc;
 use channelwise::{Error, ErrorKind, Result};
 
 use crate::host::Host;
-use crate::out::{IntoOut, Nullable, Out};
+use crate::out::{IntoOut, Out};
 use crate::read;
 
 /// The work of a call, after its arguments were read.
@@ -39,7 +39,10 @@ pub fn this<H: Host, T: Any + Send + Sync>(h: H, a: &[H::V]) -> Result<Arc<T>> {
         value: "an object".into(),
         reason: format!("expected a channelwise {}", short_type::<T>()),
     };
-    let shared = a.first().and_then(|v| h.unwrap_handle(v)).ok_or_else(not_ours)?;
+    let shared = a
+        .first()
+        .and_then(|v| h.unwrap_handle(v))
+        .ok_or_else(not_ours)?;
     shared.downcast::<T>().map_err(|_| not_ours())
 }
 
@@ -88,6 +91,14 @@ pub struct Member {
 }
 
 impl Member {
+    /// Index of the `table: PathTableInput` parameter, if the member takes one.
+    pub fn table_arg(&self) -> Option<usize> {
+        let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
+        params
+            .split(", ")
+            .position(|p| p.starts_with("table: PathTableInput"))
+    }
+
     /// The declared return type.
     pub fn returns(&self) -> &'static str {
         match self.kind {
@@ -146,7 +157,6 @@ macro_rules! api {
             Some(match id {
                 "errorCodes" => error_codes(h, a),
                 "version" => version(h, a),
-                "surface" => surface_job(),
                 $(
                     $( concat!(stringify!($ns), ".", stringify!($fname)) => $ff(h, a), )*
                     $( $( concat!(stringify!($ns), ".", stringify!($cname), ".", stringify!($mname)) => $mf(h, a), )* )*
@@ -187,69 +197,6 @@ macro_rules! api {
     (@kind method) => { "method" };
     (@kind getter) => { "getter" };
     (@kind statics) => { "static" };
-}
-
-crate::js_result! {
-    /// A namespace of the surface.
-    pub struct SurfaceNamespace {
-        /// Its name.
-        name: &'static str,
-        /// Its functions.
-        functions: Vec<SurfaceMember>,
-        /// Its classes.
-        classes: Vec<SurfaceClass>,
-    }
-}
-crate::js_result! {
-    /// A class of the surface.
-    pub struct SurfaceClass {
-        /// Its name.
-        name: &'static str,
-        /// Its members.
-        members: Vec<SurfaceMember>,
-    }
-}
-crate::js_result! {
-    /// A function or class member of the surface.
-    pub struct SurfaceMember {
-        /// `function`, `new`, `method`, `getter` or `static`.
-        kind: &'static str,
-        /// Its name.
-        name: &'static str,
-        /// Whether a `...Async` twin exists.
-        hasAsync: bool,
-        /// The class it returns, if it returns an instance of one.
-        returns: Nullable<&'static str>,
-    }
-}
-
-/// The surface as a JS value, for the shared wrapper: `[{ name, functions: [{ name, async,
-/// returns }], classes: [{ name, members: [{ kind, name, async, returns }] }] }]`.
-fn surface_job() -> Result<Job> {
-    job(|| {
-        Ok(NAMESPACES
-            .iter()
-            .map(|ns| SurfaceNamespace {
-                name: ns.name,
-                functions: ns.functions.iter().map(SurfaceMember::from).collect(),
-                classes: ns
-                    .classes
-                    .iter()
-                    .map(|c| SurfaceClass { name: c.name, members: c.members.iter().map(SurfaceMember::from).collect() })
-                    .collect(),
-            })
-            .collect::<Vec<_>>())
-    })
-}
-
-
-
-impl From<&Member> for SurfaceMember {
-    fn from(m: &Member) -> Self {
-        let r = m.returns();
-        let class = NAMESPACES.iter().flat_map(|ns| ns.classes).any(|c| c.name == r);
-        SurfaceMember { kind: m.kind, name: m.name, hasAsync: m.also_async, returns: Nullable(class.then_some(r)) }
-    }
 }
 
 use crate::{attribution as attr, journey};

@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use channelwise::attribution::{
-    ordered_shapley, shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics, Horizon, Markov,
-    ShapleyMethod, ShapleySampler, TimeDecay,
+    ordered_shapley, shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics,
+    Horizon, Markov, ShapleyMethod, ShapleySampler, TimeDecay,
 };
 use channelwise::journey::{PathCsv, PathTable};
 use channelwise::{Error, Result};
 
 use crate::api::{arg, job, this, Job};
-use crate::decl::{FromJs, Fixed};
+use crate::decl::{Fixed, FromJs};
 use crate::host::{Host, Kind};
 use crate::journey::{journey_spec, JourneyOptions};
 use crate::out::{F64s, Handle, Nullable, Opt};
@@ -145,7 +145,9 @@ pub struct HorizonOption(pub Horizon);
 impl FromJs for HorizonOption {
     fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
         match h.kind(v) {
-            Kind::String if read::string(h, v, field)? == "ca" => Ok(HorizonOption(Horizon::ChannelAttributionDefault)),
+            Kind::String if read::string(h, v, field)? == "ca" => {
+                Ok(HorizonOption(Horizon::ChannelAttributionDefault))
+            }
             Kind::String => Err(wrong(h, field, v, "null, a step count or \"ca\"")),
             _ => Ok(HorizonOption(Horizon::Steps(read::size(h, v, field)?))),
         }
@@ -293,7 +295,11 @@ fn sep(s: Option<String>) -> String {
     s.unwrap_or_else(|| ">".into())
 }
 
-fn markov_spec(order: Option<usize>, horizon: Option<HorizonOption>, use_nulls: Option<bool>) -> Markov {
+fn markov_spec(
+    order: Option<usize>,
+    horizon: Option<HorizonOption>,
+    use_nulls: Option<bool>,
+) -> Markov {
     let mut spec = Markov::default();
     if let Some(o) = order {
         spec = spec.order(o);
@@ -419,7 +425,11 @@ pub fn ordered<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             .into_iter()
             .zip(o.conversions)
             .zip(o.value)
-            .map(|((channel, conversions), value)| OrderedRow { channel, conversions, value })
+            .map(|((channel, conversions), value)| OrderedRow {
+                channel,
+                conversions,
+                value,
+            })
             .collect::<Vec<_>>())
     })
 }
@@ -471,7 +481,10 @@ pub fn parse_path_csv<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     };
     let sep = sep(o.sep);
     job(move || {
-        let t = PathCsv::default().sep(sep.clone()).delimiter(delimiter).read(text.as_bytes())?;
+        let t = PathCsv::default()
+            .sep(sep.clone())
+            .delimiter(delimiter)
+            .read(text.as_bytes())?;
         Ok(table_data(&t, &sep))
     })
 }
@@ -512,7 +525,11 @@ pub fn fitted_markov_transitions<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     job(move || {
         Ok(m.transitions()
             .into_iter()
-            .map(|t| TransitionRow { from: t.from, to: t.to, probability: t.probability })
+            .map(|t| TransitionRow {
+                from: t.from,
+                to: t.to,
+                probability: t.probability,
+            })
             .collect::<Vec<_>>())
     })
 }
@@ -565,13 +582,22 @@ macro_rules! getter {
     };
 }
 
-getter!(fitted_markov_channels, Vec<String>, |m| m.channels().to_vec());
+getter!(fitted_markov_channels, Vec<String>, |m| m
+    .channels()
+    .to_vec());
 getter!(fitted_markov_order, usize, |m| m.order());
-getter!(fitted_markov_horizon_steps, Nullable<usize>, |m| Nullable(m.horizon_steps()));
+getter!(fitted_markov_horizon_steps, Nullable<usize>, |m| Nullable(
+    m.horizon_steps()
+));
 getter!(fitted_markov_n_states, usize, |m| m.n_states());
-getter!(fitted_markov_conversion_probability, f64, |m| m.conversion_probability());
-getter!(fitted_markov_removal_effects, Vec<f64>, |m| m.removal_effects().to_vec());
-getter!(fitted_markov_removal_effects_value, Vec<f64>, |m| m.removal_effects_value().to_vec());
+getter!(fitted_markov_conversion_probability, f64, |m| m
+    .conversion_probability());
+getter!(fitted_markov_removal_effects, Vec<f64>, |m| m
+    .removal_effects()
+    .to_vec());
+getter!(fitted_markov_removal_effects_value, Vec<f64>, |m| m
+    .removal_effects_value()
+    .to_vec());
 
 /// `FittedMarkov.toJSON()` (as text; the JS side parses it): the document Python's
 /// `FittedMarkov.to_json()` writes.
@@ -583,5 +609,10 @@ pub fn fitted_markov_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 /// `FittedMarkov.fromJSON(text)`: a chain written by `toJSON()` here or `to_json()` in Python.
 pub fn fitted_markov_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let text = read::string(h, &arg(h, a, 0)?, "json")?;
-    job(move || Ok(Handle(Arc::new(crate::api::from_json::<FittedMarkov>(&text)?), "FittedMarkov")))
+    job(move || {
+        Ok(Handle(
+            Arc::new(crate::api::from_json::<FittedMarkov>(&text)?),
+            "FittedMarkov",
+        ))
+    })
 }

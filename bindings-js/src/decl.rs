@@ -26,7 +26,10 @@ pub trait Declared {
 
 /// `/** ... */` from `///` lines, indented by `indent`.
 pub fn doc_comment(lines: &[&str], indent: &str) -> String {
-    let lines: Vec<&str> = lines.iter().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect();
     match lines.as_slice() {
         [] => String::new(),
         [one] => format!("{indent}/** {one} */\n"),
@@ -125,7 +128,11 @@ impl<const N: usize> FromJs for Fixed<N> {
         let xs = read::numbers(h, v, field)?;
         <[f64; N]>::try_from(xs.as_slice())
             .map(Fixed)
-            .map_err(|_| Error::LengthMismatch { field: field.into(), expected: N, got: xs.len() })
+            .map_err(|_| Error::LengthMismatch {
+                field: field.into(),
+                expected: N,
+                got: xs.len(),
+            })
     }
     fn ts() -> String {
         "number[]".into()

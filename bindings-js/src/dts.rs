@@ -125,7 +125,11 @@ fn member(out: &mut String, m: &Member, indent: &str) {
             "{indent}/** `{}` off the JS thread (a worker thread in Node); `options.signal` is not read here. */\n",
             m.name
         ));
-        out.push_str(&format!("{indent}{prefix}{}Async{};\n", m.name, async_ts(m.ts)));
+        out.push_str(&format!(
+            "{indent}{prefix}{}Async{};\n",
+            m.name,
+            async_ts(m.ts)
+        ));
     }
 }
 
@@ -168,4 +172,45 @@ pub fn generate(package: Package) -> String {
         out.push_str("};\n");
     }
     out
+}
+
+/// The surface the shared JS wrapper (`js/api.mjs`) builds the API from, as JSON:
+/// `{ errorCodes, namespaces: [{ name, functions: [member], classes: [{ name, members }] }] }`,
+/// each member `{ kind, name, hasAsync, returns (a class name or null), tableArg }`.
+pub fn surface() -> String {
+    use serde_json::json;
+    let classes: Vec<&str> = NAMESPACES
+        .iter()
+        .flat_map(|ns| ns.classes)
+        .map(|c| c.name)
+        .collect();
+    let member = |m: &Member| {
+        let r = m.returns();
+        json!({
+            "kind": m.kind,
+            "name": m.name,
+            "hasAsync": m.also_async,
+            "returns": classes.contains(&r).then_some(r),
+            "tableArg": m.table_arg(),
+        })
+    };
+    let namespaces: Vec<_> = NAMESPACES
+        .iter()
+        .map(|ns| {
+            json!({
+                "name": ns.name,
+                "functions": ns.functions.iter().map(member).collect::<Vec<_>>(),
+                "classes": ns.classes.iter().map(|c| json!({
+                    "name": c.name,
+                    "members": c.members.iter().map(member).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let codes: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+    let mut text =
+        serde_json::to_string_pretty(&json!({ "errorCodes": codes, "namespaces": namespaces }))
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
 }

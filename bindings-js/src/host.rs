@@ -84,6 +84,9 @@ pub trait Host: Copy {
     fn keys(self, obj: &Self::V) -> Result<Vec<String>, String>;
     /// The Rust value behind a handle made by [`Host::handle`], if `v` is one.
     fn unwrap_handle(self, v: &Self::V) -> Option<Shared>;
+    /// Calls the JS function `f` with `args` (`this` undefined) and gives what it returned;
+    /// `Err` if it threw (the host keeps the thrown value and rethrows it as is).
+    fn call_function(self, f: &Self::V, args: &[Self::V]) -> Result<Self::V, String>;
     /// `path.join("\n")` as UTF-8, if the JS side handed it over for the table being read
     /// (the browser build: one copy across the boundary instead of one per row).
     fn joined_paths(self) -> Option<Vec<u8>> {

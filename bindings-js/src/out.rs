@@ -40,7 +40,10 @@ pub fn emit<H: Host>(h: H, out: Out) -> Result<H::V> {
         Out::Boolean(b) => h.make_boolean(b),
         Out::String(s) => h.make_string(&s),
         Out::Array(items) => {
-            let items = items.into_iter().map(|x| emit(h, x)).collect::<Result<Vec<_>>>()?;
+            let items = items
+                .into_iter()
+                .map(|x| emit(h, x))
+                .collect::<Result<Vec<_>>>()?;
             h.make_array(items)
         }
         Out::Object(fields) => {

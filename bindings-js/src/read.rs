@@ -14,7 +14,11 @@ pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// The engine threw while `field` was read (a getter, a Proxy trap). Hosts rethrow what was
 /// thrown; this error is what is reported if they cannot.
 pub fn unreadable(field: &str, reason: String) -> Error {
-    Error::InvalidParameter { field: field.into(), value: "<unreadable>".into(), reason }
+    Error::InvalidParameter {
+        field: field.into(),
+        value: "<unreadable>".into(),
+        reason,
+    }
 }
 
 /// An engine failure while building a result (out of memory in the engine).
@@ -31,7 +35,9 @@ pub fn describe<H: Host>(h: H, v: &H::V) -> String {
         Kind::Boolean => h.boolean(v).to_string(),
         Kind::Number => h.number(v).to_string(),
         Kind::String => match h.string(v) {
-            Ok(s) if s.chars().count() > 40 => format!("{}...", s.chars().take(40).collect::<String>()),
+            Ok(s) if s.chars().count() > 40 => {
+                format!("{}...", s.chars().take(40).collect::<String>())
+            }
             Ok(s) => s,
             Err(_) => "a string".into(),
         },
@@ -49,18 +55,30 @@ pub fn describe<H: Host>(h: H, v: &H::V) -> String {
 
 /// `field` holds `v`, which is not what was expected.
 pub fn wrong<H: Host>(h: H, field: &str, v: &H::V, expected: &str) -> Error {
-    Error::InvalidParameter { field: field.into(), value: describe(h, v), reason: format!("expected {expected}") }
+    Error::InvalidParameter {
+        field: field.into(),
+        value: describe(h, v),
+        reason: format!("expected {expected}"),
+    }
 }
 
 /// A required field that was not given.
 pub fn missing(field: &str) -> Error {
-    Error::InvalidParameter { field: field.into(), value: "undefined".into(), reason: "required, but missing".into() }
+    Error::InvalidParameter {
+        field: field.into(),
+        value: "undefined".into(),
+        reason: "required, but missing".into(),
+    }
 }
 
 /// `field` must have `expected` entries.
 pub fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
     if got != expected {
-        return Err(Error::LengthMismatch { field: field.into(), expected, got });
+        return Err(Error::LengthMismatch {
+            field: field.into(),
+            expected,
+            got,
+        });
     }
     Ok(())
 }
@@ -103,7 +121,8 @@ pub fn array_len<H: Host>(h: H, v: &H::V, field: &str, expected: &str) -> Result
 
 /// Element `i` of array `arr` (of `field`).
 pub fn element<H: Host>(h: H, arr: &H::V, i: u32, field: &str) -> Result<H::V> {
-    h.element(arr, i).map_err(|e| unreadable(&format!("{field}[{i}]"), e))
+    h.element(arr, i)
+        .map_err(|e| unreadable(&format!("{field}[{i}]"), e))
 }
 
 /// A JS string.
@@ -137,7 +156,10 @@ pub fn integer<H: Host>(h: H, v: &H::V, field: &str) -> Result<i64> {
 
 fn whole(x: f64, field: &str) -> Result<i64> {
     if !x.is_finite() {
-        return Err(Error::NonFinite { field: field.into(), value: x });
+        return Err(Error::NonFinite {
+            field: field.into(),
+            value: x,
+        });
     }
     if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
         return Err(Error::InvalidParameter {
@@ -152,13 +174,23 @@ fn whole(x: f64, field: &str) -> Result<i64> {
 /// A non-negative whole number.
 pub fn unsigned<H: Host>(h: H, v: &H::V, field: &str) -> Result<u64> {
     let x = integer(h, v, field)?;
-    u64::try_from(x).map_err(|_| Error::OutOfRange { field: field.into(), value: x as f64, min: 0.0, max: MAX_SAFE_INTEGER })
+    u64::try_from(x).map_err(|_| Error::OutOfRange {
+        field: field.into(),
+        value: x as f64,
+        min: 0.0,
+        max: MAX_SAFE_INTEGER,
+    })
 }
 
 /// A non-negative whole number as a count or size.
 pub fn size<H: Host>(h: H, v: &H::V, field: &str) -> Result<usize> {
     let x = unsigned(h, v, field)?;
-    usize::try_from(x).map_err(|_| Error::OutOfRange { field: field.into(), value: x as f64, min: 0.0, max: usize::MAX as f64 })
+    usize::try_from(x).map_err(|_| Error::OutOfRange {
+        field: field.into(),
+        value: x as f64,
+        min: 0.0,
+        max: usize::MAX as f64,
+    })
 }
 
 /// `number[]` or any typed array of numbers (`Float64Array`, `Int32Array`, ...: every one
@@ -172,7 +204,9 @@ pub fn numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<f64>> {
         };
     }
     let n = array_len(h, v, field, EXPECTED)?;
-    (0..n).map(|i| number(h, &element(h, v, i, field)?, &format!("{field}[{i}]"))).collect()
+    (0..n)
+        .map(|i| number(h, &element(h, v, i, field)?, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// `(number | null)[]` or a typed array: `null`/`undefined` entries are "none".
@@ -180,7 +214,12 @@ pub fn optional_numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Opti
     if h.kind(v) == Kind::Object && !is_array(h, v, field)? {
         return Ok(numbers(h, v, field)?.into_iter().map(Some).collect());
     }
-    let n = array_len(h, v, field, "an array of numbers (or nulls) or a Float64Array")?;
+    let n = array_len(
+        h,
+        v,
+        field,
+        "an array of numbers (or nulls) or a Float64Array",
+    )?;
     (0..n)
         .map(|i| match given(h, element(h, v, i, field)?) {
             None => Ok(None),
@@ -192,7 +231,9 @@ pub fn optional_numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Opti
 /// `string[]`.
 pub fn strings<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<String>> {
     let n = array_len(h, v, field, "an array of strings")?;
-    (0..n).map(|i| string(h, &element(h, v, i, field)?, &format!("{field}[{i}]"))).collect()
+    (0..n)
+        .map(|i| string(h, &element(h, v, i, field)?, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// `(string | null)[]`: `null`/`undefined` entries are "none".
@@ -209,7 +250,9 @@ pub fn optional_strings<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Opti
 /// `number[]` of non-negative whole numbers (periods, windows).
 pub fn sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<usize>> {
     let n = array_len(h, v, field, "an array of whole numbers")?;
-    (0..n).map(|i| size(h, &element(h, v, i, field)?, &format!("{field}[{i}]"))).collect()
+    (0..n)
+        .map(|i| size(h, &element(h, v, i, field)?, &format!("{field}[{i}]")))
+        .collect()
 }
 
 /// Whole unix seconds, from `number[]` or a typed array.
@@ -219,7 +262,10 @@ pub fn timestamps<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<i64>> {
         .enumerate()
         .map(|(i, &x)| {
             if !x.is_finite() {
-                return Err(Error::NonFinite { field: format!("{field}[{i}]"), value: x });
+                return Err(Error::NonFinite {
+                    field: format!("{field}[{i}]"),
+                    value: x,
+                });
             }
             if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
                 return Err(Error::InvalidRecord {
@@ -237,7 +283,9 @@ pub fn timestamps<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<i64>> {
 /// An options object: `undefined`/`null` give `None`; a key not in `allowed` is an error, so a
 /// misspelt option (`use_nulls` for `useNulls`) is never silently ignored.
 pub fn options<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result<Option<H::V>> {
-    let Some(v) = given(h, v.clone()) else { return Ok(None) };
+    let Some(v) = given(h, v.clone()) else {
+        return Ok(None);
+    };
     object(h, &v, field)?;
     for key in h.keys(&v).map_err(|e| unreadable(field, e))? {
         if !allowed.contains(&key.as_str()) {
@@ -255,12 +303,23 @@ pub fn options<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result
 /// `Float64Array[]`, all of one length; `n_features`, when given, must match), or a flat
 /// `number[] | Float64Array` with `n_features` (`default_features` when not given, else an
 /// error).
-pub fn matrix<H: Host>(h: H, x: &H::V, n_features: &H::V, default_features: Option<usize>) -> Result<(Vec<f64>, usize)> {
-    let given_k = given(h, n_features.clone()).map(|v| size(h, &v, "nFeatures")).transpose()?;
+pub fn matrix<H: Host>(
+    h: H,
+    x: &H::V,
+    n_features: &H::V,
+    default_features: Option<usize>,
+) -> Result<(Vec<f64>, usize)> {
+    let given_k = given(h, n_features.clone())
+        .map(|v| size(h, &v, "nFeatures"))
+        .transpose()?;
     let rows = is_array(h, x, "x")? && h.length(x).map_err(|e| unreadable("x", e))? > 0 && {
         let first = element(h, x, 0, "x")?;
         h.kind(&first) == Kind::Object
-            && (is_array(h, &first, "x[0]")? || matches!(h.typed_numbers(&first), Ok(Typed::Numbers(_) | Typed::Other(_))))
+            && (is_array(h, &first, "x[0]")?
+                || matches!(
+                    h.typed_numbers(&first),
+                    Ok(Typed::Numbers(_) | Typed::Other(_))
+                ))
     };
     if rows {
         let n = h.length(x).map_err(|e| unreadable("x", e))?;
@@ -284,12 +343,21 @@ pub fn matrix<H: Host>(h: H, x: &H::V, n_features: &H::V, default_features: Opti
         return Ok((flat, w));
     }
     if h.kind(x) != Kind::Object {
-        return Err(wrong(h, "x", x, "an array of rows (number[][]) or a flat Float64Array"));
+        return Err(wrong(
+            h,
+            "x",
+            x,
+            "an array of rows (number[][]) or a flat Float64Array",
+        ));
     }
     let flat = numbers(h, x, "x")?;
     match given_k.or(default_features) {
         Some(k) => Ok((flat, k)),
-        None if flat.is_empty() => Err(Error::NotEnoughData { what: "matrix x (rows)".into(), required: 1, got: 0 }),
+        None if flat.is_empty() => Err(Error::NotEnoughData {
+            what: "matrix x (rows)".into(),
+            required: 1,
+            got: 0,
+        }),
         None => Err(Error::InvalidParameter {
             field: "nFeatures".into(),
             value: "undefined".into(),

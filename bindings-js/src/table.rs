@@ -27,12 +27,17 @@ struct Packed {
 
 impl Packed {
     fn with_capacity(rows: usize) -> Self {
-        Packed { text: Vec::with_capacity(rows * 64), ends: Vec::with_capacity(rows) }
+        Packed {
+            text: Vec::with_capacity(rows * 64),
+            ends: Vec::with_capacity(rows),
+        }
     }
 
     fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(self.ends.iter().copied()).map(|(a, b)| &self.text[a..b])
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.text[a..b])
     }
 
     /// Appends `path[i]`, which must be a string.
@@ -67,9 +72,17 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
         Ok(())
     };
     let counts = (|| -> Result<Counts> {
-        let conversions = numbers(h, &require(h, v, "conversions", "conversions")?, "conversions")?;
-        let nulls = get(h, v, "nulls", "nulls")?.map(|x| numbers(h, &x, "nulls")).transpose()?;
-        let value = get(h, v, "value", "value")?.map(|x| numbers(h, &x, "value")).transpose()?;
+        let conversions = numbers(
+            h,
+            &require(h, v, "conversions", "conversions")?,
+            "conversions",
+        )?;
+        let nulls = get(h, v, "nulls", "nulls")?
+            .map(|x| numbers(h, &x, "nulls"))
+            .transpose()?;
+        let value = get(h, v, "value", "value")?
+            .map(|x| numbers(h, &x, "value"))
+            .transpose()?;
         Ok((conversions, nulls, value))
     })();
     let counts = match counts {
@@ -99,7 +112,12 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
 }
 
 /// Pushes one chunk's rows into `b`, starting at table row `row`.
-fn push_chunk(b: &mut PathTableBuilder, chunk: &Packed, row: &mut usize, counts: &Counts) -> Result<()> {
+fn push_chunk(
+    b: &mut PathTableBuilder,
+    chunk: &Packed,
+    row: &mut usize,
+    counts: &Counts,
+) -> Result<()> {
     let (conversions, nulls, value) = counts;
     for p in chunk.iter() {
         let null = nulls.as_ref().map_or(0.0, |x| x[*row]);
@@ -175,7 +193,9 @@ fn chunked<H: Host>(h: H, arr: &H::V, n: u32, sep: &str, counts: &Counts) -> Res
                 break;
             }
             if chunk.ends.len() == CHUNK {
-                let empty = reuse.try_recv().unwrap_or_else(|_| Packed::with_capacity(CHUNK));
+                let empty = reuse
+                    .try_recv()
+                    .unwrap_or_else(|_| Packed::with_capacity(CHUNK));
                 let full = std::mem::replace(&mut chunk, empty);
                 if tx.as_ref().is_some_and(|t| t.send(full).is_err()) {
                     tx = None;
@@ -188,7 +208,11 @@ fn chunked<H: Host>(h: H, arr: &H::V, n: u32, sep: &str, counts: &Counts) -> Res
                 let _ = t.send(chunk);
             }
         }
-        let built = worker.join().unwrap_or_else(|_| Err(channelwise::Error::Internal("path table worker panicked".into())));
+        let built = worker.join().unwrap_or_else(|_| {
+            Err(channelwise::Error::Internal(
+                "path table worker panicked".into(),
+            ))
+        });
         read.and(built)
     })
 }
@@ -205,7 +229,10 @@ fn joined_table(joined: &[u8], n: usize, sep: &str, counts: &Counts) -> Result<O
     let built = (|| -> Result<PathTable> {
         let mut b = PathTableBuilder::with_separator(sep)?;
         b.reserve(n);
-        for row in joined.split(|&b| b == b'\n').take(if n == 0 { 0 } else { usize::MAX }) {
+        for row in joined
+            .split(|&b| b == b'\n')
+            .take(if n == 0 { 0 } else { usize::MAX })
+        {
             if rows == n {
                 rows += 1; // more rows than paths: a path holds a newline
                 break;
@@ -248,8 +275,16 @@ fn optional_column<H: Host, T>(
 /// The required columns `userId` and `timestamp` of an event table at `prefix`.
 fn users_and_times<H: Host>(h: H, obj: &H::V, prefix: &str) -> Result<(Vec<String>, Vec<i64>)> {
     let field = |k: &str| format!("{prefix}.{k}");
-    let users = read::strings(h, &require(h, obj, "userId", &field("userId"))?, &field("userId"))?;
-    let ts = read::timestamps(h, &require(h, obj, "timestamp", &field("timestamp"))?, &field("timestamp"))?;
+    let users = read::strings(
+        h,
+        &require(h, obj, "userId", &field("userId"))?,
+        &field("userId"),
+    )?;
+    let ts = read::timestamps(
+        h,
+        &require(h, obj, "timestamp", &field("timestamp"))?,
+        &field("timestamp"),
+    )?;
     check_len(&field("timestamp"), ts.len(), users.len())?;
     Ok((users, ts))
 }
@@ -260,7 +295,11 @@ pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<Vec<Touchpoint>> {
     object(h, v, p)?;
     let (users, ts) = users_and_times(h, v, p)?;
     let n = users.len();
-    let channels = read::strings(h, &require(h, v, "channel", "touchpoints.channel")?, "touchpoints.channel")?;
+    let channels = read::strings(
+        h,
+        &require(h, v, "channel", "touchpoints.channel")?,
+        "touchpoints.channel",
+    )?;
     check_len("touchpoints.channel", channels.len(), n)?;
     let campaigns = optional_column(h, v, "campaign", p, n, read::optional_strings)?;
     let costs = optional_column(h, v, "cost", p, n, read::optional_numbers)?;
@@ -272,14 +311,16 @@ pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<Vec<Touchpoint>> {
         .zip(campaigns)
         .zip(costs)
         .zip(ids)
-        .map(|(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
-            user_id,
-            timestamp,
-            channel,
-            campaign,
-            cost,
-            event_id,
-        })
+        .map(
+            |(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
+                user_id,
+                timestamp,
+                channel,
+                campaign,
+                cost,
+                event_id,
+            },
+        )
         .collect())
 }
 
@@ -303,6 +344,14 @@ pub fn conversions<H: Host>(h: H, v: &H::V) -> Result<Vec<Conversion>> {
         .zip(values)
         .zip(ids)
         .zip(kinds)
-        .map(|((((user_id, timestamp), value), event_id), kind)| Conversion { user_id, timestamp, value, event_id, kind })
+        .map(
+            |((((user_id, timestamp), value), event_id), kind)| Conversion {
+                user_id,
+                timestamp,
+                value,
+                event_id,
+                kind,
+            },
+        )
         .collect())
 }

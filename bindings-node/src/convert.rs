@@ -219,7 +219,9 @@ pub(crate) fn opt<'e, T>(
     read: impl FnOnce(Unknown<'e>, &str) -> Result<T>,
 ) -> Result<Option<T>> {
     let field = format!("options.{name}");
-    get(opts, name, &field)?.map(|v| read(v, &field)).transpose()
+    get(opts, name, &field)?
+        .map(|v| read(v, &field))
+        .transpose()
 }
 
 /// `number[]` of non-negative whole numbers (periods, windows).
@@ -278,7 +280,11 @@ pub(crate) fn matrix(
         return Ok((flat, w));
     }
     if !x.is_array().unwrap_or(false) && !x.is_typedarray().unwrap_or(false) {
-        return Err(wrong("x", &x, "an array of rows (number[][]) or a flat Float64Array"));
+        return Err(wrong(
+            "x",
+            &x,
+            "an array of rows (number[][]) or a flat Float64Array",
+        ));
     }
     let flat = numbers(x, "x")?;
     match given.or(default_features) {
@@ -338,4 +344,3 @@ fn check_len(field: &str, got: usize, expected: usize) -> Result<()> {
     }
     Ok(())
 }
-

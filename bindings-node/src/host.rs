@@ -22,7 +22,10 @@ pub(crate) struct Node {
 }
 
 /// Tags the externals this addon makes, so a foreign external is never read as ours.
-const TAG: sys::napi_type_tag = sys::napi_type_tag { lower: 0x6368_616e_6e65_6c77, upper: 0x6973_652d_6a73_0001 };
+const TAG: sys::napi_type_tag = sys::napi_type_tag {
+    lower: 0x6368_616e_6e65_6c77,
+    upper: 0x6973_652d_6a73_0001,
+};
 
 fn check(status: sys::napi_status) -> Result<(), String> {
     if status == sys::Status::napi_ok {
@@ -51,14 +54,21 @@ impl Node {
         }
     }
 
-    fn flag(self, f: unsafe extern "C" fn(sys::napi_env, sys::napi_value, *mut bool) -> sys::napi_status, v: sys::napi_value) -> Result<bool, String> {
+    fn flag(
+        self,
+        f: unsafe extern "C" fn(sys::napi_env, sys::napi_value, *mut bool) -> sys::napi_status,
+        v: sys::napi_value,
+    ) -> Result<bool, String> {
         let mut b = false;
         // SAFETY: live env and value; `b` is a valid out-pointer.
         check(unsafe { f(self.env, v, &mut b) })?;
         Ok(b)
     }
 
-    fn made(self, f: impl FnOnce(*mut sys::napi_value) -> sys::napi_status) -> Result<sys::napi_value, String> {
+    fn made(
+        self,
+        f: impl FnOnce(*mut sys::napi_value) -> sys::napi_status,
+    ) -> Result<sys::napi_value, String> {
         let mut out = ptr::null_mut();
         check(f(&mut out))?;
         Ok(out)
@@ -67,7 +77,8 @@ impl Node {
     fn array_buffer(self, bytes: usize) -> Result<(sys::napi_value, *mut c_void), String> {
         let mut data = ptr::null_mut();
         // SAFETY: live env; out-pointers valid; Node allocates `bytes` bytes at `data`.
-        let ab = self.made(|out| unsafe { sys::napi_create_arraybuffer(self.env, bytes, &mut data, out) })?;
+        let ab = self
+            .made(|out| unsafe { sys::napi_create_arraybuffer(self.env, bytes, &mut data, out) })?;
         Ok((ab, data))
     }
 }
@@ -96,12 +107,26 @@ impl Host for Node {
 
     fn typed_numbers(self, v: &Self::V) -> Result<Typed, String> {
         if !self.flag(sys::napi_is_typedarray, *v)? {
-            return Ok(if self.flag(sys::napi_is_dataview, *v)? { Typed::Other("DataView") } else { Typed::No });
+            return Ok(if self.flag(sys::napi_is_dataview, *v)? {
+                Typed::Other("DataView")
+            } else {
+                Typed::No
+            });
         }
         let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut::<c_void>());
         // SAFETY: `v` is a typed array (checked); the out-pointers are valid; the array buffer
         // and offset are not asked for (null).
-        check(unsafe { sys::napi_get_typedarray_info(self.env, *v, &mut kind, &mut len, &mut data, ptr::null_mut(), ptr::null_mut()) })?;
+        check(unsafe {
+            sys::napi_get_typedarray_info(
+                self.env,
+                *v,
+                &mut kind,
+                &mut len,
+                &mut data,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        })?;
         macro_rules! read {
             ($t:ty) => {{
                 if len == 0 || data.is_null() {
@@ -109,7 +134,10 @@ impl Host for Node {
                 } else {
                     // SAFETY: Node reports `len` elements of the array's type at `data` (aligned
                     // for it: typed arrays require it), alive for this call; copied out at once.
-                    unsafe { std::slice::from_raw_parts(data.cast::<$t>(), len) }.iter().map(|&x| x as f64).collect()
+                    unsafe { std::slice::from_raw_parts(data.cast::<$t>(), len) }
+                        .iter()
+                        .map(|&x| x as f64)
+                        .collect()
                 }
             }};
         }
@@ -167,7 +195,15 @@ impl Host for Node {
             // SAFETY: `spare` is writable memory of `room` bytes owned by `out`; Node-API writes
             // at most `room - 1` bytes of UTF-8 plus a NUL into it and reports the count
             // (excluding the NUL) in `written`.
-            let status = unsafe { sys::napi_get_value_string_utf8(env, value, spare.as_mut_ptr().cast(), room, &mut written) };
+            let status = unsafe {
+                sys::napi_get_value_string_utf8(
+                    env,
+                    value,
+                    spare.as_mut_ptr().cast(),
+                    room,
+                    &mut written,
+                )
+            };
             if status == sys::Status::napi_string_expected {
                 return Ok(None);
             }
@@ -177,13 +213,17 @@ impl Host for Node {
             Ok(Some(written))
         };
         let start = out.len();
-        let Some(written) = write(out, SLACK)? else { return Ok(false) };
+        let Some(written) = write(out, SLACK)? else {
+            return Ok(false);
+        };
         // V8 never splits a character, so a write that left 4 bytes or more unused is complete;
         // otherwise ask for the exact length and write again if it was cut short.
         if written + 4 >= out.capacity() - start {
             let mut need = 0usize;
             // SAFETY: a null buffer asks Node-API only for the length, written to `need`.
-            check(unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut need) })?;
+            check(unsafe {
+                sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut need)
+            })?;
             if need > written {
                 out.truncate(start);
                 write(out, need + 1)?;
@@ -223,7 +263,9 @@ impl Host for Node {
                 out,
             )
         })?;
-        (0..self.length(&names)?).map(|i| self.string(&self.element(&names, i)?)).collect()
+        (0..self.length(&names)?)
+            .map(|i| self.string(&self.element(&names, i)?))
+            .collect()
     }
 
     fn unwrap_handle(self, v: &Self::V) -> Option<Shared> {
@@ -245,6 +287,22 @@ impl Host for Node {
         }
         // SAFETY: as above; the Arc is cloned, not moved out.
         Some(unsafe { &*data.cast::<Shared>() }.clone())
+    }
+
+    fn call_function(self, f: &Self::V, args: &[Self::V]) -> Result<Self::V, String> {
+        let this = self.undefined()?;
+        // SAFETY: live env, function and argument values of this scope; `args` holds
+        // `args.len()` values; valid out-pointer. A throw leaves the exception pending.
+        self.made(|out| unsafe {
+            sys::napi_call_function(self.env, this, *f, args.len(), args.as_ptr(), out)
+        })
+        .map_err(|e| {
+            if e == "reading it threw" {
+                "it threw".into()
+            } else {
+                e
+            }
+        })
     }
 
     fn undefined(self) -> Result<Self::V, String> {
@@ -269,12 +327,16 @@ impl Host for Node {
 
     fn make_string(self, s: &str) -> Result<Self::V, String> {
         // SAFETY: live env; `s` is valid UTF-8 of `s.len()` bytes; valid out-pointer.
-        self.made(|out| unsafe { sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, out) })
+        self.made(|out| unsafe {
+            sys::napi_create_string_utf8(self.env, s.as_ptr().cast(), s.len() as isize, out)
+        })
     }
 
     fn make_array(self, items: Vec<Self::V>) -> Result<Self::V, String> {
         // SAFETY: live env; valid out-pointer.
-        let arr = self.made(|out| unsafe { sys::napi_create_array_with_length(self.env, items.len(), out) })?;
+        let arr = self.made(|out| unsafe {
+            sys::napi_create_array_with_length(self.env, items.len(), out)
+        })?;
         for (i, v) in items.into_iter().enumerate() {
             // SAFETY: live env, array and value of this scope.
             check(unsafe { sys::napi_set_element(self.env, arr, i as u32, v) })?;
@@ -301,7 +363,16 @@ impl Host for Node {
             unsafe { ptr::copy_nonoverlapping(xs.as_ptr(), data.cast::<f64>(), xs.len()) };
         }
         // SAFETY: live env and array buffer; valid out-pointer.
-        self.made(|out| unsafe { sys::napi_create_typedarray(self.env, sys::TypedarrayType::float64_array, xs.len(), ab, 0, out) })
+        self.made(|out| unsafe {
+            sys::napi_create_typedarray(
+                self.env,
+                sys::TypedarrayType::float64_array,
+                xs.len(),
+                ab,
+                0,
+                out,
+            )
+        })
     }
 
     fn make_i8_array(self, xs: &[i8]) -> Result<Self::V, String> {
@@ -311,14 +382,31 @@ impl Host for Node {
             unsafe { ptr::copy_nonoverlapping(xs.as_ptr(), data.cast::<i8>(), xs.len()) };
         }
         // SAFETY: live env and array buffer; valid out-pointer.
-        self.made(|out| unsafe { sys::napi_create_typedarray(self.env, sys::TypedarrayType::int8_array, xs.len(), ab, 0, out) })
+        self.made(|out| unsafe {
+            sys::napi_create_typedarray(
+                self.env,
+                sys::TypedarrayType::int8_array,
+                xs.len(),
+                ab,
+                0,
+                out,
+            )
+        })
     }
 
     fn handle(self, x: Shared) -> Result<Self::V, String> {
         let data = Box::into_raw(Box::new(x));
         // SAFETY: live env; `data` is a leaked Box that `drop_shared` frees when the external
         // is collected; valid out-pointer.
-        let made = self.made(|out| unsafe { sys::napi_create_external(self.env, data.cast(), Some(drop_shared), ptr::null_mut(), out) });
+        let made = self.made(|out| unsafe {
+            sys::napi_create_external(
+                self.env,
+                data.cast(),
+                Some(drop_shared),
+                ptr::null_mut(),
+                out,
+            )
+        });
         let v = match made {
             Ok(v) => v,
             Err(e) => {

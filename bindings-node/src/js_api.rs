@@ -15,7 +15,9 @@ use crate::host::{Node, Raw};
 /// The elements of the JS array `args`.
 fn args(h: Node, args: &Raw) -> channelwise::Result<Vec<napi::sys::napi_value>> {
     let n = channelwise_js::read::array_len(h, &args.0, "args", "an array of arguments")?;
-    (0..n).map(|i| channelwise_js::read::element(h, &args.0, i, "args")).collect()
+    (0..n)
+        .map(|i| channelwise_js::read::element(h, &args.0, i, "args"))
+        .collect()
 }
 
 /// Runs export `id` with the arguments in the array `args`.

@@ -15,10 +15,8 @@
 //   const rows = attribution.markov({ path: ['a>b', 'b'], conversions: [1, 2] }, { order: 1 });
 
 import wbgInit, * as wasm from '../pkg/channelwise_wasm.js';
-
-/** Every `code` a channelwise error can carry, in the core's order (tested against the .wasm). */
-export const ERROR_CODES = Object.freeze(['out_of_range', 'non_finite', 'not_enough_data', 'invalid_path',
-  'invalid_record', 'invalid_parameter', 'length_mismatch', 'not_converged', 'io', 'internal']);
+import { build } from './api.js';
+import SURFACE from './surface.js';
 
 let ready = null;
 let instantiated = false;
@@ -116,100 +114,48 @@ function numbersColumn(col) {
   return Float64Array.from(col);
 }
 
-/** Calls a table export `fn(table, joined, ...rest)` through the fast path. */
-function withTable(fn, table, ...rest) {
-  const [t, joined] = fastTable(table);
-  return call(fn, t, joined, ...rest);
+
+/**
+ * One call of the shared API (bindings-js): the table argument, if any, goes through the fast
+ * path (its paths as one UTF-8 buffer, handed over just before the call).
+ */
+function sharedCall(id, args, member) {
+  let a = args;
+  let joined;
+  const t = member.tableArg;
+  if (t !== null && t !== undefined) {
+    const i = member.kind === 'method' ? t + 1 : t;
+    let table;
+    [table, joined] = fastTable(a[i]);
+    a = a.slice();
+    a[i] = table;
+  }
+  return call(() => {
+    if (joined !== undefined) wasm.stashJoined(joined);
+    return wasm.call(id, a);
+  });
 }
 
-const FITTED = Symbol('FittedMarkov');
-
-/** A fitted Markov chain (made by `new Markov(spec).fit(table)`). */
-export class FittedMarkov {
-  #fit;
-  #spec;
-  #sep;
-
-  constructor(token, fit, spec, sep) {
-    if (token !== FITTED) {
-      throw codedError('invalid_parameter', 'invalid FittedMarkov: "new FittedMarkov()" (a fitted chain ' +
-        'is made by new Markov(options).fit(table))');
-    }
-    this.#fit = fit;
-    this.#spec = spec;
-    this.#sep = sep;
-  }
-
-  /** Removal effects and credit, one row per channel. */
-  credit() { return this.#fit.credit.map((r) => ({ ...r })); }
-
-  /** The nonzero transitions, rows in state order. */
-  transitions() { return this.#fit.transitions.map((r) => ({ ...r })); }
-
-  /** Shapley credit of the Markov game (`{ method: "exact" | "sampled", permutations, seed }`). */
-  shapley(options) {
-    return withTable(wasm.attributionMarkovShapley, this.#fit.table, this.#spec, { sep: this.#sep }, options);
-  }
-
-  /** Channel names, in table order. */
-  get channels() { return [...this.#fit.channels]; }
-
-  /** The order the chain was fitted with. */
-  get order() { return this.#fit.order; }
-
-  /** The step cap used, or `null` for the exact answer. */
-  get horizonSteps() { return this.#fit.horizonSteps; }
-
-  /** Number of channel states. */
-  get nStates() { return this.#fit.nStates; }
-
-  /** Probability that a journey from `(start)` converts (within the horizon). */
-  get conversionProbability() { return this.#fit.conversionProbability; }
-
-  /** Removal effect of each channel, in `channels` order. */
-  get removalEffects() { return [...this.#fit.removalEffects]; }
-
-  /** Removal effect of each channel on value, in `channels` order. */
-  get removalEffectsValue() { return [...this.#fit.removalEffectsValue]; }
-}
-
-/** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
-export class Markov {
-  #spec;
-
-  constructor(options) {
-    call(wasm.attributionMarkovSpec, options);
-    const o = options ?? {};
-    // A private copy: later changes to `options` do not change the spec.
-    this.#spec = { order: o.order, horizon: o.horizon, useNulls: o.useNulls };
-  }
-
-  /** Builds and solves the chain on `table` (`options.sep` splits the paths). */
-  fit(table, options) {
-    const fit = withTable(wasm.attributionMarkovFit, table, this.#spec, options);
-    const sep = options?.sep ?? '>';
-    return new FittedMarkov(FITTED, fit, this.#spec, sep);
-  }
-}
+const shared = build(
+  {
+    call: sharedCall,
+    // No threads in the browser: the promise settles with the same call, run now.
+    callAsync: (id, args, member) => new Promise((resolve) => { resolve(sharedCall(id, args, member)); }),
+    release: (handle) => {
+      if (instantiated && !poisoned) {
+        try { wasm.release(handle); } catch { /* the instance is gone */ }
+      }
+    },
+  },
+  SURFACE,
+);
 
 /** Multi-touch attribution over a path table `{ path, conversions, nulls?, value? }`. */
-export const attribution = Object.freeze({
-  heuristics: (table, options) => withTable(wasm.attributionHeuristics, table, options),
-  markov: (table, options) => withTable(wasm.attributionMarkov, table, options),
-  shapley: (table, options) => withTable(wasm.attributionShapley, table, options),
-  orderedShapley: (table, options) => withTable(wasm.attributionOrderedShapley, table, options),
-  timeDecay: (touchpoints, conversions, options) =>
-    call(wasm.attributionTimeDecay, touchpoints, conversions, options),
-  parsePathCsv: (text, options) => call(wasm.attributionParsePathCsv, text, options),
-  Markov,
-  FittedMarkov,
-});
+export const attribution = Object.freeze(shared.attribution);
+export const { Markov, FittedMarkov } = shared.attribution;
 
 /** Journeys: from event columns to path tables. */
-export const journey = Object.freeze({
-  pathTable: (touchpoints, conversions, options) =>
-    call(wasm.journeyPathTable, touchpoints, conversions, options),
-});
+export const journey = Object.freeze(shared.journey);
 
 /** Classical statistics: correlation and trend tests. Series are `number[] | Float64Array`. */
 export const stats = Object.freeze({
@@ -514,3 +460,6 @@ export const version = () => call(wasm.version);
 
 /** Every `code` a channelwise error can carry, as compiled into the .wasm. */
 export const errorCodes = () => call(wasm.errorCodes);
+
+/** Every `code` a channelwise error can carry, in the core's order (tested against the .wasm). */
+export const ERROR_CODES = shared.ERROR_CODES;

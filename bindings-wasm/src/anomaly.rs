@@ -7,7 +7,9 @@
 //! `number[] | Float64Array` with `nFeatures` columns.
 
 use channelwise::anomaly::residual::residual_alerts;
-use channelwise::anomaly::robust::{self, Direction, Esd, EsdResult, Hampel, MadDetector, SeasonalEsd};
+use channelwise::anomaly::robust::{
+    self, Direction, Esd, EsdResult, Hampel, MadDetector, SeasonalEsd,
+};
 use channelwise::anomaly::{
     average_path_length, Contamination, FittedIsolationForest, IsolationForest, MaxFeatures,
     MaxSamples,
@@ -17,10 +19,10 @@ use js_sys::{Int8Array, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use crate::attribution::{array, set, set_num, JsResult};
 use crate::convert::{self, given, Opts};
 use crate::error::{guard, invalid, Result};
 use crate::ets::{alerts_js, f64s, level_option};
+use crate::values::{array, set, set_num, JsResult};
 
 /// Most trees: each holds up to `2 max_samples` nodes, and wasm32 memory ends at 4 GiB, where
 /// an allocation failure is a trap, not an error.
@@ -47,8 +49,13 @@ const FOREST_KEYS: &[&str] = &[
 /// `{ fraction }` (the only key) at `field`.
 fn fraction_object(v: &JsValue, field: &'static str) -> Result<f64> {
     let o = Opts::new(v, field, &["fraction"])?;
-    o.number("fraction")?
-        .ok_or_else(|| invalid(format!("{field}.fraction"), &JsValue::UNDEFINED, "required, but missing"))
+    o.number("fraction")?.ok_or_else(|| {
+        invalid(
+            format!("{field}.fraction"),
+            &JsValue::UNDEFINED,
+            "required, but missing",
+        )
+    })
 }
 
 fn forest_spec(options: &JsValue) -> Result<IsolationForest> {
@@ -74,7 +81,11 @@ fn forest_spec(options: &JsValue) -> Result<IsolationForest> {
         } else if v.is_object() {
             MaxSamples::Fraction(fraction_object(&v, "options.maxSamples")?)
         } else {
-            return Err(invalid(field, &v, "expected 'auto', a whole count or { fraction }"));
+            return Err(invalid(
+                field,
+                &v,
+                "expected 'auto', a whole count or { fraction }",
+            ));
         };
         f = f.max_samples(m);
     }
@@ -98,7 +109,11 @@ fn forest_spec(options: &JsValue) -> Result<IsolationForest> {
         } else if v.is_object() {
             let c = Opts::new(&v, "options.maxFeatures", &["count"])?;
             let n = c.size("count")?.ok_or_else(|| {
-                invalid("options.maxFeatures.count", &JsValue::UNDEFINED, "required, but missing")
+                invalid(
+                    "options.maxFeatures.count",
+                    &JsValue::UNDEFINED,
+                    "required, but missing",
+                )
             })?;
             MaxFeatures::Count(n)
         } else {
@@ -126,9 +141,9 @@ fn matrix(x: &JsValue, n_features: &JsValue) -> Result<(Vec<f64>, usize)> {
         .transpose()?;
     if convert::array(x, "x")? {
         let rows = convert::elements(x, "x")?;
-        let nested = rows
-            .first()
-            .is_some_and(|r| convert::array(r, "x[0]").unwrap_or(false) || js_sys::ArrayBuffer::is_view(r));
+        let nested = rows.first().is_some_and(|r| {
+            convert::array(r, "x[0]").unwrap_or(false) || js_sys::ArrayBuffer::is_view(r)
+        });
         if nested {
             let mut flat = Vec::new();
             let mut width = None;
@@ -357,9 +372,17 @@ pub fn anomaly_esd(x: JsValue, options: JsValue) -> JsResult {
 #[wasm_bindgen(js_name = anomalySeasonalEsd)]
 pub fn anomaly_seasonal_esd(x: JsValue, options: JsValue) -> JsResult {
     guard(|| {
-        let o = Opts::new(&options, "options", &["period", "maxAnoms", "alpha", "direction"])?;
+        let o = Opts::new(
+            &options,
+            "options",
+            &["period", "maxAnoms", "alpha", "direction"],
+        )?;
         let period = o.size("period")?.ok_or_else(|| {
-            invalid("options.period", &JsValue::UNDEFINED, "required, but missing")
+            invalid(
+                "options.period",
+                &JsValue::UNDEFINED,
+                "required, but missing",
+            )
         })?;
         let e = esd_options(&o)?;
         let r = SeasonalEsd::new(period)
@@ -388,9 +411,18 @@ pub fn anomaly_residual_alerts(series: JsValue, options: JsValue) -> JsResult {
             convert::column(&v, key)
         };
         if given(series.clone()).is_none() {
-            return Err(invalid("series", &series, "expected { actual, expected, lower, upper }"));
+            return Err(invalid(
+                "series",
+                &series,
+                "expected { actual, expected, lower, upper }",
+            ));
         }
-        let (a, e, l, u) = (col("actual")?, col("expected")?, col("lower")?, col("upper")?);
+        let (a, e, l, u) = (
+            col("actual")?,
+            col("expected")?,
+            col("lower")?,
+            col("upper")?,
+        );
         let level = level_option(&options)?;
         Ok(alerts_js(&residual_alerts(&a, &e, &l, &u, level)?))
     })

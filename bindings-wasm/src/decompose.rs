@@ -7,10 +7,10 @@ use js_sys::Object;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use crate::attribution::{array, set, set_num, JsResult};
 use crate::convert::{self, Opts};
 use crate::error::{guard, Result};
 use crate::ets::f64s;
+use crate::values::{array, set, set_num, JsResult};
 
 /// The STL options shared by `stl` and `mstl` (`period` and `seasonal` are `stl`'s only).
 const STL_KEYS: &[&str] = &[
@@ -71,7 +71,11 @@ fn missing(field: &str) -> channelwise::Error {
 #[wasm_bindgen(js_name = forecastStl)]
 pub fn forecast_stl(y: JsValue, options: JsValue) -> JsResult {
     guard(|| {
-        let keys: Vec<&str> = ["period", "seasonal"].iter().chain(STL_KEYS).copied().collect();
+        let keys: Vec<&str> = ["period", "seasonal"]
+            .iter()
+            .chain(STL_KEYS)
+            .copied()
+            .collect();
         let o = Opts::new(&options, "options", &keys)?;
         let period = o.size("period")?.ok_or_else(|| missing("options.period"))?;
         let mut spec = stl_from(period, &o)?;
@@ -102,7 +106,9 @@ pub fn forecast_mstl(y: JsValue, options: JsValue) -> JsResult {
             .copied()
             .collect();
         let o = Opts::new(&options, "options", &keys)?;
-        let periods = o.sizes("periods")?.ok_or_else(|| missing("options.periods"))?;
+        let periods = o
+            .sizes("periods")?
+            .ok_or_else(|| missing("options.periods"))?;
         let mut m = Mstl::new(&periods).stl(stl_from(2, &o)?);
         if let Some(w) = o.sizes("windows")? {
             m = m.windows(&w);

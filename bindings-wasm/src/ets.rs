@@ -16,9 +16,9 @@ use js_sys::{Float64Array, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use crate::attribution::{array, set, set_num, JsResult};
 use crate::convert::{self, Opts};
 use crate::error::{guard, invalid, Result};
+use crate::values::{array, set, set_num, JsResult};
 
 /// Longest forecast horizon: simulated intervals keep 5000 paths of `h` values (two copies),
 /// and wasm32 memory ends at 4 GiB, where an allocation failure is a trap, not an error.
@@ -137,9 +137,7 @@ pub fn forecast_ets_fit(options: JsValue, y: JsValue) -> std::result::Result<Ets
     guard(|| {
         let spec = ets_spec(&options)?;
         let y = convert::column(&y, "y")?;
-        Ok(EtsModel {
-            fit: spec.fit(&y)?,
-        })
+        Ok(EtsModel { fit: spec.fit(&y)? })
     })
 }
 
@@ -152,9 +150,7 @@ pub fn forecast_auto_ets_fit(
     guard(|| {
         let spec = auto_spec(&options)?;
         let y = convert::column(&y, "y")?;
-        Ok(EtsModel {
-            fit: spec.fit(&y)?,
-        })
+        Ok(EtsModel { fit: spec.fit(&y)? })
     })
 }
 

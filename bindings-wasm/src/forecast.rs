@@ -13,9 +13,9 @@ use js_sys::{Float64Array, Function, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::attribution::{array, numbers, set, JsResult};
 use crate::convert::{self, Opts};
 use crate::error::{guard, to_js, Result};
+use crate::values::{array, numbers, set, JsResult};
 
 fn pair(actual: &JsValue, predicted: &JsValue) -> Result<(Vec<f64>, Vec<f64>)> {
     Ok((

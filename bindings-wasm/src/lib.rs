@@ -21,14 +21,14 @@
 //!   corrupted instance (reload the module to recover).
 
 pub mod anomaly;
-pub mod attribution;
 mod convert;
 pub mod decompose;
 mod error;
 pub mod ets;
 pub mod forecast;
-pub mod journey;
+pub mod host;
 pub mod stats;
+mod values;
 
 use std::cell::RefCell;
 

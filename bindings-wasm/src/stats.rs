@@ -9,9 +9,9 @@ use js_sys::Object;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use crate::attribution::{array, numbers, set, set_num, JsResult};
 use crate::convert::{self, Opts};
 use crate::error::{guard, Result};
+use crate::values::{array, numbers, set, set_num, JsResult};
 
 fn pair(x: &JsValue, y: &JsValue) -> Result<(Vec<f64>, Vec<f64>)> {
     Ok((convert::column(x, "x")?, convert::column(y, "y")?))
