@@ -40,7 +40,7 @@ exports.attribution = Object.freeze(api.attribution);
 /** Journeys: from event logs to path tables. */
 exports.journey = Object.freeze(api.journey);
 /** Classical statistics: correlation and trend tests. */
-exports.stats = native.stats;
+exports.stats = Object.freeze(api.stats);
 
 const { mae, rmse, mape, smape, mase, coverage, winkler, RollingOrigin, Ets, AutoEts, FittedEts, stl, mstl } =
   native.forecast;

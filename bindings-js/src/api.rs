@@ -199,7 +199,7 @@ macro_rules! api {
     (@kind statics) => { "static" };
 }
 
-use crate::{attribution as attr, journey};
+use crate::{attribution as attr, journey, stats};
 
 api! {
     /// Multi-touch attribution over a path table `{ path, conversions, nulls?, value? }`:
@@ -270,6 +270,32 @@ api! {
         fn pathTable "(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: JourneyOptions | null): PathTableColumns" sync => journey::path_table;
         classes {}
     }
+
+    // ---- stats (its own block; keep edits to other blocks out) ----
+    /// Classical statistics. Values must be finite (`non_finite` names `x[i]` / `y[i]`), paired
+    /// series equally long (`length_mismatch`), and a series too short or constant for the
+    /// statistic is `not_enough_data` (where scipy gives NaN).
+    namespace stats {
+        /// Pearson's product-moment correlation (`scipy.stats.pearsonr`).
+        fn pearson "(x: Numbers, y: Numbers): Correlation" sync => stats::pearson;
+        /// Spearman's rank correlation (`scipy.stats.spearmanr`).
+        fn spearman "(x: Numbers, y: Numbers): Correlation" sync => stats::spearman;
+        /// Kendall's tau-b (`scipy.stats.kendalltau`).
+        fn kendall "(x: Numbers, y: Numbers): Correlation" sync => stats::kendall;
+        /// Correlation of `x[t + k]` with `y[t]` for `k = -maxLag..=maxLag` (R's `ccf`).
+        fn crossCorrelation "(x: Numbers, y: Numbers, maxLag: number): CrossCorrelation" sync => stats::cross_correlation;
+        /// The Mann-Kendall trend test (`pymannkendall.original_test`).
+        fn mannKendall "(x: Numbers, options?: AlphaOption | null): MannKendall" sync => stats::mann_kendall;
+        /// Theil-Sen slope of `y` against `x` (`scipy.stats.theilslopes`); `alpha` in (0, 0.5].
+        /// In the browser build at most 16 384 points (`out_of_range`): it keeps every pairwise
+        /// slope in wasm32's 4 GiB.
+        fn theilSen "(x: Numbers, y: Numbers, options?: AlphaOption | null): TheilSen" sync => stats::theil_sen;
+        classes {}
+    }
+
+    // ---- forecast (its own block; keep edits to other blocks out) ----
+
+    // ---- anomaly (its own block; keep edits to other blocks out) ----
 }
 
 /// The TypeScript declarations of every option and result type, in a stable order.
@@ -294,5 +320,14 @@ pub fn declarations() -> Vec<String> {
         journey::JourneyOptions::declaration(),
         journey::BuildReport::declaration(),
         journey::PathTableColumns::declaration(),
+        // ---- stats types ----
+        stats::TREND_TS.to_string(),
+        stats::Correlation::declaration(),
+        stats::CrossCorrelation::declaration(),
+        stats::MannKendall::declaration(),
+        stats::TheilSen::declaration(),
+        stats::AlphaOption::declaration(),
+        // ---- forecast types ----
+        // ---- anomaly types ----
     ]
 }

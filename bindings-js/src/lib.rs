@@ -31,6 +31,7 @@ pub mod host;
 pub mod journey;
 pub mod out;
 pub mod read;
+pub mod stats;
 pub mod table;
 
 pub use host::{Host, Kind, Shared, Typed};

@@ -99,6 +99,15 @@ impl IntoOut for usize {
     }
 }
 
+impl IntoOut for i64 {
+    fn into_out(self) -> Out {
+        Out::Number(self as f64)
+    }
+    fn ts() -> String {
+        "number".into()
+    }
+}
+
 impl IntoOut for bool {
     fn into_out(self) -> Out {
         Out::Boolean(self)

@@ -16,7 +16,6 @@ pub mod error;
 pub mod forecast;
 mod host;
 pub mod js_api;
-pub mod stats;
 pub mod task;
 
 use napi_derive::napi;

@@ -158,14 +158,7 @@ export const { Markov, FittedMarkov } = shared.attribution;
 export const journey = Object.freeze(shared.journey);
 
 /** Classical statistics: correlation and trend tests. Series are `number[] | Float64Array`. */
-export const stats = Object.freeze({
-  pearson: (x, y) => call(wasm.statsPearson, x, y),
-  spearman: (x, y) => call(wasm.statsSpearman, x, y),
-  kendall: (x, y) => call(wasm.statsKendall, x, y),
-  crossCorrelation: (x, y, maxLag) => call(wasm.statsCrossCorrelation, x, y, maxLag),
-  mannKendall: (x, options) => call(wasm.statsMannKendall, x, options),
-  theilSen: (x, y, options) => call(wasm.statsTheilSen, x, y, options),
-});
+export const stats = Object.freeze(shared.stats);
 
 /**
  * Rolling-origin (time-series) cross-validation: fold `i` trains on `y[0 .. initial + i * step]`

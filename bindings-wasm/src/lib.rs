@@ -27,7 +27,6 @@ mod error;
 pub mod ets;
 pub mod forecast;
 pub mod host;
-pub mod stats;
 mod values;
 
 use std::cell::RefCell;
