@@ -42,20 +42,16 @@ exports.journey = Object.freeze(api.journey);
 /** Classical statistics: correlation and trend tests. */
 exports.stats = Object.freeze(api.stats);
 
-const { mae, rmse, mape, smape, mase, coverage, winkler, RollingOrigin, Ets, AutoEts, FittedEts, stl, mstl } =
-  native.forecast;
-/** Forecast accuracy metrics (`mae`, `rmse`, `mape`, `smape`, `mase`, `coverage`, `winkler`). */
-const forecastMetrics = Object.freeze({ mae, rmse, mape, smape, mase, coverage, winkler, RollingOrigin });
 /**
  * Forecasting: `forecast.metrics.*`, rolling-origin evaluation (`forecast.RollingOrigin`),
  * exponential smoothing (`forecast.Ets`, `forecast.AutoEts` -> `forecast.FittedEts`) and
- * seasonal decomposition (`forecast.stl`, `forecast.mstl`).
+ * seasonal decomposition (`forecast.stl`, `forecast.mstl`, strengths).
  */
-exports.forecast = Object.freeze({ metrics: forecastMetrics, RollingOrigin, Ets, AutoEts, FittedEts, stl, mstl });
+exports.forecast = Object.freeze(api.forecast);
 /**
  * Anomaly detection: `anomaly.IsolationForest`, robust detectors (`mad`, `madOutliers`,
  * `hampel`, `esd`, `seasonalEsd`), `residualAlerts` and `averagePathLength`.
  */
-exports.anomaly = Object.freeze({ ...native.anomaly });
+exports.anomaly = Object.freeze(api.anomaly);
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = api.ERROR_CODES;

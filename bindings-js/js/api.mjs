@@ -7,8 +7,9 @@
 // .fit(table)`, ... There is no per-function code here: a function declared in Rust appears in
 // both packages.
 //
-// Classes hold a handle to the Rust object in a private WeakMap; `fromJSON` / `toJSON` carry a
-// fitted model's JSON document (the one Python's to_json / from_json read and write).
+// Classes hold a handle to the Rust object in a private WeakMap; `toJSON()` gives a fitted
+// model's JSON document as an object (so `JSON.stringify(model)` is the text Python's to_json
+// writes) and `fromJSON(doc)` takes it back, as that object or as text.
 //
 // This file is the one source; the Node build copies it to bindings-node/api.cjs (CommonJS) and
 // the browser build to bindings-wasm/js/api.js, with surface.json beside each
@@ -32,17 +33,18 @@ export function build(backend, surface) {
   const coded = (code, message) => Object.assign(new Error(message), { code });
 
   /** A class instance around a handle the Rust side returned. */
-  const finish = (member, value) => {
-    if (member.returns === null) return member.name === 'toJSON' ? JSON.parse(value) : value;
-    return new (classes.get(member.returns))(TOKEN, value);
-  };
+  const finish = (member, value) => (member.returns === null ? value : new (classes.get(member.returns))(TOKEN, value));
 
-  /** `fromJSON` takes the document as text or as the parsed object. */
+  /** `fromJSON` takes the document as the object `toJSON()` gave or as its JSON text. */
   const jsonArgs = (member, args) => {
-    if (member.name !== 'fromJSON' || typeof args[0] === 'string' || args[0] === null || typeof args[0] !== 'object') {
-      return args;
+    if (member.name !== 'fromJSON' || typeof args[0] !== 'string') return args;
+    let doc;
+    try {
+      doc = JSON.parse(args[0]);
+    } catch (e) {
+      throw coded('invalid_parameter', `invalid json: ${JSON.stringify(args[0].slice(0, 40))} (${e.message})`);
     }
-    return [JSON.stringify(args[0]), ...args.slice(1)];
+    return [doc, ...args.slice(1)];
   };
 
   function makeClass(ns, spec) {
@@ -94,6 +96,7 @@ export function build(backend, surface) {
   }
 
   const api = {};
+  const built = [];
   for (const ns of surface.namespaces) {
     const obj = {};
     for (const c of ns.classes) {
@@ -106,7 +109,20 @@ export function build(backend, surface) {
       obj[f.name] = (...args) => finish(f, call(id, args, f));
       if (f.hasAsync) obj[`${f.name}Async`] = (...args) => callAsync(id, args, f).then((v) => finish(f, v));
     }
-    api[ns.name] = obj;
+    // `name` prefixes the ids; `path` is where it sits: ['forecast', 'metrics'] nests it under
+    // `forecast` (declared before it). A nested namespace is frozen here, the top ones by the package.
+    const path = ns.path ?? [ns.name];
+    if (path.length === 1) {
+      api[path[0]] = obj;
+    } else {
+      path.slice(0, -1).reduce((o, k) => o[k], api)[path[path.length - 1]] = obj;
+    }
+    built.push([obj, ns, path.length > 1]);
+  }
+  // Classes declared in one namespace and exposed in another (`forecast.metrics.RollingOrigin`).
+  for (const [obj, ns, isNested] of built) {
+    for (const name of ns.also ?? []) obj[name] = classes.get(name);
+    if (isNested) Object.freeze(obj);
   }
   api.ERROR_CODES = Object.freeze([...surface.errorCodes]);
   return api;

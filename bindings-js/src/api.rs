@@ -51,18 +51,81 @@ fn short_type<T>() -> &'static str {
     full.rsplit("::").next().unwrap_or(full)
 }
 
-/// A fitted model as JSON text (the document the Python binding's `to_json()` writes).
-pub fn to_json<T: serde::Serialize>(model: &T) -> Result<String> {
-    serde_json::to_string(model).map_err(|e| Error::Internal(format!("serialising: {e}")))
+/// A fitted model's JSON document, as a JS object tree (`toJSON()`): the envelope the Python
+/// binding's `to_json()` writes, `{ model: tag, spec, fitted }`, where `fitted` is the core
+/// model's serde form. `JSON.stringify` of it is a document Python's `from_json()` reads.
+///
+/// # Errors
+/// `internal` if the model holds an integer beyond 2^53.
+pub fn to_document<T: serde::Serialize>(tag: &'static str, spec: Out, model: &T) -> Result<Out> {
+    Ok(Out::Object(vec![
+        ("model".into(), Some(Out::String(tag.into()))),
+        ("spec".into(), Some(spec)),
+        ("fitted".into(), Some(crate::serde_js::to_out(model)?)),
+    ]))
 }
 
-/// A fitted model from JSON text; a damaged document is `invalid_parameter` naming `json`.
-pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str::<T>(text).map_err(|e| Error::InvalidParameter {
+/// The fitted model in the document `v` (`fromJSON`; the wrapper parses text first): an object
+/// whose `model` is `tag` and whose `fitted` part is the core model, as Python's `from_json()`
+/// requires; `invalid_parameter` naming `json` otherwise (`what`: the model's name).
+///
+/// # Errors
+/// `invalid_parameter` when `v` is not such a document or its model is damaged.
+pub fn from_document<H: Host, T: serde::de::DeserializeOwned>(
+    h: H,
+    v: &H::V,
+    tag: &str,
+    what: &str,
+) -> Result<T> {
+    let not_ours = || Error::InvalidParameter {
         field: "json".into(),
-        value: text.chars().take(40).collect(),
-        reason: e.to_string(),
-    })
+        value: read::describe(h, v),
+        reason: format!("not a channelwise {what} model (expected {{ model: \"{tag}\", fitted }})"),
+    };
+    if read::object(h, v, "json").is_err() {
+        return Err(not_ours());
+    }
+    let model = read::get(h, v, "model", "json.model")?;
+    if model
+        .map(|m| read::string(h, &m, "json.model"))
+        .transpose()
+        .ok()
+        .flatten()
+        .as_deref()
+        != Some(tag)
+    {
+        return Err(not_ours());
+    }
+    let fitted = read::get(h, v, "fitted", "json.fitted")?.ok_or_else(not_ours)?;
+    crate::serde_js::from_js(h, &fitted)
+}
+
+/// A model's bare serde form as a JS object tree (no envelope). Models with a Python
+/// counterpart use [`to_document`], whose envelope Python's `from_json()` requires.
+///
+/// # Errors
+/// `internal` if the model holds an integer beyond 2^53.
+pub fn to_json<T: serde::Serialize>(model: &T) -> Result<Out> {
+    crate::serde_js::to_out(model)
+}
+
+/// A model from its bare serde form (see [`to_json`]).
+///
+/// # Errors
+/// `invalid_parameter` naming `json` when `v` is not such a document.
+pub fn from_json<H: Host, T: serde::de::DeserializeOwned>(h: H, v: &H::V) -> Result<T> {
+    crate::serde_js::from_js(h, v)
+}
+
+/// A field of an object in an [`Out`] tree.
+pub fn out_field<'a>(out: &'a Out, key: &str) -> Option<&'a Out> {
+    match out {
+        Out::Object(fields) => fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.as_ref()),
+        _ => None,
+    }
 }
 
 /// `errorCodes()`.
@@ -99,6 +162,12 @@ impl Member {
             .position(|p| p.starts_with("table: PathTableInput"))
     }
 
+    /// Index of the `x: Matrix` parameter (followed by `nFeatures`), if the member takes one.
+    pub fn matrix_arg(&self) -> Option<usize> {
+        let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
+        params.split(", ").position(|p| p.starts_with("x: Matrix"))
+    }
+
     /// The declared return type.
     pub fn returns(&self) -> &'static str {
         match self.kind {
@@ -122,7 +191,8 @@ pub struct Class {
 /// A namespace (`attribution`, `journey`, ...), as declared.
 #[derive(Debug, Clone, Copy)]
 pub struct Namespace {
-    /// The JS name.
+    /// The Rust name, which prefixes its export ids. `_` nests: `forecast_metrics` is
+    /// `forecast.metrics` in JS (declared after `forecast`).
     pub name: &'static str,
     /// Its doc comment lines.
     pub doc: &'static [&'static str],
@@ -130,6 +200,21 @@ pub struct Namespace {
     pub functions: &'static [Member],
     /// Its classes.
     pub classes: &'static [Class],
+    /// Classes declared in another namespace, exposed here too (`forecast.metrics.RollingOrigin`
+    /// is `forecast.RollingOrigin`).
+    pub also: &'static [&'static str],
+}
+
+impl Namespace {
+    /// Where it sits in JS: `["forecast", "metrics"]` for `forecast_metrics`.
+    pub fn path(&self) -> Vec<&'static str> {
+        self.name.split('_').collect()
+    }
+
+    /// Whether it sits inside another namespace.
+    pub fn is_nested(&self) -> bool {
+        self.name.contains('_')
+    }
 }
 
 /// Declares the JS API: namespaces of functions and classes, each member with its TypeScript
@@ -148,6 +233,7 @@ macro_rules! api {
                         }
                     )*
                 }
+                $( also { $( $also:ident ),* $(,)? } )?
             }
         )*
     ) => {
@@ -188,6 +274,7 @@ macro_rules! api {
                         also_async: api!(@async $masync),
                     }, )* ],
                 }, )* ],
+                also: &[ $( $( stringify!($also), )* )? ],
             },
         )* ];
     };
@@ -294,8 +381,219 @@ api! {
     }
 
     // ---- forecast (its own block; keep edits to other blocks out) ----
+    /// Forecasting: accuracy metrics (`forecast.metrics`), rolling-origin evaluation, ETS models
+    /// and seasonal decomposition. Series are `number[] | Float64Array`; values must be finite
+    /// (`non_finite` names `y[i]`).
+    namespace forecast {
+        /// STL decomposition (statsmodels' `STL`). `not_enough_data` below `2 * period` values;
+        /// `out_of_range` / `invalid_parameter` for bad windows, degrees or jumps.
+        ///
+        /// @example
+        /// const d = forecast.stl(y, { period: 12, robust: true });
+        /// d.seasonalStrength; // in [0, 1]
+        fn stl "(y: Numbers, options: StlOptions): StlDecomposition" sync => crate::forecast::decompose::stl;
+        /// MSTL decomposition for several seasonal periods (statsmodels' `MSTL`).
+        ///
+        /// @example
+        /// const d = forecast.mstl(hourly, { periods: [24, 168] });
+        /// d.seasonal[1]; // the weekly component
+        fn mstl "(y: Numbers, options: MstlOptions): MstlDecomposition" sync => crate::forecast::decompose::mstl;
+        /// `max(0, 1 - var(resid) / var(seasonal + resid))` (Hyndman's F_S).
+        fn seasonalStrength "(seasonal: Numbers, resid: Numbers): number" sync => crate::forecast::decompose::seasonal_strength;
+        /// `max(0, 1 - var(resid) / var(trend + resid))` (F_T).
+        fn trendStrength "(trend: Numbers, resid: Numbers): number" sync => crate::forecast::decompose::trend_strength;
+        classes {
+        /// Rolling-origin (time-series) cross-validation: fold `i` trains on
+        /// `y[0 .. initial + i * step]` and tests on the next `horizon` points. Each argument is
+        /// at least 1 (`out_of_range`).
+        class RollingOrigin {
+            /// A scheme; `step` defaults to 1.
+            new constructor "(initial: number, horizon: number, step?: number | null)" sync => crate::forecast::metrics::rolling_origin_new;
+            /// Length of the first training window.
+            getter initial "number" sync => crate::forecast::metrics::rolling_origin_initial;
+            /// Forecast steps evaluated per fold.
+            getter horizon "number" sync => crate::forecast::metrics::rolling_origin_horizon;
+            /// How far the origin moves between folds.
+            getter step "number" sync => crate::forecast::metrics::rolling_origin_step;
+            /// Number of folds for a series of length `n` (0 if `n < initial + horizon`).
+            method nFolds "(n: number): number" sync => crate::forecast::metrics::rolling_origin_n_folds;
+            /// Calls `fitPredict(train, horizon)` synchronously on every fold (`train` is a copy)
+            /// and collects the errors. An exception it throws propagates unchanged; a wrong number
+            /// of forecasts is `length_mismatch`, a non-finite one `non_finite` (`forecast[h]`); a
+            /// series shorter than `initial + horizon` is `not_enough_data`.
+            method evaluate "(y: Numbers, fitPredict: FitPredict): RollingOriginErrors" sync => crate::forecast::metrics::rolling_origin_evaluate;
+        }
+        /// One ETS model with fixed components.
+        ///
+        /// @example
+        /// const fit = new forecast.Ets({ error: 'M', trend: 'A', damped: true, season: 'M', seasonLength: 12 }).fit(y);
+        class Ets {
+            /// Bad options throw (`invalid_parameter`: an unknown key, a letter outside its set,
+            /// `damped` without a trend).
+            new constructor "(options?: EtsOptions | null)" sync => crate::forecast::ets::ets_new;
+            /// Fits by maximum likelihood. `non_finite` names `y[i]`; `invalid_record` the first
+            /// `y[i] <= 0` of a multiplicative model; `not_enough_data` below 4 values or too few
+            /// for the parameters; `invalid_parameter` a season with `seasonLength: 1`.
+            method fit "(y: Numbers): FittedEts" both => crate::forecast::ets::ets_fit;
+        }
+        /// Automatic ETS: fits every admissible candidate, keeps the lowest information criterion.
+        ///
+        /// @example
+        /// const fit = new forecast.AutoEts({ seasonLength: 4 }).fit([30, 21, 29, 31, 40, 48, 53, 47, 37, 39, 31, 29]);
+        /// fit.predict(4).mean; // Float64Array(4)
+        class AutoEts {
+            /// Bad options throw (`invalid_parameter`).
+            new constructor "(options?: AutoEtsOptions | null)" sync => crate::forecast::ets::auto_ets_new;
+            /// Fits every candidate; `invalid_parameter` for a malformed or excluded `model`, else
+            /// as `Ets.fit`.
+            method fit "(y: Numbers): FittedEts" both => crate::forecast::ets::auto_ets_fit;
+        }
+        /// A fitted ETS model (from `Ets.fit`, `AutoEts.fit` or `FittedEts.fromJSON`).
+        ///
+        /// @example
+        /// const fit = new forecast.AutoEts({ seasonLength: 12 }).fit(y);
+        /// fit.model; // 'ETS(M,A,M)'
+        /// const { mean, intervals } = fit.predict(12, { level: [80, 95] });
+        class FittedEts {
+            /// Not for direct use: throws `invalid_parameter`.
+            new constructor "()" sync => crate::forecast::ets::fitted_new;
+            /// Forecasts `h` steps ahead with intervals at `options.level` (default `[80, 95]`).
+            /// In the browser build `h` is at most 4096 and `level` holds at most 64 levels
+            /// (`out_of_range`).
+            method predict "(h: number, options?: PredictOptions | null): EtsPrediction" sync => crate::forecast::ets::fitted_predict;
+            /// In-sample points outside the one-step-ahead interval at `options.level` (default 95).
+            method alerts "(options?: AlertOptions | null): ResidualAlert[]" sync => crate::forecast::ets::fitted_alerts;
+            /// One line: model, smoothing parameters and criteria.
+            method summary "(): string" sync => crate::forecast::ets::fitted_summary;
+            /// The same line as `summary()`.
+            method toString "(): string" sync => crate::forecast::ets::fitted_summary;
+            /// The fitted model as a JSON document (the one Python's `FittedEts.to_json()` writes,
+            /// series included): `JSON.stringify(fitted)` gives its text.
+            method toJSON "(): object" sync => crate::forecast::ets::fitted_to_json;
+            /// A model from `toJSON()` (object or text) or from Python's `to_json()`: the same
+            /// forecasts, bit for bit; a damaged document throws `invalid_parameter`.
+            statics fromJSON "(json: string | object): FittedEts" sync => crate::forecast::ets::fitted_from_json;
+            /// The model's name, e.g. `'ETS(M,Ad,M)'`.
+            getter model "string" sync => crate::forecast::ets::fitted_model;
+            /// Akaike information criterion.
+            getter aic "number" sync => crate::forecast::ets::fitted_aic;
+            /// Small-sample corrected AIC (`Infinity` when `n <= nParams + 1`).
+            getter aicc "number" sync => crate::forecast::ets::fitted_aicc;
+            /// Bayesian information criterion.
+            getter bic "number" sync => crate::forecast::ets::fitted_bic;
+            /// Log-likelihood (R / statsforecast convention).
+            getter logLik "number" sync => crate::forecast::ets::fitted_log_lik;
+            /// Innovation variance, `SSE / (n - nParams - 1)`.
+            getter sigma2 "number" sync => crate::forecast::ets::fitted_sigma2;
+            /// Parameters counted in the criteria (smoothing, initial states, variance).
+            getter nParams "number" sync => crate::forecast::ets::fitted_n_params;
+            /// The season length used (1 for a non-seasonal model).
+            getter seasonLength "number" sync => crate::forecast::ets::fitted_season_length;
+            /// Whether the initial seasonal states were kept at the heuristic (season length > 24).
+            getter seasonalStatesFixed "boolean" sync => crate::forecast::ets::fitted_seasonal_states_fixed;
+            /// Smoothing parameters and initial states (a fresh copy per read).
+            getter params "EtsParams" sync => crate::forecast::ets::fitted_params;
+            /// One-step-ahead in-sample forecasts.
+            getter fitted "Float64Array" sync => crate::forecast::ets::fitted_fitted;
+            /// `y - fitted`.
+            getter residuals "Float64Array" sync => crate::forecast::ets::fitted_residuals;
+            /// Residuals (additive error) or relative residuals (multiplicative error).
+            getter innovations "Float64Array" sync => crate::forecast::ets::fitted_innovations;
+        }
+        }
+    }
+
+    /// Forecast accuracy. Every metric takes `actual` first; lengths must match, values be
+    /// finite, and none returns NaN (MAPE at a zero actual is `invalid_record`, MASE on a flat
+    /// history `invalid_parameter`). Percentage metrics are fractions (0.05 is 5%).
+    namespace forecast_metrics {
+        /// Mean absolute error.
+        fn mae "(actual: Numbers, predicted: Numbers): number" sync => crate::forecast::metrics::mae;
+        /// Root mean squared error.
+        fn rmse "(actual: Numbers, predicted: Numbers): number" sync => crate::forecast::metrics::rmse;
+        /// Mean absolute percentage error, a fraction.
+        fn mape "(actual: Numbers, predicted: Numbers): number" sync => crate::forecast::metrics::mape;
+        /// Symmetric MAPE in [0, 2]: `mean 2|a - p| / (|a| + |p|)` (M3/M4 without the factor 100).
+        fn smape "(actual: Numbers, predicted: Numbers): number" sync => crate::forecast::metrics::smape;
+        /// MAE over the in-sample MAE of the seasonal naive forecast of period `m` (default 1).
+        fn mase "(actual: Numbers, predicted: Numbers, insample: Numbers, options?: MaseOptions | null): number" sync => crate::forecast::metrics::mase;
+        /// Fraction of actuals inside `[lower, upper]` (ends included).
+        fn coverage "(actual: Numbers, lower: Numbers, upper: Numbers): number" sync => crate::forecast::metrics::coverage;
+        /// Mean Winkler score of `1 - alpha` intervals (`alpha` in (0, 1), e.g. 0.05 for 95%).
+        fn winkler "(actual: Numbers, lower: Numbers, upper: Numbers, alpha: number): number" sync => crate::forecast::metrics::winkler;
+        classes {}
+        also { RollingOrigin }
+    }
 
     // ---- anomaly (its own block; keep edits to other blocks out) ----
+    /// Anomaly detection. Series are `number[] | Float64Array`; values must be finite
+    /// (`non_finite` names `x[i]`), and an empty series is `not_enough_data`.
+    namespace anomaly {
+        /// `c(n)`, the average path length of an unsuccessful BST search among `n` points (0 for
+        /// n <= 1), the isolation forest's normaliser.
+        fn averagePathLength "(n: number): number" sync => crate::anomaly::average_path_length;
+        /// Normal-consistent median absolute deviation (`1.4826 * median |x - median(x)|`).
+        fn mad "(x: Numbers): number" sync => crate::anomaly::mad;
+        /// Robust z-scores `(x - median) / MAD` and the points with `|z| > threshold` (default
+        /// 3.5, Iglewicz and Hoaglin; `out_of_range` if negative).
+        fn madOutliers "(x: Numbers, options?: MadOutliersOptions | null): MadOutliers" sync => crate::anomaly::mad_outliers;
+        /// The Hampel filter: points further than `nSigmas` (default 3) rolling MADs from the
+        /// median of the `2 halfWindow + 1` window (default half window 3, >= 1).
+        fn hampel "(x: Numbers, options?: HampelOptions | null): HampelResult" sync => crate::anomaly::hampel;
+        /// Rosner's generalized ESD test (`invalid_parameter` for a bad `direction`, `maxAnoms`
+        /// of 0 or `alpha` of 0 or 1; `out_of_range` beyond their ranges); at least 3 values.
+        fn esd "(x: Numbers, options?: EsdOptions | null): EsdTest" sync => crate::anomaly::esd;
+        /// Seasonal hybrid ESD (Twitter's AnomalyDetection): ESD on `x - seasonal - median`, the
+        /// seasonal component from a robust STL of cycle `period` (>= 2, at least two cycles).
+        fn seasonalEsd "(x: Numbers, options: SeasonalEsdOptions): SeasonalEsdTest" sync => crate::anomaly::seasonal_esd;
+        /// Actuals outside `[lower, upper]` at `level` percent (default 95), each with a score
+        /// and a reason. `length_mismatch` for series of different lengths.
+        fn residualAlerts "(series: ResidualSeries, options?: AlertOptions | null): ResidualAlert[]" sync => crate::anomaly::residual_alerts_fn;
+        classes {
+        /// Isolation forest (Liu, Ting and Zhou 2008; scikit-learn's parameters and score
+        /// signs): `new IsolationForest({ nEstimators, seed }).fit(rows).predict(rows)`.
+        class IsolationForest {
+            /// A spec; bad options throw `invalid_parameter` (ranges are checked by `fit`).
+            new constructor "(options?: IsolationForestOptions | null)" sync => crate::anomaly::forest_new;
+            /// Grows the forest on `x` (rows, or flat row-major with `nFeatures`):
+            /// `not_enough_data` for no rows, `length_mismatch` for ragged rows, `non_finite`
+            /// naming `x[row r, column c]`, `out_of_range` for parameters outside their range.
+            method fit "(x: Matrix, nFeatures?: number | null): FittedIsolationForest" both => crate::anomaly::forest_fit;
+        }
+        /// A fitted isolation forest (made by `new IsolationForest(options).fit(x)` or
+        /// `FittedIsolationForest.fromJSON(json)`). Scoring takes rows, or a flat matrix with
+        /// `nFeatures` (default: the training data's); another column count is `length_mismatch`.
+        class FittedIsolationForest {
+            /// Not for direct use: throws `invalid_parameter`.
+            new constructor "()" sync => crate::anomaly::fitted_forest_new;
+            /// scikit-learn's `score_samples`: in [-1, 0], lower is more abnormal.
+            method scoreSamples "(x: Matrix, nFeatures?: number | null): Float64Array" sync => crate::anomaly::fitted_forest_score_samples;
+            /// `scoreSamples - offset`: negative for outliers.
+            method decisionFunction "(x: Matrix, nFeatures?: number | null): Float64Array" sync => crate::anomaly::fitted_forest_decision_function;
+            /// `1` for an inlier, `-1` for an outlier (decision function below 0).
+            method predict "(x: Matrix, nFeatures?: number | null): Int8Array" sync => crate::anomaly::fitted_forest_predict;
+            /// The fitted forest (trees included) as a JSON document: `JSON.stringify(fitted)`
+            /// gives its text.
+            method toJSON "(): object" sync => crate::anomaly::fitted_forest_to_json;
+            /// A forest from `toJSON()` (object or text); a damaged document throws
+            /// `invalid_parameter`.
+            statics fromJSON "(json: string | object): FittedIsolationForest" sync => crate::anomaly::fitted_forest_from_json;
+            /// Threshold on the scores: -0.5 with `contamination: 'auto'`, else the training
+            /// scores' contamination percentile.
+            getter offset "number" sync => crate::anomaly::fitted_forest_offset;
+            /// Columns of the training data (and of any data scored).
+            getter nFeatures "number" sync => crate::anomaly::fitted_forest_n_features;
+            /// Number of trees.
+            getter nEstimators "number" sync => crate::anomaly::fitted_forest_n_estimators;
+            /// Rows each tree was grown from, resolved.
+            getter maxSamples "number" sync => crate::anomaly::fitted_forest_max_samples;
+            /// Features each tree could split on, resolved.
+            getter maxFeatures "number" sync => crate::anomaly::fitted_forest_max_features;
+            /// Depth limit of the trees.
+            getter maxDepth "number" sync => crate::anomaly::fitted_forest_max_depth;
+        }
+        }
+    }
 }
 
 /// The TypeScript declarations of every option and result type, in a stable order.
@@ -328,6 +626,34 @@ pub fn declarations() -> Vec<String> {
         stats::TheilSen::declaration(),
         stats::AlphaOption::declaration(),
         // ---- forecast types ----
+        crate::forecast::metrics::MaseOptions::declaration(),
+        crate::forecast::metrics::RollingOriginErrors::declaration(),
+        crate::forecast::metrics::FIT_PREDICT_TS.to_string(),
+        crate::forecast::ets::EtsOptions::declaration(),
+        crate::forecast::ets::AutoEtsOptions::declaration(),
+        crate::forecast::ets::PredictOptions::declaration(),
+        crate::forecast::ets::EtsParams::declaration(),
+        crate::forecast::ets::EtsInterval::declaration(),
+        crate::forecast::ets::EtsPrediction::declaration(),
+        crate::forecast::decompose::StlOptions::declaration(),
+        crate::forecast::decompose::MstlOptions::declaration(),
+        crate::forecast::decompose::StlDecomposition::declaration(),
+        crate::forecast::decompose::MstlDecomposition::declaration(),
         // ---- anomaly types ----
+        crate::anomaly::MATRIX_DECLARATION.to_string(),
+        crate::anomaly::IsolationForestOptions::declaration(),
+        crate::anomaly::MadOutliersOptions::declaration(),
+        crate::anomaly::HampelOptions::declaration(),
+        crate::anomaly::ESD_DIRECTION_DECLARATION.to_string(),
+        crate::anomaly::EsdOptions::declaration(),
+        crate::anomaly::seasonal_esd_options_declaration(),
+        crate::anomaly::AlertOptions::declaration(),
+        crate::anomaly::ResidualSeries::declaration(),
+        crate::anomaly::MadOutliers::declaration(),
+        crate::anomaly::HampelResult::declaration(),
+        crate::anomaly::EsdAnomaly::declaration(),
+        crate::anomaly::EsdTest::declaration(),
+        crate::anomaly::SeasonalEsdTest::declaration(),
+        crate::anomaly::ResidualAlert::declaration(),
     ]
 }

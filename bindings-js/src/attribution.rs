@@ -9,11 +9,11 @@ use channelwise::attribution::{
 use channelwise::journey::{PathCsv, PathTable};
 use channelwise::{Error, Result};
 
-use crate::api::{arg, job, this, Job};
+use crate::api::{arg, from_document, job, out_field, this, to_document, Job};
 use crate::decl::{Fixed, FromJs};
 use crate::host::{Host, Kind};
 use crate::journey::{journey_spec, JourneyOptions};
-use crate::out::{F64s, Handle, Nullable, Opt};
+use crate::out::{F64s, Handle, Nullable, Opt, Out};
 use crate::read::{self, wrong};
 use crate::table::{conversions, path_table, touchpoints};
 use crate::{js_options, js_result};
@@ -599,20 +599,52 @@ getter!(fitted_markov_removal_effects_value, Vec<f64>, |m| m
     .removal_effects_value()
     .to_vec());
 
-/// `FittedMarkov.toJSON()` (as text; the JS side parses it): the document Python's
-/// `FittedMarkov.to_json()` writes.
-pub fn fitted_markov_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let m: Arc<FittedMarkov> = this(h, a)?;
-    job(move || crate::api::to_json(&*m))
+/// The document tag of a fitted Markov chain (Python's `Markov.to_json()` writes it too).
+const MARKOV_TAG: &str = "channelwise.attribution.Markov";
+
+/// The spec in Python's terms (`order`, `horizon`: `null` | steps | `"ca"`, `use_nulls`), read
+/// off the core model's serde form.
+fn python_spec(fitted: &Out) -> Out {
+    let spec = out_field(fitted, "spec");
+    let get = |k: &str| match spec.and_then(|s| out_field(s, k)) {
+        Some(Out::Number(x)) => Out::Number(*x),
+        Some(Out::Boolean(b)) => Out::Boolean(*b),
+        _ => Out::Null,
+    };
+    let horizon = match spec.and_then(|s| out_field(s, "horizon")) {
+        Some(Out::String(s)) if s == "ChannelAttributionDefault" => Out::String("ca".into()),
+        Some(steps @ Out::Object(_)) => match out_field(steps, "Steps") {
+            Some(Out::Number(n)) => Out::Number(*n),
+            _ => Out::Null,
+        },
+        _ => Out::Null,
+    };
+    Out::Object(vec![
+        ("order".into(), Some(get("order"))),
+        ("horizon".into(), Some(horizon)),
+        ("use_nulls".into(), Some(get("use_nulls"))),
+    ])
 }
 
-/// `FittedMarkov.fromJSON(text)`: a chain written by `toJSON()` here or `to_json()` in Python.
-pub fn fitted_markov_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let text = read::string(h, &arg(h, a, 0)?, "json")?;
+/// `FittedMarkov.toJSON()`: the document Python's `Markov.to_json()` writes, as an object.
+pub fn fitted_markov_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m: Arc<FittedMarkov> = this(h, a)?;
     job(move || {
-        Ok(Handle(
-            Arc::new(crate::api::from_json::<FittedMarkov>(&text)?),
-            "FittedMarkov",
-        ))
+        let doc = to_document(MARKOV_TAG, Out::Null, &*m)?;
+        let spec = out_field(&doc, "fitted").map_or(Out::Null, python_spec);
+        Ok(match doc {
+            Out::Object(mut fields) => {
+                fields[1].1 = Some(spec);
+                Out::Object(fields)
+            }
+            other => other,
+        })
     })
+}
+
+/// `FittedMarkov.fromJSON(json)`: a chain written by `toJSON()` here or `to_json()` in Python
+/// (the wrapper parses text; the core validates the chain on load).
+pub fn fitted_markov_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m: FittedMarkov = from_document(h, &arg(h, a, 0)?, MARKOV_TAG, "Markov")?;
+    job(move || Ok(Handle(Arc::new(m), "FittedMarkov")))
 }

@@ -151,7 +151,7 @@ macro_rules! js_result {
         impl $crate::out::IntoOut for $name {
             fn into_out(self) -> $crate::out::Out {
                 $crate::out::Out::Object(vec![
-                    $( (stringify!($field), $crate::out::IntoOut::field(self.$field)) ),*
+                    $( (::std::borrow::Cow::Borrowed(stringify!($field)), $crate::out::IntoOut::field(self.$field)) ),*
                 ])
             }
             fn ts() -> String {

@@ -6,7 +6,7 @@
 
 use channelwise::ErrorKind;
 
-use crate::api::{declarations, Member, NAMESPACES};
+use crate::api::{declarations, Member, Namespace, NAMESPACES};
 use crate::decl::doc_comment;
 
 /// Which package the declarations are for.
@@ -160,57 +160,108 @@ pub fn generate(package: Package) -> String {
             }
             out.push_str("}\n");
         }
+        if ns.is_nested() {
+            continue;
+        }
         out.push('\n');
         out.push_str(&doc_comment(ns.doc, ""));
         out.push_str(&format!("export declare const {}: {{\n", ns.name));
-        for f in ns.functions {
-            member(&mut out, f, "  ");
-        }
-        for c in ns.classes {
-            out.push_str(&format!("  {}: typeof {};\n", c.name, c.name));
-        }
+        namespace_body(&mut out, ns, "  ");
         out.push_str("};\n");
     }
     out
 }
 
+/// The members of namespace `ns`' object type: functions, classes (its own and those it also
+/// exposes) and the namespaces nested in it, inline.
+fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
+    for f in ns.functions {
+        member(out, f, indent);
+    }
+    for c in ns
+        .classes
+        .iter()
+        .map(|c| c.name)
+        .chain(ns.also.iter().copied())
+    {
+        out.push_str(&format!("{indent}{c}: typeof {c};\n"));
+    }
+    let path = ns.path();
+    for child in NAMESPACES {
+        let p = child.path();
+        if p.len() == path.len() + 1 && p.starts_with(&path) {
+            out.push_str(&doc_comment(child.doc, indent));
+            out.push_str(&format!("{indent}readonly {}: {{\n", p[path.len()]));
+            namespace_body(out, child, &format!("{indent}  "));
+            out.push_str(&format!("{indent}}};\n"));
+        }
+    }
+}
+
 /// The surface the shared JS wrapper (`js/api.mjs`) builds the API from, as JSON:
-/// `{ errorCodes, namespaces: [{ name, functions: [member], classes: [{ name, members }] }] }`,
-/// each member `{ kind, name, hasAsync, returns (a class name or null), tableArg }`.
+/// `{ errorCodes, namespaces: [{ name, path, also, functions: [member], classes: [{ name, members }] }] }`
+/// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
+/// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
+/// each member `{ kind, name, hasAsync, returns (a class name or null), tableArg, matrixArg }`.
+/// (Written by hand: every string in it is an identifier, so nothing needs escaping.)
 pub fn surface() -> String {
-    use serde_json::json;
     let classes: Vec<&str> = NAMESPACES
         .iter()
         .flat_map(|ns| ns.classes)
         .map(|c| c.name)
         .collect();
-    let member = |m: &Member| {
+    let q = |s: &str| format!("\"{s}\"");
+    let member = |m: &Member, indent: &str| {
         let r = m.returns();
-        json!({
-            "kind": m.kind,
-            "name": m.name,
-            "hasAsync": m.also_async,
-            "returns": classes.contains(&r).then_some(r),
-            "tableArg": m.table_arg(),
-        })
+        let returns = if classes.contains(&r) {
+            q(r)
+        } else {
+            "null".into()
+        };
+        let table = m.table_arg().map_or("null".into(), |i| i.to_string());
+        let matrix = m.matrix_arg().map_or("null".into(), |i| i.to_string());
+        format!(
+            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"returns\": {returns}, \"tableArg\": {table}, \"matrixArg\": {matrix} }}",
+            q(m.kind),
+            q(m.name),
+            m.also_async
+        )
     };
-    let namespaces: Vec<_> = NAMESPACES
+    let list = |items: Vec<String>, indent: &str| {
+        if items.is_empty() {
+            "[]".to_string()
+        } else {
+            format!("[\n{}\n{indent}]", items.join(",\n"))
+        }
+    };
+    let namespaces: Vec<String> = NAMESPACES
         .iter()
         .map(|ns| {
-            json!({
-                "name": ns.name,
-                "functions": ns.functions.iter().map(member).collect::<Vec<_>>(),
-                "classes": ns.classes.iter().map(|c| json!({
-                    "name": c.name,
-                    "members": c.members.iter().map(member).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
+            let functions = list(ns.functions.iter().map(|m| member(m, "        ")).collect(), "      ");
+            let classes = list(
+                ns.classes
+                    .iter()
+                    .map(|c| {
+                        let members = list(c.members.iter().map(|m| member(m, "            ")).collect(), "          ");
+                        format!("        {{\n          \"name\": {},\n          \"members\": {members}\n        }}", q(c.name))
+                    })
+                    .collect(),
+                "      ",
+            );
+            let path: Vec<String> = ns.path().into_iter().map(q).collect();
+            let also: Vec<String> = ns.also.iter().map(|c| q(c)).collect();
+            format!(
+                "    {{\n      \"name\": {},\n      \"path\": [{}],\n      \"also\": [{}],\n      \"functions\": {functions},\n      \"classes\": {classes}\n    }}",
+                q(ns.name),
+                path.join(", "),
+                also.join(", ")
+            )
         })
         .collect();
-    let codes: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
-    let mut text =
-        serde_json::to_string_pretty(&json!({ "errorCodes": codes, "namespaces": namespaces }))
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    let codes: Vec<String> = ErrorKind::ALL.iter().map(|k| q(k.code())).collect();
+    format!(
+        "{{\n  \"errorCodes\": [{}],\n  \"namespaces\": {}\n}}\n",
+        codes.join(", "),
+        list(namespaces, "  ")
+    )
 }

@@ -23,14 +23,17 @@
 //! add its new types to [`api::declarations`]. Both packages, their `.d.ts` and the JS wrapper
 //! pick it up; `UPDATE_DTS=1 cargo test -p channelwise-js` rewrites the checked-in `.d.ts`.
 
+pub mod anomaly;
 pub mod api;
 pub mod attribution;
 pub mod decl;
 pub mod dts;
+pub mod forecast;
 pub mod host;
 pub mod journey;
 pub mod out;
 pub mod read;
+pub mod serde_js;
 pub mod stats;
 pub mod table;
 

@@ -2,6 +2,8 @@
 //! [`emit`], which builds it with a [`Host`]. Results are computed without the engine (on a
 //! worker thread for the `...Async` calls) and become JS values on the JS thread.
 
+use std::borrow::Cow;
+
 use channelwise::Result;
 
 use crate::host::{Host, Shared};
@@ -22,7 +24,7 @@ pub enum Out {
     /// An array.
     Array(Vec<Out>),
     /// A plain object; `None` fields are left out (optional keys).
-    Object(Vec<(&'static str, Option<Out>)>),
+    Object(Vec<(Cow<'static, str>, Option<Out>)>),
     /// A `Float64Array`.
     F64s(Vec<f64>),
     /// An `Int8Array`.
@@ -47,13 +49,17 @@ pub fn emit<H: Host>(h: H, out: Out) -> Result<H::V> {
             h.make_array(items)
         }
         Out::Object(fields) => {
-            let mut kv = Vec::with_capacity(fields.len());
+            let (mut names, mut values) = (
+                Vec::with_capacity(fields.len()),
+                Vec::with_capacity(fields.len()),
+            );
             for (k, v) in fields {
                 if let Some(v) = v {
-                    kv.push((k, emit(h, v)?));
+                    names.push(k);
+                    values.push(emit(h, v)?);
                 }
             }
-            h.make_object(kv)
+            h.make_object(names.iter().map(|k| k.as_ref()).zip(values).collect())
         }
         Out::F64s(xs) => h.make_f64_array(&xs),
         Out::I8s(xs) => h.make_i8_array(&xs),

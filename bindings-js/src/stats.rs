@@ -90,11 +90,18 @@ impl crate::out::IntoOut for Trend {
 pub const TREND_TS: &str = "/** Direction of a significant trend, or `'no trend'`. */\nexport type Trend = 'increasing' | 'decreasing' | 'no trend';\n";
 
 fn pair<H: Host>(h: H, a: &[H::V]) -> Result<(Vec<f64>, Vec<f64>)> {
-    Ok((read::numbers(h, &arg(h, a, 0)?, "x")?, read::numbers(h, &arg(h, a, 1)?, "y")?))
+    Ok((
+        read::numbers(h, &arg(h, a, 0)?, "x")?,
+        read::numbers(h, &arg(h, a, 1)?, "y")?,
+    ))
 }
 
 fn correlation(c: stats::Correlation) -> Correlation {
-    Correlation { statistic: c.statistic, pValue: c.p_value, n: c.n }
+    Correlation {
+        statistic: c.statistic,
+        pValue: c.p_value,
+        n: c.n,
+    }
 }
 
 /// `stats.pearson(x, y)`.
@@ -121,13 +128,18 @@ pub fn cross_correlation<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let max_lag = read::size(h, &arg(h, a, 2)?, "maxLag")?;
     job(move || {
         let c = stats::cross_correlation(&x, &y, max_lag)?;
-        Ok(CrossCorrelation { lags: c.lags, values: c.values })
+        Ok(CrossCorrelation {
+            lags: c.lags,
+            values: c.values,
+        })
     })
 }
 
 /// `stats.mannKendall(x, options?)`.
 pub fn mann_kendall<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let alpha = AlphaOption::read(h, &arg(h, a, 1)?, "options")?.alpha.unwrap_or(0.05);
+    let alpha = AlphaOption::read(h, &arg(h, a, 1)?, "options")?
+        .alpha
+        .unwrap_or(0.05);
     let x = read::numbers(h, &arg(h, a, 0)?, "x")?;
     job(move || {
         let r = stats::mann_kendall(&x, alpha)?;
@@ -151,7 +163,9 @@ const THEIL_SEN_MAX_POINTS_WASM32: usize = 16_384;
 
 /// `stats.theilSen(x, y, options?)`.
 pub fn theil_sen<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let alpha = AlphaOption::read(h, &arg(h, a, 2)?, "options")?.alpha.unwrap_or(0.05);
+    let alpha = AlphaOption::read(h, &arg(h, a, 2)?, "options")?
+        .alpha
+        .unwrap_or(0.05);
     let (x, y) = pair(h, a)?;
     if cfg!(target_arch = "wasm32") && x.len() > THEIL_SEN_MAX_POINTS_WASM32 && x.len() == y.len() {
         return Err(Error::OutOfRange {
@@ -163,6 +177,11 @@ pub fn theil_sen<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     }
     job(move || {
         let r = stats::theil_sen(&x, &y, alpha)?;
-        Ok(TheilSen { slope: r.slope, intercept: r.intercept, lowSlope: r.low_slope, highSlope: r.high_slope })
+        Ok(TheilSen {
+            slope: r.slope,
+            intercept: r.intercept,
+            lowSlope: r.low_slope,
+            highSlope: r.high_slope,
+        })
     })
 }

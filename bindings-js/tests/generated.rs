@@ -26,3 +26,9 @@ fn check(rel: &str, want: &str) {
 fn surface_is_current() {
     check("bindings-js/js/surface.json", &surface());
 }
+
+#[test]
+fn surface_is_json() {
+    let v: serde_json::Value = serde_json::from_str(&surface()).expect("surface() is valid JSON");
+    assert!(v["namespaces"].as_array().is_some_and(|ns| !ns.is_empty()));
+}

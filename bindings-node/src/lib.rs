@@ -1,7 +1,7 @@
 //! Node.js bindings of channelwise (napi-rs).
 //!
-//! Thin by design: each export reads plain JS objects and typed arrays into the core's inputs
-//! ([`convert`]), calls the core, and returns plain objects (camelCase). Errors are mapped in
+//! Thin by design: the whole JS API is declared once in `channelwise-js` (readers, results,
+//! classes), which this addon runs through [`js_api`] on its Node-API host (`host.rs`). Errors are mapped in
 //! one place, [`error`]: a JS `Error` whose `code` is the core's stable kind code. Every export
 //! runs inside `catch_unwind`, so a panic surfaces as `code: "internal"`, never an abort.
 //!
@@ -10,13 +10,9 @@
 //! `forecast.AutoEts`, `forecast.stl`, `forecast.mstl`) and `anomaly.*` (`IsolationForest`,
 //! MAD, Hampel, ESD, seasonal ESD, residual alerts), following the core's module tree.
 
-pub mod anomaly;
-mod convert;
 pub mod error;
-pub mod forecast;
 mod host;
 pub mod js_api;
-pub mod task;
 
 use napi_derive::napi;
 

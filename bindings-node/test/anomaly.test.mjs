@@ -84,6 +84,27 @@ test('IsolationForest.fitAsync resolves to the same forest and rejects on bad in
   await assert.rejects(spec.fitAsync(FLAT), { code: 'invalid_parameter' });
 });
 
+test('FittedIsolationForest toJSON / fromJSON: the same forest after load', () => {
+  const fitted = new anomaly.IsolationForest({ nEstimators: 30, contamination: 0.05, maxFeatures: { count: 2 }, seed: 7 }).fit(ROWS);
+  const doc = fitted.toJSON();
+  assert.equal(typeof doc, 'object');
+  const text = JSON.stringify(fitted);
+  assert.deepEqual(JSON.parse(text), doc);
+  for (const back of [anomaly.FittedIsolationForest.fromJSON(doc), anomaly.FittedIsolationForest.fromJSON(text)]) {
+    assert.ok(back instanceof anomaly.FittedIsolationForest);
+    assert.deepEqual(back.scoreSamples(ROWS), fitted.scoreSamples(ROWS));
+    assert.deepEqual(back.decisionFunction(FLAT, 3), fitted.decisionFunction(FLAT, 3));
+    assert.deepEqual(back.predict(ROWS), fitted.predict(ROWS));
+    for (const k of ['offset', 'nFeatures', 'nEstimators', 'maxSamples', 'maxFeatures', 'maxDepth']) {
+      assert.equal(back[k], fitted[k], k);
+    }
+    assert.deepEqual(back.toJSON(), doc);
+  }
+  throwsCode(() => anomaly.FittedIsolationForest.fromJSON({ trees: 1 }), 'invalid_parameter', /json/);
+  throwsCode(() => anomaly.FittedIsolationForest.fromJSON('{"trees": '), 'invalid_parameter', /json/);
+  throwsCode(() => anomaly.FittedIsolationForest.fromJSON(42), 'invalid_parameter');
+});
+
 test('IsolationForest bad input', () => {
   throwsCode(() => new anomaly.IsolationForest({ nEstimators: 0 }).fit(ROWS), 'out_of_range', /n_estimators/);
   throwsCode(() => new anomaly.IsolationForest({ nEstimators: -1 }), 'out_of_range', /options\.nEstimators/);

@@ -139,7 +139,8 @@ test('ETS bad input: wrong types, NaN, empty, too short, bad letters, bad option
   throwsCode(() => new forecast.AutoEts().fit([1, 2, 3]), 'not_enough_data');
   throwsCode(() => new forecast.AutoEts().fit([1, 2, Infinity, 4, 5]), 'non_finite', /y\[2\]/);
   throwsCode(() => new forecast.AutoEts().fit([1, 2, '3', 4, 5]), 'invalid_parameter', /y\[2\]/);
-  throwsCode(() => new forecast.AutoEts().fit(new Int32Array(8)), 'invalid_parameter', /Int32Array/);
+  // Any typed array of numbers reads (the shared readers); BigInt arrays do not.
+  throwsCode(() => new forecast.AutoEts().fit(new BigInt64Array(8)), 'invalid_parameter', /BigInt64Array/);
   throwsCode(() => new forecast.AutoEts().fit(undefined), 'invalid_parameter', /invalid y:/);
   throwsCode(() => new forecast.Ets({ error: 'M' }).fit([1, 2, 0, 3, 4, 5]), 'invalid_record');
   throwsCode(() => new forecast.FittedEts(), 'invalid_parameter', /FittedEts/);

@@ -1,8 +1,8 @@
 // channelwise for the browser and Node: the ES module users import.
 //
-// wasm-bindgen exports flat functions (no nested namespaces); this wrapper groups them as
-// `attribution.*`, `journey.*`, `stats.*`, `forecast.*` and `anomaly.*` with the names and shapes of the Node
-// binding (`heuristics`, `markov`, `shapley`, `orderedShapley`, `timeDecay`, `Markov` /
+// The API is declared once in Rust (bindings-js) and built here by the shared wrapper (api.js)
+// from one wasm export, `call`: `attribution.*`, `journey.*`, `stats.*`, `forecast.*` and
+// `anomaly.*` with the names and shapes of the Node binding (`heuristics`, `markov`, `shapley`, `orderedShapley`, `timeDecay`, `Markov` /
 // `FittedMarkov`; `journey.pathTable`; `stats.pearson`, ...; `forecast.metrics.*`,
 // `forecast.RollingOrigin`, `forecast.AutoEts` / `Ets` / `FittedEts`, `forecast.stl` / `mstl`;
 // `anomaly.IsolationForest`, `anomaly.mad`, ...), plus `attribution.parsePathCsv`. Errors from Rust
@@ -21,8 +21,22 @@ import SURFACE from './surface.js';
 let ready = null;
 let instantiated = false;
 let poisoned = null;
-/** Values a user callback threw during the current call: passed through, never read as a trap. */
-const userThrew = new Set();
+/** What user callbacks threw (a `WebAssembly.RuntimeError` among them is theirs, not a trap). */
+const userThrew = new WeakSet();
+
+/**
+ * A user callback as Rust calls it (`RollingOrigin.evaluate`'s `fitPredict`): what it throws
+ * comes back out of Rust unchanged; an object it throws is remembered, so that `call` does not
+ * take a `WebAssembly.RuntimeError` thrown by user code for a trap of this instance.
+ */
+const userCallback = (f) => function callback(...args) {
+  try {
+    return f.apply(this, args);
+  } catch (e) {
+    if (e !== null && (typeof e === 'object' || typeof e === 'function')) userThrew.add(e);
+    throw e;
+  }
+};
 
 function codedError(code, message) {
   const e = new Error(message);
@@ -116,8 +130,35 @@ function numbersColumn(col) {
 
 
 /**
+ * A matrix as Rust takes it: `number[][]` rows of numbers, all equally long, become one flat
+ * Float64Array and their width `nFeatures` (one copy across the boundary instead of one per
+ * value); anything else goes to Rust as it is, which reports it precisely.
+ */
+function fastMatrix(x, nFeatures) {
+  try {
+    if (!Array.isArray(x) || x.length === 0 || !Array.isArray(x[0])) return [x, nFeatures];
+    const w = x[0].length;
+    if (nFeatures !== undefined && nFeatures !== null && nFeatures !== w) return [x, nFeatures];
+    const flat = new Float64Array(x.length * w);
+    for (let i = 0; i < x.length; i += 1) {
+      const r = x[i];
+      if (!Array.isArray(r) || r.length !== w) return [x, nFeatures];
+      for (let j = 0; j < w; j += 1) {
+        const v = r[j];
+        if (typeof v !== 'number') return [x, nFeatures];
+        flat[i * w + j] = v;
+      }
+    }
+    return [flat, w];
+  } catch {
+    return [x, nFeatures];
+  }
+}
+
+/**
  * One call of the shared API (bindings-js): the table argument, if any, goes through the fast
- * path (its paths as one UTF-8 buffer, handed over just before the call).
+ * path (its paths as one UTF-8 buffer, handed over just before the call), and so does a matrix
+ * argument (`x: Matrix`, then `nFeatures`: rows as one flat Float64Array).
  */
 function sharedCall(id, args, member) {
   let a = args;
@@ -130,6 +171,13 @@ function sharedCall(id, args, member) {
     a = a.slice();
     a[i] = table;
   }
+  const m = member.matrixArg;
+  if (m !== null && m !== undefined) {
+    const i = member.kind === 'method' ? m + 1 : m;
+    a = a.slice();
+    [a[i], a[i + 1]] = fastMatrix(a[i], a[i + 1]);
+  }
+  if (a.some((x) => typeof x === 'function')) a = a.map((x) => (typeof x === 'function' ? userCallback(x) : x));
   return call(() => {
     if (joined !== undefined) wasm.stashJoined(joined);
     return wasm.call(id, a);
@@ -161,292 +209,15 @@ export const journey = Object.freeze(shared.journey);
 export const stats = Object.freeze(shared.stats);
 
 /**
- * Rolling-origin (time-series) cross-validation: fold `i` trains on `y[0 .. initial + i * step]`
- * and tests on the next `horizon` points.
+ * Forecasting: ETS (`Ets`, `AutoEts` -> `FittedEts`), decomposition (`stl`, `mstl`, strengths),
+ * accuracy metrics (`metrics.*`) and rolling-origin evaluation (`RollingOrigin`).
  */
-export class RollingOrigin {
-  #initial;
-  #horizon;
-  #step;
-
-  constructor(initial, horizon, step) {
-    [this.#initial, this.#horizon, this.#step] = call(wasm.forecastRollingOrigin, initial, horizon, step);
-  }
-
-  /** Length of the first training window. */
-  get initial() { return this.#initial; }
-
-  /** Forecast steps evaluated per fold. */
-  get horizon() { return this.#horizon; }
-
-  /** How far the origin moves between folds. */
-  get step() { return this.#step; }
-
-  /** Number of folds for a series of length `n` (0 if `n < initial + horizon`). */
-  nFolds(n) {
-    return call(wasm.forecastRollingOriginFolds, this.#initial, this.#horizon, this.#step, n);
-  }
-
-  /**
-   * Calls `fitPredict(train, horizon)` synchronously on every fold (`train` a Float64Array copy)
-   * and collects the errors; an exception it throws propagates unchanged.
-   */
-  evaluate(y, fitPredict) {
-    if (typeof fitPredict !== 'function') {
-      return call(wasm.forecastRollingOriginEvaluate, this.#initial, this.#horizon, this.#step, y, fitPredict);
-    }
-    // What the callback throws comes back out of Rust unchanged; remember it so that `call` does
-    // not take a WebAssembly.RuntimeError thrown by user code for a trap of this instance.
-    const f = (train, horizon) => {
-      try {
-        return fitPredict(train, horizon);
-      } catch (e) {
-        userThrew.add(e);
-        throw e;
-      }
-    };
-    try {
-      return call(wasm.forecastRollingOriginEvaluate, this.#initial, this.#horizon, this.#step, y, f);
-    } finally {
-      userThrew.clear();
-    }
-  }
-}
-
-/** Forecast accuracy metrics; every one takes `actual` first. */
-const metrics = Object.freeze({
-  mae: (actual, predicted) => call(wasm.forecastMae, actual, predicted),
-  rmse: (actual, predicted) => call(wasm.forecastRmse, actual, predicted),
-  mape: (actual, predicted) => call(wasm.forecastMape, actual, predicted),
-  smape: (actual, predicted) => call(wasm.forecastSmape, actual, predicted),
-  mase: (actual, predicted, insample, options) => call(wasm.forecastMase, actual, predicted, insample, options),
-  coverage: (actual, lower, upper) => call(wasm.forecastCoverage, actual, lower, upper),
-  winkler: (actual, lower, upper, alpha) => call(wasm.forecastWinkler, actual, lower, upper, alpha),
-  RollingOrigin,
-});
-
-const FITTED_ETS = Symbol('FittedEts');
-
-/** A private copy of an options object (later changes by the caller do not change a spec). */
-const copyOptions = (o) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? { ...o } : o);
-
-/**
- * A fitted ETS model (made by `new Ets(options).fit(y)` or `new AutoEts(options).fit(y)`).
- * Getters return copies; series are Float64Arrays.
- */
-export class FittedEts {
-  #model;
-  #info;
-
-  constructor(token, model) {
-    if (token !== FITTED_ETS) {
-      throw codedError('invalid_parameter', 'invalid FittedEts: "new FittedEts()" (a fitted model is made by ' +
-        'new forecast.Ets(options).fit(y) or new forecast.AutoEts(options).fit(y))');
-    }
-    this.#model = model;
-    this.#info = call(() => model.info());
-  }
-
-  /** The model's name, e.g. `"ETS(M,Ad,M)"`. */
-  get model() { return this.#info.model; }
-
-  /** Akaike information criterion. */
-  get aic() { return this.#info.aic; }
-
-  /** Small-sample corrected AIC (Infinity when n <= nParams + 1). */
-  get aicc() { return this.#info.aicc; }
-
-  /** Bayesian information criterion. */
-  get bic() { return this.#info.bic; }
-
-  /** Log-likelihood (R / statsforecast convention). */
-  get logLik() { return this.#info.logLik; }
-
-  /** Innovation variance, SSE / (n - nParams - 1). */
-  get sigma2() { return this.#info.sigma2; }
-
-  /** Parameters counted in the criteria (smoothing, initial states, variance). */
-  get nParams() { return this.#info.nParams; }
-
-  /** The season length used (1 for a non-seasonal model). */
-  get seasonLength() { return this.#info.seasonLength; }
-
-  /** Whether the initial seasonal states were kept at the heuristic (season length > 24). */
-  get seasonalStatesFixed() { return this.#info.seasonalStatesFixed; }
-
-  /** `{ alpha, beta, gamma, phi, initialLevel, initialTrend, initialSeasonal }`, null for absent. */
-  get params() {
-    const p = this.#info.params;
-    return { ...p, initialSeasonal: p.initialSeasonal === null ? null : p.initialSeasonal.slice() };
-  }
-
-  /** One-step-ahead in-sample forecasts. */
-  get fitted() { return call(() => this.#model.fitted()); }
-
-  /** Response residuals `y - fitted`. */
-  get residuals() { return call(() => this.#model.residuals()); }
-
-  /** Innovations: `y - fitted` (additive error) or `(y - fitted) / fitted` (multiplicative). */
-  get innovations() { return call(() => this.#model.innovations()); }
-
-  /**
-   * Point forecasts for `h` steps and intervals at each level (percent, default [80, 95]):
-   * `{ mean, intervals: [{ level, lower, upper }], simulated }`.
-   */
-  predict(h, options) { return call(() => this.#model.predict(h, options)); }
-
-  /** In-sample points outside the one-step interval at `level` (default 95), with reasons. */
-  alerts(options) { return call(() => this.#model.alerts(options)); }
-
-  /** One line: model, smoothing parameters, AICc and sigma2. */
-  summary() { return this.#info.summary; }
-
-  toString() { return this.#info.summary; }
-}
-
-/** One ETS model with fixed components: `new Ets({ error, trend, damped, season, seasonLength, seed })`. */
-export class Ets {
-  #options;
-
-  constructor(options) {
-    call(wasm.forecastEtsSpec, options);
-    this.#options = copyOptions(options);
-  }
-
-  /** Fits by maximum likelihood. */
-  fit(y) { return new FittedEts(FITTED_ETS, call(wasm.forecastEtsFit, this.#options, y)); }
-}
-
-/** Automatic ETS by information criterion: `new AutoEts({ seasonLength, model, damped, restrict, ic, seed })`. */
-export class AutoEts {
-  #options;
-
-  constructor(options) {
-    call(wasm.forecastAutoEtsSpec, options);
-    this.#options = copyOptions(options);
-  }
-
-  /** Fits every admissible candidate and keeps the best. */
-  fit(y) { return new FittedEts(FITTED_ETS, call(wasm.forecastAutoEtsFit, this.#options, y)); }
-}
-
-/**
- * Forecasting: ETS (`Ets`, `AutoEts`), decomposition (`stl`, `mstl`, strengths), accuracy
- * metrics (`metrics.*`) and rolling-origin evaluation (`RollingOrigin`).
- */
-export const forecast = Object.freeze({
-  Ets,
-  AutoEts,
-  FittedEts,
-  stl: (y, options) => call(wasm.forecastStl, y, options),
-  mstl: (y, options) => call(wasm.forecastMstl, y, options),
-  seasonalStrength: (seasonal, resid) => call(wasm.forecastSeasonalStrength, seasonal, resid),
-  trendStrength: (trend, resid) => call(wasm.forecastTrendStrength, trend, resid),
-  metrics,
-  RollingOrigin,
-});
-
-/**
- * A matrix as the wasm exports take it: `number[][]` rows of numbers, all equally long, become
- * one flat Float64Array (one copy across the boundary); anything else goes to Rust as it is,
- * which reports it precisely.
- */
-function fastMatrix(x, nFeatures) {
-  try {
-    if (!Array.isArray(x) || x.length === 0 || !Array.isArray(x[0])) return [x, nFeatures];
-    const w = x[0].length;
-    if (nFeatures !== undefined && nFeatures !== null && nFeatures !== w) return [x, nFeatures];
-    const flat = new Float64Array(x.length * w);
-    for (let i = 0; i < x.length; i += 1) {
-      const r = x[i];
-      if (!Array.isArray(r) || r.length !== w) return [x, nFeatures];
-      for (let j = 0; j < w; j += 1) {
-        const v = r[j];
-        if (typeof v !== 'number') return [x, nFeatures];
-        flat[i * w + j] = v;
-      }
-    }
-    return [flat, w];
-  } catch {
-    return [x, nFeatures];
-  }
-}
-
-const FITTED_FOREST = Symbol('FittedIsolationForest');
-
-/** A fitted isolation forest (made by `new IsolationForest(options).fit(x, nFeatures?)`). */
-export class FittedIsolationForest {
-  #model;
-  #info;
-
-  constructor(token, model) {
-    if (token !== FITTED_FOREST) {
-      throw codedError('invalid_parameter', 'invalid FittedIsolationForest: "new FittedIsolationForest()" ' +
-        '(a fitted forest is made by new anomaly.IsolationForest(options).fit(x))');
-    }
-    this.#model = model;
-    this.#info = call(() => model.info());
-  }
-
-  /** scikit-learn's `score_samples`: in [-1, 0], lower is more abnormal. */
-  scoreSamples(x, nFeatures) { return call(() => this.#model.scoreSamples(...fastMatrix(x, nFeatures))); }
-
-  /** `scoreSamples - offset`: negative for outliers. */
-  decisionFunction(x, nFeatures) { return call(() => this.#model.decisionFunction(...fastMatrix(x, nFeatures))); }
-
-  /** `1` inlier, `-1` outlier (Int8Array). */
-  predict(x, nFeatures) { return call(() => this.#model.predict(...fastMatrix(x, nFeatures))); }
-
-  /** Threshold on the scores: -0.5 for contamination 'auto', else that percentile of the training scores. */
-  get offset() { return this.#info.offset; }
-
-  /** Columns of the training data (and of any data scored). */
-  get nFeatures() { return this.#info.nFeatures; }
-
-  /** Number of trees. */
-  get nEstimators() { return this.#info.nEstimators; }
-
-  /** Rows each tree was grown from, resolved. */
-  get maxSamples() { return this.#info.maxSamples; }
-
-  /** Features each tree could split on, resolved. */
-  get maxFeatures() { return this.#info.maxFeatures; }
-
-  /** Depth limit of the trees. */
-  get maxDepth() { return this.#info.maxDepth; }
-}
-
-/**
- * Isolation forest (scikit-learn's parameters and score sign):
- * `new IsolationForest({ nEstimators, maxSamples, contamination, maxFeatures, bootstrap, seed })`.
- */
-export class IsolationForest {
-  #options;
-
-  constructor(options) {
-    call(wasm.anomalyIsolationForestSpec, options);
-    this.#options = copyOptions(options);
-  }
-
-  /** Grows the forest on `x` (`number[][]` rows, or flat row-major with `nFeatures`). */
-  fit(x, nFeatures) {
-    const [m, nf] = fastMatrix(x, nFeatures);
-    return new FittedIsolationForest(FITTED_FOREST, call(wasm.anomalyIsolationForestFit, this.#options, m, nf));
-  }
-}
+export const forecast = Object.freeze(shared.forecast);
+export const { RollingOrigin, Ets, AutoEts, FittedEts } = shared.forecast;
 
 /** Anomaly detection: isolation forest, robust detectors and forecast-residual alerts. */
-export const anomaly = Object.freeze({
-  IsolationForest,
-  FittedIsolationForest,
-  averagePathLength: (n) => call(wasm.anomalyAveragePathLength, n),
-  mad: (x) => call(wasm.anomalyMad, x),
-  madOutliers: (x, options) => call(wasm.anomalyMadOutliers, x, options),
-  hampel: (x, options) => call(wasm.anomalyHampel, x, options),
-  esd: (x, options) => call(wasm.anomalyEsd, x, options),
-  seasonalEsd: (x, options) => call(wasm.anomalySeasonalEsd, x, options),
-  residualAlerts: (series, options) => call(wasm.anomalyResidualAlerts, series, options),
-});
+export const anomaly = Object.freeze(shared.anomaly);
+export const { IsolationForest, FittedIsolationForest } = shared.anomaly;
 
 /** The channelwise version this module was built from. */
 export const version = () => call(wasm.version);

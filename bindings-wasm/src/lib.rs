@@ -1,33 +1,27 @@
 //! WebAssembly binding of [channelwise](channelwise): multi-touch attribution, journeys,
 //! statistics, forecasting (ETS, STL/MSTL, metrics) and anomaly detection in the browser.
 //!
-//! wasm-bindgen exports flat functions (`attributionMarkov`, ...); the hand-written ES module
-//! `js/index.js` groups them as `attribution.markov(...)`, the same names and shapes as the Node
-//! binding. Conversions live in [`convert`] (JS in) and the exported functions (JS out); errors
-//! are mapped in one file, [`error`]: a JS `Error` whose `code` is the core's
-//! [`ErrorKind::code`](channelwise::ErrorKind::code).
+//! The whole JS API is declared once in `channelwise-js` (readers, results, classes) and runs
+//! here through one export, [`host::call`], on the wasm-bindgen [`host`]; the ES module
+//! `js/index.js` builds the namespaces from it with the shared wrapper, the same names and shapes
+//! as the Node binding. Errors are mapped in one file, `error.rs`: a JS `Error` whose `code` is
+//! the core's [`ErrorKind::code`](channelwise::ErrorKind::code).
 //!
 //! # Panics
 //! wasm32-unknown-unknown has no unwinding on stable Rust: a panic aborts, which in JS is a
 //! `WebAssembly.RuntimeError` ("unreachable") and leaves the instance's stack pointer where the
 //! panic happened, so `catch_unwind` cannot guard the entry points as in the Node binding.
 //! Instead:
-//! - no data path panics: every JS input is type-, range- and length-checked in [`convert`]
-//!   before the core sees it, and the core reports the rest as typed errors (the Node test suite
+//! - no data path panics: every JS input is type-, range- and length-checked by the shared
+//!   readers (`channelwise_js::read`) before the core sees it, and the core reports the rest as typed errors (the Node test suite
 //!   `test/errors.test.mjs` feeds bad input of every kind and expects coded errors);
 //! - if a bug panics anyway, the panic hook below records the message, and `js/index.js` turns
 //!   the trap into an `Error` with `code = "internal"` carrying it, and marks the module as
 //!   poisoned: later calls fail fast with the same `internal` code rather than run on a
 //!   corrupted instance (reload the module to recover).
 
-pub mod anomaly;
-mod convert;
-pub mod decompose;
 mod error;
-pub mod ets;
-pub mod forecast;
 pub mod host;
-mod values;
 
 use std::cell::RefCell;
 

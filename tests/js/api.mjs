@@ -1,0 +1,113 @@
+// The JS API tests both packages run (bindings-node/test/shared.test.mjs and
+// bindings-wasm/test/shared.test.mjs): one file, so the Node addon and the browser module are
+// proven to behave the same. Package-only behaviour (Node's worker threads, the browser's
+// trap handling) stays in each package's own tests.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Registers the shared API tests.
+ * @param {object} cw the package: `{ attribution, journey, stats, ERROR_CODES, ... }`
+ * @param {string} name `'node'` or `'wasm'`, for test titles
+ */
+export function runApi(cw, name) {
+  const { attribution, journey, stats, ERROR_CODES } = cw;
+  const good = () => ({ path: ['a>b', 'b', 'a>c>b', 'c'], conversions: [30, 20, 8, 1], nulls: [70, 80, 40, 60], value: [300, 180, 90, 5] });
+
+  function throwsCode(fn, code, message) {
+    assert.throws(fn, (err) => {
+      assert.ok(err instanceof Error, `not an Error: ${err}`);
+      assert.equal(err.code, code, `code ${err.code}, message: ${err.message}`);
+      if (typeof message === 'string') assert.equal(err.message, message);
+      else if (message) assert.match(err.message, message);
+      return true;
+    });
+  }
+
+  test(`[${name}] ERROR_CODES is the core's list, frozen`, () => {
+    assert.deepEqual(ERROR_CODES.slice(0, 10), ['out_of_range', 'non_finite', 'not_enough_data', 'invalid_path',
+      'invalid_record', 'invalid_parameter', 'length_mismatch', 'not_converged', 'io', 'internal']);
+    assert.ok(Object.isFrozen(ERROR_CODES));
+  });
+
+  test(`[${name}] errors: code = the core's kind, field and value named, message unchanged`, () => {
+    throwsCode(() => attribution.markov(good(), { order: 0 }), 'out_of_range', 'order must be in [1, 64], got 0');
+    throwsCode(() => attribution.markov(good(), { order: 1.5 }), 'invalid_parameter', /^invalid options\.order: "1\.5"/);
+    throwsCode(() => attribution.markov(good(), { usenulls: false }), 'invalid_parameter',
+      'invalid options.usenulls: "usenulls" (unknown option; expected one of sep, order, horizon, useNulls, ci)');
+    throwsCode(() => attribution.markov({ path: ['a', 7], conversions: [1, 1] }), 'invalid_parameter', 'invalid path[1]: "7" (expected a string)');
+    throwsCode(() => attribution.markov({ path: ['a'], conversions: [NaN] }), 'non_finite', 'conversions[0] must be finite, got NaN');
+    throwsCode(() => attribution.markov(), 'invalid_parameter', 'invalid table: "undefined" (expected an object)');
+    throwsCode(() => stats.kendall('1,2,3', [1, 2, 3]), 'invalid_parameter', 'invalid x: "1,2,3" (expected an array of numbers or a Float64Array)');
+    throwsCode(() => new attribution.FittedMarkov(), 'invalid_parameter', /Markov/);
+  });
+
+  test(`[${name}] what user code throws while the input is read propagates as is`, () => {
+    const boom = new TypeError('getter says no');
+    const table = { ...good() };
+    Object.defineProperty(table, 'conversions', { get() { throw boom; } });
+    assert.throws(() => attribution.markov(table), (e) => e === boom);
+    const opts = new Proxy({}, { ownKeys() { throw boom; } });
+    assert.throws(() => attribution.markov(good(), opts), (e) => e === boom);
+  });
+
+  test(`[${name}] every typed array of numbers is a column; BigInt arrays are named`, () => {
+    const plain = attribution.markov(good());
+    const t = good();
+    assert.deepEqual(attribution.markov({ ...t, conversions: Int32Array.from(t.conversions), nulls: Float32Array.from(t.nulls) }), plain);
+    throwsCode(() => attribution.markov({ ...t, conversions: new BigInt64Array(4) }), 'invalid_parameter', /BigInt64Array/);
+  });
+
+  test(`[${name}] ...Async variants resolve to the sync result and reject with the code`, async () => {
+    const t = good();
+    assert.deepEqual(await attribution.markovAsync(t, { order: 2 }), attribution.markov(t, { order: 2 }));
+    assert.deepEqual(await attribution.heuristicsAsync(t), attribution.heuristics(t));
+    const fitted = await new attribution.Markov({ order: 2 }).fitAsync(t);
+    assert.ok(fitted instanceof attribution.FittedMarkov);
+    assert.deepEqual(fitted.credit(), new attribution.Markov({ order: 2 }).fit(t).credit());
+    let p;
+    assert.doesNotThrow(() => { p = attribution.markovAsync({ path: ['a'], conversions: [NaN] }); });
+    await assert.rejects(p, (e) => e.code === 'non_finite');
+  });
+
+  test(`[${name}] a fitted Markov chain travels as JSON: to and from Python's document`, () => {
+    const t = good();
+    const fitted = new attribution.Markov({ order: 2 }).fit(t);
+    const doc = fitted.toJSON();
+    assert.equal(doc.model, 'channelwise.attribution.Markov');
+    assert.deepEqual(doc.spec, { order: 2, horizon: null, use_nulls: true });
+    const text = JSON.stringify(fitted);
+    for (const back of [attribution.FittedMarkov.fromJSON(text), attribution.FittedMarkov.fromJSON(doc)]) {
+      assert.deepEqual(back.credit(), fitted.credit());
+      assert.deepEqual(back.transitions(), fitted.transitions());
+      assert.equal(JSON.stringify(back), text);
+    }
+    // Written by Python: `cw.attribution.Markov(order=2).fit(df).to_json()` on this table
+    // (channelwise Python binding; the `output` key is Python's DataFrame library, ignored here).
+    const py = readFileSync(join(here, 'fixtures', 'markov_order2_python.json'), 'utf8');
+    const fromPy = attribution.FittedMarkov.fromJSON(py);
+    assert.deepEqual(fromPy.credit(), fitted.credit());
+    const { output, ...pyDoc } = JSON.parse(py);
+    assert.equal(output, 'pandas');
+    assert.deepEqual(pyDoc, doc, 'the document JS writes is the one Python writes');
+    // Damaged documents are invalid_parameter naming json.
+    throwsCode(() => attribution.FittedMarkov.fromJSON('{x'), 'invalid_parameter', /^invalid json/);
+    throwsCode(() => attribution.FittedMarkov.fromJSON({ model: 'channelwise.forecast.FittedEts', fitted: {} }), 'invalid_parameter', /not a channelwise Markov model/);
+    throwsCode(() => attribution.FittedMarkov.fromJSON({ ...doc, fitted: { ...doc.fitted, chain: 3 } }), 'invalid_parameter', /^invalid json/);
+  });
+
+  test(`[${name}] parsePathCsv and journey.pathTable feed attribution in both packages`, () => {
+    const t = attribution.parsePathCsv('path,conversions,nulls,value\n"a>b",30,70,300\nb,20,80,180\n', { sep: '>' });
+    assert.ok(t.conversions instanceof Float64Array);
+    assert.equal(attribution.markov(t).length, 2);
+    const pt = journey.pathTable({ userId: ['u', 'u'], timestamp: [0, 10], channel: ['a', 'b'] }, { userId: ['u'], timestamp: [20], value: [5] });
+    assert.deepEqual(pt.path, ['a>b']);
+    assert.equal(pt.report.journeys, 1);
+  });
+}
