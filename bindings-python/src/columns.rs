@@ -28,6 +28,9 @@ impl Strings {
 
 /// `repr (type)` of an item that should have been a `str`, for the error naming its row.
 pub(crate) fn describe(item: &Bound<'_, PyAny>) -> String {
+    // Our own reference: `repr` runs Python code, which could drop the column's (the item may
+    // be borrowed from a numpy object array).
+    let item = item.clone();
     let repr = item
         .repr()
         .map(|r| r.to_string())
