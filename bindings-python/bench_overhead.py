@@ -1,7 +1,9 @@
 """Times cw.attribution.markov(df, order=1) on a path CSV (argv[1]), loaded with pandas first.
 
-Prints {"stack": "python", "seconds": s}: the best of 3 calls, conversion of the frame included
-(that is the binding's overhead on top of the core's solve).
+Prints {"stack": "python", "seconds": s, "route": ..., "pandas": ..., "pyarrow": ...}: the best
+of 3 calls, conversion of the frame included (that is the binding's overhead on top of the
+core's solve), and which route the path column took: "arrow" (pandas with pyarrow: the Arrow
+buffers read in place) or "objects" (pandas without pyarrow: one Python str per row).
 """
 
 import json
@@ -11,6 +13,7 @@ import time
 import pandas as pd
 
 import channelwise as cw
+from channelwise import _frames
 
 
 def main() -> None:
@@ -22,7 +25,15 @@ def main() -> None:
         t0 = time.perf_counter()
         cw.attribution.markov(df, order=1)
         best = min(best, time.perf_counter() - t0)
-    print(json.dumps({"stack": "python", "seconds": best}))
+    try:
+        import pyarrow
+
+        arrow = pyarrow.__version__
+    except ImportError:
+        arrow = None
+    route = "arrow" if _frames.arrow_chunks(df["path"]) is not None else "objects"
+    print(json.dumps({"stack": "python", "seconds": best, "route": route,
+                      "pandas": pd.__version__, "pyarrow": arrow}))
 
 
 if __name__ == "__main__":

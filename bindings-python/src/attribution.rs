@@ -10,7 +10,7 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::columns::{check_len, from_json, strings, to_json};
+use crate::columns::{check_len, from_json, read_path, to_json, PackedUtf8};
 use crate::error::{core, guard};
 
 /// A path table: interned channels and, per row, a path with its conversions, nulls and value.
@@ -102,8 +102,15 @@ impl<'a> Counts<'a> {
         Ok(())
     }
 
-    /// A table from `n` rows of path bytes streamed from any source (no `Vec<String>`),
-    /// each checked as UTF-8 name by name by the builder.
+    /// Adds row `row` (its path as bytes, checked as UTF-8 name by name by the builder).
+    #[inline]
+    fn push(&self, b: &mut PathTableBuilder, row: usize, path: &[u8]) -> channelwise::Result<()> {
+        let null = self.nulls.map_or(0.0, |x| x.get(row));
+        let value = self.values.map_or(0.0, |x| x.get(row));
+        b.push_utf8(path, self.conversions.get(row), null, value)
+    }
+
+    /// A table from `n` rows of path bytes streamed from any source (no `Vec<String>`).
     fn build<'s>(
         &self,
         n: usize,
@@ -114,12 +121,125 @@ impl<'a> Counts<'a> {
         let mut b = PathTableBuilder::with_separator(sep)?;
         b.reserve(n);
         for (i, p) in paths.enumerate() {
-            let null = self.nulls.map_or(0.0, |x| x.get(i));
-            let value = self.values.map_or(0.0, |x| x.get(i));
-            b.push_utf8(p, self.conversions.get(i), null, value)?;
+            self.push(&mut b, i, p)?;
         }
         Ok(b.finish())
     }
+}
+
+/// A path column of Python objects, each to be a `str`: a 1-D numpy object array read in
+/// place (pandas object and `StringDtype("python")` columns), or the items of any other
+/// sequence or iterable.
+enum PathObjects<'a, 'py> {
+    Array(Python<'py>, &'a [Py<PyAny>]),
+    Items(&'a [Bound<'py, PyAny>]),
+}
+
+impl<'py> PathObjects<'_, 'py> {
+    fn len(&self) -> usize {
+        match self {
+            PathObjects::Array(_, xs) => xs.len(),
+            PathObjects::Items(xs) => xs.len(),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> &Bound<'py, PyAny> {
+        match self {
+            PathObjects::Array(py, xs) => xs[i].bind(*py),
+            PathObjects::Items(xs) => &xs[i],
+        }
+    }
+}
+
+/// Rows per chunk handed from the reader to the parser: 16k rows (about half a megabyte of
+/// typical paths), small enough that the parse of the last chunk adds little after the read.
+const CHUNK: usize = 1 << 14;
+
+/// A table from a column of `str` objects, reading them with the GIL held, in one pass, while
+/// a scoped worker thread (which never touches Python) parses the chunks already read: the
+/// read costs little more than the parse it overlaps (as in the Node binding's
+/// `convert::path_table`). Tables of one chunk or less are read, then parsed without the GIL.
+///
+/// Errors come in the order of the read-everything-then-parse route this replaces: the first
+/// row that is not a `str` (or cannot be encoded as UTF-8) wins over a column length
+/// mismatch or a bad separator, which win over an invalid path; so once the parser has
+/// stopped at an invalid path, the reader still checks the rest of the column.
+fn table_from_objects(
+    py: Python<'_>,
+    rows: &PathObjects<'_, '_>,
+    counts: &Counts<'_>,
+    sep: &str,
+) -> PyResult<PathTable> {
+    let n = rows.len();
+    let check_from = |start: usize| -> PyResult<()> {
+        (start..n).try_for_each(|i| read_path(rows.get(i), i, None))
+    };
+    let start = counts
+        .check_lengths(n)
+        .and_then(|()| PathTableBuilder::with_separator(sep));
+    let mut b = match start {
+        Ok(b) => b,
+        Err(e) => {
+            check_from(0)?;
+            return core(Err(e));
+        }
+    };
+    b.reserve(n);
+    if n <= CHUNK {
+        let mut all = PackedUtf8::with_capacity(n);
+        for i in 0..n {
+            read_path(rows.get(i), i, Some(&mut all))?;
+        }
+        let table = py.detach(|| {
+            for (i, p) in all.iter().enumerate() {
+                counts.push(&mut b, i, p)?;
+            }
+            Ok(b.finish())
+        });
+        return core(table);
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<PackedUtf8>(4);
+        // Parsed chunks go back to the reader to be filled again: a handful of buffers in all.
+        let (recycle, reuse) = std::sync::mpsc::channel::<PackedUtf8>();
+        let worker = scope.spawn(move || -> channelwise::Result<PathTable> {
+            let mut row = 0;
+            for mut chunk in rx {
+                for p in chunk.iter() {
+                    counts.push(&mut b, row, p)?;
+                    row += 1;
+                }
+                chunk.clear();
+                // The reader may be done already; then the buffer is simply dropped.
+                let _ = recycle.send(chunk);
+            }
+            Ok(b.finish())
+        });
+        let read = (|| -> PyResult<()> {
+            let mut chunk = PackedUtf8::with_capacity(CHUNK);
+            for i in 0..n {
+                read_path(rows.get(i), i, Some(&mut chunk))?;
+                if chunk.len() == CHUNK || i + 1 == n {
+                    let empty = reuse
+                        .try_recv()
+                        .unwrap_or_else(|_| PackedUtf8::with_capacity(CHUNK));
+                    if tx.send(std::mem::replace(&mut chunk, empty)).is_err() {
+                        // The parser stopped at an invalid path (reported below, unless a
+                        // later row is not a string): only check the rest.
+                        return check_from(i + 1);
+                    }
+                }
+            }
+            Ok(())
+        })();
+        drop(tx); // ends the worker's loop
+        let built = py
+            .detach(|| worker.join())
+            .unwrap_or_else(|_| Err(Error::Internal("path table worker panicked".into())));
+        read?;
+        core(built)
+    })
 }
 
 /// Offsets of an Arrow string chunk: `int32` (`string`) or `int64` (`large_string`).
@@ -193,7 +313,9 @@ impl<'a> Utf8Chunk<'a> {
 
 #[pymethods]
 impl PyPathTable {
-    /// Builds a table from a sequence of path strings and numeric numpy arrays.
+    /// Builds a table from a column of path strings and numeric numpy arrays. The path column
+    /// is a 1-D numpy object array (read in place) or any sequence or iterable of `str`; each
+    /// `str` is read as UTF-8 with the GIL held, and parsed on a worker thread without it.
     #[staticmethod]
     #[pyo3(signature = (path, conversions, nulls=None, value=None, sep=">"))]
     fn from_columns(
@@ -205,13 +327,17 @@ impl PyPathTable {
         sep: &str,
     ) -> PyResult<Self> {
         guard(|| {
-            let paths = strings(path, |row, got| Error::InvalidPath {
-                row,
-                reason: format!("expected a string, got {got}"),
-            })?;
+            let array = path.extract::<PyReadonlyArray1<'_, Py<PyAny>>>().ok();
+            let items: Vec<Bound<'_, PyAny>>;
+            let rows = match array.as_ref().and_then(|a| a.as_slice().ok()) {
+                Some(xs) => PathObjects::Array(py, xs),
+                None => {
+                    items = path.try_iter()?.collect::<PyResult<_>>()?;
+                    PathObjects::Items(&items)
+                }
+            };
             let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
-            let table = py.detach(|| counts.build(paths.len(), paths.iter().map(str::as_bytes), sep));
-            Ok(PyPathTable(core(table)?))
+            Ok(PyPathTable(table_from_objects(py, &rows, &counts, sep)?))
         })
     }
 

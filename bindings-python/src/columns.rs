@@ -26,6 +26,23 @@ impl Strings {
     }
 }
 
+/// `repr (type)` of an item that should have been a `str`, for the error naming its row.
+pub(crate) fn describe(item: &Bound<'_, PyAny>) -> String {
+    // Our own reference: `repr` runs Python code, which could drop the column's (the item may
+    // be borrowed from a numpy object array).
+    let item = item.clone();
+    let repr = item
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "?".into());
+    let ty = item
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    format!("{repr} ({ty})")
+}
+
 /// Reads a column of `str`; anything else in it is `bad(row, repr)`.
 pub(crate) fn strings(
     column: &Bound<'_, PyAny>,
@@ -40,23 +57,85 @@ pub(crate) fn strings(
         match item.cast::<PyString>() {
             Ok(s) => out.text.push_str(&s.to_cow()?),
             Err(_) => {
-                let repr = item
-                    .repr()
-                    .map(|r| r.to_string())
-                    .unwrap_or_else(|_| "?".into());
-                let ty = item
-                    .get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|_| "?".into());
-                return Err(
-                    crate::error::PyChannelwiseError(bad(row, format!("{repr} ({ty})"))).into(),
-                );
+                return Err(crate::error::PyChannelwiseError(bad(row, describe(&item))).into());
             }
         }
         out.ends.push(out.text.len());
     }
     Ok(out)
+}
+
+/// Rows of text copied out of Python `str` objects as UTF-8 and packed into one buffer: a
+/// chunk of a path column on its way from the reader (which holds the GIL) to the parser
+/// (which does not). Cleared and reused rather than reallocated.
+pub(crate) struct PackedUtf8 {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl PackedUtf8 {
+    /// An empty chunk with room for `rows` rows of typical paths.
+    pub(crate) fn with_capacity(rows: usize) -> Self {
+        PackedUtf8 {
+            text: Vec::with_capacity(rows.saturating_mul(32)),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// The rows' bytes, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let row = &self.text[start..end];
+            start = end;
+            row
+        })
+    }
+}
+
+/// Reads row `row` of a path column, which must be a `str`, as UTF-8 and appends it to `out`
+/// (or only checks it, when `out` is `None`). No Python code runs (a `str` subclass is read
+/// as its text, as `to_cow` does), so the column cannot change while it is read.
+///
+/// Errors: not a `str` -> `InvalidPath` "expected a string, got repr (type)" (the message of
+/// [`strings`]); a `str` that UTF-8 cannot encode (a lone surrogate such as `"a\ud800b"`) ->
+/// `InvalidPath` naming the row, instead of the bare `UnicodeEncodeError` without a row that
+/// the old route let through.
+pub(crate) fn read_path(
+    item: &Bound<'_, PyAny>,
+    row: usize,
+    out: Option<&mut PackedUtf8>,
+) -> PyResult<()> {
+    let bad = |reason: String| -> PyErr {
+        crate::error::PyChannelwiseError(Error::InvalidPath { row, reason }).into()
+    };
+    let Ok(s) = item.cast::<PyString>() else {
+        return Err(bad(format!("expected a string, got {}", describe(item))));
+    };
+    // `PyUnicode_AsUTF8String`: the UTF-8 bytes of the string in one `bytes` object (a copy of
+    // the text; the in-place `PyUnicode_AsUTF8AndSize` is not in the abi3 API before 3.10).
+    let bytes = s.encode_utf8().map_err(|e| {
+        let py = item.py();
+        if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) {
+            bad(format!("not encodable as UTF-8: {}", e.value(py)))
+        } else {
+            e
+        }
+    })?;
+    if let Some(out) = out {
+        out.text.extend_from_slice(bytes.as_bytes());
+        out.ends.push(out.text.len());
+    }
+    Ok(())
 }
 
 /// Reads a column of optional strings (`None` for missing).

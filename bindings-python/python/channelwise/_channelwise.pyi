@@ -25,7 +25,7 @@ Horizon = Union[None, int, str]
 class PathTable:
     @staticmethod
     def from_columns(
-        path: Sequence[str],
+        path: Union[Sequence[str], np.ndarray],  # a 1-D numpy object array is read in place
         conversions: np.ndarray,
         nulls: Optional[np.ndarray] = None,
         value: Optional[np.ndarray] = None,

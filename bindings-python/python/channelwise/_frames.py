@@ -4,8 +4,10 @@ Inputs: pandas DataFrame, polars DataFrame, pyarrow Table, a mapping of column n
 array or list, or (for attribution) an already built :class:`channelwise.PathTable`.
 Numeric columns become contiguous native-endian float64/int64 buffers handed to Rust (no Python
 call per number; path-table columns as numpy arrays read in place); string columns become lists
-of ``str``, except an Arrow-backed path column (pandas ``str``, polars, pyarrow), whose text and
-offsets buffers Rust reads where they are (:func:`arrow_chunks`).
+of ``str``, except path columns: an Arrow-backed one (pandas ``str`` with pyarrow, polars,
+pyarrow) as its text and offsets buffers, which Rust reads where they are
+(:func:`arrow_chunks`), any other as a numpy object array or list whose ``str`` items Rust
+reads one by one (:func:`path_objects`).
 
 Outputs follow the input: polars in, polars out; anything else gives a pandas DataFrame.
 """
@@ -291,8 +293,9 @@ def path_table(
     kind = kind_of(data)
     if kind == TABLE:
         return data, PANDAS
-    chunks = arrow_chunks(raw_column(data, kind, "path", path))
-    paths = None if chunks is not None else strings(data, kind, "path", path)
+    col = raw_column(data, kind, "path", path)
+    chunks = arrow_chunks(col)
+    paths = None if chunks is not None else path_objects(col, kind)
     conv = numbers(data, kind, "conversions", conversions)
 
     def optional(role: str, name: Optional[str]) -> Optional[np.ndarray]:
@@ -304,6 +307,32 @@ def path_table(
     if chunks is not None:
         return _cw.PathTable.from_arrow(chunks, *counts), kind
     return _cw.PathTable.from_columns(paths, *counts), kind
+
+
+def path_objects(col: Any, kind: str) -> Any:
+    """A path column that is not read as Arrow buffers, for ``PathTable.from_columns``: a 1-D
+    numpy object array, which the compiled module reads in place (pandas ``object`` columns and
+    the ``StringDtype("python")`` strings of pandas without pyarrow hand theirs out without a
+    copy), a list as it is, or else the items as a list (as :func:`strings` gives them, so a
+    non-string is reported as the same Python object). Every item is checked to be a ``str``
+    in Rust, with the GIL held."""
+    if kind == PANDAS:
+        arr = col.to_numpy()
+    elif kind == MAPPING and isinstance(col, (np.ndarray, list)):
+        arr = col
+    else:
+        arr = None
+    if isinstance(arr, list) or (isinstance(arr, np.ndarray) and arr.dtype == object and arr.ndim == 1):
+        return arr
+    if kind == PANDAS:
+        return col.tolist()
+    if kind == POLARS:
+        return col.to_list()
+    if kind == ARROW:
+        return col.to_pylist()
+    if isinstance(col, np.ndarray):
+        return col.tolist()
+    return list(col)
 
 
 def arrow_chunks(col: Any) -> Optional[List["tuple[np.ndarray, np.ndarray]"]]:
