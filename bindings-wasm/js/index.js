@@ -18,7 +18,8 @@ import wbgInit, * as wasm from '../pkg/channelwise_wasm.js';
 
 /** Every `code` a channelwise error can carry, in the core's order (tested against the .wasm). */
 export const ERROR_CODES = Object.freeze(['out_of_range', 'non_finite', 'not_enough_data', 'invalid_path',
-  'invalid_record', 'invalid_parameter', 'length_mismatch', 'not_converged', 'io', 'internal']);
+  'invalid_record', 'invalid_parameter', 'length_mismatch', 'not_converged', 'io', 'internal',
+  'cancelled']);
 
 let ready = null;
 let instantiated = false;
