@@ -47,6 +47,9 @@
 //!   loop, which narrows multi-step class-3 intervals). Additive error with multiplicative
 //!   season, and class 3 with `season_length > 24`, are simulated: 5000 seeded paths
 //!   ([`Ets::seed`], default 0), quantiles by linear interpolation.
+//! * **Many series.** [`AutoEts::fit_many`] fits independent series in parallel (each exactly as
+//!   [`AutoEts::fit`]); [`AutoEts::fit_many_with_progress`] reports each finished series and
+//!   can be cancelled (see [`crate::progress`]).
 //! * **Constant series.** As R and statsforecast: an ETS(A,N,N) with alpha 0.9999, the constant
 //!   as forecast and zero-width intervals (sigma2 = 0), whatever model was asked for.
 
