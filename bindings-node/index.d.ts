@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'length_mismatch'
   | 'not_converged'
   | 'io'
-  | 'internal';
+  | 'internal'
+  | 'cancelled';
 
 /**
  * What every channelwise function throws (or rejects with): a plain `Error` whose `message` is

@@ -24,7 +24,7 @@ fi
 PY="$VENV/bin/python"
 
 need=()
-for mod in maturin pytest numpy pandas polars pyarrow matplotlib; do
+for mod in maturin pytest numpy pandas polars pyarrow matplotlib tqdm; do
     "$PY" -c "import $mod" 2>/dev/null || need+=("$mod")
 done
 if [ "${#need[@]}" -gt 0 ]; then

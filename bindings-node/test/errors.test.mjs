@@ -32,6 +32,7 @@ test('ERROR_CODES lists the core kinds', () => {
     'not_converged',
     'io',
     'internal',
+    'cancelled',
   ]);
   assert.ok(Object.isFrozen(ERROR_CODES));
 });

@@ -553,9 +553,10 @@ fn markov_fit(
     })
 }
 
-/// Markov credit with bootstrap intervals, as a dict of columns.
+/// Markov credit with bootstrap intervals, as a dict of columns. `progress(done, total)` is
+/// called as replicates finish; Ctrl-C stops the work (see `progress.rs`).
 #[pyfunction]
-#[pyo3(signature = (table, order=1, horizon=None, use_nulls=true, replicates=200, level=0.95, seed=0))]
+#[pyo3(signature = (table, order=1, horizon=None, use_nulls=true, replicates=200, level=0.95, seed=0, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn markov_intervals<'py>(
     py: Python<'py>,
@@ -566,12 +567,13 @@ fn markov_intervals<'py>(
     replicates: i64,
     level: f64,
     seed: i64,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
         let spec = markov_spec(order, horizon, use_nulls)?;
         let b = bootstrap(replicates, level, seed)?;
         let t = &table.0;
-        let ci = core(py.detach(|| b.markov(&spec, t)))?;
+        let ci = crate::progress::run(py, progress, |m| b.markov_with_progress(&spec, t, m))?;
         intervals_dict(py, &ci)
     })
 }
@@ -589,20 +591,21 @@ fn shapley_credit<'py>(
     })
 }
 
-/// Subset-game Shapley credit with bootstrap intervals.
+/// Subset-game Shapley credit with bootstrap intervals; `progress` as `markov_intervals`.
 #[pyfunction]
-#[pyo3(signature = (table, replicates=200, level=0.95, seed=0))]
+#[pyo3(signature = (table, replicates=200, level=0.95, seed=0, progress=None))]
 fn shapley_intervals<'py>(
     py: Python<'py>,
     table: PyRef<'py, PyPathTable>,
     replicates: i64,
     level: f64,
     seed: i64,
+    progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
         let b = bootstrap(replicates, level, seed)?;
         let t = &table.0;
-        let ci = core(py.detach(|| b.shapley(t)))?;
+        let ci = crate::progress::run(py, progress, |m| b.shapley_with_progress(t, m))?;
         intervals_dict(py, &ci)
     })
 }
@@ -686,8 +689,9 @@ impl PyFittedMarkov {
     }
 
     /// Credit with bootstrap intervals, re-weighting this chain (no second fit); `table` must
-    /// be the one it was fitted on. A dict of columns as `markov_intervals` gives.
-    #[pyo3(signature = (table, replicates=200, level=0.95, seed=0))]
+    /// be the one it was fitted on. A dict of columns as `markov_intervals` gives; `progress`
+    /// as there.
+    #[pyo3(signature = (table, replicates=200, level=0.95, seed=0, progress=None))]
     fn intervals<'py>(
         &self,
         py: Python<'py>,
@@ -695,11 +699,15 @@ impl PyFittedMarkov {
         replicates: i64,
         level: f64,
         seed: i64,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(|| {
             let b = bootstrap(replicates, level, seed)?;
             let t = &table.0;
-            let ci = core(py.detach(|| b.fitted_markov(&self.0, t)))?;
+            let fitted = &self.0;
+            let ci = crate::progress::run(py, progress, |m| {
+                b.fitted_markov_with_progress(fitted, t, m)
+            })?;
             intervals_dict(py, &ci)
         })
     }
@@ -731,14 +739,16 @@ impl PyFittedMarkov {
         guard(|| core(py.detach(|| self.0.conversion_probability_with(&active))))
     }
 
-    /// Shapley credit of the Markov game: `method` "exact" or "sampled".
-    #[pyo3(signature = (method="exact", permutations=1000, seed=0))]
+    /// Shapley credit of the Markov game: `method` "exact" or "sampled"; `progress(done,
+    /// total)` is called as coalitions or permutations finish, Ctrl-C stops the work.
+    #[pyo3(signature = (method="exact", permutations=1000, seed=0, progress=None))]
     fn shapley<'py>(
         &self,
         py: Python<'py>,
         method: &str,
         permutations: i64,
         seed: i64,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(|| {
             let method = match method {
@@ -756,7 +766,8 @@ impl PyFittedMarkov {
                     }))
                 }
             };
-            let s = core(py.detach(|| self.0.shapley(method)))?;
+            let fitted = &self.0;
+            let s = crate::progress::run(py, progress, |m| fitted.shapley_with_progress(method, m))?;
             let d = credit_dict(py, &s.credit)?;
             d.set_item("conversions_std_error", &s.conversions_std_error)?;
             d.set_item("value_std_error", &s.value_std_error)?;

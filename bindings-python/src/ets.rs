@@ -118,6 +118,49 @@ fn auto_ets_fit(
     })
 }
 
+/// Fits many series with one AutoETS spec, in parallel over series: one item per series, its
+/// `FittedEts` or the exception its fit raised (a bad spec raises for the call). `progress(done,
+/// total)` is called as series finish; Ctrl-C stops the work (see `progress.rs`).
+#[pyfunction]
+#[pyo3(signature = (ys, season_length=1, model="ZZZ", damped=None, restrict=true, ic="aicc", seed=0, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn auto_ets_fit_many<'py>(
+    py: Python<'py>,
+    ys: Vec<Bound<'py, PyBytes>>,
+    season_length: i64,
+    model: &str,
+    damped: Option<bool>,
+    restrict: bool,
+    ic: &str,
+    seed: i64,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    guard(|| {
+        let spec = AutoEts::new(core(count("season_length", season_length, 0))?)
+            .model(model)
+            .damped(damped)
+            .restrict(restrict)
+            .ic(criterion(ic)?)
+            .seed(self::seed(seed)?);
+        let series: Vec<Vec<f64>> = ys
+            .iter()
+            .enumerate()
+            .map(|(i, y)| core(f64s(&format!("ys[{i}]"), y.as_bytes())))
+            .collect::<PyResult<_>>()?;
+        let fits =
+            crate::progress::run(py, progress, |m| spec.fit_many_with_progress(&series, m))?;
+        fits.into_iter()
+            .map(|f| match f {
+                Ok(fit) => Ok(Bound::new(py, PyFittedEts { fit })?.into_any()),
+                Err(e) => {
+                    let err = PyErr::from(crate::error::PyChannelwiseError(e));
+                    Ok(err.into_value(py).into_bound(py).into_any())
+                }
+            })
+            .collect()
+    })
+}
+
 /// A fitted ETS model (the core's `FittedEts`).
 #[pyclass(frozen, name = "FittedEts", module = "channelwise._channelwise")]
 pub(crate) struct PyFittedEts {
@@ -263,5 +306,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFittedEts>()?;
     m.add_function(wrap_pyfunction!(ets_fit, m)?)?;
     m.add_function(wrap_pyfunction!(auto_ets_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(auto_ets_fit_many, m)?)?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod error;
 mod ets;
 mod forecast;
 mod journey;
+mod progress;
 mod stats;
 
 use pyo3::prelude::*;

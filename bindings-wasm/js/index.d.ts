@@ -170,7 +170,8 @@ export interface PathTableColumns {
 
 /** The stable error codes (`err.code`), the core's `ErrorKind::code`. */
 export type ErrorCode = 'out_of_range' | 'non_finite' | 'not_enough_data' | 'invalid_path'
-  | 'invalid_record' | 'invalid_parameter' | 'length_mismatch' | 'not_converged' | 'io' | 'internal';
+  | 'invalid_record' | 'invalid_parameter' | 'length_mismatch' | 'not_converged' | 'io' | 'internal'
+  | 'cancelled';
 
 /** Every error thrown by this module: the core's message, unchanged, and its code. */
 export interface ChannelwiseError extends Error {

@@ -103,6 +103,19 @@ pub enum Error {
     /// A bug in channelwise (a panic caught at a binding boundary, a broken invariant).
     #[error("internal error (please report): {0}")]
     Internal(String),
+    /// A long computation was stopped by its caller (a [`CancelToken`](crate::progress::CancelToken)
+    /// or a progress callback returning `Break`); no partial result is returned.
+    #[error("{what} cancelled after {done} of {total} {unit}")]
+    Cancelled {
+        /// The computation, e.g. `"bootstrap intervals"`.
+        what: String,
+        /// Units finished when the stop was seen.
+        done: usize,
+        /// Units in the whole computation.
+        total: usize,
+        /// What a unit is (plural), e.g. `"replicates"`.
+        unit: String,
+    },
 }
 
 /// The stable code of an [`Error`], as returned by [`Error::kind`].
@@ -129,11 +142,14 @@ pub enum ErrorKind {
     Io,
     /// [`Error::Internal`]
     Internal,
+    /// [`Error::Cancelled`]
+    Cancelled,
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order (bindings build one exception class per kind from it).
-    pub const ALL: [ErrorKind; 10] = [
+    /// New kinds are appended, so a code keeps its position.
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::OutOfRange,
         ErrorKind::NonFinite,
         ErrorKind::NotEnoughData,
@@ -144,6 +160,7 @@ impl ErrorKind {
         ErrorKind::NotConverged,
         ErrorKind::Io,
         ErrorKind::Internal,
+        ErrorKind::Cancelled,
     ];
 
     /// The stable snake_case code, e.g. `"out_of_range"`.
@@ -159,6 +176,7 @@ impl ErrorKind {
             ErrorKind::NotConverged => "not_converged",
             ErrorKind::Io => "io",
             ErrorKind::Internal => "internal",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }
@@ -191,6 +209,7 @@ impl Error {
             Error::NotConverged { .. } => ErrorKind::NotConverged,
             Error::Io(_) => ErrorKind::Io,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::Cancelled { .. } => ErrorKind::Cancelled,
         }
     }
 
@@ -239,6 +258,31 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), ErrorKind::ALL.len());
+    }
+
+    /// Bindings and stored logs rely on the order: a new kind goes at the end.
+    #[test]
+    fn codes_keep_their_positions() {
+        let codes: Vec<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "out_of_range",
+                "non_finite",
+                "not_enough_data",
+                "invalid_path",
+                "invalid_record",
+                "invalid_parameter",
+                "length_mismatch",
+                "not_converged",
+                "io",
+                "internal",
+                "cancelled",
+            ]
+        );
+        let e = Error::Cancelled { what: "bootstrap intervals".into(), done: 3, total: 200, unit: "replicates".into() };
+        assert_eq!(e.kind().code(), "cancelled");
+        assert_eq!(e.to_string(), "bootstrap intervals cancelled after 3 of 200 replicates");
     }
 
     #[test]

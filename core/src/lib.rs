@@ -8,6 +8,7 @@ pub mod attribution;
 mod error;
 pub mod forecast;
 pub mod journey;
+pub mod progress;
 pub mod stats;
 
 pub use error::{Error, ErrorKind, Result};

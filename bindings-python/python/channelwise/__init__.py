@@ -6,10 +6,16 @@ and anomaly detection, computed in Rust.
 
 Errors are :class:`ChannelwiseError` (a ``ValueError``) subclasses, one per kind, each with a
 stable ``.code`` (``OutOfRangeError.code == "out_of_range"``).
+
+Long calls (bootstrap intervals, sampled Shapley, ``AutoEts.fit_many``) take ``progress=True``
+(a tqdm bar) or ``progress=callable``; Ctrl-C stops them and raises ``KeyboardInterrupt``
+(its ``__cause__`` a :class:`CancelledError` saying how far the work got), and a callable that
+returns ``False`` stops them with :class:`CancelledError`.
 """
 
 from ._channelwise import (
     ERROR_CODES,
+    CancelledError,
     ChannelwiseError,
     FittedMarkov as _CoreFittedMarkov,  # noqa: F401  (reachable for advanced use)
     InternalError,
@@ -46,6 +52,7 @@ __all__ = [
     "NotConvergedError",
     "IoError",
     "InternalError",
+    "CancelledError",
     "ERROR_CODES",
     "__version__",
 ]

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _channelwise as _cw
 from . import _frames
+from ._progress import Progress
 
 __all__ = [
     "heuristics",
@@ -136,14 +137,17 @@ class FittedMarkov:
         f, t, p = self._fitted.transitions()
         return _frames.frame(self._kind, {"from": f, "to": t, "probability": p})
 
-    def shapley(self, method: str = "exact", permutations: int = 1000, seed: int = 0) -> Any:
+    def shapley(self, method: str = "exact", permutations: int = 1000, seed: int = 0, progress: Any = False) -> Any:
         """Shapley credit of the chain's game (conversion probability with a subset of channels).
 
         ``method="exact"`` enumerates all coalitions (up to 20 channels); ``"sampled"`` draws
         ``permutations`` seeded orders and reports standard errors. Columns ``channel,
-        conversions, value, conversions_std_error, value_std_error``.
+        conversions, value, conversions_std_error, value_std_error``. ``progress=True`` shows a
+        bar (tqdm if installed), a callable gets ``(done, total)``; Ctrl-C stops the work.
         """
-        d = self._fitted.shapley(method, permutations, seed)
+        unit = "permutations" if method == "sampled" else "coalitions"
+        with Progress(progress, "Markov Shapley", unit) as cb:
+            d = self._fitted.shapley(method, permutations, seed, progress=cb)
         keys = ("channel", "conversions", "value", "conversions_std_error", "value_std_error")
         return _frames.frame(self._kind, {k: d[k] for k in keys})
 
@@ -256,12 +260,17 @@ def markov(
     value: Optional[str] = "value",
     sep: str = ">",
     ci: CI = None,
+    progress: Any = False,
 ) -> Any:
     """Markov removal-effect attribution, one row per channel.
 
     Columns ``channel, removal_effect, removal_effect_value, conversions, value``; with ``ci``
     (``True`` or ``dict(replicates=200, level=0.95, seed=0)``) also ``conversions_lo,
     conversions_hi, value_lo, value_hi`` from a seeded bootstrap over journeys.
+    ``progress=True`` shows a bar over the replicates (tqdm if installed, else a plain counter
+    on stderr), a callable gets ``(done, total)`` and may return ``False`` to stop
+    (:class:`channelwise.CancelledError`); Ctrl-C stops the bootstrap and raises
+    ``KeyboardInterrupt``.
     """
     table, kind = _frames.path_table(df, path, conversions, nulls, value, sep)
     fitted = Markov(order, horizon, use_nulls).fit(table)
@@ -269,8 +278,10 @@ def markov(
     out = fitted.credit()
     boot = _bootstrap_args(ci)
     if boot is None:
+        Progress(progress, "", "")  # checks the argument
         return out
-    d = fitted._fitted.intervals(table, **boot)  # re-weights the chain just fitted
+    with Progress(progress, "bootstrap", "replicates") as cb:
+        d = fitted._fitted.intervals(table, **boot, progress=cb)  # re-weights the chain just fitted
     cols = _frames.to_columns(out)
     cols.update(_interval_columns(d))
     return _frames.frame(kind, cols)
@@ -284,17 +295,21 @@ def shapley(
     value: Optional[str] = "value",
     sep: str = ">",
     ci: CI = None,
+    progress: Any = False,
 ) -> Any:
     """Shapley credit of the subset game (each journey split equally over its distinct channels).
 
     Columns ``channel, conversions, value`` (+ ``conversions_lo, conversions_hi, value_lo,
-    value_hi`` with ``ci``). For the Markov game use ``Markov(...).fit(df).shapley()``.
+    value_hi`` with ``ci``; ``progress`` as in :func:`markov`). For the Markov game use
+    ``Markov(...).fit(df).shapley()``.
     """
     table, kind = _frames.path_table(df, path, conversions, nulls, value, sep)
     boot = _bootstrap_args(ci)
     if boot is None:
+        Progress(progress, "", "")  # checks the argument
         return _frames.frame(kind, _cw.shapley(table))
-    d = _cw.shapley_intervals(table, **boot)
+    with Progress(progress, "bootstrap", "replicates") as cb:
+        d = _cw.shapley_intervals(table, **boot, progress=cb)
     cols = {k: d[k] for k in ("channel", "conversions", "value")}
     cols.update(_interval_columns(d))
     return _frames.frame(kind, cols)

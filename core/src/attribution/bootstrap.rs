@@ -7,6 +7,9 @@
 //! observed totals, so they describe how surely the credit is *split*, not how many
 //! conversions next month brings. Replicate `r` draws from ChaCha8 stream `r` of the seed, so
 //! the answer does not depend on the number of threads.
+//!
+//! Every method has a `_with_progress` twin taking a [`Monitor`]: it reports after each
+//! replicate and stops with [`Error::Cancelled`] when asked (see [`crate::progress`]).
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -18,6 +21,7 @@ use super::markov::{FittedMarkov, Markov};
 use super::shapley::shapley;
 use crate::error::{check_range, Error, Result};
 use crate::journey::PathTable;
+use crate::progress::{Monitor, Ticker};
 
 /// Bootstrap specification.
 ///
@@ -129,8 +133,16 @@ impl Bootstrap {
     /// As [`Markov::fit`]; [`Error::OutOfRange`] for fewer than 10 replicates or a level outside
     /// (0, 1); [`Error::InvalidParameter`] for fractional counts.
     pub fn markov(&self, spec: &Markov, table: &PathTable) -> Result<CreditIntervals> {
+        self.markov_with_progress(spec, table, &Monitor::new())
+    }
+
+    /// [`Bootstrap::markov`], reporting each replicate to `monitor` and stopping when it asks.
+    ///
+    /// # Errors
+    /// As [`Bootstrap::markov`]; [`Error::Cancelled`] when stopped.
+    pub fn markov_with_progress(&self, spec: &Markov, table: &PathTable, monitor: &Monitor) -> Result<CreditIntervals> {
         self.validate(table)?;
-        self.markov_replicates(&spec.fit(table)?, table)
+        self.markov_replicates(&spec.fit(table)?, table, monitor)
     }
 
     /// Intervals for an already fitted Markov model; `table` must be the one it was fitted on.
@@ -148,17 +160,26 @@ impl Bootstrap {
     /// As [`Bootstrap::markov`]; [`Error::LengthMismatch`] if `table` has a different number of
     /// rows than the model was fitted on.
     pub fn fitted_markov(&self, fitted: &FittedMarkov, table: &PathTable) -> Result<CreditIntervals> {
+        self.fitted_markov_with_progress(fitted, table, &Monitor::new())
+    }
+
+    /// [`Bootstrap::fitted_markov`], reporting each replicate to `monitor` and stopping when it
+    /// asks.
+    ///
+    /// # Errors
+    /// As [`Bootstrap::fitted_markov`]; [`Error::Cancelled`] when stopped.
+    pub fn fitted_markov_with_progress(&self, fitted: &FittedMarkov, table: &PathTable, monitor: &Monitor) -> Result<CreditIntervals> {
         self.validate(table)?;
         if table.len() != fitted.n_rows() {
             return Err(Error::LengthMismatch { field: "table rows".into(), expected: fitted.n_rows(), got: table.len() });
         }
-        self.markov_replicates(fitted, table)
+        self.markov_replicates(fitted, table, monitor)
     }
 
     /// The Markov replicates, once settings and table are validated.
-    fn markov_replicates(&self, fitted: &FittedMarkov, table: &PathTable) -> Result<CreditIntervals> {
+    fn markov_replicates(&self, fitted: &FittedMarkov, table: &PathTable, monitor: &Monitor) -> Result<CreditIntervals> {
         let (tc, tv) = (table.total_conversions(), table.total_value());
-        self.run(table, fitted.credit().clone(), |c, n, v| {
+        self.run(table, fitted.credit().clone(), monitor, |c, n, v| {
             let s = fitted.refit_counts(c, n, v)?;
             Ok((normalise_to(&s.removal_effects, tc), normalise_to(&s.removal_effects_value, tv)))
         })
@@ -170,6 +191,14 @@ impl Bootstrap {
     /// As [`Bootstrap::markov`] and [`shapley`].
     pub fn shapley(&self, table: &PathTable) -> Result<CreditIntervals> {
         self.custom(table, shapley)
+    }
+
+    /// [`Bootstrap::shapley`], reporting each replicate to `monitor` and stopping when it asks.
+    ///
+    /// # Errors
+    /// As [`Bootstrap::shapley`]; [`Error::Cancelled`] when stopped.
+    pub fn shapley_with_progress(&self, table: &PathTable, monitor: &Monitor) -> Result<CreditIntervals> {
+        self.custom_with_progress(table, shapley, monitor)
     }
 
     /// Intervals for any model: `model` is run on every resampled table.
@@ -188,23 +217,52 @@ impl Bootstrap {
     where
         F: Fn(&PathTable) -> Result<ChannelCredit> + Sync,
     {
+        self.custom_with_progress(table, model, &Monitor::new())
+    }
+
+    /// [`Bootstrap::custom`], reporting each replicate to `monitor` and stopping when it asks.
+    ///
+    /// ```
+    /// use channelwise::{attribution::{Bootstrap, Heuristics}, journey::PathTable};
+    /// use channelwise::progress::{CancelToken, Monitor};
+    /// let t = PathTable::from_strings(&["a>b", "b"], &[10.0, 5.0], Some(&[5.0, 5.0]), None, ">")?;
+    /// let token = CancelToken::new();
+    /// let monitor = Monitor::new().cancel_token(token.clone());
+    /// let stop_early = token.clone();
+    /// let e = Bootstrap::default()
+    ///     .custom_with_progress(&t, move |t| { stop_early.cancel(); Ok(Heuristics::default().fit(t)?.linear) }, &monitor)
+    ///     .unwrap_err();
+    /// assert_eq!(e.kind().code(), "cancelled");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Bootstrap::custom`]; [`Error::Cancelled`] when stopped.
+    pub fn custom_with_progress<F>(&self, table: &PathTable, model: F, monitor: &Monitor) -> Result<CreditIntervals>
+    where
+        F: Fn(&PathTable) -> Result<ChannelCredit> + Sync,
+    {
         self.validate(table)?;
         let estimate = model(table)?;
         let (tc, tv) = (table.total_conversions(), table.total_value());
-        self.run(table, estimate, |c, n, v| {
+        self.run(table, estimate, monitor, |c, n, v| {
             let t = table.with_counts(c.to_vec(), n.to_vec(), v.to_vec())?;
             let credit = model(&t)?;
             Ok((normalise_to(&credit.conversions, tc), normalise_to(&credit.value, tv)))
         })
     }
 
-    fn run<F>(&self, table: &PathTable, estimate: ChannelCredit, replicate: F) -> Result<CreditIntervals>
+    fn run<F>(&self, table: &PathTable, estimate: ChannelCredit, monitor: &Monitor, replicate: F) -> Result<CreditIntervals>
     where
         F: Fn(&[f64], &[f64], &[f64]) -> Result<(Vec<f64>, Vec<f64>)> + Sync,
     {
+        let ticker = Ticker::start(monitor, "bootstrap intervals", "replicates", self.replicates)?;
         let one = |r: usize| -> Result<(Vec<f64>, Vec<f64>)> {
+            ticker.check()?;
             let (c, n, v) = resample(table, self.seed, r as u64)?;
-            replicate(&c, &n, &v)
+            let out = replicate(&c, &n, &v)?;
+            ticker.tick()?;
+            Ok(out)
         };
         #[cfg(feature = "parallel")]
         let reps: Vec<(Vec<f64>, Vec<f64>)> = {
@@ -213,6 +271,7 @@ impl Bootstrap {
         };
         #[cfg(not(feature = "parallel"))]
         let reps: Vec<(Vec<f64>, Vec<f64>)> = (0..self.replicates).map(one).collect::<Result<_>>()?;
+        ticker.finish()?;
 
         let k = estimate.channels.len();
         let alpha = (1.0 - self.level) / 2.0;

@@ -7,6 +7,10 @@
 //! | Shapley | [`shapley`], [`ordered_shapley`], [`shapley_exact`], [`ShapleySampler`] | closed form, by position, any game |
 //! | bootstrap intervals | [`Bootstrap`] | Markov, Shapley or any model |
 //! | time decay | [`TimeDecay`] | needs timestamps: fits [`Journeys`](crate::journey::Journeys) |
+//!
+//! The long computations (bootstrap intervals, exact and sampled Markov-Shapley, the permutation
+//! sampler) have `_with_progress` twins that report to a [`Monitor`](crate::progress::Monitor)
+//! and can be cancelled; see [`crate::progress`].
 
 mod bootstrap;
 mod credit;

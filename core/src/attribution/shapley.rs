@@ -18,6 +18,7 @@ use super::credit::ChannelCredit;
 use super::markov::FittedMarkov;
 use crate::error::{Error, Result};
 use crate::journey::PathTable;
+use crate::progress::{Monitor, Ticker};
 
 /// Largest number of players [`shapley_exact`] enumerates (2^20 coalitions).
 pub const MAX_EXACT_PLAYERS: usize = 20;
@@ -139,12 +140,12 @@ pub fn shapley_exact<F>(n: usize, v: F) -> Result<Vec<f64>>
 where
     F: Fn(&[bool]) -> Result<f64> + Sync,
 {
-    Ok(exact_games(n, |m| v(m).map(|x| [x]))?.into_iter().map(|[x]| x).collect())
+    Ok(exact_games(n, |m| v(m).map(|x| [x]), &Monitor::new())?.into_iter().map(|[x]| x).collect())
 }
 
 /// [`shapley_exact`] for `K` games evaluated together (one call per coalition gives all `K`
 /// values, e.g. conversion probability and expected value from one Markov solve).
-fn exact_games<const K: usize, F>(n: usize, v: F) -> Result<Vec<[f64; K]>>
+fn exact_games<const K: usize, F>(n: usize, v: F, monitor: &Monitor) -> Result<Vec<[f64; K]>>
 where
     F: Fn(&[bool]) -> Result<[f64; K]> + Sync,
 {
@@ -156,9 +157,13 @@ where
             max: MAX_EXACT_PLAYERS as f64,
         });
     }
+    let ticker = Ticker::start(monitor, "exact Shapley values", "coalitions", 1usize << n)?;
     let eval = |mask: usize| -> Result<[f64; K]> {
+        ticker.check()?;
         let m: Vec<bool> = (0..n).map(|i| mask >> i & 1 == 1).collect();
-        finite(v(&m)?, || format!("v(coalition {mask:#b})"))
+        let x = finite(v(&m)?, || format!("v(coalition {mask:#b})"))?;
+        ticker.tick()?;
+        Ok(x)
     };
     #[cfg(feature = "parallel")]
     let values: Vec<[f64; K]> = {
@@ -167,6 +172,7 @@ where
     };
     #[cfg(not(feature = "parallel"))]
     let values: Vec<[f64; K]> = (0..1usize << n).map(eval).collect::<Result<_>>()?;
+    ticker.finish()?;
     // weight(|S|) = |S|! (n - |S| - 1)! / n!
     let mut weight = vec![0.0; n];
     for (s, w) in weight.iter_mut().enumerate() {
@@ -260,7 +266,31 @@ impl ShapleySampler {
     where
         F: Fn(&[bool]) -> Result<f64> + Sync,
     {
-        let (values, std_errors) = self.estimate_games(n, |m| v(m).map(|x| [x]))?;
+        self.estimate_with_progress(n, v, &Monitor::new())
+    }
+
+    /// [`ShapleySampler::estimate`], reporting each permutation to `monitor` and stopping when
+    /// it asks (see [`crate::progress`]); the numbers are the same as without a monitor.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use channelwise::{attribution::ShapleySampler, progress::{Monitor, Progress}};
+    /// let v = |m: &[bool]| -> channelwise::Result<f64> { Ok(m.iter().filter(|b| **b).count() as f64) };
+    /// let stop = Monitor::new().on_progress(|p: Progress| if p.done >= 100 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) });
+    /// let e = ShapleySampler::default().estimate_with_progress(3, v, &stop).unwrap_err();
+    /// // 100 on one thread; with several, the first report at or past 100 (one can be skipped)
+    /// let channelwise::Error::Cancelled { done, total, .. } = e else { panic!("{e}") };
+    /// assert!(done >= 100 && done < total && total == 1000);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ShapleySampler::estimate`]; [`Error::Cancelled`] when stopped.
+    pub fn estimate_with_progress<F>(&self, n: usize, v: F, monitor: &Monitor) -> Result<ShapleyEstimate>
+    where
+        F: Fn(&[bool]) -> Result<f64> + Sync,
+    {
+        let (values, std_errors) = self.estimate_games(n, |m| v(m).map(|x| [x]), monitor)?;
         Ok(ShapleyEstimate {
             values: values.into_iter().map(|[x]| x).collect(),
             std_errors: std_errors.into_iter().map(|[x]| x).collect(),
@@ -270,7 +300,7 @@ impl ShapleySampler {
 
     /// [`ShapleySampler::estimate`] for `K` games evaluated together on the same permutations:
     /// per player, the estimates and their standard errors.
-    fn estimate_games<const K: usize, F>(&self, n: usize, v: F) -> Result<Estimates<K>>
+    fn estimate_games<const K: usize, F>(&self, n: usize, v: F, monitor: &Monitor) -> Result<Estimates<K>>
     where
         F: Fn(&[bool]) -> Result<[f64; K]> + Sync,
     {
@@ -285,9 +315,11 @@ impl ShapleySampler {
         if n == 0 {
             return Err(Error::OutOfRange { field: "players".into(), value: 0.0, min: 1.0, max: f64::INFINITY });
         }
+        let ticker = Ticker::start(monitor, "sampled Shapley values", "permutations", self.permutations)?;
         let checked = |m: &[bool]| finite(v(m)?, || "v(coalition)".into());
         let empty = checked(&vec![false; n])?;
         let one = |i: usize| -> Result<Vec<[f64; K]>> {
+            ticker.check()?;
             let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
             rng.set_stream(i as u64);
             let mut order: Vec<usize> = (0..n).collect();
@@ -303,6 +335,7 @@ impl ShapleySampler {
                 }
                 prev = cur;
             }
+            ticker.tick()?;
             Ok(marginal)
         };
         #[cfg(feature = "parallel")]
@@ -312,6 +345,7 @@ impl ShapleySampler {
         };
         #[cfg(not(feature = "parallel"))]
         let samples: Vec<Vec<[f64; K]>> = (0..self.permutations).map(one).collect::<Result<_>>()?;
+        ticker.finish()?;
         let m = self.permutations as f64;
         let mut values = vec![[0.0; K]; n];
         let mut std_errors = vec![[0.0; K]; n];
@@ -365,6 +399,30 @@ impl FittedMarkov {
     /// # Errors
     /// As [`shapley_exact`] and [`ShapleySampler::estimate`].
     pub fn shapley(&self, method: ShapleyMethod) -> Result<ShapleyCredit> {
+        self.shapley_with_progress(method, &Monitor::new())
+    }
+
+    /// [`FittedMarkov::shapley`], reporting each coalition (exact) or permutation (sampled) to
+    /// `monitor` and stopping when it asks (see [`crate::progress`]).
+    ///
+    /// ```
+    /// use channelwise::{attribution::{Markov, ShapleyMethod, ShapleySampler}, journey::PathTable};
+    /// use channelwise::progress::{CancelToken, Monitor};
+    /// let t = PathTable::from_strings(&["a>b", "b", "a"], &[1.0, 1.0, 0.0], Some(&[0.0, 1.0, 1.0]), None, ">")?;
+    /// let fit = Markov::default().fit(&t)?;
+    /// let method = ShapleyMethod::Sampled(ShapleySampler::default().permutations(200));
+    /// let s = fit.shapley_with_progress(method, &Monitor::new())?;
+    /// assert_eq!(s, fit.shapley(method)?);
+    /// let token = CancelToken::new();
+    /// token.cancel();
+    /// let e = fit.shapley_with_progress(method, &Monitor::new().cancel_token(token)).unwrap_err();
+    /// assert_eq!(e.kind().code(), "cancelled");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`FittedMarkov::shapley`]; [`Error::Cancelled`] when stopped.
+    pub fn shapley_with_progress(&self, method: ShapleyMethod, monitor: &Monitor) -> Result<ShapleyCredit> {
         let n = self.channels().len();
         let (total_c, total_v) = self.totals();
         let (p_all, v_all) = self.conversion_probability_with(&vec![true; n])?;
@@ -372,8 +430,8 @@ impl FittedMarkov {
         // One solve per coalition gives both games: conversion probability and expected value.
         let games = |m: &[bool]| self.conversion_probability_with(m).map(|(c, v)| [c, v]);
         let (phi, se) = match method {
-            ShapleyMethod::Exact => (exact_games(n, games)?, vec![[0.0; 2]; n]),
-            ShapleyMethod::Sampled(s) => s.estimate_games(n, games)?,
+            ShapleyMethod::Exact => (exact_games(n, games, monitor)?, vec![[0.0; 2]; n]),
+            ShapleyMethod::Sampled(s) => s.estimate_games(n, games, monitor)?,
         };
         let c: Vec<f64> = phi.iter().map(|x| x[0]).collect();
         let v: Vec<f64> = phi.iter().map(|x| x[1]).collect();

@@ -30,6 +30,7 @@ import numpy as np
 
 from .. import _channelwise as _cw
 from .. import _frames
+from .._progress import Progress
 
 __all__ = ["Ets", "AutoEts", "FittedEts"]
 
@@ -153,6 +154,102 @@ class AutoEts:
             seed=_count("seed", self.seed),
         )
         return FittedEts(fit, s)
+
+    def fit_many(
+        self,
+        data: Any,
+        id_col: str = "unique_id",
+        time_col: Optional[str] = "ds",
+        target_col: str = "y",
+        progress: Any = False,
+    ) -> Dict[Any, "FittedEts"]:
+        """Fits every series of ``data`` independently, in parallel over series (the GIL is
+        released); returns ``{unique_id: FittedEts}`` in order of first appearance, each model
+        the one :meth:`fit` gives for that series alone.
+
+        ``data`` is a long-format pandas or polars DataFrame in statsforecast's layout: columns
+        ``unique_id`` (``id_col``), ``ds`` (``time_col``; rows are sorted by it within each
+        series; ``None`` keeps the row order) and ``y`` (``target_col``); or a dict
+        ``{id: series}``; or a list of series (ids ``0, 1, ...``). ``progress=True`` shows a bar
+        over the series (tqdm if installed, else a plain counter on stderr), a callable gets
+        ``(done, total)`` and may return ``False`` to stop (:class:`channelwise.CancelledError`);
+        Ctrl-C stops the fits and raises ``KeyboardInterrupt``. A series that cannot be fitted
+        raises its error (the class of its kind, the message naming the series) once all are
+        done.
+
+        >>> import channelwise as cw
+        >>> ys = {"a": [float(10 + t % 4 + 0.1 * t) for t in range(40)], "b": [float(5 + t % 4) for t in range(24)]}
+        >>> fits = cw.forecast.AutoEts(season_length=4).fit_many(ys)
+        >>> sorted(fits) == ["a", "b"] and all(f.model.startswith("ETS(") for f in fits.values())
+        True
+        """
+        if not isinstance(self.model, str):
+            raise TypeError(f"model: expected a string such as \"ZZZ\", got {type(self.model).__qualname__}")
+        if not isinstance(self.ic, str):
+            raise TypeError(f"ic: expected \"aic\", \"aicc\" or \"bic\", got {type(self.ic).__qualname__}")
+        ids, inputs = _many_series(data, id_col, time_col, target_col)
+        with Progress(progress, "AutoETS", "series") as cb:
+            out = _cw.auto_ets_fit_many(
+                [s.data for s in inputs],
+                season_length=_count("season_length", self.season_length),
+                model=self.model,
+                damped=self.damped,
+                restrict=bool(self.restrict),
+                ic=self.ic,
+                seed=_count("seed", self.seed),
+                progress=cb,
+            )
+        fits: Dict[Any, FittedEts] = {}
+        for uid, s, f in zip(ids, inputs, out):
+            if isinstance(f, BaseException):
+                raise type(f)(f"series {uid!r}: {f}")
+            fits[uid] = FittedEts(f, s)
+        return fits
+
+
+def _many_series(data: Any, id_col: str, time_col: Optional[str], target_col: str) -> Any:
+    """``(ids, [SeriesInput])`` from a long DataFrame, a dict of series or a list of series."""
+    if isinstance(data, dict):
+        return list(data), [_frames.SeriesInput(f"y[{k!r}]", v) for k, v in data.items()]
+    if isinstance(data, (list, tuple)):
+        return list(range(len(data))), [_frames.SeriesInput(f"y[{i}]", v) for i, v in enumerate(data)]
+    module = type(data).__module__.split(".")[0]
+    if module not in ("pandas", "polars") or not hasattr(data, "columns"):
+        raise TypeError(
+            f"data: expected a pandas or polars DataFrame (columns {id_col}, {time_col}, {target_col}), "
+            f"a dict of series or a list of series, got {type(data).__qualname__}"
+        )
+    needed = [c for c in (id_col, time_col, target_col) if c is not None]
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise _cw.InvalidParameterError(f"invalid data: no column {missing[0]!r} (columns: {list(data.columns)})")
+    ids: list = []
+    inputs: list = []
+    if module == "pandas":
+        for uid, g in data.groupby(id_col, sort=False):
+            if time_col is not None:
+                g = g.sort_values(time_col, kind="stable")
+                y = g[target_col].set_axis(_time_index(g[time_col]))
+            else:
+                y = g[target_col].reset_index(drop=True)
+            ids.append(uid)
+            inputs.append(_frames.SeriesInput(f"y[{uid!r}]", y.rename(target_col)))
+    else:
+        for key, g in data.partition_by(id_col, maintain_order=True, as_dict=True).items():
+            uid = key[0] if isinstance(key, tuple) else key
+            if time_col is not None:
+                g = g.sort(time_col, maintain_order=True)
+            ids.append(uid)
+            inputs.append(_frames.SeriesInput(f"y[{uid!r}]", g[target_col]))
+    return ids, inputs
+
+
+def _time_index(ds: Any) -> Any:
+    """A pandas index for the ``ds`` column (a DatetimeIndex for times, which
+    :meth:`FittedEts.predict` continues when they are regular)."""
+    import pandas as pd
+
+    return pd.DatetimeIndex(ds) if pd.api.types.is_datetime64_any_dtype(ds.dtype) else pd.Index(ds)
 
 
 class FittedEts:

@@ -47,6 +47,9 @@
 //!   loop, which narrows multi-step class-3 intervals). Additive error with multiplicative
 //!   season, and class 3 with `season_length > 24`, are simulated: 5000 seeded paths
 //!   ([`Ets::seed`], default 0), quantiles by linear interpolation.
+//! * **Many series.** [`AutoEts::fit_many`] fits independent series in parallel (each exactly as
+//!   [`AutoEts::fit`]); [`AutoEts::fit_many_with_progress`] reports each finished series and
+//!   can be cancelled (see [`crate::progress`]).
 //! * **Constant series.** As R and statsforecast: an ETS(A,N,N) with alpha 0.9999, the constant
 //!   as forecast and zero-width intervals (sigma2 = 0), whatever model was asked for.
 
@@ -62,6 +65,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::anomaly::residual::{residual_alerts, ResidualAlert};
 use crate::error::{Error, Result};
+use crate::progress::{Monitor, Ticker};
 use engine::{Kind, Smoothing, State, LOWER, UPPER};
 
 /// Season lengths above this keep the heuristic initial seasonal states fixed.
@@ -390,14 +394,8 @@ impl AutoEts {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn fit(&self, y: &[f64]) -> Result<FittedEts> {
-        let (es, ts, ss) = parse_model(&self.model)?;
+        let (es, ts, ss) = self.components()?;
         let m = check_common(y, self.season_length)?;
-        if m == 1 && ss.iter().all(|s| *s != SeasonType::None) {
-            return Err(Error::param("model", &self.model, "a seasonal model needs season_length > 1"));
-        }
-        if self.restrict && es == [ErrorType::Additive] && ss == [SeasonType::Multiplicative] {
-            return Err(Error::param("model", &self.model, "additive error with multiplicative season is excluded while restrict is true"));
-        }
         if let Some(c) = constant_fit(y, self.seed) {
             return Ok(c);
         }
@@ -452,6 +450,84 @@ impl AutoEts {
             required: 4,
             got: y.len(),
         })
+    }
+}
+
+impl AutoEts {
+    /// The candidate components of the model string, with the checks that need no data.
+    fn components(&self) -> Result<(Vec<ErrorType>, Vec<TrendType>, Vec<SeasonType>)> {
+        let (es, ts, ss) = parse_model(&self.model)?;
+        if self.season_length == 0 {
+            return Err(Error::OutOfRange { field: "season_length".into(), value: 0.0, min: 1.0, max: f64::INFINITY });
+        }
+        if self.season_length == 1 && ss.iter().all(|s| *s != SeasonType::None) {
+            return Err(Error::param("model", &self.model, "a seasonal model needs season_length > 1"));
+        }
+        if self.restrict && es == [ErrorType::Additive] && ss == [SeasonType::Multiplicative] {
+            return Err(Error::param("model", &self.model, "additive error with multiplicative season is excluded while restrict is true"));
+        }
+        Ok((es, ts, ss))
+    }
+
+    /// Fits many independent series, each as [`AutoEts::fit`] would (the same model, bit for
+    /// bit), in parallel over series with the `parallel` feature; the result does not depend on
+    /// the thread count. The outer `Result` is the call's (a bad specification); each inner one
+    /// is its series' (too short, not finite, ...), so one bad series does not sink the rest.
+    ///
+    /// ```
+    /// use channelwise::forecast::ets::AutoEts;
+    /// let a: Vec<f64> = (0..40).map(|t| 10.0 + (t % 4) as f64 + 0.1 * t as f64).collect();
+    /// let b: Vec<f64> = (0..30).map(|t| 50.0 - 0.2 * t as f64 + (t % 3) as f64).collect();
+    /// let fits = AutoEts::new(4).fit_many(&[&a[..], &b[..], &[1.0, 2.0]])?;
+    /// assert_eq!(fits[0], AutoEts::new(4).fit(&a));
+    /// assert!(fits[1].is_ok());
+    /// assert_eq!(fits[2].as_ref().unwrap_err().kind().code(), "not_enough_data");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `model` and [`Error::OutOfRange`] naming
+    /// `season_length` as [`AutoEts::fit`] (checked once, before any series).
+    pub fn fit_many<S: AsRef<[f64]> + Sync>(&self, series: &[S]) -> Result<Vec<Result<FittedEts>>> {
+        self.fit_many_with_progress(series, &Monitor::new())
+    }
+
+    /// [`AutoEts::fit_many`], reporting each finished series to `monitor` and stopping when it
+    /// asks (see [`crate::progress`]).
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use channelwise::{forecast::ets::AutoEts, progress::{Monitor, Progress}};
+    /// let ys: Vec<Vec<f64>> = (0..8).map(|s| (0..24).map(|t| 10.0 + s as f64 + (t % 4) as f64).collect()).collect();
+    /// let monitor = Monitor::new().on_progress(|p: Progress| {
+    ///     assert_eq!((p.total, p.stage), (8, "series"));
+    ///     ControlFlow::Continue(())
+    /// });
+    /// let fits = AutoEts::new(4).fit_many_with_progress(&ys, &monitor)?;
+    /// assert_eq!(fits.len(), 8);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AutoEts::fit_many`]; [`Error::Cancelled`] when stopped.
+    pub fn fit_many_with_progress<S: AsRef<[f64]> + Sync>(&self, series: &[S], monitor: &Monitor) -> Result<Vec<Result<FittedEts>>> {
+        self.components()?;
+        let ticker = Ticker::start(monitor, "automatic ETS", "series", series.len())?;
+        let one = |y: &S| -> Result<Result<FittedEts>> {
+            ticker.check()?;
+            let fit = self.fit(y.as_ref());
+            ticker.tick()?;
+            Ok(fit)
+        };
+        #[cfg(feature = "parallel")]
+        let fits: Vec<Result<FittedEts>> = {
+            use rayon::prelude::*;
+            series.par_iter().map(one).collect::<Result<_>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
+        let fits: Vec<Result<FittedEts>> = series.iter().map(one).collect::<Result<_>>()?;
+        ticker.finish()?;
+        Ok(fits)
     }
 }
 
