@@ -139,6 +139,15 @@ impl<const N: usize> FromJs for Fixed<N> {
     }
 }
 
+/// Option `key` of the options object `obj` at `path` (`options.order`), read as a `T`; `None`
+/// when absent, `undefined` or `null`. Not inlined: one copy per option type, shared by every
+/// options struct (the browser build's size).
+#[inline(never)]
+pub fn field<H: Host, T: FromJs>(h: H, obj: &H::V, path: &str, key: &str) -> Result<Option<T>> {
+    let name = format!("{path}.{key}");
+    read::get(h, obj, key, &name)?.map(|x| T::from_js(h, &x, &name)).transpose()
+}
+
 /// Declares a result object: the struct, its conversion to a JS object and its TypeScript
 /// interface. Field names are the JS names (camelCase); `Opt<T>` fields are optional keys.
 #[macro_export]
@@ -204,12 +213,7 @@ macro_rules! js_options {
                     return Ok(Self::default());
                 };
                 Ok(Self { $(
-                    $field: {
-                        let field = format!("{path}.{}", stringify!($field));
-                        $crate::read::get(h, &obj, stringify!($field), &field)?
-                            .map(|x| <$ty as $crate::decl::FromJs>::from_js(h, &x, &field))
-                            .transpose()?
-                    },
+                    $field: $crate::decl::field::<H, $ty>(h, &obj, path, stringify!($field))?,
                 )* })
             }
         }

@@ -3,8 +3,9 @@
 //! `JSON.stringify` of it is the document the Python binding's `to_json()` writes (serde's data
 //! model, externally tagged enums, `null` for NaN), and `JSON.parse` of a Python document is
 //! what `fromJSON` reads. Numbers cross as JS numbers (f64), so there is no decimal formatting
-//! or parsing to round: a model reads back bit-identical. (It also keeps serde_json, about 40 KB
-//! gzipped, out of the browser build.)
+//! or parsing to round: a model reads back bit-identical. (It also keeps serde_json out of the
+//! browser build.) The access methods are not inlined: serde's derived visitors call them once
+//! per field, and inlining them there multiplied the deserialiser by the number of fields.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -404,6 +405,7 @@ struct SeqDe<H: Host> {
 
 impl<'de, H: Host> de::SeqAccess<'de> for SeqDe<H> {
     type Error = Problem;
+    #[inline(never)]
     fn next_element_seed<T: de::DeserializeSeed<'de>>(
         &mut self,
         seed: T,
@@ -432,6 +434,7 @@ struct MapDe<H: Host> {
 
 impl<'de, H: Host> de::MapAccess<'de> for MapDe<H> {
     type Error = Problem;
+    #[inline(never)]
     fn next_key_seed<K: de::DeserializeSeed<'de>>(
         &mut self,
         seed: K,
@@ -446,6 +449,7 @@ impl<'de, H: Host> de::MapAccess<'de> for MapDe<H> {
         );
         seed.deserialize(key.into_deserializer()).map(Some)
     }
+    #[inline(never)]
     fn next_value_seed<V: de::DeserializeSeed<'de>>(
         &mut self,
         seed: V,
@@ -515,6 +519,7 @@ impl<'de, H: Host> de::VariantAccess<'de> for EnumDe<H> {
 impl<'de, H: Host> de::Deserializer<'de> for De<H> {
     type Error = Problem;
 
+    #[inline(never)]
     fn deserialize_any<V: Visitor<'de>>(
         self,
         visitor: V,
@@ -545,6 +550,7 @@ impl<'de, H: Host> de::Deserializer<'de> for De<H> {
         }
     }
 
+    #[inline(never)]
     fn deserialize_f64<V: Visitor<'de>>(
         self,
         visitor: V,
@@ -559,6 +565,7 @@ impl<'de, H: Host> de::Deserializer<'de> for De<H> {
         visitor.visit_f64(self.number()?)
     }
 
+    #[inline(never)]
     fn deserialize_option<V: Visitor<'de>>(
         self,
         visitor: V,
@@ -577,6 +584,7 @@ impl<'de, H: Host> de::Deserializer<'de> for De<H> {
         visitor.visit_newtype_struct(self)
     }
 
+    #[inline(never)]
     fn deserialize_seq<V: Visitor<'de>>(
         self,
         visitor: V,
@@ -613,6 +621,7 @@ impl<'de, H: Host> de::Deserializer<'de> for De<H> {
         self.deserialize_seq(visitor)
     }
 
+    #[inline(never)]
     fn deserialize_map<V: Visitor<'de>>(
         self,
         visitor: V,
@@ -641,6 +650,7 @@ impl<'de, H: Host> de::Deserializer<'de> for De<H> {
         self.deserialize_map(visitor)
     }
 
+    #[inline(never)]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
