@@ -1,7 +1,8 @@
-// Type definitions for channelwise (Node.js bindings of the Rust core).
+// Type definitions for channelwise, generated from the Rust declarations in bindings-js
+// (cargo test -p channelwise-js checks this file; UPDATE_DTS=1 rewrites it). Do not edit.
 //
-// Data in: plain objects of columns (`number[]` or `Float64Array` for numbers).
-// Data out: plain objects (one per channel for attribution), camelCase.
+// Data in: plain objects of columns (`number[]` or typed arrays for numbers).
+// Data out: plain objects, camelCase; long numeric results are Float64Arrays.
 
 /** Every `code` a channelwise error can carry. */
 export type ErrorCode =
@@ -29,7 +30,7 @@ export interface ChannelwiseError extends Error {
 /** Every `code` a channelwise error can carry, in the core's order. */
 export declare const ERROR_CODES: readonly ErrorCode[];
 
-/** A column of numbers. */
+/** A column of numbers (any typed array of numbers is read too). */
 export type Numbers = number[] | Float64Array;
 
 /**
@@ -46,24 +47,6 @@ export interface PathTableInput {
   /** Total conversion value per row (default: zeros). */
   value?: Numbers | null;
 }
-
-/** The path separator option shared by every function that reads a path table. */
-export interface SepOption {
-  /** Separator between channels in `path` (default `'>'`). */
-  sep?: string;
-}
-
-/** Bootstrap intervals: `true` for the defaults, or the parameters. */
-export type CiOption =
-  | boolean
-  | {
-      /** Resampled tables (default 200, at least 10). */
-      replicates?: number;
-      /** Two-sided percentile interval level (default 0.95, in (0, 1)). */
-      level?: number;
-      /** Seed of the ChaCha8 stream (default 0): same seed, same intervals. */
-      seed?: number;
-    };
 
 /** Touchpoint columns (one entry per touch; `null` in an optional column means none). */
 export interface TouchpointColumns {
@@ -95,89 +78,179 @@ export interface ConversionColumns {
   type?: (string | null)[] | null;
 }
 
-/** How event logs are cut into journeys. */
-export interface JourneyOptions {
-  /** Seconds before a conversion in which a touch still counts (default 2 592 000, 30 days). */
-  lookback?: number;
-  /** Collapse consecutive touches of the same node at most this many seconds apart (default none). */
+/** Bootstrap intervals: resample the journeys, refit, take percentiles. */
+export interface CiOptions {
+  /** Bootstrap replicates (default 200, at least 10). */
+  replicates?: number | null;
+  /** Interval level in (0, 1) (default 0.95). */
+  level?: number | null;
+  /** Seed of the resampling (default 0). */
+  seed?: number | null;
+}
+
+/** Options of `attribution.heuristics`. */
+export interface HeuristicsOptions {
+  /** Path separator (default `">"`). */
+  sep?: string | null;
+  /** U-shaped weights of the first and last touch (default `[0.4, 0.4]`). */
+  uShaped?: number[] | null;
+  /** W-shaped weights of the first, key and last touch (default `[0.3, 0.3, 0.3]`). */
+  wShaped?: number[] | null;
+}
+
+/** Options of `attribution.markov`. */
+export interface MarkovOptions {
+  /** Path separator (default `">"`). */
+  sep?: string | null;
+  /** Markov order, 1 to 64 (default 1). */
+  order?: number | null;
+  /** `null` exact (default), a step cap, or `"ca"` (ChannelAttribution's step cap). */
+  horizon?: number | 'ca' | null;
+  /** Count non-converting journeys (default true). */
+  useNulls?: boolean | null;
+  /** Bootstrap intervals. */
+  ci?: boolean | CiOptions | null;
+}
+
+/** The spec of `new attribution.Markov(spec)`. */
+export interface MarkovSpec {
+  /** Markov order, 1 to 64 (default 1). */
+  order?: number | null;
+  /** `null` exact (default), a step cap, or `"ca"` (ChannelAttribution's step cap). */
+  horizon?: number | 'ca' | null;
+  /** Count non-converting journeys (default true). */
+  useNulls?: boolean | null;
+}
+
+/** The path separator option. */
+export interface SepOption {
+  /** Path separator (default `">"`). */
+  sep?: string | null;
+}
+
+/** Options of `attribution.shapley`. */
+export interface ShapleyOptions {
+  /** Path separator (default `">"`). */
+  sep?: string | null;
+  /** Bootstrap intervals. */
+  ci?: boolean | CiOptions | null;
+}
+
+/** Options of `FittedMarkov.shapley`. */
+export interface MarkovShapleyOptions {
+  /** `"exact"` (default) or `"sampled"` permutations. */
+  method?: string | null;
+  /** Sampled permutations (default 1000). */
+  permutations?: number | null;
+  /** Seed of the sampling (default 0). */
+  seed?: number | null;
+}
+
+/** Options of `attribution.timeDecay`. */
+export interface TimeDecayOptions {
+  /** Half-life of a touch's weight, in seconds (default 604800, a week). */
+  halfLifeSeconds?: number | null;
+  /** Lookback window in seconds. */
+  lookback?: number | null;
+  /** Touches closer than this many seconds to the previous one are merged. */
   sessionGap?: number | null;
-  /** `'channel'` (default) or `'channel_campaign'` (nodes named `'channel | campaign'`). */
-  level?: 'channel' | 'channel_campaign';
-  /** A conversion of this `type` is a lead: it marks the journey's key touch instead of ending it. */
+  /** `"channel"` (default) or `"channel_campaign"`. */
+  level?: 'channel' | 'channel_campaign' | null;
+  /** Conversion type that marks the lead-creation (key) touch. */
   leadKind?: string | null;
 }
 
-/** What building journeys did with the events (nothing is dropped silently). */
-export interface BuildReport {
-  journeys: number;
-  conversions: number;
-  unattributedConversions: number;
-  unattributedValue: number;
-  duplicatesDropped: number;
-  duplicateConversions: number;
-  touchesOutsideLookback: number;
-  touchesCollapsed: number;
-  leads: number;
-}
-
-/** A path table as columns (feed it to `attribution.*`). */
-export interface PathTableColumns {
-  path: string[];
-  conversions: Float64Array;
-  nulls: Float64Array;
-  value: Float64Array;
-  /** Index of the key (lead-creation) touch per row, or `null`. */
-  keyTouch: (number | null)[];
-  report: BuildReport;
+/** Options of `attribution.parsePathCsv`. */
+export interface PathCsvOptions {
+  /** Path separator (default `">"`). */
+  sep?: string | null;
+  /** CSV delimiter, one ASCII character (default `","`). */
+  delimiter?: string | null;
 }
 
 /** One channel's credit under every rule-based model. */
 export interface HeuristicRow {
+  /** Channel name. */
   channel: string;
+  /** First touch: conversions. */
   firstTouchConversions: number;
+  /** First touch: value. */
   firstTouchValue: number;
+  /** Last touch: conversions. */
   lastTouchConversions: number;
+  /** Last touch: value. */
   lastTouchValue: number;
+  /** Linear: conversions. */
   linearConversions: number;
+  /** Linear: value. */
   linearValue: number;
+  /** U-shaped: conversions. */
   uShapedConversions: number;
+  /** U-shaped: value. */
   uShapedValue: number;
+  /** W-shaped: conversions. */
   wShapedConversions: number;
+  /** W-shaped: value. */
   wShapedValue: number;
 }
 
-/** Bootstrap interval columns, present when `ci` was asked for. */
-export interface IntervalColumns {
-  conversionsLo?: number;
-  conversionsHi?: number;
-  conversionsStdError?: number;
-  valueLo?: number;
-  valueHi?: number;
-  valueStdError?: number;
-}
-
-/** One channel's Markov removal effect and credit. */
-export interface MarkovRow extends IntervalColumns {
+/**
+ * One channel's Markov removal effect and credit, with bootstrap intervals when asked for
+ * (`ci`).
+ */
+export interface MarkovRow {
+  /** Channel name. */
   channel: string;
-  /** Share of conversions lost without the channel, in [0, 1]. */
+  /** Share of conversions lost without the channel. */
   removalEffect: number;
   /** Share of value lost without the channel. */
   removalEffectValue: number;
-  /** Credited conversions (removal effects scaled to total conversions). */
+  /** Credited conversions. */
   conversions: number;
   /** Credited value. */
   value: number;
+  /** Lower end of the conversions interval (with `ci`). */
+  conversionsLo?: number;
+  /** Upper end of the conversions interval (with `ci`). */
+  conversionsHi?: number;
+  /** Bootstrap standard error of the conversions (with `ci`). */
+  conversionsStdError?: number;
+  /** Lower end of the value interval (with `ci`). */
+  valueLo?: number;
+  /** Upper end of the value interval (with `ci`). */
+  valueHi?: number;
+  /** Bootstrap standard error of the value (with `ci`). */
+  valueStdError?: number;
 }
 
-/** One channel's credit (Shapley, time decay). */
-export interface CreditRow extends IntervalColumns {
+/**
+ * One channel's credit (Shapley, time decay), with intervals or standard errors when asked
+ * for.
+ */
+export interface CreditRow {
+  /** Channel name. */
   channel: string;
+  /** Credited conversions. */
   conversions: number;
+  /** Credited value. */
   value: number;
+  /** Lower end of the conversions interval (with `ci`). */
+  conversionsLo?: number;
+  /** Upper end of the conversions interval (with `ci`). */
+  conversionsHi?: number;
+  /** Standard error of the conversions (with `ci`, or sampled Shapley). */
+  conversionsStdError?: number;
+  /** Lower end of the value interval (with `ci`). */
+  valueLo?: number;
+  /** Upper end of the value interval (with `ci`). */
+  valueHi?: number;
+  /** Standard error of the value (with `ci`, or sampled Shapley). */
+  valueStdError?: number;
 }
 
 /** One channel's ordered-Shapley credit by touch position. */
 export interface OrderedRow {
+  /** Channel name. */
   channel: string;
   /** Credited conversions at touch position 0, 1, ... */
   conversions: number[];
@@ -187,120 +260,80 @@ export interface OrderedRow {
 
 /** One nonzero transition of a fitted chain. */
 export interface TransitionRow {
-  /** `'(start)'` or the state's channels joined by `','`. */
+  /** Source state: `"(start)"` or the state's channels joined by `","`. */
   from: string;
-  /** A channel state, `'(conversion)'` or `'(null)'`. */
+  /** Target state: a channel state, `"(conversion)"` or `"(null)"`. */
   to: string;
+  /** Transition probability. */
   probability: number;
 }
 
-export interface HeuristicsOptions extends SepOption {
-  /** U-shaped shares of first and last touch (default `[0.4, 0.4]`). */
-  uShaped?: [number, number] | number[];
-  /** W-shaped shares of first, key and last touch (default `[0.3, 0.3, 0.3]`). */
-  wShaped?: [number, number, number] | number[];
+/** A path table as columns (from `parsePathCsv`), ready for `attribution.*`. */
+export interface PathTableData {
+  /** Paths, channels joined by `sep`. */
+  path: string[];
+  /** Converting journeys per row. */
+  conversions: Float64Array;
+  /** Non-converting journeys per row. */
+  nulls: Float64Array;
+  /** Conversion value per row. */
+  value: Float64Array;
 }
 
-export interface MarkovSpec {
-  /** Touches per state, 1..=64 (default 1). */
-  order?: number;
-  /**
-   * `null`/absent: the exact infinite-horizon answer; a number T: journeys longer than T channel
-   * states are dropped (ChannelAttribution's `max_step`); `'ca'`: ChannelAttribution's default cap.
-   */
-  horizon?: number | 'ca' | null;
-  /** Whether non-converting journeys enter the chain (default `true`). */
-  useNulls?: boolean;
+/** Options of `journey.pathTable`. */
+export interface JourneyOptions {
+  /** Lookback window in seconds: older touches are dropped. */
+  lookback?: number | null;
+  /** Touches closer than this many seconds to the previous one are merged. */
+  sessionGap?: number | null;
+  /** `"channel"` (default) or `"channel_campaign"` (nodes named `"channel | campaign"`). */
+  level?: 'channel' | 'channel_campaign' | null;
+  /** Conversion type that marks the lead-creation (key) touch. */
+  leadKind?: string | null;
+  /** Separator the paths are joined with (default `">"`). */
+  sep?: string | null;
 }
 
-export interface MarkovOptions extends MarkovSpec, SepOption {
-  /** Bootstrap intervals (adds `conversionsLo`, `conversionsHi`, ... to each row). */
-  ci?: CiOption;
+/** What building the journeys did with the events (nothing is dropped silently). */
+export interface BuildReport {
+  /** Journeys built (converting and null). */
+  journeys: number;
+  /** Converting journeys. */
+  conversions: number;
+  /** Conversions with no touch inside their lookback. */
+  unattributedConversions: number;
+  /** Total value of the unattributed conversions. */
+  unattributedValue: number;
+  /** Events dropped because their `eventId` was seen before. */
+  duplicatesDropped: number;
+  /** How many of `duplicatesDropped` were conversions. */
+  duplicateConversions: number;
+  /** Touches dropped because they were older than the lookback. */
+  touchesOutsideLookback: number;
+  /** Touches merged into the previous one by `sessionGap`. */
+  touchesCollapsed: number;
+  /** Lead events (conversions of kind `leadKind`). */
+  leads: number;
 }
 
-export interface ShapleyOptions extends SepOption {
-  /** Bootstrap intervals (adds `conversionsLo`, `conversionsHi`, ... to each row). */
-  ci?: CiOption;
+/** A path table as columns, ready for `attribution.*`. */
+export interface PathTableColumns {
+  /** Paths, channels joined by `sep`. */
+  path: string[];
+  /** Converting journeys per row. */
+  conversions: Float64Array;
+  /** Non-converting journeys per row. */
+  nulls: Float64Array;
+  /** Conversion value per row. */
+  value: Float64Array;
+  /** Index of the key (lead-creation) touch per row, or `null`. */
+  keyTouch: (number | null)[];
+  /** What the build did with the events. */
+  report: BuildReport;
 }
 
-export interface MarkovShapleyOptions {
-  /** `'exact'` enumerates every coalition (up to 20 channels, default); `'sampled'` samples permutations. */
-  method?: 'exact' | 'sampled';
-  /** Permutations to sample (default 1000, at least 2). */
-  permutations?: number;
-  /** Seed (default 0): same seed, same numbers on every machine and thread count. */
-  seed?: number;
-}
-
-export interface TimeDecayOptions extends JourneyOptions {
-  /** Half-life in seconds (default 604 800, 7 days). */
-  halfLifeSeconds?: number;
-}
-
-/** A fitted Markov chain (from `new Markov(spec).fit(table)`). */
-export declare class FittedMarkov {
-  /** Not for direct use: always throws (`invalid_parameter`). */
-  private constructor();
-  /** Removal effects and credit, one row per channel. */
-  credit(): MarkovRow[];
-  /** The nonzero transitions, rows in state order. */
-  transitions(): TransitionRow[];
-  /** Shapley credit of the Markov game (standard errors when sampled). */
-  shapley(options?: MarkovShapleyOptions): CreditRow[];
-  /** Channel names, in table order. */
-  readonly channels: string[];
-  /** The order the chain was fitted with. */
-  readonly order: number;
-  /** The step cap used, or `null` for the exact answer. */
-  readonly horizonSteps: number | null;
-  /** Number of channel states. */
-  readonly nStates: number;
-  /** Probability that a journey from `(start)` converts (within the horizon). */
-  readonly conversionProbability: number;
-  /** Removal effect of each channel, in `channels` order. */
-  readonly removalEffects: number[];
-  /** Removal effect of each channel on value, in `channels` order. */
-  readonly removalEffectsValue: number[];
-}
-
-/** Markov-chain attribution spec. */
-export declare class Markov {
-  constructor(spec?: MarkovSpec);
-  /** Builds and solves the chain. */
-  fit(table: PathTableInput, options?: SepOption): FittedMarkov;
-}
-
-/** Multi-touch attribution. */
-export declare const attribution: {
-  /** Rule-based credit (first/last touch, linear, U- and W-shaped), one row per channel. */
-  heuristics(table: PathTableInput, options?: HeuristicsOptions): HeuristicRow[];
-  /** `heuristics` on a worker thread. */
-  heuristicsAsync(table: PathTableInput, options?: HeuristicsOptions): Promise<HeuristicRow[]>;
-  /** Markov-chain removal effects and credit, one row per channel. */
-  markov(table: PathTableInput, options?: MarkovOptions): MarkovRow[];
-  /** `markov` on a worker thread (the main thread stays free). */
-  markovAsync(table: PathTableInput, options?: MarkovOptions): Promise<MarkovRow[]>;
-  /** Shapley credit of the subset game (closed form), one row per channel. */
-  shapley(table: PathTableInput, options?: ShapleyOptions): CreditRow[];
-  /** `shapley` on a worker thread. */
-  shapleyAsync(table: PathTableInput, options?: ShapleyOptions): Promise<CreditRow[]>;
-  /** Shapley credit split by touch position. */
-  orderedShapley(table: PathTableInput, options?: SepOption): OrderedRow[];
-  /** Time-decay credit from event columns (needs timestamps). */
-  timeDecay(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: TimeDecayOptions): CreditRow[];
-  Markov: typeof Markov;
-  FittedMarkov: typeof FittedMarkov;
-};
-
-/** Journeys: from event logs to path tables. */
-export declare const journey: {
-  /** Groups events into journeys and aggregates them to path-table columns. */
-  pathTable(
-    touchpoints: TouchpointColumns,
-    conversions: ConversionColumns,
-    options?: JourneyOptions & SepOption,
-  ): PathTableColumns;
-};
+/** Direction of a significant trend, or `'no trend'`. */
+export type Trend = 'increasing' | 'decreasing' | 'no trend';
 
 /** A correlation coefficient with its two-sided p-value (as scipy's result objects). */
 export interface Correlation {
@@ -314,14 +347,11 @@ export interface Correlation {
 
 /** Correlation at each lag `-maxLag..=maxLag`. */
 export interface CrossCorrelation {
-  /** Lags, ascending. */
+  /** The lags. */
   lags: number[];
-  /** Correlation of `x[t + k]` with `y[t]` at each lag `k` (a peak at `k > 0`: `x` follows `y`). */
+  /** Correlation of `x[t + k]` with `y[t]` at each lag `k`. */
   values: number[];
 }
-
-/** Direction reported by the Mann-Kendall test. */
-export type Trend = 'increasing' | 'decreasing' | 'no trend';
 
 /** The Mann-Kendall trend test (fields as pymannkendall's `original_test`). */
 export interface MannKendall {
@@ -335,7 +365,7 @@ export interface MannKendall {
   z: number;
   /** Kendall's tau-a of the series against time. */
   tau: number;
-  /** The Mann-Kendall score (increasing minus decreasing pairs). */
+  /** The Mann-Kendall score. */
   s: number;
   /** Variance of `s` under no trend, corrected for ties. */
   varS: number;
@@ -345,36 +375,27 @@ export interface MannKendall {
 
 /** The Theil-Sen line with a `1 - alpha` confidence interval of the slope. */
 export interface TheilSen {
+  /** Median of pairwise slopes. */
   slope: number;
+  /** Median of `y - slope * x`. */
   intercept: number;
+  /** Lower end of the slope's confidence interval. */
   lowSlope: number;
+  /** Upper end of the slope's confidence interval. */
   highSlope: number;
 }
 
-/** Significance level of a test (default 0.05). */
+/** The significance level of a test. */
 export interface AlphaOption {
-  alpha?: number;
+  /** Significance level (default 0.05). */
+  alpha?: number | null;
 }
 
-/**
- * Classical statistics. Series are `number[] | Float64Array`; values must be finite
- * (`non_finite` names `x[i]` / `y[i]`), paired series equally long (`length_mismatch`), and a
- * series too short or constant for the statistic is `not_enough_data` (where scipy gives NaN).
- */
-export declare const stats: {
-  /** Pearson's product-moment correlation (`scipy.stats.pearsonr`); at least 3 pairs. */
-  pearson(x: Numbers, y: Numbers): Correlation;
-  /** Spearman's rank correlation (`scipy.stats.spearmanr`). */
-  spearman(x: Numbers, y: Numbers): Correlation;
-  /** Kendall's tau-b (`scipy.stats.kendalltau`: exact p without ties for small n). */
-  kendall(x: Numbers, y: Numbers): Correlation;
-  /** Correlation of `x[t + k]` with `y[t]` for `k = -maxLag..=maxLag` (R's `ccf`); `maxLag < n`. */
-  crossCorrelation(x: Numbers, y: Numbers, maxLag: number): CrossCorrelation;
-  /** The Mann-Kendall test for a monotone trend (`pymannkendall.original_test`); at least 3 values. */
-  mannKendall(x: Numbers, options?: AlphaOption): MannKendall;
-  /** Theil-Sen slope of `y` against `x` (`scipy.stats.theilslopes`); `alpha` in (0, 0.5]. */
-  theilSen(x: Numbers, y: Numbers, options?: AlphaOption): TheilSen;
-};
+/** Options of `forecast.metrics.mase`. */
+export interface MaseOptions {
+  /** Seasonal period of the naive forecast that scales the errors (default 1). */
+  m?: number | null;
+}
 
 /** Errors of a rolling-origin evaluation, by fold and by horizon. */
 export interface RollingOriginErrors {
@@ -392,59 +413,6 @@ export interface RollingOriginErrors {
 export type FitPredict = (train: Float64Array, horizon: number) => Numbers;
 
 /**
- * Rolling-origin (time-series) cross-validation: fold `i` trains on
- * `y[0 .. initial + i * step]` and tests on the next `horizon` points. Each argument is at
- * least 1 (`out_of_range`).
- */
-export declare class RollingOrigin {
-  constructor(initial: number, horizon: number, step?: number);
-  readonly initial: number;
-  readonly horizon: number;
-  readonly step: number;
-  /** Number of folds for a series of length `n` (0 if `n < initial + horizon`). */
-  nFolds(n: number): number;
-  /**
-   * Calls `fitPredict(train, horizon)` synchronously on every fold (`train` is a copy) and
-   * collects the errors. An exception it throws propagates unchanged; a wrong number of
-   * forecasts is `length_mismatch`, a non-finite one `non_finite` (`forecast[h]`); a series
-   * shorter than `initial + horizon` is `not_enough_data`.
-   */
-  evaluate(y: Numbers, fitPredict: FitPredict): RollingOriginErrors;
-}
-
-/**
- * Forecast accuracy. Every metric takes `actual` first; lengths must match, values be finite,
- * and none returns NaN (MAPE at a zero actual is `invalid_record`, MASE on a flat history
- * `invalid_parameter`). Percentage metrics are fractions (0.05 is 5%).
- */
-export interface ForecastMetrics {
-  /** Mean absolute error. */
-  mae(actual: Numbers, predicted: Numbers): number;
-  /** Root mean squared error. */
-  rmse(actual: Numbers, predicted: Numbers): number;
-  /** Mean absolute percentage error, a fraction. */
-  mape(actual: Numbers, predicted: Numbers): number;
-  /** Symmetric MAPE in [0, 2]: `mean 2|a - p| / (|a| + |p|)` (M3/M4 without the factor 100). */
-  smape(actual: Numbers, predicted: Numbers): number;
-  /** MAE over the in-sample MAE of the seasonal naive forecast of period `m` (default 1). */
-  mase(actual: Numbers, predicted: Numbers, insample: Numbers, options?: { m?: number }): number;
-  /** Fraction of actuals inside `[lower, upper]` (ends included). */
-  coverage(actual: Numbers, lower: Numbers, upper: Numbers): number;
-  /** Mean Winkler score of `1 - alpha` intervals (`alpha` in (0, 1), e.g. 0.05 for 95%). */
-  winkler(actual: Numbers, lower: Numbers, upper: Numbers, alpha: number): number;
-  RollingOrigin: typeof RollingOrigin;
-}
-
-/** ETS error component: additive or multiplicative (needs positive data). */
-export type EtsError = 'A' | 'M';
-/** ETS trend component: none or additive (`damped: true` for the damped `Ad`). */
-export type EtsTrend = 'N' | 'A';
-/** ETS seasonal component: none, additive or multiplicative (needs positive data). */
-export type EtsSeason = 'N' | 'A' | 'M';
-/** Information criterion `AutoEts` minimises. */
-export type InformationCriterion = 'aic' | 'aicc' | 'bic';
-
-/**
  * One ETS model with fixed components. Every field is optional.
  *
  * | Name | Default | Meaning | Range |
@@ -457,12 +425,18 @@ export type InformationCriterion = 'aic' | 'aicc' | 'bic';
  * | `seed` | `0` | seed of simulated prediction intervals | whole number `>= 0` |
  */
 export interface EtsOptions {
-  error?: EtsError;
-  trend?: EtsTrend;
-  damped?: boolean;
-  season?: EtsSeason;
-  seasonLength?: number;
-  seed?: number;
+  /** Error component. */
+  error?: 'A' | 'M' | null;
+  /** Trend component. */
+  trend?: 'N' | 'A' | null;
+  /** Damp the trend (needs `trend: 'A'`). */
+  damped?: boolean | null;
+  /** Seasonal component. */
+  season?: 'N' | 'A' | 'M' | null;
+  /** Observations per season. */
+  seasonLength?: number | null;
+  /** Seed of simulated prediction intervals. */
+  seed?: number | null;
 }
 
 /**
@@ -478,15 +452,30 @@ export interface EtsOptions {
  * | `seed` | `0` | seed of simulated prediction intervals | whole number `>= 0` |
  */
 export interface AutoEtsOptions {
-  seasonLength?: number;
-  model?: string;
+  /** Observations per season. */
+  seasonLength?: number | null;
+  /** Error, trend and season letters; `Z` lets the criterion choose. */
+  model?: string | null;
+  /** `null` tries both, a boolean forces. */
   damped?: boolean | null;
-  restrict?: boolean;
-  ic?: InformationCriterion;
-  seed?: number;
+  /** Exclude additive error with multiplicative season. */
+  restrict?: boolean | null;
+  /** Criterion minimised. */
+  ic?: 'aic' | 'aicc' | 'bic' | null;
+  /** Seed of simulated prediction intervals. */
+  seed?: number | null;
 }
 
-/** Smoothing parameters and initial states of a fitted ETS model (`null` for absent components). */
+/** Options of `FittedEts.predict`. */
+export interface PredictOptions {
+  /** Interval level(s) in percent, each strictly between 0 and 100 (default `[80, 95]`). */
+  level?: number | Numbers | null;
+}
+
+/**
+ * Smoothing parameters and initial states of a fitted ETS model (`null` for absent
+ * components).
+ */
 export interface EtsParams {
   /** Level smoothing. */
   alpha: number;
@@ -524,61 +513,455 @@ export interface EtsPrediction {
   simulated: boolean;
 }
 
-/** Interval level(s) in percent, each strictly between 0 and 100 (`out_of_range`). */
-export interface LevelOption {
-  level?: number | Numbers;
+/**
+ * `forecast.stl` options: `period` is required. Windows are odd numbers >= 3, degrees 0 or 1,
+ * jumps >= 1; `null` or absent means statsmodels' default.
+ */
+export interface StlOptions {
+  /** Seasonal cycle length, >= 2; the series needs at least `2 * period` values. */
+  period: number;
+  /** Seasonal window (odd, >= 3; default 7). */
+  seasonal?: number | null;
+  /** Trend window (default: the smallest odd number >= 1.5 period / (1 - 1.5 / seasonal)). */
+  trend?: number | null;
+  /** Low-pass window (default: the smallest odd number > period). */
+  lowPass?: number | null;
+  /** Degree of the seasonal LOESS (default 1). */
+  seasonalDeg?: number | null;
+  /** Degree of the trend LOESS (default 1). */
+  trendDeg?: number | null;
+  /** Degree of the low-pass LOESS (default 1). */
+  lowPassDeg?: number | null;
+  /** Robust fitting with bisquare weights (default false). */
+  robust?: boolean | null;
+  /** Seasonal LOESS evaluated every this many points (default 1). */
+  seasonalJump?: number | null;
+  /** Trend LOESS evaluated every this many points (default 1). */
+  trendJump?: number | null;
+  /** Low-pass LOESS evaluated every this many points (default 1). */
+  lowPassJump?: number | null;
+  /** Inner iterations (default 2 if robust, else 5). */
+  innerIter?: number | null;
+  /** Outer (robustness) iterations (default 15 if robust, else 0). */
+  outerIter?: number | null;
+}
+
+/**
+ * `forecast.mstl` options: `periods` is required; the STL options are shared by every
+ * component (`period` and `seasonal` are not options here: see `periods` and `windows`).
+ */
+export interface MstlOptions {
+  /** Seasonal periods (each with `2 * period < n`). */
+  periods: number[];
+  /** Seasonal windows, one per period in the order given (default `7 + 4 i`). */
+  windows?: number[] | null;
+  /** Passes over the seasonal components (default 2). */
+  iterate?: number | null;
+  /** Box-Cox lambda applied first (default: none; needs positive data). */
+  lmbda?: number | null;
+  /** Trend window. */
+  trend?: number | null;
+  /** Low-pass window. */
+  lowPass?: number | null;
+  /** Degree of the seasonal LOESS (default 1). */
+  seasonalDeg?: number | null;
+  /** Degree of the trend LOESS (default 1). */
+  trendDeg?: number | null;
+  /** Degree of the low-pass LOESS (default 1). */
+  lowPassDeg?: number | null;
+  /** Robust fitting with bisquare weights (default false). */
+  robust?: boolean | null;
+  /** Seasonal LOESS evaluated every this many points (default 1). */
+  seasonalJump?: number | null;
+  /** Trend LOESS evaluated every this many points (default 1). */
+  trendJump?: number | null;
+  /** Low-pass LOESS evaluated every this many points (default 1). */
+  lowPassJump?: number | null;
+  /** Inner iterations (default 2 if robust, else 5). */
+  innerIter?: number | null;
+  /** Outer (robustness) iterations (default 15 if robust, else 0). */
+  outerIter?: number | null;
+}
+
+/** An STL decomposition: `y = trend + seasonal + resid`. */
+export interface StlDecomposition {
+  /** Trend component. */
+  trend: Float64Array;
+  /** Seasonal component. */
+  seasonal: Float64Array;
+  /** Remainder. */
+  resid: Float64Array;
+  /** Robustness weights (all 1 unless `robust`). */
+  weights: Float64Array;
+  /** `max(0, 1 - var(resid) / var(seasonal + resid))` (Hyndman's F_S). */
+  seasonalStrength: number;
+  /** `max(0, 1 - var(resid) / var(trend + resid))` (F_T). */
+  trendStrength: number;
+}
+
+/**
+ * An MSTL decomposition: `y = trend + sum(seasonal) + resid` (on the Box-Cox scale with
+ * `lmbda`).
+ */
+export interface MstlDecomposition {
+  /** The periods, ascending: the order of `seasonal` and `seasonalStrengths`. */
+  periods: number[];
+  /** The seasonal window used for each period. */
+  windows: number[];
+  /** The series decomposed (Box-Cox transformed when `lmbda` is set). */
+  observed: Float64Array;
+  /** Trend component. */
+  trend: Float64Array;
+  /** One seasonal component per period. */
+  seasonal: Float64Array[];
+  /** Remainder. */
+  resid: Float64Array;
+  /** Robustness weights of the last STL fit. */
+  weights: Float64Array;
+  /** Seasonal strength of each component, in the order of `periods`. */
+  seasonalStrengths: number[];
+  /** Trend strength. */
+  trendStrength: number;
+}
+
+/** A matrix: rows (`number[][]` or `Float64Array[]`), or flat row-major `number[] | Float64Array` with `nFeatures`. */
+export type Matrix = Numbers[] | Numbers;
+
+/**
+ * Isolation forest parameters (scikit-learn's, camelCase).
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `nEstimators` | `100` | trees | `>= 1` (at most 10000 in the browser build: wasm32 memory) |
+ * | `maxSamples` | `'auto'` | rows per tree: `'auto'` = min(256, n), a count, or `{ fraction }` | count `>= 1` (capped at n); fraction in (0, 1] |
+ * | `contamination` | `'auto'` | share of outliers setting `offset`: `'auto'` = -0.5 | (0, 0.5] |
+ * | `maxFeatures` | `1.0` | features per tree: a fraction, or `{ count }` | fraction in (0, 1]; count in 1..=nFeatures |
+ * | `bootstrap` | `false` | draw rows with replacement | `boolean` |
+ * | `seed` | `0` | random seed | whole number `>= 0` |
+ */
+export interface IsolationForestOptions {
+  /** Trees (default 100). */
+  nEstimators?: number | null;
+  /**
+   * Rows per tree: `'auto'` (min(256, n), default), a whole count (clipped to n), or
+   * `{ fraction }` in (0, 1].
+   */
+  maxSamples?: 'auto' | number | { fraction: number } | null;
+  /** `'auto'` (offset -0.5, default) or the expected outlier share in (0, 0.5]. */
+  contamination?: 'auto' | number | null;
+  /** Features per tree: a fraction in (0, 1] (default 1.0) or `{ count }`. */
+  maxFeatures?: number | { count: number } | null;
+  /** Draw rows with replacement (default false). */
+  bootstrap?: boolean | null;
+  /** Seed, a whole number >= 0 (default 0). */
+  seed?: number | null;
+}
+
+/** Options of `anomaly.madOutliers`. */
+export interface MadOutliersOptions {
+  /** `|z|` above which a point is an outlier (default 3.5, Iglewicz and Hoaglin; >= 0). */
+  threshold?: number | null;
+}
+
+/** Options of `anomaly.hampel`. */
+export interface HampelOptions {
+  /** Half window: the window is `2 halfWindow + 1` points (default 3, >= 1). */
+  halfWindow?: number | null;
+  /** Rolling MADs from the window median beyond which a point is an outlier (default 3). */
+  nSigmas?: number | null;
+}
+
+/** Which side of the centre counts: above (`'pos'`), below (`'neg'`) or both. */
+export type EsdDirection = 'pos' | 'neg' | 'both';
+
+/** ESD options (Twitter AnomalyDetection's names, camelCase). */
+export interface EsdOptions {
+  /** Largest anomalous share, in (0, 0.5] (default 0.1). */
+  maxAnoms?: number | null;
+  /** Significance level, in (0, 1) (default 0.05). */
+  alpha?: number | null;
+  /** Which side of the centre counts (default `'both'`). */
+  direction?: EsdDirection | null;
+}
+
+/** Options of `anomaly.seasonalEsd`: the ESD options and the seasonal cycle. */
+export interface SeasonalEsdOptions {
+  /** Seasonal cycle (>= 2; the series needs two cycles). Required. */
+  period: number;
+  /** Largest anomalous share, in (0, 0.5] (default 0.1). */
+  maxAnoms?: number | null;
+  /** Significance level, in (0, 1) (default 0.05). */
+  alpha?: number | null;
+  /** Which side of the centre counts (default `'both'`). */
+  direction?: EsdDirection | null;
+}
+
+/** Options of `anomaly.residualAlerts` (and of `FittedEts.alerts`). */
+export interface AlertOptions {
+  /** Interval level in percent, strictly between 0 and 100 (default 95). */
+  level?: number | null;
+}
+
+/** The series of `residualAlerts`, all of one length. */
+export interface ResidualSeries {
+  /** The observed values. */
+  actual: Numbers;
+  /** The expected (forecast) values; each must lie in its interval. */
+  expected: Numbers;
+  /** Lower bounds of the intervals. */
+  lower: Numbers;
+  /** Upper bounds of the intervals. */
+  upper: Numbers;
+}
+
+/** Robust z-scores and the points beyond the threshold. */
+export interface MadOutliers {
+  /** Median of the series. */
+  median: number;
+  /** Normal-consistent MAD (may be 0). */
+  mad: number;
+  /**
+   * What the scores divide by: `mad`, or when it is 0 the mean absolute deviation about
+   * the median times sqrt(pi / 2) (0 for a constant series).
+   */
+  scale: number;
+  /** `(x - median) / scale` for every point. */
+  scores: Float64Array;
+  /** Indices with `|score| > threshold`, ascending. */
+  outliers: number[];
+}
+
+/** What the Hampel filter finds. */
+export interface HampelResult {
+  /** The series with each outlier replaced by its window median. */
+  filtered: Float64Array;
+  /** Outlier indices, ascending. */
+  outliers: number[];
+  /** Outlier flag per point. */
+  isOutlier: boolean[];
+  /** Rolling (truncated-window) median per point. */
+  medians: Float64Array;
+  /** Rolling normal-consistent MAD per point. */
+  scales: Float64Array;
+}
+
+/** One anomaly of an ESD test. */
+export interface EsdAnomaly {
+  /** Index in the series. */
+  index: number;
+  /** The observed value. */
+  value: number;
+  /** What the test expected there (centre, plus seasonal and median for the seasonal test). */
+  expected: number;
+  /** The statistic of the step that removed it. */
+  score: number;
+  /** The ESD step (0-based) that removed it. */
+  step: number;
+}
+
+/** A generalized ESD test's result. */
+export interface EsdTest {
+  /** The anomalies, by ascending index. */
+  anomalies: EsdAnomaly[];
+  /** Their indices, ascending. */
+  indices: number[];
+  /** Number of anomalies. */
+  nAnomalies: number;
+  /** Statistic `R_i` of each step run. */
+  statistics: Float64Array;
+  /** Critical value `lambda_i` of each step run. */
+  criticalValues: Float64Array;
+  /** Index removed at each step run (anomalous or not). */
+  removed: number[];
+}
+
+/** The seasonal ESD test's result: the ESD test on the residual, and what was removed. */
+export interface SeasonalEsdTest {
+  /** The anomalies, by ascending index (values are the series'). */
+  anomalies: EsdAnomaly[];
+  /** Their indices, ascending. */
+  indices: number[];
+  /** Number of anomalies. */
+  nAnomalies: number;
+  /** Statistic `R_i` of each step run. */
+  statistics: Float64Array;
+  /** Critical value `lambda_i` of each step run. */
+  criticalValues: Float64Array;
+  /** Index removed at each step run (anomalous or not). */
+  removed: number[];
+  /** The seasonal component removed. */
+  seasonal: Float64Array;
+  /** Median of the series. */
+  median: number;
+  /** `x - seasonal - median`, the series tested. */
+  resid: Float64Array;
 }
 
 /** One actual outside its prediction interval. */
 export interface ResidualAlert {
   /** Position in the series. */
   index: number;
+  /** The observed value. */
   actual: number;
+  /** The expected (forecast) value. */
   expected: number;
+  /** Lower bound of the interval. */
   lower: number;
+  /** Upper bound of the interval. */
   upper: number;
   /** Interval level in percent. */
   level: number;
   /** Standardised residual (signed; infinite when the crossed side has zero width). */
   score: number;
+  /** Which side of the interval the actual is on. */
   direction: 'above' | 'below';
   /** A sentence saying why, e.g. `observed 310 is above the 95% interval [240.1, 290.3] around 265.2 (z = 3.4)`. */
   reason: string;
 }
 
+/** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
+export declare class Markov {
+  /** A spec; every option has a default (order 1, exact horizon, nulls used). */
+  constructor(spec?: MarkovSpec | null);
+  /** Builds and solves the chain on `table` (`options.sep` splits the paths). */
+  fit(table: PathTableInput, options?: SepOption | null): FittedMarkov;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(table: PathTableInput, options?: SepOption | null): Promise<FittedMarkov>;
+}
+
 /**
- * A fitted ETS model (from `Ets.fit` / `AutoEts.fit`).
- *
- * @example
- * const fit = new forecast.AutoEts({ seasonLength: 12 }).fit(y);
- * fit.model; // 'ETS(M,A,M)'
- * const { mean, intervals } = fit.predict(12, { level: [80, 95] });
+ * A fitted Markov chain (made by `new Markov(spec).fit(table)` or
+ * `FittedMarkov.fromJSON(json)`).
  */
-export declare class FittedEts {
-  /** Not for direct use: always throws (`invalid_parameter`). */
+export declare class FittedMarkov {
+  /** Not for direct use: throws `invalid_parameter`. */
   private constructor();
-  /** The model's name, e.g. `'ETS(M,Ad,M)'`. */
-  readonly model: string;
-  readonly aic: number;
-  readonly aicc: number;
-  readonly bic: number;
-  /** Log-likelihood (R / statsforecast convention). */
-  readonly logLik: number;
-  /** Innovation variance, `SSE / (n - nParams - 1)`. */
-  readonly sigma2: number;
-  /** Parameters counted in the criteria. */
-  readonly nParams: number;
-  readonly params: EtsParams;
-  /** One-step-ahead in-sample forecasts. */
-  readonly fitted: Float64Array;
-  /** `y - fitted`. */
-  readonly residuals: Float64Array;
-  /** Residuals (additive error) or relative residuals (multiplicative error). */
-  readonly innovations: Float64Array;
-  /** Forecasts `h` steps ahead with intervals at `options.level` (default `[80, 95]`). */
-  predict(h: number, options?: LevelOption): EtsPrediction;
-  /** In-sample points outside the one-step-ahead interval at `options.level` (default 95). */
-  alerts(options?: { level?: number }): ResidualAlert[];
+  /** Removal effects and credit, one row per channel. */
+  credit(): MarkovRow[];
+  /** The nonzero transitions, rows in state order. */
+  transitions(): TransitionRow[];
+  /** Shapley credit of the Markov game (`{ method: "exact" | "sampled", permutations, seed }`). */
+  shapley(options?: MarkovShapleyOptions | null): CreditRow[];
+  /** `shapley` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  shapleyAsync(options?: MarkovShapleyOptions | null): Promise<CreditRow[]>;
+  /**
+   * The fitted chain as a JSON document (the one Python's `FittedMarkov.to_json()`
+   * writes): `JSON.stringify(fitted)` gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A chain from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+   * document throws `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): FittedMarkov;
+  /** Channel names, in table order. */
+  readonly channels: string[];
+  /** The order the chain was fitted with. */
+  readonly order: number;
+  /** The step cap used, or `null` for the exact infinite-horizon answer. */
+  readonly horizonSteps: number | null;
+  /** Number of channel states (excluding start, conversion and null). */
+  readonly nStates: number;
+  /** Probability that a journey from `(start)` converts (within the horizon). */
+  readonly conversionProbability: number;
+  /** Removal effect of each channel, in `channels` order. */
+  readonly removalEffects: number[];
+  /** Removal effect of each channel on value, in `channels` order. */
+  readonly removalEffectsValue: number[];
+}
+
+/**
+ * Multi-touch attribution over a path table `{ path, conversions, nulls?, value? }`:
+ * heuristics, Markov chains, Shapley values, time decay.
+ */
+export declare const attribution: {
+  /** Rule-based credit (first/last touch, linear, U- and W-shaped), one row per channel. */
+  heuristics(table: PathTableInput, options?: HeuristicsOptions | null): HeuristicRow[];
+  /** `heuristics` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  heuristicsAsync(table: PathTableInput, options?: HeuristicsOptions | null): Promise<HeuristicRow[]>;
+  /**
+   * Markov-chain removal effects and credit, one row per channel (with bootstrap
+   * intervals when `ci` is given).
+   */
+  markov(table: PathTableInput, options?: MarkovOptions | null): MarkovRow[];
+  /** `markov` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  markovAsync(table: PathTableInput, options?: MarkovOptions | null): Promise<MarkovRow[]>;
+  /** Closed-form Shapley credit of the subset game, one row per channel. */
+  shapley(table: PathTableInput, options?: ShapleyOptions | null): CreditRow[];
+  /** `shapley` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  shapleyAsync(table: PathTableInput, options?: ShapleyOptions | null): Promise<CreditRow[]>;
+  /** Shapley credit split by touch position, one row per channel. */
+  orderedShapley(table: PathTableInput, options?: SepOption | null): OrderedRow[];
+  /**
+   * Time-decay credit from event columns (it needs timestamps, so it takes events, not a
+   * table), one row per channel.
+   */
+  timeDecay(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: TimeDecayOptions | null): CreditRow[];
+  /**
+   * Reads a path CSV (header `path,conversions[,nulls][,value]`) into table columns,
+   * channel names trimmed and re-joined with `sep`.
+   */
+  parsePathCsv(text: string, options?: PathCsvOptions | null): PathTableData;
+  Markov: typeof Markov;
+  FittedMarkov: typeof FittedMarkov;
+};
+
+/** Journeys: from event columns to path tables. */
+export declare const journey: {
+  /**
+   * Groups touchpoint and conversion columns into journeys and aggregates them to
+   * path-table columns (one row per distinct path and key touch).
+   */
+  pathTable(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: JourneyOptions | null): PathTableColumns;
+};
+
+/**
+ * Classical statistics. Values must be finite (`non_finite` names `x[i]` / `y[i]`), paired
+ * series equally long (`length_mismatch`), and a series too short or constant for the
+ * statistic is `not_enough_data` (where scipy gives NaN).
+ */
+export declare const stats: {
+  /** Pearson's product-moment correlation (`scipy.stats.pearsonr`). */
+  pearson(x: Numbers, y: Numbers): Correlation;
+  /** Spearman's rank correlation (`scipy.stats.spearmanr`). */
+  spearman(x: Numbers, y: Numbers): Correlation;
+  /** Kendall's tau-b (`scipy.stats.kendalltau`). */
+  kendall(x: Numbers, y: Numbers): Correlation;
+  /** Correlation of `x[t + k]` with `y[t]` for `k = -maxLag..=maxLag` (R's `ccf`). */
+  crossCorrelation(x: Numbers, y: Numbers, maxLag: number): CrossCorrelation;
+  /** The Mann-Kendall trend test (`pymannkendall.original_test`). */
+  mannKendall(x: Numbers, options?: AlphaOption | null): MannKendall;
+  /**
+   * Theil-Sen slope of `y` against `x` (`scipy.stats.theilslopes`); `alpha` in (0, 0.5].
+   * In the browser build at most 16 384 points (`out_of_range`): it keeps every pairwise
+   * slope in wasm32's 4 GiB.
+   */
+  theilSen(x: Numbers, y: Numbers, options?: AlphaOption | null): TheilSen;
+};
+
+/**
+ * Rolling-origin (time-series) cross-validation: fold `i` trains on
+ * `y[0 .. initial + i * step]` and tests on the next `horizon` points. Each argument is
+ * at least 1 (`out_of_range`).
+ */
+export declare class RollingOrigin {
+  /** A scheme; `step` defaults to 1. */
+  constructor(initial: number, horizon: number, step?: number | null);
+  /** Length of the first training window. */
+  readonly initial: number;
+  /** Forecast steps evaluated per fold. */
+  readonly horizon: number;
+  /** How far the origin moves between folds. */
+  readonly step: number;
+  /** Number of folds for a series of length `n` (0 if `n < initial + horizon`). */
+  nFolds(n: number): number;
+  /**
+   * Calls `fitPredict(train, horizon)` synchronously on every fold (`train` is a copy)
+   * and collects the errors. An exception it throws propagates unchanged; a wrong number
+   * of forecasts is `length_mismatch`, a non-finite one `non_finite` (`forecast[h]`); a
+   * series shorter than `initial + horizon` is `not_enough_data`.
+   */
+  evaluate(y: Numbers, fitPredict: FitPredict): RollingOriginErrors;
 }
 
 /**
@@ -588,15 +971,18 @@ export declare class FittedEts {
  * const fit = new forecast.Ets({ error: 'M', trend: 'A', damped: true, season: 'M', seasonLength: 12 }).fit(y);
  */
 export declare class Ets {
-  /** Bad options throw (`invalid_parameter`: an unknown key, a letter outside its set, `damped` without a trend). */
-  constructor(options?: EtsOptions);
+  /**
+   * Bad options throw (`invalid_parameter`: an unknown key, a letter outside its set,
+   * `damped` without a trend).
+   */
+  constructor(options?: EtsOptions | null);
   /**
    * Fits by maximum likelihood. `non_finite` names `y[i]`; `invalid_record` the first
-   * `y[i] <= 0` of a multiplicative model; `not_enough_data` below 4 values or too few for the
-   * parameters; `invalid_parameter` a season with `seasonLength: 1`.
+   * `y[i] <= 0` of a multiplicative model; `not_enough_data` below 4 values or too few
+   * for the parameters; `invalid_parameter` a season with `seasonLength: 1`.
    */
   fit(y: Numbers): FittedEts;
-  /** `fit` on a worker thread; errors reject. */
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   fitAsync(y: Numbers): Promise<FittedEts>;
 }
 
@@ -609,93 +995,86 @@ export declare class Ets {
  */
 export declare class AutoEts {
   /** Bad options throw (`invalid_parameter`). */
-  constructor(options?: AutoEtsOptions);
-  /** Fits every candidate; `invalid_parameter` for a malformed or excluded `model`, else as `Ets.fit`. */
+  constructor(options?: AutoEtsOptions | null);
+  /**
+   * Fits every candidate; `invalid_parameter` for a malformed or excluded `model`, else
+   * as `Ets.fit`.
+   */
   fit(y: Numbers): FittedEts;
-  /** `fit` on a worker thread; errors reject. */
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   fitAsync(y: Numbers): Promise<FittedEts>;
 }
 
 /**
- * STL parameters shared by `stl` and `mstl` (statsmodels' names in camelCase; windows are odd
- * numbers >= 3, degrees 0 or 1, jumps >= 1; `null` or absent means statsmodels' default).
+ * A fitted ETS model (from `Ets.fit`, `AutoEts.fit` or `FittedEts.fromJSON`).
+ *
+ * @example
+ * const fit = new forecast.AutoEts({ seasonLength: 12 }).fit(y);
+ * fit.model; // 'ETS(M,A,M)'
+ * const { mean, intervals } = fit.predict(12, { level: [80, 95] });
  */
-export interface StlSharedOptions {
-  /** Trend window (default: the smallest odd number >= 1.5 period / (1 - 1.5 / seasonal)). */
-  trend?: number | null;
-  /** Low-pass window (default: the smallest odd number > period). */
-  lowPass?: number | null;
-  seasonalDeg?: number;
-  trendDeg?: number;
-  lowPassDeg?: number;
-  /** Robust fitting with bisquare weights (default false). */
-  robust?: boolean;
-  seasonalJump?: number;
-  trendJump?: number;
-  lowPassJump?: number;
-  /** Inner iterations (default 2 if robust, else 5). */
-  innerIter?: number | null;
-  /** Outer (robustness) iterations (default 15 if robust, else 0). */
-  outerIter?: number | null;
+export declare class FittedEts {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /**
+   * Forecasts `h` steps ahead with intervals at `options.level` (default `[80, 95]`).
+   * In the browser build `h` is at most 4096 and `level` holds at most 64 levels
+   * (`out_of_range`).
+   */
+  predict(h: number, options?: PredictOptions | null): EtsPrediction;
+  /** In-sample points outside the one-step-ahead interval at `options.level` (default 95). */
+  alerts(options?: AlertOptions | null): ResidualAlert[];
+  /** One line: model, smoothing parameters and criteria. */
+  summary(): string;
+  /** The same line as `summary()`. */
+  toString(): string;
+  /**
+   * The fitted model as a JSON document (the one Python's `FittedEts.to_json()` writes,
+   * series included): `JSON.stringify(fitted)` gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A model from `toJSON()` (object or text) or from Python's `to_json()`: the same
+   * forecasts, bit for bit; a damaged document throws `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): FittedEts;
+  /** The model's name, e.g. `'ETS(M,Ad,M)'`. */
+  readonly model: string;
+  /** Akaike information criterion. */
+  readonly aic: number;
+  /** Small-sample corrected AIC (`Infinity` when `n <= nParams + 1`). */
+  readonly aicc: number;
+  /** Bayesian information criterion. */
+  readonly bic: number;
+  /** Log-likelihood (R / statsforecast convention). */
+  readonly logLik: number;
+  /** Innovation variance, `SSE / (n - nParams - 1)`. */
+  readonly sigma2: number;
+  /** Parameters counted in the criteria (smoothing, initial states, variance). */
+  readonly nParams: number;
+  /** The season length used (1 for a non-seasonal model). */
+  readonly seasonLength: number;
+  /** Whether the initial seasonal states were kept at the heuristic (season length > 24). */
+  readonly seasonalStatesFixed: boolean;
+  /** Smoothing parameters and initial states (a fresh copy per read). */
+  readonly params: EtsParams;
+  /** One-step-ahead in-sample forecasts. */
+  readonly fitted: Float64Array;
+  /** `y - fitted`. */
+  readonly residuals: Float64Array;
+  /** Residuals (additive error) or relative residuals (multiplicative error). */
+  readonly innovations: Float64Array;
 }
 
-/** `stl` options: `period` is required. */
-export interface StlOptions extends StlSharedOptions {
-  /** Seasonal cycle length, >= 2; the series needs at least `2 * period` values. */
-  period: number;
-  /** Seasonal window (odd, >= 3; default 7). */
-  seasonal?: number;
-}
-
-/** `mstl` options: `periods` is required. */
-export interface MstlOptions extends StlSharedOptions {
-  /** Seasonal periods (each with `2 * period < n`). */
-  periods: number[];
-  /** Seasonal windows, one per period in the order given (default `7 + 4 i`). */
-  windows?: number[];
-  /** Passes over the seasonal components (default 2). */
-  iterate?: number;
-  /** Box-Cox lambda applied first (default: none; needs positive data). */
-  lmbda?: number | null;
-}
-
-/** An STL decomposition: `y = trend + seasonal + resid`. */
-export interface StlDecomposition {
-  trend: Float64Array;
-  seasonal: Float64Array;
-  resid: Float64Array;
-  /** Robustness weights (all 1 unless `robust`). */
-  weights: Float64Array;
-  /** `max(0, 1 - var(resid) / var(seasonal + resid))` (Hyndman's F_S). */
-  seasonalStrength: number;
-  /** `max(0, 1 - var(resid) / var(trend + resid))` (F_T). */
-  trendStrength: number;
-}
-
-/** An MSTL decomposition: `y = trend + sum(seasonal) + resid` (Box-Cox scale with `lmbda`). */
-export interface MstlDecomposition {
-  /** The periods, ascending: the order of `seasonal` and `seasonalStrengths`. */
-  periods: number[];
-  trend: Float64Array;
-  /** One seasonal component per period. */
-  seasonal: Float64Array[];
-  resid: Float64Array;
-  /** Robustness weights of the last STL fit. */
-  weights: Float64Array;
-  seasonalStrengths: number[];
-  trendStrength: number;
-}
-
-/** Forecasting: accuracy metrics, rolling-origin evaluation, ETS models and decomposition. */
+/**
+ * Forecasting: accuracy metrics (`forecast.metrics`), rolling-origin evaluation, ETS models
+ * and seasonal decomposition. Series are `number[] | Float64Array`; values must be finite
+ * (`non_finite` names `y[i]`).
+ */
 export declare const forecast: {
-  readonly metrics: ForecastMetrics;
-  RollingOrigin: typeof RollingOrigin;
-  Ets: typeof Ets;
-  AutoEts: typeof AutoEts;
-  FittedEts: typeof FittedEts;
   /**
    * STL decomposition (statsmodels' `STL`). `not_enough_data` below `2 * period` values;
-   * `out_of_range` / `invalid_parameter` for bad windows, degrees or jumps; `non_finite` names `y[i]`.
+   * `out_of_range` / `invalid_parameter` for bad windows, degrees or jumps.
    *
    * @example
    * const d = forecast.stl(y, { period: 12, robust: true });
@@ -710,148 +1089,94 @@ export declare const forecast: {
    * d.seasonal[1]; // the weekly component
    */
   mstl(y: Numbers, options: MstlOptions): MstlDecomposition;
+  /** `max(0, 1 - var(resid) / var(seasonal + resid))` (Hyndman's F_S). */
+  seasonalStrength(seasonal: Numbers, resid: Numbers): number;
+  /** `max(0, 1 - var(resid) / var(trend + resid))` (F_T). */
+  trendStrength(trend: Numbers, resid: Numbers): number;
+  RollingOrigin: typeof RollingOrigin;
+  Ets: typeof Ets;
+  AutoEts: typeof AutoEts;
+  FittedEts: typeof FittedEts;
+  /**
+   * Forecast accuracy. Every metric takes `actual` first; lengths must match, values be
+   * finite, and none returns NaN (MAPE at a zero actual is `invalid_record`, MASE on a flat
+   * history `invalid_parameter`). Percentage metrics are fractions (0.05 is 5%).
+   */
+  readonly metrics: {
+    /** Mean absolute error. */
+    mae(actual: Numbers, predicted: Numbers): number;
+    /** Root mean squared error. */
+    rmse(actual: Numbers, predicted: Numbers): number;
+    /** Mean absolute percentage error, a fraction. */
+    mape(actual: Numbers, predicted: Numbers): number;
+    /** Symmetric MAPE in [0, 2]: `mean 2|a - p| / (|a| + |p|)` (M3/M4 without the factor 100). */
+    smape(actual: Numbers, predicted: Numbers): number;
+    /** MAE over the in-sample MAE of the seasonal naive forecast of period `m` (default 1). */
+    mase(actual: Numbers, predicted: Numbers, insample: Numbers, options?: MaseOptions | null): number;
+    /** Fraction of actuals inside `[lower, upper]` (ends included). */
+    coverage(actual: Numbers, lower: Numbers, upper: Numbers): number;
+    /** Mean Winkler score of `1 - alpha` intervals (`alpha` in (0, 1), e.g. 0.05 for 95%). */
+    winkler(actual: Numbers, lower: Numbers, upper: Numbers, alpha: number): number;
+    RollingOrigin: typeof RollingOrigin;
+  };
 };
 
-/** A matrix: rows (`number[][]` or `Float64Array[]`), or flat row-major `number[] | Float64Array` with `nFeatures`. */
-export type Matrix = Numbers[] | Numbers;
-
 /**
- * Isolation forest parameters (scikit-learn's, camelCase). Every field is optional.
- *
- * | Name | Default | Meaning | Range |
- * |---|---|---|---|
- * | `nEstimators` | `100` | trees | `>= 1` |
- * | `maxSamples` | `'auto'` | rows per tree: `'auto'` = min(256, n), a count, or `{ fraction }` | count `>= 1` (capped at n); fraction in (0, 1] |
- * | `contamination` | `'auto'` | share of outliers setting `offset`: `'auto'` = -0.5 | (0, 0.5] |
- * | `maxFeatures` | `1.0` | features per tree: a fraction, or `{ count }` | fraction in (0, 1]; count in 1..=nFeatures |
- * | `bootstrap` | `false` | draw rows with replacement | `boolean` |
- * | `seed` | `0` | random seed | whole number `>= 0` |
- */
-export interface IsolationForestOptions {
-  nEstimators?: number;
-  maxSamples?: 'auto' | number | { fraction: number };
-  contamination?: 'auto' | number;
-  maxFeatures?: number | { count: number };
-  bootstrap?: boolean;
-  seed?: number;
-}
-
-/**
- * A fitted isolation forest. Scoring takes rows, or a flat matrix with `nFeatures` (default:
- * the training data's); a different column count is `length_mismatch`.
- */
-export declare class FittedIsolationForest {
-  /** Not for direct use: always throws (`invalid_parameter`). */
-  private constructor();
-  /** scikit-learn's `score_samples`: in [-1, 0], lower is more abnormal. */
-  scoreSamples(x: Matrix, nFeatures?: number): Float64Array;
-  /** `scoreSamples - offset`: negative for outliers. */
-  decisionFunction(x: Matrix, nFeatures?: number): Float64Array;
-  /** `1` for an inlier, `-1` for an outlier. */
-  predict(x: Matrix, nFeatures?: number): Int8Array;
-  /** Threshold on the scores: -0.5 with `contamination: 'auto'`, else the training scores' percentile. */
-  readonly offset: number;
-}
-
-/**
- * Isolation forest (Liu, Ting and Zhou 2008; scikit-learn's parameters and score signs).
- *
- * @example
- * const forest = new anomaly.IsolationForest({ nEstimators: 200, seed: 1 }).fit(rows);
- * forest.predict(rows); // Int8Array of 1 / -1
+ * Isolation forest (Liu, Ting and Zhou 2008; scikit-learn's parameters and score
+ * signs): `new IsolationForest({ nEstimators, seed }).fit(rows).predict(rows)`.
  */
 export declare class IsolationForest {
-  /** Bad options throw (`invalid_parameter`). */
-  constructor(options?: IsolationForestOptions);
+  /** A spec; bad options throw `invalid_parameter` (ranges are checked by `fit`). */
+  constructor(options?: IsolationForestOptions | null);
   /**
-   * Grows the forest. `not_enough_data` for no rows, `length_mismatch` for ragged rows (or a
-   * flat length not a multiple of `nFeatures`), `non_finite` names `x[row r, column c]`,
-   * `out_of_range` for parameters outside their range.
+   * Grows the forest on `x` (rows, or flat row-major with `nFeatures`):
+   * `not_enough_data` for no rows, `length_mismatch` for ragged rows, `non_finite`
+   * naming `x[row r, column c]`, `out_of_range` for parameters outside their range.
    */
-  fit(x: Matrix, nFeatures?: number): FittedIsolationForest;
-  /** `fit` on a worker thread; errors reject. */
-  fitAsync(x: Matrix, nFeatures?: number): Promise<FittedIsolationForest>;
+  fit(x: Matrix, nFeatures?: number | null): FittedIsolationForest;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(x: Matrix, nFeatures?: number | null): Promise<FittedIsolationForest>;
 }
 
-/** Robust z-scores and the points beyond the threshold. */
-export interface MadOutliers {
-  median: number;
-  /** Normal-consistent MAD (may be 0). */
-  mad: number;
-  /** What the scores divide by: `mad`, or when it is 0 the mean absolute deviation about the median times sqrt(pi / 2) (0 for a constant series). */
-  scale: number;
-  /** `(x - median) / scale` for every point. */
-  scores: Float64Array;
-  /** Indices with `|score| > threshold`, ascending. */
-  outliers: number[];
-}
-
-/** What the Hampel filter finds. */
-export interface HampelResult {
-  /** The series with each outlier replaced by its window median. */
-  filtered: Float64Array;
-  /** Outlier indices, ascending. */
-  outliers: number[];
-  isOutlier: boolean[];
-  /** Rolling (truncated-window) median per point. */
-  medians: Float64Array;
-  /** Rolling normal-consistent MAD per point. */
-  scales: Float64Array;
-}
-
-/** One anomaly of an ESD test. */
-export interface EsdAnomaly {
-  index: number;
-  value: number;
-  /** What the test expected there (centre, plus seasonal and median for the seasonal test). */
-  expected: number;
-  /** The statistic of the step that removed it. */
-  score: number;
-  /** The ESD step (0-based) that removed it. */
-  step: number;
-}
-
-/** A generalized ESD test's result. */
-export interface EsdTest {
-  /** The anomalies, by ascending index. */
-  anomalies: EsdAnomaly[];
-  indices: number[];
-  nAnomalies: number;
-  /** Statistic `R_i` of each step run. */
-  statistics: Float64Array;
-  /** Critical value `lambda_i` of each step run. */
-  criticalValues: Float64Array;
-  /** Index removed at each step run (anomalous or not). */
-  removed: number[];
-}
-
-/** The seasonal ESD test's result: the test on the residual and what was removed. */
-export interface SeasonalEsdTest extends EsdTest {
-  seasonal: Float64Array;
-  median: number;
-  /** `x - seasonal - median`, the series tested. */
-  resid: Float64Array;
-}
-
-/** Which side of the centre counts: above (`'pos'`), below (`'neg'`) or both. */
-export type EsdDirection = 'pos' | 'neg' | 'both';
-
-/** ESD options (Twitter AnomalyDetection's names, camelCase). */
-export interface EsdOptions {
-  /** Largest anomalous share, in (0, 0.5] (default 0.1). */
-  maxAnoms?: number;
-  /** Significance level, in (0, 1) (default 0.05). */
-  alpha?: number;
-  /** Default `'both'`. */
-  direction?: EsdDirection;
-}
-
-/** The series of `residualAlerts`, all of one length. */
-export interface ResidualSeries {
-  actual: Numbers;
-  expected: Numbers;
-  lower: Numbers;
-  upper: Numbers;
+/**
+ * A fitted isolation forest (made by `new IsolationForest(options).fit(x)` or
+ * `FittedIsolationForest.fromJSON(json)`). Scoring takes rows, or a flat matrix with
+ * `nFeatures` (default: the training data's); another column count is `length_mismatch`.
+ */
+export declare class FittedIsolationForest {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** scikit-learn's `score_samples`: in [-1, 0], lower is more abnormal. */
+  scoreSamples(x: Matrix, nFeatures?: number | null): Float64Array;
+  /** `scoreSamples - offset`: negative for outliers. */
+  decisionFunction(x: Matrix, nFeatures?: number | null): Float64Array;
+  /** `1` for an inlier, `-1` for an outlier (decision function below 0). */
+  predict(x: Matrix, nFeatures?: number | null): Int8Array;
+  /**
+   * The fitted forest (trees included) as a JSON document: `JSON.stringify(fitted)`
+   * gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A forest from `toJSON()` (object or text); a damaged document throws
+   * `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): FittedIsolationForest;
+  /**
+   * Threshold on the scores: -0.5 with `contamination: 'auto'`, else the training
+   * scores' contamination percentile.
+   */
+  readonly offset: number;
+  /** Columns of the training data (and of any data scored). */
+  readonly nFeatures: number;
+  /** Number of trees. */
+  readonly nEstimators: number;
+  /** Rows each tree was grown from, resolved. */
+  readonly maxSamples: number;
+  /** Features each tree could split on, resolved. */
+  readonly maxFeatures: number;
+  /** Depth limit of the trees. */
+  readonly maxDepth: number;
 }
 
 /**
@@ -859,53 +1184,38 @@ export interface ResidualSeries {
  * (`non_finite` names `x[i]`), and an empty series is `not_enough_data`.
  */
 export declare const anomaly: {
-  IsolationForest: typeof IsolationForest;
-  FittedIsolationForest: typeof FittedIsolationForest;
-  /** `c(n)`, the average path length of an unsuccessful BST search among `n` points (0 for n <= 1). */
-  averagePathLength(n: number): number;
   /**
-   * Normal-consistent median absolute deviation.
-   *
-   * @example
-   * anomaly.mad([1, 2, 3, 4, 100]); // 1.4826
+   * `c(n)`, the average path length of an unsuccessful BST search among `n` points (0 for
+   * n <= 1), the isolation forest's normaliser.
    */
+  averagePathLength(n: number): number;
+  /** Normal-consistent median absolute deviation (`1.4826 * median |x - median(x)|`). */
   mad(x: Numbers): number;
   /**
-   * Robust z-scores and the points with `|z| > threshold` (default 3.5; `out_of_range` if negative).
-   *
-   * @example
-   * anomaly.madOutliers([1, 2, 3, 4, 100]).outliers; // [4]
+   * Robust z-scores `(x - median) / MAD` and the points with `|z| > threshold` (default
+   * 3.5, Iglewicz and Hoaglin; `out_of_range` if negative).
    */
-  madOutliers(x: Numbers, options?: { threshold?: number }): MadOutliers;
+  madOutliers(x: Numbers, options?: MadOutliersOptions | null): MadOutliers;
   /**
-   * The Hampel filter (`halfWindow` >= 1, default 3; `nSigmas` >= 0, default 3).
-   *
-   * @example
-   * anomaly.hampel([1, 1.1, 0.9, 8, 1, 1.2, 0.8], { halfWindow: 2 }).outliers; // [3]
+   * The Hampel filter: points further than `nSigmas` (default 3) rolling MADs from the
+   * median of the `2 halfWindow + 1` window (default half window 3, >= 1).
    */
-  hampel(x: Numbers, options?: { halfWindow?: number; nSigmas?: number }): HampelResult;
+  hampel(x: Numbers, options?: HampelOptions | null): HampelResult;
   /**
-   * Rosner's generalized ESD test (`invalid_parameter` for a bad `direction`, `maxAnoms` of 0 or
-   * `alpha` of 0 or 1; `out_of_range` beyond their ranges).
-   *
-   * @example
-   * anomaly.esd(series, { maxAnoms: 0.05, direction: 'pos' }).indices;
+   * Rosner's generalized ESD test (`invalid_parameter` for a bad `direction`, `maxAnoms`
+   * of 0 or `alpha` of 0 or 1; `out_of_range` beyond their ranges); at least 3 values.
    */
-  esd(x: Numbers, options?: EsdOptions): EsdTest;
+  esd(x: Numbers, options?: EsdOptions | null): EsdTest;
   /**
-   * Seasonal hybrid ESD (Twitter's AnomalyDetection): ESD on the residual of a robust
-   * periodic STL of cycle `period` (>= 2, at least two cycles of data).
-   *
-   * @example
-   * anomaly.seasonalEsd(hourly, { period: 24 }).anomalies;
+   * Seasonal hybrid ESD (Twitter's AnomalyDetection): ESD on `x - seasonal - median`, the
+   * seasonal component from a robust STL of cycle `period` (>= 2, at least two cycles).
    */
-  seasonalEsd(x: Numbers, options: EsdOptions & { period: number }): SeasonalEsdTest;
+  seasonalEsd(x: Numbers, options: SeasonalEsdOptions): SeasonalEsdTest;
   /**
-   * Actuals outside `[lower, upper]` at `level` percent (default 95), each with a score and a
-   * reason. `length_mismatch` for series of different lengths.
-   *
-   * @example
-   * anomaly.residualAlerts({ actual: [1, 9], expected: [1, 1], lower: [0, 0], upper: [2, 2] });
+   * Actuals outside `[lower, upper]` at `level` percent (default 95), each with a score
+   * and a reason. `length_mismatch` for series of different lengths.
    */
-  residualAlerts(series: ResidualSeries, options?: { level?: number }): ResidualAlert[];
+  residualAlerts(series: ResidualSeries, options?: AlertOptions | null): ResidualAlert[];
+  IsolationForest: typeof IsolationForest;
+  FittedIsolationForest: typeof FittedIsolationForest;
 };

@@ -50,7 +50,7 @@ export function build(backend, surface) {
   function makeClass(ns, spec) {
     const base = `${ns}.${spec.name}`;
     const handles = new WeakMap();
-    const ctor = spec.members.find((m) => m.kind === 'new');
+    const ctor = spec.members.find((m) => m.kind === 'new' || m.kind === 'hidden');
     const C = class {
       constructor(...args) {
         const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, args, ctor);

@@ -141,7 +141,8 @@ fn version<H: Host>(_h: H, _a: &[H::V]) -> Result<Job> {
 /// One function or class member, as declared.
 #[derive(Debug, Clone, Copy)]
 pub struct Member {
-    /// `function`, `new`, `method`, `getter` or `static`.
+    /// `function`, `new`, `hidden` (a constructor users do not call: it throws), `method`,
+    /// `getter` or `static`.
     pub kind: &'static str,
     /// The JS name.
     pub name: &'static str,
@@ -281,6 +282,7 @@ macro_rules! api {
     (@async sync) => { false };
     (@async both) => { true };
     (@kind new) => { "new" };
+    (@kind hidden) => { "hidden" };
     (@kind method) => { "method" };
     (@kind getter) => { "getter" };
     (@kind statics) => { "static" };
@@ -319,7 +321,7 @@ api! {
         /// `FittedMarkov.fromJSON(json)`).
         class FittedMarkov {
             /// Not for direct use: throws `invalid_parameter`.
-            new constructor "()" sync => attr::fitted_markov_new;
+            hidden constructor "()" sync => attr::fitted_markov_new;
             /// Removal effects and credit, one row per channel.
             method credit "(): MarkovRow[]" sync => attr::fitted_markov_credit;
             /// The nonzero transitions, rows in state order.
@@ -456,7 +458,7 @@ api! {
         /// const { mean, intervals } = fit.predict(12, { level: [80, 95] });
         class FittedEts {
             /// Not for direct use: throws `invalid_parameter`.
-            new constructor "()" sync => crate::forecast::ets::fitted_new;
+            hidden constructor "()" sync => crate::forecast::ets::fitted_new;
             /// Forecasts `h` steps ahead with intervals at `options.level` (default `[80, 95]`).
             /// In the browser build `h` is at most 4096 and `level` holds at most 64 levels
             /// (`out_of_range`).
@@ -565,7 +567,7 @@ api! {
         /// `nFeatures` (default: the training data's); another column count is `length_mismatch`.
         class FittedIsolationForest {
             /// Not for direct use: throws `invalid_parameter`.
-            new constructor "()" sync => crate::anomaly::fitted_forest_new;
+            hidden constructor "()" sync => crate::anomaly::fitted_forest_new;
             /// scikit-learn's `score_samples`: in [-1, 0], lower is more abnormal.
             method scoreSamples "(x: Matrix, nFeatures?: number | null): Float64Array" sync => crate::anomaly::fitted_forest_score_samples;
             /// `scoreSamples - offset`: negative for outliers.

@@ -12,7 +12,7 @@ use channelwise::{Error, Result};
 use crate::api::{arg, from_document, job, out_field, this, to_document, Job};
 use crate::decl::{Fixed, FromJs};
 use crate::host::{Host, Kind};
-use crate::journey::{journey_spec, JourneyOptions};
+use crate::journey::{journey_spec, JourneyOptions, LevelOption};
 use crate::out::{F64s, Handle, Nullable, Opt, Out};
 use crate::read::{self, wrong};
 use crate::table::{conversions, path_table, touchpoints};
@@ -275,7 +275,7 @@ js_options! {
         /// Touches closer than this many seconds to the previous one are merged.
         sessionGap: i64,
         /// `"channel"` (default) or `"channel_campaign"`.
-        level: String,
+        level: LevelOption,
         /// Conversion type that marks the lead-creation (key) touch.
         leadKind: String,
     }

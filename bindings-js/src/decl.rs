@@ -191,10 +191,11 @@ macro_rules! js_result {
 /// Declares an options object: the struct (every field optional), its reader (unknown keys
 /// rejected, each field named `<path>.<key>` in messages; `undefined` and `null` mean "not
 /// given") and its TypeScript interface. Field names are the JS names, in the order the
-/// "expected one of" message lists them.
+/// "expected one of" message lists them; `key: T = required` marks an option that must be
+/// given (`invalid_parameter` "required, but missing" otherwise, and no `?` in TypeScript).
 #[macro_export]
 macro_rules! js_options {
-    ($(#[doc = $doc:literal])* pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty ),* $(,)? }) => {
+    ($(#[doc = $doc:literal])* pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $req:ident)? ),* $(,)? }) => {
         $(#[doc = $doc])*
         #[allow(non_snake_case)]
         #[derive(Default)]
@@ -212,9 +213,13 @@ macro_rules! js_options {
                 let Some(obj) = $crate::read::options(h, v, path, Self::KEYS)? else {
                     return Ok(Self::default());
                 };
-                Ok(Self { $(
+                let o = Self { $(
                     $field: $crate::decl::field::<H, $ty>(h, &obj, path, stringify!($field))?,
-                )* })
+                )* };
+                $( if stringify!($($req)?) == "required" && o.$field.is_none() {
+                    return Err($crate::read::missing(&format!("{path}.{}", stringify!($field))));
+                } )*
+                Ok(o)
             }
         }
 
@@ -233,11 +238,11 @@ macro_rules! js_options {
                 s.push_str(concat!("export interface ", stringify!($name), " {\n"));
                 $(
                     s.push_str(&$crate::decl::doc_comment(&[$($fdoc),*], "  "));
-                    s.push_str(&format!(
-                        "  {}?: {} | null;\n",
-                        stringify!($field),
-                        <$ty as $crate::decl::FromJs>::ts()
-                    ));
+                    if stringify!($($req)?) == "required" {
+                        s.push_str(&format!("  {}: {};\n", stringify!($field), <$ty as $crate::decl::FromJs>::ts()));
+                    } else {
+                        s.push_str(&format!("  {}?: {} | null;\n", stringify!($field), <$ty as $crate::decl::FromJs>::ts()));
+                    }
                 )*
                 s.push_str("}\n");
                 s

@@ -115,6 +115,7 @@ fn member(out: &mut String, m: &Member, indent: &str) {
     out.push_str(&doc_comment(m.doc, indent));
     match m.kind {
         "new" => out.push_str(&format!("{indent}constructor{};\n", m.ts)),
+        "hidden" => out.push_str(&format!("{indent}private constructor{};\n", m.ts)),
         "getter" => out.push_str(&format!("{indent}readonly {}: {};\n", m.name, m.ts)),
         "static" => out.push_str(&format!("{indent}static {}{};\n", m.name, m.ts)),
         _ => out.push_str(&format!("{indent}{}{};\n", m.name, m.ts)),
@@ -122,7 +123,7 @@ fn member(out: &mut String, m: &Member, indent: &str) {
     if m.also_async {
         let prefix = if m.kind == "static" { "static " } else { "" };
         out.push_str(&format!(
-            "{indent}/** `{}` off the JS thread (a worker thread in Node); `options.signal` is not read here. */\n",
+            "{indent}/** `{}` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */\n",
             m.name
         ));
         out.push_str(&format!(

@@ -16,12 +16,25 @@ js_options! {
         lookback: i64,
         /// Touches closer than this many seconds to the previous one are merged.
         sessionGap: i64,
-        /// `"channel"` (default) or `"channel_campaign"`.
-        level: String,
+        /// `"channel"` (default) or `"channel_campaign"` (nodes named `"channel | campaign"`).
+        level: LevelOption,
         /// Conversion type that marks the lead-creation (key) touch.
         leadKind: String,
         /// Separator the paths are joined with (default `">"`).
         sep: String,
+    }
+}
+
+/// The node level of journeys: `'channel'` or `'channel_campaign'`.
+#[derive(Clone, Copy)]
+pub struct LevelOption(pub Level);
+
+impl crate::decl::FromJs for LevelOption {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        Ok(LevelOption(crate::read::string(h, v, field)?.parse::<Level>()?))
+    }
+    fn ts() -> String {
+        "'channel' | 'channel_campaign'".into()
     }
 }
 
@@ -92,8 +105,8 @@ pub(crate) fn journey_spec(o: &JourneyOptions) -> Result<JourneyBuilder> {
     if let Some(g) = o.sessionGap {
         b = b.session_gap(g);
     }
-    if let Some(level) = &o.level {
-        b = b.level(level.parse::<Level>()?);
+    if let Some(LevelOption(level)) = o.level {
+        b = b.level(level);
     }
     if let Some(kind) = &o.leadKind {
         b = b.lead_kind(kind.clone());

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use channelwise_js::dts::surface;
+use channelwise_js::dts::{generate, surface, Package};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -20,6 +20,16 @@ fn check(rel: &str, want: &str) {
         got == want,
         "{rel} is out of date with the Rust declarations in bindings-js: run `UPDATE_DTS=1 cargo test -p channelwise-js --test generated` and commit the result"
     );
+}
+
+#[test]
+fn node_dts_is_current() {
+    check("bindings-node/index.d.ts", &generate(Package::Node));
+}
+
+#[test]
+fn wasm_dts_is_current() {
+    check("bindings-wasm/js/index.d.ts", &generate(Package::Wasm));
 }
 
 #[test]

@@ -16,7 +16,7 @@ js_options! {
     /// jumps >= 1; `null` or absent means statsmodels' default.
     pub struct StlOptions {
         /// Seasonal cycle length, >= 2; the series needs at least `2 * period` values.
-        period: usize,
+        period: usize = required,
         /// Seasonal window (odd, >= 3; default 7).
         seasonal: usize,
         /// Trend window (default: the smallest odd number >= 1.5 period / (1 - 1.5 / seasonal)).
@@ -49,7 +49,7 @@ js_options! {
     /// component (`period` and `seasonal` are not options here: see `periods` and `windows`).
     pub struct MstlOptions {
         /// Seasonal periods (each with `2 * period < n`).
-        periods: Vec<usize>,
+        periods: Vec<usize> = required,
         /// Seasonal windows, one per period in the order given (default `7 + 4 i`).
         windows: Vec<usize>,
         /// Passes over the seasonal components (default 2).
