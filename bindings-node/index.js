@@ -28,7 +28,7 @@ const native = loadNative();
 const api = require('./api.cjs').build(
   {
     call: (id, args) => native.call(id, args),
-    callAsync: (id, args) => native.callAsync(id, args),
+    callAsync: (id, args, _member, watch) => native.callAsync(id, args, watch),
   },
   require('./surface.json'),
 );

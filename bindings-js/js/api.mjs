@@ -19,13 +19,17 @@
  * Builds the public API.
  * @param {object} backend
  * @param {(id: string, args: unknown[], member: object) => unknown} backend.call
- * @param {(id: string, args: unknown[], member: object) => Promise<unknown>} backend.callAsync
+ * @param {(id: string, args: unknown[], member: object, watch?: unknown) => Promise<unknown>} backend.callAsync
+ *   `watch` (from `call('progress.watch')`) receives a long call's progress and can cancel it
+ * @param {(watch: unknown) => object | undefined} [backend.read] a long call's progress, where the
+ *   backend runs it elsewhere (the browser's worker); default: the watch's
+ * @param {(watch: unknown) => boolean} [backend.cancel] cancels such a call; default: the watch
  * @param {(handle: unknown) => void} [backend.release] frees a handle once its object is collected
  * @param {{ errorCodes: string[], namespaces: object[] }} surface bindings-js/js/surface.json
  * @returns {Record<string, object>} one object per namespace, and `ERROR_CODES`
  */
 export function build(backend, surface) {
-  const { call, callAsync, release } = backend;
+  const { call, release } = backend;
   const TOKEN = Symbol('channelwise');
   const classes = new Map();
   const registry = release && typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(release) : null;
@@ -34,6 +38,78 @@ export function build(backend, surface) {
 
   /** A class instance around a handle the Rust side returned. */
   const finish = (member, value) => (member.returns === null ? value : new (classes.get(member.returns))(TOKEN, value));
+
+  const INTERNAL = { kind: 'function', name: 'progress', returns: null, tableArg: null, matrixArg: null, optionsArg: null };
+
+  /**
+   * The `...Async` call of member `m`. A long one (`m.long`) takes `onProgress` and `signal` in
+   * its options: they are taken out before the options reach Rust, a `Watch` is made for the
+   * call, `onProgress` is called from a 50 ms timer while the call runs (and once at the end),
+   * and an abort cancels the watch, which stops the core between units of work: the promise
+   * rejects with code `cancelled`, never with a partial result.
+   */
+  function callAsync(id, args, m) {
+    if (!m.long || m.optionsArg === null) return backend.callAsync(id, args, m);
+    const i = m.kind === 'method' ? m.optionsArg + 1 : m.optionsArg;
+    const o = args[i];
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return backend.callAsync(id, args, m);
+    let onProgress;
+    let signal;
+    let rest;
+    try {
+      ({ onProgress, signal, ...rest } = o);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') {
+      return Promise.reject(coded('invalid_parameter', `invalid options.onProgress: "${typeof onProgress}" (expected a function)`));
+    }
+    const isSignal = (x) => typeof x === 'object' && typeof x.aborted === 'boolean' && typeof x.addEventListener === 'function';
+    if (signal !== undefined && signal !== null && !isSignal(signal)) {
+      return Promise.reject(coded('invalid_parameter', `invalid options.signal: "${typeof signal}" (expected an AbortSignal)`));
+    }
+    const a = args.slice();
+    a[i] = rest;
+    if (!onProgress && !signal) return backend.callAsync(id, a, m);
+    if (signal?.aborted) return Promise.reject(coded('cancelled', `${m.name} cancelled before it started`));
+    const watch = call('progress.watch', [], INTERNAL);
+    let last = -1;
+    let thrown;
+    const tick = () => {
+      if (!onProgress || thrown !== undefined) return;
+      const p = backend.read?.(watch) ?? call('progress.read', [watch], INTERNAL);
+      if (p.total > 0 && p.done !== last) {
+        last = p.done;
+        try {
+          onProgress(p);
+        } catch (e) {
+          // What the callback throws stops the call and is what the promise rejects with.
+          thrown = e;
+          cancel();
+        }
+      }
+    };
+    const cancel = () => backend.cancel?.(watch) || call('progress.cancel', [watch], INTERNAL);
+    const onAbort = () => cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = onProgress ? setInterval(tick, 50) : null;
+    const done = () => {
+      if (timer !== null) clearInterval(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    return backend.callAsync(id, a, m, watch).then(
+      (v) => {
+        done();
+        tick();
+        if (thrown !== undefined) throw thrown;
+        return v;
+      },
+      (e) => {
+        done();
+        throw thrown !== undefined ? thrown : e;
+      },
+    );
+  }
 
   /** `fromJSON` takes the document as the object `toJSON()` gave or as its JSON text. */
   const jsonArgs = (member, args) => {

@@ -10,18 +10,27 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use channelwise::progress::Monitor;
 use channelwise::{Error, ErrorKind, Result};
 
 use crate::host::Host;
 use crate::out::{IntoOut, Out};
 use crate::read;
 
-/// The work of a call, after its arguments were read.
-pub type Job = Box<dyn FnOnce() -> Result<Out> + Send>;
+/// The work of a call, after its arguments were read; long work reports to and stops by the
+/// monitor (a default one for sync calls, the call's `Watch` for `...Async` calls).
+pub type Job = Box<dyn FnOnce(&Monitor) -> Result<Out> + Send>;
 
 /// Wraps the rest of a call as a [`Job`].
 pub fn job<T: IntoOut + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<Job> {
-    Ok(Box::new(move || f().map(IntoOut::into_out)))
+    Ok(Box::new(move |_: &Monitor| f().map(IntoOut::into_out)))
+}
+
+/// Wraps the rest of a long call as a [`Job`] that reports progress and can be cancelled.
+pub fn long_job<T: IntoOut + 'static>(
+    f: impl FnOnce(&Monitor) -> Result<T> + Send + 'static,
+) -> Result<Job> {
+    Ok(Box::new(move |m: &Monitor| f(m).map(IntoOut::into_out)))
 }
 
 /// Argument `i` (`undefined` when not passed).
@@ -152,9 +161,17 @@ pub struct Member {
     pub doc: &'static [&'static str],
     /// Whether a `...Async` twin exists (runs on a worker thread in Node).
     pub also_async: bool,
+    /// Whether the `...Async` twin takes `onProgress` and `signal` in its options (`long`).
+    pub long: bool,
 }
 
 impl Member {
+    /// Index of the `options` parameter, if the member takes one.
+    pub fn options_arg(&self) -> Option<usize> {
+        let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
+        params.split(", ").position(|p| p.starts_with("options"))
+    }
+
     /// Index of the `table: PathTableInput` parameter, if the member takes one.
     pub fn table_arg(&self) -> Option<usize> {
         let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
@@ -244,6 +261,9 @@ macro_rules! api {
             Some(match id {
                 "errorCodes" => error_codes(h, a),
                 "version" => version(h, a),
+                "progress.watch" => crate::progress::watch(h, a),
+                "progress.read" => crate::progress::read(h, a),
+                "progress.cancel" => crate::progress::cancel(h, a),
                 $(
                     $( concat!(stringify!($ns), ".", stringify!($fname)) => $ff(h, a), )*
                     $( $( concat!(stringify!($ns), ".", stringify!($cname), ".", stringify!($mname)) => $mf(h, a), )* )*
@@ -263,6 +283,7 @@ macro_rules! api {
                     ts: $fts,
                     doc: &[$($fdoc),*],
                     also_async: api!(@async $fasync),
+                    long: api!(@long $fasync),
                 }, )* ],
                 classes: &[ $( Class {
                     name: stringify!($cname),
@@ -273,6 +294,7 @@ macro_rules! api {
                         ts: $mts,
                         doc: &[$($mdoc),*],
                         also_async: api!(@async $masync),
+                        long: api!(@long $masync),
                     }, )* ],
                 }, )* ],
                 also: &[ $( $( stringify!($also), )* )? ],
@@ -281,6 +303,10 @@ macro_rules! api {
     };
     (@async sync) => { false };
     (@async both) => { true };
+    (@async long) => { true };
+    (@long sync) => { false };
+    (@long both) => { false };
+    (@long long) => { true };
     (@kind new) => { "new" };
     (@kind hidden) => { "hidden" };
     (@kind method) => { "method" };
@@ -298,9 +324,9 @@ api! {
         fn heuristics "(table: PathTableInput, options?: HeuristicsOptions | null): HeuristicRow[]" both => attr::heuristics;
         /// Markov-chain removal effects and credit, one row per channel (with bootstrap
         /// intervals when `ci` is given).
-        fn markov "(table: PathTableInput, options?: MarkovOptions | null): MarkovRow[]" both => attr::markov;
+        fn markov "(table: PathTableInput, options?: MarkovOptions | null): MarkovRow[]" long => attr::markov;
         /// Closed-form Shapley credit of the subset game, one row per channel.
-        fn shapley "(table: PathTableInput, options?: ShapleyOptions | null): CreditRow[]" both => attr::shapley_credit;
+        fn shapley "(table: PathTableInput, options?: ShapleyOptions | null): CreditRow[]" long => attr::shapley_credit;
         /// Shapley credit split by touch position, one row per channel.
         fn orderedShapley "(table: PathTableInput, options?: SepOption | null): OrderedRow[]" sync => attr::ordered;
         /// Time-decay credit from event columns (it needs timestamps, so it takes events, not a
@@ -327,7 +353,7 @@ api! {
             /// The nonzero transitions, rows in state order.
             method transitions "(): TransitionRow[]" sync => attr::fitted_markov_transitions;
             /// Shapley credit of the Markov game (`{ method: "exact" | "sampled", permutations, seed }`).
-            method shapley "(options?: MarkovShapleyOptions | null): CreditRow[]" both => attr::fitted_markov_shapley;
+            method shapley "(options?: MarkovShapleyOptions | null): CreditRow[]" long => attr::fitted_markov_shapley;
             /// The fitted chain as a JSON document (the one Python's `FittedMarkov.to_json()`
             /// writes): `JSON.stringify(fitted)` gives its text.
             method toJSON "(): object" sync => attr::fitted_markov_to_json;
@@ -620,6 +646,7 @@ pub fn declarations() -> Vec<String> {
         journey::JourneyOptions::declaration(),
         journey::BuildReport::declaration(),
         journey::PathTableColumns::declaration(),
+        crate::progress::ProgressReport::declaration(),
         // ---- stats types ----
         stats::TREND_TS.to_string(),
         stats::Correlation::declaration(),

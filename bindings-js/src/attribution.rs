@@ -9,7 +9,7 @@ use channelwise::attribution::{
 use channelwise::journey::{PathCsv, PathTable};
 use channelwise::{Error, Result};
 
-use crate::api::{arg, from_document, job, out_field, this, to_document, Job};
+use crate::api::{arg, from_document, job, long_job, out_field, this, to_document, Job};
 use crate::decl::{Fixed, FromJs};
 use crate::host::{Host, Kind};
 use crate::journey::{journey_spec, JourneyOptions, LevelOption};
@@ -393,10 +393,12 @@ pub fn markov<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec = markov_spec(o.order, o.horizon, o.useNulls);
     let ci = o.ci.and_then(|c| c.0);
     let table = path_table(h, &arg(h, a, 0)?, &sep(o.sep))?;
-    job(move || {
+    long_job(move |monitor| {
         let fitted = spec.fit(&table)?;
         // The bootstrap re-weights the chain just fitted instead of fitting it again.
-        let intervals = ci.map(|b| b.fitted_markov(&fitted, &table)).transpose()?;
+        let intervals = ci
+            .map(|b| b.fitted_markov_with_progress(&fitted, &table, monitor))
+            .transpose()?;
         Ok(markov_rows(&fitted, intervals.as_ref()))
     })
 }
@@ -406,10 +408,10 @@ pub fn shapley_credit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let o = ShapleyOptions::read(h, &arg(h, a, 1)?, "options")?;
     let ci = o.ci.and_then(|c| c.0);
     let table = path_table(h, &arg(h, a, 0)?, &sep(o.sep))?;
-    job(move || match ci {
+    long_job(move |monitor| match ci {
         None => Ok(credit_rows(&shapley(&table)?, None)),
         Some(b) => {
-            let ci = b.shapley(&table)?;
+            let ci = b.shapley_with_progress(&table, monitor)?;
             Ok(credit_rows(&ci.estimate, Some(&ci)))
         }
     })
@@ -558,9 +560,9 @@ pub fn fitted_markov_shapley<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             })
         }
     };
-    job(move || {
+    long_job(move |monitor| {
         let sampled = matches!(method, ShapleyMethod::Sampled(_));
-        let s = m.shapley(method)?;
+        let s = m.shapley_with_progress(method, monitor)?;
         let mut rows = credit_rows(&s.credit, None);
         if sampled {
             for (i, r) in rows.iter_mut().enumerate() {

@@ -145,7 +145,9 @@ impl<const N: usize> FromJs for Fixed<N> {
 #[inline(never)]
 pub fn field<H: Host, T: FromJs>(h: H, obj: &H::V, path: &str, key: &str) -> Result<Option<T>> {
     let name = format!("{path}.{key}");
-    read::get(h, obj, key, &name)?.map(|x| T::from_js(h, &x, &name)).transpose()
+    read::get(h, obj, key, &name)?
+        .map(|x| T::from_js(h, &x, &name))
+        .transpose()
 }
 
 /// Declares a result object: the struct, its conversion to a JS object and its TypeScript

@@ -57,6 +57,14 @@ export interface PathTableInput {
   value?: Numbers | null;
 }
 
+/** What every long `...Async` call also takes in its options. */
+export interface AsyncOptions {
+  /** Called with the progress while the call runs (at most every 50 ms, and once at the end). */
+  onProgress?: ((progress: ProgressReport) => void) | null;
+  /** Cancels the call: the promise rejects with code `cancelled` (never a partial result). */
+  signal?: AbortSignal | null;
+}
+
 /** Touchpoint columns (one entry per touch; `null` in an optional column means none). */
 export interface TouchpointColumns {
   /** The user (or any journey key). */
@@ -104,6 +112,23 @@ export declare function version(): string;
 export declare function errorCodes(): ErrorCode[];
 ";
 
+/// `options?: X | null` in a signature becomes `options?: (X & AsyncOptions) | null`.
+fn with_async_options(ts: &str) -> String {
+    match ts.find("options?: ") {
+        Some(i) => {
+            let start = i + "options?: ".len();
+            let end = ts[start..].find(" | null").map_or(ts.len(), |e| start + e);
+            format!(
+                "{}({} & AsyncOptions){}",
+                &ts[..start],
+                &ts[start..end],
+                &ts[end..]
+            )
+        }
+        None => ts.to_string(),
+    }
+}
+
 fn async_ts(ts: &str) -> String {
     match ts.rsplit_once("): ") {
         Some((args, ret)) => format!("{args}): Promise<{ret}>"),
@@ -122,6 +147,23 @@ fn member(out: &mut String, m: &Member, indent: &str) {
     }
     if m.also_async {
         let prefix = if m.kind == "static" { "static " } else { "" };
+        let ts = if m.long {
+            with_async_options(m.ts)
+        } else {
+            m.ts.to_string()
+        };
+        if m.long {
+            out.push_str(&format!(
+                "{indent}/**\n{indent} * `{}` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the\n{indent} * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`\n{indent} * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.\n{indent} */\n",
+                m.name
+            ));
+            out.push_str(&format!(
+                "{indent}{prefix}{}Async{};\n",
+                m.name,
+                async_ts(&ts)
+            ));
+            return;
+        }
         out.push_str(&format!(
             "{indent}/** `{}` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */\n",
             m.name
@@ -203,7 +245,8 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// `{ errorCodes, namespaces: [{ name, path, also, functions: [member], classes: [{ name, members }] }] }`
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
-/// each member `{ kind, name, hasAsync, returns (a class name or null), tableArg, matrixArg }`.
+/// each member `{ kind, name, hasAsync, long, returns (a class name or null), tableArg,
+/// matrixArg, optionsArg }`.
 /// (Written by hand: every string in it is an identifier, so nothing needs escaping.)
 pub fn surface() -> String {
     let classes: Vec<&str> = NAMESPACES
@@ -220,12 +263,14 @@ pub fn surface() -> String {
             "null".into()
         };
         let table = m.table_arg().map_or("null".into(), |i| i.to_string());
+        let options = m.options_arg().map_or("null".into(), |i| i.to_string());
         let matrix = m.matrix_arg().map_or("null".into(), |i| i.to_string());
         format!(
-            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"returns\": {returns}, \"tableArg\": {table}, \"matrixArg\": {matrix} }}",
+            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"tableArg\": {table}, \"matrixArg\": {matrix}, \"optionsArg\": {options} }}",
             q(m.kind),
             q(m.name),
-            m.also_async
+            m.also_async,
+            m.long
         )
     };
     let list = |items: Vec<String>, indent: &str| {

@@ -31,7 +31,9 @@ pub struct LevelOption(pub Level);
 
 impl crate::decl::FromJs for LevelOption {
     fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        Ok(LevelOption(crate::read::string(h, v, field)?.parse::<Level>()?))
+        Ok(LevelOption(
+            crate::read::string(h, v, field)?.parse::<Level>()?,
+        ))
     }
     fn ts() -> String {
         "'channel' | 'channel_campaign'".into()

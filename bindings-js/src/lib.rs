@@ -32,6 +32,7 @@ pub mod forecast;
 pub mod host;
 pub mod journey;
 pub mod out;
+pub mod progress;
 pub mod read;
 pub mod serde_js;
 pub mod stats;
@@ -44,8 +45,22 @@ pub use host::{Host, Kind, Shared, Typed};
 /// # Errors
 /// The export's error, or `invalid_parameter` for an unknown `id`.
 pub fn call<H: Host>(h: H, id: &str, args: &[H::V]) -> channelwise::Result<H::V> {
+    call_with(h, id, args, &channelwise::progress::Monitor::new())
+}
+
+/// [`call`], reporting to and stopping by `monitor` (a long call in the browser's worker).
+///
+/// # Errors
+/// The export's error (`cancelled` if the monitor stopped it), or `invalid_parameter` for an
+/// unknown `id`.
+pub fn call_with<H: Host>(
+    h: H,
+    id: &str,
+    args: &[H::V],
+    monitor: &channelwise::progress::Monitor,
+) -> channelwise::Result<H::V> {
     let work = prepare(id, h, args)?;
-    out::emit(h, work()?)
+    out::emit(h, work(monitor)?)
 }
 
 /// Reads the arguments of export `id`; the returned job does the rest (on any thread).

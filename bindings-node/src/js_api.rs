@@ -1,10 +1,16 @@
 //! The shared JS API (`channelwise-js`) in this addon: `call(id, args)` runs an export on the JS
-//! thread, `callAsync(id, args)` reads its arguments here and computes on libuv's thread pool.
+//! thread, `callAsync(id, args, watch?)` reads its arguments here and computes on libuv's thread
+//! pool, reporting progress to (and stopping by) the `Watch` the wrapper made for the call.
 //! `index.js` builds the public namespaces and classes from them with the shared wrapper.
 
+use std::sync::Arc;
+
+use channelwise::progress::Monitor;
 use channelwise::Error;
 use channelwise_js::api::Job;
 use channelwise_js::out::{emit, Out};
+use channelwise_js::progress::Watch;
+use channelwise_js::Host;
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Task};
 use napi_derive::napi;
@@ -33,6 +39,7 @@ pub fn call(env: Env, id: String, a: Raw) -> Result<Raw> {
 /// An export's work, its arguments already read on the JS thread.
 pub struct JobTask {
     job: Option<channelwise::Result<Job>>,
+    monitor: Monitor,
 }
 
 impl Task for JobTask {
@@ -41,7 +48,7 @@ impl Task for JobTask {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         Ok(match self.job.take() {
-            Some(Ok(job)) => run(job),
+            Some(Ok(job)) => run(|| job(&self.monitor)),
             Some(Err(e)) => Err(e),
             None => Err(Error::Internal("async task computed twice".into())),
         })
@@ -57,13 +64,21 @@ impl Task for JobTask {
 }
 
 /// Export `id` on a pool thread: a promise of its result. It never throws synchronously:
-/// argument errors reject the promise too.
+/// argument errors reject the promise too. `watch` (from `call('progress.watch')`) receives
+/// its progress and can cancel it.
 #[napi(js_name = "callAsync")]
-pub fn call_async(env: Env, id: String, a: Raw) -> AsyncTask<JobTask> {
+pub fn call_async(env: Env, id: String, a: Raw, watch: Option<Raw>) -> AsyncTask<JobTask> {
     let h = Node { env: env.raw() };
+    let monitor = watch
+        .and_then(|w| h.unwrap_handle(&w.0))
+        .and_then(|w| w.downcast::<Watch>().ok())
+        .map_or_else(Monitor::new, |w: Arc<Watch>| w.monitor());
     let job = run(|| {
         let a = args(h, &a)?;
         channelwise_js::prepare(&id, h, &a)
     });
-    AsyncTask::new(JobTask { job: Some(job) })
+    AsyncTask::new(JobTask {
+        job: Some(job),
+        monitor,
+    })
 }

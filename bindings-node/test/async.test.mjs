@@ -59,3 +59,21 @@ test('Ets/AutoEts/IsolationForest fitAsync leave the main thread free', async ()
   assert.match(ets.model, /^ETS\(/);
   assert.ok(ticks > 0, 'no timer fired while fitting: the work ran on the main thread');
 });
+
+test('onProgress reports while the pool thread works, and an abort stops the core mid-way', async () => {
+  const big = synthetic(20000);
+  const reports = [];
+  const rows = await attribution.markovAsync(big, { order: 2, ci: { replicates: 300, seed: 1 }, onProgress: (p) => reports.push(p.done) });
+  assert.equal(rows.length, 8);
+  assert.ok(reports.length >= 2, `reports while running: ${reports}`);
+  assert.ok(reports.every((d, i) => i === 0 || d > reports[i - 1]), 'progress only goes up');
+  assert.equal(reports.at(-1), 300);
+  const ac = new AbortController();
+  const t0 = Date.now();
+  setTimeout(() => ac.abort(), 100);
+  await assert.rejects(
+    attribution.markovAsync(big, { order: 2, ci: { replicates: 100000 }, signal: ac.signal }),
+    (e) => e.code === 'cancelled' && /^bootstrap intervals cancelled after \d+ of 100000 replicates$/.test(e.message),
+  );
+  assert.ok(Date.now() - t0 < 5000, 'cancelled promptly');
+});

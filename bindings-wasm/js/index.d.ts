@@ -48,6 +48,14 @@ export interface PathTableInput {
   value?: Numbers | null;
 }
 
+/** What every long `...Async` call also takes in its options. */
+export interface AsyncOptions {
+  /** Called with the progress while the call runs (at most every 50 ms, and once at the end). */
+  onProgress?: ((progress: ProgressReport) => void) | null;
+  /** Cancels the call: the promise rejects with code `cancelled` (never a partial result). */
+  signal?: AbortSignal | null;
+}
+
 /** Touchpoint columns (one entry per touch; `null` in an optional column means none). */
 export interface TouchpointColumns {
   /** The user (or any journey key). */
@@ -344,6 +352,16 @@ export interface PathTableColumns {
   keyTouch: (number | null)[];
   /** What the build did with the events. */
   report: BuildReport;
+}
+
+/** How far a long call has got (`onProgress`'s argument): `done` of `total` units. */
+export interface ProgressReport {
+  /** Units finished. */
+  done: number;
+  /** Units in the whole call (0 before the first report). */
+  total: number;
+  /** What a unit is: `'replicates'`, `'permutations'`, `'coalitions'`, `'series'`. */
+  stage: string;
 }
 
 /** Direction of a significant trend, or `'no trend'`. */
@@ -856,8 +874,12 @@ export declare class FittedMarkov {
   transitions(): TransitionRow[];
   /** Shapley credit of the Markov game (`{ method: "exact" | "sampled", permutations, seed }`). */
   shapley(options?: MarkovShapleyOptions | null): CreditRow[];
-  /** `shapley` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  shapleyAsync(options?: MarkovShapleyOptions | null): Promise<CreditRow[]>;
+  /**
+   * `shapley` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
+   * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
+   * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
+   */
+  shapleyAsync(options?: (MarkovShapleyOptions & AsyncOptions) | null): Promise<CreditRow[]>;
   /**
    * The fitted chain as a JSON document (the one Python's `FittedMarkov.to_json()`
    * writes): `JSON.stringify(fitted)` gives its text.
@@ -898,12 +920,20 @@ export declare const attribution: {
    * intervals when `ci` is given).
    */
   markov(table: PathTableInput, options?: MarkovOptions | null): MarkovRow[];
-  /** `markov` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  markovAsync(table: PathTableInput, options?: MarkovOptions | null): Promise<MarkovRow[]>;
+  /**
+   * `markov` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
+   * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
+   * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
+   */
+  markovAsync(table: PathTableInput, options?: (MarkovOptions & AsyncOptions) | null): Promise<MarkovRow[]>;
   /** Closed-form Shapley credit of the subset game, one row per channel. */
   shapley(table: PathTableInput, options?: ShapleyOptions | null): CreditRow[];
-  /** `shapley` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  shapleyAsync(table: PathTableInput, options?: ShapleyOptions | null): Promise<CreditRow[]>;
+  /**
+   * `shapley` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
+   * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
+   * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
+   */
+  shapleyAsync(table: PathTableInput, options?: (ShapleyOptions & AsyncOptions) | null): Promise<CreditRow[]>;
   /** Shapley credit split by touch position, one row per channel. */
   orderedShapley(table: PathTableInput, options?: SepOption | null): OrderedRow[];
   /**

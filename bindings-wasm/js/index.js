@@ -44,10 +44,30 @@ function codedError(code, message) {
   return e;
 }
 
+/** The compiled module, kept so that a Web Worker running a long call instantiates it again. */
+let compiled = null;
+
+/** `source` (URL, string, Request, Response, bytes, WebAssembly.Module or a promise of one) compiled. */
+async function compile(source) {
+  let input = await source;
+  if (input instanceof WebAssembly.Module) return input;
+  if (typeof input === 'string' || input instanceof URL || (typeof Request === 'function' && input instanceof Request)) {
+    input = await fetch(input);
+  }
+  if (typeof Response === 'function' && input instanceof Response) {
+    const type = input.headers.get('content-type') ?? '';
+    if (typeof WebAssembly.compileStreaming === 'function' && type.startsWith('application/wasm')) {
+      return WebAssembly.compileStreaming(input);
+    }
+    input = await input.arrayBuffer();
+  }
+  return WebAssembly.compile(input);
+}
+
 /**
  * Loads and instantiates the WebAssembly module once; later calls return the same promise.
- * `source` is anything wasm-bindgen's init takes (URL, Response, bytes, WebAssembly.Module);
- * by default the browser fetches `channelwise_wasm_bg.wasm` beside the glue and Node reads it.
+ * `source` is a URL, Response, bytes or a WebAssembly.Module; by default the browser fetches
+ * `channelwise_wasm_bg.wasm` beside the glue and Node reads it.
  */
 export function init(source) {
   if (!ready) {
@@ -57,7 +77,8 @@ export function init(source) {
         const { readFile } = await import('node:fs/promises');
         input = await readFile(new URL('../pkg/channelwise_wasm_bg.wasm', import.meta.url));
       }
-      await wbgInit(input === undefined ? undefined : { module_or_path: input });
+      compiled = await compile(input ?? new URL('../pkg/channelwise_wasm_bg.wasm', import.meta.url));
+      await wbgInit({ module_or_path: compiled });
       instantiated = true;
     })();
     ready.catch(() => { ready = null; });
@@ -161,6 +182,11 @@ function fastMatrix(x, nFeatures) {
  * argument (`x: Matrix`, then `nFeatures`: rows as one flat Float64Array).
  */
 function sharedCall(id, args, member) {
+  return sharedCallWith(id, args, member, (a) => wasm.call(id, a));
+}
+
+/** `sharedCall`, the last step (`run(args)`) given. */
+function sharedCallWith(id, args, member, run) {
   let a = args;
   let joined;
   const t = member.tableArg;
@@ -180,15 +206,107 @@ function sharedCall(id, args, member) {
   if (a.some((x) => typeof x === 'function')) a = a.map((x) => (typeof x === 'function' ? userCallback(x) : x));
   return call(() => {
     if (joined !== undefined) wasm.stashJoined(joined);
-    return wasm.call(id, a);
+    return run(a);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long calls in a Web Worker: in a browser, a long `...Async` call (bootstrap intervals, sampled
+// Shapley) runs on a worker of its own with a second instance of the module, so the page stays
+// responsive, `onProgress` sees the worker's reports as they come, and an `AbortSignal`
+// terminates the worker: the promise rejects with code `cancelled` at once. Without `Worker`
+// (Node, tests) the call runs on this thread and reports at the end.
+
+/** Running worker jobs by watch: `{ progress, cancel }`. */
+const workerJobs = new Map();
+
+/** Whether a long call can go to a worker here. */
+const canUseWorker = () => typeof Worker === 'function' && compiled !== null && typeof window === 'object';
+
+/** The work for the worker: the id, the arguments, and a method's object as its JSON document. */
+function workerJob(id, args, member) {
+  if (member.kind !== 'method') return { id, args, from: null, doc: null };
+  const base = id.slice(0, id.lastIndexOf('.'));
+  const doc = sharedCall(`${base}.toJSON`, [args[0]], { kind: 'method', tableArg: null, matrixArg: null });
+  return { id, args: args.slice(1), from: `${base}.fromJSON`, doc };
+}
+
+function inWorker(id, args, member, watch) {
+  return new Promise((resolve, reject) => {
+    const job = workerJob(id, args, member);
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const state = { progress: { done: 0, total: 0, stage: '' } };
+    // The last report stays readable until the wrapper's final onProgress has seen it.
+    const finish = () => {
+      worker.terminate();
+      setTimeout(() => workerJobs.delete(watch), 0);
+    };
+    state.cancel = () => {
+      const { done, total, stage } = state.progress;
+      finish();
+      reject(codedError('cancelled', `${member.name} cancelled after ${done} of ${total} ${stage || 'units'}`));
+    };
+    workerJobs.set(watch, state);
+    worker.onmessage = ({ data }) => {
+      if (data.progress) {
+        state.progress = data.progress;
+      } else if ('result' in data) {
+        finish();
+        resolve(data.result);
+      } else if (data.error) {
+        finish();
+        reject(data.error.code ? codedError(data.error.code, data.error.message) : Object.assign(new Error(data.error.message), { name: data.error.name }));
+      }
+    };
+    worker.onerror = (e) => {
+      finish();
+      reject(codedError('internal', `channelwise worker failed: ${e.message}`));
+    };
+    try {
+      worker.postMessage({ module: compiled, job });
+    } catch (e) {
+      finish();
+      reject(e);
+    }
+  });
+}
+
+/**
+ * Runs a worker job in this (worker's) instance, reporting progress to `report`; used by
+ * js/worker.js only.
+ */
+export function _runInWorker(job, report) {
+  const args = job.from === null ? job.args : [sharedCall(job.from, [job.doc], { kind: 'static', tableArg: null, matrixArg: null }), ...job.args];
+  const member = { kind: job.from === null ? 'function' : 'method', tableArg: null, matrixArg: null };
+  const t = SURFACE_MEMBERS.get(job.id);
+  return sharedCallWith(job.id, args, t ? { ...t, kind: member.kind } : member, (a) => wasm.callReporting(job.id, a, report));
+}
+
+const SURFACE_MEMBERS = new Map();
+for (const ns of SURFACE.namespaces) {
+  for (const f of ns.functions) SURFACE_MEMBERS.set(`${ns.name}.${f.name}`, f);
+  for (const c of ns.classes) for (const m of c.members) SURFACE_MEMBERS.set(`${ns.name}.${c.name}.${m.name}`, m);
 }
 
 const shared = build(
   {
     call: sharedCall,
-    // No threads in the browser: the promise settles with the same call, run now.
-    callAsync: (id, args, member) => new Promise((resolve) => { resolve(sharedCall(id, args, member)); }),
+    callAsync: (id, args, member, watch) => {
+      if (member.long && watch !== undefined && canUseWorker()) return inWorker(id, args, member, watch);
+      // No worker: the promise settles with the same call, run now (reporting to the watch).
+      return new Promise((resolve) => {
+        resolve(watch === undefined
+          ? sharedCall(id, args, member)
+          : sharedCallWith(id, args, member, (a) => wasm.callWatched(id, a, watch)));
+      });
+    },
+    read: (watch) => workerJobs.get(watch)?.progress,
+    cancel: (watch) => {
+      const job = workerJobs.get(watch);
+      if (job === undefined) return false;
+      job.cancel();
+      return true;
+    },
     release: (handle) => {
       if (instantiated && !poisoned) {
         try { wasm.release(handle); } catch { /* the instance is gone */ }

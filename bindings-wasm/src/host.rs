@@ -7,6 +7,9 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use channelwise::progress::{Monitor, Progress};
 
 use channelwise_js::{Host, Kind, Shared, Typed};
 use js_sys::{
@@ -228,8 +231,14 @@ impl Host for Browser {
 /// user code threw while the arguments were read is rethrown as is.
 #[wasm_bindgen(js_name = call)]
 pub fn call(id: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
+    run(id, &args, &Monitor::new())
+}
+
+/// Runs export `id` reporting to `monitor`; the one path of `call`, `callWatched` and
+/// `callReporting`.
+fn run(id: &str, args: &[JsValue], monitor: &Monitor) -> Result<JsValue, JsValue> {
     THROWN.with(|t| t.borrow_mut().take());
-    let result = channelwise_js::call(Browser, id, &args);
+    let result = channelwise_js::call_with(Browser, id, args, monitor);
     // A stashed table is for this call only, whether it read it or failed first.
     JOINED.with(|j| j.borrow_mut().take());
     result.map_err(|e| {
@@ -237,6 +246,53 @@ pub fn call(id: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
             .with(|t| t.borrow_mut().take())
             .unwrap_or_else(|| to_js(e))
     })
+}
+
+thread_local! {
+    /// Where a long call in the worker sends its progress (see `callReporting`).
+    static REPORTER: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// [`call`] for a long call run in a Web Worker (`js/worker.js`): the core's progress reports go
+/// to `report(done, total, stage)` as they happen (the worker posts them to the page, whose
+/// thread stays free; the page cancels by terminating the worker).
+#[wasm_bindgen(js_name = callReporting)]
+pub fn call_reporting(
+    id: &str,
+    args: Vec<JsValue>,
+    report: js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    REPORTER.with(|r| *r.borrow_mut() = Some(report));
+    let monitor = Monitor::new().on_progress(|p: Progress| {
+        REPORTER.with(|r| {
+            if let Ok(r) = r.try_borrow() {
+                if let Some(f) = r.as_ref() {
+                    // A failing report (the page went away) must not stop the work.
+                    let _ = f.call3(
+                        &JsValue::UNDEFINED,
+                        &JsValue::from_f64(p.done as f64),
+                        &JsValue::from_f64(p.total as f64),
+                        &JsValue::from_str(p.stage),
+                    );
+                }
+            }
+        });
+        ControlFlow::Continue(())
+    });
+    let result = run(id, &args, &monitor);
+    REPORTER.with(|r| r.borrow_mut().take());
+    result
+}
+
+/// [`call`] reporting to `watch` (a `Watch` handle): a long `...Async` call run on this thread
+/// (where there is no Web Worker), so that `onProgress` still sees its reports.
+#[wasm_bindgen(js_name = callWatched)]
+pub fn call_watched(id: &str, args: Vec<JsValue>, watch: JsValue) -> Result<JsValue, JsValue> {
+    let monitor = Browser
+        .unwrap_handle(&watch)
+        .and_then(|w| w.downcast::<channelwise_js::progress::Watch>().ok())
+        .map_or_else(Monitor::new, |w| w.monitor());
+    run(id, &args, &monitor)
 }
 
 /// Hands over `path.join("\n")` (UTF-8) of the table the next `call` reads: one copy across

@@ -247,6 +247,52 @@ test('forecast page: a bad series shows the coded error', async () => {
   assert.match(await page.textContent('#status'), /^invalid_record: line 3/);
 });
 
+test('a long ...Async call runs in a Web Worker: the page stays live, onProgress reports, abort cancels', async () => {
+  await page.goto(new URL('forecast.html', url).href);
+  const r = await page.evaluate(async () => {
+    const cw = await import('/js/index.js');
+    await cw.init();
+    const n = 20000;
+    const kinds = ['a>b', 'b>c', 'a>c>b', 'c', 'd>a'];
+    const path = Array.from({ length: n }, (_, i) => kinds[i % 5] + (i % 7 ? '>e' : ''));
+    const table = { path, conversions: path.map((_, i) => i % 3), nulls: path.map((_, i) => 1 + (i % 4)) };
+    const opts = { order: 2, ci: { replicates: 300, seed: 1 } };
+    // Progress, the page's own timers running meanwhile, and the same numbers as on this thread.
+    const reports = [];
+    let ticks = 0;
+    const timer = setInterval(() => { ticks += 1; }, 5);
+    const t0 = performance.now();
+    const rows = await cw.attribution.markovAsync(table, { ...opts, onProgress: (p) => reports.push({ ...p }) });
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    const same = JSON.stringify(rows) === JSON.stringify(cw.attribution.markov(table, opts));
+    // Cancel: an abort after 150 ms rejects with `cancelled` at once, long before the work ends.
+    const ac = new AbortController();
+    const c0 = performance.now();
+    setTimeout(() => ac.abort(), 150);
+    let cancelled = null;
+    try {
+      await cw.attribution.markovAsync(table, { order: 2, ci: { replicates: 100000 }, signal: ac.signal });
+    } catch (e) {
+      cancelled = { code: e.code, message: e.message, ms: performance.now() - c0 };
+    }
+    // A fitted chain's sampled Shapley goes to the worker as its JSON document.
+    const fitted = new cw.attribution.Markov({ order: 1 }).fit(table);
+    const sh = await fitted.shapleyAsync({ method: 'sampled', permutations: 200, seed: 3, onProgress: () => {} });
+    const shSame = JSON.stringify(sh) === JSON.stringify(fitted.shapley({ method: 'sampled', permutations: 200, seed: 3 }));
+    return { reports, ticks, ms, same, cancelled, shSame };
+  });
+  assert.ok(r.same, 'worker result equals the same-thread result');
+  assert.ok(r.shSame, 'sampled Shapley in the worker equals the same-thread result');
+  assert.ok(r.reports.length >= 2, `progress reports: ${JSON.stringify(r.reports)}`);
+  assert.equal(r.reports.at(-1).done, 300);
+  assert.ok(r.reports.every((p, i) => i === 0 || p.done > r.reports[i - 1].done), 'progress only goes up');
+  assert.ok(r.ticks >= 3, `the page's timers ran ${r.ticks} times during a ${r.ms.toFixed(0)} ms call`);
+  assert.equal(r.cancelled?.code, 'cancelled', JSON.stringify(r.cancelled));
+  assert.match(r.cancelled.message, /^markov cancelled after \d+ of 100000 replicates$/);
+  assert.ok(r.cancelled.ms < 5000, `cancelled after ${r.cancelled.ms} ms`);
+});
+
 test('everything was local and nothing logged an error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(problems, []);

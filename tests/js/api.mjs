@@ -76,6 +76,36 @@ export function runApi(cw, name) {
     await assert.rejects(p, (e) => e.code === 'non_finite');
   });
 
+  test(`[${name}] long ...Async calls take onProgress and an AbortSignal`, async () => {
+    const t = good();
+    const opts = { order: 2, ci: { replicates: 40, seed: 2 } };
+    const reports = [];
+    const rows = await attribution.markovAsync(t, { ...opts, onProgress: (p) => reports.push(p) });
+    assert.deepEqual(rows, attribution.markov(t, opts), 'same numbers with a progress callback');
+    assert.ok(reports.length >= 1);
+    assert.deepEqual(reports.at(-1), { done: 40, total: 40, stage: 'replicates' });
+    const sh = [];
+    await attribution.shapleyAsync(t, { ci: { replicates: 20 }, onProgress: (p) => sh.push(p.stage) });
+    assert.equal(sh.at(-1), 'replicates');
+    // An aborted signal: the typed cancelled error, no result.
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(attribution.markovAsync(t, { ...opts, signal: ac.signal }), (e) => e.code === 'cancelled');
+    // The callbacks are checked; they are not options of the synchronous call.
+    await assert.rejects(attribution.markovAsync(t, { onProgress: 3 }), (e) => e.code === 'invalid_parameter' && /onProgress/.test(e.message));
+    await assert.rejects(attribution.markovAsync(t, { signal: {} }), (e) => e.code === 'invalid_parameter' && /signal/.test(e.message));
+    throwsCode(() => attribution.markov(t, { onProgress: () => {} }), 'invalid_parameter', /unknown option/);
+    // What onProgress throws stops the call and is what the promise rejects with.
+    const boom = new Error('stop here');
+    await assert.rejects(attribution.markovAsync(t, { ...opts, onProgress: () => { throw boom; } }), (e) => e === boom);
+    // A fitted chain's sampled Shapley reports permutations.
+    const fitted = new attribution.Markov().fit(t);
+    const perm = [];
+    const s = await fitted.shapleyAsync({ method: 'sampled', permutations: 50, seed: 1, onProgress: (p) => perm.push(p) });
+    assert.deepEqual(s, fitted.shapley({ method: 'sampled', permutations: 50, seed: 1 }));
+    assert.deepEqual(perm.at(-1), { done: 50, total: 50, stage: 'permutations' });
+  });
+
   test(`[${name}] a fitted Markov chain travels as JSON: to and from Python's document`, () => {
     const t = good();
     const fitted = new attribution.Markov({ order: 2 }).fit(t);
