@@ -126,10 +126,23 @@ export function runApi(cw, name) {
     const { output, ...pyDoc } = JSON.parse(py);
     assert.equal(output, 'pandas');
     assert.deepEqual(pyDoc, doc, 'the document JS writes is the one Python writes');
+    // The document Python's test reads (bindings-python/tests/test_js_documents.py) is still
+    // what JS writes.
+    const jsFx = JSON.parse(readFileSync(join(here, 'fixtures', 'markov_order2_js.json'), 'utf8'));
+    assert.deepEqual(jsFx.document, doc);
+    assert.deepEqual(jsFx.credit, fitted.credit());
     // Damaged documents are invalid_parameter naming json.
     throwsCode(() => attribution.FittedMarkov.fromJSON('{x'), 'invalid_parameter', /^invalid json/);
     throwsCode(() => attribution.FittedMarkov.fromJSON({ model: 'channelwise.forecast.FittedEts', fitted: {} }), 'invalid_parameter', /not a channelwise Markov model/);
     throwsCode(() => attribution.FittedMarkov.fromJSON({ ...doc, fitted: { ...doc.fitted, chain: 3 } }), 'invalid_parameter', /^invalid json/);
+  });
+
+  test(`[${name}] the ETS document Python's test reads is still what JS writes`, () => {
+    const fx = JSON.parse(readFileSync(join(here, 'fixtures', 'ets_js.json'), 'utf8'));
+    const y = fx.document.series.values;
+    const fit = new cw.forecast.Ets({ error: 'A', trend: 'A', season: 'M', seasonLength: 12, seed: 3 }).fit(y);
+    assert.deepEqual(fit.toJSON(), fx.document);
+    assert.deepEqual([...fit.predict(fx.h, { level: fx.level }).mean], fx.expected.mean);
   });
 
   test(`[${name}] parsePathCsv and journey.pathTable feed attribution in both packages`, () => {
