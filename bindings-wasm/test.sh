@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and tests the WebAssembly binding from scratch; exits non-zero on any failure.
 #   1. scripts/wasm-toolchain.sh (rustup target or Debian route, wasm-bindgen CLI, wasm-opt, Chromium)
-#   2. wasm32-cargo build --profile release-wasm -p channelwise-wasm
+#   2. node scripts/sync_js_api.mjs (the shared wrapper, surface and .d.ts into js/), then
+#      wasm32-cargo build --profile release-wasm -p channelwise-wasm
 #   3. wasm-bindgen --target web -> bindings-wasm/pkg/, then wasm-opt -Os; prints the gzipped size
 #   4. npm ci (playwright-core, locked), node tests (every shared vector + bad input), and the
 #      demo pages' end-to-end test in headless Chromium (screenshots to tmp; with
@@ -15,6 +16,8 @@ cd "$root"
 
 [ "${SKIP_TOOLCHAIN:-0}" = 1 ] || scripts/wasm-toolchain.sh
 
+echo "== the shared JS wrapper, surface and types (scripts/sync_js_api.mjs)"
+node scripts/sync_js_api.mjs
 echo "== build (release-wasm profile)"
 wasm32-cargo build --profile release-wasm -p channelwise-wasm
 raw=target/wasm32/wasm32-unknown-unknown/release-wasm/channelwise_wasm.wasm

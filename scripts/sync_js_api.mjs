@@ -1,8 +1,8 @@
-// Copies the shared JS wrapper (bindings-js/js/api.mjs) and the surface it reads
-// (bindings-js/js/surface.json, generated from the Rust declarations) into both packages: ES
-// modules for the browser (bindings-wasm/js/api.js, surface.js) and CommonJS for Node
-// (bindings-node/api.cjs, surface.json). The copies are build outputs (git-ignored); the package
-// builds run this.
+// Copies the shared JS wrapper (bindings-js/js/api.mjs), the surface it reads and the .d.ts
+// (bindings-js/js/surface.json and index.d.ts, generated from the Rust declarations) into both
+// packages: ES modules for the browser (bindings-wasm/js/api.js, surface.js, api.d.ts) and
+// CommonJS for Node (bindings-node/api.cjs, surface.json, index.d.ts). The copies are build
+// outputs (git-ignored); the package builds run this.
 //
 //   node scripts/sync_js_api.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,4 +19,7 @@ writeFileSync(join(root, 'bindings-node', 'api.cjs'), `'use strict';\n${banner}$
 const surface = readFileSync(join(root, 'bindings-js', 'js', 'surface.json'), 'utf8');
 writeFileSync(join(root, 'bindings-node', 'surface.json'), surface);
 writeFileSync(join(root, 'bindings-wasm', 'js', 'surface.js'), `${banner}export default ${surface.trimEnd()};\n`);
-console.log('sync_js_api: wrote bindings-wasm/js/{api,surface}.js and bindings-node/{api.cjs,surface.json}');
+const dts = readFileSync(join(root, 'bindings-js', 'js', 'index.d.ts'), 'utf8');
+writeFileSync(join(root, 'bindings-node', 'index.d.ts'), dts);
+writeFileSync(join(root, 'bindings-wasm', 'js', 'api.d.ts'), dts);
+console.log('sync_js_api: wrote bindings-wasm/js/{api.js,surface.js,api.d.ts} and bindings-node/{api.cjs,surface.json,index.d.ts}');

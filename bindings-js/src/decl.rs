@@ -48,76 +48,29 @@ pub fn doc_comment(lines: &[&str], indent: &str) -> String {
     }
 }
 
-impl FromJs for f64 {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::number(h, v, field)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
+/// `FromJs` for types read by one reader of [`read`], with their TypeScript type.
+macro_rules! from_js_by {
+    ($($t:ty => $read:path, $ts:literal;)*) => {$(
+        impl FromJs for $t {
+            fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+                $read(h, v, field)
+            }
+            fn ts() -> String {
+                $ts.into()
+            }
+        }
+    )*};
 }
 
-impl FromJs for bool {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::boolean(h, v, field)
-    }
-    fn ts() -> String {
-        "boolean".into()
-    }
-}
-
-impl FromJs for String {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::string(h, v, field)
-    }
-    fn ts() -> String {
-        "string".into()
-    }
-}
-
-impl FromJs for usize {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::size(h, v, field)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
-}
-
-impl FromJs for u64 {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::unsigned(h, v, field)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
-}
-
-impl FromJs for i64 {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::integer(h, v, field)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
-}
-
-impl FromJs for Vec<f64> {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::numbers(h, v, field)
-    }
-    fn ts() -> String {
-        "Numbers".into()
-    }
-}
-
-impl FromJs for Vec<usize> {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        read::sizes(h, v, field)
-    }
-    fn ts() -> String {
-        "number[]".into()
-    }
+from_js_by! {
+    f64 => read::number, "number";
+    bool => read::boolean, "boolean";
+    String => read::string, "string";
+    usize => read::size, "number";
+    u64 => read::unsigned, "number";
+    i64 => read::integer, "number";
+    Vec<f64> => read::numbers, "Numbers";
+    Vec<usize> => read::sizes, "number[]";
 }
 
 /// Exactly `N` numbers (a `length_mismatch` naming the field otherwise).

@@ -1,22 +1,13 @@
-//! The one `.d.ts` of the JS API, generated from the declarations in [`crate::api`]: both the
-//! Node package (`bindings-node/index.d.ts`) and the browser package
-//! (`bindings-wasm/js/index.d.ts`, plus `init()`) ship it. `cargo test -p channelwise-js`
-//! fails when a checked-in copy differs from what the declarations give
-//! (`UPDATE_DTS=1` rewrites them).
+//! The one `.d.ts` of the JS API, generated from the declarations in [`crate::api`]:
+//! `bindings-js/js/index.d.ts`, which both packages ship (`scripts/sync_js_api.mjs` copies it to
+//! `bindings-node/index.d.ts` and `bindings-wasm/js/api.d.ts`, which the browser package's
+//! `index.d.ts` re-exports beside `init()`). `cargo test -p channelwise-js` fails when the
+//! checked-in file differs from what the declarations give (`UPDATE_DTS=1` rewrites it).
 
 use channelwise::ErrorKind;
 
 use crate::api::{declarations, Member, Namespace, NAMESPACES};
 use crate::decl::doc_comment;
-
-/// Which package the declarations are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Package {
-    /// The Node addon (CommonJS).
-    Node,
-    /// The browser module (ES module with `init()`).
-    Wasm,
-}
 
 const HEADER: &str = "\
 // Type definitions for channelwise, generated from the Rust declarations in bindings-js
@@ -96,22 +87,6 @@ export interface ConversionColumns {
 }
 ";
 
-const WASM_INIT: &str = "
-/**
- * Loads and instantiates the WebAssembly module once; later calls return the same promise.
- * `source` is anything wasm-bindgen's init takes (URL, Response, bytes, WebAssembly.Module);
- * by default the browser fetches `channelwise_wasm_bg.wasm` beside the glue and Node reads it.
- */
-export declare function init(source?: unknown): Promise<void>;
-export default init;
-
-/** The channelwise version this module was built from. */
-export declare function version(): string;
-
-/** Every `code` a channelwise error can carry, as compiled into the .wasm. */
-export declare function errorCodes(): ErrorCode[];
-";
-
 /// `options?: X | null` in a signature becomes `options?: (X & AsyncOptions) | null`.
 fn with_async_options(ts: &str) -> String {
     match ts.find("options?: ") {
@@ -176,8 +151,8 @@ fn member(out: &mut String, m: &Member, indent: &str) {
     }
 }
 
-/// The `.d.ts` text for `package`.
-pub fn generate(package: Package) -> String {
+/// The `.d.ts` text of the JS API.
+pub fn generate() -> String {
     let mut out = String::from(HEADER);
     out.push_str("\n/** Every `code` a channelwise error can carry. */\nexport type ErrorCode =\n");
     for k in ErrorKind::ALL {
@@ -186,9 +161,6 @@ pub fn generate(package: Package) -> String {
     out.truncate(out.len() - 1);
     out.push_str(";\n");
     out.push_str(PRELUDE);
-    if package == Package::Wasm {
-        out.push_str(WASM_INIT);
-    }
     for d in declarations() {
         out.push('\n');
         out.push_str(&d);

@@ -1,9 +1,9 @@
-//! The checked-in generated files equal what the declarations give: the `.d.ts` of both
-//! packages and the surface the shared JS wrapper reads. `UPDATE_DTS=1` rewrites them.
+//! The checked-in generated files equal what the declarations give: the `.d.ts` both packages
+//! ship and the surface the shared JS wrapper reads. `UPDATE_DTS=1` rewrites them.
 
 use std::path::PathBuf;
 
-use channelwise_js::dts::{generate, surface, Package};
+use channelwise_js::dts::{generate, surface};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -23,13 +23,8 @@ fn check(rel: &str, want: &str) {
 }
 
 #[test]
-fn node_dts_is_current() {
-    check("bindings-node/index.d.ts", &generate(Package::Node));
-}
-
-#[test]
-fn wasm_dts_is_current() {
-    check("bindings-wasm/js/index.d.ts", &generate(Package::Wasm));
+fn dts_is_current() {
+    check("bindings-js/js/index.d.ts", &generate());
 }
 
 #[test]

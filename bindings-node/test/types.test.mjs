@@ -13,3 +13,9 @@ test('index.d.ts type-checks the documented calls', { skip: !existsSync(tsc) && 
   const r = spawnSync(process.execPath, [tsc, '-p', join(pkg, 'test', 'tsconfig.json')], { encoding: 'utf8' });
   assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
 });
+
+test("the browser package's index.d.ts (the shared api.d.ts plus init) type-checks too", { skip: !existsSync(tsc) && 'typescript not installed (npm ci)' }, () => {
+  const wasmTypes = join(pkg, '..', 'bindings-wasm', 'js', 'index.d.ts');
+  const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', wasmTypes], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
+});
