@@ -42,12 +42,36 @@ const forest = new anomaly.IsolationForest({ contamination: 0.01, seed: 0 }).fit
 const flagged = forest.predict(rows).reduce((out, p, i) => (p < 0 ? [...out, i] : out), []);
 // END: readme-node-forecast
 
+// START: readme-js-travel
+import { attribution as cwa } from 'channelwise';
+
+// A fitted model travels as JSON: the document Python's to_json() writes and from_json() reads.
+const chain = new cwa.Markov({ order: 2 }).fit(table);
+const text = JSON.stringify(chain); // toJSON(); store it, send it, load it in a notebook
+const again = cwa.FittedMarkov.fromJSON(text); // or a document written by Python
+console.log(again.credit()[0].conversions === chain.credit()[0].conversions); // true
+
+// Long work reports progress and can be cancelled (in the browser it runs in a Web Worker).
+const controller = new AbortController(); // controller.abort() rejects with code 'cancelled'
+const long = await cwa.markovAsync(table, {
+  ci: { replicates: 2000, seed: 1 },
+  onProgress: ({ done, total, stage }) => console.log(`${done} of ${total} ${stage}`),
+  signal: controller.signal,
+});
+// END: readme-js-travel
+
 test('README forecasting example finds the outage', () => {
   assert.ok(mean.length === 28 && intervals.length === 2);
   assert.ok(logged.some((l) => /^observed .* below the 99% interval/.test(l)), logged.join('\n'));
   assert.ok(seasonalStrength > 0.5);
   assert.ok(Array.from(esd.anomalies, (a) => a.index).includes(300));
   assert.ok(flagged.includes(300), `flagged ${flagged}`);
+});
+
+test('README JSON and progress example: same credit back, progress up to 2000 replicates', () => {
+  assert.ok(logged.includes('true'));
+  assert.ok(logged.includes('2000 of 2000 replicates'), logged.join('\n'));
+  assert.equal(long.length, 3);
 });
 
 test('README example prints the credit', () => {
