@@ -4,7 +4,9 @@
 //! follow scikit-learn's rule (an int is a count, a float a fraction), parsed here.
 
 use channelwise::anomaly::residual::{residual_alerts, ResidualAlert};
-use channelwise::anomaly::robust::{self, Direction, Esd, EsdResult, Hampel, MadDetector, SeasonalEsd};
+use channelwise::anomaly::robust::{
+    self, Direction, Esd, EsdResult, Hampel, MadDetector, SeasonalEsd,
+};
 use channelwise::anomaly::{
     average_path_length, Contamination, FittedIsolationForest, IsolationForest, MaxFeatures,
     MaxSamples,
@@ -20,7 +22,10 @@ use crate::error::{core, guard, PyChannelwiseError};
 fn bad(field: &str, value: &Bound<'_, PyAny>, reason: &str) -> PyErr {
     PyChannelwiseError(Error::InvalidParameter {
         field: field.into(),
-        value: value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into()),
+        value: value
+            .repr()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| "?".into()),
         reason: reason.into(),
     })
     .into()
@@ -39,7 +44,11 @@ fn parse_max_samples(v: &Bound<'_, PyAny>) -> PyResult<MaxSamples> {
         return Err(bad("max_samples", v, WHAT));
     }
     if v.is_instance_of::<PyInt>() {
-        return Ok(MaxSamples::Count(core(count("max_samples", v.extract::<i64>()?, 0))?));
+        return Ok(MaxSamples::Count(core(count(
+            "max_samples",
+            v.extract::<i64>()?,
+            0,
+        ))?));
     }
     if v.is_instance_of::<PyFloat>() {
         return Ok(MaxSamples::Fraction(v.extract::<f64>()?));
@@ -56,7 +65,9 @@ fn parse_contamination(v: &Bound<'_, PyAny>) -> PyResult<Contamination> {
             _ => Err(bad("contamination", v, WHAT)),
         };
     }
-    if v.is_instance_of::<PyBool>() || !(v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyInt>()) {
+    if v.is_instance_of::<PyBool>()
+        || !(v.is_instance_of::<PyFloat>() || v.is_instance_of::<PyInt>())
+    {
         return Err(bad("contamination", v, WHAT));
     }
     Ok(Contamination::Fraction(v.extract::<f64>()?))
@@ -69,7 +80,11 @@ fn parse_max_features(v: &Bound<'_, PyAny>) -> PyResult<MaxFeatures> {
         return Err(bad("max_features", v, WHAT));
     }
     if v.is_instance_of::<PyInt>() {
-        return Ok(MaxFeatures::Count(core(count("max_features", v.extract::<i64>()?, 0))?));
+        return Ok(MaxFeatures::Count(core(count(
+            "max_features",
+            v.extract::<i64>()?,
+            0,
+        ))?));
     }
     if v.is_instance_of::<PyFloat>() {
         return Ok(MaxFeatures::Fraction(v.extract::<f64>()?));
@@ -118,7 +133,11 @@ fn isolation_forest_fit(
 }
 
 /// A fitted isolation forest (the core's `FittedIsolationForest`).
-#[pyclass(frozen, name = "FittedIsolationForest", module = "channelwise._channelwise")]
+#[pyclass(
+    frozen,
+    name = "FittedIsolationForest",
+    module = "channelwise._channelwise"
+)]
 pub(crate) struct PyFittedIsolationForest {
     model: FittedIsolationForest,
 }
@@ -145,19 +164,34 @@ impl PyFittedIsolationForest {
 #[pymethods]
 impl PyFittedIsolationForest {
     /// scikit-learn's `score_samples` (lower is more abnormal), float64 bytes.
-    fn score_samples<'py>(&self, py: Python<'py>, x: &[u8], n_features: i64) -> PyResult<Bound<'py, PyBytes>> {
+    fn score_samples<'py>(
+        &self,
+        py: Python<'py>,
+        x: &[u8],
+        n_features: i64,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let s = self.scores(py, x, n_features, FittedIsolationForest::score_samples)?;
         Ok(f64_bytes(py, &s))
     }
 
     /// `score_samples - offset` (negative for outliers), float64 bytes.
-    fn decision_function<'py>(&self, py: Python<'py>, x: &[u8], n_features: i64) -> PyResult<Bound<'py, PyBytes>> {
+    fn decision_function<'py>(
+        &self,
+        py: Python<'py>,
+        x: &[u8],
+        n_features: i64,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let s = self.scores(py, x, n_features, FittedIsolationForest::decision_function)?;
         Ok(f64_bytes(py, &s))
     }
 
     /// `1` inlier / `-1` outlier, as int8 bytes.
-    fn predict<'py>(&self, py: Python<'py>, x: &[u8], n_features: i64) -> PyResult<Bound<'py, PyBytes>> {
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        x: &[u8],
+        n_features: i64,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         let p = self.scores(py, x, n_features, FittedIsolationForest::predict)?;
         let raw: Vec<u8> = p.iter().map(|v| v.to_ne_bytes()[0]).collect();
         Ok(PyBytes::new(py, &raw))
@@ -216,22 +250,43 @@ fn anomaly_mad_outliers<'py>(py: Python<'py>, x: &[u8], threshold: f64) -> PyRes
     guard(|| {
         let x = core(f64s("x", x))?;
         let r = core(py.detach(|| MadDetector::new().threshold(threshold).detect(&x)))?;
-        Ok((r.median, r.mad, r.scale, f64_bytes(py, &r.scores), r.outliers))
+        Ok((
+            r.median,
+            r.mad,
+            r.scale,
+            f64_bytes(py, &r.scores),
+            r.outliers,
+        ))
     })
 }
 
 /// `(filtered, outliers, medians, scales)`.
-type HampelOut<'py> = (Bound<'py, PyBytes>, Vec<usize>, Bound<'py, PyBytes>, Bound<'py, PyBytes>);
+type HampelOut<'py> = (
+    Bound<'py, PyBytes>,
+    Vec<usize>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
 
 /// The Hampel filter.
 #[pyfunction]
 #[pyo3(signature = (x, half_window=3, n_sigmas=3.0))]
-fn anomaly_hampel<'py>(py: Python<'py>, x: &[u8], half_window: i64, n_sigmas: f64) -> PyResult<HampelOut<'py>> {
+fn anomaly_hampel<'py>(
+    py: Python<'py>,
+    x: &[u8],
+    half_window: i64,
+    n_sigmas: f64,
+) -> PyResult<HampelOut<'py>> {
     guard(|| {
         let k = core(count("half_window", half_window, 0))?;
         let x = core(f64s("x", x))?;
         let r = core(py.detach(|| Hampel::new(k, n_sigmas).detect(&x)))?;
-        Ok((f64_bytes(py, &r.filtered), r.outliers, f64_bytes(py, &r.medians), f64_bytes(py, &r.scales)))
+        Ok((
+            f64_bytes(py, &r.filtered),
+            r.outliers,
+            f64_bytes(py, &r.medians),
+            f64_bytes(py, &r.scales),
+        ))
     })
 }
 
@@ -241,11 +296,26 @@ fn direction(s: &str) -> PyResult<Direction> {
 
 fn esd_dict<'py>(py: Python<'py>, r: &EsdResult) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("index", r.anomalies.iter().map(|a| a.index).collect::<Vec<_>>())?;
-    d.set_item("value", r.anomalies.iter().map(|a| a.value).collect::<Vec<_>>())?;
-    d.set_item("expected", r.anomalies.iter().map(|a| a.expected).collect::<Vec<_>>())?;
-    d.set_item("score", r.anomalies.iter().map(|a| a.score).collect::<Vec<_>>())?;
-    d.set_item("step", r.anomalies.iter().map(|a| a.step).collect::<Vec<_>>())?;
+    d.set_item(
+        "index",
+        r.anomalies.iter().map(|a| a.index).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "value",
+        r.anomalies.iter().map(|a| a.value).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "expected",
+        r.anomalies.iter().map(|a| a.expected).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "score",
+        r.anomalies.iter().map(|a| a.score).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "step",
+        r.anomalies.iter().map(|a| a.step).collect::<Vec<_>>(),
+    )?;
     d.set_item("n_anomalies", r.n_anomalies)?;
     d.set_item("statistics", r.statistics.clone())?;
     d.set_item("critical_values", r.critical_values.clone())?;
@@ -256,9 +326,18 @@ fn esd_dict<'py>(py: Python<'py>, r: &EsdResult) -> PyResult<Bound<'py, PyDict>>
 /// The generalized ESD test, as a dict (anomaly columns and the per-step statistics).
 #[pyfunction]
 #[pyo3(signature = (x, max_anoms=0.1, alpha=0.05, direction="both"))]
-fn anomaly_esd<'py>(py: Python<'py>, x: &[u8], max_anoms: f64, alpha: f64, direction: &str) -> PyResult<Bound<'py, PyDict>> {
+fn anomaly_esd<'py>(
+    py: Python<'py>,
+    x: &[u8],
+    max_anoms: f64,
+    alpha: f64,
+    direction: &str,
+) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
-        let spec = Esd::new().max_anoms(max_anoms).alpha(alpha).direction(self::direction(direction)?);
+        let spec = Esd::new()
+            .max_anoms(max_anoms)
+            .alpha(alpha)
+            .direction(self::direction(direction)?);
         let x = core(f64s("x", x))?;
         let r = core(py.detach(|| spec.detect(&x)))?;
         esd_dict(py, &r)
@@ -292,7 +371,10 @@ fn anomaly_seasonal_esd<'py>(
 }
 
 /// Residual alerts as columns (`index`, `actual`, ..., `direction`, `reason`).
-pub(crate) fn alert_columns<'py>(py: Python<'py>, a: &[ResidualAlert]) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn alert_columns<'py>(
+    py: Python<'py>,
+    a: &[ResidualAlert],
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("index", a.iter().map(|x| x.index).collect::<Vec<_>>())?;
     d.set_item("actual", a.iter().map(|x| x.actual).collect::<Vec<_>>())?;
@@ -301,8 +383,14 @@ pub(crate) fn alert_columns<'py>(py: Python<'py>, a: &[ResidualAlert]) -> PyResu
     d.set_item("upper", a.iter().map(|x| x.upper).collect::<Vec<_>>())?;
     d.set_item("level", a.iter().map(|x| x.level).collect::<Vec<_>>())?;
     d.set_item("score", a.iter().map(|x| x.score).collect::<Vec<_>>())?;
-    d.set_item("direction", a.iter().map(|x| x.direction.as_str()).collect::<Vec<_>>())?;
-    d.set_item("reason", a.iter().map(|x| x.reason.as_str()).collect::<Vec<_>>())?;
+    d.set_item(
+        "direction",
+        a.iter().map(|x| x.direction.as_str()).collect::<Vec<_>>(),
+    )?;
+    d.set_item(
+        "reason",
+        a.iter().map(|x| x.reason.as_str()).collect::<Vec<_>>(),
+    )?;
     Ok(d)
 }
 

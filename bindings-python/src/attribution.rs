@@ -372,7 +372,9 @@ impl PyPathTable {
             let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
             let table = py.detach(|| {
                 let n = chunks.iter().map(Utf8Chunk::rows).sum();
-                let rows = chunks.iter().flat_map(|c| (0..c.rows()).map(move |r| c.row(r)));
+                let rows = chunks
+                    .iter()
+                    .flat_map(|c| (0..c.rows()).map(move |r| c.row(r)));
                 counts.build(n, rows, sep)
             });
             Ok(PyPathTable(core(table)?))
@@ -767,7 +769,8 @@ impl PyFittedMarkov {
                 }
             };
             let fitted = &self.0;
-            let s = crate::progress::run(py, progress, |m| fitted.shapley_with_progress(method, m))?;
+            let s =
+                crate::progress::run(py, progress, |m| fitted.shapley_with_progress(method, m))?;
             let d = credit_dict(py, &s.credit)?;
             d.set_item("conversions_std_error", &s.conversions_std_error)?;
             d.set_item("value_std_error", &s.value_std_error)?;

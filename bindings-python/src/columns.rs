@@ -212,10 +212,14 @@ pub(crate) fn to_json<T: serde::Serialize>(model: &T) -> channelwise::Result<Str
 
 /// A fitted model from JSON written by [`to_json`], read without the GIL; the core checks it on
 /// load, so a damaged document is an `InvalidParameter` error naming `json`.
-pub(crate) fn from_json<T: serde::de::DeserializeOwned + Send>(py: Python<'_>, text: &str) -> channelwise::Result<T> {
-    py.detach(|| serde_json::from_str::<T>(text)).map_err(|e| Error::InvalidParameter {
-        field: "json".into(),
-        value: text.chars().take(40).collect(),
-        reason: e.to_string(),
-    })
+pub(crate) fn from_json<T: serde::de::DeserializeOwned + Send>(
+    py: Python<'_>,
+    text: &str,
+) -> channelwise::Result<T> {
+    py.detach(|| serde_json::from_str::<T>(text))
+        .map_err(|e| Error::InvalidParameter {
+            field: "json".into(),
+            value: text.chars().take(40).collect(),
+            reason: e.to_string(),
+        })
 }

@@ -203,7 +203,10 @@ fn forecast_mstl<'py>(
 #[pyfunction]
 fn forecast_seasonal_strength(seasonal: &[u8], resid: &[u8]) -> PyResult<f64> {
     guard(|| {
-        let (s, r) = (core(f64s("seasonal", seasonal))?, core(f64s("resid", resid))?);
+        let (s, r) = (
+            core(f64s("seasonal", seasonal))?,
+            core(f64s("resid", resid))?,
+        );
         core(decompose::seasonal_strength(&s, &r))
     })
 }

@@ -82,9 +82,13 @@ fn ets_fit(
     seed: i64,
 ) -> PyResult<PyFittedEts> {
     guard(|| {
-        let spec = Ets::new(error_type(error)?, trend_type(trend, damped)?, season_type(season)?)
-            .season_length(core(count("season_length", season_length, 0))?)
-            .seed(self::seed(seed)?);
+        let spec = Ets::new(
+            error_type(error)?,
+            trend_type(trend, damped)?,
+            season_type(season)?,
+        )
+        .season_length(core(count("season_length", season_length, 0))?)
+        .seed(self::seed(seed)?);
         let y = core(f64s("y", y))?;
         let fit = core(py.detach(|| spec.fit(&y)))?;
         Ok(PyFittedEts { fit })
@@ -106,16 +110,30 @@ fn auto_ets_fit(
     seed: i64,
 ) -> PyResult<PyFittedEts> {
     guard(|| {
-        let spec = AutoEts::new(core(count("season_length", season_length, 0))?)
-            .model(model)
-            .damped(damped)
-            .restrict(restrict)
-            .ic(criterion(ic)?)
-            .seed(self::seed(seed)?);
+        let spec = auto_spec(season_length, model, damped, restrict, ic, seed)?;
         let y = core(f64s("y", y))?;
         let fit = core(py.detach(|| spec.fit(&y)))?;
         Ok(PyFittedEts { fit })
     })
+}
+
+/// The AutoETS spec of the Python arguments (shared by `fit` and `fit_many`).
+fn auto_spec(
+    season_length: i64,
+    model: &str,
+    damped: Option<bool>,
+    restrict: bool,
+    ic: &str,
+    seed: i64,
+) -> PyResult<AutoEts> {
+    Ok(
+        AutoEts::new(core(count("season_length", season_length, 0))?)
+            .model(model)
+            .damped(damped)
+            .restrict(restrict)
+            .ic(criterion(ic)?)
+            .seed(self::seed(seed)?),
+    )
 }
 
 /// Fits many series with one AutoETS spec, in parallel over series: one item per series, its
@@ -136,19 +154,13 @@ fn auto_ets_fit_many<'py>(
     progress: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
     guard(|| {
-        let spec = AutoEts::new(core(count("season_length", season_length, 0))?)
-            .model(model)
-            .damped(damped)
-            .restrict(restrict)
-            .ic(criterion(ic)?)
-            .seed(self::seed(seed)?);
+        let spec = auto_spec(season_length, model, damped, restrict, ic, seed)?;
         let series: Vec<Vec<f64>> = ys
             .iter()
             .enumerate()
             .map(|(i, y)| core(f64s(&format!("ys[{i}]"), y.as_bytes())))
             .collect::<PyResult<_>>()?;
-        let fits =
-            crate::progress::run(py, progress, |m| spec.fit_many_with_progress(&series, m))?;
+        let fits = crate::progress::run(py, progress, |m| spec.fit_many_with_progress(&series, m))?;
         fits.into_iter()
             .map(|f| match f {
                 Ok(fit) => Ok(Bound::new(py, PyFittedEts { fit })?.into_any()),
@@ -290,7 +302,11 @@ impl PyFittedEts {
     /// `InvalidParameterError`.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        guard(|| Ok(PyFittedEts { fit: core(from_json(py, text))? }))
+        guard(|| {
+            Ok(PyFittedEts {
+                fit: core(from_json(py, text))?,
+            })
+        })
     }
 
     fn __str__(&self) -> String {

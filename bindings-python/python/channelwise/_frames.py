@@ -195,7 +195,11 @@ def series(role: str, x: Any) -> bytes:
 
 def strings(data: Any, kind: str, role: str, name: Any) -> List[Any]:
     """A column as a list (the compiled module checks every item is a ``str``)."""
-    col = raw_column(data, kind, role, name)
+    return as_list(raw_column(data, kind, role, name), kind)
+
+
+def as_list(col: Any, kind: str) -> List[Any]:
+    """The items of column ``col`` (of a ``kind`` frame) as a Python list."""
     if kind == PANDAS:
         return col.tolist()
     if kind == POLARS:
@@ -324,15 +328,7 @@ def path_objects(col: Any, kind: str) -> Any:
         arr = None
     if isinstance(arr, list) or (isinstance(arr, np.ndarray) and arr.dtype == object and arr.ndim == 1):
         return arr
-    if kind == PANDAS:
-        return col.tolist()
-    if kind == POLARS:
-        return col.to_list()
-    if kind == ARROW:
-        return col.to_pylist()
-    if isinstance(col, np.ndarray):
-        return col.tolist()
-    return list(col)
+    return as_list(col, kind)
 
 
 def arrow_chunks(col: Any) -> Optional[List["tuple[np.ndarray, np.ndarray]"]]:
