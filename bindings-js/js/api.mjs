@@ -36,8 +36,19 @@ export function build(backend, surface) {
 
   const coded = (code, message) => Object.assign(new Error(message), { code });
 
-  /** A class instance around a handle the Rust side returned. */
-  const finish = (member, value) => (member.returns === null ? value : new (classes.get(member.returns))(TOKEN, value));
+  /**
+   * A class instance around a handle the Rust side returned; for a member returning many, an
+   * array of them, or the first item's error (`{ error: { code, message } }`) thrown once all
+   * are back.
+   */
+  const finish = (member, value) => {
+    if (member.returns === null) return value;
+    const C = classes.get(member.returns);
+    if (!member.many) return new C(TOKEN, value);
+    const failed = value.find((x) => x !== null && typeof x === 'object' && 'error' in x);
+    if (failed !== undefined) throw coded(failed.error.code, failed.error.message);
+    return value.map((x) => new C(TOKEN, x));
+  };
 
   const INTERNAL = { kind: 'function', name: 'progress', returns: null, tableArg: null, matrixArg: null, optionsArg: null };
 

@@ -409,6 +409,10 @@ export interface AlphaOption {
   alpha?: number | null;
 }
 
+/** Options of `AutoEts.fitMany` (its `...Async` twin also takes `onProgress` and `signal`). */
+export interface FitManyOptions {
+}
+
 /** Options of `forecast.metrics.mase`. */
 export interface MaseOptions {
   /** Seasonal period of the naive forecast that scales the errors (default 1). */
@@ -1033,6 +1037,18 @@ export declare class AutoEts {
   fit(y: Numbers): FittedEts;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   fitAsync(y: Numbers): Promise<FittedEts>;
+  /**
+   * Fits every series on its own (in parallel in Node), as `fit` would one by one;
+   * a series that cannot be fitted throws its error (its code, the message naming
+   * the series) once all are done.
+   */
+  fitMany(series: Numbers[], options?: FitManyOptions | null): FittedEts[];
+  /**
+   * `fitMany` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
+   * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
+   * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
+   */
+  fitManyAsync(series: Numbers[], options?: (FitManyOptions & AsyncOptions) | null): Promise<FittedEts[]>;
 }
 
 /**

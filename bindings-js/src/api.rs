@@ -475,6 +475,10 @@ api! {
             /// Fits every candidate; `invalid_parameter` for a malformed or excluded `model`, else
             /// as `Ets.fit`.
             method fit "(y: Numbers): FittedEts" both => crate::forecast::ets::auto_ets_fit;
+            /// Fits every series on its own (in parallel in Node), as `fit` would one by one;
+            /// a series that cannot be fitted throws its error (its code, the message naming
+            /// the series) once all are done.
+            method fitMany "(series: Numbers[], options?: FitManyOptions | null): FittedEts[]" long => crate::forecast::ets::auto_ets_fit_many;
         }
         /// A fitted ETS model (from `Ets.fit`, `AutoEts.fit` or `FittedEts.fromJSON`).
         ///
@@ -655,6 +659,7 @@ pub fn declarations() -> Vec<String> {
         stats::TheilSen::declaration(),
         stats::AlphaOption::declaration(),
         // ---- forecast types ----
+        crate::forecast::ets::FitManyOptions::declaration(),
         crate::forecast::metrics::MaseOptions::declaration(),
         crate::forecast::metrics::RollingOriginErrors::declaration(),
         crate::forecast::metrics::FIT_PREDICT_TS.to_string(),

@@ -165,6 +165,7 @@ macro_rules! js_options {
             /// # Errors
             /// `invalid_parameter` for an unknown key or a value of the wrong type.
             pub fn read<H: $crate::host::Host>(h: H, v: &H::V, path: &str) -> channelwise::Result<Self> {
+                #[allow(unused_variables)] // an options object with no fields (only its keys checked)
                 let Some(obj) = $crate::read::options(h, v, path, Self::KEYS)? else {
                     return Ok(Self::default());
                 };

@@ -217,8 +217,8 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// `{ errorCodes, namespaces: [{ name, path, also, functions: [member], classes: [{ name, members }] }] }`
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
-/// each member `{ kind, name, hasAsync, long, returns (a class name or null), tableArg,
-/// matrixArg, optionsArg }`.
+/// each member `{ kind, name, hasAsync, long, returns (a class name or null), many (an array of
+/// them), tableArg, matrixArg, optionsArg }`.
 /// (Written by hand: every string in it is an identifier, so nothing needs escaping.)
 pub fn surface() -> String {
     let classes: Vec<&str> = NAMESPACES
@@ -228,7 +228,10 @@ pub fn surface() -> String {
         .collect();
     let q = |s: &str| format!("\"{s}\"");
     let member = |m: &Member, indent: &str| {
-        let r = m.returns();
+        let (r, many) = m
+            .returns()
+            .strip_suffix("[]")
+            .map_or((m.returns(), false), |c| (c, classes.contains(&c)));
         let returns = if classes.contains(&r) {
             q(r)
         } else {
@@ -238,7 +241,7 @@ pub fn surface() -> String {
         let options = m.options_arg().map_or("null".into(), |i| i.to_string());
         let matrix = m.matrix_arg().map_or("null".into(), |i| i.to_string());
         format!(
-            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"tableArg\": {table}, \"matrixArg\": {matrix}, \"optionsArg\": {options} }}",
+            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"many\": {many}, \"tableArg\": {table}, \"matrixArg\": {matrix}, \"optionsArg\": {options} }}",
             q(m.kind),
             q(m.name),
             m.also_async,

@@ -31,16 +31,16 @@ fn out(v: Value) -> Result<Out> {
     Ok(match v {
         Value::Null => Out::Null,
         Value::Bool(b) => Out::Boolean(b),
-        Value::Number(n) => {
-            match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) if (i as f64).abs() <= MAX_SAFE_INTEGER => Out::Number(i as f64),
-                (None, Some(u), _) if (u as f64) <= MAX_SAFE_INTEGER => Out::Number(u as f64),
-                (None, None, Some(x)) => Out::Number(x),
-                _ => return Err(Error::Internal(format!(
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) if (i as f64).abs() <= MAX_SAFE_INTEGER => Out::Number(i as f64),
+            (None, Some(u), _) if (u as f64) <= MAX_SAFE_INTEGER => Out::Number(u as f64),
+            (None, None, Some(x)) => Out::Number(x),
+            _ => {
+                return Err(Error::Internal(format!(
                     "serialising: the integer {n} is beyond what a JS number holds exactly (2^53)"
-                ))),
+                )))
             }
-        }
+        },
         Value::String(s) => Out::String(s),
         Value::Array(a) => Out::Array(a.into_iter().map(out).collect::<Result<_>>()?),
         Value::Object(m) => Out::Object(

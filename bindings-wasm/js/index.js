@@ -220,8 +220,15 @@ function sharedCallWith(id, args, member, run) {
 /** Running worker jobs by watch: `{ progress, cancel }`. */
 const workerJobs = new Map();
 
-/** Whether a long call can go to a worker here. */
-const canUseWorker = () => typeof Worker === 'function' && compiled !== null && typeof window === 'object';
+/**
+ * Whether long call `id` can go to a worker here: there are workers, and what crosses can be
+ * cloned (a method's object has a JSON document; the result holds no handle).
+ */
+function canUseWorker(id, member) {
+  if (typeof Worker !== 'function' || compiled === null || typeof window !== 'object') return false;
+  if (member.returns !== null) return false;
+  return member.kind !== 'method' || SURFACE_MEMBERS.has(`${id.slice(0, id.lastIndexOf('.'))}.toJSON`);
+}
 
 /** The work for the worker: the id, the arguments, and a method's object as its JSON document. */
 function workerJob(id, args, member) {
@@ -292,7 +299,7 @@ const shared = build(
   {
     call: sharedCall,
     callAsync: (id, args, member, watch) => {
-      if (member.long && watch !== undefined && canUseWorker()) return inWorker(id, args, member, watch);
+      if (member.long && watch !== undefined && canUseWorker(id, member)) return inWorker(id, args, member, watch);
       // No worker: the promise settles with the same call, run now (reporting to the watch).
       return new Promise((resolve) => {
         resolve(watch === undefined

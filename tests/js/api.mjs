@@ -106,6 +106,26 @@ export function runApi(cw, name) {
     assert.deepEqual(perm.at(-1), { done: 50, total: 50, stage: 'permutations' });
   });
 
+  test(`[${name}] AutoEts.fitMany fits many series, reports one unit per series, names a failing one`, async () => {
+    const ys = Array.from({ length: 9 }, (_, s) => Array.from({ length: 32 }, (_, t) => 50 + s + 10 * Math.sin(t / 2) + ((t * 7) % 5)));
+    const spec = new cw.forecast.AutoEts({ seasonLength: 4 });
+    const fits = spec.fitMany(ys);
+    assert.equal(fits.length, 9);
+    fits.forEach((f, i) => {
+      assert.ok(f instanceof cw.forecast.FittedEts);
+      assert.deepEqual(f.toJSON(), spec.fit(ys[i]).toJSON(), `series ${i} as fitted alone`);
+    });
+    const reports = [];
+    const again = await spec.fitManyAsync(ys, { onProgress: (p) => reports.push(p) });
+    assert.deepEqual(again.map((f) => f.aicc), fits.map((f) => f.aicc));
+    assert.deepEqual(reports.at(-1), { done: 9, total: 9, stage: 'series' });
+    throwsCode(() => spec.fitMany([...ys, [1, 2]]), 'not_enough_data', /^series\[9\]: not enough data/);
+    throwsCode(() => spec.fitMany([ys[0], 'x']), 'invalid_parameter', /^invalid series\[1\]/);
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(spec.fitManyAsync(ys, { signal: ac.signal }), (e) => e.code === 'cancelled');
+  });
+
   test(`[${name}] a fitted Markov chain travels as JSON: to and from Python's document`, () => {
     const t = good();
     const fitted = new attribution.Markov({ order: 2 }).fit(t);

@@ -18,10 +18,10 @@ use channelwise::{Error, Result};
 
 use super::WASM32;
 use crate::anomaly::{alert_rows, AlertOptions};
-use crate::api::{arg, from_document, job, this, to_json, Job};
+use crate::api::{arg, from_document, job, long_job, this, to_json, Job};
 use crate::decl::FromJs;
 use crate::host::{Host, Kind};
-use crate::out::{F64s, Handle, Nullable, Out};
+use crate::out::{F64s, Handle, IntoOut, Nullable, Out};
 use crate::read::{self, wrong};
 use crate::{js_options, js_result};
 
@@ -279,6 +279,59 @@ pub fn auto_ets_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec: Arc<AutoEts> = this(h, a)?;
     let y = read::numbers(h, &arg(h, a, 1)?, "y")?;
     job(move || Ok(Handle(Arc::new(spec.fit(&y)?), "FittedEts")))
+}
+
+js_options! {
+    /// Options of `AutoEts.fitMany` (its `...Async` twin also takes `onProgress` and `signal`).
+    pub struct FitManyOptions {}
+}
+
+/// `AutoEts.fitMany(series, options?)` (and `fitManyAsync`): every series fitted on its own (in
+/// parallel in Node), reporting one unit per series. Each item is the fitted model's handle or
+/// `{ error: { code, message } }`; the wrapper throws the first error, naming its series, once
+/// all are done (as Python's `fit_many`).
+pub fn auto_ets_fit_many<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let spec: Arc<AutoEts> = this(h, a)?;
+    FitManyOptions::read(h, &arg(h, a, 2)?, "options")?;
+    let list = arg(h, a, 1)?;
+    let n = read::array_len(
+        h,
+        &list,
+        "series",
+        "an array of series (number[][] or Float64Array[])",
+    )?;
+    let ys = (0..n)
+        .map(|i| {
+            read::numbers(
+                h,
+                &read::element(h, &list, i, "series")?,
+                &format!("series[{i}]"),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    long_job(move |monitor| {
+        let fits = spec.fit_many_with_progress(&ys, monitor)?;
+        Ok(fits
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| match f {
+                Ok(m) => Handle(Arc::new(m), "FittedEts").into_out(),
+                Err(e) => Out::Object(vec![(
+                    Cow::Borrowed("error"),
+                    Some(Out::Object(vec![
+                        (
+                            Cow::Borrowed("code"),
+                            Some(Out::String(e.kind().code().into())),
+                        ),
+                        (
+                            Cow::Borrowed("message"),
+                            Some(Out::String(format!("series[{i}]: {e}"))),
+                        ),
+                    ])),
+                )]),
+            })
+            .collect::<Vec<_>>())
+    })
 }
 
 /// `new FittedEts()`: not for direct use.
