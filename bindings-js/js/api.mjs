@@ -19,7 +19,8 @@
  * Builds the public API.
  * @param {object} backend
  * @param {(id: string, args: unknown[], member: object) => unknown} backend.call
- * @param {(id: string, args: unknown[], member: object, watch?: unknown) => Promise<unknown>} backend.callAsync
+ * @param {(id: string, args: unknown[], member: object, watch?: unknown, made?: unknown[]) => Promise<unknown>} backend.callAsync
+ *   `made`: for a method, a copy of the arguments its object was constructed with, if any
  *   `watch` (from `call('progress.watch')`) receives a long call's progress and can cancel it
  * @param {(watch: unknown) => object | undefined} [backend.read] a long call's progress, where the
  *   backend runs it elsewhere (the browser's worker); default: the watch's
@@ -59,11 +60,11 @@ export function build(backend, surface) {
    * and an abort cancels the watch, which stops the core between units of work: the promise
    * rejects with code `cancelled`, never with a partial result.
    */
-  function callAsync(id, args, m) {
-    if (!m.long || m.optionsArg === null) return backend.callAsync(id, args, m);
+  function callAsync(id, args, m, made) {
+    if (!m.long || m.optionsArg === null) return backend.callAsync(id, args, m, undefined, made);
     const i = m.kind === 'method' ? m.optionsArg + 1 : m.optionsArg;
     const o = args[i];
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) return backend.callAsync(id, args, m);
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return backend.callAsync(id, args, m, undefined, made);
     let onProgress;
     let signal;
     let rest;
@@ -81,7 +82,7 @@ export function build(backend, surface) {
     }
     const a = args.slice();
     a[i] = rest;
-    if (!onProgress && !signal) return backend.callAsync(id, a, m);
+    if (!onProgress && !signal) return backend.callAsync(id, a, m, undefined, made);
     if (signal?.aborted) return Promise.reject(coded('cancelled', `${m.name} cancelled before it started`));
     const watch = call('progress.watch', [], INTERNAL);
     let last = -1;
@@ -108,7 +109,7 @@ export function build(backend, surface) {
       if (timer !== null) clearInterval(timer);
       signal?.removeEventListener('abort', onAbort);
     };
-    return backend.callAsync(id, a, m, watch).then(
+    return backend.callAsync(id, a, m, watch, made).then(
       (v) => {
         done();
         tick();
@@ -137,10 +138,20 @@ export function build(backend, surface) {
   function makeClass(ns, spec) {
     const base = `${ns}.${spec.name}`;
     const handles = new WeakMap();
+    const made = new WeakMap();
     const ctor = spec.members.find((m) => m.kind === 'new' || m.kind === 'hidden');
     const C = class {
       constructor(...args) {
         const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, args, ctor);
+        if (args[0] !== TOKEN) {
+          // A private copy of what the object was made with, so that a backend can make it again
+          // elsewhere (the browser's worker); none if the arguments cannot be copied.
+          try {
+            made.set(this, structuredClone(args));
+          } catch {
+            /* not cloneable: the object stays on this thread */
+          }
+        }
         handles.set(this, handle);
         registry?.register(this, handle);
       }
@@ -165,7 +176,7 @@ export function build(backend, surface) {
             } catch (e) {
               return Promise.reject(e);
             }
-            return callAsync(id, [h, ...args], m).then((v) => finish(m, v));
+            return callAsync(id, [h, ...args], m, made.get(this)).then((v) => finish(m, v));
           };
         }
       } else if (m.kind === 'getter') {

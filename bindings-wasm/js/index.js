@@ -221,26 +221,32 @@ function sharedCallWith(id, args, member, run) {
 const workerJobs = new Map();
 
 /**
- * Whether long call `id` can go to a worker here: there are workers, and what crosses can be
- * cloned (a method's object has a JSON document; the result holds no handle).
+ * Whether long call `id` can go to a worker here: there are workers, and what crosses is plain
+ * data or has a JSON document (a fitted model a method runs on or returns), or a method's object
+ * can be made again from the arguments it was constructed with (a spec such as `AutoEts`).
  */
-function canUseWorker(id, member) {
+function canUseWorker(id, member, made) {
   if (typeof Worker !== 'function' || compiled === null || typeof window !== 'object') return false;
-  if (member.returns !== null) return false;
-  return member.kind !== 'method' || SURFACE_MEMBERS.has(`${id.slice(0, id.lastIndexOf('.'))}.toJSON`);
+  const hasJson = (cls) => SURFACE_MEMBERS.has(`${cls}.toJSON`) && SURFACE_MEMBERS.has(`${cls}.fromJSON`);
+  if (member.returns !== null && !hasJson(`${CLASS_NS.get(member.returns)}.${member.returns}`)) return false;
+  return member.kind !== 'method' || hasJson(id.slice(0, id.lastIndexOf('.'))) || made !== undefined;
 }
 
-/** The work for the worker: the id, the arguments, and a method's object as its JSON document. */
-function workerJob(id, args, member) {
+/**
+ * The work for the worker: the id, the arguments, and a method's object as its JSON document or
+ * as the arguments it was constructed with (`made`).
+ */
+function workerJob(id, args, member, made) {
   if (member.kind !== 'method') return { id, args, from: null, doc: null };
   const base = id.slice(0, id.lastIndexOf('.'));
-  const doc = sharedCall(`${base}.toJSON`, [args[0]], { kind: 'method', tableArg: null, matrixArg: null });
-  return { id, args: args.slice(1), from: `${base}.fromJSON`, doc };
+  if (!SURFACE_MEMBERS.has(`${base}.toJSON`)) return { id, args: args.slice(1), from: `${base}.constructor`, doc: made };
+  const doc = sharedCall(`${base}.toJSON`, [args[0]], PLAIN);
+  return { id, args: args.slice(1), from: `${base}.fromJSON`, doc: [doc] };
 }
 
-function inWorker(id, args, member, watch) {
+function inWorker(id, args, member, watch, made) {
   return new Promise((resolve, reject) => {
-    const job = workerJob(id, args, member);
+    const job = workerJob(id, args, member, made);
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     const state = { progress: { done: 0, total: 0, stage: '' } };
     // The last report stays readable until the wrapper's final onProgress has seen it.
@@ -259,7 +265,12 @@ function inWorker(id, args, member, watch) {
         state.progress = data.progress;
       } else if ('result' in data) {
         finish();
-        resolve(data.result);
+        try {
+          const back = (doc) => sharedCall(`${CLASS_NS.get(member.returns)}.${member.returns}.fromJSON`, [doc], PLAIN);
+          resolve(member.returns === null ? data.result : mapHandles(member, data.result, back));
+        } catch (e) {
+          reject(e);
+        }
       } else if (data.error) {
         finish();
         reject(data.error.code ? codedError(data.error.code, data.error.message) : Object.assign(new Error(data.error.message), { name: data.error.name }));
@@ -283,14 +294,25 @@ function inWorker(id, args, member, watch) {
  * js/worker.js only.
  */
 export function _runInWorker(job, report) {
-  const args = job.from === null ? job.args : [sharedCall(job.from, [job.doc], { kind: 'static', tableArg: null, matrixArg: null }), ...job.args];
-  const member = { kind: job.from === null ? 'function' : 'method', tableArg: null, matrixArg: null };
-  const t = SURFACE_MEMBERS.get(job.id);
-  return sharedCallWith(job.id, args, t ? { ...t, kind: member.kind } : member, (a) => wasm.callReporting(job.id, a, report));
+  const args = job.from === null ? job.args : [sharedCall(job.from, job.doc, PLAIN), ...job.args];
+  const member = { ...(SURFACE_MEMBERS.get(job.id) ?? PLAIN), kind: job.from === null ? 'function' : 'method' };
+  const result = sharedCallWith(job.id, args, member, (a) => wasm.callReporting(job.id, a, report));
+  // Fitted models come back to the page as their JSON documents.
+  return member.returns === null ? result : mapHandles(member, result, (h) => sharedCall(`${CLASS_NS.get(member.returns)}.${member.returns}.toJSON`, [h], PLAIN));
 }
 
+/** A member's result with each class handle mapped by `f` (errors of a many-result kept). */
+function mapHandles(member, result, f) {
+  if (!member.many) return f(result);
+  return result.map((x) => (x !== null && typeof x === 'object' && 'error' in x ? x : f(x)));
+}
+
+const PLAIN = { kind: 'function', tableArg: null, matrixArg: null, returns: null };
 const SURFACE_MEMBERS = new Map();
+/** The namespace of each class, by name. */
+const CLASS_NS = new Map();
 for (const ns of SURFACE.namespaces) {
+  for (const c of ns.classes) CLASS_NS.set(c.name, ns.name);
   for (const f of ns.functions) SURFACE_MEMBERS.set(`${ns.name}.${f.name}`, f);
   for (const c of ns.classes) for (const m of c.members) SURFACE_MEMBERS.set(`${ns.name}.${c.name}.${m.name}`, m);
 }
@@ -298,8 +320,8 @@ for (const ns of SURFACE.namespaces) {
 const shared = build(
   {
     call: sharedCall,
-    callAsync: (id, args, member, watch) => {
-      if (member.long && watch !== undefined && canUseWorker(id, member)) return inWorker(id, args, member, watch);
+    callAsync: (id, args, member, watch, made) => {
+      if (member.long && watch !== undefined && canUseWorker(id, member, made)) return inWorker(id, args, member, watch, made);
       // No worker: the promise settles with the same call, run now (reporting to the watch).
       return new Promise((resolve) => {
         resolve(watch === undefined

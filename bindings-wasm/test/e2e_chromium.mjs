@@ -280,8 +280,35 @@ test('a long ...Async call runs in a Web Worker: the page stays live, onProgress
     const fitted = new cw.attribution.Markov({ order: 1 }).fit(table);
     const sh = await fitted.shapleyAsync({ method: 'sampled', permutations: 200, seed: 3, onProgress: () => {} });
     const shSame = JSON.stringify(sh) === JSON.stringify(fitted.shapley({ method: 'sampled', permutations: 200, seed: 3 }));
-    return { reports, ticks, ms, same, cancelled, shSame };
+    // Many-series AutoETS: the spec is made again in the worker, the fitted models come back as
+    // their JSON documents.
+    const ys = Array.from({ length: 6 }, (_, s) => Array.from({ length: 32 }, (_, t) => 50 + s + 10 * Math.sin(t / 2) + ((t * 7) % 5)));
+    const spec = new cw.forecast.AutoEts({ seasonLength: 4 });
+    const manyReports = [];
+    let workers = 0;
+    const PageWorker = window.Worker;
+    window.Worker = class extends PageWorker {
+      constructor(...a) {
+        super(...a);
+        workers += 1;
+      }
+    };
+    const many = await spec.fitManyAsync(ys, { onProgress: (p) => manyReports.push(p.done) });
+    window.Worker = PageWorker;
+    const manySame = many.every((f, i) => f instanceof cw.forecast.FittedEts && JSON.stringify(f) === JSON.stringify(spec.fit(ys[i])));
+    let manyError = null;
+    try {
+      await spec.fitManyAsync([...ys, [1, 2]], { onProgress: () => {} });
+    } catch (e) {
+      manyError = { code: e.code, message: e.message };
+    }
+    return { reports, ticks, ms, same, cancelled, shSame, manySame, manyLast: manyReports.at(-1), manyError, workers };
   });
+  assert.equal(r.workers, 1, 'fitManyAsync ran in a Web Worker');
+  assert.ok(r.manySame, 'fitManyAsync in the worker equals fitting each series on the page');
+  assert.equal(r.manyLast, 6);
+  assert.equal(r.manyError?.code, 'not_enough_data', JSON.stringify(r.manyError));
+  assert.match(r.manyError.message, /^series\[6\]: /);
   assert.ok(r.same, 'worker result equals the same-thread result');
   assert.ok(r.shSame, 'sampled Shapley in the worker equals the same-thread result');
   assert.ok(r.reports.length >= 2, `progress reports: ${JSON.stringify(r.reports)}`);
