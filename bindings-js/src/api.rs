@@ -1,4 +1,4 @@
-//! The JS API itself: every function and class, declared once ([`api!`]), dispatched by id
+//! The JS API itself: every function and class, declared once (the `api!` table), dispatched by id
 //! ([`dispatch`]), described for the shared JS wrapper ([`crate::dts::surface`]) and in
 //! TypeScript ([`crate::dts::generate`]).
 //!

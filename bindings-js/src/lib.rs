@@ -11,17 +11,23 @@
 //!   readers, JS conversion and TypeScript interfaces come from the one declaration;
 //! - [`read`] and [`table`]: JS values into core inputs, every bad one a typed error naming
 //!   its field and value;
-//! - [`dts`]: the one `.d.ts`, generated from the declarations and checked in CI;
-//! - `js/api.mjs`: the JS wrapper both packages share, which turns [`api::NAMESPACES`] into
-//!   namespaces of functions and classes (built at load time from the surface the Rust side
-//!   reports, so it has no per-function code).
+//! - [`dts`]: the one `.d.ts` and the surface (`js/index.d.ts`, `js/surface.json`), generated
+//!   from the declarations and checked in CI;
+//! - [`serde_js`]: fitted models to and from their JSON documents (`toJSON` / `fromJSON`, the
+//!   documents the Python binding writes and reads);
+//! - [`progress`]: the `Watch` a long `...Async` call reports into and is cancelled by;
+//! - `js/api.mjs`: the JS wrapper both packages share, which builds the namespaces and classes
+//!   from `js/surface.json` at load time (so it has no per-function code), and handles
+//!   `onProgress` / `AbortSignal`.
 //!
 //! # Exposing a new function to JS
 //! Write `fn my_fn<H: Host>(h: H, a: &[H::V]) -> Result<Job>` in the module's file here
 //! (read the arguments with [`read`] / a [`js_options!`] struct, return [`api::job`] of a
-//! [`js_result!`] struct), add one line to the `api!` table with its TypeScript signature, and
-//! add its new types to [`api::declarations`]. Both packages, their `.d.ts` and the JS wrapper
-//! pick it up; `UPDATE_DTS=1 cargo test -p channelwise-js` rewrites the checked-in `.d.ts`.
+//! [`js_result!`] struct; [`api::long_job`] for work that reports progress), add one line to the
+//! `api!` table with its TypeScript signature (`sync`, `both` for an `...Async` twin, `long` for
+//! one that takes `onProgress` and `signal`), and add its new types to [`api::declarations`].
+//! Both packages, the `.d.ts` and the JS wrapper pick it up;
+//! `UPDATE_DTS=1 cargo test -p channelwise-js --test generated` rewrites the generated files.
 
 pub mod anomaly;
 pub mod api;
