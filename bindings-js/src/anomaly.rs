@@ -18,7 +18,7 @@ use channelwise::anomaly::{
 };
 use channelwise::{Error, Result};
 
-use crate::api::{arg, job, this, Job};
+use crate::api::{arg, getter, job, this, Job};
 use crate::decl::{Declared, FromJs};
 use crate::host::{Host, Kind};
 use crate::out::{F64s, Handle, I8s, IntoOut, Out};
@@ -184,14 +184,14 @@ fn forest_spec(o: IsolationForestOptions) -> Result<IsolationForest> {
 /// `new anomaly.IsolationForest(options?)`.
 pub fn forest_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec = forest_spec(IsolationForestOptions::read(h, &arg(h, a, 0)?, "options")?)?;
-    job(move || Ok(Handle(Arc::new(spec), "IsolationForest")))
+    job(move || Ok(Handle(Arc::new(spec))))
 }
 
 /// `IsolationForest.fit(x, nFeatures?)`.
 pub fn forest_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec: Arc<IsolationForest> = this(h, a)?;
     let (x, k) = read::matrix(h, &arg(h, a, 1)?, &arg(h, a, 2)?, None)?;
-    job(move || Ok(Handle(Arc::new(spec.fit(&x, k)?), "FittedIsolationForest")))
+    job(move || Ok(Handle(Arc::new(spec.fit(&x, k)?))))
 }
 
 /// `new FittedIsolationForest()`: not for direct use.
@@ -238,25 +238,37 @@ pub fn fitted_forest_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 /// text; the core checks the tree structure on load).
 pub fn fitted_forest_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m: FittedIsolationForest = crate::api::from_json(h, &arg(h, a, 0)?)?;
-    job(move || Ok(Handle(Arc::new(m), "FittedIsolationForest")))
+    job(move || Ok(Handle(Arc::new(m))))
 }
 
-macro_rules! getter {
-    ($name:ident, $ty:ty, |$m:ident| $body:expr) => {
-        #[doc = concat!("The `", stringify!($name), "` getter of `FittedIsolationForest`.")]
-        pub fn $name<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-            let $m: Arc<FittedIsolationForest> = this(h, a)?;
-            job(move || -> Result<$ty> { Ok($body) })
-        }
-    };
-}
-
-getter!(fitted_forest_offset, f64, |m| m.offset());
-getter!(fitted_forest_n_features, usize, |m| m.n_features());
-getter!(fitted_forest_n_estimators, usize, |m| m.n_estimators());
-getter!(fitted_forest_max_samples, usize, |m| m.max_samples());
-getter!(fitted_forest_max_features, usize, |m| m.max_features());
-getter!(fitted_forest_max_depth, usize, |m| m.max_depth());
+getter!(FittedIsolationForest, fitted_forest_offset, f64, |m| m
+    .offset());
+getter!(
+    FittedIsolationForest,
+    fitted_forest_n_features,
+    usize,
+    |m| m.n_features()
+);
+getter!(
+    FittedIsolationForest,
+    fitted_forest_n_estimators,
+    usize,
+    |m| m.n_estimators()
+);
+getter!(
+    FittedIsolationForest,
+    fitted_forest_max_samples,
+    usize,
+    |m| m.max_samples()
+);
+getter!(
+    FittedIsolationForest,
+    fitted_forest_max_features,
+    usize,
+    |m| m.max_features()
+);
+getter!(FittedIsolationForest, fitted_forest_max_depth, usize, |m| m
+    .max_depth());
 
 /// `anomaly.averagePathLength(n)`.
 pub fn average_path_length<H: Host>(h: H, a: &[H::V]) -> Result<Job> {

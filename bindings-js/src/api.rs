@@ -109,6 +109,22 @@ pub fn from_document<H: Host, T: serde::de::DeserializeOwned>(
     crate::serde_js::from_js(h, &fitted)
 }
 
+/// Declares getter exports: `getter!(Class, fn_name, Type, |m| body)` reads `this` as an
+/// `Arc<Class>` and returns `body` (of type `Type`) as the getter's value.
+macro_rules! getter {
+    ($class:ty, $name:ident, $ty:ty, |$m:ident| $body:expr) => {
+        #[doc = concat!("The `", stringify!($name), "` getter of `", stringify!($class), "`.")]
+        pub fn $name<H: $crate::host::Host>(
+            h: H,
+            a: &[H::V],
+        ) -> channelwise::Result<$crate::api::Job> {
+            let $m: std::sync::Arc<$class> = $crate::api::this(h, a)?;
+            $crate::api::job(move || -> channelwise::Result<$ty> { Ok($body) })
+        }
+    };
+}
+pub(crate) use getter;
+
 /// A model's bare serde form as a JS object tree (no envelope). Models with a Python
 /// counterpart use [`to_document`], whose envelope Python's `from_json()` requires.
 ///

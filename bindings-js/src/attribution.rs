@@ -9,7 +9,7 @@ use channelwise::attribution::{
 use channelwise::journey::{PathCsv, PathTable};
 use channelwise::{Error, Result};
 
-use crate::api::{arg, from_document, job, long_job, out_field, this, to_document, Job};
+use crate::api::{arg, from_document, getter, job, long_job, out_field, this, to_document, Job};
 use crate::decl::{Fixed, FromJs};
 use crate::host::{Host, Kind};
 use crate::journey::{journey_spec, JourneyOptions, LevelOption};
@@ -495,7 +495,7 @@ pub fn parse_path_csv<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 pub fn markov_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let o = MarkovSpec::read(h, &arg(h, a, 0)?, "options")?;
     let spec = markov_spec(o.order, o.horizon, o.useNulls);
-    job(move || Ok(Handle(Arc::new(spec), "Markov")))
+    job(move || Ok(Handle(Arc::new(spec))))
 }
 
 /// `Markov.fit(table, options?)`.
@@ -503,7 +503,7 @@ pub fn markov_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec: Arc<Markov> = this(h, a)?;
     let o = SepOption::read(h, &arg(h, a, 2)?, "options")?;
     let table = path_table(h, &arg(h, a, 1)?, &sep(o.sep))?;
-    job(move || Ok(Handle(Arc::new(spec.fit(&table)?), "FittedMarkov")))
+    job(move || Ok(Handle(Arc::new(spec.fit(&table)?))))
 }
 
 /// `new FittedMarkov()`: not for direct use.
@@ -574,32 +574,33 @@ pub fn fitted_markov_shapley<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     })
 }
 
-macro_rules! getter {
-    ($name:ident, $ty:ty, |$m:ident| $body:expr) => {
-        #[doc = concat!("The `", stringify!($name), "` getter of `FittedMarkov`.")]
-        pub fn $name<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-            let $m: Arc<FittedMarkov> = this(h, a)?;
-            job(move || -> Result<$ty> { Ok($body) })
-        }
-    };
-}
-
-getter!(fitted_markov_channels, Vec<String>, |m| m
+getter!(FittedMarkov, fitted_markov_channels, Vec<String>, |m| m
     .channels()
     .to_vec());
-getter!(fitted_markov_order, usize, |m| m.order());
-getter!(fitted_markov_horizon_steps, Nullable<usize>, |m| Nullable(
-    m.horizon_steps()
-));
-getter!(fitted_markov_n_states, usize, |m| m.n_states());
-getter!(fitted_markov_conversion_probability, f64, |m| m
-    .conversion_probability());
-getter!(fitted_markov_removal_effects, Vec<f64>, |m| m
+getter!(FittedMarkov, fitted_markov_order, usize, |m| m.order());
+getter!(
+    FittedMarkov,
+    fitted_markov_horizon_steps,
+    Nullable<usize>,
+    |m| Nullable(m.horizon_steps())
+);
+getter!(FittedMarkov, fitted_markov_n_states, usize, |m| m
+    .n_states());
+getter!(
+    FittedMarkov,
+    fitted_markov_conversion_probability,
+    f64,
+    |m| m.conversion_probability()
+);
+getter!(FittedMarkov, fitted_markov_removal_effects, Vec<f64>, |m| m
     .removal_effects()
     .to_vec());
-getter!(fitted_markov_removal_effects_value, Vec<f64>, |m| m
-    .removal_effects_value()
-    .to_vec());
+getter!(
+    FittedMarkov,
+    fitted_markov_removal_effects_value,
+    Vec<f64>,
+    |m| m.removal_effects_value().to_vec()
+);
 
 /// The document tag of a fitted Markov chain (Python's `Markov.to_json()` writes it too).
 const MARKOV_TAG: &str = "channelwise.attribution.Markov";
@@ -648,5 +649,5 @@ pub fn fitted_markov_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 /// (the wrapper parses text; the core validates the chain on load).
 pub fn fitted_markov_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m: FittedMarkov = from_document(h, &arg(h, a, 0)?, MARKOV_TAG, "Markov")?;
-    job(move || Ok(Handle(Arc::new(m), "FittedMarkov")))
+    job(move || Ok(Handle(Arc::new(m))))
 }

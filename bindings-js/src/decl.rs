@@ -48,6 +48,18 @@ pub fn doc_comment(lines: &[&str], indent: &str) -> String {
     }
 }
 
+/// `export interface name { ... }` with its doc comment; `fields` are `(doc lines, "key: T")`.
+pub fn interface(doc: &[&str], name: &str, fields: &[(&[&str], String)]) -> String {
+    let mut s = doc_comment(doc, "");
+    s.push_str(&format!("export interface {name} {{\n"));
+    for (doc, field) in fields {
+        s.push_str(&doc_comment(doc, "  "));
+        s.push_str(&format!("  {field};\n"));
+    }
+    s.push_str("}\n");
+    s
+}
+
 /// `FromJs` for types read by one reader of [`read`], with their TypeScript type.
 macro_rules! from_js_by {
     ($($t:ty => $read:path, $ts:literal;)*) => {$(
@@ -125,19 +137,15 @@ macro_rules! js_result {
 
         impl $crate::decl::Declared for $name {
             fn declaration() -> String {
-                let mut s = $crate::decl::doc_comment(&[$($doc),*], "");
-                s.push_str(concat!("export interface ", stringify!($name), " {\n"));
-                $(
-                    s.push_str(&$crate::decl::doc_comment(&[$($fdoc),*], "  "));
-                    s.push_str(&format!(
-                        "  {}{}: {};\n",
+                $crate::decl::interface(&[$($doc),*], stringify!($name), &[$((
+                    &[$($fdoc),*],
+                    format!(
+                        "{}{}: {}",
                         stringify!($field),
                         if <$ty as $crate::out::IntoOut>::optional() { "?" } else { "" },
                         <$ty as $crate::out::IntoOut>::ts()
-                    ));
-                )*
-                s.push_str("}\n");
-                s
+                    ),
+                )),*])
             }
         }
     };
@@ -190,18 +198,14 @@ macro_rules! js_options {
 
         impl $crate::decl::Declared for $name {
             fn declaration() -> String {
-                let mut s = $crate::decl::doc_comment(&[$($doc),*], "");
-                s.push_str(concat!("export interface ", stringify!($name), " {\n"));
-                $(
-                    s.push_str(&$crate::decl::doc_comment(&[$($fdoc),*], "  "));
+                $crate::decl::interface(&[$($doc),*], stringify!($name), &[$((
+                    &[$($fdoc),*],
                     if stringify!($($req)?) == "required" {
-                        s.push_str(&format!("  {}: {};\n", stringify!($field), <$ty as $crate::decl::FromJs>::ts()));
+                        format!("{}: {}", stringify!($field), <$ty as $crate::decl::FromJs>::ts())
                     } else {
-                        s.push_str(&format!("  {}?: {} | null;\n", stringify!($field), <$ty as $crate::decl::FromJs>::ts()));
-                    }
-                )*
-                s.push_str("}\n");
-                s
+                        format!("{}?: {} | null", stringify!($field), <$ty as $crate::decl::FromJs>::ts())
+                    },
+                )),*])
             }
         }
     };

@@ -87,58 +87,30 @@ pub trait IntoOut {
     }
 }
 
-impl IntoOut for f64 {
-    fn into_out(self) -> Out {
-        Out::Number(self)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
+/// `IntoOut` for plain values: the `Out` they become and their TypeScript type.
+macro_rules! into_out_by {
+    ($($t:ty => |$x:ident| $out:expr, $ts:literal;)*) => {$(
+        impl IntoOut for $t {
+            fn into_out(self) -> Out {
+                let $x = self;
+                $out
+            }
+            fn ts() -> String {
+                $ts.into()
+            }
+        }
+    )*};
 }
 
-impl IntoOut for usize {
-    fn into_out(self) -> Out {
-        Out::Number(self as f64)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
-}
-
-impl IntoOut for i64 {
-    fn into_out(self) -> Out {
-        Out::Number(self as f64)
-    }
-    fn ts() -> String {
-        "number".into()
-    }
-}
-
-impl IntoOut for bool {
-    fn into_out(self) -> Out {
-        Out::Boolean(self)
-    }
-    fn ts() -> String {
-        "boolean".into()
-    }
-}
-
-impl IntoOut for String {
-    fn into_out(self) -> Out {
-        Out::String(self)
-    }
-    fn ts() -> String {
-        "string".into()
-    }
-}
-
-impl IntoOut for &'static str {
-    fn into_out(self) -> Out {
-        Out::String(self.into())
-    }
-    fn ts() -> String {
-        "string".into()
-    }
+into_out_by! {
+    f64 => |x| Out::Number(x), "number";
+    usize => |x| Out::Number(x as f64), "number";
+    i64 => |x| Out::Number(x as f64), "number";
+    bool => |x| Out::Boolean(x), "boolean";
+    String => |x| Out::String(x), "string";
+    &'static str => |x| Out::String(x.into()), "string";
+    F64s => |x| Out::F64s(x.0), "Float64Array";
+    I8s => |x| Out::I8s(x.0), "Int8Array";
 }
 
 impl<T: IntoOut> IntoOut for Vec<T> {
@@ -188,29 +160,12 @@ impl<T: IntoOut> IntoOut for Opt<T> {
 /// A `Float64Array`.
 pub struct F64s(pub Vec<f64>);
 
-impl IntoOut for F64s {
-    fn into_out(self) -> Out {
-        Out::F64s(self.0)
-    }
-    fn ts() -> String {
-        "Float64Array".into()
-    }
-}
-
 /// An `Int8Array`.
 pub struct I8s(pub Vec<i8>);
 
-impl IntoOut for I8s {
-    fn into_out(self) -> Out {
-        Out::I8s(self.0)
-    }
-    fn ts() -> String {
-        "Int8Array".into()
-    }
-}
-
-/// A handle to a Rust value, typed in TypeScript as the class `C` names.
-pub struct Handle(pub Shared, pub &'static str);
+/// A handle to a Rust value (a fitted model or spec); the `api!` table's signature says which
+/// class it is.
+pub struct Handle(pub Shared);
 
 impl IntoOut for Handle {
     fn into_out(self) -> Out {

@@ -56,7 +56,7 @@ js_result! {
 
 /// `progress.watch()`: a new watch (internal: the wrapper makes one per long call).
 pub fn watch<H: Host>(_h: H, _a: &[H::V]) -> Result<Job> {
-    job(|| Ok(Handle(Arc::new(Watch::default()), "Watch")))
+    job(|| Ok(Handle(Arc::new(Watch::default()))))
 }
 
 /// `progress.read(watch)`: its latest report.

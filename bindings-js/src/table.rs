@@ -10,7 +10,9 @@
 //!   the chunks already read are parsed on a worker thread while the JS thread reads on, so
 //!   reading and parsing overlap instead of adding up.
 
-use channelwise::journey::{Conversion, PathTable, PathTableBuilder, Touchpoint};
+#[cfg(feature = "threads")]
+use channelwise::journey::build_pipelined;
+use channelwise::journey::{Conversion, PackedRows, PathTable, PathTableBuilder, Touchpoint};
 use channelwise::Result;
 
 use crate::host::{Host, Kind};
@@ -19,41 +21,6 @@ use crate::read::{self, check_len, element, get, numbers, object, require, wrong
 /// Rows per chunk of packed path strings.
 const CHUNK: usize = 1 << 14;
 
-/// A chunk of a `string[]` column packed into one buffer: one allocation for all the text.
-struct Packed {
-    text: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl Packed {
-    fn with_capacity(rows: usize) -> Self {
-        Packed {
-            text: Vec::with_capacity(rows * 64),
-            ends: Vec::with_capacity(rows),
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(self.ends.iter().copied())
-            .map(|(a, b)| &self.text[a..b])
-    }
-
-    /// Appends `path[i]`, which must be a string.
-    fn push<H: Host>(&mut self, h: H, arr: &H::V, i: u32) -> Result<()> {
-        let el = element(h, arr, i, "path")?;
-        match h.append_utf8(&el, &mut self.text) {
-            Ok(true) => {
-                self.ends.push(self.text.len());
-                Ok(())
-            }
-            Ok(false) => Err(wrong(h, &format!("path[{i}]"), &el, "a string")),
-            Err(e) => Err(read::unreadable(&format!("path[{i}]"), e)),
-        }
-    }
-}
-
 type Counts = (Vec<f64>, Option<Vec<f64>>, Option<Vec<f64>>);
 
 /// A path table from columns `{ path, conversions, nulls?, value? }`, paths split on `sep`.
@@ -61,16 +28,8 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
     let joined = h.joined_paths();
     object(h, v, "table")?;
     let arr = require(h, v, "path", "path")?;
-    let n = read::array_len(h, &arr, "path", "an array of strings")?;
-    let type_errors = || -> Result<()> {
-        for i in 0..n {
-            let el = element(h, &arr, i, "path")?;
-            if h.kind(&el) != Kind::String {
-                return Err(wrong(h, &format!("path[{i}]"), &el, "a string"));
-            }
-        }
-        Ok(())
-    };
+    let n = read::array_len(h, &arr, "path", "an array of strings")? as usize;
+    let type_errors = || rest_types(h, &arr, 0, n);
     let counts = (|| -> Result<Counts> {
         let conversions = numbers(
             h,
@@ -89,14 +48,13 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
         Ok(c) => c,
         Err(e) => return type_errors().and(Err(e)),
     };
-    let rows = n as usize;
     let lengths = (|| -> Result<()> {
-        check_len("conversions", counts.0.len(), rows)?;
+        check_len("conversions", counts.0.len(), n)?;
         if let Some(x) = &counts.1 {
-            check_len("nulls", x.len(), rows)?;
+            check_len("nulls", x.len(), n)?;
         }
         if let Some(x) = &counts.2 {
-            check_len("value", x.len(), rows)?;
+            check_len("value", x.len(), n)?;
         }
         Ok(())
     })();
@@ -104,117 +62,79 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
         return type_errors().and(Err(e));
     }
     if let Some(joined) = joined {
-        if let Some(table) = joined_table(&joined, rows, sep, &counts)? {
+        if let Some(table) = joined_table(&joined, n, sep, &counts)? {
             return Ok(table);
         }
     }
     chunked(h, &arr, n, sep, &counts)
 }
 
-/// Pushes one chunk's rows into `b`, starting at table row `row`.
-fn push_chunk(
-    b: &mut PathTableBuilder,
-    chunk: &Packed,
-    row: &mut usize,
-    counts: &Counts,
-) -> Result<()> {
+/// Adds row `row` of the table (its path bytes `p`) with its counts.
+fn push_row(b: &mut PathTableBuilder, counts: &Counts, row: usize, p: &[u8]) -> Result<()> {
     let (conversions, nulls, value) = counts;
-    for p in chunk.iter() {
-        let null = nulls.as_ref().map_or(0.0, |x| x[*row]);
-        let v = value.as_ref().map_or(0.0, |x| x[*row]);
-        b.push_utf8(p, conversions[*row], null, v)?;
-        *row += 1;
-    }
-    Ok(())
+    let null = nulls.as_ref().map_or(0.0, |x| x[row]);
+    let v = value.as_ref().map_or(0.0, |x| x[row]);
+    b.push_utf8(p, conversions[row], null, v)
 }
 
-/// Reads the rest of `path` after the parse stopped, for the type error that wins over it.
-fn rest_types<H: Host>(h: H, arr: &H::V, from: u32, n: u32) -> Result<()> {
-    for i in from..n {
-        let el = element(h, arr, i, "path")?;
-        if h.kind(&el) != Kind::String {
-            return Err(wrong(h, &format!("path[{i}]"), &el, "a string"));
+/// Reads `path[i]`, which must be a string, appending its UTF-8 to `out` (or only checking it).
+fn read_row<H: Host>(h: H, arr: &H::V, i: usize, out: Option<&mut PackedRows>) -> Result<()> {
+    let el = element(h, arr, i as u32, "path")?;
+    let Some(out) = out else {
+        return match h.kind(&el) {
+            Kind::String => Ok(()),
+            _ => Err(wrong(h, &format!("path[{i}]"), &el, "a string")),
+        };
+    };
+    match h.append_utf8(&el, out.text_mut()) {
+        Ok(true) => {
+            out.end_row();
+            Ok(())
         }
+        Ok(false) => Err(wrong(h, &format!("path[{i}]"), &el, "a string")),
+        Err(e) => Err(read::unreadable(&format!("path[{i}]"), e)),
     }
-    Ok(())
+}
+
+/// Checks that `path[from..n]` are strings: the type error wins over any count, length or parse
+/// error found first.
+fn rest_types<H: Host>(h: H, arr: &H::V, from: usize, n: usize) -> Result<()> {
+    (from..n).try_for_each(|i| read_row(h, arr, i, None))
 }
 
 #[cfg(not(feature = "threads"))]
-fn chunked<H: Host>(h: H, arr: &H::V, n: u32, sep: &str, counts: &Counts) -> Result<PathTable> {
+fn chunked<H: Host>(h: H, arr: &H::V, n: usize, sep: &str, counts: &Counts) -> Result<PathTable> {
     let mut b = PathTableBuilder::with_separator(sep)?;
-    b.reserve(n as usize);
-    let mut chunk = Packed::with_capacity(CHUNK.min(n as usize));
+    b.reserve(n);
+    let mut chunk = PackedRows::with_capacity(CHUNK.min(n));
     let mut row = 0;
-    let mut i = 0;
-    while i < n {
-        chunk.push(h, arr, i)?;
-        i += 1;
-        if chunk.ends.len() == CHUNK || i == n {
-            if let Err(e) = push_chunk(&mut b, &chunk, &mut row, counts) {
-                return rest_types(h, arr, i, n).and(Err(e));
+    for i in 0..n {
+        read_row(h, arr, i, Some(&mut chunk))?;
+        if chunk.len() == CHUNK || i + 1 == n {
+            for p in chunk.iter() {
+                if let Err(e) = push_row(&mut b, counts, row, p) {
+                    return rest_types(h, arr, i + 1, n).and(Err(e));
+                }
+                row += 1;
             }
-            chunk.text.clear();
-            chunk.ends.clear();
+            chunk.clear();
         }
     }
     Ok(b.finish())
 }
 
 #[cfg(feature = "threads")]
-fn chunked<H: Host>(h: H, arr: &H::V, n: u32, sep: &str, counts: &Counts) -> Result<PathTable> {
+fn chunked<H: Host>(h: H, arr: &H::V, n: usize, sep: &str, counts: &Counts) -> Result<PathTable> {
     let mut b = PathTableBuilder::with_separator(sep)?;
-    b.reserve(n as usize);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Packed>(4);
-    // Parsed chunks go back to the reader to be filled again: a handful of buffers in all.
-    let (recycle, reuse) = std::sync::mpsc::channel::<Packed>();
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(move || -> Result<PathTable> {
-            let mut row = 0;
-            for mut chunk in rx {
-                push_chunk(&mut b, &chunk, &mut row, counts)?;
-                chunk.text.clear();
-                chunk.ends.clear();
-                // The reader may be done already; then the buffer is simply dropped.
-                let _ = recycle.send(chunk);
-            }
-            Ok(b.finish())
-        });
-        // Read on this thread; once the worker has stopped (an invalid path), only check types.
-        let mut tx = Some(tx);
-        let mut read = Ok(());
-        let mut chunk = Packed::with_capacity(CHUNK.min(n as usize));
-        for i in 0..n {
-            if tx.is_none() {
-                read = rest_types(h, arr, i, n);
-                break;
-            }
-            if let Err(e) = chunk.push(h, arr, i) {
-                read = Err(e);
-                break;
-            }
-            if chunk.ends.len() == CHUNK {
-                let empty = reuse
-                    .try_recv()
-                    .unwrap_or_else(|_| Packed::with_capacity(CHUNK));
-                let full = std::mem::replace(&mut chunk, empty);
-                if tx.as_ref().is_some_and(|t| t.send(full).is_err()) {
-                    tx = None;
-                }
-            }
-        }
-        if let Some(t) = tx.take() {
-            if read.is_ok() && !chunk.ends.is_empty() {
-                // A failed send means the worker stopped; its error is reported below.
-                let _ = t.send(chunk);
-            }
-        }
-        let built = worker.join().unwrap_or_else(|_| {
-            Err(channelwise::Error::Internal(
-                "path table worker panicked".into(),
-            ))
-        });
-        read.and(built)
-    })
+    b.reserve(n);
+    build_pipelined(
+        b,
+        n,
+        CHUNK,
+        |i, out| read_row(h, arr, i, out),
+        |b, row, p| push_row(b, counts, row, p),
+        |join| join(),
+    )?
 }
 
 /// The table of `joined`'s rows, if it splits on `"\n"` into exactly `n` rows; `None` (read the
@@ -224,7 +144,6 @@ fn joined_table(joined: &[u8], n: usize, sep: &str, counts: &Counts) -> Result<O
     if n == 0 && !joined.is_empty() {
         return Ok(None);
     }
-    let (conversions, nulls, values) = counts;
     let mut rows = 0;
     let built = (|| -> Result<PathTable> {
         let mut b = PathTableBuilder::with_separator(sep)?;
@@ -237,9 +156,7 @@ fn joined_table(joined: &[u8], n: usize, sep: &str, counts: &Counts) -> Result<O
                 rows += 1; // more rows than paths: a path holds a newline
                 break;
             }
-            let null = nulls.as_ref().map_or(0.0, |x| x[rows]);
-            let value = values.as_ref().map_or(0.0, |x| x[rows]);
-            b.push_utf8(row, conversions[rows], null, value)?;
+            push_row(&mut b, counts, rows, row)?;
             rows += 1;
         }
         Ok(b.finish())

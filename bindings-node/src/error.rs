@@ -18,10 +18,10 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use channelwise::{Error, ErrorKind};
+use channelwise::Error;
 use napi::{Env, JsError};
 
-/// The `code` property of a thrown error: one of [`ErrorKind::ALL`]'s codes.
+/// The `code` property of a thrown error: one of [`ErrorKind::ALL`](channelwise::ErrorKind::ALL)'s codes.
 #[derive(Debug, Clone, Copy)]
 pub struct Code(&'static str);
 
@@ -65,9 +65,4 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic payload".to_string());
     format!("panic in channelwise-node: {what}")
-}
-
-/// Every stable error code, in the core's declaration order.
-pub(crate) fn codes() -> Vec<&'static str> {
-    ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }

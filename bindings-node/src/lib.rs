@@ -14,13 +14,8 @@ pub mod error;
 mod host;
 pub mod js_api;
 
+#[cfg(feature = "testing")]
 use napi_derive::napi;
-
-/// Every stable error `code` a thrown error can carry, in the core's order.
-#[napi(js_name = "errorCodes")]
-pub fn error_codes() -> error::Result<Vec<&'static str>> {
-    error::guard(|| Ok(error::codes()))
-}
 
 /// Panics inside an export, to test that the panic surfaces as `code: "internal"`.
 #[cfg(feature = "testing")]

@@ -4,13 +4,13 @@ use channelwise::attribution::{
     ordered_shapley, shapley, Bootstrap, ChannelCredit, CreditIntervals, FittedMarkov, Heuristics,
     Horizon, Markov, ShapleyMethod, ShapleySampler,
 };
-use channelwise::journey::{PathTable, PathTableBuilder};
+use channelwise::journey::{build_pipelined, PackedRows, PathTable, PathTableBuilder};
 use channelwise::Error;
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::columns::{check_len, from_json, read_path, to_json, PackedUtf8};
+use crate::columns::{check_len, from_json, read_path, to_json};
 use crate::error::{core, guard};
 
 /// A path table: interned channels and, per row, a path with its conversions, nulls and value.
@@ -158,8 +158,8 @@ const CHUNK: usize = 1 << 14;
 
 /// A table from a column of `str` objects, reading them with the GIL held, in one pass, while
 /// a scoped worker thread (which never touches Python) parses the chunks already read: the
-/// read costs little more than the parse it overlaps (as in the Node binding's
-/// `convert::path_table`). Tables of one chunk or less are read, then parsed without the GIL.
+/// read costs little more than the parse it overlaps (the core's `journey::build_pipelined`, which
+/// the Node addon uses too). Tables of one chunk or less are read, then parsed without the GIL.
 ///
 /// Errors come in the order of the read-everything-then-parse route this replaces: the first
 /// row that is not a `str` (or cannot be encoded as UTF-8) wins over a column length
@@ -187,7 +187,7 @@ fn table_from_objects(
     };
     b.reserve(n);
     if n <= CHUNK {
-        let mut all = PackedUtf8::with_capacity(n);
+        let mut all = PackedRows::with_capacity(n);
         for i in 0..n {
             read_path(rows.get(i), i, Some(&mut all))?;
         }
@@ -199,47 +199,16 @@ fn table_from_objects(
         });
         return core(table);
     }
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<PackedUtf8>(4);
-        // Parsed chunks go back to the reader to be filled again: a handful of buffers in all.
-        let (recycle, reuse) = std::sync::mpsc::channel::<PackedUtf8>();
-        let worker = scope.spawn(move || -> channelwise::Result<PathTable> {
-            let mut row = 0;
-            for mut chunk in rx {
-                for p in chunk.iter() {
-                    counts.push(&mut b, row, p)?;
-                    row += 1;
-                }
-                chunk.clear();
-                // The reader may be done already; then the buffer is simply dropped.
-                let _ = recycle.send(chunk);
-            }
-            Ok(b.finish())
-        });
-        let read = (|| -> PyResult<()> {
-            let mut chunk = PackedUtf8::with_capacity(CHUNK);
-            for i in 0..n {
-                read_path(rows.get(i), i, Some(&mut chunk))?;
-                if chunk.len() == CHUNK || i + 1 == n {
-                    let empty = reuse
-                        .try_recv()
-                        .unwrap_or_else(|_| PackedUtf8::with_capacity(CHUNK));
-                    if tx.send(std::mem::replace(&mut chunk, empty)).is_err() {
-                        // The parser stopped at an invalid path (reported below, unless a
-                        // later row is not a string): only check the rest.
-                        return check_from(i + 1);
-                    }
-                }
-            }
-            Ok(())
-        })();
-        drop(tx); // ends the worker's loop
-        let built = py
-            .detach(|| worker.join())
-            .unwrap_or_else(|_| Err(Error::Internal("path table worker panicked".into())));
-        read?;
-        core(built)
-    })
+    let built = build_pipelined(
+        b,
+        n,
+        CHUNK,
+        |i, out| read_path(rows.get(i), i, out),
+        |b, row, p| counts.push(b, row, p),
+        // The parse of the last chunks is waited for without the GIL.
+        |join| py.detach(join),
+    )?;
+    core(built)
 }
 
 /// Offsets of an Arrow string chunk: `int32` (`string`) or `int64` (`large_string`).

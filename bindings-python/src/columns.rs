@@ -1,6 +1,7 @@
 //! Column conversions: Python sequences of strings and native-endian byte buffers (what
 //! `numpy.ndarray.tobytes()` gives) into Rust vectors, without a Python call per number.
 
+use channelwise::journey::PackedRows;
 use channelwise::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -65,43 +66,6 @@ pub(crate) fn strings(
     Ok(out)
 }
 
-/// Rows of text copied out of Python `str` objects as UTF-8 and packed into one buffer: a
-/// chunk of a path column on its way from the reader (which holds the GIL) to the parser
-/// (which does not). Cleared and reused rather than reallocated.
-pub(crate) struct PackedUtf8 {
-    text: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl PackedUtf8 {
-    /// An empty chunk with room for `rows` rows of typical paths.
-    pub(crate) fn with_capacity(rows: usize) -> Self {
-        PackedUtf8 {
-            text: Vec::with_capacity(rows.saturating_mul(32)),
-            ends: Vec::with_capacity(rows),
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.text.clear();
-        self.ends.clear();
-    }
-
-    /// The rows' bytes, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let row = &self.text[start..end];
-            start = end;
-            row
-        })
-    }
-}
-
 /// Reads row `row` of a path column, which must be a `str`, as UTF-8 and appends it to `out`
 /// (or only checks it, when `out` is `None`). No Python code runs (a `str` subclass is read
 /// as its text, as `to_cow` does), so the column cannot change while it is read.
@@ -113,7 +77,7 @@ impl PackedUtf8 {
 pub(crate) fn read_path(
     item: &Bound<'_, PyAny>,
     row: usize,
-    out: Option<&mut PackedUtf8>,
+    out: Option<&mut PackedRows>,
 ) -> PyResult<()> {
     let bad = |reason: String| -> PyErr {
         crate::error::PyChannelwiseError(Error::InvalidPath { row, reason }).into()
@@ -132,8 +96,7 @@ pub(crate) fn read_path(
         }
     })?;
     if let Some(out) = out {
-        out.text.extend_from_slice(bytes.as_bytes());
-        out.ends.push(out.text.len());
+        out.push(bytes.as_bytes());
     }
     Ok(())
 }

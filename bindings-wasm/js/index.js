@@ -367,10 +367,10 @@ export const anomaly = Object.freeze(shared.anomaly);
 export const { IsolationForest, FittedIsolationForest } = shared.anomaly;
 
 /** The channelwise version this module was built from. */
-export const version = () => call(wasm.version);
+export const version = () => sharedCall('version', [], PLAIN);
 
 /** Every `code` a channelwise error can carry, as compiled into the .wasm. */
-export const errorCodes = () => call(wasm.errorCodes);
+export const errorCodes = () => sharedCall('errorCodes', [], PLAIN);
 
 /** Every `code` a channelwise error can carry, in the core's order (tested against the .wasm). */
 export const ERROR_CODES = shared.ERROR_CODES;

@@ -49,18 +49,3 @@ fn start() {
 pub fn take_panic_message() -> Option<String> {
     LAST_PANIC.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.take()))
 }
-
-/// The version of channelwise this module was built from.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_string()
-}
-
-/// The stable error codes (`err.code`) this module can throw, in the core's order.
-#[wasm_bindgen(js_name = errorCodes)]
-pub fn error_codes() -> Vec<String> {
-    channelwise::ErrorKind::ALL
-        .iter()
-        .map(|k| k.code().to_string())
-        .collect()
-}

@@ -18,7 +18,7 @@ use channelwise::{Error, Result};
 
 use super::WASM32;
 use crate::anomaly::{alert_rows, AlertOptions};
-use crate::api::{arg, from_document, job, long_job, this, to_json, Job};
+use crate::api::{arg, from_document, getter, job, long_job, this, to_json, Job};
 use crate::decl::FromJs;
 use crate::host::{Host, Kind};
 use crate::out::{F64s, Handle, IntoOut, Nullable, Out};
@@ -258,27 +258,27 @@ fn auto_spec(o: AutoEtsOptions) -> AutoEts {
 /// `new forecast.Ets(options?)`.
 pub fn ets_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec = ets_spec(EtsOptions::read(h, &arg(h, a, 0)?, "options")?)?;
-    job(move || Ok(Handle(Arc::new(spec), "Ets")))
+    job(move || Ok(Handle(Arc::new(spec))))
 }
 
 /// `Ets.fit(y)` (and `fitAsync`).
 pub fn ets_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec: Arc<Ets> = this(h, a)?;
     let y = read::numbers(h, &arg(h, a, 1)?, "y")?;
-    job(move || Ok(Handle(Arc::new(spec.fit(&y)?), "FittedEts")))
+    job(move || Ok(Handle(Arc::new(spec.fit(&y)?))))
 }
 
 /// `new forecast.AutoEts(options?)`.
 pub fn auto_ets_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec = auto_spec(AutoEtsOptions::read(h, &arg(h, a, 0)?, "options")?);
-    job(move || Ok(Handle(Arc::new(spec), "AutoEts")))
+    job(move || Ok(Handle(Arc::new(spec))))
 }
 
 /// `AutoEts.fit(y)` (and `fitAsync`).
 pub fn auto_ets_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let spec: Arc<AutoEts> = this(h, a)?;
     let y = read::numbers(h, &arg(h, a, 1)?, "y")?;
-    job(move || Ok(Handle(Arc::new(spec.fit(&y)?), "FittedEts")))
+    job(move || Ok(Handle(Arc::new(spec.fit(&y)?))))
 }
 
 js_options! {
@@ -315,7 +315,7 @@ pub fn auto_ets_fit_many<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             .into_iter()
             .enumerate()
             .map(|(i, f)| match f {
-                Ok(m) => Handle(Arc::new(m), "FittedEts").into_out(),
+                Ok(m) => Handle(Arc::new(m)).into_out(),
                 Err(e) => Out::Object(vec![(
                     Cow::Borrowed("error"),
                     Some(Out::Object(vec![
@@ -464,33 +464,28 @@ pub fn fitted_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             )));
         }
     }
-    job(move || Ok(Handle(Arc::new(model), "FittedEts")))
+    job(move || Ok(Handle(Arc::new(model))))
 }
 
-macro_rules! getter {
-    ($name:ident, $ty:ty, |$m:ident| $body:expr) => {
-        #[doc = concat!("The `", stringify!($name), "` getter of `FittedEts`.")]
-        pub fn $name<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-            let $m: Arc<FittedEts> = this(h, a)?;
-            job(move || -> Result<$ty> { Ok($body) })
-        }
-    };
-}
-
-getter!(fitted_model, String, |m| m.model());
-getter!(fitted_aic, f64, |m| m.aic());
-getter!(fitted_aicc, f64, |m| m.aicc());
-getter!(fitted_bic, f64, |m| m.bic());
-getter!(fitted_log_lik, f64, |m| m.log_likelihood());
-getter!(fitted_sigma2, f64, |m| m.sigma2());
-getter!(fitted_n_params, usize, |m| m.n_params());
-getter!(fitted_season_length, usize, |m| m.season_length());
-getter!(fitted_seasonal_states_fixed, bool, |m| m
+getter!(FittedEts, fitted_model, String, |m| m.model());
+getter!(FittedEts, fitted_aic, f64, |m| m.aic());
+getter!(FittedEts, fitted_aicc, f64, |m| m.aicc());
+getter!(FittedEts, fitted_bic, f64, |m| m.bic());
+getter!(FittedEts, fitted_log_lik, f64, |m| m.log_likelihood());
+getter!(FittedEts, fitted_sigma2, f64, |m| m.sigma2());
+getter!(FittedEts, fitted_n_params, usize, |m| m.n_params());
+getter!(FittedEts, fitted_season_length, usize, |m| m
+    .season_length());
+getter!(FittedEts, fitted_seasonal_states_fixed, bool, |m| m
     .seasonal_states_fixed());
-getter!(fitted_fitted, F64s, |m| F64s(m.fitted().to_vec()));
-getter!(fitted_residuals, F64s, |m| F64s(m.residuals()));
-getter!(fitted_innovations, F64s, |m| F64s(m.innovations().to_vec()));
-getter!(fitted_params, EtsParams, |m| {
+getter!(FittedEts, fitted_fitted, F64s, |m| F64s(
+    m.fitted().to_vec()
+));
+getter!(FittedEts, fitted_residuals, F64s, |m| F64s(m.residuals()));
+getter!(FittedEts, fitted_innovations, F64s, |m| F64s(
+    m.innovations().to_vec()
+));
+getter!(FittedEts, fitted_params, EtsParams, |m| {
     let p = m.params();
     EtsParams {
         alpha: p.alpha,

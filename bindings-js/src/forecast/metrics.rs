@@ -121,15 +121,12 @@ pub fn rolling_origin_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     }
     let cv = CoreRollingOrigin::new(initial, horizon, step)?;
     job(move || {
-        Ok(Handle(
-            Arc::new(RollingOrigin {
-                cv,
-                initial,
-                horizon,
-                step,
-            }),
-            "RollingOrigin",
-        ))
+        Ok(Handle(Arc::new(RollingOrigin {
+            cv,
+            initial,
+            horizon,
+            step,
+        })))
     })
 }
 

@@ -4,8 +4,10 @@ mod build;
 mod csv_input;
 mod events;
 mod path_table;
+mod pipeline;
 
 pub use build::{BuildReport, Journey, JourneyBuilder, Journeys, Level};
 pub use csv_input::{parse_timestamp, ConversionCsv, PathCsv, TouchpointCsv};
 pub use events::{Conversion, Touchpoint};
 pub use path_table::{ChannelId, PathTable, PathTableBuilder};
+pub use pipeline::{build_pipelined, PackedRows};
