@@ -54,25 +54,7 @@ EXACT_TOL = {"abs": 1e-12, "rel": 1e-12}
 ESD_TOL = {"abs": 1e-9, "rel": 1e-8}
 
 
-def f(v: float):
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
-
-
-def arr(a) -> list:
-    return [f(v) for v in np.asarray(a, dtype=float).ravel()]
-
-
-def write(root: str, module: str, name: str, vec: dict) -> None:
-    d = os.path.join(root, "tests", "vectors", module)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, name + ".json"), "w") as fh:
-        json.dump(vec, fh, indent=1)
-        fh.write("\n")
+from vectorio import arr, f, write  # noqa: E402  (shared vector writing)
 
 
 # ---------------------------------------------------------------------------------------------

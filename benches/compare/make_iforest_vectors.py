@@ -55,18 +55,7 @@ PY = f"Python {platform.python_version()}"
 AUC_TOL = 0.02
 
 
-def f(v: float):
-    """JSON number, or the string spelling of a non-finite value."""
-    v = float(v)
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
-
-
-def arr(a) -> list:
-    return [f(v) for v in np.asarray(a, dtype=float).ravel()]
+from vectorio import arr, f  # noqa: E402  (shared vector writing)
 
 
 def write(root: str, name: str, vec: dict) -> None:

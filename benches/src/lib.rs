@@ -43,3 +43,51 @@ pub fn synthetic_table(n: usize, channels: usize, seed: u64) -> PathTable {
     }
     b.finish()
 }
+
+/// A seeded weekly media-mix data set: `rows` weeks, `channels` channels with geometric
+/// adstock and logistic curves of known parameters, two controls and yearly seasonality.
+/// Returns the data and each channel's true share of the media contribution.
+pub fn synthetic_mmm(rows: usize, channels: usize, seed: u64) -> (channelwise::optimize::mmm::MmmData, Vec<f64>) {
+    use channelwise::optimize::mmm::MmmData;
+    use channelwise::optimize::response::{Adstock, Saturation};
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut data = MmmData::new(Vec::new());
+    let mut media = vec![0.0; rows];
+    let mut totals = Vec::new();
+    for c in 0..channels {
+        let level = rng.random_range(20.0..200.0);
+        let spend: Vec<f64> = (0..rows)
+            .map(|t| {
+                let on = rng.random::<f64>() < 0.85;
+                if on { level * (0.5 + rng.random::<f64>()) * (1.0 + 0.3 * ((t as f64) / 9.0 + c as f64).sin()) } else { 0.0 }
+            })
+            .collect();
+        let alpha = rng.random_range(0.1..0.7);
+        let lam = rng.random_range(1.0..4.0);
+        let beta = rng.random_range(0.05..0.25);
+        let max = spend.iter().fold(0.0f64, |m, v| m.max(*v));
+        let scaled: Vec<f64> = spend.iter().map(|v| v / max).collect();
+        let a = Adstock::Geometric { alpha, l_max: 8, normalize: true };
+        let s = Saturation::Logistic { lam, beta };
+        let ad = a.apply(&scaled, &[]).unwrap_or_default();
+        let contrib: Vec<f64> = ad.iter().map(|&v| 1000.0 * s.value(v)).collect();
+        totals.push(contrib.iter().sum::<f64>());
+        for (m, v) in media.iter_mut().zip(&contrib) {
+            *m += v;
+        }
+        data = data.channel(format!("channel_{c:02}"), spend);
+    }
+    let price: Vec<f64> = (0..rows).map(|_| rng.random_range(9.0..11.0)).collect();
+    let promo: Vec<f64> = (0..rows).map(|_| f64::from(u8::from(rng.random::<f64>() < 0.1))).collect();
+    let y: Vec<f64> = (0..rows)
+        .map(|t| {
+            let season = 60.0 * (2.0 * std::f64::consts::PI * t as f64 / 52.1775).sin() + 25.0 * (4.0 * std::f64::consts::PI * t as f64 / 52.1775).cos();
+            let noise: f64 = rng.random_range(-1.0..1.0) + rng.random_range(-1.0..1.0) + rng.random_range(-1.0..1.0);
+            1000.0 + 0.5 * t as f64 + season - 20.0 * (price[t] - 10.0) + 40.0 * promo[t] + media[t] + 15.0 * noise
+        })
+        .collect();
+    data.target = y;
+    let data = data.control("price", price).control("promo", promo);
+    let all: f64 = totals.iter().sum();
+    (data, totals.iter().map(|t| t / all).collect())
+}

@@ -8,6 +8,8 @@ pub mod attribution;
 mod error;
 pub mod forecast;
 pub mod journey;
+pub(crate) mod minimize;
+pub mod optimize;
 pub mod progress;
 pub mod stats;
 
