@@ -749,8 +749,12 @@ impl Model {
         let n = data.rows();
         let mut warnings = Vec::new();
         let y_s = max_abs(&data.target);
-        if y_s == 0.0 {
-            return Err(Error::InvalidParameter { field: "target".into(), value: "all zero".into(), reason: "the outcome never moves; there is nothing to explain".into() });
+        if data.target.iter().all(|&v| v == data.target[0]) {
+            return Err(Error::InvalidParameter {
+                field: "target".into(),
+                value: format!("{} in every row", data.target[0]),
+                reason: "the outcome never moves; there is nothing to explain".into(),
+            });
         }
         let (time, by_days) = time_axis(data, 0);
         let span = (time[n - 1] - time[0]).max(1.0);
@@ -1471,21 +1475,19 @@ fn decompose(spec: &Mmm, scales: &Scales, theta: &[f64], channel_params: &[Optio
     Ok(Contributions { intercept, trend, seasonality, controls, channels, fitted })
 }
 
-fn r2(y: &[f64], f: &[f64]) -> f64 {
+/// R^2; `None` when `y` is constant.
+fn r2(y: &[f64], f: &[f64]) -> Option<f64> {
     let m = y.iter().sum::<f64>() / y.len() as f64;
     let tss: f64 = y.iter().map(|v| (v - m) * (v - m)).sum();
     let rss: f64 = y.iter().zip(f).map(|(a, b)| (a - b) * (a - b)).sum();
-    if tss > 0.0 {
-        1.0 - rss / tss
-    } else {
-        f64::NAN
-    }
+    (tss > 0.0).then(|| 1.0 - rss / tss)
 }
 
-fn nrmse(y: &[f64], f: &[f64]) -> f64 {
+/// RMSE over the range of `y`; `None` when `y` is constant.
+fn nrmse(y: &[f64], f: &[f64]) -> Option<f64> {
     let rmse = (y.iter().zip(f).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() / y.len() as f64).sqrt();
     let (lo, hi) = y.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
-    rmse / (hi - lo)
+    (hi > lo).then(|| rmse / (hi - lo))
 }
 
 /// Mean absolute percentage error; `None` when an actual is 0.
@@ -1527,10 +1529,10 @@ pub struct Convergence {
 pub struct Holdout {
     /// Rows held out.
     pub rows: usize,
-    /// R^2 on the held-out rows.
-    pub r2: f64,
-    /// NRMSE on the held-out rows.
-    pub nrmse: f64,
+    /// R^2 on the held-out rows (`None` when they are constant).
+    pub r2: Option<f64>,
+    /// NRMSE on the held-out rows (`None` when they are constant).
+    pub nrmse: Option<f64>,
     /// MAPE on the held-out rows (`None` when an actual is 0).
     pub mape: Option<f64>,
 }
@@ -1546,10 +1548,10 @@ pub struct Diagnostics {
     pub mape: Option<f64>,
     /// Robyn's DECOMP.RSSD: `sqrt(sum_c (effect share - spend share)^2)`.
     pub decomp_rssd: f64,
-    /// Lag-1 autocorrelation of the residuals.
-    pub residual_acf1: f64,
-    /// Durbin-Watson statistic of the residuals.
-    pub durbin_watson: f64,
+    /// Lag-1 autocorrelation of the residuals (`None` when they do not vary).
+    pub residual_acf1: Option<f64>,
+    /// Durbin-Watson statistic of the residuals (`None` for a perfect fit).
+    pub durbin_watson: Option<f64>,
     /// Holdout scores, when a holdout was asked for.
     pub holdout: Option<Holdout>,
 }
@@ -1942,11 +1944,11 @@ impl FittedMmm {
         let res: Vec<f64> = y.iter().zip(f).map(|(a, b)| a - b).collect();
         let ss: f64 = res.iter().map(|r| r * r).sum();
         let lag: f64 = res.windows(2).map(|w| w[0] * w[1]).sum();
-        let dw: f64 = res.windows(2).map(|w| (w[1] - w[0]) * (w[1] - w[0])).sum::<f64>() / ss;
+        let _ = lag;
+        let dw = (ss > 0.0).then(|| res.windows(2).map(|w| (w[1] - w[0]) * (w[1] - w[0])).sum::<f64>() / ss);
         let m = res.iter().sum::<f64>() / res.len() as f64;
         let var: f64 = res.iter().map(|r| (r - m) * (r - m)).sum();
-        let acf1 = res.windows(2).map(|w| (w[0] - m) * (w[1] - m)).sum::<f64>() / var;
-        let _ = lag;
+        let acf1 = (var > 0.0).then(|| res.windows(2).map(|w| (w[0] - m) * (w[1] - m)).sum::<f64>() / var);
         let effects: Vec<f64> = parts.channels.iter().map(|c| c.iter().sum()).collect();
         let spends: Vec<f64> = self.data.spend.iter().map(|x| x.iter().sum()).collect();
         let (te, ts) = (effects.iter().sum::<f64>(), spends.iter().sum::<f64>());
@@ -1959,7 +1961,8 @@ impl FittedMmm {
             })
             .sum::<f64>()
             .sqrt();
-        Diagnostics { r2: r2(y, f), nrmse: nrmse(y, f), mape: mape(y, f), decomp_rssd, residual_acf1: acf1, durbin_watson: dw, holdout }
+        // the fit refuses a constant target, so R^2 and NRMSE exist
+        Diagnostics { r2: r2(y, f).unwrap_or(0.0), nrmse: nrmse(y, f).unwrap_or(0.0), mape: mape(y, f), decomp_rssd, residual_acf1: acf1, durbin_watson: dw, holdout }
     }
 }
 
