@@ -27,8 +27,8 @@ proptest! {
         spends in prop::collection::vec(spend(40), 3),
     ) {
         let mut data = MmmData::new(target[..rows].to_vec());
-        for c in 0..channels {
-            data = data.channel(format!("c{c}"), spends[c][..rows].to_vec());
+        for (c, x) in spends.iter().take(channels).enumerate() {
+            data = data.channel(format!("c{c}"), x[..rows].to_vec());
         }
         let spec = Mmm::default()
             .adstock(adstock)
@@ -81,7 +81,7 @@ proptest! {
         let names = Saturation::kind_params(kind).unwrap();
         let mut q = p[..names.len()].to_vec();
         if kind == "power" {
-            q[1] = q[1] / 20.0; // b in (0, 1]
+            q[1] /= 20.0; // b in (0, 1]
         }
         let s = Saturation::from_params(kind, &q).unwrap();
         let x = x + s.inflection();

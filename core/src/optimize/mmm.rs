@@ -651,11 +651,21 @@ impl Mmm {
         let (u, convergence) = model.optimise(&model.y, self.starts, self.seed, self.max_iter, &ticker)?;
         let theta = model.theta(&u);
         let mut warnings = model.warnings.clone();
-        let draws = match self.uncertainty {
+        let mut draws = match self.uncertainty {
             Uncertainty::None => Vec::new(),
             Uncertainty::Laplace { draws } => model.laplace(&u, draws, self.seed, &mut warnings)?,
             Uncertainty::Bootstrap { replicates, block } => model.bootstrap(&u, replicates, block, self.seed, self.max_iter, &ticker)?,
         };
+        // a draw far out along a flat direction can overflow a curve: keep only draws whose
+        // parameters and fitted values are finite, and say how many were dropped
+        let before = draws.len();
+        draws.retain(|d| d.iter().all(|v| v.is_finite()) && model.fitted_values(d).iter().all(|v| v.is_finite()));
+        if draws.len() < before {
+            warnings.push(format!(
+                "{} of {before} draws gave non-finite fitted values and were dropped: the posterior is flat somewhere, so the intervals are not meaningful",
+                before - draws.len()
+            ));
+        }
         let holdout = if self.holdout > 0 {
             let h = model.holdout(self, data, &ticker)?;
             ticker.check()?;
