@@ -2031,7 +2031,7 @@ mod tests {
         let fit = Mmm::default().l_max(6).yearly_seasonality(1).fit(&data).unwrap();
         let s = fit.summary();
         for (row, truth) in s.iter().zip(&shares) {
-            assert!((row.share.value - truth).abs() < 0.1, "{row:?} vs {truth}");
+            assert!(row.share.lo <= *truth && *truth <= row.share.hi, "{row:?} vs {truth}");
             assert!(row.share.lo <= row.share.hi);
         }
         let parts = fit.contributions().unwrap();
@@ -2045,6 +2045,29 @@ mod tests {
             assert_eq!(a, b);
         }
         assert!(fit.diagnostics().r2 > 0.9, "{:?}", fit.diagnostics());
+    }
+
+    #[test]
+    fn bootstrap_and_holdout() {
+        let (data, shares) = synthetic(120, 11, 1.0);
+        let spec = Mmm::default().l_max(6).yearly_seasonality(1).starts(2).holdout(20).uncertainty(Uncertainty::Bootstrap { replicates: 40, block: None });
+        let fit = spec.fit(&data).unwrap();
+        assert_eq!(fit.draws().len(), 40);
+        for (row, truth) in fit.summary().iter().zip(&shares) {
+            assert!(row.share.lo <= row.share.value && row.share.value <= row.share.hi, "{row:?}");
+            assert!(row.share.lo <= *truth && *truth <= row.share.hi, "{row:?} vs {truth}");
+        }
+        let h = fit.diagnostics().holdout.unwrap();
+        assert_eq!(h.rows, 20);
+        assert!(h.r2.unwrap() > 0.5, "{h:?}");
+        // same seed, same draws, on any thread count
+        let again = spec.fit(&data).unwrap();
+        assert_eq!(again.draws(), fit.draws());
+        // progress reaches the end and a cancelled token stops the fit with a typed error
+        let token = crate::progress::CancelToken::new();
+        token.cancel();
+        let e = spec.fit_with_progress(&data, &Monitor::new().cancel_token(token)).unwrap_err();
+        assert_eq!(e.kind().code(), "cancelled");
     }
 
     #[test]
