@@ -53,5 +53,10 @@ exports.forecast = Object.freeze(api.forecast);
  * `hampel`, `esd`, `seasonalEsd`), `residualAlerts` and `averagePathLength`.
  */
 exports.anomaly = Object.freeze(api.anomaly);
+/**
+ * Response curves and the media mix model: `optimize.Saturation`, `optimize.Adstock`,
+ * `optimize.MMM` -> `optimize.FittedMMM`.
+ */
+exports.optimize = Object.freeze(api.optimize);
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = api.ERROR_CODES;

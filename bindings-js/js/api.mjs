@@ -43,7 +43,7 @@ export function build(backend, surface) {
    * are back.
    */
   const finish = (member, value) => {
-    if (member.returns === null) return value;
+    if (member.returns === null || (value === null && !member.many)) return value;
     const C = classes.get(member.returns);
     if (!member.many) return new C(TOKEN, value);
     const failed = value.find((x) => x !== null && typeof x === 'object' && 'error' in x);

@@ -841,6 +841,294 @@ export interface ResidualAlert {
   reason: string;
 }
 
+/** A saturation curve: its kind and that kind's parameters (pymc-marketing's names; the formulas are in `optimize.Saturation`). */
+export type SaturationSpec =
+  | { kind: 'logistic'; lam: number; beta: number }
+  | { kind: 'hill'; slope: number; kappa: number; beta: number }
+  | { kind: 'michaelis_menten'; alpha: number; lam: number }
+  | { kind: 'tanh'; b: number; c: number }
+  | { kind: 'power'; a: number; b: number }
+  | { kind: 'log'; beta: number; lam: number };
+
+/** An adstock (carry-over): its kind, that kind's parameters, the number of lags `lMax` and whether the weights are divided by their sum (`normalize`, default `true`); the weights are in `optimize.Adstock`. */
+export type AdstockSpec =
+  | { kind: 'geometric'; alpha: number; lMax: number; normalize?: boolean }
+  | { kind: 'delayed'; alpha: number; theta: number; lMax: number; normalize?: boolean }
+  | { kind: 'weibull_pdf'; lam: number; k: number; lMax: number; normalize?: boolean }
+  | { kind: 'weibull_cdf'; lam: number; k: number; lMax: number; normalize?: boolean };
+
+/**
+ * A prior on one parameter (its log density joins the objective): `flat` adds nothing;
+ * `normal(mu, sigma)`, `half_normal(sigma)` on `x >= 0`, `gamma(alpha, beta)` (rate `beta`),
+ * `beta(alpha, beta)` on (0, 1), `laplace(mu, b)` (smoothed within 1e-3 of `mu`).
+ */
+export type PriorSpec =
+  | { dist: 'flat' }
+  | { dist: 'normal'; mu: number; sigma: number }
+  | { dist: 'half_normal'; sigma: number }
+  | { dist: 'gamma'; alpha: number; beta: number }
+  | { dist: 'beta'; alpha: number; beta: number }
+  | { dist: 'laplace'; mu: number; b: number };
+
+/**
+ * The media mix model's specification (pymc-marketing's model, fitted by penalised
+ * maximum likelihood). Every field is optional; ranges are checked by `fit`.
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `adstock` | `'geometric'` | carry-over kind | `AdstockSpec` kinds |
+ * | `lMax` | `8` | lags | 1..=rows |
+ * | `normalize` | `true` | adstock weights sum to 1 | |
+ * | `saturation` | `'logistic'` | curve kind | `SaturationSpec` kinds |
+ * | `adstockFirst` | `true` | adstock, then saturation (else the reverse) | |
+ * | `yearlySeasonality` | `0` | Fourier order (0: none) | 0..=50 |
+ * | `period` | `52.1775` | rows per year when `data.days` is not given | `> 1` |
+ * | `trend` | `true` | a linear trend | |
+ * | `starts` | `4` | optimiser starts | 1..=1000 |
+ * | `uncertainty` | `'laplace'` | intervals: Laplace draws, a block bootstrap or none | |
+ * | `draws` | `1000` | Laplace draws (`uncertainty: 'laplace'` only) | 10..=1e6 |
+ * | `replicates` | `200` | bootstrap refits (`'bootstrap'` only) | 10..=1e5 |
+ * | `block` | cube root of the rows | bootstrap block length (`'bootstrap'` only) | 1..=rows |
+ * | `level` | `0.9` | interval coverage | (0, 1) |
+ * | `holdout` | `0` | last rows held out for a time-ordered score | `< rows / 2` |
+ * | `priors` | pymc-marketing's | priors by parameter (`'intercept'`, `'trend'`, `'fourier'`, `'control'`, `'sigma'`, `'adstock.alpha'`, `'saturation.lam'`, or one channel's: `'tv.saturation.beta'`) | |
+ * | `seed` | `0` | starts, draws and bootstrap | whole number `>= 0` |
+ * | `maxIter` | `2000` | optimiser iterations per start | `>= 1` |
+ */
+export interface MMMOptions {
+  /** Carry-over kind. */
+  adstock?: 'geometric' | 'delayed' | 'weibull_pdf' | 'weibull_cdf' | null;
+  /** Adstock lags. */
+  lMax?: number | null;
+  /** Adstock weights sum to 1. */
+  normalize?: boolean | null;
+  /** Saturation curve kind. */
+  saturation?: 'logistic' | 'hill' | 'michaelis_menten' | 'tanh' | 'power' | 'log' | null;
+  /** Adstock before saturation. */
+  adstockFirst?: boolean | null;
+  /** Fourier order of the yearly seasonality (0: none). */
+  yearlySeasonality?: number | null;
+  /** Rows per year when the data has no `days`. */
+  period?: number | null;
+  /** A linear trend. */
+  trend?: boolean | null;
+  /** Optimiser starts (the first from the priors' centres, the rest drawn from them). */
+  starts?: number | null;
+  /** How the intervals are made. */
+  uncertainty?: 'laplace' | 'bootstrap' | 'none' | null;
+  /** Laplace draws. */
+  draws?: number | null;
+  /** Bootstrap replicates. */
+  replicates?: number | null;
+  /** Bootstrap block length in rows. */
+  block?: number | null;
+  /** Interval coverage in (0, 1). */
+  level?: number | null;
+  /** Rows at the end held out for a time-ordered score. */
+  holdout?: number | null;
+  /** Priors by parameter name, replacing the defaults. */
+  priors?: Record<string, PriorSpec> | null;
+  /** Seed of the starts, draws and bootstrap. */
+  seed?: number | null;
+  /** Most optimiser iterations per start. */
+  maxIter?: number | null;
+}
+
+/**
+ * The data of a media mix model, one value per row (period) in every column. Channels and
+ * controls come in the order of their keys (JS puts integer-like keys first: name them so).
+ */
+export interface MMMData {
+  /** The outcome (sales, conversions) per row. */
+  target: Numbers;
+  /** Spend per channel, `>= 0`. */
+  channels: Record<string, Numbers>;
+  /** Control variables (price, promotions) per control. */
+  controls?: Record<string, Numbers> | null;
+  /**
+   * The calendar: days since 1970-01-01 (numbers; for a `Date` d, `d.getTime() / 86400000`) or
+   * ISO date strings (`'2024-01-07'`), increasing. Without it rows are evenly spaced,
+   * `options.period` a year.
+   */
+  days?: Numbers | string[] | null;
+}
+
+/** New rows for `FittedMMM.predict`: the fit's channels and controls (`days` exactly when the fit had them). */
+export interface MMMNewData {
+  /** Ignored (predictions do not need the outcome). */
+  target?: Numbers | null;
+  /** Spend per channel, the fit's channels. */
+  channels: Record<string, Numbers>;
+  /** The fit's controls. */
+  controls?: Record<string, Numbers> | null;
+  /** The calendar, continuing the fit's. */
+  days?: Numbers | string[] | null;
+}
+
+/** Options of `MMM.fit` (its `...Async` twin also takes `onProgress` and `signal`). */
+export interface MMMFitOptions {
+}
+
+/**
+ * The additive parts of a fit, one value per row each (original units); they sum to
+ * `fitted` exactly.
+ */
+export interface MMMContributions {
+  /** The intercept. */
+  intercept: Float64Array;
+  /** The trend (zeros without one). */
+  trend: Float64Array;
+  /** The Fourier seasonality (zeros without one). */
+  seasonality: Float64Array;
+  /** One series per control. */
+  controls: Record<string, Float64Array>;
+  /** One series per channel. */
+  channels: Record<string, Float64Array>;
+  /** The fitted values (the predictions, for new rows). */
+  fitted: Float64Array;
+}
+
+/**
+ * One channel of `FittedMMM.summary()`: totals over the training rows with `level`
+ * intervals, and the fitted curves.
+ */
+export interface MMMChannelSummary {
+  /** Channel name. */
+  channel: string;
+  /** Total spend. */
+  spend: number;
+  /** Total contribution (at the posterior mode). */
+  contribution: number;
+  /** Its lower bound. */
+  contributionLo: number;
+  /** Its upper bound. */
+  contributionHi: number;
+  /** Share of the total media contribution. */
+  share: number;
+  /** Its lower bound. */
+  shareLo: number;
+  /** Its upper bound. */
+  shareHi: number;
+  /** Contribution per unit spent. */
+  roas: number;
+  /** Its lower bound. */
+  roasLo: number;
+  /** Its upper bound. */
+  roasHi: number;
+  /** Marginal ROAS: extra contribution per extra unit when every row's spend grows by 1%. */
+  mroas: number;
+  /** Its lower bound. */
+  mroasLo: number;
+  /** Its upper bound. */
+  mroasHi: number;
+  /** The adstock at the mode (`null` for a channel that never spends). */
+  adstock: AdstockSpec | null;
+  /**
+   * The saturation at the mode, on the scaled data (`null` for a channel that never
+   * spends); `steadyStateCurve(channel)` gives it in original units.
+   */
+  saturation: SaturationSpec | null;
+}
+
+/** A model parameter at the mode with its interval. */
+export interface MMMParam {
+  /**
+   * `intercept`, `trend`, `fourier.sin1`, `control.price`, `tv.adstock.alpha`,
+   * `tv.saturation.lam`, ..., `sigma` (on the scaled data).
+   */
+  name: string;
+  /** At the posterior mode. */
+  value: number;
+  /** Lower end. */
+  lo: number;
+  /** Upper end. */
+  hi: number;
+}
+
+/**
+ * A channel's steady-state response curve (the same spend every period, carry-over
+ * included) on a grid of spend per period, with `level` bands.
+ */
+export interface MMMResponseCurve {
+  /** Channel name. */
+  channel: string;
+  /** Spend per period (the grid). */
+  spend: Float64Array;
+  /** Response per period at the mode. */
+  response: Float64Array;
+  /** Lower band. */
+  lo: Float64Array;
+  /** Upper band. */
+  hi: Float64Array;
+  /** Marginal response at the mode. */
+  marginal: Float64Array;
+}
+
+/**
+ * A channel's contribution per period over a spend plan, carry-over of the training
+ * data's last periods included.
+ */
+export interface MMMHorizonResponse {
+  /** At the posterior mode. */
+  response: Float64Array;
+  /** One series per parameter draw (none without uncertainty). */
+  draws: Float64Array[];
+}
+
+/** Time-ordered holdout scores (the model refitted without the last rows). */
+export interface MMMHoldout {
+  /** Rows held out. */
+  rows: number;
+  /** R^2 on them (`null` when they are constant). */
+  r2: number | null;
+  /** NRMSE on them (`null` when they are constant). */
+  nrmse: number | null;
+  /** MAPE on them (`null` when an actual is 0). */
+  mape: number | null;
+}
+
+/** Fit diagnostics (original units). */
+export interface MMMDiagnostics {
+  /** Coefficient of determination. */
+  r2: number;
+  /** RMSE over the target's range (Robyn's NRMSE). */
+  nrmse: number;
+  /** Mean absolute percentage error (`null` when an actual is 0). */
+  mape: number | null;
+  /** Robyn's DECOMP.RSSD: `sqrt(sum (effect share - spend share)^2)`. */
+  decompRssd: number;
+  /** Lag-1 autocorrelation of the residuals (`null` when they do not vary). */
+  residualAcf1: number | null;
+  /** Durbin-Watson statistic of the residuals (`null` for a perfect fit). */
+  durbinWatson: number | null;
+  /** Holdout scores, when `options.holdout` asked for them. */
+  holdout: MMMHoldout | null;
+}
+
+/** One optimiser start. */
+export interface MMMStartRun {
+  /** Negative log posterior reached (scaled units, up to a constant). */
+  objective: number;
+  /** Iterations. */
+  iterations: number;
+  /** Largest absolute gradient entry at the end. */
+  gradNorm: number;
+  /** Whether the optimiser's tolerance was met. */
+  converged: boolean;
+}
+
+/** How the fit converged. */
+export interface MMMConvergence {
+  /** Whether the best start met its tolerance. */
+  converged: boolean;
+  /** The best start (0 = the priors' centres). */
+  bestStart: number;
+  /** Starts within 1e-6 (relative) of the best objective. */
+  startsAgreeing: number;
+  /** Every start. */
+  runs: MMMStartRun[];
+}
+
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
 export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
@@ -1264,4 +1552,187 @@ export declare const anomaly: {
   residualAlerts(series: ResidualSeries, options?: AlertOptions | null): ResidualAlert[];
   IsolationForest: typeof IsolationForest;
   FittedIsolationForest: typeof FittedIsolationForest;
+};
+
+/**
+ * A saturation curve: the response to (adstocked) spend `x >= 0`.
+ *
+ * | kind | value `f(x)` | parameters |
+ * |---|---|---|
+ * | `'logistic'` | `beta (1 - e^(-lam x)) / (1 + e^(-lam x))` | `lam > 0`, `beta >= 0` |
+ * | `'hill'` | `beta x^slope / (kappa^slope + x^slope)` | `slope > 0` (`> 1`: S-curve), `kappa > 0`, `beta >= 0` |
+ * | `'michaelis_menten'` | `alpha x / (lam + x)` | `alpha >= 0`, `lam > 0` |
+ * | `'tanh'` | `b tanh(x / (b c))` | `b > 0`, `c > 0` |
+ * | `'power'` | `a x^b` | `a >= 0`, `b` in (0, 1] |
+ * | `'log'` | `beta ln(1 + lam x)` | `beta >= 0`, `lam > 0` |
+ *
+ * @example
+ * const s = new optimize.Saturation({ kind: 'hill', slope: 2, kappa: 100, beta: 50 });
+ * s.value([0, 100, 200]); // Float64Array [0, 25, 40]
+ */
+export declare class Saturation {
+  /**
+   * A curve; an unknown kind or key is `invalid_parameter`, a parameter out of its
+   * range `out_of_range` naming it (`options.kappa`).
+   */
+  constructor(options: SaturationSpec);
+  /**
+   * Robyn's `saturation_hill(x, alpha, gamma)` as a Hill curve: `slope = alpha`,
+   * `kappa = (1 - gamma) min(x) + gamma max(x)`, `beta = 1` (`gamma` in (0, 1]).
+   */
+  static robynHill(alpha: number, gamma: number, x: Numbers): Saturation;
+  /** The response at each spend. */
+  value(x: number | Numbers): Float64Array;
+  /**
+   * The marginal response `f'(x)` at each spend (`Infinity` at 0 for a Hill curve with
+   * `slope < 1` and a power curve with `b < 1`).
+   */
+  derivative(x: number | Numbers): Float64Array;
+  /**
+   * The spend at which the marginal equals each `m`, on the falling branch: 0 when no
+   * spend is worth `m`, `Infinity` when the marginal never falls to `m`.
+   */
+  inverseMarginal(m: number | Numbers): Float64Array;
+  /** The kind, e.g. `'hill'`. */
+  readonly kind: string;
+  /** The parameters by name, e.g. `{ slope, kappa, beta }`. */
+  readonly params: Record<string, number>;
+  /** The curve as the object the constructor takes. */
+  readonly spec: SaturationSpec;
+  /** Whether the marginal rises before it falls (a Hill curve with `slope > 1`). */
+  readonly isSShaped: boolean;
+  /** The spend where the marginal peaks: the inflection of an S-curve, 0 otherwise. */
+  readonly inflection: number;
+}
+
+/**
+ * Carry-over: `apply(x)[t] = sum_l weights[l] x[t - l]`, spend before the window (`pre`,
+ * oldest first) carrying into the first periods.
+ *
+ * | kind | weight `w_l`, `l = 0..lMax-1` | parameters |
+ * |---|---|---|
+ * | `'geometric'` | `alpha^l` | `alpha` in [0, 1] |
+ * | `'delayed'` | `alpha^((l - theta)^2)` | `alpha` in [0, 1], `theta` in [0, lMax - 1] |
+ * | `'weibull_pdf'` | Weibull density at `l + 1`, min-max scaled | `lam > 0`, `k > 0`, `lMax >= 2` |
+ * | `'weibull_cdf'` | Weibull survival, cumulated | `lam > 0`, `k > 0` |
+ *
+ * `normalize` (default `true`) divides the weights by their sum. Robyn's geometric
+ * adstock with `theta` is `{ kind: 'geometric', alpha: theta, normalize: false }`.
+ */
+export declare class Adstock {
+  /**
+   * An adstock; an unknown kind or key is `invalid_parameter`, a parameter out of its
+   * range `out_of_range` naming it (`options.lMax`).
+   */
+  constructor(options: AdstockSpec);
+  /** The lag weights `w_0, ..., w_(lMax-1)`. */
+  weights(): Float64Array;
+  /** The adstocked series of `x`, `pre` the spend before it (oldest first). */
+  apply(x: Numbers, pre?: Numbers | null): Float64Array;
+  /** The kind, e.g. `'geometric'`. */
+  readonly kind: string;
+  /** The continuous parameters by name, e.g. `{ alpha }`. */
+  readonly params: Record<string, number>;
+  /** The number of lags. */
+  readonly lMax: number;
+  /** Whether the weights are divided by their sum. */
+  readonly normalize: boolean;
+  /** The adstock as the object the constructor takes. */
+  readonly spec: AdstockSpec;
+  /**
+   * The steady-state gain `sum w`: adstocked spend per period when the same spend runs
+   * every period.
+   */
+  readonly gain: number;
+}
+
+/**
+ * The media mix model: the outcome regressed on each channel's spend, carried over
+ * (adstock) and saturating, beside an intercept, a trend, Fourier seasonality and
+ * controls; fitted by penalised maximum likelihood (the posterior mode under
+ * pymc-marketing's priors) with Laplace or bootstrap intervals.
+ *
+ * @example
+ * const fit = new optimize.MMM({ lMax: 6, seed: 1 }).fit({ target: sales, channels: { tv, search } });
+ * fit.summary(); // [{ channel: 'tv', share, shareLo, shareHi, roas, mroas, ... }, ...]
+ */
+export declare class MMM {
+  /** A spec; bad option types throw `invalid_parameter` (ranges are checked by `fit`). */
+  constructor(options?: MMMOptions | null);
+  /**
+   * Fits the model to `data`: `out_of_range` / `non_finite` naming the column and row
+   * (`data.channels.tv[3]`) or the option (`options.lMax`), `length_mismatch` for
+   * columns of different lengths, `not_enough_data` for fewer rows than parameters.
+   */
+  fit(data: MMMData, options?: MMMFitOptions | null): FittedMMM;
+  /**
+   * `fit` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
+   * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
+   * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
+   */
+  fitAsync(data: MMMData, options?: (MMMFitOptions & AsyncOptions) | null): Promise<FittedMMM>;
+}
+
+/** A fitted media mix model (from `MMM.fit` or `FittedMMM.fromJSON`). */
+export declare class FittedMMM {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /**
+   * One row per channel: contribution, share, ROAS and marginal ROAS with `level`
+   * intervals, and the fitted curves.
+   */
+  summary(): MMMChannelSummary[];
+  /** The additive parts of the fit over the training rows. */
+  contributions(): MMMContributions;
+  /** Every parameter at the mode with its interval. */
+  params(): MMMParam[];
+  /** Every channel's steady-state response curve over `grid` (spend per period). */
+  responseCurves(grid: Numbers): MMMResponseCurve[];
+  /** The parts and predictions for new rows (the fit's channels and controls). */
+  predict(data: MMMNewData): MMMContributions;
+  /**
+   * Channel `channel`'s contribution per period when it spends `plan`, with the
+   * carry-over of the training data's last periods.
+   */
+  horizonResponse(channel: string, plan: Numbers): MMMHorizonResponse;
+  /**
+   * Channel `channel`'s steady-state response to spend per period (original units) as
+   * one curve, for budget allocation; `null` for a channel that never spends.
+   */
+  steadyStateCurve(channel: string): Saturation | null;
+  /**
+   * The fitted model as a JSON document (the one Python's `FittedMMM.to_json()`
+   * writes, data included): `JSON.stringify(fitted)` gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A model from `toJSON()` (object or text) or from Python's `to_json()`: the same
+   * numbers, bit for bit; a damaged document throws `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): FittedMMM;
+  /** Fit diagnostics. */
+  readonly diagnostics: MMMDiagnostics;
+  /** How the optimiser ended. */
+  readonly convergence: MMMConvergence;
+  /**
+   * What the fit noticed (a channel that never spends, collinear channels, a flat
+   * posterior direction).
+   */
+  readonly warnings: string[];
+  /** Channel names, in data order. */
+  readonly channels: string[];
+  /** Control names, in data order. */
+  readonly controls: string[];
+}
+
+/**
+ * Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
+ * (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
+ * and `>= 0` (`non_finite` / `out_of_range` name `x[i]`).
+ */
+export declare const optimize: {
+  Saturation: typeof Saturation;
+  Adstock: typeof Adstock;
+  MMM: typeof MMM;
+  FittedMMM: typeof FittedMMM;
 };

@@ -642,6 +642,144 @@ api! {
         }
         }
     }
+
+    // ---- optimize (its own block; keep edits to other blocks out) ----
+    /// Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
+    /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
+    /// and `>= 0` (`non_finite` / `out_of_range` name `x[i]`).
+    namespace optimize {
+        classes {
+        /// A saturation curve: the response to (adstocked) spend `x >= 0`.
+        ///
+        /// | kind | value `f(x)` | parameters |
+        /// |---|---|---|
+        /// | `'logistic'` | `beta (1 - e^(-lam x)) / (1 + e^(-lam x))` | `lam > 0`, `beta >= 0` |
+        /// | `'hill'` | `beta x^slope / (kappa^slope + x^slope)` | `slope > 0` (`> 1`: S-curve), `kappa > 0`, `beta >= 0` |
+        /// | `'michaelis_menten'` | `alpha x / (lam + x)` | `alpha >= 0`, `lam > 0` |
+        /// | `'tanh'` | `b tanh(x / (b c))` | `b > 0`, `c > 0` |
+        /// | `'power'` | `a x^b` | `a >= 0`, `b` in (0, 1] |
+        /// | `'log'` | `beta ln(1 + lam x)` | `beta >= 0`, `lam > 0` |
+        ///
+        /// @example
+        /// const s = new optimize.Saturation({ kind: 'hill', slope: 2, kappa: 100, beta: 50 });
+        /// s.value([0, 100, 200]); // Float64Array [0, 25, 40]
+        class Saturation {
+            /// A curve; an unknown kind or key is `invalid_parameter`, a parameter out of its
+            /// range `out_of_range` naming it (`options.kappa`).
+            new constructor "(options: SaturationSpec)" sync => crate::optimize::response::saturation_new;
+            /// Robyn's `saturation_hill(x, alpha, gamma)` as a Hill curve: `slope = alpha`,
+            /// `kappa = (1 - gamma) min(x) + gamma max(x)`, `beta = 1` (`gamma` in (0, 1]).
+            statics robynHill "(alpha: number, gamma: number, x: Numbers): Saturation" sync => crate::optimize::response::saturation_robyn_hill;
+            /// The response at each spend.
+            method value "(x: number | Numbers): Float64Array" sync => crate::optimize::response::saturation_value;
+            /// The marginal response `f'(x)` at each spend (`Infinity` at 0 for a Hill curve with
+            /// `slope < 1` and a power curve with `b < 1`).
+            method derivative "(x: number | Numbers): Float64Array" sync => crate::optimize::response::saturation_derivative;
+            /// The spend at which the marginal equals each `m`, on the falling branch: 0 when no
+            /// spend is worth `m`, `Infinity` when the marginal never falls to `m`.
+            method inverseMarginal "(m: number | Numbers): Float64Array" sync => crate::optimize::response::saturation_inverse_marginal;
+            /// The kind, e.g. `'hill'`.
+            getter kind "string" sync => crate::optimize::response::saturation_kind;
+            /// The parameters by name, e.g. `{ slope, kappa, beta }`.
+            getter params "Record<string, number>" sync => crate::optimize::response::saturation_params;
+            /// The curve as the object the constructor takes.
+            getter spec "SaturationSpec" sync => crate::optimize::response::saturation_spec;
+            /// Whether the marginal rises before it falls (a Hill curve with `slope > 1`).
+            getter isSShaped "boolean" sync => crate::optimize::response::saturation_is_s_shaped;
+            /// The spend where the marginal peaks: the inflection of an S-curve, 0 otherwise.
+            getter inflection "number" sync => crate::optimize::response::saturation_inflection;
+        }
+        /// Carry-over: `apply(x)[t] = sum_l weights[l] x[t - l]`, spend before the window (`pre`,
+        /// oldest first) carrying into the first periods.
+        ///
+        /// | kind | weight `w_l`, `l = 0..lMax-1` | parameters |
+        /// |---|---|---|
+        /// | `'geometric'` | `alpha^l` | `alpha` in [0, 1] |
+        /// | `'delayed'` | `alpha^((l - theta)^2)` | `alpha` in [0, 1], `theta` in [0, lMax - 1] |
+        /// | `'weibull_pdf'` | Weibull density at `l + 1`, min-max scaled | `lam > 0`, `k > 0`, `lMax >= 2` |
+        /// | `'weibull_cdf'` | Weibull survival, cumulated | `lam > 0`, `k > 0` |
+        ///
+        /// `normalize` (default `true`) divides the weights by their sum. Robyn's geometric
+        /// adstock with `theta` is `{ kind: 'geometric', alpha: theta, normalize: false }`.
+        class Adstock {
+            /// An adstock; an unknown kind or key is `invalid_parameter`, a parameter out of its
+            /// range `out_of_range` naming it (`options.lMax`).
+            new constructor "(options: AdstockSpec)" sync => crate::optimize::response::adstock_new;
+            /// The lag weights `w_0, ..., w_(lMax-1)`.
+            method weights "(): Float64Array" sync => crate::optimize::response::adstock_weights;
+            /// The adstocked series of `x`, `pre` the spend before it (oldest first).
+            method apply "(x: Numbers, pre?: Numbers | null): Float64Array" sync => crate::optimize::response::adstock_apply;
+            /// The kind, e.g. `'geometric'`.
+            getter kind "string" sync => crate::optimize::response::adstock_kind;
+            /// The continuous parameters by name, e.g. `{ alpha }`.
+            getter params "Record<string, number>" sync => crate::optimize::response::adstock_params;
+            /// The number of lags.
+            getter lMax "number" sync => crate::optimize::response::adstock_l_max;
+            /// Whether the weights are divided by their sum.
+            getter normalize "boolean" sync => crate::optimize::response::adstock_normalize;
+            /// The adstock as the object the constructor takes.
+            getter spec "AdstockSpec" sync => crate::optimize::response::adstock_spec;
+            /// The steady-state gain `sum w`: adstocked spend per period when the same spend runs
+            /// every period.
+            getter gain "number" sync => crate::optimize::response::adstock_gain;
+        }
+        /// The media mix model: the outcome regressed on each channel's spend, carried over
+        /// (adstock) and saturating, beside an intercept, a trend, Fourier seasonality and
+        /// controls; fitted by penalised maximum likelihood (the posterior mode under
+        /// pymc-marketing's priors) with Laplace or bootstrap intervals.
+        ///
+        /// @example
+        /// const fit = new optimize.MMM({ lMax: 6, seed: 1 }).fit({ target: sales, channels: { tv, search } });
+        /// fit.summary(); // [{ channel: 'tv', share, shareLo, shareHi, roas, mroas, ... }, ...]
+        class MMM {
+            /// A spec; bad option types throw `invalid_parameter` (ranges are checked by `fit`).
+            new constructor "(options?: MMMOptions | null)" sync => crate::optimize::mmm::mmm_new;
+            /// Fits the model to `data`: `out_of_range` / `non_finite` naming the column and row
+            /// (`data.channels.tv[3]`) or the option (`options.lMax`), `length_mismatch` for
+            /// columns of different lengths, `not_enough_data` for fewer rows than parameters.
+            method fit "(data: MMMData, options?: MMMFitOptions | null): FittedMMM" long => crate::optimize::mmm::mmm_fit;
+        }
+        /// A fitted media mix model (from `MMM.fit` or `FittedMMM.fromJSON`).
+        class FittedMMM {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::optimize::mmm::fitted_new;
+            /// One row per channel: contribution, share, ROAS and marginal ROAS with `level`
+            /// intervals, and the fitted curves.
+            method summary "(): MMMChannelSummary[]" sync => crate::optimize::mmm::fitted_summary;
+            /// The additive parts of the fit over the training rows.
+            method contributions "(): MMMContributions" sync => crate::optimize::mmm::fitted_contributions;
+            /// Every parameter at the mode with its interval.
+            method params "(): MMMParam[]" sync => crate::optimize::mmm::fitted_params;
+            /// Every channel's steady-state response curve over `grid` (spend per period).
+            method responseCurves "(grid: Numbers): MMMResponseCurve[]" sync => crate::optimize::mmm::fitted_response_curves;
+            /// The parts and predictions for new rows (the fit's channels and controls).
+            method predict "(data: MMMNewData): MMMContributions" sync => crate::optimize::mmm::fitted_predict;
+            /// Channel `channel`'s contribution per period when it spends `plan`, with the
+            /// carry-over of the training data's last periods.
+            method horizonResponse "(channel: string, plan: Numbers): MMMHorizonResponse" sync => crate::optimize::mmm::fitted_horizon_response;
+            /// Channel `channel`'s steady-state response to spend per period (original units) as
+            /// one curve, for budget allocation; `null` for a channel that never spends.
+            method steadyStateCurve "(channel: string): Saturation | null" sync => crate::optimize::mmm::fitted_steady_state_curve;
+            /// The fitted model as a JSON document (the one Python's `FittedMMM.to_json()`
+            /// writes, data included): `JSON.stringify(fitted)` gives its text.
+            method toJSON "(): object" sync => crate::optimize::mmm::fitted_to_json;
+            /// A model from `toJSON()` (object or text) or from Python's `to_json()`: the same
+            /// numbers, bit for bit; a damaged document throws `invalid_parameter`.
+            statics fromJSON "(json: string | object): FittedMMM" sync => crate::optimize::mmm::fitted_from_json;
+            /// Fit diagnostics.
+            getter diagnostics "MMMDiagnostics" sync => crate::optimize::mmm::fitted_diagnostics;
+            /// How the optimiser ended.
+            getter convergence "MMMConvergence" sync => crate::optimize::mmm::fitted_convergence;
+            /// What the fit noticed (a channel that never spends, collinear channels, a flat
+            /// posterior direction).
+            getter warnings "string[]" sync => crate::optimize::mmm::fitted_warnings;
+            /// Channel names, in data order.
+            getter channels "string[]" sync => crate::optimize::mmm::fitted_channels;
+            /// Control names, in data order.
+            getter controls "string[]" sync => crate::optimize::mmm::fitted_controls;
+        }
+        }
+    }
 }
 
 /// The TypeScript declarations of every option and result type, in a stable order.
@@ -705,5 +843,11 @@ pub fn declarations() -> Vec<String> {
         crate::anomaly::EsdTest::declaration(),
         crate::anomaly::SeasonalEsdTest::declaration(),
         crate::anomaly::ResidualAlert::declaration(),
+        // ---- optimize types ----
+        crate::optimize::response::SaturationSpec::declaration(),
+        crate::optimize::response::AdstockSpec::declaration(),
     ]
+    .into_iter()
+    .chain(crate::optimize::mmm::declarations())
+    .collect()
 }

@@ -104,6 +104,22 @@ impl<const N: usize> FromJs for Fixed<N> {
     }
 }
 
+/// One number or a list of them (`number | Numbers`), as a list.
+pub struct OneOrMany(pub Vec<f64>);
+
+impl FromJs for OneOrMany {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        match h.kind(v) {
+            crate::host::Kind::Number => Ok(OneOrMany(vec![h.number(v)])),
+            crate::host::Kind::Object => read::numbers(h, v, field).map(OneOrMany),
+            _ => Err(read::wrong(h, field, v, "a number or an array of numbers")),
+        }
+    }
+    fn ts() -> String {
+        "number | Numbers".into()
+    }
+}
+
 /// Option `key` of the options object `obj` at `path` (`options.order`), read as a `T`; `None`
 /// when absent, `undefined` or `null`. Not inlined: one copy per option type, shared by every
 /// options struct (the browser build's size).

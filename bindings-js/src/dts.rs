@@ -217,7 +217,7 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// `{ errorCodes, namespaces: [{ name, path, also, functions: [member], classes: [{ name, members }] }] }`
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
-/// each member `{ kind, name, hasAsync, long, returns (a class name or null), many (an array of
+/// each member `{ kind, name, hasAsync, long, returns (a class name, of an object or of `null`, or null), many (an array of
 /// them), tableArg, matrixArg, optionsArg }`.
 /// (Written by hand: every string in it is an identifier, so nothing needs escaping.)
 pub fn surface() -> String {
@@ -228,8 +228,10 @@ pub fn surface() -> String {
         .collect();
     let q = |s: &str| format!("\"{s}\"");
     let member = |m: &Member, indent: &str| {
-        let (r, many) = m
-            .returns()
+        // `C | null` returns a `C` or `null`
+        let ret = m.returns();
+        let ret = ret.strip_suffix(" | null").unwrap_or(ret);
+        let (r, many) = ret
             .strip_suffix("[]")
             .map_or((m.returns(), false), |c| (c, classes.contains(&c)));
         let returns = if classes.contains(&r) {

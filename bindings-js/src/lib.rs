@@ -37,6 +37,7 @@ pub mod dts;
 pub mod forecast;
 pub mod host;
 pub mod journey;
+pub mod optimize;
 pub mod out;
 pub mod progress;
 pub mod read;

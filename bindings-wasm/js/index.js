@@ -1,11 +1,12 @@
 // channelwise for the browser and Node: the ES module users import.
 //
 // The API is declared once in Rust (bindings-js) and built here by the shared wrapper (api.js)
-// from one wasm export, `call`: `attribution.*`, `journey.*`, `stats.*`, `forecast.*` and
-// `anomaly.*` with the names and shapes of the Node binding (`heuristics`, `markov`, `shapley`, `orderedShapley`, `timeDecay`, `Markov` /
+// from one wasm export, `call`: `attribution.*`, `journey.*`, `stats.*`, `forecast.*`,
+// `anomaly.*` and `optimize.*` with the names and shapes of the Node binding (`heuristics`, `markov`, `shapley`, `orderedShapley`, `timeDecay`, `Markov` /
 // `FittedMarkov`; `journey.pathTable`; `stats.pearson`, ...; `forecast.metrics.*`,
 // `forecast.RollingOrigin`, `forecast.AutoEts` / `Ets` / `FittedEts`, `forecast.stl` / `mstl`;
-// `anomaly.IsolationForest`, `anomaly.mad`, ...), plus `attribution.parsePathCsv`. Errors from Rust
+// `anomaly.IsolationForest`, `anomaly.mad`, ...; `optimize.Saturation`, `Adstock`, `MMM` /
+// `FittedMMM`), plus `attribution.parsePathCsv`. Errors from Rust
 // are already JS Errors with `code` = the core's kind code (src/error.rs) and pass through as
 // they are. A trap (a Rust panic: wasm32 cannot unwind) becomes an Error with code "internal",
 // and the instance is marked unusable.
@@ -365,6 +366,10 @@ export const { RollingOrigin, Ets, AutoEts, FittedEts } = shared.forecast;
 /** Anomaly detection: isolation forest, robust detectors and forecast-residual alerts. */
 export const anomaly = Object.freeze(shared.anomaly);
 export const { IsolationForest, FittedIsolationForest } = shared.anomaly;
+
+/** Response curves and the media mix model: `Saturation`, `Adstock`, `MMM` -> `FittedMMM`. */
+export const optimize = Object.freeze(shared.optimize);
+export const { Saturation, Adstock, MMM, FittedMMM } = shared.optimize;
 
 /** The channelwise version this module was built from. */
 export const version = () => sharedCall('version', [], PLAIN);

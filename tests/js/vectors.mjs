@@ -1,6 +1,7 @@
 // The one JS runner of the shared vectors, used by the Node binding (bindings-node/test/) and
 // the WebAssembly build (bindings-wasm/test/), which expose the same names and shapes. It walks
-// EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly) with the
+// EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly,
+// optimize) with the
 // semantics of the Rust runners (core/tests/vectors_*.rs): "NaN"/"Infinity"/"-Infinity" strings
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
@@ -15,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Registers one node:test per vector file.
- * @param {{ attribution, journey, stats, forecast, anomaly, errorCodes: () => string[] }} api the binding
+ * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -383,9 +384,34 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, err
         return { value: input.n.map((n) => anomaly.averagePathLength(n)) };
       case 'anomaly.isolation_forest':
         return isolationForest(input, params, typed);
+      case 'optimize.saturation': {
+        // core/tests/vectors_optimize.rs: the kind's parameters by name (Robyn's Hill from
+        // alpha, gamma and the series x_fit); value, derivative and the inverse marginal.
+        const curve = params.kind === 'robyn_hill'
+          ? optimize.Saturation.robynHill(num(params.alpha), num(params.gamma), s('x_fit'))
+          : new optimize.Saturation(curveSpec(params));
+        const out = { value: curve.value(s('x')), derivative: curve.derivative(s('x')) };
+        if (input.m !== undefined) out.inverse_marginal = curve.inverseMarginal(s('m'));
+        return out;
+      }
+      case 'optimize.adstock': {
+        const adstock = new optimize.Adstock({ normalize: false, ...curveSpec(params) });
+        const pre = input.pre === undefined ? undefined : s('pre');
+        return { value: adstock.apply(s('x'), pre), weights: adstock.weights() };
+      }
       default:
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }
+  }
+
+  /** A curve's object from a vector's snake_case params: `kind`, booleans and whole `l_max` as
+   * they are, every other value a number (`"NaN"` included). */
+  function curveSpec(params) {
+    const o = {};
+    for (const [k, v] of Object.entries(params)) {
+      o[camel(k)] = k === 'kind' || typeof v === 'boolean' || k === 'l_max' ? v : num(v);
+    }
+    return o;
   }
 
   /** STL options from a vector's snake_case params (absent = default; `period` and MSTL's own
@@ -471,7 +497,8 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, err
     const rel = tol.rel === undefined ? 0 : num(tol.rel);
     const near = (key, g, w) => {
       assert.equal(typeof g, 'number', `${key}: got ${g}`);
-      assert.ok(Number.isFinite(g) && Math.abs(g - w) <= abs + rel * Math.abs(w), `${key}: got ${g}, expected ${w} (tol abs ${abs}, rel ${rel})`);
+      // an infinity matches only itself (a marginal at 0 of x^0.5), as in the Rust runners
+      assert.ok(g === w || (Number.isFinite(g) && Math.abs(g - w) <= abs + rel * Math.abs(w)), `${key}: got ${g}, expected ${w} (tol abs ${abs}, rel ${rel})`);
     };
     const got = runSeries(v.function, v.input, v.params ?? {}, typed);
     let checked = 0;
@@ -494,14 +521,14 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, err
     return checked;
   }
 
-  const isSeries = (fn) => fn.startsWith('stats.') || fn.startsWith('forecast.') || fn.startsWith('anomaly.');
+  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
 
   const files = walk(root).filter((p) => p.endsWith('.json'));
 
-  test('the vector folder holds attribution, journey, stats, forecast and anomaly vectors', () => {
-    for (const dir of ['attribution', 'journey', 'stats', 'forecast', 'anomaly']) {
+  test('the vector folder holds attribution, journey, stats, forecast, anomaly and optimize vectors', () => {
+    for (const dir of ['attribution', 'journey', 'stats', 'forecast', 'anomaly', 'optimize']) {
       assert.ok(files.some((f) => f.includes(`${join('vectors', dir)}`)), `no ${dir} vectors`);
     }
     assert.ok(files.length >= 10, `only ${files.length} vectors found under ${root}`);

@@ -90,20 +90,7 @@ letters! {
 }
 
 /// Interval levels in percent: one number or a list.
-pub struct Levels(pub Vec<f64>);
-
-impl FromJs for Levels {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        match h.kind(v) {
-            Kind::Number => Ok(Levels(vec![h.number(v)])),
-            Kind::Object => read::numbers(h, v, field).map(Levels),
-            _ => Err(wrong(h, field, v, "a number or an array of numbers")),
-        }
-    }
-    fn ts() -> String {
-        "number | Numbers".into()
-    }
-}
+pub type Levels = crate::decl::OneOrMany;
 
 js_options! {
     /// One ETS model with fixed components. Every field is optional.
