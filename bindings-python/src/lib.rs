@@ -15,6 +15,7 @@ mod error;
 mod ets;
 mod forecast;
 mod journey;
+mod optimize;
 mod progress;
 mod stats;
 
@@ -39,5 +40,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ets::register(m)?;
     decompose::register(m)?;
     anomaly::register(m)?;
+    optimize::register(m)?;
     Ok(())
 }

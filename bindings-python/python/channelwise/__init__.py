@@ -1,5 +1,5 @@
-"""channelwise: multi-touch attribution, journeys, statistics, forecasting (ETS, STL/MSTL, metrics)
-and anomaly detection, computed in Rust.
+"""channelwise: multi-touch attribution, journeys, statistics, forecasting (ETS, STL/MSTL, metrics),
+anomaly detection, response curves and the media mix model, computed in Rust.
 
 >>> import channelwise as cw
 >>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
@@ -7,10 +7,10 @@ and anomaly detection, computed in Rust.
 Errors are :class:`ChannelwiseError` (a ``ValueError``) subclasses, one per kind, each with a
 stable ``.code`` (``OutOfRangeError.code == "out_of_range"``).
 
-Long calls (bootstrap intervals, sampled Shapley, ``AutoEts.fit_many``) take ``progress=True``
-(a tqdm bar) or ``progress=callable``; Ctrl-C stops them and raises ``KeyboardInterrupt``
-(its ``__cause__`` a :class:`CancelledError` saying how far the work got), and a callable that
-returns ``False`` stops them with :class:`CancelledError`.
+Long calls (bootstrap intervals, sampled Shapley, ``AutoEts.fit_many``, ``MMM.fit``) take
+``progress=True`` (a tqdm bar) or ``progress=callable``; Ctrl-C stops them and raises
+``KeyboardInterrupt`` (its ``__cause__`` a :class:`CancelledError` saying how far the work got),
+and a callable that returns ``False`` stops them with :class:`CancelledError`.
 """
 
 from ._channelwise import (
@@ -31,13 +31,14 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, forecast, journey, plot, stats
+from . import anomaly, attribution, forecast, journey, optimize, plot, stats
 
 __all__ = [
     "anomaly",
     "attribution",
     "forecast",
     "journey",
+    "optimize",
     "plot",
     "stats",
     "PathTable",

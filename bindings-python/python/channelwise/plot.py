@@ -1,5 +1,5 @@
 """Plots (matplotlib, optional: ``pip install 'channelwise[plot]'``): attribution credit, forecast
-fan charts, decomposition panels and anomaly markers."""
+fan charts, decomposition panels, anomaly markers, response curves and media mix models."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _frames
 
-__all__ = ["credit", "forecast", "decomposition", "anomalies"]
+__all__ = ["credit", "forecast", "decomposition", "anomalies", "saturation", "mmm"]
 
 
 def _pyplot() -> Any:
@@ -151,3 +151,67 @@ def anomalies(
     if title:
         ax.set_title(title)
     return ax
+
+
+def saturation(curve: Any, grid: Any = None, ax: Any = None, title: Optional[str] = None) -> Any:
+    """A :class:`channelwise.optimize.Saturation`'s response over ``grid`` (default its
+    ``default_grid()``) and, on the right axis, its marginal; the inflection of an S-curve
+    marked. Returns the matplotlib Axes."""
+    plt = _pyplot()
+    x = curve.default_grid() if grid is None else np.asarray(grid, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.0, 4.0))
+    ax.plot(x, curve.value(x), color="tab:blue", lw=1.5, label="response")
+    ax.set_xlabel("spend")
+    ax.set_ylabel("response", color="tab:blue")
+    right = ax.twinx()
+    right.plot(x, curve.derivative(x), color="tab:orange", lw=1.0, ls="--", label="marginal")
+    right.set_ylabel("marginal response", color="tab:orange")
+    if curve.is_s_shaped:
+        ax.axvline(curve.inflection, color="grey", lw=0.8, ls=":")
+    ax.set_title(title or repr(curve))
+    return ax
+
+
+def mmm(fitted: Any, grid: Any = None, title: Optional[str] = None) -> Any:
+    """A :class:`channelwise.optimize.FittedMMM` in two panels: the contributions stacked over
+    time (the baseline of intercept, trend, seasonality and controls, then each channel) with
+    the target and the fit, and each channel's steady-state response curve with its band
+    (``grid`` as :meth:`FittedMMM.response_curves`). Returns the matplotlib Figure."""
+    plt = _pyplot()
+    parts = _frames.to_columns(fitted.contributions())
+    date = fitted._columns.get("date") or "date"
+    if fitted._dates is not None:
+        x: Any = fitted._dates.pandas_index(date)
+    else:
+        x = np.arange(len(parts["fitted"]))
+    channels, controls = fitted.channels, fitted.controls
+    base = np.zeros(len(parts["fitted"]))
+    for k in ["intercept", "trend", "seasonality", *controls]:
+        base = base + np.asarray(parts[k], dtype=float)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9.0, 8.0))
+    lower = base
+    top.fill_between(x, 0.0, base, color="lightgrey", lw=0, label="baseline")
+    colours = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["tab:blue"])
+    for i, c in enumerate(channels):
+        upper = lower + np.asarray(parts[c], dtype=float)
+        top.fill_between(x, lower, upper, color=colours[i % len(colours)], alpha=0.8, lw=0, label=c)
+        lower = upper
+    top.plot(x, np.frombuffer(fitted._fit.target, dtype=np.float64), color="black", lw=1.0, label="actual")
+    top.plot(x, parts["fitted"], color="black", lw=1.0, ls="--", label="fitted")
+    top.set_ylabel("contribution")
+    top.legend(fontsize="small", loc="upper left", ncol=2)
+    curves = _frames.to_columns(fitted.response_curves(grid))
+    for i, c in enumerate(channels):
+        rows = [j for j, name in enumerate(curves["channel"]) if name == c]
+        pick = lambda k: np.asarray([curves[k][j] for j in rows], dtype=float)  # noqa: E731
+        colour = colours[i % len(colours)]
+        bottom.fill_between(pick("spend"), pick("lo"), pick("hi"), color=colour, alpha=0.2, lw=0)
+        bottom.plot(pick("spend"), pick("response"), color=colour, lw=1.5, label=c)
+    bottom.set_xlabel("spend per period")
+    bottom.set_ylabel(f"response per period ({fitted.level:.0%} band)")
+    bottom.legend(fontsize="small")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
