@@ -850,12 +850,12 @@ export type SaturationSpec =
   | { kind: 'power'; a: number; b: number }
   | { kind: 'log'; beta: number; lam: number };
 
-/** An adstock (carry-over): its kind, that kind's parameters, the number of lags `lMax` and whether the weights are divided by their sum (`normalize`, default `true`); the weights are in `optimize.Adstock`. */
+/** An adstock (carry-over): its kind, that kind's parameters, the number of lags `lMax` (default 8) and whether the weights are divided by their sum (`normalize`, default `true`); the weights are in `optimize.Adstock`. */
 export type AdstockSpec =
-  | { kind: 'geometric'; alpha: number; lMax: number; normalize?: boolean }
-  | { kind: 'delayed'; alpha: number; theta: number; lMax: number; normalize?: boolean }
-  | { kind: 'weibull_pdf'; lam: number; k: number; lMax: number; normalize?: boolean }
-  | { kind: 'weibull_cdf'; lam: number; k: number; lMax: number; normalize?: boolean };
+  | { kind: 'geometric'; alpha: number; lMax?: number; normalize?: boolean }
+  | { kind: 'delayed'; alpha: number; theta: number; lMax?: number; normalize?: boolean }
+  | { kind: 'weibull_pdf'; lam: number; k: number; lMax?: number; normalize?: boolean }
+  | { kind: 'weibull_cdf'; lam: number; k: number; lMax?: number; normalize?: boolean };
 
 /**
  * A prior on one parameter (its log density joins the objective): `flat` adds nothing;
@@ -1616,8 +1616,9 @@ export declare class Saturation {
  * | `'weibull_pdf'` | Weibull density at `l + 1`, min-max scaled | `lam > 0`, `k > 0`, `lMax >= 2` |
  * | `'weibull_cdf'` | Weibull survival, cumulated | `lam > 0`, `k > 0` |
  *
- * `normalize` (default `true`) divides the weights by their sum. Robyn's geometric
- * adstock with `theta` is `{ kind: 'geometric', alpha: theta, normalize: false }`.
+ * `lMax` defaults to 8; `normalize` (default `true`, pymc-marketing's) divides the
+ * weights by their sum. Robyn's geometric adstock with `theta` is
+ * `{ kind: 'geometric', alpha: theta, lMax: <the series length>, normalize: false }`.
  */
 export declare class Adstock {
   /**

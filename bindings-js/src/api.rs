@@ -699,8 +699,9 @@ api! {
         /// | `'weibull_pdf'` | Weibull density at `l + 1`, min-max scaled | `lam > 0`, `k > 0`, `lMax >= 2` |
         /// | `'weibull_cdf'` | Weibull survival, cumulated | `lam > 0`, `k > 0` |
         ///
-        /// `normalize` (default `true`) divides the weights by their sum. Robyn's geometric
-        /// adstock with `theta` is `{ kind: 'geometric', alpha: theta, normalize: false }`.
+        /// `lMax` defaults to 8; `normalize` (default `true`, pymc-marketing's) divides the
+        /// weights by their sum. Robyn's geometric adstock with `theta` is
+        /// `{ kind: 'geometric', alpha: theta, lMax: <the series length>, normalize: false }`.
         class Adstock {
             /// An adstock; an unknown kind or key is `invalid_parameter`, a parameter out of its
             /// range `out_of_range` naming it (`options.lMax`).

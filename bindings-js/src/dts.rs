@@ -233,7 +233,7 @@ pub fn surface() -> String {
         let ret = ret.strip_suffix(" | null").unwrap_or(ret);
         let (r, many) = ret
             .strip_suffix("[]")
-            .map_or((m.returns(), false), |c| (c, classes.contains(&c)));
+            .map_or((ret, false), |c| (c, classes.contains(&c)));
         let returns = if classes.contains(&r) {
             q(r)
         } else {

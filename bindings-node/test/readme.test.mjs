@@ -60,6 +60,29 @@ const long = await cwa.markovAsync(table, {
 });
 // END: readme-js-travel
 
+// START: readme-js-mmm
+import { optimize } from 'channelwise';
+
+// Two years of weekly sales and spend per channel (number[] or Float64Array).
+const tv = Array.from({ length: 104 }, (_, t) => 100 * Math.sin(t * 0.7) ** 2);
+const search = Array.from({ length: 104 }, (_, t) => 20 + ((t * 7) % 11));
+const sales = tv.map((x, t) => 1000 + (300 * x) / (80 + x) + 2 * search[t] + 20 * Math.sin((2 * Math.PI * t) / 52));
+
+const mmm = new optimize.MMM({ lMax: 4, yearlySeasonality: 1, seed: 1 }); // Laplace intervals
+const fit = await mmm.fitAsync({ target: sales, channels: { tv, search } }, {
+  onProgress: ({ done, total }) => {}, // optimiser starts (and bootstrap replicates) done
+});
+for (const r of fit.summary()) {
+  const pct = (v) => `${(100 * v).toFixed(0)}%`;
+  console.log(`${r.channel}: ${pct(r.share)} [${pct(r.shareLo)}, ${pct(r.shareHi)}], ROAS ${r.roas.toFixed(2)}, marginal ${r.mroas.toFixed(2)}`);
+}
+// tv: 61% [57%, 69%], ROAS 1.92, marginal 0.99      (the truth: 66%, ROAS 2.00)
+// search: 39% [31%, 43%], ROAS 2.47, marginal 2.04
+const curve = fit.steadyStateCurve('tv'); // a Saturation of weekly spend, for budgeting
+console.log(curve.inverseMarginal(0.5)[0].toFixed(0)); // 97: weekly TV spend where a dollar returns 0.5
+const stored = optimize.FittedMMM.fromJSON(JSON.stringify(fit)); // the same model, no refit
+// END: readme-js-mmm
+
 test('README forecasting example finds the outage', () => {
   assert.ok(mean.length === 28 && intervals.length === 2);
   assert.ok(logged.some((l) => /^observed .* below the 99% interval/.test(l)), logged.join('\n'));
@@ -72,6 +95,17 @@ test('README JSON and progress example: same credit back, progress up to 2000 re
   assert.ok(logged.includes('true'));
   assert.ok(logged.includes('2000 of 2000 replicates'), logged.join('\n'));
   assert.equal(long.length, 3);
+});
+
+test('README media mix example: shares add up, the stored model predicts the same', () => {
+  const rows = fit.summary();
+  assert.ok(Math.abs(rows[0].share + rows[1].share - 1) < 1e-12);
+  assert.ok(rows.every((r) => r.shareLo <= r.shareHi));
+  assert.deepEqual(stored.contributions(), fit.contributions());
+  assert.ok(logged.includes('tv: 61% [57%, 69%], ROAS 1.92, marginal 0.99'), logged.join('\n'));
+  assert.ok(logged.includes('search: 39% [31%, 43%], ROAS 2.47, marginal 2.04'), logged.join('\n'));
+  assert.ok(logged.includes('97'), logged.join('\n'));
+  assert.ok(curve instanceof optimize.Saturation);
 });
 
 test('README example prints the credit', () => {

@@ -162,3 +162,28 @@ cw.anomaly.esd(y, { direction: 'up' });
 cw.anomaly.seasonalEsd(y, {});
 // @ts-expect-error residualAlerts takes the four series in one object
 cw.anomaly.residualAlerts(y, y, y, y);
+
+// Response curves and the media mix model.
+const hill = new cw.optimize.Saturation({ kind: 'hill', slope: 2, kappa: 100, beta: 50 });
+const hv: Float64Array = hill.value(10);
+const hm: Float64Array = hill.inverseMarginal([0.1, 0.2]);
+const hillSpec: cw.SaturationSpec = hill.spec;
+const sShaped: boolean = hill.isSShaped;
+const robyn: cw.Saturation = cw.optimize.Saturation.robynHill(2, 0.5, y);
+const geo = new cw.optimize.Adstock({ kind: 'geometric', alpha: 0.5, lMax: 4, normalize: false });
+const carried: Float64Array = geo.apply(y, [1, 2]);
+const mmmSpec = new cw.optimize.MMM({ lMax: 4, uncertainty: 'bootstrap', replicates: 50, priors: { 'tv.adstock.alpha': { dist: 'beta', alpha: 2, beta: 2 } } });
+const mmmData = { target: y, channels: { tv: y, search: new Float64Array(y.length) }, days: ['2024-01-07'] };
+const mmm: cw.FittedMMM = mmmSpec.fit(mmmData);
+const mmmAsync: Promise<cw.FittedMMM> = mmmSpec.fitAsync(mmmData, { onProgress: (p) => p.done, signal: new AbortController().signal });
+const shareLo: number = mmm.summary()[0].shareLo;
+const tvParts: Float64Array = mmm.contributions().channels.tv;
+const steady: cw.Saturation | null = mmm.steadyStateCurve('tv');
+const mmmBack: cw.FittedMMM = cw.optimize.FittedMMM.fromJSON(JSON.stringify(mmm));
+const r2: number = mmm.diagnostics.r2;
+// @ts-expect-error a saturation kind's parameters are its own
+new cw.optimize.Saturation({ kind: 'hill', lam: 1, beta: 1 });
+// @ts-expect-error uncertainty is 'laplace', 'bootstrap' or 'none'
+new cw.optimize.MMM({ uncertainty: 'mcmc' });
+// @ts-expect-error fit needs the target
+mmmSpec.fit({ channels: { tv: y } });

@@ -320,6 +320,46 @@ test('a long ...Async call runs in a Web Worker: the page stays live, onProgress
   assert.ok(r.cancelled.ms < 5000, `cancelled after ${r.cancelled.ms} ms`);
 });
 
+test('MMM.fitAsync runs in a Web Worker: the spec is made again there, the fit comes back as its JSON document', async () => {
+  const r = await page.evaluate(async () => {
+    const cw = await import('/js/index.js');
+    await cw.init();
+    const n = 80;
+    const tv = Array.from({ length: n }, (_, t) => 100 * Math.sin(t * 0.7) ** 2);
+    const search = Array.from({ length: n }, (_, t) => 20 + ((t * 7) % 11));
+    const data = { target: tv.map((x, t) => 500 + (300 * x) / (80 + x) + 2 * search[t]), channels: { tv, search: Float64Array.from(search) } };
+    const spec = new cw.optimize.MMM({ lMax: 4, uncertainty: 'bootstrap', replicates: 40, seed: 2 });
+    const reports = [];
+    let workers = 0;
+    const PageWorker = window.Worker;
+    window.Worker = new Proxy(PageWorker, { construct: (W, a) => (workers += 1, new W(...a)) });
+    const fit = await spec.fitAsync(data, { onProgress: (p) => reports.push(p.done) });
+    // cancelled once it has started: the worker is terminated
+    const ac = new AbortController();
+    const slow = new cw.optimize.MMM({ lMax: 4, uncertainty: 'bootstrap', replicates: 100000 });
+    setTimeout(() => ac.abort(), 100);
+    let cancelled = null;
+    try {
+      await slow.fitAsync(data, { signal: ac.signal });
+    } catch (e) {
+      cancelled = e.code;
+    }
+    window.Worker = PageWorker;
+    return {
+      workers,
+      isFitted: fit instanceof cw.optimize.FittedMMM,
+      same: JSON.stringify(fit) === JSON.stringify(spec.fit(data)),
+      last: reports.at(-1),
+      cancelled,
+    };
+  });
+  assert.equal(r.workers, 2, 'both fits ran in a Web Worker');
+  assert.ok(r.isFitted);
+  assert.ok(r.same, 'the fit in the worker equals the fit on the page');
+  assert.equal(r.last, 4 + 40);
+  assert.equal(r.cancelled, 'cancelled');
+});
+
 test('everything was local and nothing logged an error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(problems, []);

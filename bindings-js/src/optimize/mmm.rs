@@ -787,8 +787,9 @@ fn damaged(reason: String) -> Error {
     }
 }
 
-/// The shapes a loaded model's methods index by (the core does not check them on load).
-fn check_loaded(m: &FittedMmm) -> Result<()> {
+/// The shapes a loaded model's methods index by (the core does not check them on load);
+/// `n_theta`: the length of the document's `fitted.theta`.
+fn check_loaded(m: &FittedMmm, n_theta: u32) -> Result<()> {
     let (d, s, n) = (m.data(), m.scales(), m.data().target.len());
     let np = m.param_names().len();
     if n == 0
@@ -809,7 +810,7 @@ fn check_loaded(m: &FittedMmm) -> Result<()> {
     {
         return Err(damaged(format!("its columns are not all {n} rows long")));
     }
-    if m.params().len() != np || m.draws().iter().any(|x| x.len() != np) {
+    if n_theta as usize != np || m.draws().iter().any(|x| x.len() != np) {
         return Err(damaged(format!(
             "its parameters and draws are not all {np} long"
         )));
@@ -825,8 +826,16 @@ fn check_loaded(m: &FittedMmm) -> Result<()> {
 
 /// `FittedMMM.fromJSON(json)`: a model written by `toJSON()` here or `to_json()` in Python.
 pub fn fitted_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let m: FittedMmm = from_document(h, &arg(h, a, 0)?, JSON_MODEL, "media mix")?;
-    check_loaded(&m)?;
+    let doc = arg(h, a, 0)?;
+    let m: FittedMmm = from_document(h, &doc, JSON_MODEL, "media mix")?;
+    let theta = read::get(h, &doc, "fitted", "json.fitted")?
+        .map(|f| read::require(h, &f, "theta", "json.fitted.theta"))
+        .transpose()?
+        .ok_or_else(|| read::missing("json.fitted"))?;
+    check_loaded(
+        &m,
+        read::array_len(h, &theta, "json.fitted.theta", "an array")?,
+    )?;
     job(move || Ok(Handle(Arc::new(m))))
 }
 

@@ -146,6 +146,9 @@ impl Declared for SaturationSpec {
 /// An adstock as a plain object: `{ kind, ...params, lMax, normalize }`.
 pub struct AdstockSpec(pub Adstock);
 
+/// Lags when `lMax` is not given (as the media mix model's and the Python binding's default).
+pub const L_MAX_DEFAULT: usize = 8;
+
 /// Whether adstock weights are normalised when `normalize` is not given (pymc-marketing's
 /// default, and the media mix model's).
 pub const NORMALIZE_DEFAULT: bool = true;
@@ -165,7 +168,10 @@ impl FromJs for AdstockSpec {
             .map(|n| param(h, v, field, n))
             .collect::<Result<Vec<_>>>()?;
         let l_field = format!("{field}.lMax");
-        let l_max = read::size(h, &read::require(h, v, "lMax", &l_field)?, &l_field)?;
+        let l_max = read::get(h, v, "lMax", &l_field)?
+            .map(|x| read::size(h, &x, &l_field))
+            .transpose()?
+            .unwrap_or(L_MAX_DEFAULT);
         let n_field = format!("{field}.normalize");
         let normalize = read::get(h, v, "normalize", &n_field)?
             .map(|x| read::boolean(h, &x, &n_field))
@@ -207,11 +213,11 @@ impl IntoOut for AdstockSpec {
 impl Declared for AdstockSpec {
     fn declaration() -> String {
         spec_union(
-            "An adstock (carry-over): its kind, that kind's parameters, the number of lags `lMax` and whether the weights are divided by their sum (`normalize`, default `true`); the weights are in `optimize.Adstock`.",
+            "An adstock (carry-over): its kind, that kind's parameters, the number of lags `lMax` (default 8) and whether the weights are divided by their sum (`normalize`, default `true`); the weights are in `optimize.Adstock`.",
             "AdstockSpec",
             &ADSTOCK_KINDS,
             Adstock::kind_params,
-            "; lMax: number; normalize?: boolean",
+            "; lMax?: number; normalize?: boolean",
         )
     }
 }

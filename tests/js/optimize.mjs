@@ -1,0 +1,257 @@
+// optimize.* shared by the Node binding and the WebAssembly build: response curves and adstock,
+// and a media mix model fitted to a small seeded synthetic data set (two channels with known
+// carry-over and saturation): shares, contributions that add up to the fit, toJSON / fromJSON,
+// fitAsync with progress and cancellation, and bad input named by its field.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+/** A seeded uniform in [0, 1) (a 32-bit LCG: the same data in every engine). */
+function uniform(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/**
+ * Weekly rows: TV (heavy carry-over) and search (little), each adstocked and saturated by the
+ * binding's own curves, plus a base, a trend, a yearly wave and noise.
+ */
+export function synthetic(optimize, n = 80, seed = 7) {
+  const u = uniform(seed);
+  const tv = Float64Array.from({ length: n }, () => 100 * u());
+  const search = Array.from({ length: n }, (_, t) => 20 + 15 * Math.abs(Math.sin(t / 5)) + 10 * u());
+  const part = (x, adstock, curve) => {
+    const max = Math.max(...x);
+    return curve.value(new optimize.Adstock(adstock).apply(Array.from(x, (v) => v / max)));
+  };
+  const ctv = part(tv, { kind: 'geometric', alpha: 0.6, lMax: 6 }, new optimize.Saturation({ kind: 'logistic', lam: 2, beta: 40 }));
+  const cs = part(search, { kind: 'geometric', alpha: 0.2, lMax: 6 }, new optimize.Saturation({ kind: 'logistic', lam: 3, beta: 25 }));
+  const target = Array.from({ length: n }, (_, t) => 100 + 0.05 * t + 8 * Math.sin((2 * Math.PI * t) / 52.1775) + ctv[t] + cs[t] + 2 * (u() - 0.5));
+  return { target, channels: { tv, search } };
+}
+
+/**
+ * Registers the tests.
+ * @param {{ optimize: object }} api the binding
+ * @param {string} name `'node'` or `'wasm'`, for test titles
+ */
+export function runOptimize({ optimize }, name) {
+  const { Saturation, Adstock, MMM, FittedMMM } = optimize;
+
+  const coded = (fn, code, pattern) => assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, `not an Error: ${e}`);
+    assert.equal(e.code, code, `${e.code}: ${e.message}`);
+    if (pattern) assert.match(e.message, pattern);
+    return true;
+  });
+  const near = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol * (1 + Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+  test(`[${name}] Saturation: values, marginals and their inverse, from numbers and arrays`, () => {
+    const s = new Saturation({ kind: 'hill', slope: 2, kappa: 100, beta: 50 });
+    assert.deepEqual([...s.value([0, 100])], [0, 25]);
+    assert.ok(s.value(100) instanceof Float64Array);
+    assert.deepEqual(s.value(100), s.value(new Float64Array([100])));
+    assert.equal(s.kind, 'hill');
+    assert.deepEqual(s.params, { slope: 2, kappa: 100, beta: 50 });
+    assert.deepEqual(s.spec, { kind: 'hill', slope: 2, kappa: 100, beta: 50 });
+    assert.ok(s.isSShaped);
+    near(s.inflection, 100 * Math.sqrt(1 / 3), 1e-12, 'inflection');
+    const x = [80, 150, 400];
+    const back = s.inverseMarginal(s.derivative(x));
+    x.forEach((v, i) => near(back[i], v, 1e-8, `inverseMarginal(derivative(${v}))`));
+    assert.deepEqual([...s.inverseMarginal([0, 1e9])], [Infinity, 0]);
+    const log = new Saturation({ kind: 'michaelis_menten', alpha: 10, lam: 5 });
+    assert.equal(log.isSShaped, false);
+    assert.equal(log.inflection, 0);
+    assert.deepEqual(new Saturation(log.spec).value(x), log.value(x));
+    // Robyn's Hill: kappa = (1 - gamma) min + gamma max, beta 1
+    const r = Saturation.robynHill(2, 0.5, [0, 10, 4]);
+    assert.ok(r instanceof Saturation);
+    assert.deepEqual(r.spec, { kind: 'hill', slope: 2, kappa: 5, beta: 1 });
+  });
+
+  test(`[${name}] Adstock: weights, carry-over from before the window, gain, defaults`, () => {
+    const a = new Adstock({ kind: 'geometric', alpha: 0.5, lMax: 3, normalize: false });
+    assert.deepEqual([...a.weights()], [1, 0.5, 0.25]);
+    assert.deepEqual([...a.apply([0, 0, 0], [8])], [4, 2, 0]);
+    assert.deepEqual(a.apply([1, 2, 3]), a.apply(new Float64Array([1, 2, 3]), null));
+    assert.equal(a.gain, 1.75);
+    assert.deepEqual(a.spec, { kind: 'geometric', alpha: 0.5, lMax: 3, normalize: false });
+    const d = new Adstock({ kind: 'delayed', alpha: 0.6, theta: 1.5 });
+    assert.equal(d.lMax, 8);
+    assert.equal(d.normalize, true);
+    assert.deepEqual(d.params, { alpha: 0.6, theta: 1.5 });
+    near(d.gain, 1, 1e-12, 'normalised gain');
+  });
+
+  test(`[${name}] curves: bad input is coded and names the field`, () => {
+    coded(() => new Saturation({ kind: 'gompertz', beta: 1 }), 'invalid_parameter', /options\.kind.*logistic, hill/);
+    coded(() => new Saturation({ kind: 'hill', slope: 2, kapa: 1, beta: 1 }), 'invalid_parameter', /^invalid options\.kapa: .*unknown option; expected one of kind, slope, kappa, beta/);
+    coded(() => new Saturation({ kind: 'hill', slope: 2, beta: 1 }), 'invalid_parameter', /options\.kappa.*required/);
+    coded(() => new Saturation({ kind: 'hill', slope: 2, kappa: -1, beta: 1 }), 'out_of_range', /^options\.kappa must be in/);
+    coded(() => new Saturation({ kind: 'hill', slope: 2, kappa: NaN, beta: 1 }), 'non_finite', /^options\.kappa must be finite/);
+    coded(() => new Saturation({ kind: 'logistic', lam: '1', beta: 1 }), 'invalid_parameter', /options\.lam/);
+    coded(() => new Saturation(), 'invalid_parameter', /options/);
+    coded(() => Saturation.robynHill(0, 0.5, [1, 2]), 'out_of_range', /^alpha must be in/);
+    const s = new Saturation({ kind: 'tanh', b: 1, c: 0.5 });
+    coded(() => s.value([1, -1]), 'out_of_range', /^x\[1\]/);
+    coded(() => s.value([1, NaN]), 'non_finite', /^x\[1\]/);
+    coded(() => s.value('1'), 'invalid_parameter', /x/);
+    coded(() => new Adstock({ kind: 'geometric', alpha: 0.5, lMax: 0 }), 'out_of_range', /^options\.lMax must be in/);
+    coded(() => new Adstock({ kind: 'geometric', alpha: 1.5 }), 'out_of_range', /^options\.alpha must be in/);
+    coded(() => new Adstock({ kind: 'geometric', alpha: 0.5, l_max: 4 }), 'invalid_parameter', /options\.l_max.*expected one of kind, alpha, lMax, normalize/);
+    coded(() => new Adstock({ kind: 'geometric', alpha: 0.5 }).apply([1], [NaN]), 'non_finite', /^pre\[0\]/);
+  });
+
+  const data = synthetic(optimize);
+  const options = { lMax: 6, yearlySeasonality: 1, draws: 200, seed: 1 };
+  const fit = new MMM(options).fit(data);
+
+  test(`[${name}] MMM: shares in [0, 1] summing to 1, parts summing to the fit, curves`, () => {
+    assert.ok(fit instanceof FittedMMM);
+    assert.deepEqual(fit.channels, ['tv', 'search']);
+    assert.deepEqual(fit.controls, []);
+    const rows = fit.summary();
+    assert.deepEqual(rows.map((r) => r.channel), ['tv', 'search']);
+    let total = 0;
+    for (const r of rows) {
+      for (const k of ['share', 'shareLo', 'shareHi']) assert.ok(r[k] >= 0 && r[k] <= 1, `${r.channel} ${k} = ${r[k]}`);
+      for (const k of ['contribution', 'share', 'roas', 'mroas']) assert.ok(r[`${k}Lo`] <= r[`${k}Hi`], `${r.channel} ${k} interval`);
+      assert.equal(r.adstock.kind, 'geometric');
+      assert.equal(r.saturation.kind, 'logistic');
+      near(r.spend, Array.from(data.channels[r.channel]).reduce((a, b) => a + b, 0), 1e-12, 'spend');
+      total += r.share;
+    }
+    near(total, 1, 1e-12, 'shares');
+    const c = fit.contributions();
+    assert.deepEqual(Object.keys(c.channels), ['tv', 'search']);
+    c.fitted.forEach((f, t) => {
+      const sum = c.intercept[t] + c.trend[t] + c.seasonality[t] + c.channels.tv[t] + c.channels.search[t];
+      near(sum, f, 1e-12, `row ${t}`);
+    });
+    near(c.channels.tv.reduce((a, b) => a + b, 0), rows[0].contribution, 1e-9, 'tv contribution');
+    assert.ok(fit.diagnostics.r2 > 0.8, JSON.stringify(fit.diagnostics));
+    assert.equal(fit.diagnostics.holdout, null);
+    assert.equal(typeof fit.convergence.converged, 'boolean');
+    assert.equal(fit.convergence.runs.length, 4);
+    assert.ok(Array.isArray(fit.warnings));
+    const params = fit.params();
+    assert.deepEqual([params[0].name, params.at(-1).name], ['intercept', 'sigma']);
+    assert.ok(params.some((p) => p.name === 'tv.adstock.alpha'));
+    const grid = [0, 25, 50, 100];
+    const curves = fit.responseCurves(grid);
+    assert.deepEqual(curves.map((r) => r.channel), ['tv', 'search']);
+    assert.deepEqual([...curves[0].spend], grid);
+    const steady = fit.steadyStateCurve('tv');
+    assert.ok(steady instanceof Saturation);
+    steady.value(grid).forEach((v, i) => near(v, curves[0].response[i], 1e-9, `steady state at ${grid[i]}`));
+    const h = fit.horizonResponse('search', new Array(40).fill(30));
+    assert.equal(h.response.length, 40);
+    assert.equal(h.draws.length, 200);
+    near(h.response[39], fit.steadyStateCurve('search').value(30)[0], 1e-9, 'a long plan reaches the steady state');
+    coded(() => fit.horizonResponse('radio', [1]), 'invalid_parameter', /radio/);
+  });
+
+  test(`[${name}] MMM: toJSON / fromJSON predict the same numbers, bit for bit`, () => {
+    const doc = fit.toJSON();
+    assert.deepEqual(Object.keys(doc), ['model', 'fitted']);
+    assert.equal(doc.model, 'channelwise.optimize.FittedMMM');
+    const text = JSON.stringify(fit);
+    assert.equal(text, JSON.stringify(doc));
+    const future = { channels: { tv: [50, 0, 80, 20], search: new Float64Array([30, 30, 10, 0]) } };
+    // Python's document carries more keys (columns, kind, dates), which are ignored here
+    const python = { ...JSON.parse(text), columns: { date: null, target: 'y' }, kind: 'pandas' };
+    for (const again of [FittedMMM.fromJSON(doc), FittedMMM.fromJSON(text), FittedMMM.fromJSON(python)]) {
+      assert.ok(again instanceof FittedMMM);
+      assert.deepEqual(again.predict(future), fit.predict(future));
+      assert.deepEqual(again.summary(), fit.summary());
+      assert.deepEqual(again.contributions(), fit.contributions());
+      assert.deepEqual(again.diagnostics, fit.diagnostics);
+      assert.equal(JSON.stringify(again), text);
+    }
+    const p = fit.predict({ ...future, target: [1, 2, 3, 4] });
+    assert.equal(p.fitted.length, 4);
+    coded(() => FittedMMM.fromJSON('{'), 'invalid_parameter', /json/);
+    coded(() => FittedMMM.fromJSON({ ...doc, model: 'channelwise.forecast.FittedEts' }), 'invalid_parameter', /not a channelwise media mix model/);
+    coded(() => FittedMMM.fromJSON({ model: doc.model }), 'invalid_parameter', /not a channelwise media mix model/);
+    coded(() => FittedMMM.fromJSON({ ...doc, fitted: { ...doc.fitted, theta: 'x' } }), 'invalid_parameter', /json/);
+    const short = JSON.parse(text);
+    short.fitted.draws[3].pop();
+    coded(() => FittedMMM.fromJSON(short), 'invalid_parameter', /draws/);
+    coded(() => new FittedMMM(), 'invalid_parameter', /MMM/);
+  });
+
+  test(`[${name}] MMM.fitAsync: the same model, onProgress called, an aborted signal is 'cancelled'`, async () => {
+    const reports = [];
+    const spec = new MMM(options);
+    const again = await spec.fitAsync(data, { onProgress: (p) => reports.push({ ...p }) });
+    assert.ok(again instanceof FittedMMM);
+    assert.equal(JSON.stringify(again), JSON.stringify(fit));
+    assert.ok(reports.length >= 1, 'onProgress was called');
+    assert.deepEqual(reports.at(-1), { done: 4, total: 4, stage: 'fit' });
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(spec.fitAsync(data, { signal: ac.signal }), (e) => e.code === 'cancelled');
+    if (name === 'node') {
+      // Node runs it on a worker thread: an abort once it has started stops the core between
+      // bootstrap replicates (the browser's Web Worker route is tested in Chromium)
+      const boot = new MMM({ lMax: 6, uncertainty: 'bootstrap', replicates: 100000 });
+      const stop = new AbortController();
+      const running = boot.fitAsync(data, { signal: stop.signal });
+      setTimeout(() => stop.abort(), 20);
+      await assert.rejects(running, (e) => e.code === 'cancelled' && /^media mix model fit cancelled after \d+ of 100004 fit$/.test(e.message));
+    }
+  });
+
+  test(`[${name}] MMM: bad data and options are coded and name the field`, () => {
+    const spec = new MMM({ lMax: 4, uncertainty: 'none' });
+    const tv = Array.from(data.channels.tv);
+    coded(() => spec.fit({ ...data, channels: { tv: tv.map((v, i) => (i === 3 ? NaN : v)) } }), 'non_finite', /^data\.channels\.tv\[3\] must be finite/);
+    coded(() => spec.fit({ ...data, channels: { tv: tv.map((v, i) => (i === 3 ? -1 : v)) } }), 'out_of_range', /^data\.channels\.tv\[3\]/);
+    coded(() => spec.fit({ ...data, channels: { tv: tv.slice(1) } }), 'length_mismatch', /data\.channels\.tv/);
+    coded(() => spec.fit({ ...data, channels: { tv: tv.map(String) } }), 'invalid_parameter', /^invalid data\.channels\.tv\[0\]/);
+    coded(() => spec.fit({ ...data, target: data.target.map((v, i) => (i === 5 ? Infinity : v)) }), 'non_finite', /^data\.target\[5\]/);
+    coded(() => spec.fit({ ...data, controls: { price: [1, 2] } }), 'length_mismatch', /data\.controls\.price/);
+    coded(() => spec.fit({ ...data, days: data.target.map((_, i) => 100 - i) }), 'invalid_parameter', /^invalid data\.days\[1\]/);
+    coded(() => spec.fit({ ...data, days: ['2024-01-07', 'soon'] }), 'invalid_parameter', /data\.days\[1\]/);
+    coded(() => spec.fit({ ...data, spend: {} }), 'invalid_parameter', /data\.spend.*unknown option/);
+    coded(() => spec.fit({ target: data.target }), 'invalid_parameter', /data\.channels.*required/);
+    coded(() => new MMM({ lMax: 100 }).fit(data), 'out_of_range', /^options\.lMax must be in/);
+    coded(() => new MMM({ yearlySeasonality: 60 }).fit(data), 'out_of_range', /^options\.yearlySeasonality/);
+    coded(() => new MMM({ uncertainty: 'laplace', draws: 2 }).fit(data), 'out_of_range', /^options\.draws/);
+    coded(() => new MMM({ l_max: 4 }), 'invalid_parameter', /options\.l_max.*unknown option/);
+    coded(() => new MMM({ adstock: 'wavy' }), 'invalid_parameter', /options\.adstock.*'geometric'/);
+    coded(() => new MMM({ uncertainty: 'none', draws: 100 }), 'invalid_parameter', /options\.draws.*only with uncertainty 'laplace'/);
+    coded(() => new MMM({ priors: { 'tv.adstock.alpha': { dist: 'normal', mu: 0 } } }), 'invalid_parameter', /options\.priors\.tv\.adstock\.alpha\.sigma.*required/);
+    coded(() => new MMM({ priors: { intercept: { dist: 'cauchy' } } }), 'invalid_parameter', /options\.priors\.intercept\.dist/);
+    coded(() => new MMM({ priors: { 'saturation.kappa': { dist: 'flat' } } }).fit(data), 'invalid_parameter', /^invalid options\.priors: "saturation\.kappa"/);
+    coded(() => new MMM({ priors: { trend: { dist: 'half_normal', sigma: -1 } } }).fit(data), 'out_of_range', /^options\.priors\.trend\.sigma/);
+    coded(() => fit.predict({ channels: { tv: [1] } }), 'invalid_parameter', /^invalid data: /);
+  });
+
+  test(`[${name}] MMM: priors, controls and a calendar of ISO dates or day numbers`, () => {
+    const n = data.target.length;
+    const day0 = Date.UTC(2022, 0, 2) / 864e5;
+    const days = Array.from({ length: n }, (_, t) => day0 + 7 * t);
+    const iso = days.map((d) => new Date(d * 864e5).toISOString().slice(0, 10));
+    const controls = { price: Array.from({ length: n }, (_, t) => 10 + (t % 4)) };
+    const spec = new MMM({
+      lMax: 4,
+      uncertainty: 'none',
+      yearlySeasonality: 1,
+      priors: { 'saturation.lam': { dist: 'gamma', alpha: 3, beta: 1 }, 'tv.adstock.alpha': { dist: 'beta', alpha: 2, beta: 2 } },
+    });
+    const a = spec.fit({ ...data, controls, days });
+    const b = spec.fit({ ...data, controls, days: iso });
+    assert.deepEqual(a.summary(), b.summary());
+    assert.deepEqual(a.controls, ['price']);
+    assert.deepEqual(Object.keys(a.contributions().controls), ['price']);
+    const next = { channels: { tv: [10, 20], search: [5, 5] }, controls: { price: [11, 12] }, days: ['2023-07-02', '2023-07-09'] };
+    assert.equal(a.predict(next).fitted.length, 2);
+    coded(() => a.predict({ ...next, days: undefined }), 'invalid_parameter', /data\.days/);
+    assert.ok(a.params().every((p) => p.lo === p.value && p.hi === p.value), 'no uncertainty: intervals are the point');
+  });
+}
