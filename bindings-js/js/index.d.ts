@@ -1107,12 +1107,15 @@ export interface MMMDiagnostics {
 
 /** One optimiser start. */
 export interface MMMStartRun {
-  /** Negative log posterior reached (scaled units, up to a constant). */
-  objective: number;
+  /**
+   * Negative log posterior reached (scaled units, up to a constant); `null` when the start
+   * never reached a finite value.
+   */
+  objective: number | null;
   /** Iterations. */
   iterations: number;
-  /** Largest absolute gradient entry at the end. */
-  gradNorm: number;
+  /** Largest absolute gradient entry at the end (`null` when not finite). */
+  gradNorm: number | null;
   /** Whether the optimiser's tolerance was met. */
   converged: boolean;
 }

@@ -180,7 +180,7 @@ export function runOptimize({ optimize }, name) {
     coded(() => FittedMMM.fromJSON({ ...doc, fitted: { ...doc.fitted, theta: 'x' } }), 'invalid_parameter', /json/);
     const short = JSON.parse(text);
     short.fitted.draws[3].pop();
-    coded(() => FittedMMM.fromJSON(short), 'invalid_parameter', /draws/);
+    coded(() => FittedMMM.fromJSON(short), 'invalid_parameter', /every draw/);
     coded(() => new FittedMMM(), 'invalid_parameter', /MMM/);
   });
 
@@ -191,7 +191,7 @@ export function runOptimize({ optimize }, name) {
     assert.ok(again instanceof FittedMMM);
     assert.equal(JSON.stringify(again), JSON.stringify(fit));
     assert.ok(reports.length >= 1, 'onProgress was called');
-    assert.deepEqual(reports.at(-1), { done: 4, total: 4, stage: 'fit' });
+    assert.deepEqual(reports.at(-1), { done: 4, total: 4, stage: 'starts' });
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(spec.fitAsync(data, { signal: ac.signal }), (e) => e.code === 'cancelled');
@@ -202,7 +202,7 @@ export function runOptimize({ optimize }, name) {
       const stop = new AbortController();
       const running = boot.fitAsync(data, { signal: stop.signal });
       setTimeout(() => stop.abort(), 20);
-      await assert.rejects(running, (e) => e.code === 'cancelled' && /^media mix model fit cancelled after \d+ of 100004 fit$/.test(e.message));
+      await assert.rejects(running, (e) => e.code === 'cancelled' && /^media mix model fit cancelled after \d+ of 100004 starts and replicates$/.test(e.message));
     }
   });
 

@@ -631,12 +631,13 @@ js_result! {
 js_result! {
     /// One optimiser start.
     pub struct MMMStartRun {
-        /// Negative log posterior reached (scaled units, up to a constant).
-        objective: f64,
+        /// Negative log posterior reached (scaled units, up to a constant); `null` when the start
+        /// never reached a finite value.
+        objective: Nullable<f64>,
         /// Iterations.
         iterations: usize,
-        /// Largest absolute gradient entry at the end.
-        gradNorm: f64,
+        /// Largest absolute gradient entry at the end (`null` when not finite).
+        gradNorm: Nullable<f64>,
         /// Whether the optimiser's tolerance was met.
         converged: bool,
     }
@@ -779,63 +780,11 @@ pub fn fitted_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     })
 }
 
-fn damaged(reason: String) -> Error {
-    Error::InvalidParameter {
-        field: "json".into(),
-        value: "the document".into(),
-        reason,
-    }
-}
-
-/// The shapes a loaded model's methods index by (the core does not check them on load);
-/// `n_theta`: the length of the document's `fitted.theta`.
-fn check_loaded(m: &FittedMmm, n_theta: u32) -> Result<()> {
-    let (d, s, n) = (m.data(), m.scales(), m.data().target.len());
-    let np = m.param_names().len();
-    if n == 0
-        || d.spend.len() != d.channels.len()
-        || s.channels.len() != d.channels.len()
-        || d.control_values.len() != d.controls.len()
-        || s.controls.len() != d.controls.len()
-    {
-        return Err(damaged(
-            "its data and scales do not match its channels and controls".into(),
-        ));
-    }
-    if d.spend
-        .iter()
-        .chain(&d.control_values)
-        .any(|x| x.len() != n)
-        || d.days.as_ref().is_some_and(|x| x.len() != n)
-    {
-        return Err(damaged(format!("its columns are not all {n} rows long")));
-    }
-    if n_theta as usize != np || m.draws().iter().any(|x| x.len() != np) {
-        return Err(damaged(format!(
-            "its parameters and draws are not all {np} long"
-        )));
-    }
-    let min = 2 + d.controls.len();
-    if np < min {
-        return Err(damaged(format!(
-            "it has {np} parameters, fewer than its {min} fixed ones"
-        )));
-    }
-    Ok(())
-}
-
 /// `FittedMMM.fromJSON(json)`: a model written by `toJSON()` here or `to_json()` in Python.
 pub fn fitted_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let doc = arg(h, a, 0)?;
+    // the core checks a loaded model whole (shapes, names, the layout its spec implies)
     let m: FittedMmm = from_document(h, &doc, JSON_MODEL, "media mix")?;
-    let theta = read::get(h, &doc, "fitted", "json.fitted")?
-        .map(|f| read::require(h, &f, "theta", "json.fitted.theta"))
-        .transpose()?
-        .ok_or_else(|| read::missing("json.fitted"))?;
-    check_loaded(
-        &m,
-        read::array_len(h, &theta, "json.fitted.theta", "an array")?,
-    )?;
     job(move || Ok(Handle(Arc::new(m))))
 }
 
@@ -877,9 +826,9 @@ getter!(FittedMmm, fitted_convergence, MMMConvergence, |m| {
             .runs
             .iter()
             .map(|r| MMMStartRun {
-                objective: r.objective,
+                objective: Nullable(r.objective),
                 iterations: r.iterations,
-                gradNorm: r.grad_norm,
+                gradNorm: Nullable(r.grad_norm),
                 converged: r.converged,
             })
             .collect(),

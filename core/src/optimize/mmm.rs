@@ -25,7 +25,8 @@
 //! | `yearly_seasonality` | 0 | Fourier order (0: none) | 0..=50 |
 //! | `period` | 52.1775 | rows per year when no `days` are given | `> 1` |
 //! | `trend` | `true` | a linear trend | |
-//! | `starts` | 4 | optimiser starts (the first from the priors' centres, the rest drawn from the priors) | 1..=1000 |
+//! | `starts` | 4 | optimiser starts: the first from the priors' centres, then alternately the best point so far with its curve parameters jittered, and curve parameters drawn from the priors | 1..=1000 |
+//! | `max_iter` | 200 | damped-Newton iterations per start (an L-BFGS polish follows) | `>= 1` |
 //! | `uncertainty` | Laplace, 1000 draws | [`Uncertainty`] | |
 //! | `level` | 0.9 | interval coverage | (0, 1) |
 //! | `holdout` | 0 | last rows held out for a time-ordered score | `< rows / 2` |
@@ -383,7 +384,7 @@ impl Default for Mmm {
             level: 0.9,
             holdout: 0,
             seed: 0,
-            max_iter: 2000,
+            max_iter: 200,
         }
     }
 }
@@ -554,9 +555,54 @@ impl Mmm {
         seed: u64
     );
     setter!(
-        /// Most optimiser iterations per start (default 2000).
+        /// Most damped-Newton iterations per start (default 200; an L-BFGS polish follows).
         max_iter: usize
     );
+
+    /// The adstock kind.
+    pub fn adstock_kind(&self) -> &str {
+        &self.adstock
+    }
+
+    /// The saturation kind.
+    pub fn saturation_kind(&self) -> &str {
+        &self.saturation
+    }
+
+    /// Lags of the adstock.
+    pub fn lags(&self) -> usize {
+        self.l_max
+    }
+
+    /// Whether adstock weights are normalised.
+    pub fn normalized(&self) -> bool {
+        self.normalize
+    }
+
+    /// Whether adstock comes before saturation.
+    pub fn is_adstock_first(&self) -> bool {
+        self.adstock_first
+    }
+
+    /// Fourier order of the yearly seasonality.
+    pub fn seasonality_order(&self) -> usize {
+        self.yearly_seasonality
+    }
+
+    /// Interval coverage.
+    pub fn coverage(&self) -> f64 {
+        self.level
+    }
+
+    /// How intervals are made.
+    pub fn uncertainty_kind(&self) -> Uncertainty {
+        self.uncertainty
+    }
+
+    /// The priors replaced by [`Mmm::prior`], in the order given.
+    pub fn priors(&self) -> &[(String, Prior)] {
+        &self.priors
+    }
 
     /// Replaces the prior of a parameter group: `"intercept"`, `"trend"`, `"fourier"`,
     /// `"control"`, `"sigma"`, `"adstock.<name>"`, `"saturation.<name>"` (names as in
@@ -647,7 +693,10 @@ impl Mmm {
             Uncertainty::Bootstrap { replicates, .. } => replicates,
             _ => 0,
         };
-        let ticker = Ticker::start(monitor, "media mix model fit", "fit", self.starts + replicates + usize::from(self.holdout > 0))?;
+        // units: optimiser starts, then bootstrap replicates, then the holdout refit's starts
+        let stage = if replicates > 0 { "starts and replicates" } else { "starts" };
+        let holdout_starts = if self.holdout > 0 { self.starts } else { 0 };
+        let ticker = Ticker::start(monitor, "media mix model fit", stage, self.starts + replicates + holdout_starts)?;
         let (u, convergence) = model.optimise(&model.y, self.starts, self.seed, self.max_iter, &ticker)?;
         let theta = model.theta(&u);
         let mut warnings = model.warnings.clone();
@@ -949,20 +998,20 @@ impl Model {
         }
     }
 
-    fn start(&self, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    /// Start `k`: 0 is the priors' centres; odd starts jitter the curve parameters of the best
+    /// point so far (`best`), even ones draw them from the priors (clamped to a plausible box).
+    fn start(&self, k: usize, best: Option<&[f64]>, rng: &mut ChaCha8Rng) -> Vec<f64> {
         self.params
             .iter()
-            .map(|p| {
-                let u0 = p.tr.from(p.start);
+            .enumerate()
+            .map(|(i, p)| {
+                let centre = p.tr.from(p.start);
                 if k == 0 || p.tr == Tr::Id {
-                    return u0;
+                    return best.map_or(centre, |b| if k == 0 { centre } else { b[i] });
                 }
-                // curve parameters: half the starts jitter the centre start, half draw from
-                // the prior (clamped to a plausible box)
-                if k % 2 == 1 {
-                    u0 + 0.75 * rng.sample::<f64, _>(StandardNormal)
-                } else {
-                    p.tr.from(p.prior.sample(rng).map_or(p.start, |v| v.clamp(p.start_box.0, p.start_box.1)))
+                match (k % 2, best) {
+                    (1, Some(b)) => b[i] + 0.5 * rng.sample::<f64, _>(StandardNormal),
+                    _ => p.tr.from(p.prior.sample(rng).map_or(p.start, |v| v.clamp(p.start_box.0, p.start_box.1))),
                 }
             })
             .collect()
@@ -975,17 +1024,19 @@ impl Model {
         let mut best: Option<(Vec<f64>, f64)> = None;
         for k in 0..starts {
             ticker.check()?;
-            let u0 = self.start(k, &mut rng);
+            let u0 = self.start(k, best.as_ref().map(|(b, _)| b.as_slice()), &mut rng);
             let (u, run) = self.run_from(y, &u0, max_iter);
-            if run.objective.is_finite() && best.as_ref().is_none_or(|(_, f)| run.objective < *f) {
-                best = Some((u, run.objective));
+            if let Some(f) = run.objective {
+                if best.as_ref().is_none_or(|(_, b)| f < *b) {
+                    best = Some((u, f));
+                }
             }
             runs.push(run);
             ticker.tick()?;
         }
         let (u, fbest) = best.ok_or_else(|| Error::NotConverged { what: "media mix model fit (no start reached a finite objective)".into(), iterations: max_iter, residual: f64::INFINITY })?;
-        let agree = runs.iter().filter(|r| (r.objective - fbest).abs() <= 1e-6 * fbest.abs().max(1.0)).count();
-        let best_run = runs.iter().position(|r| r.objective == fbest).unwrap_or(0);
+        let agree = runs.iter().filter(|r| r.objective.is_some_and(|f| (f - fbest).abs() <= 1e-6 * fbest.abs().max(1.0))).count();
+        let best_run = runs.iter().position(|r| r.objective == Some(fbest)).unwrap_or(0);
         Ok((u, Convergence { converged: runs[best_run].converged, best_start: best_run, starts_agreeing: agree, runs }))
     }
 
@@ -999,7 +1050,7 @@ impl Model {
         let mut g = vec![0.0; np];
         let mut f = self.objective(y, &u, &mut g, &mut ws);
         if !f.is_finite() {
-            return (u, StartRun { objective: f, iterations: 0, grad_norm: f64::INFINITY, converged: false });
+            return (u, StartRun { objective: None, iterations: 0, grad_norm: None, converged: false });
         }
         let mut lambda = 1e-3;
         let mut trial = vec![0.0; np];
@@ -1064,7 +1115,8 @@ impl Model {
         }
         let mut gf = vec![0.0; np];
         self.objective(y, &u, &mut gf, &mut ws);
-        (u, StartRun { objective: f, iterations: it, grad_norm: gnorm(&gf), converged })
+        let finite = |v: f64| v.is_finite().then_some(v);
+        (u, StartRun { objective: finite(f), iterations: it, grad_norm: finite(gnorm(&gf)), converged })
     }
 
     /// The damped-Newton matrix at `u`: `J' J / sigma^2` for the mean's parameters, the exact
@@ -1511,12 +1563,13 @@ fn mape(y: &[f64], f: &[f64]) -> Option<f64> {
 /// One optimiser start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartRun {
-    /// Negative log posterior reached (scaled units, up to a constant).
-    pub objective: f64,
+    /// Negative log posterior reached (scaled units, up to a constant); `None` when the start
+    /// never reached a finite value.
+    pub objective: Option<f64>,
     /// Iterations.
     pub iterations: usize,
-    /// Largest absolute gradient entry at the end.
-    pub grad_norm: f64,
+    /// Largest absolute gradient entry at the end (`None` when not finite).
+    pub grad_norm: Option<f64>,
     /// Whether the optimiser's tolerance was met.
     pub converged: bool,
 }
@@ -1634,8 +1687,11 @@ pub struct ResponseCurve {
     pub marginal: Vec<f64>,
 }
 
-/// A fitted media mix model.
+/// A fitted media mix model. A deserialised one is checked whole (shapes, names, finite
+/// parameters), so a damaged document is an `invalid_parameter` error on load, never a panic
+/// later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedMmmData")]
 pub struct FittedMmm {
     spec: Mmm,
     data: MmmData,
@@ -1646,6 +1702,56 @@ pub struct FittedMmm {
     convergence: Convergence,
     diagnostics: Diagnostics,
     warnings: Vec<String>,
+}
+
+/// The serde form of [`FittedMmm`], checked by `TryFrom`.
+#[derive(Deserialize)]
+struct FittedMmmData {
+    spec: Mmm,
+    data: MmmData,
+    scales: Scales,
+    param_names: Vec<String>,
+    theta: Vec<f64>,
+    draws: Vec<Vec<f64>>,
+    convergence: Convergence,
+    diagnostics: Diagnostics,
+    warnings: Vec<String>,
+}
+
+impl TryFrom<FittedMmmData> for FittedMmm {
+    type Error = Error;
+
+    fn try_from(d: FittedMmmData) -> Result<Self> {
+        let bad = |reason: String| Error::InvalidParameter { field: "fitted media mix model".into(), value: "(serialised model)".into(), reason };
+        let n = d.data.rows();
+        d.spec.validate(n).map_err(|e| bad(format!("its specification: {e}")))?;
+        d.data.validate(true).map_err(|e| bad(format!("its data: {e}")))?;
+        // the layout the specification and data imply must be the stored one
+        let model = Model::new(&d.spec, &d.data).map_err(|e| bad(e.to_string()))?;
+        let names: Vec<&str> = model.params.iter().map(|p| p.name.as_str()).collect();
+        if names != d.param_names.iter().map(String::as_str).collect::<Vec<_>>() {
+            return Err(bad("parameter names inconsistent with the specification and data".into()));
+        }
+        if model.scales != d.scales {
+            return Err(bad("scales inconsistent with the data".into()));
+        }
+        let np = names.len();
+        let ok = |t: &Vec<f64>| t.len() == np && t.iter().all(|v| v.is_finite());
+        if !ok(&d.theta) || !d.draws.iter().all(ok) {
+            return Err(bad(format!("parameters must be {np} finite numbers (mode and every draw)")));
+        }
+        Ok(FittedMmm {
+            spec: d.spec,
+            data: d.data,
+            scales: d.scales,
+            param_names: d.param_names,
+            theta: d.theta,
+            draws: d.draws,
+            convergence: d.convergence,
+            diagnostics: d.diagnostics,
+            warnings: d.warnings,
+        })
+    }
 }
 
 fn quantile(sorted: &[f64], p: f64) -> f64 {
@@ -2008,7 +2114,7 @@ mod tests {
             let spec = Mmm::default().adstock(adstock).saturation(sat).adstock_first(first).yearly_seasonality(2).l_max(5);
             let m = Model::new(&spec, &data).unwrap();
             let mut rng = ChaCha8Rng::seed_from_u64(3);
-            let u = m.start(1, &mut rng);
+            let u = m.start(2, None, &mut rng);
             let mut ws = Work::default();
             let mut g = vec![0.0; u.len()];
             m.objective(&m.y, &u, &mut g, &mut ws);
@@ -2068,6 +2174,19 @@ mod tests {
         token.cancel();
         let e = spec.fit_with_progress(&data, &Monitor::new().cancel_token(token)).unwrap_err();
         assert_eq!(e.kind().code(), "cancelled");
+    }
+
+    #[test]
+    fn damaged_documents_are_refused_on_load() {
+        let (data, _) = synthetic(60, 2, 1.0);
+        let fit = Mmm::default().l_max(4).uncertainty(Uncertainty::Laplace { draws: 20 }).fit(&data).unwrap();
+        let mut v = serde_json::to_value(&fit).unwrap();
+        v["theta"].as_array_mut().unwrap().pop();
+        let e = serde_json::from_value::<FittedMmm>(v).unwrap_err();
+        assert!(e.to_string().contains("finite numbers"), "{e}");
+        let mut v = serde_json::to_value(&fit).unwrap();
+        v["data"]["spend"][0][3] = serde_json::json!(-5.0);
+        assert!(serde_json::from_value::<FittedMmm>(v).unwrap_err().to_string().contains("spend.tv[3]"));
     }
 
     #[test]

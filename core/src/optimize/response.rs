@@ -744,6 +744,16 @@ impl Adstock {
         }
     }
 
+    /// Whether the weights are divided by their sum.
+    pub fn normalize(&self) -> bool {
+        match *self {
+            Adstock::Geometric { normalize, .. }
+            | Adstock::Delayed { normalize, .. }
+            | Adstock::WeibullPdf { normalize, .. }
+            | Adstock::WeibullCdf { normalize, .. } => normalize,
+        }
+    }
+
     /// The continuous parameters' names, in the order of [`Adstock::params`].
     pub fn param_names(&self) -> &'static [&'static str] {
         Self::kind_params(self.kind()).unwrap_or(&[])
