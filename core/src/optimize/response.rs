@@ -449,27 +449,51 @@ impl Saturation {
         x.max(0.0)
     }
 
-    /// The root of `f'(x) = m` on `[inflection, inf)`, where `f'` falls: bisection on a bracket
-    /// found by doubling, to the last bit.
+    /// The root of `f'(x) = m` on `[inflection, inf)`, where `f'` falls: a bracket found by
+    /// doubling, then the Illinois variant of regula falsi (superlinear, always bracketed), to
+    /// the last bit.
     fn falling_root(&self, m: f64) -> f64 {
+        let g = |x: f64| self.derivative(x) - m;
         let mut lo = self.inflection();
         let mut hi = if lo > 0.0 { 2.0 * lo } else { 1.0 };
-        while self.derivative(hi) > m {
+        while g(hi) > 0.0 {
             lo = hi;
             hi *= 2.0;
             if !hi.is_finite() {
                 return INF;
             }
         }
-        for _ in 0..2100 {
-            let mid = 0.5 * (lo + hi);
-            if mid <= lo || mid >= hi {
+        let (mut glo, mut ghi) = (g(lo), g(hi));
+        if !glo.is_finite() {
+            glo = f64::MAX;
+        }
+        let mut side = 0i8;
+        for _ in 0..400 {
+            if hi - lo <= 4.0 * f64::EPSILON * hi {
                 break;
             }
-            if self.derivative(mid) > m {
-                lo = mid;
+            let mut x = (lo * ghi - hi * glo) / (ghi - glo);
+            if !(x > lo && x < hi) {
+                x = 0.5 * (lo + hi);
+            }
+            let gx = g(x);
+            if gx == 0.0 {
+                return x;
+            }
+            if gx > 0.0 {
+                lo = x;
+                glo = gx;
+                if side == 1 {
+                    ghi *= 0.5; // Illinois: halve the stale end
+                }
+                side = 1;
             } else {
-                hi = mid;
+                hi = x;
+                ghi = gx;
+                if side == -1 {
+                    glo *= 0.5;
+                }
+                side = -1;
             }
         }
         // the side whose marginal is nearer m
