@@ -4,6 +4,9 @@
 //!   inverses, in pymc-marketing's and Robyn's parameterisations.
 //! - [`mmm`]: the media mix model, fitted by penalised maximum likelihood with Laplace or
 //!   bootstrap intervals.
+//! - [`budget`]: budget allocation over response curves, exact for concave curves (with a KKT
+//!   certificate) and to a proven gap for S-curves (branch and bound on concave envelopes).
 
+pub mod budget;
 pub mod mmm;
 pub mod response;

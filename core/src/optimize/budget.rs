@@ -1,0 +1,921 @@
+//! Budget allocation: split a budget over channels' response curves to maximise the total
+//! response, within per-channel bounds, a maximum change from current spend and locked
+//! channels; or answer the other questions planners ask (spend until the next dollar returns a
+//! target, the most spend that keeps a target ROAS, the least spend that reaches a target
+//! response).
+//!
+//! # Method
+//! - **Concave curves** (every curve except a Hill curve with `slope > 1`): the KKT conditions
+//!   say every channel not at a bound has the same marginal return `lambda`, so each channel's
+//!   spend is its curve's inverse marginal at `lambda`, clamped to its bounds, and the total is
+//!   monotone in `lambda`: a one-dimensional search (regula falsi on `ln lambda`, always
+//!   bracketed) finds it exactly. The [`Certificate`] reports the KKT residual and the duality
+//!   gap, both relative, at rounding level (<= 1e-9).
+//! - **S-shaped curves** (Hill, `slope > 1`): branch and bound on concave envelopes (Udell &
+//!   Boyd, *Maximizing a sum of sigmoids*, 2013). Each node solves the problem with every curve
+//!   replaced by its concave envelope on the node's interval, exactly, as above: its value
+//!   bounds the true optimum from above, and its split (which is feasible) gives a true value
+//!   from below. The node whose channel sits where envelope and curve differ is split at that
+//!   spend. The search stops when the best bound is within `tolerance` (relative) of the best
+//!   split; the certificate reports both, so the distance to the global optimum is proven.
+//!
+//! Spend is in the units the curves take (per period); responses in the curves' units.
+
+use serde::{Deserialize, Serialize};
+
+use super::response::Saturation;
+use crate::{Error, Result};
+
+/// One channel of an allocation: its response curve and its constraints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelBudget {
+    /// Channel name.
+    pub name: String,
+    /// Response to spend (per period).
+    pub curve: Saturation,
+    /// Least spend (default 0).
+    pub lower: f64,
+    /// Most spend (default unbounded).
+    pub upper: f64,
+    /// Spend today (needed by a maximum change and by a locked channel).
+    pub current: Option<f64>,
+    /// Keep today's spend.
+    pub locked: bool,
+}
+
+impl ChannelBudget {
+    /// A channel with no bounds but `spend >= 0`.
+    pub fn new(name: impl Into<String>, curve: Saturation) -> Self {
+        ChannelBudget { name: name.into(), curve, lower: 0.0, upper: f64::INFINITY, current: None, locked: false }
+    }
+
+    /// Least spend.
+    pub fn lower(mut self, v: f64) -> Self {
+        self.lower = v;
+        self
+    }
+
+    /// Most spend.
+    pub fn upper(mut self, v: f64) -> Self {
+        self.upper = v;
+        self
+    }
+
+    /// Spend today.
+    pub fn current(mut self, v: f64) -> Self {
+        self.current = Some(v);
+        self
+    }
+
+    /// Keep today's spend.
+    pub fn locked(mut self, v: bool) -> Self {
+        self.locked = v;
+        self
+    }
+}
+
+/// How far a channel may move from its current spend.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxChange {
+    /// At most this much up or down (spend units).
+    Absolute(f64),
+    /// At most this fraction of current spend up or down (0.2 = 20%).
+    Relative(f64),
+}
+
+/// What to solve for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scenario {
+    /// The most total response for the budget.
+    MaxResponse,
+    /// Spend each channel until its next unit returns this much (the budget, if given, caps
+    /// the total).
+    TargetMarginalRoas(f64),
+    /// The most spend whose total response per unit spent is at least this (Robyn's target
+    /// efficiency), allocated for the most response; a CPA target `c` is a ROAS target `1/c`.
+    TargetRoas(f64),
+    /// The least spend whose best allocation reaches this total response.
+    MinSpendForResponse(f64),
+}
+
+/// An allocation problem's settings.
+///
+/// | Name | Default | Meaning |
+/// |---|---|---|
+/// | `budget` | required for `MaxResponse` | total spend |
+/// | `spend_all` | `true` | spend exactly the budget (else at most) |
+/// | `max_change` | none | a move limit from current spend, per channel |
+/// | `scenario` | `MaxResponse` | what to solve for ([`Scenario`]) |
+/// | `tolerance` | 1e-6 | relative optimality gap at which S-curve branch and bound stops |
+/// | `max_nodes` | 10000 | branch-and-bound nodes before it stops with the gap it proved |
+///
+/// ```
+/// use channelwise::optimize::budget::{Allocate, ChannelBudget};
+/// use channelwise::optimize::response::Saturation;
+/// let channels = [
+///     ChannelBudget::new("search", Saturation::michaelis_menten(500.0, 100.0)?),
+///     ChannelBudget::new("social", Saturation::michaelis_menten(300.0, 50.0)?),
+/// ];
+/// let a = Allocate::budget(300.0).solve(&channels)?;
+/// assert!((a.rows[0].marginal - a.rows[1].marginal).abs() < 1e-9); // equal marginal returns
+/// assert!(a.certificate.kkt_residual < 1e-9);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocate {
+    budget: Option<f64>,
+    spend_all: bool,
+    max_change: Option<MaxChange>,
+    scenario: Scenario,
+    tolerance: f64,
+    max_nodes: usize,
+}
+
+impl Default for Allocate {
+    fn default() -> Self {
+        Allocate { budget: None, spend_all: true, max_change: None, scenario: Scenario::MaxResponse, tolerance: 1e-6, max_nodes: 10_000 }
+    }
+}
+
+/// Which constraint holds a channel's spend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// Between its bounds: its marginal return is the common one.
+    Interior,
+    /// At its least spend.
+    Lower,
+    /// At its most spend.
+    Upper,
+    /// Held down by the maximum change.
+    MaxChangeDown,
+    /// Held up by the maximum change.
+    MaxChangeUp,
+    /// Locked at current spend.
+    Locked,
+}
+
+/// One channel's share of the allocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationRow {
+    /// Channel name.
+    pub channel: String,
+    /// Spend.
+    pub spend: f64,
+    /// Response at that spend.
+    pub response: f64,
+    /// Marginal return at that spend.
+    pub marginal: f64,
+    /// The constraint that holds it.
+    pub bound: Bound,
+}
+
+/// Proof of optimality.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    /// `"water-filling"` (concave: exact) or `"branch and bound on concave envelopes"`.
+    pub method: String,
+    /// The common marginal return (the budget's shadow price; 0 when it does not bind).
+    pub multiplier: f64,
+    /// Largest violation of the KKT conditions, relative to the multiplier (concave curves).
+    pub kkt_residual: f64,
+    /// Dual value minus the total response, relative (concave curves: rounding level).
+    pub duality_gap: f64,
+    /// A proven upper bound on the optimal total response.
+    pub upper_bound: f64,
+    /// `upper_bound - total response`, relative to the total response: how far from the global
+    /// optimum this allocation can be at most.
+    pub suboptimality: f64,
+    /// Branch-and-bound nodes solved (1 for concave curves).
+    pub nodes: usize,
+}
+
+/// A solved allocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// One row per channel, in input order.
+    pub rows: Vec<AllocationRow>,
+    /// Total spend.
+    pub total_spend: f64,
+    /// Total response.
+    pub total_response: f64,
+    /// The certificate.
+    pub certificate: Certificate,
+}
+
+const INF: f64 = f64::INFINITY;
+
+/// A channel on an interval `[a, b]`, with the concave envelope of its curve there: a chord
+/// (slope `s`) from `a` to the tangent point `t`, then the curve itself.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    curve: Saturation,
+    a: f64,
+    b: f64,
+    t: f64,
+    s: f64,
+}
+
+impl Piece {
+    fn new(curve: Saturation, a: f64, b: f64) -> Piece {
+        let infl = curve.inflection();
+        if a >= infl || !curve.is_s_shaped() {
+            return Piece { curve, a, b, t: a, s: INF };
+        }
+        let fa = curve.value(a);
+        // tangent from (a, f(a)): f'(t)(t - a) = f(t) - f(a), t past the inflection
+        let h = |t: f64| curve.derivative(t) * (t - a) - (curve.value(t) - fa);
+        let mut lo = infl.max(a);
+        let mut hi = (2.0 * lo).max(lo + 1.0);
+        while h(hi) > 0.0 && hi.is_finite() {
+            lo = hi;
+            hi *= 2.0;
+        }
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if mid <= lo || mid >= hi {
+                break;
+            }
+            if h(mid) > 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let t = 0.5 * (lo + hi);
+        if t >= b {
+            // the chord to b is the envelope on the whole interval
+            let s = if b > a { (curve.value(b) - fa) / (b - a) } else { 0.0 };
+            return Piece { curve, a, b, t: b, s };
+        }
+        let s = if t > a { (curve.value(t) - fa) / (t - a) } else { curve.derivative(t) };
+        Piece { curve, a, b, t, s }
+    }
+
+    fn has_chord(&self) -> bool {
+        self.t > self.a
+    }
+
+    /// The envelope's value.
+    fn env(&self, x: f64) -> f64 {
+        if x < self.t {
+            self.curve.value(self.a) + self.s * (x - self.a)
+        } else {
+            self.curve.value(x)
+        }
+    }
+
+    /// The maximisers of `env(x) - lambda x` on `[a, b]`, as an interval.
+    fn argmax(&self, lambda: f64) -> (f64, f64) {
+        if self.has_chord() {
+            if lambda > self.s {
+                return (self.a, self.a);
+            }
+            if lambda == self.s {
+                return (self.a, self.t.max(self.concave_at(lambda)));
+            }
+            let x = self.concave_at(lambda);
+            return (x, x);
+        }
+        // concave on [a, b]; a linear curve's marginal is flat
+        if let Saturation::Power { a: slope, b } = self.curve {
+            if b == 1.0 {
+                return if lambda < slope {
+                    (self.b, self.b)
+                } else if lambda > slope {
+                    (self.a, self.a)
+                } else {
+                    (self.a, self.b)
+                };
+            }
+        }
+        let x = self.concave_at(lambda);
+        (x, x)
+    }
+
+    /// The curve's inverse marginal at `lambda` on its concave part, clamped to `[t, b]`.
+    fn concave_at(&self, lambda: f64) -> f64 {
+        let x = if lambda <= 0.0 { INF } else { self.curve.inverse_marginal(lambda) };
+        x.clamp(self.t, self.b)
+    }
+}
+
+/// The exact optimum of the envelope problem: spend per piece, the multiplier, the envelope
+/// value. `None` when the pieces cannot hold `total` (`spend_all`) or their least spend exceeds
+/// it.
+fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Option<(Vec<f64>, f64, f64)> {
+    let sum_at = |lambda: f64, hi: bool| -> f64 { pieces.iter().map(|p| if hi { p.argmax(lambda).1 } else { p.argmax(lambda).0 }).sum() };
+    let least: f64 = pieces.iter().map(|p| p.a).sum();
+    let most: f64 = pieces.iter().map(|p| p.b).sum();
+    if least > total * (1.0 + 1e-12) + 1e-12 || (spend_all && most < total * (1.0 - 1e-12) - 1e-12) {
+        return None;
+    }
+    let fill = |lambda: f64, x: &mut Vec<f64>| {
+        x.clear();
+        x.extend(pieces.iter().map(|p| p.argmax(lambda).0));
+    };
+    let mut x = Vec::with_capacity(pieces.len());
+    // the budget does not bind: every channel at its unconstrained best (lambda = 0)
+    let unconstrained = sum_at(0.0, true);
+    if unconstrained <= total && (!spend_all || unconstrained >= total) {
+        x.extend(pieces.iter().map(|p| p.argmax(0.0).1));
+        let v = pieces.iter().zip(&x).map(|(p, &xi)| p.env(xi)).sum();
+        return Some((x, 0.0, v));
+    }
+    // bracket lambda: sum_hi(lo) >= total >= sum_lo(hi)
+    let (mut lo, mut hi) = (1.0f64, 1.0f64);
+    while sum_at(lo, true) < total && lo > 1e-300 {
+        lo *= 1e-3;
+    }
+    while sum_at(hi, false) > total && hi < 1e300 {
+        hi *= 1e3;
+    }
+    if lo > hi {
+        std::mem::swap(&mut lo, &mut hi);
+    }
+    // regula falsi (Illinois) on ln lambda over g = sum - total, decreasing in lambda
+    let g = |lambda: f64| sum_at(lambda, false) - total;
+    let (mut llo, mut lhi) = (lo.ln(), hi.ln());
+    let (mut glo, mut ghi) = (g(lo), g(hi));
+    let mut side = 0i8;
+    for _ in 0..300 {
+        if lhi - llo <= 1e-15 * llo.abs().max(1.0) || glo <= 0.0 {
+            break;
+        }
+        let mut m = if ghi < 0.0 && glo > 0.0 && glo.is_finite() && ghi.is_finite() { (llo * ghi - lhi * glo) / (ghi - glo) } else { 0.5 * (llo + lhi) };
+        if !(m > llo && m < lhi) {
+            m = 0.5 * (llo + lhi);
+        }
+        let gm = g(m.exp());
+        if gm > 0.0 {
+            llo = m;
+            glo = gm;
+            if side == 1 {
+                ghi *= 0.5;
+            }
+            side = 1;
+        } else {
+            lhi = m;
+            ghi = gm;
+            if side == -1 {
+                glo *= 0.5;
+            }
+            side = -1;
+            if gm == 0.0 {
+                llo = m;
+                break;
+            }
+        }
+    }
+    // spend at the upper multiplier (sum <= total), then fill the rest where a piece can take
+    // more at the lower one: float-level for smooth pieces, whole flat pieces one at a time
+    let lambda = lhi.exp();
+    fill(lambda, &mut x);
+    let room: Vec<f64> = pieces.iter().zip(&x).map(|(p, &xi)| (p.argmax(llo.exp()).1.max(p.argmax(lambda).1) - xi).max(0.0)).collect();
+    let mut rest = total - x.iter().sum::<f64>();
+    if rest > 0.0 {
+        // smooth pieces first (tiny moves), flat ones after
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by(|&i, &j| room[i].total_cmp(&room[j]));
+        for i in order {
+            if rest <= 0.0 {
+                break;
+            }
+            let take = room[i].min(rest);
+            x[i] += take;
+            rest -= take;
+        }
+    }
+    let v = pieces.iter().zip(&x).map(|(p, &xi)| p.env(xi)).sum();
+    Some((x, lambda, v))
+}
+
+impl Allocate {
+    /// Spend exactly `total`, for the most response.
+    pub fn budget(total: f64) -> Self {
+        Allocate { budget: Some(total), ..Default::default() }
+    }
+
+    /// Spend at most `total`.
+    pub fn at_most(total: f64) -> Self {
+        Allocate { budget: Some(total), spend_all: false, ..Default::default() }
+    }
+
+    /// No budget (for the target scenarios).
+    pub fn unbudgeted() -> Self {
+        Allocate::default()
+    }
+
+    /// A move limit from current spend.
+    pub fn max_change(mut self, m: MaxChange) -> Self {
+        self.max_change = Some(m);
+        self
+    }
+
+    /// What to solve for.
+    pub fn scenario(mut self, s: Scenario) -> Self {
+        self.scenario = s;
+        self
+    }
+
+    /// Relative optimality gap for S-curves (default 1e-6).
+    pub fn tolerance(mut self, t: f64) -> Self {
+        self.tolerance = t;
+        self
+    }
+
+    /// Most branch-and-bound nodes (default 10000).
+    pub fn max_nodes(mut self, n: usize) -> Self {
+        self.max_nodes = n;
+        self
+    }
+
+    /// Each channel's effective interval and what sets each end.
+    fn intervals(&self, channels: &[ChannelBudget]) -> Result<Vec<(f64, f64, Bound, Bound)>> {
+        let num = |field: String, v: f64, min: f64, allow_inf: bool| -> Result<()> {
+            if v.is_nan() || (!allow_inf && v.is_infinite()) {
+                return Err(Error::NonFinite { field, value: v });
+            }
+            if v < min {
+                return Err(Error::OutOfRange { field, value: v, min, max: INF });
+            }
+            Ok(())
+        };
+        if let Some(m) = self.max_change {
+            match m {
+                MaxChange::Absolute(v) => num("max_change".into(), v, 0.0, false)?,
+                MaxChange::Relative(v) => num("max_change".into(), v, 0.0, false)?,
+            }
+        }
+        channels
+            .iter()
+            .map(|c| {
+                c.curve.validate().map_err(|e| rename(e, &c.name))?;
+                num(format!("{}.lower", c.name), c.lower, 0.0, false)?;
+                num(format!("{}.upper", c.name), c.upper, 0.0, true)?;
+                if c.lower > c.upper {
+                    return Err(Error::InvalidParameter {
+                        field: format!("{}.lower", c.name),
+                        value: c.lower.to_string(),
+                        reason: format!("above the upper bound {}", c.upper),
+                    });
+                }
+                if let Some(cur) = c.current {
+                    num(format!("{}.current", c.name), cur, 0.0, false)?;
+                }
+                let need_current = || Error::InvalidParameter {
+                    field: format!("{}.current", c.name),
+                    value: "none".into(),
+                    reason: if c.locked { "a locked channel needs its current spend".into() } else { "a maximum change needs the current spend".into() },
+                };
+                if c.locked {
+                    let cur = c.current.ok_or_else(need_current)?;
+                    return Ok((cur, cur, Bound::Locked, Bound::Locked));
+                }
+                let (mut a, mut b, mut la, mut lb) = (c.lower, c.upper, Bound::Lower, Bound::Upper);
+                if let Some(m) = self.max_change {
+                    let cur = c.current.ok_or_else(need_current)?;
+                    let d = match m {
+                        MaxChange::Absolute(v) => v,
+                        MaxChange::Relative(v) => v * cur,
+                    };
+                    if cur - d > a {
+                        a = cur - d;
+                        la = Bound::MaxChangeDown;
+                    }
+                    if cur + d < b {
+                        b = cur + d;
+                        lb = Bound::MaxChangeUp;
+                    }
+                    if a > b {
+                        return Err(Error::InvalidParameter {
+                            field: format!("{}.max_change", c.name),
+                            value: format!("{cur} +/- {d}"),
+                            reason: format!("the move window [{}, {}] misses the bounds [{}, {}]", cur - d, cur + d, c.lower, c.upper),
+                        });
+                    }
+                }
+                Ok((a, b, la, lb))
+            })
+            .collect()
+    }
+
+    /// Solves the allocation.
+    ///
+    /// # Errors
+    /// `invalid_parameter` for no channels, a missing budget, a repeated name, a lower bound
+    /// above an upper one, a maximum change that misses a channel's bounds, or bounds that
+    /// cannot hold the budget (naming which, and by how much); `out_of_range` / `non_finite`
+    /// for negative or NaN budgets, bounds and targets (`search.upper`); curve errors name the
+    /// channel (`search.saturation.lam`).
+    pub fn solve(&self, channels: &[ChannelBudget]) -> Result<Allocation> {
+        if channels.is_empty() {
+            return Err(Error::InvalidParameter { field: "channels".into(), value: "[]".into(), reason: "nothing to allocate".into() });
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in channels {
+            if !seen.insert(c.name.as_str()) {
+                return Err(Error::InvalidParameter { field: "channels".into(), value: c.name.clone(), reason: "a name appears twice".into() });
+            }
+        }
+        let check = |field: &str, v: f64| -> Result<f64> {
+            if !v.is_finite() {
+                return Err(Error::NonFinite { field: field.into(), value: v });
+            }
+            if v < 0.0 {
+                return Err(Error::OutOfRange { field: field.into(), value: v, min: 0.0, max: INF });
+            }
+            Ok(v)
+        };
+        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
+            return Err(Error::OutOfRange { field: "tolerance".into(), value: self.tolerance, min: 0.0, max: INF });
+        }
+        let budget = self.budget.map(|b| check("budget", b)).transpose()?;
+        let iv = self.intervals(channels)?;
+        let least: f64 = iv.iter().map(|v| v.0).sum();
+        let most: f64 = iv.iter().map(|v| v.1).sum();
+        match self.scenario {
+            Scenario::MaxResponse => {
+                let b = budget.ok_or_else(|| Error::InvalidParameter { field: "budget".into(), value: "none".into(), reason: "the max-response scenario needs a budget".into() })?;
+                feasible(b, least, most, self.spend_all)?;
+                self.max_response(channels, &iv, b, self.spend_all)
+            }
+            Scenario::TargetMarginalRoas(m) => {
+                let m = check("target_marginal_roas", m)?;
+                if m == 0.0 {
+                    return Err(Error::OutOfRange { field: "target_marginal_roas".into(), value: m, min: f64::MIN_POSITIVE, max: INF });
+                }
+                // each channel's best spend at price m, exactly (curve by curve)
+                let x: Vec<f64> = channels.iter().zip(&iv).map(|(c, v)| best_at_price(&c.curve, v.0, v.1, m)).collect();
+                let spent: f64 = x.iter().sum();
+                if spent.is_infinite() {
+                    return Err(Error::InvalidParameter {
+                        field: "target_marginal_roas".into(),
+                        value: m.to_string(),
+                        reason: "a channel's marginal return never falls to the target (a linear curve without an upper bound)".into(),
+                    });
+                }
+                if let Some(b) = budget {
+                    if spent > b {
+                        feasible(b, least, most, false)?;
+                        return self.max_response(channels, &iv, b, false);
+                    }
+                }
+                Ok(self.finish(channels, &iv, x, m, None, 1))
+            }
+            Scenario::TargetRoas(r) => {
+                let r = check("target_roas", r)?;
+                let roas = |b: f64| -> Result<(Allocation, f64)> {
+                    let a = self.max_response(channels, &iv, b, true)?;
+                    let v = if a.total_spend > 0.0 { a.total_response / a.total_spend } else { INF };
+                    Ok((a, v))
+                };
+                let lo_b = least.max(budget.map_or(least, |_| least));
+                let (at_least, roas_least) = roas(lo_b.max(1e-12))?;
+                if roas_least < r {
+                    return Err(Error::InvalidParameter {
+                        field: "target_roas".into(),
+                        value: r.to_string(),
+                        reason: format!("unreachable: the best ROAS is {roas_least} at the least spend {}", at_least.total_spend),
+                    });
+                }
+                let cap = budget.unwrap_or(most);
+                let mut hi = if cap.is_finite() { cap } else { (least.max(1.0)) * 2.0 };
+                while !cap.is_finite() && roas(hi)?.1 >= r && hi < 1e300 {
+                    hi *= 2.0;
+                }
+                if cap.is_finite() && roas(hi)?.1 >= r {
+                    return Ok(roas(hi)?.0);
+                }
+                let mut lo = lo_b.max(1e-12);
+                for _ in 0..200 {
+                    let mid = 0.5 * (lo + hi);
+                    if mid <= lo || mid >= hi || (hi - lo) <= 1e-12 * hi {
+                        break;
+                    }
+                    if roas(mid)?.1 >= r {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                Ok(roas(lo)?.0)
+            }
+            Scenario::MinSpendForResponse(target) => {
+                let target = check("target_response", target)?;
+                let cap = budget.unwrap_or(most);
+                let reach = |b: f64| self.max_response(channels, &iv, b, true);
+                let base = reach(least)?;
+                if base.total_response >= target {
+                    return Ok(base);
+                }
+                let mut hi = if cap.is_finite() { cap } else { least.max(1.0) * 2.0 };
+                while !cap.is_finite() && reach(hi)?.total_response < target && hi < 1e300 {
+                    hi *= 2.0;
+                }
+                let top = reach(hi)?;
+                if top.total_response < target {
+                    return Err(Error::InvalidParameter {
+                        field: "target_response".into(),
+                        value: target.to_string(),
+                        reason: format!("unreachable: the most response within the bounds and budget is {} at spend {}", top.total_response, top.total_spend),
+                    });
+                }
+                let mut lo = least;
+                for _ in 0..200 {
+                    let mid = 0.5 * (lo + hi);
+                    if mid <= lo || mid >= hi || (hi - lo) <= 1e-12 * hi {
+                        break;
+                    }
+                    if reach(mid)?.total_response >= target {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                reach(hi)
+            }
+        }
+    }
+
+    /// The most response for `total`: exact for concave curves, branch and bound otherwise.
+    fn max_response(&self, channels: &[ChannelBudget], iv: &[(f64, f64, Bound, Bound)], total: f64, spend_all: bool) -> Result<Allocation> {
+        let pieces: Vec<Piece> = channels.iter().zip(iv).map(|(c, v)| Piece::new(c.curve, v.0, v.1)).collect();
+        let infeasible = || feasible(total, iv.iter().map(|v| v.0).sum(), iv.iter().map(|v| v.1).sum(), spend_all).err().unwrap_or_else(|| Error::Internal("water-filling found no split within feasible bounds".into()));
+        let (x, lambda, bound) = water_fill(&pieces, total, spend_all).ok_or_else(infeasible)?;
+        if !pieces.iter().any(Piece::has_chord) {
+            return Ok(self.finish(channels, iv, x, lambda, Some(total), 1));
+        }
+        // branch and bound on the envelopes
+        let true_value = |x: &[f64]| -> f64 { pieces.iter().zip(x).map(|(p, &xi)| p.curve.value(xi)).sum() };
+        let mut best_x = x.clone();
+        let mut best = true_value(&x);
+        let mut best_lambda = lambda;
+        // open nodes: (bound, pieces' intervals, the envelope optimum's split)
+        let mut open: Vec<Node> = vec![(bound, pieces.iter().map(|p| (p.a, p.b)).collect(), x)];
+        let mut nodes = 1;
+        let mut global_bound = bound;
+        while let Some(k) = (0..open.len()).max_by(|&i, &j| open[i].0.total_cmp(&open[j].0)) {
+            global_bound = open[k].0;
+            if global_bound - best <= self.tolerance * best.abs().max(1e-300) || nodes >= self.max_nodes {
+                break;
+            }
+            let (_, ivs, xs) = open.swap_remove(k);
+            // split the channel whose envelope overstates its curve most at this node's spend
+            let node_pieces: Vec<Piece> = channels.iter().zip(&ivs).map(|(c, &(a, b))| Piece::new(c.curve, a, b)).collect();
+            let Some((j, _)) = node_pieces
+                .iter()
+                .zip(&xs)
+                .enumerate()
+                .map(|(i, (p, &xi))| (i, p.env(xi) - p.curve.value(xi)))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+            else {
+                continue;
+            };
+            let at = xs[j];
+            let (a, b) = ivs[j];
+            for child in [(a, at), (at, b)] {
+                let mut civ = ivs.clone();
+                civ[j] = child;
+                let cp: Vec<Piece> = channels.iter().zip(&civ).map(|(c, &(a, b))| Piece::new(c.curve, a, b)).collect();
+                nodes += 1;
+                if let Some((cx, cl, cb)) = water_fill(&cp, total, spend_all) {
+                    let v = true_value(&cx);
+                    if v > best {
+                        best = v;
+                        best_x = cx.clone();
+                        best_lambda = cl;
+                    }
+                    if cb > best + self.tolerance * best.abs() {
+                        open.push((cb, civ, cx));
+                    }
+                }
+            }
+            if open.is_empty() {
+                global_bound = best;
+            }
+        }
+        if open.is_empty() {
+            global_bound = global_bound.min(best.max(global_bound));
+        }
+        let mut a = self.finish(channels, iv, best_x, best_lambda, Some(total), nodes);
+        let ub = global_bound.max(a.total_response);
+        a.certificate.method = "branch and bound on concave envelopes".into();
+        a.certificate.upper_bound = ub;
+        a.certificate.suboptimality = (ub - a.total_response) / a.total_response.abs().max(1e-300);
+        Ok(a)
+    }
+
+    /// Rows and the certificate of split `x` at multiplier `lambda`.
+    fn finish(&self, channels: &[ChannelBudget], iv: &[(f64, f64, Bound, Bound)], x: Vec<f64>, lambda: f64, total: Option<f64>, nodes: usize) -> Allocation {
+        let near = |u: f64, v: f64| (u - v).abs() <= 1e-12 * u.abs().max(v.abs()).max(1.0);
+        let rows: Vec<AllocationRow> = channels
+            .iter()
+            .zip(iv)
+            .zip(&x)
+            .map(|((c, v), &xi)| AllocationRow {
+                channel: c.name.clone(),
+                spend: xi,
+                response: c.curve.value(xi),
+                marginal: c.curve.derivative(xi),
+                bound: if v.2 == Bound::Locked {
+                    Bound::Locked
+                } else if near(xi, v.0) {
+                    v.2
+                } else if near(xi, v.1) {
+                    v.3
+                } else {
+                    Bound::Interior
+                },
+            })
+            .collect();
+        let total_spend: f64 = x.iter().sum();
+        let total_response: f64 = rows.iter().map(|r| r.response).sum();
+        // KKT: interior marginals equal lambda; at a lower bound marginal <= lambda; at an
+        // upper bound marginal >= lambda
+        let scale = lambda.abs().max(f64::MIN_POSITIVE);
+        let mut kkt: f64 = 0.0;
+        for (r, v) in rows.iter().zip(iv) {
+            if v.0 == v.1 {
+                continue;
+            }
+            let m = r.marginal;
+            let viol = if near(r.spend, v.0) {
+                (m - lambda).max(0.0)
+            } else if near(r.spend, v.1) {
+                (lambda - m).max(0.0)
+            } else {
+                (m - lambda).abs()
+            };
+            if viol.is_finite() {
+                kkt = kkt.max(viol / scale);
+            }
+        }
+        if let Some(b) = total {
+            if self.spend_all || lambda > 0.0 {
+                kkt = kkt.max((total_spend - b).abs() / b.max(1.0));
+            }
+        }
+        // dual value: sum_i max_{x in [a_i, b_i]} (f_i(x) - lambda x) + lambda B
+        let dual = total.map_or(total_response, |b| {
+            let d: f64 = channels
+                .iter()
+                .zip(iv)
+                .map(|(c, v)| {
+                    let p = Piece::new(c.curve, v.0, v.1);
+                    let xi = p.argmax(lambda).0;
+                    p.env(xi) - lambda * xi
+                })
+                .sum();
+            d + lambda * b
+        });
+        let gap = (dual - total_response).abs() / total_response.abs().max(1e-300);
+        Allocation {
+            rows,
+            total_spend,
+            total_response,
+            certificate: Certificate {
+                method: "water-filling".into(),
+                multiplier: lambda,
+                kkt_residual: kkt,
+                duality_gap: gap,
+                upper_bound: dual.max(total_response),
+                suboptimality: ((dual - total_response) / total_response.abs().max(1e-300)).max(0.0),
+                nodes,
+            },
+        }
+    }
+}
+
+/// A branch-and-bound node: its envelope bound, each channel's interval, its split.
+type Node = (f64, Vec<(f64, f64)>, Vec<f64>);
+
+/// The budget can be spent within the bounds.
+fn feasible(b: f64, least: f64, most: f64, spend_all: bool) -> Result<()> {
+    if least > b * (1.0 + 1e-12) {
+        return Err(Error::InvalidParameter {
+            field: "budget".into(),
+            value: b.to_string(),
+            reason: format!("the channels' least spend (lower bounds, locked channels, maximum change) sums to {least}, {} more than the budget", least - b),
+        });
+    }
+    if spend_all && most < b * (1.0 - 1e-12) {
+        return Err(Error::InvalidParameter {
+            field: "budget".into(),
+            value: b.to_string(),
+            reason: format!("the channels' most spend (upper bounds, locked channels, maximum change) sums to {most}, {} less than the budget; allow spending less with at_most", b - most),
+        });
+    }
+    Ok(())
+}
+
+/// The spend in `[a, b]` maximising `f(x) - m x` (exact: the candidates are the ends and the
+/// falling-branch root).
+fn best_at_price(f: &Saturation, a: f64, b: f64, m: f64) -> f64 {
+    let root = f.inverse_marginal(m).clamp(a, b);
+    let score = |x: f64| if x.is_infinite() { f64::NEG_INFINITY } else { f.value(x) - m * x };
+    [a, root, b].into_iter().filter(|x| x.is_finite() || *x == a).max_by(|&x, &y| score(x).total_cmp(&score(y))).unwrap_or(a)
+}
+
+fn rename(e: Error, channel: &str) -> Error {
+    match e {
+        Error::OutOfRange { field, value, min, max } => Error::OutOfRange { field: format!("{channel}.{field}"), value, min, max },
+        Error::NonFinite { field, value } => Error::NonFinite { field: format!("{channel}.{field}"), value },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mm(alpha: f64, lam: f64) -> Saturation {
+        Saturation::michaelis_menten(alpha, lam).unwrap()
+    }
+
+    #[test]
+    fn water_filling_by_hand() {
+        // f_i = alpha_i x / (lam_i + x): f' = alpha lam / (lam + x)^2 = lambda gives
+        // x_i = sqrt(alpha_i lam_i / lambda) - lam_i; with equal lam = 1 and alpha 1 and 4,
+        // x_1 + x_2 = 3 sqrt(1/lambda) - 2 = 4 -> lambda = 1/4, x = (1, 3)
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)), ChannelBudget::new("b", mm(4.0, 1.0))];
+        let a = Allocate::budget(4.0).solve(&ch).unwrap();
+        assert!((a.rows[0].spend - 1.0).abs() < 1e-12 && (a.rows[1].spend - 3.0).abs() < 1e-12, "{a:?}");
+        assert!((a.certificate.multiplier - 0.25).abs() < 1e-12);
+        assert!(a.certificate.kkt_residual < 1e-9 && a.certificate.duality_gap < 1e-9, "{:?}", a.certificate);
+    }
+
+    #[test]
+    fn bounds_max_change_and_locks() {
+        let ch = [
+            ChannelBudget::new("a", mm(1.0, 1.0)).current(2.0),
+            ChannelBudget::new("b", mm(4.0, 1.0)).current(2.0).upper(2.5),
+            ChannelBudget::new("c", mm(9.0, 1.0)).current(1.0).locked(true),
+        ];
+        let a = Allocate::budget(5.0).max_change(MaxChange::Relative(0.5)).solve(&ch).unwrap();
+        assert_eq!(a.rows[2].bound, Bound::Locked);
+        assert_eq!(a.rows[2].spend, 1.0);
+        assert_eq!(a.rows[1].bound, Bound::Upper);
+        assert!((a.total_spend - 5.0).abs() < 1e-12);
+        assert!(a.rows[0].spend >= 1.0 && a.rows[0].spend <= 3.0);
+        // infeasible: the locked and lower spends exceed the budget, by how much
+        let e = Allocate::budget(0.5).solve(&ch).unwrap_err();
+        assert!(e.to_string().contains("0.5 more than the budget"), "{e}");
+        let e = Allocate::budget(100.0).max_change(MaxChange::Absolute(1.0)).solve(&ch).unwrap_err();
+        assert!(e.to_string().contains("less than the budget"), "{e}");
+    }
+
+    #[test]
+    fn s_curves_reach_the_exhaustive_optimum() {
+        // two S-curves and a concave one; compare with a fine grid search over two free spends
+        let ch = [
+            ChannelBudget::new("a", Saturation::hill(3.0, 4.0, 10.0).unwrap()),
+            ChannelBudget::new("b", Saturation::hill(2.0, 6.0, 12.0).unwrap()),
+            ChannelBudget::new("c", mm(3.0, 2.0)),
+        ];
+        let budget = 9.0;
+        let a = Allocate::budget(budget).tolerance(1e-9).solve(&ch).unwrap();
+        let f = |x: [f64; 3]| ch.iter().zip(x).map(|(c, v)| c.curve.value(v)).sum::<f64>();
+        let mut best: f64 = 0.0;
+        let n = 900;
+        for i in 0..=n {
+            for j in 0..=(n - i) {
+                let (x, y) = (budget * i as f64 / n as f64, budget * j as f64 / n as f64);
+                best = best.max(f([x, y, budget - x - y]));
+            }
+        }
+        assert!(a.total_response >= best - 1e-9, "{} vs grid {best}", a.total_response);
+        assert!(a.certificate.suboptimality <= 1e-9, "{:?}", a.certificate);
+        assert!(a.certificate.upper_bound >= best);
+    }
+
+    #[test]
+    fn scenarios() {
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)), ChannelBudget::new("b", mm(4.0, 1.0))];
+        // marginal target 0.25: x = sqrt(alpha / 0.25) - 1 = (1, 3)
+        let a = Allocate::unbudgeted().scenario(Scenario::TargetMarginalRoas(0.25)).solve(&ch).unwrap();
+        assert!((a.rows[0].spend - 1.0).abs() < 1e-9 && (a.rows[1].spend - 3.0).abs() < 1e-9);
+        // target ROAS: total response / spend reaches the target
+        let a = Allocate::unbudgeted().scenario(Scenario::TargetRoas(0.6)).solve(&ch).unwrap();
+        assert!((a.total_response / a.total_spend - 0.6).abs() < 1e-9, "{a:?}");
+        // least spend for a response
+        let a = Allocate::unbudgeted().scenario(Scenario::MinSpendForResponse(2.5)).solve(&ch).unwrap();
+        assert!((a.total_response - 2.5).abs() < 1e-9, "{a:?}");
+        let e = Allocate::unbudgeted().scenario(Scenario::MinSpendForResponse(6.0)).solve(&ch).unwrap_err();
+        assert!(e.to_string().contains("unreachable"));
+    }
+
+    #[test]
+    fn bad_input_is_named() {
+        let ch = [ChannelBudget::new("a", Saturation::Logistic { lam: -1.0, beta: 1.0 })];
+        assert!(Allocate::budget(1.0).solve(&ch).unwrap_err().to_string().contains("a.saturation.lam"));
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)).lower(3.0).upper(2.0)];
+        assert!(Allocate::budget(1.0).solve(&ch).unwrap_err().to_string().contains("a.lower"));
+        assert!(Allocate::budget(f64::NAN).solve(&ch).unwrap_err().to_string().contains("budget"));
+        assert!(Allocate::budget(1.0).solve(&[]).is_err());
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)).locked(true)];
+        assert!(Allocate::budget(1.0).solve(&ch).unwrap_err().to_string().contains("a.current"));
+    }
+}
