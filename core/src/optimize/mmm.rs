@@ -1991,6 +1991,21 @@ impl FittedMmm {
         })
     }
 
+    /// Every spending channel as a [`ChannelBudget`](super::budget::ChannelBudget) for the
+    /// allocator: its steady-state curve ([`FittedMmm::steady_state_curve`]) and, as current
+    /// spend, its mean spend per period over the training rows. Channels that never spent are
+    /// left out (their curve is unknown).
+    pub fn budget_channels(&self) -> Vec<super::budget::ChannelBudget> {
+        (0..self.data.channels.len())
+            .filter_map(|c| {
+                let curve = self.steady_curve_at(&self.theta, c)?;
+                let x = &self.data.spend[c];
+                let mean = x.iter().sum::<f64>() / x.len().max(1) as f64;
+                Some(super::budget::ChannelBudget::new(self.data.channels[c].clone(), curve).current(mean))
+            })
+            .collect()
+    }
+
     fn channel_index(&self, channel: &str) -> Result<usize> {
         self.data.channels.iter().position(|c| c == channel).ok_or_else(|| Error::InvalidParameter {
             field: "channel".into(),
@@ -2236,6 +2251,9 @@ mod tests {
             assert!((curve.value(50.0) - rc[0].response[1]).abs() < 1e-9 * rc[0].response[1].abs().max(1.0));
             // a long constant plan reaches the steady state
             let h = fit.horizon_response("tv", &[50.0; 40]).unwrap();
+            let chans = fit.budget_channels();
+            assert_eq!(chans[0].curve, curve);
+            assert!((chans[0].current.unwrap() - fit.data().spend[0].iter().sum::<f64>() / 60.0).abs() < 1e-9);
             assert!((h[0][39] - curve.value(50.0)).abs() < 1e-9 * curve.value(50.0).max(1.0));
         }
     }
