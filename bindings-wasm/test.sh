@@ -6,7 +6,7 @@
 #   3. wasm-bindgen --target web -> bindings-wasm/pkg/, then wasm-opt -Os; prints the gzipped size
 #   4. npm ci (playwright-core, locked), node tests (every shared vector + bad input), and the
 #      demo pages' end-to-end test in headless Chromium (screenshots to tmp; with
-#      UPDATE_SCREENSHOT=1 to demo/screenshot.png and demo/forecast.png)
+#      UPDATE_SCREENSHOT=1 to demo/screenshot.png, demo/forecast.png and demo/mmm.png)
 # Env: SKIP_TOOLCHAIN=1 skips step 1 (tools already on PATH); SKIP_E2E=1 skips the browser test.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -3,9 +3,7 @@
 // Every number cell carries data-value with the full-precision result (the e2e test reads it).
 
 import { init, attribution } from '../js/index.js';
-
-const $ = (id) => document.getElementById(id);
-const SVG = 'http://www.w3.org/2000/svg';
+import { $, fmt, setStatus, errorText, el, niceStep, onUpload, boot } from './common.js';
 
 const SAMPLE = `path,conversions,nulls,value
 search > display > search,42,118,4620
@@ -28,15 +26,6 @@ const MODELS = [
   { key: 'markov', label: 'Markov', color: '#0072B2', ci: true },
   { key: 'shapley', label: 'Shapley', color: '#D55E00', ci: true },
 ];
-
-const fmt = (x, digits = 2) =>
-  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function setStatus(state, text) {
-  const s = $('status');
-  s.dataset.state = state;
-  s.textContent = text;
-}
 
 /** Runs the three model families; returns one record per channel. */
 function compute() {
@@ -70,21 +59,6 @@ function credit(rec, model, m) {
   return { x: rec.heuristics[`${model}${M}`] };
 }
 
-function niceStep(max, ticks = 5) {
-  const raw = max / ticks;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
-}
-
-function el(name, attrs = {}, parent = null, text = null) {
-  const e = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== null) e.textContent = text;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
 function drawChart(res, metric) {
   const W = 1040, H = 380, left = 64, right = 12, top = 40, bottom = 56;
   const n = res.channels.length;
@@ -96,7 +70,7 @@ function drawChart(res, metric) {
     }
   }
   if (!(max > 0)) max = 1;
-  const step = niceStep(max);
+  const step = niceStep(max, 5);
   const ymax = Math.ceil(max / step) * step;
   const y = (v) => top + (H - top - bottom) * (1 - v / ymax);
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img' });
@@ -222,7 +196,7 @@ function run() {
       (last.ci ? ` (with ${last.ci.replicates} bootstrap replicates per model)` : '') + '.');
     $('results').dataset.state = 'done';
   } catch (e) {
-    setStatus('error', e.code ? `${e.code}: ${e.message}` : String(e));
+    setStatus('error', errorText(e));
     $('results').dataset.state = 'error';
   }
 }
@@ -231,16 +205,6 @@ $('csv').value = SAMPLE;
 $('run').addEventListener('click', run);
 $('metric').addEventListener('change', render);
 for (const id of ['order', 'ci', 'delimiter']) $(id).addEventListener('change', run);
-$('file').addEventListener('change', async (ev) => {
-  const f = ev.target.files?.[0];
-  if (!f) return;
-  $('csv').value = await f.text();
-  run();
-});
+onUpload($('file'), $('csv'), run);
 
-try {
-  await init();
-  run();
-} catch (e) {
-  setStatus('error', `could not load the WebAssembly module: ${e.message}`);
-}
+await boot(init, run);

@@ -4,9 +4,9 @@
 // Every number cell carries data-value with the full-precision result (the e2e test reads it).
 
 import { init, forecast, anomaly } from '../js/index.js';
-
-const $ = (id) => document.getElementById(id);
-const SVG = 'http://www.w3.org/2000/svg';
+import {
+  $, fmt, setStatus, errorText, codedError, el, niceStep, path, numCell, textCell, onUpload, boot,
+} from './common.js';
 
 // An illustrative monthly series (six years, yearly season) to start from.
 const SAMPLE_VALUES = [15136, 16733, 20016, 17708, 18019, 19227, 22893, 23739, 21133, 22591, 26786, 29740,
@@ -22,22 +22,6 @@ const SAMPLE = 'date,sales\n' + SAMPLE_VALUES.map((v, i) => {
 
 // Okabe-Ito palette (colour-blind safe).
 const COLOR = { history: '#1d2430', mean: '#0072B2', band: '#56B4E9', alert: '#D55E00', esd: '#CC79A7' };
-
-const fmt = (x, digits = 2) => (Number.isFinite(x)
-  ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-  : String(x));
-
-function setStatus(state, text) {
-  const s = $('status');
-  s.dataset.state = state;
-  s.textContent = text;
-}
-
-function codedError(code, message) {
-  const e = new Error(message);
-  e.code = code;
-  return e;
-}
 
 /** `{ y: number[], dates: Date[] | null }` from the text (one value per line or date,value). */
 export function parseSeries(text) {
@@ -113,23 +97,6 @@ function compute() {
   return { y, labels, futureLabels, fit, fc, alerts, alertLevel, esd, esdNote, ms, h };
 }
 
-function el(name, attrs = {}, parent = null, text = null) {
-  const e = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== null) e.textContent = text;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function niceStep(span, ticks = 6) {
-  const raw = span / ticks;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * p;
-}
-
-const path = (pts) => pts.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(2)},${y.toFixed(2)}`).join('');
-
 function drawChart(res) {
   const W = 1040, H = 400, left = 70, right = 16, top = 34, bottom = 44;
   const { y, fc } = res;
@@ -199,23 +166,6 @@ function drawChart(res) {
     lx += 34 + label.length * 6.6;
   }
   $('chart').replaceChildren(svg);
-}
-
-function numCell(tr, x, attrs, digits = 2) {
-  const td = document.createElement('td');
-  td.textContent = fmt(x, digits);
-  td.dataset.value = String(x);
-  for (const [k, v] of Object.entries(attrs)) td.dataset[k] = v;
-  tr.appendChild(td);
-  return td;
-}
-
-function textCell(tr, text, cls) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (cls) td.className = cls;
-  tr.appendChild(td);
-  return td;
 }
 
 function drawForecastTable(res) {
@@ -306,7 +256,7 @@ function run() {
       `${nEsd} ESD anomal${nEsd === 1 ? 'y' : 'ies'}${res.esdNote}; computed in ${fmt(res.ms, 0)} ms.`);
     $('forecast').dataset.state = 'done';
   } catch (e) {
-    setStatus('error', e.code ? `${e.code}: ${e.message}` : String(e));
+    setStatus('error', errorText(e));
     $('forecast').dataset.state = 'error';
   }
 }
@@ -314,16 +264,6 @@ function run() {
 $('series').value = SAMPLE;
 $('run').addEventListener('click', run);
 for (const id of ['season', 'horizon', 'levels', 'alertLevel']) $(id).addEventListener('change', run);
-$('file').addEventListener('change', async (ev) => {
-  const f = ev.target.files?.[0];
-  if (!f) return;
-  $('series').value = await f.text();
-  run();
-});
+onUpload($('file'), $('series'), run);
 
-try {
-  await init();
-  run();
-} catch (e) {
-  setStatus('error', `could not load the WebAssembly module: ${e.message}`);
-}
+await boot(init, run);

@@ -3,7 +3,10 @@
 // CSV of a shared vector, and checks the rendered numbers against the vector's expected values:
 // the full-precision data-value of every cell, and the displayed text at its precision.
 // Any request off 127.0.0.1 fails the test (everything must be local: no CDN). The forecast page
-// (demo/forecast.html) gets an ETS vector's series and must show its model, mean and bounds.
+// (demo/forecast.html) gets an ETS vector's series and must show its model, mean and bounds. The
+// media mix page (demo/mmm.html) fits its seeded example in a Web Worker and must show one
+// finite row per channel with its intervals around it, the contribution stack and a banded
+// response curve per channel; Cancel stops a long fit; bad uploads name the field.
 //
 //   node --test test/e2e_chromium.mjs        (CHROMIUM=/path/to/chrome to override)
 
@@ -360,9 +363,175 @@ test('MMM.fitAsync runs in a Web Worker: the spec is made again there, the fit c
   assert.equal(r.cancelled, 'cancelled');
 });
 
+// ---------------------------------------------------------------------------------------------
+// The media mix page (demo/mmm.html): the seeded example, fitted with MMM.fitAsync.
+
+const mmmShot = process.env.UPDATE_SCREENSHOT === '1'
+  ? fileURLToPath(new URL('../demo/mmm.png', import.meta.url))
+  : join(tmpdir(), `channelwise-mmm-${process.pid}.png`);
+
+/** Clicks Fit and waits for the table to be drawn again (or the error / cancel line). */
+async function mmmFit(until = '#summary[data-state=done]') {
+  await page.$eval('#summary', (t) => { t.dataset.state = 'stale'; });
+  await page.click('#run');
+  await page.waitForSelector(until);
+}
+
+/** The channel rows: { channel: { col: { value, lo, hi } } } from data-value / data-lo / data-hi. */
+async function mmmRows() {
+  return page.$$eval('#summary tbody tr[data-channel]', (trs) => Object.fromEntries(trs.map((tr) => [
+    tr.dataset.channel,
+    Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, {
+      value: Number(td.dataset.value),
+      lo: td.dataset.lo === undefined ? null : Number(td.dataset.lo),
+      hi: td.dataset.hi === undefined ? null : Number(td.dataset.hi),
+    }])),
+  ])));
+}
+
+test('media mix page loads from the forecast page, fits its example, no errors', async () => {
+  await page.goto(new URL('forecast.html', url).href);
+  await page.click('nav a[href="mmm.html"]');
+  await page.waitForSelector('#summary[data-state=done]');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'done', await page.textContent('#status'));
+  assert.ok(await page.$('nav a[href="index.html"]'));
+  assert.ok(await page.$('nav a[href="forecast.html"]'));
+});
+
+test('media mix: the example fitted in a Web Worker gives a finite row per channel inside its intervals, a stack and banded curves', async () => {
+  await page.click('#example');
+  // the default roles: first column the date, sales the outcome, promo a control, the rest channels
+  const roles = await page.$$eval('#roles select', (ss) => Object.fromEntries(ss.map((s) => [s.dataset.column, s.value])));
+  assert.deepEqual(roles, { date: 'date', tv: 'channel', search: 'channel', social: 'channel', promo: 'control', sales: 'outcome' });
+  await page.selectOption('#adstock', 'geometric');
+  await page.fill('#lmax', '8');
+  await page.selectOption('#saturation', 'logistic');
+  await page.fill('#seasonality', '2');
+  await page.selectOption('#uncertainty', 'laplace');
+  let workers = 0;
+  page.on('worker', () => { workers += 1; });
+  await mmmFit();
+  assert.equal(workers, 1, 'the fit ran in a Web Worker');
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'done', await page.textContent('#status'));
+  assert.match(await page.textContent('#progress'), /^4 of 4 optimiser starts done$/);
+  // the spend columns of the CSV on the page
+  const lines = (await page.inputValue('#csv')).trim().split('\n');
+  const header = lines[0].split(',');
+  assert.equal(lines.length - 1, 104);
+  const spend = (ch) => lines.slice(1).reduce((a, l) => a + Number(l.split(',')[header.indexOf(ch)]), 0);
+  const rows = await mmmRows();
+  const channels = ['tv', 'search', 'social'];
+  assert.deepEqual(Object.keys(rows), channels);
+  let share = 0;
+  for (const ch of channels) {
+    const r = rows[ch];
+    assert.equal(r.spend.value, spend(ch), `${ch} spend`);
+    assert.ok(Math.abs(r.avgSpend.value - spend(ch) / 104) < 1e-9, `${ch} average spend`);
+    for (const col of ['contribution', 'share', 'roas', 'mroas']) {
+      const { value, lo, hi } = r[col];
+      assert.ok([value, lo, hi].every(Number.isFinite), `${ch} ${col}: ${value} [${lo}, ${hi}]`);
+      assert.ok(lo <= value && value <= hi, `${ch} ${col}: ${value} outside [${lo}, ${hi}]`);
+      assert.ok(lo < hi, `${ch} ${col}: an empty interval [${lo}, ${hi}]`);
+    }
+    assert.ok(r.contribution.value > 0 && r.roas.value > 0, `${ch}: no effect`);
+    share += r.share.value;
+  }
+  assert.ok(Math.abs(share - 1) < 1e-9, `shares sum to ${share}`);
+  // the intervals are shown as text beside each value
+  assert.equal(await page.$$eval('#summary tbody td.ci', (tds) => tds.filter((td) => /^-?[\d,.]+%? – -?[\d,.]+%?$/.test(td.textContent)).length), 4 * channels.length);
+  // diagnostics: finite, and the example (built by the model's own form) is fitted well
+  const diag = {};
+  for (const id of ['r2', 'nrmse', 'mape', 'rssd']) diag[id] = Number(await page.getAttribute(`#${id}`, 'data-value'));
+  assert.ok(Object.values(diag).every(Number.isFinite), JSON.stringify(diag));
+  assert.ok(diag.r2 > 0.9 && diag.r2 <= 1, `R² ${diag.r2}`);
+  assert.ok(diag.nrmse > 0 && diag.nrmse < 0.1 && diag.mape < 0.05, JSON.stringify(diag));
+  assert.equal(await page.textContent('#r2'), shown(diag.r2, 3));
+  // the contribution stack: the baseline and one layer per channel, the fit and 104 actuals
+  const layers = await page.$$eval('#stack svg path.layer', (ps) => ps.map((p) => p.dataset.channel));
+  assert.deepEqual(layers, ['baseline', ...channels]);
+  assert.ok(await page.$('#stack svg path.fitted'));
+  assert.equal((await page.$$('#stack svg circle.actual')).length, 104);
+  // the response curves: per channel a shaded band with area, its curve, the average spend marked
+  const bands = await page.$$eval('#curves svg path.band', (ps) => ps.map((p) => {
+    const b = p.getBBox();
+    return { channel: p.dataset.channel, points: Number(p.dataset.points), w: b.width, h: b.height, fill: p.getAttribute('fill'), segments: (p.getAttribute('d').match(/L/g) ?? []).length };
+  }));
+  assert.deepEqual(bands.map((b) => b.channel), channels);
+  for (const b of bands) {
+    assert.ok(b.w > 100 && b.h > 20, `${b.channel}: band bbox ${b.w} x ${b.h}`);
+    assert.equal(b.segments, 2 * b.points - 1, `${b.channel}: the band goes along both edges`);
+    assert.notEqual(b.fill, 'none');
+  }
+  assert.equal((await page.$$('#curves svg path.curve')).length, channels.length);
+  const avg = await page.$$eval('#curves svg line.avg-spend', (ls) => ls.map((l) => Number(l.dataset.value)));
+  assert.deepEqual(avg, channels.map((ch) => rows[ch].avgSpend.value));
+  await page.screenshot({ path: mmmShot, fullPage: true });
+});
+
+test('media mix: Cancel aborts a long fit at once and keeps the previous results', async () => {
+  await page.selectOption('#uncertainty', 'bootstrap');
+  await page.fill('#replicates', '100000');
+  await page.$eval('#summary', (t) => { t.dataset.state = 'stale'; });
+  await page.click('#run');
+  await page.waitForFunction(() => Number(document.getElementById('progress').dataset.done) > 4);
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'running');
+  assert.ok(await page.isDisabled('#run'));
+  const t0 = Date.now();
+  await page.click('#cancel');
+  await page.waitForSelector('#status[data-state=cancelled]');
+  assert.ok(Date.now() - t0 < 5000, `cancelled after ${Date.now() - t0} ms`);
+  assert.match(await page.textContent('#status'), /^Cancelled \((media mix model )?fit cancelled after \d+ of 100004 starts and replicates\)/);
+  assert.ok(await page.isEnabled('#run'));
+  assert.ok(await page.isDisabled('#cancel'));
+  assert.equal((await page.$$('#summary tbody tr[data-channel]')).length, 3);
+  await page.selectOption('#uncertainty', 'laplace');
+});
+
+test('media mix: a bad upload or paste shows the error naming the field, never a blank page', async () => {
+  await page.selectOption('#uncertainty', 'laplace');
+  const good = (await page.inputValue('#csv')).trim().split('\n');
+  const edit = (line, col, value) => good.map((l, i) => {
+    if (i !== line) return l;
+    const f = l.split(',');
+    f[good[0].split(',').indexOf(col)] = value;
+    return f.join(',');
+  }).join('\n') + '\n';
+  const expectError = async (pattern) => {
+    await page.waitForSelector('#status[data-state=error]');
+    const text = await page.textContent('#status');
+    assert.match(text, pattern);
+    assert.equal(await page.getAttribute('#summary', 'data-state'), 'error');
+    assert.equal((await page.$$('#summary tbody tr')).length, 0, 'stale results cleared');
+    assert.ok(await page.isVisible('h1'));
+  };
+  // an upload with a word among the numbers: the binding names data.channels.tv[2], the page the CSV cell
+  await page.setInputFiles('#file', { name: 'weekly.csv', mimeType: 'text/csv', buffer: Buffer.from(edit(3, 'tv', 'lots')) });
+  await expectError(/^invalid_parameter: invalid data\.channels\.tv\[2\]: "lots" \(expected a number\) \(CSV line 4, column "tv"\)$/);
+  await page.fill('#csv', edit(5, 'social', 'NaN'));
+  await mmmFit('#status[data-state=error]');
+  await expectError(/^non_finite: data\.channels\.social\[4\] must be finite, got NaN \(CSV line 6, column "social"\)$/);
+  await page.fill('#csv', edit(2, 'search', '-250'));
+  await mmmFit('#status[data-state=error]');
+  await expectError(/^out_of_range: data\.channels\.search\[1\] must be in \[0, inf\], got -250 \(CSV line 3, column "search"\)$/);
+  await page.fill('#csv', edit(9, 'sales', ''));
+  await mmmFit('#status[data-state=error]');
+  await expectError(/^non_finite: data\.target\[8\] must be finite, got NaN \(CSV line 10, column "sales"\)$/);
+  await page.fill('#csv', good.join('\n').replace(/\n(2023-01-15),[^\n]*/, '\n$1,5,6'));
+  await mmmFit('#status[data-state=error]');
+  await expectError(/^invalid_record: line 4: 3 fields, the header has 6 \(date, tv, search, social, promo, sales\)$/);
+  await page.fill('#csv', 'just one column\n1\n');
+  await mmmFit('#status[data-state=error]');
+  await expectError(/^invalid_record: line 1: the header has 1 column/);
+  // the page recovers: the example fits again
+  await page.click('#example');
+  await mmmFit();
+  assert.equal((await page.$$('#summary tbody tr[data-channel]')).length, 3);
+});
+
 test('everything was local and nothing logged an error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(problems, []);
   assert.ok(statSync(screenshot).size > 0);
   assert.ok(statSync(forecastShot).size > 0);
+  assert.ok(statSync(mmmShot).size > 0);
 });
