@@ -272,7 +272,7 @@ fn next_month_budget(fit: &channelwise::optimize::mmm::FittedMmm) -> Result<(), 
         "\nNext month: the same {daily:.0} a day, each channel within 30% of today (steady-state curves; solved in {:.2} ms):",
         took.as_secs_f64() * 1e3
     );
-    println!("  {:<8} {:>9} {:>9} {:>11} {:>14}  {}", "channel", "today", "plan", "conv/day", "next 1000", "held by");
+    println!("  {:<8} {:>9} {:>9} {:>11} {:>14}  held by", "channel", "today", "plan", "conv/day", "next 1000");
     for (row, c) in plan.rows.iter().zip(&channels) {
         println!(
             "  {:<8} {:>9.0} {:>9.0} {:>11.1} {:>14.2}  {:?}",

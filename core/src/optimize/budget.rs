@@ -41,12 +41,22 @@ pub struct ChannelBudget {
     pub current: Option<f64>,
     /// Keep today's spend.
     pub locked: bool,
+    /// Draws of the curve (an MMM's posterior); with [`Allocate::expected`] the objective is
+    /// the mean response over them, and the allocation reports the response of each draw.
+    #[serde(default)]
+    pub draws: Vec<Saturation>,
 }
 
 impl ChannelBudget {
     /// A channel with no bounds but `spend >= 0`.
     pub fn new(name: impl Into<String>, curve: Saturation) -> Self {
-        ChannelBudget { name: name.into(), curve, lower: 0.0, upper: f64::INFINITY, current: None, locked: false }
+        ChannelBudget { name: name.into(), curve, lower: 0.0, upper: f64::INFINITY, current: None, locked: false, draws: Vec::new() }
+    }
+
+    /// Draws of the curve.
+    pub fn draws(mut self, draws: Vec<Saturation>) -> Self {
+        self.draws = draws;
+        self
     }
 
     /// Least spend.
@@ -110,6 +120,7 @@ pub enum Scenario {
 /// | `scenario` | `MaxResponse` | what to solve for ([`Scenario`]) |
 /// | `tolerance` | 1e-6 | relative optimality gap at which S-curve branch and bound stops |
 /// | `max_nodes` | 10000 | branch-and-bound nodes before it stops with the gap it proved |
+/// | `expected` | `false` | maximise the mean response over each channel's `draws` (pymc-marketing's default objective) instead of the curve |
 ///
 /// ```
 /// use channelwise::optimize::budget::{Allocate, ChannelBudget};
@@ -131,11 +142,13 @@ pub struct Allocate {
     scenario: Scenario,
     tolerance: f64,
     max_nodes: usize,
+    #[serde(default)]
+    expected: bool,
 }
 
 impl Default for Allocate {
     fn default() -> Self {
-        Allocate { budget: None, spend_all: true, max_change: None, scenario: Scenario::MaxResponse, tolerance: 1e-6, max_nodes: 10_000 }
+        Allocate { budget: None, spend_all: true, max_change: None, scenario: Scenario::MaxResponse, tolerance: 1e-6, max_nodes: 10_000, expected: false }
     }
 }
 
@@ -203,15 +216,122 @@ pub struct Allocation {
     pub total_response: f64,
     /// The certificate.
     pub certificate: Certificate,
+    /// The total response of this split under each draw (channels without draws use their
+    /// curve), when the channels have draws; empty otherwise.
+    #[serde(default)]
+    pub response_draws: Vec<f64>,
 }
 
 const INF: f64 = f64::INFINITY;
 
+/// The response a channel is allocated on: its curve, or the mean of its draws.
+#[derive(Debug, Clone)]
+enum Curve {
+    One(Saturation),
+    Mean(std::sync::Arc<[Saturation]>),
+}
+
+impl Curve {
+    fn value(&self, x: f64) -> f64 {
+        match self {
+            Curve::One(s) => s.value(x),
+            Curve::Mean(d) => d.iter().map(|s| s.value(x)).sum::<f64>() / d.len() as f64,
+        }
+    }
+
+    fn derivative(&self, x: f64) -> f64 {
+        match self {
+            Curve::One(s) => s.derivative(x),
+            Curve::Mean(d) => d.iter().map(|s| s.derivative(x)).sum::<f64>() / d.len() as f64,
+        }
+    }
+
+    fn is_s_shaped(&self) -> bool {
+        matches!(self, Curve::One(s) if s.is_s_shaped())
+    }
+
+    fn inflection(&self) -> f64 {
+        match self {
+            Curve::One(s) => s.inflection(),
+            Curve::Mean(_) => 0.0,
+        }
+    }
+
+    /// The slope of a linear response (every draw a power curve with `b = 1`).
+    fn linear_slope(&self) -> Option<f64> {
+        let one = |s: &Saturation| match *s {
+            Saturation::Power { a, b: 1.0 } => Some(a),
+            _ => None,
+        };
+        match self {
+            Curve::One(s) => one(s),
+            Curve::Mean(d) => d.iter().map(one).sum::<Option<f64>>().map(|a| a / d.len() as f64),
+        }
+    }
+
+    /// The spend where the (falling) marginal equals `m`: the curve's own inverse, or for a
+    /// mean of concave draws a bracketed regula falsi on the mean marginal.
+    fn inverse_marginal(&self, m: f64) -> f64 {
+        match self {
+            Curve::One(s) => s.inverse_marginal(m),
+            Curve::Mean(_) => {
+                if m.is_nan() {
+                    return f64::NAN;
+                }
+                if m <= 0.0 {
+                    return INF;
+                }
+                if self.derivative(0.0) <= m {
+                    return 0.0;
+                }
+                let g = |x: f64| self.derivative(x) - m;
+                let (mut lo, mut hi) = (0.0, 1.0);
+                while g(hi) > 0.0 {
+                    lo = hi;
+                    hi *= 2.0;
+                    if !hi.is_finite() {
+                        return INF;
+                    }
+                }
+                let (mut glo, mut ghi) = (g(lo).min(f64::MAX), g(hi));
+                let mut side = 0i8;
+                for _ in 0..400 {
+                    if hi - lo <= 4.0 * f64::EPSILON * hi {
+                        break;
+                    }
+                    let mut x = (lo * ghi - hi * glo) / (ghi - glo);
+                    if !(x > lo && x < hi) {
+                        x = 0.5 * (lo + hi);
+                    }
+                    let gx = g(x);
+                    if gx == 0.0 {
+                        return x;
+                    }
+                    if gx > 0.0 {
+                        (lo, glo) = (x, gx);
+                        if side == 1 {
+                            ghi *= 0.5;
+                        }
+                        side = 1;
+                    } else {
+                        (hi, ghi) = (x, gx);
+                        if side == -1 {
+                            glo *= 0.5;
+                        }
+                        side = -1;
+                    }
+                }
+                0.5 * (lo + hi)
+            }
+        }
+    }
+}
+
 /// A channel on an interval `[a, b]`, with the concave envelope of its curve there: a chord
 /// (slope `s`) from `a` to the tangent point `t`, then the curve itself.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Piece {
-    curve: Saturation,
+    curve: Curve,
     a: f64,
     b: f64,
     t: f64,
@@ -219,11 +339,12 @@ struct Piece {
 }
 
 impl Piece {
-    fn new(curve: Saturation, a: f64, b: f64) -> Piece {
+    fn new(curve: Curve, a: f64, b: f64) -> Piece {
         let infl = curve.inflection();
         if a >= infl || !curve.is_s_shaped() {
             return Piece { curve, a, b, t: a, s: INF };
         }
+        let curve = &curve;
         let fa = curve.value(a);
         // tangent from (a, f(a)): f'(t)(t - a) = f(t) - f(a), t past the inflection
         let h = |t: f64| curve.derivative(t) * (t - a) - (curve.value(t) - fa);
@@ -248,10 +369,10 @@ impl Piece {
         if t >= b {
             // the chord to b is the envelope on the whole interval
             let s = if b > a { (curve.value(b) - fa) / (b - a) } else { 0.0 };
-            return Piece { curve, a, b, t: b, s };
+            return Piece { curve: curve.clone(), a, b, t: b, s };
         }
         let s = if t > a { (curve.value(t) - fa) / (t - a) } else { curve.derivative(t) };
-        Piece { curve, a, b, t, s }
+        Piece { curve: curve.clone(), a, b, t, s }
     }
 
     fn has_chord(&self) -> bool {
@@ -280,16 +401,14 @@ impl Piece {
             return (x, x);
         }
         // concave on [a, b]; a linear curve's marginal is flat
-        if let Saturation::Power { a: slope, b } = self.curve {
-            if b == 1.0 {
-                return if lambda < slope {
-                    (self.b, self.b)
-                } else if lambda > slope {
-                    (self.a, self.a)
-                } else {
-                    (self.a, self.b)
-                };
-            }
+        if let Some(slope) = self.curve.linear_slope() {
+            return if lambda < slope {
+                (self.b, self.b)
+            } else if lambda > slope {
+                (self.a, self.a)
+            } else {
+                (self.a, self.b)
+            };
         }
         let x = self.concave_at(lambda);
         (x, x)
@@ -432,6 +551,41 @@ impl Allocate {
         self
     }
 
+    /// Maximise the mean response over each channel's draws (default: the curve).
+    pub fn expected(mut self, yes: bool) -> Self {
+        self.expected = yes;
+        self
+    }
+
+    /// The response each channel is allocated on.
+    fn curves(&self, channels: &[ChannelBudget]) -> Result<Vec<Curve>> {
+        // draws pair up across channels (draw d of every channel is one posterior sample)
+        if let Some(first) = channels.iter().find(|c| !c.draws.is_empty()) {
+            if let Some(other) = channels.iter().find(|c| !c.draws.is_empty() && c.draws.len() != first.draws.len()) {
+                return Err(Error::LengthMismatch { field: format!("{}.draws", other.name), got: other.draws.len(), expected: first.draws.len() });
+            }
+        }
+        channels
+            .iter()
+            .map(|c| {
+                for (k, d) in c.draws.iter().enumerate() {
+                    d.validate().map_err(|e| rename(e, &format!("{}.draws[{k}]", c.name)))?;
+                }
+                if !self.expected || c.draws.is_empty() {
+                    return Ok(Curve::One(c.curve));
+                }
+                if c.draws.iter().any(Saturation::is_s_shaped) {
+                    return Err(Error::InvalidParameter {
+                        field: format!("{}.draws", c.name),
+                        value: "S-shaped Hill draws".into(),
+                        reason: "the expected response over S-shaped draws is not supported; allocate on the curve (expected = false)".into(),
+                    });
+                }
+                Ok(Curve::Mean(c.draws.clone().into()))
+            })
+            .collect()
+    }
+
     /// Each channel's effective interval and what sets each end.
     fn intervals(&self, channels: &[ChannelBudget]) -> Result<Vec<(f64, f64, Bound, Bound)>> {
         let num = |field: String, v: f64, min: f64, allow_inf: bool| -> Result<()> {
@@ -534,13 +688,15 @@ impl Allocate {
         }
         let budget = self.budget.map(|b| check("budget", b)).transpose()?;
         let iv = self.intervals(channels)?;
+        let curves = self.curves(channels)?;
+        let curves = &curves;
         let least: f64 = iv.iter().map(|v| v.0).sum();
         let most: f64 = iv.iter().map(|v| v.1).sum();
         match self.scenario {
             Scenario::MaxResponse => {
                 let b = budget.ok_or_else(|| Error::InvalidParameter { field: "budget".into(), value: "none".into(), reason: "the max-response scenario needs a budget".into() })?;
                 feasible(b, least, most, self.spend_all)?;
-                self.max_response(channels, &iv, b, self.spend_all)
+                self.max_response(channels, curves, &iv, b, self.spend_all)
             }
             Scenario::TargetMarginalRoas(m) => {
                 let m = check("target_marginal_roas", m)?;
@@ -548,7 +704,7 @@ impl Allocate {
                     return Err(Error::OutOfRange { field: "target_marginal_roas".into(), value: m, min: f64::MIN_POSITIVE, max: INF });
                 }
                 // each channel's best spend at price m, exactly (curve by curve)
-                let x: Vec<f64> = channels.iter().zip(&iv).map(|(c, v)| best_at_price(&c.curve, v.0, v.1, m)).collect();
+                let x: Vec<f64> = curves.iter().zip(&iv).map(|(c, v)| best_at_price(c, v.0, v.1, m)).collect();
                 let spent: f64 = x.iter().sum();
                 if spent.is_infinite() {
                     return Err(Error::InvalidParameter {
@@ -560,15 +716,15 @@ impl Allocate {
                 if let Some(b) = budget {
                     if spent > b {
                         feasible(b, least, most, false)?;
-                        return self.max_response(channels, &iv, b, false);
+                        return self.max_response(channels, curves, &iv, b, false);
                     }
                 }
-                Ok(self.finish(channels, &iv, x, m, None, 1))
+                Ok(self.finish(channels, curves, &iv, x, m, None, 1))
             }
             Scenario::TargetRoas(r) => {
                 let r = check("target_roas", r)?;
                 let roas = |b: f64| -> Result<(Allocation, f64)> {
-                    let a = self.max_response(channels, &iv, b, true)?;
+                    let a = self.max_response(channels, curves, &iv, b, true)?;
                     let v = if a.total_spend > 0.0 { a.total_response / a.total_spend } else { INF };
                     Ok((a, v))
                 };
@@ -606,7 +762,7 @@ impl Allocate {
             Scenario::MinSpendForResponse(target) => {
                 let target = check("target_response", target)?;
                 let cap = budget.unwrap_or(most);
-                let reach = |b: f64| self.max_response(channels, &iv, b, true);
+                let reach = |b: f64| self.max_response(channels, curves, &iv, b, true);
                 let base = reach(least)?;
                 if base.total_response >= target {
                     return Ok(base);
@@ -641,12 +797,12 @@ impl Allocate {
     }
 
     /// The most response for `total`: exact for concave curves, branch and bound otherwise.
-    fn max_response(&self, channels: &[ChannelBudget], iv: &[(f64, f64, Bound, Bound)], total: f64, spend_all: bool) -> Result<Allocation> {
-        let pieces: Vec<Piece> = channels.iter().zip(iv).map(|(c, v)| Piece::new(c.curve, v.0, v.1)).collect();
+    fn max_response(&self, channels: &[ChannelBudget], curves: &[Curve], iv: &[(f64, f64, Bound, Bound)], total: f64, spend_all: bool) -> Result<Allocation> {
+        let pieces: Vec<Piece> = curves.iter().zip(iv).map(|(c, v)| Piece::new(c.clone(), v.0, v.1)).collect();
         let infeasible = || feasible(total, iv.iter().map(|v| v.0).sum(), iv.iter().map(|v| v.1).sum(), spend_all).err().unwrap_or_else(|| Error::Internal("water-filling found no split within feasible bounds".into()));
         let (x, lambda, bound) = water_fill(&pieces, total, spend_all).ok_or_else(infeasible)?;
         if !pieces.iter().any(Piece::has_chord) {
-            return Ok(self.finish(channels, iv, x, lambda, Some(total), 1));
+            return Ok(self.finish(channels, curves, iv, x, lambda, Some(total), 1));
         }
         // branch and bound on the envelopes
         let true_value = |x: &[f64]| -> f64 { pieces.iter().zip(x).map(|(p, &xi)| p.curve.value(xi)).sum() };
@@ -664,7 +820,7 @@ impl Allocate {
             }
             let (_, ivs, xs) = open.swap_remove(k);
             // split the channel whose envelope overstates its curve most at this node's spend
-            let node_pieces: Vec<Piece> = channels.iter().zip(&ivs).map(|(c, &(a, b))| Piece::new(c.curve, a, b)).collect();
+            let node_pieces: Vec<Piece> = curves.iter().zip(&ivs).map(|(c, &(a, b))| Piece::new(c.clone(), a, b)).collect();
             let Some((j, _)) = node_pieces
                 .iter()
                 .zip(&xs)
@@ -679,7 +835,7 @@ impl Allocate {
             for child in [(a, at), (at, b)] {
                 let mut civ = ivs.clone();
                 civ[j] = child;
-                let cp: Vec<Piece> = channels.iter().zip(&civ).map(|(c, &(a, b))| Piece::new(c.curve, a, b)).collect();
+                let cp: Vec<Piece> = curves.iter().zip(&civ).map(|(c, &(a, b))| Piece::new(c.clone(), a, b)).collect();
                 nodes += 1;
                 if let Some((cx, cl, cb)) = water_fill(&cp, total, spend_all) {
                     let v = true_value(&cx);
@@ -700,7 +856,7 @@ impl Allocate {
         if open.is_empty() {
             global_bound = global_bound.min(best.max(global_bound));
         }
-        let mut a = self.finish(channels, iv, best_x, best_lambda, Some(total), nodes);
+        let mut a = self.finish(channels, curves, iv, best_x, best_lambda, Some(total), nodes);
         let ub = global_bound.max(a.total_response);
         a.certificate.method = "branch and bound on concave envelopes".into();
         a.certificate.upper_bound = ub;
@@ -709,17 +865,19 @@ impl Allocate {
     }
 
     /// Rows and the certificate of split `x` at multiplier `lambda`.
-    fn finish(&self, channels: &[ChannelBudget], iv: &[(f64, f64, Bound, Bound)], x: Vec<f64>, lambda: f64, total: Option<f64>, nodes: usize) -> Allocation {
+    #[allow(clippy::too_many_arguments)]
+    fn finish(&self, channels: &[ChannelBudget], curves: &[Curve], iv: &[(f64, f64, Bound, Bound)], x: Vec<f64>, lambda: f64, total: Option<f64>, nodes: usize) -> Allocation {
         let near = |u: f64, v: f64| (u - v).abs() <= 1e-12 * u.abs().max(v.abs()).max(1.0);
         let rows: Vec<AllocationRow> = channels
             .iter()
+            .zip(curves)
             .zip(iv)
             .zip(&x)
-            .map(|((c, v), &xi)| AllocationRow {
+            .map(|(((c, f), v), &xi)| AllocationRow {
                 channel: c.name.clone(),
                 spend: xi,
-                response: c.curve.value(xi),
-                marginal: c.curve.derivative(xi),
+                response: f.value(xi),
+                marginal: f.derivative(xi),
                 bound: if v.2 == Bound::Locked {
                     Bound::Locked
                 } else if near(xi, v.0) {
@@ -760,11 +918,11 @@ impl Allocate {
         }
         // dual value: sum_i max_{x in [a_i, b_i]} (f_i(x) - lambda x) + lambda B
         let dual = total.map_or(total_response, |b| {
-            let d: f64 = channels
+            let d: f64 = curves
                 .iter()
                 .zip(iv)
                 .map(|(c, v)| {
-                    let p = Piece::new(c.curve, v.0, v.1);
+                    let p = Piece::new(c.clone(), v.0, v.1);
                     let xi = p.argmax(lambda).0;
                     p.env(xi) - lambda * xi
                 })
@@ -785,6 +943,7 @@ impl Allocate {
                 suboptimality: ((dual - total_response) / total_response.abs().max(1e-300)).max(0.0),
                 nodes,
             },
+            response_draws: response_draws(channels, &x),
         }
     }
 }
@@ -811,9 +970,21 @@ fn feasible(b: f64, least: f64, most: f64, spend_all: bool) -> Result<()> {
     Ok(())
 }
 
+/// The total response of split `x` under each draw (channels without draws use their curve);
+/// empty when no channel has draws, or when they have different numbers of draws.
+fn response_draws(channels: &[ChannelBudget], x: &[f64]) -> Vec<f64> {
+    let n = channels.iter().map(|c| c.draws.len()).max().unwrap_or(0);
+    if n == 0 || channels.iter().any(|c| !c.draws.is_empty() && c.draws.len() != n) {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|d| channels.iter().zip(x).map(|(c, &xi)| c.draws.get(d).unwrap_or(&c.curve).value(xi)).sum())
+        .collect()
+}
+
 /// The spend in `[a, b]` maximising `f(x) - m x` (exact: the candidates are the ends and the
 /// falling-branch root).
-fn best_at_price(f: &Saturation, a: f64, b: f64, m: f64) -> f64 {
+fn best_at_price(f: &Curve, a: f64, b: f64, m: f64) -> f64 {
     let root = f.inverse_marginal(m).clamp(a, b);
     let score = |x: f64| if x.is_infinite() { f64::NEG_INFINITY } else { f.value(x) - m * x };
     [a, root, b].into_iter().filter(|x| x.is_finite() || *x == a).max_by(|&x, &y| score(x).total_cmp(&score(y))).unwrap_or(a)
@@ -905,6 +1076,29 @@ mod tests {
         assert!((a.total_response - 2.5).abs() < 1e-9, "{a:?}");
         let e = Allocate::unbudgeted().scenario(Scenario::MinSpendForResponse(6.0)).solve(&ch).unwrap_err();
         assert!(e.to_string().contains("unreachable"));
+    }
+
+    #[test]
+    fn expected_response_over_draws() {
+        // two channels, three draws each: the mean of Michaelis-Menten curves
+        let a = [mm(1.0, 1.0), mm(2.0, 1.5), mm(1.5, 0.5)];
+        let b = [mm(4.0, 1.0), mm(3.0, 2.0), mm(5.0, 1.0)];
+        let ch = [ChannelBudget::new("a", a[0]).draws(a.to_vec()), ChannelBudget::new("b", b[0]).draws(b.to_vec())];
+        let alloc = Allocate::budget(4.0).expected(true).solve(&ch).unwrap();
+        let mean = |d: &[Saturation], x: f64| d.iter().map(|s| s.value(x)).sum::<f64>() / 3.0;
+        let mut best: f64 = 0.0;
+        for i in 0..=40_000 {
+            let x = 4.0 * i as f64 / 40_000.0;
+            best = best.max(mean(&a, x) + mean(&b, 4.0 - x));
+        }
+        assert!(alloc.total_response >= best - 1e-9 && alloc.total_response <= best + 1e-6, "{} vs {best}", alloc.total_response);
+        assert!(alloc.certificate.kkt_residual < 1e-9, "{:?}", alloc.certificate);
+        assert_eq!(alloc.response_draws.len(), 3);
+        let avg = alloc.response_draws.iter().sum::<f64>() / 3.0;
+        assert!((avg - alloc.total_response).abs() < 1e-12);
+        // draws must pair up
+        let bad = [ChannelBudget::new("a", a[0]).draws(a.to_vec()), ChannelBudget::new("b", b[0]).draws(b[..2].to_vec())];
+        assert!(Allocate::budget(4.0).expected(true).solve(&bad).unwrap_err().to_string().contains("b.draws"));
     }
 
     #[test]

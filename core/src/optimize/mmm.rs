@@ -1200,7 +1200,8 @@ impl Model {
                 for (q, dw) in dws.iter().enumerate() {
                     convolve(dw, x, &[], &mut conv);
                     for t in 0..n {
-                        jac[(a0 + q) * n + t] = s.derivative(ad[t]) * conv[t];
+                        // no spend in the window: nothing to move (0, not 0 x inf)
+                        jac[(a0 + q) * n + t] = if conv[t] == 0.0 { 0.0 } else { s.derivative(ad[t]) * conv[t] };
                     }
                 }
             } else {
@@ -1459,11 +1460,12 @@ fn channel_gradient(a: &Adstock, s: &Saturation, adstock_first: bool, x: &[f64],
             }
             es[t] = e[t] * s.derivative(tmp[t]);
         }
-        let q = correlate(&[1.0], &es); // es itself
         for (g, dw) in ga.iter_mut().zip(&dws) {
             let mut conv = vec![0.0; n];
             convolve(dw, x, &[], &mut conv);
-            *g += conv.iter().zip(&q).map(|(a, b)| a * b).sum::<f64>();
+            // a period with no spend in its window has no adstock to move: its term is 0 even
+            // where the curve's slope at 0 is infinite (Hill slope < 1, power b < 1)
+            *g += conv.iter().zip(&es).map(|(a, b)| if *a == 0.0 { 0.0 } else { a * b }).sum::<f64>();
         }
     } else {
         let q = correlate(&w, e);
@@ -1992,16 +1994,18 @@ impl FittedMmm {
     }
 
     /// Every spending channel as a [`ChannelBudget`](super::budget::ChannelBudget) for the
-    /// allocator: its steady-state curve ([`FittedMmm::steady_state_curve`]) and, as current
-    /// spend, its mean spend per period over the training rows. Channels that never spent are
-    /// left out (their curve is unknown).
+    /// allocator: its steady-state curve ([`FittedMmm::steady_state_curve`]), the curve of
+    /// every draw (for [`Allocate::expected`](super::budget::Allocate::expected)) and, as
+    /// current spend, its mean spend per period over the training rows. Channels that never
+    /// spent are left out (their curve is unknown).
     pub fn budget_channels(&self) -> Vec<super::budget::ChannelBudget> {
         (0..self.data.channels.len())
             .filter_map(|c| {
                 let curve = self.steady_curve_at(&self.theta, c)?;
+                let draws = self.draws.iter().filter_map(|d| self.steady_curve_at(d, c)).collect();
                 let x = &self.data.spend[c];
                 let mean = x.iter().sum::<f64>() / x.len().max(1) as f64;
-                Some(super::budget::ChannelBudget::new(self.data.channels[c].clone(), curve).current(mean))
+                Some(super::budget::ChannelBudget::new(self.data.channels[c].clone(), curve).current(mean).draws(draws))
             })
             .collect()
     }
@@ -2189,6 +2193,31 @@ mod tests {
         token.cancel();
         let e = spec.fit_with_progress(&data, &Monitor::new().cancel_token(token)).unwrap_err();
         assert_eq!(e.kind().code(), "cancelled");
+    }
+
+    #[test]
+    fn every_curve_fits_flighted_spend_with_zero_weeks() {
+        // spend off for whole weeks: the adstocked spend is 0 there, where Hill (slope < 1) and
+        // power curves have an infinite slope
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let n = 104;
+        let flight = |rng: &mut ChaCha8Rng, level: f64| -> Vec<f64> { (0..n).map(|t| if (t / 6) % 3 == 0 { 0.0 } else { level * rng.random_range(0.5..1.5) }).collect() };
+        let (tv, search) = (flight(&mut rng, 100.0), flight(&mut rng, 30.0));
+        let a = Adstock::geometric(0.5, 5, true).unwrap();
+        let ctv = a.apply(&tv.iter().map(|v| v / 150.0).collect::<Vec<_>>(), &[]).unwrap();
+        let cs = a.apply(&search.iter().map(|v| v / 45.0).collect::<Vec<_>>(), &[]).unwrap();
+        let y: Vec<f64> = (0..n)
+            .map(|t| 100.0 + 30.0 * (1.5 * ctv[t]).tanh() + 15.0 * (2.0 * cs[t]).tanh() + 4.0 * (2.0 * PI * t as f64 / 52.1775).sin() + 0.5 * rng.sample::<f64, _>(StandardNormal))
+            .collect();
+        let data = MmmData::new(y).channel("tv", tv).channel("search", search);
+        for adstock in ["geometric", "delayed", "weibull_cdf"] {
+            for sat in SATURATION_KINDS {
+                let fit = Mmm::default().adstock(adstock).saturation(sat).l_max(5).yearly_seasonality(1).fit(&data);
+                let fit = fit.unwrap_or_else(|e| panic!("{adstock}/{sat}: {e}"));
+                assert!(fit.diagnostics().r2 > 0.8, "{adstock}/{sat}: {:?}", fit.diagnostics());
+                assert!(!fit.draws().is_empty(), "{adstock}/{sat}");
+            }
+        }
     }
 
     #[test]
