@@ -1982,15 +1982,7 @@ impl FittedMmm {
         let sat = Saturation::unchecked(&self.spec.saturation, &theta[s0..s0 + ns]);
         let (xs, ys) = (self.scales.channels[c], self.scales.target);
         let (k, outer) = if self.spec.adstock_first { (a.gain() / xs, ys) } else { (1.0 / xs, ys * a.gain()) };
-        // outer * S(k s) as one curve of s
-        Some(match sat {
-            Saturation::Logistic { lam, beta } => Saturation::Logistic { lam: lam * k, beta: beta * outer },
-            Saturation::Hill { slope, kappa, beta } => Saturation::Hill { slope, kappa: kappa / k, beta: beta * outer },
-            Saturation::MichaelisMenten { alpha, lam } => Saturation::MichaelisMenten { alpha: alpha * outer, lam: lam / k },
-            Saturation::Tanh { b, c } => Saturation::Tanh { b: b * outer, c: c / (k * outer) },
-            Saturation::Power { a, b } => Saturation::Power { a: a * outer * k.powf(b), b },
-            Saturation::Log { beta, lam } => Saturation::Log { beta: beta * outer, lam: lam * k },
-        })
+        Some(sat.rescaled(k, outer))
     }
 
     /// Every spending channel as a [`ChannelBudget`](super::budget::ChannelBudget) for the
@@ -2006,6 +1998,28 @@ impl FittedMmm {
                 let x = &self.data.spend[c];
                 let mean = x.iter().sum::<f64>() / x.len().max(1) as f64;
                 Some(super::budget::ChannelBudget::new(self.data.channels[c].clone(), curve).current(mean).draws(draws))
+            })
+            .collect()
+    }
+
+    /// Every spending channel as a [`ChannelPlan`](super::budget::periods::ChannelPlan) for
+    /// the multi-period planner: its curve in user units on adstocked spend, its adstock at the
+    /// mode, and the training data's last spends as the carry-over into the plan.
+    pub fn plan_channels(&self) -> Vec<super::budget::periods::ChannelPlan> {
+        let cp = self.channel_params();
+        (0..self.data.channels.len())
+            .filter_map(|c| {
+                let (a0, na, s0, ns) = cp[c]?;
+                let adstock = default_adstock(&self.spec).with_params(&self.theta[a0..a0 + na]);
+                let sat = Saturation::unchecked(&self.spec.saturation, &self.theta[s0..s0 + ns]);
+                let curve = sat.rescaled(1.0 / self.scales.channels[c], self.scales.target);
+                let hist = &self.data.spend[c];
+                let keep = hist.len().min(adstock.weights().len().saturating_sub(1));
+                Some(
+                    super::budget::periods::ChannelPlan::new(self.data.channels[c].clone(), curve, adstock)
+                        .saturation_first(!self.spec.adstock_first)
+                        .pre(hist[hist.len() - keep..].to_vec()),
+                )
             })
             .collect()
     }
@@ -2279,6 +2293,14 @@ mod tests {
             let rc = fit.response_curves(&[10.0, 50.0]).unwrap();
             assert!((curve.value(50.0) - rc[0].response[1]).abs() < 1e-9 * rc[0].response[1].abs().max(1.0));
             // a long constant plan reaches the steady state
+            // the planner's response of a plan equals the model's horizon response
+            let plans = fit.plan_channels();
+            let plan: Vec<f64> = (0..6).map(|t| 20.0 + 10.0 * t as f64).collect();
+            let h = fit.horizon_response("tv", &plan).unwrap();
+            let one = crate::optimize::budget::periods::Horizon::per_period(plan.clone()).tail(false).solve(&plans[..1]).unwrap();
+            for (got, want) in one.response[0].iter().zip(&h[0]) {
+                assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{got} vs {want}");
+            }
             let h = fit.horizon_response("tv", &[50.0; 40]).unwrap();
             let chans = fit.budget_channels();
             assert_eq!(chans[0].curve, curve);

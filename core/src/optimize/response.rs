@@ -274,6 +274,20 @@ impl Saturation {
         }
     }
 
+    /// `output * f(input * x)` as a curve of `x` (the same kind): a curve fitted on scaled
+    /// spend and response, in user units.
+    pub fn rescaled(&self, input: f64, output: f64) -> Saturation {
+        let (k, o) = (input, output);
+        match *self {
+            Saturation::Logistic { lam, beta } => Saturation::Logistic { lam: lam * k, beta: beta * o },
+            Saturation::Hill { slope, kappa, beta } => Saturation::Hill { slope, kappa: kappa / k, beta: beta * o },
+            Saturation::MichaelisMenten { alpha, lam } => Saturation::MichaelisMenten { alpha: alpha * o, lam: lam / k },
+            Saturation::Tanh { b, c } => Saturation::Tanh { b: b * o, c: c / (k * o) },
+            Saturation::Power { a, b } => Saturation::Power { a: a * o * k.powf(b), b },
+            Saturation::Log { beta, lam } => Saturation::Log { beta: beta * o, lam: lam * k },
+        }
+    }
+
     /// Checks every parameter's range (for a curve built without the constructors).
     ///
     /// # Errors
@@ -1014,6 +1028,17 @@ mod tests {
             }
             assert_eq!(s.inverse_marginal(0.0), INF);
             assert_eq!(s.inverse_marginal(s.max_marginal() * 2.0), 0.0);
+        }
+    }
+
+    #[test]
+    fn rescaled_is_the_scaled_curve() {
+        for s in all() {
+            let r = s.rescaled(0.25, 40.0);
+            for x in [0.0, 1.0, 7.5, 30.0] {
+                let want = 40.0 * s.value(0.25 * x);
+                assert!((r.value(x) - want).abs() <= 1e-12 * want.abs().max(1.0), "{s:?} at {x}");
+            }
         }
     }
 

@@ -20,6 +20,10 @@
 //!   split; the certificate reports both, so the distance to the global optimum is proven.
 //!
 //! Spend is in the units the curves take (per period); responses in the curves' units.
+//! Several periods with carry-over, per-period budgets and a seasonal profile are in
+//! [`periods`].
+
+pub mod periods;
 
 use serde::{Deserialize, Serialize};
 
