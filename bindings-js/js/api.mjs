@@ -37,6 +37,35 @@ export function build(backend, surface) {
 
   const coded = (code, message) => Object.assign(new Error(message), { code });
 
+  /** Every class instance's handle, whatever its class (see `withHandles`). */
+  const instances = new WeakMap();
+  // A handle boxed in an object with this one key (bindings-js `api::HANDLE_KEY`): the browser
+  // build's handles are numbers, which a plain number given by mistake must not pass for.
+  const handleOf = (x) => (x !== null && typeof x === 'object' && instances.has(x) ? { __channelwiseHandle: instances.get(x) } : x);
+  /**
+   * The arguments with each instance given where the member's declared type names a class
+   * (`m.handleArgs`: `channels: FittedMMM | AllocationChannel[]`) replaced by its boxed handle,
+   * there or one level down, as a property of an object in an array (`[{ curve: saturation }]`),
+   * so the Rust side can read it. Other arguments are not walked.
+   */
+  const withHandles = (m, args) => {
+    if (!m.handleArgs || m.handleArgs.length === 0) return args;
+    const a = args.slice();
+    for (const i of m.handleArgs) {
+      const v = a[i];
+      if (!Array.isArray(v)) {
+        a[i] = handleOf(v);
+        continue;
+      }
+      a[i] = v.map((e) => {
+        if (e === null || typeof e !== 'object' || Array.isArray(e) || instances.has(e)) return handleOf(e);
+        const entries = Object.entries(e);
+        return entries.some(([, x]) => x !== null && typeof x === 'object' && instances.has(x)) ? Object.fromEntries(entries.map(([k, x]) => [k, handleOf(x)])) : e;
+      });
+    }
+    return a;
+  };
+
   /**
    * A class instance around a handle the Rust side returned; for a member returning many, an
    * array of them, or the first item's error (`{ error: { code, message } }`) thrown once all
@@ -153,6 +182,7 @@ export function build(backend, surface) {
           }
         }
         handles.set(this, handle);
+        instances.set(this, handle);
         registry?.register(this, handle);
       }
     };
@@ -166,7 +196,7 @@ export function build(backend, surface) {
       const id = `${base}.${m.name}`;
       if (m.kind === 'method') {
         C.prototype[m.name] = function method(...args) {
-          return finish(m, call(id, [self(this), ...args], m));
+          return finish(m, call(id, [self(this), ...withHandles(m, args)], m));
         };
         if (m.hasAsync) {
           C.prototype[`${m.name}Async`] = function methodAsync(...args) {
@@ -176,7 +206,7 @@ export function build(backend, surface) {
             } catch (e) {
               return Promise.reject(e);
             }
-            return callAsync(id, [h, ...args], m, made.get(this)).then((v) => finish(m, v));
+            return callAsync(id, [h, ...withHandles(m, args)], m, made.get(this)).then((v) => finish(m, v));
           };
         }
       } else if (m.kind === 'getter') {
@@ -187,7 +217,7 @@ export function build(backend, surface) {
           configurable: true,
         });
       } else if (m.kind === 'static') {
-        C[m.name] = (...args) => finish(m, call(id, jsonArgs(m, args), m));
+        C[m.name] = (...args) => finish(m, call(id, withHandles(m, jsonArgs(m, args)), m));
       }
     }
     return C;
@@ -204,8 +234,8 @@ export function build(backend, surface) {
     }
     for (const f of ns.functions) {
       const id = `${ns.name}.${f.name}`;
-      obj[f.name] = (...args) => finish(f, call(id, args, f));
-      if (f.hasAsync) obj[`${f.name}Async`] = (...args) => callAsync(id, args, f).then((v) => finish(f, v));
+      obj[f.name] = (...args) => finish(f, call(id, withHandles(f, args), f));
+      if (f.hasAsync) obj[`${f.name}Async`] = (...args) => callAsync(id, withHandles(f, args), f).then((v) => finish(f, v));
     }
     // `name` prefixes the ids; `path` is where it sits: ['forecast', 'metrics'] nests it under
     // `forecast` (declared before it). A nested namespace is frozen here, the top ones by the package.

@@ -1132,6 +1132,132 @@ export interface MMMConvergence {
   runs: MMMStartRun[];
 }
 
+/** One channel of an allocation: its response curve (spend per period) and constraints. */
+export interface AllocationChannel {
+  /** Channel name (unique). */
+  name: string;
+  /** Response to spend per period. */
+  curve: SaturationSpec | Saturation;
+  /** Least spend (default 0). */
+  lower?: number | null;
+  /** Most spend (default `Infinity`). */
+  upper?: number | null;
+  /** Spend today (needed by `maxChange` and `locked`). */
+  current?: number | null;
+  /** Keep today's spend. */
+  locked?: boolean | null;
+}
+
+/**
+ * How far each channel may move from its current spend (`current`, which every channel then
+ * needs): at most a fraction of it up or down (`{ relative: 0.2 }`: 20%), or an amount
+ * (`{ absolute: 500 }`, spend units).
+ */
+export type MaxChangeSpec = { relative: number } | { absolute: number };
+
+/**
+ * What `optimize.allocate` solves for: the most response for `options.budget` (`maxResponse`,
+ * the default); each channel's spend until its next unit returns `value` (`targetMarginalRoas`,
+ * the budget, if given, capping the total); the most spend whose total response per unit spent
+ * is at least `value` (`targetRoas`; a CPA target `c` is a ROAS target `1 / c`); the least spend
+ * whose best split reaches the total response `value` (`minSpendForResponse`).
+ */
+export type AllocationScenario =
+  | { kind: 'maxResponse' }
+  | { kind: 'targetRoas'; value: number }
+  | { kind: 'targetMarginalRoas'; value: number }
+  | { kind: 'minSpendForResponse'; value: number };
+
+/**
+ * The allocation's settings.
+ *
+ * | Name | Default | Meaning |
+ * |---|---|---|
+ * | `budget` | required by `maxResponse` | total spend per period (a cap for the other scenarios) |
+ * | `spendAll` | `true` | spend exactly the budget (`false`: at most) |
+ * | `maxChange` | none | move limit from current spend, `{ relative: 0.2 }` or `{ absolute: 500 }` |
+ * | `scenario` | `{ kind: 'maxResponse' }` | what to solve for (`AllocationScenario`) |
+ * | `tolerance` | `1e-6` | relative optimality gap at which S-curve branch and bound stops |
+ * | `maxNodes` | `10000` | branch-and-bound nodes before it stops with the gap it proved |
+ */
+export interface AllocateOptions {
+  /** Total spend per period. */
+  budget?: number | null;
+  /** Spend exactly the budget (else at most). */
+  spendAll?: boolean | null;
+  /** Move limit from current spend, per channel. */
+  maxChange?: MaxChangeSpec | null;
+  /** What to solve for. */
+  scenario?: AllocationScenario | null;
+  /** Relative optimality gap for S-curves. */
+  tolerance?: number | null;
+  /** Most branch-and-bound nodes. */
+  maxNodes?: number | null;
+}
+
+/** One channel's share of an allocation. */
+export interface AllocationRow {
+  /** Channel name. */
+  channel: string;
+  /** Spend per period. */
+  spend: number;
+  /** Response at that spend. */
+  response: number;
+  /** Marginal return at that spend (the next unit's response). */
+  marginal: number;
+  /**
+   * The constraint that holds the spend: `'interior'` (its marginal is the common one),
+   * `'lower'`, `'upper'`, `'maxChangeDown'`, `'maxChangeUp'` or `'locked'`.
+   */
+  bound: string;
+}
+
+/** Proof of optimality. */
+export interface AllocationCertificate {
+  /**
+   * `'water-filling'` (concave curves: exact) or `'branch and bound on concave envelopes'`
+   * (S-shaped Hill curves).
+   */
+  method: string;
+  /** The common marginal return: the budget's shadow price (0 when it does not bind). */
+  multiplier: number;
+  /** Largest violation of the KKT conditions, relative to the multiplier. */
+  kktResidual: number;
+  /** Dual value minus the total response, relative (concave curves: rounding level). */
+  dualityGap: number;
+  /** A proven upper bound on the best total response. */
+  upperBound: number;
+  /** How far below `upperBound` this allocation can be, relative to its total response. */
+  suboptimality: number;
+  /** Branch-and-bound nodes solved (1 for concave curves). */
+  nodes: number;
+}
+
+/** A solved allocation. */
+export interface Allocation {
+  /** One row per channel, in input order. */
+  rows: AllocationRow[];
+  /** Total spend. */
+  totalSpend: number;
+  /** Total response. */
+  totalResponse: number;
+  /** The certificate. */
+  certificate: AllocationCertificate;
+}
+
+/**
+ * A fitted model's channel for `optimize.allocate`: its steady-state curve (response per
+ * period to the same spend every period, original units) and its mean spend per period.
+ */
+export interface MMMBudgetChannel {
+  /** Channel name. */
+  name: string;
+  /** The steady-state curve. */
+  curve: SaturationSpec;
+  /** Mean spend per period over the training rows. */
+  current?: number;
+}
+
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
 export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
@@ -1705,6 +1831,11 @@ export declare class FittedMMM {
    */
   steadyStateCurve(channel: string): Saturation | null;
   /**
+   * Every spending channel as `optimize.allocate` takes it: its steady-state curve and,
+   * as `current`, its mean spend per period (add bounds, then allocate).
+   */
+  budgetChannels(): MMMBudgetChannel[];
+  /**
    * The fitted model as a JSON document (the one Python's `FittedMMM.to_json()`
    * writes, data included): `JSON.stringify(fitted)` gives its text.
    */
@@ -1735,6 +1866,24 @@ export declare class FittedMMM {
  * and `>= 0` (`non_finite` / `out_of_range` name `x[i]`).
  */
 export declare const optimize: {
+  /**
+   * Splits a budget (spend per period) over response curves for the most total response,
+   * within per-channel bounds, a maximum change from current spend and locked channels,
+   * or solves another `scenario`. `channels`: a `FittedMMM` (its steady-state curves,
+   * current spend its mean spend per period) or an array of channels. Concave curves
+   * are solved exactly (KKT residual and duality gap at rounding level), S-shaped Hill
+   * curves by branch and bound to a proven gap (`certificate.suboptimality`). A budget
+   * the bounds cannot hold is `invalid_parameter` naming `options.budget` and the
+   * constraint; bad bounds name the channel (`channels[1].upper`).
+   *
+   * @example
+   * const plan = optimize.allocate([
+   *   { name: 'search', curve: { kind: 'michaelis_menten', alpha: 1, lam: 1 } },
+   *   { name: 'social', curve: { kind: 'michaelis_menten', alpha: 4, lam: 1 } },
+   * ], { budget: 4 });
+   * plan.rows.map((r) => r.spend); // [1, 3]: equal marginal returns
+   */
+  allocate(channels: FittedMMM | AllocationChannel[], options?: AllocateOptions | null): Allocation;
   Saturation: typeof Saturation;
   Adstock: typeof Adstock;
   MMM: typeof MMM;

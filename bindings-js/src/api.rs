@@ -55,6 +55,21 @@ pub fn this<H: Host, T: Any + Send + Sync>(h: H, a: &[H::V]) -> Result<Arc<T>> {
     shared.downcast::<T>().map_err(|_| not_ours())
 }
 
+/// The key of a boxed handle: the shared wrapper passes a class instance given as an argument
+/// (where the declared type names a class) as `{ __channelwiseHandle: handle }`, since the
+/// browser build's handles are plain numbers.
+pub const HANDLE_KEY: &str = "__channelwiseHandle";
+
+/// The Rust object of type `T` behind `v` when `v` is a boxed handle of one (see
+/// [`HANDLE_KEY`]); `None` for any other value.
+pub fn boxed<H: Host, T: Any + Send + Sync>(h: H, v: &H::V) -> Option<Arc<T>> {
+    if h.kind(v) != crate::host::Kind::Object {
+        return None;
+    }
+    let inner = h.get(v, HANDLE_KEY).ok()?;
+    h.unwrap_handle(&inner)?.downcast::<T>().ok()
+}
+
 fn short_type<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     full.rsplit("::").next().unwrap_or(full)
@@ -186,6 +201,19 @@ impl Member {
     pub fn options_arg(&self) -> Option<usize> {
         let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
         params.split(", ").position(|p| p.starts_with("options"))
+    }
+
+    /// The parameters, `name: type` each (none for a getter).
+    pub fn params(&self) -> Vec<&'static str> {
+        if self.kind == "getter" {
+            return Vec::new();
+        }
+        self.ts
+            .strip_prefix('(')
+            .and_then(|t| t.split_once(')'))
+            .map_or_else(Vec::new, |(p, _)| {
+                p.split(", ").filter(|x| !x.is_empty()).collect()
+            })
     }
 
     /// Index of the `table: PathTableInput` parameter, if the member takes one.
@@ -648,6 +676,22 @@ api! {
     /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
     /// and `>= 0` (`non_finite` / `out_of_range` name `x[i]`).
     namespace optimize {
+        /// Splits a budget (spend per period) over response curves for the most total response,
+        /// within per-channel bounds, a maximum change from current spend and locked channels,
+        /// or solves another `scenario`. `channels`: a `FittedMMM` (its steady-state curves,
+        /// current spend its mean spend per period) or an array of channels. Concave curves
+        /// are solved exactly (KKT residual and duality gap at rounding level), S-shaped Hill
+        /// curves by branch and bound to a proven gap (`certificate.suboptimality`). A budget
+        /// the bounds cannot hold is `invalid_parameter` naming `options.budget` and the
+        /// constraint; bad bounds name the channel (`channels[1].upper`).
+        ///
+        /// @example
+        /// const plan = optimize.allocate([
+        ///   { name: 'search', curve: { kind: 'michaelis_menten', alpha: 1, lam: 1 } },
+        ///   { name: 'social', curve: { kind: 'michaelis_menten', alpha: 4, lam: 1 } },
+        /// ], { budget: 4 });
+        /// plan.rows.map((r) => r.spend); // [1, 3]: equal marginal returns
+        fn allocate "(channels: FittedMMM | AllocationChannel[], options?: AllocateOptions | null): Allocation" sync => crate::optimize::budget::allocate;
         classes {
         /// A saturation curve: the response to (adstocked) spend `x >= 0`.
         ///
@@ -761,6 +805,9 @@ api! {
             /// Channel `channel`'s steady-state response to spend per period (original units) as
             /// one curve, for budget allocation; `null` for a channel that never spends.
             method steadyStateCurve "(channel: string): Saturation | null" sync => crate::optimize::mmm::fitted_steady_state_curve;
+            /// Every spending channel as `optimize.allocate` takes it: its steady-state curve and,
+            /// as `current`, its mean spend per period (add bounds, then allocate).
+            method budgetChannels "(): MMMBudgetChannel[]" sync => crate::optimize::budget::fitted_budget_channels;
             /// The fitted model as a JSON document (the one Python's `FittedMMM.to_json()`
             /// writes, data included): `JSON.stringify(fitted)` gives its text.
             method toJSON "(): object" sync => crate::optimize::mmm::fitted_to_json;
@@ -850,5 +897,6 @@ pub fn declarations() -> Vec<String> {
     ]
     .into_iter()
     .chain(crate::optimize::mmm::declarations())
+    .chain(crate::optimize::budget::declarations())
     .collect()
 }

@@ -218,7 +218,10 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
 /// each member `{ kind, name, hasAsync, long, returns (a class name, of an object or of `null`, or null), many (an array of
-/// them), tableArg, matrixArg, optionsArg }`.
+/// them), tableArg, matrixArg, optionsArg, handleArgs }`; `handleArgs` lists the parameters whose
+/// type names a class (`channels: FittedMMM | AllocationChannel[]`): the wrapper hands Rust the
+/// boxed handle (`api::boxed`) of an instance given there, or one level down, in an array of
+/// objects.
 /// (Written by hand: every string in it is an identifier, so nothing needs escaping.)
 pub fn surface() -> String {
     let classes: Vec<&str> = NAMESPACES
@@ -242,12 +245,24 @@ pub fn surface() -> String {
         let table = m.table_arg().map_or("null".into(), |i| i.to_string());
         let options = m.options_arg().map_or("null".into(), |i| i.to_string());
         let matrix = m.matrix_arg().map_or("null".into(), |i| i.to_string());
+        let handles: Vec<String> = m
+            .params()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                let ty = p.split_once(':').map_or("", |(_, t)| t);
+                ty.split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| classes.contains(&w))
+            })
+            .map(|(i, _)| i.to_string())
+            .collect();
         format!(
-            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"many\": {many}, \"tableArg\": {table}, \"matrixArg\": {matrix}, \"optionsArg\": {options} }}",
+            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"many\": {many}, \"tableArg\": {table}, \"matrixArg\": {matrix}, \"optionsArg\": {options}, \"handleArgs\": [{}] }}",
             q(m.kind),
             q(m.name),
             m.also_async,
-            m.long
+            m.long,
+            handles.join(", ")
         )
     };
     let list = |items: Vec<String>, indent: &str| {

@@ -83,6 +83,23 @@ console.log(curve.inverseMarginal(0.5)[0].toFixed(0)); // 97: weekly TV spend wh
 const stored = optimize.FittedMMM.fromJSON(JSON.stringify(fit)); // the same model, no refit
 // END: readme-js-mmm
 
+// START: readme-js-allocate
+// Next week's budget over the model's steady-state curves (current spend: the mean per week),
+// each channel at most 20% from today's spend
+const plan = optimize.allocate(fit, { budget: 80, maxChange: { relative: 0.2 } });
+for (const r of plan.rows) console.log(`${r.channel}: ${r.spend.toFixed(1)} (${r.bound}), next dollar returns ${r.marginal.toFixed(2)}`);
+// tv: 50.0 (interior), next dollar returns 1.58
+// search: 30.0 (maxChangeUp), next dollar returns 1.85
+console.log(plan.certificate.method, plan.certificate.kktResidual < 1e-9); // water-filling true
+// Or curves given one by one (an optimize.Saturation or a plain object), with bounds
+const curves = [
+  { name: 'tv', curve: { kind: 'logistic', lam: 0.01, beta: 400 }, upper: 300 },
+  { name: 'search', curve: new optimize.Saturation({ kind: 'hill', slope: 1, kappa: 150, beta: 300 }) },
+  { name: 'social', curve: { kind: 'michaelis_menten', alpha: 150, lam: 80 }, lower: 10 },
+];
+const target = optimize.allocate(curves, { scenario: { kind: 'targetRoas', value: 1.5 } }); // the most spend at ROAS 1.5
+// END: readme-js-allocate
+
 test('README forecasting example finds the outage', () => {
   assert.ok(mean.length === 28 && intervals.length === 2);
   assert.ok(logged.some((l) => /^observed .* below the 99% interval/.test(l)), logged.join('\n'));
@@ -106,6 +123,17 @@ test('README media mix example: shares add up, the stored model predicts the sam
   assert.ok(logged.includes('search: 39% [31%, 43%], ROAS 2.47, marginal 2.04'), logged.join('\n'));
   assert.ok(logged.includes('97'), logged.join('\n'));
   assert.ok(curve instanceof optimize.Saturation);
+});
+
+test('README allocation example: the budget spent within 20% of today, a certificate, the ROAS target met', () => {
+  assert.ok(Math.abs(plan.totalSpend - 80) < 1e-9);
+  const today = fit.budgetChannels();
+  plan.rows.forEach((r, i) => assert.ok(Math.abs(r.spend - today[i].current) <= 0.2 * today[i].current * (1 + 1e-12)));
+  assert.ok(logged.includes('tv: 50.0 (interior), next dollar returns 1.58'), logged.join('\n'));
+  assert.ok(logged.includes('search: 30.0 (maxChangeUp), next dollar returns 1.85'), logged.join('\n'));
+  assert.ok(logged.includes('water-filling true'), logged.join('\n'));
+  assert.ok(Math.abs(target.totalResponse / target.totalSpend - 1.5) < 1e-9);
+  assert.ok(target.rows[0].spend <= 300 && target.rows[2].spend >= 10);
 });
 
 test('README example prints the credit', () => {

@@ -4,15 +4,21 @@
 //! priors as `(name, dist, parameters in order)` (the Python layer turns its tuple and dict forms
 //! into that; the core checks the values, so NaN is its `NonFiniteError` naming
 //! `priors.<name>.<parameter>`). Results go back as bytes and plain tuples; the Python layer
-//! names the columns.
+//! names the columns. The budget allocator (`optimize_allocate`) takes each channel as
+//! `(name, kind, parameters in order, lower, upper, current, locked)`, the scenario as
+//! `(kind, value)`, the move limit as `(kind, value)`, and gives back plain rows, totals and
+//! the certificate as a dict.
 
+use channelwise::optimize::budget::{
+    Allocate, Allocation, Bound as Hit, ChannelBudget, MaxChange, Scenario,
+};
 use channelwise::optimize::mmm::{
     Contributions, Estimate, FittedMmm, Mmm, MmmData, Prior, Uncertainty,
 };
 use channelwise::optimize::response::{Adstock, Saturation};
 use channelwise::Error;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict};
 
 use crate::attribution::{count, f64_bytes};
 use crate::columns::{f64s, from_json, to_json};
@@ -557,6 +563,16 @@ impl PyFittedMmm {
         guard(|| Ok(core(self.fit.steady_state_curve(channel))?.map(|s| PySaturation { s })))
     }
 
+    /// Every spending channel for the allocator: `(name, steady-state curve, mean spend per
+    /// period)`.
+    fn budget_channels(&self) -> Vec<(String, PySaturation, Option<f64>)> {
+        self.fit
+            .budget_channels()
+            .into_iter()
+            .map(|c| (c.name, PySaturation { s: c.curve }, c.current))
+            .collect()
+    }
+
     /// The fitted model as the core's JSON (bit-identical numbers on load, no refit).
     fn to_json(&self) -> PyResult<String> {
         guard(|| core(to_json(&self.fit)))
@@ -573,10 +589,139 @@ impl PyFittedMmm {
     }
 }
 
+/// One channel of an allocation: `(name, kind, parameters in order, lower, upper, current,
+/// locked)`.
+type ChannelIn = (String, String, Vec<f64>, f64, f64, Option<f64>, bool);
+
+/// One row of an allocation: `(channel, spend, response, marginal, bound)`.
+type RowOut = (String, f64, f64, f64, &'static str);
+
+/// The allocation's rows, total spend, total response and certificate.
+type AllocationOut<'py> = (Vec<RowOut>, f64, f64, Bound<'py, PyDict>);
+
+fn hit(b: Hit) -> &'static str {
+    match b {
+        Hit::Interior => "interior",
+        Hit::Lower => "lower",
+        Hit::Upper => "upper",
+        Hit::MaxChangeDown => "max_change_down",
+        Hit::MaxChangeUp => "max_change_up",
+        Hit::Locked => "locked",
+    }
+}
+
+fn scenario(kind: &str, value: Option<f64>) -> PyResult<Scenario> {
+    let need = |v: Option<f64>| {
+        v.ok_or_else(|| {
+            invalid(
+                "scenario",
+                kind,
+                "this scenario takes a value: (kind, value)".into(),
+            )
+        })
+    };
+    Ok(match kind {
+        "max_response" => Scenario::MaxResponse,
+        "target_roas" => Scenario::TargetRoas(need(value)?),
+        "target_marginal_roas" => Scenario::TargetMarginalRoas(need(value)?),
+        "min_spend_for_response" => Scenario::MinSpendForResponse(need(value)?),
+        other => {
+            return Err(invalid(
+                "scenario",
+                other,
+                "expected \"max_response\", \"target_roas\", \"target_marginal_roas\" or \"min_spend_for_response\"".into(),
+            ))
+        }
+    })
+}
+
+fn allocation_out(py: Python<'_>, a: Allocation) -> PyResult<AllocationOut<'_>> {
+    let c = &a.certificate;
+    let cert = PyDict::new(py);
+    cert.set_item("method", &c.method)?;
+    cert.set_item("multiplier", c.multiplier)?;
+    cert.set_item("kkt_residual", c.kkt_residual)?;
+    cert.set_item("duality_gap", c.duality_gap)?;
+    cert.set_item("upper_bound", c.upper_bound)?;
+    cert.set_item("suboptimality", c.suboptimality)?;
+    cert.set_item("nodes", c.nodes)?;
+    let rows = a
+        .rows
+        .into_iter()
+        .map(|r| (r.channel, r.spend, r.response, r.marginal, hit(r.bound)))
+        .collect();
+    Ok((rows, a.total_spend, a.total_response, cert))
+}
+
+/// Splits a budget over the channels' response curves (the core's `Allocate`).
+#[pyfunction]
+#[pyo3(signature = (channels, budget=None, spend_all=true, max_change=None,
+    scenario=("max_response".to_string(), None), tolerance=1e-6, max_nodes=10_000))]
+#[allow(clippy::too_many_arguments)]
+fn optimize_allocate(
+    py: Python<'_>,
+    channels: Vec<ChannelIn>,
+    budget: Option<f64>,
+    spend_all: bool,
+    max_change: Option<(String, f64)>,
+    scenario: (String, Option<f64>),
+    tolerance: f64,
+    max_nodes: i64,
+) -> PyResult<AllocationOut<'_>> {
+    guard(|| {
+        let chans = channels
+            .into_iter()
+            .map(|(name, kind, params, lower, upper, current, locked)| {
+                // the Python layer built the curve (its errors name the channel)
+                let curve = core(Saturation::from_params(&kind, &params))?;
+                let mut c = ChannelBudget::new(name, curve)
+                    .lower(lower)
+                    .upper(upper)
+                    .locked(locked);
+                c.current = current;
+                Ok(c)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut spec = match budget {
+            None => Allocate::unbudgeted(),
+            Some(b) if spend_all => Allocate::budget(b),
+            Some(b) => Allocate::at_most(b),
+        };
+        if let Some((kind, v)) = max_change {
+            spec = spec.max_change(match kind.as_str() {
+                "relative" => MaxChange::Relative(v),
+                "absolute" => MaxChange::Absolute(v),
+                other => {
+                    return Err(invalid(
+                        "max_change",
+                        other,
+                        "expected \"relative\" or \"absolute\"".into(),
+                    ))
+                }
+            });
+        }
+        spec = spec
+            .scenario(self::scenario(&scenario.0, scenario.1)?)
+            .tolerance(tolerance)
+            .max_nodes(core(count("max_nodes", max_nodes, 1))?);
+        let mut a = core(py.detach(|| spec.solve(&chans)))?;
+        // The core's `finish` calls a spend "near" an infinite upper bound (`inf <= 1e-12 * inf`),
+        // so an unbounded channel between its bounds is reported as `upper`; no finite spend is
+        // at an infinite bound.
+        for (r, c) in a.rows.iter_mut().zip(&chans) {
+            if r.bound == Hit::Upper && c.upper == f64::INFINITY {
+                r.bound = Hit::Interior;
+            }
+        }
+        allocation_out(py, a)
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySaturation>()?;
     m.add_class::<PyAdstock>()?;
     m.add_class::<PyFittedMmm>()?;
     m.add_function(wrap_pyfunction!(optimize_mmm_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(optimize_allocate, m)?)?;
     Ok(())
 }

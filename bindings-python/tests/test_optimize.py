@@ -540,6 +540,7 @@ def test_every_native_optimize_name_has_a_stub():
     stub = pathlib.Path(_channelwise.__file__).with_name("_channelwise.pyi")
     tree = ast.parse(stub.read_text())
     assert any(isinstance(n, ast.FunctionDef) and n.name == "optimize_mmm_fit" for n in tree.body)
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "optimize_allocate" for n in tree.body)
     for cls in ("Saturation", "Adstock", "FittedMmm"):
         node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
         members = {m.name for m in node.body if isinstance(m, ast.FunctionDef)}
@@ -556,7 +557,7 @@ def test_names_are_exported():
 def test_docstring_examples_run():
     import doctest
 
-    for mod in (cw.optimize, cw.optimize.response, cw.optimize.mmm):
+    for mod in (cw.optimize, cw.optimize.response, cw.optimize.mmm, cw.optimize.budget):
         r = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert r.failed == 0 and r.attempted > 0, mod.__name__
 
@@ -590,3 +591,227 @@ def test_readme_optimize_example():
     assert set(curves["channel"]) == {"tv", "search"}
     assert tv_curve.value(100.0) > tv_curve.value(50.0)
     assert saved.summary().equals(mmm.summary())
+
+
+# --- budget allocation ------------------------------------------------------------------------
+
+
+def mm(alpha, lam):
+    return cw.optimize.MichaelisMenten(alpha=alpha, lam=lam)
+
+
+def test_allocate_over_a_fitted_mmm_spends_the_budget_with_a_certificate(fit):
+    chans = fit._fit.budget_channels()
+    mean = {"tv": DF["tv"].mean(), "search": DF["search"].mean()}
+    budget = mean["tv"] + mean["search"]
+    a = cw.optimize.allocate(fit, budget=budget)
+    assert isinstance(a, cw.optimize.Allocation)
+    t = a.table
+    assert isinstance(t, pd.DataFrame) and t.columns.tolist() == ["channel", "spend", "response", "marginal_return", "bound"]
+    assert t["channel"].tolist() == [c[0] for c in chans] == ["tv", "search"]
+    assert abs(t["spend"].sum() - budget) < 1e-9 * budget and abs(a.total_spend - budget) < 1e-9 * budget
+    c = a.certificate
+    assert set(c) == {"method", "multiplier", "kkt_residual", "duality_gap", "upper_bound", "suboptimality", "nodes"}
+    assert c["method"] == "water-filling" and c["kkt_residual"] < 1e-9 and c["duality_gap"] < 1e-9
+    assert t.attrs["certificate"] == c
+    # the responses are the model's steady-state curves at the chosen spend
+    for name in ("tv", "search"):
+        row = t[t["channel"] == name].iloc[0]
+        assert row["response"] == pytest.approx(float(fit.steady_state_curve(name).value(row["spend"])), rel=1e-12)
+    interior = t[t["bound"] == "interior"]
+    assert len(interior) == 2 and interior["marginal_return"].max() - interior["marginal_return"].min() < 1e-9 * c["multiplier"]
+    assert a.total_response >= sum(float(fit.steady_state_curve(n).value(mean[n])) for n in mean) - 1e-9
+    # current spend is the model's mean spend: a relative move limit holds around it
+    b = cw.optimize.allocate(fit, budget=budget, max_change=0.05)
+    for name, spend in b.spend.items():
+        assert abs(spend - mean[name]) <= 0.05 * mean[name] * (1 + 1e-12)
+    assert set(b["bound"]) <= {"interior", "max_change_up", "max_change_down"}
+    # polars in (the fit), polars out
+    p = cw.optimize.allocate(quick().fit(pl.from_pandas(DF)), budget=budget)
+    assert isinstance(p.table, pl.DataFrame) and p.table.columns == t.columns.tolist()
+
+
+def test_factories_are_saturations_and_fold_the_adstock_gain():
+    assert cw.optimize.Hill(beta=5.0, half_saturation=2.0, slope=2.5) == Saturation("hill", slope=2.5, kappa=2.0, beta=5.0)
+    assert cw.optimize.Logistic(lam=0.8, beta=3.0) == Saturation("logistic", lam=0.8, beta=3.0)
+    assert cw.optimize.Tanh(b=2.0, c=0.5) == Saturation("tanh", b=2.0, c=0.5)
+    assert cw.optimize.Power(a=2.0, b=0.5) == Saturation("power", a=2.0, b=0.5)
+    assert cw.optimize.Log(beta=1.5, lam=0.7) == Saturation("log", beta=1.5, lam=0.7)
+    assert cw.optimize.GeometricAdstock(alpha=0.5, l_max=3, normalize=False).weights.tolist() == [1.0, 0.5, 0.25]
+    adstocks = [
+        cw.optimize.GeometricAdstock(alpha=0.6, l_max=6, normalize=False),
+        cw.optimize.GeometricAdstock(alpha=0.6, l_max=6, normalize=True),
+        cw.optimize.DelayedAdstock(alpha=0.7, theta=2.0, l_max=8, normalize=False),
+        cw.optimize.WeibullCDFAdstock(lam=3.0, k=1.5, l_max=10, normalize=False),
+    ]
+    factories = [
+        lambda a, f: cw.optimize.Hill(beta=5.0, half_saturation=20.0, slope=2.5, adstock=a, adstock_first=f),
+        lambda a, f: cw.optimize.Logistic(lam=0.05, beta=3.0, adstock=a, adstock_first=f),
+        lambda a, f: cw.optimize.MichaelisMenten(alpha=4.0, lam=15.0, adstock=a, adstock_first=f),
+        lambda a, f: cw.optimize.Tanh(b=2.0, c=5.0, adstock=a, adstock_first=f),
+        lambda a, f: cw.optimize.Power(a=2.0, b=0.5, adstock=a, adstock_first=f),
+        lambda a, f: cw.optimize.Log(beta=1.5, lam=0.07, adstock=a, adstock_first=f),
+    ]
+    # the steady state of a long constant series, through Adstock.apply and the plain curve
+    for a in adstocks:
+        for make in factories:
+            plain = make(None, True)
+            for spend in (3.0, 17.0, 60.0):
+                carried = a.apply(np.full(200, spend))[-1]
+                assert make(a, True).value(spend) == pytest.approx(float(plain.value(carried)), rel=1e-12)
+                assert make(a, False).value(spend) == pytest.approx(a.gain * float(plain.value(spend)), rel=1e-12)
+    assert cw.optimize.steady_state(plain, None) is plain
+
+
+def test_allocate_from_a_dict_of_factories_a_list_and_channel_dicts():
+    curves = {"search": mm(1.0, 1.0), "social": {"kind": "michaelis_menten", "alpha": 4.0, "lam": 1.0}}
+    a = cw.optimize.allocate(curves, budget=4.0)
+    # alpha_i / (1 + x_i)^2 = lambda with x_1 + x_2 = 4: x = (1, 3), lambda = 1/4
+    assert a.table["spend"].tolist() == pytest.approx([1.0, 3.0], abs=1e-12)
+    assert a.certificate["multiplier"] == pytest.approx(0.25, abs=1e-12)
+    assert a.total_response == pytest.approx(0.5 + 3.0, abs=1e-12)
+    assert a["bound"].tolist() == ["interior", "interior"]
+    b = cw.optimize.allocate([("search", mm(1.0, 1.0)), ("social", mm(4.0, 1.0))], budget=4.0)
+    assert b.spend == pytest.approx(a.spend)
+    c = cw.optimize.allocate([mm(1.0, 1.0), mm(4.0, 1.0)], budget=4.0)
+    assert list(c.spend) == ["0", "1"]
+    d = cw.optimize.allocate([{"name": "search", "curve": mm(1.0, 1.0), "upper": 0.5},
+                              {"name": "social", "curve": mm(4.0, 1.0)}], budget=4.0)
+    assert d.spend == pytest.approx({"search": 0.5, "social": 3.5}) and d["bound"].tolist() == ["upper", "interior"]
+    # an S-curve goes to branch and bound, with a proven gap
+    s = cw.optimize.allocate({"tv": cw.optimize.Hill(beta=3.0, half_saturation=4.0, slope=10.0),
+                              "search": cw.optimize.Hill(beta=2.0, half_saturation=6.0, slope=12.0),
+                              "social": mm(3.0, 2.0)}, budget=9.0, tolerance=1e-9)
+    assert s.certificate["method"] == "branch and bound on concave envelopes"
+    assert s.certificate["suboptimality"] <= 1e-9 and s.certificate["nodes"] > 1
+
+
+def test_bounds_max_change_and_locks():
+    curves = {"a": mm(1.0, 1.0), "b": mm(4.0, 1.0), "c": mm(9.0, 1.0)}
+    cur = {"a": 2.0, "b": 2.0, "c": 1.0}
+    a = cw.optimize.allocate(curves, budget=5.0, current=cur, upper={"b": 2.5}, locked={"c": True}, max_change=0.5)
+    t = a.table.set_index("channel")
+    assert t.loc["c", "bound"] == "locked" and t.loc["c", "spend"] == 1.0
+    assert t.loc["b", "bound"] == "upper" and t.loc["b", "spend"] == pytest.approx(2.5)
+    assert 1.0 <= t.loc["a", "spend"] <= 3.0 and a.total_spend == pytest.approx(5.0, abs=1e-12)
+    # the same move limit, absolute; a scalar bound for every channel
+    b = cw.optimize.allocate(curves, budget=5.0, current=cur, max_change=("absolute", 0.25), lower=0.5)
+    assert all(abs(b.spend[k] - cur[k]) <= 0.25 + 1e-12 for k in cur)
+    assert set(b["bound"]) <= {"interior", "max_change_up", "max_change_down"}
+    assert cw.optimize.allocate(curves, budget=5.0, current=cur, max_change={"relative": 0.5}).spend == pytest.approx(
+        cw.optimize.allocate(curves, budget=5.0, current=cur, max_change=("relative", 0.5)).spend)
+    # at most: a budget the curves do not want to spend whole
+    c = cw.optimize.allocate(curves, budget=100.0, spend_all=False, upper=3.0)
+    assert c.total_spend == pytest.approx(9.0) and set(c["bound"]) == {"upper"}
+
+
+def test_each_scenario():
+    curves = {"a": mm(1.0, 1.0), "b": mm(4.0, 1.0)}
+    # spend until the next unit returns 0.25: x = sqrt(alpha / 0.25) - 1
+    m = cw.optimize.allocate(curves, scenario=("target_marginal_roas", 0.25))
+    assert m.table["spend"].tolist() == pytest.approx([1.0, 3.0], abs=1e-9)
+    assert m.table["marginal_return"].tolist() == pytest.approx([0.25, 0.25], abs=1e-9)
+    # the same target, capped by a budget
+    capped = cw.optimize.allocate(curves, budget=2.0, scenario={"kind": "target_marginal_roas", "value": 0.25})
+    assert capped.total_spend <= 2.0 + 1e-9
+    r = cw.optimize.allocate(curves, scenario=("target_roas", 0.6))
+    assert r.total_response / r.total_spend == pytest.approx(0.6, abs=1e-9)
+    q = cw.optimize.allocate(curves, scenario=("min_spend_for_response", 2.5))
+    assert q.total_response == pytest.approx(2.5, abs=1e-9)
+    # and the least spend is the max-response split of that spend
+    again = cw.optimize.allocate(curves, budget=q.total_spend)
+    assert again.total_response == pytest.approx(2.5, abs=1e-9)
+
+
+def test_infeasible_budgets_and_bad_input_are_typed_errors_naming_the_constraint():
+    curves = {"a": mm(1.0, 1.0), "b": mm(4.0, 1.0)}
+    with pytest.raises(cw.InvalidParameterError, match=r"invalid budget: .*least spend .* sums to 3, 1 more than the budget"):
+        cw.optimize.allocate(curves, budget=2.0, lower={"a": 1.0, "b": 2.0})
+    with pytest.raises(cw.InvalidParameterError, match=r"invalid budget: .*most spend .* less than the budget"):
+        cw.optimize.allocate(curves, budget=10.0, upper=1.0)
+    with pytest.raises(cw.InvalidParameterError, match=r"invalid budget: .*max-response scenario needs a budget"):
+        cw.optimize.allocate(curves)
+    with pytest.raises(cw.InvalidParameterError, match=r"a\.current.*locked channel needs its current spend"):
+        cw.optimize.allocate(curves, budget=2.0, locked={"a": True})
+    with pytest.raises(cw.InvalidParameterError, match=r"b\.current.*maximum change needs the current spend"):
+        cw.optimize.allocate(curves, budget=2.0, current={"a": 1.0}, max_change=0.1)
+    with pytest.raises(cw.InvalidParameterError, match=r"target_roas.*unreachable"):
+        cw.optimize.allocate(curves, scenario=("target_roas", 50.0))
+    with pytest.raises(cw.InvalidParameterError, match=r"target_response.*unreachable"):
+        cw.optimize.allocate(curves, scenario=("min_spend_for_response", 6.0))
+    with pytest.raises(cw.OutOfRangeError, match=r"a\.upper"):
+        cw.optimize.allocate(curves, budget=2.0, upper={"a": -1.0})
+    with pytest.raises(cw.NonFiniteError, match=r"b\.lower"):
+        cw.optimize.allocate(curves, budget=2.0, lower={"b": math.nan})
+    with pytest.raises(cw.OutOfRangeError, match=r"budget"):
+        cw.optimize.allocate(curves, budget=-1.0)
+    with pytest.raises(cw.InvalidParameterError, match=r"invalid upper: \"tv\" \(not a channel"):
+        cw.optimize.allocate(curves, budget=2.0, upper={"tv": 1.0})
+    with pytest.raises(cw.InvalidParameterError, match=r"scenario.*expected one of max_response"):
+        cw.optimize.allocate(curves, budget=2.0, scenario="roas")
+    with pytest.raises(cw.InvalidParameterError, match=r"max_change"):
+        cw.optimize.allocate(curves, budget=2.0, current=1.0, max_change=("percent", 5))
+    with pytest.raises(cw.OutOfRangeError, match=r"search\.saturation\.lam"):
+        cw.optimize.allocate({"search": {"kind": "michaelis_menten", "alpha": 1.0, "lam": -1.0}}, budget=1.0)
+    with pytest.raises(cw.InvalidParameterError, match=r"channels.*nothing to allocate"):
+        cw.optimize.allocate({}, budget=1.0)
+    with pytest.raises(TypeError, match=r"curves: expected a FittedMMM"):
+        cw.optimize.allocate(mm(1.0, 1.0), budget=1.0)
+    # posterior draws are refused, never averaged
+    with pytest.raises(cw.InvalidParameterError, match=r"hill\.beta.*array of 3 values.*posterior draws are not supported yet"):
+        cw.optimize.Hill(beta=np.array([1.0, 2.0, 3.0]), half_saturation=1.0, slope=1.0)
+    with pytest.raises(cw.InvalidParameterError, match=r"tv\.lam.*posterior draws"):
+        cw.optimize.allocate({"tv": {"kind": "logistic", "lam": [1.0, 2.0], "beta": 1.0}}, budget=1.0)
+
+
+def test_allocation_plot_marks_the_optimum(fit):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    a = cw.optimize.allocate(fit, budget=80.0)
+    fig = a.plot()
+    assert isinstance(fig, matplotlib.figure.Figure)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["tv", "search"]
+    for ax, (name, spend) in zip(axes, a.spend.items()):
+        marked = [line for line in ax.get_lines() if list(line.get_xdata()) == [spend]]
+        assert marked, f"{name}: no marker at {spend}"
+        assert any(lab.startswith("spend") for lab in ax.get_legend_handles_labels()[1])
+    four = cw.optimize.allocate({k: mm(1.0 + i, 1.0) for i, k in enumerate("abcd")}, budget=4.0)
+    assert four.plot(grid=[0.0, 1.0, 2.0])
+    plt.close("all")
+
+
+def test_readme_allocate_example():
+    # START: readme-python-allocate
+    import channelwise as cw
+
+    # Response per week to weekly spend, in pymc-marketing's parameterisations
+    curves = {
+        "tv": cw.optimize.Logistic(lam=0.01, beta=400.0,
+                                   adstock=cw.optimize.GeometricAdstock(alpha=0.6, l_max=8, normalize=True)),
+        "search": cw.optimize.Hill(beta=300.0, half_saturation=150.0, slope=1.0),
+        "social": cw.optimize.MichaelisMenten(alpha=150.0, lam=80.0),
+    }
+    plan = cw.optimize.allocate(curves, budget=500.0, current={"tv": 200, "search": 200, "social": 60},
+                                max_change=0.25, upper={"social": 60})
+    print(plan.table.round(2))  # a row per channel; bound: the constraint that holds its spend
+    #   channel  spend  response  marginal_return          bound
+    # 0      tv  250.0    339.31             0.56  max_change_up
+    # 1  search  190.0    167.65             0.39       interior
+    # 2  social   60.0     64.29             0.61          upper
+    print(plan.certificate["kkt_residual"], plan.certificate["duality_gap"])  # both at rounding level
+    # the most spend that still returns 1.5 per dollar, and the spend where the next dollar returns 1
+    roas = cw.optimize.allocate(curves, scenario=("target_roas", 1.5))
+    marginal = cw.optimize.allocate(curves, scenario=("target_marginal_roas", 1.0))
+    # a fitted FittedMMM allocates over its steady-state curves: cw.optimize.allocate(mmm, budget=...)
+    # plan.plot() draws each channel's response curve with its chosen spend marked
+    # END: readme-python-allocate
+    assert plan.total_spend == pytest.approx(500.0)
+    assert plan["bound"].tolist() == ["max_change_up", "interior", "upper"]
+    assert plan["spend"].round(2).tolist() == [250.0, 190.0, 60.0]
+    assert plan.certificate["kkt_residual"] < 1e-9 and plan.certificate["duality_gap"] < 1e-9
+    assert set(plan["bound"]) <= {"interior", "upper", "max_change_up", "max_change_down"}
+    assert roas.total_response / roas.total_spend == pytest.approx(1.5, abs=1e-9)
+    assert max(abs(m - 1.0) for m, b in zip(marginal["marginal_return"], marginal["bound"]) if b == "interior") < 1e-9

@@ -12,6 +12,9 @@ results are named fields (`statistic`, `p_value`, `lags`, `values`, ...) compare
 number, strings and booleans exactly. Optimize vectors (core/tests/vectors_optimize.rs: response
 curves and adstock) run from lists, numpy arrays, pandas and polars Series through
 `cw.optimize.Saturation` / `Adstock`; as in Rust, an expected infinity matches only itself.
+Budget vectors (`optimize.allocate`) run through `cw.optimize.allocate` twice: from a list of
+channel dicts (the vector's own form) and from a dict of name -> curve with the bounds, current
+spend and locks as keyword dicts by name.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ def _cases():
         kinds = ["dict"]
         if fn == "anomaly.average_path_length":
             kinds = ["list"]
+        elif fn == "optimize.allocate":
+            kinds = ["channels", "keywords"]
         elif fn == "anomaly.isolation_forest":
             kinds = list(MATRIX_KINDS)
         elif fn.startswith(SERIES):
@@ -367,8 +372,52 @@ def _run_new(fn, inp, params, kind):
     pytest.fail(f"no Python runner for function {fn!r}")
 
 
+def _allocate(inp, params, kind):
+    """A budget vector through `cw.optimize.allocate`: `spend` per channel (input order) and the
+    totals. `kind` "channels" passes the vector's channel dicts as they are; "keywords" passes
+    a dict of name -> curve and every bound, current spend and lock by keyword."""
+    chans = inp["channels"]
+    curves = [dict(c["curve"]) for c in chans]
+    for c in curves:
+        for k, v in c.items():
+            if k != "kind":
+                c[k] = _num(v)
+    p = params
+    kw = dict(
+        budget=None if p.get("budget") is None else _num(p["budget"]),
+        spend_all=p.get("spend_all", True),
+        max_change=None if p.get("max_change") is None else {k: _num(v) for k, v in p["max_change"].items()},
+        scenario={k: (v if k == "kind" else _num(v)) for k, v in (p.get("scenario") or {"kind": "max_response"}).items()},
+        tolerance=_num(p.get("tolerance", 1e-6)),
+    )
+    if kind == "channels":
+        given = []
+        for c, curve in zip(chans, curves):
+            d = {"name": c["name"], "curve": curve}
+            for k in ("lower", "upper", "current"):
+                if c.get(k) is not None:
+                    d[k] = _num(c[k])
+            if "locked" in c:
+                d["locked"] = c["locked"]
+            given.append(d)
+        a = cw.optimize.allocate(given, **kw)
+    else:
+        by = lambda k, f: {c["name"]: f(c[k]) for c in chans if c.get(k) is not None}  # noqa: E731
+        a = cw.optimize.allocate(
+            {c["name"]: curve for c, curve in zip(chans, curves)},
+            lower=by("lower", _num), upper=by("upper", _num), current=by("current", _num),
+            locked=by("locked", bool), **kw,
+        )
+    cols = to_columns(a.table)
+    assert cols["channel"] == [c["name"] for c in chans]
+    assert abs(sum(cols["spend"]) - a.total_spend) <= 1e-9 * max(1.0, a.total_spend)
+    return {"spend": cols["spend"], "total_response": a.total_response, "total_spend": a.total_spend}
+
+
 def _run_optimize(fn, inp, params, kind):
     """Response-curve vectors, named as core/tests/vectors_optimize.rs names its results."""
+    if fn == "optimize.allocate":
+        return _allocate(inp, params, kind)
     p = {k: (v if k in ("kind", "l_max", "normalize") else _num(v)) for k, v in params.items()}
     kind_name = p.pop("kind")
     if fn == "optimize.saturation":

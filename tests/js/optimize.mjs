@@ -1,7 +1,9 @@
 // optimize.* shared by the Node binding and the WebAssembly build: response curves and adstock,
 // and a media mix model fitted to a small seeded synthetic data set (two channels with known
 // carry-over and saturation): shares, contributions that add up to the fit, toJSON / fromJSON,
-// fitAsync with progress and cancellation, and bad input named by its field.
+// fitAsync with progress and cancellation, and bad input named by its field; budget allocation
+// (optimize.allocate) over the fitted model and over curves given one by one: water-filling by
+// hand, bounds, move limits and locks, every scenario, S-curves, and infeasible budgets.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -253,5 +255,117 @@ export function runOptimize({ optimize }, name) {
     assert.equal(a.predict(next).fitted.length, 2);
     coded(() => a.predict({ ...next, days: undefined }), 'invalid_parameter', /data\.days/);
     assert.ok(a.params().every((p) => p.lo === p.value && p.hi === p.value), 'no uncertainty: intervals are the point');
+  });
+
+  // ---- budget allocation ----
+
+  const mm = (alpha, lam) => ({ kind: 'michaelis_menten', alpha, lam });
+
+  test(`[${name}] allocate: a FittedMMM's steady-state curves, the budget spent, a certificate`, () => {
+    const mean = (x) => Array.from(x).reduce((a, b) => a + b, 0) / x.length;
+    const budget = mean(data.channels.tv) + mean(data.channels.search);
+    const a = optimize.allocate(fit, { budget });
+    assert.deepEqual(Object.keys(a), ['rows', 'totalSpend', 'totalResponse', 'certificate']);
+    assert.deepEqual(a.rows.map((r) => r.channel), ['tv', 'search']);
+    near(a.rows.reduce((t, r) => t + r.spend, 0), budget, 1e-12, 'spend');
+    near(a.totalSpend, budget, 1e-12, 'totalSpend');
+    const c = a.certificate;
+    assert.deepEqual(Object.keys(c), ['method', 'multiplier', 'kktResidual', 'dualityGap', 'upperBound', 'suboptimality', 'nodes']);
+    assert.equal(c.method, 'water-filling');
+    assert.ok(c.kktResidual < 1e-9 && c.dualityGap < 1e-9, JSON.stringify(c));
+    for (const r of a.rows) {
+      near(r.response, fit.steadyStateCurve(r.channel).value(r.spend)[0], 1e-12, `${r.channel} response`);
+      if (r.bound === 'interior') near(r.marginal, c.multiplier, 1e-9, `${r.channel} marginal`);
+    }
+    // budgetChannels: the same channels as plain objects, current = mean spend per period
+    const chans = fit.budgetChannels();
+    assert.deepEqual(chans.map((x) => x.name), ['tv', 'search']);
+    near(chans[0].current, mean(data.channels.tv), 1e-12, 'current');
+    assert.deepEqual(chans[0].curve, fit.steadyStateCurve('tv').spec);
+    assert.deepEqual(optimize.allocate(chans, { budget }), a);
+    // a move limit around the mean spend
+    const b = optimize.allocate(fit, { budget, maxChange: { relative: 0.05 } });
+    for (const [i, r] of b.rows.entries()) assert.ok(Math.abs(r.spend - chans[i].current) <= 0.05 * chans[i].current * (1 + 1e-12));
+    // the Saturation objects themselves are curves too
+    const viaClass = optimize.allocate(chans.map((x) => ({ ...x, curve: fit.steadyStateCurve(x.name) })), { budget });
+    assert.deepEqual(viaClass, a);
+  });
+
+  test(`[${name}] allocate: water-filling by hand, bounds, move limits and locks`, () => {
+    // alpha_i / (1 + x_i)^2 = lambda, x_1 + x_2 = 4: x = (1, 3), lambda = 1/4
+    const a = optimize.allocate([{ name: 'search', curve: mm(1, 1) }, { name: 'social', curve: new Saturation(mm(4, 1)) }], { budget: 4 });
+    near(a.rows[0].spend, 1, 1e-12, 'search');
+    near(a.rows[1].spend, 3, 1e-12, 'social');
+    near(a.certificate.multiplier, 0.25, 1e-12, 'multiplier');
+    near(a.totalResponse, 3.5, 1e-12, 'response');
+    assert.deepEqual(a.rows.map((r) => r.bound), ['interior', 'interior']);
+    const chans = [
+      { name: 'a', curve: mm(1, 1), current: 2 },
+      { name: 'b', curve: mm(4, 1), current: 2, upper: 2.5 },
+      { name: 'c', curve: mm(9, 1), current: 1, locked: true },
+    ];
+    const b = optimize.allocate(chans, { budget: 5, maxChange: { relative: 0.5 } });
+    assert.deepEqual(b.rows.map((r) => r.bound), [b.rows[0].bound, 'upper', 'locked']);
+    assert.equal(b.rows[2].spend, 1);
+    near(b.totalSpend, 5, 1e-12, 'total');
+    assert.ok(b.rows[0].spend >= 1 && b.rows[0].spend <= 3);
+    const c = optimize.allocate(chans, { budget: 5, maxChange: { absolute: 0.25 } });
+    assert.ok(c.rows.every((r, i) => Math.abs(r.spend - chans[i].current) <= 0.25 + 1e-12));
+    assert.ok(c.rows.slice(0, 2).every((r) => ['interior', 'maxChangeUp', 'maxChangeDown'].includes(r.bound)));
+    // at most: the curves do not want the whole budget within their bounds
+    const d = optimize.allocate([{ name: 'a', curve: mm(1, 1), upper: 3 }, { name: 'b', curve: mm(4, 1), upper: 3 }], { budget: 100, spendAll: false });
+    near(d.totalSpend, 6, 1e-12, 'at most');
+    assert.deepEqual(d.rows.map((r) => r.bound), ['upper', 'upper']);
+    // S-curves: branch and bound to a proven gap
+    const s = optimize.allocate([
+      { name: 'tv', curve: { kind: 'hill', slope: 10, kappa: 4, beta: 3 } },
+      { name: 'search', curve: { kind: 'hill', slope: 12, kappa: 6, beta: 2 } },
+      { name: 'social', curve: mm(3, 2) },
+    ], { budget: 9, tolerance: 1e-9 });
+    assert.equal(s.certificate.method, 'branch and bound on concave envelopes');
+    assert.ok(s.certificate.suboptimality <= 1e-9 && s.certificate.nodes > 1, JSON.stringify(s.certificate));
+  });
+
+  test(`[${name}] allocate: every scenario`, () => {
+    const chans = [{ name: 'a', curve: mm(1, 1) }, { name: 'b', curve: mm(4, 1) }];
+    const m = optimize.allocate(chans, { scenario: { kind: 'targetMarginalRoas', value: 0.25 } });
+    near(m.rows[0].spend, 1, 1e-9, 'a');
+    near(m.rows[1].spend, 3, 1e-9, 'b');
+    m.rows.forEach((r) => near(r.marginal, 0.25, 1e-9, 'marginal'));
+    const capped = optimize.allocate(chans, { budget: 2, scenario: { kind: 'targetMarginalRoas', value: 0.25 } });
+    assert.ok(capped.totalSpend <= 2 + 1e-9);
+    const r = optimize.allocate(chans, { scenario: { kind: 'targetRoas', value: 0.6 } });
+    near(r.totalResponse / r.totalSpend, 0.6, 1e-9, 'roas');
+    const q = optimize.allocate(chans, { scenario: { kind: 'minSpendForResponse', value: 2.5 } });
+    near(q.totalResponse, 2.5, 1e-9, 'response');
+    near(optimize.allocate(chans, { budget: q.totalSpend, scenario: { kind: 'maxResponse' } }).totalResponse, 2.5, 1e-9, 'same split');
+  });
+
+  test(`[${name}] allocate: infeasible budgets and bad input are coded and name the field`, () => {
+    const chans = [{ name: 'a', curve: mm(1, 1) }, { name: 'b', curve: mm(4, 1) }];
+    const alloc = (o, c = chans) => () => optimize.allocate(c, o);
+    coded(alloc({ budget: 2 }, [{ ...chans[0], lower: 1 }, { ...chans[1], lower: 2 }]), 'invalid_parameter', /^invalid options\.budget: .*least spend .* sums to 3, 1 more than the budget/);
+    coded(alloc({ budget: 10 }, chans.map((c) => ({ ...c, upper: 1 }))), 'invalid_parameter', /^invalid options\.budget: .*most spend .* less than the budget/);
+    coded(alloc({}), 'invalid_parameter', /^invalid options\.budget: .*needs a budget/);
+    coded(alloc({ budget: 2 }, [{ ...chans[0], locked: true }, chans[1]]), 'invalid_parameter', /^invalid channels\[0\]\.current: .*locked channel/);
+    coded(alloc({ budget: 2, maxChange: { relative: 0.1 } }, [{ ...chans[0], current: 1 }, chans[1]]), 'invalid_parameter', /^invalid channels\[1\]\.current: .*maximum change/);
+    coded(alloc({ scenario: { kind: 'targetRoas', value: 50 } }), 'invalid_parameter', /^invalid options\.scenario\.value: .*unreachable/);
+    coded(alloc({ budget: 2 }, [{ ...chans[0], upper: -1 }, chans[1]]), 'out_of_range', /^channels\[0\]\.upper/);
+    coded(alloc({ budget: 2 }, [chans[0], { ...chans[1], lower: NaN }]), 'non_finite', /^channels\[1\]\.lower/);
+    coded(alloc({ budget: -1 }), 'out_of_range', /^options\.budget/);
+    coded(alloc({ budget: 2, budjet: 3 }), 'invalid_parameter', /options\.budjet.*unknown option/);
+    coded(alloc({ budget: 2 }, [{ ...chans[0], uper: 3 }, chans[1]]), 'invalid_parameter', /channels\[0\]\.uper.*unknown option/);
+    coded(alloc({ budget: 2 }, [{ curve: mm(1, 1) }]), 'invalid_parameter', /channels\[0\]\.name.*required/);
+    coded(alloc({ budget: 2 }, [{ name: 'a', curve: mm(1, -1) }]), 'out_of_range', /^channels\[0\]\.curve\.lam/);
+    coded(alloc({ budget: 2 }, [{ name: 'a', curve: 3 }]), 'invalid_parameter', /channels\[0\]\.curve/);
+    coded(alloc({ budget: 2 }, [chans[0], { ...chans[0] }]), 'invalid_parameter', /^invalid channels: "a" \(a name appears twice/);
+    coded(alloc({ budget: 2 }, []), 'invalid_parameter', /nothing to allocate/);
+    coded(alloc({ budget: 2 }, { a: mm(1, 1) }), 'invalid_parameter', /channels.*FittedMMM or an array/);
+    coded(alloc({ budget: 2, scenario: { kind: 'target_roas', value: 1 } }), 'invalid_parameter', /options\.scenario\.kind.*'maxResponse'/);
+    coded(alloc({ scenario: { kind: 'targetRoas' } }), 'invalid_parameter', /options\.scenario\.value.*required/);
+    coded(alloc({ budget: 2, maxChange: { relative: 0.1, absolute: 1 } }), 'invalid_parameter', /options\.maxChange.*exactly one/);
+    coded(alloc({ budget: 2, maxChange: { percent: 1 } }), 'invalid_parameter', /options\.maxChange\.percent.*unknown option/);
+    coded(alloc({ budget: 2, maxNodes: 0 }), 'out_of_range', /options\.maxNodes/);
+    coded(() => optimize.allocate(fit, { budget: 1, maxChange: { absolute: 0 } }), 'invalid_parameter', /^invalid options\.budget: .*sums to .*more than the budget/);
   });
 }

@@ -6,7 +6,8 @@
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
 // columns as plain arrays and as Float64Arrays (isolation forest matrices: as rows, number[][],
-// and as a flat row-major Float64Array with nFeatures).
+// and as a flat row-major Float64Array with nFeatures). Budget vectors (`optimize.allocate`) run
+// with their curves as plain objects and as `optimize.Saturation` instances.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -399,9 +400,47 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
         const pre = input.pre === undefined ? undefined : s('pre');
         return { value: adstock.apply(s('x'), pre), weights: adstock.weights() };
       }
+      case 'optimize.allocate':
+        return allocate(input, params, typed);
       default:
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }
+  }
+
+  /**
+   * A budget vector through `optimize.allocate`: the vector's channels with their curves as
+   * plain objects, and (the second run, `asClass`) as `optimize.Saturation` instances; the
+   * options in camelCase (scenario kinds too). Spend per channel in input order and the totals.
+   */
+  function allocate(input, params, asClass) {
+    const channels = input.channels.map((c) => {
+      const out = { name: c.name, curve: curveSpec(c.curve) };
+      if (asClass) {
+        // a kind the core does not know stays an object: its error is the constructor's then
+        try {
+          out.curve = new optimize.Saturation(out.curve);
+        } catch {
+          /* the allocator reports it */
+        }
+      }
+      for (const k of ['lower', 'upper', 'current']) if (c[k] !== undefined && c[k] !== null) out[k] = num(c[k]);
+      if (c.locked !== undefined) out.locked = c.locked;
+      return out;
+    });
+    const options = { spendAll: params.spend_all ?? true, tolerance: num(params.tolerance ?? 1e-6) };
+    if (params.budget !== undefined && params.budget !== null) options.budget = num(params.budget);
+    if (params.max_change) {
+      options.maxChange = Object.fromEntries(Object.entries(params.max_change).map(([k, v]) => [k, num(v)]));
+    }
+    if (params.scenario) {
+      options.scenario = { kind: camel(params.scenario.kind) };
+      if (params.scenario.value !== undefined) options.scenario.value = num(params.scenario.value);
+    }
+    const a = optimize.allocate(channels, options);
+    assert.deepEqual(a.rows.map((r) => r.channel), input.channels.map((c) => c.name));
+    const spent = a.rows.reduce((t, r) => t + r.spend, 0);
+    assert.ok(Math.abs(spent - a.totalSpend) <= 1e-9 * Math.max(1, a.totalSpend), 'rows sum to totalSpend');
+    return { spend: a.rows.map((r) => r.spend), total_response: a.totalResponse, total_spend: a.totalSpend };
   }
 
   /** A curve's object from a vector's snake_case params: `kind`, booleans and whole `l_max` as

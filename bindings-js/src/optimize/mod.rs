@@ -1,10 +1,12 @@
 //! `optimize.*`: response curves and adstock ([`response`]: `Saturation`, `Adstock`) and the
-//! media mix model ([`mmm`]: `MMM` -> `FittedMMM`), following the core's `optimize` module.
+//! media mix model ([`mmm`]: `MMM` -> `FittedMMM`) and budget allocation ([`budget`]:
+//! `allocate`), following the core's `optimize` module.
 //!
 //! The core names its own fields (`l_max`, `spend.tv[3]`, `saturation.kappa`); the readers here
 //! rename them to what the JS caller wrote (`options.lMax`, `data.channels.tv[3]`,
 //! `options.kappa`) with [`renamed`], keeping the kind and the rest of the message.
 
+pub mod budget;
 pub mod mmm;
 pub mod response;
 

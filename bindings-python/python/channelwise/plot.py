@@ -1,5 +1,5 @@
 """Plots (matplotlib, optional: ``pip install 'channelwise[plot]'``): attribution credit, forecast
-fan charts, decomposition panels, anomaly markers, response curves and media mix models."""
+fan charts, decomposition panels, anomaly markers, response curves, media mix models and budget allocations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from . import _frames
 
-__all__ = ["credit", "forecast", "decomposition", "anomalies", "saturation", "mmm"]
+__all__ = ["credit", "forecast", "decomposition", "anomalies", "saturation", "mmm", "allocation"]
 
 
 def _pyplot() -> Any:
@@ -213,5 +213,49 @@ def mmm(fitted: Any, grid: Any = None, title: Optional[str] = None) -> Any:
     bottom.legend(fontsize="small")
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def allocation(alloc: Any, grid: Any = None, title: Optional[str] = None) -> Any:
+    """A :class:`channelwise.optimize.Allocation`: one panel per channel with its response curve,
+    the chosen spend marked (a filled dot, and the bound that holds it in the legend) and the
+    current spend where known (a hollow dot). ``grid``: spends shared by every channel, a dict
+    of one per channel, or None (0 to twice the larger of spend and current spend). Returns the
+    matplotlib Figure."""
+    plt = _pyplot()
+    cols = _frames.to_columns(alloc.table)
+    n = len(cols["channel"])
+    ncols = min(3, max(1, n))
+    nrows = (n + ncols - 1) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows), squeeze=False)
+    for i, name in enumerate(cols["channel"]):
+        ax = axes[i // ncols][i % ncols]
+        curve = alloc.curves[name]
+        spend = float(cols["spend"][i])
+        cur = alloc.current.get(name)
+        if isinstance(grid, dict):
+            x = np.asarray(grid.get(name, []), dtype=float)
+        elif grid is not None:
+            x = np.asarray(grid, dtype=float)
+        else:
+            top = 2.0 * max(spend, cur or 0.0)
+            x = curve.default_grid() if top <= 0 else np.linspace(0.0, top, 201)
+        if x.size:
+            ax.plot(x, curve.value(x), color="tab:blue", lw=1.5)
+        ax.plot([spend], [float(cols["response"][i])], "o", color="tab:red",
+                label=f"spend {spend:.4g} ({cols['bound'][i]})")
+        ax.axvline(spend, color="tab:red", lw=0.8, ls=":")
+        if cur is not None:
+            ax.plot([cur], [float(curve.value(cur))], "o", mfc="none", color="black", label=f"current {cur:.4g}")
+        ax.set_title(name)
+        ax.set_xlabel("spend per period")
+        ax.set_ylabel("response per period")
+        ax.legend(fontsize="small")
+    for j in range(n, nrows * ncols):
+        axes[j // ncols][j % ncols].set_visible(False)
+    c = alloc.certificate
+    fig.suptitle(title or f"total spend {alloc.total_spend:.4g}, response {alloc.total_response:.4g} "
+                 f"({c['method']}, gap <= {c['suboptimality']:.1g})")
     fig.tight_layout()
     return fig

@@ -1,14 +1,31 @@
 """What each channel's spend returns: response curves (:class:`Saturation`, :class:`Adstock`, in
 pymc-marketing's and Robyn's parameterisations) and the media mix model (:class:`MMM`, fitted
-into :class:`FittedMMM` with Laplace or bootstrap intervals).
+into :class:`FittedMMM` with Laplace or bootstrap intervals), and budget allocation over the
+curves (:func:`allocate`, with curve factories such as :func:`Hill` and :func:`Logistic`).
 
 >>> import channelwise as cw
 >>> float(cw.optimize.Saturation("michaelis_menten", alpha=10.0, lam=50.0).value(50.0))
 5.0
 """
 
-from . import mmm, response
+from . import budget, mmm, response
+from .budget import (
+    Allocation,
+    DelayedAdstock,
+    GeometricAdstock,
+    Hill,
+    Log,
+    Logistic,
+    MichaelisMenten,
+    Power,
+    Tanh,
+    WeibullCDFAdstock,
+    WeibullPDFAdstock,
+    allocate,
+    steady_state,
+)
 from .mmm import MMM, PRIORS, FittedMMM
 from .response import Adstock, Saturation
 
-__all__ = ["mmm", "response", "Saturation", "Adstock", "MMM", "FittedMMM", "PRIORS"]
+__all__ = ["budget", "mmm", "response", "Saturation", "Adstock", "MMM", "FittedMMM", "PRIORS"]
+__all__ += budget.__all__
