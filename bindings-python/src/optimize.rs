@@ -704,15 +704,7 @@ fn optimize_allocate(
             .scenario(self::scenario(&scenario.0, scenario.1)?)
             .tolerance(tolerance)
             .max_nodes(core(count("max_nodes", max_nodes, 1))?);
-        let mut a = core(py.detach(|| spec.solve(&chans)))?;
-        // The core's `finish` calls a spend "near" an infinite upper bound (`inf <= 1e-12 * inf`),
-        // so an unbounded channel between its bounds is reported as `upper`; no finite spend is
-        // at an infinite bound.
-        for (r, c) in a.rows.iter_mut().zip(&chans) {
-            if r.bound == Hit::Upper && c.upper == f64::INFINITY {
-                r.bound = Hit::Interior;
-            }
-        }
+        let a = core(py.detach(|| spec.solve(&chans)))?;
         allocation_out(py, a)
     })
 }

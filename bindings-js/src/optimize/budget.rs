@@ -280,25 +280,18 @@ fn bound_name(b: Bound) -> &'static str {
     }
 }
 
-fn allocation(a: CoreAllocation, channels: &[ChannelBudget]) -> Allocation {
+fn allocation(a: CoreAllocation) -> Allocation {
     let c = a.certificate;
     Allocation {
         rows: a
             .rows
             .into_iter()
-            .zip(channels)
-            .map(|(r, ch)| AllocationRow {
+            .map(|r| AllocationRow {
                 channel: r.channel,
                 spend: r.spend,
                 response: r.response,
                 marginal: r.marginal,
-                // The core's `finish` calls a spend "near" an infinite upper bound
-                // (`inf <= 1e-12 * inf`); no finite spend is at an infinite bound.
-                bound: if r.bound == Bound::Upper && ch.upper == f64::INFINITY {
-                    "interior"
-                } else {
-                    bound_name(r.bound)
-                },
+                bound: bound_name(r.bound),
             })
             .collect(),
         totalSpend: a.total_spend,
@@ -416,7 +409,7 @@ pub fn allocate<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let a = spec
             .solve(&chans)
             .map_err(|e| renamed(e, |f| js_field(f, names.as_deref())))?;
-        Ok(allocation(a, &chans))
+        Ok(allocation(a))
     })
 }
 

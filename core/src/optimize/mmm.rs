@@ -700,6 +700,19 @@ impl Mmm {
         let (u, convergence) = model.optimise(&model.y, self.starts, self.seed, self.max_iter, &ticker)?;
         let theta = model.theta(&u);
         let mut warnings = model.warnings.clone();
+        if convergence.starts_agreeing < convergence.runs.len() {
+            let worst = convergence.runs.iter().filter_map(|r| r.objective).fold(f64::NEG_INFINITY, f64::max);
+            let best = convergence.runs[convergence.best_start].objective.unwrap_or(worst);
+            warnings.push(format!(
+                "{} of {} starts reached the best optimum (the others stopped at local optima up to {:.3} worse in negative log posterior); the best is kept, and more starts would make it surer",
+                convergence.starts_agreeing,
+                convergence.runs.len(),
+                worst - best
+            ));
+        }
+        if !convergence.converged {
+            warnings.push("the best start did not meet the optimiser's tolerance; see convergence".into());
+        }
         let mut draws = match self.uncertainty {
             Uncertainty::None => Vec::new(),
             Uncertainty::Laplace { draws } => model.laplace(&u, draws, self.seed, &mut warnings)?,

@@ -526,6 +526,12 @@ impl Allocate {
         Allocate { budget: Some(total), spend_all: false, ..Default::default() }
     }
 
+    /// Spend exactly the budget (`true`, default) or at most it.
+    pub fn spend_all(mut self, yes: bool) -> Self {
+        self.spend_all = yes;
+        self
+    }
+
     /// No budget (for the target scenarios).
     pub fn unbudgeted() -> Self {
         Allocate::default()
@@ -871,7 +877,8 @@ impl Allocate {
     /// Rows and the certificate of split `x` at multiplier `lambda`.
     #[allow(clippy::too_many_arguments)]
     fn finish(&self, channels: &[ChannelBudget], curves: &[Curve], iv: &[(f64, f64, Bound, Bound)], x: Vec<f64>, lambda: f64, total: Option<f64>, nodes: usize) -> Allocation {
-        let near = |u: f64, v: f64| (u - v).abs() <= 1e-12 * u.abs().max(v.abs()).max(1.0);
+        // an infinite bound is never reached by a finite spend
+        let near = |u: f64, v: f64| u == v || (v.is_finite() && (u - v).abs() <= 1e-12 * u.abs().max(v.abs()).max(1.0));
         let rows: Vec<AllocationRow> = channels
             .iter()
             .zip(curves)
@@ -968,7 +975,7 @@ fn feasible(b: f64, least: f64, most: f64, spend_all: bool) -> Result<()> {
         return Err(Error::InvalidParameter {
             field: "budget".into(),
             value: b.to_string(),
-            reason: format!("the channels' most spend (upper bounds, locked channels, maximum change) sums to {most}, {} less than the budget; allow spending less with at_most", b - most),
+            reason: format!("the channels' most spend (upper bounds, locked channels, maximum change) sums to {most}, {} less than the budget (allow spending less than the budget, or raise the bounds)", b - most),
         });
     }
     Ok(())
@@ -1020,6 +1027,14 @@ mod tests {
         assert!((a.rows[0].spend - 1.0).abs() < 1e-12 && (a.rows[1].spend - 3.0).abs() < 1e-12, "{a:?}");
         assert!((a.certificate.multiplier - 0.25).abs() < 1e-12);
         assert!(a.certificate.kkt_residual < 1e-9 && a.certificate.duality_gap < 1e-9, "{:?}", a.certificate);
+    }
+
+    #[test]
+    fn an_unbounded_channel_is_interior_not_at_its_upper_bound() {
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)), ChannelBudget::new("b", mm(4.0, 1.0)).upper(2.0)];
+        let a = Allocate::budget(4.0).solve(&ch).unwrap();
+        assert_eq!(a.rows[0].bound, Bound::Interior);
+        assert_eq!(a.rows[1].bound, Bound::Upper);
     }
 
     #[test]

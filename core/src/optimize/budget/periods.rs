@@ -19,8 +19,9 @@
 //! // four weeks, 400 a week; week 3 is a sale week (responses count 1.5x)
 //! let plan = Horizon::per_period(vec![400.0; 4]).profile(vec![1.0, 1.0, 1.5, 1.0]).solve(&[tv, search])?;
 //! assert!(plan.certificate.suboptimality < 1e-6);
-//! // tv spends ahead of the sale week, to carry into it
-//! assert!(plan.spend[0][1] > plan.spend[0][3]);
+//! // search (no carry-over) spends into the sale week; tv ahead of it, to carry into it
+//! assert!(plan.spend[1][2] > plan.spend[1][1]);
+//! assert!(plan.spend[0][1] > plan.spend[0][2]);
 //! # Ok::<(), channelwise::Error>(())
 //! ```
 
