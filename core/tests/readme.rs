@@ -106,3 +106,40 @@ fn readme_rust_mmm() -> Result<(), channelwise::Error> {
     assert!(fit.diagnostics().r2 > 0.9, "{:?}", fit.diagnostics());
     Ok(())
 }
+
+#[test]
+fn readme_rust_budget() -> Result<(), channelwise::Error> {
+    // START: readme-rust-budget
+    use channelwise::optimize::budget::periods::{ChannelPlan, Horizon};
+    use channelwise::optimize::budget::{Allocate, ChannelBudget, MaxChange};
+    use channelwise::optimize::response::{Adstock, Saturation};
+
+    // Weekly response curves (from an MMM's steady_state_curve, or entered by hand).
+    let channels = [
+        ChannelBudget::new("tv", Saturation::hill(1.0, 600.0, 3000.0)?).current(500.0),
+        ChannelBudget::new("search", Saturation::logistic(0.004, 2500.0)?).current(300.0).upper(900.0),
+        ChannelBudget::new("social", Saturation::hill(2.5, 250.0, 900.0)?).current(200.0), // S-curve
+    ];
+    let plan = Allocate::budget(1000.0).max_change(MaxChange::Relative(0.5)).solve(&channels)?;
+    for row in &plan.rows {
+        println!("{}: {:.0} -> {:.0} a week, marginal return {:.2} ({:?})",
+            row.channel, channels.iter().find(|c| c.name == row.channel).and_then(|c| c.current).unwrap_or(0.0),
+            row.spend, row.marginal, row.bound);
+    }
+    let cert = &plan.certificate; // how far from the global optimum this split can be
+    println!("{}: {:.0} a week, at most {:.1e} below the optimum", cert.method, plan.total_response, cert.suboptimality);
+
+    // Four weeks with carry-over: week 3 is a sale week (responses count 1.5x).
+    let weekly = [
+        ChannelPlan::new("tv", Saturation::michaelis_menten(3000.0, 600.0)?, Adstock::geometric(0.6, 6, false)?)
+            .pre(vec![500.0; 5]), // last weeks' tv still carries in
+        ChannelPlan::new("search", Saturation::michaelis_menten(2500.0, 500.0)?, Adstock::geometric(0.0, 1, false)?),
+    ];
+    let month = Horizon::per_period(vec![800.0; 4]).profile(vec![1.0, 1.0, 1.5, 1.0]).solve(&weekly)?;
+    println!("tv by week {:?}; within {:.1e} of the best plan", month.spend[0], month.certificate.suboptimality);
+    // END: readme-rust-budget
+    assert!((plan.total_spend - 1000.0).abs() < 1e-9);
+    assert!(cert.suboptimality <= 1e-6);
+    assert!(month.certificate.suboptimality <= 1e-9);
+    Ok(())
+}
