@@ -1,11 +1,14 @@
-//! Runs every shared vector under `tests/vectors/optimize/` (response curves and adstock,
-//! written by `benches/compare/make_optimize_vectors.py` from pymc-marketing 0.19.2 and Robyn's
-//! formulas) against the Rust core.
+//! Runs every shared vector under `tests/vectors/optimize/` against the Rust core: response
+//! curves and adstock (written by `benches/compare/make_optimize_vectors.py` from pymc-marketing
+//! 0.19.2 and Robyn's formulas) and budget allocation (`budget_*`, written by
+//! `benches/compare/make_budget_vectors.py` from closed forms, scipy, grid search and
+//! pymc-marketing's `BudgetOptimizer`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
 mod common;
 
+use channelwise::optimize::budget::{Allocate, ChannelBudget, MaxChange, Scenario};
 use channelwise::optimize::response::{Adstock, Saturation};
 use common::{check_vector, compare_fields as compare, num, run_dir};
 use serde_json::{json, Map, Value};
@@ -50,6 +53,65 @@ fn adstock(params: &Value) -> channelwise::Result<Adstock> {
     Adstock::from_params(kind, &names.iter().map(|n| p(params, n)).collect::<Vec<_>>(), l_max, normalize)
 }
 
+/// A channel's curve from `{"kind": ..., <parameters>}` (an unknown kind is refused by
+/// `Saturation::from_params`).
+fn curve(c: &Value) -> channelwise::Result<Saturation> {
+    let kind = c["kind"].as_str().expect("curve.kind");
+    let names = Saturation::kind_params(kind).unwrap_or(&[]);
+    Saturation::from_params(kind, &names.iter().map(|n| p(c, n)).collect::<Vec<_>>())
+}
+
+fn channels(input: &Value) -> channelwise::Result<Vec<ChannelBudget>> {
+    let list = input["channels"].as_array().expect("input.channels");
+    list.iter()
+        .map(|c| {
+            let name = c["name"].as_str().expect("channel name");
+            let mut ch = ChannelBudget::new(name, curve(&c["curve"])?).lower(p(c, "lower")).upper(p(c, "upper"));
+            if let Some(cur) = c.get("current") {
+                ch = ch.current(num(cur));
+            }
+            if let Some(l) = c.get("locked").and_then(Value::as_bool) {
+                ch = ch.locked(l);
+            }
+            Ok(ch)
+        })
+        .collect()
+}
+
+fn allocate(params: &Value) -> Allocate {
+    let spend_all = params.get("spend_all").and_then(Value::as_bool).unwrap_or(true);
+    let mut a = match params.get("budget") {
+        Some(b) if !b.is_null() => {
+            if spend_all {
+                Allocate::budget(num(b))
+            } else {
+                Allocate::at_most(num(b))
+            }
+        }
+        _ => Allocate::unbudgeted(),
+    };
+    match params.get("max_change") {
+        Some(m) if m.get("relative").is_some() => a = a.max_change(MaxChange::Relative(p(m, "relative"))),
+        Some(m) if m.get("absolute").is_some() => a = a.max_change(MaxChange::Absolute(p(m, "absolute"))),
+        Some(Value::Null) | None => {}
+        Some(m) => panic!("unknown max_change {m}"),
+    }
+    if let Some(s) = params.get("scenario") {
+        let value = || p(s, "value");
+        a = a.scenario(match s["kind"].as_str().expect("scenario.kind") {
+            "max_response" => Scenario::MaxResponse,
+            "target_marginal_roas" => Scenario::TargetMarginalRoas(value()),
+            "target_roas" => Scenario::TargetRoas(value()),
+            "min_spend_for_response" => Scenario::MinSpendForResponse(value()),
+            other => panic!("unknown scenario {other:?}"),
+        });
+    }
+    if let Some(t) = params.get("tolerance") {
+        a = a.tolerance(num(t));
+    }
+    a
+}
+
 fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map<String, Value>> {
     let result = match function {
         "optimize.saturation" => {
@@ -64,6 +126,11 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         "optimize.adstock" => {
             let a = adstock(params)?;
             json!({ "value": out(&a.apply(&nums(input, "x"), &nums(input, "pre"))?), "weights": out(&a.weights()) })
+        }
+        "optimize.allocate" => {
+            let a = allocate(params).solve(&channels(input)?)?;
+            let spend: Vec<f64> = a.rows.iter().map(|r| r.spend).collect();
+            json!({ "spend": out(&spend), "total_response": a.total_response, "total_spend": a.total_spend })
         }
         other => panic!("no runner for function {other:?}"),
     };
