@@ -91,3 +91,35 @@ pub fn synthetic_mmm(rows: usize, channels: usize, seed: u64) -> (channelwise::o
     let all: f64 = totals.iter().sum();
     (data, totals.iter().map(|t| t / all).collect())
 }
+
+/// A seeded budget-allocation problem: `channels` channels with upper bounds, and a budget of
+/// 30% of their sum. `s_curve = false`: concave curves in turn logistic, Michaelis-Menten and
+/// Hill with slope in [0.3, 1]; `s_curve = true`: S-shaped Hill curves, slope in [2, 4].
+/// Scales (`kappa`, `lam`, 2/`lam` of a logistic) in [50, 500], ceilings in [100, 1000], upper
+/// bounds 2-5 scales, a lower bound of 5% of the upper on every fourth channel. Same seed,
+/// same problem.
+pub fn synthetic_budget(channels: usize, s_curve: bool, seed: u64) -> (Vec<channelwise::optimize::budget::ChannelBudget>, f64) {
+    use channelwise::optimize::budget::ChannelBudget;
+    use channelwise::optimize::response::Saturation;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out = Vec::with_capacity(channels);
+    let mut most = 0.0;
+    for c in 0..channels {
+        let scale: f64 = rng.random_range(50.0..500.0);
+        let top: f64 = rng.random_range(100.0..1000.0);
+        let curve = if s_curve {
+            Saturation::Hill { slope: rng.random_range(2.0..4.0), kappa: scale, beta: top }
+        } else {
+            match c % 3 {
+                0 => Saturation::Logistic { lam: 2.0 / scale, beta: top },
+                1 => Saturation::MichaelisMenten { alpha: top, lam: scale },
+                _ => Saturation::Hill { slope: rng.random_range(0.3..1.0), kappa: scale, beta: top },
+            }
+        };
+        let upper = scale * rng.random_range(2.0..5.0);
+        let lower = if c % 4 == 3 { 0.05 * upper } else { 0.0 };
+        most += upper;
+        out.push(ChannelBudget::new(format!("channel_{c:05}"), curve).lower(lower).upper(upper));
+    }
+    (out, 0.3 * most)
+}
