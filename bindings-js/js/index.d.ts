@@ -989,6 +989,17 @@ export interface MMMContributions {
 }
 
 /**
+ * Each channel's contribution band over the training rows (`level`, from the draws; equal
+ * to the contribution without uncertainty).
+ */
+export interface MMMContributionBands {
+  /** Lower band per channel. */
+  lo: Record<string, Float64Array>;
+  /** Upper band per channel. */
+  hi: Record<string, Float64Array>;
+}
+
+/**
  * One channel of `FittedMMM.summary()`: totals over the training rows with `level`
  * intervals, and the fitted curves.
  */
@@ -1814,6 +1825,8 @@ export declare class FittedMMM {
   summary(): MMMChannelSummary[];
   /** The additive parts of the fit over the training rows. */
   contributions(): MMMContributions;
+  /** Each channel's contribution band in each training row, from the draws. */
+  contributionBands(): MMMContributionBands;
   /** Every parameter at the mode with its interval. */
   params(): MMMParam[];
   /** Every channel's steady-state response curve over `grid` (spend per period). */

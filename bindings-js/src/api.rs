@@ -793,6 +793,8 @@ api! {
             method summary "(): MMMChannelSummary[]" sync => crate::optimize::mmm::fitted_summary;
             /// The additive parts of the fit over the training rows.
             method contributions "(): MMMContributions" sync => crate::optimize::mmm::fitted_contributions;
+            /// Each channel's contribution band in each training row, from the draws.
+            method contributionBands "(): MMMContributionBands" sync => crate::optimize::mmm::fitted_contribution_bands;
             /// Every parameter at the mode with its interval.
             method params "(): MMMParam[]" sync => crate::optimize::mmm::fitted_params;
             /// Every channel's steady-state response curve over `grid` (spend per period).

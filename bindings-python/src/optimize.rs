@@ -359,6 +359,9 @@ fn parts<'py>(py: Python<'py>, c: &Contributions) -> Parts<'py> {
     )
 }
 
+/// `(lo, hi)`: a float64 column per channel each.
+type Bands<'py> = (Vec<Bound<'py, PyBytes>>, Vec<Bound<'py, PyBytes>>);
+
 type Triple = (f64, f64, f64);
 
 /// `(names, value, lo, hi)`, numbers as float64 bytes.
@@ -497,6 +500,18 @@ impl PyFittedMmm {
     /// The additive parts of the fit over the training rows.
     fn contributions<'py>(&self, py: Python<'py>) -> PyResult<Parts<'py>> {
         guard(|| Ok(parts(py, &core(py.detach(|| self.fit.contributions()))?)))
+    }
+
+    /// Each channel's contribution band over the training rows: `(lo, hi)`, one float64 column
+    /// per channel each.
+    fn contribution_bands<'py>(&self, py: Python<'py>) -> PyResult<Bands<'py>> {
+        guard(|| {
+            let b = core(py.detach(|| self.fit.contribution_bands()))?;
+            Ok((
+                b.lo.iter().map(|v| f64_bytes(py, v)).collect(),
+                b.hi.iter().map(|v| f64_bytes(py, v)).collect(),
+            ))
+        })
     }
 
     /// The additive parts for new rows: spend and controls in the fit's order, `days` exactly

@@ -815,3 +815,23 @@ def test_readme_allocate_example():
     assert set(plan["bound"]) <= {"interior", "upper", "max_change_up", "max_change_down"}
     assert roas.total_response / roas.total_spend == pytest.approx(1.5, abs=1e-9)
     assert max(abs(m - 1.0) for m, b in zip(marginal["marginal_return"], marginal["bound"]) if b == "interior") < 1e-9
+
+
+def test_contributions_with_bands_over_time():
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 80
+    tv, search = rng.uniform(0, 100, n), rng.uniform(10, 40, n)
+    carried = cw.optimize.Adstock("geometric", l_max=4, alpha=0.5).apply(tv / 100)
+    y = 100 + cw.optimize.Saturation("logistic", lam=2.0, beta=30.0).value(carried) + 0.4 * search + rng.normal(0, 1, n)
+    df = pd.DataFrame({"tv": tv, "search": search, "y": y})
+    fit = cw.optimize.MMM(date=None, target="y", channels=["tv", "search"], l_max=4, seed=0).fit(df)
+    parts = fit.contributions(interval=True)
+    for c in ["tv", "search"]:
+        assert (parts[f"{c}_lo"] <= parts[f"{c}_hi"]).all()
+        assert (parts[f"{c}_lo"] <= parts[c] + 1e-9).mean() > 0.9 and (parts[c] <= parts[f"{c}_hi"] + 1e-9).mean() > 0.9
+    plain = cw.optimize.MMM(date=None, target="y", channels=["tv", "search"], l_max=4, seed=0, uncertainty=None).fit(df)
+    p = plain.contributions(interval=True)
+    assert (p["tv_lo"] == p["tv"]).all() and (p["tv_hi"] == p["tv"]).all()

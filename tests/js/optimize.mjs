@@ -135,6 +135,10 @@ export function runOptimize({ optimize }, name) {
       near(sum, f, 1e-12, `row ${t}`);
     });
     near(c.channels.tv.reduce((a, b) => a + b, 0), rows[0].contribution, 1e-9, 'tv contribution');
+    const bands = fit.contributionBands(); // each channel's band in each row, from the draws
+    assert.deepEqual(Object.keys(bands.lo), ['tv', 'search']);
+    assert.ok(bands.lo.tv instanceof Float64Array && bands.hi.tv.length === c.channels.tv.length);
+    assert.ok(bands.lo.tv.every((v, t) => v <= bands.hi.tv[t]));
     assert.ok(fit.diagnostics.r2 > 0.8, JSON.stringify(fit.diagnostics));
     assert.equal(fit.diagnostics.holdout, null);
     assert.equal(typeof fit.convergence.converged, 'boolean');

@@ -510,6 +510,17 @@ fn contributions(c: Contributions, data: &MmmData) -> MMMContributions {
 }
 
 js_result! {
+    /// Each channel's contribution band over the training rows (`level`, from the draws; equal
+    /// to the contribution without uncertainty).
+    pub struct MMMContributionBands {
+        /// Lower band per channel.
+        lo: Named,
+        /// Upper band per channel.
+        hi: Named,
+    }
+}
+
+js_result! {
     /// One channel of `FittedMMM.summary()`: totals over the training rows with `level`
     /// intervals, and the fitted curves.
     pub struct MMMChannelSummary {
@@ -695,6 +706,20 @@ pub fn fitted_contributions<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     job(move || Ok(contributions(m.contributions()?, m.data())))
 }
 
+/// `FittedMMM.contributionBands()`.
+pub fn fitted_contribution_bands<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m: Arc<FittedMmm> = this(h, a)?;
+    job(move || {
+        let b = m.contribution_bands()?;
+        let names = &m.data().channels;
+        let named = |cols: Vec<Vec<f64>>| Named(names.iter().cloned().zip(cols).collect());
+        Ok(MMMContributionBands {
+            lo: named(b.lo),
+            hi: named(b.hi),
+        })
+    })
+}
+
 /// `FittedMMM.params()`.
 pub fn fitted_params<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m: Arc<FittedMmm> = this(h, a)?;
@@ -843,6 +868,7 @@ pub fn declarations() -> Vec<String> {
         DATA_DECLARATION.to_string(),
         MMMFitOptions::declaration(),
         MMMContributions::declaration(),
+        MMMContributionBands::declaration(),
         MMMChannelSummary::declaration(),
         MMMParam::declaration(),
         MMMResponseCurve::declaration(),

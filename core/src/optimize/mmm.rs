@@ -1652,6 +1652,15 @@ pub struct Contributions {
     pub fitted: Vec<f64>,
 }
 
+/// Each channel's contribution band over the rows (original units).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContributionBands {
+    /// Lower band, `lo[channel][row]`.
+    pub lo: Vec<Vec<f64>>,
+    /// Upper band, `hi[channel][row]`.
+    pub hi: Vec<Vec<f64>>,
+}
+
 /// A value with its interval (`lo`, `hi` equal the value without uncertainty).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
@@ -1874,6 +1883,32 @@ impl FittedMmm {
     /// None in practice (the training data was checked); `internal` otherwise.
     pub fn contributions(&self) -> Result<Contributions> {
         self.parts(&self.theta, &self.data)
+    }
+
+    /// Each channel's contribution in each row with its `level` band from the draws
+    /// (`lo[channel][row]`, `hi[channel][row]`); without draws both equal the contribution.
+    ///
+    /// # Errors
+    /// None in practice (the training data was checked); `internal` otherwise.
+    pub fn contribution_bands(&self) -> Result<ContributionBands> {
+        let point = self.contributions()?.channels;
+        if self.draws.is_empty() {
+            return Ok(ContributionBands { lo: point.clone(), hi: point });
+        }
+        let per_draw: Vec<Vec<Vec<f64>>> = self.draws.iter().map(|d| self.parts(d, &self.data).map(|p| p.channels)).collect::<Result<_>>()?;
+        let a = (1.0 - self.spec.level) / 2.0;
+        let (mut lo, mut hi) = (point.clone(), point);
+        let mut v = Vec::with_capacity(per_draw.len());
+        for c in 0..lo.len() {
+            for t in 0..lo[c].len() {
+                v.clear();
+                v.extend(per_draw.iter().map(|d| d[c][t]));
+                v.sort_by(f64::total_cmp);
+                lo[c][t] = quantile(&v, a);
+                hi[c][t] = quantile(&v, 1.0 - a);
+            }
+        }
+        Ok(ContributionBands { lo, hi })
     }
 
     /// Predictions for new rows (same channels and controls; `days` when the fit had them,
@@ -2187,6 +2222,12 @@ mod tests {
             assert!(row.share.lo <= row.share.hi);
         }
         let parts = fit.contributions().unwrap();
+        let bands = fit.contribution_bands().unwrap();
+        for (c, series) in parts.channels.iter().enumerate() {
+            for (t, v) in series.iter().enumerate() {
+                assert!(bands.lo[c][t] <= bands.hi[c][t] && bands.lo[c][t] <= v + 1e-9 * v.abs().max(1.0) && *v <= bands.hi[c][t] + 1e-9 * v.abs().max(1.0));
+            }
+        }
         let mut sum = parts.intercept.clone();
         for p in [&parts.trend, &parts.seasonality].into_iter().chain(&parts.channels) {
             for (a, b) in sum.iter_mut().zip(p) {

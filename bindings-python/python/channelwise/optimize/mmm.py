@@ -478,12 +478,28 @@ class FittedMMM:
                 cols[f"{prefix}_{p}"] = np.array([np.nan if r[at] is None else r[at][j] for r in rows], dtype=float)
         return self._table(cols)
 
-    def contributions(self) -> Any:
+    def contributions(self, interval: bool = False) -> Any:
         """The additive parts of the fit over the training rows, indexed by date (a ``date``
         column first for polars; a RangeIndex without dates): ``intercept``, ``trend``,
         ``seasonality``, a column per control, a column per channel, and ``fitted``, which they
-        sum to exactly."""
-        return self._parts(self._fit.contributions(), self._dates)
+        sum to exactly. With ``interval=True``, each channel also gets ``<channel>_lo`` and
+        ``<channel>_hi``: its ``level`` band in each row, from the draws (equal to the
+        contribution without uncertainty)."""
+        frame = self._parts(self._fit.contributions(), self._dates)
+        if not interval:
+            return frame
+        lo, hi = self._fit.contribution_bands()
+        bands = {}
+        for c, a, b in zip(self.channels, lo, hi):
+            bands[f"{c}_lo"] = _f64(a)
+            bands[f"{c}_hi"] = _f64(b)
+        if self._kind == _frames.POLARS:
+            import polars as pl
+
+            return frame.with_columns([pl.Series(k, v) for k, v in bands.items()])
+        for k, v in bands.items():
+            frame[k] = v
+        return frame
 
     def predict(self, df: Any) -> Any:
         """The additive parts (as :meth:`contributions`) for new rows: ``df`` has the fit's
