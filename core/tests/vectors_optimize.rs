@@ -139,5 +139,8 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
 
 #[test]
 fn every_optimize_vector_passes() {
-    run_dir("optimize", |f| check_vector(f, run, compare));
+    // mmm_* (whole media mix model fits against pymc-marketing) have their own runner,
+    // vectors_mmm.rs, and count as 0 values here
+    let elsewhere = |f: &std::path::Path| f.file_name().unwrap_or_default().to_string_lossy().starts_with("mmm_");
+    run_dir("optimize", |f| if elsewhere(f) { Ok(0) } else { check_vector(f, run, compare) });
 }
