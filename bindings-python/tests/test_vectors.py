@@ -57,6 +57,8 @@ def _cases():
             kinds = ["list"]
         elif fn == "optimize.allocate":
             kinds = ["channels", "keywords"]
+        elif fn == "optimize.mmm":
+            kinds = ["pandas", "polars"]
         elif fn == "anomaly.isolation_forest":
             kinds = list(MATRIX_KINDS)
         elif fn.startswith(SERIES):
@@ -438,6 +440,41 @@ def _run_optimize(fn, inp, params, kind):
     pytest.fail(f"no Python runner for function {fn!r}")
 
 
+def _mmm(inp, params, kind):
+    """A media mix model vector: `cw.optimize.MMM` with the vector's params fitted to a DataFrame
+    of target, channels and controls; the channel names and point shares of `summary()`."""
+    channels, controls = list(inp["channels"]), list(inp.get("controls", {}))
+    assert "y" not in channels + controls
+    cols = {"y": [_num(x) for x in inp["target"]]}
+    for group in ("channels", "controls"):
+        for name, xs in inp.get(group, {}).items():
+            cols[name] = [_num(x) for x in xs]
+    p = dict(params)
+    for k in ("period", "level"):
+        if k in p:
+            p[k] = _num(p[k])
+    model = cw.optimize.MMM(date=None, target="y", channels=channels, controls=controls, **p)
+    s = to_columns(model.fit(_frame(cols, kind)).summary())
+    return [str(c) for c in s["channel"]], [float(x) for x in s["share"]]
+
+
+def _check_within(v, names, shares):
+    """The "within" rule: share[i] inside [share_lo[i], share_hi[i]] and within tolerance.abs of
+    the reference mean share[i] (as core/tests/vectors_mmm.rs)."""
+    assert v.get("check") == "within", f"check {v.get('check')!r}: this runner knows 'within'"
+    exp, tol = v["expected"], v.get("tolerance", {})
+    abs_, rel = _num(tol.get("abs", 0.0)), _num(tol.get("rel", 0.0))
+    assert names == list(v["input"]["channels"]), f"channels {names}"
+    mean, lo, hi = ([_num(x) for x in exp[k]] for k in ("share", "share_lo", "share_hi"))
+    assert len(shares) == len(mean) == len(lo) == len(hi)
+    bad = [
+        f"{n}: share {s:.4f}, reference mean {m:.4f} [{a:.4f}, {b:.4f}]"
+        for n, s, m, a, b in zip(names, shares, mean, lo, hi)
+        if not (a <= s <= b and _close(s, m, abs_, rel))
+    ]
+    assert not bad, f"outside the interval or further than abs {abs_} from the mean: {bad}"
+
+
 def _check_named(v, got):
     exp = v["expected"]
     tol = v.get("tolerance", {})
@@ -557,6 +594,9 @@ def test_vector(path, kind):
             run(fn, v["input"], params, kind)
         assert info.value.code == want_error, f"expected {want_error}, got {info.value.code}: {info.value}"
         assert type(info.value).code == want_error
+        return
+    if fn == "optimize.mmm":
+        _check_within(v, *_mmm(v["input"], params, kind))
         return
     if fn.startswith(SERIES):
         _check_named(v, run(fn, v["input"], params, kind))

@@ -7,7 +7,11 @@
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
 // columns as plain arrays and as Float64Arrays (isolation forest matrices: as rows, number[][],
 // and as a flat row-major Float64Array with nFeatures). Budget vectors (`optimize.allocate`) run
-// with their curves as plain objects and as `optimize.Saturation` instances.
+// with their curves as plain objects and as `optimize.Saturation` instances. Media mix model
+// vectors (`optimize.mmm`, core/tests/vectors_mmm.rs) fit `new optimize.MMM(options).fit(data)`
+// with the columns as arrays and as Float64Arrays and are compared by their `"check": "within"`
+// rule: each channel's `summary()[i].share` lies inside [share_lo[i], share_hi[i]] (the
+// reference's interval) and within tolerance.abs of share[i] (its mean).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -560,6 +564,33 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return checked;
   }
 
+  /**
+   * A media mix model vector: `optimize.MMM` with the vector's params (camelCase) fitted to its
+   * target, channels and controls (no days: rows are weeks), compared by the "within" rule.
+   */
+  function checkMmm(v, typed) {
+    assert.equal(v.check, 'within', `check ${v.check}: this runner knows 'within'`);
+    const col = (xs) => (typed ? Float64Array.from(nums(xs)) : nums(xs));
+    const cols = (o) => Object.fromEntries(Object.entries(o ?? {}).map(([k, xs]) => [k, col(xs)]));
+    const options = {};
+    for (const [k, p] of Object.entries(v.params ?? {})) options[camel(k)] = typeof p === 'string' && !(p in NON_FINITE) ? p : typeof p === 'boolean' ? p : num(p);
+    const fit = new optimize.MMM(options).fit({ target: col(v.input.target), channels: cols(v.input.channels), controls: cols(v.input.controls) });
+    const summary = fit.summary();
+    const names = Object.keys(v.input.channels);
+    assert.deepEqual(summary.map((r) => r.channel), names, 'channels in input order');
+    const tol = v.tolerance ?? {};
+    const abs = tol.abs === undefined ? 0 : num(tol.abs);
+    const rel = tol.rel === undefined ? 0 : num(tol.rel);
+    const [mean, lo, hi] = ['share', 'share_lo', 'share_hi'].map((k) => nums(v.expected[k]));
+    assert.equal(mean.length, names.length);
+    const bad = summary.filter((r, i) => !(r.share >= lo[i] && r.share <= hi[i] && Math.abs(r.share - mean[i]) <= abs + rel * Math.abs(mean[i])));
+    assert.deepEqual(bad.map((r) => {
+      const i = names.indexOf(r.channel);
+      return `${r.channel}: share ${r.share.toFixed(4)}, reference mean ${mean[i].toFixed(4)} [${lo[i].toFixed(4)}, ${hi[i].toFixed(4)}]`;
+    }), [], `outside the interval or further than abs ${abs} from the mean`);
+    return 2 * names.length;
+  }
+
   const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
@@ -579,7 +610,9 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       const v = JSON.parse(readFileSync(file, 'utf8'));
       assert.ok(typeof v.source === 'string' && v.source.length > 0, 'vector names no source');
       // Series and path-table vectors run twice: from number[] and from Float64Array.
-      const runs = isSeries(v.function)
+      const runs = v.function === 'optimize.mmm'
+        ? [() => checkMmm(v, false), () => checkMmm(v, true)]
+        : isSeries(v.function)
         ? [() => checkSeries(v, false), () => checkSeries(v, true)]
         : v.function.startsWith('journey.') || v.function === 'attribution.time_decay'
           ? [() => checkJourney(v)]
