@@ -7,6 +7,7 @@ pub mod anomaly;
 pub mod attribution;
 mod error;
 pub mod forecast;
+pub mod glm;
 pub mod journey;
 pub(crate) mod minimize;
 pub mod optimize;

@@ -595,7 +595,9 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
 
   // ---------------------------------------------------------------------------------------------
 
-  const files = walk(root).filter((p) => p.endsWith('.json'));
+  // glm/ (the logistic regression shared by bids and lead scores) runs in Rust until its JS
+  // binding arrives with those modules
+  const files = walk(root).filter((p) => p.endsWith('.json') && !relative(root, p).startsWith('glm'));
 
   test('the vector folder holds attribution, journey, stats, forecast, anomaly and optimize vectors', () => {
     for (const dir of ['attribution', 'journey', 'stats', 'forecast', 'anomaly', 'optimize']) {
