@@ -16,8 +16,9 @@
 //! Last, a media mix model: the same year split over four channels whose spend is flighted, each
 //! with a known carry-over and saturation; the MMM finds what each channel returns (contribution,
 //! ROAS, marginal ROAS, with 90% intervals) beside the truth, and its steady-state curves split
-//! next month's budget (each channel within 30% of today) with an optimality certificate. Later
-//! modules (recommendations, decisions) join as they land.
+//! next month's budget (each channel within 30% of today) with an optimality certificate, and the
+//! moves are printed as recommendations with reasons. Later modules (decisions) join as they
+//! land.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -294,6 +295,14 @@ fn next_month_budget(fit: &channelwise::optimize::mmm::FittedMmm) -> Result<(), 
         cert.kkt_residual,
         cert.duality_gap
     );
+    // the same moves as recommendations: impact with its 90% interval over the MMM's draws,
+    // the share of draws in which the move helps, and the reason
+    use channelwise::optimize::recommend::{budget_moves, Guardrails};
+    let guard = Guardrails { max_budget_change: Some(0.3), min_change: 0.02, ..Default::default() };
+    println!("Recommendations (each within 30% of today):");
+    for r in budget_moves(&channels, &plan, &guard)? {
+        println!("  [{:.0}% sure] {}", 100.0 * r.confidence, r.reason);
+    }
     Ok(())
 }
 
