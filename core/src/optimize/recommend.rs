@@ -12,12 +12,16 @@
 //!   that moving their spend at the rest's rate would save.
 //! - [`creative_rotation`]: creatives whose click-through rate falls over time (Mann-Kendall
 //!   trend test on daily CTR), with the clicks the fall costs at the first week's rate.
+//! - [`insights`]: a digest over a metrics table (spend, conversions and value per channel and
+//!   period): significant period-over-period changes in conversions per unit spent, trends in
+//!   cost per conversion, an anomalous last period, and channels whose spend moves with another
+//!   channel's conversions; ranked by the money at stake, each one sentence with its test.
 
 use serde::{Deserialize, Serialize};
 
 use super::bids::FittedBids;
 use super::budget::{Allocation, ChannelBudget};
-use crate::stats::{mann_kendall, normal_sf, Trend};
+use crate::stats::{mann_kendall, normal_sf, pearson, theil_sen, Trend};
 use crate::{Error, Result};
 
 /// What a recommendation changes.
@@ -379,6 +383,235 @@ pub fn creative_rotation(creatives: &[(String, Vec<(f64, f64)>)], guardrails: &G
     Ok(out)
 }
 
+/// One channel's metrics per period (oldest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelMetrics {
+    /// Channel name.
+    pub channel: String,
+    /// Spend per period.
+    pub spend: Vec<f64>,
+    /// Conversions per period.
+    pub conversions: Vec<f64>,
+    /// Conversion value per period.
+    pub value: Vec<f64>,
+}
+
+/// What an insight found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InsightKind {
+    /// The last period's conversions per unit spent differ from the one before.
+    Change,
+    /// Cost per conversion trends over the periods.
+    Trend,
+    /// The last period's value is far from the channel's usual.
+    Anomaly,
+    /// A channel's spend moves with another channel's conversions.
+    Correlation,
+}
+
+/// One line of the digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Insight {
+    /// What was found.
+    pub kind: InsightKind,
+    /// The channels involved.
+    pub channels: Vec<String>,
+    /// Money at stake (value units), the ranking key.
+    pub money: f64,
+    /// The test's p-value (the robust z-score's normal tail for an anomaly).
+    pub p_value: f64,
+    /// One sentence with the numbers and the test.
+    pub sentence: String,
+}
+
+/// The insights digest over `metrics` at significance `alpha`, ranked by money at stake.
+///
+/// - **Change:** conversions per unit spent, last period against the one before, as Poisson
+///   rates (normal approximation, two-sided); money = the rate change x the last period's spend
+///   x value per conversion.
+/// - **Trend:** Mann-Kendall on cost per conversion over the periods (periods without
+///   conversions left out); money = the Theil-Sen change over the window x mean conversions.
+/// - **Anomaly:** the last period's value against the earlier ones by a robust z-score
+///   (median, 1.4826 MAD) beyond 3.5; money = its distance from the median.
+/// - **Correlation:** Pearson between one channel's spend and another's conversions over the
+///   periods, Holm-corrected over the pairs; money = the regression slope x mean spend x value
+///   per conversion of the second channel.
+///
+/// # Errors
+/// `invalid_parameter` for no channels or channels with different numbers of periods;
+/// `not_enough_data` for fewer than 4 periods; `out_of_range` / `non_finite` for bad numbers
+/// (`metrics[1].spend[3]`) or `alpha` outside (0, 1).
+pub fn insights(metrics: &[ChannelMetrics], alpha: f64) -> Result<Vec<Insight>> {
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Error::OutOfRange { field: "alpha".into(), value: alpha, min: 0.0, max: 1.0 });
+    }
+    let Some(first) = metrics.first() else {
+        return Err(Error::InvalidParameter { field: "metrics".into(), value: "[]".into(), reason: "no channels".into() });
+    };
+    let n = first.spend.len();
+    if n < 4 {
+        return Err(Error::NotEnoughData { what: "an insights digest (periods)".into(), required: 4, got: n });
+    }
+    for (i, m) in metrics.iter().enumerate() {
+        for (f, v) in [("spend", &m.spend), ("conversions", &m.conversions), ("value", &m.value)] {
+            if v.len() != n {
+                return Err(Error::LengthMismatch { field: format!("metrics[{i}].{f}"), got: v.len(), expected: n });
+            }
+            for (t, &x) in v.iter().enumerate() {
+                if !x.is_finite() {
+                    return Err(Error::NonFinite { field: format!("metrics[{i}].{f}[{t}]"), value: x });
+                }
+                if x < 0.0 {
+                    return Err(Error::OutOfRange { field: format!("metrics[{i}].{f}[{t}]"), value: x, min: 0.0, max: f64::INFINITY });
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let vpc = |m: &ChannelMetrics| {
+        let c: f64 = m.conversions.iter().sum();
+        if c > 0.0 {
+            m.value.iter().sum::<f64>() / c
+        } else {
+            0.0
+        }
+    };
+    for m in metrics {
+        let (s1, k1, s0, k0) = (m.spend[n - 1], m.conversions[n - 1], m.spend[n - 2], m.conversions[n - 2]);
+        // change in conversions per unit spent
+        if s1 > 0.0 && s0 > 0.0 && k1 + k0 > 0.0 {
+            let (r1, r0) = (k1 / s1, k0 / s0);
+            let se = (k1 / (s1 * s1) + k0 / (s0 * s0)).sqrt();
+            if se > 0.0 {
+                let z = (r1 - r0) / se;
+                let p = 2.0 * normal_sf(z.abs());
+                if p < alpha {
+                    let money = (r1 - r0).abs() * s1 * vpc(m);
+                    out.push(Insight {
+                        kind: InsightKind::Change,
+                        channels: vec![m.channel.clone()],
+                        money,
+                        p_value: p,
+                        sentence: format!(
+                            "{}: conversions per 1000 spent {} from {:.2} to {:.2} in the last period (Poisson z = {z:.2}, p = {p:.2e}); {money:.0} in value at this period's spend",
+                            m.channel,
+                            if r1 > r0 { "rose" } else { "fell" },
+                            1e3 * r0,
+                            1e3 * r1
+                        ),
+                    });
+                }
+            }
+        }
+        // trend in cost per conversion
+        let (ts, cpa): (Vec<f64>, Vec<f64>) = (0..n).filter(|&t| m.conversions[t] > 0.0).map(|t| (t as f64, m.spend[t] / m.conversions[t])).unzip();
+        if cpa.len() >= 4 && cpa.iter().any(|&v| v != cpa[0]) {
+            let mk = mann_kendall(&cpa, alpha)?;
+            if mk.h {
+                let ts_fit = theil_sen(&ts, &cpa, alpha)?;
+                let span = ts[ts.len() - 1] - ts[0];
+                let mean_conv = m.conversions.iter().sum::<f64>() / n as f64;
+                let money = (ts_fit.slope * span).abs() * mean_conv;
+                out.push(Insight {
+                    kind: InsightKind::Trend,
+                    channels: vec![m.channel.clone()],
+                    money,
+                    p_value: mk.p,
+                    sentence: format!(
+                        "{}: cost per conversion {} by {:.2} a period over {} periods (Mann-Kendall p = {:.2e}, Theil-Sen slope {:.3} [{:.3}, {:.3}]); {money:.0} a period at the average volume",
+                        m.channel,
+                        if ts_fit.slope > 0.0 { "rises" } else { "falls" },
+                        ts_fit.slope.abs(),
+                        cpa.len(),
+                        mk.p,
+                        ts_fit.slope,
+                        ts_fit.low_slope,
+                        ts_fit.high_slope
+                    ),
+                });
+            }
+        }
+        // anomalous last period (robust z of value)
+        let mut earlier: Vec<f64> = m.value[..n - 1].to_vec();
+        earlier.sort_by(f64::total_cmp);
+        let med = median(&earlier);
+        let mut dev: Vec<f64> = earlier.iter().map(|v| (v - med).abs()).collect();
+        dev.sort_by(f64::total_cmp);
+        let mad = 1.4826 * median(&dev);
+        if mad > 0.0 {
+            let z = (m.value[n - 1] - med) / mad;
+            if z.abs() > 3.5 {
+                let money = (m.value[n - 1] - med).abs();
+                out.push(Insight {
+                    kind: InsightKind::Anomaly,
+                    channels: vec![m.channel.clone()],
+                    money,
+                    p_value: 2.0 * normal_sf(z.abs()),
+                    sentence: format!(
+                        "{}: the last period's value {:.0} is {} its usual {med:.0} (robust z = {z:.1}, median and MAD of the {} periods before)",
+                        m.channel,
+                        m.value[n - 1],
+                        if z > 0.0 { "far above" } else { "far below" },
+                        n - 1
+                    ),
+                });
+            }
+        }
+    }
+    // cross-channel: spend of a against conversions of b, Holm over the pairs
+    let mut pairs = Vec::new();
+    for a in metrics {
+        for b in metrics {
+            if a.channel == b.channel {
+                continue;
+            }
+            if let Ok(c) = pearson(&a.spend, &b.conversions) {
+                pairs.push((a, b, c));
+            }
+        }
+    }
+    let m = pairs.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&i, &j| pairs[i].2.p_value.total_cmp(&pairs[j].2.p_value));
+    let mut running: f64 = 0.0;
+    for (rank, &i) in order.iter().enumerate() {
+        let (a, b, c) = &pairs[i];
+        running = running.max(((m - rank) as f64 * c.p_value).min(1.0));
+        if running >= alpha {
+            break;
+        }
+        let mean_s = a.spend.iter().sum::<f64>() / n as f64;
+        let sd = |v: &[f64]| {
+            let mu = v.iter().sum::<f64>() / v.len() as f64;
+            (v.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
+        };
+        let slope = c.statistic * sd(&b.conversions) / sd(&a.spend);
+        let money = (slope * mean_s * vpc(b)).abs();
+        out.push(Insight {
+            kind: InsightKind::Correlation,
+            channels: vec![a.channel.clone(), b.channel.clone()],
+            money,
+            p_value: running,
+            sentence: format!(
+                "{} spend moves with {} conversions (Pearson r = {:.2}, Holm-adjusted p = {running:.2e} over {m} pairs): a halo worth up to {money:.0} a period if causal; test it before acting",
+                a.channel, b.channel, c.statistic
+            ),
+        });
+    }
+    out.sort_by(|x, y| y.money.total_cmp(&x.money));
+    Ok(out)
+}
+
+fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,6 +660,35 @@ mod tests {
         assert!(recs[0].impact.value > 0.0 && recs[0].reason.contains("Mann-Kendall"));
         let e = creative_rotation(&[("x".into(), vec![(10.0, 20.0)])], &Guardrails::default()).unwrap_err();
         assert!(e.to_string().contains("creatives[0].daily[0]"));
+    }
+
+    #[test]
+    fn the_digest_finds_what_was_planted_and_ranks_by_money() {
+        let n = 12;
+        let wobble = |t: usize| 1.0 + 0.02 * ((t * 7 % 5) as f64 - 2.0);
+        // search: steady, then a conversion-rate drop in the last period
+        let search = ChannelMetrics {
+            channel: "search".into(),
+            spend: (0..n).map(|t| 1000.0 * wobble(t)).collect(),
+            conversions: (0..n).map(|t| if t == n - 1 { 25.0 } else { 50.0 * wobble(t) }).collect(),
+            value: (0..n).map(|t| if t == n - 1 { 1250.0 } else { 2500.0 * wobble(t) }).collect(),
+        };
+        // social: cost per conversion creeping up every period
+        let social = ChannelMetrics {
+            channel: "social".into(),
+            spend: vec![800.0; n],
+            conversions: (0..n).map(|t| 40.0 - 1.5 * t as f64).collect(),
+            value: (0..n).map(|t| 30.0 * (40.0 - 1.5 * t as f64)).collect(),
+        };
+        let found = insights(&[search, social], 0.05).unwrap();
+        assert!(found.iter().any(|i| i.kind == InsightKind::Change && i.channels == ["search"]), "{found:#?}");
+        assert!(found.iter().any(|i| i.kind == InsightKind::Anomaly && i.channels == ["search"]));
+        assert!(found.iter().any(|i| i.kind == InsightKind::Trend && i.channels == ["social"] && i.sentence.contains("rises")));
+        for w in found.windows(2) {
+            assert!(w[0].money >= w[1].money);
+        }
+        let e = insights(&[ChannelMetrics { channel: "x".into(), spend: vec![1.0; 5], conversions: vec![1.0; 4], value: vec![1.0; 5] }], 0.05).unwrap_err();
+        assert!(e.to_string().contains("metrics[0].conversions"));
     }
 
     #[test]
