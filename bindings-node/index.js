@@ -53,9 +53,11 @@ exports.forecast = Object.freeze(api.forecast);
  * `hampel`, `esd`, `seasonalEsd`), `residualAlerts` and `averagePathLength`.
  */
 exports.anomaly = Object.freeze(api.anomaly);
+/** Generalised linear models: `glm.LogisticRegression` -> `glm.FittedLogistic`. */
+exports.glm = Object.freeze(api.glm);
 /**
  * Response curves and the media mix model: `optimize.Saturation`, `optimize.Adstock`,
- * `optimize.MMM` -> `optimize.FittedMMM`.
+ * `optimize.MMM` -> `optimize.FittedMMM`; bids: `optimize.BidModel` -> `optimize.FittedBids`.
  */
 exports.optimize = Object.freeze(api.optimize);
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */

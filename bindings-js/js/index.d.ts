@@ -1269,6 +1269,112 @@ export interface MMMBudgetChannel {
   current?: number;
 }
 
+/** What a bid must earn: a return on ad spend (`{ roas: 4 }`: bid = P x value per conversion / 4) or a cost per conversion (`{ cpa: 40 }`: bid = P x 40). */
+export type BidTarget = { roas: number } | { cpa: number };
+
+/**
+ * Bid model settings.
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `factors` | required | context factors, in the order each context lists them | at least one |
+ * | `target` | required | `{ roas }` or `{ cpa }` | `> 0` |
+ * | `c` | `1` | inverse shrinkage strength of the multipliers | `> 0` |
+ * | `floor` | `0` | least bid | `>= 0` |
+ * | `cap` | `Infinity` | most bid | `>= floor` |
+ * | `maxChange` | none | most relative move from the current bid (0.2 = 20%) | `>= 0` |
+ */
+export interface BidModelOptions {
+  /** Context factors (device, hour, ...), in the order each context lists its levels. */
+  factors: string[];
+  /** `{ roas }` or `{ cpa }`. */
+  target: BidTarget;
+  /** Inverse shrinkage strength, `> 0` (default 1): smaller pulls thin levels nearer 1. */
+  c?: number | null;
+  /** Least bid (default 0). */
+  floor?: number | null;
+  /** Most bid (default `Infinity`). */
+  cap?: number | null;
+  /** Most relative move from the current bid (default none). */
+  maxChange?: number | null;
+}
+
+/** Outcomes of one context. */
+export interface BidCell {
+  /** One level per factor, in the model's factor order. */
+  context: string[];
+  /** Clicks. */
+  clicks: number;
+  /** Conversions (at most the clicks). */
+  conversions: number;
+  /** Conversion value. */
+  value: number;
+}
+
+/** A level's estimated multiplier. */
+export interface BidLevel {
+  /** The factor. */
+  factor: string;
+  /** The level. */
+  level: string;
+  /** Multiplier on the conversion probability, `sigmoid(b + beta) / sigmoid(b)`. */
+  multiplier: number;
+  /** Clicks behind it. */
+  clicks: number;
+  /** Conversions behind it. */
+  conversions: number;
+}
+
+/** One factor's part in a bid. */
+export interface BidFactor {
+  /** The factor. */
+  factor: string;
+  /** The context's level of it. */
+  level: string;
+  /** Its multiplier on the conversion probability (1 for a level never seen). */
+  multiplier: number;
+  /** Clicks behind the level (0 if never seen). */
+  clicks: number;
+}
+
+/** A bid and why. */
+export interface BidResult {
+  /** The bid to set. */
+  bid: number;
+  /** The formula's bid before floors, caps and the maximum change. */
+  unclamped: number;
+  /** Predicted conversion probability per click. */
+  probability: number;
+  /** The base rate (every multiplier 1). */
+  baseProbability: number;
+  /** Value per conversion used. */
+  valuePerConversion: number;
+  /** Each factor's multiplier; their product is `probability / baseProbability`. */
+  factors: BidFactor[];
+  /** What held the bid: `'none'`, `'floor'`, `'cap'` or `'maxChange'`. */
+  limitedBy: string;
+  /** One sentence with the numbers. */
+  explanation: string;
+}
+
+/**
+ * Logistic regression parameters (scikit-learn's, camelCase).
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `c` | `1` | inverse regularisation strength (scikit-learn's `C`) | `> 0` |
+ * | `penalty` | `'l2'` | `'l2'` or `'none'` (maximum likelihood) | |
+ * | `fitIntercept` | `true` | fit an unpenalised intercept | `boolean` |
+ */
+export interface LogisticOptions {
+  /** Inverse regularisation strength, `> 0` (default 1). */
+  c?: number | null;
+  /** `'l2'` (default) or `'none'`. */
+  penalty?: string | null;
+  /** Fit an unpenalised intercept (default true). */
+  fitIntercept?: boolean | null;
+}
+
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
 export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
@@ -1695,6 +1801,51 @@ export declare const anomaly: {
 };
 
 /**
+ * L2-regularised logistic regression on scikit-learn's objective
+ * (`C sum_i w_i logloss_i + 0.5 ||beta||^2`, the intercept unpenalised), solved by
+ * Newton's method to scikit-learn's converged coefficients.
+ *
+ * @example
+ * const fit = new glm.LogisticRegression({ c: 1 }).fit([[0], [1], [2], [3]], [0, 1, 0, 1]);
+ * fit.coef; // Float64Array [...]
+ * fit.predictProba([[1.5]]); // Float64Array [P(y = 1)]
+ */
+export declare class LogisticRegression {
+  /**
+   * A spec; a penalty other than `'l2'` or `'none'` or a bad option type throws
+   * `invalid_parameter` (`c` is checked by `fit`, naming `options.c`).
+   */
+  constructor(options?: LogisticOptions | null);
+  /**
+   * Fits to `x` (rows, or flat row-major with `nFeatures`), labels `y` (0 or 1) and
+   * optional non-negative `sampleWeight`: `invalid_parameter` naming `y[i]` for another
+   * label, `non_finite` naming `x[r][c]`, `length_mismatch` for ragged rows or lengths
+   * that disagree, `not_converged` for separable data without a penalty.
+   */
+  fit(x: Matrix, y: Numbers, sampleWeight?: Numbers | null, nFeatures?: number | null): FittedLogistic;
+}
+
+/** A fitted logistic regression (from `LogisticRegression.fit`). */
+export declare class FittedLogistic {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** `P(y = 1)` per row of `x` (rows, or flat with `nFeatures`, default the fit's). */
+  predictProba(x: Matrix, nFeatures?: number | null): Float64Array;
+  /** The coefficients, one per feature. */
+  readonly coef: Float64Array;
+  /** The intercept (0 without one). */
+  readonly intercept: number;
+  /** Newton steps taken. */
+  readonly iterations: number;
+}
+
+/** Generalised linear models, shared by bids and lead scores. */
+export declare const glm: {
+  LogisticRegression: typeof LogisticRegression;
+  FittedLogistic: typeof FittedLogistic;
+};
+
+/**
  * A saturation curve: the response to (adstocked) spend `x >= 0`.
  *
  * | kind | value `f(x)` | parameters |
@@ -1814,6 +1965,47 @@ export declare class MMM {
   fitAsync(data: MMMData, options?: (MMMFitOptions & AsyncOptions) | null): Promise<FittedMMM>;
 }
 
+/**
+ * Bids from predicted conversion probability: `bid = P(conversion | context) x value
+ * per conversion / target ROAS` (or `x target CPA`). Each factor's levels get
+ * multipliers from an L2-regularised logistic regression of conversion on click
+ * (`glm.LogisticRegression`, scikit-learn's objective) over the outcome cells, shrunk
+ * toward 1 for thin levels (`c` sets how much data it takes); floors, caps and a maximum
+ * change from the current bid apply last.
+ *
+ * @example
+ * const model = new optimize.BidModel({ factors: ['device', 'daypart'], target: { roas: 4 } })
+ *   .fit([{ context: ['mobile', 'evening'], clicks: 4000, conversions: 60, value: 3000 }, ...]);
+ * model.bid(['desktop', 'evening'], 0.25); // { bid, probability, factors, limitedBy, explanation, ... }
+ */
+export declare class BidModel {
+  /**
+   * A spec; a missing `factors` or `target`, or a bad option type, throws
+   * `invalid_parameter` (ranges are checked by `fit`, naming `options.cap`).
+   */
+  constructor(options: BidModelOptions);
+  /**
+   * Estimates the multipliers from outcome cells: `invalid_parameter` for a context
+   * of the wrong length or conversions above clicks (`cells[2].conversions`), or no
+   * conversions at all; `out_of_range` / `non_finite` for negative or NaN counts.
+   */
+  fit(cells: BidCell[]): FittedBids;
+}
+
+/** A fitted bid model (from `BidModel.fit`). */
+export declare class FittedBids {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** Every level's multiplier, factor by factor (levels in first-seen order). */
+  multipliers(): BidLevel[];
+  /**
+   * The bid for a context (one level per factor; a level never seen counts as
+   * average), moving from `current` at most by `maxChange`; its factors multiply out
+   * to `probability / baseProbability`.
+   */
+  bid(context: string[], current?: number | null): BidResult;
+}
+
 /** A fitted media mix model (from `MMM.fit` or `FittedMMM.fromJSON`). */
 export declare class FittedMMM {
   /** Not for direct use: throws `invalid_parameter`. */
@@ -1900,5 +2092,7 @@ export declare const optimize: {
   Saturation: typeof Saturation;
   Adstock: typeof Adstock;
   MMM: typeof MMM;
+  BidModel: typeof BidModel;
+  FittedBids: typeof FittedBids;
   FittedMMM: typeof FittedMMM;
 };

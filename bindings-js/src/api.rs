@@ -671,6 +671,44 @@ api! {
         }
     }
 
+    // ---- glm (its own block; keep edits to other blocks out) ----
+    /// Generalised linear models, shared by bids and lead scores.
+    namespace glm {
+        classes {
+        /// L2-regularised logistic regression on scikit-learn's objective
+        /// (`C sum_i w_i logloss_i + 0.5 ||beta||^2`, the intercept unpenalised), solved by
+        /// Newton's method to scikit-learn's converged coefficients.
+        ///
+        /// @example
+        /// const fit = new glm.LogisticRegression({ c: 1 }).fit([[0], [1], [2], [3]], [0, 1, 0, 1]);
+        /// fit.coef; // Float64Array [...]
+        /// fit.predictProba([[1.5]]); // Float64Array [P(y = 1)]
+        class LogisticRegression {
+            /// A spec; a penalty other than `'l2'` or `'none'` or a bad option type throws
+            /// `invalid_parameter` (`c` is checked by `fit`, naming `options.c`).
+            new constructor "(options?: LogisticOptions | null)" sync => crate::glm::logistic_new;
+            /// Fits to `x` (rows, or flat row-major with `nFeatures`), labels `y` (0 or 1) and
+            /// optional non-negative `sampleWeight`: `invalid_parameter` naming `y[i]` for another
+            /// label, `non_finite` naming `x[r][c]`, `length_mismatch` for ragged rows or lengths
+            /// that disagree, `not_converged` for separable data without a penalty.
+            method fit "(x: Matrix, y: Numbers, sampleWeight?: Numbers | null, nFeatures?: number | null): FittedLogistic" sync => crate::glm::logistic_fit;
+        }
+        /// A fitted logistic regression (from `LogisticRegression.fit`).
+        class FittedLogistic {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::glm::fitted_new;
+            /// `P(y = 1)` per row of `x` (rows, or flat with `nFeatures`, default the fit's).
+            method predictProba "(x: Matrix, nFeatures?: number | null): Float64Array" sync => crate::glm::fitted_predict_proba;
+            /// The coefficients, one per feature.
+            getter coef "Float64Array" sync => crate::glm::fitted_coef;
+            /// The intercept (0 without one).
+            getter intercept "number" sync => crate::glm::fitted_intercept;
+            /// Newton steps taken.
+            getter iterations "number" sync => crate::glm::fitted_iterations;
+        }
+        }
+    }
+
     // ---- optimize (its own block; keep edits to other blocks out) ----
     /// Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
     /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
@@ -783,6 +821,37 @@ api! {
             /// (`data.channels.tv[3]`) or the option (`options.lMax`), `length_mismatch` for
             /// columns of different lengths, `not_enough_data` for fewer rows than parameters.
             method fit "(data: MMMData, options?: MMMFitOptions | null): FittedMMM" long => crate::optimize::mmm::mmm_fit;
+        }
+        /// Bids from predicted conversion probability: `bid = P(conversion | context) x value
+        /// per conversion / target ROAS` (or `x target CPA`). Each factor's levels get
+        /// multipliers from an L2-regularised logistic regression of conversion on click
+        /// (`glm.LogisticRegression`, scikit-learn's objective) over the outcome cells, shrunk
+        /// toward 1 for thin levels (`c` sets how much data it takes); floors, caps and a maximum
+        /// change from the current bid apply last.
+        ///
+        /// @example
+        /// const model = new optimize.BidModel({ factors: ['device', 'daypart'], target: { roas: 4 } })
+        ///   .fit([{ context: ['mobile', 'evening'], clicks: 4000, conversions: 60, value: 3000 }, ...]);
+        /// model.bid(['desktop', 'evening'], 0.25); // { bid, probability, factors, limitedBy, explanation, ... }
+        class BidModel {
+            /// A spec; a missing `factors` or `target`, or a bad option type, throws
+            /// `invalid_parameter` (ranges are checked by `fit`, naming `options.cap`).
+            new constructor "(options: BidModelOptions)" sync => crate::optimize::bids::bid_model_new;
+            /// Estimates the multipliers from outcome cells: `invalid_parameter` for a context
+            /// of the wrong length or conversions above clicks (`cells[2].conversions`), or no
+            /// conversions at all; `out_of_range` / `non_finite` for negative or NaN counts.
+            method fit "(cells: BidCell[]): FittedBids" sync => crate::optimize::bids::bid_model_fit;
+        }
+        /// A fitted bid model (from `BidModel.fit`).
+        class FittedBids {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::optimize::bids::fitted_new;
+            /// Every level's multiplier, factor by factor (levels in first-seen order).
+            method multipliers "(): BidLevel[]" sync => crate::optimize::bids::fitted_multipliers;
+            /// The bid for a context (one level per factor; a level never seen counts as
+            /// average), moving from `current` at most by `maxChange`; its factors multiply out
+            /// to `probability / baseProbability`.
+            method bid "(context: string[], current?: number | null): BidResult" sync => crate::optimize::bids::fitted_bid;
         }
         /// A fitted media mix model (from `MMM.fit` or `FittedMMM.fromJSON`).
         class FittedMMM {
@@ -900,5 +969,7 @@ pub fn declarations() -> Vec<String> {
     .into_iter()
     .chain(crate::optimize::mmm::declarations())
     .chain(crate::optimize::budget::declarations())
+    .chain(crate::optimize::bids::declarations())
+    .chain([crate::glm::LogisticOptions::declaration()])
     .collect()
 }

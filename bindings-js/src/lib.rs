@@ -35,6 +35,7 @@ pub mod attribution;
 pub mod decl;
 pub mod dts;
 pub mod forecast;
+pub mod glm;
 pub mod host;
 pub mod journey;
 pub mod optimize;

@@ -14,6 +14,7 @@ mod decompose;
 mod error;
 mod ets;
 mod forecast;
+mod glm;
 mod journey;
 mod optimize;
 mod progress;
@@ -41,5 +42,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decompose::register(m)?;
     anomaly::register(m)?;
     optimize::register(m)?;
+    glm::register(m)?;
     Ok(())
 }

@@ -28,12 +28,11 @@ import channelwise as cw
 from channelwise._frames import to_columns
 from conftest import VECTORS
 
-# glm/ (the logistic regression shared by bids and lead scores) runs in Rust until its Python
-# binding arrives with those modules
-FILES = sorted(f for f in VECTORS.rglob("*.json") if f.parent.name != "glm")
+FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
-BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.")
-SERIES = ("stats.", "forecast.", "anomaly.", "optimize.")
+BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.")
+SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.")
+GLM_KINDS = ("rows", "numpy", "pandas", "polars")
 SERIES_KINDS = ("list", "numpy", "pandas", "polars")
 MATRIX_KINDS = ("flat", "numpy", "rows", "pandas", "polars")
 
@@ -59,8 +58,10 @@ def _cases():
             kinds = ["list"]
         elif fn == "optimize.allocate":
             kinds = ["channels", "keywords"]
-        elif fn == "optimize.mmm":
+        elif fn in ("optimize.mmm", "optimize.bids"):
             kinds = ["pandas", "polars"]
+        elif fn == "glm.logistic":
+            kinds = list(GLM_KINDS)
         elif fn == "anomaly.isolation_forest":
             kinds = list(MATRIX_KINDS)
         elif fn.startswith(SERIES):
@@ -216,6 +217,8 @@ def _run_series(fn, inp, params, kind):
         return cw.stats.theil_sen(arg("x"), arg("y"), alpha=_num(params["alpha"]))._asdict()
     if fn.startswith("optimize."):
         return _run_optimize(fn, inp, params, kind)
+    if fn == "glm.logistic":
+        return _logistic(inp, params, kind)
     if fn.startswith("anomaly.") or fn in ("forecast.auto_ets", "forecast.stl", "forecast.mstl", "forecast.strength"):
         return _run_new(fn, inp, params, kind)
     m = cw.forecast.metrics
@@ -422,6 +425,8 @@ def _run_optimize(fn, inp, params, kind):
     """Response-curve vectors, named as core/tests/vectors_optimize.rs names its results."""
     if fn == "optimize.allocate":
         return _allocate(inp, params, kind)
+    if fn == "optimize.bids":
+        return _bids(inp, params, kind)
     p = {k: (v if k in ("kind", "l_max", "normalize") else _num(v)) for k, v in params.items()}
     kind_name = p.pop("kind")
     if fn == "optimize.saturation":
@@ -440,6 +445,50 @@ def _run_optimize(fn, inp, params, kind):
         pre = _series(inp["pre"], kind) if "pre" in inp else None
         return {"value": a.apply(_series(inp["x"], kind), pre=pre).tolist(), "weights": a.weights.tolist()}
     pytest.fail(f"no Python runner for function {fn!r}")
+
+
+def _logistic(inp, params, kind):
+    """glm.logistic: coefficients, intercept and P(y = 1) on the training rows."""
+    rows = [[_num(v) for v in r] for r in inp["x"]]
+    if len({len(r) for r in rows}) > 1:
+        x = rows  # ragged: only rows can state it; the binding reports the length mismatch
+    else:
+        x, nf = _matrix([v for r in rows for v in r], len(rows[0]) if rows else 0, kind)
+        assert nf is None
+    w = inp.get("sample_weight")
+    spec = cw.glm.LogisticRegression(
+        c=_num(params["c"]),
+        penalty=None if params["penalty"] == "none" else params["penalty"],
+        fit_intercept=params["fit_intercept"],
+    )
+    fit = spec.fit(x, [_num(v) for v in inp["y"]], None if w is None else [_num(v) for v in w])
+    p = fit.predict_proba(x)
+    assert p.ndim == 1 and fit.predict_proba2(x).shape == (len(p), 2)
+    return {"coef": fit.coef_.tolist(), "intercept": fit.intercept_, "proba": p.tolist()}
+
+
+def _bids(inp, params, kind):
+    """optimize.bids: the multipliers (first-seen order, factor by factor), each query's bid and
+    probability."""
+    factors, cells = inp["factors"], inp["cells"]
+    cols = {f: [c["context"][j] for c in cells] for j, f in enumerate(factors)}
+    for k in ("clicks", "conversions", "value"):
+        cols[k] = [_num(c[k]) for c in cells]
+    t = params["target"]
+    target = ("roas", _num(t["roas"])) if "roas" in t else ("cpa", _num(t["cpa"]))
+    cap = _num(params["cap"])
+    mc = params.get("max_change")
+    model = cw.optimize.BidModel(
+        factors, target=target, c=_num(params["c"]), floor=_num(params["floor"]),
+        cap=None if math.isinf(cap) else cap, max_change=None if mc is None else _num(mc),
+    ).fit(_frame(cols, kind))
+    mult = to_columns(model.multipliers())
+    bids = [model.bid(q["context"], current=q.get("current")) for q in inp["queries"]]
+    # the DataFrame form agrees with one bid at a time
+    table = to_columns(model.bids(_frame({f: [q["context"][j] for q in inp["queries"]] for j, f in enumerate(factors)}, kind),
+                                  current=[q.get("current") for q in inp["queries"]]))
+    assert table["bid"] == [b.bid for b in bids]
+    return {"multiplier": mult["multiplier"], "bid": [b.bid for b in bids], "probability": [b.probability for b in bids]}
 
 
 def _mmm(inp, params, kind):

@@ -367,9 +367,16 @@ export const { RollingOrigin, Ets, AutoEts, FittedEts } = shared.forecast;
 export const anomaly = Object.freeze(shared.anomaly);
 export const { IsolationForest, FittedIsolationForest } = shared.anomaly;
 
-/** Response curves and the media mix model: `Saturation`, `Adstock`, `MMM` -> `FittedMMM`. */
+/** Generalised linear models: `LogisticRegression` -> `FittedLogistic`. */
+export const glm = Object.freeze(shared.glm);
+export const { LogisticRegression, FittedLogistic } = shared.glm;
+
+/**
+ * Response curves and the media mix model: `Saturation`, `Adstock`, `MMM` -> `FittedMMM`; bids:
+ * `BidModel` -> `FittedBids`.
+ */
 export const optimize = Object.freeze(shared.optimize);
-export const { Saturation, Adstock, MMM, FittedMMM } = shared.optimize;
+export const { Saturation, Adstock, MMM, FittedMMM, BidModel, FittedBids } = shared.optimize;
 
 /** The channelwise version this module was built from. */
 export const version = () => sharedCall('version', [], PLAIN);

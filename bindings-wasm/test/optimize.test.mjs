@@ -1,7 +1,7 @@
 // optimize.* in the WebAssembly build: curves, adstock and the media mix model
 // (tests/js/optimize.mjs, shared with the Node binding).
-import { init, optimize } from '../js/index.js';
+import { init, optimize, glm } from '../js/index.js';
 import { runOptimize } from '../../tests/js/optimize.mjs';
 
 await init();
-runOptimize({ optimize }, 'wasm');
+runOptimize({ optimize, glm }, 'wasm');

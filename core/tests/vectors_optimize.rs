@@ -3,11 +3,14 @@
 //! 0.19.2 and Robyn's formulas) and budget allocation (`budget_*`, written by
 //! `benches/compare/make_budget_vectors.py` from closed forms, scipy, grid search and
 //! pymc-marketing's `BudgetOptimizer`).
+//! Bids (`bids_*`, written by `benches/compare/make_bids_vectors.py` from scikit-learn 1.9.1's
+//! `LogisticRegression` on the one-hot cell design and the documented bid formula).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
 mod common;
 
+use channelwise::optimize::bids::{BidModel, Cell, Target};
 use channelwise::optimize::budget::{Allocate, ChannelBudget, MaxChange, Scenario};
 use channelwise::optimize::response::{Adstock, Saturation};
 use common::{check_vector, compare_fields as compare, num, run_dir};
@@ -112,6 +115,42 @@ fn allocate(params: &Value) -> Allocate {
     a
 }
 
+/// `optimize.bids`: the level multipliers (first-seen order, factor by factor), then each
+/// query's bid and probability.
+fn bids(input: &Value, params: &Value) -> channelwise::Result<Value> {
+    let strs = |v: &Value| -> Vec<String> { v.as_array().expect("a list of strings").iter().map(|s| s.as_str().expect("a string").to_string()).collect() };
+    let factors = strs(&input["factors"]);
+    let names: Vec<&str> = factors.iter().map(String::as_str).collect();
+    let target = &params["target"];
+    let target = match (target.get("roas"), target.get("cpa")) {
+        (Some(r), _) => Target::Roas(num(r)),
+        (_, Some(c)) => Target::Cpa(num(c)),
+        _ => panic!("params.target: {{roas}} or {{cpa}}"),
+    };
+    let mut spec = BidModel::new(&names, target).c(p(params, "c")).floor(p(params, "floor")).cap(p(params, "cap"));
+    if let Some(m) = params.get("max_change").filter(|m| !m.is_null()) {
+        spec = spec.max_change(num(m));
+    }
+    let cells: Vec<Cell> = input["cells"]
+        .as_array()
+        .expect("input.cells")
+        .iter()
+        .map(|c| Cell { context: strs(&c["context"]), clicks: num(&c["clicks"]), conversions: num(&c["conversions"]), value: num(&c["value"]) })
+        .collect();
+    let fit = spec.fit(&cells)?;
+    let multiplier: Vec<f64> = fit.multipliers().iter().map(|l| l.multiplier).collect();
+    let (mut bid, mut probability) = (Vec::new(), Vec::new());
+    for q in input["queries"].as_array().expect("input.queries") {
+        let ctx = strs(&q["context"]);
+        let ctx: Vec<&str> = ctx.iter().map(String::as_str).collect();
+        let current = q.get("current").filter(|c| !c.is_null()).map(num);
+        let b = fit.bid(&ctx, current)?;
+        bid.push(b.bid);
+        probability.push(b.probability);
+    }
+    Ok(json!({ "multiplier": out(&multiplier), "bid": out(&bid), "probability": out(&probability) }))
+}
+
 fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map<String, Value>> {
     let result = match function {
         "optimize.saturation" => {
@@ -132,6 +171,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             let spend: Vec<f64> = a.rows.iter().map(|r| r.spend).collect();
             json!({ "spend": out(&spend), "total_response": a.total_response, "total_spend": a.total_spend })
         }
+        "optimize.bids" => bids(input, params)?,
         other => panic!("no runner for function {other:?}"),
     };
     Ok(result.as_object().expect("an object").clone())

@@ -37,10 +37,10 @@ export function synthetic(optimize, n = 80, seed = 7) {
 
 /**
  * Registers the tests.
- * @param {{ optimize: object }} api the binding
+ * @param {{ optimize: object, glm?: object }} api the binding
  * @param {string} name `'node'` or `'wasm'`, for test titles
  */
-export function runOptimize({ optimize }, name) {
+export function runOptimize({ optimize, glm }, name) {
   const { Saturation, Adstock, MMM, FittedMMM } = optimize;
 
   const coded = (fn, code, pattern) => assert.throws(fn, (e) => {
@@ -372,4 +372,100 @@ export function runOptimize({ optimize }, name) {
     coded(alloc({ budget: 2, maxNodes: 0 }), 'out_of_range', /options\.maxNodes/);
     coded(() => optimize.allocate(fit, { budget: 1, maxChange: { absolute: 0 } }), 'invalid_parameter', /^invalid options\.budget: .*sums to .*more than the budget/);
   });
+
+  // ---- bids (optimize.BidModel -> FittedBids) and glm.LogisticRegression ----
+  const cells = [
+    { context: ['mobile', 'evening'], clicks: 4000, conversions: 60, value: 3000 },
+    { context: ['mobile', 'morning'], clicks: 3000, conversions: 30, value: 1500 },
+    { context: ['desktop', 'evening'], clicks: 2000, conversions: 50, value: 2500 },
+    { context: ['desktop', 'morning'], clicks: 1500, conversions: 30, value: 1500 },
+    { context: ['tablet', 'evening'], clicks: 20, conversions: 2, value: 100 },
+  ];
+  const factors = ['device', 'daypart'];
+
+  test(`[${name}] BidModel: a fit, multipliers, explanations that multiply out, thin levels shrunk`, () => {
+    const fit = new optimize.BidModel({ factors, target: { cpa: 40 } }).fit(cells);
+    const levels = fit.multipliers();
+    assert.deepEqual(levels.map((l) => `${l.factor}=${l.level}`), ['device=mobile', 'device=desktop', 'device=tablet', 'daypart=evening', 'daypart=morning']);
+    assert.equal(levels[0].clicks, 7000);
+    assert.equal(levels[0].conversions, 90);
+    const b = fit.bid(['desktop', 'evening']);
+    const product = b.factors.reduce((p, f) => p * f.multiplier, 1);
+    near(product, b.probability / b.baseProbability, 1e-12, 'factors multiply out');
+    near(b.bid, 40 * b.probability, 1e-12, 'bid = P x CPA');
+    assert.equal(b.limitedBy, 'none');
+    assert.match(b.explanation, /device=desktop x/);
+    const tablet = levels.find((l) => l.level === 'tablet');
+    const raw = (2 / 20) / (172 / 10520);
+    assert.ok(tablet.multiplier > 1 && tablet.multiplier < raw / 2, `tablet ${tablet.multiplier}`);
+    const strong = new optimize.BidModel({ factors, target: { cpa: 40 }, c: 0.001 }).fit(cells).multipliers().find((l) => l.level === 'tablet');
+    assert.ok(Math.abs(strong.multiplier - 1) < Math.abs(tablet.multiplier - 1), 'less c, nearer 1');
+    // ROAS target: bid = P x value per conversion / ROAS
+    const r = new optimize.BidModel({ factors, target: { roas: 4 } }).fit(cells).bid(['mobile', 'morning']);
+    near(r.valuePerConversion, 8600 / 172, 1e-12, 'value per conversion');
+    near(r.bid, (r.probability * r.valuePerConversion) / 4, 1e-12, 'bid = P x value / ROAS');
+  });
+
+  test(`[${name}] BidModel: an unseen level counts as average`, () => {
+    const fit = new optimize.BidModel({ factors, target: { cpa: 40 } }).fit(cells);
+    const b = fit.bid(['tv', 'evening']);
+    assert.equal(b.factors[0].multiplier, 1);
+    assert.equal(b.factors[0].clicks, 0);
+    assert.match(b.explanation, /never seen/);
+  });
+
+  test(`[${name}] BidModel: floors, caps and the maximum change hold the bid and say so`, () => {
+    const fit = new optimize.BidModel({ factors, target: { roas: 2 }, floor: 0.1, cap: 0.5, maxChange: 0.2 }).fit(cells);
+    let b = fit.bid(['desktop', 'evening'], 0.2);
+    assert.ok(b.unclamped > 0.24);
+    assert.equal(b.limitedBy, 'maxChange');
+    near(b.bid, 0.24, 1e-12, 'held to +20%');
+    b = fit.bid(['desktop', 'evening'], 2);
+    assert.equal(b.limitedBy, 'cap');
+    assert.equal(b.bid, 0.5);
+    assert.match(b.explanation, /cap/);
+    const low = new optimize.BidModel({ factors, target: { roas: 100 }, floor: 0.1 }).fit(cells).bid(['mobile', 'morning']);
+    assert.equal(low.limitedBy, 'floor');
+    assert.equal(low.bid, 0.1);
+  });
+
+  test(`[${name}] BidModel: bad input is coded and names the field`, () => {
+    const bad = (i, patch) => cells.map((c, j) => (j === i ? { ...c, ...patch } : c));
+    const model = new optimize.BidModel({ factors, target: { cpa: 1 } });
+    coded(() => model.fit(bad(2, { conversions: 5000 })), 'invalid_parameter', /cells\[2\]\.conversions/);
+    coded(() => model.fit(bad(1, { context: ['mobile'] })), 'invalid_parameter', /cells\[1\]\.context/);
+    coded(() => model.fit(bad(3, { clicks: -1 })), 'out_of_range', /cells\[3\]\.clicks/);
+    coded(() => model.fit(bad(0, { clicks: undefined })), 'invalid_parameter', /cells\[0\]\.clicks/);
+    coded(() => new optimize.BidModel({ factors, target: { roas: 0 } }).fit(cells), 'out_of_range', /options\.target/);
+    coded(() => new optimize.BidModel({ factors, target: { cpa: 1 }, floor: 2, cap: 1 }).fit(cells), 'invalid_parameter', /options\.cap/);
+    coded(() => new optimize.BidModel({ factors, target: { cpa: 1 }, maxChange: -1 }).fit(cells), 'out_of_range', /options\.maxChange/);
+    coded(() => new optimize.BidModel({ factors, target: { roas: 1, cpa: 1 } }), 'invalid_parameter', /options\.target/);
+    coded(() => new optimize.BidModel({ factors }), 'invalid_parameter', /options\.target/);
+    const fit = model.fit(cells);
+    coded(() => fit.bid(['mobile']), 'invalid_parameter', /context/);
+    coded(() => fit.bid(['mobile', 'evening'], -1), 'out_of_range', /current/);
+  });
+
+  if (glm) {
+    test(`[${name}] glm.LogisticRegression: rows or flat, coef, intercept, predictProba; bad input named`, () => {
+      const x = [[0], [1], [2], [3], [4], [5]];
+      const y = [0, 0, 1, 0, 1, 1];
+      const fit = new glm.LogisticRegression().fit(x, y);
+      assert.ok(fit.coef instanceof Float64Array && fit.coef[0] > 0);
+      assert.equal(typeof fit.intercept, 'number');
+      const p = fit.predictProba([[2.5]]);
+      assert.ok(p[0] > 0.3 && p[0] < 0.7);
+      const flat = new glm.LogisticRegression().fit(Float64Array.from([0, 1, 2, 3, 4, 5]), y, null, 1);
+      assert.deepEqual(Array.from(flat.coef), Array.from(fit.coef));
+      const weighted = new glm.LogisticRegression({ c: 10, fitIntercept: false }).fit(x, y, [1, 1, 1, 1, 1, 2]);
+      assert.equal(weighted.intercept, 0);
+      coded(() => new glm.LogisticRegression().fit(x, [0, 0, 1, 0, 2, 1]), 'invalid_parameter', /y\[4\]/);
+      coded(() => new glm.LogisticRegression().fit([[0], [NaN]], [0, 1]), 'non_finite', /x\[1\]\[0\]/);
+      coded(() => new glm.LogisticRegression({ c: 0 }).fit(x, y), 'out_of_range', /options\.c/);
+      coded(() => new glm.LogisticRegression().fit(x, y, [1, 1, 1, 1, 1, -1]), 'out_of_range', /sampleWeight\[5\]/);
+      coded(() => new glm.LogisticRegression({ penalty: 'l1' }), 'invalid_parameter', /options\.penalty/);
+      coded(() => new glm.LogisticRegression({ penalty: 'none' }).fit([[0], [1], [2], [3]], [0, 0, 1, 1]), 'not_converged');
+      coded(() => fit.predictProba([[1, 2]]), 'length_mismatch', /nFeatures/);
+    });
+  }
 }

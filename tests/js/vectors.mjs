@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
  * Registers one node:test per vector file.
  * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -406,6 +406,10 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       }
       case 'optimize.allocate':
         return allocate(input, params, typed);
+      case 'optimize.bids':
+        return bids(input, params);
+      case 'glm.logistic':
+        return logistic(input, params, typed);
       default:
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }
@@ -534,6 +538,53 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return { auc: rocAuc(Array.from(scores, (v) => -v), input.labels), n_flagged: nFlagged, offset: model.offset };
   }
 
+  /**
+   * glm.logistic (core/tests/vectors_glm.rs): coefficients, intercept and P(y = 1) on the
+   * training rows; rows (number[][] or Float64Array[]) and, when not ragged, the flat form with
+   * nFeatures agree.
+   */
+  function logistic(input, params, typed) {
+    const rows = input.x.map((r) => (typed ? Float64Array.from(nums(r)) : nums(r)));
+    const y = typed ? Float64Array.from(nums(input.y)) : nums(input.y);
+    const w = input.sample_weight === undefined ? null : nums(input.sample_weight);
+    const spec = new glm.LogisticRegression({ c: num(params.c), penalty: params.penalty, fitIntercept: params.fit_intercept });
+    const fit = spec.fit(rows, y, w);
+    const proba = fit.predictProba(rows);
+    assert.ok(proba instanceof Float64Array && fit.coef instanceof Float64Array);
+    const k = rows[0].length;
+    const flat = rows.flatMap((r) => Array.from(r));
+    const again = spec.fit(typed ? Float64Array.from(flat) : flat, y, w, k);
+    assert.deepEqual(Array.from(again.coef), Array.from(fit.coef), 'flat + nFeatures fits the same model');
+    assert.deepEqual(Array.from(again.predictProba(flat)), Array.from(proba), 'flat scoring defaults to the fit\'s columns');
+    return { coef: Array.from(fit.coef), intercept: fit.intercept, proba: Array.from(proba) };
+  }
+
+  /**
+   * optimize.bids (core/tests/vectors_optimize.rs): the level multipliers in first-seen order,
+   * then each query's bid and probability.
+   */
+  function bids(input, params) {
+    const t = params.target;
+    const options = {
+      factors: input.factors,
+      target: t.roas !== undefined ? { roas: num(t.roas) } : { cpa: num(t.cpa) },
+      c: num(params.c),
+      floor: num(params.floor),
+      cap: num(params.cap),
+    };
+    if (params.max_change !== null && params.max_change !== undefined) options.maxChange = num(params.max_change);
+    const fit = new optimize.BidModel(options).fit(input.cells.map((c) => ({
+      context: c.context, clicks: num(c.clicks), conversions: num(c.conversions), value: num(c.value),
+    })));
+    const levels = fit.multipliers();
+    const out = input.queries.map((q) => fit.bid(q.context, q.current));
+    for (const b of out) {
+      const product = b.factors.reduce((p, f) => p * f.multiplier, 1);
+      assert.ok(Math.abs(product - b.probability / b.baseProbability) <= 1e-12 * product, 'factors multiply out');
+    }
+    return { multiplier: levels.map((l) => l.multiplier), bid: out.map((b) => b.bid), probability: out.map((b) => b.probability) };
+  }
+
   function checkSeries(v, typed) {
     const tol = v.tolerance ?? {};
     const abs = tol.abs === undefined ? 0 : num(tol.abs);
@@ -591,16 +642,14 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return 2 * names.length;
   }
 
-  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.'].some((p) => fn.startsWith(p));
+  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
 
-  // glm/ (the logistic regression shared by bids and lead scores) runs in Rust until its JS
-  // binding arrives with those modules
-  const files = walk(root).filter((p) => p.endsWith('.json') && !relative(root, p).startsWith('glm'));
+  const files = walk(root).filter((p) => p.endsWith('.json'));
 
-  test('the vector folder holds attribution, journey, stats, forecast, anomaly and optimize vectors', () => {
-    for (const dir of ['attribution', 'journey', 'stats', 'forecast', 'anomaly', 'optimize']) {
+  test('the vector folder holds attribution, journey, stats, forecast, anomaly, optimize and glm vectors', () => {
+    for (const dir of ['attribution', 'journey', 'stats', 'forecast', 'anomaly', 'optimize', 'glm']) {
       assert.ok(files.some((f) => f.includes(`${join('vectors', dir)}`)), `no ${dir} vectors`);
     }
     assert.ok(files.length >= 10, `only ${files.length} vectors found under ${root}`);

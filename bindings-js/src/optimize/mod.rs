@@ -1,4 +1,5 @@
-//! `optimize.*`: response curves and adstock ([`response`]: `Saturation`, `Adstock`) and the
+//! `optimize.*`: bids from P(conversion | context) ([`bids`]: `BidModel` -> `FittedBids`),
+//! response curves and adstock ([`response`]: `Saturation`, `Adstock`) and the
 //! media mix model ([`mmm`]: `MMM` -> `FittedMMM`) and budget allocation ([`budget`]:
 //! `allocate`), following the core's `optimize` module.
 //!
@@ -6,6 +7,7 @@
 //! rename them to what the JS caller wrote (`options.lMax`, `data.channels.tv[3]`,
 //! `options.kappa`) with [`renamed`], keeping the kind and the rest of the message.
 
+pub mod bids;
 pub mod budget;
 pub mod mmm;
 pub mod response;

@@ -31,12 +31,13 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, forecast, journey, optimize, plot, stats
+from . import anomaly, attribution, forecast, glm, journey, optimize, plot, stats
 
 __all__ = [
     "anomaly",
     "attribution",
     "forecast",
+    "glm",
     "journey",
     "optimize",
     "plot",

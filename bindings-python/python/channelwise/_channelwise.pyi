@@ -418,3 +418,36 @@ def optimize_allocate(
     tolerance: float = 1e-6,
     max_nodes: int = 10000,
 ) -> Tuple[List[Tuple[str, float, float, float, str]], float, float, Dict[str, Any]]: ...
+
+# ---- glm and bids (bindings-python/src/glm.rs) ----
+class FittedLogistic:
+    def coef(self) -> bytes: ...
+    @property
+    def intercept(self) -> float: ...
+    @property
+    def iterations(self) -> int: ...
+    def predict_proba(self, x: bytes, k: int) -> bytes: ...
+
+def glm_logistic_fit(
+    x: bytes,
+    k: int,
+    y: bytes,
+    sample_weight: Optional[bytes],
+    c: float,
+    penalty: Optional[str],
+    fit_intercept: bool,
+) -> FittedLogistic: ...
+
+class FittedBids:
+    def multipliers(self) -> List[Tuple[str, str, float, float, float]]: ...
+    def bid(self, context: List[str], current: Optional[float] = None) -> Dict[str, Any]: ...
+
+def optimize_bids_fit(
+    factors: List[str],
+    target: Tuple[str, float],
+    cells: List[Tuple[List[str], float, float, float]],
+    c: float,
+    floor: float,
+    cap: float,
+    max_change: Optional[float],
+) -> FittedBids: ...

@@ -8,7 +8,8 @@ curves (:func:`allocate`, with curve factories such as :func:`Hill` and :func:`L
 5.0
 """
 
-from . import budget, mmm, response
+from . import bids, budget, mmm, response
+from .bids import Bid, BidModel, FittedBids
 from .budget import (
     Allocation,
     DelayedAdstock,
@@ -27,5 +28,5 @@ from .budget import (
 from .mmm import MMM, PRIORS, FittedMMM
 from .response import Adstock, Saturation
 
-__all__ = ["budget", "mmm", "response", "Saturation", "Adstock", "MMM", "FittedMMM", "PRIORS"]
+__all__ = ["bids", "budget", "mmm", "response", "BidModel", "FittedBids", "Bid", "Saturation", "Adstock", "MMM", "FittedMMM", "PRIORS"]
 __all__ += budget.__all__

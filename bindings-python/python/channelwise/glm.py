@@ -1,0 +1,106 @@
+"""Generalised linear models: :class:`LogisticRegression`, L2-regularised logistic regression on
+scikit-learn's objective (``C sum_i w_i logloss_i + 0.5 ||beta||^2``, the intercept unpenalised),
+solved by Newton's method to scikit-learn's converged coefficients. It is what
+:class:`channelwise.optimize.BidModel` shrinks its context multipliers with.
+
+============== ======= ============================================ ===========
+Name           Default Meaning                                      Range
+============== ======= ============================================ ===========
+``c``          1.0     inverse regularisation strength (sklearn C)  ``> 0``
+``penalty``    "l2"    ``"l2"`` or ``None`` (maximum likelihood)
+``fit_intercept`` True fit an unpenalised intercept
+============== ======= ============================================ ===========
+
+>>> import channelwise as cw
+>>> fit = cw.glm.LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]], [0, 0, 1, 0, 1, 1])
+>>> bool(fit.coef_[0] > 0)
+True
+
+``predict_proba`` returns ``P(y = 1)`` as a 1-D array, not scikit-learn's two columns
+``[P(y = 0), P(y = 1)]``; ``predict_proba2`` gives those. Separable data without a penalty has
+no finite optimum and raises :class:`channelwise.NotConvergedError`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _channelwise as _cw
+from . import _frames
+from .anomaly import _matrix
+
+__all__ = ["LogisticRegression", "FittedLogistic"]
+
+
+def _number(role: str, v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{role}: expected a number, got {type(v).__qualname__}")
+    return float(v)
+
+
+class LogisticRegression:
+    """The model's settings; :meth:`fit` returns a :class:`FittedLogistic`."""
+
+    def __init__(self, c: float = 1.0, penalty: Optional[str] = "l2", fit_intercept: bool = True) -> None:
+        if penalty is not None and penalty != "l2":
+            raise _cw.InvalidParameterError(f'invalid penalty = {penalty!r}: expected "l2" or None')
+        self.c = _number("c", c)
+        self.penalty = penalty
+        self.fit_intercept = bool(fit_intercept)
+
+    def __repr__(self) -> str:
+        return f"LogisticRegression(c={self.c!r}, penalty={self.penalty!r}, fit_intercept={self.fit_intercept!r})"
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "FittedLogistic":
+        """Fits to ``X`` (rows x features: numpy, pandas, polars or a list of rows), labels ``y``
+        (0 or 1) and optional non-negative ``sample_weight``.
+
+        Raises :class:`channelwise.InvalidParameterError` for a label other than 0/1 (``y[4]``),
+        :class:`channelwise.NonFiniteError` for NaN (``x[3][1]``), :class:`OutOfRangeError` for
+        ``c <= 0`` or a negative weight, :class:`LengthMismatchError` when the lengths disagree."""
+        data, k = _matrix(X)
+        yb = _frames.series("y", y)
+        wb = None if sample_weight is None else _frames.series("sample_weight", sample_weight)
+        return FittedLogistic(_cw.glm_logistic_fit(data, k, yb, wb, self.c, self.penalty, self.fit_intercept))
+
+
+class FittedLogistic:
+    """A fitted logistic regression: ``coef_``, ``intercept_``, :meth:`predict_proba`."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    @property
+    def coef_(self) -> np.ndarray:
+        """The coefficients, one per feature (1-D; scikit-learn's ``coef_[0]``)."""
+        return np.frombuffer(self._model.coef(), dtype=np.float64)
+
+    @property
+    def intercept_(self) -> float:
+        """The intercept (0 without one)."""
+        return float(self._model.intercept)
+
+    @property
+    def n_iter_(self) -> int:
+        """Newton steps taken."""
+        return int(self._model.iterations)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """``P(y = 1)`` per row, a 1-D array (not scikit-learn's two columns: see
+        :meth:`predict_proba2`)."""
+        data, k = _matrix(X)
+        return np.frombuffer(self._model.predict_proba(data, k), dtype=np.float64)
+
+    def predict_proba2(self, X: Any) -> np.ndarray:
+        """scikit-learn's form: rows ``[P(y = 0), P(y = 1)]``."""
+        p = self.predict_proba(X)
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X: Any) -> np.ndarray:
+        """``1`` where ``P(y = 1) > 0.5``, else ``0``."""
+        return (self.predict_proba(X) > 0.5).astype(np.int64)
+
+    def __repr__(self) -> str:
+        return f"FittedLogistic(coef_={self.coef_.tolist()!r}, intercept_={self.intercept_!r})"
