@@ -56,7 +56,7 @@ def levels_of(factors, cells):
     return levels
 
 
-def fit(factors, cells, c):
+def fit(factors, cells, c, centre=False):
     levels = levels_of(factors, cells)
     offsets = np.cumsum([0] + [len(l) for l in levels])[:-1]
     k = sum(len(l) for l in levels)
@@ -79,11 +79,25 @@ def fit(factors, cells, c):
     grad = np.append(c * (x.T @ r) + beta, c * r.sum())
     gn = float(np.abs(grad).max())
     assert gn < MAX_GRAD, f"gradient norm {gn}"
+    if centre:
+        # each factor's effects less their clicks-weighted mean, the mean moved into the
+        # intercept (predictions unchanged; the base rate becomes the typical context's)
+        beta = beta.copy()
+        for j, ls in enumerate(levels):
+            clicks = np.array([sum(cl["clicks"] for cl in cells if cl["context"][j] == lv) for lv in ls], dtype=float)
+            if clicks.sum() > 0:
+                at = slice(offsets[j], offsets[j] + len(ls))
+                mean = float((beta[at] * clicks).sum() / clicks.sum())
+                beta[at] -= mean
+                b += mean
     return levels, offsets, beta, b, gn
 
 
+CENTRE = False  # set by --centre
+
+
 def case(factors, cells, queries, target, c, floor=0.0, cap=np.inf, max_change=None):
-    levels, offsets, beta, b, gn = fit(factors, cells, c)
+    levels, offsets, beta, b, gn = fit(factors, cells, c, CENTRE)
     mult = [float(expit(b + beta[offsets[j] + i]) / expit(b)) for j, ls in enumerate(levels) for i in range(len(ls))]
     vpc = sum(cl["value"] for cl in cells) / sum(cl["conversions"] for cl in cells)
     bids, probs = [], []
@@ -109,7 +123,9 @@ def case(factors, cells, queries, target, c, floor=0.0, cap=np.inf, max_change=N
         f"{VERSIONS}: LogisticRegression(C={c}, solver='newton-cholesky', tol=1e-12, max_iter=100000) on the "
         "one-hot design (levels in first-seen order) with two weighted rows per cell (conversions as y=1, "
         f"clicks - conversions as y=0; gradient norm at the solution {gn:.1e}); multiplier = "
-        "sigmoid(b + beta) / sigmoid(b); bid = P x value per conversion / ROAS (or P x CPA), then the "
+        + ("sigmoid(b + beta) / sigmoid(b) with each factor's betas centred on their clicks-weighted mean "
+           "(the mean moved into b); bid" if CENTRE else "sigmoid(b + beta) / sigmoid(b); bid")
+        + " = P x value per conversion / ROAS (or P x CPA), then the "
         "maximum change, the floor and the cap (benches/compare/make_bids_vectors.py)"
     )
     return {
@@ -129,7 +145,11 @@ def cell(context, clicks, conversions, value):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=ROOT)
-    root = ap.parse_args().root
+    ap.add_argument("--centre", action="store_true", help="centre each factor's effects on their clicks-weighted mean")
+    args = ap.parse_args()
+    root = args.root
+    global CENTRE
+    CENTRE = args.centre
     rng = np.random.Generator(np.random.PCG64(20261204))
 
     # two factors, a thin tablet cell, an unseen level in the queries; no clamps
