@@ -397,7 +397,7 @@ export function runOptimize({ optimize, glm }, name) {
     assert.match(b.explanation, /device=desktop x/);
     const tablet = levels.find((l) => l.level === 'tablet');
     const raw = (2 / 20) / (172 / 10520);
-    assert.ok(tablet.multiplier > 1 && tablet.multiplier < raw / 2, `tablet ${tablet.multiplier}`);
+    assert.ok(tablet.multiplier > 1 && tablet.multiplier < 0.75 * raw, `tablet ${tablet.multiplier}`); // 20 clicks earn far less than 6x
     const strong = new optimize.BidModel({ factors, target: { cpa: 40 }, c: 0.001 }).fit(cells).multipliers().find((l) => l.level === 'tablet');
     assert.ok(Math.abs(strong.multiplier - 1) < Math.abs(tablet.multiplier - 1), 'less c, nearer 1');
     // ROAS target: bid = P x value per conversion / ROAS
