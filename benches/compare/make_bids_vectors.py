@@ -93,7 +93,7 @@ def fit(factors, cells, c, centre=False):
     return levels, offsets, beta, b, gn
 
 
-CENTRE = False  # set by --centre
+CENTRE = True  # channelwise centres the effects (bids.rs); --raw writes the uncentred form
 
 
 def case(factors, cells, queries, target, c, floor=0.0, cap=np.inf, max_change=None):
@@ -145,11 +145,11 @@ def cell(context, clicks, conversions, value):
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", default=ROOT)
-    ap.add_argument("--centre", action="store_true", help="centre each factor's effects on their clicks-weighted mean")
+    ap.add_argument("--raw", action="store_true", help="uncentred multipliers sigmoid(b + beta) / sigmoid(b) (not what channelwise reports)")
     args = ap.parse_args()
     root = args.root
     global CENTRE
-    CENTRE = args.centre
+    CENTRE = not args.raw
     rng = np.random.Generator(np.random.PCG64(20261204))
 
     # two factors, a thin tablet cell, an unseen level in the queries; no clamps

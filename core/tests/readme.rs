@@ -143,3 +143,36 @@ fn readme_rust_budget() -> Result<(), channelwise::Error> {
     assert!(month.certificate.suboptimality <= 1e-9);
     Ok(())
 }
+
+#[test]
+fn readme_rust_bids_recommend() -> Result<(), channelwise::Error> {
+    // START: readme-rust-bids
+    use channelwise::optimize::bids::{BidModel, Cell, Target};
+    use channelwise::optimize::recommend::{targeting, Guardrails, Segment};
+
+    // Clicks, conversions and value per context; a thin cell (tablet) is shrunk toward average.
+    let cells = [
+        Cell::new(&["mobile", "evening"], 4000.0, 60.0, 3000.0),
+        Cell::new(&["mobile", "morning"], 3000.0, 30.0, 1500.0),
+        Cell::new(&["desktop", "evening"], 2000.0, 50.0, 2500.0),
+        Cell::new(&["desktop", "morning"], 1500.0, 30.0, 1500.0),
+        Cell::new(&["tablet", "evening"], 20.0, 2.0, 100.0),
+    ];
+    let bids = BidModel::new(&["device", "daypart"], Target::Roas(4.0)).max_change(0.2).fit(&cells)?;
+    let bid = bids.bid(&["desktop", "evening"], Some(0.25))?;
+    println!("{}", bid.explanation); // P(conversion) x value / target, factor by factor, and what held it
+
+    // Segments converting significantly worse than the rest (z-test, Holm-corrected), with reasons.
+    let segments = [
+        Segment { name: "lookalike".into(), clicks: 5000.0, conversions: 250.0, cost: 5000.0 },
+        Segment { name: "retarget".into(), clicks: 5000.0, conversions: 240.0, cost: 5000.0 },
+        Segment { name: "broad".into(), clicks: 4000.0, conversions: 80.0, cost: 4000.0 },
+    ];
+    for r in targeting(&segments, &Guardrails::default())? {
+        println!("[{:.0}% sure] {}", 100.0 * r.confidence, r.reason);
+    }
+    // END: readme-rust-bids
+    assert!(bid.bid <= 0.25 * 1.2 + 1e-12);
+    assert_eq!(targeting(&segments, &Guardrails::default())?.len(), 1);
+    Ok(())
+}
