@@ -463,59 +463,9 @@ impl Saturation {
         x.max(0.0)
     }
 
-    /// The root of `f'(x) = m` on `[inflection, inf)`, where `f'` falls: a bracket found by
-    /// doubling, then the Illinois variant of regula falsi (superlinear, always bracketed), to
-    /// the last bit.
+    /// The root of `f'(x) = m` on `[inflection, inf)`, where `f'` falls.
     fn falling_root(&self, m: f64) -> f64 {
-        let g = |x: f64| self.derivative(x) - m;
-        let mut lo = self.inflection();
-        let mut hi = if lo > 0.0 { 2.0 * lo } else { 1.0 };
-        while g(hi) > 0.0 {
-            lo = hi;
-            hi *= 2.0;
-            if !hi.is_finite() {
-                return INF;
-            }
-        }
-        let (mut glo, mut ghi) = (g(lo), g(hi));
-        if !glo.is_finite() {
-            glo = f64::MAX;
-        }
-        let mut side = 0i8;
-        for _ in 0..400 {
-            if hi - lo <= 4.0 * f64::EPSILON * hi {
-                break;
-            }
-            let mut x = (lo * ghi - hi * glo) / (ghi - glo);
-            if !(x > lo && x < hi) {
-                x = 0.5 * (lo + hi);
-            }
-            let gx = g(x);
-            if gx == 0.0 {
-                return x;
-            }
-            if gx > 0.0 {
-                lo = x;
-                glo = gx;
-                if side == 1 {
-                    ghi *= 0.5; // Illinois: halve the stale end
-                }
-                side = 1;
-            } else {
-                hi = x;
-                ghi = gx;
-                if side == -1 {
-                    glo *= 0.5;
-                }
-                side = -1;
-            }
-        }
-        // the side whose marginal is nearer m
-        if (self.derivative(lo) - m).abs() <= (self.derivative(hi) - m).abs() {
-            lo
-        } else {
-            hi
-        }
+        falling_root(|x| self.derivative(x) - m, self.inflection())
     }
 
     /// The response at every spend in `x`.
@@ -597,6 +547,55 @@ impl Saturation {
                 out[1] = beta * x / (1.0 + lam * x);
             }
         }
+    }
+}
+
+/// The root of a falling `g` on `[start, inf)` (`g(start) > 0`): a bracket found by doubling,
+/// then the Illinois variant of regula falsi (superlinear, always bracketed), to the last bit;
+/// `+inf` when `g` stays positive. Shared by the curves' and the allocator's inverse marginals.
+pub(crate) fn falling_root(g: impl Fn(f64) -> f64, start: f64) -> f64 {
+    let mut lo = start;
+    let mut hi = if lo > 0.0 { 2.0 * lo } else { 1.0 };
+    while g(hi) > 0.0 {
+        lo = hi;
+        hi *= 2.0;
+        if !hi.is_finite() {
+            return INF;
+        }
+    }
+    let (mut glo, mut ghi) = (g(lo).min(f64::MAX), g(hi));
+    let mut side = 0i8;
+    for _ in 0..400 {
+        if hi - lo <= 4.0 * f64::EPSILON * hi {
+            break;
+        }
+        let mut x = (lo * ghi - hi * glo) / (ghi - glo);
+        if !(x > lo && x < hi) {
+            x = 0.5 * (lo + hi);
+        }
+        let gx = g(x);
+        if gx == 0.0 {
+            return x;
+        }
+        if gx > 0.0 {
+            (lo, glo) = (x, gx);
+            if side == 1 {
+                ghi *= 0.5; // Illinois: halve the stale end
+            }
+            side = 1;
+        } else {
+            (hi, ghi) = (x, gx);
+            if side == -1 {
+                glo *= 0.5;
+            }
+            side = -1;
+        }
+    }
+    // the end whose value is nearer 0
+    if g(lo).abs() <= g(hi).abs() {
+        lo
+    } else {
+        hi
     }
 }
 

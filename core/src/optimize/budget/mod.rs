@@ -288,44 +288,7 @@ impl Curve {
                 if self.derivative(0.0) <= m {
                     return 0.0;
                 }
-                let g = |x: f64| self.derivative(x) - m;
-                let (mut lo, mut hi) = (0.0, 1.0);
-                while g(hi) > 0.0 {
-                    lo = hi;
-                    hi *= 2.0;
-                    if !hi.is_finite() {
-                        return INF;
-                    }
-                }
-                let (mut glo, mut ghi) = (g(lo).min(f64::MAX), g(hi));
-                let mut side = 0i8;
-                for _ in 0..400 {
-                    if hi - lo <= 4.0 * f64::EPSILON * hi {
-                        break;
-                    }
-                    let mut x = (lo * ghi - hi * glo) / (ghi - glo);
-                    if !(x > lo && x < hi) {
-                        x = 0.5 * (lo + hi);
-                    }
-                    let gx = g(x);
-                    if gx == 0.0 {
-                        return x;
-                    }
-                    if gx > 0.0 {
-                        (lo, glo) = (x, gx);
-                        if side == 1 {
-                            ghi *= 0.5;
-                        }
-                        side = 1;
-                    } else {
-                        (hi, ghi) = (x, gx);
-                        if side == -1 {
-                            glo *= 0.5;
-                        }
-                        side = -1;
-                    }
-                }
-                0.5 * (lo + hi)
+                super::response::falling_root(|x| self.derivative(x) - m, 0.0)
             }
         }
     }
