@@ -22,11 +22,10 @@
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::error::{check_range, Error, Result};
 use crate::forecast::decompose::Stl;
-use crate::stats::{check_finite, check_len, median};
+use crate::stats::{check_finite, check_len, median, student_t_isf};
 
 /// `Phi^-1(3/4)`: the MAD of a standard normal (scipy's `special.ndtri(0.75)`).
 pub const MAD_NORMAL: f64 = 0.674_489_750_196_081_7;
@@ -401,15 +400,20 @@ fn esd_core(x: &[f64], r: usize, alpha: f64, direction: Direction, robust: bool)
         let stat = dev(vals[best]) / sigma;
         let nf = n as f64;
         let i_f = i as f64;
-        let p = match direction {
-            Direction::Both => 1.0 - alpha / (2.0 * (nf - i_f + 1.0)),
-            _ => 1.0 - alpha / (nf - i_f + 1.0),
+        // upper-tail probability; the quantile is taken from the lower tail by symmetry so that a
+        // tiny alpha (1 - tail rounds to 1) still gives a finite quantile
+        let tail = match direction {
+            Direction::Both => alpha / (2.0 * (nf - i_f + 1.0)),
+            _ => alpha / (nf - i_f + 1.0),
         };
         let df = nf - i_f - 1.0;
-        let t = StudentsT::new(0.0, 1.0, df)
-            .map_err(|e| Error::Internal(format!("t distribution with {df} degrees of freedom: {e}")))?
-            .inverse_cdf(p);
-        let lambda = t * (nf - i_f) / ((df + t * t) * (nf - i_f + 1.0)).sqrt();
+        let t = student_t_isf(df, tail)?;
+        // t (n-i) / sqrt((df + t²)(n-i+1)), written so that t → ∞ gives the finite limit
+        let lambda = if t.is_finite() {
+            t * (nf - i_f) / ((df + t * t) * (nf - i_f + 1.0)).sqrt()
+        } else {
+            (nf - i_f) / (nf - i_f + 1.0).sqrt()
+        };
         statistics.push(stat);
         critical_values.push(lambda);
         removed.push(idx[best]);
@@ -665,6 +669,24 @@ mod tests {
         assert_eq!(SeasonalEsd::new(1).detect(&y).unwrap_err().kind().code(), "out_of_range");
         assert_eq!(SeasonalEsd::new(20).detect(&y).unwrap_err().kind().code(), "not_enough_data");
         assert!("up".parse::<Direction>().is_err());
+    }
+
+    #[test]
+    fn tiny_alpha_gives_finite_critical_values() {
+        // found by proptest: 1 - alpha / (2 (n - i + 1)) rounds to 1 for alpha near f64::MIN_POSITIVE
+        let x = [0.0, 0.0, 0.0, -868.0743066042784];
+        for alpha in [f64::MIN_POSITIVE, 1e-300, 1e-20] {
+            let r = Esd::new().max_anoms(0.3).alpha(alpha).detect(&x).unwrap();
+            assert!(r.critical_values.iter().all(|v| v.is_finite()), "{alpha}: {:?}", r.critical_values);
+        }
+        // the usual alpha still matches the closed form through the upper quantile
+        let y: Vec<f64> = (0..30).map(|i| f64::from(i % 7) + if i == 12 { 40.0 } else { 0.0 }).collect();
+        let r = Esd::new().detect(&y).unwrap();
+        let (n, df): (f64, f64) = (30.0, 28.0);
+        // scipy.stats.t.isf(0.05 / 60, 28)
+        let t: f64 = 3.4785877427930947;
+        let lambda = t * (n - 1.0) / ((df + t * t) * n).sqrt();
+        assert!((r.critical_values[0] - lambda).abs() < 1e-9, "{} vs {lambda}", r.critical_values[0]);
     }
 
     #[test]
