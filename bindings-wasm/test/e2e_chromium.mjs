@@ -6,7 +6,12 @@
 // (demo/forecast.html) gets an ETS vector's series and must show its model, mean and bounds. The
 // media mix page (demo/mmm.html) fits its seeded example in a Web Worker and must show one
 // finite row per channel with its intervals around it, the contribution stack and a banded
-// response curve per channel; Cancel stops a long fit; bad uploads name the field.
+// response curve per channel; Cancel stops a long fit; bad uploads name the field. The budget
+// page (demo/budget.html) allocates the media mix curves with a certificate, re-solves as the
+// budget slider moves (the split spends each new budget), honours locks, bounds, the move limit
+// and every scenario, solves S-curves to a proven bound, and shows the typed error of an
+// infeasible setting; its numbers are checked against the same module in Node (the curves'
+// values, moves between channels that must not gain, a brute-force grid).
 //
 //   node --test test/e2e_chromium.mjs        (CHROMIUM=/path/to/chrome to override)
 
@@ -20,12 +25,17 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { serve } from '../demo/serve.mjs';
+import { init as initWasm, optimize } from '../js/index.js';
+import { exampleCsv, parseCsv, defaultRoles, buildData } from '../demo/mmm_data.js';
 
 const vectors = new URL('../../tests/vectors/attribution/', import.meta.url);
 const load = (f) => JSON.parse(readFileSync(new URL(f, vectors), 'utf8'));
-// The committed screenshot (README) is rewritten only on request, so a test run leaves the tree
-// clean: UPDATE_SCREENSHOT=1 bash bindings-wasm/test.sh
-const screenshot = process.env.UPDATE_SCREENSHOT === '1'
+// The committed screenshots (README) are rewritten only on request, so a test run leaves the tree
+// clean: UPDATE_SCREENSHOT=1 bash bindings-wasm/test.sh rewrites all of them,
+// UPDATE_SCREENSHOT=budget,mmm the named ones (screenshot, forecast, mmm, budget).
+const updateShots = (process.env.UPDATE_SCREENSHOT ?? '').split(',').map((s) => s.trim());
+const update = (name) => updateShots.includes('1') || updateShots.includes(name);
+const screenshot = update('screenshot')
   ? fileURLToPath(new URL('../demo/screenshot.png', import.meta.url))
   : join(tmpdir(), `channelwise-demo-${process.pid}.png`);
 
@@ -40,6 +50,7 @@ function csvOf(input) {
 }
 
 const { server, url } = await serve(0);
+await initWasm(); // the same module in Node, to check the budget page's numbers (before any test runs)
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
@@ -154,7 +165,7 @@ test('a bad CSV shows the coded error', async () => {
 
 const forecastVectors = new URL('../../tests/vectors/forecast/', import.meta.url);
 const loadForecast = (f) => JSON.parse(readFileSync(new URL(f, forecastVectors), 'utf8'));
-const forecastShot = process.env.UPDATE_SCREENSHOT === '1'
+const forecastShot = update('forecast')
   ? fileURLToPath(new URL('../demo/forecast.png', import.meta.url))
   : join(tmpdir(), `channelwise-forecast-${process.pid}.png`);
 
@@ -366,7 +377,7 @@ test('MMM.fitAsync runs in a Web Worker: the spec is made again there, the fit c
 // ---------------------------------------------------------------------------------------------
 // The media mix page (demo/mmm.html): the seeded example, fitted with MMM.fitAsync.
 
-const mmmShot = process.env.UPDATE_SCREENSHOT === '1'
+const mmmShot = update('mmm')
   ? fileURLToPath(new URL('../demo/mmm.png', import.meta.url))
   : join(tmpdir(), `channelwise-mmm-${process.pid}.png`);
 
@@ -528,10 +539,337 @@ test('media mix: a bad upload or paste shows the error naming the field, never a
   assert.equal((await page.$$('#summary tbody tr[data-channel]')).length, 3);
 });
 
+// ---------------------------------------------------------------------------------------------
+// The budget page (demo/budget.html): optimize.allocate over the media mix example's curves and
+// over stated S-curves, re-solved on every change. Its numbers are checked with the same module
+// in Node: each response is the curve's value at the spend, moving spend between two channels
+// never gains, and on S-curves no point of a brute-force grid beats the page's split.
+
+const budgetShot = update('budget')
+  ? fileURLToPath(new URL('../demo/budget.png', import.meta.url))
+  : join(tmpdir(), `channelwise-budget-${process.pid}.png`);
+
+/** Everything the budget page shows, at full precision (data-value and friends). */
+async function budgetState() {
+  return page.evaluate(() => {
+    const alloc = document.getElementById('alloc');
+    const cells = (sel, num = (td) => Number(td.dataset.value)) => Object.fromEntries([...document.querySelectorAll(sel)]
+      .map((td) => [td.dataset.col ?? td.dataset.key, num(td)]));
+    const rows = Object.fromEntries([...alloc.querySelectorAll('tbody tr[data-channel]')].map((tr) => [tr.dataset.channel,
+      cells(`#alloc tbody tr[data-channel="${tr.dataset.channel}"] td[data-col]`, (td) => (td.dataset.col === 'bound' ? td.dataset.value : Number(td.dataset.value)))]));
+    const verdict = document.getElementById('verdict');
+    return {
+      state: alloc.dataset.state,
+      budget: Number(alloc.dataset.budget),
+      solves: Number(alloc.dataset.solves),
+      ms: Number(alloc.dataset.ms),
+      status: document.getElementById('status').textContent,
+      rows,
+      total: cells('#alloc tfoot td[data-col]'),
+      cert: cells('#certificate td[data-key]', (td) => (td.dataset.key === 'method' ? td.dataset.value : Number(td.dataset.value))),
+      ok: verdict.dataset.ok,
+      verdict: verdict.textContent,
+      optima: Object.fromEntries([...document.querySelectorAll('#curves circle.optimum')].map((c) => [c.dataset.channel, Number(c.dataset.spend)])),
+      curves: Object.fromEntries([...document.querySelectorAll('#constraints tbody tr[data-channel]')].map((tr) => [tr.dataset.channel, {
+        curve: JSON.parse(tr.querySelector('td.curve').title),
+        current: Number(tr.querySelector('td[data-col=current]').dataset.value),
+      }])),
+    };
+  });
+}
+
+/** Runs `act` (an edit of the page's controls) and waits until the page has solved it. */
+async function budgetAfter(act) {
+  const before = Number(await page.getAttribute('#alloc', 'data-solves'));
+  await act();
+  await page.waitForFunction((n) => {
+    const a = document.getElementById('alloc');
+    return Number(a.dataset.solves) > n && !a.dataset.pending;
+  }, before);
+  return budgetState();
+}
+
+const setBudget = (v) => budgetAfter(() => page.$eval('#budget', (b, x) => {
+  b.value = String(x);
+  b.dispatchEvent(new Event('input', { bubbles: true }));
+}, v));
+const setField = (sel, v) => budgetAfter(() => page.fill(sel, String(v)));
+const bound = (ch, which) => `#constraints input[data-channel="${ch}"][data-bound="${which}"]`;
+
+/** A fresh budget page (no setting left over from an earlier test). */
+async function openBudget() {
+  await page.goto(new URL('budget.html', url).href);
+  await page.waitForSelector('#alloc[data-state=done]');
+}
+
+const rel = (a, b) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+/** The checks every solved split must pass: it spends the budget, and the certificate holds. */
+function assertSplit(s, { budget = s.budget, spendAll = true } = {}) {
+  assert.equal(s.state, 'done', s.status);
+  const rows = Object.values(s.rows);
+  const spent = rows.reduce((a, r) => a + r.spend, 0);
+  if (spendAll) assert.ok(rel(spent, budget) <= 1e-9, `spends ${spent}, budget ${budget}`);
+  assert.ok(rel(s.total.spend, spent) <= 1e-12, 'total spend');
+  assert.ok(rel(s.total.response, rows.reduce((a, r) => a + r.response, 0)) <= 1e-12, 'total response');
+  for (const [ch, r] of Object.entries(s.rows)) {
+    const want = new optimize.Saturation(s.curves[ch].curve).value(r.spend)[0];
+    assert.ok(rel(r.response, want) <= 1e-9, `${ch}: response ${r.response}, the curve gives ${want}`);
+    assert.equal(s.optima[ch], r.spend, `${ch}: the optimum marked on its curve`);
+  }
+  assert.equal(s.ok, 'true', s.verdict);
+  if (s.cert.method === 'water-filling') {
+    assert.ok(s.cert.kktResidual <= 1e-9 && s.cert.dualityGap <= 1e-9, JSON.stringify(s.cert));
+    for (const [ch, r] of Object.entries(s.rows)) {
+      if (r.bound === 'interior') assert.ok(rel(r.marginal, s.cert.multiplier) <= 1e-9, `${ch}: marginal ${r.marginal} vs ${s.cert.multiplier}`);
+    }
+  } else {
+    assert.equal(s.cert.method, 'branch and bound on concave envelopes');
+    assert.ok(s.cert.suboptimality <= 1e-6, JSON.stringify(s.cert));
+    assert.ok(s.cert.upperBound >= s.total.response * (1 - 1e-12), 'the bound is above the split');
+  }
+}
+
+/** Moving `step` of spend from one channel to another, both free to move, must not gain. */
+function assertNoGainingMove(s, step) {
+  const names = Object.keys(s.rows);
+  const f = (ch, x) => new optimize.Saturation(s.curves[ch].curve).value(x)[0];
+  for (const a of names) {
+    for (const b of names) {
+      const ra = s.rows[a];
+      const rb = s.rows[b];
+      if (a === b || ra.spend < step || ra.bound !== 'interior' || rb.bound !== 'interior') continue;
+      const gain = f(a, ra.spend - step) + f(b, rb.spend + step) - ra.response - rb.response;
+      assert.ok(gain <= 1e-9 * s.total.response, `moving ${step} from ${a} to ${b} gains ${gain}`);
+    }
+  }
+}
+
+test('budget page loads from the attribution page and allocates the media mix curves with a certificate', async () => {
+  await page.goto(url);
+  await page.click('nav a[href="budget.html"]');
+  await page.waitForSelector('#alloc[data-state=done]');
+  for (const href of ['index.html', 'forecast.html', 'mmm.html']) assert.ok(await page.$(`nav a[href="${href}"]`), href);
+  const s = await budgetState();
+  assert.deepEqual(Object.keys(s.rows), ['tv', 'search', 'social']);
+  // the curves are the media mix example's steady-state curves, as Node fits them
+  const table = parseCsv(exampleCsv());
+  const fit = new optimize.MMM({ adstock: 'geometric', lMax: 8, saturation: 'logistic', yearlySeasonality: 2, uncertainty: 'none', seed: 0 })
+    .fit(buildData(table, defaultRoles(table)).data);
+  const chans = fit.budgetChannels();
+  for (const c of chans) {
+    const got = s.curves[c.name];
+    assert.equal(got.curve.kind, 'logistic');
+    for (const k of ['lam', 'beta']) assert.ok(rel(got.curve[k], c.curve[k]) <= 1e-6, `${c.name}.${k}: ${got.curve[k]} vs ${c.curve[k]}`);
+    assert.ok(rel(got.current, c.current) <= 1e-12, `${c.name} today`);
+  }
+  // the default budget: today's total to the slider's step, spent in full, exactly
+  const today = chans.reduce((a, c) => a + c.current, 0);
+  const step = Number(await page.getAttribute('#budget', 'step'));
+  assert.equal(s.budget, Math.round(today / step) * step);
+  assertSplit(s);
+  assert.equal(s.cert.method, 'water-filling');
+  assert.equal(s.cert.nodes, 1);
+  assert.deepEqual(Object.values(s.rows).map((r) => r.bound), ['interior', 'interior', 'interior']);
+  assertNoGainingMove(s, 1e-3 * s.budget);
+  // the page asked what Node asks
+  const direct = optimize.allocate(Object.entries(s.curves).map(([name, c]) => ({ name, curve: c.curve, current: c.current })), { budget: s.budget, tolerance: 1e-6, spendAll: true });
+  direct.rows.forEach((r) => assert.ok(rel(s.rows[r.channel].spend, r.spend) <= 1e-9, r.channel));
+  assert.match(s.status, /^Solved in \d+\.\d\d ms \(optimize\.allocate; median/);
+  assert.ok(Number.isFinite(s.ms) && s.ms >= 0);
+  assert.match(s.verdict, /^optimal: KKT residual and duality gap ≤ 1e-9$/);
+  assert.equal((await page.$$('#curves svg path.curve')).length, 3);
+  assert.equal((await page.$$('#curves svg g.panel line.tangent')).length, 3);
+});
+
+test('budget: the slider re-solves live, and each split spends the new budget', async (t) => {
+  const step = Number(await page.getAttribute('#budget', 'step'));
+  const times = [];
+  await page.focus('#budget');
+  let want = Number(await page.inputValue('#budget'));
+  for (let k = 0; k < 12; k += 1) {
+    const s = await budgetAfter(() => page.keyboard.press(k < 8 ? 'ArrowRight' : 'ArrowLeft'));
+    want += k < 8 ? step : -step;
+    assert.equal(s.budget, want, 'the solve is of the slider\'s new value');
+    assert.equal(await page.textContent('#budget-value'), `${shown(want, 0)} / week`);
+    assertSplit(s);
+    times.push(s.ms);
+  }
+  // big moves: a fraction of today's spend, and the slider's end
+  for (const v of [2000, 6000, 25000, Number(await page.getAttribute('#budget', 'max'))]) {
+    const s = await setBudget(v);
+    assert.equal(s.budget, v);
+    assertSplit(s);
+    assertNoGainingMove(s, 1e-3 * v);
+    times.push(s.ms);
+  }
+  // a burst of moves: the last one is on the page
+  await page.focus('#budget');
+  for (let k = 0; k < 20; k += 1) await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((v) => Number(document.getElementById('alloc').dataset.budget) === v, Number(await page.inputValue('#budget')));
+  const last = await budgetState();
+  assertSplit(last);
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  t.diagnostic(`optimize.allocate per slider move (3 concave channels, Chromium): median ${median.toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms over ${times.length} solves`);
+  assert.ok(median < 50, `median solve ${median} ms`);
+});
+
+test('budget: locks, bounds, the move limit and every scenario', async () => {
+  await openBudget();
+  await setBudget(14000);
+  // a lock keeps today's spend
+  let s = await budgetAfter(() => page.check(bound('tv', 'locked')));
+  assertSplit(s);
+  assert.equal(s.rows.tv.spend, s.curves.tv.current);
+  assert.equal(s.rows.tv.bound, 'locked');
+  s = await budgetAfter(() => page.uncheck(bound('tv', 'locked')));
+  // a max below the unbounded optimum binds
+  const free = s.rows.search.spend;
+  s = await setField(bound('search', 'upper'), Math.round(free / 2));
+  assertSplit(s);
+  assert.equal(s.rows.search.spend, Math.round(free / 2));
+  assert.equal(s.rows.search.bound, 'upper');
+  assert.match(await page.textContent('#alloc tr[data-channel=search] td[data-col=bound]'), /^its max \(/);
+  s = await setField(bound('search', 'upper'), '');
+  // a min above it too
+  s = await setField(bound('social', 'lower'), 4000);
+  assertSplit(s);
+  assert.equal(s.rows.social.spend, 4000);
+  assert.equal(s.rows.social.bound, 'lower');
+  s = await setField(bound('social', 'lower'), '');
+  // at most 30% away from today's spend, with a budget 30% above today's total: the limit binds
+  await setBudget(16000);
+  s = await setField('#maxChange', 30);
+  assertSplit(s);
+  for (const [ch, r] of Object.entries(s.rows)) {
+    const c = s.curves[ch].current;
+    assert.ok(Math.abs(r.spend - c) <= 0.3 * c * (1 + 1e-12), `${ch}: ${r.spend} vs today ${c}`);
+  }
+  assert.ok(Object.values(s.rows).some((r) => r.bound === 'maxChangeUp'), JSON.stringify(s.rows));
+  const windows = await page.$$eval('#curves svg g.panel rect.window', (rs) => rs.map((r) => [Number(r.dataset.lo), Number(r.dataset.hi)]));
+  assert.deepEqual(windows, Object.values(s.curves).map((c) => [c.current * (1 - 0.3), c.current * (1 + 0.3)]));
+  await page.screenshot({ path: budgetShot, fullPage: true });
+  s = await setField('#maxChange', '');
+  // target ROAS: the most spend (up to the budget) whose split returns the target
+  await setBudget(20000);
+  s = await budgetAfter(() => page.selectOption('#scenario', 'targetRoas'));
+  assert.ok(await page.isDisabled('#spendAll'));
+  s = await setField('#target', 2.8);
+  assertSplit(s, { spendAll: false });
+  assert.ok(rel(s.total.response / s.total.spend, 2.8) <= 1e-9, `ROAS ${s.total.response / s.total.spend}`);
+  assert.ok(s.total.spend < 20000);
+  // the least spend for today's response (the default target): less than today's spend
+  s = await budgetAfter(() => page.selectOption('#scenario', 'minSpendForResponse'));
+  const target = Number(await page.inputValue('#target'));
+  assertSplit(s, { spendAll: false });
+  assert.ok(rel(s.total.response, target) <= 1e-9, `response ${s.total.response} vs ${target}`);
+  const cheaper = optimize.allocate(Object.entries(s.curves).map(([name, c]) => ({ name, curve: c.curve })), { budget: s.total.spend * (1 - 1e-6) });
+  assert.ok(cheaper.totalResponse < target, 'a smaller budget does not reach the target');
+  // spend until the next $1 returns 1.5
+  s = await budgetAfter(() => page.selectOption('#scenario', 'targetMarginalRoas'));
+  s = await setField('#target', 1.5);
+  assertSplit(s, { spendAll: false });
+  for (const r of Object.values(s.rows)) assert.ok(rel(r.marginal, 1.5) <= 1e-9, `marginal ${r.marginal}`);
+  s = await budgetAfter(() => page.selectOption('#scenario', 'maxResponse'));
+  assertSplit(s);
+});
+
+test('budget: infeasible settings show the typed error, never a broken page, and it recovers', async () => {
+  await openBudget();
+  const s0 = await setBudget(12000);
+  assertSplit(s0);
+  const expectError = async (s, pattern) => {
+    assert.equal(s.state, 'error');
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'error');
+    assert.match(s.status, pattern);
+    assert.deepEqual(s.rows, {}, 'stale rows cleared');
+    assert.deepEqual(s.cert, {}, 'stale certificate cleared');
+    assert.equal((await page.$$('#curves svg path.curve')).length, 3, 'the curves stay');
+    assert.equal((await page.$$('#curves svg circle.optimum')).length, 0, 'no optimum marked');
+    assert.ok(await page.isVisible('h1'));
+  };
+  // minimums above the budget
+  let s = await setField(bound('tv', 'lower'), 30000);
+  await expectError(s, /^invalid_parameter: invalid options\.budget: "12000" \(the channels' least spend .*sums to 30000, 18000 more than the budget\) \(the budget slider\)$/);
+  // moving the slider keeps the error until the bounds fit
+  s = await setBudget(30000);
+  assertSplit(s);
+  assert.equal(s.rows.tv.spend, 30000);
+  s = await setBudget(12000);
+  assert.equal(s.state, 'error');
+  s = await setField(bound('tv', 'lower'), '');
+  assertSplit(s);
+  // min above max: the channel and the field are named
+  await page.fill(bound('search', 'upper'), '3000');
+  s = await setField(bound('search', 'lower'), 5000);
+  await expectError(s, /^invalid_parameter: invalid channels\[1\]\.lower: "5000" \(above the upper bound 3000\) \(search: its Min\)$/);
+  await page.fill(bound('search', 'upper'), '');
+  s = await setField(bound('search', 'lower'), '');
+  assertSplit(s);
+  // a negative max
+  s = await setField(bound('social', 'upper'), -1);
+  await expectError(s, /^out_of_range: channels\[2\]\.upper must be in \[0, inf\], got -1 \(social: its Max\)$/);
+  s = await setField(bound('social', 'upper'), '');
+  // no move allowed, but a budget other than today's total
+  s = await setField('#maxChange', 0);
+  await expectError(s, /^invalid_parameter: invalid options\.budget: "12000" \(the channels' (most|least) spend/);
+  s = await setField('#maxChange', '');
+  // an unreachable target ROAS
+  await budgetAfter(() => page.selectOption('#scenario', 'targetRoas'));
+  s = await setField('#target', 50);
+  await expectError(s, /^invalid_parameter: invalid options\.scenario\.value: "50" \(unreachable: the best ROAS is .*\) \(the target\)$/);
+  s = await budgetAfter(() => page.selectOption('#scenario', 'maxResponse'));
+  assertSplit(s);
+});
+
+test('budget: S-curves are solved by branch and bound to a proven bound, and no grid point beats them', async (t) => {
+  await openBudget();
+  let s = await budgetAfter(() => page.selectOption('#source', 'hill'));
+  assert.deepEqual(Object.keys(s.rows), ['tv', 'search', 'social', 'display']);
+  assert.equal(s.budget, 20000);
+  assertSplit(s);
+  assert.equal(s.cert.method, 'branch and bound on concave envelopes');
+  assert.match(s.verdict, /^optimal to within .* \(tolerance 1e-6\), proved by \d+ nodes?$/);
+  // brute force on a 200-step grid: no split of the budget on it gives more
+  const check = (st) => {
+    const names = Object.keys(st.rows);
+    const B = st.budget;
+    const h = 200;
+    const n = Math.round(B / h);
+    const grid = Array.from({ length: n + 1 }, (_, k) => k * h);
+    const v = names.map((ch) => new optimize.Saturation(st.curves[ch].curve).value(grid));
+    let best = -Infinity;
+    for (let a = 0; a <= n; a += 1) {
+      for (let b = 0; a + b <= n; b += 1) {
+        for (let c = 0; a + b + c <= n; c += 1) best = Math.max(best, v[0][a] + v[1][b] + v[2][c] + v[3][n - a - b - c]);
+      }
+    }
+    assert.ok(best <= st.total.response * (1 + 1e-9), `the grid finds ${best} > ${st.total.response}`);
+    assert.ok(best >= st.total.response * 0.99, `the grid's best ${best} is far below ${st.total.response}`);
+  };
+  check(s);
+  // a small budget goes to one channel: S-curves are not worth starting with little money
+  s = await setBudget(4000);
+  assertSplit(s);
+  check(s);
+  assert.ok(Object.values(s.rows).filter((r) => r.spend === 0).length >= 2, JSON.stringify(s.rows));
+  s = await setBudget(10000);
+  assertSplit(s);
+  check(s);
+  const times = [];
+  for (let v = 2000; v <= 60000; v += 2000) times.push((await setBudget(v)).ms);
+  times.sort((a, b) => a - b);
+  t.diagnostic(`optimize.allocate per slider move (4 Hill channels, 3 S-shaped, branch and bound, Chromium): median ${times[15].toFixed(2)} ms, max ${times.at(-1).toFixed(2)} ms over ${times.length} budgets 2,000-60,000`);
+  s = await budgetAfter(() => page.selectOption('#source', 'mmm'));
+  assertSplit(s);
+});
+
 test('everything was local and nothing logged an error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(problems, []);
   assert.ok(statSync(screenshot).size > 0);
   assert.ok(statSync(forecastShot).size > 0);
   assert.ok(statSync(mmmShot).size > 0);
+  assert.ok(statSync(budgetShot).size > 0);
 });
