@@ -1,0 +1,460 @@
+//! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way: an
+//! alternative to the Pareto/NBD model", *Marketing Science* 24(2), 275-284).
+//!
+//! While alive a customer buys as a Poisson process with rate `lambda ~ Gamma(r, alpha)`; after
+//! every purchase she drops out with probability `p ~ Beta(a, b)`. With `x` repeat purchases, the
+//! last at `t_x`, observed for `T`, the likelihood is (paper eq. 6, Hardie's note 004)
+//!
+//! ```text
+//! L = B(a, b+x)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+T)^(r+x))
+//!   + [x > 0] B(a+1, b+x-1)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x))
+//! ```
+//!
+//! P(alive) is eq. 11 (the form lifetimes 0.11.3 uses), the conditional expectation eq. 10
+//! (with `2F1` in log space, see [`hyp2f1`](super::hyp2f1)), the unconditional expectation eq. 9
+//! and the probability of `n` purchases eq. 8 (its finite sum written as the regularised
+//! incomplete beta function `I_{t/(alpha+t)}(n, r)`, the negative binomial's upper tail).
+//!
+//! | Name | Default | Meaning | Range |
+//! |---|---|---|---|
+//! | `max_iter` | 2000 | L-BFGS iterations before the Newton polish | `>= 1` |
+//! | `collapse` | `true` | fit customers sharing `(frequency, recency, T)` as one weighted row | |
+
+use serde::{Deserialize, Serialize};
+use statrs::function::beta::{beta_reg, ln_beta};
+use statrs::function::gamma::{digamma, ln_gamma};
+
+use super::hyp2f1::ln_hyp2f1;
+use super::{check_histories, check_horizon, check_positive, finite, maximise, sum_chunks, FitDiagnostics, FitSettings, Histories, LogLik};
+use crate::Result;
+
+/// BG/NBD model settings (see the [module table](self)).
+///
+/// ```
+/// use channelwise::clv::bg_nbd::BetaGeo;
+/// let fit = BetaGeo::default().fit(&[0.0, 2.0, 5.0, 1.0], &[0.0, 10.0, 30.0, 2.0], &[40.0, 40.0, 38.0, 35.0], None)?;
+/// assert!(fit.params.r > 0.0 && fit.log_likelihood < 0.0);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BetaGeo {
+    settings: FitSettings,
+}
+
+impl Default for BetaGeo {
+    fn default() -> Self {
+        BetaGeo { settings: FitSettings::default() }
+    }
+}
+
+/// The BG/NBD parameters `r, alpha` (purchase rate: Gamma shape and rate) and `a, b` (dropout
+/// probability: Beta), in the time unit of the data.
+///
+/// ```
+/// use channelwise::clv::bg_nbd::BetaGeoParams;
+/// // Fader, Hardie & Lee (2005), CDNOW, weeks
+/// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+/// let e = p.expected_purchases_unconditional(52.0)?;
+/// assert!(e > 1.0 && e < 2.0);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BetaGeoParams {
+    /// Shape of the Gamma purchase-rate distribution.
+    pub r: f64,
+    /// Rate (scale in time units) of the Gamma purchase-rate distribution.
+    pub alpha: f64,
+    /// First Beta parameter of the dropout probability.
+    pub a: f64,
+    /// Second Beta parameter of the dropout probability.
+    pub b: f64,
+}
+
+/// A fitted BG/NBD model.
+///
+/// ```
+/// use channelwise::clv::bg_nbd::{BetaGeo, FittedBetaGeo};
+/// let fit = BetaGeo::default().fit(&[0.0, 2.0, 5.0, 1.0], &[0.0, 10.0, 30.0, 2.0], &[40.0, 40.0, 38.0, 35.0], None)?;
+/// assert_eq!(fit.std_errors.r.is_finite(), true);
+/// assert!(fit.diagnostics.grad_norm < 1e-6);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedBetaGeo {
+    /// Maximum-likelihood parameters.
+    pub params: BetaGeoParams,
+    /// Their standard errors (inverse observed information; infinite if it is singular).
+    pub std_errors: BetaGeoParams,
+    /// The maximised log-likelihood (sum over customers, weighted).
+    pub log_likelihood: f64,
+    /// How the fit ended.
+    pub diagnostics: FitDiagnostics,
+}
+
+impl BetaGeo {
+    /// Most L-BFGS iterations (default 2000).
+    pub fn max_iter(mut self, n: usize) -> Self {
+        self.settings.max_iter = n.max(1);
+        self
+    }
+
+    /// Collapse identical histories into weighted rows (default true; the fit is the same).
+    pub fn collapse(mut self, yes: bool) -> Self {
+        self.settings.collapse = yes;
+        self
+    }
+
+    /// Fits by maximum likelihood to customers' `frequency` (repeat purchases), `recency` and
+    /// age `t` (lifetimes' `T`), with optional non-negative weights (customers per row).
+    ///
+    /// # Errors
+    /// `length_mismatch`, `non_finite`, `out_of_range` (negative frequency or weight, recency
+    /// outside `[0, T]`), `invalid_parameter` (fractional frequency, frequency 0 with recency > 0),
+    /// each naming the column and index; `not_enough_data` for no customers; `not_converged` if
+    /// the likelihood has no interior maximum (a parameter runs off to 0 or infinity).
+    pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
+        let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
+        let (mx, mt) = h.means();
+        let rate = (mx.max(0.05) / mt.max(1e-9)).max(1e-9);
+        let phi0 = [0.0, (1.0 / rate).ln(), 0.0, 0.0];
+        let m = maximise(&BgLik(&h), &phi0, "BG/NBD", self.settings)?;
+        let p = |v: &[f64]| BetaGeoParams { r: v[0], alpha: v[1], a: v[2], b: v[3] };
+        Ok(FittedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
+    }
+}
+
+struct BgLik<'a>(&'a Histories);
+
+impl LogLik for BgLik<'_> {
+    fn total_weight(&self) -> f64 {
+        self.0.total_weight()
+    }
+
+    fn rows(&self) -> usize {
+        self.0.w.len()
+    }
+
+    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
+        let h = self.0;
+        let (r, alpha, a, b) = (phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp());
+        let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
+        // terms that depend on the customer only through x
+        let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
+        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+        let mut ll = 0.0;
+        let mut gr = [0.0; 4];
+        let mut c4 = Vec::with_capacity(h.xs.len());
+        let mut inv_bx = Vec::with_capacity(h.xs.len());
+        for (&x, &w) in h.xs.iter().zip(&h.wx) {
+            let a1 = ln_gamma(r + x) - lg_r + r * ln_alpha;
+            let a2 = lg_ab + ln_gamma(b + x) - lg_b - ln_gamma(a + b + x);
+            ll += w * (a1 + a2);
+            let dab = digamma(a + b + x);
+            gr[0] += w * (digamma(r + x) - dg_r + ln_alpha);
+            gr[1] += w * r / alpha;
+            gr[2] += w * (dg_ab - dab);
+            gr[3] += w * (dg_ab + digamma(b + x) - dg_b - dab);
+            let bx = b + x - 1.0;
+            c4.push(if x > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
+            inv_bx.push(1.0 / bx);
+        }
+        let rows = sum_chunks::<5>(h.w.len(), |range| {
+            let mut acc = [0.0; 5];
+            for i in range {
+                let j = h.xi[i] as usize;
+                let x = h.xs[j];
+                let w = h.w[i];
+                let lt = (alpha + h.t[i]).ln();
+                let a3 = -(r + x) * lt;
+                if x == 0.0 {
+                    acc[0] += w * a3;
+                    acc[1] -= w * lt;
+                    acc[2] -= w * (r + x) / (alpha + h.t[i]);
+                    continue;
+                }
+                let ltx = (alpha + h.tx[i]).ln();
+                let a4 = c4[j] - (r + x) * ltx;
+                let (hi, lo) = if a3 > a4 { (a3, a4) } else { (a4, a3) };
+                let e = (lo - hi).exp();
+                let lse = hi + e.ln_1p();
+                let w4 = (a4 - lse).exp();
+                let w3 = 1.0 - w4;
+                acc[0] += w * lse;
+                acc[1] -= w * (w3 * lt + w4 * ltx);
+                acc[2] -= w * (r + x) * (w3 / (alpha + h.t[i]) + w4 / (alpha + h.tx[i]));
+                acc[3] += w * w4;
+                acc[4] -= w * w4 * inv_bx[j];
+            }
+            acc
+        });
+        ll += rows[0];
+        g[0] = r * (gr[0] + rows[1]);
+        g[1] = alpha * (gr[1] + rows[2]);
+        g[2] = a * (gr[2] + rows[3] / a);
+        g[3] = b * (gr[3] + rows[4]);
+        if g.iter().any(|v| !v.is_finite()) {
+            return f64::NAN;
+        }
+        ll
+    }
+}
+
+/// Evaluates `f(a)` for `a` away from the removable singularity at `a = 1` (the mean of
+/// `(a + b - 1)/(a - 1) (1 - ...)`): within 1e-7 of 1 it averages the values at `1 +- 1e-6`.
+fn away_from_one(a: f64, f: impl Fn(f64) -> Result<f64>) -> Result<f64> {
+    if (a - 1.0).abs() < 1e-7 {
+        Ok(0.5 * (f(1.0 - 1e-6)? + f(1.0 + 1e-6)?))
+    } else {
+        f(a)
+    }
+}
+
+impl BetaGeoParams {
+    /// Checks and builds the parameters.
+    ///
+    /// # Errors
+    /// `out_of_range` / `non_finite` for a parameter that is not a positive finite number.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeoParams;
+    /// assert!(BetaGeoParams::new(0.2, 4.0, 0.8, 2.4).is_ok());
+    /// assert_eq!(BetaGeoParams::new(0.2, -4.0, 0.8, 2.4).unwrap_err().kind().code(), "out_of_range");
+    /// ```
+    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self> {
+        Ok(BetaGeoParams { r: check_positive("r", r)?, alpha: check_positive("alpha", alpha)?, a: check_positive("a", a)?, b: check_positive("b", b)? })
+    }
+
+    fn checked(&self) -> Result<()> {
+        Self::new(self.r, self.alpha, self.a, self.b).map(|_| ())
+    }
+
+    /// The log-likelihood of customers' histories at these parameters (weighted sum).
+    ///
+    /// # Errors
+    /// As [`BetaGeo::fit`] for the inputs; `out_of_range` for invalid parameters.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeoParams;
+    /// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// let ll = p.log_likelihood(&[2.0, 0.0], &[30.43, 0.0], &[38.86, 38.86], None)?;
+    /// assert!(ll < 0.0);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn log_likelihood(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<f64> {
+        self.checked()?;
+        let h = Histories::new(frequency, recency, t, weights, false)?;
+        let phi = [self.r.ln(), self.alpha.ln(), self.a.ln(), self.b.ln()];
+        let mut g = [0.0; 4];
+        finite(|| "the BG/NBD log-likelihood".into(), BgLik(&h).ll_grad(&phi, &mut g))
+    }
+
+    /// `ln` of the odds of being dead: `ln(a/(b+x-1)) + (r+x) ln((alpha+T)/(alpha+t_x))`.
+    fn log_div(&self, x: f64, tx: f64, t: f64) -> f64 {
+        (self.a / (self.b + x - 1.0)).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + tx)).ln()
+    }
+
+    fn alive(&self, x: f64, tx: f64, t: f64) -> f64 {
+        if x == 0.0 {
+            1.0
+        } else {
+            let d = self.log_div(x, tx, t);
+            // 1 / (1 + e^d) without overflow
+            if d > 0.0 {
+                let e = (-d).exp();
+                e / (1.0 + e)
+            } else {
+                1.0 / (1.0 + d.exp())
+            }
+        }
+    }
+
+    /// Probability that each customer is still alive (paper eq. 11; 1 for `frequency == 0`).
+    ///
+    /// # Errors
+    /// As [`BetaGeo::fit`] for the histories.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeoParams;
+    /// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// let alive = p.p_alive(&[0.0, 5.0, 5.0], &[0.0, 37.0, 5.0], &[38.0, 38.0, 38.0])?;
+    /// assert_eq!(alive[0], 1.0);
+    /// assert!(alive[1] > alive[2]); // recent buyers are more likely alive
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn p_alive(&self, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        self.checked()?;
+        check_histories(frequency, recency, t)?;
+        (0..frequency.len()).map(|i| finite(|| format!("p_alive[{i}]"), self.alive(frequency[i], recency[i], t[i]))).collect()
+    }
+
+    /// Expected repeat purchases in the next `horizon` time units of each customer, given her
+    /// history (paper eq. 10, lifetimes' `conditional_expected_number_of_purchases_up_to_time`).
+    ///
+    /// # Errors
+    /// As [`BetaGeo::fit`] for the histories; `out_of_range` for a negative horizon.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeoParams;
+    /// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// // a customer with 300 purchases: no overflow
+    /// let e = p.expected_purchases(10.0, &[2.0, 300.0], &[30.43, 38.0], &[38.86, 38.86])?;
+    /// assert!(e[1] > 50.0 && e[1].is_finite());
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn expected_purchases(&self, horizon: f64, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        self.checked()?;
+        check_horizon("horizon", horizon)?;
+        check_histories(frequency, recency, t)?;
+        (0..frequency.len())
+            .map(|i| {
+                let (x, tx, age) = (frequency[i], recency[i], t[i]);
+                let (r, alpha, b) = (self.r, self.alpha, self.b);
+                if horizon == 0.0 {
+                    return Ok(0.0);
+                }
+                let v = away_from_one(self.a, |a| {
+                    let z = horizon / (alpha + age + horizon);
+                    let (ln_f, sign) = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
+                    let e = ln_f + (r + x) * (-z).ln_1p();
+                    let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+                    Ok((a + b + x - 1.0) / (a - 1.0) * second)
+                })?;
+                finite(|| format!("expected_purchases[{i}]"), v * self.alive(x, tx, age))
+            })
+            .collect()
+    }
+
+    /// Expected repeat purchases in `t` time units of a randomly chosen new customer (paper
+    /// eq. 9, lifetimes' `expected_number_of_purchases_up_to_time`).
+    ///
+    /// # Errors
+    /// `out_of_range` for a negative `t`.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeoParams;
+    /// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// assert!(p.expected_purchases_unconditional(39.0)? < p.expected_purchases_unconditional(78.0)?);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn expected_purchases_unconditional(&self, t: f64) -> Result<f64> {
+        self.checked()?;
+        check_horizon("t", t)?;
+        if t == 0.0 {
+            return Ok(0.0);
+        }
+        let (r, alpha, b) = (self.r, self.alpha, self.b);
+        let v = away_from_one(self.a, |a| {
+            let z = t / (alpha + t);
+            let (ln_f, sign) = ln_hyp2f1(r, b, a + b - 1.0, z)?;
+            let e = ln_f + r * (-z).ln_1p();
+            let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+            Ok((a + b - 1.0) / (a - 1.0) * second)
+        })?;
+        finite(|| "expected_purchases_unconditional".into(), v)
+    }
+
+    /// Probability that a randomly chosen new customer makes exactly `n` repeat purchases in
+    /// `t` time units (paper eq. 8, lifetimes' `probability_of_n_purchases_up_to_time`).
+    ///
+    /// # Errors
+    /// `out_of_range` for a negative `t`.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeoParams;
+    /// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// let total: f64 = (0..200).map(|n| p.probability_of_purchases(n, 39.0).unwrap()).sum();
+    /// assert!((total - 1.0).abs() < 1e-6);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64> {
+        self.checked()?;
+        check_horizon("t", t)?;
+        let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
+        if t == 0.0 {
+            return Ok(if n == 0 { 1.0 } else { 0.0 });
+        }
+        let nf = f64::from(n);
+        let p = alpha / (alpha + t);
+        let q = t / (alpha + t);
+        let ln_first = ln_beta(a, b + nf) - ln_beta(a, b) + ln_gamma(r + nf) - ln_gamma(r) - ln_gamma(nf + 1.0) + r * p.ln() + nf * q.ln();
+        let mut v = ln_first.exp();
+        if n > 0 {
+            // 1 - p^r sum_{j<n} G(r+j)/(G(r) j!) q^j = P(NegBin(r, p) >= n) = I_q(n, r)
+            v += (ln_beta(a + 1.0, b + nf - 1.0) - ln_beta(a, b)).exp() * beta_reg(nf, r, q);
+        }
+        finite(|| format!("probability_of_purchases({n}, {t})"), v)
+    }
+}
+
+impl FittedBetaGeo {
+    /// The fitted parameters as `(name, value)` pairs in Fader and Hardie's order.
+    ///
+    /// ```
+    /// use channelwise::clv::bg_nbd::BetaGeo;
+    /// let fit = BetaGeo::default().fit(&[0.0, 2.0, 5.0, 1.0], &[0.0, 10.0, 30.0, 2.0], &[40.0, 40.0, 38.0, 35.0], None)?;
+    /// let names: Vec<&str> = fit.named_params().iter().map(|p| p.0).collect();
+    /// assert_eq!(names, ["r", "alpha", "a", "b"]);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn named_params(&self) -> [(&'static str, f64); 4] {
+        let p = self.params;
+        [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)]
+    }
+}
+
+impl From<BetaGeoParams> for [f64; 4] {
+    fn from(p: BetaGeoParams) -> Self {
+        [p.r, p.alpha, p.a, p.b]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The analytic gradient agrees with central differences of the likelihood.
+    #[test]
+    fn gradient_matches_differences() {
+        let h = Histories::new(&[0.0, 1.0, 3.0, 7.0, 2.0], &[0.0, 2.0, 10.0, 30.0, 1.0], &[20.0, 30.0, 35.0, 38.0, 3.0], Some(&[3.0, 1.0, 2.0, 1.0, 1.0]), true).unwrap();
+        let l = BgLik(&h);
+        let phi = [(-1.2f64), 1.3, -0.2, 0.9];
+        let mut g = [0.0; 4];
+        l.ll_grad(&phi, &mut g);
+        for j in 0..4 {
+            let mut p = phi;
+            let e = 1e-6;
+            p[j] += e;
+            let mut tmp = [0.0; 4];
+            let fp = l.ll_grad(&p, &mut tmp);
+            p[j] -= 2.0 * e;
+            let fm = l.ll_grad(&p, &mut tmp);
+            let d = (fp - fm) / (2.0 * e);
+            assert!((d - g[j]).abs() < 1e-6 * d.abs().max(1.0), "{j}: {d} vs {}", g[j]);
+        }
+    }
+
+    #[test]
+    fn probabilities_sum_to_one_and_match_expectation() {
+        let p = BetaGeoParams::new(0.5, 3.0, 1.4, 2.0).unwrap();
+        let probs: Vec<f64> = (0..400).map(|n| p.probability_of_purchases(n, 20.0).unwrap()).collect();
+        let total: f64 = probs.iter().sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        let mean: f64 = probs.iter().enumerate().map(|(n, p)| n as f64 * p).sum();
+        let e = p.expected_purchases_unconditional(20.0).unwrap();
+        assert!((mean - e).abs() < 1e-7 * e, "{mean} vs {e}");
+        // a near 1 stays finite and continuous
+        let q = BetaGeoParams::new(0.5, 3.0, 1.0, 2.0).unwrap();
+        let e1 = q.expected_purchases_unconditional(20.0).unwrap();
+        let e2 = BetaGeoParams::new(0.5, 3.0, 1.0 + 1e-4, 2.0).unwrap().expected_purchases_unconditional(20.0).unwrap();
+        assert!((e1 - e2).abs() < 1e-3 * e1);
+    }
+
+    #[test]
+    fn conditional_expectation_of_a_new_customer_is_unconditional() {
+        // x = 0, T = 0: the conditional expectation is the unconditional one
+        let p = BetaGeoParams::new(0.3, 5.0, 0.8, 2.5).unwrap();
+        let c = p.expected_purchases(26.0, &[0.0], &[0.0], &[0.0]).unwrap()[0];
+        let u = p.expected_purchases_unconditional(26.0).unwrap();
+        assert!((c - u).abs() < 1e-12 * u, "{c} vs {u}");
+    }
+}

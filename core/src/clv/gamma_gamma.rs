@@ -1,0 +1,377 @@
+//! The Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005b, "RFM and CLV",
+//! *JMR* 42(4); Fader & Hardie, note 025 "The Gamma-Gamma model of monetary value").
+//!
+//! A customer's transactions are Gamma(`p`, `nu`) with `nu ~ Gamma(q, v)`; for a repeat buyer
+//! with `x` repeat transactions of mean value `m` the likelihood of `m` is (note 025 eq. 3, the
+//! form lifetimes 0.11.3 maximises)
+//!
+//! ```text
+//! ln L = lnG(px+q) - lnG(px) - lnG(q) + q ln v + (px-1) ln m + px ln x - (px+q) ln(v + x m)
+//! ```
+//!
+//! and the expected spend per transaction given `(x, m)` is `p (v + x m) / (p x + q - 1)`
+//! (eq. 5, requires `q > 1`). Customers without repeat purchases carry no spend information and
+//! are left out of the fit (their expected spend is the population mean `p v / (q - 1)`).
+//!
+//! [`GammaGammaParams::customer_lifetime_value`] follows lifetimes' `customer_lifetime_value`:
+//! the expected spend times the expected purchases in each month of the horizon, discounted
+//! monthly.
+//!
+//! | Name | Default | Meaning | Range |
+//! |---|---|---|---|
+//! | `max_iter` | 2000 | L-BFGS iterations before the Newton polish | `>= 1` |
+//! | `collapse` | `true` | fit customers sharing `(frequency, monetary_value)` as one weighted row | |
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use statrs::function::gamma::{digamma, ln_gamma};
+
+use super::{check_histories, check_positive, check_weights, finite, maximise, ExpectedPurchases, FitDiagnostics, FitSettings, Freq, LogLik};
+use crate::{Error, Result};
+
+/// Gamma-Gamma model settings (see the [module table](self)).
+///
+/// ```
+/// use channelwise::clv::gamma_gamma::GammaGamma;
+/// let x = [1.0, 2.0, 5.0, 3.0, 1.0, 4.0, 0.0];
+/// let m = [20.0, 35.5, 18.0, 60.0, 12.5, 25.0, 0.0];
+/// let fit = GammaGamma::default().fit(&x, &m, None)?;
+/// assert!(fit.params.q > 0.0);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GammaGamma {
+    settings: FitSettings,
+}
+
+impl Default for GammaGamma {
+    fn default() -> Self {
+        GammaGamma { settings: FitSettings::default() }
+    }
+}
+
+/// The Gamma-Gamma parameters: `p` (shape of transaction values), `q, v` (Gamma of their rate).
+///
+/// ```
+/// use channelwise::clv::gamma_gamma::GammaGammaParams;
+/// // Fader, Hardie & Lee (2005b), CDNOW
+/// let p = GammaGammaParams::new(6.25, 3.74, 15.44)?;
+/// let spend = p.expected_spend(&[2.0], &[35.0])?;
+/// assert!(spend[0] > 35.0 && spend[0] < 40.0);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GammaGammaParams {
+    /// Shape of the Gamma distribution of transaction values.
+    pub p: f64,
+    /// Shape of the Gamma distribution of their rate across customers.
+    pub q: f64,
+    /// Rate of the Gamma distribution of their rate across customers.
+    pub v: f64,
+}
+
+/// A fitted Gamma-Gamma model.
+///
+/// ```
+/// use channelwise::clv::gamma_gamma::GammaGamma;
+/// let fit = GammaGamma::default().fit(&[1.0, 2.0, 5.0, 3.0, 1.0, 4.0], &[20.0, 35.5, 18.0, 60.0, 12.5, 25.0], None)?;
+/// assert!(fit.std_errors.p > 0.0);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedGammaGamma {
+    /// Maximum-likelihood parameters.
+    pub params: GammaGammaParams,
+    /// Their standard errors (inverse observed information; infinite if it is singular).
+    pub std_errors: GammaGammaParams,
+    /// The maximised log-likelihood over the repeat buyers (weighted sum).
+    pub log_likelihood: f64,
+    /// How the fit ended.
+    pub diagnostics: FitDiagnostics,
+}
+
+/// Checks `(frequency, monetary_value)`: equal lengths, finite, frequency a non-negative whole
+/// number, spend positive for repeat buyers.
+fn check_spend(frequency: &[f64], monetary_value: &[f64]) -> Result<()> {
+    let n = frequency.len();
+    if monetary_value.len() != n {
+        return Err(Error::LengthMismatch { field: "monetary_value".into(), expected: n, got: monetary_value.len() });
+    }
+    // frequency checks shared with the purchase models (recency 0 <= T 0 always passes)
+    let zeros = vec![0.0; n];
+    check_histories(frequency, &zeros, &zeros)?;
+    for (i, (&x, &m)) in frequency.iter().zip(monetary_value).enumerate() {
+        if !m.is_finite() {
+            return Err(Error::NonFinite { field: format!("monetary_value[{i}]"), value: m });
+        }
+        if x > 0.0 && m <= 0.0 {
+            return Err(Error::OutOfRange { field: format!("monetary_value[{i}]"), value: m, min: f64::MIN_POSITIVE, max: f64::INFINITY });
+        }
+    }
+    Ok(())
+}
+
+struct Spend {
+    x: Vec<f64>,
+    m: Vec<f64>,
+    w: Vec<f64>,
+}
+
+impl LogLik for Spend {
+    fn total_weight(&self) -> f64 {
+        self.w.iter().sum()
+    }
+
+    fn rows(&self) -> usize {
+        self.w.len()
+    }
+
+    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
+        let (p, q, v) = (phi[0].exp(), phi[1].exp(), phi[2].exp());
+        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        let mut ll = 0.0;
+        let mut gr = [0.0; 3];
+        for ((&x, &m), &w) in self.x.iter().zip(&self.m).zip(&self.w) {
+            let px = p * x;
+            let lxm = (x * m + v).ln();
+            let (dg_pxq, lmx) = (digamma(px + q), (m * x).ln());
+            ll += w * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_v + (px - 1.0) * m.ln() + px * x.ln() - (px + q) * lxm);
+            gr[0] += w * x * (dg_pxq - digamma(px) + lmx - lxm);
+            gr[1] += w * (dg_pxq - dg_q + ln_v - lxm);
+            gr[2] += w * (q / v - (px + q) / (x * m + v));
+        }
+        g[0] = p * gr[0];
+        g[1] = q * gr[1];
+        g[2] = v * gr[2];
+        if g.iter().any(|d| !d.is_finite()) {
+            return f64::NAN;
+        }
+        ll
+    }
+}
+
+fn spend_rows(frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>, collapse: bool) -> Result<Spend> {
+    check_spend(frequency, monetary_value)?;
+    check_weights(weights, frequency.len())?;
+    let mut s = Spend { x: Vec::new(), m: Vec::new(), w: Vec::new() };
+    let mut seen: FxHashMap<(u64, u64), usize> = FxHashMap::default();
+    for i in 0..frequency.len() {
+        let w = weights.map_or(1.0, |w| w[i]);
+        if frequency[i] == 0.0 || w == 0.0 {
+            continue;
+        }
+        if collapse {
+            let key = (frequency[i].to_bits(), monetary_value[i].to_bits());
+            if let Some(&j) = seen.get(&key) {
+                s.w[j] += w;
+                continue;
+            }
+            seen.insert(key, s.w.len());
+        }
+        s.x.push(frequency[i]);
+        s.m.push(monetary_value[i]);
+        s.w.push(w);
+    }
+    if s.w.is_empty() {
+        return Err(Error::NotEnoughData { what: "a Gamma-Gamma fit (repeat buyers)".into(), required: 1, got: 0 });
+    }
+    Ok(s)
+}
+
+impl GammaGamma {
+    /// Most L-BFGS iterations (default 2000).
+    pub fn max_iter(mut self, n: usize) -> Self {
+        self.settings.max_iter = n.max(1);
+        self
+    }
+
+    /// Collapse identical `(frequency, monetary_value)` rows (default true; the fit is the same).
+    pub fn collapse(mut self, yes: bool) -> Self {
+        self.settings.collapse = yes;
+        self
+    }
+
+    /// Fits by maximum likelihood to repeat buyers' `frequency` and mean repeat spend
+    /// `monetary_value` (rows with frequency 0 are skipped), with optional weights.
+    ///
+    /// # Errors
+    /// `length_mismatch`; `non_finite`; `out_of_range` for negative frequency or weight, or spend
+    /// `<= 0` of a repeat buyer (`monetary_value[7]`); `invalid_parameter` for a fractional
+    /// frequency; `not_enough_data` without repeat buyers; `not_converged` without an interior
+    /// maximum (e.g. every repeat buyer spending the same).
+    pub fn fit(&self, frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>) -> Result<FittedGammaGamma> {
+        let s = spend_rows(frequency, monetary_value, weights, self.settings.collapse)?;
+        let w = s.total_weight();
+        let mean = s.m.iter().zip(&s.w).map(|(m, w)| m * w).sum::<f64>() / w;
+        // start: p = 1, q = 2, v = mean (the population mean spend p v / (q - 1))
+        let phi0 = [0.0, 2f64.ln(), mean.ln()];
+        let m = maximise(&s, &phi0, "Gamma-Gamma", self.settings)?;
+        let p = |x: &[f64]| GammaGammaParams { p: x[0], q: x[1], v: x[2] };
+        Ok(FittedGammaGamma { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
+    }
+}
+
+impl GammaGammaParams {
+    /// Checks and builds the parameters.
+    ///
+    /// # Errors
+    /// `out_of_range` / `non_finite` for a parameter that is not a positive finite number.
+    ///
+    /// ```
+    /// use channelwise::clv::gamma_gamma::GammaGammaParams;
+    /// assert!(GammaGammaParams::new(6.25, 3.74, 15.44).is_ok());
+    /// assert!(GammaGammaParams::new(6.25, f64::NAN, 15.44).is_err());
+    /// ```
+    pub fn new(p: f64, q: f64, v: f64) -> Result<Self> {
+        Ok(GammaGammaParams { p: check_positive("p", p)?, q: check_positive("q", q)?, v: check_positive("v", v)? })
+    }
+
+    /// The log-likelihood of repeat buyers' mean spend at these parameters.
+    ///
+    /// # Errors
+    /// As [`GammaGamma::fit`] for the inputs.
+    ///
+    /// ```
+    /// use channelwise::clv::gamma_gamma::GammaGammaParams;
+    /// let p = GammaGammaParams::new(6.25, 3.74, 15.44)?;
+    /// assert!(p.log_likelihood(&[2.0, 1.0], &[35.0, 20.0], None)?.is_finite());
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn log_likelihood(&self, frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>) -> Result<f64> {
+        let p = Self::new(self.p, self.q, self.v)?;
+        let s = spend_rows(frequency, monetary_value, weights, false)?;
+        let mut g = [0.0; 3];
+        finite(|| "the Gamma-Gamma log-likelihood".into(), s.ll_grad(&[p.p.ln(), p.q.ln(), p.v.ln()], &mut g))
+    }
+
+    /// Expected spend per transaction of each customer given her repeat purchases and their mean
+    /// value (lifetimes' `conditional_expected_average_profit`; the population mean
+    /// `p v / (q - 1)` for frequency 0).
+    ///
+    /// # Errors
+    /// As [`GammaGamma::fit`] for the inputs; `out_of_range` for `q <= 1` (infinite mean spend).
+    ///
+    /// ```
+    /// use channelwise::clv::gamma_gamma::GammaGammaParams;
+    /// let p = GammaGammaParams::new(6.25, 3.74, 15.44)?;
+    /// let s = p.expected_spend(&[0.0, 50.0], &[0.0, 20.0])?;
+    /// assert!((s[0] - 6.25 * 15.44 / 2.74).abs() < 1e-12);
+    /// assert!((s[1] - 20.0).abs() < 1.0); // many purchases: close to her own mean
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn expected_spend(&self, frequency: &[f64], monetary_value: &[f64]) -> Result<Vec<f64>> {
+        let GammaGammaParams { p, q, v } = Self::new(self.p, self.q, self.v)?;
+        if q <= 1.0 {
+            return Err(Error::OutOfRange { field: "q".into(), value: q, min: 1.0, max: f64::INFINITY });
+        }
+        check_spend(frequency, monetary_value)?;
+        frequency
+            .iter()
+            .zip(monetary_value)
+            .enumerate()
+            .map(|(i, (&x, &m))| {
+                let m = if x == 0.0 { 0.0 } else { m };
+                finite(|| format!("expected_spend[{i}]"), p * (v + x * m) / (p * x + q - 1.0))
+            })
+            .collect()
+    }
+
+    /// Discounted customer lifetime value over `months` months, lifetimes'
+    /// `customer_lifetime_value` semantics:
+    ///
+    /// ```text
+    /// CLV_i = sum_{k=1}^{months} spend_i * (E_i(k f) - E_i((k-1) f)) / (1 + discount_rate)^k
+    /// ```
+    ///
+    /// where `spend_i` is [`expected_spend`](Self::expected_spend), `E_i(t)` the purchase model's
+    /// expected repeat purchases in the next `t` time units given the history, and `f`
+    /// [`Freq::per_month`] (the model's time units per month: 30 for days, 4.345 for weeks).
+    /// `discount_rate` is per month; purchases in month `k` are discounted by `k` whole months.
+    ///
+    /// # Errors
+    /// As [`expected_spend`](Self::expected_spend) and the purchase model; `out_of_range` for a
+    /// discount rate outside `[0, 1e6]`; `length_mismatch` for columns of unequal length.
+    ///
+    /// ```
+    /// use channelwise::clv::{bg_nbd::BetaGeoParams, gamma_gamma::GammaGammaParams, Freq};
+    /// let bg = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+    /// let gg = GammaGammaParams::new(6.25, 3.74, 15.44)?;
+    /// let clv = gg.customer_lifetime_value(&bg, &[2.0], &[30.43], &[38.86], &[22.35], 12, 0.01, Freq::Week)?;
+    /// assert!(clv[0] > 0.0);
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn customer_lifetime_value(
+        &self,
+        model: &impl ExpectedPurchases,
+        frequency: &[f64],
+        recency: &[f64],
+        t: &[f64],
+        monetary_value: &[f64],
+        months: u32,
+        discount_rate: f64,
+        freq: Freq,
+    ) -> Result<Vec<f64>> {
+        crate::error::check_range("discount_rate", discount_rate, 0.0, 1e6)?;
+        let spend = self.expected_spend(frequency, monetary_value)?;
+        check_histories(frequency, recency, t)?;
+        let f = freq.per_month();
+        let mut clv = vec![0.0; frequency.len()];
+        let mut prev = vec![0.0; frequency.len()];
+        for k in 1..=months {
+            let e = model.expected_purchases(f64::from(k) * f, frequency, recency, t)?;
+            let disc = (1.0 + discount_rate).powi(k as i32);
+            for i in 0..clv.len() {
+                clv[i] += spend[i] * (e[i] - prev[i]) / disc;
+            }
+            prev = e;
+        }
+        clv.iter().enumerate().map(|(i, &c)| finite(|| format!("clv[{i}]"), c)).collect()
+    }
+}
+
+impl FittedGammaGamma {
+    /// The fitted parameters as `(name, value)` pairs.
+    ///
+    /// ```
+    /// use channelwise::clv::gamma_gamma::GammaGamma;
+    /// let fit = GammaGamma::default().fit(&[1.0, 2.0, 5.0, 3.0, 1.0, 4.0], &[20.0, 35.5, 18.0, 60.0, 12.5, 25.0], None)?;
+    /// assert_eq!(fit.named_params()[0].0, "p");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn named_params(&self) -> [(&'static str, f64); 3] {
+        let p = self.params;
+        [("p", p.p), ("q", p.q), ("v", p.v)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradient_matches_differences() {
+        let s = spend_rows(&[1.0, 2.0, 5.0, 3.0], &[20.0, 35.5, 18.0, 60.0], Some(&[2.0, 1.0, 1.0, 3.0]), true).unwrap();
+        let phi = [1.5f64, 1.1, 2.7];
+        let mut g = [0.0; 3];
+        s.ll_grad(&phi, &mut g);
+        for j in 0..3 {
+            let mut p = phi;
+            let e = 1e-6;
+            p[j] += e;
+            let mut tmp = [0.0; 3];
+            let fp = s.ll_grad(&p, &mut tmp);
+            p[j] -= 2.0 * e;
+            let fm = s.ll_grad(&p, &mut tmp);
+            let d = (fp - fm) / (2.0 * e);
+            assert!((d - g[j]).abs() < 1e-6 * d.abs().max(1.0), "{j}: {d} vs {}", g[j]);
+        }
+    }
+
+    #[test]
+    fn zero_spend_of_a_repeat_buyer_is_an_error() {
+        let e = GammaGamma::default().fit(&[1.0, 2.0], &[10.0, 0.0], None).unwrap_err();
+        assert_eq!(e.to_string(), format!("monetary_value[1] must be in [{}, inf], got 0", f64::MIN_POSITIVE));
+        assert!(GammaGamma::default().fit(&[0.0, 0.0], &[0.0, 0.0], None).is_err());
+    }
+}
