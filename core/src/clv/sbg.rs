@@ -28,9 +28,9 @@ use crate::{Error, Result};
 ///
 /// ```
 /// use channelwise::clv::sbg::ShiftedBetaGeo;
-/// // Fader & Hardie (2007), "regular" customers, years 0-7
+/// // Fader & Hardie (2007), "regular" customers, years 0-7: alpha 0.704, beta 1.182 in the paper
 /// let fit = ShiftedBetaGeo::default().fit(&[1000.0, 631.0, 468.0, 382.0, 326.0, 289.0, 262.0, 241.0])?;
-/// assert!((fit.params.alpha - 0.668).abs() < 1e-3 && (fit.params.beta - 3.806).abs() < 1e-3);
+/// assert!((fit.params.alpha - 0.704).abs() < 1e-3 && (fit.params.beta - 1.182).abs() < 1e-3);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
