@@ -138,8 +138,9 @@ impl<'a> EventLog<'a> {
             .ok_or_else(|| Error::param(field, name, format!("unknown event type (known: {})", self.event_types.join(", "))))
     }
 
-    /// Groups the rows by lead, keeping row order within a lead (counting sort, O(n)).
-    pub(crate) fn by_lead(&self) -> LeadGroups {
+    /// Where each lead's rows start once grouped by lead (`n_leads + 1` offsets), and whether
+    /// the rows already are grouped (lead non-decreasing).
+    pub(crate) fn lead_offsets(&self) -> (Vec<usize>, bool) {
         let n = self.n_leads;
         let mut offsets = vec![0usize; n + 1];
         for &l in self.lead {
@@ -148,7 +149,12 @@ impl<'a> EventLog<'a> {
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
-        let sorted = self.lead.windows(2).all(|w| w[0] <= w[1]);
+        (offsets, self.lead.windows(2).all(|w| w[0] <= w[1]))
+    }
+
+    /// Groups the rows by lead, keeping row order within a lead (counting sort, O(n)).
+    pub(crate) fn by_lead(&self) -> LeadGroups {
+        let (offsets, sorted) = self.lead_offsets();
         let order: Vec<u32> = if sorted {
             (0..self.lead.len() as u32).collect()
         } else {

@@ -833,71 +833,31 @@ pub fn score(config: &ScoringConfig, attributes: &Attributes, events: &EventLog<
         }
     }
 
-    let ts = events.timestamps();
-    let types = events.types();
-    let groups = events.by_lead();
-    let half_life = config.decay.map(|d| (d.half_life_days * DAY, d.mode));
+    let ctx = Activity {
+        n_rules,
+        type_start: &type_start,
+        type_rules: &type_rules,
+        cap: &cap,
+        any_cap,
+        half_life: config.decay.map(|d| (d.half_life_days * DAY, d.mode)),
+        as_of,
+    };
+    let (offsets, sorted) = events.lead_offsets();
     let mut last_activity = vec![None; n];
-    // (type, day, raw points) of the capped types for the current lead
-    let mut day_totals: Vec<(u32, i64, f64)> = Vec::new();
-    for (l, last_out) in last_activity.iter_mut().enumerate() {
-        let rows = groups.rows(l);
-        let mut last = i64::MIN;
-        day_totals.clear();
-        for &e in rows {
-            let e = e as usize;
-            let t = ts[e];
-            if t > as_of {
-                continue;
-            }
-            last = last.max(t);
-            let ty = types[e];
-            if any_cap && cap[ty as usize].is_finite() {
-                let v = events.value(e);
-                let raw: f64 = type_rules[type_start[ty as usize]..type_start[ty as usize + 1]]
-                    .iter()
-                    .map(|&(_, p, pv, _)| p + pv * v)
-                    .sum();
-                let day = t.div_euclid(86_400);
-                match day_totals.iter_mut().find(|(a, d, _)| *a == ty && *d == day) {
-                    Some(slot) => slot.2 += raw,
-                    None => day_totals.push((ty, day, raw)),
-                }
-            }
+    let (ts, types) = (events.timestamps(), events.types());
+    if sorted {
+        ctx.run(&offsets, |i| (ts[i], types[i], events.value(i)), &mut rules, &mut last_activity);
+    } else {
+        // one scattered write per row, then every lead's rows are contiguous (reading the three
+        // columns at random would miss the cache three times per row, twice)
+        let mut next = offsets.clone();
+        let mut packed = vec![(0i64, 0u32, 0.0f64); ts.len()];
+        for (i, &l) in events.leads().iter().enumerate() {
+            let slot = &mut next[l as usize];
+            packed[*slot] = (ts[i], types[i], events.value(i));
+            *slot += 1;
         }
-        if last == i64::MIN {
-            continue;
-        }
-        *last_out = Some(last);
-        for slot in &mut day_totals {
-            let c = cap[slot.0 as usize];
-            slot.2 = if slot.2.abs() > c { c / slot.2.abs() } else { 1.0 };
-        }
-        let lead_decay = match half_life {
-            Some((h, DecayMode::Inactivity)) => (-((as_of - last) as f64) / h).exp2(),
-            _ => 1.0,
-        };
-        let cells = &mut rules[l * n_rules..(l + 1) * n_rules];
-        for &e in rows {
-            let e = e as usize;
-            let t = ts[e];
-            if t > as_of {
-                continue;
-            }
-            let ty = types[e];
-            let mut f = match half_life {
-                Some((h, DecayMode::EventAge)) => (-((as_of - t) as f64) / h).exp2(),
-                _ => lead_decay,
-            };
-            if any_cap && cap[ty as usize].is_finite() {
-                let day = t.div_euclid(86_400);
-                f *= day_totals.iter().find(|(a, d, _)| *a == ty && *d == day).map_or(1.0, |s| s.2);
-            }
-            let v = events.value(e);
-            for &(ri, p, pv, wd) in &type_rules[type_start[ty as usize]..type_start[ty as usize + 1]] {
-                cells[ri] += wd * (p + pv * v) * f;
-            }
-        }
+        ctx.run(&offsets, |i| packed[i], &mut rules, &mut last_activity);
     }
 
     let rule_dimensions: Vec<Dimension> = config
@@ -948,6 +908,89 @@ pub fn score(config: &ScoringConfig, attributes: &Attributes, events: &EventLog<
     let rule_names =
         config.attribute_rules.iter().map(|r| r.name.clone()).chain(config.event_rules.iter().map(|r| r.name.clone())).collect();
     Ok(Scores { rule_names, rule_dimensions, total, fit, activity, dimensions, rules, grade, temperature, last_activity })
+}
+
+/// What the activity loop needs (see [`score`]).
+struct Activity<'a> {
+    n_rules: usize,
+    /// rules of event type `t`: `type_rules[type_start[t]..type_start[t + 1]]`
+    type_start: &'a [usize],
+    /// (rule index, points, points per value, dimension weight)
+    type_rules: &'a [(usize, f64, f64, f64)],
+    cap: &'a [f64],
+    any_cap: bool,
+    half_life: Option<(f64, DecayMode)>,
+    as_of: i64,
+}
+
+impl Activity<'_> {
+    /// Adds every lead's activity points to its rule cells; `row(i)` is the `i`-th row in lead
+    /// order, lead `l` owning rows `offsets[l]..offsets[l + 1]`.
+    fn run(&self, offsets: &[usize], row: impl Fn(usize) -> (i64, u32, f64), rules: &mut [f64], last_activity: &mut [Option<i64>]) {
+        let as_of = self.as_of;
+        let r = self.n_rules;
+        // (type, day, raw points, then scale) of the capped types of the current lead
+        let mut day_totals: Vec<(u32, i64, f64)> = Vec::new();
+        for (l, last_out) in last_activity.iter_mut().enumerate() {
+            let lead_rows = offsets[l]..offsets[l + 1];
+            let mut last = i64::MIN;
+            day_totals.clear();
+            for i in lead_rows.clone() {
+                let (t, ty, v) = row(i);
+                if t > as_of {
+                    continue;
+                }
+                last = last.max(t);
+                if self.any_cap && self.cap[ty as usize].is_finite() {
+                    let raw: f64 = self.rules_of(ty).iter().map(|&(_, p, pv, _)| p + pv * v).sum();
+                    let day = t.div_euclid(86_400);
+                    match day_totals.iter_mut().find(|(a, d, _)| *a == ty && *d == day) {
+                        Some(slot) => slot.2 += raw,
+                        None => day_totals.push((ty, day, raw)),
+                    }
+                }
+            }
+            if last == i64::MIN {
+                continue;
+            }
+            *last_out = Some(last);
+            for slot in &mut day_totals {
+                let c = self.cap[slot.0 as usize];
+                slot.2 = if slot.2.abs() > c { c / slot.2.abs() } else { 1.0 };
+            }
+            let lead_decay = match self.half_life {
+                Some((h, DecayMode::Inactivity)) => (-age(as_of, last) / h).exp2(),
+                _ => 1.0,
+            };
+            let cells = &mut rules[l * r..(l + 1) * r];
+            for i in lead_rows {
+                let (t, ty, v) = row(i);
+                if t > as_of {
+                    continue;
+                }
+                let mut f = match self.half_life {
+                    Some((h, DecayMode::EventAge)) => (-age(as_of, t) / h).exp2(),
+                    _ => lead_decay,
+                };
+                if self.any_cap && self.cap[ty as usize].is_finite() {
+                    let day = t.div_euclid(86_400);
+                    f *= day_totals.iter().find(|(a, d, _)| *a == ty && *d == day).map_or(1.0, |s| s.2);
+                }
+                for &(ri, p, pv, wd) in self.rules_of(ty) {
+                    cells[ri] += wd * (p + pv * v) * f;
+                }
+            }
+        }
+    }
+
+    fn rules_of(&self, ty: u32) -> &[(usize, f64, f64, f64)] {
+        &self.type_rules[self.type_start[ty as usize]..self.type_start[ty as usize + 1]]
+    }
+}
+
+/// Seconds from `t` to `as_of` (no overflow for any pair of `i64`).
+fn age(as_of: i64, t: i64) -> f64 {
+    (i128::from(as_of) - i128::from(t)) as f64
 }
 
 /// Flattens per-type rule lists into one array with offsets.
@@ -1027,8 +1070,7 @@ mod tests {
         assert!(e.to_string().contains("unique"));
         let e = score(&ScoringConfig::default(), &Attributes::new(3), &l, 0).unwrap_err();
         assert_eq!(e.kind().code(), "length_mismatch");
-        let mut w = Weights::default();
-        w.engagement = -1.0;
+        let w = Weights { engagement: -1.0, ..Weights::default() };
         assert_eq!(ScoringConfig::default().weights(w).validate().unwrap_err().kind().code(), "out_of_range");
         let bad = Condition::Between { min: 2.0, max: 1.0 };
         let cfg = ScoringConfig::default().attribute_rule(AttributeRule::new("b", Dimension::Demographic, "t", bad, 1.0));
