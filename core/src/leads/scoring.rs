@@ -773,8 +773,8 @@ impl Scores {
 ///     .decay(7.0, DecayMode::Inactivity);
 /// let attrs = Attributes::new(2).categorical("title", &["VP", "Intern"])?;
 /// let day = 86_400;
-/// // lead 0: three visits on day 0 (capped to 10), then silent for 7 days; lead 1: one visit on day 7
-/// let ts = [0, 60, 120, 7 * day];
+/// // lead 0: three visits at t = 0 (15 points capped to 10), then silent for 7 days; lead 1: one visit on day 7
+/// let ts = [0, 0, 0, 7 * day];
 /// let log = EventLog::new(2, vec!["visit".into()], &[0, 0, 0, 1], &ts, &[0; 4], None)?;
 /// let s = score(&cfg, &attrs, &log, 7 * day)?;
 /// assert!((s.total[0] - (20.0 + 10.0 * 0.5)).abs() < 1e-12); // cap, then one half-life of decay
