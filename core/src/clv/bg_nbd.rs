@@ -36,15 +36,9 @@ use crate::Result;
 /// assert!(fit.params.r > 0.0 && fit.log_likelihood < 0.0);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct BetaGeo {
     settings: FitSettings,
-}
-
-impl Default for BetaGeo {
-    fn default() -> Self {
-        BetaGeo { settings: FitSettings::default() }
-    }
 }
 
 /// The BG/NBD parameters `r, alpha` (purchase rate: Gamma shape and rate) and `a, b` (dropout

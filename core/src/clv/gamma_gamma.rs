@@ -39,15 +39,9 @@ use crate::{Error, Result};
 /// assert!(fit.params.q > 0.0);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct GammaGamma {
     settings: FitSettings,
-}
-
-impl Default for GammaGamma {
-    fn default() -> Self {
-        GammaGamma { settings: FitSettings::default() }
-    }
 }
 
 /// The Gamma-Gamma parameters: `p` (shape of transaction values), `q, v` (Gamma of their rate).

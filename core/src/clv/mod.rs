@@ -156,7 +156,7 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSetti
         g.iter_mut().for_each(|v| *v = -*v / w);
         -f / w
     };
-    let m = lbfgs(neg_mean, phi0, Settings { gtol: 1e-10, ftol: 1e-15, max_iter: s.max_iter, memory: 10 });
+    let m = lbfgs(neg_mean, phi0, Settings { gtol: 1e-7, ftol: 1e-12, max_iter: s.max_iter, memory: 10 });
     let mut phi = m.x;
     let mut g = vec![0.0; k];
     let mut f = model.ll_grad(&phi, &mut g);
@@ -165,8 +165,8 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSetti
     }
     // Newton polish: the gradient is exact, the Hessian differenced from it.
     let mut newton = 0;
-    for _ in 0..50 {
-        if inf_norm(&g) / w <= 1e-13 {
+    for _ in 0..12 {
+        if inf_norm(&g) / w <= 1e-11 {
             break;
         }
         let Some(h) = hessian(model, &phi) else { break };

@@ -38,15 +38,9 @@ use crate::Result;
 /// assert!(fit.params.s > 0.0 && fit.log_likelihood < 0.0);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ParetoNbd {
     settings: FitSettings,
-}
-
-impl Default for ParetoNbd {
-    fn default() -> Self {
-        ParetoNbd { settings: FitSettings::default() }
-    }
 }
 
 /// The Pareto/NBD parameters: `r, alpha` (Gamma purchase rate), `s, beta` (Gamma dropout rate).

@@ -33,15 +33,9 @@ use crate::{Error, Result};
 /// assert!((fit.params.alpha - 0.704).abs() < 1e-3 && (fit.params.beta - 1.182).abs() < 1e-3);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ShiftedBetaGeo {
     settings: FitSettings,
-}
-
-impl Default for ShiftedBetaGeo {
-    fn default() -> Self {
-        ShiftedBetaGeo { settings: FitSettings::default() }
-    }
 }
 
 /// The sBG parameters: `theta ~ Beta(alpha, beta)` is a customer's churn probability per period.
