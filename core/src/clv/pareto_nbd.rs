@@ -34,7 +34,13 @@ use crate::Result;
 ///
 /// ```
 /// use channelwise::clv::pareto_nbd::ParetoNbd;
-/// let fit = ParetoNbd::default().fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/bg_nbd_fit_cdnow.json");
+/// # let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+/// # let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+/// # let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+/// // CDNOW (2357 customers, weeks)
+/// let fit = ParetoNbd::default().fit(&x, &tx, &t, None)?;
+/// assert!((fit.params.r - 0.5533).abs() < 1e-3);
 /// assert!(fit.params.s > 0.0 && fit.log_likelihood < 0.0);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
@@ -68,7 +74,13 @@ pub struct ParetoNbdParams {
 ///
 /// ```
 /// use channelwise::clv::pareto_nbd::ParetoNbd;
-/// let fit = ParetoNbd::default().fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
+/// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/bg_nbd_fit_cdnow.json");
+/// # let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+/// # let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+/// # let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+/// // CDNOW (2357 customers, weeks)
+/// let fit = ParetoNbd::default().fit(&x, &tx, &t, None)?;
+/// assert!((fit.params.r - 0.5533).abs() < 1e-3);
 /// assert!(fit.diagnostics.grad_norm < 1e-6);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
@@ -353,7 +365,13 @@ impl FittedParetoNbd {
     ///
     /// ```
     /// use channelwise::clv::pareto_nbd::ParetoNbd;
-    /// let fit = ParetoNbd::default().fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
+    /// # let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/bg_nbd_fit_cdnow.json");
+/// # let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+/// # let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+/// # let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+/// // CDNOW (2357 customers, weeks)
+/// let fit = ParetoNbd::default().fit(&x, &tx, &t, None)?;
+/// assert!((fit.params.r - 0.5533).abs() < 1e-3);
     /// assert_eq!(fit.named_params()[2].0, "s");
     /// # Ok::<(), channelwise::Error>(())
     /// ```
