@@ -12,7 +12,7 @@ use proptest::prelude::*;
 /// Valid histories: frequency 0-400, recency <= T, recency 0 without repeats.
 fn histories() -> impl Strategy<Value = Vec<(f64, f64, f64)>> {
     prop::collection::vec((0u32..400, 0.0f64..1.0, 0.01f64..100.0), 1..40).prop_map(|rows| {
-        rows.into_iter().map(|(x, u, t)| (f64::from(x), if x == 0 { 0.0 } else { (u * t * 100.0).round() / 100.0 }, t)).collect()
+        rows.into_iter().map(|(x, u, t)| (f64::from(x), if x == 0 { 0.0 } else { ((u * t * 100.0).floor() / 100.0).min(t) }, t)).collect()
     })
 }
 
@@ -97,10 +97,16 @@ proptest! {
         match (a, b) {
             (Ok(a), Ok(b)) => {
                 let (pa, pb): ([f64; 4], [f64; 4]) = (a.params.into(), b.params.into());
-                for (u, v) in pa.iter().zip(&pb) {
-                    prop_assert!((u - v).abs() <= 1e-6 * u.abs().max(1.0), "{pa:?} vs {pb:?}");
+                let boundary = pa.iter().chain(&pb).any(|v| *v > 1e4 || *v < 1e-4);
+                // at an interior optimum the parameters agree; at a boundary one (a, b running off
+                // together along a flat ridge) only the likelihood is determined
+                if !boundary {
+                    for (u, v) in pa.iter().zip(&pb) {
+                        prop_assert!((u - v).abs() <= 1e-6 * u.abs().max(1.0), "{pa:?} vs {pb:?}");
+                    }
                 }
-                prop_assert!((a.log_likelihood - b.log_likelihood).abs() <= 1e-8 * a.log_likelihood.abs());
+                let tol = if boundary { 1e-7 } else { 1e-8 };
+                prop_assert!((a.log_likelihood - b.log_likelihood).abs() <= tol * a.log_likelihood.abs(), "{} vs {}", a.log_likelihood, b.log_likelihood);
                 prop_assert!(a.diagnostics.rows <= b.diagnostics.rows);
             }
             (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
