@@ -5,10 +5,12 @@
 
 pub mod anomaly;
 pub mod attribution;
+pub mod clv;
 mod error;
 pub mod forecast;
 pub mod glm;
 pub mod journey;
+pub mod leads;
 pub(crate) mod minimize;
 pub mod optimize;
 pub mod progress;
