@@ -76,6 +76,9 @@ fn channels(input: &Value) -> channelwise::Result<Vec<ChannelBudget>> {
             if let Some(l) = c.get("locked").and_then(Value::as_bool) {
                 ch = ch.locked(l);
             }
+            if let Some(d) = c.get("draws").and_then(Value::as_array) {
+                ch = ch.draws(d.iter().map(curve).collect::<channelwise::Result<Vec<_>>>()?);
+            }
             Ok(ch)
         })
         .collect()
@@ -111,6 +114,13 @@ fn allocate(params: &Value) -> Allocate {
     }
     if let Some(t) = params.get("tolerance") {
         a = a.tolerance(num(t));
+    }
+    match params.get("objective") {
+        Some(o) if o["kind"] == "expected" => a = a.expected(true),
+        Some(o) if o["kind"] == "cvar" => a = a.cvar(p(o, "level")),
+        Some(o) if o["kind"] == "curve" => {}
+        Some(o) => panic!("unknown objective {o}"),
+        None => {}
     }
     a
 }
@@ -169,7 +179,11 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         "optimize.allocate" => {
             let a = allocate(params).solve(&channels(input)?)?;
             let spend: Vec<f64> = a.rows.iter().map(|r| r.spend).collect();
-            json!({ "spend": out(&spend), "total_response": a.total_response, "total_spend": a.total_spend })
+            let mut r = json!({ "spend": out(&spend), "total_response": a.total_response, "total_spend": a.total_spend });
+            if let Some(c) = a.cvar {
+                r["cvar"] = json!(c);
+            }
+            r
         }
         "optimize.bids" => bids(input, params)?,
         other => panic!("no runner for function {other:?}"),

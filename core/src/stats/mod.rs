@@ -83,7 +83,7 @@ pub(crate) fn student_t_isf(df: f64, tail: f64) -> Result<f64> {
     let (mut lo, mut hi) = (-40.0_f64, 0.0_f64);
     while g(hi).0 > 0.0 && hi < 709.0 {
         lo = hi;
-        hi = (2.0 * hi).max(1.0).min(709.0);
+        hi = (2.0 * hi).clamp(1.0, 709.0);
     }
     let z = -Normal::standard().inverse_cdf(tail);
     let mut u = if z > 0.0 { z.ln().clamp(lo, hi) } else { 0.5 * (lo + hi) };

@@ -125,6 +125,7 @@ pub enum Scenario {
 /// | `tolerance` | 1e-6 | relative optimality gap at which S-curve branch and bound stops |
 /// | `max_nodes` | 10000 | branch-and-bound nodes before it stops with the gap it proved |
 /// | `expected` | `false` | maximise the mean response over each channel's `draws` (pymc-marketing's default objective) instead of the curve |
+/// | `cvar` | none | maximise the conditional value at risk at this level over the draws: the mean total response of the worst `level` share of draws |
 ///
 /// ```
 /// use channelwise::optimize::budget::{Allocate, ChannelBudget};
@@ -148,11 +149,13 @@ pub struct Allocate {
     max_nodes: usize,
     #[serde(default)]
     expected: bool,
+    #[serde(default)]
+    cvar: Option<f64>,
 }
 
 impl Default for Allocate {
     fn default() -> Self {
-        Allocate { budget: None, spend_all: true, max_change: None, scenario: Scenario::MaxResponse, tolerance: 1e-6, max_nodes: 10_000, expected: false }
+        Allocate { budget: None, spend_all: true, max_change: None, scenario: Scenario::MaxResponse, tolerance: 1e-6, max_nodes: 10_000, expected: false, cvar: None }
     }
 }
 
@@ -224,6 +227,10 @@ pub struct Allocation {
     /// curve), when the channels have draws; empty otherwise.
     #[serde(default)]
     pub response_draws: Vec<f64>,
+    /// With [`Allocate::cvar`]: the conditional value at risk of this split, the mean total
+    /// response of the worst `level` share of draws.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvar: Option<f64>,
 }
 
 const INF: f64 = f64::INFINITY;
@@ -232,21 +239,22 @@ const INF: f64 = f64::INFINITY;
 #[derive(Debug, Clone)]
 enum Curve {
     One(Saturation),
-    Mean(std::sync::Arc<[Saturation]>),
+    /// A weighted mean of draws (weights sum to 1; zero weights are skipped).
+    Mean(std::sync::Arc<[Saturation]>, std::sync::Arc<[f64]>),
 }
 
 impl Curve {
     fn value(&self, x: f64) -> f64 {
         match self {
             Curve::One(s) => s.value(x),
-            Curve::Mean(d) => d.iter().map(|s| s.value(x)).sum::<f64>() / d.len() as f64,
+            Curve::Mean(d, w) => d.iter().zip(w.iter()).filter(|p| *p.1 != 0.0).map(|(s, w)| w * s.value(x)).sum(),
         }
     }
 
     fn derivative(&self, x: f64) -> f64 {
         match self {
             Curve::One(s) => s.derivative(x),
-            Curve::Mean(d) => d.iter().map(|s| s.derivative(x)).sum::<f64>() / d.len() as f64,
+            Curve::Mean(d, w) => d.iter().zip(w.iter()).filter(|p| *p.1 != 0.0).map(|(s, w)| w * s.derivative(x)).sum(),
         }
     }
 
@@ -257,7 +265,7 @@ impl Curve {
     fn inflection(&self) -> f64 {
         match self {
             Curve::One(s) => s.inflection(),
-            Curve::Mean(_) => 0.0,
+            Curve::Mean(..) => 0.0,
         }
     }
 
@@ -269,7 +277,7 @@ impl Curve {
         };
         match self {
             Curve::One(s) => one(s),
-            Curve::Mean(d) => d.iter().map(one).sum::<Option<f64>>().map(|a| a / d.len() as f64),
+            Curve::Mean(d, w) => d.iter().zip(w.iter()).map(|(s, w)| one(s).map(|a| w * a)).sum::<Option<f64>>(),
         }
     }
 
@@ -278,7 +286,7 @@ impl Curve {
     fn inverse_marginal(&self, m: f64) -> f64 {
         match self {
             Curve::One(s) => s.inverse_marginal(m),
-            Curve::Mean(_) => {
+            Curve::Mean(..) => {
                 if m.is_nan() {
                     return f64::NAN;
                 }
@@ -530,6 +538,23 @@ impl Allocate {
         self
     }
 
+    /// Maximise the conditional value at risk of the total response over the channels' draws
+    /// at `level` in (0, 1]: the mean of the worst `level` share of draws (1 is the mean,
+    /// `expected(true)`; smaller is more averse to a bad draw). Draw `d` of every channel is one
+    /// joint sample; channels without draws count their curve in every draw. The rows report
+    /// each channel's mean response over its draws, [`Allocation::cvar`] the objective.
+    ///
+    /// Solved as `min over q max over x of sum_d q_d R_d(x)` (the dual form of CVaR, `q` in
+    /// the capped simplex `0 <= q_d <= 1 / (level D)`): the inner problem is exact
+    /// water-filling on the `q`-weighted mean curve, the outer one away-step Frank-Wolfe with
+    /// exact line search on `q` (Lacoste-Julien & Jaggi 2015). Every iterate gives a bound on each side, so the certificate's
+    /// `upper_bound` and `suboptimality` are proven, and it stops at `tolerance` or
+    /// `max_nodes` iterations. Concave draws and the max-response scenario only.
+    pub fn cvar(mut self, level: f64) -> Self {
+        self.cvar = Some(level);
+        self
+    }
+
     /// The response each channel is allocated on.
     fn curves(&self, channels: &[ChannelBudget]) -> Result<Vec<Curve>> {
         // draws pair up across channels (draw d of every channel is one posterior sample)
@@ -544,7 +569,7 @@ impl Allocate {
                 for (k, d) in c.draws.iter().enumerate() {
                     d.validate().map_err(|e| rename(e, &format!("{}.draws[{k}]", c.name)))?;
                 }
-                if !self.expected || c.draws.is_empty() {
+                if !(self.expected || self.cvar.is_some()) || c.draws.is_empty() {
                     return Ok(Curve::One(c.curve));
                 }
                 if c.draws.iter().any(Saturation::is_s_shaped) {
@@ -554,7 +579,8 @@ impl Allocate {
                         reason: "the expected response over S-shaped draws is not supported; allocate on the curve (expected = false)".into(),
                     });
                 }
-                Ok(Curve::Mean(c.draws.clone().into()))
+                let n = c.draws.len();
+                Ok(Curve::Mean(c.draws.clone().into(), vec![1.0 / n as f64; n].into()))
             })
             .collect()
     }
@@ -660,6 +686,17 @@ impl Allocate {
             return Err(Error::OutOfRange { field: "tolerance".into(), value: self.tolerance, min: 0.0, max: INF });
         }
         let budget = self.budget.map(|b| check("budget", b)).transpose()?;
+        if let Some(level) = self.cvar {
+            if level.is_nan() {
+                return Err(Error::NonFinite { field: "cvar".into(), value: level });
+            }
+            if !(level > 0.0 && level <= 1.0) {
+                return Err(Error::OutOfRange { field: "cvar".into(), value: level, min: 0.0, max: 1.0 });
+            }
+            if self.scenario != Scenario::MaxResponse {
+                return Err(Error::InvalidParameter { field: "cvar".into(), value: level.to_string(), reason: "the risk-aware objective supports the max-response scenario only".into() });
+            }
+        }
         let iv = self.intervals(channels)?;
         let curves = self.curves(channels)?;
         let curves = &curves;
@@ -669,6 +706,9 @@ impl Allocate {
             Scenario::MaxResponse => {
                 let b = budget.ok_or_else(|| Error::InvalidParameter { field: "budget".into(), value: "none".into(), reason: "the max-response scenario needs a budget".into() })?;
                 feasible(b, least, most, self.spend_all)?;
+                if let Some(level) = self.cvar {
+                    return self.max_cvar(channels, curves, &iv, b, level);
+                }
                 self.max_response(channels, curves, &iv, b, self.spend_all)
             }
             Scenario::TargetMarginalRoas(m) => {
@@ -837,6 +877,175 @@ impl Allocate {
         Ok(a)
     }
 
+    /// The split maximising the CVaR at `level` of the total response over the draws (see
+    /// [`Allocate::cvar`]).
+    fn max_cvar(&self, channels: &[ChannelBudget], curves: &[Curve], iv: &[(f64, f64, Bound, Bound)], total: f64, level: f64) -> Result<Allocation> {
+        let n = channels.iter().map(|c| c.draws.len()).max().unwrap_or(0);
+        if n == 0 {
+            // no uncertainty: every draw is the curve, and its CVaR is its value
+            let mut a = self.max_response(channels, curves, iv, total, self.spend_all)?;
+            a.cvar = Some(a.total_response);
+            return Ok(a);
+        }
+        // R_d(x) per draw; channels without draws add their curve to every draw
+        let per_draw = |x: &[f64]| -> Vec<f64> {
+            (0..n).map(|d| channels.iter().zip(x).map(|(c, &xi)| c.draws.get(d).unwrap_or(&c.curve).value(xi)).sum()).collect()
+        };
+        let weighted = |q: &[f64]| -> Vec<Curve> {
+            let w: std::sync::Arc<[f64]> = q.to_vec().into();
+            curves.iter().zip(channels).map(|(f, c)| if c.draws.is_empty() { f.clone() } else { Curve::Mean(c.draws.clone().into(), w.clone()) }).collect()
+        };
+        let solve_at = |q: &[f64]| -> Result<(Vec<f64>, f64)> {
+            let pieces: Vec<Piece> = weighted(q).into_iter().zip(iv).map(|(c, v)| Piece::new(c, v.0, v.1)).collect();
+            let (x, lambda, _) = water_fill(&pieces, total, self.spend_all).ok_or_else(|| Error::Internal("water-filling found no split within feasible bounds".into()))?;
+            Ok((x, lambda))
+        };
+        // the worst `level` share of draws: weight 1/(level n) each, the last one fractional
+        let cap = 1.0 / (level * n as f64);
+        let worst = |g: &[f64]| -> Vec<f64> {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&i, &j| g[i].total_cmp(&g[j]));
+            let mut s = vec![0.0; n];
+            let mut left = 1.0;
+            for i in order {
+                if left <= 0.0 {
+                    break;
+                }
+                s[i] = cap.min(left);
+                left -= s[i];
+            }
+            s
+        };
+        let dot = |a: &[f64], b: &[f64]| -> f64 { a.iter().zip(b).map(|(u, v)| u * v).sum() };
+        // start at the worst draws of the expected-response split: a vertex, so that q is
+        // always a known convex combination of vertices (the away steps need them)
+        let (x0, _) = solve_at(&vec![1.0 / n as f64; n])?;
+        let mut q = worst(&per_draw(&x0));
+        let mut active: Vec<(Vec<f64>, f64)> = vec![(q.clone(), 1.0)];
+        let (mut x, mut lambda) = solve_at(&q)?;
+        let mut g = per_draw(&x);
+        let (mut upper, mut lower) = (INF, f64::NEG_INFINITY);
+        let mut best = (x.clone(), lambda, q.clone());
+        let mut iterations = 0;
+        while iterations < self.max_nodes.max(1) {
+            iterations += 1;
+            let s = worst(&g);
+            let (phi, cvar_x) = (dot(&q, &g), dot(&s, &g));
+            upper = upper.min(phi);
+            if cvar_x > lower {
+                lower = cvar_x;
+                best = (x.clone(), lambda, q.clone());
+            }
+            if upper - lower <= self.tolerance * upper.abs().max(1e-300) {
+                break;
+            }
+            // away-step Frank-Wolfe: toward the worst-draws vertex, or away from the active
+            // vertex that weighs the best draws, whichever descends faster
+            let away = (0..active.len()).max_by(|&i, &j| dot(&active[i].0, &g).total_cmp(&dot(&active[j].0, &g)));
+            let (dir, t_max, toward) = match away {
+                Some(k) if dot(&active[k].0, &g) - phi > phi - cvar_x && active[k].1 < 1.0 => {
+                    let w = active[k].1;
+                    (q.iter().zip(&active[k].0).map(|(a, b)| a - b).collect::<Vec<f64>>(), w / (1.0 - w), Some(k))
+                }
+                _ => (s.iter().zip(&q).map(|(a, b)| a - b).collect(), 1.0, None),
+            };
+            let slope0 = dot(&dir, &g);
+            if slope0.is_nan() || slope0 >= 0.0 {
+                break;
+            }
+            let at = |t: f64| -> Result<(Vec<f64>, Vec<f64>, f64, f64)> {
+                let qt: Vec<f64> = q.iter().zip(&dir).map(|(a, d)| (a + t * d).max(0.0)).collect();
+                let (xt, lt) = solve_at(&qt)?;
+                let gt = per_draw(&xt);
+                let slope = dot(&dir, &gt);
+                Ok((qt, xt, lt, slope))
+            };
+            // exact line search on the convex phi(q + t dir) over [0, t_max]: Illinois regula
+            // falsi on its slope dir . R(x*(q_t)), which rises from slope0 < 0
+            let mut t_used = t_max;
+            let mut step = at(t_max)?;
+            if step.3 > 0.0 {
+                let (mut t0, mut h0, mut t1, mut h1) = (0.0, slope0, t_max, step.3);
+                let mut side = 0i8;
+                for _ in 0..30 {
+                    let t = if h1 > h0 { (t0 * h1 - t1 * h0) / (h1 - h0) } else { 0.5 * (t0 + t1) };
+                    let t = if t > t0 && t < t1 { t } else { 0.5 * (t0 + t1) };
+                    let trial = at(t)?;
+                    let h = trial.3;
+                    let small = h.abs() <= 1e-3 * slope0.abs() || t1 - t0 <= 1e-12 * t_max;
+                    if h > 0.0 {
+                        t1 = t;
+                        h1 = h;
+                        if side == 1 {
+                            h0 *= 0.5;
+                        }
+                        side = 1;
+                    } else {
+                        t0 = t;
+                        h0 = h;
+                        if side == -1 {
+                            h1 *= 0.5;
+                        }
+                        side = -1;
+                    }
+                    step = trial;
+                    t_used = t;
+                    if small {
+                        break;
+                    }
+                }
+            }
+            // the vertex weights follow the step
+            match toward {
+                None => {
+                    for v in &mut active {
+                        v.1 *= 1.0 - t_used;
+                    }
+                    match active.iter_mut().find(|v| v.0 == s) {
+                        Some(v) => v.1 += t_used,
+                        None => active.push((s, t_used)),
+                    }
+                }
+                Some(k) => {
+                    for v in &mut active {
+                        v.1 *= 1.0 + t_used;
+                    }
+                    active[k].1 -= t_used;
+                }
+            }
+            active.retain(|v| v.1 > 1e-15);
+            let (qt, xt, lt, _) = step;
+            // q from the active set keeps the two in step (no drift from the clamped update)
+            q = vec![0.0; n];
+            for (v, w) in &active {
+                for (qi, vi) in q.iter_mut().zip(v) {
+                    *qi += w * vi;
+                }
+            }
+            let (xt, lt) = if qt.iter().zip(&q).all(|(a, b)| (a - b).abs() <= 1e-15) { (xt, lt) } else { solve_at(&q)? };
+            x = xt;
+            lambda = lt;
+            g = per_draw(&x);
+        }
+        let (x, lambda, qb) = best;
+        let certified = weighted(&qb);
+        let mut a = self.finish(channels, &certified, iv, x.clone(), lambda, Some(total), iterations);
+        // rows report each channel's mean over its draws
+        for ((row, f), c) in a.rows.iter_mut().zip(curves).zip(channels) {
+            let mean = if c.draws.is_empty() { f.clone() } else { Curve::Mean(c.draws.clone().into(), vec![1.0 / n as f64; n].into()) };
+            row.response = mean.value(row.spend);
+            row.marginal = mean.derivative(row.spend);
+        }
+        a.total_response = a.rows.iter().map(|r| r.response).sum();
+        let gap = ((upper - lower) / upper.abs().max(1e-300)).max(0.0);
+        a.certificate.method = "CVaR: away-step Frank-Wolfe on the draw weights over exact water-filling".into();
+        a.certificate.upper_bound = upper.max(lower);
+        a.certificate.duality_gap = gap;
+        a.certificate.suboptimality = gap;
+        a.cvar = Some(lower);
+        Ok(a)
+    }
+
     /// Rows and the certificate of split `x` at multiplier `lambda`.
     #[allow(clippy::too_many_arguments)]
     fn finish(&self, channels: &[ChannelBudget], curves: &[Curve], iv: &[(f64, f64, Bound, Bound)], x: Vec<f64>, lambda: f64, total: Option<f64>, nodes: usize) -> Allocation {
@@ -918,6 +1127,7 @@ impl Allocate {
                 nodes,
             },
             response_draws: response_draws(channels, &x),
+            cvar: None,
         }
     }
 }
@@ -978,6 +1188,87 @@ mod tests {
 
     fn mm(alpha: f64, lam: f64) -> Saturation {
         Saturation::michaelis_menten(alpha, lam).unwrap()
+    }
+
+    /// CVaR at `level` of the totals (the worst `level` share, the last draw fractional).
+    fn cvar_of(mut totals: Vec<f64>, level: f64) -> f64 {
+        totals.sort_by(f64::total_cmp);
+        let k = level * totals.len() as f64;
+        let mut left = k;
+        let mut sum = 0.0;
+        for t in totals {
+            let w = left.min(1.0);
+            if w <= 0.0 {
+                break;
+            }
+            sum += w * t;
+            left -= w;
+        }
+        sum / k
+    }
+
+    #[test]
+    fn cvar_matches_a_golden_section_search_over_the_split() {
+        // two channels, 40 joint draws; CVaR is concave in the split, so golden section on
+        // x in [0, 100] finds its maximum to float precision
+        let mut rng = 7u64;
+        let mut next = || {
+            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (rng >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut da = Vec::new();
+        let mut db = Vec::new();
+        for _ in 0..40 {
+            da.push(mm(80.0 + 60.0 * next(), 30.0 + 20.0 * next()));
+            // b is better on average but riskier
+            db.push(mm(40.0 + 160.0 * next(), 40.0));
+        }
+        let ch = [ChannelBudget::new("a", mm(110.0, 40.0)).draws(da.clone()), ChannelBudget::new("b", mm(120.0, 40.0)).draws(db.clone())];
+        for level in [1.0, 0.5, 0.2, 0.05] {
+            let totals = |x: f64| -> Vec<f64> { (0..40).map(|d| da[d].value(x) + db[d].value(100.0 - x)).collect() };
+            let f = |x: f64| cvar_of(totals(x), level);
+            let (mut lo, mut hi) = (0.0f64, 100.0f64);
+            let r = (5f64.sqrt() - 1.0) / 2.0;
+            for _ in 0..200 {
+                let (m1, m2) = (hi - r * (hi - lo), lo + r * (hi - lo));
+                if f(m1) < f(m2) {
+                    lo = m1;
+                } else {
+                    hi = m2;
+                }
+            }
+            let want = f(0.5 * (lo + hi));
+            let a = Allocate::budget(100.0).cvar(level).tolerance(1e-10).solve(&ch).unwrap();
+            let got = a.cvar.unwrap();
+            assert!((got - want).abs() <= 1e-8 * want, "level {level}: {got} vs golden {want} at {}", 0.5 * (lo + hi));
+            assert!((cvar_of(a.response_draws.clone(), level) - got).abs() < 1e-9 * got);
+            assert!(a.certificate.suboptimality <= 1e-10 && a.certificate.upper_bound >= got, "{:?}", a.certificate);
+            assert!((a.total_spend - 100.0).abs() < 1e-9);
+            if level == 1.0 {
+                let e = Allocate::budget(100.0).expected(true).solve(&ch).unwrap();
+                assert!((e.total_response - got).abs() < 1e-9 * got);
+            }
+        }
+        // the risk-averse split moves spend away from the risky channel
+        let mean = Allocate::budget(100.0).cvar(1.0).solve(&ch).unwrap();
+        let averse = Allocate::budget(100.0).cvar(0.1).solve(&ch).unwrap();
+        assert!(averse.rows[1].spend < mean.rows[1].spend, "{} vs {}", averse.rows[1].spend, mean.rows[1].spend);
+    }
+
+    #[test]
+    fn cvar_settings_are_checked() {
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)).draws(vec![mm(1.0, 1.0), mm(2.0, 1.0)]), ChannelBudget::new("b", mm(4.0, 1.0))];
+        for (level, code) in [(0.0, "out_of_range"), (1.5, "out_of_range"), (f64::NAN, "non_finite")] {
+            let e = Allocate::budget(4.0).cvar(level).solve(&ch).unwrap_err();
+            assert_eq!(e.kind().code(), code, "{e}");
+            assert!(e.to_string().contains("cvar"), "{e}");
+        }
+        let e = Allocate::unbudgeted().scenario(Scenario::TargetRoas(1.0)).cvar(0.5).solve(&ch).unwrap_err();
+        assert_eq!(e.kind().code(), "invalid_parameter");
+        // no draws: the CVaR of a certain response is the response
+        let plain = [ChannelBudget::new("a", mm(1.0, 1.0)), ChannelBudget::new("b", mm(4.0, 1.0))];
+        let a = Allocate::budget(4.0).cvar(0.3).solve(&plain).unwrap();
+        assert_eq!(a.cvar, Some(a.total_response));
     }
 
     #[test]
