@@ -580,11 +580,14 @@ impl PyFittedMmm {
 
     /// Every spending channel for the allocator: `(name, steady-state curve, mean spend per
     /// period)`.
-    fn budget_channels(&self) -> Vec<(String, PySaturation, Option<f64>)> {
+    fn budget_channels(&self) -> Vec<(String, PySaturation, Option<f64>, Vec<PySaturation>)> {
         self.fit
             .budget_channels()
             .into_iter()
-            .map(|c| (c.name, PySaturation { s: c.curve }, c.current))
+            .map(|c| {
+                let draws = c.draws.into_iter().map(|s| PySaturation { s }).collect();
+                (c.name, PySaturation { s: c.curve }, c.current, draws)
+            })
             .collect()
     }
 
@@ -606,13 +609,32 @@ impl PyFittedMmm {
 
 /// One channel of an allocation: `(name, kind, parameters in order, lower, upper, current,
 /// locked)`.
-type ChannelIn = (String, String, Vec<f64>, f64, f64, Option<f64>, bool);
+/// `(name, kind, params, lower, upper, current, locked, draws)`: `draws` holds one parameter
+/// list per posterior draw (same kind), empty for a channel without draws.
+type ChannelIn = (
+    String,
+    String,
+    Vec<f64>,
+    f64,
+    f64,
+    Option<f64>,
+    bool,
+    Vec<Vec<f64>>,
+);
 
 /// One row of an allocation: `(channel, spend, response, marginal, bound)`.
 type RowOut = (String, f64, f64, f64, &'static str);
 
 /// The allocation's rows, total spend, total response and certificate.
-type AllocationOut<'py> = (Vec<RowOut>, f64, f64, Bound<'py, PyDict>);
+/// `(rows, total_spend, total_response, certificate, response_draws, cvar)`.
+type AllocationOut<'py> = (
+    Vec<RowOut>,
+    f64,
+    f64,
+    Bound<'py, PyDict>,
+    Vec<f64>,
+    Option<f64>,
+);
 
 fn hit(b: Hit) -> &'static str {
     match b {
@@ -665,13 +687,21 @@ fn allocation_out(py: Python<'_>, a: Allocation) -> PyResult<AllocationOut<'_>> 
         .into_iter()
         .map(|r| (r.channel, r.spend, r.response, r.marginal, hit(r.bound)))
         .collect();
-    Ok((rows, a.total_spend, a.total_response, cert))
+    Ok((
+        rows,
+        a.total_spend,
+        a.total_response,
+        cert,
+        a.response_draws,
+        a.cvar,
+    ))
 }
 
 /// Splits a budget over the channels' response curves (the core's `Allocate`).
 #[pyfunction]
 #[pyo3(signature = (channels, budget=None, spend_all=true, max_change=None,
-    scenario=("max_response".to_string(), None), tolerance=1e-6, max_nodes=10_000))]
+    scenario=("max_response".to_string(), None), tolerance=1e-6, max_nodes=10_000,
+    objective=("curve".to_string(), None)))]
 #[allow(clippy::too_many_arguments)]
 fn optimize_allocate(
     py: Python<'_>,
@@ -682,20 +712,28 @@ fn optimize_allocate(
     scenario: (String, Option<f64>),
     tolerance: f64,
     max_nodes: i64,
+    objective: (String, Option<f64>),
 ) -> PyResult<AllocationOut<'_>> {
     guard(|| {
         let chans = channels
             .into_iter()
-            .map(|(name, kind, params, lower, upper, current, locked)| {
-                // the Python layer built the curve (its errors name the channel)
-                let curve = core(Saturation::from_params(&kind, &params))?;
-                let mut c = ChannelBudget::new(name, curve)
-                    .lower(lower)
-                    .upper(upper)
-                    .locked(locked);
-                c.current = current;
-                Ok(c)
-            })
+            .map(
+                |(name, kind, params, lower, upper, current, locked, draws)| {
+                    // the Python layer built the curve (its errors name the channel)
+                    let curve = core(Saturation::from_params(&kind, &params))?;
+                    let draws = draws
+                        .iter()
+                        .map(|p| core(Saturation::from_params(&kind, p)))
+                        .collect::<PyResult<Vec<_>>>()?;
+                    let mut c = ChannelBudget::new(name, curve)
+                        .lower(lower)
+                        .upper(upper)
+                        .locked(locked)
+                        .draws(draws);
+                    c.current = current;
+                    Ok(c)
+                },
+            )
             .collect::<PyResult<Vec<_>>>()?;
         let mut spec = match budget {
             None => Allocate::unbudgeted(),
@@ -719,6 +757,18 @@ fn optimize_allocate(
             .scenario(self::scenario(&scenario.0, scenario.1)?)
             .tolerance(tolerance)
             .max_nodes(core(count("max_nodes", max_nodes, 1))?);
+        spec = match (objective.0.as_str(), objective.1) {
+            ("curve", None) => spec,
+            ("expected", None) => spec.expected(true),
+            ("cvar", Some(level)) => spec.cvar(level),
+            (other, _) => {
+                return Err(invalid(
+                    "objective",
+                    other,
+                    "expected \"curve\", \"expected\" or (\"cvar\", level)".into(),
+                ))
+            }
+        };
         let a = core(py.detach(|| spec.solve(&chans)))?;
         allocation_out(py, a)
     })

@@ -757,11 +757,40 @@ def test_infeasible_budgets_and_bad_input_are_typed_errors_naming_the_constraint
         cw.optimize.allocate({}, budget=1.0)
     with pytest.raises(TypeError, match=r"curves: expected a FittedMMM"):
         cw.optimize.allocate(mm(1.0, 1.0), budget=1.0)
-    # posterior draws are refused, never averaged
-    with pytest.raises(cw.InvalidParameterError, match=r"hill\.beta.*array of 3 values.*posterior draws are not supported yet"):
-        cw.optimize.Hill(beta=np.array([1.0, 2.0, 3.0]), half_saturation=1.0, slope=1.0)
-    with pytest.raises(cw.InvalidParameterError, match=r"tv\.lam.*posterior draws"):
-        cw.optimize.allocate({"tv": {"kind": "logistic", "lam": [1.0, 2.0], "beta": 1.0}}, budget=1.0)
+    # draws of different lengths, adstock draws, a bad objective or CVaR level
+    with pytest.raises(cw.LengthMismatchError, match=r"tv\.beta has 3 draws, expected 2"):
+        cw.optimize.allocate({"tv": {"kind": "logistic", "lam": [1.0, 2.0], "beta": [1.0, 2.0, 3.0]}}, budget=1.0)
+    with pytest.raises(cw.InvalidParameterError, match=r"geometric\.alpha.*adstock parameters are one number"):
+        cw.optimize.GeometricAdstock(alpha=[0.5, 0.6])
+    with pytest.raises(cw.InvalidParameterError, match=r"objective"):
+        cw.optimize.allocate(curves, budget=2.0, objective="median")
+    with pytest.raises(cw.OutOfRangeError, match=r"cvar"):
+        cw.optimize.allocate(curves, budget=2.0, objective=("cvar", 1.5))
+
+
+def test_posterior_draws_expected_and_cvar():
+    rng = np.random.default_rng(3)
+    # search is safe, social better on average and riskier; draw d of both is one joint sample
+    search = cw.optimize.MichaelisMenten(alpha=rng.normal(100.0, 5.0, 200), lam=40.0)
+    social = cw.optimize.MichaelisMenten(alpha=rng.lognormal(np.log(110.0), 0.5, 200), lam=40.0)
+    assert isinstance(search, cw.optimize.CurveDraws) and len(search) == 200
+    curves = {"search": search, "social": social}
+    mean = cw.optimize.allocate(curves, budget=100.0)  # draws given: the expected response
+    assert mean.objective == "expected" and mean.response_draws.shape == (200,)
+    assert mean.total_response == pytest.approx(mean.response_draws.mean(), rel=1e-12)
+    averse = cw.optimize.allocate(curves, budget=100.0, objective=("cvar", 0.1))
+    worst = np.sort(averse.response_draws)[:20].mean()
+    assert averse.cvar == pytest.approx(worst, rel=1e-9)
+    assert averse.certificate["suboptimality"] <= 1e-6
+    assert averse.spend["social"] < mean.spend["social"]
+    # no split on a 201-point grid has a higher CVaR (it is concave in the split)
+    def cvar(x):
+        t = np.array([a.value(x) + b.value(100.0 - x) for a, b in zip(search.draws, social.draws)])
+        return np.sort(t)[:20].mean()
+    assert max(cvar(x) for x in np.linspace(0.0, 100.0, 201)) <= averse.cvar * (1 + 1e-9)
+    # the central curve: each parameter's median
+    central = cw.optimize.allocate(curves, budget=100.0, objective="curve")
+    assert central.response_draws.size == 0 and central.cvar is None
 
 
 def test_allocation_plot_marks_the_optimum(fit):

@@ -12,6 +12,7 @@ from . import bids, budget, mmm, response
 from .bids import Bid, BidModel, FittedBids
 from .budget import (
     Allocation,
+    CurveDraws,
     DelayedAdstock,
     GeometricAdstock,
     Hill,

@@ -29,8 +29,11 @@ A curve factory given ``adstock=`` returns the *steady-state* curve: the respons
 when the same spend runs every period, the adstock's gain ``sum w`` folded into the spend scale
 (:func:`steady_state`, as the media mix model does; with normalised weights the gain is 1).
 
-Parameters are numbers: arrays of posterior draws are not supported yet (the allocator takes
-one curve per channel) and raise :class:`channelwise.InvalidParameterError` saying so.
+Any curve parameter may be an array of posterior draws (the others numbers or arrays of the
+same length; draw ``d`` of every channel is one joint sample): the factory then returns a
+:class:`CurveDraws`, and :func:`allocate` maximises the mean response over the draws
+(pymc-marketing's default) or, with ``objective=("cvar", a)``, the mean of the worst ``a``
+share of draws. Adstock parameters are numbers.
 
 >>> import channelwise as cw
 >>> a = cw.optimize.allocate({"search": cw.optimize.MichaelisMenten(alpha=1.0, lam=1.0),
@@ -56,6 +59,7 @@ from .response import Adstock, Saturation
 __all__ = [
     "allocate",
     "Allocation",
+    "CurveDraws",
     "steady_state",
     "Hill",
     "Logistic",
@@ -80,8 +84,7 @@ def _invalid(field: str, value: Any, reason: str) -> Exception:
 
 
 def _param(field: str, v: Any) -> float:
-    """A curve parameter: one number. An array (posterior draws) is a typed error, never
-    averaged silently."""
+    """A parameter that must be one number (adstocks)."""
     if isinstance(v, bool):
         raise TypeError(f"{field}: expected a number, got bool")
     if isinstance(v, (int, float, np.integer, np.floating)):
@@ -91,11 +94,78 @@ def _param(field: str, v: Any) -> float:
     if hasattr(v, "__len__") or isinstance(v, np.ndarray):
         n = len(v) if hasattr(v, "__len__") else v.size
         raise _cw.InvalidParameterError(
-            f"invalid {field}: \"an array of {n} values\" (arrays of posterior draws are not supported "
-            "yet: the allocator takes one curve per channel; pass one number, such as the posterior "
-            "median, and allocate once per draw to see the spread)"
+            f"invalid {field}: \"an array of {n} values\" (adstock parameters are one number; "
+            "posterior draws go on the curve's parameters)"
         )
     raise TypeError(f"{field}: expected a number, got {type(v).__qualname__}")
+
+
+def _params_or_draws(kind: str, field: str, params: Mapping[str, Any]) -> Tuple[Dict[str, float], Optional[List[Dict[str, float]]]]:
+    """Numbers, or arrays of draws of one length (numbers broadcast): the central parameters
+    (each the median of its draws) and the list of per-draw parameters (None without arrays)."""
+    arrays: Dict[str, np.ndarray] = {}
+    nums: Dict[str, float] = {}
+    for k, v in params.items():
+        f = f"{field}.{k}"
+        if isinstance(v, bool):
+            raise TypeError(f"{f}: expected a number or an array of draws, got bool")
+        if isinstance(v, (int, float, np.integer, np.floating)) or (isinstance(v, np.ndarray) and v.ndim == 0):
+            nums[k] = float(v)
+            continue
+        if not (hasattr(v, "__len__") or isinstance(v, np.ndarray)):
+            raise TypeError(f"{f}: expected a number or an array of draws, got {type(v).__qualname__}")
+        a = np.asarray(v, dtype=float)
+        if a.ndim != 1 or a.size == 0:
+            raise _invalid(f, f"an array of shape {a.shape}", "draws are a non-empty one-dimensional array")
+        arrays[k] = a
+    if not arrays:
+        return nums, None
+    n = {len(a) for a in arrays.values()}
+    if len(n) > 1:
+        first, *_ = arrays
+        other = next(k for k in arrays if len(arrays[k]) != len(arrays[first]))
+        raise _cw.LengthMismatchError(
+            f"length mismatch: {field}.{other} has {len(arrays[other])} draws, expected {len(arrays[first])} (as {field}.{first})")
+    d = n.pop()
+    central = {k: (float(np.median(arrays[k])) if k in arrays else nums[k]) for k in params}
+    draws = [{k: (float(arrays[k][i]) if k in arrays else nums[k]) for k in params} for i in range(d)]
+    return central, draws
+
+
+class CurveDraws:
+    """A channel's response curve with posterior draws: :attr:`curve` (the central curve: each
+    parameter's median over the draws, used by ``objective="curve"``) and :attr:`draws` (one
+    :class:`Saturation` per draw, all of one kind). The curve factories return one when a
+    parameter is an array; ``FittedMMM`` channels carry their Laplace draws.
+
+    >>> import channelwise as cw
+    >>> c = cw.optimize.MichaelisMenten(alpha=[1.0, 2.0, 3.0], lam=1.0)
+    >>> len(c), c.curve.params
+    (3, {'alpha': 2.0, 'lam': 1.0})
+    """
+
+    def __init__(self, draws: Sequence[Saturation], curve: Optional[Saturation] = None) -> None:
+        draws = list(draws)
+        if not draws:
+            raise _invalid("draws", "[]", "at least one draw")
+        kinds = {d.kind for d in draws}
+        if len(kinds) > 1 or not all(isinstance(d, Saturation) for d in draws):
+            raise _invalid("draws", sorted(map(str, kinds)), "every draw is a Saturation of one kind")
+        if curve is None:
+            names = draws[0].param_names
+            curve = Saturation(draws[0].kind, **{k: float(np.median([d.params[k] for d in draws])) for k in names})
+        self.curve = curve
+        self.draws = draws
+
+    @property
+    def kind(self) -> str:
+        return self.curve.kind
+
+    def __len__(self) -> int:
+        return len(self.draws)
+
+    def __repr__(self) -> str:
+        return f"<CurveDraws {self.kind} x {len(self.draws)} draws, central {self.curve.params}>"
 
 
 # --- curves ---------------------------------------------------------------------------------
@@ -142,9 +212,12 @@ def steady_state(curve: Saturation, adstock: Optional[Adstock], adstock_first: b
     return Saturation(kind, **q)
 
 
-def _curve(kind: str, adstock: Optional[Adstock], adstock_first: bool, **params: Any) -> Saturation:
-    s = Saturation(kind, **{k: _param(f"{kind}.{k}", v) for k, v in params.items()})
-    return steady_state(s, adstock, adstock_first)
+def _curve(kind: str, adstock: Optional[Adstock], adstock_first: bool, **params: Any) -> Any:
+    central, draws = _params_or_draws(kind, kind, params)
+    s = steady_state(Saturation(kind, **central), adstock, adstock_first)
+    if draws is None:
+        return s
+    return CurveDraws([steady_state(Saturation(kind, **d), adstock, adstock_first) for d in draws], s)
 
 
 def Hill(beta: float, half_saturation: float, slope: float, adstock: Optional[Adstock] = None,
@@ -212,18 +285,20 @@ def WeibullCDFAdstock(lam: float, k: float, l_max: int = 8, normalize: bool = Tr
     return _adstock("weibull_cdf", l_max, normalize, lam=lam, k=k)
 
 
-def _as_saturation(field: str, spec: Any) -> Saturation:
-    """A curve given as a :class:`Saturation` or as a dict ``{"kind": ..., **params}``."""
-    if isinstance(spec, Saturation):
+def _as_saturation(field: str, spec: Any) -> Any:
+    """A curve given as a :class:`Saturation`, a :class:`CurveDraws` or a dict ``{"kind": ...,
+    **params}`` (any parameter an array of draws)."""
+    if isinstance(spec, (Saturation, CurveDraws)):
         return spec
     if isinstance(spec, Mapping):
         d = dict(spec)
         kind = d.pop("kind", None)
         if not isinstance(kind, str):
             raise _invalid(f"{field}.kind", kind, "a curve dict names its kind: {\"kind\": \"hill\", ...}")
-        params = {k: _param(f"{field}.{k}", v) for k, v in d.items()}
+        central, draws = _params_or_draws(kind, field, d)
         try:
-            return Saturation(kind, **params)
+            s = Saturation(kind, **central)
+            return s if draws is None else CurveDraws([Saturation(kind, **p) for p in draws], s)
         except _cw.ChannelwiseError as e:  # name the channel, as the core's allocator does
             raise type(e)(str(e).replace("saturation.", f"{field}.saturation.", 1)) from None
     raise TypeError(
@@ -250,8 +325,15 @@ class Allocation:
       level for concave curves), ``upper_bound`` (a proven bound on the best total response),
       ``suboptimality`` (how far below it this allocation can be, relative) and ``nodes``.
     - :attr:`total_spend`, :attr:`total_response`.
+    - :attr:`objective` (``"curve"``, ``"expected"`` or ``("cvar", a)``), :attr:`response_draws`
+      (the split's total response under every draw; empty without draws) and :attr:`cvar` (the
+      CVaR the ``("cvar", a)`` objective maximised, else None).
     - :meth:`plot`: each channel's response curve with the chosen spend marked.
     """
+
+    objective: Any = "curve"
+    response_draws: np.ndarray = np.empty(0)
+    cvar: Optional[float] = None
 
     def __init__(self, rows: List[Tuple[Any, ...]], total_spend: float, total_response: float,
                  certificate: Dict[str, Any], curves: Dict[str, Saturation], current: Dict[str, Optional[float]],
@@ -339,8 +421,9 @@ def _channels(curves: Any) -> Tuple[List[Dict[str, Any]], str]:
 
     if isinstance(curves, FittedMMM):
         out = [
-            {"name": n, "curve": Saturation._wrap(s), "current": cur}
-            for n, s, cur in curves._fit.budget_channels()
+            {"name": n, "curve": Saturation._wrap(s), "current": cur,
+             "draws": [Saturation._wrap(d) for d in draws]}
+            for n, s, cur, draws in curves._fit.budget_channels()
         ]
         if not out:
             raise _invalid("curves", "FittedMMM", "no channel of the model ever spent: there is no curve to allocate over")
@@ -417,6 +500,7 @@ def allocate(
     scenario: Any = "max_response",
     tolerance: float = 1e-6,
     max_nodes: int = 10_000,
+    objective: Any = None,
 ) -> Allocation:
     """Splits ``budget`` (spend per period) over the channels' response curves; returns an
     :class:`Allocation` (``.table``, ``.certificate``, ``.total_spend``, ``.total_response``,
@@ -445,8 +529,21 @@ def allocate(
                                  ``("target_marginal_roas", m)`` (spend each channel until its
                                  next unit returns ``m``), ``("min_spend_for_response", y)``
     tolerance    1e-6            relative optimality gap at which S-curve branch and bound stops
-    max_nodes    10000           branch-and-bound nodes before it stops with the gap it proved
+    max_nodes    10000           branch-and-bound nodes (CVaR: Frank-Wolfe iterations) before it
+                                 stops with the gap it proved
+    objective    None            ``"curve"`` (each channel's curve; a :class:`CurveDraws`' central
+                                 curve, a FittedMMM's posterior mode), ``"expected"`` (the mean
+                                 total response over the draws, pymc-marketing's default) or
+                                 ``("cvar", a)`` (the mean of the worst ``a`` share of draws, a in
+                                 (0, 1]; max_response only). None: ``"expected"`` when a curve
+                                 was given with draws, else ``"curve"`` (a FittedMMM's draws are
+                                 used only when asked for)
     ============ =============== ===================================================================
+
+    With draws, :attr:`Allocation.response_draws` is the total response of the chosen split
+    under every draw (its distribution: ``np.quantile(a.response_draws, [0.05, 0.95])``) and
+    :attr:`Allocation.cvar` the CVaR the ``"cvar"`` objective maximised; the rows' ``response``
+    is then each channel's mean over its draws.
 
     Errors name the field: a budget the bounds cannot hold is
     :class:`channelwise.InvalidParameterError` naming ``budget`` and saying which constraint
@@ -470,12 +567,23 @@ def allocate(
         for k, by in overrides.items():
             if n in by:
                 c[k] = by[n]
-        s: Saturation = c["curve"]
+    given_draws = any(isinstance(c["curve"], CurveDraws) for c in chans)
+    obj = _objective(objective, given_draws)
+    for c in chans:
+        n = c["name"]
+        s = c["curve"]
+        draws: List[Saturation] = []
+        if isinstance(s, CurveDraws):
+            s, draws = s.curve, s.draws
+        elif obj[0] != "curve":
+            draws = c.get("draws", [])
+        if obj[0] == "curve":
+            draws = []
         rows.append((n, s.kind, list(s.params.values()), c.get("lower", 0.0), c.get("upper", math.inf),
-                     c.get("current"), c.get("locked", False)))
+                     c.get("current"), c.get("locked", False), [list(d.params.values()) for d in draws]))
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)):
         raise TypeError(f"max_nodes: expected an int, got {type(max_nodes).__qualname__}")
-    out_rows, total_spend, total_response, cert = _cw.optimize_allocate(
+    out_rows, total_spend, total_response, cert, response_draws, cvar = _cw.optimize_allocate(
         rows,
         budget=None if budget is None else _bound("budget", budget),
         spend_all=_flag("spend_all", spend_all),
@@ -483,6 +591,22 @@ def allocate(
         scenario=_scenario(scenario),
         tolerance=_bound("tolerance", tolerance),
         max_nodes=int(max_nodes),
+        objective=obj,
     )
-    return Allocation(out_rows, total_spend, total_response, cert,
-                      {c["name"]: c["curve"] for c in chans}, {c["name"]: c.get("current") for c in chans}, kind)
+    central = {c["name"]: (c["curve"].curve if isinstance(c["curve"], CurveDraws) else c["curve"]) for c in chans}
+    a = Allocation(out_rows, total_spend, total_response, cert, central,
+                   {c["name"]: c.get("current") for c in chans}, kind)
+    a.objective = obj[0] if obj[1] is None else obj
+    a.response_draws = np.asarray(response_draws, dtype=float)
+    a.cvar = cvar
+    return a
+
+
+def _objective(v: Any, given_draws: bool) -> Tuple[str, Optional[float]]:
+    if v is None:
+        return ("expected", None) if given_draws else ("curve", None)
+    if v in ("curve", "expected"):
+        return v, None
+    if isinstance(v, tuple) and len(v) == 2 and v[0] == "cvar":
+        return "cvar", _bound("objective.cvar", v[1])
+    raise _invalid("objective", repr(v), "expected \"curve\", \"expected\" or (\"cvar\", level), e.g. (\"cvar\", 0.1)")
