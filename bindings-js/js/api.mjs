@@ -45,8 +45,9 @@ export function build(backend, surface) {
   /**
    * The arguments with each instance given where the member's declared type names a class
    * (`m.handleArgs`: `channels: FittedMMM | AllocationChannel[]`) replaced by its boxed handle,
-   * there or one level down, as a property of an object in an array (`[{ curve: saturation }]`),
-   * so the Rust side can read it. Other arguments are not walked.
+   * there or one level down, as a property of an object in an array (`[{ curve: saturation }]`)
+   * or an element of such a property's array (`[{ draws: [saturation, ...] }]`), so the Rust
+   * side can read it. Other arguments are not walked.
    */
   const withHandles = (m, args) => {
     if (!m.handleArgs || m.handleArgs.length === 0) return args;
@@ -60,7 +61,9 @@ export function build(backend, surface) {
       a[i] = v.map((e) => {
         if (e === null || typeof e !== 'object' || Array.isArray(e) || instances.has(e)) return handleOf(e);
         const entries = Object.entries(e);
-        return entries.some(([, x]) => x !== null && typeof x === 'object' && instances.has(x)) ? Object.fromEntries(entries.map(([k, x]) => [k, handleOf(x)])) : e;
+        const boxed = (x) => x !== null && typeof x === 'object' && instances.has(x);
+        const inside = (x) => boxed(x) || (Array.isArray(x) && x.some(boxed));
+        return entries.some(([, x]) => inside(x)) ? Object.fromEntries(entries.map(([k, x]) => [k, Array.isArray(x) ? x.map(handleOf) : handleOf(x)])) : e;
       });
     }
     return a;

@@ -268,8 +268,12 @@ export function runOptimize({ optimize, glm }, name) {
   test(`[${name}] allocate: a FittedMMM's steady-state curves, the budget spent, a certificate`, () => {
     const mean = (x) => Array.from(x).reduce((a, b) => a + b, 0) / x.length;
     const budget = mean(data.channels.tv) + mean(data.channels.search);
-    const a = optimize.allocate(fit, { budget });
-    assert.deepEqual(Object.keys(a), ['rows', 'totalSpend', 'totalResponse', 'certificate']);
+    const withDraws = optimize.allocate(fit, { budget });
+    assert.deepEqual(Object.keys(withDraws), ['rows', 'totalSpend', 'totalResponse', 'certificate', 'responseDraws']);
+    // the model's Laplace draws give the split's response distribution; the objective is the mode's curve
+    assert.ok(withDraws.responseDraws.length > 0);
+    const { responseDraws, ...a } = withDraws;
+    near(responseDraws.reduce((t, v) => t + v, 0) / responseDraws.length, a.totalResponse, 0.2, 'draws centre on the mode');
     assert.deepEqual(a.rows.map((r) => r.channel), ['tv', 'search']);
     near(a.rows.reduce((t, r) => t + r.spend, 0), budget, 1e-12, 'spend');
     near(a.totalSpend, budget, 1e-12, 'totalSpend');
@@ -286,13 +290,49 @@ export function runOptimize({ optimize, glm }, name) {
     assert.deepEqual(chans.map((x) => x.name), ['tv', 'search']);
     near(chans[0].current, mean(data.channels.tv), 1e-12, 'current');
     assert.deepEqual(chans[0].curve, fit.steadyStateCurve('tv').spec);
-    assert.deepEqual(optimize.allocate(chans, { budget }), a);
+    const { responseDraws: none, ...plain } = optimize.allocate(chans, { budget });
+    assert.equal(none.length, 0);
+    assert.deepEqual(plain, a);
     // a move limit around the mean spend
     const b = optimize.allocate(fit, { budget, maxChange: { relative: 0.05 } });
     for (const [i, r] of b.rows.entries()) assert.ok(Math.abs(r.spend - chans[i].current) <= 0.05 * chans[i].current * (1 + 1e-12));
     // the Saturation objects themselves are curves too
-    const viaClass = optimize.allocate(chans.map((x) => ({ ...x, curve: fit.steadyStateCurve(x.name) })), { budget });
+    const { responseDraws: _, ...viaClass } = optimize.allocate(chans.map((x) => ({ ...x, curve: fit.steadyStateCurve(x.name) })), { budget });
     assert.deepEqual(viaClass, a);
+    // the mean over the model's draws, and a CVaR
+    const expected = optimize.allocate(fit, { budget, objective: 'expected' });
+    near(expected.totalResponse, expected.responseDraws.reduce((t, v) => t + v, 0) / expected.responseDraws.length, 1e-9, 'expected = mean of draws');
+    const averse = optimize.allocate(fit, { budget, objective: { kind: 'cvar', level: 0.1 } });
+    assert.ok(averse.cvar <= expected.totalResponse && averse.certificate.suboptimality <= 1e-6, JSON.stringify(averse.certificate));
+  });
+
+  test(`[${name}] allocate: posterior draws, the expected response and CVaR`, () => {
+    // search is safe, social better on average and riskier: 40 joint draws from a fixed LCG
+    let s = 7;
+    const u = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const draws = Array.from({ length: 40 }, () => [mm(90 + 20 * u(), 40), mm(40 + 160 * u(), 40)]);
+    const chans = [
+      { name: 'search', curve: mm(100, 40), draws: draws.map((d) => d[0]) },
+      { name: 'social', curve: mm(120, 40), draws: draws.map((d) => new Saturation(d[1])) },
+    ];
+    const mean = optimize.allocate(chans, { budget: 100 }); // draws given: 'expected' by default
+    assert.equal(mean.responseDraws.length, 40);
+    near(mean.totalResponse, mean.responseDraws.reduce((t, v) => t + v, 0) / 40, 1e-9, 'mean');
+    const averse = optimize.allocate(chans, { budget: 100, objective: { kind: 'cvar', level: 0.1 } });
+    const worst4 = Array.from(averse.responseDraws).sort((x, y) => x - y).slice(0, 4);
+    near(averse.cvar, worst4.reduce((t, v) => t + v, 0) / 4, 1e-9, 'cvar is the mean of the worst 10%');
+    assert.ok(averse.rows[1].spend < mean.rows[1].spend, 'less on the risky channel');
+    // a grid over the split finds no better CVaR (it is concave in the split)
+    const value = (c, x) => (c.alpha * x) / (c.lam + x);
+    for (let x = 0; x <= 100; x += 0.5) {
+      const t = draws.map((d) => value(d[0], x) + value(d[1], 100 - x)).sort((p, q) => p - q).slice(0, 4);
+      assert.ok(t.reduce((a, b) => a + b, 0) / 4 <= averse.cvar * (1 + 1e-9), `x = ${x}`);
+    }
+    const central = optimize.allocate(chans, { budget: 100, objective: 'curve' });
+    assert.equal(central.cvar, undefined);
+    assert.throws(() => optimize.allocate(chans, { budget: 100, objective: { kind: 'cvar', level: 2 } }), (e) => e.code === 'out_of_range' && /options\.objective\.level/.test(e.message));
+    assert.throws(() => optimize.allocate(chans, { budget: 100, objective: 'median' }), (e) => e.code === 'invalid_parameter' && /options\.objective/.test(e.message));
+    assert.throws(() => optimize.allocate([chans[0], { ...chans[1], draws: chans[1].draws.slice(1) }], { budget: 100 }), (e) => e.code === 'length_mismatch');
   });
 
   test(`[${name}] allocate: water-filling by hand, bounds, move limits and locks`, () => {

@@ -22,7 +22,7 @@ use super::response::SaturationSpec;
 use crate::api::{arg, boxed, job, this, Job};
 use crate::decl::{Declared, FromJs};
 use crate::host::{Host, Kind};
-use crate::out::Opt;
+use crate::out::{F64s, Opt};
 use crate::read;
 use crate::{js_options, js_result};
 
@@ -49,6 +49,74 @@ impl FromJs for CurveArg {
     }
 }
 
+/// Posterior draws of a channel's curve: an array of curves (`SaturationSpec` or
+/// `optimize.Saturation`); draw `d` of every channel is one joint sample.
+pub struct CurveDraws(pub Vec<Saturation>);
+
+impl FromJs for CurveDraws {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        let n = read::array_len(h, v, field, "an array of curves")?;
+        (0..n)
+            .map(|i| {
+                CurveArg::from_js(h, &read::element(h, v, i, field)?, &format!("{field}[{i}]"))
+                    .map(|c| c.0)
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(CurveDraws)
+    }
+    fn ts() -> String {
+        "(SaturationSpec | Saturation)[]".into()
+    }
+}
+
+/// The objective over posterior draws: `'curve'`, `'expected'` or `{ kind: 'cvar', level }`.
+pub struct ObjectiveSpec(pub Option<f64>, pub bool);
+
+impl FromJs for ObjectiveSpec {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        if h.kind(v) == Kind::String {
+            return match read::string(h, v, field)?.as_str() {
+                "curve" => Ok(ObjectiveSpec(None, false)),
+                "expected" => Ok(ObjectiveSpec(None, true)),
+                other => Err(Error::InvalidParameter {
+                    field: field.into(),
+                    value: other.into(),
+                    reason: "expected 'curve', 'expected' or { kind: 'cvar', level }".into(),
+                }),
+            };
+        }
+        read::options(h, v, field, &["kind", "level"])?;
+        let kf = format!("{field}.kind");
+        let kind = read::string(h, &read::require(h, v, "kind", &kf)?, &kf)?;
+        if kind != "cvar" {
+            return Err(Error::InvalidParameter {
+                field: kf,
+                value: kind,
+                reason: "expected 'cvar' (or the strings 'curve', 'expected')".into(),
+            });
+        }
+        let lf = format!("{field}.level");
+        let level = read::number(h, &read::require(h, v, "level", &lf)?, &lf)?;
+        Ok(ObjectiveSpec(Some(level), false))
+    }
+    fn ts() -> String {
+        "AllocationObjective".into()
+    }
+}
+
+/// `type AllocationObjective`.
+pub const OBJECTIVE_DECLARATION: &str = "\
+/**
+ * What `optimize.allocate` maximises when channels carry posterior draws: each channel's curve
+ * (`'curve'`; a FittedMMM's posterior mode), the mean total response over the draws
+ * (`'expected'`, pymc-marketing's default), or the conditional value at risk, the mean total
+ * response of the worst `level` share of draws (`{ kind: 'cvar', level }`, `level` in (0, 1],
+ * maxResponse only). The default is `'expected'` when a channel of the array has `draws`,
+ * else `'curve'`.
+ */
+export type AllocationObjective = 'curve' | 'expected' | { kind: 'cvar'; level: number };
+";
+
 js_options! {
     /// One channel of an allocation: its response curve (spend per period) and constraints.
     pub struct AllocationChannel {
@@ -64,6 +132,8 @@ js_options! {
         current: f64,
         /// Keep today's spend.
         locked: bool,
+        /// Posterior draws of the curve (for `options.objective` `'expected'` or CVaR).
+        draws: CurveDraws,
     }
 }
 
@@ -187,7 +257,8 @@ js_options! {
     /// | `maxChange` | none | move limit from current spend, `{ relative: 0.2 }` or `{ absolute: 500 }` |
     /// | `scenario` | `{ kind: 'maxResponse' }` | what to solve for (`AllocationScenario`) |
     /// | `tolerance` | `1e-6` | relative optimality gap at which S-curve branch and bound stops |
-    /// | `maxNodes` | `10000` | branch-and-bound nodes before it stops with the gap it proved |
+    /// | `maxNodes` | `10000` | branch-and-bound nodes (CVaR: Frank-Wolfe iterations) before it stops with the gap it proved |
+    /// | `objective` | `'expected'` with draws, else `'curve'` | what to maximise over posterior draws (`AllocationObjective`) |
     pub struct AllocateOptions {
         /// Total spend per period.
         budget: f64,
@@ -201,6 +272,8 @@ js_options! {
         tolerance: f64,
         /// Most branch-and-bound nodes.
         maxNodes: usize,
+        /// What to maximise over posterior draws.
+        objective: ObjectiveSpec,
     }
 }
 
@@ -253,6 +326,11 @@ js_result! {
         totalResponse: f64,
         /// The certificate.
         certificate: AllocationCertificate,
+        /// The split's total response under every draw (its distribution), when the objective
+        /// used draws; empty otherwise.
+        responseDraws: F64s,
+        /// The CVaR the `{ kind: 'cvar' }` objective maximised.
+        cvar: Opt<f64>,
     }
 }
 
@@ -305,6 +383,8 @@ fn allocation(a: CoreAllocation) -> Allocation {
             suboptimality: c.suboptimality,
             nodes: c.nodes,
         },
+        responseDraws: F64s(a.response_draws),
+        cvar: Opt(a.cvar),
     }
 }
 
@@ -325,7 +405,8 @@ fn channels<H: Host>(h: H, v: &H::V) -> Result<(Vec<ChannelBudget>, Option<Vec<S
             let mut b = ChannelBudget::new(name.clone(), curve.0)
                 .lower(c.lower.unwrap_or(0.0))
                 .upper(c.upper.unwrap_or(f64::INFINITY))
-                .locked(c.locked.unwrap_or(false));
+                .locked(c.locked.unwrap_or(false))
+                .draws(c.draws.map(|d| d.0).unwrap_or_default());
             b.current = c.current;
             names.push(name);
             out.push(b);
@@ -356,6 +437,7 @@ fn channels<H: Host>(h: H, v: &H::V) -> Result<(Vec<ChannelBudget>, Option<Vec<S
 fn js_field(f: &str, names: Option<&[String]>) -> Option<String> {
     match f {
         "budget" | "tolerance" => return Some(format!("options.{f}")),
+        "cvar" => return Some("options.objective.level".into()),
         "max_change" => return Some("options.maxChange".into()),
         "max_nodes" => return Some("options.maxNodes".into()),
         "target_roas" | "target_marginal_roas" | "target_response" => {
@@ -393,6 +475,13 @@ pub fn allocate<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     }
     if let Some(t) = o.tolerance {
         spec = spec.tolerance(t);
+    }
+    // the default objective: the draws' mean when the caller gave draws, else the curves
+    let given_draws = names.is_some() && chans.iter().any(|c| !c.draws.is_empty());
+    match o.objective {
+        Some(ObjectiveSpec(Some(level), _)) => spec = spec.cvar(level),
+        Some(ObjectiveSpec(None, expected)) => spec = spec.expected(expected),
+        None => spec = spec.expected(given_draws),
     }
     if let Some(n) = o.maxNodes {
         if n == 0 {
@@ -434,6 +523,7 @@ pub fn declarations() -> Vec<String> {
         AllocationChannel::declaration(),
         MAX_CHANGE_DECLARATION.to_string(),
         SCENARIO_DECLARATION.to_string(),
+        OBJECTIVE_DECLARATION.to_string(),
         AllocateOptions::declaration(),
         AllocationRow::declaration(),
         AllocationCertificate::declaration(),
