@@ -56,6 +56,11 @@ exports.anomaly = Object.freeze(api.anomaly);
 /** Generalised linear models: `glm.LogisticRegression` -> `glm.FittedLogistic`. */
 exports.glm = Object.freeze(api.glm);
 /**
+ * Customer lifetime value: `clv.BetaGeo`, `clv.ParetoNbd`, `clv.GammaGamma`, `clv.ShiftedBetaGeo`
+ * -> `Fitted*`; `*Params` at known parameters; `clv.rfm`, `clv.calibrationAndHoldout`.
+ */
+exports.clv = Object.freeze(api.clv);
+/**
  * Response curves and the media mix model: `optimize.Saturation`, `optimize.Adstock`,
  * `optimize.MMM` -> `optimize.FittedMMM`; bids: `optimize.BidModel` -> `optimize.FittedBids`.
  */

@@ -1157,6 +1157,8 @@ export interface AllocationChannel {
   current?: number | null;
   /** Keep today's spend. */
   locked?: boolean | null;
+  /** Posterior draws of the curve (for `options.objective` `'expected'` or CVaR). */
+  draws?: (SaturationSpec | Saturation)[] | null;
 }
 
 /**
@@ -1180,6 +1182,16 @@ export type AllocationScenario =
   | { kind: 'minSpendForResponse'; value: number };
 
 /**
+ * What `optimize.allocate` maximises when channels carry posterior draws: each channel's curve
+ * (`'curve'`; a FittedMMM's posterior mode), the mean total response over the draws
+ * (`'expected'`, pymc-marketing's default), or the conditional value at risk, the mean total
+ * response of the worst `level` share of draws (`{ kind: 'cvar', level }`, `level` in (0, 1],
+ * maxResponse only). The default is `'expected'` when a channel of the array has `draws`,
+ * else `'curve'`.
+ */
+export type AllocationObjective = 'curve' | 'expected' | { kind: 'cvar'; level: number };
+
+/**
  * The allocation's settings.
  *
  * | Name | Default | Meaning |
@@ -1189,7 +1201,8 @@ export type AllocationScenario =
  * | `maxChange` | none | move limit from current spend, `{ relative: 0.2 }` or `{ absolute: 500 }` |
  * | `scenario` | `{ kind: 'maxResponse' }` | what to solve for (`AllocationScenario`) |
  * | `tolerance` | `1e-6` | relative optimality gap at which S-curve branch and bound stops |
- * | `maxNodes` | `10000` | branch-and-bound nodes before it stops with the gap it proved |
+ * | `maxNodes` | `10000` | branch-and-bound nodes (CVaR: Frank-Wolfe iterations) before it stops with the gap it proved |
+ * | `objective` | `'expected'` with draws, else `'curve'` | what to maximise over posterior draws (`AllocationObjective`) |
  */
 export interface AllocateOptions {
   /** Total spend per period. */
@@ -1204,6 +1217,8 @@ export interface AllocateOptions {
   tolerance?: number | null;
   /** Most branch-and-bound nodes. */
   maxNodes?: number | null;
+  /** What to maximise over posterior draws. */
+  objective?: AllocationObjective | null;
 }
 
 /** One channel's share of an allocation. */
@@ -1254,6 +1269,13 @@ export interface Allocation {
   totalResponse: number;
   /** The certificate. */
   certificate: AllocationCertificate;
+  /**
+   * The split's total response under every draw (its distribution), when the objective
+   * used draws; empty otherwise.
+   */
+  responseDraws: Float64Array;
+  /** The CVaR the `{ kind: 'cvar' }` objective maximised. */
+  cvar?: number;
 }
 
 /**
@@ -1373,6 +1395,182 @@ export interface LogisticOptions {
   penalty?: string | null;
   /** Fit an unpenalised intercept (default true). */
   fitIntercept?: boolean | null;
+}
+
+/** Settings of a CLV fit (see the core's parameter tables). */
+export interface ClvFitOptions {
+  /** L-BFGS iterations before the Newton polish (default 2000). */
+  maxIter?: number | null;
+  /** Fit customers sharing `(frequency, recency, T)` as one weighted row (default true). */
+  collapse?: boolean | null;
+}
+
+/** Settings of a shifted-beta-geometric fit. */
+export interface SbgFitOptions {
+  /** L-BFGS iterations before the Newton polish (default 2000). */
+  maxIter?: number | null;
+}
+
+/** Customers' histories (lifetimes' columns, in the time unit you chose). */
+export interface ClvHistories {
+  /** Repeat purchases (whole numbers >= 0). */
+  frequency: Numbers;
+  /** Time of the last purchase since the first, in `[0, T]` (0 for frequency 0). */
+  recency: Numbers;
+  /** Age: time since the first purchase to the end of observation. */
+  T: Numbers;
+  /** Customers per row (fits only; default 1 each). */
+  weights?: Numbers | null;
+}
+
+/** Repeat buyers' purchases and mean repeat spend (rows with frequency 0 are ignored by fits). */
+export interface ClvSpend {
+  /** Repeat purchases. */
+  frequency: Numbers;
+  /** Mean spend of the repeat purchases (> 0 for repeat buyers). */
+  monetaryValue: Numbers;
+  /** Customers per row (fits only; default 1 each). */
+  weights?: Numbers | null;
+}
+
+/** Customers' histories with their mean repeat spend. */
+export interface ClvCustomers {
+  /** Repeat purchases. */
+  frequency: Numbers;
+  /** Time of the last purchase since the first. */
+  recency: Numbers;
+  /** Age. */
+  T: Numbers;
+  /** Mean spend of the repeat purchases. */
+  monetaryValue: Numbers;
+}
+
+/** Options of `clv()` (lifetimes' `customer_lifetime_value`). */
+export interface ClvValueOptions {
+  /** Months summed (default 12). */
+  months?: number | null;
+  /** Discount rate per month (default 0.01). */
+  discountRate?: number | null;
+  /** The purchase model's time unit: `'H'`, `'D'` (default), `'W'` or `'M'`. */
+  freq?: string | null;
+}
+
+/** BG/NBD parameters. */
+export interface BetaGeoValues {
+  /** Gamma shape of the purchase rate. */
+  r: number;
+  /** Gamma rate of the purchase rate. */
+  alpha: number;
+  /** First Beta parameter of the dropout probability. */
+  a: number;
+  /** Second Beta parameter of the dropout probability. */
+  b: number;
+}
+
+/** Pareto/NBD parameters. */
+export interface ParetoNbdValues {
+  /** Gamma shape of the purchase rate. */
+  r: number;
+  /** Gamma rate of the purchase rate. */
+  alpha: number;
+  /** Gamma shape of the dropout rate. */
+  s: number;
+  /** Gamma rate of the dropout rate. */
+  beta: number;
+}
+
+/** Gamma-Gamma parameters. */
+export interface GammaGammaValues {
+  /** Shape of the per-transaction spend. */
+  p: number;
+  /** Shape of the spend scale's Gamma. */
+  q: number;
+  /** Rate of the spend scale's Gamma. */
+  v: number;
+}
+
+/** Shifted-beta-geometric parameters. */
+export interface ShiftedBetaGeoValues {
+  /** First Beta parameter of the churn probability. */
+  alpha: number;
+  /** Second Beta parameter of the churn probability. */
+  beta: number;
+}
+
+/** A transaction log, one purchase per row (what `rfm` and `calibrationAndHoldout` read). */
+export interface RfmLog {
+  /** Customer ids. */
+  customerId: string[];
+  /** Purchase times, whole unix seconds. */
+  datetime: Numbers;
+  /** Purchase values (optional). */
+  monetaryValue?: Numbers | null;
+}
+
+/** Options of the RFM summaries (lifetimes' names, camelCase). */
+export interface RfmSummaryOptions {
+  /** Period purchases are counted in: `'H'`, `'D'` (default) or `'W'` (weeks from Monday). */
+  freq?: string | null;
+  /** Divisor of recency and `T` (default 1). */
+  freqMultiplier?: number | null;
+  /** End of observation, unix seconds (default: the latest transaction). */
+  observationEnd?: number | null;
+}
+
+/** How a CLV fit ended. */
+export interface ClvDiagnostics {
+  /** L-BFGS iterations. */
+  lbfgsIterations: number;
+  /** Newton steps after L-BFGS. */
+  newtonIterations: number;
+  /** Largest gradient entry (log-parameters) over the total weight, at the answer. */
+  gradNorm: number;
+  /** Distinct histories fitted. */
+  rows: number;
+  /** Total weight (customers). */
+  totalWeight: number;
+}
+
+/** One row per customer, sorted by id (lifetimes' `summary_data_from_transaction_data`). */
+export interface RfmSummary {
+  /** Customer ids. */
+  customerId: string[];
+  /** Purchase periods after the first. */
+  frequency: Float64Array;
+  /** Last purchase period minus the first. */
+  recency: Float64Array;
+  /** Observation end's period minus the first purchase period. */
+  T: Float64Array;
+  /** Mean spend of the repeat periods (0 without repeats or spend data). */
+  monetaryValue: Float64Array;
+}
+
+/** The calibration summary and the holdout counts (lifetimes' `calibration_and_holdout_data`). */
+export interface CalibrationHoldout {
+  /** Customer ids seen in calibration, sorted. */
+  customerId: string[];
+  /** Calibration frequency. */
+  frequencyCal: Float64Array;
+  /** Calibration recency. */
+  recencyCal: Float64Array;
+  /** Calibration age. */
+  TCal: Float64Array;
+  /** Calibration mean repeat spend. */
+  monetaryValueCal: Float64Array;
+  /** Distinct purchase periods in the holdout. */
+  frequencyHoldout: Float64Array;
+  /** Mean value of the holdout transactions. */
+  monetaryValueHoldout: Float64Array;
+  /** Length of the holdout in periods over `freqMultiplier`. */
+  durationHoldout: number;
+}
+
+/** `ln |2F1(a, b; c; z)|` and the sign of `2F1`. */
+export interface LnHyp2f1 {
+  /** `ln |2F1|`. */
+  value: number;
+  /** `1` or `-1`. */
+  sign: number;
 }
 
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
@@ -1843,6 +2041,258 @@ export declare class FittedLogistic {
 export declare const glm: {
   LogisticRegression: typeof LogisticRegression;
   FittedLogistic: typeof FittedLogistic;
+};
+
+/**
+ * The BG/NBD model (Fader, Hardie & Lee 2005), fitted by exact maximum likelihood.
+ *
+ * @example
+ * const fit = new clv.BetaGeo().fit({ frequency, recency, T });
+ * fit.params; // { r, alpha, a, b }
+ * fit.pAlive({ frequency: [4], recency: [30], T: [38] }); // Float64Array [...]
+ */
+export declare class BetaGeo {
+  /** A spec (`maxIter`, `collapse`). */
+  constructor(options?: ClvFitOptions | null);
+  /** Fits to customers' histories (optional `weights`: customers per row). */
+  fit(data: ClvHistories): FittedBetaGeo;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(data: ClvHistories): Promise<FittedBetaGeo>;
+}
+
+/** The BG/NBD model at known parameters. */
+export declare class BetaGeoParams {
+  /** Parameters must be positive and finite (`out_of_range` / `non_finite`). */
+  constructor(params: BetaGeoValues);
+  /** P(alive) of each customer (1 for frequency 0). */
+  pAlive(data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of each customer in the next `t` time units. */
+  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of a new customer in `t` time units. */
+  expectedPurchasesUnconditional(t: number): number;
+  /**
+   * Probability of exactly `n` repeat purchases of a new customer in `t` (an array for
+   * an array of `n`).
+   */
+  probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
+  /** The log-likelihood of histories at these parameters (weighted sum). */
+  logLikelihoodOf(data: ClvHistories): number;
+  /** The parameters by name. */
+  readonly params: BetaGeoValues;
+}
+
+/** A fitted BG/NBD model: every prediction of `BetaGeoParams`, with standard errors. */
+export declare class FittedBetaGeo {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** P(alive) of each customer (1 for frequency 0). */
+  pAlive(data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of each customer in the next `t` time units. */
+  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of a new customer in `t` time units. */
+  expectedPurchasesUnconditional(t: number): number;
+  /** Probability of exactly `n` repeat purchases of a new customer in `t`. */
+  probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
+  /** The log-likelihood of histories at the fitted parameters. */
+  logLikelihoodOf(data: ClvHistories): number;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedBetaGeo;
+  /** Maximum-likelihood parameters. */
+  readonly params: BetaGeoValues;
+  /** Their standard errors (`Infinity` where the information is singular). */
+  readonly stdErrors: BetaGeoValues;
+  /** The maximised log-likelihood. */
+  readonly logLikelihood: number;
+  /** How the fit ended. */
+  readonly diagnostics: ClvDiagnostics;
+}
+
+/** The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987). */
+export declare class ParetoNbd {
+  /** A spec (`maxIter`, `collapse`). */
+  constructor(options?: ClvFitOptions | null);
+  /** Fits to customers' histories. */
+  fit(data: ClvHistories): FittedParetoNbd;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(data: ClvHistories): Promise<FittedParetoNbd>;
+}
+
+/** The Pareto/NBD model at known parameters. */
+export declare class ParetoNbdParams {
+  /** Parameters must be positive and finite. */
+  constructor(params: ParetoNbdValues);
+  /** P(alive) of each customer. */
+  pAlive(data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of each customer in the next `t` time units. */
+  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of a new customer in `t` time units. */
+  expectedPurchasesUnconditional(t: number): number;
+  /** The log-likelihood of histories at these parameters. */
+  logLikelihoodOf(data: ClvHistories): number;
+  /** The parameters by name. */
+  readonly params: ParetoNbdValues;
+}
+
+/** A fitted Pareto/NBD model. */
+export declare class FittedParetoNbd {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** P(alive) of each customer. */
+  pAlive(data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of each customer in the next `t` time units. */
+  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of a new customer in `t` time units. */
+  expectedPurchasesUnconditional(t: number): number;
+  /** The log-likelihood of histories at the fitted parameters. */
+  logLikelihoodOf(data: ClvHistories): number;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedParetoNbd;
+  /** Maximum-likelihood parameters. */
+  readonly params: ParetoNbdValues;
+  /** Their standard errors. */
+  readonly stdErrors: ParetoNbdValues;
+  /** The maximised log-likelihood. */
+  readonly logLikelihood: number;
+  /** How the fit ended. */
+  readonly diagnostics: ClvDiagnostics;
+}
+
+/** The Gamma-Gamma model of spend per transaction. */
+export declare class GammaGamma {
+  /** A spec (`maxIter`, `collapse`). */
+  constructor(options?: ClvFitOptions | null);
+  /**
+   * Fits to repeat buyers' `frequency` and `monetaryValue` (`out_of_range` for a repeat
+   * buyer's zero spend).
+   */
+  fit(data: ClvSpend): FittedGammaGamma;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(data: ClvSpend): Promise<FittedGammaGamma>;
+}
+
+/** The Gamma-Gamma model at known parameters. */
+export declare class GammaGammaParams {
+  /** Parameters must be positive and finite. */
+  constructor(params: GammaGammaValues);
+  /** Expected spend per transaction of each customer. */
+  expectedSpend(data: ClvSpend): Float64Array;
+  /** Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`. */
+  clv(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
+  /** The parameters by name. */
+  readonly params: GammaGammaValues;
+}
+
+/** A fitted Gamma-Gamma model. */
+export declare class FittedGammaGamma {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** Expected spend per transaction of each customer. */
+  expectedSpend(data: ClvSpend): Float64Array;
+  /** Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`. */
+  clv(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedGammaGamma;
+  /** Maximum-likelihood parameters. */
+  readonly params: GammaGammaValues;
+  /** Their standard errors. */
+  readonly stdErrors: GammaGammaValues;
+  /** The maximised log-likelihood. */
+  readonly logLikelihood: number;
+  /** How the fit ended. */
+  readonly diagnostics: ClvDiagnostics;
+}
+
+/** The shifted-beta-geometric model of contractual retention (Fader & Hardie 2007). */
+export declare class ShiftedBetaGeo {
+  /** A spec (`maxIter`). */
+  constructor(options?: SbgFitOptions | null);
+  /**
+   * Fits to a cohort's survivor counts `n_0, ..., n_T` (`out_of_range` for a count
+   * above the previous one).
+   */
+  fit(survivors: Numbers): FittedShiftedBetaGeo;
+}
+
+/** The sBG model at known parameters. */
+export declare class ShiftedBetaGeoParams {
+  /** Parameters must be positive and finite. */
+  constructor(params: ShiftedBetaGeoValues);
+  /** `S(0), ..., S(periods)`. */
+  survival(periods: number): Float64Array;
+  /** `r_1, ..., r_periods`. */
+  retention(periods: number): Float64Array;
+  /** The log-likelihood of survivor counts at these parameters. */
+  logLikelihoodOf(survivors: Numbers): number;
+  /** The parameters by name. */
+  readonly params: ShiftedBetaGeoValues;
+}
+
+/** A fitted sBG model. */
+export declare class FittedShiftedBetaGeo {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** `S(0), ..., S(periods)`. */
+  survival(periods: number): Float64Array;
+  /** `r_1, ..., r_periods`. */
+  retention(periods: number): Float64Array;
+  /** The log-likelihood of survivor counts at the fitted parameters. */
+  logLikelihoodOf(survivors: Numbers): number;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedShiftedBetaGeo;
+  /** Maximum-likelihood parameters. */
+  readonly params: ShiftedBetaGeoValues;
+  /** Their standard errors. */
+  readonly stdErrors: ShiftedBetaGeoValues;
+  /** The maximised log-likelihood. */
+  readonly logLikelihood: number;
+  /** How the fit ended. */
+  readonly diagnostics: ClvDiagnostics;
+}
+
+/**
+ * Customer lifetime value with Fader and Hardie's parameter names and lifetimes' columns:
+ * `frequency` (repeat purchases), `recency` (time of the last purchase since the first), `T`
+ * (age), `monetaryValue` (mean repeat spend), in the time unit you chose. Bad histories are
+ * `out_of_range` / `invalid_parameter` / `non_finite` naming the column and row
+ * (`recency[3]`); a likelihood without an interior maximum is `not_converged`.
+ */
+export declare const clv: {
+  /**
+   * One row per customer from a transaction log `{ customerId, datetime (unix seconds),
+   * monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
+   *
+   * @example
+   * const s = clv.rfm({ customerId: ['a', 'a', 'b'], datetime: [0, 172800, 86400] });
+   * s.frequency; // Float64Array [1, 0]
+   */
+  rfm(log: RfmLog, options?: RfmSummaryOptions | null): RfmSummary;
+  /**
+   * The calibration summary up to `calibrationEnd` (unix seconds) and the holdout counts
+   * (lifetimes' `calibration_and_holdout_data`).
+   */
+  calibrationAndHoldout(log: RfmLog, calibrationEnd: number, options?: RfmSummaryOptions | null): CalibrationHoldout;
+  /** `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space. */
+  lnHyp2f1(a: number, b: number, c: number, z: number): LnHyp2f1;
+  BetaGeo: typeof BetaGeo;
+  BetaGeoParams: typeof BetaGeoParams;
+  FittedBetaGeo: typeof FittedBetaGeo;
+  ParetoNbd: typeof ParetoNbd;
+  ParetoNbdParams: typeof ParetoNbdParams;
+  FittedParetoNbd: typeof FittedParetoNbd;
+  GammaGamma: typeof GammaGamma;
+  GammaGammaParams: typeof GammaGammaParams;
+  FittedGammaGamma: typeof FittedGammaGamma;
+  ShiftedBetaGeo: typeof ShiftedBetaGeo;
+  ShiftedBetaGeoParams: typeof ShiftedBetaGeoParams;
+  FittedShiftedBetaGeo: typeof FittedShiftedBetaGeo;
 };
 
 /**

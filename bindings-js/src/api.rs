@@ -709,6 +709,217 @@ api! {
         }
     }
 
+    // ---- clv (its own block; keep edits to other blocks out) ----
+    /// Customer lifetime value with Fader and Hardie's parameter names and lifetimes' columns:
+    /// `frequency` (repeat purchases), `recency` (time of the last purchase since the first), `T`
+    /// (age), `monetaryValue` (mean repeat spend), in the time unit you chose. Bad histories are
+    /// `out_of_range` / `invalid_parameter` / `non_finite` naming the column and row
+    /// (`recency[3]`); a likelihood without an interior maximum is `not_converged`.
+    namespace clv {
+        /// One row per customer from a transaction log `{ customerId, datetime (unix seconds),
+        /// monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
+        ///
+        /// @example
+        /// const s = clv.rfm({ customerId: ['a', 'a', 'b'], datetime: [0, 172800, 86400] });
+        /// s.frequency; // Float64Array [1, 0]
+        fn rfm "(log: RfmLog, options?: RfmSummaryOptions | null): RfmSummary" sync => crate::clv::rfm_summary;
+        /// The calibration summary up to `calibrationEnd` (unix seconds) and the holdout counts
+        /// (lifetimes' `calibration_and_holdout_data`).
+        fn calibrationAndHoldout "(log: RfmLog, calibrationEnd: number, options?: RfmSummaryOptions | null): CalibrationHoldout" sync => crate::clv::calibration_and_holdout;
+        /// `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space.
+        fn lnHyp2f1 "(a: number, b: number, c: number, z: number): LnHyp2f1" sync => crate::clv::ln_hyp2f1_fn;
+        classes {
+        /// The BG/NBD model (Fader, Hardie & Lee 2005), fitted by exact maximum likelihood.
+        ///
+        /// @example
+        /// const fit = new clv.BetaGeo().fit({ frequency, recency, T });
+        /// fit.params; // { r, alpha, a, b }
+        /// fit.pAlive({ frequency: [4], recency: [30], T: [38] }); // Float64Array [...]
+        class BetaGeo {
+            /// A spec (`maxIter`, `collapse`).
+            new constructor "(options?: ClvFitOptions | null)" sync => crate::clv::bg_new;
+            /// Fits to customers' histories (optional `weights`: customers per row).
+            method fit "(data: ClvHistories): FittedBetaGeo" both => crate::clv::bg_fit;
+        }
+        /// The BG/NBD model at known parameters.
+        class BetaGeoParams {
+            /// Parameters must be positive and finite (`out_of_range` / `non_finite`).
+            new constructor "(params: BetaGeoValues)" sync => crate::clv::bg_params_new;
+            /// P(alive) of each customer (1 for frequency 0).
+            method pAlive "(data: ClvHistories): Float64Array" sync => crate::clv::p_alive;
+            /// Expected repeat purchases of each customer in the next `t` time units.
+            method expectedPurchases "(t: number, data: ClvHistories): Float64Array" sync => crate::clv::expected_purchases;
+            /// Expected repeat purchases of a new customer in `t` time units.
+            method expectedPurchasesUnconditional "(t: number): number" sync => crate::clv::expected_purchases_unconditional;
+            /// Probability of exactly `n` repeat purchases of a new customer in `t` (an array for
+            /// an array of `n`).
+            method probabilityOfPurchases "(n: number | number[], t: number): number | Float64Array" sync => crate::clv::probability_of_purchases;
+            /// The log-likelihood of histories at these parameters (weighted sum).
+            method logLikelihoodOf "(data: ClvHistories): number" sync => crate::clv::log_likelihood_of;
+            /// The parameters by name.
+            getter params "BetaGeoValues" sync => crate::clv::params;
+        }
+        /// A fitted BG/NBD model: every prediction of `BetaGeoParams`, with standard errors.
+        class FittedBetaGeo {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::clv::fitted_new;
+            /// P(alive) of each customer (1 for frequency 0).
+            method pAlive "(data: ClvHistories): Float64Array" sync => crate::clv::p_alive;
+            /// Expected repeat purchases of each customer in the next `t` time units.
+            method expectedPurchases "(t: number, data: ClvHistories): Float64Array" sync => crate::clv::expected_purchases;
+            /// Expected repeat purchases of a new customer in `t` time units.
+            method expectedPurchasesUnconditional "(t: number): number" sync => crate::clv::expected_purchases_unconditional;
+            /// Probability of exactly `n` repeat purchases of a new customer in `t`.
+            method probabilityOfPurchases "(n: number | number[], t: number): number | Float64Array" sync => crate::clv::probability_of_purchases;
+            /// The log-likelihood of histories at the fitted parameters.
+            method logLikelihoodOf "(data: ClvHistories): number" sync => crate::clv::log_likelihood_of;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::clv::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedBetaGeo" sync => crate::clv::bg_from_json;
+            /// Maximum-likelihood parameters.
+            getter params "BetaGeoValues" sync => crate::clv::params;
+            /// Their standard errors (`Infinity` where the information is singular).
+            getter stdErrors "BetaGeoValues" sync => crate::clv::std_errors;
+            /// The maximised log-likelihood.
+            getter logLikelihood "number" sync => crate::clv::log_likelihood;
+            /// How the fit ended.
+            getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
+        }
+        /// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
+        class ParetoNbd {
+            /// A spec (`maxIter`, `collapse`).
+            new constructor "(options?: ClvFitOptions | null)" sync => crate::clv::pareto_new;
+            /// Fits to customers' histories.
+            method fit "(data: ClvHistories): FittedParetoNbd" both => crate::clv::pareto_fit;
+        }
+        /// The Pareto/NBD model at known parameters.
+        class ParetoNbdParams {
+            /// Parameters must be positive and finite.
+            new constructor "(params: ParetoNbdValues)" sync => crate::clv::pareto_params_new;
+            /// P(alive) of each customer.
+            method pAlive "(data: ClvHistories): Float64Array" sync => crate::clv::p_alive;
+            /// Expected repeat purchases of each customer in the next `t` time units.
+            method expectedPurchases "(t: number, data: ClvHistories): Float64Array" sync => crate::clv::expected_purchases;
+            /// Expected repeat purchases of a new customer in `t` time units.
+            method expectedPurchasesUnconditional "(t: number): number" sync => crate::clv::expected_purchases_unconditional;
+            /// The log-likelihood of histories at these parameters.
+            method logLikelihoodOf "(data: ClvHistories): number" sync => crate::clv::log_likelihood_of;
+            /// The parameters by name.
+            getter params "ParetoNbdValues" sync => crate::clv::params;
+        }
+        /// A fitted Pareto/NBD model.
+        class FittedParetoNbd {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::clv::fitted_new;
+            /// P(alive) of each customer.
+            method pAlive "(data: ClvHistories): Float64Array" sync => crate::clv::p_alive;
+            /// Expected repeat purchases of each customer in the next `t` time units.
+            method expectedPurchases "(t: number, data: ClvHistories): Float64Array" sync => crate::clv::expected_purchases;
+            /// Expected repeat purchases of a new customer in `t` time units.
+            method expectedPurchasesUnconditional "(t: number): number" sync => crate::clv::expected_purchases_unconditional;
+            /// The log-likelihood of histories at the fitted parameters.
+            method logLikelihoodOf "(data: ClvHistories): number" sync => crate::clv::log_likelihood_of;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::clv::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedParetoNbd" sync => crate::clv::pareto_from_json;
+            /// Maximum-likelihood parameters.
+            getter params "ParetoNbdValues" sync => crate::clv::params;
+            /// Their standard errors.
+            getter stdErrors "ParetoNbdValues" sync => crate::clv::std_errors;
+            /// The maximised log-likelihood.
+            getter logLikelihood "number" sync => crate::clv::log_likelihood;
+            /// How the fit ended.
+            getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
+        }
+        /// The Gamma-Gamma model of spend per transaction.
+        class GammaGamma {
+            /// A spec (`maxIter`, `collapse`).
+            new constructor "(options?: ClvFitOptions | null)" sync => crate::clv::gg_new;
+            /// Fits to repeat buyers' `frequency` and `monetaryValue` (`out_of_range` for a repeat
+            /// buyer's zero spend).
+            method fit "(data: ClvSpend): FittedGammaGamma" both => crate::clv::gg_fit;
+        }
+        /// The Gamma-Gamma model at known parameters.
+        class GammaGammaParams {
+            /// Parameters must be positive and finite.
+            new constructor "(params: GammaGammaValues)" sync => crate::clv::gg_params_new;
+            /// Expected spend per transaction of each customer.
+            method expectedSpend "(data: ClvSpend): Float64Array" sync => crate::clv::expected_spend;
+            /// Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`.
+            method clv "(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array" sync => crate::clv::clv;
+            /// The parameters by name.
+            getter params "GammaGammaValues" sync => crate::clv::params;
+        }
+        /// A fitted Gamma-Gamma model.
+        class FittedGammaGamma {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::clv::fitted_new;
+            /// Expected spend per transaction of each customer.
+            method expectedSpend "(data: ClvSpend): Float64Array" sync => crate::clv::expected_spend;
+            /// Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`.
+            method clv "(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array" sync => crate::clv::clv;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::clv::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedGammaGamma" sync => crate::clv::gg_from_json;
+            /// Maximum-likelihood parameters.
+            getter params "GammaGammaValues" sync => crate::clv::params;
+            /// Their standard errors.
+            getter stdErrors "GammaGammaValues" sync => crate::clv::std_errors;
+            /// The maximised log-likelihood.
+            getter logLikelihood "number" sync => crate::clv::log_likelihood;
+            /// How the fit ended.
+            getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
+        }
+        /// The shifted-beta-geometric model of contractual retention (Fader & Hardie 2007).
+        class ShiftedBetaGeo {
+            /// A spec (`maxIter`).
+            new constructor "(options?: SbgFitOptions | null)" sync => crate::clv::sbg_new;
+            /// Fits to a cohort's survivor counts `n_0, ..., n_T` (`out_of_range` for a count
+            /// above the previous one).
+            method fit "(survivors: Numbers): FittedShiftedBetaGeo" sync => crate::clv::sbg_fit;
+        }
+        /// The sBG model at known parameters.
+        class ShiftedBetaGeoParams {
+            /// Parameters must be positive and finite.
+            new constructor "(params: ShiftedBetaGeoValues)" sync => crate::clv::sbg_params_new;
+            /// `S(0), ..., S(periods)`.
+            method survival "(periods: number): Float64Array" sync => crate::clv::survival;
+            /// `r_1, ..., r_periods`.
+            method retention "(periods: number): Float64Array" sync => crate::clv::retention;
+            /// The log-likelihood of survivor counts at these parameters.
+            method logLikelihoodOf "(survivors: Numbers): number" sync => crate::clv::sbg_log_likelihood_of;
+            /// The parameters by name.
+            getter params "ShiftedBetaGeoValues" sync => crate::clv::params;
+        }
+        /// A fitted sBG model.
+        class FittedShiftedBetaGeo {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::clv::fitted_new;
+            /// `S(0), ..., S(periods)`.
+            method survival "(periods: number): Float64Array" sync => crate::clv::survival;
+            /// `r_1, ..., r_periods`.
+            method retention "(periods: number): Float64Array" sync => crate::clv::retention;
+            /// The log-likelihood of survivor counts at the fitted parameters.
+            method logLikelihoodOf "(survivors: Numbers): number" sync => crate::clv::sbg_log_likelihood_of;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::clv::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedShiftedBetaGeo" sync => crate::clv::sbg_from_json;
+            /// Maximum-likelihood parameters.
+            getter params "ShiftedBetaGeoValues" sync => crate::clv::params;
+            /// Their standard errors.
+            getter stdErrors "ShiftedBetaGeoValues" sync => crate::clv::std_errors;
+            /// The maximised log-likelihood.
+            getter logLikelihood "number" sync => crate::clv::log_likelihood;
+            /// How the fit ended.
+            getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
+        }
+        }
+    }
+
     // ---- optimize (its own block; keep edits to other blocks out) ----
     /// Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
     /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
@@ -971,5 +1182,6 @@ pub fn declarations() -> Vec<String> {
     .chain(crate::optimize::budget::declarations())
     .chain(crate::optimize::bids::declarations())
     .chain([crate::glm::LogisticOptions::declaration()])
+    .chain(crate::clv::declarations())
     .collect()
 }

@@ -32,6 +32,7 @@
 pub mod anomaly;
 pub mod api;
 pub mod attribution;
+pub mod clv;
 pub mod decl;
 pub mod dts;
 pub mod forecast;

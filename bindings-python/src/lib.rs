@@ -9,6 +9,7 @@
 
 mod anomaly;
 mod attribution;
+mod clv;
 mod columns;
 mod decompose;
 mod error;
@@ -43,5 +44,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     anomaly::register(m)?;
     optimize::register(m)?;
     glm::register(m)?;
+    clv::register(m)?;
     Ok(())
 }

@@ -30,8 +30,11 @@ from conftest import VECTORS
 
 FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
-BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.")
-SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.")
+BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.")
+SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.")
+# CLV histories run from a dict of lists, pandas and polars DataFrames (fits) and from lists,
+# numpy arrays, pandas and polars Series (predictions); RFM logs from pandas and polars.
+CLV_KINDS = ("dict", "pandas", "polars")
 GLM_KINDS = ("rows", "numpy", "pandas", "polars")
 SERIES_KINDS = ("list", "numpy", "pandas", "polars")
 MATRIX_KINDS = ("flat", "numpy", "rows", "pandas", "polars")
@@ -62,16 +65,22 @@ def _cases():
             kinds = ["pandas", "polars"]
         elif fn == "glm.logistic":
             kinds = list(GLM_KINDS)
+        elif fn.startswith("clv."):
+            kinds = ["list"] if fn in ("clv.hyp2f1", "clv.sbg.predict") else list(CLV_KINDS)
+            if fn.startswith("clv.rfm."):
+                kinds = ["pandas", "polars"]
+            if len({len(c) for c in v.get("input", {}).values() if isinstance(c, list)}) > 1:
+                kinds = ["dict"]  # ragged columns: no DataFrame can hold them
         elif fn == "anomaly.isolation_forest":
             kinds = list(MATRIX_KINDS)
         elif fn.startswith(SERIES):
             kinds = list(SERIES_KINDS)
-        elif fn.startswith("attribution.") and "path" in v["input"]:
+        elif fn.startswith("attribution.") and "path" in v.get("input", {}):
             inp = v["input"]
             lens = {len(inp[k]) for k in ("path", "conversions", "nulls", "value") if k in inp}
             if len(lens) == 1:
                 kinds += ["pandas", "polars"]
-        elif "touchpoints" in v["input"]:
+        elif "touchpoints" in v.get("input", {}):
             kinds += ["pandas", "polars"]
         for k in kinds:
             yield pytest.param(f, k, id=f"{f.parent.name}/{f.stem}[{k}]")
@@ -219,6 +228,8 @@ def _run_series(fn, inp, params, kind):
         return _run_optimize(fn, inp, params, kind)
     if fn == "glm.logistic":
         return _logistic(inp, params, kind)
+    if fn.startswith("clv."):
+        return _run_clv(fn, inp, params, kind)
     if fn.startswith("anomaly.") or fn in ("forecast.auto_ets", "forecast.stl", "forecast.mstl", "forecast.strength"):
         return _run_new(fn, inp, params, kind)
     m = cw.forecast.metrics
@@ -389,6 +400,12 @@ def _allocate(inp, params, kind):
         for k, v in c.items():
             if k != "kind":
                 c[k] = _num(v)
+    for c, ch in zip(curves, chans):
+        # posterior draws: each parameter an array over the draws (the factories' form)
+        if ch.get("draws"):
+            for k in c:
+                if k != "kind":
+                    c[k] = [_num(d[k]) for d in ch["draws"]]
     p = params
     kw = dict(
         budget=None if p.get("budget") is None else _num(p["budget"]),
@@ -397,6 +414,9 @@ def _allocate(inp, params, kind):
         scenario={k: (v if k == "kind" else _num(v)) for k, v in (p.get("scenario") or {"kind": "max_response"}).items()},
         tolerance=_num(p.get("tolerance", 1e-6)),
     )
+    obj = p.get("objective")
+    if obj is not None:
+        kw["objective"] = ("cvar", _num(obj["level"])) if obj["kind"] == "cvar" else obj["kind"]
     if kind == "channels":
         given = []
         for c, curve in zip(chans, curves):
@@ -418,7 +438,10 @@ def _allocate(inp, params, kind):
     cols = to_columns(a.table)
     assert cols["channel"] == [c["name"] for c in chans]
     assert abs(sum(cols["spend"]) - a.total_spend) <= 1e-9 * max(1.0, a.total_spend)
-    return {"spend": cols["spend"], "total_response": a.total_response, "total_spend": a.total_spend}
+    out = {"spend": cols["spend"], "total_response": a.total_response, "total_spend": a.total_spend}
+    if a.cvar is not None:
+        out["cvar"] = a.cvar
+    return out
 
 
 def _run_optimize(fn, inp, params, kind):
@@ -465,6 +488,82 @@ def _logistic(inp, params, kind):
     p = fit.predict_proba(x)
     assert p.ndim == 1 and fit.predict_proba2(x).shape == (len(p), 2)
     return {"coef": fit.coef_.tolist(), "intercept": fit.intercept_, "proba": p.tolist()}
+
+
+def _clv_columns(inp, names, kind):
+    """CLV input columns as a table of ``kind`` ("dict", "pandas", "polars")."""
+    return _frame({k: [_num(x) for x in inp[k]] for k in names if k in inp}, kind)
+
+
+def _clv_series(inp, name, kind):
+    """A prediction column in the form that matches a table ``kind``: a list for "dict",
+    else that library's Series (numpy for "dict" would be covered by the list route)."""
+    return _series(inp[name], {"dict": "list", "pandas": "pandas", "polars": "polars"}[kind])
+
+
+def _run_clv(fn, inp, params, kind):
+    """clv.* vectors through `cw.clv`, named as core/tests/vectors_clv.rs names its results."""
+    p = lambda k: _num(params[k])  # noqa: E731
+    hist = ("frequency", "recency", "T")
+    if fn in ("clv.bg_nbd.fit", "clv.pareto_nbd.fit"):
+        spec = cw.clv.BetaGeo() if fn == "clv.bg_nbd.fit" else cw.clv.ParetoNbd()
+        df = _clv_columns(inp, hist + ("weights",), kind)
+        fit = spec.fit(df, weights="weights" if "weights" in inp else None)
+        assert set(fit.std_errors) == set(fit.params)
+        again = type(fit).from_json(fit.to_json())
+        assert again.params == fit.params and again.log_likelihood == fit.log_likelihood
+        return {**fit.params, "log_likelihood": fit.log_likelihood}
+    if fn in ("clv.bg_nbd.predict", "clv.pareto_nbd.predict"):
+        if fn == "clv.bg_nbd.predict":
+            m = cw.clv.BetaGeoParams(**{k: p(k) for k in ("r", "alpha", "a", "b")})
+        else:
+            m = cw.clv.ParetoNbdParams(**{k: p(k) for k in ("r", "alpha", "s", "beta")})
+        f, r, t = (_clv_series(inp, k, kind) for k in hist)
+        out = {"p_alive": list(m.p_alive(f, r, t))}
+        df = _clv_columns(inp, hist, kind)
+        assert list(m.p_alive(df)) == out["p_alive"], "a DataFrame gives the same as its columns"
+        if "horizon" in params:
+            out["expected_purchases"] = list(m.expected_purchases(p("horizon"), f, r, t))
+            out["expected_purchases_unconditional"] = m.expected_purchases_unconditional(p("t"))
+        if "n_max" in params:
+            out["probability_of_purchases"] = list(m.probability_of_purchases(range(params["n_max"] + 1), p("t")))
+        rows = zip(*(inp[k] for k in hist))
+        out["log_likelihood"] = [m.log_likelihood_of([_num(a)], [_num(b)], [_num(c)]) for a, b, c in rows]
+        return out
+    if fn == "clv.gamma_gamma.fit":
+        df = _clv_columns(inp, ("frequency", "monetary_value", "weights"), kind)
+        fit = cw.clv.GammaGamma().fit(df, weights="weights" if "weights" in inp else None)
+        again = cw.clv.FittedGammaGamma.from_json(fit.to_json())
+        assert again.params == fit.params
+        return {**fit.params, "log_likelihood": fit.log_likelihood}
+    if fn == "clv.gamma_gamma.predict":
+        gg = cw.clv.GammaGammaParams(p("p"), p("q"), p("v"))
+        bg = cw.clv.BetaGeoParams(**{k: _num(v) for k, v in params["bg"].items()})
+        f, r, t, m = (_clv_series(inp, k, kind) for k in hist + ("monetary_value",))
+        clv = gg.clv(bg, f, r, t, m, months=params["months"], discount_rate=p("discount_rate"), freq=params["freq"])
+        df = _clv_columns(inp, hist + ("monetary_value",), kind)
+        assert list(gg.clv(bg, df, months=params["months"], discount_rate=p("discount_rate"), freq=params["freq"])) == list(clv)
+        return {"expected_spend": list(gg.expected_spend(f, m)), "clv": list(clv)}
+    if fn == "clv.sbg.fit":
+        fit = cw.clv.ShiftedBetaGeo().fit(_series(inp["survivors"], "numpy" if kind == "dict" else kind))
+        return {**fit.params, "log_likelihood": fit.log_likelihood}
+    if fn == "clv.sbg.predict":
+        m = cw.clv.ShiftedBetaGeoParams(p("alpha"), p("beta"))
+        return {"survival": list(m.survival(params["periods"])), "retention": list(m.retention(params["periods"]))}
+    if fn in ("clv.rfm.summary", "clv.rfm.calibration_and_holdout"):
+        log = _frame({"id": inp["customer_id"], "when": inp["datetime"], "spend": [_num(x) for x in inp["monetary_value"]]}, kind)
+        kw = dict(customer_id="id", datetime="when", monetary_value="spend", freq=params["freq"],
+                  freq_multiplier=_num(params.get("freq_multiplier", 1.0)), observation_end=params.get("observation_end"))
+        if fn == "clv.rfm.summary":
+            out = to_columns(cw.clv.rfm(log, **kw))
+        else:
+            out = to_columns(cw.clv.calibration_and_holdout(log, params["calibration_end"], **kw))
+            assert len(set(out["duration_holdout"])) == 1
+            out["duration_holdout"] = out["duration_holdout"][0]
+        return out
+    if fn == "clv.hyp2f1":
+        return {"ln_value": [cw.clv.ln_hyp2f1(*(_num(inp[k][i]) for k in "abcz"))[0] for i in range(len(inp["a"]))]}
+    pytest.fail(f"no Python runner for function {fn!r}")
 
 
 def _bids(inp, params, kind):
@@ -541,7 +640,10 @@ def _check_named(v, got):
     for key, want in exp.items():
         assert key in got, f"no result {key} in {sorted(got)}"
         g = got[key]
-        if isinstance(want, list):
+        if isinstance(want, list) and want and isinstance(want[0], str) and want[0] not in ("NaN", "Infinity", "-Infinity"):
+            assert list(g) == want, f"{key}: got {list(g)[:5]}..., expected {want[:5]}..."  # ids: exactly
+            checked += 1
+        elif isinstance(want, list):
             assert len(g) == len(want), f"{key}: got {len(g)} values, expected {len(want)}"
             for i, (gi, wi) in enumerate(zip(g, want)):
                 near(f"{key}[{i}]", gi, wi)
@@ -620,8 +722,14 @@ def test_vectors_exist():
     assert {"stats", "forecast"} <= {f.parent.name for f in FILES}
 
 
+# Modules whose core lands before its bindings, each with the issue that binds it; their
+# vectors run in the Rust core (core/tests/vectors_<module>.rs) and are skipped here by name.
+PENDING = {"leads.": "issue 13: the leads module is in the core; its Python binding is not written yet"}
+
+
 def test_every_vector_is_bound():
-    unbound = sorted({_load(f)["function"] for f in FILES if not _load(f)["function"].startswith(BOUND)})
+    unbound = sorted({_load(f)["function"] for f in FILES
+                      if not _load(f)["function"].startswith(BOUND) and not _load(f)["function"].startswith(tuple(PENDING))})
     assert not unbound, f"vectors of unbound functions: {unbound}"
 
 
@@ -633,7 +741,7 @@ def test_vector(path, kind):
         pytest.skip(f"UNBOUND MODULE: {fn} ({path.name}) has no Python binding yet")
     params = v.get("params") or {}
     want_error = v["expected"].get("error")
-    journey_input = "touchpoints" in v["input"]
+    journey_input = "touchpoints" in v.get("input", {})
     if fn.startswith(SERIES):
         run = _run_series
     elif journey_input:
@@ -642,7 +750,7 @@ def test_vector(path, kind):
         run = _run_attribution
     if want_error:
         with pytest.raises(cw.ChannelwiseError) as info:
-            run(fn, v["input"], params, kind)
+            run(fn, v.get("input", {}), params, kind)
         assert info.value.code == want_error, f"expected {want_error}, got {info.value.code}: {info.value}"
         assert type(info.value).code == want_error
         return
@@ -650,7 +758,7 @@ def test_vector(path, kind):
         _check_within(v, *_mmm(v["input"], params, kind))
         return
     if fn.startswith(SERIES):
-        _check_named(v, run(fn, v["input"], params, kind))
+        _check_named(v, run(fn, v.get("input", {}), params, kind))
         return
     got, extra = run(fn, v["input"], params, kind)
     if not journey_input:

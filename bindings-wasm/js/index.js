@@ -372,6 +372,12 @@ export const glm = Object.freeze(shared.glm);
 export const { LogisticRegression, FittedLogistic } = shared.glm;
 
 /**
+ * Customer lifetime value: `BetaGeo`, `ParetoNbd`, `GammaGamma`, `ShiftedBetaGeo` -> `Fitted*`;
+ * `*Params` at known parameters; `rfm`, `calibrationAndHoldout`.
+ */
+export const clv = Object.freeze(shared.clv);
+
+/**
  * Response curves and the media mix model: `Saturation`, `Adstock`, `MMM` -> `FittedMMM`; bids:
  * `BidModel` -> `FittedBids`.
  */

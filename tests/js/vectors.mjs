@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
  * Registers one node:test per vector file.
  * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -411,6 +411,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       case 'glm.logistic':
         return logistic(input, params, typed);
       default:
+        if (fn.startsWith('clv.')) return runClv(fn, input, params, typed);
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }
   }
@@ -433,6 +434,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       }
       for (const k of ['lower', 'upper', 'current']) if (c[k] !== undefined && c[k] !== null) out[k] = num(c[k]);
       if (c.locked !== undefined) out.locked = c.locked;
+      if (c.draws) out.draws = c.draws.map((d) => (asClass ? new optimize.Saturation(curveSpec(d)) : curveSpec(d)));
       return out;
     });
     const options = { spendAll: params.spend_all ?? true, tolerance: num(params.tolerance ?? 1e-6) };
@@ -444,11 +446,16 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       options.scenario = { kind: camel(params.scenario.kind) };
       if (params.scenario.value !== undefined) options.scenario.value = num(params.scenario.value);
     }
+    if (params.objective) {
+      options.objective = params.objective.kind === 'cvar' ? { kind: 'cvar', level: num(params.objective.level) } : params.objective.kind;
+    }
     const a = optimize.allocate(channels, options);
     assert.deepEqual(a.rows.map((r) => r.channel), input.channels.map((c) => c.name));
     const spent = a.rows.reduce((t, r) => t + r.spend, 0);
     assert.ok(Math.abs(spent - a.totalSpend) <= 1e-9 * Math.max(1, a.totalSpend), 'rows sum to totalSpend');
-    return { spend: a.rows.map((r) => r.spend), total_response: a.totalResponse, total_spend: a.totalSpend };
+    const out = { spend: a.rows.map((r) => r.spend), total_response: a.totalResponse, total_spend: a.totalSpend };
+    if (a.cvar !== null && a.cvar !== undefined) out.cvar = a.cvar;
+    return out;
   }
 
   /** A curve's object from a vector's snake_case params: `kind`, booleans and whole `l_max` as
@@ -585,6 +592,84 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return { multiplier: levels.map((l) => l.multiplier), bid: out.map((b) => b.bid), probability: out.map((b) => b.probability) };
   }
 
+  /**
+   * clv.* (core/tests/vectors_clv.rs): fits through the specs (with a toJSON/fromJSON round trip),
+   * predictions through the `*Params` classes, RFM through `clv.rfm` / `clv.calibrationAndHoldout`;
+   * results named as the Rust runner names them.
+   */
+  function runClv(fn, input, params, typed) {
+    const col = (k) => (input[k] === undefined ? undefined : typed ? Float64Array.from(nums(input[k])) : nums(input[k]));
+    const p = (k) => num(params[k]);
+    const hist = () => ({ frequency: col('frequency'), recency: col('recency'), T: col('T') });
+    const fitted = (fit, cls) => {
+      const again = cls.fromJSON(JSON.stringify(fit));
+      assert.deepEqual(again.params, fit.params, 'toJSON/fromJSON keeps the parameters');
+      assert.deepEqual(Object.keys(fit.stdErrors), Object.keys(fit.params));
+      return { ...fit.params, log_likelihood: fit.logLikelihood };
+    };
+    switch (fn) {
+      case 'clv.bg_nbd.fit':
+        return fitted(new clv.BetaGeo().fit({ ...hist(), weights: col('weights') }), clv.FittedBetaGeo);
+      case 'clv.pareto_nbd.fit':
+        return fitted(new clv.ParetoNbd().fit({ ...hist(), weights: col('weights') }), clv.FittedParetoNbd);
+      case 'clv.gamma_gamma.fit':
+        return fitted(new clv.GammaGamma().fit({ frequency: col('frequency'), monetaryValue: col('monetary_value'), weights: col('weights') }), clv.FittedGammaGamma);
+      case 'clv.sbg.fit':
+        return fitted(new clv.ShiftedBetaGeo().fit(col('survivors')), clv.FittedShiftedBetaGeo);
+      case 'clv.bg_nbd.predict':
+      case 'clv.pareto_nbd.predict': {
+        const m = fn === 'clv.bg_nbd.predict'
+          ? new clv.BetaGeoParams({ r: p('r'), alpha: p('alpha'), a: p('a'), b: p('b') })
+          : new clv.ParetoNbdParams({ r: p('r'), alpha: p('alpha'), s: p('s'), beta: p('beta') });
+        const out = { p_alive: Array.from(m.pAlive(hist())) };
+        if (params.horizon !== undefined) {
+          out.expected_purchases = Array.from(m.expectedPurchases(p('horizon'), hist()));
+          out.expected_purchases_unconditional = m.expectedPurchasesUnconditional(p('t'));
+        }
+        if (params.n_max !== undefined) {
+          const ns = Array.from({ length: params.n_max + 1 }, (_, i) => i);
+          out.probability_of_purchases = Array.from(m.probabilityOfPurchases(ns, p('t')));
+          assert.equal(m.probabilityOfPurchases(1, p('t')), out.probability_of_purchases[1], 'one n gives the same as an array');
+        }
+        const x = nums(input.frequency), r = nums(input.recency), t = nums(input.T);
+        out.log_likelihood = x.map((_, i) => m.logLikelihoodOf({ frequency: [x[i]], recency: [r[i]], T: [t[i]] }));
+        return out;
+      }
+      case 'clv.gamma_gamma.predict': {
+        const gg = new clv.GammaGammaParams({ p: p('p'), q: p('q'), v: p('v') });
+        const b = params.bg;
+        const bg = new clv.BetaGeoParams({ r: num(b.r), alpha: num(b.alpha), a: num(b.a), b: num(b.b) });
+        const data = { ...hist(), monetaryValue: col('monetary_value') };
+        const value = gg.clv(bg, data, { months: params.months, discountRate: p('discount_rate'), freq: params.freq });
+        return { expected_spend: Array.from(gg.expectedSpend({ frequency: data.frequency, monetaryValue: data.monetaryValue })), clv: Array.from(value) };
+      }
+      case 'clv.sbg.predict': {
+        const m = new clv.ShiftedBetaGeoParams({ alpha: p('alpha'), beta: p('beta') });
+        return { survival: Array.from(m.survival(params.periods)), retention: Array.from(m.retention(params.periods)) };
+      }
+      case 'clv.rfm.summary':
+      case 'clv.rfm.calibration_and_holdout': {
+        const log = { customerId: input.customer_id, datetime: col('datetime'), monetaryValue: col('monetary_value') };
+        const options = { freq: params.freq, freqMultiplier: num(params.freq_multiplier ?? 1) };
+        if (params.observation_end !== undefined) options.observationEnd = params.observation_end;
+        if (fn === 'clv.rfm.summary') {
+          const s = clv.rfm(log, options);
+          return { customer_id: s.customerId, frequency: Array.from(s.frequency), recency: Array.from(s.recency), T: Array.from(s.T), monetary_value: Array.from(s.monetaryValue) };
+        }
+        const c = clv.calibrationAndHoldout(log, params.calibration_end, options);
+        return {
+          customer_id: c.customerId, frequency_cal: Array.from(c.frequencyCal), recency_cal: Array.from(c.recencyCal), T_cal: Array.from(c.TCal),
+          monetary_value_cal: Array.from(c.monetaryValueCal), frequency_holdout: Array.from(c.frequencyHoldout),
+          monetary_value_holdout: Array.from(c.monetaryValueHoldout), duration_holdout: c.durationHoldout,
+        };
+      }
+      case 'clv.hyp2f1':
+        return { ln_value: input.a.map((_, i) => clv.lnHyp2f1(num(input.a[i]), num(input.b[i]), num(input.c[i]), num(input.z[i])).value) };
+      default:
+        throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+    }
+  }
+
   function checkSeries(v, typed) {
     const tol = v.tolerance ?? {};
     const abs = tol.abs === undefined ? 0 : num(tol.abs);
@@ -594,12 +679,15 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       // an infinity matches only itself (a marginal at 0 of x^0.5), as in the Rust runners
       assert.ok(g === w || (Number.isFinite(g) && Math.abs(g - w) <= abs + rel * Math.abs(w)), `${key}: got ${g}, expected ${w} (tol abs ${abs}, rel ${rel})`);
     };
-    const got = runSeries(v.function, v.input, v.params ?? {}, typed);
+    const got = runSeries(v.function, v.input ?? {}, v.params ?? {}, typed);
     let checked = 0;
     for (const [key, want] of Object.entries(v.expected)) {
       assert.ok(key in got, `no result ${key}`);
       const g = got[key];
-      if (Array.isArray(want)) {
+      if (Array.isArray(want) && typeof want[0] === 'string' && !(want[0] in NON_FINITE)) {
+        assert.deepEqual(Array.from(g), want, `${key}: ids differ`); // customer ids: exactly
+        checked += 1;
+      } else if (Array.isArray(want)) {
         assert.equal(g.length, want.length, `${key}: got ${g.length} values, expected ${want.length}`);
         want.forEach((w, i) => near(`${key}[${i}]`, g[i], num(w)));
         checked += want.length;
@@ -642,7 +730,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return 2 * names.length;
   }
 
-  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.'].some((p) => fn.startsWith(p));
+  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.', 'clv.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
 
@@ -655,9 +743,14 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     assert.ok(files.length >= 10, `only ${files.length} vectors found under ${root}`);
   });
 
+  // Modules whose core lands before its bindings, with the issue that binds them: the Rust core
+  // runs their vectors (core/tests/vectors_<module>.rs); here they are skipped by name.
+  const pending = { 'leads.': 'issue 13: the leads module is in the core; its JS binding is not written yet' };
   for (const file of files) {
     const name = relative(root, file);
-    test(`vector ${name}`, () => {
+    const fn = JSON.parse(readFileSync(file, 'utf8')).function;
+    const waiting = Object.keys(pending).find((p) => fn.startsWith(p));
+    test(`vector ${name}`, { skip: waiting ? pending[waiting] : false }, () => {
       const v = JSON.parse(readFileSync(file, 'utf8'));
       assert.ok(typeof v.source === 'string' && v.source.length > 0, 'vector names no source');
       // Series and path-table vectors run twice: from number[] and from Float64Array.

@@ -1,5 +1,6 @@
 """channelwise: multi-touch attribution, journeys, statistics, forecasting (ETS, STL/MSTL, metrics),
-anomaly detection, response curves and the media mix model, computed in Rust.
+anomaly detection, response curves and the media mix model, customer lifetime value, computed in
+Rust.
 
 >>> import channelwise as cw
 >>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
@@ -31,11 +32,12 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, forecast, glm, journey, optimize, plot, stats
+from . import anomaly, attribution, clv, forecast, glm, journey, optimize, plot, stats
 
 __all__ = [
     "anomaly",
     "attribution",
+    "clv",
     "forecast",
     "glm",
     "journey",

@@ -1,0 +1,178 @@
+"""cw.clv: the user-facing API on CDNOW (the shared vectors' data), errors, JSON, plots."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import channelwise as cw
+from conftest import VECTORS
+
+CLV = VECTORS / "clv"
+
+
+def _vector(name):
+    return json.loads((CLV / f"{name}.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    import pandas as pd
+
+    v = _vector("gamma_gamma_fit_cdnow")
+    h = _vector("bg_nbd_fit_cdnow")["input"]
+    df = pd.DataFrame({"frequency": h["frequency"], "recency": h["recency"], "T": h["T"]})
+    df["monetary_value"] = v["input"]["monetary_value"]
+    return df
+
+
+def test_readme_bg_nbd_on_cdnow(cdnow):
+    # START README clv python
+    bgf = cw.clv.BetaGeo().fit(cdnow, frequency="frequency", recency="recency", T="T")
+    bgf.params  # {'r': 0.2426, 'alpha': 4.4135, 'a': 0.7929, 'b': 2.4258}
+    alive = bgf.p_alive(cdnow)  # a pandas Series on cdnow's index
+    next_quarter = bgf.expected_purchases(13, cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    buyers = cdnow[cdnow["frequency"] > 0]
+    ggf = cw.clv.GammaGamma().fit(buyers, frequency="frequency", monetary_value="monetary_value")
+    value = ggf.clv(bgf, buyers, months=12, discount_rate=0.01, freq="W")
+    # END README clv python
+    want = _vector("bg_nbd_fit_cdnow")["expected"]
+    for k in ("r", "alpha", "a", "b"):
+        assert bgf.params[k] == pytest.approx(want[k], rel=1e-6)
+    assert bgf.log_likelihood == pytest.approx(want["log_likelihood"], rel=1e-9)
+    assert all(0 < s < 1 for s in bgf.std_errors.values())
+    assert bgf.diagnostics["total_weight"] == len(cdnow)
+    assert list(alive.index) == list(cdnow.index) and ((alive > 0) & (alive <= 1)).all()
+    assert alive[cdnow["frequency"] == 0].eq(1.0).all()
+    assert next_quarter.name == "expected_purchases" and (next_quarter >= 0).all()
+    g = _vector("gamma_gamma_fit_cdnow")["expected"]
+    assert ggf.params["p"] == pytest.approx(g["p"], rel=1e-6)
+    assert list(value.index) == list(buyers.index) and (value > 0).all()
+
+
+def test_predictions_match_lifetimes_vector_from_every_input_kind():
+    import polars as pl
+
+    v = _vector("bg_nbd_predict_cdnow")
+    p = {k: v["params"][k] for k in ("r", "alpha", "a", "b")}
+    m = cw.clv.BetaGeoParams(**p)
+    inp = v["input"]
+    want = v["expected"]["p_alive"]
+    as_list = m.p_alive(inp["frequency"], inp["recency"], inp["T"])
+    assert isinstance(as_list, np.ndarray)
+    np.testing.assert_allclose(as_list, want, rtol=1e-9, atol=1e-12)
+    pl_out = m.p_alive(pl.DataFrame({k: inp[k] for k in ("frequency", "recency", "T")}))
+    assert isinstance(pl_out, pl.Series) and pl_out.to_list() == as_list.tolist()
+    one = m.p_alive(inp["frequency"][3], inp["recency"][3], inp["T"][3])
+    assert one[0] == as_list[3]
+    probs = m.probability_of_purchases(range(11), v["params"]["t"])
+    np.testing.assert_allclose(probs, v["expected"]["probability_of_purchases"], rtol=1e-9, atol=1e-12)
+    assert m.probability_of_purchases(2, v["params"]["t"]) == probs[2]
+
+
+def test_pareto_and_sbg_fits():
+    h = _vector("pareto_nbd_fit_cdnow")
+    fit = cw.clv.ParetoNbd().fit({k: h["input"][k] for k in ("frequency", "recency", "T")})
+    assert set(fit.params) == {"r", "alpha", "s", "beta"}
+    assert fit.params["s"] == pytest.approx(h["expected"]["s"], rel=2e-6)
+    assert isinstance(fit, cw.clv.ParetoNbdParams)
+    s = _vector("sbg_fit_regular")
+    sbg = cw.clv.ShiftedBetaGeo().fit(s["input"]["survivors"])
+    assert sbg.params["alpha"] == pytest.approx(s["expected"]["alpha"], rel=1e-6)
+    surv = sbg.survival(12)
+    assert len(surv) == 13 and surv[0] == 1.0 and np.all(np.diff(surv) < 0)
+    assert np.all(np.diff(sbg.retention(12)) > 0)
+    assert sbg.log_likelihood_of(s["input"]["survivors"]) == pytest.approx(sbg.log_likelihood, rel=1e-12)
+
+
+def test_rfm_from_pandas_and_polars_datetimes():
+    import pandas as pd
+    import polars as pl
+
+    v = _vector("rfm_summary_W")
+    inp = v["input"]
+    when = pd.to_datetime(inp["datetime"], unit="s")
+    log = pd.DataFrame({"customer_id": inp["customer_id"], "date": when, "spend": inp["monetary_value"]})
+    out = cw.clv.rfm(log, monetary_value="spend", freq="W")
+    assert list(out.columns) == ["customer_id", "frequency", "recency", "T", "monetary_value"]
+    assert out["customer_id"].tolist() == v["expected"]["customer_id"]
+    np.testing.assert_allclose(out["T"], v["expected"]["T"])
+    plo = cw.clv.rfm(pl.from_pandas(log), monetary_value="spend", freq="W")
+    assert isinstance(plo, pl.DataFrame) and plo["frequency"].to_list() == out["frequency"].tolist()
+    no_spend = cw.clv.rfm(log, freq="W")
+    assert "monetary_value" not in no_spend.columns
+    c = cw.clv.calibration_and_holdout(log, "2014-09-01", monetary_value="spend", freq="W", observation_end="2014-12-31")
+    assert {"frequency_cal", "T_cal", "frequency_holdout", "duration_holdout"} <= set(c.columns)
+
+
+def test_json_round_trip_is_exact(cdnow):
+    fit = cw.clv.BetaGeo().fit(cdnow)
+    again = cw.clv.FittedBetaGeo.from_json(fit.to_json())
+    assert again.params == fit.params and again.std_errors == fit.std_errors
+    assert again.log_likelihood == fit.log_likelihood and again.diagnostics == fit.diagnostics
+    assert again.p_alive(cdnow).tolist() == fit.p_alive(cdnow).tolist()
+    gg = cw.clv.GammaGamma().fit(cdnow[cdnow["frequency"] > 0])
+    assert cw.clv.FittedGammaGamma.from_json(gg.to_json()).params == gg.params
+    with pytest.raises(cw.InvalidParameterError):
+        cw.clv.FittedParetoNbd.from_json(fit.to_json())  # another model's document
+    doc = json.loads(fit.to_json())
+    doc["fitted"]["params"]["r"] = -1.0
+    with pytest.raises(cw.InvalidParameterError, match="json"):
+        cw.clv.FittedBetaGeo.from_json(json.dumps(doc))
+    with pytest.raises(cw.InvalidParameterError):
+        cw.clv.FittedBetaGeo.from_json("{not json")
+
+
+def test_errors_name_field_and_value():
+    with pytest.raises(cw.OutOfRangeError, match=r"recency\[1\] must be in \[0, 8\], got 9") as e:
+        cw.clv.BetaGeo().fit({"frequency": [1, 2], "recency": [3, 9], "T": [5, 8]})
+    assert e.value.code == "out_of_range"
+    with pytest.raises(cw.InvalidParameterError, match="frequency 0 has recency 0"):
+        cw.clv.BetaGeoParams(r=0.2, alpha=4, a=0.8, b=2.4).p_alive([0], [2], [5])
+    with pytest.raises(cw.OutOfRangeError, match="alpha"):
+        cw.clv.BetaGeoParams(r=0.2, alpha=-4, a=0.8, b=2.4)
+    with pytest.raises(cw.InvalidParameterError, match="expected"):
+        cw.clv.ParetoNbdParams(r=1, alpha=1, a=1, b=1)
+    with pytest.raises(cw.OutOfRangeError, match=r"monetary_value\[1\]"):
+        cw.clv.GammaGamma().fit({"frequency": [1, 2, 3], "monetary_value": [10.0, 0.0, 5.0]})
+    with pytest.raises(cw.NonFiniteError, match=r"T\[0\]"):
+        cw.clv.BetaGeo().fit({"frequency": [1], "recency": [1], "T": [math.nan]})
+    with pytest.raises(cw.InvalidParameterError, match="column"):
+        cw.clv.BetaGeo().fit({"frequency": [1], "recency": [1]})
+    with pytest.raises(cw.InvalidParameterError, match="freq"):
+        cw.clv.GammaGammaParams(6.25, 3.74, 15.44).clv(cw.clv.BetaGeoParams(r=0.2, alpha=4, a=0.8, b=2.4), [1], [1], [2], [10.0], freq="Q")
+    with pytest.raises(cw.OutOfRangeError, match=r"survivors\[2\]"):
+        cw.clv.ShiftedBetaGeo().fit([1000, 800, 900])
+    with pytest.raises(cw.NotEnoughDataError):
+        cw.clv.rfm({"customer_id": [], "date": []})
+    with pytest.raises(TypeError):
+        cw.clv.GammaGammaParams(6.25, 3.74, 15.44).clv("bg", [1], [1], [2], [10.0])
+
+
+def test_heavy_buyers_do_not_overflow():
+    v = _vector("bg_nbd_predict_heavy_buyers")
+    m = cw.clv.BetaGeoParams(**{k: v["params"][k] for k in ("r", "alpha", "a", "b")})
+    e = m.expected_purchases(39.0, v["input"]["frequency"], v["input"]["recency"], v["input"]["T"])
+    np.testing.assert_allclose(e, v["expected"]["expected_purchases"], rtol=1e-10, atol=1e-12)
+    ln, sign = cw.clv.ln_hyp2f1(800.0, 800.0, 900.0, 0.9)
+    assert ln > 1000 and math.isfinite(ln) and sign == 1.0
+
+
+def test_plot_heatmaps(cdnow):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fit = cw.clv.BetaGeo().fit(cdnow)
+    fig = fit.plot(max_frequency=10, t=4)
+    alive, expect = (np.ma.filled(ax.images[0].get_array().astype(float), np.nan) for ax in fig.axes[:2])
+    assert alive.shape == (11, int(cdnow["T"].max()) + 1)
+    assert np.isnan(alive[0, 1]) and alive[0, 0] == 1.0  # frequency 0: recency 0 only
+    assert np.nanmax(alive) <= 1.0 and np.nanmin(expect) >= 0.0
+    again = cw.clv.FittedBetaGeo.from_json(fit.to_json())
+    assert again.plot().axes[0].images[0].get_array().shape[0] == int(cdnow["frequency"].max()) + 1
+    with pytest.raises(cw.InvalidParameterError, match="max_frequency"):
+        cw.clv.BetaGeoParams(r=0.2, alpha=4, a=0.8, b=2.4).plot()
