@@ -96,7 +96,7 @@ fn glm_logistic_fit(
 /// A fitted bid model (the core's `FittedBids`).
 #[pyclass(frozen, name = "FittedBids", module = "channelwise._channelwise")]
 pub(crate) struct PyFittedBids {
-    m: FittedBids,
+    pub(crate) m: FittedBids,
 }
 
 fn limit_name(l: Limit) -> &'static str {

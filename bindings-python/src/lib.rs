@@ -19,6 +19,7 @@ mod glm;
 mod journey;
 mod optimize;
 mod progress;
+mod recommend;
 mod stats;
 
 use pyo3::prelude::*;
@@ -43,6 +44,7 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decompose::register(m)?;
     anomaly::register(m)?;
     optimize::register(m)?;
+    recommend::register(m)?;
     glm::register(m)?;
     clv::register(m)?;
     Ok(())

@@ -611,7 +611,7 @@ impl PyFittedMmm {
 /// locked)`.
 /// `(name, kind, params, lower, upper, current, locked, draws)`: `draws` holds one parameter
 /// list per posterior draw (same kind), empty for a channel without draws.
-type ChannelIn = (
+pub(crate) type ChannelIn = (
     String,
     String,
     Vec<f64>,
@@ -715,63 +715,85 @@ fn optimize_allocate(
     objective: (String, Option<f64>),
 ) -> PyResult<AllocationOut<'_>> {
     guard(|| {
-        let chans = channels
-            .into_iter()
-            .map(
-                |(name, kind, params, lower, upper, current, locked, draws)| {
-                    // the Python layer built the curve (its errors name the channel)
-                    let curve = core(Saturation::from_params(&kind, &params))?;
-                    let draws = draws
-                        .iter()
-                        .map(|p| core(Saturation::from_params(&kind, p)))
-                        .collect::<PyResult<Vec<_>>>()?;
-                    let mut c = ChannelBudget::new(name, curve)
-                        .lower(lower)
-                        .upper(upper)
-                        .locked(locked)
-                        .draws(draws);
-                    c.current = current;
-                    Ok(c)
-                },
-            )
-            .collect::<PyResult<Vec<_>>>()?;
-        let mut spec = match budget {
-            None => Allocate::unbudgeted(),
-            Some(b) if spend_all => Allocate::budget(b),
-            Some(b) => Allocate::at_most(b),
-        };
-        if let Some((kind, v)) = max_change {
-            spec = spec.max_change(match kind.as_str() {
-                "relative" => MaxChange::Relative(v),
-                "absolute" => MaxChange::Absolute(v),
-                other => {
-                    return Err(invalid(
-                        "max_change",
-                        other,
-                        "expected \"relative\" or \"absolute\"".into(),
-                    ))
-                }
-            });
-        }
-        spec = spec
-            .scenario(self::scenario(&scenario.0, scenario.1)?)
-            .tolerance(tolerance)
-            .max_nodes(core(count("max_nodes", max_nodes, 1))?);
-        spec = match (objective.0.as_str(), objective.1) {
-            ("curve", None) => spec,
-            ("expected", None) => spec.expected(true),
-            ("cvar", Some(level)) => spec.cvar(level),
-            (other, _) => {
-                return Err(invalid(
-                    "objective",
-                    other,
-                    "expected \"curve\", \"expected\" or (\"cvar\", level)".into(),
-                ))
-            }
-        };
+        let (chans, spec) = allocate_request((
+            channels, budget, spend_all, max_change, scenario, tolerance, max_nodes, objective,
+        ))?;
         let a = core(py.detach(|| spec.solve(&chans)))?;
         allocation_out(py, a)
     })
+}
+
+/// `optimize_allocate`'s arguments, in order (what `cw.optimize.Allocation` keeps to recommend
+/// budget moves from).
+pub(crate) type AllocateArgs = (
+    Vec<ChannelIn>,
+    Option<f64>,
+    bool,
+    Option<(String, f64)>,
+    (String, Option<f64>),
+    f64,
+    i64,
+    (String, Option<f64>),
+);
+
+/// The channels and the allocator of an `optimize_allocate` call.
+pub(crate) fn allocate_request(args: AllocateArgs) -> PyResult<(Vec<ChannelBudget>, Allocate)> {
+    let (channels, budget, spend_all, max_change, scenario, tolerance, max_nodes, objective) = args;
+    let chans = channels
+        .into_iter()
+        .map(
+            |(name, kind, params, lower, upper, current, locked, draws)| {
+                // the Python layer built the curve (its errors name the channel)
+                let curve = core(Saturation::from_params(&kind, &params))?;
+                let draws = draws
+                    .iter()
+                    .map(|p| core(Saturation::from_params(&kind, p)))
+                    .collect::<PyResult<Vec<_>>>()?;
+                let mut c = ChannelBudget::new(name, curve)
+                    .lower(lower)
+                    .upper(upper)
+                    .locked(locked)
+                    .draws(draws);
+                c.current = current;
+                Ok(c)
+            },
+        )
+        .collect::<PyResult<Vec<_>>>()?;
+    let mut spec = match budget {
+        None => Allocate::unbudgeted(),
+        Some(b) if spend_all => Allocate::budget(b),
+        Some(b) => Allocate::at_most(b),
+    };
+    if let Some((kind, v)) = max_change {
+        spec = spec.max_change(match kind.as_str() {
+            "relative" => MaxChange::Relative(v),
+            "absolute" => MaxChange::Absolute(v),
+            other => {
+                return Err(invalid(
+                    "max_change",
+                    other,
+                    "expected \"relative\" or \"absolute\"".into(),
+                ))
+            }
+        });
+    }
+    spec = spec
+        .scenario(self::scenario(&scenario.0, scenario.1)?)
+        .tolerance(tolerance)
+        .max_nodes(core(count("max_nodes", max_nodes, 1))?);
+    spec = match (objective.0.as_str(), objective.1) {
+        ("curve", None) => spec,
+        ("expected", None) => spec.expected(true),
+        ("cvar", Some(level)) => spec.cvar(level),
+        (other, _) => {
+            return Err(invalid(
+                "objective",
+                other,
+                "expected \"curve\", \"expected\" or (\"cvar\", level)".into(),
+            ))
+        }
+    };
+    Ok((chans, spec))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

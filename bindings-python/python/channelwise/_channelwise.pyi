@@ -420,6 +420,18 @@ def optimize_allocate(
     objective: Tuple[str, Optional[float]] = ("curve", None),
 ) -> Tuple[List[Tuple[str, float, float, float, str]], float, float, Dict[str, Any], List[float], Optional[float]]: ...
 
+# ---- recommendations (bindings-python/src/recommend.rs) ----
+def optimize_recommend(
+    guardrails: Tuple[Optional[float], Optional[float], float, float, float],
+    allocation: Optional[Tuple[Any, ...]] = None,
+    bids: Optional[Tuple[FittedBids, Sequence[Tuple[Sequence[str], float]]]] = None,
+    segments: Optional[Sequence[Tuple[str, float, float, float]]] = None,
+    creatives: Optional[Sequence[Tuple[str, Sequence[Tuple[float, float]]]]] = None,
+) -> List[Tuple[str, str, float, float, float, float, float, float, str, bool]]: ...
+def optimize_insights(
+    metrics: Sequence[Tuple[str, Sequence[float], Sequence[float], Sequence[float]]], alpha: float = 0.05
+) -> List[Tuple[str, List[str], float, float, str]]: ...
+
 # ---- glm and bids (bindings-python/src/glm.rs) ----
 class FittedLogistic:
     def coef(self) -> bytes: ...

@@ -27,7 +27,8 @@ from .budget import (
     steady_state,
 )
 from .mmm import MMM, PRIORS, FittedMMM
+from .recommend import Recommendations, insights, recommend
 from .response import Adstock, Saturation
 
-__all__ = ["bids", "budget", "mmm", "response", "BidModel", "FittedBids", "Bid", "Saturation", "Adstock", "MMM", "FittedMMM", "PRIORS"]
+__all__ = ["bids", "budget", "mmm", "response", "BidModel", "FittedBids", "Bid", "Saturation", "Adstock", "MMM", "FittedMMM", "PRIORS", "recommend", "insights", "Recommendations"]
 __all__ += budget.__all__

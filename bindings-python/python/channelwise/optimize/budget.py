@@ -583,22 +583,17 @@ def allocate(
                      c.get("current"), c.get("locked", False), [list(d.params.values()) for d in draws]))
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)):
         raise TypeError(f"max_nodes: expected an int, got {type(max_nodes).__qualname__}")
-    out_rows, total_spend, total_response, cert, response_draws, cvar = _cw.optimize_allocate(
-        rows,
-        budget=None if budget is None else _bound("budget", budget),
-        spend_all=_flag("spend_all", spend_all),
-        max_change=_max_change(max_change),
-        scenario=_scenario(scenario),
-        tolerance=_bound("tolerance", tolerance),
-        max_nodes=int(max_nodes),
-        objective=obj,
-    )
+    request = (rows, None if budget is None else _bound("budget", budget), _flag("spend_all", spend_all),
+               _max_change(max_change), _scenario(scenario), _bound("tolerance", tolerance), int(max_nodes), obj)
+    out_rows, total_spend, total_response, cert, response_draws, cvar = _cw.optimize_allocate(*request)
     central = {c["name"]: (c["curve"].curve if isinstance(c["curve"], CurveDraws) else c["curve"]) for c in chans}
     a = Allocation(out_rows, total_spend, total_response, cert, central,
                    {c["name"]: c.get("current") for c in chans}, kind)
     a.objective = obj[0] if obj[1] is None else obj
     a.response_draws = np.asarray(response_draws, dtype=float)
     a.cvar = cvar
+    a._request = request  # what cw.optimize.recommend solves again to pair moves with channels
+    a._kind = kind
     return a
 
 
