@@ -3,6 +3,8 @@
 //! 0.19.2 and Robyn's formulas) and budget allocation (`budget_*`, written by
 //! `benches/compare/make_budget_vectors.py` from closed forms, scipy, grid search and
 //! pymc-marketing's `BudgetOptimizer`).
+//! Multi-period plans (`budget_periods_*`, written by `benches/compare/make_periods_vectors.py`
+//! from scipy SLSQP / trust-constr on the documented objective).
 //! Bids (`bids_*`, written by `benches/compare/make_bids_vectors.py` from scikit-learn 1.9.1's
 //! `LogisticRegression` on the one-hot cell design and the documented bid formula).
 
@@ -11,6 +13,7 @@
 mod common;
 
 use channelwise::optimize::bids::{BidModel, Cell, Target};
+use channelwise::optimize::budget::periods::{ChannelPlan, Horizon};
 use channelwise::optimize::budget::{Allocate, ChannelBudget, MaxChange, Scenario};
 use channelwise::optimize::response::{Adstock, Saturation};
 use common::{check_vector, compare_fields as compare, num, run_dir};
@@ -125,6 +128,60 @@ fn allocate(params: &Value) -> Allocate {
     a
 }
 
+/// `optimize.plan`: channels with curve, adstock (read like `optimize.adstock`'s params),
+/// carry-over, bounds and order; the horizon from per-period `budgets` or `periods` + `total`.
+fn plan(input: &Value, params: &Value) -> channelwise::Result<Value> {
+    let chans = input["channels"]
+        .as_array()
+        .expect("input.channels")
+        .iter()
+        .map(|c| {
+            let name = c["name"].as_str().expect("channel name");
+            Ok(ChannelPlan::new(name, curve(&c["curve"])?, adstock(&c["adstock"])?)
+                .pre(nums(c, "pre"))
+                .bounds(p(c, "lower"), p(c, "upper"))
+                .saturation_first(c.get("saturation_first").and_then(Value::as_bool).unwrap_or(false)))
+        })
+        .collect::<channelwise::Result<Vec<_>>>()?;
+    let mut h = match params.get("budgets") {
+        Some(b) => Horizon::per_period(b.as_array().expect("params.budgets").iter().map(num).collect()),
+        None => Horizon::total(params["periods"].as_u64().expect("params.periods") as usize, p(params, "total")),
+    };
+    if let Some(pr) = params.get("profile").filter(|v| !v.is_null()) {
+        h = h.profile(pr.as_array().expect("params.profile").iter().map(num).collect());
+    }
+    if let Some(t) = params.get("tail").and_then(Value::as_bool) {
+        h = h.tail(t);
+    }
+    if let Some(t) = params.get("tolerance") {
+        h = h.tolerance(num(t));
+    }
+    let plan = h.solve(&chans)?;
+    Ok(json!({ "spend": plan.spend.iter().map(|s| out(s)).collect::<Vec<_>>(), "total_response": plan.total_response }))
+}
+
+/// [`compare`] with nested arrays (a plan's `spend[channel][period]`) flattened on both sides.
+fn compare_nested(got: Map<String, Value>, expected: &Value, tol: &common::Tolerance) -> Result<usize, String> {
+    fn flat(v: &Value) -> Value {
+        match v {
+            Value::Array(a) if a.iter().any(Value::is_array) => {
+                let mut f = Vec::new();
+                for x in a {
+                    match flat(x) {
+                        Value::Array(inner) => f.extend(inner),
+                        other => f.push(other),
+                    }
+                }
+                Value::Array(f)
+            }
+            other => other.clone(),
+        }
+    }
+    let got: Map<String, Value> = got.iter().map(|(k, v)| (k.clone(), flat(v))).collect();
+    let expected: Map<String, Value> = expected.as_object().ok_or("expected is not an object")?.iter().map(|(k, v)| (k.clone(), flat(v))).collect();
+    compare(got, &Value::Object(expected), tol)
+}
+
 /// `optimize.bids`: the level multipliers (first-seen order, factor by factor), then each
 /// query's bid and probability.
 fn bids(input: &Value, params: &Value) -> channelwise::Result<Value> {
@@ -186,6 +243,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             r
         }
         "optimize.bids" => bids(input, params)?,
+        "optimize.plan" => plan(input, params)?,
         other => panic!("no runner for function {other:?}"),
     };
     Ok(result.as_object().expect("an object").clone())
@@ -196,5 +254,5 @@ fn every_optimize_vector_passes() {
     // mmm_* (whole media mix model fits against pymc-marketing) have their own runner,
     // vectors_mmm.rs, and count as 0 values here
     let elsewhere = |f: &std::path::Path| f.file_name().unwrap_or_default().to_string_lossy().starts_with("mmm_");
-    run_dir("optimize", |f| if elsewhere(f) { Ok(0) } else { check_vector(f, run, compare) });
+    run_dir("optimize", |f| if elsewhere(f) { Ok(0) } else { check_vector(f, run, compare_nested) });
 }

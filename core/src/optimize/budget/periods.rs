@@ -236,7 +236,9 @@ impl Horizon {
                 return Err(Error::InvalidParameter { field: what, value: b.to_string(), reason: format!("the channels' upper bounds sum to {most}, {} less", b - most) });
             }
         }
-        let model = Model::new(channels, &profile, h, self.tail);
+        // the scale of a spend: the mean budget per entry (the gradient's floor below)
+        let scale = groups.iter().map(|(_, b)| b).sum::<f64>() / (n * h) as f64;
+        let model = Model::new(channels, &profile, h, self.tail, 1e-12 * scale.max(1.0));
         // start: each group's budget split evenly, projected
         let mut x = vec![0.0; n * h];
         for (idx, b) in &groups {
@@ -280,16 +282,22 @@ struct Model<'a> {
     h: usize,
     /// Periods counted per channel (the horizon, plus its carry-over when `tail`).
     counted: Vec<usize>,
+    /// Least input at which a curve's slope is taken: a Hill curve with slope < 1 (or a power
+    /// curve with b < 1) has an infinite marginal at 0, and at `1e-300` its slope (~1e30) made
+    /// every Armijo step fail (the linear estimate dwarfs the real gain), stalling the ascent
+    /// at a zero entry. At 1e-12 of the mean budget the slope stays large enough to pull the
+    /// entry off zero and small enough for the line search to accept a real step.
+    floor: f64,
 }
 
 impl<'a> Model<'a> {
-    fn new(channels: &'a [ChannelPlan], profile: &[f64], h: usize, tail: bool) -> Self {
+    fn new(channels: &'a [ChannelPlan], profile: &[f64], h: usize, tail: bool, floor: f64) -> Self {
         let weights: Vec<Vec<f64>> = channels.iter().map(|c| c.adstock.weights()).collect();
         let counted: Vec<usize> = weights.iter().map(|w| if tail { h + w.len() - 1 } else { h }).collect();
         let longest = counted.iter().copied().max().unwrap_or(h);
         let last = profile.last().copied().unwrap_or(1.0);
         let profile = (0..longest).map(|t| if t < h { profile[t] } else { last }).collect();
-        Model { channels, weights, profile, h, counted }
+        Model { channels, weights, profile, h, counted, floor }
     }
 
     /// Channel `i`'s input to the curve in each counted period (adstocked spend, or the spend
@@ -374,7 +382,7 @@ impl<'a> Model<'a> {
             let w = &self.weights[i];
             let p = c.pre.len();
             // slope of the curve, kept finite at 0 (an infinite marginal at zero spend)
-            let slope = |v: f64| c.curve.derivative(v.max(1e-300));
+            let slope = |v: f64| c.curve.derivative(v.max(self.floor));
             if c.saturation_first {
                 // d/dx_s = f'(x_s) sum_l w_l p_{s+l}
                 for s in 0..self.h {
