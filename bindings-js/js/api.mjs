@@ -46,25 +46,28 @@ export function build(backend, surface) {
    * The arguments with each instance given where the member's declared type names a class
    * (`m.handleArgs`: `channels: FittedMMM | AllocationChannel[]`) replaced by its boxed handle,
    * there or one level down, as a property of an object in an array (`[{ curve: saturation }]`)
-   * or an element of such a property's array (`[{ draws: [saturation, ...] }]`), so the Rust
-   * side can read it. Other arguments are not walked.
+   * or an element of such a property's array (`[{ draws: [saturation, ...] }]`), or a property
+   * of a plain inputs object (`{ channels: fitted, bids: model }`, walked as above below it),
+   * so the Rust side can read it. Other arguments are not walked.
    */
   const withHandles = (m, args) => {
     if (!m.handleArgs || m.handleArgs.length === 0) return args;
-    const a = args.slice();
-    for (const i of m.handleArgs) {
-      const v = a[i];
-      if (!Array.isArray(v)) {
-        a[i] = handleOf(v);
-        continue;
-      }
-      a[i] = v.map((e) => {
-        if (e === null || typeof e !== 'object' || Array.isArray(e) || instances.has(e)) return handleOf(e);
+    const boxed = (x) => x !== null && typeof x === 'object' && instances.has(x);
+    const inArray = (v) =>
+      v.map((e) => {
+        if (e === null || typeof e !== 'object' || Array.isArray(e) || boxed(e)) return handleOf(e);
         const entries = Object.entries(e);
-        const boxed = (x) => x !== null && typeof x === 'object' && instances.has(x);
         const inside = (x) => boxed(x) || (Array.isArray(x) && x.some(boxed));
         return entries.some(([, x]) => inside(x)) ? Object.fromEntries(entries.map(([k, x]) => [k, Array.isArray(x) ? x.map(handleOf) : handleOf(x)])) : e;
       });
+    const a = args.slice();
+    for (const i of m.handleArgs) {
+      const v = a[i];
+      if (Array.isArray(v)) a[i] = inArray(v);
+      else if (v !== null && typeof v === 'object' && !boxed(v) && Object.getPrototypeOf(v) === Object.prototype) {
+        // an inputs object (`{ channels: fitted, bids: model }`): its properties, one level each
+        a[i] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, Array.isArray(x) ? inArray(x) : handleOf(x)]));
+      } else a[i] = handleOf(v);
     }
     return a;
   };

@@ -1291,6 +1291,134 @@ export interface MMMBudgetChannel {
   current?: number;
 }
 
+/**
+ * Limits every recommendation respects.
+ *
+ * | Name | Default | Meaning |
+ * |---|---|---|
+ * | `maxBudgetChange` | none | most relative budget move per channel (0.3 = 30%) |
+ * | `maxBidChange` | none | most relative bid move |
+ * | `minConfidence` | `0` | drop recommendations less sure than this |
+ * | `minChange` | `0.01` | drop moves smaller than this share of today's value |
+ * | `alpha` | `0.05` | significance level of the tests (targeting, creatives) |
+ */
+export interface Guardrails {
+  /** Most relative budget move per channel. */
+  maxBudgetChange?: number | null;
+  /** Most relative bid move. */
+  maxBidChange?: number | null;
+  /** Least confidence to recommend. */
+  minConfidence?: number | null;
+  /** Least relative change worth recommending. */
+  minChange?: number | null;
+  /** Significance level of the tests. */
+  alpha?: number | null;
+}
+
+/** A context to bid on and its bid today. */
+export interface BidContext {
+  /** One level per factor, in the model's factor order. */
+  context: string[];
+  /** Today's bid. */
+  current: number;
+}
+
+/** One segment's results (an audience, a placement, a geo). */
+export interface RecommendSegment {
+  /** Segment name. */
+  name: string;
+  /** Clicks. */
+  clicks: number;
+  /** Conversions (at most the clicks). */
+  conversions: number;
+  /** Cost. */
+  cost: number;
+}
+
+/** One creative's daily impressions and clicks, oldest day first. */
+export interface RecommendCreative {
+  /** Creative name. */
+  name: string;
+  /** Impressions per day. */
+  impressions: Numbers;
+  /** Clicks per day. */
+  clicks: Numbers;
+}
+
+/**
+ * What `optimize.recommend` reads; every part is optional. `channels` and `allocate`: budget
+ * moves (the allocation `optimize.allocate(channels, allocate)` would return, each channel with
+ * its current spend); `bids` and `contexts`: bid changes; `segments`: targeting; `creatives`:
+ * creative rotation.
+ */
+export interface RecommendInputs {
+  channels?: FittedMMM | AllocationChannel[];
+  allocate?: AllocateOptions | null;
+  bids?: FittedBids;
+  contexts?: BidContext[];
+  segments?: RecommendSegment[];
+  creatives?: RecommendCreative[];
+}
+
+/** One recommendation. */
+export interface Recommendation {
+  /** What it changes: `'budget'`, `'bid'`, `'targeting'` or `'creative'`. */
+  kind: string;
+  /** The channel, context (`'mobile / evening'`), segment or creative. */
+  target: string;
+  /** The value today. */
+  from: number;
+  /** The value recommended. */
+  to: number;
+  /**
+   * What the change should bring (response for budgets, margin per click for bids, CPA
+   * saved for targeting, clicks lost for creatives).
+   */
+  impact: number;
+  /** Lower end of its 90% interval. */
+  impactLo: number;
+  /** Upper end of its 90% interval. */
+  impactHi: number;
+  /** How sure: the share of curve draws in which a budget move pays, or 1 - p of a test. */
+  confidence: number;
+  /** One sentence with the numbers behind it. */
+  reason: string;
+  /** True when a guardrail clipped the change. */
+  clipped: boolean;
+}
+
+/** One channel's metrics per period, oldest first. */
+export interface ChannelMetricsInput {
+  /** Channel name. */
+  channel: string;
+  /** Spend per period. */
+  spend: Numbers;
+  /** Conversions per period. */
+  conversions: Numbers;
+  /** Conversion value per period. */
+  value: Numbers;
+}
+
+/** Insights settings. */
+export interface InsightsOptions {
+  /** Significance level (default 0.05). */
+  alpha?: number | null;
+}
+
+/** One line of the insights digest. */
+export interface Insight {
+  /** `'change'`, `'trend'`, `'anomaly'` or `'correlation'`. */
+  kind: string;
+  /** The channels involved. */
+  channels: string[];
+  /** Money at stake (value units), the ranking key. */
+  money: number;
+  /** The test's p-value. */
+  pValue: number;
+  /** One sentence with the numbers and the test. */
+  sentence: string;
+}
+
 /** What a bid must earn: a return on ad spend (`{ roas: 4 }`: bid = P x value per conversion / 4) or a cost per conversion (`{ cpa: 40 }`: bid = P x 40). */
 export type BidTarget = { roas: number } | { cpa: number };
 
@@ -2539,6 +2667,34 @@ export declare const optimize: {
    * plan.rows.map((r) => r.spend); // [1, 3]: equal marginal returns
    */
   allocate(channels: FittedMMM | AllocationChannel[], options?: AllocateOptions | null): Allocation;
+  /**
+   * Recommendations from whatever `inputs` holds, in the order budget, bids, targeting,
+   * creatives: budget moves from the allocation of `inputs.channels` (each with its
+   * current spend) under `inputs.allocate`, with a 90% interval and a confidence from the
+   * curve draws; bid changes for `inputs.contexts` from the `inputs.bids` model; segments
+   * converting worse than the rest (two-proportion z-test, Holm-corrected); creatives
+   * whose click-through rate falls (Mann-Kendall). None steps outside `guardrails` (a
+   * clipped change says so in `clipped` and its `reason`).
+   *
+   * @example
+   * const recs = optimize.recommend({
+   *   channels: [
+   *     { name: 'search', curve: { kind: 'michaelis_menten', alpha: 1, lam: 1 }, current: 2 },
+   *     { name: 'social', curve: { kind: 'michaelis_menten', alpha: 4, lam: 1 }, current: 2 },
+   *   ],
+   *   allocate: { budget: 4 },
+   * }, { maxBudgetChange: 0.3 });
+   * recs.map((r) => [r.target, r.to]); // [['search', 1.4], ['social', 2.6]]: held to 30%
+   */
+  recommend(inputs: RecommendInputs & { channels?: FittedMMM | AllocationChannel[]; bids?: FittedBids }, guardrails?: Guardrails | null): Recommendation[];
+  /**
+   * The insights digest over a metrics table (per channel, per period, oldest first),
+   * ranked by money at stake: significant period-over-period changes in conversions per
+   * unit spent, Mann-Kendall trends in cost per conversion, an anomalous last period
+   * (robust z-score), and one channel's spend moving with another's conversions
+   * (Pearson, Holm-corrected); each one sentence with its numbers and test.
+   */
+  insights(metrics: ChannelMetricsInput[], options?: InsightsOptions | null): Insight[];
   Saturation: typeof Saturation;
   Adstock: typeof Adstock;
   MMM: typeof MMM;

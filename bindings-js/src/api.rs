@@ -941,6 +941,30 @@ api! {
         /// ], { budget: 4 });
         /// plan.rows.map((r) => r.spend); // [1, 3]: equal marginal returns
         fn allocate "(channels: FittedMMM | AllocationChannel[], options?: AllocateOptions | null): Allocation" sync => crate::optimize::budget::allocate;
+        /// Recommendations from whatever `inputs` holds, in the order budget, bids, targeting,
+        /// creatives: budget moves from the allocation of `inputs.channels` (each with its
+        /// current spend) under `inputs.allocate`, with a 90% interval and a confidence from the
+        /// curve draws; bid changes for `inputs.contexts` from the `inputs.bids` model; segments
+        /// converting worse than the rest (two-proportion z-test, Holm-corrected); creatives
+        /// whose click-through rate falls (Mann-Kendall). None steps outside `guardrails` (a
+        /// clipped change says so in `clipped` and its `reason`).
+        ///
+        /// @example
+        /// const recs = optimize.recommend({
+        ///   channels: [
+        ///     { name: 'search', curve: { kind: 'michaelis_menten', alpha: 1, lam: 1 }, current: 2 },
+        ///     { name: 'social', curve: { kind: 'michaelis_menten', alpha: 4, lam: 1 }, current: 2 },
+        ///   ],
+        ///   allocate: { budget: 4 },
+        /// }, { maxBudgetChange: 0.3 });
+        /// recs.map((r) => [r.target, r.to]); // [['search', 1.4], ['social', 2.6]]: held to 30%
+        fn recommend "(inputs: RecommendInputs & { channels?: FittedMMM | AllocationChannel[]; bids?: FittedBids }, guardrails?: Guardrails | null): Recommendation[]" sync => crate::optimize::recommend::recommend;
+        /// The insights digest over a metrics table (per channel, per period, oldest first),
+        /// ranked by money at stake: significant period-over-period changes in conversions per
+        /// unit spent, Mann-Kendall trends in cost per conversion, an anomalous last period
+        /// (robust z-score), and one channel's spend moving with another's conversions
+        /// (Pearson, Holm-corrected); each one sentence with its numbers and test.
+        fn insights "(metrics: ChannelMetricsInput[], options?: InsightsOptions | null): Insight[]" sync => crate::optimize::recommend::insights;
         classes {
         /// A saturation curve: the response to (adstocked) spend `x >= 0`.
         ///
@@ -1180,6 +1204,7 @@ pub fn declarations() -> Vec<String> {
     .into_iter()
     .chain(crate::optimize::mmm::declarations())
     .chain(crate::optimize::budget::declarations())
+    .chain(crate::optimize::recommend::declarations())
     .chain(crate::optimize::bids::declarations())
     .chain([crate::glm::LogisticOptions::declaration()])
     .chain(crate::clv::declarations())

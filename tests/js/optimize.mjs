@@ -423,6 +423,69 @@ export function runOptimize({ optimize, glm }, name) {
   ];
   const factors = ['device', 'daypart'];
 
+  test(`[${name}] recommend: budget moves, bids, targeting and creatives within the guardrails`, () => {
+    const chans = [
+      { name: 'search', curve: mm(1, 1), current: 2 },
+      { name: 'social', curve: new Saturation(mm(4, 1)), current: 2 },
+    ];
+    // the allocation by hand is x = (1, 3); the moves and their impacts follow from it
+    const recs = optimize.recommend({ channels: chans, allocate: { budget: 4 } });
+    assert.deepEqual(recs.map((r) => [r.kind, r.target, r.from]), [['budget', 'search', 2], ['budget', 'social', 2]]);
+    near(recs[0].to, 1, 1e-9, 'search');
+    near(recs[1].to, 3, 1e-9, 'social');
+    near(recs[1].impact, 3 - 8 / 3, 1e-9, 'social impact');
+    assert.ok(recs.every((r) => !r.clipped && r.reason.includes(r.target)));
+    // a 30% guardrail clips both and says so
+    const held = optimize.recommend({ channels: chans, allocate: { budget: 4 } }, { maxBudgetChange: 0.3 });
+    for (const r of held) assert.ok(r.clipped && Math.abs(r.to - r.from) <= 0.3 * r.from + 1e-12, JSON.stringify(r));
+    // a FittedMMM's channels work the same (current = mean spend)
+    const fromFit = optimize.recommend({ channels: fit, allocate: { budget: 2 * fit.budgetChannels()[0].current } }, { minChange: 0 });
+    assert.deepEqual(fromFit.map((r) => r.target), ['tv', 'search']);
+    // bids, segments and creatives together
+    const model = new optimize.BidModel({ factors, target: { cpa: 40 } }).fit(cells);
+    const days = 28;
+    const others = optimize.recommend({
+      bids: model,
+      contexts: [{ context: ['mobile', 'evening'], current: 0.5 }, { context: ['desktop', 'morning'], current: 0.5 }],
+      segments: [
+        { name: 'a', clicks: 5000, conversions: 150, cost: 2500 },
+        { name: 'b', clicks: 5000, conversions: 140, cost: 2500 },
+        { name: 'c', clicks: 5000, conversions: 40, cost: 2500 },
+      ],
+      creatives: [
+        { name: 'tired', impressions: Array(days).fill(10000), clicks: Array.from({ length: days }, (_, d) => 300 - 8 * d) },
+        { name: 'fresh', impressions: Array(days).fill(10000), clicks: Array.from({ length: days }, (_, d) => 200 + (d % 3)) },
+      ],
+    }, { maxBidChange: 0.5 });
+    const bids = others.filter((r) => r.kind === 'bid');
+    assert.equal(bids.length, 2);
+    for (const r of bids) {
+      const want = model.bid(r.target.split(' / '), 0.5).bid;
+      near(r.to, Math.min(Math.max(want, 0.25), 0.75), 1e-12, r.target);
+    }
+    assert.deepEqual(others.filter((r) => r.kind === 'targeting').map((r) => r.target), ['c']);
+    assert.deepEqual(others.filter((r) => r.kind === 'creative').map((r) => r.target), ['tired']);
+    // bad input names the field
+    coded(() => optimize.recommend({ channels: chans.map(({ current, ...c }) => c), allocate: { budget: 4 } }), 'invalid_parameter', /current/);
+    coded(() => optimize.recommend({ segments: [] }, { minChange: 2 }), 'out_of_range', /guardrails\.minChange/);
+    coded(() => optimize.recommend({ segmentz: [] }), 'invalid_parameter', /segmentz/);
+    coded(() => optimize.recommend({ creatives: [{ name: 'x', impressions: [1, 2, 3], clicks: [1, 2] }] }), 'length_mismatch');
+  });
+
+  test(`[${name}] insights: ranked by money, each with its test`, () => {
+    const n = 8;
+    const metrics = [
+      { channel: 'search', spend: Array(n).fill(1000), conversions: Array.from({ length: n }, (_, p) => (p === n - 1 ? 40 : 100)), value: Array.from({ length: n }, (_, p) => (p === n - 1 ? 800 : 2000)) },
+      { channel: 'social', spend: Array(n).fill(1000), conversions: Array(n).fill(50), value: Array(n).fill(1000) },
+    ];
+    const out = optimize.insights(metrics);
+    assert.ok(out.length >= 1);
+    for (let i = 1; i < out.length; i++) assert.ok(out[i - 1].money >= out[i].money);
+    assert.ok(out[0].channels.includes('search') && out[0].pValue < 0.05 && out[0].sentence.length > 20);
+    coded(() => optimize.insights(metrics.map((m) => ({ ...m, spend: m.spend.slice(0, 3), conversions: m.conversions.slice(0, 3), value: m.value.slice(0, 3) }))), 'not_enough_data');
+    coded(() => optimize.insights(metrics, { alpha: 2 }), 'out_of_range', /options\.alpha/);
+  });
+
   test(`[${name}] BidModel: a fit, multipliers, explanations that multiply out, thin levels shrunk`, () => {
     const fit = new optimize.BidModel({ factors, target: { cpa: 40 } }).fit(cells);
     const levels = fit.multipliers();

@@ -390,7 +390,10 @@ fn allocation(a: CoreAllocation) -> Allocation {
 
 /// The channels of `v`: a `FittedMMM` or an array of `AllocationChannel`; and, for an array,
 /// each name's index (to name fields as the caller wrote them).
-fn channels<H: Host>(h: H, v: &H::V) -> Result<(Vec<ChannelBudget>, Option<Vec<String>>)> {
+pub(crate) fn channels<H: Host>(
+    h: H,
+    v: &H::V,
+) -> Result<(Vec<ChannelBudget>, Option<Vec<String>>)> {
     const FIELD: &str = "channels";
     if h.kind(v) == Kind::Object && read::is_array(h, v, FIELD)? {
         let n = read::array_len(h, v, FIELD, "an array of channels")?;
@@ -434,7 +437,7 @@ fn channels<H: Host>(h: H, v: &H::V) -> Result<(Vec<ChannelBudget>, Option<Vec<S
 }
 
 /// The core's field names as the caller wrote them.
-fn js_field(f: &str, names: Option<&[String]>) -> Option<String> {
+pub(crate) fn js_field(f: &str, names: Option<&[String]>) -> Option<String> {
     match f {
         "budget" | "tolerance" => return Some(format!("options.{f}")),
         "cvar" => return Some("options.objective.level".into()),
@@ -461,7 +464,24 @@ fn js_field(f: &str, names: Option<&[String]>) -> Option<String> {
 /// `optimize.allocate(channels, options)`.
 pub fn allocate<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let (chans, names) = channels(h, &arg(h, a, 0)?)?;
-    let o = AllocateOptions::read(h, &arg(h, a, 1)?, "options")?;
+    let spec = spec(h, &arg(h, a, 1)?, "options", &chans, names.is_some())?;
+    job(move || {
+        let a = spec
+            .solve(&chans)
+            .map_err(|e| renamed(e, |f| js_field(f, names.as_deref())))?;
+        Ok(allocation(a))
+    })
+}
+
+/// The allocator `options` (at `field`) describe for `chans` (`listed`: given as an array).
+pub(crate) fn spec<H: Host>(
+    h: H,
+    v: &H::V,
+    field: &str,
+    chans: &[ChannelBudget],
+    listed: bool,
+) -> Result<Allocate> {
+    let o = AllocateOptions::read(h, v, field)?;
     let mut spec = match (o.budget, o.spendAll.unwrap_or(true)) {
         (None, _) => Allocate::unbudgeted(),
         (Some(b), true) => Allocate::budget(b),
@@ -477,7 +497,7 @@ pub fn allocate<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         spec = spec.tolerance(t);
     }
     // the default objective: the draws' mean when the caller gave draws, else the curves
-    let given_draws = names.is_some() && chans.iter().any(|c| !c.draws.is_empty());
+    let given_draws = listed && chans.iter().any(|c| !c.draws.is_empty());
     match o.objective {
         Some(ObjectiveSpec(Some(level), _)) => spec = spec.cvar(level),
         Some(ObjectiveSpec(None, expected)) => spec = spec.expected(expected),
@@ -494,12 +514,7 @@ pub fn allocate<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         }
         spec = spec.max_nodes(n);
     }
-    job(move || {
-        let a = spec
-            .solve(&chans)
-            .map_err(|e| renamed(e, |f| js_field(f, names.as_deref())))?;
-        Ok(allocation(a))
-    })
+    Ok(spec)
 }
 
 /// `FittedMMM.budgetChannels()`.
