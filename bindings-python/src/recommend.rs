@@ -104,6 +104,9 @@ fn optimize_recommend(
     })
 }
 
+/// `(channel, spend, conversions, value)` per period.
+type MetricsIn = (String, Vec<f64>, Vec<f64>, Vec<f64>);
+
 /// `(kind, channels, money, p_value, sentence)`.
 type InsightOut = (&'static str, Vec<String>, f64, f64, String);
 
@@ -122,7 +125,7 @@ fn insight_out(i: Insight) -> InsightOut {
 #[pyfunction]
 #[pyo3(signature = (metrics, alpha=0.05))]
 fn optimize_insights(
-    metrics: Vec<(String, Vec<f64>, Vec<f64>, Vec<f64>)>,
+    metrics: Vec<MetricsIn>,
     alpha: f64,
 ) -> PyResult<Vec<InsightOut>> {
     guard(|| {
