@@ -30,7 +30,7 @@ def cdnow():
 
 
 def test_readme_bg_nbd_on_cdnow(cdnow):
-    # START README clv python
+    # START: readme-python-clv
     bgf = cw.clv.BetaGeo().fit(cdnow, frequency="frequency", recency="recency", T="T")
     bgf.params  # {'r': 0.2426, 'alpha': 4.4135, 'a': 0.7929, 'b': 2.4258}
     alive = bgf.p_alive(cdnow)  # a pandas Series on cdnow's index
@@ -38,7 +38,7 @@ def test_readme_bg_nbd_on_cdnow(cdnow):
     buyers = cdnow[cdnow["frequency"] > 0]
     ggf = cw.clv.GammaGamma().fit(buyers, frequency="frequency", monetary_value="monetary_value")
     value = ggf.clv(bgf, buyers, months=12, discount_rate=0.01, freq="W")
-    # END README clv python
+    # END: readme-python-clv
     want = _vector("bg_nbd_fit_cdnow")["expected"]
     for k in ("r", "alpha", "a", "b"):
         assert bgf.params[k] == pytest.approx(want[k], rel=1e-6)

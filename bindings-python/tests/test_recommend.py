@@ -125,3 +125,33 @@ def test_docstring_examples_run():
     mod = importlib.import_module("channelwise.optimize.recommend")
     r = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert r.failed == 0 and r.attempted > 0
+
+
+def test_readme_risk_and_recommend_example():
+    # START: readme-python-risk
+    import numpy as np
+    import channelwise as cw
+
+    rng = np.random.default_rng(0)
+    # posterior draws: any curve parameter may be an array (draw d of every channel is one sample)
+    curves = {
+        "search": cw.optimize.MichaelisMenten(alpha=rng.normal(100.0, 5.0, 500), lam=40.0),
+        "social": cw.optimize.MichaelisMenten(alpha=rng.lognormal(np.log(110.0), 0.5, 500), lam=40.0),
+    }
+    today = {"search": 50.0, "social": 50.0}
+    mean = cw.optimize.allocate(curves, budget=100.0, current=today)  # the mean over draws
+    safe = cw.optimize.allocate(curves, budget=100.0, current=today, objective=("cvar", 0.1))
+    print(np.quantile(safe.response_draws, [0.05, 0.5, 0.95]))  # the split's response distribution
+    print(safe.cvar, safe.certificate["suboptimality"])  # worst-10% mean, and its proven gap
+    for r in cw.optimize.recommend(allocation=safe, guardrails={"max_budget_change": 0.3}):
+        print(r["reason"])  # "cut social from 50.00 to 35.00 a period (-30.0%): the risk-averse split ..."
+    # END: readme-python-risk
+    assert safe.spend["social"] < mean.spend["social"]
+    assert safe.cvar <= mean.total_response
+    assert safe.certificate["suboptimality"] <= 1e-6
+    recs = list(cw.optimize.recommend(allocation=safe, guardrails={"max_budget_change": 0.3}))
+    assert recs and all(abs(r["to"] - r["from"]) <= 0.3 * r["from"] + 1e-9 for r in recs)
+    assert all("CVaR" in r["reason"] for r in recs)
+    social = next(r for r in recs if r["target"] == "social")
+    gains = [d.value(social["to"]) - d.value(social["from"]) for d in curves["social"].draws]
+    assert social["impact"] == pytest.approx(np.mean(gains), rel=1e-12)

@@ -155,7 +155,9 @@ fn quantiles(mut v: Vec<f64>) -> (f64, f64) {
 /// Budget moves from an allocation of `channels` (each with its current spend): one per channel
 /// whose spend changes, with the response it adds (the curve's, with a 90% interval over the
 /// draws when the channel has them) and the confidence that the move pays: the share of draws
-/// in which the response change beats the same money at the allocation's common margin.
+/// in which the response change beats the same money at the allocation's common margin. For a
+/// risk-averse allocation ([`Allocation::cvar`]) the impact is the mean over the draws and the
+/// reason cites the CVaR the split keeps.
 ///
 /// # Errors
 /// `invalid_parameter` when the allocation's channels differ from `channels` or a channel has
@@ -170,7 +172,12 @@ pub fn budget_moves(channels: &[ChannelBudget], allocation: &Allocation, guardra
         let from = c.current.ok_or_else(|| Error::InvalidParameter { field: format!("{}.current", c.name), value: "none".into(), reason: "a budget move needs today's spend".into() })?;
         let (to, clipped) = Guardrails::clip(guardrails.max_budget_change, from, row.spend);
         let gain = |f: &super::response::Saturation| f.value(to) - f.value(from);
-        let value = gain(&c.curve);
+        // a risk-averse (CVaR) split is judged over the draws: its rows are means over them
+        let risk = allocation.cvar.filter(|_| !c.draws.is_empty());
+        let value = match risk {
+            Some(_) => c.draws.iter().map(gain).sum::<f64>() / c.draws.len() as f64,
+            None => gain(&c.curve),
+        };
         // a move helps when its response change beats what the same money earns elsewhere at
         // the allocation's common margin (lambda per unit)
         let lambda = allocation.certificate.multiplier;
@@ -184,11 +191,14 @@ pub fn budget_moves(channels: &[ChannelBudget], allocation: &Allocation, guardra
             (Impact { value, lo, hi }, helps)
         };
         let verb = if to > from { "raise" } else { "cut" };
+        let why = match risk {
+            Some(cvar) => format!("the risk-averse split, whose worst draws still return {cvar:.2} on average (CVaR)"),
+            None => format!("the next unit there returns {:.4} against {lambda:.4} at the allocation's common margin", c.curve.derivative(from)),
+        };
         let reason = format!(
-            "{verb} {} from {from:.2} to {to:.2} a period ({:+.1}%): the next unit there returns {:.4} against {lambda:.4} at the allocation's common margin{}; response {value:+.2} [{:.2}, {:.2}] for {:+.2} spend",
+            "{verb} {} from {from:.2} to {to:.2} a period ({:+.1}%): {why}{}; response {value:+.2} [{:.2}, {:.2}] for {:+.2} spend",
             c.name,
             100.0 * (to / from.max(f64::MIN_POSITIVE) - 1.0),
-            c.curve.derivative(from),
             if clipped { ", held to the guardrail's maximum change" } else { "" },
             impact.lo,
             impact.hi,
