@@ -1238,11 +1238,16 @@ export interface AllocationRow {
   bound: string;
 }
 
-/** Proof of optimality. */
+/**
+ * Proof of optimality. Which fields prove it depends on `method`: for water-filling the KKT
+ * residual and duality gap (rounding level); for branch and bound and for CVaR the split is
+ * within `suboptimality` of the proven `upperBound` (their KKT residual and duality gap
+ * describe the last relaxation, not the answer).
+ */
 export interface AllocationCertificate {
   /**
-   * `'water-filling'` (concave curves: exact) or `'branch and bound on concave envelopes'`
-   * (S-shaped Hill curves).
+   * `'water-filling'` (concave curves: exact), `'branch and bound on concave envelopes'`
+   * (S-shaped Hill curves) or CVaR's away-step Frank-Wolfe.
    */
   method: string;
   /** The common marginal return: the budget's shadow price (0 when it does not bind). */

@@ -643,10 +643,11 @@ impl Allocate {
                         lb = Bound::MaxChangeUp;
                     }
                     if a > b {
+                        // the setting is the allocation's; the reason names the channel
                         return Err(Error::InvalidParameter {
-                            field: format!("{}.max_change", c.name),
-                            value: format!("{cur} +/- {d}"),
-                            reason: format!("the move window [{}, {}] misses the bounds [{}, {}]", cur - d, cur + d, c.lower, c.upper),
+                            field: "max_change".into(),
+                            value: format!("{} +/- {}", short(cur), short(d)),
+                            reason: format!("{}'s move window [{}, {}] misses its bounds [{}, {}]", c.name, short(cur - d), short(cur + d), short(c.lower), short(c.upper)),
                         });
                     }
                 }
@@ -1172,6 +1173,11 @@ fn best_at_price(f: &Curve, a: f64, b: f64, m: f64) -> f64 {
     let root = f.inverse_marginal(m).clamp(a, b);
     let score = |x: f64| if x.is_infinite() { f64::NEG_INFINITY } else { f.value(x) - m * x };
     [a, root, b].into_iter().filter(|x| x.is_finite() || *x == a).max_by(|&x, &y| score(x).total_cmp(&score(y))).unwrap_or(a)
+}
+
+/// `v` to 4 decimals, trailing zeros dropped (for messages).
+fn short(v: f64) -> String {
+    format!("{}", (v * 1e4).round() / 1e4)
 }
 
 fn rename(e: Error, channel: &str) -> Error {
