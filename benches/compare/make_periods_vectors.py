@@ -242,11 +242,11 @@ def ch(name, curve, adstock, pre=(), lower=0.0, upper=INF, saturation_first=Fals
 
 
 def per_period(budgets, profile=None, tail=True):
-    return {"budgets": [float(b) for b in budgets], "profile": profile, "tail": tail, "tolerance": 1e-12}
+    return {"budgets": [float(b) for b in budgets], "profile": profile, "tail": tail, "tolerance": 1e-9}
 
 
 def total(periods, amount, profile=None, tail=True):
-    return {"periods": periods, "total": float(amount), "profile": profile, "tail": tail, "tolerance": 1e-12}
+    return {"periods": periods, "total": float(amount), "profile": profile, "tail": tail, "tolerance": 1e-9}
 
 
 PROBLEMS = [

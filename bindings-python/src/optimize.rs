@@ -335,7 +335,7 @@ fn optimize_mmm_fit<'py>(
 /// A fitted media mix model (the core's `FittedMmm`).
 #[pyclass(frozen, name = "FittedMmm", module = "channelwise._channelwise")]
 pub(crate) struct PyFittedMmm {
-    fit: FittedMmm,
+    pub(crate) fit: FittedMmm,
 }
 
 /// `(intercept, trend, seasonality, controls, channels, fitted)`, series as float64 bytes.
