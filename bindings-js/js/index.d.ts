@@ -1297,6 +1297,92 @@ export interface MMMBudgetChannel {
 }
 
 /**
+ * One channel of a multi-period plan: its response per period to adstocked spend, its
+ * carry-over and constraints.
+ */
+export interface PlanChannel {
+  /** Channel name (unique). */
+  name: string;
+  /** Response per period to (adstocked) spend; concave (Hill `slope <= 1`). */
+  curve: SaturationSpec | Saturation;
+  /** Carry-over (default none: spend returns only in its own period). */
+  adstock?: AdstockSpec | Adstock | null;
+  /** Spend in the periods before the horizon, oldest first. */
+  pre?: Numbers | null;
+  /** Least spend in every period (default 0). */
+  lower?: number | null;
+  /** Most spend in every period (default `Infinity`). */
+  upper?: number | null;
+  /** Saturate each period's spend, then carry it over (default false: adstock first). */
+  saturationFirst?: boolean | null;
+}
+
+/**
+ * The plan's horizon and budgets: `budgets` (spend in each period, exactly), or `total`
+ * over `periods` periods (split freely).
+ *
+ * | Name | Default | Meaning |
+ * |---|---|---|
+ * | `budgets` | required (or `total`) | spend in each period, exactly |
+ * | `total` | - | spend over the whole horizon, split freely |
+ * | `periods` | - | the number of periods (with `total`) |
+ * | `profile` | all 1 | weight of each period's response (seasonality) |
+ * | `tail` | `true` | count the carry-over after the last period |
+ * | `tolerance` | `1e-9` | relative Frank-Wolfe gap at which to stop |
+ * | `maxIter` | `100000` | most gradient steps |
+ */
+export interface PlanOptions {
+  /** Spend in each period. */
+  budgets?: Numbers | null;
+  /** Spend over the whole horizon. */
+  total?: number | null;
+  /** Number of periods (with `total`). */
+  periods?: number | null;
+  /** Weight of each period's response. */
+  profile?: Numbers | null;
+  /** Count the carry-over after the last period. */
+  tail?: boolean | null;
+  /** Relative Frank-Wolfe gap at which to stop. */
+  tolerance?: number | null;
+  /** Most gradient steps. */
+  maxIter?: number | null;
+}
+
+/**
+ * How far the plan can be from the optimum (the objective is concave, so the bound is
+ * global).
+ */
+export interface PlanCertificate {
+  /** `'projected gradient, Frank-Wolfe gap'`. */
+  method: string;
+  /** The Frank-Wolfe gap: the optimum is at most this much above `totalResponse`. */
+  gap: number;
+  /** `gap / totalResponse`. */
+  suboptimality: number;
+  /** Gradient steps taken. */
+  iterations: number;
+}
+
+/** A solved multi-period plan. */
+export interface Plan {
+  /** Channel names, in input order. */
+  channels: string[];
+  /** Spend per channel per period (`spend[channel][period]`). */
+  spend: Float64Array[];
+  /**
+   * Response per channel per period, weighted by the profile, with the carry-over from
+   * earlier periods and `pre`.
+   */
+  response: Float64Array[];
+  /** Each channel's response after the last period (0 without `tail`). */
+  tail: Float64Array;
+  /** Total response: every period's plus the tail. */
+  totalResponse: number;
+  /** The certificate. */
+  certificate: PlanCertificate;
+}
+
+/**
  * Limits every recommendation respects.
  *
  * | Name | Default | Meaning |
@@ -2672,6 +2758,24 @@ export declare const optimize: {
    * plan.rows.map((r) => r.spend); // [1, 3]: equal marginal returns
    */
   allocate(channels: FittedMMM | AllocationChannel[], options?: AllocateOptions | null): Allocation;
+  /**
+   * Plans spend over several periods when spend keeps returning in later periods
+   * (adstock): per-period `budgets` (or a `total` over `periods`), spend before the
+   * horizon carried in (`pre`), a seasonal `profile`, the carry-over after the last
+   * period counted (`tail`). Concave curves: the optimum is global, within
+   * `certificate.gap` (a Frank-Wolfe gap). `channels`: a `FittedMMM` (its curves,
+   * adstock and last spends) or an array of channels. Errors name the field
+   * (`channels[1].pre[2]`, `options.profile`, `options.budgets[0]`).
+   *
+   * @example
+   * const p = optimize.plan([
+   *   { name: 'tv', curve: { kind: 'michaelis_menten', alpha: 500, lam: 200 },
+   *     adstock: { kind: 'geometric', alpha: 0.6, lMax: 6, normalize: false } },
+   *   { name: 'search', curve: { kind: 'michaelis_menten', alpha: 300, lam: 80 } },
+   * ], { budgets: [400, 400, 400, 400], profile: [1, 1, 1.5, 1] });
+   * p.spend[1][2] > p.spend[1][1]; // search spends into the sale week
+   */
+  plan(channels: FittedMMM | PlanChannel[], options: PlanOptions): Plan;
   /**
    * Recommendations from whatever `inputs` holds, in the order budget, bids, targeting,
    * creatives: budget moves from the allocation of `inputs.channels` (each with its

@@ -941,6 +941,22 @@ api! {
         /// ], { budget: 4 });
         /// plan.rows.map((r) => r.spend); // [1, 3]: equal marginal returns
         fn allocate "(channels: FittedMMM | AllocationChannel[], options?: AllocateOptions | null): Allocation" sync => crate::optimize::budget::allocate;
+        /// Plans spend over several periods when spend keeps returning in later periods
+        /// (adstock): per-period `budgets` (or a `total` over `periods`), spend before the
+        /// horizon carried in (`pre`), a seasonal `profile`, the carry-over after the last
+        /// period counted (`tail`). Concave curves: the optimum is global, within
+        /// `certificate.gap` (a Frank-Wolfe gap). `channels`: a `FittedMMM` (its curves,
+        /// adstock and last spends) or an array of channels. Errors name the field
+        /// (`channels[1].pre[2]`, `options.profile`, `options.budgets[0]`).
+        ///
+        /// @example
+        /// const p = optimize.plan([
+        ///   { name: 'tv', curve: { kind: 'michaelis_menten', alpha: 500, lam: 200 },
+        ///     adstock: { kind: 'geometric', alpha: 0.6, lMax: 6, normalize: false } },
+        ///   { name: 'search', curve: { kind: 'michaelis_menten', alpha: 300, lam: 80 } },
+        /// ], { budgets: [400, 400, 400, 400], profile: [1, 1, 1.5, 1] });
+        /// p.spend[1][2] > p.spend[1][1]; // search spends into the sale week
+        fn plan "(channels: FittedMMM | PlanChannel[], options: PlanOptions): Plan" sync => crate::optimize::periods::plan;
         /// Recommendations from whatever `inputs` holds, in the order budget, bids, targeting,
         /// creatives: budget moves from the allocation of `inputs.channels` (each with its
         /// current spend) under `inputs.allocate`, with a 90% interval and a confidence from the
@@ -1204,6 +1220,7 @@ pub fn declarations() -> Vec<String> {
     .into_iter()
     .chain(crate::optimize::mmm::declarations())
     .chain(crate::optimize::budget::declarations())
+    .chain(crate::optimize::periods::declarations())
     .chain(crate::optimize::recommend::declarations())
     .chain(crate::optimize::bids::declarations())
     .chain([crate::glm::LogisticOptions::declaration()])

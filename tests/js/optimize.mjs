@@ -413,6 +413,69 @@ export function runOptimize({ optimize, glm }, name) {
     coded(() => optimize.allocate(fit, { budget: 1, maxChange: { absolute: 0 } }), 'invalid_parameter', /^invalid options\.budget: .*sums to .*more than the budget/);
   });
 
+  // ---- optimize.plan: several periods with carry-over (numbers checked by the shared vectors) ----
+  const tvPlan = { name: 'tv', curve: mm(60, 40), adstock: { kind: 'geometric', alpha: 0.6, lMax: 4, normalize: false } };
+  const searchPlan = { name: 'search', curve: mm(30, 10) };
+
+  test(`[${name}] plan: beats a grid, holds every budget, counts the tail, carries pre-spend in`, () => {
+    const p = optimize.plan([tvPlan, searchPlan], { budgets: [40, 30] });
+    assert.deepEqual(Object.keys(p), ['channels', 'spend', 'response', 'tail', 'totalResponse', 'certificate']);
+    assert.deepEqual(Object.keys(p.certificate), ['method', 'gap', 'suboptimality', 'iterations']);
+    assert.ok(p.certificate.suboptimality <= 1e-9, JSON.stringify(p.certificate));
+    for (const t of [0, 1]) near(p.spend[0][t] + p.spend[1][t], [40, 30][t], 1e-12, `period ${t}`);
+    // a grid over tv's two spends (search takes the rest); tv's tail: 3 more periods
+    const f = (x, lam, alpha) => (alpha * x) / (lam + x);
+    let best = 0;
+    for (let i = 0; i <= 400; i++) {
+      for (let j = 0; j <= 400; j++) {
+        const a = (40 * i) / 400, b = (30 * j) / 400;
+        const ad = [a, 0.6 * a + b, 0.36 * a + 0.6 * b, 0.216 * a + 0.36 * b, 0.216 * b];
+        best = Math.max(best, ad.reduce((t, v) => t + f(v, 40, 60), 0) + f(40 - a, 10, 30) + f(30 - b, 10, 30));
+      }
+    }
+    assert.ok(p.totalResponse >= best - 1e-9, `${p.totalResponse} < grid ${best}`);
+    assert.equal(p.tail[1], 0);
+    near(p.response.flatMap((r) => Array.from(r)).reduce((a, b) => a + b, 0) + p.tail[0], p.totalResponse, 1e-12, 'total');
+    const noTail = optimize.plan([tvPlan, searchPlan], { budgets: [40, 30], tail: false });
+    assert.ok(noTail.spend[0][1] < p.spend[0][1] && noTail.tail[0] === 0);
+    const withPre = optimize.plan([{ ...tvPlan, pre: [50, 50] }, searchPlan], { budgets: Float64Array.of(40, 30) });
+    assert.ok(withPre.totalResponse > p.totalResponse);
+    // a total split freely does at least as well; bounds hold in every period
+    const free = optimize.plan([tvPlan, searchPlan], { total: 70, periods: 2, profile: [1, 2] });
+    const fixed = optimize.plan([tvPlan, searchPlan], { budgets: [35, 35], profile: [1, 2] });
+    assert.ok(free.totalResponse >= fixed.totalResponse * (1 - 1e-12));
+    const bounded = optimize.plan([{ ...tvPlan, upper: 15 }, { ...searchPlan, lower: 20 }], { budgets: [35, 35] });
+    for (const t of [0, 1]) assert.ok(bounded.spend[0][t] <= 15 + 1e-12 && bounded.spend[1][t] >= 20 - 1e-12);
+    // class instances are channels' curves and adstocks too
+    const viaClass = optimize.plan([{ ...tvPlan, curve: new Saturation(tvPlan.curve), adstock: new Adstock(tvPlan.adstock) }, searchPlan], { budgets: [40, 30] });
+    assert.deepEqual(viaClass, p);
+  });
+
+  test(`[${name}] plan: a FittedMMM plans its own channels`, () => {
+    const p = optimize.plan(fit, { budgets: [60, 60, 60] });
+    assert.deepEqual(p.channels, ['tv', 'search']);
+    assert.ok(p.certificate.suboptimality <= 1e-6, JSON.stringify(p.certificate));
+    for (let t = 0; t < 3; t++) near(p.spend[0][t] + p.spend[1][t], 60, 1e-12, `period ${t}`);
+  });
+
+  test(`[${name}] plan: bad input is coded and names the field`, () => {
+    const plan = (o, c = [tvPlan, searchPlan]) => () => optimize.plan(c, o);
+    coded(plan({ budgets: [40, -5] }), 'out_of_range', /^options\.budgets\[1\]/);
+    coded(plan({ budgets: [40, 30, 30], profile: [1, 1.2] }), 'length_mismatch', /options\.profile/);
+    coded(plan({ budgets: [40, 30] }, [tvPlan, { ...searchPlan, pre: [1, 2, NaN] }]), 'non_finite', /^channels\[1\]\.pre\[2\]/);
+    coded(plan({ total: 100, periods: 0 }), 'invalid_parameter', /options\.periods/);
+    coded(plan({ total: 100 }), 'invalid_parameter', /options\.periods.*required/);
+    coded(plan({ budgets: [1], total: 1 }), 'invalid_parameter', /options\.budgets/);
+    coded(plan({ budgets: [1, 2], periods: 3 }), 'length_mismatch', /options\.periods/);
+    coded(plan({ budgets: [1, 10] }, [{ ...tvPlan, lower: 2 }, { ...searchPlan, lower: 2 }]), 'invalid_parameter', /^invalid options\.budgets\[0\]: .*lower bounds sum to 4/);
+    coded(plan({ budgets: [1] }, [{ ...tvPlan, curve: { kind: 'hill', slope: 2, kappa: 5, beta: 10 } }]), 'invalid_parameter', /channels\[0\]\.curve/);
+    coded(plan({ budgets: [1] }, [{ ...tvPlan, adstock: { kind: 'geometric', alpha: 2 } }]), 'out_of_range', /channels\[0\]\.adstock\.alpha/);
+    coded(plan({ budgets: [1] }, [{ ...tvPlan, upper: -1 }]), 'invalid_parameter', /channels\[0\]\.upper/);
+    coded(plan({ budgets: [1], budjet: 3 }), 'invalid_parameter', /options\.budjet.*unknown option/);
+    coded(plan({ budgets: [1] }, [{ ...tvPlan, carry: 1 }]), 'invalid_parameter', /channels\[0\]\.carry.*unknown option/);
+    coded(plan({ budgets: [1] }, { tv: tvPlan }), 'invalid_parameter', /channels.*FittedMMM or an array/);
+  });
+
   // ---- bids (optimize.BidModel -> FittedBids) and glm.LogisticRegression ----
   const cells = [
     { context: ['mobile', 'evening'], clicks: 4000, conversions: 60, value: 3000 },

@@ -6,7 +6,9 @@
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
 // columns as plain arrays and as Float64Arrays (isolation forest matrices: as rows, number[][],
-// and as a flat row-major Float64Array with nFeatures). Budget vectors (`optimize.allocate`) run
+// and as a flat row-major Float64Array with nFeatures). Multi-period plans (`optimize.plan`) run
+// from plain objects and number[], then from Saturation/Adstock instances and Float64Array.
+// Budget vectors (`optimize.allocate`) run
 // with their curves as plain objects and as `optimize.Saturation` instances. Media mix model
 // vectors (`optimize.mmm`, core/tests/vectors_mmm.rs) fit `new optimize.MMM(options).fit(data)`
 // with the columns as arrays and as Float64Arrays and are compared by their `"check": "within"`
@@ -408,6 +410,8 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
         return allocate(input, params, typed);
       case 'optimize.bids':
         return bids(input, params);
+      case 'optimize.plan':
+        return plan(input, params, typed);
       case 'glm.logistic':
         return logistic(input, params, typed);
       default:
@@ -456,6 +460,37 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     const out = { spend: a.rows.map((r) => r.spend), total_response: a.totalResponse, total_spend: a.totalSpend };
     if (a.cvar !== null && a.cvar !== undefined) out.cvar = a.cvar;
     return out;
+  }
+
+  /**
+   * A multi-period vector through `optimize.plan`: the vector's channels with curve and adstock
+   * as plain objects and `pre` as number[], or (the second run, `asClass`) as
+   * `optimize.Saturation` / `optimize.Adstock` instances with `pre` and the budgets as
+   * Float64Array. Spend per channel per period and the total.
+   */
+  function plan(input, params, asClass) {
+    const arr = (xs) => (asClass ? Float64Array.from(nums(xs)) : nums(xs));
+    const channels = input.channels.map((c) => {
+      const out = { name: c.name, curve: curveSpec(c.curve), adstock: curveSpec(c.adstock) };
+      if (asClass) {
+        out.curve = new optimize.Saturation(out.curve);
+        out.adstock = new optimize.Adstock(out.adstock);
+      }
+      out.pre = arr(c.pre);
+      out.lower = num(c.lower);
+      out.upper = num(c.upper);
+      out.saturationFirst = c.saturation_first;
+      return out;
+    });
+    const options = { tail: params.tail, tolerance: num(params.tolerance) };
+    if (params.budgets !== undefined) options.budgets = arr(params.budgets);
+    else Object.assign(options, { periods: params.periods, total: num(params.total) });
+    if (params.profile !== null && params.profile !== undefined) options.profile = arr(params.profile);
+    const p = optimize.plan(channels, options);
+    assert.deepEqual(p.channels, input.channels.map((c) => c.name));
+    const counted = p.response.reduce((t, r) => t + r.reduce((a, b) => a + b, 0), 0) + p.tail.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(counted - p.totalResponse) <= 1e-9 * Math.max(1, Math.abs(p.totalResponse)), 'responses and tail sum to the total');
+    return { spend: p.spend, total_response: p.totalResponse };
   }
 
   /** A curve's object from a vector's snake_case params: `kind`, booleans and whole `l_max` as
@@ -681,9 +716,15 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     };
     const got = runSeries(v.function, v.input ?? {}, v.params ?? {}, typed);
     let checked = 0;
-    for (const [key, want] of Object.entries(v.expected)) {
+    for (let [key, want] of Object.entries(v.expected)) {
       assert.ok(key in got, `no result ${key}`);
-      const g = got[key];
+      let g = got[key];
+      if (Array.isArray(want) && Array.isArray(want[0])) {
+        // nested (a plan's spend[channel][period]): same shape, then compared flat
+        assert.deepEqual(Array.from(g, (r) => r.length), want.map((r) => r.length), `${key}: shape differs`);
+        g = Array.from(g).flatMap((r) => Array.from(r));
+        want = want.flat();
+      }
       if (Array.isArray(want) && typeof want[0] === 'string' && !(want[0] in NON_FINITE)) {
         assert.deepEqual(Array.from(g), want, `${key}: ids differ`); // customer ids: exactly
         checked += 1;

@@ -10,6 +10,7 @@
 pub mod bids;
 pub mod budget;
 pub mod mmm;
+pub mod periods;
 pub mod recommend;
 pub mod response;
 
