@@ -17,7 +17,9 @@ mod ets;
 mod forecast;
 mod glm;
 mod journey;
+mod leads;
 mod optimize;
+mod periods;
 mod progress;
 mod recommend;
 mod stats;
@@ -44,7 +46,9 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decompose::register(m)?;
     anomaly::register(m)?;
     optimize::register(m)?;
+    periods::register(m)?;
     recommend::register(m)?;
+    leads::register(m)?;
     glm::register(m)?;
     clv::register(m)?;
     Ok(())

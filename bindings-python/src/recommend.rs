@@ -124,10 +124,7 @@ fn insight_out(i: Insight) -> InsightOut {
 /// at stake.
 #[pyfunction]
 #[pyo3(signature = (metrics, alpha=0.05))]
-fn optimize_insights(
-    metrics: Vec<MetricsIn>,
-    alpha: f64,
-) -> PyResult<Vec<InsightOut>> {
+fn optimize_insights(metrics: Vec<MetricsIn>, alpha: f64) -> PyResult<Vec<InsightOut>> {
     guard(|| {
         let m: Vec<ChannelMetrics> = metrics
             .into_iter()

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import math
 
+import pandas as pd
+import polars as pl
 import pytest
 
 import channelwise as cw
@@ -30,8 +32,8 @@ from conftest import VECTORS
 
 FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
-BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.")
-SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.")
+BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.")
+SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.")
 # CLV histories run from a dict of lists, pandas and polars DataFrames (fits) and from lists,
 # numpy arrays, pandas and polars Series (predictions); RFM logs from pandas and polars.
 CLV_KINDS = ("dict", "pandas", "polars")
@@ -61,10 +63,14 @@ def _cases():
             kinds = ["list"]
         elif fn == "optimize.allocate":
             kinds = ["channels", "keywords"]
+        elif fn == "optimize.plan":
+            kinds = ["channel", "dicts"]
         elif fn in ("optimize.mmm", "optimize.bids"):
             kinds = ["pandas", "polars"]
         elif fn == "glm.logistic":
             kinds = list(GLM_KINDS)
+        elif fn.startswith("leads."):
+            kinds = ["dict", "pandas", "polars"]
         elif fn.startswith("clv."):
             kinds = ["list"] if fn in ("clv.hyp2f1", "clv.sbg.predict") else list(CLV_KINDS)
             if fn.startswith("clv.rfm."):
@@ -207,8 +213,66 @@ def _baseline(name):
     pytest.fail(f"unknown rolling-origin model {name!r}")
 
 
+def _leads_frame(log, kind):
+    """A vector's event log as a table of the given kind: lead, timestamp, event (and value)."""
+    cols = {"lead": [int(x) for x in log["lead"]], "timestamp": [int(t) for t in log["timestamp"]], "event": list(log["event"])}
+    if "value" in log:
+        cols["value"] = [_num(x) for x in log["value"]]
+    if kind == "pandas":
+        return pd.DataFrame(cols)
+    if kind == "polars":
+        return pl.DataFrame(cols)
+    return cols
+
+
+def _run_leads(fn, inp, params, kind):
+    """Runs one leads vector through cw.leads, named as core/tests/vectors_leads.rs names them."""
+    if fn == "leads.score":
+        log = inp["log"]
+        leads = list(range(log["n_leads"]))
+        attrs = {"lead": leads}
+        for group in ("numeric", "categorical"):
+            for k, vals in (inp.get("attributes", {}).get(group) or {}).items():
+                attrs[k] = [_num(x) for x in vals] if group == "numeric" else list(vals)
+        out = cw.leads.score(_leads_frame(log, kind), params["config"], inp["as_of"], attributes=attrs,
+                             value="value" if "value" in log else None,
+                             event_types=log["event_types"])
+        c = to_columns(out)
+        assert c["lead"] == leads
+        dims = ("demographic", "behavioural", "firmographic", "engagement", "intent")
+        return {
+            "total": c["total"], "fit": c["fit"], "activity": c["activity"],
+            "rules": [x for r in c["rules"] for x in r.values()],
+            "dimensions": [c[d][i] for i in range(len(leads)) for d in dims],
+            "grade": ",".join(c["grade"]), "temperature": ",".join(c["temperature"]),
+        }
+    leads = list(range(inp["n_leads"]))
+    events = _leads_frame(inp, kind)
+    if fn == "leads.funnel":
+        f = dict(params["funnel"])
+        steps = f.pop("steps")
+        r = cw.leads.funnel(events, steps, leads=leads, event_types=inp["event_types"], **f)
+        c = to_columns(r.table)
+        assert c["step"] == list(steps)
+        return {"counts": c["count"], "conversion_rate": c["conversion_rate"], "drop_off": c["drop_off"],
+                "median_seconds_from_previous": [-1.0 if math.isnan(m) else m for m in c["median_seconds_from_previous"]],
+                "furthest_step": r.furthest_step}
+    if fn == "leads.cohorts":
+        cfg = dict(params["cohorts"])
+        t = cw.leads.cohorts(events, leads=leads, event_types=inp["event_types"], value="value" if "value" in inp else None, **cfg)
+        c = to_columns(t)
+        flat = lambda k: [x for row in c[k] for x in row]  # noqa: E731
+        return {"labels": ",".join(c["cohort"]), "sizes": c["size"], "row_lengths": [len(r) for r in c["active"]],
+                "retention_on": flat("retention_on"), "retention_on_or_after": flat("retention_on_or_after"),
+                "conversion": flat("conversion"), "revenue": flat("revenue"),
+                "cumulative_value_per_customer": flat("cumulative_value_per_customer")}
+    raise AssertionError(f"no runner for {fn}")
+
+
 def _run_series(fn, inp, params, kind):
     """Runs one stats/forecast vector: its named results, as the Rust runner names them."""
+    if fn.startswith("leads."):
+        return _run_leads(fn, inp, params, kind)
     arg = lambda key: _series(inp[key], kind)  # noqa: E731
     if fn in ("stats.pearson", "stats.spearman", "stats.kendall"):
         r = getattr(cw.stats, fn.split(".")[1])(arg("x"), arg("y"))
@@ -444,10 +508,57 @@ def _allocate(inp, params, kind):
     return out
 
 
+def _plan(inp, params, kind):
+    """A multi-period vector through `cw.optimize.plan`: `spend[channel][period]` and the total.
+    `kind` "channel" passes `cw.optimize.Channel` objects with lists; "dicts" passes channel
+    dicts with `pre` and the bounds as keyword dicts by name, budgets as a pandas Series and the
+    profile as a numpy array."""
+    import numpy as np
+    import pandas as pd
+
+    def parts(c):
+        curve = {k: (v if k == "kind" else _num(v)) for k, v in c["curve"].items()}
+        ad = {k: (v if k in ("kind", "l_max", "normalize") else _num(v)) for k, v in c["adstock"].items()}
+        akind = ad.pop("kind")
+        return cw.optimize.Saturation(curve.pop("kind"), **curve), cw.optimize.Adstock(akind, **ad)
+
+    chans = inp["channels"]
+    kw = dict(tail=params.get("tail", True), tolerance=_num(params.get("tolerance", 1e-9)))
+    prof = params.get("profile")
+    if "budgets" in params:
+        b = [_num(x) for x in params["budgets"]]
+        kw["budgets"] = pd.Series(b, index=[f"w{t}" for t in range(len(b))]) if kind == "dicts" else b
+    else:
+        kw["periods"], kw["total"] = params["periods"], _num(params["total"])
+    if prof is not None:
+        kw["profile"] = np.array([_num(x) for x in prof]) if kind == "dicts" else [_num(x) for x in prof]
+    if kind == "channel":
+        given = {}
+        for c in chans:
+            s, a = parts(c)
+            given[c["name"]] = cw.optimize.Channel(s, a, pre=[_num(x) for x in c["pre"]], lower=_num(c["lower"]),
+                                                   upper=_num(c["upper"]), saturation_first=c["saturation_first"])
+        p = cw.optimize.plan(given, **kw)
+    else:
+        given = {}
+        for c in chans:
+            s, a = parts(c)
+            given[c["name"]] = {"curve": s, "adstock": a, "saturation_first": c["saturation_first"]}
+        p = cw.optimize.plan(given, pre={c["name"]: [_num(x) for x in c["pre"]] for c in chans},
+                             lower={c["name"]: _num(c["lower"]) for c in chans},
+                             upper={c["name"]: _num(c["upper"]) for c in chans}, **kw)
+    assert p.channels == [c["name"] for c in chans]
+    # the table, the wide spends and the total agree
+    assert abs(p.table["response"].sum() + sum(p.tail.values()) - p.total_response) <= 1e-9 * max(1.0, abs(p.total_response))
+    return {"spend": p.spend.to_numpy().tolist(), "total_response": p.total_response}
+
+
 def _run_optimize(fn, inp, params, kind):
     """Response-curve vectors, named as core/tests/vectors_optimize.rs names its results."""
     if fn == "optimize.allocate":
         return _allocate(inp, params, kind)
+    if fn == "optimize.plan":
+        return _plan(inp, params, kind)
     if fn == "optimize.bids":
         return _bids(inp, params, kind)
     p = {k: (v if k in ("kind", "l_max", "normalize") else _num(v)) for k, v in params.items()}
@@ -644,6 +755,9 @@ def _check_named(v, got):
             assert list(g) == want, f"{key}: got {list(g)[:5]}..., expected {want[:5]}..."  # ids: exactly
             checked += 1
         elif isinstance(want, list):
+            if want and isinstance(want[0], list):  # nested (a plan's spend[channel][period]): flattened
+                assert [len(r) for r in g] == [len(r) for r in want], f"{key}: shape differs"
+                g, want = [x for r in g for x in r], [x for r in want for x in r]
             assert len(g) == len(want), f"{key}: got {len(g)} values, expected {len(want)}"
             for i, (gi, wi) in enumerate(zip(g, want)):
                 near(f"{key}[{i}]", gi, wi)
@@ -724,7 +838,7 @@ def test_vectors_exist():
 
 # Modules whose core lands before its bindings, each with the issue that binds it; their
 # vectors run in the Rust core (core/tests/vectors_<module>.rs) and are skipped here by name.
-PENDING = {"leads.": "issue 13: the leads module is in the core; its Python binding is not written yet"}
+PENDING: dict = {}
 
 
 def test_every_vector_is_bound():

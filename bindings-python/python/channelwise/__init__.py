@@ -32,7 +32,7 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, clv, forecast, glm, journey, optimize, plot, stats
+from . import anomaly, attribution, clv, forecast, glm, journey, leads, optimize, plot, stats
 
 __all__ = [
     "anomaly",
@@ -41,6 +41,7 @@ __all__ = [
     "forecast",
     "glm",
     "journey",
+    "leads",
     "optimize",
     "plot",
     "stats",

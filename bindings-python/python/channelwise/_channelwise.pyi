@@ -420,6 +420,34 @@ def optimize_allocate(
     objective: Tuple[str, Optional[float]] = ("curve", None),
 ) -> Tuple[List[Tuple[str, float, float, float, str]], float, float, Dict[str, Any], List[float], Optional[float]]: ...
 
+# ---- multi-period plans (bindings-python/src/periods.rs) ----
+# a channel: (name, curve kind, curve params, adstock kind, adstock params, l_max, normalize,
+#             pre, lower, upper, saturation_first)
+PlanChannel = Tuple[str, str, List[float], str, List[float], int, bool, List[float], float, float, bool]
+def optimize_plan(
+    channels: Sequence[PlanChannel],
+    budgets: Optional[Sequence[float]] = None,
+    periods: Optional[int] = None,
+    total: Optional[float] = None,
+    profile: Optional[Sequence[float]] = None,
+    tail: bool = True,
+    tolerance: float = 1e-9,
+    max_iter: int = 100000,
+) -> Tuple[List[str], List[List[float]], List[List[float]], float, Dict[str, Any]]: ...
+def optimize_plan_channels(fit: FittedMmm) -> List[PlanChannel]: ...
+
+# ---- leads (bindings-python/src/leads.rs): settings and results as the core's JSON ----
+_LogIn = Tuple[int, Sequence[str], Sequence[int], Sequence[int], Sequence[int], Optional[Sequence[float]]]
+def leads_funnel(events: _LogIn, funnel: str) -> str: ...
+def leads_cohorts(events: _LogIn, cohorts: str) -> str: ...
+def leads_score(
+    events: _LogIn,
+    config: str,
+    numeric: Sequence[Tuple[str, Sequence[float]]],
+    categorical: Sequence[Tuple[str, Sequence[str]]],
+    as_of: int,
+) -> str: ...
+
 # ---- recommendations (bindings-python/src/recommend.rs) ----
 def optimize_recommend(
     guardrails: Tuple[Optional[float], Optional[float], float, float, float],

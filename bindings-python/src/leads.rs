@@ -1,0 +1,98 @@
+//! `cw.leads`: rule-based lead scores, funnels and cohort tables (the core's `leads`). Settings
+//! and results cross as JSON (the core's serde shapes); the event log as columns.
+
+use channelwise::leads::cohort::Cohorts;
+use channelwise::leads::funnel::Funnel;
+use channelwise::leads::scoring::{self, Attributes, ScoringConfig};
+use channelwise::leads::EventLog;
+use channelwise::Error;
+use pyo3::prelude::*;
+
+use crate::columns::to_json;
+use crate::error::{core, guard};
+
+/// `(n_leads, event_types, lead, timestamp (unix seconds), event_type, value)`.
+type LogIn = (
+    usize,
+    Vec<String>,
+    Vec<u32>,
+    Vec<i64>,
+    Vec<u32>,
+    Option<Vec<f64>>,
+);
+
+fn settings<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> PyResult<T> {
+    core(
+        serde_json::from_str(text).map_err(|e| Error::InvalidParameter {
+            field: field.into(),
+            value: text.chars().take(60).collect(),
+            reason: e.to_string(),
+        }),
+    )
+}
+
+fn log(l: &LogIn) -> PyResult<EventLog<'_>> {
+    core(EventLog::new(
+        l.0,
+        l.1.clone(),
+        &l.2,
+        &l.3,
+        &l.4,
+        l.5.as_deref(),
+    ))
+}
+
+/// A funnel over the log (settings: the core's `Funnel` JSON); its `FunnelResult` as JSON.
+#[pyfunction]
+fn leads_funnel(py: Python<'_>, events: LogIn, funnel: &str) -> PyResult<String> {
+    guard(|| {
+        let f: Funnel = settings("funnel", funnel)?;
+        let l = log(&events)?;
+        let r = core(py.detach(|| f.run(&l)))?;
+        core(to_json(&r))
+    })
+}
+
+/// Cohort tables over the log (settings: the core's `Cohorts` JSON); the `CohortTable` as JSON.
+#[pyfunction]
+fn leads_cohorts(py: Python<'_>, events: LogIn, cohorts: &str) -> PyResult<String> {
+    guard(|| {
+        let c: Cohorts = settings("cohorts", cohorts)?;
+        let l = log(&events)?;
+        let t = core(py.detach(|| c.run(&l)))?;
+        core(to_json(&t))
+    })
+}
+
+/// Scores of every lead (settings: the core's `ScoringConfig` JSON); the `Scores` as JSON.
+#[pyfunction]
+#[pyo3(signature = (events, config, numeric, categorical, as_of))]
+fn leads_score(
+    py: Python<'_>,
+    events: LogIn,
+    config: &str,
+    numeric: Vec<(String, Vec<f64>)>,
+    categorical: Vec<(String, Vec<String>)>,
+    as_of: i64,
+) -> PyResult<String> {
+    guard(|| {
+        let cfg: ScoringConfig = settings("config", config)?;
+        let mut attrs = Attributes::new(events.0);
+        for (name, v) in numeric {
+            attrs = core(attrs.numeric(name, v))?;
+        }
+        for (name, v) in categorical {
+            attrs = core(attrs.categorical(name, &v))?;
+        }
+        let l = log(&events)?;
+        let s = core(py.detach(|| scoring::score(&cfg, &attrs, &l, as_of)))?;
+        core(to_json(&s))
+    })
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(leads_funnel, m)?)?;
+    m.add_function(wrap_pyfunction!(leads_cohorts, m)?)?;
+    m.add_function(wrap_pyfunction!(leads_score, m)?)?;
+    Ok(())
+}
