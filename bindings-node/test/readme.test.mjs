@@ -100,6 +100,26 @@ const curves = [
 const target = optimize.allocate(curves, { scenario: { kind: 'targetRoas', value: 1.5 } }); // the most spend at ROAS 1.5
 // END: readme-js-allocate
 
+// lifetimes' CDNOW sample (2,357 customers, weeks), from the shared CLV vectors
+const vector = (name) => JSON.parse(readFileSync(new URL(`../../tests/vectors/clv/${name}.json`, import.meta.url), 'utf8'));
+const cdnow = { ...vector('bg_nbd_fit_cdnow').input, monetaryValue: vector('gamma_gamma_fit_cdnow').input.monetary_value };
+
+// START: readme-js-clv
+import { clv } from 'channelwise';
+
+// cdnow: columns { frequency, recency, T, monetaryValue }, one entry per customer
+const { frequency, recency, T, monetaryValue } = cdnow;
+const bgf = new clv.BetaGeo().fit({ frequency, recency, T });
+console.log(Object.entries(bgf.params).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', '));
+// r 0.2426, alpha 4.4135, a 0.7929, b 2.4258
+const alive = bgf.pAlive({ frequency, recency, T }); // Float64Array: P(alive) of each customer
+const nextQuarter = bgf.expectedPurchases(13, { frequency, recency, T });
+const repeat = frequency.flatMap((f, i) => (f > 0 ? [i] : []));
+const buyers = Object.fromEntries(Object.entries(cdnow).map(([k, col]) => [k, repeat.map((i) => col[i])]));
+const ggf = new clv.GammaGamma().fit({ frequency: buyers.frequency, monetaryValue: buyers.monetaryValue });
+const value = ggf.clv(bgf, buyers, { months: 12, discountRate: 0.01, freq: 'W' }); // 12-month CLV
+// END: readme-js-clv
+
 test('README forecasting example finds the outage', () => {
   assert.ok(mean.length === 28 && intervals.length === 2);
   assert.ok(logged.some((l) => /^observed .* below the 99% interval/.test(l)), logged.join('\n'));
@@ -134,6 +154,18 @@ test('README allocation example: the budget spent within 20% of today, a certifi
   assert.ok(logged.includes('water-filling true'), logged.join('\n'));
   assert.ok(Math.abs(target.totalResponse / target.totalSpend - 1.5) < 1e-9);
   assert.ok(target.rows[0].spend <= 300 && target.rows[2].spend >= 10);
+});
+
+test('README CLV example: the exact CDNOW estimates, P(alive) in (0, 1], a positive value per buyer', () => {
+  assert.ok(logged.includes('r 0.2426, alpha 4.4135, a 0.7929, b 2.4258'), logged.join('\n'));
+  const want = vector('bg_nbd_fit_cdnow').expected;
+  for (const k of ['r', 'alpha', 'a', 'b']) assert.ok(Math.abs(bgf.params[k] / want[k] - 1) < 1e-6, k);
+  assert.equal(alive.length, cdnow.frequency.length);
+  assert.ok(alive.every((p) => p > 0 && p <= 1));
+  assert.ok(nextQuarter.every((x) => x >= 0));
+  assert.equal(value.length, repeat.length);
+  assert.ok(value.every((v) => v > 0));
+  assert.ok(Math.abs(ggf.params.p / vector('gamma_gamma_fit_cdnow').expected.p - 1) < 1e-6);
 });
 
 test('README example prints the credit', () => {
