@@ -550,9 +550,62 @@ impl Saturation {
     }
 }
 
+/// A bracket `[lo, hi]` of a root of `g`, with `g(lo) > 0 >= g(hi)` (`lo < hi`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bracket {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) glo: f64,
+    pub(crate) ghi: f64,
+}
+
+/// Narrows `b` by the Illinois variant of regula falsi (superlinear, always bracketed) for at most
+/// `max_iter` evaluations of `g`, stopping early when `done(&b)` holds before a step or `g` hits
+/// exactly 0 (then `lo = hi` = that point). Each step replaces the end whose value has the sign of
+/// `g` at the secant point (the midpoint when the secant is not strictly inside); an end kept
+/// twice in a row has its value halved. `g` may fail: its error is returned. Shared by the
+/// curves' inverse marginals, the allocator's water level and the CVaR line search.
+pub(crate) fn illinois<E>(
+    b: &mut Bracket,
+    max_iter: usize,
+    mut g: impl FnMut(f64) -> std::result::Result<f64, E>,
+    mut done: impl FnMut(&Bracket) -> bool,
+) -> std::result::Result<(), E> {
+    let mut side = 0i8;
+    for _ in 0..max_iter {
+        if done(b) {
+            break;
+        }
+        let secant = b.glo > b.ghi && b.glo.is_finite() && b.ghi.is_finite();
+        let mut x = if secant { (b.lo * b.ghi - b.hi * b.glo) / (b.ghi - b.glo) } else { 0.5 * (b.lo + b.hi) };
+        if !(x > b.lo && x < b.hi) {
+            x = 0.5 * (b.lo + b.hi);
+        }
+        let gx = g(x)?;
+        if gx == 0.0 {
+            *b = Bracket { lo: x, hi: x, glo: 0.0, ghi: 0.0 };
+            break;
+        }
+        if gx > 0.0 {
+            (b.lo, b.glo) = (x, gx);
+            if side == 1 {
+                b.ghi *= 0.5; // Illinois: halve the stale end
+            }
+            side = 1;
+        } else {
+            (b.hi, b.ghi) = (x, gx);
+            if side == -1 {
+                b.glo *= 0.5;
+            }
+            side = -1;
+        }
+    }
+    Ok(())
+}
+
 /// The root of a falling `g` on `[start, inf)` (`g(start) > 0`): a bracket found by doubling,
-/// then the Illinois variant of regula falsi (superlinear, always bracketed), to the last bit;
-/// `+inf` when `g` stays positive. Shared by the curves' and the allocator's inverse marginals.
+/// then [`illinois`] to the last bit; `+inf` when `g` stays positive. Shared by the curves' and
+/// the allocator's inverse marginals.
 pub(crate) fn falling_root(g: impl Fn(f64) -> f64, start: f64) -> f64 {
     let mut lo = start;
     let mut hi = if lo > 0.0 { 2.0 * lo } else { 1.0 };
@@ -563,39 +616,13 @@ pub(crate) fn falling_root(g: impl Fn(f64) -> f64, start: f64) -> f64 {
             return INF;
         }
     }
-    let (mut glo, mut ghi) = (g(lo).min(f64::MAX), g(hi));
-    let mut side = 0i8;
-    for _ in 0..400 {
-        if hi - lo <= 4.0 * f64::EPSILON * hi {
-            break;
-        }
-        let mut x = (lo * ghi - hi * glo) / (ghi - glo);
-        if !(x > lo && x < hi) {
-            x = 0.5 * (lo + hi);
-        }
-        let gx = g(x);
-        if gx == 0.0 {
-            return x;
-        }
-        if gx > 0.0 {
-            (lo, glo) = (x, gx);
-            if side == 1 {
-                ghi *= 0.5; // Illinois: halve the stale end
-            }
-            side = 1;
-        } else {
-            (hi, ghi) = (x, gx);
-            if side == -1 {
-                glo *= 0.5;
-            }
-            side = -1;
-        }
-    }
+    let mut b = Bracket { lo, hi, glo: g(lo).min(f64::MAX), ghi: g(hi) };
+    let Ok(()) = illinois(&mut b, 400, |x| Ok::<f64, std::convert::Infallible>(g(x)), |b| b.hi - b.lo <= 4.0 * f64::EPSILON * b.hi);
     // the end whose value is nearer 0
-    if g(lo).abs() <= g(hi).abs() {
-        lo
+    if g(b.lo).abs() <= g(b.hi).abs() {
+        b.lo
     } else {
-        hi
+        b.hi
     }
 }
 

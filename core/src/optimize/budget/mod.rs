@@ -27,7 +27,7 @@ pub mod periods;
 
 use serde::{Deserialize, Serialize};
 
-use super::response::Saturation;
+use super::response::{illinois, Bracket, Saturation};
 use crate::{Error, Result};
 
 /// One channel of an allocation: its response curve and its constraints.
@@ -431,38 +431,9 @@ fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Option<(Vec<f64>
     }
     // regula falsi (Illinois) on ln lambda over g = sum - total, decreasing in lambda
     let g = |lambda: f64| sum_at(lambda, false) - total;
-    let (mut llo, mut lhi) = (lo.ln(), hi.ln());
-    let (mut glo, mut ghi) = (g(lo), g(hi));
-    let mut side = 0i8;
-    for _ in 0..300 {
-        if lhi - llo <= 1e-15 * llo.abs().max(1.0) || glo <= 0.0 {
-            break;
-        }
-        let mut m = if ghi < 0.0 && glo > 0.0 && glo.is_finite() && ghi.is_finite() { (llo * ghi - lhi * glo) / (ghi - glo) } else { 0.5 * (llo + lhi) };
-        if !(m > llo && m < lhi) {
-            m = 0.5 * (llo + lhi);
-        }
-        let gm = g(m.exp());
-        if gm > 0.0 {
-            llo = m;
-            glo = gm;
-            if side == 1 {
-                ghi *= 0.5;
-            }
-            side = 1;
-        } else {
-            lhi = m;
-            ghi = gm;
-            if side == -1 {
-                glo *= 0.5;
-            }
-            side = -1;
-            if gm == 0.0 {
-                llo = m;
-                break;
-            }
-        }
-    }
+    let mut b = Bracket { lo: lo.ln(), hi: hi.ln(), glo: g(lo), ghi: g(hi) };
+    let Ok(()) = illinois(&mut b, 300, |m| Ok::<f64, std::convert::Infallible>(g(m.exp())), |b| b.hi - b.lo <= 1e-15 * b.lo.abs().max(1.0) || b.glo <= 0.0);
+    let (llo, lhi) = (b.lo, b.hi);
     // spend at the upper multiplier (sum <= total), then fill the rest where a piece can take
     // more at the lower one: float-level for smooth pieces, whole flat pieces one at a time
     let lambda = lhi.exp();
@@ -966,35 +937,20 @@ impl Allocate {
             let mut t_used = t_max;
             let mut step = at(t_max)?;
             if step.3 > 0.0 {
-                let (mut t0, mut h0, mut t1, mut h1) = (0.0, slope0, t_max, step.3);
-                let mut side = 0i8;
-                for _ in 0..30 {
-                    let t = if h1 > h0 { (t0 * h1 - t1 * h0) / (h1 - h0) } else { 0.5 * (t0 + t1) };
-                    let t = if t > t0 && t < t1 { t } else { 0.5 * (t0 + t1) };
-                    let trial = at(t)?;
-                    let h = trial.3;
-                    let small = h.abs() <= 1e-3 * slope0.abs() || t1 - t0 <= 1e-12 * t_max;
-                    if h > 0.0 {
-                        t1 = t;
-                        h1 = h;
-                        if side == 1 {
-                            h0 *= 0.5;
-                        }
-                        side = 1;
-                    } else {
-                        t0 = t;
-                        h0 = h;
-                        if side == -1 {
-                            h1 *= 0.5;
-                        }
-                        side = -1;
-                    }
-                    step = trial;
-                    t_used = t;
-                    if small {
-                        break;
-                    }
-                }
+                // on -slope, which falls from -slope0 > 0 at t = 0 through 0
+                let mut b = Bracket { lo: 0.0, hi: t_max, glo: -slope0, ghi: -step.3 };
+                let flat = std::cell::Cell::new(false);
+                illinois(
+                    &mut b,
+                    30,
+                    |t| {
+                        step = at(t)?;
+                        t_used = t;
+                        flat.set(step.3.abs() <= 1e-3 * slope0.abs());
+                        Ok::<f64, Error>(-step.3)
+                    },
+                    |b| flat.get() || b.hi - b.lo <= 1e-12 * t_max,
+                )?;
             }
             // the vertex weights follow the step
             match toward {
