@@ -5,7 +5,9 @@
 //! The response of channel `i` in period `t` is `p_t f_i(a_it)`, with `a_it = sum_l w_il
 //! x_i,t-l` its adstocked spend (spend before the horizon from `pre`), or, when saturation comes
 //! first, `p_t sum_l w_il f_i(x_i,t-l)`. The total counts the carry-over past the last period
-//! too (`tail`, default on: spend in the last week still returns after it). With concave curves
+//! too (`tail`, default on: spend in the last week still returns after it), each period past the
+//! horizon weighted as the last one (`p_t = p_H` for `t > H`: the season is assumed to hold while
+//! the carry-over runs out). With concave curves
 //! the total is concave in the plan, so the optimum is global: projected gradient ascent
 //! (Barzilai-Borwein steps with an Armijo safeguard) on the exact projection onto the budget constraints, stopped by the
 //! **Frank-Wolfe gap**, `max_y grad F(x) . (y - x)` over the feasible plans, which bounds how
@@ -82,7 +84,7 @@ impl ChannelPlan {
 /// | budgets | required (or a total) | spend per period, exactly ([`Horizon::per_period`]) |
 /// | total | - | spend over the whole horizon, split freely ([`Horizon::total`]) |
 /// | `profile` | all 1 | weight of each period's response (seasonality) |
-/// | `tail` | `true` | count the carry-over past the last period |
+/// | `tail` | `true` | count the carry-over past the last period, weighted as the last period |
 /// | `tolerance` | 1e-9 | relative Frank-Wolfe gap at which to stop |
 /// | `max_iter` | 100000 | most gradient steps |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -277,7 +279,7 @@ fn prefix(e: Error, channel: &str) -> Error {
 struct Model<'a> {
     channels: &'a [ChannelPlan],
     weights: Vec<Vec<f64>>,
-    /// Weight of each counted period: the profile, then 1 past the horizon.
+    /// Weight of each counted period: the profile, then its last value past the horizon.
     profile: Vec<f64>,
     h: usize,
     /// Periods counted per channel (the horizon, plus its carry-over when `tail`).
