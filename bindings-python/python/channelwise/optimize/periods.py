@@ -6,7 +6,8 @@ total) over channels *and* periods, when spend in one period keeps returning in 
 The response of a channel in period ``t`` is ``profile[t] * f(a_t)``, where ``a_t = sum_l w_l
 x_(t-l)`` is its adstocked spend (the spend before the horizon, ``pre``, carried in), or, when
 saturation comes first, ``profile[t] * sum_l w_l f(x_(t-l))``. With ``tail=True`` (the default)
-the total also counts what the last periods' spend returns after the horizon. With concave
+the total also counts what the last periods' spend returns after the horizon (weighted as the
+last period of ``profile``). With concave
 curves the total is concave, so the plan is the global optimum; the certificate's ``gap`` (a
 Frank-Wolfe gap) bounds how far below the optimum it can be.
 
