@@ -5,6 +5,7 @@
 
 pub mod anomaly;
 pub mod attribution;
+pub(crate) mod calendar;
 pub mod clv;
 mod error;
 pub mod forecast;
@@ -13,6 +14,7 @@ pub mod journey;
 pub mod leads;
 pub(crate) mod minimize;
 pub mod optimize;
+pub mod platform;
 pub mod progress;
 pub mod stats;
 

@@ -1,0 +1,23 @@
+//! Platforms: the sans-I/O side of wiring channelwise to Meta, Google Ads, GA4 and a shop.
+//!
+//! Nothing here opens a socket; every function builds or checks bytes exactly as the vendor
+//! documents them, so a Node, Python or browser back end does the I/O and this crate does the
+//! rules (issue 14). Where a vendor's documentation and its SDK differ, the documentation wins
+//! and the module says so.
+//!
+//! - [`pii`]: customer data (Meta `user_data` fields, Google's email, E.164 phone and name rules)
+//!   normalised, then SHA-256 hashed; a [`pii::Pii`] wrapper that never prints its value.
+//!
+//! To come with issue 14: `adapter` (the traits an adapter implements), `policy` (rate limits
+//! and retries as data), `sim` (a simulated market), `payloads` (Meta CAPI, GA4 Measurement
+//! Protocol, Google Ads requests), `metrics` (one daily metrics row across vendors) and
+//! `webhook` (signature checks).
+//!
+//! ```
+//! use channelwise::platform::pii;
+//! let hashed = pii::hash("em", "Jane@Example.com ", pii::Vendor::Meta)?;
+//! assert_eq!(hashed.len(), 64);
+//! # Ok::<(), channelwise::Error>(())
+//! ```
+
+pub mod pii;
