@@ -5,7 +5,6 @@
 
 pub mod anomaly;
 pub mod attribution;
-pub(crate) mod calendar;
 pub mod clv;
 mod error;
 pub mod forecast;
