@@ -115,7 +115,8 @@ pub(crate) fn saturation_param_names(kind: &str) -> Option<&'static [&'static st
 /// Every saturation kind, by name.
 pub const SATURATION_KINDS: [&str; 6] = ["logistic", "hill", "michaelis_menten", "tanh", "power", "log"];
 
-fn check(field: &str, v: f64, min: f64, max: f64, open_min: bool) -> Result<()> {
+/// `v` finite and in `[min, max]` (`(min, max]` when `open_min`), else `non_finite` / `out_of_range` naming `field`.
+pub(crate) fn check(field: &str, v: f64, min: f64, max: f64, open_min: bool) -> Result<()> {
     if !v.is_finite() {
         return Err(Error::NonFinite { field: field.into(), value: v });
     }
