@@ -7,17 +7,21 @@
 //!
 //! - [`pii`]: customer data (Meta `user_data` fields, Google's email, E.164 phone and name rules)
 //!   normalised, then SHA-256 hashed; a [`pii::Pii`] wrapper that never prints its value.
+//! - [`webhook`]: Shopify, Meta and timestamped (Stripe-style) HMAC-SHA256 signatures over the
+//!   raw body, in constant time, and the matching signers for tests and simulators.
 //!
 //! To come with issue 14: `adapter` (the traits an adapter implements), `policy` (rate limits
 //! and retries as data), `sim` (a simulated market), `payloads` (Meta CAPI, GA4 Measurement
-//! Protocol, Google Ads requests), `metrics` (one daily metrics row across vendors) and
-//! `webhook` (signature checks).
+//! Protocol, Google Ads requests) and `metrics` (one daily metrics row across vendors).
 //!
 //! ```
-//! use channelwise::platform::pii;
+//! use channelwise::platform::{pii, webhook};
 //! let hashed = pii::hash("em", "Jane@Example.com ", pii::Vendor::Meta)?;
 //! assert_eq!(hashed.len(), 64);
+//! let header = webhook::sign(webhook::Scheme::Shopify, b"secret", b"{}", 0);
+//! assert!(webhook::verify(webhook::Scheme::Shopify, b"secret", b"{}", &header, 0)?);
 //! # Ok::<(), channelwise::Error>(())
 //! ```
 
 pub mod pii;
+pub mod webhook;
