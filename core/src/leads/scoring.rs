@@ -929,12 +929,14 @@ impl Activity<'_> {
     fn run(&self, offsets: &[usize], row: impl Fn(usize) -> (i64, u32, f64), rules: &mut [f64], last_activity: &mut [Option<i64>]) {
         let as_of = self.as_of;
         let r = self.n_rules;
-        // (type, day, raw points, then scale) of the capped types of the current lead
-        let mut day_totals: Vec<(u32, i64, f64)> = Vec::new();
+        // the capped rows of the current lead: (type, day, raw points, row within the lead),
+        // and each such row's cap scale (a sort by (type, day) groups them: no search per row)
+        let mut capped: Vec<(u32, i64, f64, u32)> = Vec::new();
+        let mut scale: Vec<f64> = Vec::new();
         for (l, last_out) in last_activity.iter_mut().enumerate() {
             let lead_rows = offsets[l]..offsets[l + 1];
             let mut last = i64::MIN;
-            day_totals.clear();
+            capped.clear();
             for i in lead_rows.clone() {
                 let (t, ty, v) = row(i);
                 if t > as_of {
@@ -943,27 +945,32 @@ impl Activity<'_> {
                 last = last.max(t);
                 if self.any_cap && self.cap[ty as usize].is_finite() {
                     let raw: f64 = self.rules_of(ty).iter().map(|&(_, p, pv, _)| p + pv * v).sum();
-                    let day = t.div_euclid(86_400);
-                    match day_totals.iter_mut().find(|(a, d, _)| *a == ty && *d == day) {
-                        Some(slot) => slot.2 += raw,
-                        None => day_totals.push((ty, day, raw)),
-                    }
+                    capped.push((ty, t.div_euclid(86_400), raw, (i - offsets[l]) as u32));
                 }
             }
             if last == i64::MIN {
                 continue;
             }
             *last_out = Some(last);
-            for slot in &mut day_totals {
-                let c = self.cap[slot.0 as usize];
-                slot.2 = if slot.2.abs() > c { c / slot.2.abs() } else { 1.0 };
+            if !capped.is_empty() {
+                // stable: a day's points add up in row order
+                capped.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                scale.resize(lead_rows.len(), 1.0);
+                for group in capped.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+                    let total: f64 = group.iter().map(|g| g.2).sum();
+                    let c = self.cap[group[0].0 as usize];
+                    let s = if total.abs() > c { c / total.abs() } else { 1.0 };
+                    for g in group {
+                        scale[g.3 as usize] = s;
+                    }
+                }
             }
             let lead_decay = match self.half_life {
                 Some((h, DecayMode::Inactivity)) => (-age(as_of, last) / h).exp2(),
                 _ => 1.0,
             };
             let cells = &mut rules[l * r..(l + 1) * r];
-            for i in lead_rows {
+            for i in lead_rows.clone() {
                 let (t, ty, v) = row(i);
                 if t > as_of {
                     continue;
@@ -973,8 +980,7 @@ impl Activity<'_> {
                     _ => lead_decay,
                 };
                 if self.any_cap && self.cap[ty as usize].is_finite() {
-                    let day = t.div_euclid(86_400);
-                    f *= day_totals.iter().find(|(a, d, _)| *a == ty && *d == day).map_or(1.0, |s| s.2);
+                    f *= scale[i - lead_rows.start];
                 }
                 for &(ri, p, pv, wd) in self.rules_of(ty) {
                     cells[ri] += wd * (p + pv * v) * f;
