@@ -954,7 +954,7 @@ impl Activity<'_> {
             *last_out = Some(last);
             if !capped.is_empty() {
                 // stable: a day's points add up in row order
-                capped.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                capped.sort_by_key(|a| (a.0, a.1));
                 scale.resize(lead_rows.len(), 1.0);
                 for group in capped.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
                     let total: f64 = group.iter().map(|g| g.2).sum();
