@@ -1,8 +1,14 @@
 """Shared vectors for channelwise.leads (tests/vectors/leads/): funnels and cohorts computed by a
 brute-force reading of the documented semantics (core/src/leads/funnel.rs and cohort.rs module
-docs) on small seeded event logs, and lead scores derived by hand.
+docs) on small seeded event logs, lead scores derived by hand, lifecycle replays by brute force
+(core/src/leads/lifecycle.rs docs: a walk over the allowed moves, stays summed pair by pair) and
+journey health (core/src/leads/health.rs docs) with the Mann-Kendall statistic counted over every
+pair and pymannkendall's `original_test` formulas, p-values from scipy.stats.norm, slopes from
+scipy.stats.theilslopes.
 
-Standard library only (python3 make_leads_vectors.py [repo root]). Nothing here is a port of the
+Funnels, cohorts, scores and lifecycles need only the standard library; the health vectors need
+scipy (/work/venv-pymc/bin/python make_leads_vectors.py [repo root]; without scipy they are left
+as they are). Nothing here is a port of the
 Rust code: the funnel's furthest step is found by enumerating every increasing tuple of events (and
 checked against the "earliest next event" reading that gives the step times), periods come from
 `datetime` (not the day-count arithmetic the core uses), and the scores are written out as sums.
@@ -535,8 +541,289 @@ def score_vectors():
         )
 
 
+# ---- lifecycle -------------------------------------------------------------------------------
+
+DEFAULT_STAGES = ["new", "contacted", "qualified", "engaged", "opportunity", "customer"]
+
+
+def lifecycle(n_leads, lead, timestamp, stage, stages, allowed, as_of):
+    """Replays transitions row by row (brute force from the lifecycle module docs): the first
+    transition of a lead is its entry, later ones must be allowed moves in time order. Returns the
+    expected fields, or the error kind."""
+    current = [None] * n_leads
+    last = [None] * n_leads
+    history = [[] for _ in range(n_leads)]
+    from_stage = []
+    for i in range(len(lead)):
+        l, t, s = lead[i], timestamp[i], stage[i]
+        if s not in stages:
+            return "invalid_record"
+        if last[l] is not None and t < last[l]:
+            return "invalid_record"
+        if current[l] is not None and (current[l], s) not in allowed:
+            return "invalid_record"
+        from_stage.append(-1 if current[l] is None else stages.index(current[l]))
+        current[l], last[l] = s, t
+        history[l].append((t, s))
+    if any(x is not None and as_of < x for x in last):
+        return "invalid_parameter"
+    k = len(stages)
+    seconds = [[0.0] * k for _ in range(n_leads)]
+    stays = [[] for _ in range(k)]
+    entered = [0] * k
+    for l in range(n_leads):
+        h = history[l]
+        for j, (t, s) in enumerate(h):
+            entered[stages.index(s)] += 1
+            end = h[j + 1][0] if j + 1 < len(h) else as_of
+            seconds[l][stages.index(s)] += end - t
+            if j + 1 < len(h):
+                stays[stages.index(s)].append(float(end - t))
+    in_stage = [sum(1 for c in current if c == s) for s in stages]
+    return {
+        "current_stage": [-1 if c is None else stages.index(c) for c in current],
+        "from_stage": from_stage,
+        "seconds": [x for row in seconds for x in row],
+        "entered": entered,
+        "exited": [len(x) for x in stays],
+        "in_stage": in_stage,
+        "median_seconds": [statistics.median(x) if x else -1.0 for x in stays],
+        "mean_seconds": [statistics.fmean(x) if x else -1.0 for x in stays],
+    }
+
+
+def random_walks(seed, n_leads, stages, allowed, max_steps, reasons):
+    """Valid histories: each lead enters at a random stage and takes random allowed moves."""
+    rng = random.Random(seed)
+    rows = []
+    for l in range(n_leads):
+        if rng.random() < 0.1:
+            continue  # a lead that never entered
+        s = rng.choice(stages)
+        t = rng.randint(0, 50 * DAY)
+        rows.append((l, t, s))
+        for _ in range(rng.randint(0, max_steps)):
+            moves = [b for (a, b) in allowed if a == s]
+            if not moves:
+                break
+            s = rng.choice(sorted(moves))
+            t += rng.choice([0, rng.randint(1, 20 * DAY)])
+            rows.append((l, t, s))
+    # interleave leads but keep each lead's rows in order
+    queues = {l: [r for r in rows if r[0] == l] for l in range(n_leads)}
+    out = []
+    while any(queues.values()):
+        l = rng.choice([l for l, q in queues.items() if q])
+        out.append(queues[l].pop(0))
+    reason = [rng.choice(reasons) for _ in out]
+    return [r[0] for r in out], [r[1] for r in out], [r[2] for r in out], reason
+
+
+def lifecycle_vectors():
+    forward = {(a, b) for i, a in enumerate(DEFAULT_STAGES) for b in DEFAULT_STAGES[i + 1:]}
+    custom_stages = ["open", "working", "won", "lost", "disqualified"]
+    custom_pairs = [["open", "working"], ["working", "won"], ["working", "lost"], ["lost", "open"],
+                    ["open", "disqualified"], ["working", "disqualified"], ["lost", "disqualified"], ["working", "open"]]
+    custom = {tuple(p) for p in custom_pairs}
+    cases = [
+        ("lifecycle_default_forward", 11, 25, DEFAULT_STAGES, forward, None, 4, "the default machine (every forward move)"),
+        ("lifecycle_custom_reentry", 12, 20, custom_stages, custom, custom_pairs, 6,
+         "a custom machine with backward moves and re-entry (open -> working -> lost -> open ...)"),
+    ]
+    for name, seed, n, stages, allowed, pairs, steps, what in cases:
+        lead, ts, stage, reason = random_walks(seed, n, stages, allowed, steps, ["", "", "call", "email", "no budget"])
+        as_of = max(ts) + 3 * DAY
+        exp = lifecycle(n, lead, ts, stage, stages, allowed, as_of)
+        params = {"as_of": as_of}
+        if pairs is not None:
+            params["config"] = {"stages": stages, "transitions": pairs}
+        write(name, {
+            "function": "leads.lifecycle",
+            "source": f"brute force in make_leads_vectors.py from the lifecycle module docs: {what}; random walks "
+            "over the allowed moves, each lead's stays summed pair by pair (current stay to as_of), medians from "
+            "Python's statistics; -1 = none (current_stage: never entered; from_stage: the entry; median/mean: no "
+            "completed stay)",
+            "input": {"n_leads": n, "lead": lead, "timestamp": ts, "stage": stage, "reason": reason},
+            "params": params,
+            "expected": exp,
+            "tolerance": {"abs": 1e-9},
+        })
+    # errors: a forbidden move, an unknown stage, time going back, as_of before a transition
+    base = {"n_leads": 2, "lead": [0, 1, 0], "timestamp": [0, 10, 100]}
+    for name, stage, ts, as_of, why in [
+        ("lifecycle_error_backward_move", ["qualified", "new", "contacted"], None, 1000, "qualified -> contacted is not a forward move"),
+        ("lifecycle_error_unknown_stage", ["new", "lead", "contacted"], None, 1000, "an unknown stage"),
+        ("lifecycle_error_time_goes_back", ["new", "new", "contacted"], [100, 10, 50], 1000, "a lead's transition before its previous one"),
+        ("lifecycle_error_as_of_before_last", ["new", "new", "contacted"], None, 50, "as_of before a lead's last transition"),
+    ]:
+        inp = dict(base, stage=stage)
+        if ts is not None:
+            inp["timestamp"] = ts
+        exp = lifecycle(2, inp["lead"], inp["timestamp"], stage, DEFAULT_STAGES, forward, as_of)
+        assert isinstance(exp, str), name
+        write(name, {
+            "function": "leads.lifecycle",
+            "source": f"channelwise contract: {why}",
+            "input": inp,
+            "params": {"as_of": as_of},
+            "expected": {"error": exp},
+        })
+
+
+# ---- health ----------------------------------------------------------------------------------
+
+def mann_kendall(x, alpha):
+    """pymannkendall.original_test's formulas, with S counted over every pair."""
+    from scipy.stats import norm
+
+    n = len(x)
+    s = sum((x[j] > x[i]) - (x[j] < x[i]) for i in range(n) for j in range(i + 1, n))
+    ties = [x.count(v) for v in set(x)]
+    var_s = (n * (n - 1) * (2 * n + 5) - sum(t * (t - 1) * (2 * t + 5) for t in ties)) / 18
+    z = (s - 1) / var_s ** 0.5 if s > 0 else (s + 1) / var_s ** 0.5 if s < 0 else 0.0
+    p = 2 * norm.sf(abs(z))
+    h = abs(z) > norm.ppf(1 - alpha / 2)
+    trend = "no trend" if not h else "increasing" if z > 0 else "decreasing"
+    return trend, s / (n * (n - 1) / 2), float(p)
+
+
+def health(log, as_of, cfg, p_alive=None):
+    from scipy.stats import theilslopes
+
+    period = cfg.get("period_days", 7) * DAY
+    k = cfg.get("periods", 8)
+    alpha = cfg.get("alpha", 0.05)
+    hl = cfg.get("recency_half_life_days", 30) * DAY
+    act = cfg.get("activity_event")
+    wc, wt = cfg.get("churn_weight", 0.6), cfg.get("trend_weight", 0.4)
+    lo, hi = cfg.get("thresholds", [40, 70])
+    out = {k_: [] for k_ in ("activity", "tau", "p_value", "slope", "churn_risk", "score", "last_activity")}
+    trends, statuses, sources = [], [], []
+    for l in range(log["n_leads"]):
+        series = [0.0] * k
+        last = None
+        for i in range(len(log["lead"])):
+            t = log["timestamp"][i]
+            if log["lead"][i] != l or t > as_of or (act is not None and log["event"][i] != act):
+                continue
+            last = t if last is None else max(last, t)
+            j = int((as_of - t) // period)
+            if j < k:
+                series[k - 1 - j] += 1
+        trend, tau, p = mann_kendall(series, alpha)
+        slope = float(theilslopes(series, list(range(k))).slope)
+        pa = None if p_alive is None or p_alive[l] == "NaN" else p_alive[l]
+        if pa is not None:
+            risk, source = 1 - pa, "p_alive"
+        else:
+            risk, source = (1.0 if last is None else 1 - 2 ** (-(as_of - last) / hl)), "recency"
+        score = 100 * (wc * (1 - risk) + wt * (1 + tau) / 2) / (wc + wt)
+        out["activity"] += series
+        out["tau"].append(tau)
+        out["p_value"].append(p)
+        out["slope"].append(slope)
+        out["churn_risk"].append(risk)
+        out["score"].append(score)
+        out["last_activity"].append(-1 if last is None else last)
+        trends.append(trend)
+        statuses.append("healthy" if score >= hi else "at_risk" if score >= lo else "critical")
+        sources.append(source)
+    out["trend"] = ",".join(trends)
+    out["status"] = ",".join(statuses)
+    out["churn_source"] = ",".join(sources)
+    return out
+
+
+def health_log(seed):
+    """Leads with rising, fading, flat, bursty and no activity over ten weeks, plus random ones;
+    two event types, some events after as_of."""
+    rng = random.Random(seed)
+    rows = []
+    start = 1_700_000_000
+    patterns = [
+        lambda w: w,  # rising
+        lambda w: 9 - w,  # fading
+        lambda w: 2,  # flat
+        lambda w: 5 if w in (3, 4) else 0,  # a burst
+        lambda w: 0,  # nothing
+        lambda w: 1 if w < 3 else 0,  # early only (recency risk high)
+    ]
+    n = len(patterns) + 6
+    for l in range(n):
+        for w in range(10):
+            c = patterns[l](w) if l < len(patterns) else rng.randint(0, 4)
+            for _ in range(c):
+                rows.append((l, start + w * 7 * DAY + rng.randint(0, 7 * DAY - 1), rng.choice(["visit", "visit", "email_open"])))
+    rows.append((0, start + 10 * 7 * DAY + 5, "visit"))  # after as_of
+    rng.shuffle(rows)
+    return {
+        "n_leads": n,
+        "event_types": ["visit", "email_open"],
+        "lead": [r[0] for r in rows],
+        "timestamp": [r[1] for r in rows],
+        "event": [r[2] for r in rows],
+    }, start + 10 * 7 * DAY
+
+
+def health_vectors():
+    try:
+        import scipy  # noqa: F401
+    except ImportError:
+        print("scipy not found: the health vectors are left as they are")
+        return
+    import scipy
+
+    log, as_of = health_log(21)
+    p_alive = [0.9, 0.2, "NaN", 0.5, 0.05, "NaN", 0.7, "NaN", 0.33, "NaN", 1.0, 0.0]
+    cases = [
+        ("health_defaults_recency", {}, None, "default settings (7-day periods, 8 of them, recency half-life 30 days)"),
+        ("health_p_alive_visits_only", {"activity_event": "visit", "period_days": 14, "periods": 5, "alpha": 0.1,
+                                        "churn_weight": 0.5, "trend_weight": 0.5, "thresholds": [30, 60]},
+         p_alive, "P(alive) for some leads (NaN: recency), visits only, 14-day periods"),
+        ("health_short_half_life", {"periods": 10, "recency_half_life_days": 3.5, "alpha": 0.01}, None,
+         "ten periods, a 3.5-day recency half-life, alpha 0.01"),
+    ]
+    for name, cfg, pa, what in cases:
+        exp = health(log, as_of, cfg, pa)
+        inp = {"log": log, "as_of": as_of}
+        if pa is not None:
+            inp["p_alive"] = pa
+        write(name, {
+            "function": "leads.health",
+            "source": f"make_leads_vectors.py from the health module docs ({what}): activity binned by "
+            "floor((as_of - t) / period), Mann-Kendall S over every pair with pymannkendall original_test's "
+            f"tie-corrected variance and tau = S / (n(n-1)/2), p = 2 sf(|z|) from scipy.stats.norm (scipy "
+            f"{scipy.__version__}), slope from scipy.stats.theilslopes; last_activity -1 = none",
+            "input": inp,
+            "params": {"health": cfg},
+            "expected": exp,
+            "tolerance": {"abs": 1e-9},
+        })
+    for name, cfg, why in [
+        ("health_error_two_periods", {"periods": 2}, "the trend test needs at least 3 periods"),
+        ("health_error_thresholds", {"thresholds": [70, 40]}, "thresholds must increase"),
+        ("health_error_unknown_activity_event", {"activity_event": "webinar"}, "an unknown activity event"),
+    ]:
+        write(name, {
+            "function": "leads.health",
+            "source": f"channelwise contract: {why}",
+            "input": {"log": log, "as_of": as_of},
+            "params": {"health": cfg},
+            "expected": {"error": "invalid_parameter"},
+        })
+    write("health_error_p_alive_out_of_range", {
+        "function": "leads.health",
+        "source": "channelwise contract: P(alive) must be in [0, 1]",
+        "input": {"log": log, "as_of": as_of, "p_alive": [1.5] + [0.5] * (log["n_leads"] - 1)},
+        "params": {"health": {}},
+        "expected": {"error": "out_of_range"},
+    })
+
+
 if __name__ == "__main__":
     funnel_vectors()
     cohort_vectors()
     score_vectors()
+    lifecycle_vectors()
+    health_vectors()
     print("wrote", len(os.listdir(os.path.join(ROOT, "tests", "vectors", "leads"))), "vectors")

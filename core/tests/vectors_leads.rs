@@ -1,12 +1,14 @@
 //! Runs every shared vector under `tests/vectors/leads/` (funnels and cohorts by brute force from
-//! the documented semantics, hand-derived lead scores; written by
+//! the documented semantics, hand-derived lead scores, lifecycle replays by brute force, journey
+//! health from pymannkendall's formulas and scipy's Theil-Sen; written by
 //! `benches/compare/make_leads_vectors.py`) against the Rust core.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
 mod common;
+mod leads_predictive;
 
-use channelwise::leads::{cohort::Cohorts, funnel::Funnel, scoring, EventLog};
+use channelwise::leads::{cohort::Cohorts, funnel::Funnel, health::Health, lifecycle::StageMachine, scoring, EventLog};
 use common::{check_vector, compare_fields as compare, num, run_dir};
 use serde_json::{json, Map, Value};
 
@@ -104,6 +106,53 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
                 "temperature": join(s.temperature.iter().map(|t| t.as_str()).collect()),
             })))
         }
+        "leads.lifecycle" => {
+            let m: StageMachine = match params.get("config") {
+                Some(c) => serde_json::from_value(c.clone()).expect("a stage config"),
+                None => StageMachine::default(),
+            };
+            let ints = |k: &str| input[k].as_array().expect(k).iter().map(|x| x.as_i64().expect("an integer")).collect::<Vec<i64>>();
+            let strs = |k: &str| input.get(k).and_then(Value::as_array).map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect::<Vec<String>>());
+            let lead: Vec<u32> = ints("lead").into_iter().map(|l| l as u32).collect();
+            let stage = strs("stage").expect("stage");
+            let reason = strs("reason");
+            let n = input["n_leads"].as_u64().expect("n_leads") as usize;
+            let h = m.replay(n, &lead, &ints("timestamp"), &stage, reason.as_deref())?;
+            let t = h.time_in_stage(params["as_of"].as_i64().expect("as_of"))?;
+            let idx = |s: Option<usize>| s.map_or(-1, |s| s as i64);
+            let none = |x: Option<f64>| x.unwrap_or(-1.0);
+            Ok(object(json!({
+                "current_stage": h.current.iter().map(|&c| idx(c)).collect::<Vec<_>>(),
+                "from_stage": h.transitions.iter().map(|x| idx(x.from)).collect::<Vec<_>>(),
+                "seconds": t.seconds,
+                "entered": t.summary.iter().map(|s| s.entered).collect::<Vec<_>>(),
+                "exited": t.summary.iter().map(|s| s.exited).collect::<Vec<_>>(),
+                "in_stage": t.summary.iter().map(|s| s.current).collect::<Vec<_>>(),
+                "median_seconds": t.summary.iter().map(|s| none(s.median_seconds)).collect::<Vec<_>>(),
+                "mean_seconds": t.summary.iter().map(|s| none(s.mean_seconds)).collect::<Vec<_>>(),
+            })))
+        }
+        "leads.health" => {
+            let log = Log::read(&input["log"]);
+            let h: Health = serde_json::from_value(params["health"].clone()).expect("health settings");
+            let p_alive: Option<Vec<f64>> = input.get("p_alive").and_then(Value::as_array).map(|a| a.iter().map(num).collect());
+            let r = h.run(&log.events()?, input["as_of"].as_i64().expect("as_of"), p_alive.as_deref())?;
+            let name = |v: Value| v.as_str().unwrap_or_default().to_string();
+            let join = |f: &dyn Fn(&channelwise::leads::health::LeadHealth) -> Value| r.leads.iter().map(|x| name(f(x))).collect::<Vec<_>>().join(",");
+            Ok(object(json!({
+                "activity": r.leads.iter().flat_map(|x| x.activity.clone()).collect::<Vec<f64>>(),
+                "tau": r.leads.iter().map(|x| x.tau).collect::<Vec<_>>(),
+                "p_value": r.leads.iter().map(|x| x.p_value).collect::<Vec<_>>(),
+                "slope": r.leads.iter().map(|x| x.slope).collect::<Vec<_>>(),
+                "churn_risk": r.leads.iter().map(|x| x.churn_risk).collect::<Vec<_>>(),
+                "score": r.leads.iter().map(|x| x.score).collect::<Vec<_>>(),
+                "last_activity": r.leads.iter().map(|x| x.last_activity.unwrap_or(-1)).collect::<Vec<_>>(),
+                "trend": join(&|x| json!(x.trend)),
+                "status": join(&|x| json!(x.status)),
+                "churn_source": join(&|x| json!(x.churn_source)),
+            })))
+        }
+        f if f.starts_with("leads.predictive") => leads_predictive::run(f, input, params),
         other => panic!("no runner for function {other:?}"),
     }
 }
