@@ -104,7 +104,7 @@ use crate::{Error, Result};
 
 fn at_least(field: &str, value: u64, min: u64) -> Result<()> {
     if value < min {
-        return Err(Error::OutOfRange { field: field.into(), value: value as f64, min: min as f64, max: u64::MAX as f64 });
+        return Err(Error::OutOfRange { field: field.into(), value: value as f64, min: min as f64, max: f64::INFINITY });
     }
     Ok(())
 }
@@ -212,8 +212,8 @@ impl TokenBucket {
         if tokens >= u64::from(cap) {
             BucketState { tokens: cap, at_ms: now_ms }
         } else {
-            // gained < cap, so gained * refill <= elapsed fits
-            BucketState { tokens: tokens as u32, at_ms: state.at_ms.saturating_add((gained * refill) as i64) }
+            // gained < cap and gained * refill <= elapsed: no overflow, and at_ms stays <= now
+            BucketState { tokens: tokens as u32, at_ms: state.at_ms.saturating_add_unsigned(gained * refill) }
         }
     }
 
@@ -543,7 +543,7 @@ impl Classifier {
     pub fn next_quota_reset(&self, now_ms: i64) -> i64 {
         let off = i64::from(self.quota_reset_offset_minutes) * 60_000;
         let local = now_ms.saturating_add(off);
-        (local.div_euclid(DAY_MS) + 1) * DAY_MS - off
+        (local.div_euclid(DAY_MS) + 1).saturating_mul(DAY_MS).saturating_sub(off)
     }
 
     /// What to do about `error`, seen at `now_ms`.
