@@ -5,6 +5,7 @@
 
 pub mod anomaly;
 pub mod attribution;
+pub(crate) mod calendar;
 pub mod clv;
 mod error;
 pub mod forecast;

@@ -5,14 +5,18 @@
 //! rules (issue 14). Where a vendor's documentation and its SDK differ, the documentation wins
 //! and the module says so.
 //!
+//! - [`adapter`]: the traits an ad platform adapter implements (read metrics, apply budget, bid
+//!   and status changes with idempotency keys, read them back) and the plain data crossing them.
+//! - [`policy`]: rate limits and retries as data: token buckets, backoff with full jitter, a
+//!   retry budget and a classifier of vendor errors.
+//! - [`sim`]: a simulated ad market implementing the adapter traits, with seeded faults.
 //! - [`pii`]: customer data (Meta `user_data` fields, Google's email, E.164 phone and name rules)
 //!   normalised, then SHA-256 hashed; a [`pii::Pii`] wrapper that never prints its value.
 //! - [`webhook`]: Shopify, Meta and timestamped (Stripe-style) HMAC-SHA256 signatures over the
 //!   raw body, in constant time, and the matching signers for tests and simulators.
 //!
-//! To come with issue 14: `adapter` (the traits an adapter implements), `policy` (rate limits
-//! and retries as data), `sim` (a simulated market), `payloads` (Meta CAPI, GA4 Measurement
-//! Protocol, Google Ads requests) and `metrics` (one daily metrics row across vendors).
+//! To come with issue 14: `payloads` (Meta CAPI, GA4 Measurement Protocol, Google Ads
+//! requests) and `metrics` (one daily metrics row across vendors).
 //!
 //! ```
 //! use channelwise::platform::{pii, webhook};
@@ -23,5 +27,8 @@
 //! # Ok::<(), channelwise::Error>(())
 //! ```
 
+pub mod adapter;
 pub mod pii;
+pub mod policy;
+pub mod sim;
 pub mod webhook;
