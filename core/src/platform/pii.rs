@@ -31,7 +31,7 @@
 //!
 //! A value that already is a SHA-256 hex digest (64 hexadecimal digits after trimming) passes
 //! through, lowercased, so pre-hashed and raw data mix. Bad input is an
-//! [`Error::InvalidParameter`](crate::Error::InvalidParameter) naming the field
+//! [`Error::InvalidParameter`] naming the field
 //! (`user_data.em`, `user_data.ph[1]`) and the reason; its value is always `"[redacted]"`: raw
 //! PII never reaches an error message. Hold raw values in a [`Pii`] so that a `Debug` print or a
 //! log line shows `[redacted]` too.

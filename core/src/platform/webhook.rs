@@ -17,7 +17,7 @@
 //! are all `Ok(false)`, so a Node or Python handler answers 400/401 on `false` alone and treats
 //! an error as a malformed request. (Stripe's SDKs raise on a stale timestamp; here it is
 //! `false`, and [`check_timestamped`] says which of the two failed.) A header that cannot be
-//! parsed is an [`Error::InvalidParameter`](crate::Error::InvalidParameter) naming the header.
+//! parsed is an [`Error::InvalidParameter`] naming the header.
 //! Unlike Stripe's SDKs, the window is two-sided: a timestamp more than `tolerance_seconds` in
 //! the future fails too. `v1` values that are not 64 hex digits and other schemes (`v0=`) are
 //! ignored, as Stripe's SDKs do.
