@@ -61,6 +61,11 @@ exports.glm = Object.freeze(api.glm);
  */
 exports.clv = Object.freeze(api.clv);
 /**
+ * Leads: `leads.funnel`, `leads.cohorts`, `leads.score`, `leads.lifecycle`, `leads.health` over an
+ * event log `{ lead, timestamp, event, value? }`.
+ */
+exports.leads = Object.freeze(api.leads);
+/**
  * Response curves and the media mix model: `optimize.Saturation`, `optimize.Adstock`,
  * `optimize.MMM` -> `optimize.FittedMMM`; bids: `optimize.BidModel` -> `optimize.FittedBids`.
  */

@@ -1792,6 +1792,342 @@ export interface LnHyp2f1 {
   sign: number;
 }
 
+/**
+ * An event log, one event per row (columns of equal length; rows in any order).
+ * Lead ids are interned in first-seen order (or that of `leads`), event names in
+ * first-seen order (or that of `eventTypes`).
+ */
+export interface LeadEvents {
+  /** The lead of each event (strings or numbers). */
+  lead: (string | number)[] | Numbers;
+  /** Event times, whole unix seconds. */
+  timestamp: Numbers;
+  /** Event names. */
+  event: string[];
+  /** Event values (revenue, duration; default 0). */
+  value?: Numbers | null;
+  /** Every lead id, in result order (leads without events included); a `lead` not in it is an error. */
+  leads?: (string | number)[] | Numbers | null;
+  /** The event-name vocabulary; an `event` not in it is an error. */
+  eventTypes?: string[] | null;
+}
+
+/** An event between two steps that disqualifies the attempt. */
+export interface FunnelExclusion {
+  /** The excluded event name. */
+  eventType: string;
+  /** The step after which it disqualifies (0-based). */
+  fromStep: number;
+  /** The step before which it disqualifies (after `fromStep`). */
+  toStep: number;
+}
+
+/**
+ * A funnel (PostHog's semantics: each lead counted once, at the furthest step any attempt
+ * reached within the window from its first step).
+ */
+export interface FunnelOptions {
+  /** Event names of the steps, in order (at least two). */
+  steps: string[];
+  /**
+   * `'sequential'` (default: in order, other events between allowed), `'strict'` (no
+   * other event between) or `'any'` (in any order).
+   */
+  order?: string | null;
+  /** Conversion window from the first step, in seconds (default 14 days). */
+  windowSeconds?: number | null;
+  /** Rates against the `'first'` (default) or the `'previous'` step. */
+  relativeTo?: string | null;
+  /** Events that disqualify an attempt between two steps. */
+  exclusions?: FunnelExclusion[] | null;
+}
+
+/** One step of a funnel. */
+export interface FunnelStep {
+  /** The step's event name. */
+  step: string;
+  /** Leads that reached it. */
+  count: number;
+  /** `count` over the first (or previous) step's count. */
+  conversionRate: number;
+  /** Leads of the previous step that did not reach it (0 for the first step). */
+  dropOff: number;
+  /**
+   * Median seconds from the previous step (`null` for the first step or when no lead
+   * reached it).
+   */
+  medianSecondsFromPrevious: number | null;
+}
+
+/** A funnel's result. */
+export interface Funnel {
+  /** One row per step. */
+  steps: FunnelStep[];
+  /** Every lead id, in the order of `furthestStep`. */
+  leads: (string | number)[];
+  /** Steps each lead reached (0: it never did the first). */
+  furthestStep: number[];
+}
+
+/** A cohort table (all times UTC). */
+export interface CohortOptions {
+  /** `'day'`, `'week'` (ISO, from Monday) or `'month'` (default). */
+  period?: string | null;
+  /** Event of the acquisition (default: any event). */
+  acquisitionEvent?: string | null;
+  /** Event counted as activity (default: any event). */
+  activityEvent?: string | null;
+  /** Event counted as conversion (default: none). */
+  conversionEvent?: string | null;
+  /** Event whose values are revenue (default: every event). */
+  revenueEvent?: string | null;
+  /** End of observation, unix seconds (default: the latest event). */
+  asOf?: number | null;
+}
+
+/** One acquisition cohort: lists by period since acquisition (0 = the cohort's own period). */
+export interface CohortRow {
+  /** Its label: `'YYYY-MM'` for months, else the first day `'YYYY-MM-DD'`. */
+  cohort: string;
+  /** Start of the cohort's period, unix seconds. */
+  periodStart: number;
+  /** Leads acquired in it. */
+  size: number;
+  /** Leads active in each period. */
+  active: number[];
+  /** Share of the cohort active in each period. */
+  retentionOn: Float64Array;
+  /** Share active in that period or any later one. */
+  retentionOnOrAfter: Float64Array;
+  /** Leads converted by each period (cumulative; zeros without a `conversionEvent`). */
+  converted: number[];
+  /** `converted` over `size`. */
+  conversion: Float64Array;
+  /** Revenue in each period. */
+  revenue: Float64Array;
+  /** Revenue of periods `0..=k` over `size`. */
+  cumulativeValuePerCustomer: Float64Array;
+}
+
+/** A condition on an attribute (numeric conditions on numeric columns, text ones on text). */
+export type AttributeCondition =
+  | { op: 'equals'; value: string }
+  | { op: 'one_of'; values: string[] }
+  | { op: 'at_least'; value: number }
+  | { op: 'below'; value: number }
+  | { op: 'between'; min: number; max: number }
+  | { op: 'missing' };
+/** A scoring dimension. */
+export type ScoringDimension = 'demographic' | 'behavioural' | 'firmographic' | 'engagement' | 'intent';
+/** Points for leads whose attribute meets a condition. */
+export interface AttributeRule {
+  /** A unique rule name. */
+  name: string;
+  dimension: ScoringDimension;
+  /** The attribute column. */
+  attribute: string;
+  condition: AttributeCondition;
+  points: number;
+}
+/** Points per event of a type (plus `perValue` times its value), subject to caps and decay. */
+export interface EventRule {
+  /** A unique rule name. */
+  name: string;
+  dimension: ScoringDimension;
+  /** The event name. */
+  eventType: string;
+  points: number;
+  /** Extra points per unit of the event's value (default 0). */
+  perValue?: number;
+}
+/**
+ * Rule-based lead scoring (the core's `ScoringConfig`, keys in camelCase; snake_case keys are
+ * read too). Weights default to 1; grades A+..D by `grades.thresholds` (4, increasing), hot /
+ * warm / cold by `temperature.thresholds` (2, increasing).
+ */
+export interface ScoringConfig {
+  attributeRules?: AttributeRule[];
+  eventRules?: EventRule[];
+  weights?: Partial<Record<ScoringDimension, number>>;
+  /** Points per day at most, by event name. */
+  dailyCaps?: Record<string, number>;
+  /** Halves points every `halfLifeDays` since the lead's last activity (`'inactivity'`) or each event (`'event_age'`). */
+  decay?: { halfLifeDays: number; mode?: 'inactivity' | 'event_age' } | null;
+  grades?: { thresholds: [number, number, number, number]; basis?: 'total' | 'fit' | 'activity' };
+  temperature?: { thresholds: [number, number]; basis?: 'total' | 'fit' | 'activity' };
+}
+
+/**
+ * Lead attributes: `lead` ids and one column per attribute, numeric (`null` / NaN
+ * missing) or text (`null` / `''` missing). Leads only in the events have every
+ * attribute missing.
+ */
+export interface LeadAttributes {
+  /** The lead ids, in result order. */
+  lead: (string | number)[] | Numbers;
+  /** An attribute column. */
+  [column: string]: (string | number)[] | Numbers | (string | null)[] | (number | null)[];
+}
+
+/** One lead's score, with its breakdown. */
+export interface LeadScore {
+  /** The lead id. */
+  lead: string | number;
+  /** `fit + activity`. */
+  total: number;
+  /** Attribute-rule points. */
+  fit: number;
+  /** Event-rule points after caps, decay and weights. */
+  activity: number;
+  /** `'A+'`, `'A'`, `'B'`, `'C'` or `'D'`. */
+  grade: string;
+  /** `'hot'`, `'warm'` or `'cold'`. */
+  temperature: string;
+  /** Points of the demographic dimension. */
+  demographic: number;
+  /** Points of the behavioural dimension. */
+  behavioural: number;
+  /** Points of the firmographic dimension. */
+  firmographic: number;
+  /** Points of the engagement dimension. */
+  engagement: number;
+  /** Points of the intent dimension. */
+  intent: number;
+  /** Each rule's points, by rule name (attribute rules, then event rules). */
+  rules: Record<string, number>;
+  /** Latest event at or before `asOf` (unix seconds), `null` without one. */
+  lastActivity: number | null;
+}
+
+/** Stage transitions, one per row: lead `lead[i]` entered `stage[i]` at `timestamp[i]`. */
+export interface StageLog {
+  /** The lead of each transition. */
+  lead: (string | number)[] | Numbers;
+  /** Transition times, whole unix seconds (in time order per lead). */
+  timestamp: Numbers;
+  /** The stage entered. */
+  stage: string[];
+  /** Why (`null` / `''`: none given). */
+  reason?: (string | null)[] | null;
+  /** Every lead id, in result order. */
+  leads?: (string | number)[] | Numbers | null;
+}
+
+/** The stage machine and the time in stage. */
+export interface LifecycleOptions {
+  /**
+   * Stage names in order (default `new, contacted, qualified, engaged, opportunity,
+   * customer`).
+   */
+  stages?: string[] | null;
+  /** Allowed `[from, to]` moves (default: every forward move). */
+  transitions?: [string, string][] | null;
+  /** End of the current stays, unix seconds (default: the latest transition). */
+  asOf?: number | null;
+}
+
+/** One accepted transition. */
+export interface LifecycleTransition {
+  /** The lead id. */
+  lead: string | number;
+  /** Stage before (`null` for the lead's entry). */
+  from: string | null;
+  /** Stage after. */
+  to: string;
+  /** When, unix seconds. */
+  timestamp: number;
+  /** Why, if given. */
+  reason: string | null;
+}
+
+/** What happened in one stage. */
+export interface StageSummary {
+  /** The stage. */
+  stage: string;
+  /** Entries into it (a re-entry counts again). */
+  entered: number;
+  /** Exits from it. */
+  exited: number;
+  /** Leads in it now. */
+  current: number;
+  /** Median seconds of completed stays (`null` without one). */
+  medianSeconds: number | null;
+  /** Mean seconds of completed stays (`null` without one). */
+  meanSeconds: number | null;
+}
+
+/** Lifecycle histories replayed through a stage machine. */
+export interface Lifecycle {
+  /** Stage names, in order. */
+  stages: string[];
+  /** Every lead id, in the order of `current` and `timeInStage`. */
+  leads: (string | number)[];
+  /** Each lead's current stage. */
+  current: (string | null)[];
+  /** Every transition, in row order. */
+  transitions: LifecycleTransition[];
+  /**
+   * Seconds each lead spent in each stage (re-entries summed; the current stay runs to
+   * `asOf`), by stage.
+   */
+  timeInStage: Record<string, Float64Array>;
+  /** One row per stage. */
+  summary: StageSummary[];
+  /** The end of the current stays, unix seconds. */
+  asOf: number;
+}
+
+/** Journey-health settings (the core's `leads::health` table). */
+export interface HealthOptions {
+  /** Days per period of the activity series (default 7). */
+  periodDays?: number | null;
+  /** Periods in the series (default 8, at least 3). */
+  periods?: number | null;
+  /** Level of the Mann-Kendall test (default 0.05). */
+  alpha?: number | null;
+  /** Days of silence after which the recency churn risk is 1/2 (default 30). */
+  recencyHalfLifeDays?: number | null;
+  /** Event counted as activity (default: any event). */
+  activityEvent?: string | null;
+  /** Weight of `1 - churnRisk` in the score (default 0.6). */
+  churnWeight?: number | null;
+  /** Weight of `(1 + tau) / 2` in the score (default 0.4). */
+  trendWeight?: number | null;
+  /** Lower bounds of `'at_risk'` and `'healthy'` (default `[40, 70]`). */
+  thresholds?: number[] | null;
+  /**
+   * P(alive) from a CLV model (e.g. `FittedBetaGeo.pAlive`), one per lead in lead order
+   * or by lead id; a lead without one gets its churn risk from recency.
+   */
+  pAlive?: Numbers | (number | null)[] | Record<string, number> | null;
+}
+
+/** One lead's health. */
+export interface LeadHealth {
+  /** The lead id. */
+  lead: string | number;
+  /** Health score in [0, 100]. */
+  score: number;
+  /** `'healthy'`, `'at_risk'` or `'critical'`. */
+  status: string;
+  /** Probability the lead has churned. */
+  churnRisk: number;
+  /** `'p_alive'` or `'recency'`. */
+  churnSource: string;
+  /** Mann-Kendall trend of the activity: `'increasing'`, `'decreasing'` or `'no trend'`. */
+  trend: string;
+  /** Kendall's tau of the activity against time. */
+  tau: number;
+  /** Mann-Kendall two-sided p-value. */
+  pValue: number;
+  /** Theil-Sen slope, events per period per period. */
+  slope: number;
+  /** Latest activity at or before `asOf` (unix seconds), `null` without one. */
+  lastActivity: number | null;
+  /** Activity events per period, oldest first. */
+  activity: Float64Array;
+}
+
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
 export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
@@ -2512,6 +2848,80 @@ export declare const clv: {
   ShiftedBetaGeo: typeof ShiftedBetaGeo;
   ShiftedBetaGeoParams: typeof ShiftedBetaGeoParams;
   FittedShiftedBetaGeo: typeof FittedShiftedBetaGeo;
+};
+
+/**
+ * Leads: funnels, cohort tables, rule-based scores, lifecycle stages and journey health over
+ * an event log `{ lead, timestamp (unix seconds), event, value? }`. Lead ids (strings or
+ * numbers) come back as given; options are camelCase, enum values snake_case (`'one_of'`).
+ * Bad input is a typed error naming the field (`events.timestamp[3]`, `funnel.windowSeconds`,
+ * `config.eventRules[0].eventType`, `log.stage` for a move the stage machine forbids).
+ */
+export declare const leads: {
+  /**
+   * A conversion funnel (PostHog's semantics: each lead counted once, at the furthest
+   * step any attempt reached within `windowSeconds` of its first step).
+   *
+   * @example
+   * const events = { lead: ['ann', 'ann', 'bob', 'bob', 'cy'], timestamp: [0, 60, 0, 500, 0],
+   *   event: ['visit', 'signup', 'visit', 'signup', 'visit'] };
+   * const f = leads.funnel(events, { steps: ['visit', 'signup'], windowSeconds: 300 });
+   * f.steps.map((s) => s.count); // [3, 1]
+   */
+  funnel(events: LeadEvents, funnel: FunnelOptions): Funnel;
+  /** `funnel` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  funnelAsync(events: LeadEvents, funnel: FunnelOptions): Promise<Funnel>;
+  /**
+   * Acquisition cohorts by calendar period (UTC): retention, conversion and revenue by
+   * period since acquisition, one row per cohort (later cohorts have shorter rows).
+   *
+   * @example
+   * const rows = leads.cohorts(events, { period: 'week', conversionEvent: 'purchase' });
+   * rows[0].retentionOn; // Float64Array [1, 0.4, ...]
+   */
+  cohorts(events: LeadEvents, options?: CohortOptions | null): CohortRow[];
+  /** `cohorts` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  cohortsAsync(events: LeadEvents, options?: CohortOptions | null): Promise<CohortRow[]>;
+  /**
+   * Rule-based scores as of `asOf` (unix seconds): one row per lead (the attributes'
+   * leads in order, then leads only seen in events), with grade, temperature and the
+   * points of every dimension and rule.
+   *
+   * @example
+   * const s = leads.score(events, {
+   *   eventRules: [{ name: 'demo', dimension: 'intent', eventType: 'demo', points: 30 }],
+   *   attributeRules: [{ name: 'vp', dimension: 'demographic', attribute: 'title',
+   *     condition: { op: 'one_of', values: ['VP', 'CMO'] }, points: 15 }],
+   * }, asOf, { lead: ['ann', 'bob'], title: ['VP', 'Intern'] });
+   * s[0].total; // 45 if ann booked a demo
+   */
+  score(events: LeadEvents, config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): LeadScore[];
+  /** `score` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  scoreAsync(events: LeadEvents, config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): Promise<LeadScore[]>;
+  /**
+   * Replays stage transitions through a stage machine (a move it does not allow is
+   * `invalid_record` naming the row, `log.stage` and `"from -> to"`): current stage,
+   * every transition, time in stage per lead and a summary per stage.
+   *
+   * @example
+   * const l = leads.lifecycle({ lead: ['a', 'a'], timestamp: [0, 3600], stage: ['new', 'qualified'] },
+   *   { asOf: 7200 });
+   * l.current; // ['qualified']
+   * l.timeInStage.new; // Float64Array [3600]
+   */
+  lifecycle(log: StageLog, options?: LifecycleOptions | null): Lifecycle;
+  /**
+   * Journey health as of `asOf`: the Mann-Kendall trend and Theil-Sen slope of each
+   * lead's activity per period, its churn risk (`1 - pAlive` or from recency) and a
+   * health score in [0, 100] with its status.
+   *
+   * @example
+   * const h = leads.health(events, asOf, { periodDays: 7, periods: 8 });
+   * h.filter((r) => r.status === 'critical').map((r) => r.lead);
+   */
+  health(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[];
+  /** `health` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  healthAsync(events: LeadEvents, asOf: number, options?: HealthOptions | null): Promise<LeadHealth[]>;
 };
 
 /**

@@ -920,6 +920,62 @@ api! {
         }
     }
 
+    // ---- leads (its own block; keep edits to other blocks out) ----
+    /// Leads: funnels, cohort tables, rule-based scores, lifecycle stages and journey health over
+    /// an event log `{ lead, timestamp (unix seconds), event, value? }`. Lead ids (strings or
+    /// numbers) come back as given; options are camelCase, enum values snake_case (`'one_of'`).
+    /// Bad input is a typed error naming the field (`events.timestamp[3]`, `funnel.windowSeconds`,
+    /// `config.eventRules[0].eventType`, `log.stage` for a move the stage machine forbids).
+    namespace leads {
+        /// A conversion funnel (PostHog's semantics: each lead counted once, at the furthest
+        /// step any attempt reached within `windowSeconds` of its first step).
+        ///
+        /// @example
+        /// const events = { lead: ['ann', 'ann', 'bob', 'bob', 'cy'], timestamp: [0, 60, 0, 500, 0],
+        ///   event: ['visit', 'signup', 'visit', 'signup', 'visit'] };
+        /// const f = leads.funnel(events, { steps: ['visit', 'signup'], windowSeconds: 300 });
+        /// f.steps.map((s) => s.count); // [3, 1]
+        fn funnel "(events: LeadEvents, funnel: FunnelOptions): Funnel" both => crate::leads::funnel;
+        /// Acquisition cohorts by calendar period (UTC): retention, conversion and revenue by
+        /// period since acquisition, one row per cohort (later cohorts have shorter rows).
+        ///
+        /// @example
+        /// const rows = leads.cohorts(events, { period: 'week', conversionEvent: 'purchase' });
+        /// rows[0].retentionOn; // Float64Array [1, 0.4, ...]
+        fn cohorts "(events: LeadEvents, options?: CohortOptions | null): CohortRow[]" both => crate::leads::cohorts;
+        /// Rule-based scores as of `asOf` (unix seconds): one row per lead (the attributes'
+        /// leads in order, then leads only seen in events), with grade, temperature and the
+        /// points of every dimension and rule.
+        ///
+        /// @example
+        /// const s = leads.score(events, {
+        ///   eventRules: [{ name: 'demo', dimension: 'intent', eventType: 'demo', points: 30 }],
+        ///   attributeRules: [{ name: 'vp', dimension: 'demographic', attribute: 'title',
+        ///     condition: { op: 'one_of', values: ['VP', 'CMO'] }, points: 15 }],
+        /// }, asOf, { lead: ['ann', 'bob'], title: ['VP', 'Intern'] });
+        /// s[0].total; // 45 if ann booked a demo
+        fn score "(events: LeadEvents, config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): LeadScore[]" both => crate::leads::score;
+        /// Replays stage transitions through a stage machine (a move it does not allow is
+        /// `invalid_record` naming the row, `log.stage` and `"from -> to"`): current stage,
+        /// every transition, time in stage per lead and a summary per stage.
+        ///
+        /// @example
+        /// const l = leads.lifecycle({ lead: ['a', 'a'], timestamp: [0, 3600], stage: ['new', 'qualified'] },
+        ///   { asOf: 7200 });
+        /// l.current; // ['qualified']
+        /// l.timeInStage.new; // Float64Array [3600]
+        fn lifecycle "(log: StageLog, options?: LifecycleOptions | null): Lifecycle" sync => crate::leads::lifecycle;
+        /// Journey health as of `asOf`: the Mann-Kendall trend and Theil-Sen slope of each
+        /// lead's activity per period, its churn risk (`1 - pAlive` or from recency) and a
+        /// health score in [0, 100] with its status.
+        ///
+        /// @example
+        /// const h = leads.health(events, asOf, { periodDays: 7, periods: 8 });
+        /// h.filter((r) => r.status === 'critical').map((r) => r.lead);
+        fn health "(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[]" both => crate::leads::health;
+        classes {}
+    }
+
     // ---- optimize (its own block; keep edits to other blocks out) ----
     /// Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
     /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
@@ -1225,5 +1281,7 @@ pub fn declarations() -> Vec<String> {
     .chain(crate::optimize::bids::declarations())
     .chain([crate::glm::LogisticOptions::declaration()])
     .chain(crate::clv::declarations())
+    // ---- leads types ----
+    .chain(crate::leads::declarations())
     .collect()
 }

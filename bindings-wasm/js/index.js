@@ -378,6 +378,12 @@ export const { LogisticRegression, FittedLogistic } = shared.glm;
 export const clv = Object.freeze(shared.clv);
 
 /**
+ * Leads: `funnel`, `cohorts`, `score`, `lifecycle`, `health` over an event log
+ * `{ lead, timestamp, event, value? }`.
+ */
+export const leads = Object.freeze(shared.leads);
+
+/**
  * Response curves and the media mix model: `Saturation`, `Adstock`, `MMM` -> `FittedMMM`; bids:
  * `BidModel` -> `FittedBids`.
  */

@@ -1,6 +1,6 @@
 // The one JS runner of the shared vectors, used by the Node binding (bindings-node/test/) and
 // the WebAssembly build (bindings-wasm/test/), which expose the same names and shapes. It walks
-// EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly,
+// EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly, clv, leads,
 // optimize) with the
 // semantics of the Rust runners (core/tests/vectors_*.rs): "NaN"/"Infinity"/"-Infinity" strings
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
  * Registers one node:test per vector file.
  * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -416,6 +416,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
         return logistic(input, params, typed);
       default:
         if (fn.startsWith('clv.')) return runClv(fn, input, params, typed);
+        if (fn.startsWith('leads.')) return runLeads(fn, input, params, typed);
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }
   }
@@ -705,6 +706,88 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     }
   }
 
+  /**
+   * leads.* (core/tests/vectors_leads.rs): the vector's log as event columns (lead indices as
+   * ids, its `event_types` as the vocabulary, every lead listed so results come in index order),
+   * settings with camelCase keys (the keys of `daily_caps` are event names and stay); results
+   * named and flattened as the Rust runner names them.
+   */
+  function runLeads(fn, input, params, typed) {
+    const col = (xs) => (typed ? Float64Array.from(nums(xs)) : nums(xs));
+    const ids = (n) => Array.from({ length: n }, (_, i) => i);
+    const events = (log) => {
+      const e = { lead: col(log.lead), timestamp: col(log.timestamp), event: log.event, leads: ids(log.n_leads), eventTypes: log.event_types };
+      if (log.value !== undefined) e.value = col(log.value);
+      return e;
+    };
+    const camelKeys = (v, keep = false) => {
+      if (Array.isArray(v)) return v.map((x) => camelKeys(x));
+      if (v === null || typeof v !== 'object') return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [keep ? k : camel(k), camelKeys(x, !keep && k === 'daily_caps')]));
+    };
+    switch (fn) {
+      case 'leads.funnel': {
+        const f = leads.funnel(events(input), camelKeys(params.funnel));
+        assert.deepEqual(f.leads, ids(input.n_leads), 'leads in the order given');
+        return {
+          counts: f.steps.map((s) => s.count), conversion_rate: f.steps.map((s) => s.conversionRate), drop_off: f.steps.map((s) => s.dropOff),
+          median_seconds_from_previous: f.steps.map((s) => s.medianSecondsFromPrevious ?? -1), furthest_step: f.furthestStep,
+        };
+      }
+      case 'leads.cohorts': {
+        const rows = leads.cohorts(events(input), camelKeys(params.cohorts));
+        const flat = (k) => rows.flatMap((r) => Array.from(r[k]));
+        return {
+          labels: rows.map((r) => r.cohort).join(','), sizes: rows.map((r) => r.size), row_lengths: rows.map((r) => r.active.length),
+          retention_on: flat('retentionOn'), retention_on_or_after: flat('retentionOnOrAfter'), conversion: flat('conversion'),
+          revenue: flat('revenue'), cumulative_value_per_customer: flat('cumulativeValuePerCustomer'),
+        };
+      }
+      case 'leads.score': {
+        const log = input.log;
+        const attrs = { lead: ids(log.n_leads) };
+        for (const group of ['numeric', 'categorical']) {
+          for (const [k, vals] of Object.entries(input.attributes?.[group] ?? {})) attrs[k] = group === 'numeric' ? col(vals) : vals;
+        }
+        const rows = leads.score(events(log), camelKeys(params.config), input.as_of, attrs);
+        assert.deepEqual(rows.map((r) => r.lead), ids(log.n_leads), 'leads in the order given');
+        const names = [...(params.config.attribute_rules ?? []), ...(params.config.event_rules ?? [])].map((r) => r.name);
+        const dims = ['demographic', 'behavioural', 'firmographic', 'engagement', 'intent'];
+        return {
+          total: rows.map((r) => r.total), fit: rows.map((r) => r.fit), activity: rows.map((r) => r.activity),
+          rules: rows.flatMap((r) => names.map((n) => r.rules[n])), dimensions: rows.flatMap((r) => dims.map((d) => r[d])),
+          grade: rows.map((r) => r.grade).join(','), temperature: rows.map((r) => r.temperature).join(','),
+        };
+      }
+      case 'leads.lifecycle': {
+        const log = { lead: col(input.lead), timestamp: col(input.timestamp), stage: input.stage, leads: ids(input.n_leads) };
+        if (input.reason !== undefined) log.reason = input.reason;
+        const l = leads.lifecycle(log, { ...camelKeys(params.config ?? {}), asOf: params.as_of });
+        const idx = (s) => (s === null ? -1 : l.stages.indexOf(s));
+        assert.deepEqual(l.transitions.map((x) => x.reason), (input.reason ?? input.lead.map(() => '')).map((r) => r || null), 'reasons kept');
+        return {
+          current_stage: l.current.map(idx), from_stage: l.transitions.map((x) => idx(x.from)),
+          seconds: l.leads.flatMap((_, i) => l.stages.map((s) => l.timeInStage[s][i])),
+          entered: l.summary.map((s) => s.entered), exited: l.summary.map((s) => s.exited), in_stage: l.summary.map((s) => s.current),
+          median_seconds: l.summary.map((s) => s.medianSeconds ?? -1), mean_seconds: l.summary.map((s) => s.meanSeconds ?? -1),
+        };
+      }
+      case 'leads.health': {
+        const options = camelKeys(params.health);
+        if (input.p_alive !== undefined) options.pAlive = typed ? Float64Array.from(nums(input.p_alive)) : nums(input.p_alive).map((p) => (Number.isNaN(p) ? null : p));
+        const rows = leads.health(events(input.log), input.as_of, options);
+        const pick = (k) => rows.map((r) => r[k]);
+        return {
+          activity: rows.flatMap((r) => Array.from(r.activity)), tau: pick('tau'), p_value: pick('pValue'), slope: pick('slope'),
+          churn_risk: pick('churnRisk'), score: pick('score'), last_activity: rows.map((r) => r.lastActivity ?? -1),
+          trend: pick('trend').join(','), status: pick('status').join(','), churn_source: pick('churnSource').join(','),
+        };
+      }
+      default:
+        throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+    }
+  }
+
   function checkSeries(v, typed) {
     const tol = v.tolerance ?? {};
     const abs = tol.abs === undefined ? 0 : num(tol.abs);
@@ -771,7 +854,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return 2 * names.length;
   }
 
-  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.', 'clv.'].some((p) => fn.startsWith(p));
+  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.', 'clv.', 'leads.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
 
@@ -786,7 +869,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
 
   // Modules whose core lands before its bindings, with the issue that binds them: the Rust core
   // runs their vectors (core/tests/vectors_<module>.rs); here they are skipped by name.
-  const pending = { 'leads.': 'issue 13: the leads module is in the core; its JS binding is not written yet' };
+  const pending = { 'leads.predictive': 'the predictive lead score (leads::predictive) is bound after issue 13' };
   for (const file of files) {
     const name = relative(root, file);
     const fn = JSON.parse(readFileSync(file, 'utf8')).function;
