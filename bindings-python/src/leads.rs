@@ -1,8 +1,11 @@
-//! `cw.leads`: rule-based lead scores, funnels and cohort tables (the core's `leads`). Settings
-//! and results cross as JSON (the core's serde shapes); the event log as columns.
+//! `cw.leads`: rule-based lead scores, funnels, cohort tables, lifecycle stages and journey health
+//! (the core's `leads`). Settings and results cross as JSON (the core's serde shapes); the event
+//! log as columns.
 
 use channelwise::leads::cohort::Cohorts;
 use channelwise::leads::funnel::Funnel;
+use channelwise::leads::health::Health;
+use channelwise::leads::lifecycle::{Lifecycle, StageMachine, TimeInStage};
 use channelwise::leads::scoring::{self, Attributes, ScoringConfig};
 use channelwise::leads::EventLog;
 use channelwise::Error;
@@ -90,9 +93,72 @@ fn leads_score(
     })
 }
 
+/// What `leads_lifecycle` returns.
+#[derive(serde::Serialize)]
+struct LifecycleOut {
+    lifecycle: Lifecycle,
+    time_in_stage: TimeInStage,
+    as_of: i64,
+}
+
+/// Replays stage transitions (`(n_leads, lead, timestamp, stage, reason)`) through the machine
+/// (the core's `StageConfig` JSON) and measures time in stage as of `as_of` (default: the latest
+/// transition); `{"lifecycle": Lifecycle, "time_in_stage": TimeInStage, "as_of": ...}` as JSON.
+#[pyfunction]
+#[pyo3(signature = (n_leads, lead, timestamp, stage, reason, machine, as_of=None))]
+#[allow(clippy::too_many_arguments)]
+fn leads_lifecycle(
+    py: Python<'_>,
+    n_leads: usize,
+    lead: Vec<u32>,
+    timestamp: Vec<i64>,
+    stage: Vec<String>,
+    reason: Option<Vec<String>>,
+    machine: &str,
+    as_of: Option<i64>,
+) -> PyResult<String> {
+    guard(|| {
+        let m: StageMachine = settings("stages", machine)?;
+        let out = core(py.detach(|| {
+            let h = m.replay(n_leads, &lead, &timestamp, &stage, reason.as_deref())?;
+            let as_of = as_of
+                .or_else(|| timestamp.iter().copied().max())
+                .unwrap_or(0);
+            let time_in_stage = h.time_in_stage(as_of)?;
+            Ok::<_, Error>(LifecycleOut {
+                lifecycle: h,
+                time_in_stage,
+                as_of,
+            })
+        }))?;
+        core(to_json(&out))
+    })
+}
+
+/// Journey health of every lead as of `as_of` (settings: the core's `Health` JSON; `p_alive` one
+/// per lead, NaN for none); the `HealthReport` as JSON.
+#[pyfunction]
+#[pyo3(signature = (events, health, as_of, p_alive=None))]
+fn leads_health(
+    py: Python<'_>,
+    events: LogIn,
+    health: &str,
+    as_of: i64,
+    p_alive: Option<Vec<f64>>,
+) -> PyResult<String> {
+    guard(|| {
+        let h: Health = settings("health", health)?;
+        let l = log(&events)?;
+        let r = core(py.detach(|| h.run(&l, as_of, p_alive.as_deref())))?;
+        core(to_json(&r))
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(leads_funnel, m)?)?;
     m.add_function(wrap_pyfunction!(leads_cohorts, m)?)?;
     m.add_function(wrap_pyfunction!(leads_score, m)?)?;
+    m.add_function(wrap_pyfunction!(leads_lifecycle, m)?)?;
+    m.add_function(wrap_pyfunction!(leads_health, m)?)?;
     Ok(())
 }

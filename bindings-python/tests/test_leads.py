@@ -1,4 +1,4 @@
-"""cw.leads: funnels, cohorts and scores from DataFrames (the values against brute force are the
+"""cw.leads: funnels, cohorts, scores, lifecycles and health from DataFrames (the values against brute force are the
 shared vectors' job: tests/vectors/leads/), datetimes in, polars in -> polars out, plots, and bad
 input named by its field."""
 
@@ -38,7 +38,8 @@ def test_cohorts_by_month():
                          revenue_event="purchase", value="value", as_of=dt.datetime(2026, 3, 31))
     assert t["cohort"].tolist() == ["2026-01", "2026-02"]
     assert t["size"].tolist() == [2, 2]
-    jan = t.iloc[0]
+    assert len(t) == 2 and t.period == "month"
+    jan = t.table.iloc[0]
     assert jan["revenue"][:2] == [0.0, 120.0]  # ann's purchase a month after her visit
     assert all(a >= b for a, b in zip(jan["retention_on_or_after"], jan["retention_on"]))
 
@@ -58,6 +59,85 @@ def test_scores_with_breakdown():
     assert row["fit"] == 15 and row["activity"] == 25 and row["total"] == 40 and row["grade"] == "A+"
     assert row["rules"] == {"vp": 15.0, "visits": 5.0, "buys": 20.0}
     assert s.set_index("lead").loc["eve", "activity"] == 0
+
+
+def test_cohort_matrix_and_heatmap():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    t = cw.leads.cohorts(EVENTS, period="month", acquisition_event="visit", conversion_event="purchase",
+                         revenue_event="purchase", value="value", as_of=dt.datetime(2026, 3, 31))
+    m = t.matrix("retention_on")
+    assert m.shape == (2, 3) and m[1, 2] != m[1, 2]  # the February cohort has no third month: NaN
+    assert m[0, 0] == 1.0
+    ax = t.plot()
+    assert isinstance(ax, matplotlib.axes.Axes)
+    assert [tl.get_text() for tl in ax.get_yticklabels()] == ["2026-01", "2026-02"]
+    assert "100%" in [x.get_text() for x in ax.texts]  # annotated as percentages
+    ax = cw.leads.cohorts(pl.from_pandas(EVENTS), value="value").plot("cumulative_value_per_customer", annotate=False)
+    assert not ax.texts
+    with pytest.raises(ValueError, match="metric"):
+        t.plot("profit")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_lifecycle_from_a_transitions_table():
+    tr = pd.DataFrame({
+        "lead": ["a", "a", "b", "a", "b"],
+        "timestamp": [0, 3600, 100, 7200, 5000],
+        "stage": ["new", "contacted", "qualified", "customer", "opportunity"],
+        "reason": [None, "call", "", "signed", None],
+    })
+    lc = cw.leads.lifecycle(tr, as_of=10_000)
+    assert lc.leads == ["a", "b"] and lc.as_of == 10_000
+    assert lc.current["stage"].tolist() == ["customer", "opportunity"]
+    assert lc.current["since"].tolist() == [7200, 5000]
+    missing = lambda col: [None if pd.isna(x) else x for x in lc.transitions[col]]  # noqa: E731
+    assert missing("from_stage") == [None, "new", None, "contacted", "qualified"]  # None: the entry
+    assert missing("reason") == [None, "call", None, "signed", None]
+    assert lc.time_in_stage["contacted"].tolist() == [3600.0, 0.0]
+    q = lc.summary.set_index("stage").loc["qualified"]
+    assert (q["entered"], q["exited"], q["current"], q["median_seconds"]) == (1, 1, 0, 4900.0)
+    assert cw.leads.lifecycle(tr).as_of == 7200  # default: the latest transition
+    # a custom machine with a way back, from polars
+    custom = cw.leads.lifecycle(pl.DataFrame({"lead": [1, 1, 1], "timestamp": [0, 5, 9], "stage": ["open", "lost", "open"]}),
+                                stages=["open", "won", "lost"], allowed=[("open", "won"), ("open", "lost"), ("lost", "open")])
+    assert type(custom.summary).__module__.startswith("polars")
+    assert custom.summary["entered"].to_list() == [2, 0, 1]
+    with pytest.raises(cw.InvalidRecordError, match=r"row 1, column stage: \"qualified -> new\""):
+        cw.leads.lifecycle({"lead": ["a", "a"], "timestamp": [0, 1], "stage": ["qualified", "new"]})
+    with pytest.raises(cw.InvalidParameterError, match=r"stages\[1\]"):
+        cw.leads.lifecycle(tr, stages=["new", "new"])
+
+
+def test_health_rising_fading_and_p_alive():
+    day = 86400
+    rows = []
+    for w in range(8):
+        rows += [("up", w * 7 * day + 1)] * (w + 1) + [("down", w * 7 * day + 1)] * (8 - w)
+    rows.append(("gone", 0))
+    ev = pd.DataFrame({"lead": [r[0] for r in rows], "timestamp": [r[1] for r in rows], "event": "visit"})
+    h = cw.leads.health(ev, as_of=8 * 7 * day).set_index("lead")
+    assert h.loc["up", "trend"] == "increasing" and h.loc["down", "trend"] == "decreasing"
+    assert h.loc["up", "score"] > h.loc["down", "score"]
+    assert h.loc["up", "slope"] == 1.0 and h.loc["down", "activity"] == [8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0]
+    assert h.loc["gone", "churn_source"] == "recency"
+    p = cw.leads.health(ev, as_of=8 * 7 * day, p_alive=pd.Series({"gone": 0.95})).set_index("lead")
+    assert p.loc["gone", "churn_source"] == "p_alive" and p.loc["gone", "churn_risk"] == pytest.approx(0.05)
+    assert p.loc["up", "churn_source"] == "recency"
+    aligned = cw.leads.health(ev, as_of=8 * 7 * day, p_alive=[0.5, float("nan"), 0.5], leads=["up", "down", "gone"])
+    assert aligned["churn_source"].tolist() == ["p_alive", "recency", "p_alive"]
+    out = cw.leads.health(pl.from_pandas(ev), as_of=dt.datetime(1970, 2, 26, tzinfo=dt.timezone.utc))
+    assert type(out).__module__.startswith("polars")
+    with pytest.raises(TypeError, match="leads="):
+        cw.leads.health(ev, as_of=0, p_alive=[0.5, 0.5, 0.5])
+    with pytest.raises(cw.InvalidParameterError, match="nobody"):
+        cw.leads.health(ev, as_of=0, p_alive={"nobody": 0.5})
+    with pytest.raises(cw.InvalidParameterError, match="periods"):
+        cw.leads.health(ev, as_of=0, periods=2)
+    with pytest.raises(cw.OutOfRangeError, match=r"p_alive\[0\]"):
+        cw.leads.health(ev, as_of=0, p_alive={"up": 1.5})
 
 
 def test_funnel_plot():

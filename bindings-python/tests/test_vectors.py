@@ -246,6 +246,21 @@ def _run_leads(fn, inp, params, kind):
             "dimensions": [c[d][i] for i in range(len(leads)) for d in dims],
             "grade": ",".join(c["grade"]), "temperature": ",".join(c["temperature"]),
         }
+    if fn == "leads.lifecycle":
+        return _run_lifecycle(inp, params, kind)
+    if fn == "leads.health":
+        log = inp["log"]
+        leads = list(range(log["n_leads"]))
+        cfg = dict(params["health"])
+        pa = None if "p_alive" not in inp else {i: _num(p) for i, p in enumerate(inp["p_alive"])}
+        out = cw.leads.health(_leads_frame(log, kind), inp["as_of"], p_alive=pa, leads=leads,
+                              event_types=log["event_types"], **cfg)
+        c = to_columns(out)
+        assert c["lead"] == leads
+        return {"activity": [x for r in c["activity"] for x in r], "tau": c["tau"], "p_value": c["p_value"],
+                "slope": c["slope"], "churn_risk": c["churn_risk"], "score": c["score"],
+                "last_activity": [-1 if t is None or (isinstance(t, float) and math.isnan(t)) else t for t in c["last_activity"]],
+                "trend": ",".join(c["trend"]), "status": ",".join(c["status"]), "churn_source": ",".join(c["churn_source"])}
     leads = list(range(inp["n_leads"]))
     events = _leads_frame(inp, kind)
     if fn == "leads.funnel":
@@ -260,13 +275,37 @@ def _run_leads(fn, inp, params, kind):
     if fn == "leads.cohorts":
         cfg = dict(params["cohorts"])
         t = cw.leads.cohorts(events, leads=leads, event_types=inp["event_types"], value="value" if "value" in inp else None, **cfg)
-        c = to_columns(t)
+        assert len(t) == len(t.table)
+        c = to_columns(t.table)
         flat = lambda k: [x for row in c[k] for x in row]  # noqa: E731
         return {"labels": ",".join(c["cohort"]), "sizes": c["size"], "row_lengths": [len(r) for r in c["active"]],
                 "retention_on": flat("retention_on"), "retention_on_or_after": flat("retention_on_or_after"),
                 "conversion": flat("conversion"), "revenue": flat("revenue"),
                 "cumulative_value_per_customer": flat("cumulative_value_per_customer")}
     raise AssertionError(f"no runner for {fn}")
+
+
+def _run_lifecycle(inp, params, kind):
+    """A lifecycle vector through cw.leads.lifecycle, from a table of transitions."""
+    cols = {"lead": list(inp["lead"]), "timestamp": list(inp["timestamp"]), "stage": list(inp["stage"])}
+    if "reason" in inp:
+        cols["reason"] = list(inp["reason"])
+    leads = list(range(inp["n_leads"]))
+    cfg = params.get("config", {})
+    allowed = [tuple(p) for p in cfg["transitions"]] if "transitions" in cfg else None
+    lc = cw.leads.lifecycle(_frame(cols, kind), stages=cfg.get("stages"), allowed=allowed, as_of=params["as_of"], leads=leads)
+    stages = lc.stages
+    cur = to_columns(lc.current)
+    tr = to_columns(lc.transitions)
+    tis = to_columns(lc.time_in_stage)
+    summ = to_columns(lc.summary)
+    assert tr["reason"] == [r or None for r in inp.get("reason", [None] * len(inp["lead"]))]
+    idx = lambda s: -1 if s is None else stages.index(s)  # noqa: E731
+    none = lambda x: -1.0 if math.isnan(x) else x  # noqa: E731
+    return {"current_stage": [idx(s) for s in cur["stage"]], "from_stage": [idx(s) for s in tr["from_stage"]],
+            "seconds": [tis[s][i] for i in range(len(leads)) for s in stages], "entered": summ["entered"],
+            "exited": summ["exited"], "in_stage": summ["current"],
+            "median_seconds": [none(x) for x in summ["median_seconds"]], "mean_seconds": [none(x) for x in summ["mean_seconds"]]}
 
 
 def _run_series(fn, inp, params, kind):

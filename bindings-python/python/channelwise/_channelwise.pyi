@@ -447,6 +447,16 @@ def leads_score(
     categorical: Sequence[Tuple[str, Sequence[str]]],
     as_of: int,
 ) -> str: ...
+def leads_lifecycle(
+    n_leads: int,
+    lead: Sequence[int],
+    timestamp: Sequence[int],
+    stage: Sequence[str],
+    reason: Optional[Sequence[str]],
+    machine: str,
+    as_of: Optional[int] = None,
+) -> str: ...
+def leads_health(events: _LogIn, health: str, as_of: int, p_alive: Optional[Sequence[float]] = None) -> str: ...
 
 # ---- recommendations (bindings-python/src/recommend.rs) ----
 def optimize_recommend(

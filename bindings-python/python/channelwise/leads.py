@@ -1,4 +1,5 @@
-"""Leads: rule-based scores, funnels and cohort tables (the core's ``leads``).
+"""Leads: rule-based scores, funnels, cohort tables, lifecycle stages and journey health (the
+core's ``leads``).
 
 Every function reads an event log: a DataFrame (pandas, polars, pyarrow or a dict of columns)
 with a lead id, a timestamp (unix seconds, datetimes or timestamp strings) and an event name per
@@ -11,11 +12,18 @@ Function                What it returns
                         ``drop_off``, ``median_seconds_from_previous`` (PostHog's semantics:
                         each lead counted once, at the furthest step any attempt reached within
                         the window from its first step)
-:func:`cohorts`         a row per acquisition cohort: ``cohort``, ``size`` and per-period lists
-                        ``retention_on``, ``retention_on_or_after``, ``conversion``,
-                        ``revenue``, ``cumulative_value_per_customer``
+:func:`cohorts`         a :class:`CohortTable`: a row per acquisition cohort, ``cohort``,
+                        ``size`` and per-period lists ``retention_on``,
+                        ``retention_on_or_after``, ``conversion``, ``revenue``,
+                        ``cumulative_value_per_customer``; ``.plot()`` is a heatmap
 :func:`score`           a row per lead: ``lead``, ``total``, ``fit``, ``activity``, ``grade``
                         (A+ .. D), ``temperature`` (hot/warm/cold), one column per dimension
+:func:`lifecycle`       a :class:`Lifecycle` from stage transitions (``lead``, ``timestamp``,
+                        ``stage``, ``reason``): ``current``, ``transitions``,
+                        ``time_in_stage`` (seconds, a column per stage) and ``summary``
+:func:`health`          a row per lead: ``score`` (0..100), ``status`` (healthy / at_risk /
+                        critical), ``churn_risk`` (from P(alive) or recency), the activity
+                        ``trend`` (Mann-Kendall), ``tau``, ``p_value``, ``slope`` (Theil-Sen)
 ======================= ======================================================================
 
 The settings are the core's JSON shapes (documented in ``channelwise::leads``), given as dicts.
@@ -37,7 +45,7 @@ import numpy as np
 from . import _channelwise as _cw
 from . import _frames
 
-__all__ = ["funnel", "cohorts", "score", "Funnel"]
+__all__ = ["funnel", "cohorts", "score", "lifecycle", "health", "Funnel", "CohortTable", "Lifecycle"]
 
 DIMENSIONS = ("demographic", "behavioural", "firmographic", "engagement", "intent")
 
@@ -47,9 +55,26 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
     """The event log as the core's columns: lead ids (``leads`` or first-seen order), the frame
     kind, and ``(n_leads, event_types, lead, timestamp, event_type, value)``."""
     kind = _frames.kind_of(events)
-    ids = _frames.as_list(_frames.raw_column(events, kind, "lead", lead), kind)
+    ids, ts, all_leads, index_of = _leads_and_times(events, kind, lead, timestamp, leads)
     names = [str(v) for v in _frames.strings(events, kind, "event", event)]
-    ts = np.frombuffer(_frames.timestamps(events, kind, "timestamp", timestamp), dtype=np.int64).tolist()
+    vocab = list(event_types) if event_types is not None else list(dict.fromkeys(names))
+    index = {n: i for i, n in enumerate(vocab)}
+    bad = [n for n in names if n not in index]
+    if bad:
+        raise _cw.InvalidParameterError(f"invalid {event}: {json.dumps(bad[0])} (not in event_types)")
+    vals = None
+    if value is not None:
+        vals = _frames.numbers(events, kind, "value", value).astype(np.float64).tolist()
+    cols = (len(all_leads), vocab, index_of, ts, [index[n] for n in names], vals)
+    return all_leads, kind, cols
+
+
+def _leads_and_times(data: Any, kind: str, lead: str, timestamp: str,
+                     leads: Optional[Sequence[Any]]) -> Tuple[List[Any], List[int], List[Any], List[int]]:
+    """The lead ids and unix-second timestamps of every row, every lead id in order (``leads`` or
+    first seen) and each row's lead index."""
+    ids = _frames.as_list(_frames.raw_column(data, kind, "lead", lead), kind)
+    ts = np.frombuffer(_frames.timestamps(data, kind, "timestamp", timestamp), dtype=np.int64).tolist()
     if leads is None:
         order: Dict[Any, int] = {}
         for x in ids:
@@ -61,16 +86,7 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
         unknown = [x for x in ids if x not in order]
         if unknown:
             raise _cw.InvalidParameterError(f"invalid {lead}: {json.dumps(str(unknown[0]))} (not in leads)")
-    vocab = list(event_types) if event_types is not None else list(dict.fromkeys(names))
-    index = {n: i for i, n in enumerate(vocab)}
-    bad = [n for n in names if n not in index]
-    if bad:
-        raise _cw.InvalidParameterError(f"invalid {event}: {json.dumps(bad[0])} (not in event_types)")
-    vals = None
-    if value is not None:
-        vals = _frames.numbers(events, kind, "value", value).astype(np.float64).tolist()
-    cols = (len(all_leads), vocab, [order[x] for x in ids], ts, [index[n] for n in names], vals)
-    return all_leads, kind, cols
+    return ids, ts, all_leads, [order[x] for x in ids]
 
 
 def _instant(role: str, x: Any) -> int:
@@ -129,6 +145,69 @@ class Funnel:
         return f"<Funnel steps={len(self)}>\n{self.table}"
 
 
+class CohortTable:
+    """Cohort tables: :attr:`table` (a row per acquisition cohort, per-period lists), :attr:`period`
+    (``"day"``, ``"week"`` or ``"month"``), :meth:`plot` (a heatmap of cohort x period since
+    acquisition). ``table[...]`` and ``len`` go to the table."""
+
+    METRICS = ("retention_on", "retention_on_or_after", "conversion", "revenue", "cumulative_value_per_customer")
+
+    def __init__(self, table: Any, period: str) -> None:
+        self.table = table
+        self.period = period
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.table[key]
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def matrix(self, metric: str = "retention_on") -> np.ndarray:
+        """``metric`` as a cohort x period array (NaN past each cohort's observed periods)."""
+        if metric not in self.METRICS:
+            raise ValueError(f"metric must be one of {', '.join(self.METRICS)}, got {metric!r}")
+        rows = _frames.to_columns(self.table)[metric]
+        width = max((len(r) for r in rows), default=0)
+        out = np.full((len(rows), width), np.nan)
+        for i, r in enumerate(rows):
+            out[i, : len(r)] = r
+        return out
+
+    def plot(self, metric: str = "retention_on", ax: Any = None, title: Optional[str] = None,
+             annotate: Optional[bool] = None, cmap: str = "Blues") -> Any:
+        """A heatmap of ``metric`` (default ``"retention_on"``; shares shown as percentages) by
+        acquisition cohort (rows) and period since acquisition (columns); cells past a cohort's
+        observed periods are blank. ``annotate`` writes the values in the cells (default: when the
+        table is at most 15 x 15). Returns the matplotlib Axes."""
+        from .plot import _pyplot
+
+        plt = _pyplot()
+        z = self.matrix(metric)
+        labels = [str(c) for c in _frames.to_columns(self.table)["cohort"]]
+        share = metric in ("retention_on", "retention_on_or_after", "conversion")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(min(14.0, 2.5 + 0.6 * z.shape[1]), min(10.0, 1.5 + 0.4 * max(1, z.shape[0]))))
+        im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=cmap, vmin=0.0, vmax=1.0 if share else None)
+        ax.figure.colorbar(im, ax=ax, label=metric.replace("_", " "))
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.set_xticks(range(z.shape[1]))
+        ax.set_xlabel(f"{self.period}s since acquisition")
+        ax.set_ylabel("cohort")
+        if annotate if annotate is not None else z.shape[0] <= 15 and z.shape[1] <= 15:
+            top = np.nanmax(z) if np.isfinite(z).any() else 0.0
+            for (i, j), v in np.ndenumerate(z):
+                if np.isfinite(v):
+                    text = f"{100 * v:.0f}%" if share else f"{v:.3g}"
+                    dark = v > (0.6 if share else 0.6 * top)
+                    ax.text(j, i, text, ha="center", va="center", fontsize="small", color="white" if dark else "black")
+        ax.set_title(title or f"{metric.replace('_', ' ')} by {self.period} cohort")
+        return ax
+
+    def __repr__(self) -> str:
+        return f"<CohortTable period={self.period} cohorts={len(self)}>\n{self.table}"
+
+
 def funnel(events: Any, steps: Sequence[str], order: str = "sequential", window_seconds: int = 14 * 86400,
            relative_to: str = "first", exclusions: Optional[Sequence[Mapping[str, Any]]] = None,
            lead: str = "lead", timestamp: str = "timestamp", event: str = "event",
@@ -152,13 +231,14 @@ def cohorts(events: Any, period: str = "month", acquisition_event: Optional[str]
             activity_event: Optional[str] = None, conversion_event: Optional[str] = None,
             revenue_event: Optional[str] = None, as_of: Any = None, lead: str = "lead", timestamp: str = "timestamp",
             event: str = "event", value: Optional[str] = None, leads: Optional[Sequence[Any]] = None,
-            event_types: Optional[Sequence[str]] = None) -> Any:
+            event_types: Optional[Sequence[str]] = None) -> "CohortTable":
     """Acquisition cohorts by calendar ``period`` (``"day"``, ``"week"`` (ISO, Monday),
     ``"month"``): a DataFrame with a row per cohort, ``cohort`` (its label), ``period_start``,
     ``size``, and per period since acquisition the lists ``active``, ``retention_on``,
     ``retention_on_or_after``, ``converted``, ``conversion``, ``revenue`` (from ``value``) and
-    ``cumulative_value_per_customer``. Each ``*_event`` names the event that counts (None: any);
-    ``as_of`` (unix seconds or a datetime) ends the table."""
+    ``cumulative_value_per_customer``, as a :class:`CohortTable` (its ``.table``; indexing and
+    ``len`` go to the table; ``.plot()`` draws a heatmap). Each ``*_event`` names the event that
+    counts (None: any); ``as_of`` (unix seconds or a datetime) ends the table."""
     _, kind, log = _log(events, lead, timestamp, event, value, leads, event_types)
     cfg: Dict[str, Any] = {"period": period}
     for k, v in (("acquisition_event", acquisition_event), ("activity_event", activity_event),
@@ -173,7 +253,7 @@ def cohorts(events: Any, period: str = "month", acquisition_event: Optional[str]
              "revenue", "cumulative_value_per_customer")
     cols: Dict[str, Any] = {"cohort": [r["label"] for r in rows]}
     cols.update({n: [r[n] for r in rows] for n in names})
-    return _frames.frame(kind, cols)
+    return CohortTable(_frames.frame(kind, cols), t["period"])
 
 
 def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = None, lead: str = "lead",
@@ -220,3 +300,144 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
     k = len(s["rule_names"])
     cols["rules"] = [dict(zip(s["rule_names"], s["rules"][j * k:(j + 1) * k])) for j in range(len(ids))]
     return _frames.frame(akind or kind, cols)
+
+
+class Lifecycle:
+    """Stage histories replayed through a stage machine.
+
+    - :attr:`stages`: the stage names, in order; :attr:`leads`: every lead id; :attr:`as_of`
+    - :attr:`current`: a row per lead, ``lead``, ``stage`` (None if it never entered), ``since``
+      (unix seconds of its last transition)
+    - :attr:`transitions`: a row per accepted transition, ``lead``, ``from_stage`` (None for the
+      entry), ``to_stage``, ``timestamp`` (unix seconds), ``reason``
+    - :attr:`time_in_stage`: a row per lead, ``lead`` and a column of seconds per stage (re-entries
+      summed, the current stay running to ``as_of``)
+    - :attr:`summary`: a row per stage, ``stage``, ``entered``, ``exited``, ``current``,
+      ``median_seconds``, ``mean_seconds`` (of completed stays; NaN without one)
+    """
+
+    def __init__(self, result: Dict[str, Any], leads: List[Any], kind: str) -> None:
+        h, t = result["lifecycle"], result["time_in_stage"]
+        self.stages: List[str] = list(h["stages"])
+        self.leads = leads
+        self.as_of: int = result["as_of"]
+        k = len(self.stages)
+        name = lambda s: None if s is None else self.stages[s]  # noqa: E731
+        tr = h["transitions"]
+        since: List[Optional[int]] = [None] * len(leads)
+        for x in tr:
+            since[x["lead"]] = x["timestamp"]
+        self.current = _frames.frame(kind, {"lead": leads, "stage": [name(c) for c in h["current"]], "since": since})
+        self.transitions = _frames.frame(kind, {
+            "lead": [leads[x["lead"]] for x in tr],
+            "from_stage": [name(x["from"]) for x in tr],
+            "to_stage": [self.stages[x["to"]] for x in tr],
+            "timestamp": [x["timestamp"] for x in tr],
+            "reason": [x["reason"] for x in tr],
+        })
+        sec = t["seconds"]
+        cols: Dict[str, Any] = {"lead": leads}
+        for j, s in enumerate(self.stages):
+            cols[s] = [float(sec[i * k + j]) for i in range(len(leads))]
+        self.time_in_stage = _frames.frame(kind, cols)
+        rows = t["summary"]
+        nan = lambda v: np.nan if v is None else float(v)  # noqa: E731
+        self.summary = _frames.frame(kind, {
+            "stage": [r["stage"] for r in rows],
+            "entered": [r["entered"] for r in rows],
+            "exited": [r["exited"] for r in rows],
+            "current": [r["current"] for r in rows],
+            "median_seconds": [nan(r["median_seconds"]) for r in rows],
+            "mean_seconds": [nan(r["mean_seconds"]) for r in rows],
+        })
+
+    def __repr__(self) -> str:
+        return f"<Lifecycle stages={len(self.stages)} leads={len(self.leads)} as_of={self.as_of}>\n{self.summary}"
+
+
+def lifecycle(transitions: Any, stages: Optional[Sequence[str]] = None,
+              allowed: Optional[Sequence[Tuple[str, str]]] = None, as_of: Any = None, lead: str = "lead",
+              timestamp: str = "timestamp", stage: str = "stage", reason: Optional[str] = "reason",
+              leads: Optional[Sequence[Any]] = None) -> Lifecycle:
+    """Replays stage transitions (a table with a row per transition: ``lead``, ``timestamp``
+    (unix seconds or datetimes), the ``stage`` entered and, if the column exists, a ``reason``)
+    through a stage machine: ``stages`` in order (default ``new, contacted, qualified, engaged,
+    opportunity, customer``) and the ``allowed`` ``(from, to)`` moves (default: every forward
+    move). A lead's first row is its entry (at any stage); later rows must be allowed moves, in
+    time order per lead. ``as_of`` (default: the latest transition) ends the current stays.
+
+    A forbidden move is an :class:`InvalidRecordError` naming the row, the ``stage`` column and
+    ``"from -> to"``; an unknown stage likewise.
+
+    >>> import channelwise as cw
+    >>> t = {"lead": ["a", "a", "b"], "timestamp": [0, 3600, 0], "stage": ["new", "qualified", "new"]}
+    >>> lc = cw.leads.lifecycle(t, as_of=7200)
+    >>> lc.current["stage"].tolist(), lc.time_in_stage["new"].tolist()
+    (['qualified', 'new'], [3600.0, 7200.0])
+    """
+    kind = _frames.kind_of(transitions)
+    _, ts, all_leads, index_of = _leads_and_times(transitions, kind, lead, timestamp, leads)
+    names = [str(v) for v in _frames.strings(transitions, kind, "stage", stage)]
+    given = None if reason is None else _frames.optional_strings(transitions, kind, "reason", reason)
+    why = None if given is None else ["" if v is None else str(v) for v in given]
+    machine: Dict[str, Any] = {"stages": list(stages) if stages is not None else list(_DEFAULT_STAGES)}
+    if allowed is not None:
+        machine["transitions"] = [[str(a), str(b)] for a, b in allowed]
+    at = None if as_of is None else _instant("as_of", as_of)
+    out = json.loads(_cw.leads_lifecycle(len(all_leads), index_of, ts, names, why, json.dumps(machine), at))
+    return Lifecycle(out, all_leads, kind)
+
+
+_DEFAULT_STAGES = ("new", "contacted", "qualified", "engaged", "opportunity", "customer")
+
+
+def health(events: Any, as_of: Any, p_alive: Any = None, period_days: float = 7.0, periods: int = 8,
+           alpha: float = 0.05, recency_half_life_days: float = 30.0, activity_event: Optional[str] = None,
+           churn_weight: float = 0.6, trend_weight: float = 0.4, thresholds: Sequence[float] = (40.0, 70.0),
+           lead: str = "lead", timestamp: str = "timestamp", event: str = "event",
+           leads: Optional[Sequence[Any]] = None, event_types: Optional[Sequence[str]] = None) -> Any:
+    """Journey health of every lead as of ``as_of``: a DataFrame with a row per lead, ``lead``,
+    ``score`` (0..100), ``status`` (``healthy`` / ``at_risk`` / ``critical`` by ``thresholds``),
+    ``churn_risk``, ``churn_source`` (``p_alive`` or ``recency``), ``trend`` (Mann-Kendall at
+    ``alpha`` on the counts of ``activity_event`` (any event if None) in the last ``periods``
+    periods of ``period_days``), ``tau``, ``p_value``, ``slope`` (Theil-Sen, events per period per
+    period), ``last_activity`` (unix seconds, None without activity) and ``activity`` (the counts,
+    oldest first).
+
+    ``score = 100 (churn_weight (1 - churn_risk) + trend_weight (1 + tau) / 2) / (churn_weight +
+    trend_weight)``. ``p_alive`` (from a fitted CLV model, e.g. ``FittedBetaGeo.p_alive``): a dict
+    or pandas Series by lead id, or a sequence in the order of ``leads`` (which must then be
+    given); a lead without one (or NaN) gets ``1 - 2^(-days since its last activity /
+    recency_half_life_days)``."""
+    ids, kind, log = _log(events, lead, timestamp, event, None, leads, event_types)
+    pa = None
+    if p_alive is not None:
+        if isinstance(p_alive, Mapping) or (hasattr(p_alive, "items") and hasattr(p_alive, "index")):
+            by_id = dict(p_alive.items())
+            unknown = [k for k in by_id if k not in set(ids)]
+            if unknown:
+                raise _cw.InvalidParameterError(f"invalid p_alive: {json.dumps(str(unknown[0]))} (no such lead in events)")
+            pa = [float(by_id.get(x, np.nan)) for x in ids]
+        elif leads is None:
+            raise TypeError("p_alive: a sequence needs leads= (the lead ids in its order); or pass a dict by lead id")
+        else:
+            pa = np.frombuffer(_frames.series("p_alive", p_alive), dtype=np.float64).tolist()
+    cfg = {"period_days": float(period_days), "periods": int(periods), "alpha": float(alpha),
+           "recency_half_life_days": float(recency_half_life_days), "churn_weight": float(churn_weight),
+           "trend_weight": float(trend_weight), "thresholds": [float(t) for t in thresholds]}
+    if activity_event is not None:
+        cfg["activity_event"] = activity_event
+    r = json.loads(_cw.leads_health(log, json.dumps(cfg), _instant("as_of", as_of), pa))["leads"]
+    return _frames.frame(kind, {
+        "lead": ids,
+        "score": [x["score"] for x in r],
+        "status": [x["status"] for x in r],
+        "churn_risk": [x["churn_risk"] for x in r],
+        "churn_source": [x["churn_source"] for x in r],
+        "trend": [x["trend"] for x in r],
+        "tau": [x["tau"] for x in r],
+        "p_value": [x["p_value"] for x in r],
+        "slope": [x["slope"] for x in r],
+        "last_activity": [x["last_activity"] for x in r],
+        "activity": [x["activity"] for x in r],
+    })
