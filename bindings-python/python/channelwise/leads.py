@@ -177,7 +177,7 @@ class CohortTable:
              annotate: Optional[bool] = None, cmap: str = "Blues") -> Any:
         """A heatmap of ``metric`` (default ``"retention_on"``; shares shown as percentages) by
         acquisition cohort (rows) and period since acquisition (columns); cells past a cohort's
-        observed periods are blank. ``annotate`` writes the values in the cells (default: when the
+        observed periods are grey. ``annotate`` writes the values in the cells (default: when the
         table is at most 15 x 15). Returns the matplotlib Axes."""
         from .plot import _pyplot
 
@@ -186,8 +186,10 @@ class CohortTable:
         labels = [str(c) for c in _frames.to_columns(self.table)["cohort"]]
         share = metric in ("retention_on", "retention_on_or_after", "conversion")
         if ax is None:
-            _, ax = plt.subplots(figsize=(min(14.0, 2.5 + 0.6 * z.shape[1]), min(10.0, 1.5 + 0.4 * max(1, z.shape[0]))))
-        im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=cmap, vmin=0.0, vmax=1.0 if share else None)
+            _, ax = plt.subplots(figsize=(min(14.0, 3.0 + 0.6 * z.shape[1]), min(10.0, 2.2 + 0.4 * max(1, z.shape[0]))))
+        colours = plt.get_cmap(cmap).copy()
+        colours.set_bad("#e0e0e0")  # not observed yet
+        im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=colours, vmin=0.0, vmax=1.0 if share else None)
         ax.figure.colorbar(im, ax=ax, label=metric.replace("_", " "))
         ax.set_yticks(range(len(labels)))
         ax.set_yticklabels(labels)
@@ -202,6 +204,7 @@ class CohortTable:
                     dark = v > (0.6 if share else 0.6 * top)
                     ax.text(j, i, text, ha="center", va="center", fontsize="small", color="white" if dark else "black")
         ax.set_title(title or f"{metric.replace('_', ' ')} by {self.period} cohort")
+        ax.figure.tight_layout()
         return ax
 
     def __repr__(self) -> str:
