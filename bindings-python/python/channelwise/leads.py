@@ -187,8 +187,7 @@ class CohortTable:
         share = metric in ("retention_on", "retention_on_or_after", "conversion")
         if ax is None:
             _, ax = plt.subplots(figsize=(min(14.0, 3.0 + 0.6 * z.shape[1]), min(10.0, 2.2 + 0.4 * max(1, z.shape[0]))))
-        colours = plt.get_cmap(cmap).copy()
-        colours.set_bad("#e0e0e0")  # not observed yet
+        colours = plt.get_cmap(cmap).with_extremes(bad="#e0e0e0")  # grey: not observed yet
         im = ax.imshow(np.ma.masked_invalid(z), aspect="auto", cmap=colours, vmin=0.0, vmax=1.0 if share else None)
         ax.figure.colorbar(im, ax=ax, label=metric.replace("_", " "))
         ax.set_yticks(range(len(labels)))
