@@ -15,8 +15,9 @@
 //! - [`webhook`]: Shopify, Meta and timestamped (Stripe-style) HMAC-SHA256 signatures over the
 //!   raw body, in constant time, and the matching signers for tests and simulators.
 //!
-//! To come with issue 14: `payloads` (Meta CAPI, GA4 Measurement Protocol, Google Ads
-//! requests) and `metrics` (one daily metrics row across vendors).
+//! - [`payloads`]: request bodies for Meta's Conversions API, GA4's Measurement Protocol and
+//!   Google Ads click conversions, and budget, bid and status updates in each vendor's money
+//!   unit, checked as the vendor checks them.
 //!
 //! ```
 //! use channelwise::platform::{pii, webhook};
@@ -28,6 +29,7 @@
 //! ```
 
 pub mod adapter;
+pub mod payloads;
 pub mod pii;
 pub mod policy;
 pub mod sim;

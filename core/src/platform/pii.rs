@@ -207,7 +207,7 @@ pub enum Field {
 }
 
 /// Meta `user_data` keys that are sent unhashed.
-const META_UNHASHED: [&str; 14] = [
+pub(crate) const META_UNHASHED: [&str; 14] = [
     "client_ip_address", "client_user_agent", "fbc", "fbp", "subscription_id", "fb_login_id", "lead_id",
     "anon_id", "madid", "page_id", "page_scoped_user_id", "ctwa_clid", "ig_account_id", "ig_sid",
 ];
