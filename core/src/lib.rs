@@ -8,6 +8,7 @@ pub mod attribution;
 pub(crate) mod calendar;
 pub mod clv;
 mod error;
+pub mod experiment;
 pub mod forecast;
 pub mod glm;
 pub mod journey;

@@ -1,0 +1,1 @@
+//! Multi-armed and contextual bandits with seeded, serialisable state (being written: issue 15).
