@@ -18,6 +18,8 @@
 //! - [`payloads`]: request bodies for Meta's Conversions API, GA4's Measurement Protocol and
 //!   Google Ads click conversions, and budget, bid and status updates in each vendor's money
 //!   unit, checked as the vendor checks them.
+//! - [`metrics`]: Meta Insights, Google Ads and GA4 Data API report responses parsed into one
+//!   daily [`adapter::MetricsRow`] per entity, with the account's time zone.
 //!
 //! ```
 //! use channelwise::platform::{pii, webhook};
@@ -29,6 +31,7 @@
 //! ```
 
 pub mod adapter;
+pub mod metrics;
 pub mod payloads;
 pub mod pii;
 pub mod policy;
