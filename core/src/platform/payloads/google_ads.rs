@@ -265,7 +265,7 @@ pub fn user_identifiers(data: &UserData, options: &pii::Options) -> Result<Vec<V
     if address.iter().any(|&x| x) {
         let names = ["fn", "ln", "country_code", "postal_code"];
         if let Some(i) = address.iter().position(|&x| !x) {
-            return Err(Error::param(format!("user_data.{}", names[i]), "", "an address needs first name, last name, country code and postal code together"));
+            return Err(Error::param(format!("user_data.{}", names[i]), pii::REDACTED, "an address needs first name, last name, country code and postal code together"));
         }
         let country = country.unwrap_or_default();
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {

@@ -56,7 +56,7 @@ use serde_json::{json, Map, Value};
 use super::{batches, check_amount, meta_offset, within};
 use crate::error::{Error, Result};
 use crate::platform::adapter::{Action, Change, Status};
-use crate::platform::pii::{self, OneOrMany, UserData, Vendor, META_UNHASHED};
+use crate::platform::pii::{self, OneOrMany, UserData, Vendor, META_UNHASHED, REDACTED};
 
 /// Events per Conversions API request.
 pub const MAX_EVENTS: usize = 1000;
@@ -169,7 +169,7 @@ pub fn capi_event(event: &CapiEvent, now_ms: i64) -> Result<Value> {
             _ => "",
         };
         if ua.is_empty() {
-            return Err(Error::param("user_data.client_user_agent", "", "a website event needs the browser's user agent"));
+            return Err(Error::param("user_data.client_user_agent", REDACTED, "a website event needs the browser's user agent"));
         }
     }
     let mut out = Map::new();
