@@ -200,13 +200,18 @@ pub fn parse_date_time(s: &str) -> Result<i64> {
 /// account's UTC offset in minutes.
 ///
 /// # Errors
-/// [`Error::OutOfRange`] (field `offset_minutes`) beyond ±14:00.
+/// [`Error::OutOfRange`] (field `offset_minutes`) beyond ±14:00; (field `ms`) for a local
+/// time outside the years 0000 to 9999.
 pub fn format_date_time(ms: i64, offset_minutes: i32) -> Result<String> {
     if offset_minutes.abs() > 14 * 60 {
         return Err(Error::OutOfRange { field: "offset_minutes".into(), value: f64::from(offset_minutes), min: -840.0, max: 840.0 });
     }
     let local = ms.div_euclid(1000) + i64::from(offset_minutes) * 60;
     let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    if !(0..=9999).contains(&y) {
+        // the format has four digits for the year
+        return Err(Error::OutOfRange { field: "ms".into(), value: ms as f64, min: -62_167_219_200_000.0, max: 253_402_300_799_999.0 });
+    }
     let t = local.rem_euclid(86_400);
     let sign = if offset_minutes < 0 { '-' } else { '+' };
     let o = offset_minutes.unsigned_abs();
