@@ -1,1 +1,0 @@
-//! Multi-armed and contextual bandits with seeded, serialisable state (being written: issue 15).
