@@ -1,9 +1,9 @@
 //! Request bodies for Meta, GA4 and Google Ads, built and checked as each vendor documents them
 //! (sans-I/O: the caller sends the bytes).
 //!
-//! Every builder validates what the vendor validates and refuses, with a typed
-//! [`Error`](crate::Error) naming the field by its path in the input (`events[3].event_time`,
-//! `conversions[0].gclid`), what the vendor would reject: the whole request rather than a
+//! Every builder validates what the vendor validates and refuses, with a typed [`Error`] naming
+//! the field by its path in the input (`events[3].event_time`, `conversions[0].gclid`), what
+//! the vendor would reject: the whole request rather than a
 //! silently dropped event. Customer data goes through [`crate::platform::pii`] (normalised,
 //! then SHA-256), so raw PII never reaches a body, an error or a log.
 //!
