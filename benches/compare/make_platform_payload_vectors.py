@@ -255,6 +255,20 @@ write("payloads_ga4_param_value_101_ga360", {
     "expected": {"sizes": [1], "requests": [{"client_id": "1", "events": [{"name": "x", "params": {"note": long_value}}]}]},
 })
 
+page = "https://shop.example/" + "p" * 979  # 1,000 characters exactly
+write("payloads_ga4_page_location_1000", {
+    "function": "platform.payloads.ga4_mp",
+    "source": "https://support.google.com/analytics/answer/9234069 (page_location up to 1,000 characters, page_title 300, page_referrer 420)",
+    "input": {"payload": {"client_id": "1", "events": [{"name": "page_view", "params": {"page_location": page, "page_title": "t" * 300}}]}},
+    "params": {"now_ms": NOW_MS},
+    "expected": {"sizes": [1], "requests": [{"client_id": "1", "events": [{"name": "page_view", "params": {"page_location": page, "page_title": "t" * 300}}]}]},
+})
+write("payloads_ga4_error_page_title_301", {
+    "function": "platform.payloads.ga4_mp", "source": "https://support.google.com/analytics/answer/9234069 (page_title up to 300 characters)",
+    "input": {"payload": {"client_id": "1", "events": [{"name": "page_view", "params": {"page_title": "t" * 301}}]}},
+    "params": {"now_ms": NOW_MS}, "expected": err("events[0].params.page_title"),
+})
+
 # ---------------------------------------------------------------- Google Ads
 
 

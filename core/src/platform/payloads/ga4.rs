@@ -11,12 +11,13 @@
 //! | identity | exactly one of `client_id` (web stream) or `app_instance_id` (app stream), not empty; `user_id` not empty when given | `client_id` |
 //! | events per request | 1 to 25 ([`body`]); [`requests`] splits longer lists | `events` |
 //! | event name | 1 to 40 characters, ASCII letters, digits and `_`, starting with a letter; not a reserved name or prefix (`google_`, `ga_`, `firebase_`) | `events[i].name` |
-//! | parameters | at most 25 an event; names as event names (and not `firebase_conversion`); string values at most 100 characters (500 for GA4 360); numbers, booleans, and a list of item objects under `items` | `events[i].params.<name>` |
+//! | parameters | at most 25 an event; names as event names (and not `firebase_conversion`); string values at most 100 characters (500 for GA4 360; `page_location` 1,000, `page_referrer` 420, `page_title` 300, see [`LONG_PARAMS`]); numbers, booleans, and a list of item objects under `items` | `events[i].params.<name>` |
 //! | user properties | at most 25; names at most 24 characters, not reserved; string values at most 36 characters | `user_properties.<name>` |
 //! | `timestamp_micros` | request and event level, at most 72 hours before `now_ms` | `timestamp_micros`, `events[i].timestamp_micros` |
 //! | body | at most 130,000 bytes of JSON (Google's "130kB") | `body` |
 //!
-//! Names are counted in characters (Unicode scalar values), as Google's limits are stated. No
+//! Names are counted in characters (Unicode scalar values), as Google's limits are stated. The
+//! reserved prefixes `_` and `gtag.` of event names cannot pass the name rule anyway. No
 //! bound on future timestamps is documented, so none is checked. Other top-level fields
 //! (`user_data`, `consent`, `user_location`, `device`, ...) pass through unchanged.
 //!
@@ -66,6 +67,10 @@ pub const MAX_USER_PROPERTY_VALUE: usize = 36;
 pub const MAX_BODY_BYTES: usize = 130_000;
 /// How far back `timestamp_micros` may go: 72 hours, in microseconds.
 pub const MAX_AGE_MICROS: i64 = 72 * 3_600 * 1_000_000;
+
+/// Parameters allowed longer values than [`MAX_PARAM_VALUE`] (Google Analytics' automatically
+/// collected events page: `page_location` 1,000, `page_referrer` 420, `page_title` 300).
+pub const LONG_PARAMS: [(&str, usize); 3] = [("page_location", 1000), ("page_referrer", 420), ("page_title", 300)];
 
 /// Event names the reference reserves.
 pub const RESERVED_EVENT_NAMES: [&str; 35] = [
@@ -199,10 +204,11 @@ fn check_event(e: &Ga4Event, options: &Ga4Options) -> Result<()> {
     if e.params.len() > MAX_PARAMS {
         return Err(Error::param("params", e.params.len(), format!("has {} parameters, at most {MAX_PARAMS}", e.params.len())));
     }
-    let max = if options.ga360 { MAX_PARAM_VALUE_360 } else { MAX_PARAM_VALUE };
+    let base = if options.ga360 { MAX_PARAM_VALUE_360 } else { MAX_PARAM_VALUE };
     for (k, v) in &e.params {
         let field = format!("params.{k}");
         check_name(&field, k, MAX_NAME, &RESERVED_PARAM_NAMES)?;
+        let max = LONG_PARAMS.iter().find(|p| p.0 == k).map_or(base, |p| p.1.max(base));
         match (k.as_str(), v) {
             ("items", Value::Array(items)) => {
                 for (j, item) in items.iter().enumerate() {
@@ -326,6 +332,9 @@ mod tests {
         assert!(err(json!({"client_id": "1", "events": [{"name": "x", "params": {"firebase_conversion": 1}}]})).contains("params.firebase_conversion"));
         let v = "v".repeat(101);
         assert!(err(json!({"client_id": "1", "events": [{"name": "x", "params": {"p": v}}]})).contains("events[0].params.p"));
+        let page = "https://x.example/".to_string() + &"p".repeat(900);
+        let ok = payload(json!({"client_id": "1", "events": [{"name": "page_view", "params": {"page_location": page}}]}));
+        assert!(body(&ok, &Ga4Options::new(0)).is_ok());
         let ok = payload(json!({"client_id": "1", "events": [{"name": "x", "params": {"p": v}}]}));
         assert!(body(&ok, &Ga4Options::new(0).ga360(true)).is_ok());
         assert!(err(json!({"client_id": "1", "user_properties": {"user_id": {"value": "x"}}, "events": [{"name": "x"}]})).contains("user_properties.user_id"));

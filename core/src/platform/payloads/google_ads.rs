@@ -17,7 +17,9 @@
 //! | `user_data` | see [`user_identifiers`]; at most 5 identifiers | `conversions[i].user_data.em` |
 //!
 //! Requests carry at most 2,000 conversions and `partialFailure: true`, which
-//! `UploadClickConversionsRequest` requires (failed rows come back per row).
+//! `UploadClickConversionsRequest` requires ("Setting `partial_failure = false` or omitting the
+//! field is not supported", <https://developers.google.com/google-ads/api/reference/rpc/latest/UploadClickConversionsRequest>):
+//! failed rows come back one by one.
 //!
 //! **Budget, bid and status** ([`mutate_requests`]): amounts in micros (currency units times
 //! 1,000,000, rounded to a whole micro). A change's `entity` is the resource name it touches:
