@@ -344,6 +344,23 @@ write("payloads_google_ads_user_identifiers_address", {
                                                        "countryCode": "US", "postalCode": "94045"}}]},
 })
 
+users = [{"em": "Cloudy.SanFrancisco+shopping@gmail.com"}, {"ph": "+44 20 7946 0018", "email_address": "user.name+NYC@Example.com"}]
+write("payloads_google_ads_customer_match", {
+    "function": "platform.payloads.google_ads_customer_match",
+    "source": "https://developers.google.com/google-ads/api/docs/remarketing/audience-segments/customer-match/get-started "
+              "(OfflineUserDataJobOperation create with user_identifiers) and "
+              "https://developers.google.com/data-manager/api/devguides/concepts/formatting (the page's email examples); SHA-256 by hashlib",
+    "input": {"users": users}, "params": {},
+    "expected": {"operations": [
+        {"create": {"userIdentifiers": [{"hashedEmail": sha("cloudysanfrancisco@gmail.com")}]}},
+        {"create": {"userIdentifiers": [{"hashedEmail": sha("user.name+nyc@example.com")}, {"hashedPhoneNumber": sha("+442079460018")}]}},
+    ]},
+})
+write("payloads_google_ads_customer_match_error_no_identifier", {
+    "function": "platform.payloads.google_ads_customer_match", "source": "a Customer Match member needs at least one identifier",
+    "input": {"users": [users[0], {}]}, "params": {}, "expected": err("users[1].user_data"),
+})
+
 
 def micros(x: float) -> str:
     return str(int(math.floor(x * 1_000_000 + 0.5)))

@@ -79,6 +79,10 @@ fn run_payloads(function: &str, input: &Value, params: &Value) -> channelwise::R
             let data: UserData = from(&input["user_data"], "user_data");
             json!({ "user_identifiers": google_ads::user_identifiers(&data, &options(params))? })
         }
+        "platform.payloads.google_ads_customer_match" => {
+            let users: Vec<UserData> = from(&input["users"], "users");
+            json!({ "operations": google_ads::customer_match_operations(&users, &options(params))? })
+        }
         "platform.payloads.google_ads_mutate" => {
             let changes: Vec<Change> = from(&input["changes"], "changes");
             json!({ "requests": google_ads::mutate_requests(&changes, from(params, "options"))? })
