@@ -42,7 +42,7 @@
 //!
 //! ```json
 //! {"format":1,"policy":{"name":"ucb1","alpha":1.0},"discount":1.0,"decisions":2,"updates":1,
-//!  "rng":{"seed":7,"stream":0,"word_pos":4},
+//!  "rng":{"seed":7,"stream":0,"word_pos":2},
 //!  "arms":[{"id":"a","n":1.0,"sum":1.0,"sum_sq":1.0},{"id":"b","n":0.0,"sum":0.0,"sum_sq":0.0}]}
 //! ```
 //! Linear policies add `"xtx"` (row-major `dim x dim`) and `"xty"` to each arm.
