@@ -1,6 +1,7 @@
 //! Runs every shared vector under `tests/vectors/glm/` (logistic regression against
-//! scikit-learn 1.9.1's `LogisticRegression`, written by `benches/compare/make_glm_vectors.py`)
-//! against the Rust core.
+//! scikit-learn 1.9.1's `LogisticRegression`: L2 and unpenalised by
+//! `benches/compare/make_glm_vectors.py`, L1 and elastic net by
+//! `benches/compare/make_predictive_vectors.py`) against the Rust core.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
@@ -27,7 +28,12 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
     let spec = LogisticRegression::default()
         .c(num(&params["c"]))
         .fit_intercept(params["fit_intercept"].as_bool().unwrap_or(true))
-        .penalty(if params["penalty"].as_str() == Some("none") { Penalty::None } else { Penalty::L2 });
+        .penalty(match params["penalty"].as_str() {
+            Some("none") => Penalty::None,
+            Some("l1") => Penalty::L1,
+            Some("elasticnet") => Penalty::ElasticNet { l1_ratio: num(&params["l1_ratio"]) },
+            _ => Penalty::L2,
+        });
     let fit = spec.fit(&x, k, &y, w.as_deref())?;
     let proba = fit.predict_proba(&x, k)?;
     Ok(json!({ "coef": fit.coef(), "intercept": fit.intercept(), "proba": proba }).as_object().expect("an object").clone())

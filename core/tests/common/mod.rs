@@ -58,7 +58,11 @@ pub(crate) fn check_vector<T>(
     let result = run(function, &v["input"], v.get("params").unwrap_or(&Value::Null));
     if let Some(kind) = expected.get("error").and_then(Value::as_str) {
         return match result {
-            Err(e) if e.kind().code() == kind => Ok(1),
+            // an expected `field` must be named in the message
+            Err(e) if e.kind().code() == kind => match expected.get("field").and_then(Value::as_str) {
+                Some(field) if !e.to_string().contains(field) => Err(format!("error {kind} does not name {field:?}: {e}")),
+                _ => Ok(1),
+            },
             Err(e) => Err(format!("expected error {kind}, got {} ({e})", e.kind().code())),
             Ok(_) => Err(format!("expected error {kind}, got a result")),
         };
