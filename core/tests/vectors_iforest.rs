@@ -16,6 +16,7 @@
 mod common;
 
 use channelwise::anomaly::{average_path_length, Contamination, IsolationForest, MaxFeatures, MaxSamples};
+use channelwise::stats::classification::auc;
 use common::{check_vector, compare_fields as compare, num, run_prefixed};
 use serde_json::{json, Map, Value};
 
@@ -25,27 +26,6 @@ fn nums(input: &Value, key: &str) -> Vec<f64> {
 
 fn count(v: &Value, key: &str) -> usize {
     v[key].as_u64().unwrap_or_else(|| panic!("{key} is not a count")) as usize
-}
-
-/// ROC AUC of `score` (higher = more anomalous) against 0/1 labels: the Mann-Whitney statistic
-/// with tied scores counting 1/2 (as `sklearn.metrics.roc_auc_score`).
-fn roc_auc(score: &[f64], labels: &[u8]) -> f64 {
-    let mut order: Vec<usize> = (0..score.len()).collect();
-    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
-    let mut rank_sum_pos = 0.0;
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && score[order[j + 1]] == score[order[i]] {
-            j += 1;
-        }
-        let mid_rank = (i + j) as f64 / 2.0 + 1.0;
-        rank_sum_pos += mid_rank * order[i..=j].iter().filter(|&&k| labels[k] == 1).count() as f64;
-        i = j + 1;
-    }
-    let n_pos = labels.iter().filter(|&&l| l == 1).count() as f64;
-    let n_neg = labels.len() as f64 - n_pos;
-    (rank_sum_pos - n_pos * (n_pos + 1.0) / 2.0) / (n_pos * n_neg)
 }
 
 fn forest(params: &Value) -> IsolationForest {
@@ -77,11 +57,10 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             if input.get("x_score").is_some() {
                 model.score_samples(&nums(input, "x_score"), count(input, "n_features_score"))?;
             }
-            let labels: Vec<u8> =
-                input["labels"].as_array().expect("labels").iter().map(|l| l.as_u64().expect("label") as u8).collect();
+            let labels: Vec<f64> = nums(input, "labels");
             let neg: Vec<f64> = model.score_samples(&x, nf)?.iter().map(|s| -s).collect();
             let n_flagged = model.is_outlier(&x, nf)?.iter().filter(|&&o| o).count();
-            json!({ "auc": roc_auc(&neg, &labels), "n_flagged": n_flagged, "offset": model.offset() })
+            json!({ "auc": auc(&labels, &neg)?, "n_flagged": n_flagged, "offset": model.offset() })
         }
         "anomaly.average_path_length" => {
             let n = input["n"].as_array().expect("input.n");
@@ -95,10 +74,4 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
 #[test]
 fn every_iforest_vector_passes() {
     run_prefixed("anomaly", &["iforest_"], |f| check_vector(f, run, compare));
-}
-
-#[test]
-fn roc_auc_counts_ties_as_half() {
-    assert_eq!(roc_auc(&[0.1, 0.4, 0.35, 0.8], &[0, 0, 1, 1]), 0.75); // sklearn's doc example
-    assert_eq!(roc_auc(&[1.0, 1.0], &[0, 1]), 0.5);
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
 
 mod common;
+mod leads_predictive;
 
 use channelwise::leads::{cohort::Cohorts, funnel::Funnel, health::Health, lifecycle::StageMachine, scoring, EventLog};
 use common::{check_vector, compare_fields as compare, num, run_dir};
@@ -151,6 +152,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
                 "churn_source": join(&|x| json!(x.churn_source)),
             })))
         }
+        f if f.starts_with("leads.predictive") => leads_predictive::run(f, input, params),
         other => panic!("no runner for function {other:?}"),
     }
 }

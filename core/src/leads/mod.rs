@@ -1,4 +1,4 @@
-//! Leads: rule-based scores, lifecycle stages, funnels, cohorts and journey health.
+//! Leads: rule-based and predictive scores, lifecycle stages, funnels, cohorts and journey health.
 //!
 //! Every computation reads one columnar [`EventLog`] (lead index, unix-second timestamp,
 //! event-type id, value) over a vocabulary of event-type names, so a million leads with twenty
@@ -11,6 +11,9 @@
 //! - [`funnel`]: PostHog-style funnels (sequential, strict or any order; conversion window;
 //!   exclusions; drop-off and median time between steps).
 //! - [`cohort`]: acquisition period x period tables of retention, conversion and revenue.
+//! - [`predictive`]: a predictive score: regularised logistic regression (L2, L1, elastic net)
+//!   on lead features, Platt or isotonic calibration, per-lead contributions, AUC, log-loss,
+//!   Brier and a reliability table.
 //! - [`health`]: engagement trend (Mann-Kendall, Theil-Sen), churn risk from P(alive) or
 //!   recency, and a health score.
 //!
@@ -30,6 +33,7 @@ mod events;
 pub mod funnel;
 pub mod health;
 pub mod lifecycle;
+pub mod predictive;
 pub mod scoring;
 
 pub use events::EventLog;

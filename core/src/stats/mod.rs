@@ -1,5 +1,6 @@
-//! Classical statistics: correlation (Pearson, Spearman, Kendall, lagged cross-correlation) and
-//! trend tests (Mann-Kendall, Theil-Sen).
+//! Classical statistics: correlation (Pearson, Spearman, Kendall, lagged cross-correlation),
+//! trend tests (Mann-Kendall, Theil-Sen) and scores of binary predictions (ROC AUC, log-loss,
+//! Brier, reliability tables).
 //!
 //! Every function checks its input once: values must be finite ([`Error::NonFinite`] names
 //! `x[i]` or `y[i]`), paired series must have equal length ([`Error::LengthMismatch`]), and a
@@ -10,6 +11,7 @@
 //! P-values follow scipy.stats conventions so numbers can be checked against it; the shared
 //! vectors under `tests/vectors/stats/` name the scipy and pymannkendall versions they come from.
 
+pub mod classification;
 pub mod correlation;
 pub mod trend;
 
