@@ -60,6 +60,12 @@ pub trait Host: Copy {
     fn is_array(self, v: &Self::V) -> Result<bool, String>;
     /// The numbers of a typed array.
     fn typed_numbers(self, v: &Self::V) -> Result<Typed, String>;
+    /// The bytes of a `Uint8Array` (a Node `Buffer` is one), copied as they are; `None` for any
+    /// other value (other typed arrays included).
+    fn bytes(self, v: &Self::V) -> Result<Option<Vec<u8>>, String>;
+    /// The engine's clock: milliseconds since the Unix epoch (`Date.now()`). The core reads no
+    /// clock; a binding that defaults "now" asks the host.
+    fn now_ms(self) -> f64;
     /// A number's value (only called on [`Kind::Number`]).
     fn number(self, v: &Self::V) -> f64;
     /// A boolean's value (only called on [`Kind::Boolean`]).

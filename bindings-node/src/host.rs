@@ -74,6 +74,28 @@ impl Node {
         Ok(out)
     }
 
+    /// `(element type, length, data)` of `v`, which the caller checked is a typed array.
+    fn typed_info(
+        self,
+        v: sys::napi_value,
+    ) -> Result<(sys::napi_typedarray_type, usize, *mut c_void), String> {
+        let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut::<c_void>());
+        // SAFETY: `v` is a typed array (checked by the caller); the out-pointers are valid; the
+        // array buffer and offset are not asked for (null).
+        check(unsafe {
+            sys::napi_get_typedarray_info(
+                self.env,
+                v,
+                &mut kind,
+                &mut len,
+                &mut data,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        })?;
+        Ok((kind, len, data))
+    }
+
     fn array_buffer(self, bytes: usize) -> Result<(sys::napi_value, *mut c_void), String> {
         let mut data = ptr::null_mut();
         // SAFETY: live env; out-pointers valid; Node allocates `bytes` bytes at `data`.
@@ -113,20 +135,7 @@ impl Host for Node {
                 Typed::No
             });
         }
-        let (mut kind, mut len, mut data) = (0, 0usize, ptr::null_mut::<c_void>());
-        // SAFETY: `v` is a typed array (checked); the out-pointers are valid; the array buffer
-        // and offset are not asked for (null).
-        check(unsafe {
-            sys::napi_get_typedarray_info(
-                self.env,
-                *v,
-                &mut kind,
-                &mut len,
-                &mut data,
-                ptr::null_mut(),
-                ptr::null_mut(),
-            )
-        })?;
+        let (kind, len, data) = self.typed_info(*v)?;
         macro_rules! read {
             ($t:ty) => {{
                 if len == 0 || data.is_null() {
@@ -155,6 +164,29 @@ impl Host for Node {
             T::biguint64_array => return Ok(Typed::Other("BigUint64Array")),
             _ => return Ok(Typed::Other("typed array")),
         }))
+    }
+
+    fn bytes(self, v: &Self::V) -> Result<Option<Vec<u8>>, String> {
+        if !self.flag(sys::napi_is_typedarray, *v)? {
+            return Ok(None);
+        }
+        let (kind, len, data) = self.typed_info(*v)?;
+        if kind != sys::TypedarrayType::uint8_array {
+            return Ok(None);
+        }
+        if len == 0 || data.is_null() {
+            return Ok(Some(Vec::new()));
+        }
+        // SAFETY: Node reports `len` bytes at `data`, alive for this call; copied out at once.
+        Ok(Some(
+            unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }.to_vec(),
+        ))
+    }
+
+    fn now_ms(self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
 
     fn number(self, v: &Self::V) -> f64 {

@@ -121,6 +121,15 @@ impl Host for Browser {
         Ok(Typed::Other("typed array"))
     }
 
+    fn bytes(self, v: &JsValue) -> Result<Option<Vec<u8>>, String> {
+        // A genuine Uint8Array (or Buffer) only: its bytes are read without running user code.
+        Ok(v.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec))
+    }
+
+    fn now_ms(self) -> f64 {
+        js_sys::Date::now()
+    }
+
     fn number(self, v: &JsValue) -> f64 {
         v.as_f64().unwrap_or(f64::NAN)
     }
