@@ -20,6 +20,7 @@ mod journey;
 mod leads;
 mod optimize;
 mod periods;
+mod platform;
 mod progress;
 mod recommend;
 mod stats;
@@ -51,5 +52,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     leads::register(m)?;
     glm::register(m)?;
     clv::register(m)?;
+    platform::register(m)?;
     Ok(())
 }

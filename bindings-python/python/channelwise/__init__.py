@@ -32,7 +32,7 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, clv, forecast, glm, journey, leads, optimize, plot, stats
+from . import anomaly, attribution, clv, forecast, glm, journey, leads, optimize, platform, plot, stats
 
 __all__ = [
     "anomaly",
@@ -43,6 +43,7 @@ __all__ = [
     "journey",
     "leads",
     "optimize",
+    "platform",
     "plot",
     "stats",
     "PathTable",
