@@ -23,6 +23,7 @@ fn policies() -> Vec<Policy> {
         Softmax::default().tau(0.2).into(),
         Policy::LinUcb(Linear::new(DIM)),
         Policy::LinThompson(Linear::new(DIM)),
+        Policy::LinThompson(Linear::new(DIM).shared_draw(true)),
         TopTwoThompson::default().floor(0.05).into(),
     ]
 }

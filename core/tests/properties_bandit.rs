@@ -26,14 +26,14 @@ fn param() -> impl Strategy<Value = f64> {
 }
 
 fn policy() -> impl Strategy<Value = Policy> {
-    (0usize..8, param(), param(), param(), param(), 1usize..4).prop_map(|(which, a, b, c, d, dim)| match which {
+    (0usize..8, param(), param(), param(), param(), 1usize..4, any::<bool>()).prop_map(|(which, a, b, c, d, dim, shared)| match which {
         0 => BetaThompson::default().alpha(a).beta(b).into(),
         1 => GaussianThompson::default().mean(a).count(b).shape(c).rate(d).into(),
         2 => Ucb1::default().alpha(a).into(),
         3 => EpsilonGreedy::default().epsilon(a / 5.0).decay(b).into(),
         4 => Softmax::default().tau(a).into(),
         5 => Policy::LinUcb(Linear::new(dim).alpha(a).l2(b)),
-        6 => Policy::LinThompson(Linear::new(dim).alpha(a).l2(b)),
+        6 => Policy::LinThompson(Linear::new(dim).alpha(a).l2(b).shared_draw(shared)),
         _ => TopTwoThompson::default().alpha(a).beta(b).leader(c / 5.0).floor(d / 20.0).into(),
     })
 }

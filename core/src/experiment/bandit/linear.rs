@@ -126,3 +126,30 @@ mod tests {
         assert!((drawn - (f.theta[1] + s[1])).abs() < 1e-15);
     }
 }
+
+#[cfg(test)]
+mod draw_tests {
+    use super::*;
+    use crate::experiment::bandit::stream::Stream;
+
+    /// Draws `theta + L^-T z` have covariance `A^-1`.
+    #[test]
+    fn draws_have_the_inverse_as_covariance() {
+        let f = Factor::new(&[4.0, 2.0, 2.0, 3.0], &[0.0, 0.0], 1.0, "a").unwrap();
+        let mut rng = Stream::new(3, 0);
+        let n = 200_000;
+        let mut c = [0.0; 4];
+        for _ in 0..n {
+            let mut z = [rng.normal(), rng.normal()];
+            let s0 = f.drawn(&[1.0, 0.0], 1.0, &mut z.clone());
+            let s1 = f.drawn(&[0.0, 1.0], 1.0, &mut z);
+            c[0] += s0 * s0;
+            c[1] += s0 * s1;
+            c[3] += s1 * s1;
+        }
+        let inv = [4.0 / 16.0, -2.0 / 16.0, 5.0 / 16.0];
+        for (got, want) in [c[0], c[1], c[3]].iter().zip(inv) {
+            assert!((got / n as f64 - want).abs() < 0.005, "{c:?}");
+        }
+    }
+}

@@ -14,7 +14,7 @@
 //! | [`Ucb1`] | `alpha` 1 | any | no |
 //! | [`EpsilonGreedy`] | `epsilon` 0.1, `decay` 0 | any | no |
 //! | [`Softmax`] | `tau` 1 | any | no |
-//! | [`Linear`] as [`Policy::LinUcb`] / [`Policy::LinThompson`] | `dim`, `alpha` 1, `l2` 1 | any | `dim` numbers |
+//! | [`Linear`] as [`Policy::LinUcb`] / [`Policy::LinThompson`] | `dim`, `alpha` 1, `l2` 1, `shared_draw` false | any | `dim` numbers |
 //! | [`TopTwoThompson`] | `alpha` 1, `beta` 1, `leader` 0.5, `floor` 0 | [0, 1] | no |
 //!
 //! Each policy's page has its table (Name | Default | Meaning | Range). "Any" reward means finite
@@ -815,9 +815,13 @@ fn pick(policy: &Policy, arms: &[Arm], factors: &[Option<Factor>], cands: &[usiz
         Policy::LinThompson(p) => {
             let x = x.unwrap_or(&[]);
             let mut z = vec![0.0; p.dim];
-            for &i in cands {
-                z.iter_mut().for_each(|v| *v = rng.normal());
-                scores.push(factors[i].as_ref().map_or(f64::NEG_INFINITY, |f| f.drawn(x, p.alpha, &mut z)));
+            let mut work = vec![0.0; p.dim];
+            for (n, &i) in cands.iter().enumerate() {
+                if n == 0 || !p.shared_draw {
+                    z.iter_mut().for_each(|v| *v = rng.normal());
+                }
+                work.copy_from_slice(&z);
+                scores.push(factors[i].as_ref().map_or(f64::NEG_INFINITY, |f| f.drawn(x, p.alpha, &mut work)));
             }
             argmax(scores, rng)
         }

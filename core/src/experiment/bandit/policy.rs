@@ -262,6 +262,12 @@ impl Softmax {
 /// | `dim` | (required) | length of every context | 1 ..= 1024 |
 /// | `alpha` | 1 | exploration: width of the bonus or of the draw | [0, inf) |
 /// | `l2` | 1 | ridge penalty (prior precision of the coefficients) | (0, inf) |
+/// | `shared_draw` | false | linear Thompson only: one `z` for all arms at a decision, not one per arm | bool |
+///
+/// `shared_draw = true` is what mabwiser 2.7.4's `LinTS` does in effect (each arm's model holds
+/// its own deep copy of one random generator, all at the same state, so every arm draws the same
+/// normals); it explores less than independent draws, which helps when `alpha` overstates the
+/// noise (`benches/compare/README.md`). The default draws each arm's posterior independently.
 ///
 /// ```
 /// use channelwise::experiment::bandit::Linear;
@@ -277,6 +283,9 @@ pub struct Linear {
     pub alpha: f64,
     /// Ridge penalty.
     pub l2: f64,
+    /// Linear Thompson only: one normal vector for all arms at a decision.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shared_draw: bool,
 }
 
 setters!(Linear {
@@ -284,12 +293,14 @@ setters!(Linear {
     alpha: f64,
     /// Sets the ridge penalty.
     l2: f64,
+    /// Sets whether linear Thompson draws one normal vector for all arms.
+    shared_draw: bool,
 });
 
 impl Linear {
     /// A linear policy on contexts of `dim` numbers, with `alpha = 1` and `l2 = 1`.
     pub fn new(dim: usize) -> Self {
-        Linear { dim, alpha: 1.0, l2: 1.0 }
+        Linear { dim, alpha: 1.0, l2: 1.0, shared_draw: false }
     }
 
     fn validate(&self) -> Result<()> {
