@@ -70,5 +70,12 @@ exports.leads = Object.freeze(api.leads);
  * `optimize.MMM` -> `optimize.FittedMMM`; bids: `optimize.BidModel` -> `optimize.FittedBids`.
  */
 exports.optimize = Object.freeze(api.optimize);
+/**
+ * Platforms, sans I/O: `platform.normalize`, `platform.hash`, `platform.hashUserData` (PII as
+ * Meta and Google hash it), `platform.verifyWebhook` / `checkTimestamped` / `signWebhook`
+ * (Shopify, Meta, Stripe-style), `platform.SimMarket` (a seeded simulated ad market) and
+ * `platform.classify` (retry, back off or give up on a vendor failure).
+ */
+exports.platform = Object.freeze(api.platform);
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = api.ERROR_CODES;

@@ -2128,6 +2128,168 @@ export interface LeadHealth {
   activity: Float64Array;
 }
 
+/** Customer data keyed as the vendor names it (`em`, `ph`, `fn`, ...; Google also `email_address`, `phone_number`, `given_name`, `family_name`): one value, or for Meta a list. */
+export type UserData = { [field: string]: string | string[] };
+/** A failure as the vendor reported it (the adapter's `PlatformError`). */
+export type PlatformError =
+  | { kind: 'timeout' }
+  | { kind: 'transport'; message: string }
+  | { kind: 'http'; status: number; retryAfterMs?: number }
+  | { kind: 'meta'; code: number; subcode?: number; message?: string; retryAfterMs?: number }
+  | { kind: 'google_ads'; code: string; retryDelayMs?: number; message?: string };
+/** A vendor call's answer: its value, or the vendor's failure as data (to classify and retry). */
+export type PlatformResult<T> = { ok: true; value: T } | { ok: false; error: PlatformError };
+/** What to do about a failed call (`platform.classify`). */
+export type Disposition =
+  | { action: 'retry' }
+  | { action: 'back_off'; minWaitMs: number }
+  | { action: 'give_up'; retryAtMs: number | null };
+/** The classifier's settings (every one optional). */
+export interface ClassifierOptions {
+  /** Least wait after a Meta throttle that states no time (default 60000). */
+  throttleWaitMs?: number;
+  /** Least wait after an HTTP 429 without `Retry-After` (default 1000). */
+  http429WaitMs?: number;
+  /** Least wait after Google Ads `RESOURCE_TEMPORARILY_EXHAUSTED` without `retry_delay` (default 1000). */
+  googleTemporaryWaitMs?: number;
+  /** Daily quotas reset at midnight UTC plus this many minutes (default 0). */
+  quotaResetOffsetMinutes?: number;
+}
+/** Daily metrics to read: `from` to `to` (`'YYYY-MM-DD'`, both included). */
+export interface MetricsQuery {
+  from: string;
+  to: string;
+  /** Entity ids; empty or absent: every entity. */
+  entities?: string[];
+  /** `'campaign'` (default) or `'ad_set'`. */
+  level?: 'campaign' | 'ad_set';
+}
+/** One entity's metrics for one day, in currency units. */
+export interface MetricsRow {
+  entity: string;
+  date: string;
+  spend: number;
+  impressions: number;
+  clicks: number;
+  conversions: number;
+  value: number;
+  currency: string;
+}
+/** A budget (currency units a day), bid or status change. */
+export type ChangeAction =
+  | { kind: 'budget'; daily: number }
+  | { kind: 'bid'; amount: number }
+  | { kind: 'status'; status: 'active' | 'paused' };
+/** One change to one entity; the key is applied at most once. */
+export interface Change {
+  key: string;
+  entity: string;
+  action: ChangeAction;
+}
+/** What the platform holds for an entity. */
+export interface EntityState {
+  entity: string;
+  dailyBudget: number;
+  bid: number | null;
+  status: 'active' | 'paused';
+  updatedMs: number;
+}
+/** One item's result, in request order. */
+export interface ChangeResult {
+  key: string;
+  entity: string;
+  outcome:
+    | { status: 'applied'; state: EntityState }
+    | { status: 'already_applied'; state: EntityState }
+    | { status: 'failed'; error: PlatformError };
+}
+/** A change the simulated market applied. */
+export interface AppliedChange {
+  key: string;
+  entity: string;
+  action: ChangeAction;
+  atMs: number;
+}
+/** The verdict of `platform.checkTimestamped`. */
+export type TimestampedVerdict = 'valid' | 'mismatch' | 'outside_tolerance';
+/** A fault the simulated market injected. */
+export interface FaultEvent {
+  call: number;
+  atMs: number;
+  kind: 'timeout' | 'server_error' | 'item_failure' | 'lost_ack' | 'duplicate' | 'stale_read';
+}
+/**
+ * The simulated market's settings, the core's `SimConfig` with camelCase keys; every key
+ * optional (defaults: seed 0, start `'2026-01-05'`, two example campaigns, no faults). A
+ * campaign's `curve` is a saturation such as `{ logistic: { lam, beta } }` or
+ * `{ hill: { slope, kappa, beta } }`, its `adstock` such as `{ geometric: { alpha, lMax, normalize } }`.
+ */
+export interface SimConfig {
+  seed?: number;
+  start?: string;
+  account?: string;
+  currency?: string;
+  campaigns?: object[];
+  weekly?: number[];
+  noise?: number;
+  reportingDelay?: number[];
+  limits?: object;
+  /** Probabilities in [0, 1] of each injected fault. */
+  faults?: { timeout?: number; serverError?: number; itemFailure?: number; lostAck?: number; duplicate?: number; staleRead?: number };
+}
+
+/**
+ * Whose normalisation rules to apply.
+ *
+ * | Name | Default | Meaning |
+ * |---|---|---|
+ * | `vendor` | `'meta'` | Meta's `user_data` rules or Google's (enhanced conversions, Customer Match) |
+ * | `googleEmail` | `'documentation'` | Google's email rule: its Data Manager page (`'documentation'`), the google-ads-python examples (`'sdk'`), or dots and `+suffix` removed for every domain (`'all_domains'`) |
+ */
+export interface PiiOptions {
+  /** `'meta'` (default) or `'google'`. */
+  vendor?: 'meta' | 'google' | null;
+  /** Google's email rule (default `'documentation'`). */
+  googleEmail?: 'documentation' | 'sdk' | 'all_domains' | null;
+}
+
+/** A webhook to verify: the raw body exactly as received and the signature header's value. */
+export interface WebhookRequest {
+  /**
+   * `'shopify'` (`X-Shopify-Hmac-Sha256`), `'meta'` (`X-Hub-Signature-256`) or
+   * `'timestamped'` (`t=...,v1=...`, Stripe-style).
+   */
+  scheme: 'shopify' | 'meta' | 'timestamped';
+  /**
+   * The shared secret (Shopify's app secret, Meta's app secret, the endpoint's signing
+   * secret).
+   */
+  secret: string | Uint8Array;
+  /** The raw request body: a `Uint8Array` / `Buffer` as received, or a string (its UTF-8). */
+  body: string | Uint8Array;
+  /** The signature header's value. */
+  header: string;
+  /** Now, unix seconds (default: the clock); read by the timestamped scheme only. */
+  now?: number | null;
+  /**
+   * Largest `|now - t|` in seconds of the timestamped scheme (default 300, `Infinity`
+   * accepts any timestamp).
+   */
+  toleranceSeconds?: number | null;
+}
+
+/** What to sign, as a sender (or a test) would. */
+export interface WebhookSignRequest {
+  /** `'shopify'`, `'meta'` or `'timestamped'`. */
+  scheme: 'shopify' | 'meta' | 'timestamped';
+  /** The shared secret. */
+  secret: string | Uint8Array;
+  /** The body to sign. */
+  body: string | Uint8Array;
+  /** The timestamp of the timestamped scheme, unix seconds (default: the clock). */
+  t?: number | null;
+}
+
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
 export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
@@ -2922,6 +3084,106 @@ export declare const leads: {
   health(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[];
   /** `health` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   healthAsync(events: LeadEvents, asOf: number, options?: HealthOptions | null): Promise<LeadHealth[]>;
+};
+
+/**
+ * A seeded simulated ad market: campaigns on response curves with weekly seasonality,
+ * noise, reporting delay, rate limits and injected faults; the same seed gives the
+ * same market. Its clock moves only when told.
+ *
+ * @example
+ * const m = new platform.SimMarket({ seed: 7 });
+ * m.runDays(14);
+ * const r = m.readMetrics({ from: '2026-01-05', to: '2026-01-18' });
+ * if (r.ok) r.value.length; // 28
+ */
+export declare class SimMarket {
+  /** A market at the start of `config.start` (camelCase keys; every key optional). */
+  constructor(config?: SimConfig | null);
+  /** Moves to the next midnight, simulating the day that ends. */
+  stepDay(): void;
+  /** `stepDay()` `n` times. */
+  runDays(n: number): void;
+  /** Moves the clock forward by `ms`, simulating every day whose end is passed. */
+  advanceMs(ms: number): void;
+  /**
+   * Daily metrics as the platform reports them now (late conversions still missing;
+   * faults and rate limits apply).
+   */
+  readMetrics(query: MetricsQuery): PlatformResult<MetricsRow[]>;
+  /** Every conversion however late its report, without faults or rate limits. */
+  trueMetrics(query: MetricsQuery): MetricsRow[];
+  /**
+   * Applies a batch: one result per change (items fail separately); a key seen
+   * before is not applied again.
+   */
+  applyChanges(changes: Change[]): PlatformResult<ChangeResult[]>;
+  /** The entity as the platform holds it now, to verify a change. */
+  readEntity(id: string): PlatformResult<EntityState>;
+  /** Now, ms since the epoch. */
+  readonly nowMs: number;
+  /** The current day, `'YYYY-MM-DD'` (not yet simulated). */
+  readonly today: string;
+  /** Every change applied, in order (once per key). */
+  readonly applied: AppliedChange[];
+  /** Every fault that fired, in order. */
+  readonly faultLog: FaultEvent[];
+  /** The settings in force, defaults filled in. */
+  readonly config: SimConfig;
+}
+
+/**
+ * Platforms, sans I/O: customer data normalised and SHA-256 hashed as Meta and Google
+ * document it (errors name the field, never the value), webhook signatures checked over the
+ * raw body in constant time, a seeded simulated ad market behind the adapter's calls, and
+ * the classifier of vendor errors. A vendor failure is data (`PlatformResult`: `{ ok: false,
+ * error }`), to classify and retry; bad input of the caller's own throws with its `code`.
+ */
+export declare const platform: {
+  /**
+   * The normalised text of one customer-data value, before hashing (`'em'`, `'ph'`,
+   * `'fn'`, ...; `options.vendor` `'meta'` by default).
+   *
+   * @example
+   * platform.normalize('ph', '+1 (650) 555-1212'); // '16505551212'
+   */
+  normalize(field: string, value: string, options?: PiiOptions | null): string;
+  /**
+   * SHA-256 (64 lowercase hex digits) of the normalised value; an already hashed value
+   * passes through.
+   */
+  hash(field: string, value: string, options?: PiiOptions | null): string;
+  /**
+   * Every field hashed, under the same keys (lists stay lists, Meta only).
+   *
+   * @example
+   * platform.hashUserData({ em: 'Jane@Example.com', ph: '+1 650 555 1212' });
+   */
+  hashUserData(userData: UserData, options?: PiiOptions | null): UserData;
+  /**
+   * Whether the signature header matches the raw body (`false` for a wrong secret, a
+   * changed byte or a stale timestamp); a header that cannot be parsed throws
+   * `invalid_parameter` naming the header.
+   *
+   * @example
+   * platform.verifyWebhook({ scheme: 'shopify', secret, body: rawBody, header: req.headers['x-shopify-hmac-sha256'] });
+   */
+  verifyWebhook(request: WebhookRequest): boolean;
+  /**
+   * A timestamped (Stripe-style) header's verdict, which of signature and window failed
+   * (`request.scheme` must be `'timestamped'`).
+   */
+  checkTimestamped(request: WebhookRequest): TimestampedVerdict;
+  /** The header value a sender attaches (for tests and simulators). */
+  signWebhook(request: WebhookSignRequest): string;
+  /**
+   * Retry, back off or give up on a vendor failure seen at `nowMs`.
+   *
+   * @example
+   * platform.classify({ kind: 'meta', code: 17 }, Date.now()); // { action: 'back_off', minWaitMs: 60000 }
+   */
+  classify(error: PlatformError, nowMs: number, classifier?: ClassifierOptions | null): Disposition;
+  SimMarket: typeof SimMarket;
 };
 
 /**

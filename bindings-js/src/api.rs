@@ -976,6 +976,87 @@ api! {
         classes {}
     }
 
+    // ---- platform (its own block; keep edits to other blocks out) ----
+    /// Platforms, sans I/O: customer data normalised and SHA-256 hashed as Meta and Google
+    /// document it (errors name the field, never the value), webhook signatures checked over the
+    /// raw body in constant time, a seeded simulated ad market behind the adapter's calls, and
+    /// the classifier of vendor errors. A vendor failure is data (`PlatformResult`: `{ ok: false,
+    /// error }`), to classify and retry; bad input of the caller's own throws with its `code`.
+    namespace platform {
+        /// The normalised text of one customer-data value, before hashing (`'em'`, `'ph'`,
+        /// `'fn'`, ...; `options.vendor` `'meta'` by default).
+        ///
+        /// @example
+        /// platform.normalize('ph', '+1 (650) 555-1212'); // '16505551212'
+        fn normalize "(field: string, value: string, options?: PiiOptions | null): string" sync => crate::platform::normalize;
+        /// SHA-256 (64 lowercase hex digits) of the normalised value; an already hashed value
+        /// passes through.
+        fn hash "(field: string, value: string, options?: PiiOptions | null): string" sync => crate::platform::hash;
+        /// Every field hashed, under the same keys (lists stay lists, Meta only).
+        ///
+        /// @example
+        /// platform.hashUserData({ em: 'Jane@Example.com', ph: '+1 650 555 1212' });
+        fn hashUserData "(userData: UserData, options?: PiiOptions | null): UserData" sync => crate::platform::hash_user_data;
+        /// Whether the signature header matches the raw body (`false` for a wrong secret, a
+        /// changed byte or a stale timestamp); a header that cannot be parsed throws
+        /// `invalid_parameter` naming the header.
+        ///
+        /// @example
+        /// platform.verifyWebhook({ scheme: 'shopify', secret, body: rawBody, header: req.headers['x-shopify-hmac-sha256'] });
+        fn verifyWebhook "(request: WebhookRequest): boolean" sync => crate::platform::verify_webhook;
+        /// A timestamped (Stripe-style) header's verdict, which of signature and window failed
+        /// (`request.scheme` must be `'timestamped'`).
+        fn checkTimestamped "(request: WebhookRequest): TimestampedVerdict" sync => crate::platform::check_timestamped;
+        /// The header value a sender attaches (for tests and simulators).
+        fn signWebhook "(request: WebhookSignRequest): string" sync => crate::platform::sign_webhook;
+        /// Retry, back off or give up on a vendor failure seen at `nowMs`.
+        ///
+        /// @example
+        /// platform.classify({ kind: 'meta', code: 17 }, Date.now()); // { action: 'back_off', minWaitMs: 60000 }
+        fn classify "(error: PlatformError, nowMs: number, classifier?: ClassifierOptions | null): Disposition" sync => crate::platform::classify;
+        classes {
+        /// A seeded simulated ad market: campaigns on response curves with weekly seasonality,
+        /// noise, reporting delay, rate limits and injected faults; the same seed gives the
+        /// same market. Its clock moves only when told.
+        ///
+        /// @example
+        /// const m = new platform.SimMarket({ seed: 7 });
+        /// m.runDays(14);
+        /// const r = m.readMetrics({ from: '2026-01-05', to: '2026-01-18' });
+        /// if (r.ok) r.value.length; // 28
+        class SimMarket {
+            /// A market at the start of `config.start` (camelCase keys; every key optional).
+            new constructor "(config?: SimConfig | null)" sync => crate::platform::sim_new;
+            /// Moves to the next midnight, simulating the day that ends.
+            method stepDay "(): void" sync => crate::platform::sim_step_day;
+            /// `stepDay()` `n` times.
+            method runDays "(n: number): void" sync => crate::platform::sim_run_days;
+            /// Moves the clock forward by `ms`, simulating every day whose end is passed.
+            method advanceMs "(ms: number): void" sync => crate::platform::sim_advance_ms;
+            /// Daily metrics as the platform reports them now (late conversions still missing;
+            /// faults and rate limits apply).
+            method readMetrics "(query: MetricsQuery): PlatformResult<MetricsRow[]>" sync => crate::platform::sim_read_metrics;
+            /// Every conversion however late its report, without faults or rate limits.
+            method trueMetrics "(query: MetricsQuery): MetricsRow[]" sync => crate::platform::sim_true_metrics;
+            /// Applies a batch: one result per change (items fail separately); a key seen
+            /// before is not applied again.
+            method applyChanges "(changes: Change[]): PlatformResult<ChangeResult[]>" sync => crate::platform::sim_apply_changes;
+            /// The entity as the platform holds it now, to verify a change.
+            method readEntity "(id: string): PlatformResult<EntityState>" sync => crate::platform::sim_read_entity;
+            /// Now, ms since the epoch.
+            getter nowMs "number" sync => crate::platform::sim_now_ms;
+            /// The current day, `'YYYY-MM-DD'` (not yet simulated).
+            getter today "string" sync => crate::platform::sim_today;
+            /// Every change applied, in order (once per key).
+            getter applied "AppliedChange[]" sync => crate::platform::sim_applied;
+            /// Every fault that fired, in order.
+            getter faultLog "FaultEvent[]" sync => crate::platform::sim_fault_log;
+            /// The settings in force, defaults filled in.
+            getter config "SimConfig" sync => crate::platform::sim_config;
+        }
+        }
+    }
+
     // ---- optimize (its own block; keep edits to other blocks out) ----
     /// Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
     /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
@@ -1283,5 +1364,7 @@ pub fn declarations() -> Vec<String> {
     .chain(crate::clv::declarations())
     // ---- leads types ----
     .chain(crate::leads::declarations())
+    // ---- platform types ----
+    .chain(crate::platform::declarations())
     .collect()
 }

@@ -42,6 +42,7 @@ pub mod journey;
 pub mod leads;
 pub mod optimize;
 pub mod out;
+pub mod platform;
 pub mod progress;
 pub mod read;
 pub mod serde_js;

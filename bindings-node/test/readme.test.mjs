@@ -120,6 +120,37 @@ const ggf = new clv.GammaGamma().fit({ frequency: buyers.frequency, monetaryValu
 const value = ggf.clv(bgf, buyers, { months: 12, discountRate: 0.01, freq: 'W' }); // 12-month CLV
 // END: readme-js-clv
 
+// An incoming Shopify orders/create webhook, as a Node server receives it (signed here with the
+// app's secret, as Shopify would)
+import { platform as cwp } from 'channelwise';
+
+const SHOPIFY_SECRET = 'shpss_example_secret';
+const incoming = Buffer.from('{"id":820982911946154508,"email":" Jon@Example.com","phone":"+1 (650) 555-1212","total_price":"598.94"}');
+const headers = { 'x-shopify-hmac-sha256': cwp.signWebhook({ scheme: 'shopify', secret: SHOPIFY_SECRET, body: incoming }) };
+
+// START: readme-js-platform
+import { platform } from 'channelwise';
+
+// Verify the raw body before parsing it (Express: express.raw({ type: 'application/json' }))
+function onOrder(rawBody, headers) {
+  const ok = platform.verifyWebhook({
+    scheme: 'shopify', // or 'meta' (X-Hub-Signature-256), 'timestamped' (t=...,v1=..., Stripe-style)
+    secret: SHOPIFY_SECRET,
+    body: rawBody, // the Buffer exactly as received: a re-serialised body fails
+    header: headers['x-shopify-hmac-sha256'],
+  });
+  if (!ok) return { status: 401 };
+  const order = JSON.parse(rawBody.toString('utf8'));
+  // Customer data for Meta's Conversions API: normalised as Meta documents it, then SHA-256
+  const userData = platform.hashUserData({ em: order.email, ph: order.phone }, { vendor: 'meta' });
+  return { status: 200, userData }; // { em: '<64 hex>', ph: '<64 hex>' }, never the raw values
+}
+const answer = onOrder(incoming, headers);
+console.log(answer.status, platform.normalize('ph', '+1 (650) 555-1212')); // 200 16505551212
+const tampered = Buffer.from(incoming.toString().replace('598.94', '0.01'));
+console.log(onOrder(tampered, headers).status); // 401
+// END: readme-js-platform
+
 test('README forecasting example finds the outage', () => {
   assert.ok(mean.length === 28 && intervals.length === 2);
   assert.ok(logged.some((l) => /^observed .* below the 99% interval/.test(l)), logged.join('\n'));
@@ -166,6 +197,14 @@ test('README CLV example: the exact CDNOW estimates, P(alive) in (0, 1], a posit
   assert.equal(value.length, repeat.length);
   assert.ok(value.every((v) => v > 0));
   assert.ok(Math.abs(ggf.params.p / vector('gamma_gamma_fit_cdnow').expected.p - 1) < 1e-6);
+});
+
+test('README platform example: a genuine body passes, a tampered one does not, PII hashed', () => {
+  assert.ok(logged.includes('200 16505551212'), logged.join('\n'));
+  assert.ok(logged.includes('401'), logged.join('\n'));
+  assert.equal(answer.userData.em, cwp.hash('em', 'jon@example.com'));
+  assert.equal(answer.userData.ph, cwp.hash('ph', '16505551212'));
+  assert.ok(Object.values(answer.userData).every((h) => /^[0-9a-f]{64}$/.test(h)));
 });
 
 test('README example prints the credit', () => {

@@ -390,6 +390,12 @@ export const leads = Object.freeze(shared.leads);
 export const optimize = Object.freeze(shared.optimize);
 export const { Saturation, Adstock, MMM, FittedMMM, BidModel, FittedBids } = shared.optimize;
 
+/**
+ * Platforms, sans I/O: PII normalised and hashed as Meta and Google document it, webhook
+ * signatures, the seeded simulated ad market (`platform.SimMarket`) and `platform.classify`.
+ */
+export const platform = Object.freeze(shared.platform);
+
 /** The channelwise version this module was built from. */
 export const version = () => sharedCall('version', [], PLAIN);
 
