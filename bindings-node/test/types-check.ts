@@ -187,3 +187,19 @@ new cw.optimize.Saturation({ kind: 'hill', lam: 1, beta: 1 });
 new cw.optimize.MMM({ uncertainty: 'mcmc' });
 // @ts-expect-error fit needs the target
 mmmSpec.fit({ channels: { tv: y } });
+
+// platform.*
+const hashed: cw.UserData = cw.platform.hashUserData({ em: ['a@b.co'], ph: '+16505551212' }, { vendor: 'meta', googleEmail: 'sdk' });
+const phone: string = cw.platform.normalize('ph', '+1 650 555 1212', { vendor: 'google' });
+const valid: boolean = cw.platform.verifyWebhook({ scheme: 'shopify', secret: 's', body: new TextEncoder().encode('{}'), header: 'h', now: 1, toleranceSeconds: Infinity });
+const verdict: cw.TimestampedVerdict = cw.platform.checkTimestamped({ scheme: 'timestamped', secret: 's', body: '{}', header: 't=1,v1=00' });
+const signed: string = cw.platform.signWebhook({ scheme: 'meta', secret: new Uint8Array([1]), body: '{}' });
+const market = new cw.platform.SimMarket({ seed: 1, faults: { timeout: 0.1 } });
+const rows: cw.PlatformResult<cw.MetricsRow[]> = market.readMetrics({ from: '2026-01-05', to: '2026-01-06', entities: ['search'] });
+const spent: number = rows.ok ? rows.value[0].spend : 0;
+const results = market.applyChanges([{ key: 'k', entity: 'search', action: { kind: 'budget', daily: 100 } }]);
+const plan: cw.Disposition = results.ok ? { action: 'retry' } : cw.platform.classify(results.error, market.nowMs, { throttleWaitMs: 1000 });
+// @ts-expect-error the scheme is one of three
+cw.platform.verifyWebhook({ scheme: 'github', secret: 's', body: '{}', header: 'h' });
+// @ts-expect-error a change action is a budget, bid or status
+market.applyChanges([{ key: 'k', entity: 'search', action: { kind: 'budget', amount: 1 } }]);
