@@ -1,7 +1,7 @@
 // The one JS runner of the shared vectors, used by the Node binding (bindings-node/test/) and
 // the WebAssembly build (bindings-wasm/test/), which expose the same names and shapes. It walks
 // EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly, clv, leads,
-// optimize) with the
+// optimize, platform) with the
 // semantics of the Rust runners (core/tests/vectors_*.rs): "NaN"/"Infinity"/"-Infinity" strings
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
  * Registers one node:test per vector file.
  * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -788,6 +788,50 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     }
   }
 
+  /**
+   * platform.* (core/tests/vectors_platform.rs): PII through `platform.normalize` / `hash` /
+   * `hashUserData`, webhooks through `platform.verifyWebhook` / `checkTimestamped` /
+   * `signWebhook`. Bodies run twice: as a string (or, for a binary `body_base64`, a Uint8Array)
+   * and as a Uint8Array of the same bytes (`typed`); `now` is always the vector's.
+   */
+  function runPlatform(fn, input, params, typed) {
+    const utf8 = new TextEncoder();
+    const body = input.body_base64 !== undefined
+      ? Uint8Array.from(atob(input.body_base64), (c) => c.charCodeAt(0))
+      : typed ? utf8.encode(input.body) : input.body;
+    const pii = { vendor: input.vendor, googleEmail: params.options?.google_email };
+    // The vectors' scheme objects: { scheme, tolerance_seconds } (null: no window, JS Infinity).
+    const tol = (t) => (t === null ? Infinity : t);
+    const scheme = input.scheme ?? {};
+    const toleranceSeconds = 'tolerance_seconds' in scheme ? tol(scheme.tolerance_seconds) : undefined;
+    switch (fn) {
+      case 'platform.pii.normalize':
+        return { normalized: platform.normalize(input.field, input.value, pii) };
+      case 'platform.pii.hash':
+        return { hash: platform.hash(input.field, input.value, pii) };
+      case 'platform.pii.hash_user_data':
+        return platform.hashUserData(input.user_data, pii);
+      case 'platform.webhook.verify':
+        return { valid: platform.verifyWebhook({ scheme: scheme.scheme, secret: input.secret, body, header: input.header, now: input.now, toleranceSeconds }) };
+      case 'platform.webhook.check_timestamped':
+        return { verdict: platform.checkTimestamped({ scheme: 'timestamped', secret: input.secret, body, header: input.header, now: input.now, toleranceSeconds: tol(input.tolerance_seconds ?? null) }) };
+      case 'platform.webhook.sign':
+        return { header: platform.signWebhook({ scheme: scheme.scheme, secret: typed ? utf8.encode(input.secret) : input.secret, body, t: input.t }) };
+      default:
+        throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+    }
+  }
+
+  /** A platform error names the field the vector gives, and a PII error never its value. */
+  function checkPlatformError(v, err) {
+    const field = v.expected.field;
+    if (field !== undefined) assert.ok(err.message.includes(field), `the error names ${field}: ${err.message}`);
+    if (v.function.startsWith('platform.pii.')) {
+      const raw = v.input.value !== undefined ? [v.input.value] : Object.values(v.input.user_data).flat();
+      for (const r of raw) assert.ok(r.trim().length < 4 || !err.message.includes(r.trim()), `a PII error shows its value: ${err.message}`);
+    }
+  }
+
   function checkSeries(v, typed) {
     const tol = v.tolerance ?? {};
     const abs = tol.abs === undefined ? 0 : num(tol.abs);
@@ -797,7 +841,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       // an infinity matches only itself (a marginal at 0 of x^0.5), as in the Rust runners
       assert.ok(g === w || (Number.isFinite(g) && Math.abs(g - w) <= abs + rel * Math.abs(w)), `${key}: got ${g}, expected ${w} (tol abs ${abs}, rel ${rel})`);
     };
-    const got = runSeries(v.function, v.input ?? {}, v.params ?? {}, typed);
+    const got = (v.function.startsWith('platform.') ? runPlatform : runSeries)(v.function, v.input ?? {}, v.params ?? {}, typed);
     let checked = 0;
     for (let [key, want] of Object.entries(v.expected)) {
       assert.ok(key in got, `no result ${key}`);
@@ -854,7 +898,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return 2 * names.length;
   }
 
-  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.', 'clv.', 'leads.'].some((p) => fn.startsWith(p));
+  const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.', 'clv.', 'leads.', 'platform.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
 
@@ -869,7 +913,12 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
 
   // Modules whose core lands before its bindings, with the issue that binds them: the Rust core
   // runs their vectors (core/tests/vectors_<module>.rs); here they are skipped by name.
-  const pending = { 'leads.predictive': 'the predictive lead score (leads::predictive) is bound after issue 13' };
+  const pending = {
+    'leads.predictive': 'the predictive lead score (leads::predictive) is bound after issue 13',
+    'platform.payloads': 'vendor payload builders (platform::payloads) are bound after the core lands (issue 14)',
+    'platform.metrics': 'the cross-vendor metrics schema (platform::metrics) is bound after the core lands (issue 14)',
+    'experiment.': 'issue 15: bound in a later session',
+  };
   for (const file of files) {
     const name = relative(root, file);
     const fn = JSON.parse(readFileSync(file, 'utf8')).function;
@@ -892,6 +941,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
             assert.ok(err instanceof Error, 'throws an Error');
             assert.equal(err.code, kind, `expected error ${kind}, got ${err.code} (${err.message})`);
             assert.ok(errorCodes().includes(err.code));
+            if (v.function.startsWith('platform.')) checkPlatformError(v, err);
             return true;
           });
         } else {
