@@ -1,17 +1,22 @@
-//! `cw.leads`: rule-based lead scores, funnels, cohort tables, lifecycle stages and journey health
-//! (the core's `leads`). Settings and results cross as JSON (the core's serde shapes); the event
-//! log as columns.
+//! `cw.leads`: rule-based lead scores, funnels, cohort tables, lifecycle stages, journey health
+//! and the predictive lead score (the core's `leads`). Settings and results cross as JSON (the
+//! core's serde shapes); the event log as columns; feature matrices as flat row-major float64
+//! bytes in the model's column order.
 
 use channelwise::leads::cohort::Cohorts;
 use channelwise::leads::funnel::Funnel;
 use channelwise::leads::health::Health;
 use channelwise::leads::lifecycle::{Lifecycle, StageMachine, TimeInStage};
+use channelwise::leads::predictive::{FittedLogisticScore, LogisticScore};
 use channelwise::leads::scoring::{self, Attributes, ScoringConfig};
 use channelwise::leads::EventLog;
+use channelwise::stats::classification::{self, Reliability};
 use channelwise::Error;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
-use crate::columns::to_json;
+use crate::attribution::f64_bytes;
+use crate::columns::{f64s, from_json, to_json};
 use crate::error::{core, guard};
 
 /// `(n_leads, event_types, lead, timestamp (unix seconds), event_type, value)`.
@@ -154,7 +159,137 @@ fn leads_health(
     })
 }
 
+/// A fitted predictive lead score (the core's `FittedLogisticScore`).
+#[pyclass(
+    frozen,
+    name = "FittedLogisticScore",
+    module = "channelwise._channelwise"
+)]
+pub(crate) struct PyFittedLogisticScore {
+    m: FittedLogisticScore,
+}
+
+#[pymethods]
+impl PyFittedLogisticScore {
+    /// The core's serde form (feature names, coefficients, intercept, reference, calibrator).
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| core(to_json(&self.m)))
+    }
+
+    /// Restores a model from [`Self::to_json`]'s text; a damaged document is an
+    /// `InvalidParameterError` naming `json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(PyFittedLogisticScore {
+                m: core(from_json(py, text))?,
+            })
+        })
+    }
+
+    /// The logit of each row of `x` (flat row-major bytes, the fit's columns).
+    fn decision<'py>(&self, py: Python<'py>, x: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| {
+            let x = core(f64s("features", x))?;
+            let z = core(py.detach(|| self.m.decision(&x)))?;
+            Ok(f64_bytes(py, &z))
+        })
+    }
+
+    /// The calibrated `P(conversion)` of each row of `x`.
+    fn predict_proba<'py>(&self, py: Python<'py>, x: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| {
+            let x = core(f64s("features", x))?;
+            let p = core(py.detach(|| self.m.predict_proba(&x)))?;
+            Ok(f64_bytes(py, &p))
+        })
+    }
+
+    /// `(base_logit, contributions (row-major n x k bytes), logits)` of the rows of `x`.
+    fn contributions<'py>(
+        &self,
+        py: Python<'py>,
+        x: &[u8],
+    ) -> PyResult<(f64, Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+        guard(|| {
+            let x = core(f64s("features", x))?;
+            let c = core(py.detach(|| self.m.contributions(&x)))?;
+            Ok((
+                c.base_logit,
+                f64_bytes(py, &c.values),
+                f64_bytes(py, &c.logit),
+            ))
+        })
+    }
+
+    /// The core's `Evaluation` of rows `x` against labels `y` as JSON (`reliability`: the
+    /// core's `Reliability` JSON).
+    fn evaluate(&self, py: Python<'_>, x: &[u8], y: &[u8], reliability: &str) -> PyResult<String> {
+        guard(|| {
+            let rel: Reliability = settings("reliability", reliability)?;
+            let x = core(f64s("features", x))?;
+            let y = core(f64s("y", y))?;
+            let e = core(py.detach(|| self.m.evaluate(&x, &y, &rel)))?;
+            core(to_json(&e))
+        })
+    }
+}
+
+/// Fits a predictive lead score (settings: the core's `LogisticScore` JSON) to `x` (flat
+/// row-major bytes, one column per name) and labels `y`, calibrating on `calibration` rows
+/// `(x, y)` when given, else on the training rows.
+#[pyfunction]
+#[pyo3(signature = (x, feature_names, y, score, calibration=None))]
+fn leads_logistic_score_fit(
+    py: Python<'_>,
+    x: &[u8],
+    feature_names: Vec<String>,
+    y: &[u8],
+    score: &str,
+    calibration: Option<(Vec<u8>, Vec<u8>)>,
+) -> PyResult<PyFittedLogisticScore> {
+    guard(|| {
+        let spec: LogisticScore = settings("score", score)?;
+        let x = core(f64s("features", x))?;
+        let y = core(f64s("y", y))?;
+        let m = match calibration {
+            Some((xc, yc)) => {
+                let xc = core(f64s("calibration.features", &xc))?;
+                let yc = core(f64s("calibration.y", &yc))?;
+                core(py.detach(|| spec.fit_calibrated(&x, &feature_names, &y, &xc, &yc)))?
+            }
+            None => core(py.detach(|| spec.fit(&x, &feature_names, &y)))?,
+        };
+        Ok(PyFittedLogisticScore { m })
+    })
+}
+
+/// AUC, log-loss, Brier score and reliability table (the core's `Reliability` JSON) of
+/// probabilities `proba` against labels `y`, as JSON.
+#[pyfunction]
+fn leads_metrics(py: Python<'_>, y: &[u8], proba: &[u8], reliability: &str) -> PyResult<String> {
+    guard(|| {
+        let rel: Reliability = settings("reliability", reliability)?;
+        let y = core(f64s("y", y))?;
+        let p = core(f64s("proba", proba))?;
+        let out = core(py.detach(|| -> channelwise::Result<serde_json::Value> {
+            Ok(serde_json::json!({
+                "n": y.len(),
+                "positives": y.iter().filter(|&&v| v == 1.0).count(),
+                "auc": classification::auc(&y, &p)?,
+                "log_loss": classification::log_loss(&y, &p)?,
+                "brier": classification::brier(&y, &p)?,
+                "reliability": rel.table(&y, &p)?,
+            }))
+        }))?;
+        core(to_json(&out))
+    })
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyFittedLogisticScore>()?;
+    m.add_function(wrap_pyfunction!(leads_logistic_score_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(leads_metrics, m)?)?;
     m.add_function(wrap_pyfunction!(leads_funnel, m)?)?;
     m.add_function(wrap_pyfunction!(leads_cohorts, m)?)?;
     m.add_function(wrap_pyfunction!(leads_score, m)?)?;

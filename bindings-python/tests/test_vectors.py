@@ -69,6 +69,10 @@ def _cases():
             kinds = ["pandas", "polars"]
         elif fn == "glm.logistic":
             kinds = list(GLM_KINDS)
+        elif fn == "leads.predictive":
+            kinds = ["numpy", "pandas", "polars"]  # feature matrices as the glm vectors run them
+        elif fn == "leads.predictive_metrics":
+            kinds = list(SERIES_KINDS)
         elif fn.startswith("leads."):
             kinds = ["dict", "pandas", "polars"]
         elif fn.startswith("platform.webhook."):
@@ -227,8 +231,85 @@ def _leads_frame(log, kind):
     return cols
 
 
+def _predictive_x(rows, names, kind):
+    """A predictive vector's feature rows in the runner's kind: a DataFrame named by the vector's
+    feature names, else (numpy, or a shape or names no DataFrame holds) a 2-D array or ragged
+    rows, with ``feature_names`` passed alongside."""
+    import numpy as np
+
+    rows = [[_num(v) for v in r] for r in rows]
+    widths = {len(r) for r in rows}
+    if len(widths) > 1:
+        return rows  # ragged: only rows can state it; the binding reports the length mismatch
+    if kind == "numpy" or len(set(names)) != len(names) or widths != {len(names)}:
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), widths.pop() if widths else len(names))
+    cols = {n: [r[j] for r in rows] for j, n in enumerate(names)}
+    return pd.DataFrame(cols) if kind == "pandas" else pl.DataFrame(cols)
+
+
+def _reliability_out(out, table):
+    t = to_columns(table)
+    for k in ("bin", "count", "fraction_positive", "mean_predicted"):
+        out[f"reliability_{k}"] = [float(x) for x in t[k]]
+    return out
+
+
+def _run_predictive(fn, inp, params, kind):
+    """leads.predictive / leads.predictive_metrics (core/tests/vectors_leads/leads_predictive.rs):
+    fit (calibrated on held-out rows when given), explain and evaluate the evaluation rows."""
+    rel = params["reliability"]
+    if fn == "leads.predictive_metrics":
+        ev = cw.leads.metrics(_series(inp["y"], kind), _series(inp["proba"], kind), n_bins=rel["n_bins"],
+                              strategy=rel["strategy"])
+        if kind == "polars":
+            assert type(ev.reliability).__module__.startswith("polars"), "polars in, polars out"
+        return _reliability_out({k: ev[k] for k in ("auc", "log_loss", "brier")}, ev.reliability)
+    s = params["score"]
+    pen = s.get("penalty", "l2")
+    l1_ratio = None
+    if isinstance(pen, dict):
+        l1_ratio, pen = _num(pen["elasticnet"]["l1_ratio"]), "elasticnet"
+    cal = s.get("calibration", "none")
+    spec = cw.leads.LogisticScore(penalty=None if pen == "none" else pen, C=_num(s.get("c", 1.0)), l1_ratio=l1_ratio,
+                                  class_weight=None if s.get("class_weight", "none") == "none" else s["class_weight"],
+                                  calibration=None if cal == "none" else cal)
+    names = list(inp["feature_names"])
+    x = _predictive_x(inp["features"], names, kind)
+    named = isinstance(x, (pd.DataFrame, pl.DataFrame))
+    kw = {} if named else {"feature_names": names}
+    if "calibration" in inp:
+        kw["X_calibration"] = _predictive_x(inp["calibration"]["features"], names, kind)
+        kw["y_calibration"] = [_num(v) for v in inp["calibration"]["y"]]
+    fit = spec.fit(x, [_num(v) for v in inp["y"]], **kw)
+    xe = _predictive_x(inp["evaluation"]["features"], names, kind)
+    ye = [_num(v) for v in inp["evaluation"]["y"]]
+    why = fit.contributions(xe)
+    logit = fit.decision_function(xe)
+    cols = to_columns(why)
+    assert list(cols) == names + ["base"], list(cols)
+    if kind == "polars" and named:
+        assert type(why).__module__.startswith("polars"), "polars in, polars out"
+    n = len(cols["base"])
+    for i in range(min(n, 50)):  # rows add up to the logit
+        assert abs(sum(cols[c][i] for c in names) + cols["base"][i] - float(logit[i])) < 1e-9
+    ev = fit.evaluate(xe, ye, n_bins=rel["n_bins"], strategy=rel["strategy"])
+    out = {
+        "coef": [fit.coef_[c] for c in names], "intercept": fit.intercept_, "reference": [fit.reference_[c] for c in names],
+        "base_logit": fit.base_logit_, "proba": [float(p) for p in fit.predict_proba(xe)],
+        "logit": [float(z) for z in logit], "contributions": [cols[c][i] for i in range(n) for c in names],
+        "auc": ev["auc"], "log_loss": ev["log_loss"], "brier": ev["brier"],
+    }
+    if fit.calibrator_["method"] == "platt":
+        out["platt_a"], out["platt_b"] = fit.calibrator_["a"], fit.calibrator_["b"]
+    again = cw.leads.FittedLogisticScore.from_json(fit.to_json())
+    assert again.to_json() == fit.to_json() and list(again.predict_proba(xe)) == list(fit.predict_proba(xe))
+    return _reliability_out(out, ev.reliability)
+
+
 def _run_leads(fn, inp, params, kind):
     """Runs one leads vector through cw.leads, named as core/tests/vectors_leads.rs names them."""
+    if fn.startswith("leads.predictive"):
+        return _run_predictive(fn, inp, params, kind)
     if fn == "leads.score":
         log = inp["log"]
         leads = list(range(log["n_leads"]))

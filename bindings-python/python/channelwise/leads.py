@@ -24,6 +24,11 @@ Function                What it returns
 :func:`health`          a row per lead: ``score`` (0..100), ``status`` (healthy / at_risk /
                         critical), ``churn_risk`` (from P(alive) or recency), the activity
                         ``trend`` (Mann-Kendall), ``tau``, ``p_value``, ``slope`` (Theil-Sen)
+:class:`LogisticScore`  the predictive lead score: a regularised logistic regression of
+                        conversion on lead features (scikit-learn's names), calibrated, with
+                        per-lead contributions and an :class:`Evaluation` (AUC, log-loss,
+                        Brier, reliability table)
+:func:`metrics`         the same :class:`Evaluation` of given probabilities
 ======================= ======================================================================
 
 The settings are the core's JSON shapes (documented in ``channelwise::leads``), given as dicts.
@@ -45,7 +50,8 @@ import numpy as np
 from . import _channelwise as _cw
 from . import _frames
 
-__all__ = ["funnel", "cohorts", "score", "lifecycle", "health", "Funnel", "CohortTable", "Lifecycle"]
+__all__ = ["funnel", "cohorts", "score", "lifecycle", "health", "Funnel", "CohortTable", "Lifecycle",
+           "LogisticScore", "FittedLogisticScore", "Evaluation", "metrics"]
 
 DIMENSIONS = ("demographic", "behavioural", "firmographic", "engagement", "intent")
 
@@ -443,3 +449,323 @@ def health(events: Any, as_of: Any, p_alive: Any = None, period_days: float = 7.
         "last_activity": [x["last_activity"] for x in r],
         "activity": [x["activity"] for x in r],
     })
+
+
+# ---- the predictive lead score (core: leads::predictive) ----
+
+_PENALTIES = ("l2", "l1", "elasticnet", "none")
+_CALIBRATIONS = {None: "none", "none": "none", "platt": "platt", "sigmoid": "platt", "isotonic": "isotonic"}
+
+
+def _features(X: Any, feature_names: Optional[Sequence[str]], order: Optional[Sequence[str]] = None
+              ) -> Tuple[bytes, List[str], str, Any]:
+    """A feature matrix as flat row-major float64 bytes, its column names, the library to answer
+    in and a pandas index (or ``None``). A DataFrame names its columns (and is read in ``order``
+    when given: the fit's columns, by name); other matrices take ``feature_names`` or ``order``."""
+    from .anomaly import _matrix
+
+    module = type(X).__module__.split(".")[0]
+    is_frame = module in ("pandas", "polars", "pyarrow") and (hasattr(X, "columns") or hasattr(X, "column_names"))
+    kind = _frames.kind_of(X) if is_frame else _frames.PANDAS
+    index = getattr(X, "index", None) if module == "pandas" else None
+    if is_frame or isinstance(X, dict):
+        names = [str(c) for c in (X.columns if module == "pandas" else _frames.column_names(X, _frames.kind_of(X)))]
+        if order is not None:
+            missing = [c for c in order if c not in names]
+            if missing:
+                raise _cw.InvalidParameterError(
+                    f"invalid X = {missing[0]!r}: the model's feature {missing[0]!r} is not a column of X "
+                    f"(columns: {names[:10]})")
+            if names != list(order):
+                if module == "pandas":
+                    X = X[[c for c in X.columns if str(c) in order]]
+                    X = X[sorted(X.columns, key=lambda c: list(order).index(str(c)))]
+                elif isinstance(X, dict):
+                    X = {c: X[c] for c in order}
+                else:
+                    X = X.select(list(order))
+                names = list(order)
+        elif feature_names is not None and list(feature_names) != names:
+            raise _cw.InvalidParameterError(
+                f"invalid feature_names = {list(feature_names)[:10]}: a DataFrame names its features by its columns")
+        data, _ = _matrix(X)
+        return data, names, kind if is_frame else _frames.PANDAS, index
+    data, k = _matrix(X)
+    names = list(feature_names) if feature_names is not None else (list(order) if order is not None else None)
+    if names is None:
+        names = [f"x{j}" for j in range(k)]
+    return data, [str(n) for n in names], _frames.PANDAS, None
+
+
+def _labels(role: str, y: Any) -> bytes:
+    return _frames.series(role, y)
+
+
+def _reliability(n_bins: int, strategy: str) -> str:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
+        raise TypeError(f"n_bins: expected an int, got {type(n_bins).__qualname__}")
+    if strategy not in ("uniform", "quantile"):
+        raise _cw.InvalidParameterError(f'invalid strategy = {strategy!r}: expected "uniform" or "quantile"')
+    return json.dumps({"n_bins": max(int(n_bins), 0), "strategy": strategy})
+
+
+class Evaluation(dict):
+    """How calibrated probabilities rank and fit labels: a dict with ``auc``, ``log_loss``,
+    ``brier``, ``n`` and ``positives``; :attr:`reliability` is the reliability table (a
+    DataFrame: ``bin``, ``lower``, ``upper``, ``count``, ``fraction_positive``,
+    ``mean_predicted``, non-empty bins only) and :meth:`plot` draws it."""
+
+    def __init__(self, doc: Dict[str, Any], kind: str = _frames.PANDAS) -> None:
+        table = doc.pop("reliability")
+        super().__init__(doc)
+        cols = ("bin", "lower", "upper", "count", "fraction_positive", "mean_predicted")
+        self.reliability = _frames.frame(kind, {c: [b[c] for b in table] for c in cols})
+
+    def plot(self, ax: Any = None, title: Optional[str] = None) -> Any:
+        """The reliability diagram (needs matplotlib): the share of positives against the mean
+        predicted probability per bin, with the diagonal of perfect calibration. Returns the Axes."""
+        from .plot import _pyplot
+
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(4.8, 4.8))
+        t = _frames.to_columns(self.reliability)
+        ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfectly calibrated")
+        ax.plot(t["mean_predicted"], t["fraction_positive"], marker="o", label="model")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("mean predicted probability")
+        ax.set_ylabel("fraction of positives")
+        ax.set_title(title or f"Reliability (AUC {self['auc']:.3f}, Brier {self['brier']:.3f})")
+        ax.legend(loc="upper left")
+        return ax
+
+
+def metrics(y: Any, proba: Any, n_bins: int = 5, strategy: str = "uniform") -> Evaluation:
+    """ROC AUC (ties count half), log-loss (probabilities clipped as scikit-learn does), Brier
+    score and the reliability table (scikit-learn's ``calibration_curve`` with counts and edges)
+    of probabilities ``proba`` against 0/1 labels ``y``.
+
+    Raises :class:`channelwise.NotEnoughDataError` naming ``y`` when a class is missing (no
+    AUC), :class:`channelwise.InvalidParameterError` for a label other than 0 or 1 (``y[3]``),
+    :class:`channelwise.OutOfRangeError` for a probability outside [0, 1] or ``n_bins = 0``."""
+    doc = json.loads(_cw.leads_metrics(_labels("y", y), _labels("proba", proba), _reliability(n_bins, strategy)))
+    return Evaluation(doc, _frames.POLARS if _frames.series_kind(proba) == _frames.POLARS else _frames.PANDAS)
+
+
+class LogisticScore:
+    """The predictive lead score's settings (scikit-learn's ``LogisticRegression`` and
+    ``CalibratedClassifierCV`` names); :meth:`fit` returns a :class:`FittedLogisticScore`.
+
+    ================ ======= ============================================================ ==========
+    Name             Default Meaning                                                      Range
+    ================ ======= ============================================================ ==========
+    ``penalty``      "l2"    ``"l2"``, ``"l1"``, ``"elasticnet"`` or ``None`` (none)
+    ``C``            1.0     inverse regularisation strength                              ``> 0``
+    ``l1_ratio``     None    the elastic net's L1 share (``"elasticnet"`` only)           ``[0, 1]``
+    ``class_weight`` None    ``None`` or ``"balanced"`` (rows weigh ``n / (2 n_class)``)
+    ``calibration``  None    ``None``, ``"platt"`` (alias ``"sigmoid"``) or ``"isotonic"``
+    ``max_iter``     200     most Newton steps                                            ``>= 1``
+    ================ ======= ============================================================ ==========
+
+    >>> import channelwise as cw
+    >>> X = {"pages": [1, 2, 3, 5, 0, 4, 6, 2], "demo": [0, 0, 1, 1, 0, 0, 1, 1]}
+    >>> fit = cw.leads.LogisticScore(calibration="platt").fit(X, [0, 0, 1, 1, 0, 0, 1, 1])
+    >>> sorted(fit.coef_)
+    ['demo', 'pages']
+    >>> bool(fit.coef_["demo"] > 0)
+    True
+    """
+
+    def __init__(self, penalty: Optional[str] = "l2", C: float = 1.0, l1_ratio: Optional[float] = None,
+                 class_weight: Optional[str] = None, calibration: Optional[str] = None, max_iter: int = 200) -> None:
+        from .glm import _number
+
+        if penalty is not None and penalty not in _PENALTIES:
+            raise _cw.InvalidParameterError(
+                f'invalid penalty = {penalty!r}: expected "l2", "l1", "elasticnet" or None')
+        if penalty == "elasticnet" and l1_ratio is None:
+            raise _cw.InvalidParameterError('invalid l1_ratio = None: penalty="elasticnet" needs l1_ratio in [0, 1]')
+        if class_weight not in (None, "balanced"):
+            raise _cw.InvalidParameterError(f'invalid class_weight = {class_weight!r}: expected None or "balanced"')
+        if calibration not in _CALIBRATIONS:
+            raise _cw.InvalidParameterError(
+                f'invalid calibration = {calibration!r}: expected None, "platt" ("sigmoid") or "isotonic"')
+        if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)):
+            raise TypeError(f"max_iter: expected an int, got {type(max_iter).__qualname__}")
+        self.penalty = penalty
+        self.C = _number("C", C)
+        self.l1_ratio = None if l1_ratio is None else _number("l1_ratio", l1_ratio)
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.max_iter = max(int(max_iter), 0)
+
+    def get_params(self) -> Dict[str, Any]:
+        """The settings, as given to the constructor."""
+        return {"penalty": self.penalty, "C": self.C, "l1_ratio": self.l1_ratio, "class_weight": self.class_weight,
+                "calibration": self.calibration, "max_iter": self.max_iter}
+
+    def __repr__(self) -> str:
+        return "LogisticScore(" + ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()) + ")"
+
+    def _core(self) -> str:
+        """The core's ``LogisticScore`` JSON."""
+        p = "none" if self.penalty in (None, "none") else self.penalty
+        penalty: Any = {"elasticnet": {"l1_ratio": self.l1_ratio}} if p == "elasticnet" else p
+        return json.dumps({"penalty": penalty, "c": self.C, "calibration": _CALIBRATIONS[self.calibration],
+                           "class_weight": self.class_weight or "none", "max_iter": self.max_iter})
+
+    def fit(self, X: Any, y: Any, feature_names: Optional[Sequence[str]] = None, X_calibration: Any = None,
+            y_calibration: Any = None) -> "FittedLogisticScore":
+        """Fits to features ``X`` (a pandas / polars DataFrame or dict of columns, named by its
+        columns; or a 2-D numpy array / list of rows with ``feature_names``, default ``x0, x1,
+        ...``) and 0/1 labels ``y``. The calibration (if any) is fitted on ``X_calibration``,
+        ``y_calibration`` when given (held-out rows, as ``CalibratedClassifierCV`` on a frozen
+        model), else on the training rows.
+
+        Raises :class:`channelwise.OutOfRangeError` for ``C <= 0`` (``c``) or ``l1_ratio``
+        outside [0, 1], :class:`channelwise.NonFiniteError` naming ``features[i][j]``,
+        :class:`channelwise.InvalidParameterError` for a label other than 0/1 (``y[i]``) or a
+        repeated name (``feature_names[j]``), :class:`channelwise.LengthMismatchError` when the
+        shapes disagree, :class:`channelwise.NotConvergedError` for separable data without a
+        penalty."""
+        data, names, kind, _ = _features(X, feature_names)
+        cal = None
+        if X_calibration is not None or y_calibration is not None:
+            if X_calibration is None or y_calibration is None:
+                raise _cw.InvalidParameterError(
+                    "invalid X_calibration: give both X_calibration and y_calibration, or neither")
+            cal = (_features(X_calibration, None, order=names)[0], _labels("calibration.y", y_calibration))
+        fitted = _cw.leads_logistic_score_fit(data, names, _labels("y", y), self._core(), cal)
+        return FittedLogisticScore(fitted, self.get_params(), kind)
+
+
+class FittedLogisticScore:
+    """A fitted predictive lead score: ``coef_`` (by name), ``intercept_``, :meth:`predict_proba`
+    (calibrated), :meth:`contributions` (per-lead log-odds by feature, adding up to the logit),
+    :meth:`evaluate`, :meth:`plot`, :meth:`to_json` / :meth:`from_json`."""
+
+    _MODEL = "channelwise.leads.LogisticScore"
+
+    def __init__(self, fitted: Any, params: Dict[str, Any], kind: str = _frames.PANDAS) -> None:
+        self._fitted = fitted
+        self._params = params
+        self._kind = kind
+        self._doc = json.loads(fitted.to_json())
+
+    @property
+    def feature_names_(self) -> List[str]:
+        """The features, in the fit's column order."""
+        return list(self._doc["feature_names"])
+
+    @property
+    def coef_(self) -> Dict[str, float]:
+        """The coefficients (log-odds per unit) by feature name."""
+        return dict(zip(self._doc["feature_names"], self._doc["coef"]))
+
+    @property
+    def intercept_(self) -> float:
+        """The intercept."""
+        return float(self._doc["intercept"])
+
+    @property
+    def reference_(self) -> Dict[str, float]:
+        """The training means of the features: the reference lead of :meth:`contributions`."""
+        return dict(zip(self._doc["feature_names"], self._doc["reference"]))
+
+    @property
+    def base_logit_(self) -> float:
+        """The logit of the reference lead, ``intercept_ + coef . reference_``."""
+        return self.intercept_ + sum(c * r for c, r in zip(self._doc["coef"], self._doc["reference"]))
+
+    @property
+    def calibrator_(self) -> Dict[str, Any]:
+        """The calibration map: ``{"method": "none"}``, ``{"method": "platt", "a", "b"}`` or
+        ``{"method": "isotonic", "x", "y"}`` (scikit-learn's ``X_thresholds_``, ``y_thresholds_``)."""
+        return json.loads(json.dumps(self._doc["calibrator"]))
+
+    @property
+    def n_iter_(self) -> int:
+        """Newton steps the fit took."""
+        return int(self._doc["iterations"])
+
+    def get_params(self) -> Dict[str, Any]:
+        """The settings it was fitted with."""
+        return dict(self._params)
+
+    def _rows(self, X: Any) -> Tuple[bytes, str, Any]:
+        data, _, kind, index = _features(X, None, order=self.feature_names_)
+        return data, kind, index
+
+    def _series(self, values: np.ndarray, kind: str, index: Any, name: str) -> Any:
+        if kind == _frames.POLARS:
+            import polars as pl
+
+            return pl.Series(name, values)
+        if index is not None:
+            import pandas as pd
+
+            return pd.Series(values, index=index, name=name)
+        return values
+
+    def decision_function(self, X: Any) -> Any:
+        """The logit (uncalibrated linear predictor) of each row: a numpy array (a Series for a
+        pandas or polars frame)."""
+        data, kind, index = self._rows(X)
+        return self._series(np.frombuffer(self._fitted.decision(data), dtype=np.float64), kind, index, "logit")
+
+    def predict_proba(self, X: Any) -> Any:
+        """The calibrated ``P(conversion)`` of each row, in [0, 1]: a numpy array (a Series for a
+        pandas or polars frame). A DataFrame's columns are read by name."""
+        data, kind, index = self._rows(X)
+        return self._series(np.frombuffer(self._fitted.predict_proba(data), dtype=np.float64), kind, index, "proba")
+
+    def contributions(self, X: Any) -> Any:
+        """Each row's contributions to its logit: a DataFrame (polars for polars input) with a
+        column per feature, ``coef_j (x_ij - reference_j)``, and ``base`` (the reference lead's
+        logit); every row adds up to :meth:`decision_function`. Calibration maps the logit
+        monotonically afterwards, so contributions explain the ranking."""
+        data, kind, index = self._rows(X)
+        base, values, _ = self._fitted.contributions(data)
+        names = self.feature_names_
+        v = np.frombuffer(values, dtype=np.float64).reshape(-1, len(names))
+        cols: Dict[str, Any] = {n: v[:, j] for j, n in enumerate(names)}
+        cols["base"] = np.full(v.shape[0], base)
+        df = _frames.frame(kind, cols)
+        if index is not None and kind == _frames.PANDAS:
+            df.index = index
+        return df
+
+    def evaluate(self, X: Any, y: Any, n_bins: int = 5, strategy: str = "uniform") -> Evaluation:
+        """AUC, log-loss, Brier score and reliability table (``n_bins`` bins, ``"uniform"`` or
+        ``"quantile"``) of the calibrated probabilities of ``X`` against 0/1 labels ``y``.
+
+        Raises :class:`channelwise.NotEnoughDataError` naming ``y`` when a class is missing,
+        :class:`channelwise.OutOfRangeError` for ``n_bins = 0``."""
+        data, kind, _ = self._rows(X)
+        doc = json.loads(self._fitted.evaluate(data, _labels("y", y), _reliability(n_bins, strategy)))
+        return Evaluation(doc, kind)
+
+    def plot(self, X: Any, y: Any, n_bins: int = 10, strategy: str = "uniform", ax: Any = None,
+             title: Optional[str] = None) -> Any:
+        """The reliability diagram of ``X`` against ``y`` (needs matplotlib); returns the Axes."""
+        return self.evaluate(X, y, n_bins=n_bins, strategy=strategy).plot(ax=ax, title=title)
+
+    def to_json(self) -> str:
+        """The fitted model as JSON: ``{"model", "spec", "fitted"}`` with the core's form in
+        ``fitted`` (the document JS's ``toJSON()`` writes); :meth:`from_json` restores it bit
+        for bit."""
+        return json.dumps({"model": self._MODEL, "spec": self._params, "fitted": self._doc})
+
+    @classmethod
+    def from_json(cls, text: str) -> "FittedLogisticScore":
+        """Restores a model written by :meth:`to_json` (here or in JS); a damaged document raises
+        :class:`channelwise.InvalidParameterError`."""
+        d = _frames.stored_model(text, cls._MODEL, "LogisticScore")
+        fitted = _cw.FittedLogisticScore.from_json(json.dumps(d["fitted"]))
+        spec = d.get("spec")
+        return cls(fitted, spec if isinstance(spec, dict) else {})
+
+    def __repr__(self) -> str:
+        coef = ", ".join(f"{n}={c:.4g}" for n, c in self.coef_.items())
+        return f"FittedLogisticScore({coef}; intercept_={self.intercept_:.4g}, calibration={self.calibrator_['method']!r})"
