@@ -973,7 +973,66 @@ api! {
         /// const h = leads.health(events, asOf, { periodDays: 7, periods: 8 });
         /// h.filter((r) => r.status === 'critical').map((r) => r.lead);
         fn health "(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[]" both => crate::leads::health;
-        classes {}
+        /// ROC AUC (ties half), log-loss, Brier score and reliability table of probabilities
+        /// `proba` against 0/1 labels `y` (scikit-learn's metrics and `calibration_curve`).
+        ///
+        /// @example
+        /// const m = leads.metrics([0, 1, 1, 0], [0.2, 0.7, 0.6, 0.4], { nBins: 5 });
+        /// m.auc; // 1
+        fn metrics "(y: Numbers, proba: Numbers, options?: ReliabilityOptions | null): ScoreEvaluation" sync => crate::leads::predictive::metrics;
+        classes {
+        /// The predictive lead score: a regularised logistic regression of conversion on lead
+        /// features (scikit-learn's objective and names), optionally calibrated (Platt or
+        /// isotonic), with per-lead contributions that add up to the logit.
+        ///
+        /// @example
+        /// const x = { pages: [1, 2, 3, 5, 0, 4, 6, 2], demo: [0, 0, 1, 1, 0, 0, 1, 1] };
+        /// const fit = new leads.LogisticScore({ calibration: 'platt' }).fit(x, [0, 0, 1, 1, 0, 0, 1, 1]);
+        /// fit.coef.demo; // > 0
+        /// fit.predictProba(x); // Float64Array of P(conversion)
+        /// fit.contributions(x).values[0]; // log-odds per feature of the first lead
+        class LogisticScore {
+            /// Settings (`LogisticScoreOptions`); a bad penalty, class weight or calibration
+            /// name throws `invalid_parameter` naming the option (`c` is checked by `fit`).
+            new constructor "(options?: LogisticScoreOptions | null)" sync => crate::leads::predictive::score_new;
+            /// Fits to features `x` (a columns object named by its keys, or a matrix with
+            /// `featureNames`) and 0/1 labels `y`: `out_of_range` naming `options.c` or
+            /// `options.l1Ratio`, `non_finite` naming `x[i][j]`, `invalid_parameter` naming
+            /// `y[i]` or a repeated `options.featureNames[j]`, `length_mismatch` for shapes
+            /// that disagree, `not_converged` for separable data without a penalty.
+            method fit "(x: Features, y: Numbers, options?: LogisticScoreFitOptions | null): FittedLogisticScore" sync => crate::leads::predictive::score_fit;
+        }
+        /// A fitted predictive lead score (from `LogisticScore.fit` or `fromJSON`).
+        class FittedLogisticScore {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::leads::predictive::fitted_new;
+            /// Calibrated `P(conversion)` per row (a columns object is read by feature name; a
+            /// flat matrix defaults to the fit's column count).
+            method predictProba "(x: Features, nFeatures?: number | null): Float64Array" sync => crate::leads::predictive::predict_proba;
+            /// The logit (uncalibrated) per row.
+            method decisionFunction "(x: Features, nFeatures?: number | null): Float64Array" sync => crate::leads::predictive::decision;
+            /// Per-lead contributions `coef_j (x_ij - mean_j)` and the base logit; each row adds
+            /// up to the lead's logit.
+            method contributions "(x: Features, nFeatures?: number | null): ScoreContributions" sync => crate::leads::predictive::contributions;
+            /// AUC, log-loss, Brier score and reliability table of `x` against 0/1 labels `y`
+            /// (`not_enough_data` naming `y` when a class is missing).
+            method evaluate "(x: Features, y: Numbers, options?: ReliabilityOptions | null): ScoreEvaluation" sync => crate::leads::predictive::evaluate;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::leads::predictive::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedLogisticScore" sync => crate::leads::predictive::from_json;
+            /// The coefficients (log-odds per unit) by feature name.
+            getter coef "{ [feature: string]: number }" sync => crate::leads::predictive::coef;
+            /// The intercept.
+            getter intercept "number" sync => crate::leads::predictive::intercept;
+            /// The logit of the reference (training-mean) lead.
+            getter baseLogit "number" sync => crate::leads::predictive::base_logit;
+            /// The features, in column order.
+            getter featureNames "string[]" sync => crate::leads::predictive::feature_names;
+            /// Newton steps the fit took.
+            getter iterations "number" sync => crate::leads::predictive::iterations;
+        }
+        }
     }
 
     // ---- platform (its own block; keep edits to other blocks out) ----
@@ -1364,6 +1423,7 @@ pub fn declarations() -> Vec<String> {
     .chain(crate::clv::declarations())
     // ---- leads types ----
     .chain(crate::leads::declarations())
+    .chain(crate::leads::predictive::declarations())
     // ---- platform types ----
     .chain(crate::platform::declarations())
     .collect()

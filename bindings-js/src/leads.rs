@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+pub mod predictive;
+
 use channelwise::leads::cohort::{Cohorts, Period};
 use channelwise::leads::funnel::{Exclusion, Funnel as CoreFunnel, RelativeTo, StepOrder};
 use channelwise::leads::health::Health;

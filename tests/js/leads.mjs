@@ -5,6 +5,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+// A predictive lead score fitted in Python: FittedLogisticScore.to_json() and what Python predicts
+// for some rows (written by bindings-python/tests/test_leads_predictive.py).
+const PYTHON_SCORE = JSON.parse(readFileSync(new URL('./fixtures/leads_predictive_python.json', import.meta.url), 'utf8'));
 
 const DAY = 86400;
 
@@ -156,6 +161,79 @@ export function runLeads({ leads }, name) {
     coded(() => leads.score(events, {}, 0, { lead: ['ann'], size: [1, 2] }), 'length_mismatch', /attributes\.size/);
     coded(() => leads.score(events, {}, 0, { lead: ['ann', 'ann'] }), 'invalid_record', /attributes\.lead/);
     coded(() => leads.score(events, { dailyCaps: { webinar: 5 } }, 0), 'invalid_parameter', /config\.dailyCaps/);
+  });
+
+  test(`[${name}] the README example: a predictive lead score`, () => {
+    // START: leads_predictive_js
+    // lead features as columns (or rows with featureNames); converted: 0 or 1
+    const x = { pages: [1, 2, 3, 5, 0, 4, 6, 2, 7, 1, 3, 8], demo: [0, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1] };
+    const converted = [0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1];
+    const model = new leads.LogisticScore({ c: 1, calibration: 'platt' }).fit(x, converted);
+    model.coef; // { pages: ..., demo: ... } log-odds per unit
+    const p = model.predictProba(x); // Float64Array of calibrated P(conversion)
+    const { auc, brier, reliability } = model.evaluate(x, converted);
+    const why = model.contributions(x); // why.base + sum of why.values[i] = the logit of lead i
+    const saved = JSON.stringify(model.toJSON()); // Python's cw.leads.FittedLogisticScore.from_json reads it
+    // END: leads_predictive_js
+    assert.ok(model.coef.demo > 0 && model.coef.pages > 0);
+    assert.ok(p instanceof Float64Array && p.every((v) => v >= 0 && v <= 1));
+    assert.ok(auc > 0.8 && brier < 0.25 && reliability.reduce((a, b) => a + b.count, 0) === converted.length);
+    const logit = model.decisionFunction(x);
+    why.values.forEach((r, i) => assert.ok(Math.abs(r.reduce((a, b) => a + b, why.base) - logit[i]) < 1e-12));
+    assert.deepEqual(Array.from(leads.FittedLogisticScore.fromJSON(saved).predictProba(x)), Array.from(p));
+    // rows with featureNames, and a flat Float64Array with nFeatures, fit the same model
+    const rows = x.pages.map((v, i) => [v, x.demo[i]]);
+    const byRows = new leads.LogisticScore({ c: 1, calibration: 'platt' }).fit(rows, converted, { featureNames: ['pages', 'demo'] });
+    assert.deepEqual(byRows.coef, model.coef);
+    assert.deepEqual(Array.from(byRows.predictProba(Float64Array.from(rows.flat()))), Array.from(p));
+    // a columns object is read by name, in any key order
+    assert.deepEqual(Array.from(model.predictProba({ demo: x.demo, pages: x.pages })), Array.from(p));
+    const m = leads.metrics(converted, p, { nBins: 4, strategy: 'quantile' });
+    assert.equal(m.auc, auc);
+  });
+
+  test(`[${name}] a score fitted in Python predicts the same in JS`, () => {
+    const fx = PYTHON_SCORE;
+    const model = leads.FittedLogisticScore.fromJSON(fx.document);
+    assert.deepEqual(model.featureNames, fx.feature_names);
+    assert.deepEqual(Array.from(model.predictProba(fx.x)), fx.expected.proba);
+    assert.deepEqual(Array.from(model.decisionFunction(fx.x)), fx.expected.logit);
+    const why = model.contributions(fx.x);
+    assert.equal(why.base, fx.expected.base);
+    assert.deepEqual(why.values.map((r) => Array.from(r)), fx.expected.contributions);
+    // and JS writes back the document Python wrote (spec aside: a loaded model has none)
+    const back = model.toJSON();
+    assert.deepEqual(back.fitted, fx.document.fitted);
+    assert.equal(back.model, fx.document.model);
+    const refit = new leads.LogisticScore({ c: 0.5, calibration: 'platt', classWeight: 'balanced' });
+    assert.deepEqual(refit.fit([[1, 0], [2, 1], [0, 0], [3, 1]], [0, 1, 0, 1], { featureNames: ['a', 'b'] }).toJSON().spec,
+      { penalty: 'l2', C: 0.5, l1_ratio: null, class_weight: 'balanced', calibration: 'platt', max_iter: 200 });
+  });
+
+  test(`[${name}] predictive lead score: bad input is typed and named`, () => {
+    const x = { a: [1, 2, 3, 4], b: [0, 1, 0, 1] };
+    const y = [0, 1, 0, 1];
+    coded(() => new leads.LogisticScore({ c: 0 }).fit(x, y), 'out_of_range', /options\.c\b/);
+    coded(() => new leads.LogisticScore({ penalty: 'elasticnet', l1Ratio: 2 }).fit(x, y), 'out_of_range', /options\.l1Ratio/);
+    coded(() => new leads.LogisticScore({ penalty: 'elasticnet' }), 'invalid_parameter', /options\.l1Ratio/);
+    coded(() => new leads.LogisticScore({ penalty: 'l3' }), 'invalid_parameter', /options\.penalty/);
+    coded(() => new leads.LogisticScore({ calibration: 'beta' }), 'invalid_parameter', /options\.calibration/);
+    coded(() => new leads.LogisticScore({ classWeight: 'heavy' }), 'invalid_parameter', /options\.classWeight/);
+    coded(() => new leads.LogisticScore({ C: 1 }), 'invalid_parameter', /options\.C/);
+    coded(() => new leads.LogisticScore().fit(x, [0, 1, 2, 1]), 'invalid_parameter', /y\[2\]/);
+    coded(() => new leads.LogisticScore().fit({ a: [1, NaN, 3, 4] }, y), 'non_finite', /x\[1\]\[0\]/);
+    coded(() => new leads.LogisticScore().fit({ a: [1, 2, 3], b: [0, 1, 0, 1] }, y), 'length_mismatch', /x\.b/);
+    coded(() => new leads.LogisticScore().fit([[1, 2], [3, 4]], [0, 1], { featureNames: ['a', 'a'] }), 'invalid_parameter', /options\.featureNames\[1\]/);
+    coded(() => new leads.LogisticScore().fit([[1, 2], [3, 4]], [0, 1], { featureNames: ['a'] }), 'length_mismatch', /options\.featureNames/);
+    coded(() => new leads.LogisticScore().fit(x, y, { featureNames: ['a', 'b'], colour: 1 }), 'invalid_parameter', /options\.colour/);
+    coded(() => new leads.LogisticScore({ calibration: 'platt' }).fit(x, y, { calibration: { x: [[1]], y: [1] } }), 'length_mismatch', /options\.calibration\.x/);
+    const fit = new leads.LogisticScore().fit(x, y);
+    coded(() => fit.predictProba({ a: [1] }), 'invalid_parameter', /model's feature/);
+    coded(() => fit.evaluate(x, [0, 0, 0, 0]), 'not_enough_data', /\by\b/);
+    coded(() => fit.evaluate(x, y, { nBins: 0 }), 'out_of_range', /options\.nBins/);
+    coded(() => leads.FittedLogisticScore.fromJSON({ model: 'channelwise.clv.BetaGeo', fitted: {} }), 'invalid_parameter', /json/);
+    coded(() => leads.FittedLogisticScore.fromJSON('{"model": "channelwise.leads.LogisticScore", "fitted": {"coef": 1}}'), 'invalid_parameter', /json/);
+    coded(() => new leads.FittedLogisticScore(), 'invalid_parameter', /FittedLogisticScore/);
   });
 
   if (typeof leads.funnelAsync === 'function') {

@@ -707,12 +707,71 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
   }
 
   /**
+   * leads.predictive / leads.predictive_metrics (core/tests/vectors_leads/leads_predictive.rs):
+   * fit (calibrated on held-out rows when given), explain and evaluate the evaluation rows.
+   * Features run as rows (number[][]) with featureNames and, `typed`, as a columns object of
+   * Float64Arrays (a flat Float64Array with nFeatures where no columns object holds the shape).
+   */
+  function runPredictive(fn, input, params, typed) {
+    const rel = { nBins: params.reliability.n_bins, strategy: params.reliability.strategy };
+    const col = (xs) => (typed ? Float64Array.from(nums(xs)) : nums(xs));
+    const reliability = (out, table) => {
+      out.reliability_bin = table.map((b) => b.bin);
+      out.reliability_count = table.map((b) => b.count);
+      out.reliability_fraction_positive = table.map((b) => b.fractionPositive);
+      out.reliability_mean_predicted = table.map((b) => b.meanPredicted);
+      return out;
+    };
+    if (fn === 'leads.predictive_metrics') {
+      const m = leads.metrics(col(input.y), col(input.proba), rel);
+      return reliability({ auc: m.auc, log_loss: m.logLoss, brier: m.brier }, m.reliability);
+    }
+    const names = input.feature_names;
+    // [x, extra fit options]: rows + featureNames, or (typed) columns / flat + nFeatures
+    const features = (rows) => {
+      rows = rows.map((r) => nums(r));
+      const widths = new Set(rows.map((r) => r.length));
+      if (!typed) return [rows, { featureNames: names }];
+      if (widths.size === 1 && widths.has(names.length) && new Set(names).size === names.length) {
+        return [Object.fromEntries(names.map((n, j) => [n, Float64Array.from(rows, (r) => r[j])])), {}];
+      }
+      const k = widths.size === 1 ? [...widths][0] : names.length;
+      return [Float64Array.from(rows.flat()), { featureNames: names, nFeatures: k }];
+    };
+    const s = params.score;
+    const penalty = typeof s.penalty === 'object' ? 'elasticnet' : (s.penalty ?? 'l2');
+    const options = { penalty, c: num(s.c ?? 1), calibration: s.calibration ?? 'none', classWeight: s.class_weight ?? 'none' };
+    if (penalty === 'elasticnet') options.l1Ratio = num(s.penalty.elasticnet.l1_ratio);
+    const [x, fitOptions] = features(input.features);
+    if (input.calibration !== undefined) fitOptions.calibration = { x: features(input.calibration.features)[0], y: col(input.calibration.y) };
+    const fit = new leads.LogisticScore(options).fit(x, col(input.y), fitOptions);
+    const [xe] = features(input.evaluation.features);
+    const ye = col(input.evaluation.y);
+    const why = fit.contributions(xe);
+    const logit = fit.decisionFunction(xe);
+    assert.deepEqual(why.featureNames, names);
+    why.values.forEach((r, i) => assert.ok(Math.abs(r.reduce((a, b) => a + b, why.base) - logit[i]) < 1e-9, `contributions of row ${i} add up`));
+    const ev = fit.evaluate(xe, ye, rel);
+    const doc = fit.toJSON();
+    const again = leads.FittedLogisticScore.fromJSON(JSON.stringify(doc));
+    assert.deepEqual(Array.from(again.predictProba(xe)), Array.from(fit.predictProba(xe)), 'the JSON round trip predicts the same');
+    const out = {
+      coef: names.map((n) => fit.coef[n]), intercept: fit.intercept, reference: doc.fitted.reference, base_logit: fit.baseLogit,
+      proba: Array.from(fit.predictProba(xe)), logit: Array.from(logit), contributions: why.values.flatMap((r) => Array.from(r)),
+      auc: ev.auc, log_loss: ev.logLoss, brier: ev.brier,
+    };
+    if (doc.fitted.calibrator.method === 'platt') Object.assign(out, { platt_a: doc.fitted.calibrator.a, platt_b: doc.fitted.calibrator.b });
+    return reliability(out, ev.reliability);
+  }
+
+  /**
    * leads.* (core/tests/vectors_leads.rs): the vector's log as event columns (lead indices as
    * ids, its `event_types` as the vocabulary, every lead listed so results come in index order),
    * settings with camelCase keys (the keys of `daily_caps` are event names and stay); results
    * named and flattened as the Rust runner names them.
    */
   function runLeads(fn, input, params, typed) {
+    if (fn.startsWith('leads.predictive')) return runPredictive(fn, input, params, typed);
     const col = (xs) => (typed ? Float64Array.from(nums(xs)) : nums(xs));
     const ids = (n) => Array.from({ length: n }, (_, i) => i);
     const events = (log) => {
@@ -914,7 +973,6 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
   // Modules whose core lands before its bindings, with the issue that binds them: the Rust core
   // runs their vectors (core/tests/vectors_<module>.rs); here they are skipped by name.
   const pending = {
-    'leads.predictive': 'the predictive lead score (leads::predictive) is bound after issue 13',
     'platform.payloads': 'vendor payload builders (platform::payloads) are bound after the core lands (issue 14)',
     'platform.metrics': 'the cross-vendor metrics schema (platform::metrics) is bound after the core lands (issue 14)',
     'experiment.': 'issue 15: bound in a later session',
