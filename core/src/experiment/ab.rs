@@ -86,7 +86,7 @@ impl Proportion {
         let n = check_range(format!("{arm}.n"), self.n, 1.0, f64::INFINITY)?;
         let s = check_range(format!("{arm}.successes"), self.successes, 0.0, n)?;
         let p = s / n;
-        Ok(Summary { n, mean: p, variance: p * (1.0 - p) })
+        Ok(Summary::new(n, p, p * (1.0 - p)))
     }
 }
 
@@ -147,7 +147,7 @@ impl Moments {
             }
             centred = 0.0;
         }
-        Ok(Summary { n, mean: sum / n, variance: centred / (n - 1.0) })
+        Ok(Summary::new(n, sum / n, centred / (n - 1.0)))
     }
 }
 
@@ -160,6 +160,23 @@ pub struct Summary {
     pub mean: f64,
     /// Variance of the metric per unit (the variance of the mean is `variance / n`).
     pub variance: f64,
+    /// The mean before a regression adjustment ([`super::cuped`]), which relative effects divide
+    /// by and the delta method uses (gbstats' `unadjusted_mean`); `None` when `mean` is
+    /// unadjusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unadjusted_mean: Option<f64>,
+}
+
+impl Summary {
+    /// An unadjusted summary of `n` units with `mean` and per-unit `variance`.
+    pub fn new(n: f64, mean: f64, variance: f64) -> Self {
+        Summary { n, mean, variance, unadjusted_mean: None }
+    }
+
+    /// The mean before any regression adjustment.
+    pub fn raw_mean(&self) -> f64 {
+        self.unadjusted_mean.unwrap_or(self.mean)
+    }
 }
 
 /// The alternative hypothesis of a p-value, for the effect of B against A.
@@ -255,15 +272,37 @@ impl Effect {
     }
 }
 
-/// The relative effect `mean_b / mean_a - 1` and its delta-method standard error (gbstats'
-/// `frequentist_variance`), or `None` when the control mean is 0.
+/// The relative effect `(mean_b - mean_a) / raw_mean_a` and its delta-method standard error
+/// `sqrt(var_b / (u_a^2 n_b) + var_a u_b^2 / (u_a^4 n_a))` with the unadjusted means `u`
+/// (gbstats' `frequentist_diff` and `frequentist_variance`), or `None` when a control mean is 0.
 pub(crate) fn relative_effect(a: &Summary, b: &Summary) -> Option<(f64, f64)> {
-    if a.mean == 0.0 {
+    let (ua, ub) = (a.raw_mean(), b.raw_mean());
+    if a.mean == 0.0 || ua == 0.0 {
         return None;
     }
-    let ma2 = a.mean * a.mean;
-    let var = b.variance / (ma2 * b.n) + a.variance * b.mean * b.mean / (ma2 * ma2 * a.n);
-    Some((b.mean / a.mean - 1.0, var.sqrt()))
+    let ua2 = ua * ua;
+    let var = b.variance / (ua2 * b.n) + a.variance * ub * ub / (ua2 * ua2 * a.n);
+    Some(((b.mean - a.mean) / ua, var.sqrt()))
+}
+
+/// The absolute effect `mean_b - mean_a` and its standard error `sqrt(var_a/n_a + var_b/n_b)`.
+pub(crate) fn absolute_effect(a: &Summary, b: &Summary) -> (f64, f64) {
+    (b.mean - a.mean, (a.variance / a.n + b.variance / b.n).sqrt())
+}
+
+/// The effect of B against A, relative or absolute, with its standard error, after checking
+/// both summaries: what the effect model and the sequential test start from.
+pub(crate) fn checked_effect(a: &Summary, b: &Summary, relative: bool) -> Result<(Summary, Summary, f64, f64)> {
+    let (a, b) = (check_summary("a", a)?, check_summary("b", b)?);
+    let (estimate, se) = if relative {
+        relative_effect(&a, &b).ok_or_else(|| Error::param("a.mean", a.mean, "a relative effect divides by the control mean"))?
+    } else {
+        absolute_effect(&a, &b)
+    };
+    if se == 0.0 {
+        return Err(Error::param("variance", "0 in both arms", "the effect has no spread"));
+    }
+    Ok((a, b, estimate, se))
 }
 
 /// The result of [`ztest`].
@@ -358,6 +397,9 @@ pub(crate) fn check_summary(arm: &str, s: &Summary) -> Result<Summary> {
     check_range(format!("{arm}.n"), s.n, 2.0, f64::INFINITY)?;
     check_range(format!("{arm}.mean"), s.mean, f64::MIN, f64::MAX)?;
     check_range(format!("{arm}.variance"), s.variance, 0.0, f64::MAX)?;
+    if let Some(u) = s.unadjusted_mean {
+        check_range(format!("{arm}.unadjusted_mean"), u, f64::MIN, f64::MAX)?;
+    }
     Ok(*s)
 }
 
