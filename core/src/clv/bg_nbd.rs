@@ -25,7 +25,8 @@ use statrs::function::beta::{beta_reg, ln_beta};
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::ln_hyp2f1;
-use super::{check_histories, check_horizon, check_positive, finite, maximise, sum_chunks, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::polygamma::trigamma;
+use super::{check_histories, check_horizon, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
 use crate::Result;
 
 /// BG/NBD model settings (see the [module table](self)).
@@ -129,14 +130,30 @@ impl LogLik for BgLik<'_> {
     }
 
     fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
+        self.eval::<false>(phi, g, &mut [])
+    }
+
+    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
+        self.eval::<true>(phi, g, h)
+    }
+}
+
+impl BgLik<'_> {
+    /// The log-likelihood, writing its gradient (and with `HESS` its Hessian) in log-parameters.
+    /// Derivatives are summed in `(r, alpha, a, b)` and moved to the log scale at the end.
+    fn eval<const HESS: bool>(&self, phi: &[f64], g: &mut [f64], hess: &mut [f64]) -> f64 {
         let h = self.0;
         let (r, alpha, a, b) = (phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp());
         let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
         // terms that depend on the customer only through x
         let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
         let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+        let (tg_r, tg_b, tg_ab) = if HESS { (trigamma(r), trigamma(b), trigamma(a + b)) } else { (0.0, 0.0, 0.0) };
         let mut ll = 0.0;
         let mut gr = [0.0; 4];
+        // upper triangle of the Hessian in (r, alpha, a, b), row by row: r-r, r-alpha, r-a, r-b,
+        // alpha-alpha, alpha-a, alpha-b, a-a, a-b, b-b
+        let mut hr = [0.0; 10];
         let mut c4 = Vec::with_capacity(h.xs.len());
         let mut inv_bx = Vec::with_capacity(h.xs.len());
         for (&x, &w) in h.xs.iter().zip(&h.wx) {
@@ -148,24 +165,41 @@ impl LogLik for BgLik<'_> {
             gr[1] += w * r / alpha;
             gr[2] += w * (dg_ab - dab);
             gr[3] += w * (dg_ab + digamma(b + x) - dg_b - dab);
+            if HESS {
+                let tab = trigamma(a + b + x);
+                hr[0] += w * (trigamma(r + x) - tg_r);
+                hr[1] += w / alpha;
+                hr[4] -= w * r / (alpha * alpha);
+                hr[7] += w * (tg_ab - tab);
+                hr[8] += w * (tg_ab - tab);
+                hr[9] += w * (tg_ab + trigamma(b + x) - tg_b - tab);
+            }
             let bx = b + x - 1.0;
             c4.push(if x > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
             inv_bx.push(1.0 / bx);
         }
-        let rows = sum_chunks::<5>(h.w.len(), |range| {
-            let mut acc = [0.0; 5];
+        let inv_a = 1.0 / a;
+        let rows = sum_chunks::<15>(h.w.len(), |range| {
+            // ll, gradient (4), Hessian's upper triangle (10)
+            let mut acc = [0.0; 15];
             for i in range {
                 let j = h.xi[i] as usize;
                 let x = h.xs[j];
                 let w = h.w[i];
+                let u = 1.0 / (alpha + h.t[i]);
                 let lt = (alpha + h.t[i]).ln();
                 let a3 = -(r + x) * lt;
                 if x == 0.0 {
                     acc[0] += w * a3;
                     acc[1] -= w * lt;
-                    acc[2] -= w * (r + x) / (alpha + h.t[i]);
+                    acc[2] -= w * (r + x) * u;
+                    if HESS {
+                        acc[6] -= w * u;
+                        acc[9] += w * (r + x) * u * u;
+                    }
                     continue;
                 }
+                let utx = 1.0 / (alpha + h.tx[i]);
                 let ltx = (alpha + h.tx[i]).ln();
                 let a4 = c4[j] - (r + x) * ltx;
                 let (hi, lo) = if a3 > a4 { (a3, a4) } else { (a4, a3) };
@@ -175,18 +209,42 @@ impl LogLik for BgLik<'_> {
                 let w3 = 1.0 - w4;
                 acc[0] += w * lse;
                 acc[1] -= w * (w3 * lt + w4 * ltx);
-                acc[2] -= w * (r + x) * (w3 / (alpha + h.t[i]) + w4 / (alpha + h.tx[i]));
-                acc[3] += w * w4;
+                acc[2] -= w * (r + x) * (w3 * u + w4 * utx);
+                acc[3] += w * w4 * inv_a;
                 acc[4] -= w * w4 * inv_bx[j];
+                if HESS {
+                    // w3 H3 + w4 H4 + w3 w4 d d', d = (gradient of a3) - (gradient of a4)
+                    let d = [ltx - lt, (r + x) * (utx - u), -inv_a, inv_bx[j]];
+                    let v = w * w3 * w4;
+                    acc[5] += v * d[0] * d[0];
+                    acc[6] += v * d[0] * d[1] - w * (w3 * u + w4 * utx);
+                    acc[7] += v * d[0] * d[2];
+                    acc[8] += v * d[0] * d[3];
+                    acc[9] += v * d[1] * d[1] + w * (r + x) * (w3 * u * u + w4 * utx * utx);
+                    acc[10] += v * d[1] * d[2];
+                    acc[11] += v * d[1] * d[3];
+                    acc[12] += v * d[2] * d[2] - w * w4 * inv_a * inv_a;
+                    acc[13] += v * d[2] * d[3];
+                    acc[14] += v * d[3] * d[3] + w * w4 * inv_bx[j] * inv_bx[j];
+                }
             }
             acc
         });
         ll += rows[0];
-        g[0] = r * (gr[0] + rows[1]);
-        g[1] = alpha * (gr[1] + rows[2]);
-        g[2] = a * (gr[2] + rows[3] / a);
-        g[3] = b * (gr[3] + rows[4]);
-        if g.iter().any(|v| !v.is_finite()) {
+        for k in 0..4 {
+            gr[k] += rows[1 + k];
+        }
+        if HESS {
+            for k in 0..10 {
+                hr[k] += rows[5 + k];
+            }
+            to_log_scale(&[r, alpha, a, b], &gr, &hr, g, hess);
+        } else {
+            for (k, t) in [r, alpha, a, b].into_iter().enumerate() {
+                g[k] = t * gr[k];
+            }
+        }
+        if g.iter().chain(if HESS { &hess[..] } else { &[] }).any(|v| !v.is_finite()) {
             return f64::NAN;
         }
         ll
@@ -406,25 +464,12 @@ impl From<BetaGeoParams> for [f64; 4] {
 mod tests {
     use super::*;
 
-    /// The analytic gradient agrees with central differences of the likelihood.
+    /// The analytic gradient and Hessian agree with central differences.
     #[test]
-    fn gradient_matches_differences() {
+    fn derivatives_match_differences() {
         let h = Histories::new(&[0.0, 1.0, 3.0, 7.0, 2.0], &[0.0, 2.0, 10.0, 30.0, 1.0], &[20.0, 30.0, 35.0, 38.0, 3.0], Some(&[3.0, 1.0, 2.0, 1.0, 1.0]), true).unwrap();
-        let l = BgLik(&h);
-        let phi = [(-1.2f64), 1.3, -0.2, 0.9];
-        let mut g = [0.0; 4];
-        l.ll_grad(&phi, &mut g);
-        for j in 0..4 {
-            let mut p = phi;
-            let e = 1e-6;
-            p[j] += e;
-            let mut tmp = [0.0; 4];
-            let fp = l.ll_grad(&p, &mut tmp);
-            p[j] -= 2.0 * e;
-            let fm = l.ll_grad(&p, &mut tmp);
-            let d = (fp - fm) / (2.0 * e);
-            assert!((d - g[j]).abs() < 1e-6 * d.abs().max(1.0), "{j}: {d} vs {}", g[j]);
-        }
+        super::super::tests::check_derivatives(&BgLik(&h), &[-1.2, 1.3, -0.2, 0.9], 1e-6);
+        super::super::tests::check_derivatives(&BgLik(&h), &[0.5, -0.7, 1.1, -0.4], 1e-6);
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub mod bg_nbd;
 pub mod gamma_gamma;
 pub mod hyp2f1;
 pub mod pareto_nbd;
+mod polygamma;
 pub mod rfm;
 pub mod sbg;
 
@@ -61,9 +62,9 @@ use crate::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitDiagnostics {
-    /// L-BFGS iterations.
+    /// L-BFGS iterations (0 when Newton's method from the start converged on its own).
     pub lbfgs_iterations: usize,
-    /// Newton steps after L-BFGS.
+    /// Newton steps (from the start, or after L-BFGS).
     pub newton_iterations: usize,
     /// Largest absolute entry of the gradient of the log-likelihood with respect to the
     /// log-parameters, divided by the total weight, at the answer.
@@ -83,12 +84,41 @@ pub(crate) struct Mle {
     pub diagnostics: FitDiagnostics,
 }
 
-/// A model's log-likelihood over its (collapsed) data, with the gradient with respect to the
+/// A model's log-likelihood over its (collapsed) data, with its derivatives with respect to the
 /// log-parameters.
 pub(crate) trait LogLik {
     /// The total weighted log-likelihood at `exp(phi)`; writes its gradient with respect to
     /// `phi` into `g`. Non-finite when the parameters are outside the numerically valid region.
     fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64;
+    /// As [`ll_grad`](LogLik::ll_grad), also writing the Hessian with respect to `phi` into `h`
+    /// (`k x k`, row-major). By default it is differenced from the gradient (central,
+    /// symmetrised; `2k` more evaluations); models with second derivatives override it.
+    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
+        let k = phi.len();
+        let (mut gp, mut gm, mut x) = (vec![0.0; k], vec![0.0; k], phi.to_vec());
+        for j in 0..k {
+            let step = 1e-5 * phi[j].abs().max(1.0);
+            x[j] = phi[j] + step;
+            let fp = self.ll_grad(&x, &mut gp);
+            x[j] = phi[j] - step;
+            let fm = self.ll_grad(&x, &mut gm);
+            x[j] = phi[j];
+            if !fp.is_finite() || !fm.is_finite() {
+                return f64::NAN;
+            }
+            for i in 0..k {
+                h[i * k + j] = (gp[i] - gm[i]) / (2.0 * step);
+            }
+        }
+        for i in 0..k {
+            for j in 0..i {
+                let v = 0.5 * (h[i * k + j] + h[j * k + i]);
+                h[i * k + j] = v;
+                h[j * k + i] = v;
+            }
+        }
+        self.ll_grad(phi, g)
+    }
     /// Total weight.
     fn total_weight(&self) -> f64;
     /// Rows.
@@ -112,34 +142,127 @@ fn inf_norm(g: &[f64]) -> f64 {
     g.iter().fold(0.0, |m, v| m.max(v.abs()))
 }
 
-/// The Hessian of the log-likelihood in log-parameters, by central differences of the analytic
-/// gradient (symmetrised).
-fn hessian(model: &dyn LogLik, phi: &[f64]) -> Option<DMatrix<f64>> {
-    let k = phi.len();
-    let mut h = DMatrix::zeros(k, k);
-    let mut gp = vec![0.0; k];
-    let mut gm = vec![0.0; k];
-    let mut x = phi.to_vec();
-    for j in 0..k {
-        let step = 1e-5 * phi[j].abs().max(1.0);
-        x[j] = phi[j] + step;
-        let fp = model.ll_grad(&x, &mut gp);
-        x[j] = phi[j] - step;
-        let fm = model.ll_grad(&x, &mut gm);
-        x[j] = phi[j];
-        if !fp.is_finite() || !fm.is_finite() {
-            return None;
-        }
-        for i in 0..k {
-            h[(i, j)] = (gp[i] - gm[i]) / (2.0 * step);
+/// Moves derivatives in natural parameters `theta` to log-parameters `phi = ln theta`:
+/// `g_phi = theta g`, `H_phi = theta_i theta_j H_ij + [i = j] theta_i g_i`. `h_theta` holds the
+/// upper triangle row by row (`K (K + 1) / 2` entries); `h` gets the full `K x K` matrix.
+pub(crate) fn to_log_scale<const K: usize>(theta: &[f64; K], g_theta: &[f64; K], h_theta: &[f64], g: &mut [f64], h: &mut [f64]) {
+    for i in 0..K {
+        g[i] = theta[i] * g_theta[i];
+    }
+    let mut n = 0;
+    for i in 0..K {
+        for j in i..K {
+            let v = theta[i] * theta[j] * h_theta[n] + if i == j { g[i] } else { 0.0 };
+            h[i * K + j] = v;
+            h[j * K + i] = v;
+            n += 1;
         }
     }
-    let hs = (&h + h.transpose()) * 0.5;
-    hs.iter().all(|v| v.is_finite()).then_some(hs)
 }
 
-/// Maximises `model`'s log-likelihood from `phi0` (log-parameters): L-BFGS on the mean
-/// log-likelihood, then Newton on the differenced Hessian. `what` names the model in errors.
+/// Where a run of Newton steps ended: the point, its log-likelihood, gradient and Hessian.
+struct NewtonRun {
+    phi: Vec<f64>,
+    f: f64,
+    g: Vec<f64>,
+    h: DMatrix<f64>,
+    steps: usize,
+    /// The gradient reached `1e-11` of the total weight.
+    converged: bool,
+}
+
+/// Gradients per unit weight at or below this end the Newton steps.
+const GRAD_TOL: f64 = 1e-11;
+
+/// Evaluates the log-likelihood with gradient and Hessian; `None` outside the valid region
+/// (a log-parameter beyond +-40, or a non-finite value).
+fn eval_at(model: &dyn LogLik, phi: &[f64], g: &mut [f64], h: &mut DMatrix<f64>) -> Option<f64> {
+    if phi.iter().any(|v| v.abs() > 40.0) {
+        return None;
+    }
+    let f = model.ll_grad_hess(phi, g, h.as_mut_slice());
+    (f.is_finite() && h.iter().all(|v| v.is_finite())).then_some(f)
+}
+
+/// The ascent direction of a Newton step: `(-H)^-1 g` where `-H` is positive definite, else
+/// with `-H`'s eigenvalues replaced by their absolute values (floored), so the step still climbs;
+/// `None` where `-H` is not positive definite and `modify` is false.
+fn newton_direction(h: &DMatrix<f64>, g: &[f64], modify: bool) -> Option<DVector<f64>> {
+    let k = g.len();
+    // `h` is stored row-major and symmetric, so reading it column-major is the same matrix
+    let neg = -h;
+    let gv = DVector::from_column_slice(g);
+    if let Some(ch) = neg.clone().cholesky() {
+        return Some(ch.solve(&gv));
+    }
+    if !modify {
+        return None;
+    }
+    let eig = neg.symmetric_eigen();
+    let top = eig.eigenvalues.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(f64::MIN_POSITIVE);
+    let vg = eig.eigenvectors.transpose() * &gv;
+    let scaled = DVector::from_iterator(k, (0..k).map(|i| vg[i] / eig.eigenvalues[i].abs().max(1e-8 * top)));
+    Some(eig.eigenvectors * scaled)
+}
+
+/// Newton steps from `phi0` (at most `max_steps`), each backtracked until the log-likelihood
+/// rises (or, at rounding level, until the gradient shrinks); log-parameters move at most 3 per
+/// step. Where the log-likelihood is not concave, `modify` climbs along the modified direction
+/// of [`newton_direction`], otherwise the steps stop there. `None` when the start is outside the
+/// valid region.
+fn newton(model: &dyn LogLik, phi0: &[f64], max_steps: usize, modify: bool) -> Option<NewtonRun> {
+    let k = phi0.len();
+    let w = model.total_weight();
+    let mut run = NewtonRun { phi: phi0.to_vec(), f: 0.0, g: vec![0.0; k], h: DMatrix::zeros(k, k), steps: 0, converged: false };
+    run.f = eval_at(model, &run.phi, &mut run.g, &mut run.h)?;
+    let (mut gn, mut hn, mut xn) = (vec![0.0; k], DMatrix::zeros(k, k), vec![0.0; k]);
+    while run.steps < max_steps {
+        if inf_norm(&run.g) / w <= GRAD_TOL {
+            run.converged = true;
+            break;
+        }
+        let Some(mut d) = newton_direction(&run.h, &run.g, modify) else { break };
+        let longest = d.amax();
+        if !longest.is_finite() {
+            break;
+        }
+        if longest > 3.0 {
+            d *= 3.0 / longest;
+        }
+        let slope: f64 = d.iter().zip(&run.g).map(|(a, b)| a * b).sum();
+        let mut step = 1.0;
+        let mut accepted = false;
+        for _ in 0..30 {
+            for i in 0..k {
+                xn[i] = run.phi[i] + step * d[i];
+            }
+            if let Some(fnew) = eval_at(model, &xn, &mut gn, &mut hn) {
+                let rises = fnew >= run.f + 1e-4 * step * slope && fnew > run.f;
+                if rises || (fnew >= run.f - 1e-12 * run.f.abs() && inf_norm(&gn) < inf_norm(&run.g)) {
+                    run.phi.copy_from_slice(&xn);
+                    run.f = fnew;
+                    std::mem::swap(&mut run.g, &mut gn);
+                    std::mem::swap(&mut run.h, &mut hn);
+                    accepted = true;
+                    break;
+                }
+            }
+            step *= 0.5;
+        }
+        run.steps += 1;
+        if !accepted {
+            break;
+        }
+    }
+    run.converged = run.converged || inf_norm(&run.g) / w <= GRAD_TOL;
+    Some(run)
+}
+
+/// Maximises `model`'s log-likelihood from `phi0` (log-parameters): Newton on the model's
+/// Hessian from the start; where that does not reach a gradient of `1e-11` per unit weight
+/// within 50 steps (a start far outside the concave region, a boundary maximum), L-BFGS on the
+/// mean log-likelihood and then at most 12 Newton steps while the log-likelihood stays concave.
+/// `what` names the model in errors.
 pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSettings) -> Result<Mle> {
     let k = phi0.len();
     let w = model.total_weight();
@@ -148,59 +271,32 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSetti
     if !f0.is_finite() {
         return Err(Error::Internal(format!("{what}: the log-likelihood is not finite at the start ({f0})")));
     }
-    let neg_mean = |x: &[f64], g: &mut [f64]| -> f64 {
-        if x.iter().any(|v| v.abs() > 40.0) {
-            return f64::INFINITY;
+    let direct = newton(model, phi0, 50.min(s.max_iter.max(12)), true);
+    let (run, lbfgs_iterations) = match direct {
+        Some(run) if run.converged => (run, 0),
+        _ => {
+            let neg_mean = |x: &[f64], g: &mut [f64]| -> f64 {
+                if x.iter().any(|v| v.abs() > 40.0) {
+                    return f64::INFINITY;
+                }
+                let f = model.ll_grad(x, g);
+                g.iter_mut().for_each(|v| *v = -*v / w);
+                -f / w
+            };
+            let m = lbfgs(neg_mean, phi0, Settings { gtol: 1e-7, ftol: 1e-12, max_iter: s.max_iter, memory: 10 });
+            let Some(run) = newton(model, &m.x, 12, false) else {
+                return Err(Error::NotConverged { what: format!("{what} fit"), iterations: m.iterations, residual: f64::INFINITY });
+            };
+            (run, m.iterations)
         }
-        let f = model.ll_grad(x, g);
-        g.iter_mut().for_each(|v| *v = -*v / w);
-        -f / w
     };
-    let m = lbfgs(neg_mean, phi0, Settings { gtol: 1e-7, ftol: 1e-12, max_iter: s.max_iter, memory: 10 });
-    let mut phi = m.x;
-    let mut g = vec![0.0; k];
-    let mut f = model.ll_grad(&phi, &mut g);
-    if !f.is_finite() {
-        return Err(Error::NotConverged { what: format!("{what} fit"), iterations: m.iterations, residual: f64::INFINITY });
+    let grad_norm = inf_norm(&run.g) / w;
+    if run.phi.iter().any(|v| v.abs() > 35.0) || grad_norm > 1e-5 {
+        return Err(Error::NotConverged { what: format!("{what} fit (a parameter ran to a bound or the gradient stayed large)"), iterations: lbfgs_iterations + run.steps, residual: grad_norm });
     }
-    // Newton polish: the gradient is exact, the Hessian differenced from it.
-    let mut newton = 0;
-    for _ in 0..12 {
-        if inf_norm(&g) / w <= 1e-11 {
-            break;
-        }
-        let Some(h) = hessian(model, &phi) else { break };
-        // ascent on a concave model: solve (-H) d = g
-        let neg = -h;
-        let Some(ch) = neg.clone().cholesky() else { break };
-        let d = ch.solve(&DVector::from_column_slice(&g));
-        let mut step = 1.0;
-        let mut accepted = false;
-        let mut gn = vec![0.0; k];
-        for _ in 0..30 {
-            let xn: Vec<f64> = phi.iter().zip(d.iter()).map(|(p, di)| p + step * di).collect();
-            let fnew = model.ll_grad(&xn, &mut gn);
-            if fnew.is_finite() && (fnew > f || (fnew >= f - 1e-12 * f.abs() && inf_norm(&gn) < inf_norm(&g))) {
-                phi = xn;
-                f = fnew;
-                g.copy_from_slice(&gn);
-                accepted = true;
-                break;
-            }
-            step *= 0.5;
-        }
-        newton += 1;
-        if !accepted {
-            break;
-        }
-    }
-    let grad_norm = inf_norm(&g) / w;
-    if phi.iter().any(|v| v.abs() > 35.0) || grad_norm > 1e-5 {
-        return Err(Error::NotConverged { what: format!("{what} fit (a parameter ran to a bound or the gradient stayed large)"), iterations: m.iterations + newton, residual: grad_norm });
-    }
-    let params: Vec<f64> = phi.iter().map(|p| p.exp()).collect();
+    let params: Vec<f64> = run.phi.iter().map(|p| p.exp()).collect();
     // standard errors: inverse observed information on the log scale, delta method to theta
-    let std_errors = match hessian(model, &phi).and_then(|h| (-h).cholesky()) {
+    let std_errors = match (-&run.h).cholesky() {
         Some(ch) => {
             let inv = ch.inverse();
             (0..k).map(|i| params[i] * inv[(i, i)].max(0.0).sqrt()).collect()
@@ -210,8 +306,8 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSetti
     Ok(Mle {
         params,
         std_errors,
-        log_likelihood: f,
-        diagnostics: FitDiagnostics { lbfgs_iterations: m.iterations, newton_iterations: newton, grad_norm, rows: model.rows(), total_weight: w },
+        log_likelihood: run.f,
+        diagnostics: FitDiagnostics { lbfgs_iterations, newton_iterations: run.steps, grad_norm, rows: model.rows(), total_weight: w },
     })
 }
 
@@ -494,6 +590,32 @@ impl Freq {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Checks a model's analytic gradient and Hessian against central differences of its
+    /// log-likelihood and gradient at `phi` (relative tolerance `tol`).
+    pub(crate) fn check_derivatives(model: &dyn LogLik, phi: &[f64], tol: f64) {
+        let k = phi.len();
+        let (mut g, mut h) = (vec![0.0; k], vec![0.0; k * k]);
+        let f = model.ll_grad_hess(phi, &mut g, &mut h);
+        let mut g2 = vec![0.0; k];
+        assert_eq!(model.ll_grad(phi, &mut g2), f);
+        assert_eq!(g, g2);
+        let (mut gp, mut gm) = (vec![0.0; k], vec![0.0; k]);
+        for j in 0..k {
+            let e = 1e-6;
+            let mut x = phi.to_vec();
+            x[j] += e;
+            let fp = model.ll_grad(&x, &mut gp);
+            x[j] -= 2.0 * e;
+            let fm = model.ll_grad(&x, &mut gm);
+            let d = (fp - fm) / (2.0 * e);
+            assert!((d - g[j]).abs() < tol * d.abs().max(1.0), "gradient {j}: {d} vs {}", g[j]);
+            for i in 0..k {
+                let d = (gp[i] - gm[i]) / (2.0 * e);
+                assert!((d - h[i * k + j]).abs() < tol * d.abs().max(1.0), "Hessian ({i}, {j}): {d} vs {}", h[i * k + j]);
+            }
+        }
+    }
 
     #[test]
     fn histories_collapse_and_group() {
