@@ -19,7 +19,7 @@
 //!
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
-//! | `max_iter` | 2000 | L-BFGS iterations before the Newton polish | `>= 1` |
+//! | `max_iter` | 2000 | L-BFGS iterations of the fallback, where Newton from the start does not converge | `>= 1` |
 //! | `collapse` | `true` | fit customers sharing `(frequency, monetary_value)` as one weighted row | |
 
 use rustc_hash::FxHashMap;

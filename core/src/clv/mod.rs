@@ -12,9 +12,10 @@
 //! Column names follow lifetimes: `frequency` is the number of *repeat* purchases (purchase
 //! periods after the first), `recency` the time of the last purchase since the first, `T` the
 //! customer's age (time since the first purchase to the end of observation), all in the time unit
-//! the caller chose (days, weeks). Every model fits by maximum likelihood on log-parameters with
-//! analytic gradients: L-BFGS, then Newton steps on a Hessian differenced from the analytic
-//! gradient, to a gradient at rounding level. Standard errors are the square roots of the
+//! the caller chose (days, weeks). Every model fits by maximum likelihood on log-parameters:
+//! Newton's method on the analytic gradient and Hessian (sBG: a Hessian differenced from the
+//! analytic gradient) to a gradient at rounding level, falling back to L-BFGS and a Newton polish
+//! where Newton from the start does not get there. Standard errors are the square roots of the
 //! diagonal of the inverse observed information (delta method from the log scale; at the optimum
 //! the two agree). Customers sharing `(frequency, recency, T)` are collapsed into one weighted
 //! row before fitting, so the cost of a fit grows with the number of distinct histories, not of
