@@ -2,15 +2,25 @@
 //! rules, daily caps on two types, inactivity decay), rows grouped by lead as a CRM export gives
 //! them; and the 1M case with its rows shuffled (the counting sort by lead included). The issue's
 //! target: 1M leads x 20 events in under a second on one core (the scorer is single-threaded).
+//!
+//! Predictive scores: the logistic regression fit behind `leads::predictive` on 100k leads x 50
+//! features (seeded, correlated N(0, 1) features, 50 true effects), with the L2 penalty (the
+//! comparison with scikit-learn's `lbfgs`) and the L1 penalty. With `CW_LOGISTIC_COMPARE=<dir>`
+//! the binary instead reads `x.f64` (row-major) and `y.f64` (little-endian f64) and `shape.json`
+//! (`{"n", "k", "fits": [{"penalty", "c"}...]}`) from `<dir>`, fits each `CW_LOGISTIC_REPEAT`
+//! times (default 5) and prints the best wall time with the coefficients as JSON: what
+//! `benches/compare/leads_predictive.py` times against scikit-learn in the same run.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
+use channelwise::glm::logistic::{LogisticRegression, Penalty};
 use channelwise::leads::scoring::{score, AttributeRule, Attributes, Condition, DecayMode, Dimension, EventRule, ScoringConfig};
 use channelwise::leads::EventLog;
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, BenchmarkId, Criterion};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde_json::{json, Value};
 
 const TYPES: [&str; 8] = ["visit", "email_open", "email_click", "form", "pricing", "demo", "webinar", "unsubscribe"];
 const AS_OF: i64 = 90 * 86_400;
@@ -90,5 +100,84 @@ fn leads(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, leads);
-criterion_main!(benches);
+/// `n x k` features with correlation 0.5^|i-j| between neighbours (an AR(1) walk across the
+/// columns) and labels from a logistic model with effects in [-0.5, 0.5] and a base rate near
+/// 20%.
+fn logistic_data(n: usize, k: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let beta: Vec<f64> = (0..k).map(|_| rng.random_range(-0.5..0.5)).collect();
+    let normal = |rng: &mut ChaCha8Rng| -> f64 {
+        // Box-Muller
+        let (u, v): (f64, f64) = (rng.random_range(f64::EPSILON..1.0), rng.random());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    };
+    let mut x = Vec::with_capacity(n * k);
+    let mut y = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut prev = normal(&mut rng);
+        let mut z = -1.5;
+        for b in &beta {
+            x.push(prev);
+            z += b * prev;
+            prev = 0.5 * prev + 0.75f64.sqrt() * normal(&mut rng);
+        }
+        y.push(f64::from(u8::from(rng.random::<f64>() < 1.0 / (1.0 + (-z).exp()))));
+    }
+    (x, y)
+}
+
+fn predictive(c: &mut Criterion) {
+    let mut g = c.benchmark_group("leads_predictive");
+    g.sample_size(10);
+    let (n, k) = (100_000, 50);
+    let (x, y) = logistic_data(n, k, 11);
+    for (name, penalty) in [("l2", Penalty::L2), ("l1", Penalty::L1)] {
+        g.bench_with_input(BenchmarkId::new(format!("logistic_fit/{name}/channelwise"), format!("{n}x{k}")), &(&x, &y), |b, (x, y)| {
+            b.iter(|| {
+                let fit = LogisticRegression::default().penalty(penalty).fit(x, k, y, None).expect("a fit");
+                assert!(fit.grad_norm() < 1e-6 && fit.coef().iter().all(|v| v.is_finite()));
+            })
+        });
+    }
+    g.finish();
+}
+
+fn read_f64s(path: &std::path::Path) -> Vec<f64> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes"))).collect()
+}
+
+fn compare(dir: &str) {
+    let dir = std::path::Path::new(dir);
+    let shape: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("shape.json")).expect("shape.json")).expect("json");
+    let k = shape["k"].as_u64().expect("k") as usize;
+    let (x, y) = (read_f64s(&dir.join("x.f64")), read_f64s(&dir.join("y.f64")));
+    assert_eq!(x.len(), y.len() * k, "x is not n x k");
+    let repeat: usize = std::env::var("CW_LOGISTIC_REPEAT").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let mut out = Vec::new();
+    for spec in shape["fits"].as_array().expect("fits") {
+        let penalty: Penalty = serde_json::from_value(spec["penalty"].clone()).expect("a penalty");
+        let model = LogisticRegression::default().penalty(penalty).c(spec["c"].as_f64().expect("c"));
+        let mut best = f64::INFINITY;
+        let mut fit = None;
+        for _ in 0..repeat {
+            let t0 = std::time::Instant::now();
+            let f = model.fit(&x, k, &y, None).expect("a fit");
+            best = best.min(t0.elapsed().as_secs_f64());
+            fit = Some(f);
+        }
+        let f = fit.expect("repeat >= 1");
+        out.push(json!({"penalty": spec["penalty"], "c": spec["c"], "seconds": best, "coef": f.coef(), "intercept": f.intercept(), "iterations": f.iterations(), "grad_norm": f.grad_norm()}));
+    }
+    println!("{}", Value::Array(out));
+}
+
+criterion_group!(benches, leads, predictive);
+
+fn main() {
+    if let Ok(dir) = std::env::var("CW_LOGISTIC_COMPARE") {
+        return compare(&dir);
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
