@@ -1,6 +1,7 @@
 """cw.leads.LogisticScore (the core's leads::predictive): fits from pandas, polars and numpy,
 contributions that add up to the logit, evaluation and reliability table, the JSON round trip
-(and the document JS reads: tests/js/fixtures/leads_predictive_python.json), typed errors, the
+(the document JS reads: tests/js/fixtures/leads_predictive_python.json, and the one JS wrote:
+leads_predictive_js.json), typed errors, the
 reliability diagram and scikit-learn's coefficients when it is installed."""
 
 import json
@@ -139,6 +140,20 @@ def test_json_round_trip_and_js_fixture():
     text = json.dumps(want, indent=1) + "\n"
     if not FIXTURE.exists() or FIXTURE.read_text() != text:
         FIXTURE.write_text(text)
+
+
+def test_a_score_fitted_in_js_predicts_the_same_in_python():
+    fx = json.loads((FIXTURE.parent / "leads_predictive_js.json").read_text())
+    fit = cw.leads.FittedLogisticScore.from_json(json.dumps(fx["document"]))
+    assert fit.get_params()["l1_ratio"] == 0.3 and fit.calibrator_["method"] == "isotonic"
+    X = pd.DataFrame(fx["x"])
+    assert np.asarray(fit.predict_proba(X)).tolist() == fx["expected"]["proba"]
+    assert np.asarray(fit.decision_function(X)).tolist() == fx["expected"]["logit"]
+    why = fit.contributions(X)
+    assert why["base"].iloc[0] == fx["expected"]["base"]
+    assert why.drop(columns="base").to_numpy().tolist() == fx["expected"]["contributions"]
+    # Python writes back the core part JS wrote
+    assert json.loads(fit.to_json())["fitted"] == fx["document"]["fitted"]
 
 
 def test_bad_input_is_typed_and_named():

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 // A predictive lead score fitted in Python: FittedLogisticScore.to_json() and what Python predicts
 // for some rows (written by bindings-python/tests/test_leads_predictive.py).
 const PYTHON_SCORE = JSON.parse(readFileSync(new URL('./fixtures/leads_predictive_python.json', import.meta.url), 'utf8'));
+// One fitted in JS for Python to read (fixtures/make_leads_predictive_js.mjs): JS must still write it.
+const JS_SCORE = JSON.parse(readFileSync(new URL('./fixtures/leads_predictive_js.json', import.meta.url), 'utf8'));
 
 const DAY = 86400;
 
@@ -205,6 +207,11 @@ export function runLeads({ leads }, name) {
     const back = model.toJSON();
     assert.deepEqual(back.fitted, fx.document.fitted);
     assert.equal(back.model, fx.document.model);
+    // the document JS wrote for Python is still what JS writes
+    const n = JS_SCORE.x.pages.length;
+    const y = Array.from({ length: n }, (_, i) => (0.4 * JS_SCORE.x.pages[i] + 2 * JS_SCORE.x.demo[i] - 0.5 * JS_SCORE.x.daysIdle[i] + ((i * 3) % 7) / 2 > 2.5 ? 1 : 0));
+    const js = new leads.LogisticScore({ penalty: 'elasticnet', l1Ratio: 0.3, c: 2, calibration: 'isotonic' }).fit(JS_SCORE.x, y);
+    assert.deepEqual(JSON.parse(JSON.stringify(js.toJSON())), JS_SCORE.document);
     const refit = new leads.LogisticScore({ c: 0.5, calibration: 'platt', classWeight: 'balanced' });
     assert.deepEqual(refit.fit([[1, 0], [2, 1], [0, 0], [3, 1]], [0, 1, 0, 1], { featureNames: ['a', 'b'] }).toJSON().spec,
       { penalty: 'l2', C: 0.5, l1_ratio: null, class_weight: 'balanced', calibration: 'platt', max_iter: 200 });
