@@ -25,13 +25,16 @@ js_options! {
     /// | Name | Default | Meaning | Range |
     /// |---|---|---|---|
     /// | `c` | `1` | inverse regularisation strength (scikit-learn's `C`) | `> 0` |
-    /// | `penalty` | `'l2'` | `'l2'` or `'none'` (maximum likelihood) | |
+    /// | `penalty` | `'l2'` | `'l2'`, `'l1'`, `'elasticnet'` or `'none'` (maximum likelihood) | |
+    /// | `l1Ratio` | | the L1 share of the elastic net (scikit-learn's `l1_ratio`; required by and only read for `'elasticnet'`) | `[0, 1]` |
     /// | `fitIntercept` | `true` | fit an unpenalised intercept | `boolean` |
     pub struct LogisticOptions {
         /// Inverse regularisation strength, `> 0` (default 1).
         c: f64,
-        /// `'l2'` (default) or `'none'`.
+        /// `'l2'` (default), `'l1'`, `'elasticnet'` or `'none'`.
         penalty: String,
+        /// The elastic net's L1 share in `[0, 1]` (with `penalty: 'elasticnet'`).
+        l1Ratio: f64,
         /// Fit an unpenalised intercept (default true).
         fitIntercept: bool,
     }
@@ -41,6 +44,9 @@ js_options! {
 fn js_field(f: &str) -> Option<String> {
     if f == "c" {
         return Some("options.c".into());
+    }
+    if f == "l1_ratio" {
+        return Some("options.l1Ratio".into());
     }
     if f == "n_features" || f.starts_with("sample_weight") {
         return Some(camel(f));
@@ -58,12 +64,23 @@ pub fn logistic_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     if let Some(p) = o.penalty {
         s = s.penalty(match p.as_str() {
             "l2" => Penalty::L2,
+            "l1" => Penalty::L1,
             "none" => Penalty::None,
+            "elasticnet" => match o.l1Ratio {
+                Some(l1_ratio) => Penalty::ElasticNet { l1_ratio },
+                None => {
+                    return Err(Error::InvalidParameter {
+                        field: "options.l1Ratio".into(),
+                        value: "undefined".into(),
+                        reason: "penalty 'elasticnet' needs l1Ratio in [0, 1]".into(),
+                    })
+                }
+            },
             _ => {
                 return Err(Error::InvalidParameter {
                     field: "options.penalty".into(),
                     value: p,
-                    reason: "expected 'l2' or 'none'".into(),
+                    reason: "expected 'l2', 'l1', 'elasticnet' or 'none'".into(),
                 })
             }
         });

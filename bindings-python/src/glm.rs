@@ -52,9 +52,10 @@ impl PyFittedLogistic {
     }
 }
 
-/// Fits a logistic regression; `penalty` is `"l2"` or `None`.
+/// Fits a logistic regression; `penalty` is `"l2"`, `"l1"`, `"elasticnet"` (with `l1_ratio`)
+/// or `None`.
 #[pyfunction]
-#[pyo3(signature = (x, k, y, sample_weight, c, penalty, fit_intercept))]
+#[pyo3(signature = (x, k, y, sample_weight, c, penalty, fit_intercept, l1_ratio=None))]
 #[allow(clippy::too_many_arguments)]
 fn glm_logistic_fit(
     py: Python<'_>,
@@ -65,16 +66,28 @@ fn glm_logistic_fit(
     c: f64,
     penalty: Option<&str>,
     fit_intercept: bool,
+    l1_ratio: Option<f64>,
 ) -> PyResult<PyFittedLogistic> {
     guard(|| {
         let penalty = match penalty {
             None => Penalty::None,
             Some("l2") => Penalty::L2,
+            Some("l1") => Penalty::L1,
+            Some("elasticnet") => match l1_ratio {
+                Some(l1_ratio) => Penalty::ElasticNet { l1_ratio },
+                None => {
+                    return core(Err(Error::InvalidParameter {
+                        field: "l1_ratio".into(),
+                        value: "None".into(),
+                        reason: "penalty=\"elasticnet\" needs l1_ratio in [0, 1]".into(),
+                    }))
+                }
+            },
             Some(other) => {
                 return core(Err(Error::InvalidParameter {
                     field: "penalty".into(),
                     value: other.into(),
-                    reason: "expected \"l2\" or None".into(),
+                    reason: "expected \"l2\", \"l1\", \"elasticnet\" or None".into(),
                 }))
             }
         };

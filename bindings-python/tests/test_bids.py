@@ -50,7 +50,7 @@ def test_logistic_bad_input_is_typed_and_named():
     with pytest.raises(cw.OutOfRangeError, match=r"sample_weight\[3\]"):
         cw.glm.LogisticRegression().fit(x, [0, 1, 0, 1], sample_weight=[1, 1, 1, -1])
     with pytest.raises(cw.InvalidParameterError, match="penalty"):
-        cw.glm.LogisticRegression(penalty="l1")
+        cw.glm.LogisticRegression(penalty="l3")
     with pytest.raises(cw.NotConvergedError):
         cw.glm.LogisticRegression(penalty=None).fit(x, [0, 0, 1, 1])
     fit = cw.glm.LogisticRegression().fit(x, [0, 1, 0, 1])

@@ -613,7 +613,7 @@ export function runOptimize({ optimize, glm }, name) {
   });
 
   if (glm) {
-    test(`[${name}] glm.LogisticRegression: rows or flat, coef, intercept, predictProba; bad input named`, () => {
+    test(`[${name}] glm.LogisticRegression: rows or flat, coef, intercept, predictProba, l1 and elastic net; bad input named`, () => {
       const x = [[0], [1], [2], [3], [4], [5]];
       const y = [0, 0, 1, 0, 1, 1];
       const fit = new glm.LogisticRegression().fit(x, y);
@@ -629,7 +629,17 @@ export function runOptimize({ optimize, glm }, name) {
       coded(() => new glm.LogisticRegression().fit([[0], [NaN]], [0, 1]), 'non_finite', /x\[1\]\[0\]/);
       coded(() => new glm.LogisticRegression({ c: 0 }).fit(x, y), 'out_of_range', /options\.c/);
       coded(() => new glm.LogisticRegression().fit(x, y, [1, 1, 1, 1, 1, -1]), 'out_of_range', /sampleWeight\[5\]/);
-      coded(() => new glm.LogisticRegression({ penalty: 'l1' }), 'invalid_parameter', /options\.penalty/);
+      // scikit-learn's L1 and elastic-net penalties: a strong lasso zeroes the coefficient
+      const lasso = new glm.LogisticRegression({ penalty: 'l1', c: 0.01 }).fit(x, y);
+      assert.equal(lasso.coef[0], 0);
+      assert.ok(new glm.LogisticRegression({ penalty: 'l1' }).fit(x, y).coef[0] > 0);
+      const net = new glm.LogisticRegression({ penalty: 'elasticnet', l1Ratio: 0.5 }).fit(x, y);
+      assert.ok(net.coef[0] > 0);
+      const ridge = new glm.LogisticRegression({ penalty: 'elasticnet', l1Ratio: 0 }).fit(x, y);
+      assert.ok(Math.abs(ridge.coef[0] - fit.coef[0]) < 1e-12, 'l1Ratio 0 is the L2 penalty');
+      coded(() => new glm.LogisticRegression({ penalty: 'elasticnet' }), 'invalid_parameter', /options\.l1Ratio/);
+      coded(() => new glm.LogisticRegression({ penalty: 'elasticnet', l1Ratio: 1.5 }).fit(x, y), 'out_of_range', /options\.l1Ratio/);
+      coded(() => new glm.LogisticRegression({ penalty: 'l3' }), 'invalid_parameter', /options\.penalty/);
       coded(() => new glm.LogisticRegression({ penalty: 'none' }).fit([[0], [1], [2], [3]], [0, 0, 1, 1]), 'not_converged');
       coded(() => fit.predictProba([[1, 2]]), 'length_mismatch', /nFeatures/);
     });

@@ -1,15 +1,17 @@
-"""Generalised linear models: :class:`LogisticRegression`, L2-regularised logistic regression on
-scikit-learn's objective (``C sum_i w_i logloss_i + 0.5 ||beta||^2``, the intercept unpenalised),
-solved by Newton's method to scikit-learn's converged coefficients. It is what
-:class:`channelwise.optimize.BidModel` shrinks its context multipliers with.
+"""Generalised linear models: :class:`LogisticRegression`, regularised logistic regression on
+scikit-learn's objective (``C sum_i w_i logloss_i + r ||beta||_1 + 0.5 (1 - r) ||beta||^2``, the
+intercept unpenalised; ``r`` is 0 for ``"l2"``, 1 for ``"l1"`` and ``l1_ratio`` for
+``"elasticnet"``), solved by (proximal) Newton steps to scikit-learn's converged coefficients.
+It is what :class:`channelwise.optimize.BidModel` shrinks its context multipliers with.
 
-============== ======= ============================================ ===========
-Name           Default Meaning                                      Range
-============== ======= ============================================ ===========
-``c``          1.0     inverse regularisation strength (sklearn C)  ``> 0``
-``penalty``    "l2"    ``"l2"`` or ``None`` (maximum likelihood)
-``fit_intercept`` True fit an unpenalised intercept
-============== ======= ============================================ ===========
+================= ======= ============================================================ ==========
+Name              Default Meaning                                                      Range
+================= ======= ============================================================ ==========
+``c``             1.0     inverse regularisation strength (sklearn C)                  ``> 0``
+``penalty``       "l2"    ``"l2"``, ``"l1"``, ``"elasticnet"`` or ``None`` (maximum likelihood)
+``l1_ratio``      None    the elastic net's L1 share (needed by ``"elasticnet"`` only) ``[0, 1]``
+``fit_intercept`` True    fit an unpenalised intercept
+================= ======= ============================================================ ==========
 
 >>> import channelwise as cw
 >>> fit = cw.glm.LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]], [0, 0, 1, 0, 1, 1])
@@ -43,15 +45,22 @@ def _number(role: str, v: Any) -> float:
 class LogisticRegression:
     """The model's settings; :meth:`fit` returns a :class:`FittedLogistic`."""
 
-    def __init__(self, c: float = 1.0, penalty: Optional[str] = "l2", fit_intercept: bool = True) -> None:
-        if penalty is not None and penalty != "l2":
-            raise _cw.InvalidParameterError(f'invalid penalty = {penalty!r}: expected "l2" or None')
+    def __init__(self, c: float = 1.0, penalty: Optional[str] = "l2", fit_intercept: bool = True,
+                 l1_ratio: Optional[float] = None) -> None:
+        if penalty is not None and penalty not in ("l2", "l1", "elasticnet"):
+            raise _cw.InvalidParameterError(
+                f'invalid penalty = {penalty!r}: expected "l2", "l1", "elasticnet" or None')
+        if penalty == "elasticnet" and l1_ratio is None:
+            raise _cw.InvalidParameterError('invalid l1_ratio = None: penalty="elasticnet" needs l1_ratio in [0, 1]')
         self.c = _number("c", c)
         self.penalty = penalty
         self.fit_intercept = bool(fit_intercept)
+        self.l1_ratio = None if l1_ratio is None else _number("l1_ratio", l1_ratio)
 
     def __repr__(self) -> str:
-        return f"LogisticRegression(c={self.c!r}, penalty={self.penalty!r}, fit_intercept={self.fit_intercept!r})"
+        extra = "" if self.l1_ratio is None else f", l1_ratio={self.l1_ratio!r}"
+        return (f"LogisticRegression(c={self.c!r}, penalty={self.penalty!r}, "
+                f"fit_intercept={self.fit_intercept!r}{extra})")
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "FittedLogistic":
         """Fits to ``X`` (rows x features: numpy, pandas, polars or a list of rows), labels ``y``
@@ -59,11 +68,13 @@ class LogisticRegression:
 
         Raises :class:`channelwise.InvalidParameterError` for a label other than 0/1 (``y[4]``),
         :class:`channelwise.NonFiniteError` for NaN (``x[3][1]``), :class:`OutOfRangeError` for
-        ``c <= 0`` or a negative weight, :class:`LengthMismatchError` when the lengths disagree."""
+        ``c <= 0``, ``l1_ratio`` outside ``[0, 1]`` or a negative weight,
+        :class:`LengthMismatchError` when the lengths disagree."""
         data, k = _matrix(X)
         yb = _frames.series("y", y)
         wb = None if sample_weight is None else _frames.series("sample_weight", sample_weight)
-        return FittedLogistic(_cw.glm_logistic_fit(data, k, yb, wb, self.c, self.penalty, self.fit_intercept))
+        return FittedLogistic(_cw.glm_logistic_fit(data, k, yb, wb, self.c, self.penalty, self.fit_intercept,
+                                                   self.l1_ratio))
 
 
 class FittedLogistic:
