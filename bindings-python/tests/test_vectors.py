@@ -716,6 +716,7 @@ def _logistic(inp, params, kind):
         c=_num(params["c"]),
         penalty=None if params["penalty"] == "none" else params["penalty"],
         fit_intercept=params["fit_intercept"],
+        l1_ratio=_num(params["l1_ratio"]) if "l1_ratio" in params else None,
     )
     fit = spec.fit(x, [_num(v) for v in inp["y"]], None if w is None else [_num(v) for v in w])
     p = fit.predict_proba(x)

@@ -503,6 +503,7 @@ def glm_logistic_fit(
     c: float,
     penalty: Optional[str],
     fit_intercept: bool,
+    l1_ratio: Optional[float] = None,
 ) -> FittedLogistic: ...
 
 class FittedBids:
