@@ -211,7 +211,14 @@ export function runLeads({ leads }, name) {
     const n = JS_SCORE.x.pages.length;
     const y = Array.from({ length: n }, (_, i) => (0.4 * JS_SCORE.x.pages[i] + 2 * JS_SCORE.x.demo[i] - 0.5 * JS_SCORE.x.daysIdle[i] + ((i * 3) % 7) / 2 > 2.5 ? 1 : 0));
     const js = new leads.LogisticScore({ penalty: 'elasticnet', l1Ratio: 0.3, c: 2, calibration: 'isotonic' }).fit(JS_SCORE.x, y);
-    assert.deepEqual(JSON.parse(JSON.stringify(js.toJSON())), JS_SCORE.document);
+    // (to rounding: the WASM build's matrix products round differently from the native ones)
+    const near = (a, b, path) => {
+      if (typeof b === 'number') return assert.ok(Math.abs(a - b) <= 1e-12 * (1 + Math.abs(b)), `${path}: ${a} vs ${b}`);
+      if (b === null || typeof b !== 'object') return assert.equal(a, b, path);
+      assert.deepEqual(Object.keys(a), Object.keys(b), path);
+      for (const k of Object.keys(b)) near(a[k], b[k], `${path}.${k}`);
+    };
+    near(JSON.parse(JSON.stringify(js.toJSON())), JS_SCORE.document, 'document');
     const refit = new leads.LogisticScore({ c: 0.5, calibration: 'platt', classWeight: 'balanced' });
     assert.deepEqual(refit.fit([[1, 0], [2, 1], [0, 0], [3, 1]], [0, 1, 0, 1], { featureNames: ['a', 'b'] }).toJSON().spec,
       { penalty: 'l2', C: 0.5, l1_ratio: null, class_weight: 'balanced', calibration: 'platt', max_iter: 200 });
