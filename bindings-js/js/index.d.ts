@@ -1604,14 +1604,17 @@ export interface BidResult {
  * | Name | Default | Meaning | Range |
  * |---|---|---|---|
  * | `c` | `1` | inverse regularisation strength (scikit-learn's `C`) | `> 0` |
- * | `penalty` | `'l2'` | `'l2'` or `'none'` (maximum likelihood) | |
+ * | `penalty` | `'l2'` | `'l2'`, `'l1'`, `'elasticnet'` or `'none'` (maximum likelihood) | |
+ * | `l1Ratio` | | the L1 share of the elastic net (scikit-learn's `l1_ratio`; required by and only read for `'elasticnet'`) | `[0, 1]` |
  * | `fitIntercept` | `true` | fit an unpenalised intercept | `boolean` |
  */
 export interface LogisticOptions {
   /** Inverse regularisation strength, `> 0` (default 1). */
   c?: number | null;
-  /** `'l2'` (default) or `'none'`. */
+  /** `'l2'` (default), `'l1'`, `'elasticnet'` or `'none'`. */
   penalty?: string | null;
+  /** The elastic net's L1 share in `[0, 1]` (with `penalty: 'elasticnet'`). */
+  l1Ratio?: number | null;
   /** Fit an unpenalised intercept (default true). */
   fitIntercept?: boolean | null;
 }
@@ -2128,6 +2131,97 @@ export interface LeadHealth {
   activity: Float64Array;
 }
 
+/**
+ * Predictive lead score settings (scikit-learn's names, camelCase).
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `penalty` | `'l2'` | `'l2'`, `'l1'`, `'elasticnet'` or `'none'` | |
+ * | `c` | `1` | inverse regularisation strength (scikit-learn's `C`) | `> 0` |
+ * | `l1Ratio` | | the elastic net's L1 share (required by `'elasticnet'`) | `[0, 1]` |
+ * | `classWeight` | `'none'` | `'none'` or `'balanced'` (rows weigh `n / (2 n_class)`) | |
+ * | `calibration` | `'none'` | `'none'`, `'platt'` (alias `'sigmoid'`) or `'isotonic'` | |
+ * | `maxIter` | `200` | most Newton steps | `>= 1` |
+ */
+export interface LogisticScoreOptions {
+  /** `'l2'` (default), `'l1'`, `'elasticnet'` or `'none'`. */
+  penalty?: string | null;
+  /** Inverse regularisation strength, `> 0` (default 1). */
+  c?: number | null;
+  /** The elastic net's L1 share in `[0, 1]` (with `penalty: 'elasticnet'`). */
+  l1Ratio?: number | null;
+  /** `'none'` (default) or `'balanced'`. */
+  classWeight?: string | null;
+  /** `'none'` (default), `'platt'` (`'sigmoid'`) or `'isotonic'`. */
+  calibration?: string | null;
+  /** Most Newton steps (default 200). */
+  maxIter?: number | null;
+}
+
+/** Reliability table settings (scikit-learn's `calibration_curve`). */
+export interface ReliabilityOptions {
+  /** Number of bins (default 5). */
+  nBins?: number | null;
+  /** `'uniform'` (default) or `'quantile'` bin edges. */
+  strategy?: string | null;
+}
+
+/** One non-empty bin of a reliability table. */
+export interface ReliabilityRow {
+  /** The bin's index among all `nBins`. */
+  bin: number;
+  /** Lower edge. */
+  lower: number;
+  /** Upper edge. */
+  upper: number;
+  /** Rows in the bin. */
+  count: number;
+  /** Their share of positives (scikit-learn's `prob_true`). */
+  fractionPositive: number;
+  /** Their mean predicted probability (`prob_pred`). */
+  meanPredicted: number;
+}
+
+/** How calibrated probabilities rank and fit labels. */
+export interface ScoreEvaluation {
+  /** Rows. */
+  n: number;
+  /** Rows with label 1. */
+  positives: number;
+  /** ROC AUC (ties count half). */
+  auc: number;
+  /** Mean log-loss (probabilities clipped as scikit-learn does). */
+  logLoss: number;
+  /** Brier score. */
+  brier: number;
+  /** The reliability table (non-empty bins). */
+  reliability: ReliabilityRow[];
+}
+
+/** Per-lead contributions to the logit: `base + sum_j values[i][j] = logit[i]`. */
+export interface ScoreContributions {
+  /** The features, the columns of each `values` row. */
+  featureNames: string[];
+  /** The logit of the reference (training-mean) lead. */
+  base: number;
+  /** One row per lead: `coef_j (x_ij - reference_j)` per feature. */
+  values: Float64Array[];
+  /** Each lead's logit (uncalibrated). */
+  logit: Float64Array;
+}
+
+/** Options of `LogisticScore.fit`. */
+export interface LogisticScoreFitOptions {
+  /** Feature names of a matrix `x` (default `x0, x1, ...`); a columns object is named by its keys. */
+  featureNames?: string[] | null;
+  /** Columns of a flat row-major `x` (default `featureNames.length`). */
+  nFeatures?: number | null;
+  /** Held-out rows to fit the calibration on (default: the training rows). */
+  calibration?: { x: Features; y: Numbers } | null;
+}
+
+/** Lead features: a matrix (rows, or flat row-major with `nFeatures`) or columns by name. */
+export type Features = Matrix | { [feature: string]: Numbers };
 /** Customer data keyed as the vendor names it (`em`, `ph`, `fn`, ...; Google also `email_address`, `phone_number`, `given_name`, `family_name`): one value, or for Meta a list. */
 export type UserData = { [field: string]: string | string[] };
 /** A failure as the vendor reported it (the adapter's `PlatformError`). */
@@ -3013,6 +3107,71 @@ export declare const clv: {
 };
 
 /**
+ * The predictive lead score: a regularised logistic regression of conversion on lead
+ * features (scikit-learn's objective and names), optionally calibrated (Platt or
+ * isotonic), with per-lead contributions that add up to the logit.
+ *
+ * @example
+ * const x = { pages: [1, 2, 3, 5, 0, 4, 6, 2], demo: [0, 0, 1, 1, 0, 0, 1, 1] };
+ * const fit = new leads.LogisticScore({ calibration: 'platt' }).fit(x, [0, 0, 1, 1, 0, 0, 1, 1]);
+ * fit.coef.demo; // > 0
+ * fit.predictProba(x); // Float64Array of P(conversion)
+ * fit.contributions(x).values[0]; // log-odds per feature of the first lead
+ */
+export declare class LogisticScore {
+  /**
+   * Settings (`LogisticScoreOptions`); a bad penalty, class weight or calibration
+   * name throws `invalid_parameter` naming the option (`c` is checked by `fit`).
+   */
+  constructor(options?: LogisticScoreOptions | null);
+  /**
+   * Fits to features `x` (a columns object named by its keys, or a matrix with
+   * `featureNames`) and 0/1 labels `y`: `out_of_range` naming `options.c` or
+   * `options.l1Ratio`, `non_finite` naming `x[i][j]`, `invalid_parameter` naming
+   * `y[i]` or a repeated `options.featureNames[j]`, `length_mismatch` for shapes
+   * that disagree, `not_converged` for separable data without a penalty.
+   */
+  fit(x: Features, y: Numbers, options?: LogisticScoreFitOptions | null): FittedLogisticScore;
+}
+
+/** A fitted predictive lead score (from `LogisticScore.fit` or `fromJSON`). */
+export declare class FittedLogisticScore {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /**
+   * Calibrated `P(conversion)` per row (a columns object is read by feature name; a
+   * flat matrix defaults to the fit's column count).
+   */
+  predictProba(x: Features, nFeatures?: number | null): Float64Array;
+  /** The logit (uncalibrated) per row. */
+  decisionFunction(x: Features, nFeatures?: number | null): Float64Array;
+  /**
+   * Per-lead contributions `coef_j (x_ij - mean_j)` and the base logit; each row adds
+   * up to the lead's logit.
+   */
+  contributions(x: Features, nFeatures?: number | null): ScoreContributions;
+  /**
+   * AUC, log-loss, Brier score and reliability table of `x` against 0/1 labels `y`
+   * (`not_enough_data` naming `y` when a class is missing).
+   */
+  evaluate(x: Features, y: Numbers, options?: ReliabilityOptions | null): ScoreEvaluation;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedLogisticScore;
+  /** The coefficients (log-odds per unit) by feature name. */
+  readonly coef: { [feature: string]: number };
+  /** The intercept. */
+  readonly intercept: number;
+  /** The logit of the reference (training-mean) lead. */
+  readonly baseLogit: number;
+  /** The features, in column order. */
+  readonly featureNames: string[];
+  /** Newton steps the fit took. */
+  readonly iterations: number;
+}
+
+/**
  * Leads: funnels, cohort tables, rule-based scores, lifecycle stages and journey health over
  * an event log `{ lead, timestamp (unix seconds), event, value? }`. Lead ids (strings or
  * numbers) come back as given; options are camelCase, enum values snake_case (`'one_of'`).
@@ -3084,6 +3243,17 @@ export declare const leads: {
   health(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[];
   /** `health` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   healthAsync(events: LeadEvents, asOf: number, options?: HealthOptions | null): Promise<LeadHealth[]>;
+  /**
+   * ROC AUC (ties half), log-loss, Brier score and reliability table of probabilities
+   * `proba` against 0/1 labels `y` (scikit-learn's metrics and `calibration_curve`).
+   *
+   * @example
+   * const m = leads.metrics([0, 1, 1, 0], [0.2, 0.7, 0.6, 0.4], { nBins: 5 });
+   * m.auc; // 1
+   */
+  metrics(y: Numbers, proba: Numbers, options?: ReliabilityOptions | null): ScoreEvaluation;
+  LogisticScore: typeof LogisticScore;
+  FittedLogisticScore: typeof FittedLogisticScore;
 };
 
 /**

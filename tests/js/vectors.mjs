@@ -590,7 +590,12 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     const rows = input.x.map((r) => (typed ? Float64Array.from(nums(r)) : nums(r)));
     const y = typed ? Float64Array.from(nums(input.y)) : nums(input.y);
     const w = input.sample_weight === undefined ? null : nums(input.sample_weight);
-    const spec = new glm.LogisticRegression({ c: num(params.c), penalty: params.penalty, fitIntercept: params.fit_intercept });
+    const spec = new glm.LogisticRegression({
+      c: num(params.c),
+      penalty: params.penalty,
+      fitIntercept: params.fit_intercept,
+      l1Ratio: params.l1_ratio === undefined ? undefined : num(params.l1_ratio),
+    });
     const fit = spec.fit(rows, y, w);
     const proba = fit.predictProba(rows);
     assert.ok(proba instanceof Float64Array && fit.coef instanceof Float64Array);
