@@ -178,7 +178,10 @@ impl TailTable {
     /// runs per row).
     pub(crate) fn new(c: f64, n: f64, zmax: f64) -> Option<Self> {
         let inv0 = 1.0 / n;
-        let mut t = TailTable { c, n, coef: vec![[inv0, inv0 * inv0, 0.0, 0.0, inv0 * inv0 * inv0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]] };
+        // a few dozen terms on CDNOW: sized for them, so the table is built without regrowing
+        let mut coef = Vec::with_capacity(64);
+        coef.push([inv0, inv0 * inv0, 0.0, 0.0, inv0 * inv0 * inv0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        let mut t = TailTable { c, n, coef };
         let (mut b, mut h, mut h2, mut s, mut zk) = (1.0_f64, 0.0_f64, 0.0_f64, inv0, 1.0_f64);
         for k in 1..1000 {
             let kf = k as f64;

@@ -119,7 +119,7 @@ impl ParetoNbd {
         let (mx, mt) = h.means();
         let rate = (mx.max(0.05) / mt.max(1e-9)).max(1e-9);
         let phi0 = [0.0, (1.0 / rate).ln(), 0.0, mt.max(1e-3).ln()];
-        let m = maximise(&ParetoLik(&h), &phi0, "Pareto/NBD", self.settings)?;
+        let m = maximise(&ParetoLik::new(&h), &phi0, "Pareto/NBD", self.settings)?;
         let p = |v: &[f64]| ParetoNbdParams { r: v[0], alpha: v[1], s: v[2], beta: v[3] };
         Ok(FittedParetoNbd { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
@@ -196,11 +196,16 @@ fn ln_a0<const HESS: bool>(th: &[f64; 4], x: f64, tx: f64, t: f64, table: Option
     if tx >= t {
         return Ok(None);
     }
-    let (l1, g1, h1) = ln_tail::<HESS>(th, x, tx, table)?;
-    let (l2, g2, h2) = ln_tail::<HESS>(th, x, t, table)?;
+    Ok(a0_from_tails::<HESS>(&ln_tail::<HESS>(th, x, tx, table)?, &ln_tail::<HESS>(th, x, t, table)?))
+}
+
+/// `ln A0` from `ln F(t_x)` and `ln F(T)` ([`ln_tail`]); `None` when they are equal (A0 = 0).
+fn a0_from_tails<const HESS: bool>(tail_tx: &Term, tail_t: &Term) -> Option<Term> {
+    let (l1, g1, h1) = tail_tx;
+    let (l2, g2, h2) = tail_t;
     let rho = (l2 - l1).exp();
     if rho >= 1.0 {
-        return Ok(None);
+        return None;
     }
     let mut g = [0.0; 4];
     for k in 0..4 {
@@ -215,7 +220,7 @@ fn ln_a0<const HESS: bool>(th: &[f64; 4], x: f64, tx: f64, t: f64, table: Option
             }
         }
     }
-    Ok(Some((l1 + (-(l2 - l1).exp_m1()).ln(), g, hs)))
+    Some((l1 + (-(l2 - l1).exp_m1()).ln(), g, hs))
 }
 
 /// The tail series' coefficients for the rows with `x` purchases, built for `tau = 0` (the
@@ -229,6 +234,11 @@ fn series_table(th: &[f64; 4], x: f64) -> Option<TailTable> {
 /// The two log-terms of the likelihood's bracket: `B1 = -(r+x) ln(alpha+T) - s ln(beta+T)` and
 /// `B2 = ln s + ln A0` (`-inf` when `t_x == T`), with their derivatives.
 fn bracket<const HESS: bool>(th: &[f64; 4], x: f64, tx: f64, t: f64, table: Option<&TailTable>) -> Result<(Term, Term)> {
+    Ok(bracket_from::<HESS>(th, x, t, ln_a0::<HESS>(th, x, tx, t, table)?))
+}
+
+/// [`bracket`] given the row's `ln A0` (`None` when `A0 = 0`).
+fn bracket_from<const HESS: bool>(th: &[f64; 4], x: f64, t: f64, a0: Option<Term>) -> (Term, Term) {
     let [r, alpha, s, beta] = *th;
     let (ua, ub) = (1.0 / (alpha + t), 1.0 / (beta + t));
     let (la, lb) = ((alpha + t).ln(), (beta + t).ln());
@@ -243,7 +253,7 @@ fn bracket<const HESS: bool>(th: &[f64; 4], x: f64, tx: f64, t: f64, table: Opti
         h1[3][2] = -ub;
         h1[3][3] = s * ub * ub;
     }
-    let b2 = match ln_a0::<HESS>(th, x, tx, t, table)? {
+    let b2 = match a0 {
         Some((la0, mut ga, mut ha)) => {
             ga[2] += 1.0 / s;
             ha[2][2] -= 1.0 / (s * s);
@@ -251,18 +261,42 @@ fn bracket<const HESS: bool>(th: &[f64; 4], x: f64, tx: f64, t: f64, table: Opti
         }
         None => (f64::NEG_INFINITY, [0.0; 4], [[0.0; 4]; 4]),
     };
-    Ok(((b1, g1, h1), b2))
+    ((b1, g1, h1), b2)
 }
 
-struct ParetoLik<'a>(&'a Histories);
+/// The likelihood of [`Histories`], each row's two tail series looked up by `(frequency, tau)`:
+/// rows share a tail wherever they share a frequency and `t_x` or `T` (on CDNOW 940 distinct
+/// tails serve 2006 row ends; every customer without repeat purchases has the tail at 0).
+struct ParetoLik<'a> {
+    h: &'a Histories,
+    /// Distinct `(frequency index, tau)` some row needs the tail at.
+    keys: Vec<(u32, f64)>,
+    /// Per row: the indices in `keys` of its tails at `t_x` and at `T` (`None` when `t_x >= T`).
+    ends: Vec<Option<[u32; 2]>>,
+}
+
+impl<'a> ParetoLik<'a> {
+    fn new(h: &'a Histories) -> Self {
+        let mut index = std::collections::HashMap::new();
+        let mut keys = Vec::new();
+        let mut key = |j: u32, tau: f64| {
+            *index.entry((j, tau.to_bits())).or_insert_with(|| {
+                keys.push((j, tau));
+                (keys.len() - 1) as u32
+            })
+        };
+        let ends = (0..h.w.len()).map(|i| (h.tx[i] < h.t[i]).then(|| [key(h.xi[i], h.tx[i]), key(h.xi[i], h.t[i])])).collect();
+        ParetoLik { h, keys, ends }
+    }
+}
 
 impl LogLik for ParetoLik<'_> {
     fn total_weight(&self) -> f64 {
-        self.0.total_weight()
+        self.h.total_weight()
     }
 
     fn rows(&self) -> usize {
-        self.0.w.len()
+        self.h.w.len()
     }
 
     fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
@@ -277,7 +311,7 @@ impl LogLik for ParetoLik<'_> {
 impl ParetoLik<'_> {
     /// The log-likelihood, writing its gradient (and with `HESS` its Hessian) in log-parameters.
     fn eval<const HESS: bool>(&self, phi: &[f64], g: &mut [f64], hess: &mut [f64]) -> f64 {
-        let h = self.0;
+        let h = self.h;
         let th = [phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp()];
         let [r, alpha, s, beta] = th;
         let (lg_r, dg_r) = (ln_gamma(r), digamma(r));
@@ -301,14 +335,36 @@ impl ParetoLik<'_> {
             }
         }
         let tables: Vec<Option<TailTable>> = h.xs.iter().map(|&x| series_table(&th, x)).collect();
+        let tail_at = |&(j, tau): &(u32, f64)| ln_tail::<HESS>(&th, h.xs[j as usize], tau, tables[j as usize].as_ref());
+        // sized up front (collecting into a `Result<Vec>` grows the vector as it goes)
+        let serial = || -> Result<Vec<Term>> {
+            let mut v = Vec::with_capacity(self.keys.len());
+            for k in &self.keys {
+                v.push(tail_at(k)?);
+            }
+            Ok(v)
+        };
+        #[cfg(feature = "parallel")]
+        let tails: Result<Vec<Term>> = if self.keys.len() > 32_768 {
+            use rayon::prelude::*;
+            self.keys.par_iter().map(tail_at).collect()
+        } else {
+            serial()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let tails = serial();
+        let Ok(tails) = tails else {
+            g.fill(f64::NAN);
+            hess.fill(f64::NAN);
+            return f64::NAN;
+        };
         let rows = super::sum_chunks::<15>(h.w.len(), |range| {
             // ll, gradient (4), Hessian's upper triangle (10)
             let mut acc = [0.0; 15];
             for i in range {
                 let j = h.xi[i] as usize;
-                let Ok(((b1, g1, h1), (b2, g2, h2))) = bracket::<HESS>(&th, h.xs[j], h.tx[i], h.t[i], tables[j].as_ref()) else {
-                    return [f64::NAN; 15];
-                };
+                let a0 = self.ends[i].and_then(|[a, b]| a0_from_tails::<HESS>(&tails[a as usize], &tails[b as usize]));
+                let ((b1, g1, h1), (b2, g2, h2)) = bracket_from::<HESS>(&th, h.xs[j], h.t[i], a0);
                 let lse = logaddexp(b1, b2);
                 let w2 = (b2 - lse).exp();
                 let w1 = 1.0 - w2;
@@ -392,7 +448,7 @@ impl ParetoNbdParams {
         }
         let phi = [self.r.ln(), self.alpha.ln(), self.s.ln(), self.beta.ln()];
         let mut g = [0.0; 4];
-        finite(|| "the Pareto/NBD log-likelihood".into(), ParetoLik(&h).ll_grad(&phi, &mut g))
+        finite(|| "the Pareto/NBD log-likelihood".into(), ParetoLik::new(&h).ll_grad(&phi, &mut g))
     }
 
     fn theta(&self) -> [f64; 4] {
@@ -510,7 +566,7 @@ mod tests {
     fn derivatives_match_differences_both_branches() {
         let h = Histories::new(&[0.0, 1.0, 3.0, 7.0, 2.0, 350.0], &[0.0, 2.0, 10.0, 30.0, 1.0, 37.0], &[20.0, 30.0, 35.0, 38.0, 3.0, 38.0], None, true).unwrap();
         for phi in [[-0.6f64, 2.3, -0.5, 2.45], [-0.6, 2.6, -0.5, 1.2], [0.3, 0.5, 0.2, 2.0], [0.1, 1.5, -0.3, 1.5]] {
-            super::super::tests::check_derivatives(&ParetoLik(&h), &phi, 1e-5);
+            super::super::tests::check_derivatives(&ParetoLik::new(&h), &phi, 1e-5);
         }
     }
 
