@@ -168,6 +168,27 @@ pub(crate) fn check_len(field: &str, got: usize, expected: usize) -> channelwise
     Ok(())
 }
 
+/// [`Error::InvalidParameter`] naming `field`, its `value` and why.
+pub(crate) fn invalid(
+    field: impl Into<String>,
+    value: impl ToString,
+    reason: impl Into<String>,
+) -> Error {
+    Error::InvalidParameter {
+        field: field.into(),
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The core's `T` from JSON text written by the Python layer (settings, payload items); an
+/// error names `field` and the serde reason.
+pub(crate) fn document<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> PyResult<T> {
+    crate::error::core(
+        serde_json::from_str(text).map_err(|e| invalid(field, "the document", e.to_string())),
+    )
+}
+
 /// A fitted model as JSON (serde; numbers round-trip bit for bit).
 pub(crate) fn to_json<T: serde::Serialize>(model: &T) -> channelwise::Result<String> {
     serde_json::to_string(model).map_err(|e| Error::Internal(format!("serialising: {e}")))

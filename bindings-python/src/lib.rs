@@ -21,6 +21,7 @@ mod leads;
 mod optimize;
 mod periods;
 mod platform;
+mod platform_payloads;
 mod progress;
 mod recommend;
 mod stats;
@@ -53,5 +54,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     glm::register(m)?;
     clv::register(m)?;
     platform::register(m)?;
+    platform_payloads::register(m)?;
     Ok(())
 }

@@ -20,7 +20,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::columns::to_json;
+use crate::columns::{document, to_json};
 use crate::error::{core, guard};
 
 /// A keyword naming one value of a core enum (`vendor="meta"`): its serde name.
@@ -242,17 +242,6 @@ fn platform_sign_webhook(
     guard(|| Ok(webhook::sign(scheme(scheme_name, None)?, secret, body, t)))
 }
 
-/// The core's `T` from JSON written by the Python layer; `field` names it in errors.
-fn from_json<T: DeserializeOwned>(field: &str, text: &str) -> PyResult<T> {
-    core(
-        serde_json::from_str(text).map_err(|e| Error::InvalidParameter {
-            field: field.into(),
-            value: "the document".into(),
-            reason: e.to_string(),
-        }),
-    )
-}
-
 /// `(True, value JSON)` or `(False, PlatformError JSON)`.
 fn outcome<T: Serialize>(r: Result<T, PlatformError>) -> PyResult<(bool, String)> {
     Ok(match r {
@@ -267,9 +256,9 @@ fn outcome<T: Serialize>(r: Result<T, PlatformError>) -> PyResult<(bool, String)
 #[pyo3(signature = (error, now_ms, classifier=None))]
 fn platform_classify(error: &str, now_ms: i64, classifier: Option<&str>) -> PyResult<String> {
     guard(|| {
-        let e: PlatformError = from_json("error", error)?;
+        let e: PlatformError = document("error", error)?;
         let c: Classifier =
-            classifier.map_or_else(|| Ok(Classifier::default()), |c| from_json("classifier", c))?;
+            classifier.map_or_else(|| Ok(Classifier::default()), |c| document("classifier", c))?;
         core(c.validate())?;
         core(to_json(&c.classify(&e, now_ms)))
     })
@@ -287,7 +276,7 @@ impl PySimMarket {
     fn new(config: Option<&str>) -> PyResult<Self> {
         guard(|| {
             let c: SimConfig =
-                config.map_or_else(|| Ok(SimConfig::default()), |c| from_json("config", c))?;
+                config.map_or_else(|| Ok(SimConfig::default()), |c| document("config", c))?;
             Ok(PySimMarket(core(SimMarket::new(c))?))
         })
     }
@@ -339,7 +328,7 @@ impl PySimMarket {
     /// Metrics as reported now, for the `MetricsQuery` JSON: `(ok, rows or error JSON)`.
     fn read_metrics(&mut self, query: &str) -> PyResult<(bool, String)> {
         guard(|| {
-            let q: MetricsQuery = from_json("query", query)?;
+            let q: MetricsQuery = document("query", query)?;
             outcome(self.0.read_metrics(&q))
         })
     }
@@ -347,7 +336,7 @@ impl PySimMarket {
     /// Every conversion however late, without faults: rows JSON.
     fn true_metrics(&self, query: &str) -> PyResult<String> {
         guard(|| {
-            let q: MetricsQuery = from_json("query", query)?;
+            let q: MetricsQuery = document("query", query)?;
             core(to_json(&core(self.0.true_metrics(&q))?))
         })
     }
@@ -355,7 +344,7 @@ impl PySimMarket {
     /// Applies the `Change` list JSON: `(ok, results or error JSON)`.
     fn apply_changes(&mut self, changes: &str) -> PyResult<(bool, String)> {
         guard(|| {
-            let cs: Vec<Change> = from_json("changes", changes)?;
+            let cs: Vec<Change> = document("changes", changes)?;
             for c in &cs {
                 core(c.validate())?;
             }

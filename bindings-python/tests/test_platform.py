@@ -6,6 +6,7 @@ classifier of vendor errors."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 
 import pandas as pd
@@ -253,3 +254,193 @@ def test_classify():
         cw.platform.classify({"kind": "carrier_pigeon"}, 0)
     with pytest.raises(cw.OutOfRangeError, match="quota_reset_offset_minutes"):
         cw.platform.classify({"kind": "timeout"}, 0, {"quota_reset_offset_minutes": 2000})
+
+
+def test_readme_payloads_example(capsys):
+    now_ms = 1_700_000_000_000  # the snippet reads the clock when now_ms is left out
+    # START: readme-python-platform-payloads
+    import channelwise as cw
+
+    # Meta Conversions API: events checked as Meta documents them, customer data hashed,
+    # split into bodies of at most 1,000 events (POST each to /{pixel_id}/events)
+    bodies = cw.platform.meta_capi_events([{
+        "event_name": "Purchase", "event_time": 1_699_996_400, "event_id": "order-1042",
+        "action_source": "website", "event_source_url": "https://shop.example/thanks",
+        "user_data": {"em": " Jane.Doe@Example.com", "ph": "+1 (650) 555-1212", "client_user_agent": "Mozilla/5.0"},
+        "custom_data": {"currency": "USD", "value": 59.90},
+    }], now_ms=now_ms)
+    print(bodies[0]["data"][0]["user_data"]["em"][:16])  # SHA-256 hex, never the address
+
+    # Google Ads: a click conversion at the account's offset, and a budget in micros
+    when = cw.platform.google_ads_date_time(1_699_996_400_000, offset_minutes=-480)
+    uploads = cw.platform.google_ads_click_conversions([{
+        "gclid": "Cj0KCQjw", "conversion_action": "customers/1234567890/conversionActions/987",
+        "conversion_date_time": when, "conversion_value": 59.90, "currency_code": "USD", "order_id": "order-1042",
+    }], customer_id="1234567890")
+    mutate = cw.platform.google_ads_mutate([{
+        "key": "plan-7/brand", "entity": "customers/1234567890/campaignBudgets/111",
+        "action": {"kind": "budget", "daily": 250.0},
+    }])
+    print(when, mutate[0]["body"]["operations"][0]["update"]["amountMicros"])
+
+    # Reports from every vendor in one shape: a DataFrame of daily rows per entity
+    insights = {"data": [{"campaign_id": "2384", "date_start": "2026-03-01", "date_stop": "2026-03-01",
+                          "spend": "249.30", "impressions": "31012", "clicks": "402", "account_currency": "USD",
+                          "actions": [{"action_type": "offsite_conversion.fb_pixel_purchase", "value": "17"}]}]}
+    daily = cw.platform.meta_insights(insights, time_zone="America/New_York")
+    print(daily[["entity", "spend", "conversions", "time_zone"]].to_dict("records"))
+    # END: readme-python-platform-payloads
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == cw.platform.hash("em", "jane.doe@example.com")[:16]
+    assert printed[1] == "2023-11-14 13:13:20-08:00 250000000"
+    assert printed[2] == "[{'entity': '2384', 'spend': 249.3, 'conversions': 17.0, 'time_zone': 'America/New_York'}]"
+    [body] = uploads
+    assert body["path"] == "customers/1234567890:uploadClickConversions"
+    assert body["body"]["partialFailure"] is True and body["body"]["validateOnly"] is False
+    assert body["body"]["conversions"][0]["conversionDateTime"] == when
+    assert bodies[0]["data"][0]["user_data"]["ph"] == cw.platform.hash("ph", "16505551212")
+
+
+def _payload_vectors():
+    from conftest import VECTORS
+
+
+
+    for f in sorted((VECTORS / "platform").glob("payloads_*.json")):
+        v = json.loads(f.read_text())
+        if "error" not in v["expected"] and v["function"] != "platform.payloads.google_ads_date_time":
+            yield pytest.param(v, id=f.stem)
+
+
+@pytest.mark.parametrize("v", list(_payload_vectors()))
+def test_payloads_are_the_cores_bytes(v):
+    """The core's request text, parsed and dumped compactly by Python, is the same bytes: the dicts
+    cw.platform returns serialise to exactly what the core built (key order and numbers kept)."""
+    from channelwise import _channelwise as native
+
+    inp, p = v["input"], dict(v.get("params") or {})
+    fn = v["function"].rsplit(".", 1)[1]
+    dumps = json.dumps
+    if fn == "meta_capi":
+        text = native.platform_meta_capi_requests(dumps(inp["events"]), dumps(p))
+        public = cw.platform.meta_capi_events(inp["events"], **p)
+    elif fn == "meta_change":
+        text = native.platform_meta_change_request(dumps(inp["change"]), inp["currency"])
+        public = cw.platform.meta_change_request(inp["change"], inp["currency"])
+    elif fn == "ga4_mp":
+        split = p.pop("split", True)
+        text = native.platform_ga4_requests(dumps(inp["payload"]), dumps(p), split)
+        public = cw.platform.ga4_requests(inp["payload"], **p) if split else [cw.platform.ga4_body(inp["payload"], **p)]
+    elif fn == "google_ads_click_conversions":
+        text = native.platform_google_ads_click_conversions(dumps(inp["conversions"]), dumps(p))
+        public = cw.platform.google_ads_click_conversions(inp["conversions"], **p)
+    elif fn == "google_ads_user_identifiers":
+        text = native.platform_google_ads_user_identifiers(dumps(inp["user_data"]), dumps(p.get("options", {})))
+        public = cw.platform.google_ads_user_identifiers(inp["user_data"])
+    elif fn == "google_ads_customer_match":
+        text = native.platform_google_ads_customer_match(dumps(inp["users"]), dumps(p.get("options", {})))
+        public = cw.platform.google_ads_customer_match(inp["users"])
+    else:
+        assert fn == "google_ads_mutate", fn
+        text = native.platform_google_ads_mutate(dumps(inp["changes"]), dumps(p))
+        public = cw.platform.google_ads_mutate(inp["changes"], **p)
+    assert json.dumps(public, separators=(",", ":"), ensure_ascii=False) == text
+
+
+def test_payload_options_and_clock():
+    event = {"event_name": "Lead", "event_time": int(time.time()) - 60, "action_source": "system_generated",
+             "user_data": {"external_id": "crm-17"}}
+    [body] = cw.platform.meta_capi_events([event], test_event_code="TEST42")  # now_ms: the clock
+    assert body["test_event_code"] == "TEST42" and body["data"][0]["user_data"]["external_id"] == cw.platform.hash("external_id", "crm-17")
+    sent = dt.datetime.fromtimestamp(event["event_time"] + 3600, dt.timezone.utc)
+    assert cw.platform.meta_capi_events([event], now_ms=sent) == cw.platform.meta_capi_events([event], now_ms=sent.timestamp() * 1000 // 1)
+    assert [len(b["data"]) for b in cw.platform.meta_capi_events([event] * 5, batch_size=2)] == [2, 2, 1]
+    assert cw.platform.meta_capi_events([]) == []
+    payload = {"client_id": "555.1", "events": [{"name": "page_view", "params": {"n": i}} for i in range(30)]}
+    assert [len(b["events"]) for b in cw.platform.ga4_requests(payload)] == [25, 5]
+    assert cw.platform.ga4_body({**payload, "events": payload["events"][:3]})["client_id"] == "555.1"
+    r = cw.platform.meta_change_request({"key": "k1", "entity": "120330000000000", "action": {"kind": "budget", "daily": 3000}}, "JPY")
+    assert r["body"] == {"daily_budget": 3000} and r["path"] == "/120330000000000"
+    ms = cw.platform.google_ads_parse_date_time("2026-03-01 12:32:45-08:00")
+    assert cw.platform.google_ads_date_time(ms) == "2026-03-01 20:32:45+00:00"
+    assert cw.platform.google_ads_date_time(dt.datetime(2026, 3, 1, 20, 32, 45)) == "2026-03-01 20:32:45+00:00"
+    ids = cw.platform.google_ads_user_identifiers({"em": "Jane.Doe+news@gmail.com"}, google_email="sdk")
+    assert ids == [{"hashedEmail": cw.platform.hash("em", "janedoe+news@gmail.com", vendor="google", google_email="sdk")}]
+    import numpy as np
+
+    c = {"gclid": "g", "conversion_action": "customers/1/conversionActions/2", "conversion_date_time": "2026-03-01 12:32:45+01:00",
+         "conversion_value": np.float64(12.5)}
+    [req] = cw.platform.google_ads_click_conversions([c], customer_id="1", validate_only=True)
+    assert req["body"]["validateOnly"] is True and req["body"]["conversions"][0]["conversionValue"] == 12.5
+
+
+def test_metrics_frames():
+    response = {"data": [
+        {"adset_id": "7", "date_start": "2026-03-01", "date_stop": "2026-03-01", "spend": "10.5", "impressions": "100",
+         "clicks": "4", "actions": [{"action_type": "lead", "value": "2"}]},
+        {"adset_id": "7", "date_start": "2026-03-02", "date_stop": "2026-03-02", "spend": "11", "impressions": "90"},
+    ]}
+    df = cw.platform.meta_insights(response, entity="adset_id", conversion_action_types=["lead"], currency="EUR", time_zone="Europe/Berlin")
+    assert list(df.columns) == ["entity", "date", "spend", "impressions", "clicks", "conversions", "value", "currency", "time_zone"]
+    assert str(df["date"].dtype).startswith("datetime64") and df["conversions"].tolist() == [2.0, 0.0]
+    assert set(df["currency"]) == {"EUR"} and set(df["time_zone"]) == {"Europe/Berlin"}
+    p = cw.platform.meta_insights(json.dumps(response).encode(), entity="adset_id", currency="EUR", time_zone="UTC", backend="polars")
+    assert isinstance(p, pl.DataFrame) and p.schema["date"] == pl.Date and p["spend"].to_list() == [10.5, 11.0]
+    ads = [{"results": [{"campaign": {"id": "1"}, "segments": {"date": "2026-03-01"}, "metrics": {"costMicros": "2500000", "clicks": "3"},
+                         "customer": {"currencyCode": "USD", "timeZone": "America/Chicago"}}]}]
+    g = cw.platform.google_ads_metrics(ads)
+    assert g["spend"].tolist() == [2.5] and g["time_zone"].tolist() == ["America/Chicago"]
+    empty = cw.platform.google_ads_metrics([], currency="USD", time_zone="UTC")
+    assert len(empty) == 0 and "time_zone" in empty.columns
+    with pytest.raises(cw.InvalidParameterError, match=r"data\[0\]\.spend"):
+        cw.platform.meta_insights({"data": [{**response["data"][0], "spend": "12,50"}]}, entity="adset_id", currency="EUR", time_zone="UTC")
+    with pytest.raises(cw.InvalidParameterError, match="time_zone"):
+        cw.platform.meta_insights(response, entity="adset_id", currency="EUR")
+    with pytest.raises(cw.InvalidParameterError, match="response"):
+        cw.platform.ga4_run_report("{not json")
+
+
+SECRET_PHONE = 6505551212
+
+
+@pytest.mark.parametrize(
+    "call, error, field",
+    [
+        # customer data that is not text: named by key, never shown
+        (lambda: cw.platform.meta_capi_events([{"event_name": "Lead", "event_time": 1_700_000_000, "action_source": "email",
+                                                "user_data": {"ph": SECRET_PHONE}}], now_ms=1_700_000_000_000),
+         cw.InvalidParameterError, "events[0].user_data.ph"),
+        (lambda: cw.platform.google_ads_customer_match([{"em": "a@example.com"}, {"ph": ["+16505550000", SECRET_PHONE]}]),
+         cw.InvalidParameterError, "users[1].user_data.ph[1]"),
+        (lambda: cw.platform.google_ads_user_identifiers({"ph": SECRET_PHONE}), cw.InvalidParameterError, "user_data.ph"),
+        (lambda: cw.platform.google_ads_click_conversions([{"gclid": "g", "conversion_action": "customers/1/conversionActions/2",
+                                                            "conversion_date_time": "2026-03-01 12:32:45+01:00",
+                                                            "user_data": {"em": [SECRET_PHONE]}}], customer_id="1"),
+         cw.InvalidParameterError, "conversions[0].user_data.em[0]"),
+        # the core's own checks, named by path
+        (lambda: cw.platform.meta_capi_events([{"event_name": "Lead", "event_time": 1_699_000_000, "action_source": "email",
+                                                "user_data": {"em": "a@example.com"}}], now_ms=1_700_000_000_000),
+         cw.InvalidParameterError, "events[0].event_time"),
+        (lambda: cw.platform.meta_capi_events([{"event_name": "Lead", "action_source": "email"}]), cw.InvalidParameterError, "events[0]"),
+        (lambda: cw.platform.meta_capi_events([{}], batch_size=1001), cw.InvalidParameterError, "events[0]"),
+        (lambda: cw.platform.meta_capi_events([], batch_size=1001), cw.OutOfRangeError, "batch_size"),
+        (lambda: cw.platform.meta_capi_events({"event_name": "Lead"}), cw.InvalidParameterError, "events"),
+        (lambda: cw.platform.meta_change_request({"key": "k", "entity": "1", "action": {"kind": "budget", "daily": 5}}, "XXX"),
+         cw.InvalidParameterError, "currency"),
+        (lambda: cw.platform.meta_change_request({"key": "k", "entity": "1", "action": {"kind": "budget", "daily": float("nan")}}, "USD"),
+         cw.NonFiniteError, "change"),
+        (lambda: cw.platform.ga4_body({"client_id": "1", "events": [{"name": "p"}] * 26}), cw.InvalidParameterError, "events"),
+        (lambda: cw.platform.google_ads_mutate([{"key": "k", "entity": "customers/1/campaigns/5", "action": {"kind": "budget", "daily": 1}}]),
+         cw.InvalidParameterError, "changes[0].entity"),
+        (lambda: cw.platform.google_ads_date_time(0, offset_minutes=900), cw.OutOfRangeError, "offset_minutes"),
+        (lambda: cw.platform.google_ads_parse_date_time("2026-02-29 00:00:00+00:00"), cw.InvalidParameterError, "conversion_date_time"),
+        (lambda: cw.platform.google_ads_date_time(1.5), cw.InvalidParameterError, "when"),
+        (lambda: cw.platform.ga4_requests({"client_id": "1", "events": [{"name": object()}]}), cw.InvalidParameterError, "payload"),
+    ],
+)
+def test_payload_bad_input(call, error, field):
+    with pytest.raises(error) as info:
+        call()
+    shown = f"{info.value} {info.value!r}"
+    assert field in shown
+    assert str(SECRET_PHONE) not in shown

@@ -77,6 +77,8 @@ def _cases():
             kinds = ["dict", "pandas", "polars"]
         elif fn.startswith("platform.webhook."):
             kinds = ["str", "bytes"]  # the body (and a signer's secret) as str and as bytes
+        elif fn.startswith("platform.metrics."):
+            kinds = ["pandas", "polars"]  # the metrics frame's backend
         elif fn.startswith("clv."):
             kinds = ["list"] if fn in ("clv.hyp2f1", "clv.sbg.predict") else list(CLV_KINDS)
             if fn.startswith("clv.rfm."):
@@ -890,6 +892,87 @@ def _run_platform(fn, inp, params, kind):
     raise AssertionError(f"no runner for {fn}")
 
 
+def _sizes(requests, items):
+    return {"sizes": [len(items(r)) for r in requests], "requests": requests}
+
+
+def _metrics_rows(df, kind):
+    """A metrics frame back as the core's Report: one time zone, rows with ISO dates."""
+    cols = to_columns(df)
+    if kind == "polars":
+        assert type(df).__module__.startswith("polars"), "backend='polars' gives polars"
+    zones = set(cols.pop("time_zone"))
+    assert len(zones) <= 1, f"one time zone per report, got {zones}"
+    cols["date"] = [d.date().isoformat() if hasattr(d, "date") else d.isoformat() for d in cols["date"]]
+    rows = [dict(zip(cols, vals)) for vals in zip(*cols.values())]
+    return {"time_zone": zones.pop() if zones else None, "rows": rows}
+
+
+def _run_platform_payloads(fn, inp, params, kind):
+    """platform.payloads.* and platform.metrics.* (core/tests/vectors_platform.rs run_payloads):
+    the vector's params are the keyword arguments of the cw.platform function of the same core
+    call; metrics come back as pandas and polars DataFrames and are read back as rows."""
+    p = dict(params)
+    g = (p.pop("options", None) or {}).get("google_email")
+    if fn == "platform.payloads.meta_capi":
+        requests = cw.platform.meta_capi_events(inp["events"], **p)
+        out = _sizes(requests, lambda r: r["data"])
+        out["event_ids"] = [e.get("event_id") for r in requests for e in r["data"]]
+        return out
+    if fn == "platform.payloads.meta_change":
+        return {"request": cw.platform.meta_change_request(inp["change"], inp["currency"])}
+    if fn == "platform.payloads.ga4_mp":
+        if p.pop("split", True):
+            return _sizes(cw.platform.ga4_requests(inp["payload"], **p), lambda r: r["events"])
+        return _sizes([cw.platform.ga4_body(inp["payload"], **p)], lambda r: r["events"])
+    if fn == "platform.payloads.google_ads_click_conversions":
+        requests = cw.platform.google_ads_click_conversions(inp["conversions"], google_email=g, **p)
+        return _sizes(requests, lambda r: r["body"]["conversions"])
+    if fn == "platform.payloads.google_ads_user_identifiers":
+        return {"user_identifiers": cw.platform.google_ads_user_identifiers(inp["user_data"], google_email=g)}
+    if fn == "platform.payloads.google_ads_customer_match":
+        return {"operations": cw.platform.google_ads_customer_match(inp["users"], google_email=g)}
+    if fn == "platform.payloads.google_ads_mutate":
+        return {"requests": cw.platform.google_ads_mutate(inp["changes"], **p)}
+    if fn == "platform.payloads.google_ads_date_time":
+        formatted = cw.platform.google_ads_date_time(inp["ms"], inp["offset_minutes"])
+        return {"formatted": formatted, "parsed_ms": cw.platform.google_ads_parse_date_time(formatted)}
+    readers = {"platform.metrics.meta_insights": cw.platform.meta_insights,
+               "platform.metrics.google_ads": cw.platform.google_ads_metrics,
+               "platform.metrics.ga4_run_report": cw.platform.ga4_run_report}
+    if fn in readers:
+        return _metrics_rows(readers[fn](inp["response"], backend=kind, **p), kind)
+    raise AssertionError(f"no runner for {fn}")
+
+
+def _same(got, want, path, abs_, rel):
+    """As the Rust runner's `same`: numbers within the tolerance when either is a float, integers,
+    strings, booleans and nulls exactly, objects with the same keys; returns the leaves checked."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and set(got) == set(want), f"{path}: keys {sorted(got)}, expected {sorted(want)}"
+        return sum(_same(got[k], w, f"{path}.{k}", abs_, rel) for k, w in want.items())
+    if isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), f"{path}: {got!r}, expected {len(want)} items"
+        return max(1, sum(_same(g, w, f"{path}[{i}]", abs_, rel) for i, (g, w) in enumerate(zip(got, want))))
+    numbers = (int, float)
+    if (isinstance(want, float) or isinstance(got, float)) and isinstance(want, numbers) and isinstance(got, numbers) \
+            and not isinstance(got, bool) and not isinstance(want, bool):
+        assert _close(float(got), float(want), abs_, rel), f"{path}: got {got!r}, expected {want!r} (abs {abs_}, rel {rel})"
+        return 1
+    assert type(got) is type(want) and got == want, f"{path}: got {got!r}, expected {want!r}"
+    return 1
+
+
+def _check_nested(v, got):
+    tol = v.get("tolerance") or {}
+    abs_, rel = _num(tol.get("abs", 0.0)), _num(tol.get("rel", 0.0))
+    checked = 0
+    for key, want in v["expected"].items():
+        assert key in got, f"no result {key} in {sorted(got)}"
+        checked += _same(got[key], want, key, abs_, rel)
+    assert checked > 0, "vector checks nothing"
+
+
 def _check_platform_error(v, err):
     """The error names the vector's field; a PII error never shows a value."""
     field = v["expected"].get("field")
@@ -1007,8 +1090,6 @@ def test_vectors_exist():
 # vectors run in the Rust core (core/tests/vectors_<module>.rs) and are skipped here by name.
 PENDING: dict = {
     "experiment.": "issue 15: bound in a later session",
-    "platform.payloads.": "vendor payload builders (platform::payloads) are bound after the core lands (issue 14)",
-    "platform.metrics.": "the cross-vendor metrics schema (platform::metrics) is bound after the core lands (issue 14)",
 }
 
 
@@ -1030,7 +1111,10 @@ def test_vector(path, kind):
     params = v.get("params") or {}
     want_error = v["expected"].get("error")
     journey_input = "touchpoints" in v.get("input", {})
-    if fn.startswith("platform."):
+    nested = fn.startswith(("platform.payloads.", "platform.metrics."))
+    if nested:
+        run = _run_platform_payloads
+    elif fn.startswith("platform."):
         run = _run_platform
     elif fn.startswith(SERIES):
         run = _run_series
@@ -1048,6 +1132,9 @@ def test_vector(path, kind):
         return
     if fn == "optimize.mmm":
         _check_within(v, *_mmm(v["input"], params, kind))
+        return
+    if nested:
+        _check_nested(v, run(fn, v["input"], params, kind))
         return
     if fn.startswith(SERIES) or fn.startswith("platform."):
         _check_named(v, run(fn, v.get("input", {}), params, kind))

@@ -28,6 +28,21 @@ received (``bytes``; a ``str`` is taken as its UTF-8). ``now`` is unix seconds, 
 when ``None``. A wrong secret, a changed byte or a stale timestamp is ``False``; a header that
 cannot be parsed raises :class:`channelwise.InvalidParameterError` naming the header.
 
+**Request payloads** (sans I/O: the caller sends them): :func:`meta_capi_events` (Conversions
+API bodies of at most 1,000 events, ``user_data`` hashed), :func:`meta_change_request` (budgets
+and bids in the currency's minor unit), :func:`ga4_requests` / :func:`ga4_body` (Measurement
+Protocol, 25 events a body), :func:`google_ads_click_conversions`,
+:func:`google_ads_user_identifiers`, :func:`google_ads_customer_match`,
+:func:`google_ads_mutate` (micros with an update mask) and :func:`google_ads_date_time`. Each
+checks what the vendor checks and raises naming the field by its path (``events[3].event_time``)
+rather than letting the vendor drop an event; the bodies are dicts and lists which
+``json.dumps(body, separators=(",", ":"), ensure_ascii=False)`` turns into the core's bytes.
+
+**Reports**: :func:`meta_insights`, :func:`google_ads_metrics` and :func:`ga4_run_report` read
+each vendor's report response into one DataFrame of daily rows per entity: ``entity``, ``date``,
+``spend`` (currency units), ``impressions``, ``clicks``, ``conversions``, ``value``,
+``currency``, ``time_zone``.
+
 **Simulated market.** :class:`SimMarket` takes the core's ``SimConfig`` as a dict (every key
 optional). A vendor failure of its calls (a timeout, a 503, a throttle: the adapter's
 ``PlatformError``) raises :class:`PlatformCallError` with the error dict in ``.error``, to classify
@@ -55,6 +70,19 @@ __all__ = [
     "classify",
     "SimMarket",
     "PlatformCallError",
+    "meta_capi_events",
+    "meta_change_request",
+    "ga4_requests",
+    "ga4_body",
+    "google_ads_click_conversions",
+    "google_ads_user_identifiers",
+    "google_ads_customer_match",
+    "google_ads_mutate",
+    "google_ads_date_time",
+    "google_ads_parse_date_time",
+    "meta_insights",
+    "google_ads_metrics",
+    "ga4_run_report",
 ]
 
 Bytes = Union[bytes, bytearray, memoryview, str]
@@ -171,8 +199,10 @@ def _day(role: str, x: Any) -> str:
     raise InvalidParameterError(f"invalid {role}: {x!r} (expected 'YYYY-MM-DD' or a date)")
 
 
-def _metrics_frame(rows: List[Dict[str, Any]], backend: str) -> Any:
+def _metrics_frame(rows: List[Dict[str, Any]], backend: str, time_zone: Optional[str] = None) -> Any:
     cols: Dict[str, Any] = {k: [r[k] for r in rows] for k in _METRICS}
+    if time_zone is not None:
+        cols["time_zone"] = [time_zone] * len(rows)
     dates = [_dt.date.fromisoformat(d) for d in cols["date"]]
     if backend == "polars":
         import polars as pl
@@ -293,3 +323,218 @@ class SimMarket:
 
     def __repr__(self) -> str:
         return f"SimMarket(today={self._m.today}, campaigns={len(self.config['campaigns'])})"
+
+
+# ---- request payloads (the core's platform::payloads) and report readers (platform::metrics) ----
+
+
+def _plain(x: Any) -> Any:
+    """numpy scalars and arrays as Python numbers and lists, for ``json.dumps``."""
+    if type(x).__module__ == "numpy" and hasattr(x, "tolist"):
+        return x.tolist()
+    raise TypeError(f"a {type(x).__qualname__} is not JSON (expected dicts, lists, str, numbers, bool, None)")
+
+
+def _dumps(role: str, x: Any) -> str:
+    """``x`` as JSON text for the core; NaN and infinity are refused (JSON has neither)."""
+    from . import InvalidParameterError, NonFiniteError
+
+    try:
+        return json.dumps(x, allow_nan=False, default=_plain)
+    except TypeError as e:
+        raise InvalidParameterError(f"invalid {role}: {e}") from None
+    except ValueError as e:
+        if "Out of range float" in str(e):
+            raise NonFiniteError(f"{role} must be finite, got NaN or infinity (JSON has neither)") from None
+        raise InvalidParameterError(f"invalid {role}: {e}") from None
+
+
+def _items(role: str, xs: Any) -> str:
+    """A list of JSON objects (dicts or any mappings) as JSON text."""
+    if isinstance(xs, (Mapping, str, bytes)) or not hasattr(xs, "__iter__"):
+        from . import InvalidParameterError
+
+        raise InvalidParameterError(f"invalid {role}: a {type(xs).__qualname__} (expected a list of dicts)")
+    return _dumps(role, [dict(x) if isinstance(x, Mapping) else x for x in xs])
+
+
+def _ms(role: str, x: Any) -> int:
+    """Whole milliseconds since the epoch; ``None`` reads the clock, a datetime (naive = UTC) converts."""
+    if x is None:
+        return int(time.time() * 1000)
+    if isinstance(x, _dt.datetime):
+        if x.tzinfo is None:
+            x = x.replace(tzinfo=_dt.timezone.utc)
+        return int(x.timestamp() * 1000)
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or (isinstance(x, float) and not x.is_integer()):
+        if type(x).__module__ == "numpy" and float(x).is_integer():
+            return int(x)
+        from . import InvalidParameterError
+
+        raise InvalidParameterError(f"invalid {role}: {x!r} (expected whole milliseconds since the epoch or a datetime)")
+    return int(x)
+
+
+def _given(**options: Any) -> str:
+    """The options that were given (``None`` leaves the core's default) as JSON text."""
+    return _dumps("options", {k: v for k, v in options.items() if v is not None})
+
+
+def _pii(google_email: Optional[str]) -> Dict[str, Any]:
+    return {} if google_email is None else {"google_email": google_email}
+
+
+def meta_capi_events(events: Sequence[Mapping[str, Any]], *, now_ms: Any = None, batch_size: Optional[int] = None,
+                     test_event_code: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Meta Conversions API request bodies: ``{"data": [...]}`` with at most ``batch_size``
+    events each (default and most 1,000), in order, every event checked as Meta's "Server Event
+    Parameters" page states and its ``user_data`` normalised and SHA-256 hashed (``em``, ``ph``,
+    ``fn``, ...; ``client_user_agent``, ``client_ip_address``, ``fbc``, ``fbp`` pass as they are;
+    already-hashed values pass through). ``now_ms`` is the time of sending (default the clock): an
+    ``event_time`` more than 7 days before it is refused, as Meta refuses the whole request.
+
+    Each event is a dict as Meta names its fields (``event_name``, ``event_time`` in unix seconds,
+    ``event_id``, ``action_source``, ``event_source_url``, ``user_data``, ``custom_data``, and any
+    other field, passed through). A bad event raises :class:`channelwise.ChannelwiseError` naming it
+    (``events[3].event_time``; customer data by key only, ``events[0].user_data.em``). POST each
+    body to ``/{pixel_id}/events``; ``json.dumps(body, separators=(",", ":"), ensure_ascii=False)``
+    is the core's text byte for byte."""
+    options = _given(now_ms=_ms("now_ms", now_ms), batch_size=batch_size, test_event_code=test_event_code)
+    return json.loads(_cw.platform_meta_capi_requests(_items("events", events), options))
+
+
+def meta_change_request(change: Mapping[str, Any], currency: str) -> Dict[str, Any]:
+    """The Marketing API request applying ``change`` (``{"key", "entity", "action": {"kind":
+    "budget", "daily": 250.0}}``, or ``{"kind": "bid", "amount"}``, ``{"kind": "status", "status":
+    "paused"}``; amounts in currency units) to a campaign or ad set whose account bills in
+    ``currency``: ``{"key", "method": "POST", "path": "/<entity>", "body": {...}}`` with
+    ``daily_budget`` / ``bid_amount`` in the currency's minor unit (Meta's offset: USD 100, JPY 1)
+    or ``status``. An unknown currency raises :class:`channelwise.InvalidParameterError` naming
+    ``currency``."""
+    return json.loads(_cw.platform_meta_change_request(_dumps("change", dict(change)), currency))
+
+
+def _ga4(payload: Mapping[str, Any], now_ms: Any, ga360: Optional[bool], split: bool) -> List[Dict[str, Any]]:
+    options = _given(now_ms=_ms("now_ms", now_ms), ga360=ga360)
+    return json.loads(_cw.platform_ga4_requests(_dumps("payload", dict(payload)), options, split))
+
+
+def ga4_requests(payload: Mapping[str, Any], *, now_ms: Any = None, ga360: Optional[bool] = None) -> List[Dict[str, Any]]:
+    """GA4 Measurement Protocol ``/mp/collect`` bodies for ``payload`` (``{"client_id" or
+    "app_instance_id", "user_id", "timestamp_micros", "user_properties", "events": [{"name",
+    "params"}], ...}``): as many as its events need, at most 25 events each, each repeating the
+    identity and user properties. Checked as Google documents (names, reserved names and
+    prefixes, 25 parameters an event, value lengths, 500 characters with ``ga360=True``,
+    ``timestamp_micros`` within 72 hours of ``now_ms``, 130 kB a body): the endpoint answers 2xx
+    to malformed data, so the refusal comes here, naming the field (``events[3].params.value``)."""
+    return _ga4(payload, now_ms, ga360, True)
+
+
+def ga4_body(payload: Mapping[str, Any], *, now_ms: Any = None, ga360: Optional[bool] = None) -> Dict[str, Any]:
+    """One Measurement Protocol body, as :func:`ga4_requests`, but more than 25 events is an
+    error naming ``events`` instead of a second body."""
+    return _ga4(payload, now_ms, ga360, False)[0]
+
+
+def google_ads_click_conversions(conversions: Sequence[Mapping[str, Any]], *, customer_id: str,
+                                 validate_only: Optional[bool] = None, batch_size: Optional[int] = None,
+                                 google_email: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Google Ads ``uploadClickConversions`` requests: ``{"path":
+    "customers/<id>:uploadClickConversions", "body": {"conversions": [...], "partialFailure": true,
+    "validateOnly": ...}}``, at most ``batch_size`` (default and most 2,000) conversions each.
+    Each conversion is ``{"gclid" | "gbraid" | "wbraid", "conversion_action":
+    "customers/<id>/conversionActions/<id>", "conversion_date_time": "yyyy-mm-dd hh:mm:ss+hh:mm"
+    (see :func:`google_ads_date_time`), "conversion_value", "currency_code", "order_id",
+    "user_data"}``; ``user_data`` (``em``, ``ph``, ``fn``, ``ln``, ``country_code``,
+    ``postal_code``) becomes hashed ``userIdentifiers`` under Google's rules (``google_email`` as
+    in :func:`normalize`)."""
+    options = _given(customer_id=customer_id, validate_only=validate_only, batch_size=batch_size,
+                     pii=_pii(google_email) or None)
+    return json.loads(_cw.platform_google_ads_click_conversions(_items("conversions", conversions), options))
+
+
+def google_ads_user_identifiers(user_data: Mapping[str, str], *, google_email: Optional[str] = None) -> List[Dict[str, Any]]:
+    """One person's ``userIdentifiers`` for enhanced conversions and Customer Match:
+    ``hashedEmail``, ``hashedPhoneNumber`` (E.164) and one ``addressInfo`` (hashed names, country
+    and postal code as they are), in that order."""
+    data = _dumps("user_data", dict(user_data) if isinstance(user_data, Mapping) else user_data)
+    return json.loads(_cw.platform_google_ads_user_identifiers(data, _given(**_pii(google_email))))
+
+
+def google_ads_customer_match(users: Sequence[Mapping[str, str]], *, google_email: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Customer Match ``create`` operations for ``OfflineUserDataJobService``, one per person:
+    ``[{"create": {"userIdentifiers": [...]}}, ...]``; a person without an identifier is an error
+    naming ``users[i].user_data``."""
+    return json.loads(_cw.platform_google_ads_customer_match(_items("users", users), _given(**_pii(google_email))))
+
+
+def google_ads_mutate(changes: Sequence[Mapping[str, Any]], *, partial_failure: Optional[bool] = None,
+                      validate_only: Optional[bool] = None) -> List[Dict[str, Any]]:
+    """Google Ads ``mutate`` requests for budget, bid and status changes (the ``change`` shape of
+    :func:`meta_change_request`, ``entity`` a resource name: a budget on
+    ``customers/<id>/campaignBudgets/<id>``, a bid on ``customers/<id>/adGroups/<id>``, a status
+    on an ad group or campaign): one ``{"path": "customers/<id>/<collection>:mutate", "keys",
+    "body": {"operations", "partialFailure" (default true), "validateOnly"}}`` per customer and
+    collection, amounts in micros with an ``updateMask``."""
+    options = _given(partial_failure=partial_failure, validate_only=validate_only)
+    return json.loads(_cw.platform_google_ads_mutate(_items("changes", changes), options))
+
+
+def google_ads_date_time(when: Any, offset_minutes: int = 0) -> str:
+    """``when`` (ms since the epoch, or a datetime; naive = UTC) as Google Ads'
+    ``yyyy-mm-dd hh:mm:ss+hh:mm`` at the account's UTC offset in minutes (-840 to 840)."""
+    return _cw.platform_google_ads_format_date_time(_ms("when", when), int(offset_minutes))
+
+
+def google_ads_parse_date_time(text: str) -> int:
+    """Google Ads' ``yyyy-mm-dd hh:mm:ss+hh:mm`` as ms since the epoch; another layout, a date
+    that does not exist or an offset beyond ±14:00 raises naming ``conversion_date_time``."""
+    return _cw.platform_google_ads_parse_date_time(text)
+
+
+def _report(source: str, response: Any, backend: str, options: Dict[str, Any]) -> Any:
+    if isinstance(response, (bytes, bytearray, memoryview)):
+        response = bytes(response).decode("utf-8")
+    text = response if isinstance(response, str) else _dumps("response", response)
+    report = json.loads(_cw.platform_metrics_report(source, text, _given(**options)))
+    return _metrics_frame(report["rows"], backend, report["time_zone"])
+
+
+def meta_insights(response: Any, *, time_zone: Optional[str] = None, entity: Optional[str] = None,
+                  conversion_action_types: Optional[Sequence[str]] = None, currency: Optional[str] = None,
+                  backend: str = "pandas") -> Any:
+    """A Meta Ads Insights response (``{"data": [...]}`` or a list of such pages, as parsed JSON
+    or its text; ask for ``time_increment=1``) as daily metrics rows: a DataFrame with ``entity``
+    (the ``entity`` field, default ``campaign_id``), ``date``, ``spend``, ``impressions``,
+    ``clicks``, ``conversions`` and ``value`` (sums of ``actions`` / ``action_values`` over
+    ``conversion_action_types``, default the pixel's purchases), ``currency``
+    (``account_currency`` or ``currency``) and ``time_zone`` (the account's, which Insights rows
+    do not carry: required). A malformed field raises naming its path (``data[3].spend``)."""
+    types = None if conversion_action_types is None else list(conversion_action_types)
+    return _report("meta_insights", response, backend, dict(time_zone=time_zone, entity=entity,
+                   conversion_action_types=types, currency=currency))
+
+
+def google_ads_metrics(response: Any, *, entity: Optional[str] = None, currency: Optional[str] = None,
+                       time_zone: Optional[str] = None, backend: str = "pandas") -> Any:
+    """A Google Ads report (``searchStream`` batches or one ``search`` page, REST JSON, camelCase
+    or snake_case) as daily metrics rows (columns as :func:`meta_insights`): spend from
+    ``metrics.costMicros``, the day from ``segments.date``, currency and time zone from
+    ``customer.currencyCode`` / ``customer.timeZone`` or the options; ``entity`` is a dotted path
+    (default ``campaign.id``)."""
+    return _report("google_ads", response, backend, dict(entity=entity, currency=currency, time_zone=time_zone))
+
+
+def ga4_run_report(response: Any, *, entity: Optional[str] = None, date: Optional[str] = None,
+                   spend: Optional[str] = None, impressions: Optional[str] = None, clicks: Optional[str] = None,
+                   conversions: Optional[str] = None, value: Optional[str] = None, currency: Optional[str] = None,
+                   time_zone: Optional[str] = None, backend: str = "pandas") -> Any:
+    """A GA4 Data API ``runReport`` response as daily metrics rows (columns as
+    :func:`meta_insights`). ``entity`` and ``date`` name dimensions (default
+    ``sessionCampaignId`` and ``date``), the others the metric read as each column (defaults
+    ``advertiserAdCost``, ``advertiserAdImpressions``, ``advertiserAdClicks``, ``keyEvents``,
+    ``totalRevenue``; a metric not in the report is 0); currency and time zone from ``metadata``
+    or the options."""
+    return _report("ga4_run_report", response, backend, dict(
+        entity=entity, date=date, spend=spend, impressions=impressions, clicks=clicks, conversions=conversions,
+        value=value, currency=currency, time_zone=time_zone))
