@@ -4,9 +4,11 @@
 #   2. node scripts/sync_js_api.mjs (the shared wrapper, surface and .d.ts into js/), then
 #      wasm32-cargo build --profile release-wasm -p channelwise-wasm
 #   3. wasm-bindgen --target web -> bindings-wasm/pkg/, then wasm-opt -Os; prints the gzipped size
+#      (steps 2-3 are bindings-wasm/build.sh)
 #   4. npm ci (playwright-core, locked), node tests (every shared vector + bad input), and the
 #      demo pages' end-to-end test in headless Chromium (screenshots to tmp; with
 #      UPDATE_SCREENSHOT=1 to demo/screenshot.png, demo/forecast.png and demo/mmm.png)
+#   5. a slim package (build.sh --modules attribution) and test/slim.test.mjs against it
 # Env: SKIP_TOOLCHAIN=1 skips step 1 (tools already on PATH); SKIP_E2E=1 skips the browser test.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,20 +21,7 @@ cd "$root"
 echo "== the shared JS wrapper, surface and types (scripts/sync_js_api.mjs)"
 node scripts/sync_js_api.mjs
 echo "== build (release-wasm profile)"
-wasm32-cargo build --profile release-wasm -p channelwise-wasm
-raw=target/wasm32/wasm32-unknown-unknown/release-wasm/channelwise_wasm.wasm
-pkg=bindings-wasm/pkg
-rm -rf "$pkg"
-wasm-bindgen --target web --out-dir "$pkg" "$raw"
-# The features Rust enables by default for wasm32-unknown-unknown (1.82+); wasm-opt must accept
-# what the compiler emitted and must not invent more.
-wasm-opt -Os --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-reference-types --enable-multivalue \
-  "$pkg/channelwise_wasm_bg.wasm" -o "$pkg/channelwise_wasm_bg.wasm"
-size=$(stat -c %s "$pkg/channelwise_wasm_bg.wasm")
-gz=$(gzip -9 -c "$pkg/channelwise_wasm_bg.wasm" | wc -c)
-echo "== size: channelwise_wasm_bg.wasm $size bytes, $gz bytes gzipped (-9)"
+bash "$here/build.sh"
 
 cd "$here"
 echo "== npm ci"
@@ -43,4 +32,7 @@ if [ "${SKIP_E2E:-0}" != 1 ]; then
   echo "== Chromium end-to-end"
   node --test test/e2e_chromium.mjs
 fi
+echo "== a slim package (attribution only): built and loaded"
+bash "$here/build.sh" --modules attribution --out "$root/target/wasm-slim-pkg"
+CW_SLIM_PKG="$root/target/wasm-slim-pkg" node --test test/slim.test.mjs
 echo "== ok"

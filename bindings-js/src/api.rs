@@ -173,6 +173,26 @@ fn error_codes<H: Host>(_h: H, _a: &[H::V]) -> Result<Job> {
     job(|| Ok(ErrorKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()))
 }
 
+/// The error for `id` when its namespace is declared but was left out of this build (a slim
+/// package built without that module's cargo feature); `None` when `id` is unknown.
+fn left_out(id: &str) -> Option<Error> {
+    let ns = DECLARED
+        .iter()
+        .filter(|ns| {
+            id.strip_prefix(**ns)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .max_by_key(|ns| ns.len())?;
+    let built = NAMESPACES.iter().any(|n| n.name == *ns);
+    (!built).then(|| Error::InvalidParameter {
+        field: "module".into(),
+        value: ns.replace('_', "."),
+        reason: "this package was built without it (cargo feature of channelwise-js); \
+                 build with the feature on, or use the full package"
+            .into(),
+    })
+}
+
 /// `version()`.
 fn version<H: Host>(_h: H, _a: &[H::V]) -> Result<Job> {
     job(|| Ok(env!("CARGO_PKG_VERSION")))
@@ -285,6 +305,7 @@ macro_rules! api {
     (
         $(
             $(#[doc = $nsdoc:literal])*
+            $(#[cfg($nscfg:meta)])?
             namespace $ns:ident {
                 $( $(#[doc = $fdoc:literal])* fn $fname:ident $fts:literal $fasync:ident => $ff:path; )*
                 classes {
@@ -302,22 +323,31 @@ macro_rules! api {
         /// Runs the export `id` (`"attribution.markov"`, `"attribution.Markov.fit"`): its
         /// arguments are read now, the rest is the returned [`Job`]. `None` for an unknown id.
         pub fn dispatch<H: Host>(h: H, id: &str, a: &[H::V]) -> Option<Result<Job>> {
-            Some(match id {
-                "errorCodes" => error_codes(h, a),
-                "version" => version(h, a),
-                "progress.watch" => crate::progress::watch(h, a),
-                "progress.read" => crate::progress::read(h, a),
-                "progress.cancel" => crate::progress::cancel(h, a),
-                $(
-                    $( concat!(stringify!($ns), ".", stringify!($fname)) => $ff(h, a), )*
-                    $( $( concat!(stringify!($ns), ".", stringify!($cname), ".", stringify!($mname)) => $mf(h, a), )* )*
-                )*
-                _ => return None,
-            })
+            match id {
+                "errorCodes" => return Some(error_codes(h, a)),
+                "version" => return Some(version(h, a)),
+                "progress.watch" => return Some(crate::progress::watch(h, a)),
+                "progress.read" => return Some(crate::progress::read(h, a)),
+                "progress.cancel" => return Some(crate::progress::cancel(h, a)),
+                _ => {}
+            }
+            $(
+                $(#[cfg($nscfg)])?
+                match id {
+                    $( concat!(stringify!($ns), ".", stringify!($fname)) => return Some($ff(h, a)), )*
+                    $( $( concat!(stringify!($ns), ".", stringify!($cname), ".", stringify!($mname)) => return Some($mf(h, a)), )* )*
+                    _ => {}
+                }
+            )*
+            left_out(id).map(Err)
         }
+
+        /// Every namespace the `api!` table declares, whether or not its cargo feature is on.
+        const DECLARED: &[&str] = &[ $( stringify!($ns), )* ];
 
         /// Every namespace of the API, in declaration order.
         pub const NAMESPACES: &[Namespace] = &[ $(
+            $(#[cfg($nscfg)])?
             Namespace {
                 name: stringify!($ns),
                 doc: &[$($nsdoc),*],
@@ -363,6 +393,7 @@ use crate::{attribution as attr, journey, stats};
 api! {
     /// Multi-touch attribution over a path table `{ path, conversions, nulls?, value? }`:
     /// heuristics, Markov chains, Shapley values, time decay.
+    #[cfg(feature = "attribution")]
     namespace attribution {
         /// Rule-based credit (first/last touch, linear, U- and W-shaped), one row per channel.
         fn heuristics "(table: PathTableInput, options?: HeuristicsOptions | null): HeuristicRow[]" both => attr::heuristics;
@@ -456,6 +487,7 @@ api! {
     /// Forecasting: accuracy metrics (`forecast.metrics`), rolling-origin evaluation, ETS models
     /// and seasonal decomposition. Series are `number[] | Float64Array`; values must be finite
     /// (`non_finite` names `y[i]`).
+    #[cfg(feature = "forecast")]
     namespace forecast {
         /// STL decomposition (statsmodels' `STL`). `not_enough_data` below `2 * period` values;
         /// `out_of_range` / `invalid_parameter` for bad windows, degrees or jumps.
@@ -582,6 +614,7 @@ api! {
     /// Forecast accuracy. Every metric takes `actual` first; lengths must match, values be
     /// finite, and none returns NaN (MAPE at a zero actual is `invalid_record`, MASE on a flat
     /// history `invalid_parameter`). Percentage metrics are fractions (0.05 is 5%).
+    #[cfg(feature = "forecast")]
     namespace forecast_metrics {
         /// Mean absolute error.
         fn mae "(actual: Numbers, predicted: Numbers): number" sync => crate::forecast::metrics::mae;
@@ -604,6 +637,7 @@ api! {
     // ---- anomaly (its own block; keep edits to other blocks out) ----
     /// Anomaly detection. Series are `number[] | Float64Array`; values must be finite
     /// (`non_finite` names `x[i]`), and an empty series is `not_enough_data`.
+    #[cfg(feature = "anomaly")]
     namespace anomaly {
         /// `c(n)`, the average path length of an unsuccessful BST search among `n` points (0 for
         /// n <= 1), the isolation forest's normaliser.
@@ -673,6 +707,7 @@ api! {
 
     // ---- glm (its own block; keep edits to other blocks out) ----
     /// Generalised linear models, shared by bids and lead scores.
+    #[cfg(feature = "glm")]
     namespace glm {
         classes {
         /// L2-regularised logistic regression on scikit-learn's objective
@@ -715,6 +750,7 @@ api! {
     /// (age), `monetaryValue` (mean repeat spend), in the time unit you chose. Bad histories are
     /// `out_of_range` / `invalid_parameter` / `non_finite` naming the column and row
     /// (`recency[3]`); a likelihood without an interior maximum is `not_converged`.
+    #[cfg(feature = "clv")]
     namespace clv {
         /// One row per customer from a transaction log `{ customerId, datetime (unix seconds),
         /// monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
@@ -926,6 +962,7 @@ api! {
     /// numbers) come back as given; options are camelCase, enum values snake_case (`'one_of'`).
     /// Bad input is a typed error naming the field (`events.timestamp[3]`, `funnel.windowSeconds`,
     /// `config.eventRules[0].eventType`, `log.stage` for a move the stage machine forbids).
+    #[cfg(feature = "leads")]
     namespace leads {
         /// A conversion funnel (PostHog's semantics: each lead counted once, at the furthest
         /// step any attempt reached within `windowSeconds` of its first step).
@@ -1041,6 +1078,7 @@ api! {
     /// raw body in constant time, a seeded simulated ad market behind the adapter's calls, and
     /// the classifier of vendor errors. A vendor failure is data (`PlatformResult`: `{ ok: false,
     /// error }`), to classify and retry; bad input of the caller's own throws with its `code`.
+    #[cfg(feature = "platform")]
     namespace platform {
         /// The normalised text of one customer-data value, before hashing (`'em'`, `'ph'`,
         /// `'fn'`, ...; `options.vendor` `'meta'` by default).
@@ -1120,6 +1158,7 @@ api! {
     /// Response curves, adstock and the media mix model, in pymc-marketing's parameterisations
     /// (Robyn's Hill through `Saturation.robynHill`). Spend is `number[] | Float64Array`, finite
     /// and `>= 0` (`non_finite` / `out_of_range` name `x[i]`).
+    #[cfg(feature = "optimize")]
     namespace optimize {
         /// Splits a budget (spend per period) over response curves for the most total response,
         /// within per-channel bounds, a maximum change from current spend and locked channels,
