@@ -3,6 +3,7 @@
 #   bash bindings-wasm/build.sh                          # every module -> bindings-wasm/pkg/
 #   bash bindings-wasm/build.sh --modules attribution    # a slim package (see README.md)
 #   bash bindings-wasm/build.sh --modules attribution,forecast --out /tmp/pkg
+#   bash bindings-wasm/build.sh --no-modules             # journey and stats only
 # Modules: attribution, forecast, anomaly, glm, clv, leads (brings glm), platform, optimize;
 # `journey` and `stats` are always in. A slim package keeps the whole API's types, and a call
 # into a module it left out throws code "invalid_parameter" naming the module.
@@ -16,13 +17,18 @@ out="$here/pkg"
 while [ $# -gt 0 ]; do
   case "$1" in
     --modules) modules=$2; shift 2 ;;
+    --no-modules) modules=none; shift ;;
     --out) out=$2; shift 2 ;;
     *) echo "build.sh: unknown argument $1 (--modules LIST, --out DIR)" >&2; exit 2 ;;
   esac
 done
 cd "$root"
 features=()
-[ -z "$modules" ] || features=(--no-default-features --features "$modules")
+case "$modules" in
+  "") ;;
+  none) features=(--no-default-features) ;;
+  *) features=(--no-default-features --features "$modules") ;;
+esac
 wasm32-cargo build --profile release-wasm -p channelwise-wasm "${features[@]}"
 raw="${WASM_TARGET_DIR:-target/wasm32}/wasm32-unknown-unknown/release-wasm/channelwise_wasm.wasm"
 rm -rf "$out"
