@@ -23,7 +23,9 @@
 //! and how each temperature bought afterwards), a calibrated predictive score judged on held-out
 //! leads beside it, a funnel and weekly cohorts; and the converters'
 //! repeat purchases: BG/NBD and Gamma-Gamma, the most valuable customers and the frequent buyers
-//! slipping away. Later modules (decisions) join as they land.
+//! slipping away. Last, two creatives on the social visits: an A/B test (z-test, Bayesian chance
+//! to beat, an always-valid confidence sequence read weekly) and a Thompson bandit on the same
+//! traffic. Later modules (decisions) join as they land.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -165,6 +167,104 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     media_mix(seed)?;
     leads(&dir)?;
     customer_value(&dir, seed)?;
+    creatives(&dir, seed)?;
+    Ok(())
+}
+
+/// Two creatives on the event log's social visits: each visit sees one (true sign-up rates 4.0%
+/// and 4.8%, known only to the generator); a fixed 50/50 A/B test read at the end and weekly
+/// with an always-valid confidence sequence, then a Thompson bandit on the same visits.
+fn creatives(dir: &std::path::Path, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
+    use channelwise::experiment::ab::{ztest, Proportion, TestOptions};
+    use channelwise::experiment::bandit::{Bandit, BetaThompson};
+    use channelwise::experiment::bayes::{beta_binomial, BetaPrior};
+    use channelwise::experiment::sequential::Sequential;
+    const RATES: [f64; 2] = [0.040, 0.048];
+    const NAMES: [&str; 2] = ["A (current)", "B (new)"];
+    // the social touches' days, in time order: one visit each
+    let mut days: Vec<i64> = std::fs::read_to_string(dir.join("touchpoints.csv"))?
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f.get(2) == Some(&"social")).then(|| f[1].parse::<i64>().ok().map(|t| t / DAY)).flatten()
+        })
+        .collect();
+    days.sort_unstable();
+    let first = days.first().copied().ok_or("no social visits")?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xC4EA);
+    println!(
+        "\nTwo creatives on the {} social visits ({} days): true sign-up rates {:.1}% and {:.1}% (the test does not know them).",
+        days.len(),
+        days.last().map_or(0, |d| d - first + 1),
+        100.0 * RATES[0],
+        100.0 * RATES[1]
+    );
+
+    // A 50/50 test, read every week with the confidence sequence, which may be read at any look
+    let seq = Sequential::default().relative(false);
+    let (mut n, mut won) = ([0.0f64; 2], [0.0f64; 2]);
+    let mut decided: Option<(i64, f64, f64)> = None;
+    for (i, &d) in days.iter().enumerate() {
+        let arm = usize::from(rng.random::<f64>() < 0.5);
+        n[arm] += 1.0;
+        won[arm] += f64::from(u8::from(rng.random::<f64>() < RATES[arm]));
+        let week_ends = days.get(i + 1).is_none_or(|&next| (next - first) / 7 != (d - first) / 7);
+        if week_ends && decided.is_none() && n.iter().all(|&k| k >= 2.0) && won.iter().all(|&w| w > 0.0) {
+            let (a, b) = (Proportion::new(n[0], won[0]).summary("a")?, Proportion::new(n[1], won[1]).summary("b")?);
+            let look = seq.look(&a, &b)?;
+            if look.ci_lower > 0.0 || look.ci_upper < 0.0 {
+                decided = Some(((d - first) / 7 + 1, look.ci_lower, look.ci_upper));
+            }
+        }
+    }
+    let (a, b) = (Proportion::new(n[0], won[0]), Proportion::new(n[1], won[1]));
+    let z = ztest(a, b, &TestOptions::default())?;
+    let bayes = beta_binomial(a, b, BetaPrior::default())?;
+    for k in 0..2 {
+        println!("  {:<12} {:>6} visits, {:>4} sign-ups ({:.2}%)", NAMES[k], n[k], won[k], 100.0 * won[k] / n[k]);
+    }
+    println!(
+        "  fixed-horizon z-test at the end: B - A = {:+.2} points, 95% CI [{:+.2}, {:+.2}], p = {:.4}; relative lift {:+.1}%",
+        100.0 * z.absolute.estimate,
+        100.0 * z.absolute.ci_lower,
+        100.0 * z.absolute.ci_upper,
+        z.p_value,
+        z.relative.map_or(f64::NAN, |r| 100.0 * r.estimate)
+    );
+    println!(
+        "  Bayesian (Beta(1, 1) priors): P(B beats A) = {:.4}, expected loss choosing B {:.4} points, choosing A {:.3}",
+        bayes.chance_to_beat_a,
+        100.0 * bayes.loss_choosing_b,
+        100.0 * bayes.loss_choosing_a
+    );
+    match decided {
+        Some((week, lo, hi)) => println!(
+            "  read weekly with the always-valid confidence sequence: decided in week {week} (B - A in [{:+.2}, {:+.2}] points), safe to peek",
+            100.0 * lo,
+            100.0 * hi
+        ),
+        None => println!("  read weekly with the always-valid confidence sequence: not decided by the last week"),
+    }
+
+    // A Thompson bandit on the same visits: traffic moves to the better creative as it learns
+    let mut bandit = Bandit::new(BetaThompson::default(), &["A", "B"], seed)?;
+    let (mut shown, mut signups) = ([0usize; 2], 0.0);
+    for _ in &days {
+        let arm = usize::from(bandit.choose()? == "B");
+        let reward = f64::from(u8::from(rng.random::<f64>() < RATES[arm]));
+        bandit.update(["A", "B"][arm], reward)?;
+        shown[arm] += 1;
+        signups += reward;
+    }
+    let even = days.len() as f64 * (RATES[0] + RATES[1]) / 2.0;
+    let weights = bandit.weights(None, None, 10_000)?;
+    println!(
+        "  Thompson bandit on the same visits: B shown {:.0}% of the time, {signups:.0} sign-ups against {even:.0} expected from a 50/50 split; \
+         next visit goes to B with probability {:.2}",
+        100.0 * shown[1] as f64 / days.len() as f64,
+        weights.iter().find(|w| w.arm == "B").map_or(0.0, |w| w.weight)
+    );
     Ok(())
 }
 
