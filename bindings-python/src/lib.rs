@@ -14,6 +14,7 @@ mod columns;
 mod decompose;
 mod error;
 mod ets;
+mod experiment;
 mod forecast;
 mod glm;
 mod journey;
@@ -55,5 +56,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     clv::register(m)?;
     platform::register(m)?;
     platform_payloads::register(m)?;
+    experiment::register(m)?;
     Ok(())
 }

@@ -24,7 +24,7 @@ use crate::columns::{document, to_json};
 use crate::error::{core, guard};
 
 /// A keyword naming one value of a core enum (`vendor="meta"`): its serde name.
-fn choice<T: DeserializeOwned>(field: &str, name: &str, expected: &str) -> PyResult<T> {
+pub(crate) fn choice<T: DeserializeOwned>(field: &str, name: &str, expected: &str) -> PyResult<T> {
     core(
         serde_json::from_value(serde_json::Value::String(name.into())).map_err(|_| {
             Error::InvalidParameter {

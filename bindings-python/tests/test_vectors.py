@@ -32,7 +32,8 @@ from conftest import VECTORS
 
 FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
-BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.", "platform.")
+BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.", "platform.",
+         "experiment.")
 SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.")
 # CLV histories run from a dict of lists, pandas and polars DataFrames (fits) and from lists,
 # numpy arrays, pandas and polars Series (predictions); RFM logs from pandas and polars.
@@ -79,6 +80,8 @@ def _cases():
             kinds = ["str", "bytes"]  # the body (and a signer's secret) as str and as bytes
         elif fn.startswith("platform.metrics."):
             kinds = ["pandas", "polars"]  # the metrics frame's backend
+        elif fn.startswith("experiment."):
+            kinds = _experiment_kinds(v)
         elif fn.startswith("clv."):
             kinds = ["list"] if fn in ("clv.hyp2f1", "clv.sbg.predict") else list(CLV_KINDS)
             if fn.startswith("clv.rfm."):
@@ -973,7 +976,112 @@ def _check_nested(v, got):
     assert checked > 0, "vector checks nothing"
 
 
-def _check_platform_error(v, err):
+def _experiment_kinds(v):
+    """Two-arm tests and chi-square run from the vector's arm dicts and from a pandas and a polars
+    table with a row per arm; raw-value arms from lists and numpy arrays."""
+    inp = v["input"]
+    arms = inp.get("arms") or [inp[k] for k in ("a", "b") if k in inp]
+    if v["function"] in ("experiment.cuped", "experiment.power", "experiment.group_sequential"):
+        return ["dict"]
+    if any("values" in a for a in arms):
+        return ["list", "numpy"]
+    return ["dict", "pandas", "polars"]
+
+
+def _experiment_arms(inp, kind):
+    """``(a, b)`` for ztest(a, b), or ``(table, None)`` with a row per arm for ztest(table)."""
+    import numpy as np
+
+    a, b = inp["a"], inp["b"]
+    if kind in ("list", "numpy"):
+        raw = (lambda x: np.asarray(x["values"], dtype=float)) if kind == "numpy" else (lambda x: list(x["values"]))
+        return raw(a), raw(b)
+    if kind == "dict":
+        return a, b
+    return _frame({"arm": ["a", "b"], **{k: [a[k], b[k]] for k in a}}, kind), None
+
+
+def _polars_out(out, kind):
+    if kind in ("pandas", "polars"):
+        assert type(out.table).__module__.startswith(kind), f"{kind} in, {kind} out"
+    cols = to_columns(out.table)
+    return {k: v[0] for k, v in cols.items()}
+
+
+def _run_experiment(fn, inp, params, kind):
+    """experiment.* (core/tests/vectors_experiment.rs) through cw.experiment, results renamed to
+    the vector's fields."""
+    X = cw.experiment
+    p = dict(params)
+    if fn == "experiment.chisq":
+        arms = inp["arms"]
+        if kind != "dict":
+            arms = _frame({"arm": [f"arm{i}" for i in range(len(arms))], **{k: [a[k] for a in arms] for k in arms[0]}}, kind)
+        return X.chisq(arms)._asdict()
+    if fn == "experiment.power":
+        solve = p.pop("solve")
+        kw = {k: inp[k] for k in ("effect_size", "nobs1", "power", "p1", "p2") if k in inp}
+        assert solve not in kw, "the vector gives the value to solve for"
+        out = {"value": X.power(**kw, **p)}
+        if "p1" in inp:
+            out["effect_size"] = X.proportion_effectsize(inp["p1"], inp["p2"])
+        return out
+    if fn == "experiment.group_sequential":
+        spending = p.pop("spending", None)
+        if isinstance(spending, dict):
+            p.update(spending="power", rho=spending["power"]["rho"])
+        elif spending is not None:
+            p["spending"] = spending
+        b = X.group_sequential(inp["information"], **p)
+        return {k: list(v) for k, v in to_columns(b.table).items()}
+    if fn == "experiment.cuped":
+        c = X.cuped(inp["a"], inp["b"])
+        out = {"theta": c.theta, "mean_a": c.a["mean"], "variance_a": c.a["variance"], "mean_b": c.b["mean"],
+               "variance_b": c.b["variance"]}
+        relative = p.get("relative", True)
+        test = p["test"]
+        if test == "welch":
+            r = _polars_out(c.welch(), kind)
+            e = "rel" if relative else "abs"
+            out.update(mean=r[f"{e}_estimate"], std_dev=r[f"{e}_std_error"], ci_lower=r[f"{e}_ci_lower"],
+                       ci_upper=r[f"{e}_ci_upper"], p_value=r[f"{e}_p_value"])
+        elif test == "bayes":
+            r = _polars_out(c.bayes(relative=relative), kind)
+            out.update({k: r[k] for k in ("std_dev", "ci_lower", "ci_upper", "chance_to_win", "risk_control", "risk_treatment")})
+            out["mean"] = r["estimate"]
+        else:
+            r = _polars_out(c.sequential(relative=relative, tuning=p.get("tuning")), kind)
+            out.update({k: r[k] for k in ("ci_lower", "ci_upper", "p_value")}, mean=r["estimate"], std_dev=r["std_error"])
+        return out
+    a, b = _experiment_arms(inp, kind)
+    if fn == "experiment.ztest":
+        r = _polars_out(X.ztest(a, b, **p), kind)
+        return {**r, "z": r["statistic"], "rate_a": r["mean_control"], "rate_b": r["mean"]}
+    if fn == "experiment.welch":
+        r = _polars_out(X.welch(a, b, **p), kind)
+        return {**r, "t": r["statistic"]}
+    if fn == "experiment.bayes_binomial":
+        prior = p.get("prior", {})
+        r = _polars_out(X.beta_binomial(a, b, prior_alpha=prior.get("alpha"), prior_beta=prior.get("beta")), kind)
+        return {"chance_to_beat_a": r["chance_to_beat_control"], "loss_choosing_a": r["loss_choosing_control"],
+                "loss_choosing_b": r["loss_choosing_arm"],
+                "posterior_a": [r["posterior_alpha_control"], r["posterior_beta_control"]],
+                "posterior_b": [r["posterior_alpha"], r["posterior_beta"]]}
+    if fn == "experiment.gbstats_effect":
+        r = _polars_out(X.bayes(a, b, **p), kind)
+        return {**r, "mean": r["estimate"]}
+    if fn == "experiment.sequential":
+        # one look: ConfidenceSequence of a single row; a table input is one look per row, so
+        # the two arms go in as their own one-row tables
+        if b is None:
+            rows = to_columns(a)
+            one = lambda i: _frame({k: [v[i]] for k, v in rows.items() if k != "arm"}, kind)
+            a, b = one(0), one(1)
+        return _polars_out(X.sequential(a, b, **p), kind)
+    raise AssertionError(f"no runner for {fn}")
+
+
+def _check_error_field(v, err):
     """The error names the vector's field; a PII error never shows a value."""
     field = v["expected"].get("field")
     if field:
@@ -1088,9 +1196,7 @@ def test_vectors_exist():
 
 # Modules whose core lands before its bindings, each with the issue that binds it; their
 # vectors run in the Rust core (core/tests/vectors_<module>.rs) and are skipped here by name.
-PENDING: dict = {
-    "experiment.": "issue 15: bound in a later session",
-}
+PENDING: dict = {}
 
 
 def test_every_vector_is_bound():
@@ -1114,6 +1220,8 @@ def test_vector(path, kind):
     nested = fn.startswith(("platform.payloads.", "platform.metrics."))
     if nested:
         run = _run_platform_payloads
+    elif fn.startswith("experiment."):
+        run = _run_experiment
     elif fn.startswith("platform."):
         run = _run_platform
     elif fn.startswith(SERIES):
@@ -1127,8 +1235,8 @@ def test_vector(path, kind):
             run(fn, v.get("input", {}), params, kind)
         assert info.value.code == want_error, f"expected {want_error}, got {info.value.code}: {info.value}"
         assert type(info.value).code == want_error
-        if fn.startswith("platform."):
-            _check_platform_error(v, info.value)
+        if fn.startswith(("platform.", "experiment.")):
+            _check_error_field(v, info.value)
         return
     if fn == "optimize.mmm":
         _check_within(v, *_mmm(v["input"], params, kind))
@@ -1136,7 +1244,7 @@ def test_vector(path, kind):
     if nested:
         _check_nested(v, run(fn, v["input"], params, kind))
         return
-    if fn.startswith(SERIES) or fn.startswith("platform."):
+    if fn.startswith(SERIES) or fn.startswith(("platform.", "experiment.")):
         _check_named(v, run(fn, v.get("input", {}), params, kind))
         return
     got, extra = run(fn, v["input"], params, kind)

@@ -1,6 +1,6 @@
 """channelwise: multi-touch attribution, journeys, statistics, forecasting (ETS, STL/MSTL, metrics),
-anomaly detection, response curves and the media mix model, customer lifetime value, computed in
-Rust.
+anomaly detection, response curves and the media mix model, customer lifetime value, experiments
+and bandits, platform payloads, computed in Rust.
 
 >>> import channelwise as cw
 >>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
@@ -32,12 +32,13 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, clv, forecast, glm, journey, leads, optimize, platform, plot, stats
+from . import anomaly, attribution, clv, experiment, forecast, glm, journey, leads, optimize, platform, plot, stats
 
 __all__ = [
     "anomaly",
     "attribution",
     "clv",
+    "experiment",
     "forecast",
     "glm",
     "journey",

@@ -573,3 +573,24 @@ class SeriesInput:
     def history_index(self) -> Any:
         """The x positions of the history for plots: the pandas index, else ``0 .. n - 1``."""
         return self.index if self.index is not None else np.arange(self.n)
+
+
+def _plain(x: Any) -> Any:
+    """numpy scalars and arrays as Python numbers and lists, for ``json.dumps``."""
+    if type(x).__module__ == "numpy" and hasattr(x, "tolist"):
+        return x.tolist()
+    raise TypeError(f"a {type(x).__qualname__} is not JSON (expected dicts, lists, str, numbers, bool, None)")
+
+
+def json_text(role: str, x: Any) -> str:
+    """``x`` (dicts, lists, str, numbers, numpy numbers) as JSON text for the compiled module;
+    NaN and infinity raise :class:`NonFiniteError` naming ``role`` (JSON has neither), anything
+    else that is not JSON :class:`InvalidParameterError`."""
+    try:
+        return json.dumps(x, allow_nan=False, default=_plain)
+    except TypeError as e:
+        raise _cw.InvalidParameterError(f"invalid {role}: {e}") from None
+    except ValueError as e:
+        if "Out of range float" in str(e):
+            raise _cw.NonFiniteError(f"{role} must be finite, got NaN or infinity (JSON has neither)") from None
+        raise _cw.InvalidParameterError(f"invalid {role}: {e}") from None

@@ -328,34 +328,13 @@ class SimMarket:
 # ---- request payloads (the core's platform::payloads) and report readers (platform::metrics) ----
 
 
-def _plain(x: Any) -> Any:
-    """numpy scalars and arrays as Python numbers and lists, for ``json.dumps``."""
-    if type(x).__module__ == "numpy" and hasattr(x, "tolist"):
-        return x.tolist()
-    raise TypeError(f"a {type(x).__qualname__} is not JSON (expected dicts, lists, str, numbers, bool, None)")
-
-
-def _dumps(role: str, x: Any) -> str:
-    """``x`` as JSON text for the core; NaN and infinity are refused (JSON has neither)."""
-    from . import InvalidParameterError, NonFiniteError
-
-    try:
-        return json.dumps(x, allow_nan=False, default=_plain)
-    except TypeError as e:
-        raise InvalidParameterError(f"invalid {role}: {e}") from None
-    except ValueError as e:
-        if "Out of range float" in str(e):
-            raise NonFiniteError(f"{role} must be finite, got NaN or infinity (JSON has neither)") from None
-        raise InvalidParameterError(f"invalid {role}: {e}") from None
-
-
 def _items(role: str, xs: Any) -> str:
     """A list of JSON objects (dicts or any mappings) as JSON text."""
     if isinstance(xs, (Mapping, str, bytes)) or not hasattr(xs, "__iter__"):
         from . import InvalidParameterError
 
         raise InvalidParameterError(f"invalid {role}: a {type(xs).__qualname__} (expected a list of dicts)")
-    return _dumps(role, [dict(x) if isinstance(x, Mapping) else x for x in xs])
+    return _frames.json_text(role, [dict(x) if isinstance(x, Mapping) else x for x in xs])
 
 
 def _ms(role: str, x: Any) -> int:
@@ -377,7 +356,7 @@ def _ms(role: str, x: Any) -> int:
 
 def _given(**options: Any) -> str:
     """The options that were given (``None`` leaves the core's default) as JSON text."""
-    return _dumps("options", {k: v for k, v in options.items() if v is not None})
+    return _frames.json_text("options", {k: v for k, v in options.items() if v is not None})
 
 
 def _pii(google_email: Optional[str]) -> Dict[str, Any]:
@@ -411,12 +390,12 @@ def meta_change_request(change: Mapping[str, Any], currency: str) -> Dict[str, A
     ``daily_budget`` / ``bid_amount`` in the currency's minor unit (Meta's offset: USD 100, JPY 1)
     or ``status``. An unknown currency raises :class:`channelwise.InvalidParameterError` naming
     ``currency``."""
-    return json.loads(_cw.platform_meta_change_request(_dumps("change", dict(change)), currency))
+    return json.loads(_cw.platform_meta_change_request(_frames.json_text("change", dict(change)), currency))
 
 
 def _ga4(payload: Mapping[str, Any], now_ms: Any, ga360: Optional[bool], split: bool) -> List[Dict[str, Any]]:
     options = _given(now_ms=_ms("now_ms", now_ms), ga360=ga360)
-    return json.loads(_cw.platform_ga4_requests(_dumps("payload", dict(payload)), options, split))
+    return json.loads(_cw.platform_ga4_requests(_frames.json_text("payload", dict(payload)), options, split))
 
 
 def ga4_requests(payload: Mapping[str, Any], *, now_ms: Any = None, ga360: Optional[bool] = None) -> List[Dict[str, Any]]:
@@ -457,7 +436,7 @@ def google_ads_user_identifiers(user_data: Mapping[str, str], *, google_email: O
     """One person's ``userIdentifiers`` for enhanced conversions and Customer Match:
     ``hashedEmail``, ``hashedPhoneNumber`` (E.164) and one ``addressInfo`` (hashed names, country
     and postal code as they are), in that order."""
-    data = _dumps("user_data", dict(user_data) if isinstance(user_data, Mapping) else user_data)
+    data = _frames.json_text("user_data", dict(user_data) if isinstance(user_data, Mapping) else user_data)
     return json.loads(_cw.platform_google_ads_user_identifiers(data, _given(**_pii(google_email))))
 
 
@@ -495,7 +474,7 @@ def google_ads_parse_date_time(text: str) -> int:
 def _report(source: str, response: Any, backend: str, options: Dict[str, Any]) -> Any:
     if isinstance(response, (bytes, bytearray, memoryview)):
         response = bytes(response).decode("utf-8")
-    text = response if isinstance(response, str) else _dumps("response", response)
+    text = response if isinstance(response, str) else _frames.json_text("response", response)
     report = json.loads(_cw.platform_metrics_report(source, text, _given(**options)))
     return _metrics_frame(report["rows"], backend, report["time_zone"])
 

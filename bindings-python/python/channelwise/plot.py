@@ -1,5 +1,6 @@
 """Plots (matplotlib, optional: ``pip install 'channelwise[plot]'``): attribution credit, forecast
-fan charts, decomposition panels, anomaly markers, response curves, media mix models and budget allocations."""
+fan charts, decomposition panels, anomaly markers, response curves, media mix models, budget allocations, experiment effects, confidence sequences and
+group-sequential bounds."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import numpy as np
 
 from . import _frames
 
-__all__ = ["credit", "forecast", "decomposition", "anomalies", "saturation", "mmm", "allocation"]
+__all__ = ["credit", "forecast", "decomposition", "anomalies", "saturation", "mmm", "allocation", "effects",
+           "confidence_sequence", "bounds"]
 
 
 def _pyplot() -> Any:
@@ -259,3 +261,68 @@ def allocation(alloc: Any, grid: Any = None, title: Optional[str] = None) -> Any
                  f"({c['method']}, gap <= {c['suboptimality']:.1g})")
     fig.tight_layout()
     return fig
+
+
+def effects(table: Any, estimate: str = "estimate", lower: str = "ci_lower", upper: str = "ci_upper",
+            xlabel: str = "effect", ax: Any = None, title: Optional[str] = None) -> Any:
+    """A forest plot of experiment effects: per row of ``table`` (a comparison of ``arm`` against
+    ``control``) the interval ``[lower, upper]`` with a dot at ``estimate`` and a line at 0.
+    Returns the Axes."""
+    plt = _pyplot()
+    t = _frames.to_columns(table)
+    labels = [f"{a} vs {c}" for a, c in zip(t["arm"], t["control"])]
+    est = np.asarray(t[estimate], dtype=float)
+    lo, hi = np.asarray(t[lower], dtype=float), np.asarray(t[upper], dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 1.0 + 0.5 * len(labels)))
+    y = np.arange(len(labels))[::-1]
+    ax.hlines(y, lo, hi, color="tab:blue", lw=2.0)
+    ax.plot(est, y, "o", color="tab:blue")
+    ax.axvline(0.0, color="grey", lw=0.8, ls="--")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    ax.set_ylim(-0.75, len(labels) - 0.25)
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def confidence_sequence(table: Any, ax: Any = None, title: Optional[str] = None) -> Any:
+    """An always-valid confidence sequence over the looks of ``table`` (``look``, ``estimate``,
+    ``ci_lower``, ``ci_upper``): the band, the estimate and 0. Returns the Axes."""
+    plt = _pyplot()
+    t = _frames.to_columns(table)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 4.0))
+    x = t["look"]
+    ax.fill_between(x, t["ci_lower"], t["ci_upper"], color="tab:blue", alpha=0.2, lw=0, label="confidence sequence")
+    ax.plot(x, t["estimate"], color="tab:blue", marker="o" if len(x) < 40 else None, label="estimate")
+    ax.axhline(0.0, color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("look")
+    ax.set_ylabel("effect")
+    ax.legend(fontsize="small", loc="upper right")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def bounds(table: Any, two_sided: bool = True, ax: Any = None, title: Optional[str] = None) -> Any:
+    """Group-sequential bounds: the z bound at each look's information fraction (mirrored below
+    0 when two-sided). Returns the Axes."""
+    plt = _pyplot()
+    t = _frames.to_columns(table)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.0))
+    x, z = np.asarray(t["information"], dtype=float), np.asarray(t["z"], dtype=float)
+    ax.plot(x, z, marker="o", color="tab:red", label="reject above")
+    if two_sided:
+        ax.plot(x, -z, marker="o", color="tab:red", label="reject below")
+    ax.axhline(0.0, color="grey", lw=0.8)
+    ax.set_xlim(0.0, 1.05)
+    ax.set_xlabel("information fraction")
+    ax.set_ylabel("z bound")
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return ax
