@@ -274,6 +274,8 @@ def test_bad_input_names_field_and_value(call, error, text):
         (lambda b: cw.experiment.Bandit("thompson", ["a"], seed=-1), cw.OutOfRangeError, "seed"),
         (lambda b: cw.experiment.Bandit("thompson", ["a"], discount=0.0), cw.InvalidParameterError, "discount"),
         (lambda b: cw.experiment.Bandit.from_json('{"format": 1}'), cw.InvalidParameterError, "state"),
+        (lambda b: b.weights(draws=-1), cw.OutOfRangeError, "draws"),
+        (lambda b: b.weights(draws=0), cw.OutOfRangeError, "draws"),
     ],
 )
 def test_bandit_bad_input(call, error, text):
@@ -304,3 +306,11 @@ def test_plots():
     assert seq.plot().get_ylabel() == "relative effect"
     assert len(cw.experiment.group_sequential([0.5, 1.0]).plot().get_lines()) >= 2
     plt.close("all")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    for mod in (cw.experiment, cw.platform):
+        r = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert r.failed == 0 and r.attempted > 0, mod.__name__

@@ -433,6 +433,7 @@ SECRET_PHONE = 6505551212
         (lambda: cw.platform.google_ads_mutate([{"key": "k", "entity": "customers/1/campaigns/5", "action": {"kind": "budget", "daily": 1}}]),
          cw.InvalidParameterError, "changes[0].entity"),
         (lambda: cw.platform.google_ads_date_time(0, offset_minutes=900), cw.OutOfRangeError, "offset_minutes"),
+        (lambda: cw.platform.google_ads_date_time(0, offset_minutes=2**40), cw.OutOfRangeError, "offset_minutes"),
         (lambda: cw.platform.google_ads_parse_date_time("2026-02-29 00:00:00+00:00"), cw.InvalidParameterError, "conversion_date_time"),
         (lambda: cw.platform.google_ads_date_time(1.5), cw.InvalidParameterError, "when"),
         (lambda: cw.platform.ga4_requests({"client_id": "1", "events": [{"name": object()}]}), cw.InvalidParameterError, "payload"),

@@ -14,7 +14,12 @@ curves and adstock) run from lists, numpy arrays, pandas and polars Series throu
 `cw.optimize.Saturation` / `Adstock`; as in Rust, an expected infinity matches only itself.
 Budget vectors (`optimize.allocate`) run through `cw.optimize.allocate` twice: from a list of
 channel dicts (the vector's own form) and from a dict of name -> curve with the bounds, current
-spend and locks as keyword dicts by name.
+spend and locks as keyword dicts by name. Platform payload and metrics vectors
+(core/tests/vectors_platform.rs) run through cw.platform's builders and report readers (metrics
+back from pandas and polars frames) and are compared leaf by leaf as the Rust runner does.
+Experiment vectors (core/tests/vectors_experiment.rs) run through cw.experiment from the arm
+dicts and from pandas and polars tables with a row per arm (raw values from lists and numpy).
+An expected error's `field` must be named in the message.
 """
 
 from __future__ import annotations

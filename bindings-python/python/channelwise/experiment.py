@@ -632,6 +632,8 @@ class Bandit:
         ``weight`` (exact for UCB1, epsilon-greedy, softmax and LinUCB; for the Thompson policies
         the share of ``draws`` simulated decisions, on a second stream that leaves the decisions
         untouched; top-two Thompson never below its ``floor``)."""
+        if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 0 <= int(draws) < _U64:
+            raise _cw.OutOfRangeError(f"draws must be in [1, {_U64 - 1}], got {draws!r}")
         names, w = self._b.weights(self._context(context), self._available(available), int(draws))
         return _frames.frame(_frames.PANDAS, {"arm": names, "weight": w})
 

@@ -462,7 +462,11 @@ def google_ads_mutate(changes: Sequence[Mapping[str, Any]], *, partial_failure: 
 def google_ads_date_time(when: Any, offset_minutes: int = 0) -> str:
     """``when`` (ms since the epoch, or a datetime; naive = UTC) as Google Ads'
     ``yyyy-mm-dd hh:mm:ss+hh:mm`` at the account's UTC offset in minutes (-840 to 840)."""
-    return _cw.platform_google_ads_format_date_time(_ms("when", when), int(offset_minutes))
+    if isinstance(offset_minutes, bool) or not isinstance(offset_minutes, int) or abs(offset_minutes) > 840:
+        from . import OutOfRangeError
+
+        raise OutOfRangeError(f"offset_minutes must be in [-840, 840], got {offset_minutes!r}")
+    return _cw.platform_google_ads_format_date_time(_ms("when", when), offset_minutes)
 
 
 def google_ads_parse_date_time(text: str) -> int:
