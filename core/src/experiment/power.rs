@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ab::{check_open_unit, normal_isf, Alternative};
 use crate::error::{check_range, Error, Result};
+use crate::optimize::response::falling_root;
 use crate::stats::normal_sf;
 
 /// Cohen's h between two proportions, `2 asin(sqrt(p1)) - 2 asin(sqrt(p2))` (statsmodels'
@@ -112,7 +113,7 @@ impl NormalIndPower {
         if power <= self.power_at(0.0) {
             return Err(Error::OutOfRange { field: "power".into(), value: power, min: self.power_at(0.0), max: 1.0 });
         }
-        Ok(super::increasing_root(|s| self.power_at(signed(s)) - power, 0.0))
+        Ok(falling_root(|s| power - self.power_at(signed(s)), 0.0))
     }
 
     /// Power of the test for standardised effect `effect_size` with `nobs1` units in the first

@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ab::{check_open_unit, checked_effect, normal_isf, Summary};
 use crate::error::{check_range, Error, Result};
+use crate::optimize::response::falling_root;
 use crate::stats::normal_sf;
 
 /// gbstats' sequential two-sided t-test; see the table in the [module docs](self).
@@ -271,8 +272,8 @@ impl GroupSequential {
             let c = if target <= 0.0 {
                 f64::INFINITY
             } else {
-                // cross falls in c; the root of target - cross(c) on c > 0
-                super::increasing_root(|c| target - cross(c), 0.0)
+                // cross falls in c: where it comes down to target, on c > 0
+                falling_root(|c| cross(c) - target, 0.0)
             };
             spent_before += if c.is_finite() { cross(c) } else { 0.0 };
             z.push(c);

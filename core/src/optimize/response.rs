@@ -606,7 +606,7 @@ pub(crate) fn illinois<E>(
 
 /// The root of a falling `g` on `[start, inf)` (`g(start) > 0`): a bracket found by doubling,
 /// then [`illinois`] to the last bit; `+inf` when `g` stays positive. Shared by the curves' and
-/// the allocator's inverse marginals.
+/// the allocator's inverse marginals, and the experiments' sample sizes and sequential bounds.
 pub(crate) fn falling_root(g: impl Fn(f64) -> f64, start: f64) -> f64 {
     let mut lo = start;
     let mut hi = if lo > 0.0 { 2.0 * lo } else { 1.0 };
