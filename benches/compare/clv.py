@@ -20,15 +20,13 @@ Writes benches/compare/results/clv.json; `--report <json>` prints its table agai
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import platform
 import subprocess
 import time
 
-for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_v, "1")
+from cwbench import DATA, RESULTS, bench_binary  # noqa: E402  (sets one BLAS thread first)
 
 import lifetimes  # noqa: E402
 import numpy as np  # noqa: E402
@@ -36,24 +34,11 @@ import pandas as pd  # noqa: E402
 from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter  # noqa: E402
 from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-DATA = os.path.join(ROOT, "benches", "data")
-RESULTS = os.path.join(HERE, "results")
-
-
-def bench_binary() -> str:
-    cands = [p for p in glob.glob(os.path.join(ROOT, "target", "release", "deps", "clv-*")) if os.access(p, os.X_OK) and not p.endswith(".d")]
-    if not cands:
-        raise SystemExit("build first: cargo bench -p channelwise-benches --bench clv --no-run")
-    return max(cands, key=os.path.getmtime)
-
-
 def cw(path: str, repeat: int, skip_pareto: bool = False) -> dict:
     env = dict(os.environ, CW_CLV_COMPARE=path, CW_CLV_REPEAT=str(repeat))
     if skip_pareto:
         env["CW_CLV_SKIP_PARETO"] = "1"
-    return json.loads(subprocess.run([bench_binary()], env=env, check=True, capture_output=True, text=True).stdout)
+    return json.loads(subprocess.run([bench_binary("clv")], env=env, check=True, capture_output=True, text=True).stdout)
 
 
 def timed(repeat, fn):
@@ -101,7 +86,7 @@ def synthetic_json(n: int) -> tuple[str, dict]:
     path = os.path.join(DATA, f"clv_synthetic_{n}_s42.json")
     if not os.path.exists(path):
         env = dict(os.environ, CW_CLV_GEN=f"{n}:42:{path}")
-        subprocess.run([bench_binary()], env=env, check=True)
+        subprocess.run([bench_binary("clv")], env=env, check=True)
     with open(path) as fh:
         return path, json.load(fh)
 

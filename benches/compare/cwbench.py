@@ -1,8 +1,7 @@
 """What the timing comparisons share: one BLAS thread, the repository's folders, and the criterion
 bench binary that runs channelwise's side in its comparison mode (`CW_<NAME>_COMPARE`).
 
-Import it before numpy (it sets the BLAS thread variables). clv.py and leads_predictive.py carry
-their own copies of these lines and may move here."""
+Import it before numpy (it sets the BLAS thread variables): clv.py, leads_predictive.py."""
 
 from __future__ import annotations
 
