@@ -21,7 +21,8 @@ use channelwise::{Error, Result};
 
 use crate::api::{arg, boxed, from_document, job, this, to_document, Job};
 use crate::host::Host;
-use crate::optimize::{camel, renamed};
+use crate::keys::camel;
+use crate::optimize::renamed;
 use crate::out::{F64s, Handle, Out};
 use crate::{js_options, js_result, read};
 

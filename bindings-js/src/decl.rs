@@ -3,6 +3,8 @@
 //! TypeScript declaration come from the one declaration.
 
 use channelwise::{Error, Result};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::host::Host;
 use crate::read;
@@ -117,6 +119,31 @@ impl FromJs for OneOrMany {
     }
     fn ts() -> String {
         "number | Numbers".into()
+    }
+}
+
+/// A string naming one value of a core enum (its serde name).
+pub struct Named<T>(pub T);
+
+/// The TypeScript union of a [`Named`] enum.
+pub trait Choices: DeserializeOwned {
+    /// `'a' | 'b'`.
+    const TS: &'static str;
+}
+
+impl<T: Choices> FromJs for Named<T> {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        let s = read::string(h, v, field)?;
+        serde_json::from_value(Value::String(s.clone()))
+            .map(Named)
+            .map_err(|_| Error::InvalidParameter {
+                field: field.into(),
+                value: s,
+                reason: format!("expected {}", T::TS.replace(" | ", ", ")),
+            })
+    }
+    fn ts() -> String {
+        T::TS.into()
     }
 }
 

@@ -15,7 +15,8 @@ use channelwise::{Error, Result};
 use crate::api::{arg, getter, job, this, Job};
 use crate::host::Host;
 use crate::js_options;
-use crate::optimize::{camel, renamed};
+use crate::keys::camel;
+use crate::optimize::renamed;
 use crate::out::{F64s, Handle};
 use crate::read;
 

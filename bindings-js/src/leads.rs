@@ -23,7 +23,8 @@ use serde_json::Value;
 use crate::api::{arg, job, Job};
 use crate::decl::{Fixed, FromJs};
 use crate::host::{Host, Kind};
-use crate::optimize::{camel, renamed};
+use crate::keys::camel;
+use crate::optimize::renamed;
 use crate::out::{F64s, IntoOut, Nullable, Out};
 use crate::{js_options, js_result, read};
 
@@ -613,20 +614,6 @@ js_result! {
     }
 }
 
-/// A camelCase (or snake_case) key as the core's snake_case.
-fn snake(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 4);
-    for c in s.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Object keys as snake_case, except the keys of `dailyCaps` (event names).
 fn snake_keys(v: Value, keep: bool) -> Value {
     match v {
@@ -634,7 +621,10 @@ fn snake_keys(v: Value, keep: bool) -> Value {
             m.into_iter()
                 .map(|(k, x)| {
                     let caps = !keep && (k == "dailyCaps" || k == "daily_caps");
-                    (if keep { k } else { snake(&k) }, snake_keys(x, caps))
+                    (
+                        if keep { k } else { crate::keys::snake(&k) },
+                        snake_keys(x, caps),
+                    )
                 })
                 .collect(),
         ),

@@ -39,6 +39,7 @@ pub mod forecast;
 pub mod glm;
 pub mod host;
 pub mod journey;
+pub mod keys;
 pub mod leads;
 pub mod optimize;
 pub mod out;

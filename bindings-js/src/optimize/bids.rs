@@ -8,10 +8,11 @@ use std::sync::Arc;
 use channelwise::optimize::bids::{Bid, BidModel, Cell, FittedBids, Limit, Target};
 use channelwise::{Error, Result};
 
-use super::{camel, renamed};
+use super::renamed;
 use crate::api::{arg, job, this, Job};
 use crate::decl::{Declared, FromJs};
 use crate::host::Host;
+use crate::keys::camel;
 use crate::out::Handle;
 use crate::read;
 use crate::{js_options, js_result};

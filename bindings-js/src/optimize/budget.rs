@@ -456,9 +456,10 @@ pub(crate) fn js_field(f: &str, names: Option<&[String]>) -> Option<String> {
         let rest = f.strip_prefix(n.as_str())?.strip_prefix('.')?;
         let rest = match rest {
             "max_change" => "maxChange".to_string(),
-            r => r
-                .strip_prefix("saturation.")
-                .map_or_else(|| r.to_string(), |p| format!("curve.{}", super::camel(p))),
+            r => r.strip_prefix("saturation.").map_or_else(
+                || r.to_string(),
+                |p| format!("curve.{}", crate::keys::camel(p)),
+            ),
         };
         Some(format!("channels[{i}].{rest}"))
     })

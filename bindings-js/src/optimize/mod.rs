@@ -56,20 +56,3 @@ pub fn renamed(e: Error, f: impl Fn(&str) -> Option<String>) -> Error {
         other => other,
     }
 }
-
-/// `snake_case` as `camelCase` (`l_max` -> `lMax`).
-pub fn camel(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut up = false;
-    for c in s.chars() {
-        if c == '_' {
-            up = true;
-        } else if up {
-            out.extend(c.to_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}

@@ -16,11 +16,12 @@ use channelwise::optimize::response::Adstock;
 use channelwise::{Error, Result};
 
 use super::budget::CurveArg;
+use super::renamed;
 use super::response::AdstockSpec;
-use super::{camel, renamed};
 use crate::api::{arg, boxed, job, Job};
 use crate::decl::{Declared, FromJs};
 use crate::host::{Host, Kind};
+use crate::keys::camel;
 use crate::out::F64s;
 use crate::read;
 use crate::{js_options, js_result};

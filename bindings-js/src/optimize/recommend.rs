@@ -215,7 +215,7 @@ fn guardrails<H: Host>(h: H, v: &H::V) -> Result<CoreGuardrails> {
 /// Core field names (`guardrails.min_change`, `segments[1].cost`) as JS writes them.
 fn camel_field(f: &str) -> Option<String> {
     f.strip_prefix("guardrails.")
-        .map(|rest| format!("guardrails.{}", super::camel(rest)))
+        .map(|rest| format!("guardrails.{}", crate::keys::camel(rest)))
         .or_else(|| f.starts_with("segments[").then(|| format!("inputs.{f}")))
         .or_else(|| f.starts_with("creatives[").then(|| format!("inputs.{f}")))
 }

@@ -12,10 +12,11 @@ use std::sync::Arc;
 use channelwise::optimize::response::{Adstock, Saturation, ADSTOCK_KINDS, SATURATION_KINDS};
 use channelwise::{Error, Result};
 
-use super::{camel, renamed};
+use super::renamed;
 use crate::api::{arg, getter, job, this, Job};
 use crate::decl::{Declared, FromJs, OneOrMany};
 use crate::host::Host;
+use crate::keys::camel;
 use crate::out::{F64s, Handle, IntoOut, Out};
 use crate::read;
 

@@ -29,9 +29,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::api::{arg, getter, job, this, Job};
-use crate::decl::{Declared, FromJs};
+use crate::decl::{Choices, Declared, FromJs, Named};
 use crate::host::{Host, Kind};
-use crate::optimize::{camel, renamed};
+use crate::keys::{camel, map_keys, snake, to_camel};
+use crate::optimize::renamed;
 use crate::out::{Handle, Out};
 use crate::{js_options, read};
 
@@ -75,15 +76,6 @@ impl FromJs for Bytes {
     }
 }
 
-/// A string naming one value of a core enum (its serde name).
-pub struct Named<T>(pub T);
-
-/// The TypeScript union of a [`Named`] enum.
-pub trait Choices: DeserializeOwned {
-    /// `'a' | 'b'`.
-    const TS: &'static str;
-}
-
 impl Choices for Vendor {
     const TS: &'static str = "'meta' | 'google'";
 }
@@ -108,25 +100,9 @@ impl Choices for SchemeName {
     const TS: &'static str = "'shopify' | 'meta' | 'timestamped'";
 }
 
-impl<T: Choices> FromJs for Named<T> {
-    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
-        let s = read::string(h, v, field)?;
-        serde_json::from_value(Value::String(s.clone()))
-            .map(Named)
-            .map_err(|_| Error::InvalidParameter {
-                field: field.into(),
-                value: s,
-                reason: format!("expected {}", T::TS.replace(" | ", ", ")),
-            })
-    }
-    fn ts() -> String {
-        T::TS.into()
-    }
-}
-
 /// A JS object tree as JSON with camelCase keys made snake_case (`dailyBudget` ->
 /// `daily_budget`), then read as the core's `T`; `field` names it in errors.
-fn from_camel<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
+pub(crate) fn from_camel<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
     let bad = |reason: String| Error::InvalidParameter {
         field: field.into(),
         value: kind_name(h, v).into(),
@@ -134,42 +110,6 @@ fn from_camel<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Resu
     };
     let tree: Value = crate::serde_js::from_js(h, v).map_err(|e| bad(e.to_string()))?;
     serde_json::from_value(map_keys(tree, snake)).map_err(|e| bad(e.to_string()))
-}
-
-fn snake(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 4);
-    let mut prev = None::<char>;
-    for c in s.chars() {
-        // `dailyBudget` -> `daily_budget`, `http429WaitMs` -> `http_429_wait_ms`
-        let digit_after_letter =
-            c.is_ascii_digit() && prev.is_some_and(|p| p.is_ascii_alphabetic());
-        if c.is_ascii_uppercase() || digit_after_letter {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-        prev = Some(c);
-    }
-    out
-}
-
-/// `v` with every object key renamed by `f`, at every depth.
-fn map_keys(v: Value, f: fn(&str) -> String) -> Value {
-    match v {
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, x)| (f(&k), map_keys(x, f)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.into_iter().map(|x| map_keys(x, f)).collect()),
-        x => x,
-    }
-}
-
-/// The core's serde form of `value` with camelCase keys, as a JS object tree.
-fn to_camel<T: Serialize + ?Sized>(value: &T) -> Result<Out> {
-    let v =
-        serde_json::to_value(value).map_err(|e| Error::Internal(format!("serialising: {e}")))?;
-    crate::serde_js::to_out(&map_keys(v, camel))
 }
 
 /// A core error about a settings path (`campaigns[1].cpm`) named as JS writes it.
@@ -322,7 +262,13 @@ js_options! {
 
 /// A whole number of seconds given as `field`, or the engine's clock when not given.
 fn seconds<H: Host>(h: H, given: Option<f64>, field: &str) -> Result<i64> {
-    let x = given.unwrap_or_else(|| (h.now_ms() / 1000.0).floor());
+    let clock = (h.now_ms() / 1000.0).floor();
+    whole_time(given.unwrap_or(clock), field, "expected whole unix seconds")
+}
+
+/// A time (`x`, given or the clock's) as a whole number, `invalid_parameter` with `expected`
+/// otherwise.
+pub(crate) fn whole_time(x: f64, field: &str, expected: &str) -> Result<i64> {
     if !x.is_finite() {
         return Err(Error::NonFinite {
             field: field.into(),
@@ -333,7 +279,7 @@ fn seconds<H: Host>(h: H, given: Option<f64>, field: &str) -> Result<i64> {
         return Err(Error::InvalidParameter {
             field: field.into(),
             value: x.to_string(),
-            reason: "expected whole unix seconds".into(),
+            reason: expected.into(),
         });
     }
     Ok(x as i64)
@@ -368,7 +314,7 @@ fn scheme(name: SchemeName, tolerance_seconds: Option<u64>) -> Scheme {
 }
 
 /// A required option, read (the reader has already refused it missing).
-fn given<T>(x: Option<T>, field: &str) -> Result<T> {
+pub(crate) fn given<T>(x: Option<T>, field: &str) -> Result<T> {
     x.ok_or_else(|| read::missing(field))
 }
 
