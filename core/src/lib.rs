@@ -7,6 +7,7 @@ pub mod anomaly;
 pub mod attribution;
 pub(crate) mod calendar;
 pub mod clv;
+pub mod decide;
 mod error;
 pub mod experiment;
 pub mod forecast;

@@ -1,0 +1,469 @@
+//! The engine's state and its audit log, behind one [`Store`] trait.
+//!
+//! A store holds the rows the engine keeps between calls and between processes, and the audit
+//! log. Every state change reaches it as one [`Tx`] (decisions, executions, the known state of
+//! entities, flags such as the emergency stop, and the audit records that describe the change),
+//! which a backend applies in a single database transaction: either all of it is there after a
+//! crash, or none of it.
+//!
+//! | Table | Row | What it is for |
+//! |---|---|---|
+//! | decisions | [`DecisionRow`] | every decision with its status (pending, approved, executed, ...) |
+//! | executions | [`ExecutionRow`] | one row per idempotency key sent to a platform: the counters behind the change-per-window and change-frequency guardrails, and the proof a key was sent |
+//! | entities | [`EntityRow`] | the engine's last known state of each entity (the ledger the spend caps are checked against) |
+//! | flags | name -> text | the emergency stop, anomaly days |
+//! | audit | [`AuditEntry`] | append-only, hash-chained |
+//!
+//! # The hash chain
+//! Entry `n` (numbered from 1) carries `prev_hash`, the SHA-256 of entry `n - 1`'s canonical
+//! bytes (32 zero bytes for entry 1), and its own `hash`, the SHA-256 of its canonical bytes:
+//!
+//! ```text
+//! "channelwise-audit-v1\0" | seq (u64 BE) | at_ms (i64 BE) | decision (1 byte 0/1, then u64 BE)
+//! | actor | action | detail (each u32 BE length, then UTF-8 bytes) | prev_hash (32 bytes)
+//! ```
+//!
+//! [`verify_chain`] walks the entries in sequence order and names the first one that is wrong:
+//! an entry whose content no longer matches its hash (edited), a gap in the numbers (deleted),
+//! an entry that links to another than its predecessor (reordered), or an entry whose
+//! predecessor was changed and re-hashed. A chain cannot show that its newest entries were cut
+//! off or rewritten together with every hash after them: keep [`ChainSummary::head_hash`]
+//! somewhere else (a ticket, a log line) and compare it with [`ChainSummary::anchored`].
+//!
+//! Backends: [`SqliteStore`] (feature `sqlite`, on by default). The trait holds nothing
+//! SQLite-specific, so a server database can implement it as well.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+#[cfg(feature = "sqlite")]
+mod sqlite;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteStore, APPLICATION_ID, SCHEMA_VERSION};
+
+/// A SHA-256 digest.
+pub type Hash = [u8; 32];
+
+/// One decision as stored: its id, status and creation time as columns (for queries), the
+/// whole decision as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRow {
+    /// Decision id, from 1.
+    pub id: u64,
+    /// Status code, e.g. `"pending"`.
+    pub status: String,
+    /// When it was proposed (ms since the epoch).
+    pub created_ms: i64,
+    /// The decision as JSON.
+    pub body: String,
+}
+
+/// One idempotency key sent (or about to be sent) to a platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutionRow {
+    /// The idempotency key, unique in the store.
+    pub key: String,
+    /// The decision it belongs to.
+    pub decision: u64,
+    /// Stage of a staged rollout (from 1); 0 for a rollback.
+    pub step: u32,
+    /// The entity changed.
+    pub entity: String,
+    /// `"started"` (sent, outcome not known yet), `"applied"` or `"failed"`.
+    pub state: String,
+    /// When it was started (ms since the epoch).
+    pub at_ms: i64,
+    /// Details as JSON (the change, the state before, the read-back).
+    pub body: String,
+}
+
+/// The engine's last known state of an entity, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRow {
+    /// Entity id.
+    pub id: String,
+    /// The state as JSON.
+    pub body: String,
+}
+
+/// An audit record before it is chained: what happened, when, by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// When (ms since the epoch).
+    pub at_ms: i64,
+    /// Who: a named person, or `"engine"`.
+    pub actor: String,
+    /// What, e.g. `"propose"`, `"approve"`, `"execute"`, `"stop"`.
+    pub action: String,
+    /// The decision concerned, if one.
+    pub decision: Option<u64>,
+    /// Details as JSON.
+    pub detail: String,
+}
+
+/// An audit entry: a record with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Sequence number, from 1, without gaps.
+    pub seq: u64,
+    /// The record.
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    /// SHA-256 of the previous entry's canonical bytes (zeros for entry 1).
+    #[serde(with = "hex32")]
+    pub prev_hash: Hash,
+    /// SHA-256 of this entry's canonical bytes.
+    #[serde(with = "hex32")]
+    pub hash: Hash,
+}
+
+impl AuditEntry {
+    /// Chain `record` after an entry whose hash is `prev_hash`, as number `seq`.
+    ///
+    /// ```
+    /// use channelwise::decide::store::{AuditEntry, AuditRecord};
+    /// let r = AuditRecord { at_ms: 0, actor: "ana".into(), action: "stop".into(), decision: None, detail: "{}".into() };
+    /// let first = AuditEntry::chain(1, r.clone(), [0; 32]);
+    /// let second = AuditEntry::chain(2, r, first.hash);
+    /// assert!(first.hash_matches() && second.prev_hash == first.hash);
+    /// ```
+    pub fn chain(seq: u64, record: AuditRecord, prev_hash: Hash) -> Self {
+        let hash = entry_hash(seq, &record, &prev_hash);
+        AuditEntry { seq, record, prev_hash, hash }
+    }
+
+    /// The canonical bytes that are hashed (see the [module docs](self)).
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        canonical(self.seq, &self.record, &self.prev_hash)
+    }
+
+    /// Whether `hash` is the SHA-256 of the entry's canonical bytes.
+    pub fn hash_matches(&self) -> bool {
+        entry_hash(self.seq, &self.record, &self.prev_hash) == self.hash
+    }
+}
+
+fn canonical(seq: u64, r: &AuditRecord, prev: &Hash) -> Vec<u8> {
+    let mut b = Vec::with_capacity(96 + r.actor.len() + r.action.len() + r.detail.len());
+    b.extend_from_slice(b"channelwise-audit-v1\0");
+    b.extend_from_slice(&seq.to_be_bytes());
+    b.extend_from_slice(&r.at_ms.to_be_bytes());
+    match r.decision {
+        Some(d) => {
+            b.push(1);
+            b.extend_from_slice(&d.to_be_bytes());
+        }
+        None => b.push(0),
+    }
+    for s in [&r.actor, &r.action, &r.detail] {
+        // lengths above u32::MAX cannot be stored by any backend; saturate rather than panic
+        b.extend_from_slice(&u32::try_from(s.len()).unwrap_or(u32::MAX).to_be_bytes());
+        b.extend_from_slice(s.as_bytes());
+    }
+    b.extend_from_slice(prev);
+    b
+}
+
+fn entry_hash(seq: u64, r: &AuditRecord, prev: &Hash) -> Hash {
+    Sha256::digest(canonical(seq, r, prev)).into()
+}
+
+/// Lowercase hex of a digest.
+pub fn hex(h: &Hash) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Hash> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+mod hex32 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(h: &super::Hash, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::hex(h))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<super::Hash, D::Error> {
+        let s = String::deserialize(d)?;
+        super::unhex(&s).ok_or_else(|| serde::de::Error::custom("expected 64 hex digits"))
+    }
+}
+
+/// What [`verify_chain`] found in a sound chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainSummary {
+    /// Entries checked.
+    pub entries: u64,
+    /// Sequence number of the newest entry (0 when empty).
+    pub head_seq: u64,
+    /// Hash of the newest entry, lowercase hex (zeros when empty).
+    pub head_hash: String,
+}
+
+impl ChainSummary {
+    /// Check that an anchor kept elsewhere (`seq` and `hash` of an entry as they were read
+    /// once) is still the chain's entry `seq`: catches a tail cut off or rewritten as a whole.
+    ///
+    /// # Errors
+    /// `invalid_record` (row = `seq`, column `hash`) when the chain is shorter than `seq` or
+    /// the entry there has another hash.
+    pub fn anchored(&self, store: &dyn Store, seq: u64, hash: &str) -> Result<()> {
+        let bad = |reason: String| Error::InvalidRecord { row: seq as usize, column: "hash".into(), value: hash.into(), reason };
+        if seq > self.head_seq {
+            return Err(bad(format!("the audit log ends at entry {}: entries up to {seq} were removed", self.head_seq)));
+        }
+        let got = store.audit(seq, 1)?;
+        match got.first() {
+            Some(e) if e.seq == seq && hex(&e.hash) == hash => Ok(()),
+            Some(e) => Err(bad(format!("audit entry {seq} now has hash {}: the chain was rewritten from there", hex(&e.hash)))),
+            None => Err(bad(format!("audit entry {seq} is missing"))),
+        }
+    }
+}
+
+/// Walk `entries` (in the order the store returns them, by sequence number) and check the
+/// chain.
+///
+/// # Errors
+/// `invalid_record` naming the entry (`row` = its sequence number) and what is wrong:
+/// column `hash` (its content was edited), `seq` (entries before it were deleted, or it was
+/// moved: "reordered"), `prev_hash` (its predecessor was edited and re-hashed).
+///
+/// ```
+/// use channelwise::decide::store::{verify_chain, AuditEntry, AuditRecord};
+/// let r = |a: &str| AuditRecord { at_ms: 0, actor: "engine".into(), action: a.into(), decision: None, detail: "{}".into() };
+/// let e1 = AuditEntry::chain(1, r("propose"), [0; 32]);
+/// let mut e2 = AuditEntry::chain(2, r("approve"), e1.hash);
+/// assert_eq!(verify_chain(vec![e1.clone(), e2.clone()])?.entries, 2);
+/// e2.record.actor = "mallory".into();
+/// let err = verify_chain(vec![e1, e2]).unwrap_err();
+/// assert!(err.to_string().contains("audit entry 2 was edited"));
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+pub fn verify_chain(entries: impl IntoIterator<Item = AuditEntry>) -> Result<ChainSummary> {
+    let entries: Vec<AuditEntry> = entries.into_iter().collect();
+    let by_hash: BTreeMap<Hash, u64> = entries.iter().map(|e| (e.hash, e.seq)).collect();
+    let bad = |seq: u64, column: &str, value: String, reason: String| Error::InvalidRecord { row: seq as usize, column: column.into(), value, reason };
+    let mut prev: Hash = [0; 32];
+    let mut expected = 1u64;
+    for (pos, e) in entries.iter().enumerate() {
+        let moved_from = by_hash.get(&e.prev_hash).copied().filter(|&m| m.saturating_add(1) != e.seq);
+        if e.seq != expected {
+            if e.seq > expected && !e.hash_matches() {
+                // the entry's own number was changed: it is a moved entry, not a gap
+            } else if e.seq > expected {
+                let reason = if expected + 1 == e.seq {
+                    format!("audit entry {expected} is missing (deleted)")
+                } else {
+                    format!("audit entries {expected} to {} are missing (deleted)", e.seq - 1)
+                };
+                return Err(bad(e.seq, "seq", e.seq.to_string(), reason));
+            } else {
+                return Err(bad(e.seq, "seq", e.seq.to_string(), format!("audit entry at position {} repeats number {} (reordered)", pos + 1, e.seq)));
+            }
+        }
+        if !e.hash_matches() {
+            // an entry whose number alone was changed still hashes right under its true number
+            let last = entries.last().map_or(0, |l| l.seq).max(entries.len() as u64) + 1;
+            if let Some(orig) = (1..=last).find(|&s| s != e.seq && AuditEntry::chain(s, e.record.clone(), e.prev_hash).hash == e.hash) {
+                return Err(bad(e.seq, "seq", e.seq.to_string(), format!("audit entry {orig} was moved to position {} (reordered)", e.seq)));
+            }
+            return Err(bad(e.seq, "hash", hex(&e.hash), format!("audit entry {} was edited: its content no longer matches its hash", e.seq)));
+        }
+        if e.prev_hash != prev {
+            let reason = match moved_from {
+                Some(m) => format!("audit entry {} links to entry {m}, not to entry {} (reordered)", e.seq, e.seq - 1),
+                None => format!("audit entry {} was edited after entry {} was written: its hash is not entry {}'s prev_hash", e.seq.saturating_sub(1), e.seq, e.seq),
+            };
+            return Err(bad(e.seq, "prev_hash", hex(&e.prev_hash), reason));
+        }
+        prev = e.hash;
+        expected = e.seq + 1;
+    }
+    Ok(ChainSummary { entries: entries.len() as u64, head_seq: expected - 1, head_hash: hex(&prev) })
+}
+
+/// One state change and its audit records, applied by a [`Store`] in one transaction.
+///
+/// Rows replace the rows of the same key (decision id, idempotency key, entity id, flag
+/// name); a flag set to `None` is removed. Audit records are appended, chained, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tx {
+    /// Decisions to write.
+    pub decisions: Vec<DecisionRow>,
+    /// Executions to write.
+    pub executions: Vec<ExecutionRow>,
+    /// Entity states to write.
+    pub entities: Vec<EntityRow>,
+    /// Flags to set (`Some`) or clear (`None`).
+    pub flags: Vec<(String, Option<String>)>,
+    /// Audit records to append.
+    pub audit: Vec<AuditRecord>,
+}
+
+impl Tx {
+    /// Whether the transaction changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.decisions.is_empty() && self.executions.is_empty() && self.entities.is_empty() && self.flags.is_empty() && self.audit.is_empty()
+    }
+}
+
+/// Where the engine keeps its state and its audit log.
+///
+/// A backend applies each [`Tx`] atomically and durably (when `commit` returns, a crash does
+/// not lose it), keeps the audit log append-only, and numbers entries from 1 without gaps.
+pub trait Store {
+    /// Apply `tx` in one transaction; the audit entries it appended, chained.
+    ///
+    /// # Errors
+    /// `io` when the database fails (nothing of `tx` is written then).
+    fn commit(&mut self, tx: Tx) -> Result<Vec<AuditEntry>>;
+
+    /// One decision.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn decision(&self, id: u64) -> Result<Option<DecisionRow>>;
+
+    /// Decisions, oldest first; only those with one of `statuses` unless it is empty.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn decisions(&self, statuses: &[&str]) -> Result<Vec<DecisionRow>>;
+
+    /// The largest decision id stored (0 when none).
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn max_decision_id(&self) -> Result<u64>;
+
+    /// One execution by idempotency key.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn execution(&self, key: &str) -> Result<Option<ExecutionRow>>;
+
+    /// Executions, in the order they were started; of one entity, or all.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn executions(&self, entity: Option<&str>) -> Result<Vec<ExecutionRow>>;
+
+    /// The known state of an entity.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn entity(&self, id: &str) -> Result<Option<EntityRow>>;
+
+    /// Every known entity, by id.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn entities(&self) -> Result<Vec<EntityRow>>;
+
+    /// A flag's value.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn flag(&self, name: &str) -> Result<Option<String>>;
+
+    /// Up to `limit` audit entries from number `from_seq` on, in order.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn audit(&self, from_seq: u64, limit: usize) -> Result<Vec<AuditEntry>>;
+
+    /// Check the whole audit chain ([`verify_chain`]).
+    ///
+    /// # Errors
+    /// As [`verify_chain`]; `io` when the database fails.
+    fn verify(&self) -> Result<ChainSummary> {
+        verify_chain(self.audit(1, usize::MAX)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(i: u64) -> AuditRecord {
+        AuditRecord { at_ms: i as i64, actor: "engine".into(), action: format!("a{i}"), decision: Some(i), detail: "{}".into() }
+    }
+
+    fn chain(n: u64) -> Vec<AuditEntry> {
+        let mut out: Vec<AuditEntry> = Vec::new();
+        for i in 1..=n {
+            let prev = out.last().map_or([0; 32], |e| e.hash);
+            out.push(AuditEntry::chain(i, rec(i), prev));
+        }
+        out
+    }
+
+    fn err(entries: Vec<AuditEntry>) -> (usize, String, String) {
+        match verify_chain(entries).unwrap_err() {
+            Error::InvalidRecord { row, column, reason, .. } => (row, column, reason),
+            e => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn sound_chain_verifies() {
+        let s = verify_chain(chain(5)).unwrap();
+        assert_eq!((s.entries, s.head_seq), (5, 5));
+        assert_eq!(s.head_hash, hex(&chain(5)[4].hash));
+        assert_eq!(verify_chain(Vec::new()).unwrap().head_seq, 0);
+    }
+
+    #[test]
+    fn edit_delete_reorder_are_named() {
+        let mut c = chain(5);
+        c[2].record.detail = "{\"x\":1}".into();
+        let (row, col, why) = err(c);
+        assert_eq!((row, col.as_str()), (3, "hash"));
+        assert!(why.contains("entry 3 was edited"), "{why}");
+
+        let mut c = chain(5);
+        c.remove(2);
+        let (row, col, why) = err(c);
+        assert_eq!((row, col.as_str()), (4, "seq"));
+        assert!(why.contains("entry 3 is missing"), "{why}");
+
+        // rows 3 and 4 exchanged, their numbers rewritten to fit the position
+        let mut c = chain(5);
+        c.swap(2, 3);
+        c[2].seq = 3;
+        c[3].seq = 4;
+        let (row, _, why) = err(c);
+        assert_eq!(row, 3);
+        assert!(why.contains("reordered"), "{why}");
+
+        // an edit re-hashed: the next entry's link breaks
+        let mut c = chain(5);
+        c[1].record.actor = "mallory".into();
+        c[1] = AuditEntry::chain(2, c[1].record.clone(), c[1].prev_hash);
+        let (row, col, why) = err(c);
+        assert_eq!((row, col.as_str()), (3, "prev_hash"));
+        assert!(why.contains("entry 2 was edited"), "{why}");
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let e = chain(1).remove(0);
+        let j = serde_json::to_string(&e).unwrap();
+        assert!(j.contains("\"prev_hash\":\"0000"));
+        let back: AuditEntry = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, e);
+    }
+}
