@@ -77,5 +77,11 @@ exports.optimize = Object.freeze(api.optimize);
  * `platform.classify` (retry, back off or give up on a vendor failure).
  */
 exports.platform = Object.freeze(api.platform);
+/**
+ * Experiments: `experiment.ztest`, `welch`, `chisq`, `betaBinomial`, `bayes`, `power`,
+ * `cuped`, `sequential`, `groupSequential` over arms' sufficient statistics, and
+ * `experiment.Bandit` (seeded, serialisable multi-armed and contextual bandits).
+ */
+exports.experiment = Object.freeze(api.experiment);
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = api.ERROR_CODES;

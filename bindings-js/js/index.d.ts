@@ -2384,6 +2384,504 @@ export interface WebhookSignRequest {
   t?: number | null;
 }
 
+/** A Conversions API server event in Meta's field names: `user_data` raw (hashed here; `client_user_agent`, `client_ip_address`, `fbc`, `fbp` pass as they are), other fields passed through. */
+export interface CapiEvent {
+  event_name: string;
+  /** Unix seconds. */
+  event_time: number;
+  event_id?: string;
+  action_source: 'email' | 'website' | 'app' | 'phone_call' | 'chat' | 'physical_store' | 'system_generated' | 'business_messaging' | 'other';
+  event_source_url?: string;
+  user_data?: UserData;
+  custom_data?: { [key: string]: unknown };
+  [field: string]: unknown;
+}
+/** A GA4 Measurement Protocol payload in Google's field names (any number of events; `ga4Requests` splits them). */
+export interface Ga4Payload {
+  client_id?: string;
+  app_instance_id?: string;
+  user_id?: string;
+  timestamp_micros?: number;
+  user_properties?: { [name: string]: { value: unknown } };
+  events: { name: string; params?: { [name: string]: unknown }; timestamp_micros?: number }[];
+  [field: string]: unknown;
+}
+/** A Google Ads click conversion in the API's snake_case names: exactly one of `gclid`, `gbraid`, `wbraid`; `user_data` raw (hashed here). */
+export interface ClickConversion {
+  gclid?: string;
+  gbraid?: string;
+  wbraid?: string;
+  /** `customers/<id>/conversionActions/<id>`. */
+  conversion_action: string;
+  /** `'yyyy-mm-dd hh:mm:ss+hh:mm'` (`platform.googleAdsDateTime`). */
+  conversion_date_time: string;
+  conversion_value?: number;
+  currency_code?: string;
+  order_id?: string;
+  user_data?: UserData;
+}
+/** A request body as the vendor takes it (`JSON.stringify` it and send). */
+export type VendorBody = { [key: string]: unknown };
+/** A request to send: where (`path`, relative to the API version's root) and what. */
+export interface VendorRequest {
+  path: string;
+  body: VendorBody;
+  [key: string]: unknown;
+}
+/** Daily metrics rows and the time zone their days are in. */
+export interface MetricsReport {
+  timeZone: string;
+  rows: MetricsRow[];
+}
+
+/**
+ * Options of `platform.metaCapiEvents`.
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `nowMs` | the clock | when the request is sent, ms since the epoch (events older than 7 days are refused) | whole ms |
+ * | `batchSize` | 1000 | events per request body | 1 to 1000 |
+ * | `testEventCode` | none | Events Manager's test code, added to every body | non-empty |
+ */
+export interface CapiOptions {
+  /** When the request is sent, ms since the epoch (default `Date.now()`). */
+  nowMs?: number | null;
+  /** Events per request body, 1 to 1000 (default 1000). */
+  batchSize?: number | null;
+  /** Events Manager's test event code. */
+  testEventCode?: string | null;
+}
+
+/** Options of `platform.ga4Requests` and `platform.ga4Body`. */
+export interface Ga4Options {
+  /**
+   * When the request is sent, ms since the epoch (default `Date.now()`): event
+   * timestamps must lie within the 72 hours before it.
+   */
+  nowMs?: number | null;
+  /** A Google Analytics 360 property (parameter values up to 500 characters, not 100). */
+  ga360?: boolean | null;
+}
+
+/** Options of `platform.googleAdsClickConversions`. */
+export interface ClickConversionOptions {
+  /** The account, digits only (`'1234567890'`). */
+  customerId: string;
+  /** Check without applying (`validateOnly` in the body). */
+  validateOnly?: boolean | null;
+  /** Conversions per request, 1 to 2000 (default 2000). */
+  batchSize?: number | null;
+  /** Google's email rule for `user_data` (default `'documentation'`). */
+  googleEmail?: 'documentation' | 'sdk' | 'all_domains' | null;
+}
+
+/** Google's normalisation of customer data. */
+export interface GoogleEmailOption {
+  /** Google's email rule (default `'documentation'`; see `PiiOptions`). */
+  googleEmail?: 'documentation' | 'sdk' | 'all_domains' | null;
+}
+
+/** Options of `platform.googleAdsMutate`. */
+export interface MutateOptions {
+  /** Apply the valid operations when others fail (default `true`). */
+  partialFailure?: boolean | null;
+  /** Check without applying (default `false`). */
+  validateOnly?: boolean | null;
+}
+
+/** Options of `platform.metaInsights`. */
+export interface MetaInsightsOptions {
+  /** The field naming the entity (default `'campaign_id'`; `'adset_id'`, `'ad_id'`). */
+  entity?: string | null;
+  /**
+   * The `action_type`s counted as conversions and value (default
+   * `['offsite_conversion.fb_pixel_purchase']`).
+   */
+  conversionActionTypes?: string[] | null;
+  /** Currency of rows without `account_currency`. */
+  currency?: string | null;
+  /**
+   * The account's IANA time zone (its `timezone_name`; Insights rows do not carry it, so
+   * it must be given).
+   */
+  timeZone?: string | null;
+}
+
+/** Options of `platform.googleAdsMetrics`. */
+export interface GoogleAdsMetricsOptions {
+  /** The dotted path naming the entity (default `'campaign.id'`; `'adGroup.id'`). */
+  entity?: string | null;
+  /** Currency of rows without `customer.currencyCode`. */
+  currency?: string | null;
+  /** Time zone of rows without `customer.timeZone`. */
+  timeZone?: string | null;
+}
+
+/** Options of `platform.ga4RunReport`: which dimension and metrics fill each column. */
+export interface Ga4ReportOptions {
+  /** The dimension naming the entity (default `'sessionCampaignId'`). */
+  entity?: string | null;
+  /** The day dimension (default `'date'`). */
+  date?: string | null;
+  /** The spend metric (default `'advertiserAdCost'`). */
+  spend?: string | null;
+  /** The impressions metric (default `'advertiserAdImpressions'`). */
+  impressions?: string | null;
+  /** The clicks metric (default `'advertiserAdClicks'`). */
+  clicks?: string | null;
+  /** The conversions metric (default `'keyEvents'`). */
+  conversions?: string | null;
+  /** The value metric (default `'totalRevenue'`). */
+  value?: string | null;
+  /** Currency when `metadata.currencyCode` is absent. */
+  currency?: string | null;
+  /** Time zone when `metadata.timeZone` is absent. */
+  timeZone?: string | null;
+}
+
+/** Conversion counts of an arm, or its 0/1 outcomes. */
+export type ProportionArm = { n: number; successes: number } | Numbers;
+/** An arm: conversion counts, sums of a metric (`sumSquares`: the sum of squares), a summary made elsewhere (an `experiment.cuped` arm), or the raw values. */
+export type Arm =
+  | { n: number; successes: number }
+  | { n: number; sum: number; sumSquares: number }
+  | { n: number; mean: number; variance: number; unadjustedMean?: number }
+  | Numbers;
+
+/** Options of the frequentist tests. */
+export interface AbTestOptions {
+  /** Significance level in (0, 1) (default 0.05). */
+  alpha?: number | null;
+  /** `'two_sided'` (default), `'larger'` (B > A) or `'smaller'`. */
+  alternative?: 'two_sided' | 'larger' | 'smaller' | null;
+}
+
+/** An effect of B against A with its interval and p-value. */
+export interface Effect {
+  /** The estimate (absolute: `meanB - meanA`; relative: `meanB / meanA - 1`). */
+  estimate: number;
+  /** Its standard error (the delta method's for a relative effect). */
+  stdError: number;
+  /** Lower end of the two-sided `1 - alpha` interval (whatever the `alternative`). */
+  ciLower: number;
+  /** Upper end. */
+  ciUpper: number;
+  /** The p-value under `alternative`. */
+  pValue: number;
+}
+
+/** The pooled two-proportion z-test (statsmodels' `proportions_ztest`). */
+export interface ZTestResult {
+  /** The z statistic (pooled standard error). */
+  z: number;
+  /** Its p-value. */
+  pValue: number;
+  /** A's conversion rate. */
+  rateA: number;
+  /** B's conversion rate. */
+  rateB: number;
+  /** `rateB - rateA` (unpooled standard error for the interval). */
+  absolute: Effect;
+  /** `rateB / rateA - 1` by the delta method (gbstats); `null` when `rateA` is 0. */
+  relative: Effect | null;
+}
+
+/** Welch's unequal-variance t-test (scipy's `ttest_ind(equal_var=False)`). */
+export interface WelchResult {
+  /** The t statistic. */
+  t: number;
+  /** Welch-Satterthwaite degrees of freedom. */
+  df: number;
+  /** Its p-value. */
+  pValue: number;
+  /** `meanB - meanA`. */
+  absolute: Effect;
+  /** `meanB / meanA - 1` by the delta method; `null` when A's mean is 0. */
+  relative: Effect | null;
+}
+
+/**
+ * Pearson's chi-square test of k arms' conversion rates (scipy's `chi2_contingency`
+ * without continuity correction).
+ */
+export interface ChiSquareResult {
+  /** The statistic. */
+  statistic: number;
+  /** Degrees of freedom, `k - 1`. */
+  df: number;
+  /** Its p-value. */
+  pValue: number;
+}
+
+/** Options of `experiment.betaBinomial`. */
+export interface BetaBinomialOptions {
+  /** The Beta prior of both rates, whole numbers >= 1 (default `{ alpha: 1, beta: 1 }`). */
+  prior?: { alpha?: number; beta?: number } | null;
+}
+
+/** The exact beta-binomial comparison (numerical integration, not simulation). */
+export interface BetaBinomialResult {
+  /** A's posterior Beta parameters `[alpha, beta]`. */
+  posteriorA: number[];
+  /** B's posterior Beta parameters. */
+  posteriorB: number[];
+  /** P(rate B > rate A). */
+  chanceToBeatA: number;
+  /** Expected loss of choosing A: `E[max(rateB - rateA, 0)]`. */
+  lossChoosingA: number;
+  /** Expected loss of choosing B. */
+  lossChoosingB: number;
+}
+
+/** A Gaussian prior on the effect. */
+export interface GaussianPrior {
+  /** Prior mean of the effect. */
+  mean: number;
+  /** Prior variance, above 0. */
+  variance: number;
+}
+
+/** Options of `experiment.bayes` (gbstats' `EffectBayesianABTest`). */
+export interface BayesOptions {
+  /** 1 - the credible interval's mass (default 0.05). */
+  alpha?: number | null;
+  /** A relative effect `meanB / meanA - 1` (default `true`) or absolute. */
+  relative?: boolean | null;
+  /** Lower is better: chance to win is P(effect < 0) (default `false`). */
+  inverse?: boolean | null;
+  /** A Gaussian prior on the effect; flat when absent or `null` (default). */
+  prior?: GaussianPrior | null;
+  /** Whether the prior is on the relative scale (default `true`). */
+  priorRelative?: boolean | null;
+}
+
+/** gbstats' Bayesian effect: the posterior of B's effect against A. */
+export interface BayesResult {
+  /** Posterior mean of the effect. */
+  mean: number;
+  /** Posterior standard deviation. */
+  stdDev: number;
+  /** Lower end of the `1 - alpha` credible interval. */
+  ciLower: number;
+  /** Upper end. */
+  ciUpper: number;
+  /** P(effect > 0) (`< 0` with `inverse`). */
+  chanceToWin: number;
+  /** Expected loss of keeping A. */
+  riskControl: number;
+  /** Expected loss of shipping B. */
+  riskTreatment: number;
+}
+
+/**
+ * A power analysis: give all but one of `effectSize` (or the rates `p1` and `p2`),
+ * `nobs1` and `power`; the missing one is solved for.
+ */
+export interface PowerOptions {
+  /** Cohen's effect size (`d` for means; `h` for proportions). */
+  effectSize?: number | null;
+  /** A's conversion rate (with `p2`, instead of `effectSize`: Cohen's h). */
+  p1?: number | null;
+  /** B's conversion rate. */
+  p2?: number | null;
+  /** Units in arm A. */
+  nobs1?: number | null;
+  /** The power, in (0, 1). */
+  power?: number | null;
+  /** Significance level in (0, 1) (default 0.05). */
+  alpha?: number | null;
+  /** `nobs2 / nobs1` (default 1). */
+  ratio?: number | null;
+  /** `'two_sided'` (default), `'larger'` or `'smaller'`. */
+  alternative?: 'two_sided' | 'larger' | 'smaller' | null;
+}
+
+/** A solved power analysis (statsmodels' `NormalIndPower.solve_power`). */
+export interface PowerResult {
+  /** Which quantity was solved for: `'effectSize'`, `'nobs1'` or `'power'`. */
+  solved: string;
+  /** Cohen's effect size (`proportionEffectsize(p1, p2)` when rates were given). */
+  effectSize: number;
+  /** Units in arm A. */
+  nobs1: number;
+  /** Units in arm B, `nobs1 * ratio`. */
+  nobs2: number;
+  /** The power. */
+  power: number;
+}
+
+/** An arm's sums over units for CUPED: the metric `y`, its pre-period covariate `x`. */
+export interface CupedArm {
+  /** Units, at least 2. */
+  n: number;
+  /** Sum of `y`. */
+  sum: number;
+  /** Sum of `y^2`. */
+  sumSquares: number;
+  /** Sum of `x`. */
+  preSum: number;
+  /** Sum of `x^2`. */
+  preSumSquares: number;
+  /** Sum of `x y`. */
+  sumProducts: number;
+}
+
+/** An arm summarised: units, mean and per-unit variance. */
+export interface ArmSummary {
+  /** Units. */
+  n: number;
+  /** Mean per unit (CUPED-adjusted for `experiment.cuped`). */
+  mean: number;
+  /** Variance per unit. */
+  variance: number;
+  /**
+   * The mean before adjustment, which relative effects divide by (absent when `mean`
+   * is unadjusted).
+   */
+  unadjustedMean?: number;
+}
+
+/**
+ * Both arms adjusted by CUPED with one pooled theta: pass `a` and `b` on to `welch`,
+ * `bayes` or `sequential`.
+ */
+export interface CupedResult {
+  /** The pooled regression coefficient of the metric on its pre-period covariate. */
+  theta: number;
+  /** The pooled correlation of metric and covariate (the variance shrinks by `1 - r^2`). */
+  correlation: number;
+  /** A, adjusted. */
+  a: ArmSummary;
+  /** B, adjusted. */
+  b: ArmSummary;
+}
+
+/** Options of `experiment.sequential` (gbstats' `SequentialTwoSidedTTest`). */
+export interface SequentialOptions {
+  /** Significance level in (0, 1) (default 0.05). */
+  alpha?: number | null;
+  /** The expected sample size (both arms) the sequence is tightest at (default 5000). */
+  tuning?: number | null;
+  /** A relative effect (default `true`) or absolute. */
+  relative?: boolean | null;
+}
+
+/** An always-valid look (gbstats' mixture confidence sequence): valid at every peek. */
+export interface SequentialResult {
+  /** The effect (relative by default). */
+  estimate: number;
+  /** Its standard error. */
+  stdError: number;
+  /** Lower end of the confidence sequence. */
+  ciLower: number;
+  /** Upper end. */
+  ciUpper: number;
+  /** The always-valid p-value. */
+  pValue: number;
+}
+
+/** Options of `experiment.groupSequential` (R's `ldbounds`, Spotify's `confidence`). */
+export interface GroupSequentialOptions {
+  /** Total alpha (both sides when two-sided), in (0, 1) (default 0.05). */
+  alpha?: number | null;
+  /** Two symmetric bounds (default `true`) or one upper bound. */
+  twoSided?: boolean | null;
+  /**
+   * Lan-DeMets spending: `'o_brien_fleming'` (default) or `{ power: { rho } }`
+   * (`alpha t^rho`; rho 1 is Pocock-like).
+   */
+  spending?: 'o_brien_fleming' | { power: { rho: number } } | null;
+}
+
+/** One look of a group-sequential design (Lan-DeMets alpha spending). */
+export interface GroupSequentialLook {
+  /** Information fraction at the look, in (0, 1]. */
+  information: number;
+  /** The z bound to cross. */
+  z: number;
+  /** The nominal alpha of the bound (one side). */
+  nominalAlpha: number;
+  /** Alpha spent up to and including the look (both sides when two-sided). */
+  spent: number;
+}
+
+/** A bandit policy: its name with default parameters, or the name with parameters (camelCase; missing ones at their defaults). */
+export type BanditPolicy =
+  | 'thompson' | 'beta_thompson' | 'gaussian_thompson' | 'ucb1' | 'epsilon_greedy' | 'softmax' | 'top_two_thompson'
+  | { name: 'thompson' | 'beta_thompson'; alpha?: number; beta?: number }
+  | { name: 'gaussian_thompson'; mean?: number; count?: number; shape?: number; rate?: number }
+  | { name: 'ucb1'; alpha?: number }
+  | { name: 'epsilon_greedy'; epsilon?: number; decay?: number }
+  | { name: 'softmax'; tau?: number }
+  | { name: 'lin_ucb'; dim: number; alpha?: number; l2?: number }
+  | { name: 'lin_thompson'; dim: number; alpha?: number; l2?: number; sharedDraw?: boolean }
+  | { name: 'top_two_thompson'; alpha?: number; beta?: number; leader?: number; floor?: number };
+
+/**
+ * A bandit's settings.
+ *
+ * | Name | Default | Meaning | Range |
+ * |---|---|---|---|
+ * | `policy` | `'thompson'` | the policy's name, or `{ name, ...parameters }` | see `BanditPolicy` |
+ * | `arms` | `[]` | arm ids (add more with `addArm`) | distinct, non-empty |
+ * | `seed` | 0 | seed of the decision stream | whole number >= 0 |
+ * | `discount` | 1 | every reward first multiplies every arm's statistics by this (non-stationary arms) | (0, 1] |
+ */
+export interface BanditOptions {
+  /**
+   * The policy: `'thompson'` (default, Beta-Bernoulli), `'ucb1'`, ... or
+   * `{ name: 'lin_ucb', dim: 3, alpha: 0.5 }`.
+   */
+  policy?: BanditPolicy | null;
+  /** Arm ids. */
+  arms?: string[] | null;
+  /** Seed of the decision stream (default 0): same seed, same choices, in every stack. */
+  seed?: number | null;
+  /** Discount in (0, 1] (default 1: no discounting). */
+  discount?: number | null;
+}
+
+/**
+ * A reward for an arm, whenever it arrives, with the context of its decision (linear
+ * policies).
+ */
+export interface BanditFeedback {
+  /** The arm. */
+  arm: string;
+  /** The reward (in [0, 1] for the Beta-Bernoulli policies). */
+  reward: number;
+  /** The decision's context. */
+  context?: Numbers | null;
+}
+
+/** Options of `Bandit.weights`. */
+export interface WeightsOptions {
+  /** The context of the next decision (linear policies). */
+  context?: Numbers | null;
+  /** The arms available (default: all). */
+  available?: string[] | null;
+  /** Simulated decisions for the Thompson policies (default 10000). */
+  draws?: number | null;
+}
+
+/** An arm's share of the next decision. */
+export interface ArmWeight {
+  /** The arm. */
+  arm: string;
+  /** Its probability of being chosen. */
+  weight: number;
+}
+
+/** An arm's statistics. */
+export interface BanditArm {
+  /** The arm. */
+  arm: string;
+  /** Rewards received (a sum of weights when the bandit discounts). */
+  count: number;
+  /** Mean reward (0 before any). */
+  mean: number;
+}
+
 /** Markov-chain attribution spec: `new Markov({ order, horizon, useNulls }).fit(table)`. */
 export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
@@ -3257,6 +3755,131 @@ export declare const leads: {
 };
 
 /**
+ * A multi-armed or contextual bandit with seeded, serialisable state: the same seed,
+ * arms and calls give the same choices in every stack.
+ *
+ * @example
+ * const b = new experiment.Bandit({ policy: 'thompson', arms: ['red', 'blue'], seed: 42 });
+ * const arm = b.choose();
+ * b.update(arm, 1);
+ * const saved = JSON.stringify(b); // resumes with experiment.Bandit.fromJSON(saved)
+ */
+export declare class Bandit {
+  /**
+   * A bandit; a bad policy name or parameter, repeated arm or discount outside
+   * (0, 1] throws naming it (`options.policy.alpha`).
+   */
+  constructor(options?: BanditOptions | null);
+  /**
+   * The arm for the next impression, among `available` (default all), in `context`
+   * (linear policies: `dim` numbers).
+   */
+  choose(context?: Numbers | null, available?: string[] | null): string;
+  /**
+   * Records a reward for `arm` (whenever it arrives), with its decision's context for
+   * the linear policies; in [0, 1] for the Beta-Bernoulli policies.
+   */
+  update(arm: string, reward: number, context?: Numbers | null): void;
+  /**
+   * Records rewards in order; all are checked before any is applied (an error
+   * names `feedback[i].reward` and leaves the bandit unchanged).
+   */
+  updateBatch(feedback: BanditFeedback[]): void;
+  /**
+   * Each available arm's probability of being chosen next (exact, or from `draws`
+   * simulated decisions for the Thompson policies; the decision stream is untouched).
+   */
+  weights(options?: WeightsOptions | null): ArmWeight[];
+  /** Each arm's reward count and mean, in arm order. */
+  summary(): BanditArm[];
+  /** Adds an arm with no rewards yet. */
+  addArm(arm: string): void;
+  /** Removes an arm and its statistics. */
+  removeArm(arm: string): void;
+  /**
+   * The state document (the core's, which Python's `to_json()` writes):
+   * `JSON.stringify(bandit)` gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A bandit from `toJSON()` (object or text) or Python's `to_json()`, resuming bit
+   * for bit; a damaged document throws `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): Bandit;
+  /** The arms, in the order they were added. */
+  readonly arms: string[];
+  /** The policy and its parameters (`{ name, ... }`). */
+  readonly policy: object;
+  /** The discount. */
+  readonly discount: number;
+  /** Decisions made so far. */
+  readonly decisions: number;
+  /** Rewards received so far. */
+  readonly updates: number;
+}
+
+/**
+ * A/B statistics and bandits. An arm is `{ n, successes }`, `{ n, sum, sumSquares }`,
+ * `{ n, mean, variance }` or its raw values; tests compare B against A. Successes above
+ * `n`, `n` below 1 (2 for a variance), a sum of squares below `sum^2 / n` and options out of
+ * range (`alpha` outside (0, 1)) are `out_of_range` naming the field (`b.successes`,
+ * `options.alpha`).
+ */
+export declare const experiment: {
+  /**
+   * The pooled two-proportion z-test (statsmodels' `proportions_ztest`), with absolute
+   * and relative (delta method, as gbstats) effects and intervals.
+   *
+   * @example
+   * const r = experiment.ztest({ n: 5000, successes: 500 }, { n: 5000, successes: 560 });
+   * r.pValue; r.relative.estimate; // 0.12
+   */
+  ztest(a: ProportionArm, b: ProportionArm, options?: AbTestOptions | null): ZTestResult;
+  /**
+   * Welch's unequal-variance t-test (scipy's `ttest_ind(equal_var=False)`), with absolute
+   * and relative effects.
+   */
+  welch(a: Arm, b: Arm, options?: AbTestOptions | null): WelchResult;
+  /** Pearson's chi-square test that k arms convert at one rate. */
+  chisq(arms: ProportionArm[]): ChiSquareResult;
+  /** Exact beta-binomial P(B > A) and expected loss of choosing each arm. */
+  betaBinomial(a: ProportionArm, b: ProportionArm, options?: BetaBinomialOptions | null): BetaBinomialResult;
+  /**
+   * gbstats' Bayesian effect model (flat or Gaussian prior, relative or absolute):
+   * posterior, chance to win, risk of each choice.
+   */
+  bayes(a: Arm, b: Arm, options?: BayesOptions | null): BayesResult;
+  /**
+   * Power and sample size (statsmodels' `NormalIndPower`): give two of `effectSize` (or
+   * `p1` and `p2`), `nobs1` and `power`; the third is solved for.
+   *
+   * @example
+   * experiment.power({ p1: 0.12, p2: 0.10, power: 0.8 }).nobs1; // 3834.6 per arm
+   */
+  power(options: PowerOptions): PowerResult;
+  /** Cohen's h of two proportions (statsmodels' `proportion_effectsize`). */
+  proportionEffectsize(p1: number, p2: number): number;
+  /**
+   * CUPED with a pre-period covariate, theta pooled across arms (gbstats): the adjusted
+   * arms to pass to `welch`, `bayes` or `sequential`.
+   */
+  cuped(a: CupedArm, b: CupedArm): CupedResult;
+  /** The effect size CUPED gives for power: `effectSize / sqrt(1 - rho^2)`. */
+  cupedEffectSize(effectSize: number, rho: number): number;
+  /**
+   * An always-valid look (gbstats' mixture confidence sequence): peeking at every look
+   * keeps the false-positive rate at `alpha`.
+   */
+  sequential(a: Arm, b: Arm, options?: SequentialOptions | null): SequentialResult;
+  /**
+   * Group-sequential bounds by Lan-DeMets alpha spending at the looks' information
+   * fractions (increasing, the last at most 1), one row per look.
+   */
+  groupSequential(information: Numbers, options?: GroupSequentialOptions | null): GroupSequentialLook[];
+  Bandit: typeof Bandit;
+};
+
+/**
  * A seeded simulated ad market: campaigns on response curves with weekly seasonality,
  * noise, reporting delay, rate limits and injected faults; the same seed gives the
  * same market. Its clock moves only when told.
@@ -3353,6 +3976,75 @@ export declare const platform: {
    * platform.classify({ kind: 'meta', code: 17 }, Date.now()); // { action: 'back_off', minWaitMs: 60000 }
    */
   classify(error: PlatformError, nowMs: number, classifier?: ClassifierOptions | null): Disposition;
+  /**
+   * Conversions API request bodies `{ data: [...] }` (at most `batchSize` events each,
+   * 1000 by default): every event checked as Meta checks it (an event more than 7 days
+   * before `nowMs` makes Meta refuse the whole request, so it throws naming
+   * `events[i].event_time`), `user_data` normalised and hashed. `POST` each body to
+   * `/<pixel id>/events`.
+   *
+   * @example
+   * const [body] = platform.metaCapiEvents([{ event_name: 'Purchase', event_time: 1767225600, event_id: 'order-17',
+   *   action_source: 'website', event_source_url: 'https://shop.example/thanks',
+   *   user_data: { em: 'jane@example.com', client_user_agent: ua }, custom_data: { currency: 'USD', value: 42.5 } }]);
+   */
+  metaCapiEvents(events: CapiEvent[], options?: CapiOptions | null): VendorBody[];
+  /**
+   * The Marketing API request applying a budget, bid or status change to a campaign or
+   * ad set whose account bills in `currency`: `{ key, method: 'POST', path, body }`,
+   * amounts in the currency's minor unit (USD cents, JPY yen; Meta's currency table).
+   */
+  metaChangeRequest(change: Change, currency: string): VendorRequest;
+  /**
+   * GA4 Measurement Protocol `/mp/collect` bodies, the payload's events split 25 to a
+   * body, each checked as GA4 checks it (names, reserved names, lengths, 72-hour
+   * timestamps, 130 kB).
+   */
+  ga4Requests(payload: Ga4Payload, options?: Ga4Options | null): VendorBody[];
+  /** The payload as one `/mp/collect` body (more than 25 events throws). */
+  ga4Body(payload: Ga4Payload, options?: Ga4Options | null): VendorBody;
+  /**
+   * Google Ads `uploadClickConversions` requests `{ path, body }` (at most `batchSize`
+   * conversions each, 2000 by default, `partialFailure: true`), `user_data` as hashed
+   * `userIdentifiers`.
+   */
+  googleAdsClickConversions(conversions: ClickConversion[], options: ClickConversionOptions): VendorRequest[];
+  /**
+   * One person's `userIdentifiers` for enhanced conversions and Customer Match (email,
+   * E.164 phone and address, hashed).
+   */
+  googleAdsUserIdentifiers(userData: UserData, options?: GoogleEmailOption | null): VendorBody[];
+  /** Customer Match `create` operations, one per user. */
+  googleAdsCustomerMatch(users: UserData[], options?: GoogleEmailOption | null): VendorBody[];
+  /**
+   * Google Ads `mutate` requests `{ path, keys, body }` for budget (`amountMicros`), bid
+   * (`cpcBidMicros`) and status changes, one per customer and resource type, each with
+   * its update mask.
+   */
+  googleAdsMutate(changes: Change[], options?: MutateOptions | null): VendorRequest[];
+  /**
+   * `ms` (since the epoch) as Google Ads writes a date-time at the account's UTC offset:
+   * `'yyyy-mm-dd hh:mm:ss+hh:mm'`.
+   */
+  googleAdsDateTime(ms: number, offsetMinutes: number): string;
+  /** The ms since the epoch of a Google Ads date-time (`'2024-03-01 12:32:45-08:00'`). */
+  googleAdsParseDateTime(text: string): number;
+  /**
+   * A Meta Insights API response (`time_increment=1`; one page or a list of pages) as
+   * daily metrics rows, numbers from Meta's strings, conversions and value summed over
+   * `conversionActionTypes`; a malformed field throws naming its path (`data[3].spend`).
+   */
+  metaInsights(response: object, options: MetaInsightsOptions): MetricsReport;
+  /**
+   * A Google Ads `searchStream` (list of batches) or `search` response as daily metrics
+   * rows, spend from `costMicros`.
+   */
+  googleAdsMetrics(response: object, options?: GoogleAdsMetricsOptions | null): MetricsReport;
+  /**
+   * A GA4 Data API `runReport` response (with the entity and `date` dimensions) as daily
+   * metrics rows.
+   */
+  ga4RunReport(response: object, options?: Ga4ReportOptions | null): MetricsReport;
   SimMarket: typeof SimMarket;
 };
 

@@ -1072,6 +1072,101 @@ api! {
         }
     }
 
+    // ---- experiment (its own block; keep edits to other blocks out) ----
+    /// A/B statistics and bandits. An arm is `{ n, successes }`, `{ n, sum, sumSquares }`,
+    /// `{ n, mean, variance }` or its raw values; tests compare B against A. Successes above
+    /// `n`, `n` below 1 (2 for a variance), a sum of squares below `sum^2 / n` and options out of
+    /// range (`alpha` outside (0, 1)) are `out_of_range` naming the field (`b.successes`,
+    /// `options.alpha`).
+    #[cfg(feature = "experiment")]
+    namespace experiment {
+        /// The pooled two-proportion z-test (statsmodels' `proportions_ztest`), with absolute
+        /// and relative (delta method, as gbstats) effects and intervals.
+        ///
+        /// @example
+        /// const r = experiment.ztest({ n: 5000, successes: 500 }, { n: 5000, successes: 560 });
+        /// r.pValue; r.relative.estimate; // 0.12
+        fn ztest "(a: ProportionArm, b: ProportionArm, options?: AbTestOptions | null): ZTestResult" sync => crate::experiment::ztest;
+        /// Welch's unequal-variance t-test (scipy's `ttest_ind(equal_var=False)`), with absolute
+        /// and relative effects.
+        fn welch "(a: Arm, b: Arm, options?: AbTestOptions | null): WelchResult" sync => crate::experiment::welch;
+        /// Pearson's chi-square test that k arms convert at one rate.
+        fn chisq "(arms: ProportionArm[]): ChiSquareResult" sync => crate::experiment::chi_square;
+        /// Exact beta-binomial P(B > A) and expected loss of choosing each arm.
+        fn betaBinomial "(a: ProportionArm, b: ProportionArm, options?: BetaBinomialOptions | null): BetaBinomialResult" sync => crate::experiment::beta_binomial;
+        /// gbstats' Bayesian effect model (flat or Gaussian prior, relative or absolute):
+        /// posterior, chance to win, risk of each choice.
+        fn bayes "(a: Arm, b: Arm, options?: BayesOptions | null): BayesResult" sync => crate::experiment::bayes;
+        /// Power and sample size (statsmodels' `NormalIndPower`): give two of `effectSize` (or
+        /// `p1` and `p2`), `nobs1` and `power`; the third is solved for.
+        ///
+        /// @example
+        /// experiment.power({ p1: 0.12, p2: 0.10, power: 0.8 }).nobs1; // 3834.6 per arm
+        fn power "(options: PowerOptions): PowerResult" sync => crate::experiment::power;
+        /// Cohen's h of two proportions (statsmodels' `proportion_effectsize`).
+        fn proportionEffectsize "(p1: number, p2: number): number" sync => crate::experiment::proportion_effect_size;
+        /// CUPED with a pre-period covariate, theta pooled across arms (gbstats): the adjusted
+        /// arms to pass to `welch`, `bayes` or `sequential`.
+        fn cuped "(a: CupedArm, b: CupedArm): CupedResult" sync => crate::experiment::cuped;
+        /// The effect size CUPED gives for power: `effectSize / sqrt(1 - rho^2)`.
+        fn cupedEffectSize "(effectSize: number, rho: number): number" sync => crate::experiment::cuped_effect_size;
+        /// An always-valid look (gbstats' mixture confidence sequence): peeking at every look
+        /// keeps the false-positive rate at `alpha`.
+        fn sequential "(a: Arm, b: Arm, options?: SequentialOptions | null): SequentialResult" sync => crate::experiment::sequential;
+        /// Group-sequential bounds by Lan-DeMets alpha spending at the looks' information
+        /// fractions (increasing, the last at most 1), one row per look.
+        fn groupSequential "(information: Numbers, options?: GroupSequentialOptions | null): GroupSequentialLook[]" sync => crate::experiment::group_sequential;
+        classes {
+        /// A multi-armed or contextual bandit with seeded, serialisable state: the same seed,
+        /// arms and calls give the same choices in every stack.
+        ///
+        /// @example
+        /// const b = new experiment.Bandit({ policy: 'thompson', arms: ['red', 'blue'], seed: 42 });
+        /// const arm = b.choose();
+        /// b.update(arm, 1);
+        /// const saved = JSON.stringify(b); // resumes with experiment.Bandit.fromJSON(saved)
+        class Bandit {
+            /// A bandit; a bad policy name or parameter, repeated arm or discount outside
+            /// (0, 1] throws naming it (`options.policy.alpha`).
+            new constructor "(options?: BanditOptions | null)" sync => crate::experiment::bandit::bandit_new;
+            /// The arm for the next impression, among `available` (default all), in `context`
+            /// (linear policies: `dim` numbers).
+            method choose "(context?: Numbers | null, available?: string[] | null): string" sync => crate::experiment::bandit::bandit_choose;
+            /// Records a reward for `arm` (whenever it arrives), with its decision's context for
+            /// the linear policies; in [0, 1] for the Beta-Bernoulli policies.
+            method update "(arm: string, reward: number, context?: Numbers | null): void" sync => crate::experiment::bandit::bandit_update;
+            /// Records rewards in order; all are checked before any is applied (an error
+            /// names `feedback[i].reward` and leaves the bandit unchanged).
+            method updateBatch "(feedback: BanditFeedback[]): void" sync => crate::experiment::bandit::bandit_update_batch;
+            /// Each available arm's probability of being chosen next (exact, or from `draws`
+            /// simulated decisions for the Thompson policies; the decision stream is untouched).
+            method weights "(options?: WeightsOptions | null): ArmWeight[]" sync => crate::experiment::bandit::bandit_weights;
+            /// Each arm's reward count and mean, in arm order.
+            method summary "(): BanditArm[]" sync => crate::experiment::bandit::bandit_summary;
+            /// Adds an arm with no rewards yet.
+            method addArm "(arm: string): void" sync => crate::experiment::bandit::bandit_add_arm;
+            /// Removes an arm and its statistics.
+            method removeArm "(arm: string): void" sync => crate::experiment::bandit::bandit_remove_arm;
+            /// The state document (the core's, which Python's `to_json()` writes):
+            /// `JSON.stringify(bandit)` gives its text.
+            method toJSON "(): object" sync => crate::experiment::bandit::bandit_to_json;
+            /// A bandit from `toJSON()` (object or text) or Python's `to_json()`, resuming bit
+            /// for bit; a damaged document throws `invalid_parameter`.
+            statics fromJSON "(json: string | object): Bandit" sync => crate::experiment::bandit::bandit_from_json;
+            /// The arms, in the order they were added.
+            getter arms "string[]" sync => crate::experiment::bandit::bandit_arms;
+            /// The policy and its parameters (`{ name, ... }`).
+            getter policy "object" sync => crate::experiment::bandit::bandit_policy;
+            /// The discount.
+            getter discount "number" sync => crate::experiment::bandit::bandit_discount;
+            /// Decisions made so far.
+            getter decisions "number" sync => crate::experiment::bandit::bandit_decisions;
+            /// Rewards received so far.
+            getter updates "number" sync => crate::experiment::bandit::bandit_updates;
+        }
+        }
+    }
+
     // ---- platform (its own block; keep edits to other blocks out) ----
     /// Platforms, sans I/O: customer data normalised and SHA-256 hashed as Meta and Google
     /// document it (errors name the field, never the value), webhook signatures checked over the
@@ -1111,6 +1206,55 @@ api! {
         /// @example
         /// platform.classify({ kind: 'meta', code: 17 }, Date.now()); // { action: 'back_off', minWaitMs: 60000 }
         fn classify "(error: PlatformError, nowMs: number, classifier?: ClassifierOptions | null): Disposition" sync => crate::platform::classify;
+        /// Conversions API request bodies `{ data: [...] }` (at most `batchSize` events each,
+        /// 1000 by default): every event checked as Meta checks it (an event more than 7 days
+        /// before `nowMs` makes Meta refuse the whole request, so it throws naming
+        /// `events[i].event_time`), `user_data` normalised and hashed. `POST` each body to
+        /// `/<pixel id>/events`.
+        ///
+        /// @example
+        /// const [body] = platform.metaCapiEvents([{ event_name: 'Purchase', event_time: 1767225600, event_id: 'order-17',
+        ///   action_source: 'website', event_source_url: 'https://shop.example/thanks',
+        ///   user_data: { em: 'jane@example.com', client_user_agent: ua }, custom_data: { currency: 'USD', value: 42.5 } }]);
+        fn metaCapiEvents "(events: CapiEvent[], options?: CapiOptions | null): VendorBody[]" sync => crate::platform::payloads::meta_capi_events;
+        /// The Marketing API request applying a budget, bid or status change to a campaign or
+        /// ad set whose account bills in `currency`: `{ key, method: 'POST', path, body }`,
+        /// amounts in the currency's minor unit (USD cents, JPY yen; Meta's currency table).
+        fn metaChangeRequest "(change: Change, currency: string): VendorRequest" sync => crate::platform::payloads::meta_change_request;
+        /// GA4 Measurement Protocol `/mp/collect` bodies, the payload's events split 25 to a
+        /// body, each checked as GA4 checks it (names, reserved names, lengths, 72-hour
+        /// timestamps, 130 kB).
+        fn ga4Requests "(payload: Ga4Payload, options?: Ga4Options | null): VendorBody[]" sync => crate::platform::payloads::ga4_requests;
+        /// The payload as one `/mp/collect` body (more than 25 events throws).
+        fn ga4Body "(payload: Ga4Payload, options?: Ga4Options | null): VendorBody" sync => crate::platform::payloads::ga4_body;
+        /// Google Ads `uploadClickConversions` requests `{ path, body }` (at most `batchSize`
+        /// conversions each, 2000 by default, `partialFailure: true`), `user_data` as hashed
+        /// `userIdentifiers`.
+        fn googleAdsClickConversions "(conversions: ClickConversion[], options: ClickConversionOptions): VendorRequest[]" sync => crate::platform::payloads::google_ads_click_conversions;
+        /// One person's `userIdentifiers` for enhanced conversions and Customer Match (email,
+        /// E.164 phone and address, hashed).
+        fn googleAdsUserIdentifiers "(userData: UserData, options?: GoogleEmailOption | null): VendorBody[]" sync => crate::platform::payloads::google_ads_user_identifiers;
+        /// Customer Match `create` operations, one per user.
+        fn googleAdsCustomerMatch "(users: UserData[], options?: GoogleEmailOption | null): VendorBody[]" sync => crate::platform::payloads::google_ads_customer_match;
+        /// Google Ads `mutate` requests `{ path, keys, body }` for budget (`amountMicros`), bid
+        /// (`cpcBidMicros`) and status changes, one per customer and resource type, each with
+        /// its update mask.
+        fn googleAdsMutate "(changes: Change[], options?: MutateOptions | null): VendorRequest[]" sync => crate::platform::payloads::google_ads_mutate;
+        /// `ms` (since the epoch) as Google Ads writes a date-time at the account's UTC offset:
+        /// `'yyyy-mm-dd hh:mm:ss+hh:mm'`.
+        fn googleAdsDateTime "(ms: number, offsetMinutes: number): string" sync => crate::platform::payloads::google_ads_date_time;
+        /// The ms since the epoch of a Google Ads date-time (`'2024-03-01 12:32:45-08:00'`).
+        fn googleAdsParseDateTime "(text: string): number" sync => crate::platform::payloads::google_ads_parse_date_time;
+        /// A Meta Insights API response (`time_increment=1`; one page or a list of pages) as
+        /// daily metrics rows, numbers from Meta's strings, conversions and value summed over
+        /// `conversionActionTypes`; a malformed field throws naming its path (`data[3].spend`).
+        fn metaInsights "(response: object, options: MetaInsightsOptions): MetricsReport" sync => crate::platform::payloads::meta_insights;
+        /// A Google Ads `searchStream` (list of batches) or `search` response as daily metrics
+        /// rows, spend from `costMicros`.
+        fn googleAdsMetrics "(response: object, options?: GoogleAdsMetricsOptions | null): MetricsReport" sync => crate::platform::payloads::google_ads_metrics;
+        /// A GA4 Data API `runReport` response (with the entity and `date` dimensions) as daily
+        /// metrics rows.
+        fn ga4RunReport "(response: object, options?: Ga4ReportOptions | null): MetricsReport" sync => crate::platform::payloads::ga4_run_report;
         classes {
         /// A seeded simulated ad market: campaigns on response curves with weekly seasonality,
         /// noise, reporting delay, rate limits and injected faults; the same seed gives the
@@ -1465,5 +1609,7 @@ pub fn declarations() -> Vec<String> {
     .chain(crate::leads::predictive::declarations())
     // ---- platform types ----
     .chain(crate::platform::declarations())
+    // ---- experiment types ----
+    .chain(crate::experiment::declarations())
     .collect()
 }

@@ -35,6 +35,7 @@ pub mod attribution;
 pub mod clv;
 pub mod decl;
 pub mod dts;
+pub mod experiment;
 pub mod forecast;
 pub mod glm;
 pub mod host;

@@ -203,3 +203,40 @@ const plan: cw.Disposition = results.ok ? { action: 'retry' } : cw.platform.clas
 cw.platform.verifyWebhook({ scheme: 'github', secret: 's', body: '{}', header: 'h' });
 // @ts-expect-error a change action is a budget, bid or status
 market.applyChanges([{ key: 'k', entity: 'search', action: { kind: 'budget', amount: 1 } }]);
+
+// platform.* request bodies and report readers
+const capi: cw.VendorBody[] = cw.platform.metaCapiEvents([{ event_name: 'Purchase', event_time: 1, action_source: 'website', user_data: { em: 'a@b.co' }, custom_data: { currency: 'USD', value: 1 } }], { nowMs: 1000, batchSize: 500 });
+const metaChange: cw.VendorRequest = cw.platform.metaChangeRequest({ key: 'k', entity: '1', action: { kind: 'bid', amount: 0.5 } }, 'USD');
+const gaBodies: cw.VendorBody[] = cw.platform.ga4Requests({ client_id: '1.2', events: [{ name: 'purchase', params: { value: 1 } }] }, { ga360: true });
+const uploads: cw.VendorRequest[] = cw.platform.googleAdsClickConversions([{ gclid: 'g', conversion_action: 'customers/1/conversionActions/2', conversion_date_time: cw.platform.googleAdsDateTime(0, 60) }], { customerId: '1', validateOnly: true });
+const mutate: cw.VendorRequest[] = cw.platform.googleAdsMutate([{ key: 'k', entity: 'customers/1/campaigns/2', action: { kind: 'status', status: 'paused' } }], { partialFailure: false });
+const report: cw.MetricsReport = cw.platform.metaInsights({ data: [] }, { timeZone: 'UTC', conversionActionTypes: ['lead'] });
+const reportRows: cw.MetricsRow[] = cw.platform.googleAdsMetrics([], { timeZone: 'UTC' }).rows.concat(cw.platform.ga4RunReport({}, { entity: 'campaignId' }).rows);
+// @ts-expect-error the action source is one of Meta's
+cw.platform.metaCapiEvents([{ event_name: 'Lead', event_time: 1, action_source: 'fax' }]);
+// @ts-expect-error the customer id is required
+cw.platform.googleAdsClickConversions([], {});
+
+// experiment.*
+const zt: cw.ZTestResult = cw.experiment.ztest({ n: 100, successes: 10 }, [1, 0, 1], { alpha: 0.1, alternative: 'larger' });
+const rel: number | undefined = zt.relative?.estimate;
+const wt: cw.WelchResult = cw.experiment.welch({ n: 10, sum: 5, sumSquares: 9 }, new Float64Array([1, 2, 3]));
+const post: cw.BayesResult = cw.experiment.bayes({ n: 10, mean: 1, variance: 2 }, { n: 10, successes: 3 }, { prior: { mean: 0, variance: 0.1 }, relative: false });
+const bb: cw.BetaBinomialResult = cw.experiment.betaBinomial({ n: 10, successes: 3 }, { n: 10, successes: 4 }, { prior: { alpha: 2, beta: 8 } });
+const pw: cw.PowerResult = cw.experiment.power({ p1: 0.1, p2: 0.12, power: 0.8, ratio: 2 });
+const cu: cw.CupedResult = cw.experiment.cuped({ n: 3, sum: 1, sumSquares: 1, preSum: 1, preSumSquares: 1, sumProducts: 1 }, { n: 3, sum: 1, sumSquares: 1, preSum: 1, preSumSquares: 1, sumProducts: 1 });
+const look: cw.SequentialResult = cw.experiment.sequential(cu.a, cu.b, { tuning: 2000 });
+const looks: cw.GroupSequentialLook[] = cw.experiment.groupSequential([0.5, 1], { spending: { power: { rho: 2 } }, twoSided: false });
+const chi: number = cw.experiment.chisq([{ n: 10, successes: 1 }, { n: 10, successes: 2 }]).pValue;
+const bandit = new cw.experiment.Bandit({ policy: { name: 'lin_ucb', dim: 2 }, arms: ['a', 'b'], seed: 1, discount: 0.99 });
+const chosen: string = bandit.choose([1, 0], ['a']);
+bandit.update(chosen, 1, new Float64Array([1, 0]));
+bandit.updateBatch([{ arm: 'a', reward: 0, context: [0, 1] }]);
+const weights: cw.ArmWeight[] = bandit.weights({ context: [1, 1], draws: 100 });
+const armsSeen: cw.BanditArm[] = bandit.summary();
+const resumed: InstanceType<typeof cw.experiment.Bandit> = cw.experiment.Bandit.fromJSON(JSON.stringify(bandit));
+const decisions: number = resumed.decisions;
+// @ts-expect-error a linear policy needs its dim
+new cw.experiment.Bandit({ policy: { name: 'lin_ucb' } });
+// @ts-expect-error the alternative is one of three
+cw.experiment.ztest({ n: 1, successes: 0 }, { n: 1, successes: 0 }, { alternative: 'greater' });

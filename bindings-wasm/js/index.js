@@ -396,6 +396,13 @@ export const { Saturation, Adstock, MMM, FittedMMM, BidModel, FittedBids } = sha
  */
 export const platform = Object.freeze(shared.platform);
 
+/**
+ * Experiments: `ztest`, `welch`, `chisq`, `betaBinomial`, `bayes`, `power`, `cuped`,
+ * `sequential`, `groupSequential` over arms' sufficient statistics, and `Bandit` (seeded,
+ * serialisable bandits: one can run in the page and resume elsewhere from its `toJSON()`).
+ */
+export const experiment = Object.freeze(shared.experiment);
+
 /** The channelwise version this module was built from. */
 export const version = () => sharedCall('version', [], PLAIN);
 

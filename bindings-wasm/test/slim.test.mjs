@@ -50,6 +50,7 @@ test('a module it left out throws a typed error naming the module', () => {
     ['forecast.metrics', () => cw.forecast.metrics.mae([1], [1])],
     ['anomaly', () => cw.anomaly.mad([1, 2, 3, 100])],
     ['clv', () => cw.clv.rfm({ customer: ['a'], time: [0] })],
+    ['experiment', () => new cw.experiment.Bandit({ policy: 'ucb1', arms: ['a'] })],
   ];
   for (const [module, call] of leftOut) {
     assert.throws(call, (e) => {

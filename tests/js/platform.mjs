@@ -1,7 +1,8 @@
 // platform.* shared by the Node binding and the WebAssembly build: PII normalised and hashed (the
 // vendors' numbers are the shared vectors' job: tests/vectors/platform/), errors that name the
 // field and never the value, webhooks over raw bytes (strings and Uint8Arrays alike), the
-// simulated market (same seed, same market; vendor failures as data) and the error classifier.
+// simulated market (same seed, same market; vendor failures as data), the error classifier, the
+// vendors' request bodies (Meta CAPI and budget changes, GA4, Google Ads) and report readers.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -169,5 +170,126 @@ export function runPlatform({ platform }, name) {
     assert.deepEqual(platform.classify({ kind: 'meta', code: 190 }, 0), { action: 'give_up', retryAtMs: null });
     coded(() => platform.classify({ kind: 'carrier_pigeon' }, 0), 'invalid_parameter', (e) => assert.match(e.message, /error/));
     coded(() => platform.classify({ kind: 'timeout' }, 0, { quotaResetOffsetMinutes: 2000 }), 'out_of_range', (e) => assert.match(e.message, /classifier\.quotaResetOffsetMinutes/));
+  });
+
+  const NOW_MS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+  const purchase = (i, extra = {}) => ({
+    event_name: 'Purchase',
+    event_time: NOW_MS / 1000 - 3600,
+    event_id: `order-${i}`,
+    action_source: 'website',
+    event_source_url: 'https://shop.example/thanks',
+    user_data: { em: ` Buyer${i}@Example.com`, ph: '+1 (650) 555-1212', client_user_agent: 'Mozilla/5.0', fbp: 'fb.1.1.1' },
+    custom_data: { currency: 'USD', value: 10 + i },
+    ...extra,
+  });
+
+  test(`[${name}] metaCapiEvents: batches, hashed user_data, unhashed keys and extra fields pass`, () => {
+    const bodies = platform.metaCapiEvents([0, 1, 2, 3, 4].map((i) => purchase(i, { opt_out: false })), { nowMs: NOW_MS, batchSize: 2, testEventCode: 'TEST1' });
+    assert.deepEqual(bodies.map((b) => b.data.length), [2, 2, 1]);
+    assert.ok(bodies.every((b) => b.test_event_code === 'TEST1'));
+    const e = bodies[2].data[0];
+    assert.equal(e.event_id, 'order-4');
+    assert.equal(e.user_data.em, platform.hash('em', 'buyer4@example.com'));
+    assert.equal(e.user_data.ph, platform.hash('ph', '16505551212'));
+    assert.equal(e.user_data.client_user_agent, 'Mozilla/5.0');
+    assert.equal(e.user_data.fbp, 'fb.1.1.1');
+    assert.equal(e.opt_out, false);
+    assert.deepEqual(e.custom_data, { currency: 'USD', value: 14 });
+    // plain JSON: what is sent
+    assert.deepEqual(JSON.parse(JSON.stringify(bodies)), bodies);
+    assert.deepEqual(platform.metaCapiEvents([], { nowMs: NOW_MS }), []);
+  });
+
+  test(`[${name}] metaCapiEvents refuses what Meta refuses, naming the event and never the PII`, () => {
+    const old = purchase(0, { event_time: NOW_MS / 1000 - 8 * 86400 });
+    coded(() => platform.metaCapiEvents([purchase(1), old], { nowMs: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /events\[1\]\.event_time/));
+    coded(() => platform.metaCapiEvents([purchase(0, { action_source: 'fax' })], { nowMs: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /events\[0\]\.action_source/));
+    coded(() => platform.metaCapiEvents([purchase(0, { custom_data: { value: 10 } })], { nowMs: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /events\[0\]\.custom_data\.currency/));
+    const secret = 'not-an-email-private-person';
+    coded(() => platform.metaCapiEvents([purchase(0, { user_data: { em: secret, client_user_agent: 'UA' } })], { nowMs: NOW_MS }), 'invalid_parameter', (e) => {
+      assert.match(e.message, /events\[0\]\.user_data\.em/);
+      assert.ok(!e.message.includes(secret), e.message);
+    });
+    coded(() => platform.metaCapiEvents([{ event_name: 'Lead' }], { nowMs: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /events\[0\]/));
+    coded(() => platform.metaCapiEvents([purchase(0)], { nowMs: NOW_MS, batchSize: 1001 }), 'out_of_range', (e) => assert.match(e.message, /options\.batchSize/));
+    coded(() => platform.metaCapiEvents([purchase(0)], { nowMs: 1.5 }), 'invalid_parameter', (e) => assert.match(e.message, /options\.nowMs/));
+    coded(() => platform.metaCapiEvents([purchase(0)], { now: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /options\.now/));
+    coded(() => platform.metaCapiEvents(purchase(0)), 'invalid_parameter', (e) => assert.match(e.message, /events/));
+  });
+
+  test(`[${name}] budget, bid and status changes: Meta minor units, Google Ads micros with a mask`, () => {
+    const budget = { key: 'plan-7/1', entity: '120330000000000', action: { kind: 'budget', daily: 250 } };
+    assert.deepEqual(platform.metaChangeRequest(budget, 'USD'), { key: 'plan-7/1', method: 'POST', path: '/120330000000000', body: { daily_budget: 25000 } });
+    assert.deepEqual(platform.metaChangeRequest(budget, 'JPY').body, { daily_budget: 250 });
+    assert.deepEqual(platform.metaChangeRequest({ ...budget, action: { kind: 'status', status: 'paused' } }, 'EUR').body, { status: 'PAUSED' });
+    coded(() => platform.metaChangeRequest(budget, 'XYZ'), 'invalid_parameter', (e) => assert.match(e.message, /currency/));
+    coded(() => platform.metaChangeRequest({ ...budget, action: { kind: 'budget', daily: -1 } }, 'USD'), 'out_of_range', (e) => assert.match(e.message, /change\.daily/));
+    const changes = [
+      { key: 'k1', entity: 'customers/1234567890/campaignBudgets/111', action: { kind: 'budget', daily: 12.5 } },
+      { key: 'k2', entity: 'customers/1234567890/adGroups/222', action: { kind: 'bid', amount: 0.35 } },
+      { key: 'k3', entity: 'customers/1234567890/campaignBudgets/112', action: { kind: 'budget', daily: 3 } },
+    ];
+    const reqs = platform.googleAdsMutate(changes, { validateOnly: true });
+    assert.deepEqual(reqs.map((r) => [r.path, r.keys]), [['customers/1234567890/campaignBudgets:mutate', ['k1', 'k3']], ['customers/1234567890/adGroups:mutate', ['k2']]]);
+    assert.deepEqual(reqs[0].body.operations[0], { update: { resourceName: changes[0].entity, amountMicros: '12500000' }, updateMask: 'amountMicros' });
+    assert.equal(reqs[1].body.operations[0].update.cpcBidMicros, '350000');
+    assert.equal(reqs[0].body.partialFailure, true);
+    assert.equal(reqs[0].body.validateOnly, true);
+    coded(() => platform.googleAdsMutate([{ ...changes[1], entity: 'customers/1234567890/campaigns/9' }]), 'invalid_parameter', (e) => assert.match(e.message, /changes\[0\]\.entity/));
+    coded(() => platform.googleAdsMutate(changes, { partial: true }), 'invalid_parameter', (e) => assert.match(e.message, /options\.partial/));
+  });
+
+  test(`[${name}] Google Ads uploads and GA4 bodies as the vendors take them`, () => {
+    const time = platform.googleAdsDateTime(NOW_MS, -480);
+    assert.equal(time, '2025-12-31 16:00:00-08:00');
+    assert.equal(platform.googleAdsParseDateTime(time), NOW_MS);
+    const conversion = (i) => ({ gclid: `gclid-${i}`, conversion_action: 'customers/1234567890/conversionActions/987654', conversion_date_time: time, conversion_value: 49.5, currency_code: 'USD', order_id: `T-${i}`, user_data: { em: 'Jane.Doe+news@GMAIL.com' } });
+    const reqs = platform.googleAdsClickConversions([1, 2, 3].map(conversion), { customerId: '1234567890', batchSize: 2 });
+    assert.deepEqual(reqs.map((r) => r.body.conversions.length), [2, 1]);
+    assert.equal(reqs[0].path, 'customers/1234567890:uploadClickConversions');
+    assert.equal(reqs[0].body.partialFailure, true);
+    const c = reqs[0].body.conversions[0];
+    assert.equal(c.conversionAction, 'customers/1234567890/conversionActions/987654');
+    assert.deepEqual(c.userIdentifiers, [{ hashedEmail: platform.hash('em', 'janedoe@gmail.com', { vendor: 'google' }) }]);
+    assert.deepEqual(platform.googleAdsUserIdentifiers({ em: 'Jane.Doe+news@GMAIL.com' }, { googleEmail: 'sdk' }), [{ hashedEmail: platform.hash('em', 'Jane.Doe+news@GMAIL.com', { vendor: 'google', googleEmail: 'sdk' }) }]);
+    assert.equal(platform.googleAdsCustomerMatch([{ em: 'a@example.com' }, { ph: '+1 800 555 0100' }]).length, 2);
+    coded(() => platform.googleAdsClickConversions([conversion(1)], {}), 'invalid_parameter', (e) => assert.match(e.message, /options\.customerId/));
+    coded(() => platform.googleAdsClickConversions([{ ...conversion(1), gbraid: 'x' }], { customerId: '1234567890' }), 'invalid_parameter', (e) => assert.match(e.message, /conversions\[0\]/));
+    coded(() => platform.googleAdsDateTime(0, 900), 'out_of_range', (e) => assert.match(e.message, /offsetMinutes/));
+    const events = Array.from({ length: 30 }, (_, i) => ({ name: 'page_view', params: { page_title: `p${i}` } }));
+    const bodies = platform.ga4Requests({ client_id: '123.456', events }, { nowMs: NOW_MS });
+    assert.deepEqual(bodies.map((b) => b.events.length), [25, 5]);
+    assert.ok(bodies.every((b) => b.client_id === '123.456'));
+    assert.equal(platform.ga4Body({ client_id: '1.2', events: events.slice(0, 2) }, { nowMs: NOW_MS }).events.length, 2);
+    coded(() => platform.ga4Body({ client_id: '1.2', events }, { nowMs: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /events/));
+    coded(() => platform.ga4Requests({ client_id: '1.2', events: [{ name: 'first_open' }] }, { nowMs: NOW_MS }), 'invalid_parameter', (e) => assert.match(e.message, /events\[0\]\.name/));
+  });
+
+  test(`[${name}] report readers: Meta, Google Ads and GA4 responses become one daily row shape`, () => {
+    const meta = platform.metaInsights({ data: [
+      { campaign_id: '7', date_start: '2026-03-01', date_stop: '2026-03-01', spend: '249.30', impressions: '31012', clicks: '402', account_currency: 'USD',
+        actions: [{ action_type: 'offsite_conversion.fb_pixel_purchase', value: '17' }, { action_type: 'link_click', value: '400' }],
+        action_values: [{ action_type: 'offsite_conversion.fb_pixel_purchase', value: '1190.5' }] },
+    ] }, { timeZone: 'America/New_York' });
+    assert.deepEqual(meta, { timeZone: 'America/New_York', rows: [{ entity: '7', date: '2026-03-01', spend: 249.3, impressions: 31012, clicks: 402, conversions: 17, value: 1190.5, currency: 'USD' }] });
+    const google = platform.googleAdsMetrics([{ results: [
+      { campaign: { id: '11' }, segments: { date: '2026-03-01' }, metrics: { costMicros: '12500000', impressions: '1000', clicks: '50', conversions: 2.5, conversionsValue: 99 }, customer: { currencyCode: 'EUR', timeZone: 'Europe/Berlin' } },
+      { campaign: { id: '11' }, segments: { date: '2026-03-01' }, metrics: { costMicros: '500000' }, customer: { currencyCode: 'EUR' } },
+    ] }]);
+    assert.equal(google.timeZone, 'Europe/Berlin');
+    assert.deepEqual(google.rows, [{ entity: '11', date: '2026-03-01', spend: 13, impressions: 1000, clicks: 50, conversions: 2.5, value: 99, currency: 'EUR' }]);
+    const ga4 = platform.ga4RunReport({
+      dimensionHeaders: [{ name: 'date' }, { name: 'sessionCampaignId' }],
+      metricHeaders: [{ name: 'advertiserAdCost' }, { name: 'keyEvents' }],
+      rows: [{ dimensionValues: [{ value: '20260301' }, { value: '5' }], metricValues: [{ value: '4.5' }, { value: '2' }] }],
+      metadata: { currencyCode: 'GBP', timeZone: 'Europe/London' },
+    });
+    assert.deepEqual(ga4.rows, [{ entity: '5', date: '2026-03-01', spend: 4.5, impressions: 0, clicks: 0, conversions: 2, value: 0, currency: 'GBP' }]);
+    coded(() => platform.metaInsights({ data: [{ campaign_id: '1', date_start: '2026-03-01', spend: '12,50', account_currency: 'USD' }] }, { timeZone: 'UTC' }), 'invalid_parameter', (e) => assert.match(e.message, /data\[0\]\.spend/));
+    coded(() => platform.metaInsights({ data: [] }), 'invalid_parameter', (e) => assert.match(e.message, /options\.timeZone/));
+    coded(() => platform.metaInsights({ data: [] }, { timeZone: 'UTC', conversionActionTypes: [] }), 'invalid_parameter', (e) => assert.match(e.message, /options\.conversionActionTypes/));
+    coded(() => platform.googleAdsMetrics([{ results: [{ campaign: { id: '1' }, segments: { date: '2026-03-01' }, metrics: { costMicros: 'x' } }] }], { currency: 'USD', timeZone: 'UTC' }), 'invalid_parameter', (e) => assert.match(e.message, /costMicros/));
+    coded(() => platform.ga4RunReport({ dimensionHeaders: [{ name: 'date' }] }, { currency: 'USD', timeZone: 'UTC' }), 'invalid_parameter', (e) => assert.match(e.message, /sessionCampaignId/));
   });
 }

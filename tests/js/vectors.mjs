@@ -1,7 +1,7 @@
 // The one JS runner of the shared vectors, used by the Node binding (bindings-node/test/) and
 // the WebAssembly build (bindings-wasm/test/), which expose the same names and shapes. It walks
 // EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly, clv, leads,
-// optimize, platform) with the
+// optimize, platform, experiment) with the
 // semantics of the Rust runners (core/tests/vectors_*.rs): "NaN"/"Infinity"/"-Infinity" strings
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
  * Registers one node:test per vector file.
  * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -886,10 +886,193 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     }
   }
 
+  /** Object keys snake_case -> camelCase, at every depth (option objects). */
+  const camelDeep = (v) => {
+    if (Array.isArray(v)) return v.map(camelDeep);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), camelDeep(x)]));
+  };
+
+  /**
+   * Vendor request bodies and report rows (core/tests/vectors_platform.rs, `run_payloads`):
+   * the vendor's data passed as the vector writes it (the vendor's own field names), options in
+   * camelCase; bodies with the size of each (events, conversions or `data`).
+   */
+  function runPayloads(fn, input, params) {
+    const sized = (requests, list) => ({ sizes: requests.map((r) => (list(r) ?? []).length), requests });
+    const pii = { googleEmail: params.options?.google_email };
+    switch (fn) {
+      case 'platform.payloads.meta_capi': {
+        const bodies = platform.metaCapiEvents(input.events, camelDeep(params));
+        return { ...sized(bodies, (r) => r.data), event_ids: bodies.flatMap((b) => b.data.map((e) => e.event_id)) };
+      }
+      case 'platform.payloads.meta_change':
+        return { request: platform.metaChangeRequest(input.change, input.currency) };
+      case 'platform.payloads.ga4_mp': {
+        const { split = true, ...rest } = params;
+        const options = camelDeep(rest);
+        return sized(split ? platform.ga4Requests(input.payload, options) : [platform.ga4Body(input.payload, options)], (r) => r.events);
+      }
+      case 'platform.payloads.google_ads_click_conversions':
+        return sized(platform.googleAdsClickConversions(input.conversions, camelDeep(params)), (r) => r.body.conversions);
+      case 'platform.payloads.google_ads_user_identifiers':
+        return { user_identifiers: platform.googleAdsUserIdentifiers(input.user_data, pii) };
+      case 'platform.payloads.google_ads_customer_match':
+        return { operations: platform.googleAdsCustomerMatch(input.users, pii) };
+      case 'platform.payloads.google_ads_mutate':
+        return { requests: platform.googleAdsMutate(input.changes, camelDeep(params)) };
+      case 'platform.payloads.google_ads_date_time': {
+        const formatted = platform.googleAdsDateTime(input.ms, input.offset_minutes);
+        return { parsed_ms: platform.googleAdsParseDateTime(formatted), formatted };
+      }
+      case 'platform.metrics.meta_insights':
+      case 'platform.metrics.google_ads':
+      case 'platform.metrics.ga4_run_report': {
+        const read = { meta_insights: platform.metaInsights, google_ads: platform.googleAdsMetrics, ga4_run_report: platform.ga4RunReport };
+        const r = read[fn.slice('platform.metrics.'.length)](input.response, camelDeep(params));
+        assert.deepEqual(Object.keys(r).sort(), ['rows', 'timeZone']);
+        return { time_zone: r.timeZone, rows: r.rows };
+      }
+      default:
+        throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+    }
+  }
+
+  /**
+   * experiment.* (core/tests/vectors_experiment.rs): arms as `{ n, successes }`,
+   * `{ n, sum, sumSquares }` or their values (as plain arrays, and as Float64Arrays when
+   * `typed`), results under the vector's names.
+   */
+  function runExperiment(fn, input, params, typed) {
+    const arm = (v) => {
+      if (v.values !== undefined) return typed ? Float64Array.from(nums(v.values)) : nums(v.values);
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), num(x)]));
+    };
+    const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
+    const testOptions = defined({ alpha: params.alpha, alternative: params.alternative });
+    const effects = (r) => {
+      const out = {};
+      for (const [prefix, e] of [['abs', r.absolute], ['rel', r.relative]]) {
+        if (e === null) continue;
+        Object.assign(out, { [`${prefix}_estimate`]: e.estimate, [`${prefix}_std_error`]: e.stdError, [`${prefix}_ci_lower`]: e.ciLower, [`${prefix}_ci_upper`]: e.ciUpper, [`${prefix}_p_value`]: e.pValue });
+      }
+      return out;
+    };
+    const posterior = (e) => ({ mean: e.mean, std_dev: e.stdDev, ci_lower: e.ciLower, ci_upper: e.ciUpper, chance_to_win: e.chanceToWin, risk_control: e.riskControl, risk_treatment: e.riskTreatment });
+    const look = (l, estimate) => ({ [estimate]: l.estimate, std_dev: l.stdError, std_error: l.stdError, ci_lower: l.ciLower, ci_upper: l.ciUpper, p_value: l.pValue });
+    const seq = defined({ alpha: params.alpha, tuning: params.tuning, relative: params.relative });
+    switch (fn) {
+      case 'experiment.ztest': {
+        const r = experiment.ztest(arm(input.a), arm(input.b), testOptions);
+        return { z: r.z, p_value: r.pValue, rate_a: r.rateA, rate_b: r.rateB, ...effects(r) };
+      }
+      case 'experiment.welch': {
+        const r = experiment.welch(arm(input.a), arm(input.b), testOptions);
+        return { t: r.t, df: r.df, p_value: r.pValue, ...effects(r) };
+      }
+      case 'experiment.chisq': {
+        const r = experiment.chisq(input.arms.map(arm));
+        return { statistic: r.statistic, df: r.df, p_value: r.pValue };
+      }
+      case 'experiment.power': {
+        const solve = camel(params.solve);
+        const given = defined({ effectSize: input.effect_size, p1: input.p1, p2: input.p2, nobs1: input.nobs1, power: input.power });
+        delete given[solve];
+        const r = experiment.power({ ...given, ...defined({ alpha: params.alpha, ratio: params.ratio, alternative: params.alternative }) });
+        assert.equal(r.solved, solve);
+        return { value: r[solve], effect_size: r.effectSize };
+      }
+      case 'experiment.bayes_binomial': {
+        const r = experiment.betaBinomial(arm(input.a), arm(input.b), defined({ prior: params.prior }));
+        return { posterior_a: r.posteriorA, posterior_b: r.posteriorB, chance_to_beat_a: r.chanceToBeatA, loss_choosing_a: r.lossChoosingA, loss_choosing_b: r.lossChoosingB };
+      }
+      case 'experiment.gbstats_effect':
+        return posterior(experiment.bayes(arm(input.a), arm(input.b), camelDeep(defined({ alpha: params.alpha, relative: params.relative, inverse: params.inverse, prior: params.prior, prior_relative: params.prior_relative }))));
+      case 'experiment.cuped': {
+        const c = experiment.cuped(camelDeep(input.a), camelDeep(input.b));
+        const out = { theta: c.theta, mean_a: c.a.mean, variance_a: c.a.variance, mean_b: c.b.mean, variance_b: c.b.variance };
+        const relative = params.relative ?? true;
+        switch (params.test) {
+          case 'welch': {
+            const t = experiment.welch(c.a, c.b);
+            const e = relative ? t.relative : t.absolute;
+            return { ...out, mean: e.estimate, std_dev: e.stdError, ci_lower: e.ciLower, ci_upper: e.ciUpper, p_value: e.pValue };
+          }
+          case 'bayes':
+            return { ...out, ...posterior(experiment.bayes(c.a, c.b, { relative })) };
+          case 'sequential':
+            return { ...out, ...look(experiment.sequential(c.a, c.b, seq), 'mean') };
+          default:
+            throw new Error(`unknown test ${params.test}`);
+        }
+      }
+      case 'experiment.sequential':
+        return look(experiment.sequential(arm(input.a), arm(input.b), seq), 'estimate');
+      case 'experiment.group_sequential': {
+        const info = typed ? Float64Array.from(nums(input.information)) : nums(input.information);
+        const rows = experiment.groupSequential(info, defined({ alpha: params.alpha, twoSided: params.two_sided, spending: params.spending }));
+        assert.deepEqual(rows.map((r) => r.information), Array.from(info));
+        return { z: rows.map((r) => r.z), nominal_alpha: rows.map((r) => r.nominalAlpha), spent: rows.map((r) => r.spent) };
+      }
+      default:
+        throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+    }
+  }
+
+  /**
+   * `got` equals `want` at every leaf (the Rust runners' rule): numbers within the tolerance,
+   * everything else exactly, objects with the same keys, arrays of the same length. Returns how
+   * many leaves it checked.
+   */
+  function same(got, want, path, abs, rel) {
+    if (typeof want === 'number' || (typeof want === 'string' && want in NON_FINITE && typeof got === 'number')) {
+      const w = num(want);
+      assert.equal(typeof got, 'number', `${path}: got ${JSON.stringify(got)}, expected ${w}`);
+      assert.ok(got === w || (Number.isFinite(got) && Math.abs(got - w) <= abs + rel * Math.abs(w)), `${path}: got ${got}, expected ${w} (tol abs ${abs}, rel ${rel})`);
+      return 1;
+    }
+    if (Array.isArray(want)) {
+      assert.ok(Array.isArray(got) || ArrayBuffer.isView(got), `${path}: got ${JSON.stringify(got)}, expected an array`);
+      assert.equal(got.length, want.length, `${path}: ${got.length} items, expected ${want.length}`);
+      return Math.max(1, want.reduce((n, w, i) => n + same(got[i], w, `${path}[${i}]`, abs, rel), 0));
+    }
+    if (want !== null && typeof want === 'object') {
+      assert.ok(got !== null && typeof got === 'object', `${path}: got ${JSON.stringify(got)}, expected an object`);
+      assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), `${path}: keys differ`);
+      return Object.entries(want).reduce((n, [k, w]) => n + same(got[k], w, `${path}.${k}`, abs, rel), 0);
+    }
+    assert.equal(got, want, path);
+    return 1;
+  }
+
+  /** A payload, metrics or experiment vector: every expected field compared in depth. */
+  function checkDeep(v, typed) {
+    const tol = v.tolerance ?? {};
+    const abs = tol.abs === undefined ? 0 : num(tol.abs);
+    const rel = tol.rel === undefined ? 0 : num(tol.rel);
+    const got = (v.function.startsWith('experiment.') ? runExperiment : runPayloads)(v.function, v.input ?? {}, v.params ?? {}, typed);
+    let checked = 0;
+    for (const [key, want] of Object.entries(v.expected)) {
+      assert.ok(key in got, `no result ${key}`);
+      checked += same(got[key], want, key, abs, rel);
+    }
+    assert.ok(checked > 0, 'vector checks nothing');
+    return checked;
+  }
+
+  /** An experiment error names the vector's field as JS writes it (`a.sumSquares`, `options.alpha`). */
+  function checkExperimentError(v, err) {
+    const field = v.expected.field;
+    if (field === undefined) return;
+    const names = [field, camel(field)];
+    assert.ok(names.some((f) => err.message.includes(f)), `the error names ${field}: ${err.message}`);
+  }
+
   /** A platform error names the field the vector gives, and a PII error never its value. */
   function checkPlatformError(v, err) {
     const field = v.expected.field;
-    if (field !== undefined) assert.ok(err.message.includes(field), `the error names ${field}: ${err.message}`);
+    // an option's field as JS writes it (`batch_size` is `options.batchSize`)
+    if (field !== undefined) assert.ok([field, camel(field)].some((f) => err.message.includes(f)), `the error names ${field}: ${err.message}`);
     if (v.function.startsWith('platform.pii.')) {
       const raw = v.input.value !== undefined ? [v.input.value] : Object.values(v.input.user_data).flat();
       for (const r of raw) assert.ok(r.trim().length < 4 || !err.message.includes(r.trim()), `a PII error shows its value: ${err.message}`);
@@ -977,11 +1160,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
 
   // Modules whose core lands before its bindings, with the issue that binds them: the Rust core
   // runs their vectors (core/tests/vectors_<module>.rs); here they are skipped by name.
-  const pending = {
-    'platform.payloads': 'vendor payload builders (platform::payloads) are bound after the core lands (issue 14)',
-    'platform.metrics': 'the cross-vendor metrics schema (platform::metrics) is bound after the core lands (issue 14)',
-    'experiment.': 'issue 15: bound in a later session',
-  };
+  const pending = {};
   for (const file of files) {
     const name = relative(root, file);
     const fn = JSON.parse(readFileSync(file, 'utf8')).function;
@@ -990,8 +1169,11 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       const v = JSON.parse(readFileSync(file, 'utf8'));
       assert.ok(typeof v.source === 'string' && v.source.length > 0, 'vector names no source');
       // Series and path-table vectors run twice: from number[] and from Float64Array.
+      const deep = ['platform.payloads.', 'platform.metrics.', 'experiment.'].some((p) => v.function.startsWith(p));
       const runs = v.function === 'optimize.mmm'
         ? [() => checkMmm(v, false), () => checkMmm(v, true)]
+        : deep
+        ? [() => checkDeep(v, false), ...(v.function.startsWith('experiment.') ? [() => checkDeep(v, true)] : [])]
         : isSeries(v.function)
         ? [() => checkSeries(v, false), () => checkSeries(v, true)]
         : v.function.startsWith('journey.') || v.function === 'attribution.time_decay'
@@ -1005,6 +1187,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
             assert.equal(err.code, kind, `expected error ${kind}, got ${err.code} (${err.message})`);
             assert.ok(errorCodes().includes(err.code));
             if (v.function.startsWith('platform.')) checkPlatformError(v, err);
+            if (v.function.startsWith('experiment.')) checkExperimentError(v, err);
             return true;
           });
         } else {

@@ -15,6 +15,8 @@
 //!   `applyChanges` and `readEntity` return `{ ok: true, value } | { ok: false, error }` rather
 //!   than throw; bad input of the caller's own still throws with its `code`.
 
+pub mod payloads;
+
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use channelwise::platform::adapter::PlatformError;
@@ -639,4 +641,7 @@ pub fn declarations() -> Vec<String> {
         WebhookRequest::declaration(),
         WebhookSignRequest::declaration(),
     ]
+    .into_iter()
+    .chain(payloads::declarations())
+    .collect()
 }
