@@ -105,7 +105,10 @@ proptest! {
                         prop_assert!((u - v).abs() <= 1e-6 * u.abs().max(1.0), "{pa:?} vs {pb:?}");
                     }
                 }
-                let tol = if boundary { 1e-7 } else { 1e-8 };
+                // on a boundary ridge the likelihood still creeps up towards a supremum no point
+                // attains, and each fit stops where its gradient test is met: one seed (an earlier
+                // session's local run) stopped the two 2.5e-7 apart, so allow 1e-6 there
+                let tol = if boundary { 1e-6 } else { 1e-8 };
                 prop_assert!((a.log_likelihood - b.log_likelihood).abs() <= tol * a.log_likelihood.abs(), "{} vs {}", a.log_likelihood, b.log_likelihood);
                 prop_assert!(a.diagnostics.rows <= b.diagnostics.rows);
             }
