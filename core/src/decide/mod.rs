@@ -1,6 +1,14 @@
 //! Decisions: guarded, audited, reversible actions on the ad platforms (issue 16).
 //!
+//! - [`decision`]: proposals, decisions, their status and their risk ([`decision::RiskRule`]).
+//! - [`policy`]: the approval policy (auto-approval by risk, expiry, staged rollout, dry run)
+//!   and the guardrails (spend caps, change limits, vendor change frequency, performance and
+//!   anomaly gates), as pure functions.
 //! - [`store`]: the engine's state and its hash-chained audit log behind one [`store::Store`]
 //!   trait; [`store::SqliteStore`] (feature `sqlite`, default) is the embedded backend.
+//!
+//! Without the `sqlite` feature (the WASM build) everything but [`store::SqliteStore`] compiles.
 
+pub mod decision;
+pub mod policy;
 pub mod store;
