@@ -446,6 +446,9 @@ pub struct Decision {
     /// The entity's value before the first stage (what a rollback restores).
     #[serde(default)]
     pub prior: Option<Value>,
+    /// Whether a read-back showed the last stage applied.
+    #[serde(default)]
+    pub verified: bool,
 }
 
 impl Decision {

@@ -4,11 +4,14 @@
 //! - [`policy`]: the approval policy (auto-approval by risk, expiry, staged rollout, dry run)
 //!   and the guardrails (spend caps, change limits, vendor change frequency, performance and
 //!   anomaly gates), as pure functions.
+//! - [`engine`]: the [`engine::Engine`]: propose, approve, reject, execute (idempotency keys,
+//!   retries, read-back), stop, resume, rollback, audit, verify.
 //! - [`store`]: the engine's state and its hash-chained audit log behind one [`store::Store`]
 //!   trait; [`store::SqliteStore`] (feature `sqlite`, default) is the embedded backend.
 //!
 //! Without the `sqlite` feature (the WASM build) everything but [`store::SqliteStore`] compiles.
 
 pub mod decision;
+pub mod engine;
 pub mod policy;
 pub mod store;

@@ -34,6 +34,7 @@
 //! | `account_daily_cap` | none | the daily budgets of the active entities would sum above it |
 //! | `campaign_lifetime_cap` | none | the entity's spend so far plus its new daily budget would exceed its cap |
 //! | `account_lifetime_cap` | none | the account's spend so far plus every active daily budget would exceed it |
+//! | `lifetime_from` | none | first day of the lifetime spend (read through [`ReadMetrics`](crate::platform::adapter::ReadMetrics) up to yesterday; today counts at its full budget); required with a lifetime cap |
 //! | `max_step_change` | 1.0 | one step changes a budget or bid by more than this (relative) |
 //! | `max_window_change` | 2.0 | the value would move more than this (relative) from where it was `window_ms` ago |
 //! | `change_frequency` | Meta's 4 budget changes an hour ([`TokenBucket::META_ADSET_BUDGET`]) | defers (not blocks) a budget change the vendor would refuse, until a token is back |
@@ -63,7 +64,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decide::decision::{DecisionKind, RiskLevel, RiskRule, Value};
 use crate::error::check_range;
-use crate::platform::adapter::{Status, DAY_MS};
+use crate::platform::adapter::{Date, Status, DAY_MS};
 use crate::platform::policy::{RetryPolicy, Take, TokenBucket};
 use crate::{Error, Result};
 
@@ -230,6 +231,8 @@ pub struct Guardrails {
     pub campaign_lifetime_cap: BTreeMap<String, f64>,
     /// Lifetime spend cap of the account.
     pub account_lifetime_cap: Option<f64>,
+    /// The first day counted as lifetime spend (required with a lifetime cap).
+    pub lifetime_from: Option<Date>,
     /// Largest relative change of one step.
     pub max_step_change: Option<f64>,
     /// Largest relative change within `window_ms`.
@@ -252,6 +255,7 @@ impl Default for Guardrails {
             account_daily_cap: None,
             campaign_lifetime_cap: BTreeMap::new(),
             account_lifetime_cap: None,
+            lifetime_from: None,
             max_step_change: Some(1.0),
             max_window_change: Some(2.0),
             window_ms: DAY_MS,
@@ -287,6 +291,9 @@ impl Guardrails {
             if let Some(v) = v {
                 check_range(f, v, 0.0, inf)?;
             }
+        }
+        if self.lifetime_from.is_none() && (self.account_lifetime_cap.is_some() || !self.campaign_lifetime_cap.is_empty()) {
+            return Err(Error::param("guardrails.lifetime_from", "none", "a lifetime cap needs the first day of its lifetime"));
         }
         if self.window_ms <= 0 {
             return Err(Error::param("guardrails.window_ms", self.window_ms, "must be above 0"));
@@ -456,6 +463,30 @@ pub fn check(g: &Guardrails, s: &StepCheck) -> Verdict {
     Verdict::Pass
 }
 
+/// The first daily cap that `exposures` (each entity's daily budget and whether it is active)
+/// breaches: the guardrail's name and the numbers. Lifetime caps need spend, see [`check`].
+///
+/// ```
+/// use channelwise::decide::policy::{caps_breach, Guardrails};
+/// let g = Guardrails { default_campaign_daily_cap: Some(200.0), ..Guardrails::default() };
+/// let exposures = [("a".to_string(), (250.0, true))].into();
+/// assert_eq!(caps_breach(&g, &exposures).map(|b| b.0).as_deref(), Some("campaign_daily_cap"));
+/// ```
+pub fn caps_breach(g: &Guardrails, exposures: &BTreeMap<String, (f64, bool)>) -> Option<(String, String)> {
+    for (id, (b, active)) in exposures {
+        if let (Some(cap), true) = (g.daily_cap(id), *active) {
+            if *b > cap + 1e-9 {
+                return Some(("campaign_daily_cap".into(), format!("{id} daily budget is {b:.2}, above its cap of {cap:.2}")));
+            }
+        }
+    }
+    let account: f64 = exposures.values().filter(|(_, a)| *a).map(|(b, _)| b).sum();
+    match g.account_daily_cap {
+        Some(cap) if account > cap + 1e-9 => Some(("account_daily_cap".into(), format!("account daily budget is {account:.2}, above the cap of {cap:.2}"))),
+        _ => None,
+    }
+}
+
 fn caps(g: &Guardrails, s: &StepCheck, budget1: f64) -> Option<Verdict> {
     if let Some(cap) = g.daily_cap(&s.entity) {
         if budget1 > cap + 1e-9 {
@@ -539,6 +570,7 @@ mod tests {
         let mut lifetime = budget_step(100.0, 120.0);
         lifetime.lifetime_spend.insert("a".into(), 900.0);
         let g = Guardrails { campaign_lifetime_cap: [("a".to_string(), 1000.0)].into(), ..Guardrails::default() };
+        assert!(g.validate().unwrap_err().to_string().contains("lifetime_from"));
         assert!(matches!(check(&g, &lifetime), Verdict::Block { guardrail, .. } if guardrail == "campaign_lifetime_cap"));
     }
 

@@ -1,0 +1,955 @@
+//! The decision engine: propose, approve, execute, verify, stop, roll back, and audit it all.
+//!
+//! [`Engine`] holds a [`Store`] (its state and audit log) and a [`Platform`] (the adapter
+//! traits plus a clock and a way to wait). Every change of state is one [`Tx`]: the rows and the
+//! audit entries describing them commit together or not at all.
+//!
+//! # Execution
+//! [`Engine::execute`] takes an approved decision one stage further:
+//! 1. refused while the emergency stop is set; an expired decision becomes `expired` and is not
+//!    sent;
+//! 2. the guardrails ([`crate::decide::policy::check`]) with the worst case the engine knows: the
+//!    entity's last known state, its read-back, and every change sent whose outcome is unknown;
+//! 3. in dry run, the would-be change is recorded and nothing is sent;
+//! 4. the execution row (idempotency key `d{id}/s{stage}`) is committed as `started` **before**
+//!    the change is sent, so a crash or a lost answer leaves a key to resend, never a second key;
+//! 5. the change goes through [`ApplyChanges::apply_changes`] with retries by the policy's
+//!    [`RetryPolicy`](crate::platform::policy::RetryPolicy) (the same key every time, so the
+//!    platform applies it once);
+//! 6. read-back ([`ApplyChanges::read_entity`], up to `verify_reads` times: a stale read shows
+//!    the old state) and the caps again against the read-back; a breach there rolls the
+//!    decision back at once.
+//!
+//! An answer that never came (timeouts, a retry budget spent) leaves the decision `executing`
+//! with its key `started`: executing it again resends the same key. Its target counts in the
+//! worst case of every later guardrail check.
+//!
+//! # Stop and rollback
+//! [`Engine::stop`] sets the stop flag, cancels every pending and approved decision and every
+//! stage not yet sent, and refuses proposals and executions until [`Engine::resume`] by a named
+//! person. Rollbacks are allowed while stopped (they restore). [`Engine::rollback`] restores the
+//! value an entity had before a decision's first stage (refused while a later decision on the
+//! same entity and field is live); [`Engine::rollback_since`] undoes every stage started at or
+//! after an instant, newest first, restoring each entity to its value at that instant.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::decide::decision::{Decision, DecisionKind, DecisionStatus, Proposal, Value};
+use crate::decide::policy::{caps_breach, check, Performance, Policy, StepCheck, Verdict};
+use crate::decide::store::{AuditEntry, AuditRecord, ChainSummary, DecisionRow, EntityRow, ExecutionRow, Store, Tx};
+use crate::platform::adapter::{
+    Action, ApplyChanges, Change, Date, EntityState, MetricsQuery, Outcome, PlatformError, ReadMetrics, Status, DAY_MS,
+};
+use crate::platform::policy::{Next, RetryBudgetState};
+use crate::{Error, Result};
+
+/// A platform the engine can act on: the adapter traits, the time, and a way to wait for a
+/// retry.
+pub trait Platform: ApplyChanges + ReadMetrics {
+    /// Now, ms since the epoch.
+    fn now_ms(&self) -> i64;
+    /// Wait until `at_ms` (a real adapter sleeps; the simulated market moves its clock).
+    fn sleep_until(&mut self, at_ms: i64);
+}
+
+impl Platform for crate::platform::sim::SimMarket {
+    fn now_ms(&self) -> i64 {
+        crate::platform::sim::SimMarket::now_ms(self)
+    }
+
+    fn sleep_until(&mut self, at_ms: i64) {
+        let now = crate::platform::sim::SimMarket::now_ms(self);
+        self.advance_ms(at_ms.saturating_sub(now));
+    }
+}
+
+/// What [`Engine::execute`] (or a rollback) did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ExecOutcome {
+    /// Every stage applied; `verified` when a read-back showed it.
+    Executed {
+        /// Read back in effect.
+        verified: bool,
+    },
+    /// Stage `done` of `of` applied; the next waits for `stage_wait_ms` and a check.
+    Staged {
+        /// Stages applied.
+        done: u32,
+        /// Stages in all.
+        of: u32,
+    },
+    /// Dry run: recorded, not sent.
+    DryRun,
+    /// A guardrail blocked it.
+    Blocked {
+        /// The guardrail.
+        guardrail: String,
+        /// Why, with the numbers.
+        reason: String,
+    },
+    /// Not now: try again at `until_ms` (the vendor's change frequency, or the wait between
+    /// stages).
+    Deferred {
+        /// Why.
+        reason: String,
+        /// When.
+        until_ms: i64,
+    },
+    /// Past its expiry: not sent.
+    Expired,
+    /// The platform refused it.
+    Failed {
+        /// The vendor's error.
+        error: String,
+    },
+    /// No answer: the same key is resent by the next call.
+    InDoubt {
+        /// The last error.
+        error: String,
+    },
+    /// Nothing to do: the decision is already in this status.
+    Unchanged {
+        /// Its status.
+        status: DecisionStatus,
+    },
+    /// Rolled back: the entity holds its earlier value again.
+    RolledBack {
+        /// Read back in effect.
+        verified: bool,
+    },
+}
+
+/// The emergency stop as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StopState {
+    /// Who stopped.
+    pub by: String,
+    /// When.
+    pub at_ms: i64,
+    /// Why.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ExecBody {
+    action: Action,
+    /// The entity's value before this step.
+    before: Value,
+    kind: DecisionKind,
+    #[serde(default)]
+    verified: bool,
+}
+
+enum Sent {
+    Applied(EntityState),
+    Failed(PlatformError),
+    Unknown(PlatformError),
+}
+
+const STOP: &str = "stop";
+const ENGINE: &str = "engine";
+
+/// The decision engine (see the [module docs](self)).
+#[derive(Debug)]
+pub struct Engine<S: Store, P: Platform> {
+    store: S,
+    platform: P,
+    policy: Policy,
+    budget: RetryBudgetState,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::Internal(format!("serialising a decision record: {e}")))
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(what: &str, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| Error::InvalidRecord { row: 0, column: what.into(), value: s.chars().take(80).collect(), reason: e.to_string() })
+}
+
+fn person(field: &str, who: &str) -> Result<()> {
+    if who.trim().is_empty() {
+        return Err(Error::param(field, who, "a named person is required"));
+    }
+    Ok(())
+}
+
+fn value_of(kind: DecisionKind, s: &EntityState) -> Option<Value> {
+    match kind {
+        DecisionKind::Budget => Some(Value::Money(s.daily_budget)),
+        DecisionKind::Bid => s.bid.map(Value::Money),
+        DecisionKind::Status => Some(Value::Status(s.status)),
+        DecisionKind::Targeting | DecisionKind::Creative => None,
+    }
+}
+
+impl<S: Store, P: Platform> Engine<S, P> {
+    /// An engine over `store` acting on `platform` under `policy`.
+    ///
+    /// # Errors
+    /// The errors of [`Policy::validate`].
+    pub fn new(store: S, platform: P, policy: Policy) -> Result<Self> {
+        policy.validate()?;
+        let budget = policy.retry.budget.full();
+        Ok(Engine { store, platform, policy, budget })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The platform.
+    pub fn platform(&self) -> &P {
+        &self.platform
+    }
+
+    /// The platform, to move a simulated market's clock or read it directly.
+    pub fn platform_mut(&mut self) -> &mut P {
+        &mut self.platform
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    fn now(&self) -> i64 {
+        self.platform.now_ms()
+    }
+
+    fn audit(&self, actor: &str, action: &str, decision: Option<u64>, detail: serde_json::Value) -> AuditRecord {
+        AuditRecord { at_ms: self.now(), actor: actor.into(), action: action.into(), decision, detail: detail.to_string() }
+    }
+
+    fn row(d: &Decision) -> Result<DecisionRow> {
+        Ok(DecisionRow { id: d.id, status: d.status.code().into(), created_ms: d.created_ms, body: json(d)? })
+    }
+
+    fn commit_decision(&mut self, d: &Decision, extra: Tx, audit: Vec<AuditRecord>) -> Result<Vec<AuditEntry>> {
+        let mut tx = extra;
+        tx.decisions.push(Self::row(d)?);
+        tx.audit.extend(audit);
+        self.store.commit(tx)
+    }
+
+    /// One decision.
+    ///
+    /// # Errors
+    /// `invalid_parameter` (field `decision`) for an unknown id; `io` from the store.
+    pub fn decision(&self, id: u64) -> Result<Decision> {
+        let row = self.store.decision(id)?.ok_or_else(|| Error::param("decision", id, "no such decision"))?;
+        parse("decisions.body", &row.body)
+    }
+
+    /// Every decision, oldest first.
+    ///
+    /// # Errors
+    /// `io` from the store; `invalid_record` for a row that does not parse.
+    pub fn decisions(&self) -> Result<Vec<Decision>> {
+        self.store.decisions(&[])?.iter().map(|r| parse("decisions.body", &r.body)).collect()
+    }
+
+    /// The decisions waiting for a person.
+    ///
+    /// # Errors
+    /// As [`Engine::decisions`].
+    pub fn pending(&self) -> Result<Vec<Decision>> {
+        self.store.decisions(&["pending"])?.iter().map(|r| parse("decisions.body", &r.body)).collect()
+    }
+
+    /// The emergency stop, if set.
+    ///
+    /// # Errors
+    /// `io` from the store.
+    pub fn stopped(&self) -> Result<Option<StopState>> {
+        match self.store.flag(STOP)? {
+            Some(s) => Ok(Some(parse("flags.stop", &s)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn refuse_if_stopped(&self, what: &str) -> Result<()> {
+        if let Some(s) = self.stopped()? {
+            return Err(Error::param("engine", "stopped", format!("{what} refused: emergency stop by {} at {} ({}); a named person must resume", s.by, s.at_ms, s.reason)));
+        }
+        Ok(())
+    }
+
+    /// The engine's known state of `entity`: from the store, or read from the platform once
+    /// and recorded (audited as `observe`). The account caps sum the entities the engine
+    /// knows: observe every entity of the account before relying on them (an entity is also
+    /// observed when a decision names it).
+    ///
+    /// # Errors
+    /// `invalid_parameter` (field `entity`) when the platform does not know it after retries.
+    pub fn observe(&mut self, entity: &str) -> Result<EntityState> {
+        if let Some(r) = self.store.entity(entity)? {
+            return parse("entities.body", &r.body);
+        }
+        let state = self.read_with_retries(entity).map_err(|e| Error::param("entity", entity, format!("the platform could not read it: {e}")))?;
+        let rec = self.audit(ENGINE, "observe", None, serde_json::json!({ "entity": entity, "state": state }));
+        self.store.commit(Tx { entities: vec![EntityRow { id: entity.into(), body: json(&state)? }], audit: vec![rec], ..Tx::default() })?;
+        Ok(state)
+    }
+
+    fn read_with_retries(&mut self, entity: &str) -> std::result::Result<EntityState, PlatformError> {
+        let mut failed = 0u32;
+        loop {
+            match self.platform.read_entity(entity) {
+                Ok(s) => {
+                    self.policy.retry.budget.on_success(&mut self.budget);
+                    return Ok(s);
+                }
+                Err(e) => {
+                    let now = self.now();
+                    match self.policy.retry.next(&e, failed, &mut self.budget, now, seed(entity, failed)) {
+                        Next::RetryAt { at_ms } => self.platform.sleep_until(at_ms),
+                        Next::Stop(_) => return Err(e),
+                    }
+                    failed += 1;
+                }
+            }
+        }
+    }
+
+    /// Propose a change: it becomes a decision, approved by the policy when its risk allows,
+    /// else pending for a named approver.
+    ///
+    /// # Errors
+    /// The errors of [`Proposal::validate`]; `invalid_parameter` (field `engine`) while the
+    /// emergency stop is set, (field `entity`) for an entity the platform does not know; `io`.
+    pub fn propose(&mut self, p: Proposal) -> Result<Decision> {
+        p.validate()?;
+        self.refuse_if_stopped("new decisions")?;
+        self.observe(&p.entity)?;
+        let risk = self.policy.risk.assess(&p)?;
+        let now = self.now();
+        let ttl = p.ttl_ms.unwrap_or(self.policy.ttl_ms);
+        let stages = match p.kind {
+            DecisionKind::Budget | DecisionKind::Bid => self.policy.stages(&p.from, &p.to),
+            _ => vec![p.to.clone()],
+        };
+        let auto = self.policy.auto_approves(risk.level);
+        let d = Decision {
+            id: self.store.max_decision_id()? + 1,
+            proposal: p,
+            risk,
+            status: if auto { DecisionStatus::Approved } else { DecisionStatus::Pending },
+            created_ms: now,
+            expires_ms: now.saturating_add(ttl),
+            approver: auto.then(|| "policy".to_string()),
+            note: None,
+            stages,
+            stages_done: 0,
+            last_stage_ms: None,
+            prior: None,
+            verified: false,
+        };
+        let mut audit = vec![self.audit(ENGINE, "propose", Some(d.id), serde_json::json!({ "proposal": d.proposal, "risk": d.risk, "stages": d.stages }))];
+        if auto {
+            audit.push(self.audit("policy", "approve", Some(d.id), serde_json::json!({ "risk": d.risk.level })));
+        }
+        self.commit_decision(&d, Tx::default(), audit)?;
+        Ok(d)
+    }
+
+    fn expire(&mut self, mut d: Decision) -> Result<Decision> {
+        d.status = DecisionStatus::Expired;
+        d.note = Some(format!("expired at {} before it was executed", d.expires_ms));
+        let rec = self.audit(ENGINE, "expire", Some(d.id), serde_json::json!({ "expires_ms": d.expires_ms, "stages_done": d.stages_done }));
+        self.commit_decision(&d, Tx::default(), vec![rec])?;
+        Ok(d)
+    }
+
+    /// Approve a pending decision, as `approver`.
+    ///
+    /// # Errors
+    /// `invalid_parameter`: field `approver` when empty; field `decision` for an unknown id, a
+    /// decision that is not pending, or one past its expiry (it is recorded as expired first).
+    pub fn approve(&mut self, id: u64, approver: &str) -> Result<Decision> {
+        person("approver", approver)?;
+        let mut d = self.decision(id)?;
+        if d.status != DecisionStatus::Pending {
+            return Err(Error::param("decision", id, format!("is {}, not pending", d.status.code())));
+        }
+        if self.now() > d.expires_ms {
+            let d = self.expire(d)?;
+            return Err(Error::param("decision", id, format!("expired at {}: not approved", d.expires_ms)));
+        }
+        d.status = DecisionStatus::Approved;
+        d.approver = Some(approver.into());
+        let rec = self.audit(approver, "approve", Some(id), serde_json::json!({}));
+        self.commit_decision(&d, Tx::default(), vec![rec])?;
+        Ok(d)
+    }
+
+    /// Reject a pending decision, as `approver`, saying why.
+    ///
+    /// # Errors
+    /// As [`Engine::approve`] (an expired decision is recorded as expired).
+    pub fn reject(&mut self, id: u64, approver: &str, reason: &str) -> Result<Decision> {
+        person("approver", approver)?;
+        let mut d = self.decision(id)?;
+        if d.status != DecisionStatus::Pending {
+            return Err(Error::param("decision", id, format!("is {}, not pending", d.status.code())));
+        }
+        d.status = DecisionStatus::Rejected;
+        d.approver = Some(approver.into());
+        d.note = Some(reason.into());
+        let rec = self.audit(approver, "reject", Some(id), serde_json::json!({ "reason": reason }));
+        self.commit_decision(&d, Tx::default(), vec![rec])?;
+        Ok(d)
+    }
+
+    /// The emergency stop, by `by`: halts executions, cancels every pending and approved
+    /// decision and every stage not yet sent, refuses new ones until [`Engine::resume`].
+    /// Decisions whose outcome is unknown stay `executing` (their key may have been applied).
+    ///
+    /// # Errors
+    /// `invalid_parameter` (field `by`) when empty; `io`.
+    pub fn stop(&mut self, by: &str, reason: &str) -> Result<Vec<u64>> {
+        person("by", by)?;
+        let now = self.now();
+        let state = StopState { by: by.into(), at_ms: now, reason: reason.into() };
+        let mut tx = Tx { flags: vec![(STOP.into(), Some(json(&state)?))], ..Tx::default() };
+        let mut cancelled = Vec::new();
+        for r in self.store.decisions(&["pending", "approved", "executing"])? {
+            let mut d: Decision = parse("decisions.body", &r.body)?;
+            if d.status == DecisionStatus::Executing && self.in_doubt(&d)?.is_some() {
+                continue;
+            }
+            d.status = DecisionStatus::Cancelled;
+            d.note = Some(format!("cancelled by the emergency stop ({by}: {reason}) after {} of {} stages", d.stages_done, d.stages.len()));
+            cancelled.push(d.id);
+            tx.decisions.push(Self::row(&d)?);
+        }
+        tx.audit.push(self.audit(by, "stop", None, serde_json::json!({ "reason": reason, "cancelled": cancelled })));
+        self.store.commit(tx)?;
+        Ok(cancelled)
+    }
+
+    /// Clear the emergency stop, by `by`.
+    ///
+    /// # Errors
+    /// `invalid_parameter`: field `by` when empty, field `engine` when not stopped.
+    pub fn resume(&mut self, by: &str) -> Result<()> {
+        person("by", by)?;
+        let Some(s) = self.stopped()? else {
+            return Err(Error::param("engine", "running", "not stopped"));
+        };
+        let rec = self.audit(by, "resume", None, serde_json::json!({ "stopped_by": s.by, "stopped_at": s.at_ms }));
+        self.store.commit(Tx { flags: vec![(STOP.into(), None)], audit: vec![rec], ..Tx::default() })?;
+        Ok(())
+    }
+
+    /// Flag a day for the anomaly gate (no budget increase that day), by `by`.
+    ///
+    /// # Errors
+    /// `invalid_parameter` (field `by`) when empty; `io`.
+    pub fn flag_anomaly(&mut self, day: Date, by: &str, reason: &str) -> Result<()> {
+        person("by", by)?;
+        let rec = self.audit(by, "flag_anomaly", None, serde_json::json!({ "day": day, "reason": reason }));
+        self.store.commit(Tx { flags: vec![(format!("anomaly:{day}"), Some(reason.into()))], audit: vec![rec], ..Tx::default() })?;
+        Ok(())
+    }
+
+    /// The started (unresolved) forward execution of a decision, if any.
+    fn in_doubt(&self, d: &Decision) -> Result<Option<ExecutionRow>> {
+        let key = d.key(d.stages_done + 1);
+        Ok(self.store.execution(&key)?.filter(|x| x.state == "started"))
+    }
+
+    /// Every known entity's worst-case daily budget and status, with `entity`'s read-back.
+    fn exposures(&self, readback: Option<&EntityState>) -> Result<std::collections::BTreeMap<String, (f64, bool)>> {
+        let mut out = std::collections::BTreeMap::new();
+        for r in self.store.entities()? {
+            let s: EntityState = parse("entities.body", &r.body)?;
+            out.insert(r.id, (s.daily_budget, s.status == Status::Active));
+        }
+        if let Some(s) = readback {
+            let e = out.entry(s.entity.clone()).or_insert((0.0, false));
+            e.0 = e.0.max(s.daily_budget);
+            e.1 |= s.status == Status::Active;
+        }
+        for x in self.store.executions(None)? {
+            if x.state != "started" {
+                continue;
+            }
+            let body: ExecBody = parse("executions.body", &x.body)?;
+            let e = out.entry(x.entity.clone()).or_insert((0.0, false));
+            match body.action {
+                Action::Budget { daily } => e.0 = e.0.max(daily),
+                Action::Status { status: Status::Active } => e.1 = true,
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn step_check(&mut self, d: &Decision, current: &EntityState, target: &Value, rollback: bool) -> Result<StepCheck> {
+        let kind = d.proposal.kind;
+        let entity = d.proposal.entity.clone();
+        let cur = value_of(kind, current).unwrap_or_else(|| d.proposal.from.clone());
+        let mut s = StepCheck::new(entity.clone(), kind, cur, target.clone());
+        s.exposures = self.exposures(Some(current))?;
+        let now = self.now();
+        s.now_ms = now;
+        s.rollback = rollback;
+        let g = self.policy.guardrails.clone();
+        let history = self.store.executions(Some(&entity))?;
+        for x in &history {
+            let body: ExecBody = parse("executions.body", &x.body)?;
+            if body.kind != kind {
+                continue;
+            }
+            if kind == DecisionKind::Budget && now - x.at_ms < 3 * DAY_MS {
+                s.recent_changes.push(x.at_ms);
+            }
+            if s.window_start.is_none() && now - x.at_ms < g.window_ms {
+                if let Value::Money(m) = body.before {
+                    s.window_start = Some(m);
+                }
+            }
+        }
+        s.anomaly = self.store.flag(&format!("anomaly:{}", Date::from_ms(now)))?;
+        if let Some(perf) = g.performance {
+            if let Some(p) = self.performance(&entity, perf.lookback_days)? {
+                s.performance_breach = perf.breach(&p);
+            }
+        }
+        if let Some(from) = g.lifetime_from {
+            if g.account_lifetime_cap.is_some() || g.campaign_lifetime_cap.contains_key(&entity) {
+                let to = Date::from_ms(now).add_days(-1);
+                if to >= from {
+                    let q = MetricsQuery::new(from, to)?;
+                    let rows = self.read_metrics_with_retries(&q).map_err(|e| Error::Io(format!("reading lifetime spend: {e}")))?;
+                    for r in rows {
+                        *s.lifetime_spend.entry(r.entity).or_insert(0.0) += r.spend;
+                    }
+                }
+            }
+        }
+        Ok(s)
+    }
+
+    fn read_metrics_with_retries(&mut self, q: &MetricsQuery) -> std::result::Result<Vec<crate::platform::adapter::MetricsRow>, PlatformError> {
+        let mut failed = 0u32;
+        loop {
+            match self.platform.read_metrics(q) {
+                Ok(rows) => return Ok(rows),
+                Err(e) => {
+                    let now = self.now();
+                    match self.policy.retry.next(&e, failed, &mut self.budget, now, seed("metrics", failed)) {
+                        Next::RetryAt { at_ms } => self.platform.sleep_until(at_ms),
+                        Next::Stop(_) => return Err(e),
+                    }
+                    failed += 1;
+                }
+            }
+        }
+    }
+
+    /// Spend, conversions and value of `entity` over the `days` days before today.
+    fn performance(&mut self, entity: &str, days: u32) -> Result<Option<Performance>> {
+        let today = Date::from_ms(self.now());
+        if days == 0 {
+            return Ok(None);
+        }
+        let q = MetricsQuery::new(today.add_days(-(days as i32)), today.add_days(-1))?.entities([entity]);
+        let rows = self.read_metrics_with_retries(&q).map_err(|e| Error::Io(format!("reading performance of {entity}: {e}")))?;
+        let mut p = Performance::default();
+        for r in rows {
+            p.spend += r.spend;
+            p.conversions += r.conversions;
+            p.value += r.value;
+        }
+        Ok(Some(p))
+    }
+
+    /// Propose a pause (approved by the guardrail) for every known, active entity whose ROAS
+    /// or CPA breaches the performance guard over a sufficient sample; none without a guard.
+    ///
+    /// # Errors
+    /// `io` when metrics cannot be read; the errors of [`Engine::propose`].
+    pub fn check_performance(&mut self) -> Result<Vec<Decision>> {
+        let Some(g) = self.policy.guardrails.performance else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for r in self.store.entities()? {
+            let s: EntityState = parse("entities.body", &r.body)?;
+            if s.status != Status::Active {
+                continue;
+            }
+            let Some(p) = self.performance(&r.id, g.lookback_days)? else { continue };
+            if let Some(why) = g.breach(&p) {
+                let proposal = Proposal::status(r.id.clone(), Status::Active, Status::Paused).confidence(1.0).spend_at_stake(s.daily_budget).reason(format!("auto-pause: {why}"));
+                let mut d = self.propose(proposal)?;
+                if d.status == DecisionStatus::Pending {
+                    d.status = DecisionStatus::Approved;
+                    d.approver = Some("guardrail:performance".into());
+                    let rec = self.audit("guardrail:performance", "approve", Some(d.id), serde_json::json!({ "breach": why }));
+                    self.commit_decision(&d, Tx::default(), vec![rec])?;
+                }
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Send one change with retries by the policy, the same key every time.
+    fn send(&mut self, change: &Change) -> Sent {
+        let mut failed = 0u32;
+        let mut uncertain = false;
+        loop {
+            let error = match self.platform.apply_changes(std::slice::from_ref(change)) {
+                Ok(results) if results.len() == 1 => match &results[0].outcome {
+                    Outcome::Applied { state } | Outcome::AlreadyApplied { state } => {
+                        self.policy.retry.budget.on_success(&mut self.budget);
+                        return Sent::Applied(state.clone());
+                    }
+                    Outcome::Failed { error } => error.clone(),
+                },
+                Ok(results) => {
+                    uncertain = true;
+                    PlatformError::Transport { message: format!("the adapter answered {} results for 1 change", results.len()) }
+                }
+                Err(e) => {
+                    uncertain = true;
+                    e
+                }
+            };
+            let now = self.now();
+            match self.policy.retry.next(&error, failed, &mut self.budget, now, seed(change.key.as_str(), failed)) {
+                Next::RetryAt { at_ms } => self.platform.sleep_until(at_ms),
+                Next::Stop(_) if uncertain => return Sent::Unknown(error),
+                Next::Stop(_) => return Sent::Failed(error),
+            }
+            failed += 1;
+        }
+    }
+
+    /// Read back until the change shows (at most `verify_reads` reads).
+    fn verify(&mut self, change: &Change) -> Option<EntityState> {
+        for _ in 0..self.policy.verify_reads {
+            if let Ok(s) = self.platform.read_entity(&change.entity) {
+                if change.is_reflected_in(&s) {
+                    return Some(s);
+                }
+            }
+        }
+        None
+    }
+
+    /// Take an approved decision one stage further (see the [module docs](self)).
+    ///
+    /// # Errors
+    /// `invalid_parameter`: field `decision` for an unknown id or one that is pending (not
+    /// approved), field `engine` while the emergency stop is set, field `kind` for a targeting
+    /// or creative decision outside dry run; `io` from the store (then nothing of this step
+    /// was written, and a key already `started` is resent by the next call).
+    pub fn execute(&mut self, id: u64) -> Result<ExecOutcome> {
+        let mut d = self.decision(id)?;
+        match d.status {
+            DecisionStatus::Approved | DecisionStatus::Executing => {}
+            DecisionStatus::Pending => return Err(Error::param("decision", id, "is pending: a named approver must approve it first")),
+            status => return Ok(ExecOutcome::Unchanged { status }),
+        }
+        self.refuse_if_stopped("execution")?;
+        let now = self.now();
+        let doubt = self.in_doubt(&d)?;
+        if now > d.expires_ms {
+            self.expire(d)?;
+            return Ok(ExecOutcome::Expired);
+        }
+        let step = d.stages_done + 1;
+        let target = d.stages[(step - 1) as usize].clone();
+        let entity = d.proposal.entity.clone();
+        if doubt.is_none() && d.stages_done > 0 {
+            if let Some(last) = d.last_stage_ms {
+                let until_ms = last.saturating_add(self.policy.stage_wait_ms);
+                if now < until_ms {
+                    return Ok(ExecOutcome::Deferred { reason: format!("stage {step} of {} waits until {until_ms}", d.stages.len()), until_ms });
+                }
+            }
+        }
+        let known = self.observe(&entity)?;
+        let readback = match self.read_with_retries(&entity) {
+            Ok(s) => s,
+            Err(_) => known.clone(),
+        };
+        if doubt.is_none() && d.stages_done > 0 && !d.verified {
+            let prev = d.proposal.action(&d.stages[(step - 2) as usize])?;
+            let c = Change { key: crate::platform::adapter::IdempotencyKey::new(d.key(step - 1))?, entity: entity.clone(), action: prev };
+            if self.verify(&c).is_none() {
+                let reason = format!("stage {} of {} is not confirmed by read-back: the next stage is not sent", step - 1, d.stages.len());
+                return self.block(d, "staged_rollout".into(), reason);
+            }
+        }
+        let mut current = known.clone();
+        current.daily_budget = known.daily_budget.max(readback.daily_budget);
+        if readback.status == Status::Active {
+            current.status = Status::Active;
+        }
+        let before = if d.stages_done == 0 { value_of(d.proposal.kind, &known).unwrap_or_else(|| d.proposal.from.clone()) } else { d.stages[(step - 2) as usize].clone() };
+        if doubt.is_none() {
+            let s = self.step_check(&d, &current, &target, false)?;
+            match check(&self.policy.guardrails, &s) {
+                Verdict::Pass => {}
+                Verdict::Block { guardrail, reason } => return self.block(d, guardrail, reason),
+                Verdict::Defer { guardrail, reason, until_ms } => {
+                    let rec = self.audit(ENGINE, "defer", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason, "until_ms": until_ms }));
+                    self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
+                    return Ok(ExecOutcome::Deferred { reason: format!("{guardrail}: {reason}"), until_ms });
+                }
+            }
+        }
+        if self.policy.dry_run {
+            d.status = DecisionStatus::DryRun;
+            d.note = Some(format!("dry run: would set {} {} from {before} to {}", entity, d.proposal.kind.code(), d.proposal.to));
+            let rec = self.audit(ENGINE, "dry_run", Some(id), serde_json::json!({ "entity": entity, "from": before, "stages": d.stages }));
+            self.commit_decision(&d, Tx::default(), vec![rec])?;
+            return Ok(ExecOutcome::DryRun);
+        }
+        let action = d.proposal.action(&target)?;
+        let change = Change::new(d.key(step), entity.clone(), action)?;
+        let body = ExecBody { action, before: before.clone(), kind: d.proposal.kind, verified: false };
+        let started_at = doubt.as_ref().map_or(now, |x| x.at_ms);
+        let mut row = ExecutionRow { key: change.key.to_string(), decision: id, step, entity: entity.clone(), state: "started".into(), at_ms: started_at, body: json(&body)? };
+        if doubt.is_none() {
+            if d.stages_done == 0 {
+                d.prior = Some(before.clone());
+            }
+            d.status = DecisionStatus::Executing;
+            let rec = self.audit(ENGINE, "send", Some(id), serde_json::json!({ "key": row.key, "change": change.action, "from": before }));
+            self.commit_decision(&d, Tx { executions: vec![row.clone()], ..Tx::default() }, vec![rec])?;
+        }
+        match self.send(&change) {
+            Sent::Applied(state) => {
+                let checked = self.verify(&change);
+                let verified = checked.is_some();
+                row.state = "applied".into();
+                row.body = json(&ExecBody { verified, ..body })?;
+                d.stages_done = step;
+                d.last_stage_ms = Some(self.now());
+                d.verified = verified;
+                let done = step as usize == d.stages.len();
+                d.status = if done { DecisionStatus::Executed } else { DecisionStatus::Executing };
+                let seen = checked.clone().unwrap_or(state.clone());
+                let rec = self.audit(ENGINE, "applied", Some(id), serde_json::json!({ "key": row.key, "state": state, "verified": verified, "stage": step, "of": d.stages.len() }));
+                let ent = EntityRow { id: entity.clone(), body: json(&seen)? };
+                self.commit_decision(&d, Tx { executions: vec![row], entities: vec![ent], ..Tx::default() }, vec![rec])?;
+                let raised = match (&before, &target) {
+                    (Value::Money(a), Value::Money(b)) => d.proposal.kind == DecisionKind::Budget && b > a,
+                    (_, Value::Status(st)) => *st == Status::Active,
+                    _ => false,
+                };
+                if raised {
+                    if let Some((guardrail, reason)) = caps_breach(&self.policy.guardrails, &self.exposures(checked.as_ref())?) {
+                        let rec = self.audit(ENGINE, "breach_after_apply", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason }));
+                        self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
+                        return self.rollback_to(id, ENGINE, None);
+                    }
+                }
+                Ok(if done { ExecOutcome::Executed { verified } } else { ExecOutcome::Staged { done: step, of: d.stages.len() as u32 } })
+            }
+            Sent::Failed(error) => {
+                row.state = "failed".into();
+                d.status = if d.stages_done == 0 { DecisionStatus::Failed } else { DecisionStatus::Cancelled };
+                d.note = Some(format!("the platform refused stage {step}: {error}"));
+                let rec = self.audit(ENGINE, "failed", Some(id), serde_json::json!({ "key": row.key, "error": error }));
+                self.commit_decision(&d, Tx { executions: vec![row], ..Tx::default() }, vec![rec])?;
+                Ok(ExecOutcome::Failed { error: error.to_string() })
+            }
+            Sent::Unknown(error) => {
+                let rec = self.audit(ENGINE, "in_doubt", Some(id), serde_json::json!({ "key": row.key, "error": error }));
+                self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
+                Ok(ExecOutcome::InDoubt { error: error.to_string() })
+            }
+        }
+    }
+
+    fn block(&mut self, mut d: Decision, guardrail: String, reason: String) -> Result<ExecOutcome> {
+        d.status = if d.stages_done == 0 { DecisionStatus::Blocked } else { DecisionStatus::Cancelled };
+        d.note = Some(format!("blocked by {guardrail}: {reason}"));
+        let rec = self.audit(ENGINE, "block", Some(d.id), serde_json::json!({ "guardrail": guardrail, "reason": reason, "stages_done": d.stages_done }));
+        self.commit_decision(&d, Tx::default(), vec![rec])?;
+        Ok(ExecOutcome::Blocked { guardrail, reason })
+    }
+
+    /// Execute every approved decision and every staged one that is due, oldest first; the
+    /// outcome of each.
+    ///
+    /// # Errors
+    /// As [`Engine::execute`] (the emergency stop refuses the whole run).
+    pub fn run_due(&mut self) -> Result<Vec<(u64, ExecOutcome)>> {
+        self.refuse_if_stopped("execution")?;
+        let mut out = Vec::new();
+        for r in self.store.decisions(&["approved", "executing"])? {
+            out.push((r.id, self.execute(r.id)?));
+        }
+        Ok(out)
+    }
+
+    /// Undo a decision: restore the value its entity had before the first stage, as `by`.
+    /// Allowed while stopped. Refused while a later decision on the same entity and field is
+    /// live (roll that back first, or use [`Engine::rollback_since`]).
+    ///
+    /// # Errors
+    /// `invalid_parameter`: field `by` when empty; field `decision` for an unknown id, one with
+    /// nothing sent, one already rolled back, or one followed by a live decision on the same
+    /// entity and field; `io`.
+    pub fn rollback(&mut self, id: u64, by: &str) -> Result<ExecOutcome> {
+        person("by", by)?;
+        let d = self.decision(id)?;
+        let mine: Vec<ExecutionRow> = self.forward_rows(id)?;
+        let Some(first) = mine.first() else {
+            return Err(Error::param("decision", id, format!("is {} with nothing sent: nothing to roll back", d.status.code())));
+        };
+        for x in self.store.executions(Some(&d.proposal.entity))? {
+            if x.decision == id || x.step == 0 || x.state == "failed" || x.state == "superseded" {
+                continue;
+            }
+            let body: ExecBody = parse("executions.body", &x.body)?;
+            let other = self.decision(x.decision)?;
+            if body.kind == d.proposal.kind && x.at_ms >= first.at_ms && other.status != DecisionStatus::RolledBack && self.started_after(&x, first)? {
+                return Err(Error::param("decision", id, format!("decision {} changed {} {} after it: roll that back first, or roll back everything since a time", x.decision, d.proposal.entity, d.proposal.kind.code())));
+            }
+        }
+        self.rollback_to(id, by, None)
+    }
+
+    fn started_after(&self, x: &ExecutionRow, first: &ExecutionRow) -> Result<bool> {
+        let all = self.store.executions(Some(&x.entity))?;
+        let pos = |k: &str| all.iter().position(|r| r.key == k);
+        Ok(pos(&x.key) > pos(&first.key))
+    }
+
+    fn forward_rows(&self, id: u64) -> Result<Vec<ExecutionRow>> {
+        let d = self.decision(id)?;
+        Ok(self.store.executions(Some(&d.proposal.entity))?.into_iter().filter(|x| x.decision == id && x.step > 0 && x.state != "failed").collect())
+    }
+
+    /// Restore decision `id`'s entity to the value before its first stage, or before its first
+    /// stage started at or after `since_ms`.
+    fn rollback_to(&mut self, id: u64, by: &str, since_ms: Option<i64>) -> Result<ExecOutcome> {
+        let mut d = self.decision(id)?;
+        if d.status == DecisionStatus::RolledBack {
+            return Ok(ExecOutcome::Unchanged { status: d.status });
+        }
+        let rows = self.forward_rows(id)?;
+        let from = rows.iter().find(|x| since_ms.is_none_or(|t| x.at_ms >= t));
+        let Some(from) = from else {
+            return Ok(ExecOutcome::Unchanged { status: d.status });
+        };
+        let body: ExecBody = parse("executions.body", &from.body)?;
+        let restore = body.before.clone();
+        let entity = d.proposal.entity.clone();
+        let known = self.observe(&entity)?;
+        let readback = self.read_with_retries(&entity).unwrap_or_else(|_| known.clone());
+        let s = self.step_check(&d, &readback, &restore, true)?;
+        if let Verdict::Block { guardrail, reason } = check(&self.policy.guardrails, &s) {
+            let rec = self.audit(by, "rollback_blocked", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason }));
+            self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
+            return Ok(ExecOutcome::Blocked { guardrail, reason });
+        }
+        let action = d.proposal.action(&restore)?;
+        let change = Change::new(d.key(0), entity.clone(), action)?;
+        let rb = ExecBody { action, before: value_of(d.proposal.kind, &readback).unwrap_or_else(|| restore.clone()), kind: d.proposal.kind, verified: false };
+        let existing = self.store.execution(change.key.as_str())?;
+        let mut row = match existing {
+            Some(x) if x.state == "started" => x,
+            _ => {
+                let row = ExecutionRow { key: change.key.to_string(), decision: id, step: 0, entity: entity.clone(), state: "started".into(), at_ms: self.now(), body: json(&rb)? };
+                let rec = self.audit(by, "rollback_send", Some(id), serde_json::json!({ "key": row.key, "restore": restore }));
+                self.store.commit(Tx { executions: vec![row.clone()], audit: vec![rec], ..Tx::default() })?;
+                row
+            }
+        };
+        match self.send(&change) {
+            Sent::Applied(state) => {
+                let checked = self.verify(&change);
+                let verified = checked.is_some();
+                row.state = "applied".into();
+                let mut tx = Tx { executions: vec![row], entities: vec![EntityRow { id: entity.clone(), body: json(&checked.unwrap_or(state.clone()))? }], ..Tx::default() };
+                // the forward keys of this decision are settled: the entity holds `restore` now
+                for mut x in rows.into_iter().filter(|x| x.state == "started") {
+                    x.state = "superseded".into();
+                    tx.executions.push(x);
+                }
+                d.status = DecisionStatus::RolledBack;
+                d.note = Some(format!("rolled back by {by}: {entity} {} restored to {restore}", d.proposal.kind.code()));
+                tx.decisions.push(Self::row(&d)?);
+                tx.audit.push(self.audit(by, "rolled_back", Some(id), serde_json::json!({ "restore": restore, "state": state, "verified": verified })));
+                self.store.commit(tx)?;
+                Ok(ExecOutcome::RolledBack { verified })
+            }
+            Sent::Failed(error) => {
+                row.state = "failed".into();
+                let rec = self.audit(by, "rollback_failed", Some(id), serde_json::json!({ "error": error }));
+                self.store.commit(Tx { executions: vec![row], audit: vec![rec], ..Tx::default() })?;
+                Ok(ExecOutcome::Failed { error: error.to_string() })
+            }
+            Sent::Unknown(error) => {
+                let rec = self.audit(by, "rollback_in_doubt", Some(id), serde_json::json!({ "error": error }));
+                self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
+                Ok(ExecOutcome::InDoubt { error: error.to_string() })
+            }
+        }
+    }
+
+    /// Undo every stage started at or after `since_ms`, newest first, as `by`: each entity gets
+    /// back the value it had then. Stops at the first rollback that does not complete and
+    /// returns the outcomes so far (call again to go on: the same keys are resent).
+    ///
+    /// # Errors
+    /// `invalid_parameter` (field `by`) when empty; `io`.
+    pub fn rollback_since(&mut self, since_ms: i64, by: &str) -> Result<Vec<(u64, ExecOutcome)>> {
+        person("by", by)?;
+        let mut order: Vec<u64> = Vec::new();
+        for x in self.store.executions(None)?.into_iter().rev() {
+            if x.step > 0 && x.at_ms >= since_ms && x.state != "failed" && !order.contains(&x.decision) {
+                order.push(x.decision);
+            }
+        }
+        let mut out = Vec::new();
+        for id in order {
+            if self.decision(id)?.status == DecisionStatus::RolledBack {
+                continue;
+            }
+            let o = self.rollback_to(id, by, Some(since_ms))?;
+            let done = matches!(o, ExecOutcome::RolledBack { .. } | ExecOutcome::Unchanged { .. });
+            out.push((id, o));
+            if !done {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Audit entries from number `from_seq` on (at most `limit`).
+    ///
+    /// # Errors
+    /// `io` from the store.
+    pub fn audit_log(&self, from_seq: u64, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.store.audit(from_seq, limit)
+    }
+
+    /// Verify the audit chain.
+    ///
+    /// # Errors
+    /// As [`Store::verify`]: `invalid_record` naming the first bad entry.
+    pub fn verify_audit(&self) -> Result<ChainSummary> {
+        self.store.verify()
+    }
+}
+
+/// A jitter seed from a key and an attempt.
+fn seed(key: &str, attempt: u32) -> u64 {
+    let h = Sha256::new().chain_update(key.as_bytes()).chain_update(attempt.to_be_bytes()).finalize();
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h[..8]);
+    u64::from_be_bytes(b)
+}

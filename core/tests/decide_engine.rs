@@ -1,0 +1,133 @@
+//! The decision engine on the simulated market, scenario by scenario.
+#![cfg(feature = "sqlite")]
+#![allow(clippy::unwrap_used)]
+
+use channelwise::decide::decision::{DecisionKind, DecisionStatus, Proposal};
+use channelwise::decide::engine::{Engine, ExecOutcome};
+use channelwise::decide::policy::{Guardrails, Policy};
+use channelwise::decide::store::{SqliteStore, Store};
+use channelwise::platform::adapter::{ApplyChanges, Status, DAY_MS};
+use channelwise::platform::sim::{SimConfig, SimMarket};
+
+fn engine(policy: Policy) -> Engine<SqliteStore, SimMarket> {
+    let market = SimMarket::new(SimConfig { seed: 3, ..SimConfig::default() }).unwrap();
+    Engine::new(SqliteStore::open(":memory:").unwrap(), market, policy).unwrap()
+}
+
+fn budget(e: &mut Engine<SqliteStore, SimMarket>, entity: &str) -> f64 {
+    e.platform_mut().read_entity(entity).unwrap().daily_budget
+}
+
+#[test]
+fn small_changes_run_alone_large_ones_wait_and_stage() {
+    let mut e = engine(Policy::default());
+    let d = e.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9).reason("allocation: search's marginal ROAS is 2.1")).unwrap();
+    assert_eq!((d.status, d.approver.as_deref()), (DecisionStatus::Approved, Some("policy")));
+    assert_eq!(e.execute(d.id).unwrap(), ExecOutcome::Executed { verified: true });
+    assert_eq!(budget(&mut e, "search"), 110.0);
+    assert_eq!(e.execute(d.id).unwrap(), ExecOutcome::Unchanged { status: DecisionStatus::Executed });
+
+    let big = e.propose(Proposal::budget("social", 150.0, 270.0).confidence(0.9)).unwrap();
+    assert_eq!(big.status, DecisionStatus::Pending);
+    assert_eq!(e.pending().unwrap().len(), 1);
+    assert!(e.execute(big.id).unwrap_err().to_string().contains("pending"));
+    assert!(e.approve(big.id, " ").unwrap_err().to_string().contains("approver"));
+    e.approve(big.id, "ana").unwrap();
+    assert_eq!(e.execute(big.id).unwrap(), ExecOutcome::Staged { done: 1, of: 2 });
+    assert_eq!(budget(&mut e, "social"), 180.0); // 150 + 25% of 120
+    assert!(matches!(e.execute(big.id).unwrap(), ExecOutcome::Deferred { .. }));
+    e.platform_mut().advance_ms(3_600_000);
+    assert_eq!(e.execute(big.id).unwrap(), ExecOutcome::Executed { verified: true });
+    assert_eq!(budget(&mut e, "social"), 270.0);
+    // the market applied each key once: two stages of one decision, one of the other
+    let keys: Vec<String> = e.platform().applied().iter().map(|a| a.key.to_string()).collect();
+    assert_eq!(keys, ["d1/s1", "d2/s1", "d2/s2"]);
+    assert_eq!(e.verify_audit().unwrap().head_seq, e.audit_log(1, usize::MAX).unwrap().len() as u64);
+}
+
+#[test]
+fn a_cap_blocks_with_its_numbers_and_rollback_restores() {
+    let g = Guardrails { account_daily_cap: Some(280.0), ..Guardrails::default() };
+    let mut e = engine(Policy { guardrails: g, ..Policy::default() });
+    e.observe("social").unwrap(); // the account cap sums the entities the engine knows
+    let d = e.propose(Proposal::budget("search", 100.0, 140.0).confidence(0.9)).unwrap();
+    e.approve(d.id, "ana").unwrap();
+    match e.execute(d.id).unwrap() {
+        ExecOutcome::Blocked { guardrail, reason } => {
+            assert_eq!(guardrail, "account_daily_cap");
+            assert_eq!(reason, "account daily budget would be 290.00, above the cap of 280.00");
+        }
+        o => panic!("{o:?}"),
+    }
+    assert_eq!(e.decision(d.id).unwrap().status, DecisionStatus::Blocked);
+    assert_eq!(budget(&mut e, "search"), 100.0);
+
+    let t = e.platform().now_ms();
+    let a = e.propose(Proposal::budget("search", 100.0, 80.0).confidence(0.9)).unwrap();
+    e.execute(a.id).unwrap();
+    let b = e.propose(Proposal::budget("social", 150.0, 165.0).confidence(0.9)).unwrap();
+    e.execute(b.id).unwrap();
+    let a2 = e.propose(Proposal::budget("search", 80.0, 90.0).confidence(0.9)).unwrap();
+    assert_eq!(e.execute(a2.id).unwrap(), ExecOutcome::Executed { verified: true });
+    let p = e.propose(Proposal::status("search", Status::Active, Status::Paused).spend_at_stake(80.0)).unwrap();
+    e.approve(p.id, "ana").unwrap();
+    e.execute(p.id).unwrap();
+    assert_eq!(e.platform_mut().read_entity("search").unwrap().status, Status::Paused);
+    let err = e.rollback(a.id, "ana").unwrap_err();
+    assert!(err.to_string().contains(&format!("decision {} changed search budget after it", a2.id)), "{err}");
+    let out = e.rollback_since(t, "ana").unwrap();
+    assert_eq!(out.iter().map(|o| o.0).collect::<Vec<_>>(), [p.id, a2.id, b.id, a.id], "{out:?}");
+    let s = e.platform_mut().read_entity("search").unwrap();
+    assert_eq!((s.daily_budget, s.status), (100.0, Status::Active));
+    assert_eq!(budget(&mut e, "social"), 150.0);
+    assert!(e.rollback(a.id, "ana").is_ok_and(|o| o == ExecOutcome::Unchanged { status: DecisionStatus::RolledBack }));
+}
+
+#[test]
+fn stop_cancels_refuses_and_is_audited() {
+    let mut e = engine(Policy::default());
+    let a = e.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
+    let b = e.propose(Proposal::budget("social", 150.0, 400.0).confidence(0.9)).unwrap();
+    let cancelled = e.stop("ana", "spend spike").unwrap();
+    assert_eq!(cancelled, vec![a.id, b.id]);
+    assert!(e.execute(a.id).is_ok_and(|o| o == ExecOutcome::Unchanged { status: DecisionStatus::Cancelled }));
+    let err = e.propose(Proposal::budget("search", 100.0, 105.0)).unwrap_err();
+    assert!(err.to_string().contains("emergency stop by ana"), "{err}");
+    assert!(e.run_due().is_err());
+    assert!(e.resume("").is_err());
+    e.resume("ben").unwrap();
+    let c = e.propose(Proposal::budget("search", 100.0, 105.0).confidence(0.9)).unwrap();
+    assert_eq!(e.execute(c.id).unwrap(), ExecOutcome::Executed { verified: true });
+    let actions: Vec<(String, String)> = e.audit_log(1, usize::MAX).unwrap().into_iter().map(|x| (x.record.actor, x.record.action)).collect();
+    assert!(actions.contains(&("ana".into(), "stop".into())) && actions.contains(&("ben".into(), "resume".into())));
+    assert!(e.platform().applied().iter().all(|x| x.key.as_str() == "d3/s1"));
+}
+
+#[test]
+fn expiry_dry_run_bad_input() {
+    let mut e = engine(Policy::default());
+    let d = e.propose(Proposal::budget("search", 100.0, 300.0).confidence(0.9)).unwrap();
+    e.platform_mut().advance_ms(DAY_MS + 1);
+    let err = e.approve(d.id, "ana").unwrap_err();
+    assert!(err.to_string().contains("expired"), "{err}");
+    assert_eq!(e.decision(d.id).unwrap().status, DecisionStatus::Expired);
+    let auto = e.propose(Proposal::budget("search", 100.0, 105.0).confidence(0.9).ttl_ms(1000)).unwrap();
+    e.platform_mut().advance_ms(2000);
+    assert_eq!(e.execute(auto.id).unwrap(), ExecOutcome::Expired);
+    assert!(e.platform().applied().is_empty());
+
+    assert!(e.approve(99, "ana").unwrap_err().to_string().contains("no such decision"));
+    assert!(e.propose(Proposal::budget("nope", 1.0, 2.0)).unwrap_err().to_string().contains("nope"));
+    assert!(e.propose(Proposal::budget("search", 100.0, -5.0)).unwrap_err().to_string().contains("to must be"));
+    let t = e.propose(Proposal::text(DecisionKind::Creative, "search", "c1", "c2").spend_at_stake(10.0)).unwrap();
+    e.approve(t.id, "ana").unwrap();
+    assert!(e.execute(t.id).unwrap_err().to_string().contains("no action"));
+
+    let mut dry = engine(Policy { dry_run: true, ..Policy::default() });
+    let d = dry.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
+    assert_eq!(dry.execute(d.id).unwrap(), ExecOutcome::DryRun);
+    let d = dry.decision(d.id).unwrap();
+    assert_eq!(d.note.as_deref(), Some("dry run: would set search budget from 100.00 to 110.00"));
+    assert!(dry.platform().applied().is_empty());
+    assert!(dry.store().verify().is_ok());
+}
