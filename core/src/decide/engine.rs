@@ -21,8 +21,13 @@
 //!    decision back at once.
 //!
 //! An answer that never came (timeouts, a retry budget spent) leaves the decision `executing`
-//! with its key `started`: executing it again resends the same key. Its target counts in the
-//! worst case of every later guardrail check.
+//! with its key `started`: executing it again resends the same key (also after its expiry: that
+//! retries the execution that started in time, it does not start a new one). Its target counts
+//! in the worst case of every later guardrail check, and other decisions on the same entity
+//! wait (`deferred`) until it is settled, so the value a rollback restores is always known.
+//! Likewise a decision does not start on an entity and field while another one's staged
+//! rollout there is under way: rollouts on one field never interleave, so undoing decisions
+//! newest first restores each field's earlier value.
 //!
 //! # Stop and rollback
 //! [`Engine::stop`] sets the stop flag, cancels every pending and approved decision and every
@@ -41,7 +46,7 @@ use crate::decide::store::{AuditEntry, AuditRecord, ChainSummary, DecisionRow, E
 use crate::platform::adapter::{
     Action, ApplyChanges, Change, Date, EntityState, MetricsQuery, Outcome, PlatformError, ReadMetrics, Status, DAY_MS,
 };
-use crate::platform::policy::{Next, RetryBudgetState};
+use crate::platform::policy::{Disposition, Next, RetryBudgetState, Stop};
 use crate::{Error, Result};
 
 /// A platform the engine can act on: the adapter traits, the time, and a way to wait for a
@@ -283,12 +288,16 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// observed when a decision names it).
     ///
     /// # Errors
-    /// `invalid_parameter` (field `entity`) when the platform does not know it after retries.
+    /// `invalid_parameter` (field `entity`) when the platform does not know it; `io` when it
+    /// could not be read (after retries) or the store fails.
     pub fn observe(&mut self, entity: &str) -> Result<EntityState> {
         if let Some(r) = self.store.entity(entity)? {
             return parse("entities.body", &r.body);
         }
-        let state = self.read_with_retries(entity).map_err(|e| Error::param("entity", entity, format!("the platform could not read it: {e}")))?;
+        let state = self.read_with_retries(entity).map_err(|e| match self.policy.retry.classifier.classify(&e, 0) {
+            Disposition::GiveUp { retry_at_ms: None } => Error::param("entity", entity, format!("the platform does not know it: {e}")),
+            _ => Error::Io(format!("reading {entity} from the platform: {e}")),
+        })?;
         let rec = self.audit(ENGINE, "observe", None, serde_json::json!({ "entity": entity, "state": state }));
         self.store.commit(Tx { entities: vec![EntityRow { id: entity.into(), body: json(&state)? }], audit: vec![rec], ..Tx::default() })?;
         Ok(state)
@@ -599,7 +608,9 @@ impl<S: Store, P: Platform> Engine<S, P> {
         Ok(out)
     }
 
-    /// Send one change with retries by the policy, the same key every time.
+    /// Send one change with retries by the policy, the same key every time. `Failed` only when
+    /// the platform refused it for good (the classifier's give-up) and every attempt was
+    /// answered; otherwise, once retries are spent, `Unknown`.
     fn send(&mut self, change: &Change) -> Sent {
         let mut failed = 0u32;
         let mut uncertain = false;
@@ -624,8 +635,11 @@ impl<S: Store, P: Platform> Engine<S, P> {
             let now = self.now();
             match self.policy.retry.next(&error, failed, &mut self.budget, now, seed(change.key.as_str(), failed)) {
                 Next::RetryAt { at_ms } => self.platform.sleep_until(at_ms),
-                Next::Stop(_) if uncertain => return Sent::Unknown(error),
-                Next::Stop(_) => return Sent::Failed(error),
+                // only a refusal that will never succeed, with no attempt left unanswered, is
+                // proof the change was not applied: a temporary item failure may still have
+                // been applied by a duplicated delivery
+                Next::Stop(Stop::GiveUp { .. }) if !uncertain => return Sent::Failed(error),
+                Next::Stop(_) => return Sent::Unknown(error),
             }
             failed += 1;
         }
@@ -660,13 +674,30 @@ impl<S: Store, P: Platform> Engine<S, P> {
         self.refuse_if_stopped("execution")?;
         let now = self.now();
         let doubt = self.in_doubt(&d)?;
-        if now > d.expires_ms {
+        if doubt.is_none() && now > d.expires_ms {
             self.expire(d)?;
             return Ok(ExecOutcome::Expired);
         }
+        let entity = d.proposal.entity.clone();
+        if doubt.is_none() {
+            // a change to the same entity whose outcome is unknown makes its state unknown
+            if let Some(x) = self.store.executions(Some(&entity))?.into_iter().find(|x| x.state == "started" && x.decision != id) {
+                let reason = format!("{entity} has change {} in doubt: execute decision {} again to settle it first", x.key, x.decision);
+                return Ok(ExecOutcome::Deferred { reason, until_ms: now });
+            }
+            // one rollout at a time per entity and field, so rollbacks undo whole decisions in order
+            if d.stages_done == 0 {
+                for r in self.store.decisions(&["executing"])? {
+                    let o: Decision = parse("decisions.body", &r.body)?;
+                    if o.id != id && o.proposal.entity == entity && o.proposal.kind == d.proposal.kind {
+                        let reason = format!("decision {} is rolling out on {entity} {} (stage {} of {}): this one waits for it", o.id, o.proposal.kind.code(), o.stages_done, o.stages.len());
+                        return Ok(ExecOutcome::Deferred { reason, until_ms: now });
+                    }
+                }
+            }
+        }
         let step = d.stages_done + 1;
         let target = d.stages[(step - 1) as usize].clone();
-        let entity = d.proposal.entity.clone();
         if doubt.is_none() && d.stages_done > 0 {
             if let Some(last) = d.last_stage_ms {
                 let until_ms = last.saturating_add(self.policy.stage_wait_ms);
@@ -693,7 +724,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         if readback.status == Status::Active {
             current.status = Status::Active;
         }
-        let before = if d.stages_done == 0 { value_of(d.proposal.kind, &known).unwrap_or_else(|| d.proposal.from.clone()) } else { d.stages[(step - 2) as usize].clone() };
+        let before = value_of(d.proposal.kind, &known).unwrap_or_else(|| if d.stages_done == 0 { d.proposal.from.clone() } else { d.stages[(step - 2) as usize].clone() });
         if doubt.is_none() {
             let s = self.step_check(&d, &current, &target, false)?;
             match check(&self.policy.guardrails, &s) {
