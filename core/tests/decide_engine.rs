@@ -131,3 +131,68 @@ fn expiry_dry_run_bad_input() {
     assert!(dry.platform().applied().is_empty());
     assert!(dry.store().verify().is_ok());
 }
+
+#[test]
+fn performance_lifetime_and_anomaly_gates() {
+    use channelwise::decide::policy::PerformanceGuard;
+    let mut cfg = SimConfig { seed: 5, noise: 0.0, ..SimConfig::default() };
+    cfg.campaigns[1].value_per_conversion = 1.0; // social returns little: ROAS well below 1
+    let start = cfg.start;
+    let market = SimMarket::new(cfg).unwrap();
+    let g = Guardrails {
+        performance: Some(PerformanceGuard { min_roas: Some(2.0), min_spend: 300.0, lookback_days: 7, ..PerformanceGuard::default() }),
+        campaign_lifetime_cap: [("search".to_string(), 850.0)].into(),
+        lifetime_from: Some(start),
+        ..Guardrails::default()
+    };
+    let mut e = Engine::new(SqliteStore::open(":memory:").unwrap(), market, Policy { guardrails: g, ..Policy::default() }).unwrap();
+    e.observe("search").unwrap();
+    e.observe("social").unwrap();
+    e.platform_mut().run_days(8);
+
+    // social's ROAS is below 2 over 7 days with enough spend: a pause, approved by the guardrail
+    let pauses = e.check_performance().unwrap();
+    assert_eq!(pauses.len(), 1, "{pauses:?}");
+    assert_eq!((pauses[0].proposal.entity.as_str(), pauses[0].approver.as_deref()), ("social", Some("guardrail:performance")));
+    assert!(pauses[0].proposal.reasons[0].starts_with("auto-pause: ROAS 0."), "{:?}", pauses[0].proposal.reasons);
+    assert_eq!(e.execute(pauses[0].id).unwrap(), ExecOutcome::Executed { verified: true });
+    assert_eq!(e.platform_mut().read_entity("social").unwrap().status, Status::Paused);
+    let up = e.propose(Proposal::status("social", Status::Paused, Status::Active).spend_at_stake(150.0)).unwrap();
+    e.approve(up.id, "ana").unwrap();
+    assert!(matches!(e.execute(up.id).unwrap(), ExecOutcome::Blocked { guardrail, .. } if guardrail == "performance"));
+
+    // search has spent about 8 x 97: one more day at 140 would pass its lifetime cap of 850
+    let more = e.propose(Proposal::budget("search", 100.0, 140.0).confidence(0.9)).unwrap();
+    e.approve(more.id, "ana").ok();
+    match e.execute(more.id).unwrap() {
+        ExecOutcome::Blocked { guardrail, reason } => {
+            assert_eq!(guardrail, "campaign_lifetime_cap");
+            assert!(reason.starts_with("search has spent 7") && reason.ends_with("above its lifetime cap of 850.00"), "{reason}");
+        }
+        o => panic!("{o:?}"),
+    }
+    // a decrease passes every cap
+    let less = e.propose(Proposal::budget("search", 100.0, 90.0).confidence(0.9)).unwrap();
+    assert_eq!(e.execute(less.id).unwrap(), ExecOutcome::Executed { verified: true });
+}
+
+#[test]
+fn no_increase_on_a_flagged_day() {
+    let mut e = engine(Policy::default());
+    let today = e.platform().today();
+    assert!(e.flag_anomaly(today, "", "x").is_err());
+    e.flag_anomaly(today, "ana", "spend z = 6.2 at 09:00").unwrap();
+    let up = e.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
+    match e.execute(up.id).unwrap() {
+        ExecOutcome::Blocked { guardrail, reason } => {
+            assert_eq!(guardrail, "anomaly_gate");
+            assert!(reason.contains("spend z = 6.2 at 09:00"), "{reason}");
+        }
+        o => panic!("{o:?}"),
+    }
+    let down = e.propose(Proposal::budget("search", 100.0, 90.0).confidence(0.9)).unwrap();
+    assert_eq!(e.execute(down.id).unwrap(), ExecOutcome::Executed { verified: true });
+    e.platform_mut().step_day(); // the next day is not flagged
+    let up = e.propose(Proposal::budget("search", 90.0, 99.0).confidence(0.9)).unwrap();
+    assert_eq!(e.execute(up.id).unwrap(), ExecOutcome::Executed { verified: true });
+}

@@ -157,6 +157,34 @@ const STOP: &str = "stop";
 const ENGINE: &str = "engine";
 
 /// The decision engine (see the [module docs](self)).
+///
+/// ```
+/// use channelwise::decide::decision::{DecisionStatus, Proposal};
+/// use channelwise::decide::engine::{Engine, ExecOutcome};
+/// use channelwise::decide::policy::{Guardrails, Policy};
+/// use channelwise::decide::store::SqliteStore;
+/// use channelwise::platform::sim::{SimConfig, SimMarket};
+///
+/// let market = SimMarket::new(SimConfig::default())?; // search 100/day, social 150/day
+/// let policy = Policy { guardrails: Guardrails { account_daily_cap: Some(300.0), ..Guardrails::default() }, ..Policy::default() };
+/// let mut engine = Engine::new(SqliteStore::open(":memory:")?, market, policy)?;
+/// engine.observe("social")?; // the account cap sums the entities the engine knows
+///
+/// let small = engine.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9).reason("marginal ROAS 2.1"))?;
+/// assert_eq!(small.status, DecisionStatus::Approved); // low risk: approved by the policy
+/// assert_eq!(engine.execute(small.id)?, ExecOutcome::Executed { verified: true });
+///
+/// let big = engine.propose(Proposal::budget("search", 110.0, 160.0).confidence(0.9))?;
+/// assert_eq!(big.status, DecisionStatus::Pending); // a 45% change waits for a person
+/// engine.approve(big.id, "ana")?;
+/// let ExecOutcome::Blocked { guardrail, reason } = engine.execute(big.id)? else { panic!() };
+/// assert_eq!(guardrail, "account_daily_cap");
+/// assert_eq!(reason, "account daily budget would be 310.00, above the cap of 300.00");
+///
+/// engine.rollback(small.id, "ana")?; // search is back at 100
+/// assert!(engine.verify_audit()?.entries > 5);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Engine<S: Store, P: Platform> {
     store: S,

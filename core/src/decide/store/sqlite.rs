@@ -56,7 +56,14 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "];
 
-/// The embedded SQLite store (see the [module docs](self)).
+/// The embedded SQLite store.
+///
+/// A file (or `:memory:` for tests) in WAL mode with `synchronous=FULL`, so a commit that has
+/// returned survives a crash of the process or of the machine. The file is marked as a
+/// channelwise store by `PRAGMA application_id` ([`APPLICATION_ID`]) and carries its schema
+/// version in `PRAGMA user_version` ([`SCHEMA_VERSION`]); opening runs the migrations from the
+/// file's version up to this one, in one transaction. Triggers refuse `UPDATE` and `DELETE` on
+/// the audit table; someone who drops them is caught by the hash chain ([`Store::verify`]).
 ///
 /// ```
 /// use channelwise::decide::store::{AuditRecord, SqliteStore, Store, Tx};
