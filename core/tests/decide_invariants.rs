@@ -9,6 +9,8 @@
 //!   records as applied was applied and every key it records as failed was not.
 //! - **stop halts every later execution**: between a stop and its resume the market applies no
 //!   forward change, and executions and proposals are refused.
+//! - engine restarts (a new engine on the same store and market) change none of this: every
+//!   state the engine needs is in the store.
 //! - **rollback restores the exact prior state**: after `rollback_since(t)` every campaign's
 //!   budget, bid and status equal what they were at `t`.
 //!
@@ -176,6 +178,7 @@ struct Figures {
     rollbacks_since: usize,
     rollbacks_one: usize,
     rollback_retries: usize,
+    restarts: usize,
     cap_breaches: usize,
     double_executions: usize,
     executions_while_stopped: usize,
@@ -186,7 +189,7 @@ fn sequence(seed: u64, f: &mut Figures) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let g = Guardrails { default_campaign_daily_cap: Some(CAMPAIGN_CAP), account_daily_cap: Some(ACCOUNT_CAP), ..Guardrails::default() };
     let policy = Policy { guardrails: g, stage_wait_ms: 600_000, ..Policy::default() };
-    let mut e = Engine::new(SqliteStore::open(":memory:").unwrap(), market(seed), policy).unwrap();
+    let mut e = Engine::new(SqliteStore::open(":memory:").unwrap(), market(seed), policy.clone()).unwrap();
     for id in ["search", "social", "video"] {
         let mut tries = 0;
         while let Err(err) = e.observe(id) {
@@ -248,7 +251,13 @@ fn sequence(seed: u64, f: &mut Figures) {
                     stopped_at = None;
                 }
             },
-            86..=93 => {
+            86..=88 => {
+                // a restart: a new engine on the same store and platform carries on
+                let (store, platform) = e.into_parts();
+                e = Engine::new(store, platform, policy.clone()).unwrap();
+                f.restarts += 1;
+            }
+            89..=95 => {
                 if mark.is_none() && !in_doubt(&e) {
                     // "since t" includes t: move past the instant of the last stage sent
                     e.platform_mut().advance_ms(1);
@@ -341,7 +350,7 @@ fn guarantees_hold_under_faults() {
     }
     eprintln!(
         "decide invariants: {} sequences, {} operations, {} faults injected, {} stages executed, {} blocked, {} deferred, {} in doubt (settled), \
-         {} stops ({} executions refused while stopped), {} rollbacks since a time ({} rounds retried), {} single rollbacks; \
+         {} stops ({} executions refused while stopped), {} rollbacks since a time ({} rounds retried), {} single rollbacks, {} engine restarts; \
          cap breaches {}, double executions {}, executions while stopped {}, rollback mismatches {} ({:.1} s)",
         f.sequences,
         f.ops,
@@ -355,6 +364,7 @@ fn guarantees_hold_under_faults() {
         f.rollbacks_since,
         f.rollback_retries,
         f.rollbacks_one,
+        f.restarts,
         f.cap_breaches,
         f.double_executions,
         f.executions_while_stopped,

@@ -228,6 +228,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
         Ok(Engine { store, platform, policy, budget })
     }
 
+    /// The store and the platform back (an engine built again from them carries on where this
+    /// one stopped: every state it needs is in the store).
+    pub fn into_parts(self) -> (S, P) {
+        (self.store, self.platform)
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
