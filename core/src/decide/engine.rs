@@ -394,7 +394,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         if auto {
             audit.push(self.audit("policy", "approve", Some(d.id), serde_json::json!({ "risk": d.risk.level })));
         }
-        self.commit_decision(&d, Tx::default(), audit)?;
+        self.store.commit(Tx { new_decisions: vec![Self::row(&d)?], audit, ..Tx::default() })?;
         Ok(d)
     }
 
@@ -516,10 +516,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             e.0 = e.0.max(s.daily_budget);
             e.1 |= s.status == Status::Active;
         }
-        for x in self.store.executions(None)? {
-            if x.state != "started" {
-                continue;
-            }
+        for x in self.store.executions_in_state("started")? {
             let body: ExecBody = parse("executions.body", &x.body)?;
             let e = out.entry(x.entity.clone()).or_insert((0.0, false));
             match body.action {

@@ -298,9 +298,12 @@ pub fn verify_chain(entries: impl IntoIterator<Item = AuditEntry>) -> Result<Cha
 /// One state change and its audit records, applied by a [`Store`] in one transaction.
 ///
 /// Rows replace the rows of the same key (decision id, idempotency key, entity id, flag
-/// name); a flag set to `None` is removed. Audit records are appended, chained, in order.
+/// name), except `new_decisions`, which must be new; a flag set to `None` is removed. Audit records are appended, chained, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tx {
+    /// New decisions: inserted, and a decision of the same id already stored fails the whole
+    /// commit (two writers never overwrite each other's new decision).
+    pub new_decisions: Vec<DecisionRow>,
     /// Decisions to write.
     pub decisions: Vec<DecisionRow>,
     /// Executions to write.
@@ -316,7 +319,7 @@ pub struct Tx {
 impl Tx {
     /// Whether the transaction changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.decisions.is_empty() && self.executions.is_empty() && self.entities.is_empty() && self.flags.is_empty() && self.audit.is_empty()
+        self.new_decisions.is_empty() && self.decisions.is_empty() && self.executions.is_empty() && self.entities.is_empty() && self.flags.is_empty() && self.audit.is_empty()
     }
 }
 
@@ -360,6 +363,15 @@ pub trait Store {
     /// # Errors
     /// `io` when the database fails.
     fn executions(&self, entity: Option<&str>) -> Result<Vec<ExecutionRow>>;
+
+    /// Executions in one state (`"started"`: the keys whose outcome is not known), in the order
+    /// they were started.
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn executions_in_state(&self, state: &str) -> Result<Vec<ExecutionRow>> {
+        Ok(self.executions(None)?.into_iter().filter(|x| x.state == state).collect())
+    }
 
     /// The known state of an entity.
     ///

@@ -40,6 +40,7 @@ CREATE TABLE executions (
     started INTEGER NOT NULL
 );
 CREATE INDEX executions_entity ON executions (entity, started);
+CREATE INDEX executions_state ON executions (state, started);
 CREATE TABLE entities (id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE flags (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE audit (
@@ -183,6 +184,10 @@ impl Store for SqliteStore {
         let path = &path;
         let e = |what: &'static str| move |err: rusqlite::Error| io(path, what, err);
         let t = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e("begin"))?;
+        for d in &tx.new_decisions {
+            t.execute("INSERT INTO decisions (id, status, created_ms, body) VALUES (?1, ?2, ?3, ?4)", params![d.id as i64, d.status, d.created_ms, d.body])
+                .map_err(e("insert new decision"))?;
+        }
         for d in &tx.decisions {
             t.execute(
                 "INSERT INTO decisions (id, status, created_ms, body) VALUES (?1, ?2, ?3, ?4)
@@ -279,6 +284,12 @@ impl Store for SqliteStore {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err("read executions"))
     }
 
+    fn executions_in_state(&self, state: &str) -> Result<Vec<ExecutionRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {EXECUTION_COLS} FROM executions WHERE state = ?1 ORDER BY started")).map_err(self.err("read executions"))?;
+        let rows = stmt.query_map(params![state], execution_row).map_err(self.err("read executions"))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err("read executions"))
+    }
+
     fn entity(&self, id: &str) -> Result<Option<EntityRow>> {
         self.conn
             .query_row("SELECT id, body FROM entities WHERE id = ?1", params![id], |r| Ok(EntityRow { id: r.get(0)?, body: r.get(1)? }))
@@ -342,11 +353,17 @@ mod tests {
         let d2 = DecisionRow { status: "executed".into(), ..d.clone() };
         s.commit(Tx { decisions: vec![d2.clone()], executions: vec![x2.clone()], audit: vec![rec("applied")], ..Tx::default() }).unwrap();
         assert_eq!(s.decision(1).unwrap(), Some(d2));
-        assert_eq!(s.execution("d1/s1").unwrap(), Some(x2));
+        assert_eq!(s.execution("d1/s1").unwrap(), Some(x2.clone()));
+        assert_eq!(s.executions_in_state("applied").unwrap(), vec![x2]);
+        assert!(s.executions_in_state("started").unwrap().is_empty());
         assert_eq!(s.decisions(&["pending"]).unwrap(), vec![]);
         assert_eq!(s.max_decision_id().unwrap(), 1);
         assert_eq!(s.verify().unwrap().entries, 3);
         assert_eq!(s.audit(2, 1).unwrap()[0].record.action, "execute");
+        // a new decision whose id is taken fails the commit, audit entry included
+        let e = s.commit(Tx { new_decisions: vec![d], audit: vec![rec("propose")], ..Tx::default() }).unwrap_err();
+        assert!(e.to_string().contains("UNIQUE"), "{e}");
+        assert_eq!(s.verify().unwrap().entries, 3);
     }
 
     #[test]
