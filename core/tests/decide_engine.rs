@@ -42,7 +42,7 @@ fn small_changes_run_alone_large_ones_wait_and_stage() {
     // the market applied each key once: two stages of one decision, one of the other
     let keys: Vec<String> = e.platform().applied().iter().map(|a| a.key.to_string()).collect();
     assert_eq!(keys, ["d1/s1", "d2/s1", "d2/s2"]);
-    assert_eq!(e.verify_audit().unwrap().head_seq, e.audit_log(1, usize::MAX).unwrap().len() as u64);
+    assert_eq!(e.verify().unwrap().head_seq, e.audit().unwrap().len() as u64);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn stop_cancels_refuses_and_is_audited() {
     e.resume("ben").unwrap();
     let c = e.propose(Proposal::budget("search", 100.0, 105.0).confidence(0.9)).unwrap();
     assert_eq!(e.execute(c.id).unwrap(), ExecOutcome::Executed { verified: true });
-    let actions: Vec<(String, String)> = e.audit_log(1, usize::MAX).unwrap().into_iter().map(|x| (x.record.actor, x.record.action)).collect();
+    let actions: Vec<(String, String)> = e.audit().unwrap().into_iter().map(|x| (x.record.actor, x.record.action)).collect();
     assert!(actions.contains(&("ana".into(), "stop".into())) && actions.contains(&("ben".into(), "resume".into())));
     assert!(e.platform().applied().iter().all(|x| x.key.as_str() == "d3/s1"));
 }

@@ -271,7 +271,7 @@ fn sequence(seed: u64, f: &mut Figures) {
                         f.rollback_mismatches += 1;
                         eprintln!("seed {seed}: rollback since {t}: before {before:?} after {after:?}");
                         if std::env::var("CW_DECIDE_DEBUG").is_ok() {
-                            for a in e.audit_log(1, usize::MAX).unwrap() {
+                            for a in e.audit().unwrap() {
                                 eprintln!("{} {} {} {:?} {}", a.seq, a.record.at_ms, a.record.action, a.record.decision, a.record.detail);
                             }
                             for a in e.platform().applied() {
@@ -312,7 +312,7 @@ fn sequence(seed: u64, f: &mut Figures) {
     f.cap_breaches += breaches(&truth(e.platform()));
     f.double_executions += double_executions(&e);
     f.faults += e.platform().fault_log().len();
-    e.verify_audit().unwrap();
+    e.verify().unwrap();
     f.sequences += 1;
 }
 

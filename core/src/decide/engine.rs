@@ -182,7 +182,7 @@ const ENGINE: &str = "engine";
 /// assert_eq!(reason, "account daily budget would be 310.00, above the cap of 300.00");
 ///
 /// engine.rollback(small.id, "ana")?; // search is back at 100
-/// assert!(engine.verify_audit()?.entries > 5);
+/// assert!(engine.verify()?.entries > 5);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 #[derive(Debug)]
@@ -258,7 +258,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         self.platform.now_ms()
     }
 
-    fn audit(&self, actor: &str, action: &str, decision: Option<u64>, detail: serde_json::Value) -> AuditRecord {
+    fn record(&self, actor: &str, action: &str, decision: Option<u64>, detail: serde_json::Value) -> AuditRecord {
         AuditRecord { at_ms: self.now(), actor: actor.into(), action: action.into(), decision, detail: detail.to_string() }
     }
 
@@ -332,7 +332,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             Disposition::GiveUp { retry_at_ms: None } => Error::param("entity", entity, format!("the platform does not know it: {e}")),
             _ => Error::Io(format!("reading {entity} from the platform: {e}")),
         })?;
-        let rec = self.audit(ENGINE, "observe", None, serde_json::json!({ "entity": entity, "state": state }));
+        let rec = self.record(ENGINE, "observe", None, serde_json::json!({ "entity": entity, "state": state }));
         self.store.commit(Tx { entities: vec![EntityRow { id: entity.into(), body: json(&state)? }], audit: vec![rec], ..Tx::default() })?;
         Ok(state)
     }
@@ -390,9 +390,9 @@ impl<S: Store, P: Platform> Engine<S, P> {
             prior: None,
             verified: false,
         };
-        let mut audit = vec![self.audit(ENGINE, "propose", Some(d.id), serde_json::json!({ "proposal": d.proposal, "risk": d.risk, "stages": d.stages }))];
+        let mut audit = vec![self.record(ENGINE, "propose", Some(d.id), serde_json::json!({ "proposal": d.proposal, "risk": d.risk, "stages": d.stages }))];
         if auto {
-            audit.push(self.audit("policy", "approve", Some(d.id), serde_json::json!({ "risk": d.risk.level })));
+            audit.push(self.record("policy", "approve", Some(d.id), serde_json::json!({ "risk": d.risk.level })));
         }
         self.store.commit(Tx { new_decisions: vec![Self::row(&d)?], audit, ..Tx::default() })?;
         Ok(d)
@@ -401,7 +401,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
     fn expire(&mut self, mut d: Decision) -> Result<Decision> {
         d.status = DecisionStatus::Expired;
         d.note = Some(format!("expired at {} before it was executed", d.expires_ms));
-        let rec = self.audit(ENGINE, "expire", Some(d.id), serde_json::json!({ "expires_ms": d.expires_ms, "stages_done": d.stages_done }));
+        let rec = self.record(ENGINE, "expire", Some(d.id), serde_json::json!({ "expires_ms": d.expires_ms, "stages_done": d.stages_done }));
         self.commit_decision(&d, Tx::default(), vec![rec])?;
         Ok(d)
     }
@@ -423,7 +423,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         }
         d.status = DecisionStatus::Approved;
         d.approver = Some(approver.into());
-        let rec = self.audit(approver, "approve", Some(id), serde_json::json!({}));
+        let rec = self.record(approver, "approve", Some(id), serde_json::json!({}));
         self.commit_decision(&d, Tx::default(), vec![rec])?;
         Ok(d)
     }
@@ -441,7 +441,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         d.status = DecisionStatus::Rejected;
         d.approver = Some(approver.into());
         d.note = Some(reason.into());
-        let rec = self.audit(approver, "reject", Some(id), serde_json::json!({ "reason": reason }));
+        let rec = self.record(approver, "reject", Some(id), serde_json::json!({ "reason": reason }));
         self.commit_decision(&d, Tx::default(), vec![rec])?;
         Ok(d)
     }
@@ -468,7 +468,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             cancelled.push(d.id);
             tx.decisions.push(Self::row(&d)?);
         }
-        tx.audit.push(self.audit(by, "stop", None, serde_json::json!({ "reason": reason, "cancelled": cancelled })));
+        tx.audit.push(self.record(by, "stop", None, serde_json::json!({ "reason": reason, "cancelled": cancelled })));
         self.store.commit(tx)?;
         Ok(cancelled)
     }
@@ -482,7 +482,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         let Some(s) = self.stopped()? else {
             return Err(Error::param("engine", "running", "not stopped"));
         };
-        let rec = self.audit(by, "resume", None, serde_json::json!({ "stopped_by": s.by, "stopped_at": s.at_ms }));
+        let rec = self.record(by, "resume", None, serde_json::json!({ "stopped_by": s.by, "stopped_at": s.at_ms }));
         self.store.commit(Tx { flags: vec![(STOP.into(), None)], audit: vec![rec], ..Tx::default() })?;
         Ok(())
     }
@@ -493,7 +493,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// `invalid_parameter` (field `by`) when empty; `io`.
     pub fn flag_anomaly(&mut self, day: Date, by: &str, reason: &str) -> Result<()> {
         person("by", by)?;
-        let rec = self.audit(by, "flag_anomaly", None, serde_json::json!({ "day": day, "reason": reason }));
+        let rec = self.record(by, "flag_anomaly", None, serde_json::json!({ "day": day, "reason": reason }));
         self.store.commit(Tx { flags: vec![(format!("anomaly:{day}"), Some(reason.into()))], audit: vec![rec], ..Tx::default() })?;
         Ok(())
     }
@@ -630,7 +630,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 if d.status == DecisionStatus::Pending {
                     d.status = DecisionStatus::Approved;
                     d.approver = Some("guardrail:performance".into());
-                    let rec = self.audit("guardrail:performance", "approve", Some(d.id), serde_json::json!({ "breach": why }));
+                    let rec = self.record("guardrail:performance", "approve", Some(d.id), serde_json::json!({ "breach": why }));
                     self.commit_decision(&d, Tx::default(), vec![rec])?;
                 }
                 out.push(d);
@@ -677,7 +677,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
     }
 
     /// Read back until the change shows (at most `verify_reads` reads).
-    fn verify(&mut self, change: &Change) -> Option<EntityState> {
+    fn read_back(&mut self, change: &Change) -> Option<EntityState> {
         for _ in 0..self.policy.verify_reads {
             if let Ok(s) = self.platform.read_entity(&change.entity) {
                 if change.is_reflected_in(&s) {
@@ -745,7 +745,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         if doubt.is_none() && d.stages_done > 0 && !d.verified {
             let prev = d.proposal.action(&d.stages[(step - 2) as usize])?;
             let c = Change { key: crate::platform::adapter::IdempotencyKey::new(d.key(step - 1))?, entity: entity.clone(), action: prev };
-            if self.verify(&c).is_none() {
+            if self.read_back(&c).is_none() {
                 let reason = format!("stage {} of {} is not confirmed by read-back: the next stage is not sent", step - 1, d.stages.len());
                 return self.block(d, "staged_rollout".into(), reason);
             }
@@ -762,7 +762,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 Verdict::Pass => {}
                 Verdict::Block { guardrail, reason } => return self.block(d, guardrail, reason),
                 Verdict::Defer { guardrail, reason, until_ms } => {
-                    let rec = self.audit(ENGINE, "defer", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason, "until_ms": until_ms }));
+                    let rec = self.record(ENGINE, "defer", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason, "until_ms": until_ms }));
                     self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
                     return Ok(ExecOutcome::Deferred { reason: format!("{guardrail}: {reason}"), until_ms });
                 }
@@ -771,7 +771,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         if self.policy.dry_run {
             d.status = DecisionStatus::DryRun;
             d.note = Some(format!("dry run: would set {} {} from {before} to {}", entity, d.proposal.kind.code(), d.proposal.to));
-            let rec = self.audit(ENGINE, "dry_run", Some(id), serde_json::json!({ "entity": entity, "from": before, "stages": d.stages }));
+            let rec = self.record(ENGINE, "dry_run", Some(id), serde_json::json!({ "entity": entity, "from": before, "stages": d.stages }));
             self.commit_decision(&d, Tx::default(), vec![rec])?;
             return Ok(ExecOutcome::DryRun);
         }
@@ -785,12 +785,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 d.prior = Some(before.clone());
             }
             d.status = DecisionStatus::Executing;
-            let rec = self.audit(ENGINE, "send", Some(id), serde_json::json!({ "key": row.key, "change": change.action, "from": before }));
+            let rec = self.record(ENGINE, "send", Some(id), serde_json::json!({ "key": row.key, "change": change.action, "from": before }));
             self.commit_decision(&d, Tx { executions: vec![row.clone()], ..Tx::default() }, vec![rec])?;
         }
         match self.send(&change) {
             Sent::Applied(state) => {
-                let checked = self.verify(&change);
+                let checked = self.read_back(&change);
                 let verified = checked.is_some();
                 row.state = "applied".into();
                 row.body = json(&ExecBody { verified, ..body })?;
@@ -800,7 +800,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 let done = step as usize == d.stages.len();
                 d.status = if done { DecisionStatus::Executed } else { DecisionStatus::Executing };
                 let seen = checked.clone().unwrap_or(state.clone());
-                let rec = self.audit(ENGINE, "applied", Some(id), serde_json::json!({ "key": row.key, "state": state, "verified": verified, "stage": step, "of": d.stages.len() }));
+                let rec = self.record(ENGINE, "applied", Some(id), serde_json::json!({ "key": row.key, "state": state, "verified": verified, "stage": step, "of": d.stages.len() }));
                 let ent = EntityRow { id: entity.clone(), body: json(&seen)? };
                 self.commit_decision(&d, Tx { executions: vec![row], entities: vec![ent], ..Tx::default() }, vec![rec])?;
                 let raised = match (&before, &target) {
@@ -810,7 +810,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 };
                 if raised {
                     if let Some((guardrail, reason)) = caps_breach(&self.policy.guardrails, &self.exposures(checked.as_ref())?) {
-                        let rec = self.audit(ENGINE, "breach_after_apply", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason }));
+                        let rec = self.record(ENGINE, "breach_after_apply", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason }));
                         self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
                         return self.rollback_to(id, ENGINE, None);
                     }
@@ -821,12 +821,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 row.state = "failed".into();
                 d.status = if d.stages_done == 0 { DecisionStatus::Failed } else { DecisionStatus::Cancelled };
                 d.note = Some(format!("the platform refused stage {step}: {error}"));
-                let rec = self.audit(ENGINE, "failed", Some(id), serde_json::json!({ "key": row.key, "error": error }));
+                let rec = self.record(ENGINE, "failed", Some(id), serde_json::json!({ "key": row.key, "error": error }));
                 self.commit_decision(&d, Tx { executions: vec![row], ..Tx::default() }, vec![rec])?;
                 Ok(ExecOutcome::Failed { error: error.to_string() })
             }
             Sent::Unknown(error) => {
-                let rec = self.audit(ENGINE, "in_doubt", Some(id), serde_json::json!({ "key": row.key, "error": error }));
+                let rec = self.record(ENGINE, "in_doubt", Some(id), serde_json::json!({ "key": row.key, "error": error }));
                 self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
                 Ok(ExecOutcome::InDoubt { error: error.to_string() })
             }
@@ -836,7 +836,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
     fn block(&mut self, mut d: Decision, guardrail: String, reason: String) -> Result<ExecOutcome> {
         d.status = if d.stages_done == 0 { DecisionStatus::Blocked } else { DecisionStatus::Cancelled };
         d.note = Some(format!("blocked by {guardrail}: {reason}"));
-        let rec = self.audit(ENGINE, "block", Some(d.id), serde_json::json!({ "guardrail": guardrail, "reason": reason, "stages_done": d.stages_done }));
+        let rec = self.record(ENGINE, "block", Some(d.id), serde_json::json!({ "guardrail": guardrail, "reason": reason, "stages_done": d.stages_done }));
         self.commit_decision(&d, Tx::default(), vec![rec])?;
         Ok(ExecOutcome::Blocked { guardrail, reason })
     }
@@ -913,7 +913,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         let readback = self.read_with_retries(&entity).unwrap_or_else(|_| known.clone());
         let s = self.step_check(&d, &readback, &restore, true)?;
         if let Verdict::Block { guardrail, reason } = check(&self.policy.guardrails, &s) {
-            let rec = self.audit(by, "rollback_blocked", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason }));
+            let rec = self.record(by, "rollback_blocked", Some(id), serde_json::json!({ "guardrail": guardrail, "reason": reason }));
             self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
             return Ok(ExecOutcome::Blocked { guardrail, reason });
         }
@@ -925,14 +925,14 @@ impl<S: Store, P: Platform> Engine<S, P> {
             Some(x) if x.state == "started" => x,
             _ => {
                 let row = ExecutionRow { key: change.key.to_string(), decision: id, step: 0, entity: entity.clone(), state: "started".into(), at_ms: self.now(), body: json(&rb)? };
-                let rec = self.audit(by, "rollback_send", Some(id), serde_json::json!({ "key": row.key, "restore": restore }));
+                let rec = self.record(by, "rollback_send", Some(id), serde_json::json!({ "key": row.key, "restore": restore }));
                 self.store.commit(Tx { executions: vec![row.clone()], audit: vec![rec], ..Tx::default() })?;
                 row
             }
         };
         match self.send(&change) {
             Sent::Applied(state) => {
-                let checked = self.verify(&change);
+                let checked = self.read_back(&change);
                 let verified = checked.is_some();
                 row.state = "applied".into();
                 let mut tx = Tx { executions: vec![row], entities: vec![EntityRow { id: entity.clone(), body: json(&checked.unwrap_or(state.clone()))? }], ..Tx::default() };
@@ -944,18 +944,18 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 d.status = DecisionStatus::RolledBack;
                 d.note = Some(format!("rolled back by {by}: {entity} {} restored to {restore}", d.proposal.kind.code()));
                 tx.decisions.push(Self::row(&d)?);
-                tx.audit.push(self.audit(by, "rolled_back", Some(id), serde_json::json!({ "restore": restore, "state": state, "verified": verified })));
+                tx.audit.push(self.record(by, "rolled_back", Some(id), serde_json::json!({ "restore": restore, "state": state, "verified": verified })));
                 self.store.commit(tx)?;
                 Ok(ExecOutcome::RolledBack { verified })
             }
             Sent::Failed(error) => {
                 row.state = "failed".into();
-                let rec = self.audit(by, "rollback_failed", Some(id), serde_json::json!({ "error": error }));
+                let rec = self.record(by, "rollback_failed", Some(id), serde_json::json!({ "error": error }));
                 self.store.commit(Tx { executions: vec![row], audit: vec![rec], ..Tx::default() })?;
                 Ok(ExecOutcome::Failed { error: error.to_string() })
             }
             Sent::Unknown(error) => {
-                let rec = self.audit(by, "rollback_in_doubt", Some(id), serde_json::json!({ "error": error }));
+                let rec = self.record(by, "rollback_in_doubt", Some(id), serde_json::json!({ "error": error }));
                 self.store.commit(Tx { audit: vec![rec], ..Tx::default() })?;
                 Ok(ExecOutcome::InDoubt { error: error.to_string() })
             }
@@ -999,11 +999,19 @@ impl<S: Store, P: Platform> Engine<S, P> {
         self.store.audit(from_seq, limit)
     }
 
+    /// The whole audit log, oldest first.
+    ///
+    /// # Errors
+    /// `io` from the store.
+    pub fn audit(&self) -> Result<Vec<AuditEntry>> {
+        self.store.audit(1, usize::MAX)
+    }
+
     /// Verify the audit chain.
     ///
     /// # Errors
     /// As [`Store::verify`]: `invalid_record` naming the first bad entry.
-    pub fn verify_audit(&self) -> Result<ChainSummary> {
+    pub fn verify(&self) -> Result<ChainSummary> {
         self.store.verify()
     }
 }
