@@ -17,7 +17,10 @@
 //! with a known carry-over and saturation; the MMM finds what each channel returns (contribution,
 //! ROAS, marginal ROAS, with 90% intervals) beside the truth, and its steady-state curves split
 //! next month's budget (each channel within 30% of today) with an optimality certificate, and the
-//! moves are printed as recommendations with reasons, beside a risk-averse (CVaR) split.
+//! moves are printed as recommendations with reasons, beside a risk-averse (CVaR) split. The moves
+//! then go through the decision engine on a simulated market of the four campaigns: the policy
+//! approves a small one, a person the others, a campaign cap blocks one, one is rolled back, and
+//! the hash-chained audit log is verified.
 //!
 //! Then the users as leads: an explainable rule score as of day 45 (top leads with their reasons,
 //! and how each temperature bought afterwards), a calibrated predictive score judged on held-out
@@ -25,7 +28,7 @@
 //! repeat purchases: BG/NBD and Gamma-Gamma, the most valuable customers and the frequent buyers
 //! slipping away. Last, two creatives on the social visits: an A/B test (z-test, Bayesian chance
 //! to beat, an always-valid confidence sequence read weekly) and a Thompson bandit on the same
-//! traffic. Later modules (decisions) join as they land.
+//! traffic.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -168,6 +171,89 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     leads(&dir)?;
     customer_value(&dir, seed)?;
     creatives(&dir, seed)?;
+    Ok(())
+}
+
+/// The budget moves taken through the decision engine on a simulated market of the four
+/// channels (each a campaign on its steady-state curve): the policy approves the small moves,
+/// a person the large ones; a campaign cap blocks one; one is rolled back; the audit log is
+/// verified.
+fn decisions(
+    channels: &[channelwise::optimize::budget::ChannelBudget],
+    moves: &[channelwise::optimize::recommend::Recommendation],
+) -> Result<(), Box<dyn std::error::Error>> {
+    use channelwise::decide::decision::{DecisionStatus, Proposal, RiskRule};
+    use channelwise::decide::engine::{Engine, ExecOutcome};
+    use channelwise::decide::policy::{Guardrails, Policy};
+    use channelwise::decide::store::SqliteStore;
+    use channelwise::platform::sim::{SimCampaign, SimConfig, SimMarket};
+    use std::collections::BTreeMap;
+    let campaigns: Vec<SimCampaign> =
+        channels.iter().map(|c| SimCampaign::new(c.name.clone(), c.current.unwrap_or(0.0), c.curve)).collect();
+    let market = SimMarket::new(SimConfig { campaigns, ..SimConfig::default() })?;
+    let daily: f64 = channels.iter().filter_map(|c| c.current).sum::<f64>();
+    // the largest increase meets a campaign cap set at +10% of its spend today
+    let capped = moves.iter().filter(|r| r.to > r.from).max_by(|a, b| (a.to - a.from).total_cmp(&(b.to - b.from)));
+    let mut caps = BTreeMap::new();
+    if let Some(r) = capped {
+        caps.insert(r.target.clone(), (1.1 * r.from).round());
+    }
+    // this account spends about 4,250 a day: a move on up to 1,200 of it may be low risk
+    let policy = Policy {
+        risk: RiskRule { low_spend: 1200.0, ..RiskRule::default() },
+        guardrails: Guardrails { account_daily_cap: Some((1.02 * daily).round()), campaign_daily_cap: caps.clone(), ..Guardrails::default() },
+        ..Policy::default()
+    };
+    let path = std::env::temp_dir().join(format!("channelwise-tour-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut engine = Engine::new(SqliteStore::open(&path)?, market, policy)?;
+    for c in channels {
+        engine.observe(&c.name)?;
+    }
+    println!(
+        "\nDecisions on a simulated market of the four campaigns (a SQLite store; account cap {:.0} a day{}):",
+        (1.02 * daily).round(),
+        caps.iter().map(|(k, v)| format!(", {k} capped at {v:.0}")).collect::<String>()
+    );
+    // decreases first, so the account cap holds between steps
+    let mut order: Vec<_> = moves.iter().collect();
+    order.sort_by(|a, b| (a.to - a.from).total_cmp(&(b.to - b.from)));
+    let mut executed = Vec::new();
+    for r in order {
+        let d = engine.propose(
+            Proposal::budget(&r.target, r.from, r.to)
+                .confidence(r.confidence)
+                .impact("conversions_per_day", r.impact.value, r.impact.lo, r.impact.hi)
+                .reason(&r.reason),
+        )?;
+        let mut how = format!("{:?} risk", d.risk.level);
+        if d.status == DecisionStatus::Pending {
+            engine.approve(d.id, "ana")?;
+            how.push_str(", approved by ana");
+        } else {
+            how.push_str(", approved by the policy");
+        }
+        let outcome = match engine.execute(d.id)? {
+            ExecOutcome::Executed { verified } => {
+                executed.push(d.id);
+                format!("executed{}", if verified { ", read back" } else { "" })
+            }
+            ExecOutcome::Blocked { guardrail, reason } => format!("blocked by {guardrail}: {reason}"),
+            other => format!("{other:?}"),
+        };
+        println!("  #{} {} {:.0} -> {:.0} ({how}): {outcome}", d.id, r.target, r.from, r.to);
+    }
+    // a person takes the last executed move back: the campaign holds its earlier budget again
+    if let Some(&last) = executed.last() {
+        let d = engine.decision(last)?;
+        engine.rollback(last, "ana")?;
+        let now = engine.observe(&d.proposal.entity)?;
+        println!("  #{last} rolled back by ana: {} is at {:.0} a day again", d.proposal.entity, now.daily_budget);
+    }
+    let chain = engine.verify()?;
+    println!("  audit log: {} entries, hash chain verified (head {}...)", chain.entries, &chain.head_hash[..12]);
+    drop(engine);
+    let _ = std::fs::remove_file(&path);
     Ok(())
 }
 
@@ -569,9 +655,11 @@ fn next_month_budget(fit: &channelwise::optimize::mmm::FittedMmm) -> Result<(), 
     use channelwise::optimize::recommend::{budget_moves, Guardrails};
     let guard = Guardrails { max_budget_change: Some(0.3), min_change: 0.02, ..Default::default() };
     println!("Recommendations (each within 30% of today):");
-    for r in budget_moves(&channels, &plan, &guard)? {
+    let moves = budget_moves(&channels, &plan, &guard)?;
+    for r in &moves {
         println!("  [{:.0}% sure] {}", 100.0 * r.confidence, r.reason);
     }
+    decisions(&channels, &moves)?;
     // guarding the worst tenth of the model's draws instead of the mode's curves
     let safe = Allocate::budget(daily).max_change(MaxChange::Relative(0.3)).cvar(0.1).solve(&channels)?;
     let worst_tenth = |v: &[f64]| {
