@@ -196,3 +196,25 @@ fn no_increase_on_a_flagged_day() {
     let up = e.propose(Proposal::budget("search", 90.0, 99.0).confidence(0.9)).unwrap();
     assert_eq!(e.execute(up.id).unwrap(), ExecOutcome::Executed { verified: true });
 }
+
+#[test]
+fn a_stop_by_another_engine_on_the_same_file_halts_this_one() {
+    let dir = std::env::temp_dir().join(format!("cw-decide-engine-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("decisions.db");
+    let market = || SimMarket::new(SimConfig { seed: 3, ..SimConfig::default() }).unwrap();
+    let mut a = Engine::new(SqliteStore::open(&path).unwrap(), market(), Policy::default()).unwrap();
+    let mut b = Engine::new(SqliteStore::open(&path).unwrap(), market(), Policy::default()).unwrap();
+    let d = a.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
+    assert_eq!(b.stop("ana", "drill").unwrap(), vec![d.id]);
+    assert_eq!(a.execute(d.id).unwrap(), ExecOutcome::Unchanged { status: DecisionStatus::Cancelled });
+    let err = a.propose(Proposal::budget("search", 100.0, 105.0)).unwrap_err();
+    assert!(err.to_string().contains("emergency stop by ana"), "{err}");
+    b.resume("ben").unwrap();
+    let d2 = a.propose(Proposal::budget("search", 100.0, 105.0).confidence(0.9)).unwrap();
+    assert_eq!(a.execute(d2.id).unwrap(), ExecOutcome::Executed { verified: true });
+    assert!(a.platform().applied().iter().all(|x| x.key.as_str() == "d2/s1"));
+    assert_eq!(b.verify().unwrap(), a.verify().unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -309,6 +309,14 @@ impl<S: Store, P: Platform> Engine<S, P> {
         }
     }
 
+    /// A commit refused by the stop flag, said as [`Engine::refuse_if_stopped`] says it.
+    fn stopped_error(&self, e: Error) -> Error {
+        match (&e, self.refuse_if_stopped("this step")) {
+            (Error::InvalidParameter { field, .. }, Err(stopped)) if field == STOP => stopped,
+            _ => e,
+        }
+    }
+
     fn refuse_if_stopped(&self, what: &str) -> Result<()> {
         if let Some(s) = self.stopped()? {
             return Err(Error::param("engine", "stopped", format!("{what} refused: emergency stop by {} at {} ({}); a named person must resume", s.by, s.at_ms, s.reason)));
@@ -394,7 +402,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         if auto {
             audit.push(self.record("policy", "approve", Some(d.id), serde_json::json!({ "risk": d.risk.level })));
         }
-        self.store.commit(Tx { new_decisions: vec![Self::row(&d)?], audit, ..Tx::default() })?;
+        self.store.commit(Tx { new_decisions: vec![Self::row(&d)?], audit, unless_flag: Some(STOP.into()), ..Tx::default() }).map_err(|e| self.stopped_error(e))?;
         Ok(d)
     }
 
@@ -786,7 +794,9 @@ impl<S: Store, P: Platform> Engine<S, P> {
             }
             d.status = DecisionStatus::Executing;
             let rec = self.record(ENGINE, "send", Some(id), serde_json::json!({ "key": row.key, "change": change.action, "from": before }));
-            self.commit_decision(&d, Tx { executions: vec![row.clone()], ..Tx::default() }, vec![rec])?;
+            // the stop flag is checked again inside this transaction: another process's stop wins
+            let tx = Tx { executions: vec![row.clone()], unless_flag: Some(STOP.into()), ..Tx::default() };
+            self.commit_decision(&d, tx, vec![rec]).map_err(|e| self.stopped_error(e))?;
         }
         match self.send(&change) {
             Sent::Applied(state) => {

@@ -314,6 +314,9 @@ pub struct Tx {
     pub flags: Vec<(String, Option<String>)>,
     /// Audit records to append.
     pub audit: Vec<AuditRecord>,
+    /// Commit only if this flag is not set, checked inside the transaction (so a stop written
+    /// by another process sharing the store halts a send that had not committed yet).
+    pub unless_flag: Option<String>,
 }
 
 impl Tx {
@@ -331,7 +334,9 @@ pub trait Store {
     /// Apply `tx` in one transaction; the audit entries it appended, chained.
     ///
     /// # Errors
-    /// `io` when the database fails (nothing of `tx` is written then).
+    /// `invalid_parameter` (field = the flag's name, value = its value) when
+    /// [`Tx::unless_flag`] is set in the store; `io` when the database fails. Nothing of `tx`
+    /// is written then.
     fn commit(&mut self, tx: Tx) -> Result<Vec<AuditEntry>>;
 
     /// One decision.

@@ -184,6 +184,12 @@ impl Store for SqliteStore {
         let path = &path;
         let e = |what: &'static str| move |err: rusqlite::Error| io(path, what, err);
         let t = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e("begin"))?;
+        if let Some(name) = &tx.unless_flag {
+            let set: Option<String> = t.query_row("SELECT value FROM flags WHERE name = ?1", params![name], |r| r.get(0)).optional().map_err(e("read flag"))?;
+            if let Some(value) = set {
+                return Err(Error::param(name.as_str(), value, "is set: nothing of this transaction was written"));
+            }
+        }
         for d in &tx.new_decisions {
             t.execute("INSERT INTO decisions (id, status, created_ms, body) VALUES (?1, ?2, ?3, ?4)", params![d.id as i64, d.status, d.created_ms, d.body])
                 .map_err(e("insert new decision"))?;
@@ -364,6 +370,12 @@ mod tests {
         let e = s.commit(Tx { new_decisions: vec![d], audit: vec![rec("propose")], ..Tx::default() }).unwrap_err();
         assert!(e.to_string().contains("UNIQUE"), "{e}");
         assert_eq!(s.verify().unwrap().entries, 3);
+        // a transaction conditional on a flag that is set writes nothing
+        s.commit(Tx { flags: vec![("stop".into(), Some("ana".into()))], ..Tx::default() }).unwrap();
+        let d5 = DecisionRow { id: 5, status: "pending".into(), created_ms: 5, body: "{}".into() };
+        let e = s.commit(Tx { new_decisions: vec![d5], audit: vec![rec("propose")], unless_flag: Some("stop".into()), ..Tx::default() }).unwrap_err();
+        assert_eq!(e.to_string(), "invalid stop: \"ana\" (is set: nothing of this transaction was written)");
+        assert_eq!((s.max_decision_id().unwrap(), s.verify().unwrap().entries), (1, 3));
     }
 
     #[test]
