@@ -3,7 +3,7 @@
 //! [`Guardrails`] it is given; a change the guardrails forbid is clipped to them and says so,
 //! or dropped when clipping leaves nothing worth doing.
 //!
-//! - [`budget_moves`]: from an [`Allocation`](super::budget::Allocation): each channel's
+//! - [`budget_moves`]: from an [`Allocation`]: each channel's
 //!   spend change and the response it adds, with an interval and a confidence from the curve
 //!   draws when the channels have them.
 //! - [`bid_changes`]: from a fitted bid model ([`FittedBids`]): each context's new bid.
