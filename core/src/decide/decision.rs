@@ -449,6 +449,13 @@ pub struct Decision {
     /// Whether a read-back showed the last stage applied.
     #[serde(default)]
     pub verified: bool,
+    /// The expected impact shrunk by what earlier outcomes of this type showed
+    /// ([`crate::decide::feedback`]); `None` while there are too few outcomes to say.
+    #[serde(default)]
+    pub adjusted: Option<Impact>,
+    /// What it brought, recorded after its window.
+    #[serde(default)]
+    pub outcome: Option<crate::decide::feedback::Outcome>,
 }
 
 impl Decision {

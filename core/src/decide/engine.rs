@@ -42,6 +42,7 @@ use sha2::{Digest, Sha256};
 
 use crate::decide::decision::{Decision, DecisionKind, DecisionStatus, Proposal, Value};
 use crate::decide::policy::{caps_breach, check, Performance, Policy, StepCheck, Verdict};
+use crate::decide::feedback::{self, Calibration};
 use crate::decide::store::{AuditEntry, AuditRecord, ChainSummary, DecisionRow, EntityRow, ExecutionRow, Store, Tx};
 use crate::platform::adapter::{
     Action, ApplyChanges, Change, Date, EntityState, MetricsQuery, Outcome, PlatformError, ReadMetrics, Status, DAY_MS,
@@ -383,6 +384,8 @@ impl<S: Store, P: Platform> Engine<S, P> {
             _ => vec![p.to.clone()],
         };
         let auto = self.policy.auto_approves(risk.level);
+        let shrink = self.calibration()?.into_iter().find(|c| c.kind == p.kind).map_or(1.0, |c| c.shrink);
+        let adjusted = (shrink < 1.0).then(|| feedback::shrunk(&p.impact, shrink));
         let d = Decision {
             id: self.store.max_decision_id()? + 1,
             proposal: p,
@@ -397,8 +400,10 @@ impl<S: Store, P: Platform> Engine<S, P> {
             last_stage_ms: None,
             prior: None,
             verified: false,
+            adjusted,
+            outcome: None,
         };
-        let mut audit = vec![self.record(ENGINE, "propose", Some(d.id), serde_json::json!({ "proposal": d.proposal, "risk": d.risk, "stages": d.stages }))];
+        let mut audit = vec![self.record(ENGINE, "propose", Some(d.id), serde_json::json!({ "proposal": d.proposal, "risk": d.risk, "stages": d.stages, "adjusted": d.adjusted }))];
         if auto {
             audit.push(self.record("policy", "approve", Some(d.id), serde_json::json!({ "risk": d.risk.level })));
         }
@@ -1015,6 +1020,56 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// `io` from the store.
     pub fn audit(&self) -> Result<Vec<AuditEntry>> {
         self.store.audit(1, usize::MAX)
+    }
+
+    /// Record what executed decision `id` brought, as measured by `method` (`"holdout"`, `"mmm
+    /// refit"`, ...), once its window ([`FeedbackRule::window_ms`](crate::decide::feedback::FeedbackRule)
+    /// after its last stage) has passed. Later proposals of its type are shrunk by what the
+    /// outcomes show ([`Engine::calibration`]).
+    ///
+    /// # Errors
+    /// `invalid_parameter`: field `by` when empty; field `decision` for an unknown id, a decision
+    /// that is not executed, one whose window is still open, or one with an outcome already;
+    /// `non_finite` (field `actual`); `io`.
+    pub fn record_outcome(&mut self, id: u64, actual: f64, method: &str, by: &str) -> Result<Decision> {
+        person("by", by)?;
+        if !actual.is_finite() {
+            return Err(Error::NonFinite { field: "actual".into(), value: actual });
+        }
+        let mut d = self.decision(id)?;
+        if d.status != DecisionStatus::Executed {
+            return Err(Error::param("decision", id, format!("is {}, not executed: it has no outcome to record", d.status.code())));
+        }
+        if d.outcome.is_some() {
+            return Err(Error::param("decision", id, "already has an outcome"));
+        }
+        let now = self.now();
+        let ends = d.last_stage_ms.unwrap_or(d.created_ms).saturating_add(self.policy.feedback.window_ms);
+        if now < ends {
+            return Err(Error::param("decision", id, format!("its window ends at {ends} (now {now})")));
+        }
+        d.outcome = Some(feedback::Outcome { actual, method: method.into(), by: by.into(), recorded_ms: now });
+        let rec = self.record(by, "outcome", Some(id), serde_json::json!({ "actual": actual, "expected": d.proposal.impact, "method": method }));
+        self.commit_decision(&d, Tx::default(), vec![rec])?;
+        Ok(d)
+    }
+
+    /// Each decision type's expected impacts against the outcomes recorded
+    /// ([`crate::decide::feedback`]).
+    ///
+    /// # Errors
+    /// `io` from the store.
+    pub fn calibration(&self) -> Result<Vec<Calibration>> {
+        Ok(self.policy.feedback.calibrate(&self.decisions_with_outcomes()?))
+    }
+
+    fn decisions_with_outcomes(&self) -> Result<Vec<Decision>> {
+        self.store
+            .decisions(&[DecisionStatus::Executed.code()])?
+            .iter()
+            .map(|r| parse::<Decision>("decision", &r.body))
+            .filter(|d| d.as_ref().map_or(true, |d| d.outcome.is_some()))
+            .collect()
     }
 
     /// Verify the audit chain.

@@ -6,6 +6,8 @@
 //!   anomaly gates), as pure functions.
 //! - [`engine`]: the [`engine::Engine`]: propose, approve, reject, execute (idempotency keys,
 //!   retries, read-back), stop, resume, rollback, audit, verify.
+//! - [`feedback`]: outcomes against expectations, a calibration per decision type, and the
+//!   shrinkage of later expectations.
 //! - [`store`]: the engine's state and its hash-chained audit log behind one [`store::Store`]
 //!   trait; [`store::SqliteStore`] (feature `sqlite`, default) is the embedded backend.
 //!
@@ -13,5 +15,6 @@
 
 pub mod decision;
 pub mod engine;
+pub mod feedback;
 pub mod policy;
 pub mod store;

@@ -63,6 +63,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::decide::decision::{DecisionKind, RiskLevel, RiskRule, Value};
+use crate::decide::feedback::FeedbackRule;
 use crate::error::check_range;
 use crate::platform::adapter::{Date, Status, DAY_MS};
 use crate::platform::policy::{RetryPolicy, Take, TokenBucket};
@@ -92,6 +93,8 @@ pub struct Policy {
     pub guardrails: Guardrails,
     /// Retries of platform calls.
     pub retry: RetryPolicy,
+    /// Outcomes and the shrinkage of later expectations ([`crate::decide::feedback`]).
+    pub feedback: FeedbackRule,
 }
 
 impl Default for Policy {
@@ -107,6 +110,7 @@ impl Default for Policy {
             verify_reads: 3,
             guardrails: Guardrails::default(),
             retry: RetryPolicy::default(),
+            feedback: FeedbackRule::default(),
         }
     }
 }
@@ -131,7 +135,8 @@ impl Policy {
             return Err(Error::param("verify_reads", 0, "must be at least 1"));
         }
         self.guardrails.validate()?;
-        self.retry.validate()
+        self.retry.validate()?;
+        self.feedback.validate()
     }
 
     /// Whether a decision of this risk is approved by the policy.
