@@ -18,7 +18,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A number lies outside its allowed range.
-    #[error("{field} must be in [{min}, {max}], got {value}")]
+    #[error("{field} must be in {}, got {value}", interval(*.min, *.max))]
     OutOfRange {
         /// The parameter or column, e.g. `"conversions[3]"`.
         field: String,
@@ -187,6 +187,20 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// `[min, max]` as a reader wants it: the bounds that stand for "above 0" and "below 1"
+/// (`f64::MIN_POSITIVE`, `1 - eps/2`) as open ends, `f64::MAX` as `inf`.
+fn interval(min: f64, max: f64) -> String {
+    let lo = if min > 0.0 && min <= f64::MIN_POSITIVE { "(0".to_string() } else { format!("[{min}") };
+    let hi = if max >= f64::MAX {
+        "inf]".to_string()
+    } else if max < 1.0 && max >= 1.0 - 2.0 * f64::EPSILON {
+        "1)".to_string()
+    } else {
+        format!("{max}]")
+    };
+    format!("{lo}, {hi}")
+}
+
 impl Error {
     /// The kind of this error, whose [`ErrorKind::code`] is stable.
     ///
@@ -250,6 +264,16 @@ pub(crate) fn check_non_negative(field: impl FnOnce() -> String, value: f64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_read_as_a_person_writes_them() {
+        let e = |min, max| Error::OutOfRange { field: "x".into(), value: -1.0, min, max }.to_string();
+        assert_eq!(e(0.0, 1.0), "x must be in [0, 1], got -1");
+        assert_eq!(e(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0), "x must be in (0, 1), got -1");
+        assert_eq!(e(0.0, f64::MAX), "x must be in [0, inf], got -1");
+        assert_eq!(e(1.0, f64::INFINITY), "x must be in [1, inf], got -1");
+        assert_eq!(e(f64::NEG_INFINITY, 0.5), "x must be in [-inf, 0.5], got -1");
+    }
 
     #[test]
     fn codes_are_unique_and_snake_case() {

@@ -427,7 +427,7 @@ mod tests {
     #[test]
     fn zero_spend_of_a_repeat_buyer_is_an_error() {
         let e = GammaGamma::default().fit(&[1.0, 2.0], &[10.0, 0.0], None).unwrap_err();
-        assert_eq!(e.to_string(), format!("monetary_value[1] must be in [{}, inf], got 0", f64::MIN_POSITIVE));
+        assert_eq!(e.to_string(), "monetary_value[1] must be in (0, inf], got 0");
         assert!(GammaGamma::default().fit(&[0.0, 0.0], &[0.0, 0.0], None).is_err());
     }
 }
