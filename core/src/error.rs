@@ -193,7 +193,7 @@ fn interval(min: f64, max: f64) -> String {
     let lo = if min > 0.0 && min <= f64::MIN_POSITIVE { "(0".to_string() } else { format!("[{min}") };
     let hi = if max >= f64::MAX {
         "inf]".to_string()
-    } else if max < 1.0 && max >= 1.0 - 2.0 * f64::EPSILON {
+    } else if (1.0 - 2.0 * f64::EPSILON..1.0).contains(&max) {
         "1)".to_string()
     } else {
         format!("{max}]")
