@@ -48,6 +48,30 @@ pub use sqlite::{SqliteStore, APPLICATION_ID, SCHEMA_VERSION};
 /// A SHA-256 digest.
 pub type Hash = [u8; 32];
 
+/// Open the store a binding or a configuration names: `"postgresql://..."` or `"postgres://..."`
+/// for a PostgreSQL server (feature `postgres`), anything else as a SQLite file path
+/// (`":memory:"` for one that lives as long as the value; feature `sqlite`).
+///
+/// # Errors
+/// `invalid_parameter` (field `store`, value `spec`) when the backend it names was left out of
+/// this build, or when the store is not a channelwise store or is newer than this version; `io`
+/// when the database cannot be reached or opened.
+pub fn open(spec: &str) -> Result<Box<dyn Store + Send>> {
+    let server = spec.starts_with("postgresql://") || spec.starts_with("postgres://");
+    if server {
+        return Err(Error::param("store", spec, "this build has no PostgreSQL store (cargo feature `postgres`)"));
+    }
+    #[cfg(feature = "sqlite")]
+    {
+        Ok(Box::new(SqliteStore::open(spec)?))
+    }
+    #[cfg(not(feature = "sqlite"))]
+    {
+        Err(Error::param("store", spec, "this build has no SQLite store (cargo feature `sqlite`)"))
+    }
+}
+
+
 /// One decision as stored: its id, status and creation time as columns (for queries), the
 /// whole decision as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -411,6 +435,46 @@ pub trait Store {
     }
 }
 
+/// A boxed store is a store (what [`open`] returns, and what the bindings hold).
+impl<T: Store + ?Sized> Store for Box<T> {
+    fn commit(&mut self, tx: Tx) -> Result<Vec<AuditEntry>> {
+        (**self).commit(tx)
+    }
+    fn decision(&self, id: u64) -> Result<Option<DecisionRow>> {
+        (**self).decision(id)
+    }
+    fn decisions(&self, statuses: &[&str]) -> Result<Vec<DecisionRow>> {
+        (**self).decisions(statuses)
+    }
+    fn max_decision_id(&self) -> Result<u64> {
+        (**self).max_decision_id()
+    }
+    fn execution(&self, key: &str) -> Result<Option<ExecutionRow>> {
+        (**self).execution(key)
+    }
+    fn executions(&self, entity: Option<&str>) -> Result<Vec<ExecutionRow>> {
+        (**self).executions(entity)
+    }
+    fn executions_in_state(&self, state: &str) -> Result<Vec<ExecutionRow>> {
+        (**self).executions_in_state(state)
+    }
+    fn entity(&self, id: &str) -> Result<Option<EntityRow>> {
+        (**self).entity(id)
+    }
+    fn entities(&self) -> Result<Vec<EntityRow>> {
+        (**self).entities()
+    }
+    fn flag(&self, name: &str) -> Result<Option<String>> {
+        (**self).flag(name)
+    }
+    fn audit(&self, from_seq: u64, limit: usize) -> Result<Vec<AuditEntry>> {
+        (**self).audit(from_seq, limit)
+    }
+    fn verify(&self) -> Result<ChainSummary> {
+        (**self).verify()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,6 +537,20 @@ mod tests {
         let (row, col, why) = err(c);
         assert_eq!((row, col.as_str()), (3, "prev_hash"));
         assert!(why.contains("entry 2 was edited"), "{why}");
+    }
+
+    #[test]
+    #[cfg(feature = "sqlite")]
+    fn open_names_the_backend() {
+        let mut s = open(":memory:").unwrap();
+        assert_eq!(s.max_decision_id().unwrap(), 0);
+        let rec = AuditRecord { at_ms: 1, actor: "t".into(), action: "a".into(), decision: None, detail: "{}".into() };
+        s.commit(Tx { audit: vec![rec], ..Tx::default() }).unwrap();
+        assert_eq!(s.verify().unwrap().entries, 1);
+        match open("postgresql://localhost/x") {
+            Err(Error::InvalidParameter { field, value, .. }) => assert_eq!((field.as_str(), value.as_str()), ("store", "postgresql://localhost/x")),
+            _ => panic!("a postgres url without the feature must be refused"),
+        }
     }
 
     #[test]
