@@ -183,7 +183,7 @@ fn left_out(id: &str) -> Option<Error> {
                 .is_some_and(|rest| rest.starts_with('.'))
         })
         .max_by_key(|ns| ns.len())?;
-    let built = NAMESPACES.iter().any(|n| n.name == *ns);
+    let built = BUILT.contains(ns);
     (!built).then(|| Error::InvalidParameter {
         field: "module".into(),
         value: ns.replace('_', "."),
@@ -344,6 +344,11 @@ macro_rules! api {
 
         /// Every namespace the `api!` table declares, whether or not its cargo feature is on.
         const DECLARED: &[&str] = &[ $( stringify!($ns), )* ];
+
+        /// The namespaces built into this package (their cargo features on). Kept apart from
+        /// [`NAMESPACES`] so that the runtime never reads the declarations' signatures and doc
+        /// text, which the `.wasm` then leaves out (only the `.d.ts` generator needs them).
+        const BUILT: &[&str] = &[ $( $(#[cfg($nscfg)])? stringify!($ns), )* ];
 
         /// Every namespace of the API, in declaration order.
         pub const NAMESPACES: &[Namespace] = &[ $(
