@@ -306,10 +306,17 @@ pub struct Risk {
     pub level: RiskLevel,
     /// Relative change.
     pub change: f64,
-    /// Daily spend at stake (infinite when unknown).
+    /// Daily spend at stake (infinite when unknown; JSON has no infinity, so it is written
+    /// `null` and `null` reads back as infinite).
+    #[serde(deserialize_with = "infinite_if_null")]
     pub spend: f64,
     /// Confidence.
     pub confidence: f64,
+}
+
+/// `null` (how serde_json writes an infinite `f64`) as infinity.
+fn infinite_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 impl RiskRule {
@@ -501,6 +508,9 @@ mod tests {
         let p = Proposal::status("c", Status::Active, Status::Paused).confidence(0.9);
         assert_eq!(r.assess(&p).unwrap().level, RiskLevel::High); // spend unknown
         assert_eq!(r.assess(&p.spend_at_stake(100.0)).unwrap().level, RiskLevel::High); // all-or-nothing change: 1
+        let unknown = r.assess(&Proposal::status("c", Status::Active, Status::Paused)).unwrap();
+        let back: Risk = serde_json::from_str(&serde_json::to_string(&unknown).unwrap()).unwrap();
+        assert_eq!(back.spend, f64::INFINITY, "an unknown spend survives the store's JSON");
         let bad = RiskRule { low_change: 0.9, ..RiskRule::default() };
         assert!(bad.validate().unwrap_err().to_string().contains("risk.low_change"));
     }
