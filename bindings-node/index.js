@@ -83,5 +83,12 @@ exports.platform = Object.freeze(api.platform);
  * `experiment.Bandit` (seeded, serialisable multi-armed and contextual bandits).
  */
 exports.experiment = Object.freeze(api.experiment);
+/**
+ * Decisions: the policy and risk rules (`decide.assessRisk`, `riskLevel`, `autoApproves`,
+ * `stages`, `validatePolicy`, `checkGuardrails`, `capsBreach`, `performanceBreach`) and
+ * `decide.Engine` (propose, approve, execute through adapters, stop, roll back, audit; its state
+ * in a SQLite file or PostgreSQL).
+ */
+exports.decide = Object.freeze(api.decide);
 /** Every `code` a channelwise error can carry (the core's `ErrorKind` codes). */
 exports.ERROR_CODES = api.ERROR_CODES;

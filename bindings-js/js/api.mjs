@@ -177,7 +177,7 @@ export function build(backend, surface) {
     const ctor = spec.members.find((m) => m.kind === 'new' || m.kind === 'hidden');
     const C = class {
       constructor(...args) {
-        const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, args, ctor);
+        const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, withHandles(ctor, args), ctor);
         if (args[0] !== TOKEN) {
           // A private copy of what the object was made with, so that a backend can make it again
           // elsewhere (the browser's worker); none if the arguments cannot be copied.

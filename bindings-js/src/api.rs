@@ -1534,6 +1534,114 @@ api! {
         }
         }
     }
+    // ---- decide (its own block; keep edits to other blocks out) ----
+    /// Decisions: the engine's pure rules (risk levels, auto-approval, staged rollout,
+    /// guardrail verdicts) in Node and the browser, and `decide.Engine` (Node only), which
+    /// proposes, approves, executes through the adapters, stops, rolls back and audits.
+    /// Settings and decisions are the core's documents with camelCase keys; an unknown key
+    /// throws `invalid_parameter` naming it (`policy.guardrails.accountDailyCapp`), a value out
+    /// of range the core's error naming its field as JS writes it (`policy.risk.lowChange`).
+    #[cfg(feature = "decide")]
+    namespace decide {
+        /// The risk of a proposal: relative change, daily spend at stake and confidence, and the
+        /// level the rule gives them (default rule: the core's `RiskRule` table).
+        ///
+        /// @example
+        /// decide.assessRisk({ kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 }).level; // 'low'
+        fn assessRisk "(proposal: Proposal, rule?: RiskRule | null): Risk" sync => crate::decide::assess_risk;
+        /// The level for a relative change, a daily spend at stake and a confidence.
+        fn riskLevel "(change: number, spend: number, confidence: number, rule?: RiskRule | null): RiskLevel" sync => crate::decide::risk_level;
+        /// Whether the policy approves a decision of this risk without a person.
+        fn autoApproves "(policy: Policy | null, level: RiskLevel): boolean" sync => crate::decide::auto_approves;
+        /// The value after each stage of a change: `[to]`, or for a money change above
+        /// `stageAbove`, `[from + firstStage (to - from)` (to cents)`, to]`.
+        ///
+        /// @example
+        /// decide.stages(null, 100, 300); // [150, 300]
+        fn stages "(policy: Policy | null, from: DecisionValue, to: DecisionValue): DecisionValue[]" sync => crate::decide::stages;
+        /// The policy with every default filled in, after checking every setting.
+        fn validatePolicy "(policy: Policy | null): Required<Policy>" sync => crate::decide::validate_policy;
+        /// The verdict of the guardrails on one step: pass, block (with the guardrail and the
+        /// numbers) or defer (the vendor's change frequency).
+        ///
+        /// @example
+        /// decide.checkGuardrails({ accountDailyCap: 300 }, { entity: 'search', kind: 'budget', current: 100, target: 180,
+        ///   exposures: { search: { dailyBudget: 100, active: true }, social: { dailyBudget: 150, active: true } } });
+        /// // { verdict: 'block', guardrail: 'account_daily_cap', reason: 'account daily budget would be 330.00, above the cap of 300.00' }
+        fn checkGuardrails "(guardrails: DecideGuardrails | null, step: GuardrailStep): Verdict" sync => crate::decide::check_guardrails;
+        /// The first daily cap these exposures (entity id -> daily budget and status) breach, or
+        /// `null`.
+        fn capsBreach "(guardrails: DecideGuardrails | null, exposures: { [entity: string]: Exposure }): { guardrail: string; reason: string } | null" sync => crate::decide::caps_breach;
+        /// Why this performance breaches the guard (ROAS or CPA over the lookback), or `null`
+        /// (also when the sample is too small to judge).
+        fn performanceBreach "(guard: PerformanceGuard | null, performance: Performance): string | null" sync => crate::decide::performance_breach;
+        classes {
+        /// The decision engine (Node only: the browser build throws `invalid_parameter` naming
+        /// `decide.Engine`). Its state and hash-chained audit log live in `store` (a SQLite
+        /// file, `':memory:'`, or a `postgresql://` url in a build with PostgreSQL); it acts
+        /// through `adapters`: a `platform.SimMarket`, or an object whose methods it calls
+        /// synchronously (see `DecideAdapter`: a thrown error is a vendor failure, classified
+        /// and retried by the policy). Every call is synchronous.
+        ///
+        /// @example
+        /// const market = new platform.SimMarket({ seed: 7 });
+        /// const engine = new decide.Engine({ store: 'decisions.db', policy: { guardrails: { accountDailyCap: 300 } }, adapters: market });
+        /// const d = engine.propose({ kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 });
+        /// if (d.status === 'approved') engine.execute(d.id); // { outcome: 'executed', verified: true }
+        /// engine.verify(); // { entries, headSeq, headHash }
+        class Engine {
+            /// Opens (or creates) the store and checks the policy; `invalid_parameter` names a bad
+            /// option (`options.policy.ttlMs`), a store that is not a channelwise store
+            /// (`options.store`), or adapters that are neither kind.
+            new constructor "(options: EngineOptions<SimMarket | DecideAdapter>)" sync => crate::decide::engine::engine_new;
+            /// Proposes a change: approved by the policy when its risk allows, else pending.
+            method propose "(proposal: Proposal): Decision" sync => crate::decide::engine::engine_propose;
+            /// The decisions waiting for a person.
+            method pending "(): Decision[]" sync => crate::decide::engine::engine_pending;
+            /// Every decision, oldest first.
+            method decisions "(): Decision[]" sync => crate::decide::engine::engine_decisions;
+            /// One decision (`invalid_parameter` naming `decision` for an unknown id).
+            method decision "(id: number): Decision" sync => crate::decide::engine::engine_decision;
+            /// Approves a pending decision as a named person; an unknown, not pending or expired
+            /// decision throws `invalid_parameter` naming `decision`.
+            method approve "(id: number, approver: string): Decision" sync => crate::decide::engine::engine_approve;
+            /// Rejects a pending decision as a named person, saying why.
+            method reject "(id: number, approver: string, reason: string): Decision" sync => crate::decide::engine::engine_reject;
+            /// Takes an approved decision one stage further: guardrails, the adapter's apply with
+            /// its idempotency key and retries, read-back.
+            method execute "(id: number): ExecOutcome" sync => crate::decide::engine::engine_execute;
+            /// Executes every approved decision that is due (and the next stage of staged ones).
+            method runDue "(): (ExecOutcome & { id: number })[]" sync => crate::decide::engine::engine_run_due;
+            /// The emergency stop: cancels every pending and approved decision and refuses new
+            /// ones until `resume`; the ids cancelled.
+            method stop "(by: string, reason: string): number[]" sync => crate::decide::engine::engine_stop;
+            /// Clears the emergency stop, as a named person.
+            method resume "(by: string): void" sync => crate::decide::engine::engine_resume;
+            /// The emergency stop, if set.
+            method stopped "(): StopState | null" sync => crate::decide::engine::engine_stopped;
+            /// Restores the value the entity had before the decision's first stage.
+            method rollback "(id: number, by: string): ExecOutcome" sync => crate::decide::engine::engine_rollback;
+            /// Undoes every stage started at or after `sinceMs`, newest first.
+            method rollbackSince "(sinceMs: number, by: string): (ExecOutcome & { id: number })[]" sync => crate::decide::engine::engine_rollback_since;
+            /// The whole audit log, oldest first (each entry carries the SHA-256 of the previous).
+            method audit "(): AuditEntry[]" sync => crate::decide::engine::engine_audit;
+            /// Checks the hash chain; an edited, deleted or reordered entry throws naming it.
+            method verify "(): ChainSummary" sync => crate::decide::engine::engine_verify;
+            /// Records what an executed decision brought, after its window.
+            method recordOutcome "(id: number, actual: number, method: string, by: string): Decision" sync => crate::decide::engine::engine_record_outcome;
+            /// Expected against measured impact, per decision type.
+            method calibration "(): Calibration[]" sync => crate::decide::engine::engine_calibration;
+            /// Flags a day (`'YYYY-MM-DD'`) for the anomaly gate.
+            method flagAnomaly "(day: string, by: string, reason: string): void" sync => crate::decide::engine::engine_flag_anomaly;
+            /// Proposes a pause of every entity that breaches the performance guard.
+            method checkPerformance "(): Decision[]" sync => crate::decide::engine::engine_check_performance;
+            /// The engine's known state of an entity (read from the platform once, then kept).
+            method observe "(entity: string): EntityState" sync => crate::decide::engine::engine_observe;
+            /// The policy in force, defaults filled in.
+            getter policy "Required<Policy>" sync => crate::decide::engine::engine_policy;
+        }
+        }
+    }
 }
 
 /// The TypeScript declarations of every option and result type, in a stable order.
@@ -1616,5 +1724,7 @@ pub fn declarations() -> Vec<String> {
     .chain(crate::platform::declarations())
     // ---- experiment types ----
     .chain(crate::experiment::declarations())
+    // ---- decide types ----
+    .chain(crate::decide::declarations())
     .collect()
 }

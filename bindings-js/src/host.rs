@@ -50,9 +50,9 @@ pub enum Typed {
 
 /// The primitives of one JS engine. `Copy`: a host is a handle to the engine of the current
 /// call (the Node-API `env`, or nothing in the browser).
-pub trait Host: Copy {
+pub trait Host: Copy + 'static {
     /// A JS value of this engine.
-    type V: Clone;
+    type V: Clone + 'static;
 
     /// The value's type.
     fn kind(self, v: &Self::V) -> Kind;
@@ -93,6 +93,28 @@ pub trait Host: Copy {
     /// Calls the JS function `f` with `args` (`this` undefined) and gives what it returned;
     /// `Err` if it threw (the host keeps the thrown value and rethrows it as is).
     fn call_function(self, f: &Self::V, args: &[Self::V]) -> Result<Self::V, String>;
+    /// Calls `f` with `this` set to `obj` (an adapter's method); otherwise as
+    /// [`Host::call_function`].
+    fn call_method(self, obj: &Self::V, f: &Self::V, args: &[Self::V]) -> Result<Self::V, String>;
+    /// What the last [`Host::call_function`] / [`Host::call_method`] threw, taken: the caller
+    /// handles it (a JS adapter's failure becomes data), so it is not rethrown at the boundary.
+    /// `None` when nothing is kept.
+    fn take_thrown(self) -> Option<Self::V>;
+    /// Keeps `v` alive beyond the current call (a JS adapter an engine calls later); the value
+    /// is released when the returned `Shared` is dropped (on the JS thread).
+    ///
+    /// # Errors
+    /// A host that cannot keep values across calls (the browser build: no engine there) says
+    /// why.
+    fn keep(self, v: &Self::V) -> Result<Shared, String> {
+        let _ = v;
+        Err("this build keeps no JS values across calls".into())
+    }
+    /// The value kept by [`Host::keep`], in the current call.
+    fn kept(self, k: &Shared) -> Option<Self::V> {
+        let _ = k;
+        None
+    }
     /// `path.join("\n")` as UTF-8, if the JS side handed it over for the table being read
     /// (the browser build: one copy across the boundary instead of one per row).
     fn joined_paths(self) -> Option<Vec<u8>> {

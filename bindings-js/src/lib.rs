@@ -33,6 +33,7 @@ pub mod anomaly;
 pub mod api;
 pub mod attribution;
 pub mod clv;
+pub mod decide;
 pub mod decl;
 pub mod dts;
 pub mod experiment;

@@ -337,6 +337,48 @@ impl Host for Node {
         })
     }
 
+    fn call_method(self, obj: &Self::V, f: &Self::V, args: &[Self::V]) -> Result<Self::V, String> {
+        // SAFETY: live env, receiver, function and argument values of this scope; `args` holds
+        // `args.len()` values; valid out-pointer. A throw leaves the exception pending.
+        self.made(|out| unsafe {
+            sys::napi_call_function(self.env, *obj, *f, args.len(), args.as_ptr(), out)
+        })
+        .map_err(|e| {
+            if e == "reading it threw" {
+                "it threw".into()
+            } else {
+                e
+            }
+        })
+    }
+
+    fn take_thrown(self) -> Option<Self::V> {
+        let mut pending = false;
+        // SAFETY: live env; valid out-pointer.
+        let s = unsafe { sys::napi_is_exception_pending(self.env, &mut pending) };
+        if s != sys::Status::napi_ok || !pending {
+            return None;
+        }
+        // SAFETY: live env; valid out-pointer. Clears the pending exception.
+        self.made(|out| unsafe { sys::napi_get_and_clear_last_exception(self.env, out) })
+            .ok()
+    }
+
+    fn keep(self, v: &Self::V) -> Result<Shared, String> {
+        let mut r = ptr::null_mut();
+        // SAFETY: live env and value; valid out-pointer. One strong reference, deleted by
+        // `Kept::drop`.
+        check(unsafe { sys::napi_create_reference(self.env, *v, 1, &mut r) })?;
+        Ok(std::sync::Arc::new(Kept { env: self.env, r }))
+    }
+
+    fn kept(self, k: &Shared) -> Option<Self::V> {
+        let k = k.downcast_ref::<Kept>()?;
+        // SAFETY: live env; `k.r` is a live strong reference made by `keep`; valid out-pointer.
+        self.made(|out| unsafe { sys::napi_get_reference_value(self.env, k.r, out) })
+            .ok()
+    }
+
     fn undefined(self) -> Result<Self::V, String> {
         // SAFETY: live env; valid out-pointer.
         self.made(|out| unsafe { sys::napi_get_undefined(self.env, out) })
@@ -450,6 +492,29 @@ impl Host for Node {
         // SAFETY: live env and external; `TAG` outlives the call.
         check(unsafe { sys::napi_type_tag_object(self.env, v, &TAG) })?;
         Ok(v)
+    }
+}
+
+/// A JS value kept alive across calls (a decision engine's adapter object): a strong Node-API
+/// reference, deleted when the last Rust owner lets go.
+struct Kept {
+    env: sys::napi_env,
+    r: sys::napi_ref,
+}
+
+// SAFETY: a `Kept` is only made, read and dropped on the JS thread: its owner (a decision
+// engine behind a JS handle) is used by synchronous exports only and dropped by the handle's
+// finaliser, which Node runs on the JS thread. `Send + Sync` are needed only to sit in a
+// `Shared` (the handles' common type).
+unsafe impl Send for Kept {}
+// SAFETY: as above.
+unsafe impl Sync for Kept {}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        // SAFETY: `env` is the env the reference was made in (it outlives the addon's objects)
+        // and `r` was not deleted before; see the `Send` note for the thread.
+        unsafe { sys::napi_delete_reference(self.env, self.r) };
     }
 }
 

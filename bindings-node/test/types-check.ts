@@ -240,3 +240,24 @@ const decisions: number = resumed.decisions;
 new cw.experiment.Bandit({ policy: { name: 'lin_ucb' } });
 // @ts-expect-error the alternative is one of three
 cw.experiment.ztest({ n: 1, successes: 0 }, { n: 1, successes: 0 }, { alternative: 'greater' });
+
+// decide.*
+const risk: cw.Risk = cw.decide.assessRisk({ kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 }, { lowChange: 0.3 });
+const level: cw.RiskLevel = cw.decide.riskLevel(risk.change, risk.spend, risk.confidence);
+const staged: cw.DecisionValue[] = cw.decide.stages({ firstStage: 0.4 }, 100, 300);
+const gv: cw.Verdict = cw.decide.checkGuardrails({ accountDailyCap: 300, campaignDailyCap: { search: 200 } }, { entity: 'search', kind: 'budget', current: 100, target: 180, exposures: { search: { dailyBudget: 100, active: true } } });
+if (gv.verdict === 'defer') gv.untilMs.toFixed();
+const full: Required<cw.Policy> = cw.decide.validatePolicy({ autoApprove: 'medium' });
+const adapter: cw.DecideAdapter = {
+  applyChanges: (changes) => changes.map((c) => ({ key: c.key, entity: c.entity, outcome: { status: 'failed' as const, error: { kind: 'timeout' as const } } })),
+  readEntity: (entity) => ({ entity, dailyBudget: 100, bid: null, status: 'active', updatedMs: 0 }),
+  readMetrics: () => [],
+  nowMs: () => Date.now(),
+};
+const eng = new cw.decide.Engine({ store: ':memory:', policy: full, adapters: Math.random() > 2 ? adapter : new cw.platform.SimMarket({ seed: 1 }) });
+const dec: cw.Decision = eng.propose({ kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 });
+const out: cw.ExecOutcome = eng.execute(dec.id);
+if (out.outcome === 'blocked') out.guardrail.length;
+const chain: cw.ChainSummary = eng.verify();
+const entries: cw.AuditEntry[] = eng.audit();
+void [level, staged, chain, entries, eng.pending(), eng.runDue().map((r) => r.id), eng.stopped()?.by];

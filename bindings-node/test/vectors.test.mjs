@@ -5,6 +5,6 @@ import { createRequire } from 'node:module';
 import { runVectors } from '../../tests/js/vectors.mjs';
 
 const require = createRequire(import.meta.url);
-const { attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, ERROR_CODES } = require('../index.js');
+const { attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, decide, ERROR_CODES } = require('../index.js');
 
-runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, errorCodes: () => ERROR_CODES });
+runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, decide, errorCodes: () => ERROR_CODES });

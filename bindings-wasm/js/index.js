@@ -403,6 +403,13 @@ export const platform = Object.freeze(shared.platform);
  */
 export const experiment = Object.freeze(shared.experiment);
 
+/**
+ * Decisions, the pure rules: `assessRisk`, `riskLevel`, `autoApproves`, `stages`,
+ * `validatePolicy`, `checkGuardrails`, `capsBreach`, `performanceBreach`. `decide.Engine` needs a
+ * store and runs in Node only: here its constructor throws `invalid_parameter`.
+ */
+export const decide = Object.freeze(shared.decide);
+
 /** The channelwise version this module was built from. */
 export const version = () => sharedCall('version', [], PLAIN);
 

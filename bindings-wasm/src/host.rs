@@ -180,6 +180,19 @@ impl Host for Browser {
         })
     }
 
+    fn call_method(self, obj: &JsValue, f: &JsValue, args: &[JsValue]) -> Result<JsValue, String> {
+        let f: &js_sys::Function = f.dyn_ref().ok_or_else(|| "not a function".to_string())?;
+        let args: Array = args.iter().collect();
+        f.apply(obj, &args).map_err(|e| {
+            threw(e);
+            "it threw".to_string()
+        })
+    }
+
+    fn take_thrown(self) -> Option<JsValue> {
+        THROWN.with(|t| t.try_borrow_mut().ok().and_then(|mut t| t.take()))
+    }
+
     fn joined_paths(self) -> Option<Vec<u8>> {
         JOINED.with(|j| j.borrow_mut().take())
     }

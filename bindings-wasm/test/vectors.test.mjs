@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { init, attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, errorCodes } from '../js/index.js';
+import { init, attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, decide, errorCodes } from '../js/index.js';
 import { runVectors } from '../../tests/js/vectors.mjs';
 
 await init();
-runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, errorCodes });
+runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, decide, errorCodes });
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
 

@@ -1,7 +1,7 @@
 // The one JS runner of the shared vectors, used by the Node binding (bindings-node/test/) and
 // the WebAssembly build (bindings-wasm/test/), which expose the same names and shapes. It walks
 // EVERY file under <repo>/tests/vectors/ (attribution, journey, stats, forecast, anomaly, clv, leads,
-// optimize, platform, experiment) with the
+// optimize, platform, experiment, decide) with the
 // semantics of the Rust runners (core/tests/vectors_*.rs): "NaN"/"Infinity"/"-Infinity" strings
 // in inputs are numbers, numbers are compared with |got - want| <= abs + rel * |want|, and
 // `expected.error` is compared with the thrown `code`. Path-table and series vectors run twice:
@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
  * Registers one node:test per vector file.
  * @param {{ attribution, journey, stats, forecast, anomaly, optimize, errorCodes: () => string[] }} api the binding
  */
-export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, errorCodes }) {
+export function runVectors({ attribution, journey, stats, forecast, anomaly, optimize, glm, clv, leads, platform, experiment, decide, errorCodes }) {
   // CHANNELWISE_VECTORS points the runner at another folder (used to check the runner itself).
   const root = process.env.CHANNELWISE_VECTORS ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors');
 
@@ -1068,6 +1068,18 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     assert.ok(names.some((f) => err.message.includes(f)), `the error names ${field}: ${err.message}`);
   }
 
+  /**
+   * A decide error names the vector's field as JS writes it: the core's `risk.low_change` (a
+   * threshold's place in a policy) is `rule.lowChange` in `decide.assessRisk(proposal, rule)`, so
+   * its last segment in camelCase is what must appear.
+   */
+  function checkDecideError(v, err) {
+    const field = v.expected.field;
+    if (field === undefined) return;
+    const last = camel(field.split('.').pop());
+    assert.ok([field, camel(field), last].some((f) => err.message.includes(f)), `the error names ${field}: ${err.message}`);
+  }
+
   /** A platform error names the field the vector gives, and a PII error never its value. */
   function checkPlatformError(v, err) {
     const field = v.expected.field;
@@ -1145,6 +1157,52 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     return 2 * names.length;
   }
 
+  /**
+   * decide.* (core/tests/vectors_decide.rs): the vector's snake_case documents given with
+   * camelCase keys, except the ids keying `campaign_daily_cap`, `campaign_lifetime_cap`,
+   * `exposures` and `lifetime_spend`; results under the vector's names.
+   */
+  const ID_MAPS = ['campaign_daily_cap', 'campaign_lifetime_cap', 'exposures', 'lifetime_spend'];
+  function camelDoc(v, ids = false) {
+    if (Array.isArray(v)) return v.map((x) => camelDoc(x));
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [ids ? k : camel(k), camelDoc(x, !ids && ID_MAPS.includes(k))]));
+  }
+
+  function runDecide(fn, input) {
+    switch (fn) {
+      case 'decide.risk': {
+        const r = decide.assessRisk(camelDoc(input.proposal), input.rule === undefined ? null : camelDoc(input.rule));
+        return { level: r.level, change: r.change, spend: r.spend, confidence: r.confidence };
+      }
+      case 'decide.stages':
+        return { stages: decide.stages(input.policy === undefined ? null : camelDoc(input.policy), input.from, input.to) };
+      case 'decide.auto_approves':
+        return { approved: decide.autoApproves(input.policy === undefined ? null : camelDoc(input.policy), input.level) };
+      case 'decide.guardrails': {
+        const v = decide.checkGuardrails(camelDoc(input.guardrails), camelDoc(input.step));
+        return { verdict: v.verdict, guardrail: v.guardrail, reason: v.reason, until_ms: v.untilMs };
+      }
+      default:
+        throw new Error(`no runner for function ${JSON.stringify(fn)}`);
+    }
+  }
+
+  /** A decide vector: every expected field compared in depth (a verdict's reason only where given). */
+  function checkDecide(v) {
+    const tol = v.tolerance ?? {};
+    const abs = tol.abs === undefined ? 0 : num(tol.abs);
+    const rel = tol.rel === undefined ? 0 : num(tol.rel);
+    const got = runDecide(v.function, v.input ?? {});
+    let checked = 0;
+    for (const [key, want] of Object.entries(v.expected)) {
+      assert.ok(key in got && got[key] !== undefined, `no result ${key}`);
+      checked += same(got[key], want, key, abs, rel);
+    }
+    assert.ok(checked > 0, 'vector checks nothing');
+    return checked;
+  }
+
   const isSeries = (fn) => ['stats.', 'forecast.', 'anomaly.', 'optimize.', 'glm.', 'clv.', 'leads.', 'platform.'].some((p) => fn.startsWith(p));
 
   // ---------------------------------------------------------------------------------------------
@@ -1172,6 +1230,8 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       const deep = ['platform.payloads.', 'platform.metrics.', 'experiment.'].some((p) => v.function.startsWith(p));
       const runs = v.function === 'optimize.mmm'
         ? [() => checkMmm(v, false), () => checkMmm(v, true)]
+        : v.function.startsWith('decide.')
+        ? [() => checkDecide(v)]
         : deep
         ? [() => checkDeep(v, false), ...(v.function.startsWith('experiment.') ? [() => checkDeep(v, true)] : [])]
         : isSeries(v.function)
@@ -1188,6 +1248,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
             assert.ok(errorCodes().includes(err.code));
             if (v.function.startsWith('platform.')) checkPlatformError(v, err);
             if (v.function.startsWith('experiment.')) checkExperimentError(v, err);
+            if (v.function.startsWith('decide.')) checkDecideError(v, err);
             return true;
           });
         } else {

@@ -406,7 +406,7 @@ pub fn classify<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 pub struct SimMarket(Mutex<CoreSimMarket>);
 
 impl SimMarket {
-    fn lock(&self) -> MutexGuard<'_, CoreSimMarket> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, CoreSimMarket> {
         // A panic inside a call poisons the lock; the market's state is still whole (every
         // call either finished a step or made none), so carry on with it.
         self.0
