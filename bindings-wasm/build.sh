@@ -4,7 +4,8 @@
 #   bash bindings-wasm/build.sh --modules attribution    # a slim package (see README.md)
 #   bash bindings-wasm/build.sh --modules attribution,forecast --out /tmp/pkg
 #   bash bindings-wasm/build.sh --no-modules             # journey and stats only
-# Modules: attribution, forecast, anomaly, glm, clv, leads (brings glm), platform, experiment, optimize;
+# Modules: attribution, forecast, anomaly, glm, clv, leads (brings glm), platform, experiment, optimize,
+# decide (its pure rules; decide.Engine is Node only and throws here);
 # `journey` and `stats` are always in. A slim package keeps the whole API's types, and a call
 # into a module it left out throws code "invalid_parameter" naming the module.
 # Needs the tools of scripts/wasm-toolchain.sh on PATH (wasm32-cargo, wasm-bindgen, wasm-opt).

@@ -10,7 +10,7 @@ gz() { gzip -9 -c "$1/channelwise_wasm_bg.wasm" | wc -c; }
 raw() { stat -c %s "$1/channelwise_wasm_bg.wasm"; }
 echo "| package | .wasm | gzipped |"
 echo "|---|---:|---:|"
-for m in base attribution forecast anomaly glm clv leads platform experiment optimize attribution,forecast,anomaly full; do
+for m in base attribution forecast anomaly glm clv leads platform experiment optimize decide attribution,forecast,anomaly full; do
   case "$m" in
     full) bash "$here/build.sh" --out "$out/$m" >/dev/null 2>&1 ;;
     base) bash "$here/build.sh" --no-modules --out "$out/$m" >/dev/null 2>&1 ;;

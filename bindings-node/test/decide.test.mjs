@@ -180,6 +180,17 @@ test('a JS adapter that breaks its contract makes the call throw naming the meth
   };
   inner = new decide.Engine({ store: ':memory:', adapters: reentrant });
   assert.equal(inner.propose(budget('search', 100, 110)).status, 'approved');
+  // another engine (with a JS adapter of its own) may be used from inside an adapter method
+  const other = new decide.Engine({ store: ':memory:', adapters: jsAdapter(7, () => null) });
+  const outer = jsAdapter(8, () => null);
+  const read = outer.readEntity.bind(outer);
+  outer.readEntity = (id) => {
+    assert.equal(other.observe('social').dailyBudget, 150);
+    return read(id);
+  };
+  const first = new decide.Engine({ store: ':memory:', adapters: outer });
+  assert.equal(first.observe('search').dailyBudget, 100);
+  assert.equal(first.execute(first.propose(budget('search', 100, 105)).id).outcome, 'executed');
 });
 
 test('a store file is reopened by a second engine, which carries on', () => {

@@ -51,6 +51,7 @@ test('a module it left out throws a typed error naming the module', () => {
     ['anomaly', () => cw.anomaly.mad([1, 2, 3, 100])],
     ['clv', () => cw.clv.rfm({ customer: ['a'], time: [0] })],
     ['experiment', () => new cw.experiment.Bandit({ policy: 'ucb1', arms: ['a'] })],
+    ['decide', () => cw.decide.assessRisk({ kind: 'budget', entity: 'a', from: 1, to: 2, confidence: 1 })],
   ];
   for (const [module, call] of leftOut) {
     assert.throws(call, (e) => {

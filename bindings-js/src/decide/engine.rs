@@ -138,14 +138,22 @@ mod imp {
         static CALLS: RefCell<Option<Box<dyn Calls>>> = const { RefCell::new(None) };
     }
 
+    /// Runs `f` on the JS adapter in scope, taken out of [`CALLS`] meanwhile: an adapter method
+    /// may then use another engine (which installs its own adapter) without a borrow conflict.
     fn with_calls<T>(f: impl FnOnce(&mut dyn Calls) -> T, none: impl FnOnce() -> T) -> T {
-        CALLS.with(|c| match c.try_borrow_mut() {
-            Ok(mut slot) => match slot.as_mut() {
-                Some(calls) => f(calls.as_mut()),
-                None => none(),
-            },
-            Err(_) => none(),
-        })
+        let taken = CALLS.with(|c| c.try_borrow_mut().ok().and_then(|mut slot| slot.take()));
+        match taken {
+            Some(mut calls) => {
+                let out = f(calls.as_mut());
+                CALLS.with(|c| {
+                    if let Ok(mut slot) = c.try_borrow_mut() {
+                        *slot = Some(calls);
+                    }
+                });
+                out
+            }
+            None => none(),
+        }
     }
 
     fn no_adapter() -> PlatformError {
