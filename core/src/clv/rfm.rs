@@ -282,6 +282,98 @@ pub fn calibration_and_holdout<S: AsRef<str>>(customer_id: &[S], timestamp: &[i6
     Ok(CalibrationHoldout { calibration, frequency_holdout: fh, monetary_value_holdout: mh, duration_holdout: duration })
 }
 
+/// Customers summarised part by part (all the transactions of some customers at a time), as a
+/// Spark task or a bucketed log on one machine gives them; [`RfmStream::finish`] returns
+/// exactly what [`summary`] returns for the whole log with the same options.
+///
+/// The observation end must be given ([`RfmOptions::observation_end`]): by default it is the
+/// latest timestamp of the log, which no part knows. Every transaction of a customer must come
+/// in the same call; a customer in two calls is an error at [`finish`](RfmStream::finish).
+///
+/// ```
+/// use channelwise::clv::rfm::{summary, RfmOptions, RfmStream};
+/// let day = 86_400;
+/// let (ids, ts, spend) = (["a", "a", "b", "b", "c"], [0, 3 * day, day, 9 * day, 2 * day], [10.0, 30.0, 5.0, 7.0, 1.0]);
+/// let opts = RfmOptions { observation_end: Some(10 * day), ..RfmOptions::default() };
+/// let mut s = RfmStream::new(&opts)?;
+/// s.push(&ids[2..], &ts[2..], Some(&spend[2..]))?; // b and c
+/// s.push(&ids[..2], &ts[..2], Some(&spend[..2]))?; // a
+/// assert_eq!(s.finish()?, summary(&ids, &ts, Some(&spend), &opts)?);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RfmStream {
+    opts: RfmOptions,
+    end_period: i64,
+    parts: Vec<Rfm>,
+}
+
+impl RfmStream {
+    /// A stream with these options.
+    ///
+    /// # Errors
+    /// `invalid_parameter` (field `observation_end`) when it is not given; `out_of_range` for
+    /// `freq_multiplier <= 0`.
+    pub fn new(opts: &RfmOptions) -> Result<Self> {
+        let Some(end) = opts.observation_end else {
+            return Err(Error::param("observation_end", "None", "required when the log is summarised in parts (no part knows the latest timestamp of the whole log)"));
+        };
+        check_log(&["x"], &[end], None, opts)?;
+        Ok(RfmStream { opts: *opts, end_period: opts.freq.index(end), parts: Vec::new() })
+    }
+
+    /// Adds the transactions of some whole customers (columns as in [`summary`]). Customers
+    /// with no transaction at or before the observation end add nothing.
+    ///
+    /// # Errors
+    /// As [`summary`] for the columns (`monetary_value[i]` is the index in this call).
+    pub fn push<S: AsRef<str>>(&mut self, customer_id: &[S], timestamp: &[i64], monetary_value: Option<&[f64]>) -> Result<()> {
+        if customer_id.is_empty() && timestamp.is_empty() && monetary_value.is_none_or(<[f64]>::is_empty) {
+            return Ok(());
+        }
+        check_log(customer_id, timestamp, monetary_value, &self.opts)?;
+        let (f, end) = (self.opts.freq, self.end_period);
+        let by = periods(customer_id, timestamp, monetary_value, f, |ts| f.index(ts) <= end);
+        self.parts.push(summarise(&by, end, self.opts.freq_multiplier));
+        Ok(())
+    }
+
+    /// The summary of every customer pushed, sorted by id.
+    ///
+    /// # Errors
+    /// As [`merge`].
+    pub fn finish(self) -> Result<Rfm> {
+        merge(&self.parts)
+    }
+}
+
+/// Summaries of disjoint sets of customers (made with the same options and an explicit
+/// observation end) as one summary, customers sorted by id: what [`summary`] gives for the
+/// whole log.
+///
+/// # Errors
+/// `invalid_parameter` naming `customer_id` and the id when a customer is in two parts (its
+/// transactions were split, so neither row is its summary); `not_enough_data` when the parts
+/// hold no customer.
+pub fn merge(parts: &[Rfm]) -> Result<Rfm> {
+    let mut rows: Vec<(&str, usize, usize)> = parts.iter().enumerate().flat_map(|(p, r)| r.customer_id.iter().enumerate().map(move |(i, id)| (id.as_str(), p, i))).collect();
+    if rows.is_empty() {
+        return Err(Error::NotEnoughData { what: "an RFM summary (customers in the parts)".into(), required: 1, got: 0 });
+    }
+    rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(Error::param("customer_id", w[0].0, format!("in two parts ({} and {}): every transaction of a customer must be summarised in one part", w[0].1, w[1].1)));
+    }
+    let pick = |col: fn(&Rfm) -> &Vec<f64>| rows.iter().map(|&(_, p, i)| col(&parts[p])[i]).collect::<Vec<f64>>();
+    Ok(Rfm {
+        customer_id: rows.iter().map(|r| r.0.to_string()).collect(),
+        frequency: pick(|r| &r.frequency),
+        recency: pick(|r| &r.recency),
+        t: pick(|r| &r.t),
+        monetary_value: pick(|r| &r.monetary_value),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

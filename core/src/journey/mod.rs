@@ -3,11 +3,13 @@
 mod build;
 mod csv_input;
 mod events;
+mod merge;
 mod path_table;
 mod pipeline;
 
 pub use build::{BuildReport, Journey, JourneyBuilder, Journeys, Level};
 pub use csv_input::{parse_timestamp, ConversionCsv, PathCsv, TouchpointCsv};
 pub use events::{Conversion, Touchpoint};
+pub use merge::{JourneyStream, PathTableSum};
 pub use path_table::{ChannelId, PathTable, PathTableBuilder};
 pub use pipeline::{build_pipelined, PackedRows};
