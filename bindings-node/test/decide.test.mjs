@@ -277,3 +277,37 @@ test('the pure rules in Node: risk, stages, guardrails, policy defaults', () => 
   throwsCode(() => decide.checkGuardrails(null, { entity: 'a', kind: 'budget', current: 1, target: 2, exposures: { a: { dailyBudget: -1, active: true } } }), 'out_of_range', /step\.exposures\.a\.dailyBudget/);
   throwsCode(() => decide.assessRisk(budget('a', 1, 2), { lowChange: 0.9 }), 'out_of_range', /rule\.lowChange/);
 });
+
+test('runDue, the anomaly gate, rollbackSince, outcomes and calibration', () => {
+  const market = new platform.SimMarket({ seed: 17 });
+  const engine = new decide.Engine({ store: ':memory:', adapters: market });
+  const t0 = market.nowMs;
+  const a = engine.propose(budget('search', 100, 105));
+  const b = engine.propose(budget('social', 150, 160));
+  const due = engine.runDue();
+  assert.deepEqual(due.map((r) => [r.id, r.outcome]).sort(), [[a.id, 'executed'], [b.id, 'executed']]);
+  // a budget increase on a flagged day is blocked by the anomaly gate
+  engine.flagAnomaly(market.today, 'ana', 'spend spike on search');
+  const c = engine.propose(budget('search', 105, 110));
+  const blocked = engine.execute(c.id);
+  assert.equal(blocked.outcome, 'blocked');
+  assert.equal(blocked.guardrail, 'anomaly_gate');
+  assert.match(blocked.reason, /spend spike on search/);
+  // everything since t0 undone, newest first
+  const undone = engine.rollbackSince(t0, 'ana');
+  assert.deepEqual(undone.map((r) => r.outcome), ['rolled_back', 'rolled_back']);
+  assert.equal(market.readEntity('search').value.dailyBudget, 100);
+  assert.equal(market.readEntity('social').value.dailyBudget, 150);
+  // the next day (no flag), an outcome after the decision's window (7 days), then the
+  // calibration of its type
+  market.stepDay();
+  const d = engine.propose(budget('search', 100, 104));
+  assert.equal(engine.execute(d.id).outcome, 'executed');
+  throwsCode(() => engine.recordOutcome(d.id, 2, 'holdout', 'ana'), 'invalid_parameter', /decision/);
+  market.advanceMs(8 * 86_400_000);
+  assert.equal(engine.recordOutcome(d.id, 2, 'holdout', 'ana').outcome.actual, 2);
+  const [cal] = engine.calibration();
+  assert.equal(cal.kind, 'budget');
+  assert.equal(cal.n, 1);
+  assert.deepEqual(engine.checkPerformance(), [], 'no performance guard, nothing to pause');
+});

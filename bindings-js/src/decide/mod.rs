@@ -435,3 +435,52 @@ pub fn declarations() -> Vec<String> {
     use crate::decl::Declared;
     vec![DECIDE_TS.to_string(), Risk::declaration()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ids_keep_their_spelling_and_unknown_keys_are_named() {
+        let given = json!({ "guardrails": { "campaignDailyCap": { "searchUS": 1, "a_b": 2 }, "accountDailyCap": 3 } });
+        let snake_tree = rekey(given, snake);
+        assert_eq!(
+            snake_tree,
+            json!({ "guardrails": { "campaign_daily_cap": { "searchUS": 1, "a_b": 2 }, "account_daily_cap": 3 } })
+        );
+        let p: Policy = serde_json::from_value(snake_tree.clone()).expect("a policy");
+        let known = serde_json::to_value(&p).expect("serialises");
+        assert!(unknown_key(&snake_tree, &known, "policy", false).is_ok());
+        assert_eq!(
+            rekey(known.clone(), camel)["guardrails"]["campaignDailyCap"],
+            json!({ "searchUS": 1.0, "a_b": 2.0 })
+        );
+
+        let typo = json!({ "guardrails": { "account_daily_capp": 3 } });
+        let e = unknown_key(&typo, &known, "policy", false).expect_err("unknown");
+        assert!(
+            e.to_string().contains("policy.guardrails.accountDailyCapp"),
+            "{e}"
+        );
+        assert!(
+            e.to_string().contains("accountDailyCap,"),
+            "lists the keys: {e}"
+        );
+    }
+
+    #[test]
+    fn a_threshold_is_named_where_it_was_given() {
+        let e = RiskRule {
+            low_change: 0.9,
+            ..RiskRule::default()
+        }
+        .validate()
+        .expect_err("out of range");
+        let e = part_of_policy(e, "risk", "rule");
+        assert!(
+            e.to_string().starts_with("rule.lowChange must be in"),
+            "{e}"
+        );
+    }
+}
