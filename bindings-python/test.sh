@@ -33,6 +33,15 @@ if [ "${#need[@]}" -gt 0 ]; then
     "$PY" -m pip install -q "${need[@]}"
 fi
 
+# cw.spark's tests: pyspark (pinned: the version they were checked with) and Java 17+ from
+# Debian. CW_REQUIRE_SPARK=1 makes them fail rather than skip when either is missing.
+"$PY" -c "import pyspark, duckdb" 2>/dev/null || { echo "== installing pyspark, duckdb"; "$PY" -m pip install -q "pyspark==4.0.1" duckdb; }
+if ! command -v java >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing Java (default-jre-headless) for Spark"
+    apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null
+fi
+export CW_REQUIRE_SPARK="${CW_REQUIRE_SPARK:-1}"
+
 echo "== building the extension (maturin develop --release)"
 cd "$HERE"
 VIRTUAL_ENV="$VENV" PATH="$VENV/bin:$PATH" "$PY" -m maturin develop --release --quiet
