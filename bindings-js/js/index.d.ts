@@ -3031,7 +3031,10 @@ export interface GuardrailStep {
   target: DecisionValue;
   /** The value `windowMs` ago, if it changed since. */
   windowStart?: number | null;
-  /** Every entity's worst-case daily budget and status, by id. */
+  /**
+   * Every entity's worst-case daily budget and status, by id (the account caps sum them). For a
+   * budget step, the step's own entity defaults to `{ dailyBudget: current, active: true }`.
+   */
   exposures?: { [entity: string]: Exposure };
   /** Spend so far per entity (lifetime caps). */
   lifetimeSpend?: { [entity: string]: number };

@@ -271,6 +271,9 @@ test('the pure rules in Node: risk, stages, guardrails, policy defaults', () => 
   assert.equal(p.ttlMs, 86_400_000);
   const v = decide.checkGuardrails({ campaignDailyCap: { search_us: 150 } }, { entity: 'search_us', kind: 'budget', current: 100, target: 160, exposures: { search_us: { dailyBudget: 100, active: true } } });
   assert.deepEqual(v, { verdict: 'block', guardrail: 'campaign_daily_cap', reason: 'search_us daily budget would be 160.00, above its cap of 150.00' });
+  // without exposures, a budget step's own entity is at `current`: a decrease passes the cap
+  assert.deepEqual(decide.checkGuardrails({ defaultCampaignDailyCap: 150 }, { entity: 'a', kind: 'budget', current: 200, target: 170 }), { verdict: 'pass' });
+  assert.equal(decide.checkGuardrails({ defaultCampaignDailyCap: 150 }, { entity: 'a', kind: 'budget', current: 100, target: 170 }).guardrail, 'campaign_daily_cap');
   assert.deepEqual(decide.capsBreach({ defaultCampaignDailyCap: 200 }, { a: { dailyBudget: 250, active: true } }).guardrail, 'campaign_daily_cap');
   assert.equal(decide.capsBreach(null, { a: { dailyBudget: 250, active: true } }), null);
   assert.equal(decide.performanceBreach({ minRoas: 2 }, { spend: 800, conversions: 10, value: 1200 }), 'ROAS 1.50 below 2.00 over 7 days (spend 800.00, 10 conversions)');

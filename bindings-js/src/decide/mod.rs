@@ -334,6 +334,12 @@ impl From<Step> for StepCheck {
             .into_iter()
             .map(|(id, e)| (id, (e.daily_budget, e.active)))
             .collect();
+        // a budget step whose entity has no exposure: its own budget is `current`, active (the
+        // core's check would otherwise take it as 0, so any budget would raise spend)
+        if let (DecisionKind::Budget, Some(DValue::Money(b))) = (s.kind, &c.current) {
+            let b = *b;
+            c.exposures.entry(c.entity.clone()).or_insert((b, true));
+        }
         c.window_start = s.window_start;
         c.lifetime_spend = s.lifetime_spend;
         c.recent_changes = s.recent_changes;
