@@ -313,4 +313,10 @@ test('runDue, the anomaly gate, rollbackSince, outcomes and calibration', () => 
   assert.equal(cal.kind, 'budget');
   assert.equal(cal.n, 1);
   assert.deepEqual(engine.checkPerformance(), [], 'no performance guard, nothing to pause');
+  // a pause with no spend at stake: unknown spend reads back as Infinity (high risk, pending)
+  const pause = engine.propose({ kind: 'status', entity: 'social', from: 'active', to: 'paused', confidence: 0.9 });
+  assert.equal(pause.status, 'pending');
+  const stored = engine.decisions().find((x) => x.id === pause.id);
+  assert.equal(stored.risk.spend, Infinity);
+  assert.equal(stored.risk.level, 'high');
 });
