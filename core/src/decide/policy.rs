@@ -325,7 +325,11 @@ impl Guardrails {
 }
 
 /// One step to check, with what the engine knows about the account.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// Its JSON (what the shared vectors and the bindings' guardrail check read) has the fields'
+/// names, every one optional, with each exposure written `{"daily_budget": 100.0, "active": true}`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct StepCheck {
     /// The entity.
     pub entity: String,
@@ -338,6 +342,7 @@ pub struct StepCheck {
     /// The value `window_ms` ago (the start of the window), if it changed since.
     pub window_start: Option<f64>,
     /// Every entity's worst-case daily budget and whether it is active.
+    #[serde(deserialize_with = "exposures")]
     pub exposures: BTreeMap<String, (f64, bool)>,
     /// Spend so far per entity (for lifetime caps).
     pub lifetime_spend: BTreeMap<String, f64>,
@@ -351,6 +356,18 @@ pub struct StepCheck {
     pub performance_breach: Option<String>,
     /// A rollback (checked against the caps only).
     pub rollback: bool,
+}
+
+/// An exposure as JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exposure {
+    daily_budget: f64,
+    active: bool,
+}
+
+fn exposures<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<BTreeMap<String, (f64, bool)>, D::Error> {
+    Ok(BTreeMap::<String, Exposure>::deserialize(d)?.into_iter().map(|(k, e)| (k, (e.daily_budget, e.active))).collect())
 }
 
 impl StepCheck {
@@ -577,6 +594,16 @@ mod tests {
         let g = Guardrails { campaign_lifetime_cap: [("a".to_string(), 1000.0)].into(), ..Guardrails::default() };
         assert!(g.validate().unwrap_err().to_string().contains("lifetime_from"));
         assert!(matches!(check(&g, &lifetime), Verdict::Block { guardrail, .. } if guardrail == "campaign_lifetime_cap"));
+    }
+
+    #[test]
+    fn a_step_reads_from_json() {
+        let s: StepCheck = serde_json::from_str(r#"{"entity": "a", "kind": "budget", "current": 100.0, "target": 110.0, "exposures": {"a": {"daily_budget": 100.0, "active": true}}, "now_ms": 5}"#).unwrap();
+        let mut want = budget_step(100.0, 110.0);
+        want.exposures.remove("b");
+        want.now_ms = 5;
+        assert_eq!(s, want);
+        assert!(serde_json::from_str::<StepCheck>(r#"{"entity": "a", "exposure": {}}"#).unwrap_err().to_string().contains("exposure"));
     }
 
     #[test]
