@@ -11,6 +11,7 @@ mod anomaly;
 mod attribution;
 mod clv;
 mod columns;
+mod decide;
 mod decompose;
 mod error;
 mod ets;
@@ -57,5 +58,6 @@ fn _channelwise(m: &Bound<'_, PyModule>) -> PyResult<()> {
     platform::register(m)?;
     platform_payloads::register(m)?;
     experiment::register(m)?;
+    decide::register(m)?;
     Ok(())
 }

@@ -266,7 +266,7 @@ fn platform_classify(error: &str, now_ms: i64, classifier: Option<&str>) -> PyRe
 
 /// The simulated ad market (the core's `SimMarket`); the Python layer's `SimMarket` wraps it.
 #[pyclass(name = "SimMarket", module = "channelwise._channelwise")]
-struct PySimMarket(SimMarket);
+pub(crate) struct PySimMarket(pub(crate) SimMarket);
 
 #[pymethods]
 impl PySimMarket {

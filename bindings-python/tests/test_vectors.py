@@ -19,7 +19,8 @@ spend and locks as keyword dicts by name. Platform payload and metrics vectors
 back from pandas and polars frames) and are compared leaf by leaf as the Rust runner does.
 Experiment vectors (core/tests/vectors_experiment.rs) run through cw.experiment from the arm
 dicts and from pandas and polars tables with a row per arm (raw values from lists and numpy).
-An expected error's `field` must be named in the message.
+Decide vectors (core/tests/vectors_decide.rs) run through cw.decide.risk, stages, auto_approves and
+check_guardrails from the vector's dicts. An expected error's `field` must be named in the message.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from conftest import VECTORS
 FILES = sorted(VECTORS.rglob("*.json"))
 # Modules the Python binding runs; a vector of any other module is skipped, loudly, until bound.
 BOUND = ("attribution.", "journey.", "stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.", "platform.",
-         "experiment.")
+         "experiment.", "decide.")
 SERIES = ("stats.", "forecast.", "anomaly.", "optimize.", "glm.", "clv.", "leads.")
 # CLV histories run from a dict of lists, pandas and polars DataFrames (fits) and from lists,
 # numpy arrays, pandas and polars Series (predictions); RFM logs from pandas and polars.
@@ -1086,6 +1087,21 @@ def _run_experiment(fn, inp, params, kind):
     raise AssertionError(f"no runner for {fn}")
 
 
+def _run_decide(fn, inp, params, kind):
+    """decide.* (core/tests/vectors_decide.rs) through cw.decide's rule functions: the risk of a
+    proposal dict under a rule, staged values, auto-approval and guardrail verdicts (the step as
+    the vector writes the core's StepCheck)."""
+    if fn == "decide.risk":
+        return cw.decide.risk(inp["proposal"], rule=inp.get("rule"))
+    if fn == "decide.stages":
+        return {"stages": cw.decide.stages(inp["from"], inp["to"], policy=inp.get("policy"))}
+    if fn == "decide.auto_approves":
+        return {"approved": cw.decide.auto_approves(inp["level"], policy=inp.get("policy"))}
+    if fn == "decide.guardrails":
+        return cw.decide.check_guardrails(inp["step"], inp["guardrails"])
+    raise AssertionError(f"unknown function {fn}")
+
+
 def _check_error_field(v, err):
     """The error names the vector's field; a PII error never shows a value."""
     field = v["expected"].get("field")
@@ -1227,6 +1243,8 @@ def test_vector(path, kind):
         run = _run_platform_payloads
     elif fn.startswith("experiment."):
         run = _run_experiment
+    elif fn.startswith("decide."):
+        run = _run_decide
     elif fn.startswith("platform."):
         run = _run_platform
     elif fn.startswith(SERIES):
@@ -1240,7 +1258,7 @@ def test_vector(path, kind):
             run(fn, v.get("input", {}), params, kind)
         assert info.value.code == want_error, f"expected {want_error}, got {info.value.code}: {info.value}"
         assert type(info.value).code == want_error
-        if fn.startswith(("platform.", "experiment.")):
+        if fn.startswith(("platform.", "experiment.", "decide.")):
             _check_error_field(v, info.value)
         return
     if fn == "optimize.mmm":
@@ -1249,7 +1267,7 @@ def test_vector(path, kind):
     if nested:
         _check_nested(v, run(fn, v["input"], params, kind))
         return
-    if fn.startswith(SERIES) or fn.startswith(("platform.", "experiment.")):
+    if fn.startswith(SERIES) or fn.startswith(("platform.", "experiment.", "decide.")):
         _check_named(v, run(fn, v.get("input", {}), params, kind))
         return
     got, extra = run(fn, v["input"], params, kind)

@@ -1,6 +1,7 @@
 """channelwise: multi-touch attribution, journeys, statistics, forecasting (ETS, STL/MSTL, metrics),
 anomaly detection, response curves and the media mix model, customer lifetime value, experiments
-and bandits, platform payloads, computed in Rust.
+and bandits, platform payloads, and the decision engine that acts on the platforms (guarded,
+audited, reversible), computed in Rust.
 
 >>> import channelwise as cw
 >>> cw.attribution.markov(df, order=1)            # doctest: +SKIP
@@ -32,12 +33,13 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, clv, experiment, forecast, glm, journey, leads, optimize, platform, plot, stats
+from . import anomaly, attribution, clv, decide, experiment, forecast, glm, journey, leads, optimize, platform, plot, stats
 
 __all__ = [
     "anomaly",
     "attribution",
     "clv",
+    "decide",
     "experiment",
     "forecast",
     "glm",

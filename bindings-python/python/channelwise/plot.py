@@ -1,6 +1,6 @@
 """Plots (matplotlib, optional: ``pip install 'channelwise[plot]'``): attribution credit, forecast
-fan charts, decomposition panels, anomaly markers, response curves, media mix models, budget allocations, experiment effects, confidence sequences and
-group-sequential bounds."""
+fan charts, decomposition panels, anomaly markers, response curves, media mix models, budget allocations, experiment effects, confidence sequences,
+group-sequential bounds and the calibration of decisions' expected impacts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 from . import _frames
 
 __all__ = ["credit", "forecast", "decomposition", "anomalies", "saturation", "mmm", "allocation", "effects",
-           "confidence_sequence", "bounds"]
+           "confidence_sequence", "bounds", "calibration"]
 
 
 def _pyplot() -> Any:
@@ -325,4 +325,34 @@ def bounds(table: Any, two_sided: bool = True, ax: Any = None, title: Optional[s
     ax.legend(fontsize="small")
     if title:
         ax.set_title(title)
+    return ax
+
+
+def calibration(decisions: Any, ax: Any = None, title: Optional[str] = None) -> Any:
+    """Expected against measured impact, one point per decision with an outcome (a frame of
+    ``cw.decide.Engine.decisions()``), by decision type, the expected interval as a horizontal
+    bar, and the line of perfect calibration (points below it: the producers promised too much)."""
+    plt = _pyplot()
+    cols = _frames.to_columns(decisions)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 5))
+
+    def known(a: Any) -> bool:
+        return a is not None and not (isinstance(a, float) and np.isnan(a))
+
+    rows = [i for i, a in enumerate(cols["actual"]) if known(a)]
+    seen: List[float] = []
+    for kind in sorted({cols["kind"][i] for i in rows}):
+        idx = [i for i in rows if cols["kind"][i] == kind]
+        x, y = (np.array([cols[c][i] for i in idx], dtype=float) for c in ("impact", "actual"))
+        lo, hi = (np.array([cols[c][i] for i in idx], dtype=float) for c in ("impact_lo", "impact_hi"))
+        ax.errorbar(x, y, xerr=[x - lo, hi - x], fmt="o", capsize=3, label=kind)
+        seen += list(lo) + list(hi) + list(y)
+    if seen:
+        ends = [min(seen), max(seen)]
+        ax.plot(ends, ends, "--", color="grey", lw=1, label="calibrated")
+    ax.set_xlabel("expected impact")
+    ax.set_ylabel("measured impact")
+    ax.set_title(title or "Expected and measured impact of decisions")
+    ax.legend()
     return ax

@@ -1,0 +1,445 @@
+"""cw.decide.Engine: the decision engine on the simulated market and on a Python adapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pandas as pd
+import polars as pl
+import pytest
+
+import channelwise as cw
+
+DAY = 86_400_000
+
+
+def _engine(market=None, **policy):
+    return cw.decide.Engine(":memory:", adapters=market or cw.platform.SimMarket({"seed": 3}), **policy)
+
+
+def _flow(engine, read_budget):
+    """Some decisions auto-approved, one blocked by a cap, one rolled back; the audit verifies."""
+    engine.observe("social")  # the account cap sums the entities the engine knows
+    small = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9,
+                           impact=2.0, impact_lo=1.0, impact_hi=3.0, reason="marginal ROAS 2.1")
+    assert (small["status"], small["risk"], small["approver"]) == ("approved", "low", "policy")
+    assert small["reasons"] == ["marginal ROAS 2.1"] and small["impact_lo"] == 1.0
+    assert engine.execute(small["id"]) == {"decision": small["id"], "outcome": "executed", "verified": True}
+    cut = engine.propose({"kind": "budget", "entity": "social", "from": 150, "to": 145, "confidence": 0.95})
+    assert cut["status"] == "approved"
+    assert engine.run_due() == [{"decision": cut["id"], "outcome": "executed", "verified": True}]
+    big = engine.propose(kind="budget", entity="search", from_=110, to=160, confidence=0.9)
+    assert big["status"] == "pending"
+    assert list(engine.pending()["id"]) == [big["id"]]
+    engine.approve(big["id"], "ana")
+    blocked = engine.execute(big["id"])
+    assert blocked["outcome"] == "blocked" and blocked["guardrail"] == "account_daily_cap"
+    assert blocked["reason"] == "account daily budget would be 305.00, above the cap of 300.00"
+    assert engine.decision(big["id"])["status"] == "blocked"
+    assert read_budget("search") == 110.0
+    back = engine.rollback(small["id"], by="ana")
+    assert back == {"decision": small["id"], "outcome": "rolled_back", "verified": True}
+    assert read_budget("search") == 100.0
+    frame = engine.decisions()
+    assert list(frame["status"]) == ["rolled_back", "executed", "blocked"]
+    assert list(frame.columns) == list(cw.decide.DECISION_COLUMNS)
+    audit = engine.audit()
+    assert list(audit.columns) == list(cw.decide.AUDIT_COLUMNS)
+    assert {"propose", "approve", "send", "applied", "block", "rolled_back"} <= set(audit["action"])
+    summary = engine.verify()
+    assert summary["entries"] == len(audit) == summary["head_seq"]
+    assert engine.verify(anchor=(summary["head_seq"], summary["head_hash"])) == summary
+    return engine
+
+
+def test_end_to_end_on_the_simulated_market():
+    market = cw.platform.SimMarket({"seed": 3})
+    engine = _flow(_engine(market, guardrails={"account_daily_cap": 300}), lambda e: market.read_entity(e)["daily_budget"])
+    # the native market was used: each key applied once, in order
+    assert [a["key"] for a in market.applied] == ["d1/s1", "d2/s1", "d1/rollback"]
+    d = engine.decisions(backend="polars")
+    assert isinstance(d, pl.DataFrame) and d["status"].to_list()[-1] == "blocked"
+    assert d["from"].to_list() == [100.0, 150.0, 110.0]
+    assert isinstance(engine.audit(backend="polars"), pl.DataFrame)
+    assert len(engine.audit(from_seq=3, limit=2)) == 2
+
+
+class FakePlatform(cw.decide.Adapter):
+    """A dict-backed platform with its own clock; it keeps the keys it applied, loses the first
+    acknowledgement (applies, then raises a timeout) and can be told to fail an entity."""
+
+    def __init__(self):
+        self.entities = {"search": {"daily_budget": 100.0, "status": "active"},
+                         "social": {"daily_budget": 150.0, "status": "active"}}
+        self.clock = 1_767_571_200_000  # 2026-01-05
+        self.keys = {}
+        self.calls = 0
+        self.lose_next_ack = True
+        self.broken = set()
+
+    def _state(self, entity):
+        return {"entity": entity, "bid": None, "updated_ms": self.clock, **self.entities[entity]}
+
+    def apply_changes(self, changes):
+        self.calls += 1
+        out = []
+        for c in changes:
+            if c["entity"] in self.broken:
+                raise RuntimeError(f"connection reset talking about {c['entity']}")
+            if c["key"] in self.keys:
+                out.append({"outcome": {"status": "already_applied", "state": self._state(c["entity"])}})
+                continue
+            a = c["action"]
+            e = self.entities[c["entity"]]
+            if a["kind"] == "budget":
+                e["daily_budget"] = a["daily"]
+            elif a["kind"] == "status":
+                e["status"] = a["status"]
+            self.keys[c["key"]] = c
+            out.append({"key": c["key"], "entity": c["entity"], "outcome": {"status": "applied", "state": self._state(c["entity"])}})
+        if self.lose_next_ack:
+            self.lose_next_ack = False
+            raise TimeoutError("no answer within 30 s")  # applied, but the answer was lost
+        return out
+
+    def read_entity(self, entity):
+        return self._state(entity)  # KeyError for an unknown entity
+
+    def read_metrics(self, query):
+        return pd.DataFrame({"entity": ["search"], "date": [dt.date(2026, 1, 4)], "spend": [100.0]})
+
+    def now_ms(self):
+        return self.clock
+
+    def sleep_until(self, at_ms):
+        self.clock = max(self.clock, at_ms)
+
+
+def test_the_same_flow_through_a_python_adapter():
+    fake = FakePlatform()
+    engine = _flow(_engine(fake, guardrails={"account_daily_cap": 300}), lambda e: fake.entities[e]["daily_budget"])
+    # the lost acknowledgement was retried with the same key, which was applied once
+    assert list(fake.keys) == ["d1/s1", "d2/s1", "d1/rollback"]
+    assert fake.calls == 4
+    assert isinstance(engine.adapters, FakePlatform)
+
+
+def test_an_adapter_exception_reaches_the_audit_and_the_key_is_resent_once():
+    fake = FakePlatform()
+    fake.lose_next_ack = False
+    engine = _engine(fake)
+    fake.broken.add("search")
+    d = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    out = engine.execute(d["id"])
+    assert out["outcome"] == "in_doubt"
+    assert "RuntimeError: connection reset talking about search" in out["error"]
+    audit = engine.audit()
+    assert "connection reset" in audit[audit["action"] == "in_doubt"]["detail"].iloc[0]
+    assert engine.decision(d["id"])["status"] == "executing"
+    fake.broken.clear()
+    assert engine.execute(d["id"])["outcome"] == "executed"
+    assert list(fake.keys) == ["d1/s1"]
+    # a vendor error with its PlatformError is classified: HTTP 400 is not retried; raised for
+    # the whole call it may have been applied all the same (in doubt), as a failed item it was not
+    class Refusing(FakePlatform):
+        def apply_changes(self, changes):
+            self.calls += 1
+            if self.calls == 1:
+                raise cw.platform.PlatformCallError({"kind": "http", "status": 400})
+            return [{"outcome": {"status": "failed", "error": {"kind": "http", "status": 400}}} for _ in changes]
+
+    refusing = Refusing()
+    e2 = _engine(refusing)
+    d2 = e2.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    assert e2.execute(d2["id"]) == {"decision": d2["id"], "outcome": "in_doubt", "error": "HTTP 400"}
+    assert refusing.calls == 1
+    assert e2.execute(d2["id"]) == {"decision": d2["id"], "outcome": "failed", "error": "HTTP 400"}
+    assert refusing.calls == 2 and e2.decision(d2["id"])["status"] == "failed"
+    # an unknown entity (KeyError from read_entity) is said as such, with the exception as cause
+    with pytest.raises(cw.InvalidParameterError, match="entity") as err:
+        engine.propose(kind="budget", entity="nowhere", from_=1, to=2)
+    assert isinstance(err.value.__cause__, KeyError)
+
+
+def test_wrong_adapter_answers_name_the_method_and_the_field():
+    class NoBudget(FakePlatform):
+        def read_entity(self, entity):
+            return {"status": "active"}
+
+    with pytest.raises(ValueError, match=r"adapter.read_entity\('search'\).*'daily_budget'"):
+        _engine(NoBudget()).observe("search")
+
+    class BadStatus(FakePlatform):
+        def apply_changes(self, changes):
+            return [{"outcome": {"status": "done"}} for _ in changes]
+
+    engine = _engine(BadStatus())
+    d = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    with pytest.raises(ValueError, match=r"adapter.apply_changes\(\) result \[0\].*outcome.status"):
+        engine.execute(d["id"])
+    # what the engine knew is recorded: the key was sent and is in doubt, not lost
+    assert engine.decision(d["id"])["status"] == "executing"
+
+    class NotAList(FakePlatform):
+        def apply_changes(self, changes):
+            return "ok"
+
+    e3 = _engine(NotAList())
+    d3 = e3.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    with pytest.raises(TypeError, match=r"adapter.apply_changes\(\) must return a list"):
+        e3.execute(d3["id"])
+
+    class Unfinished(cw.decide.Adapter):
+        def read_entity(self, entity):
+            return {"daily_budget": 1.0, "status": "active"}
+
+    e4 = _engine(Unfinished())
+    d4 = e4.propose(kind="budget", entity="x", from_=1, to=1.1, confidence=0.9)
+    with pytest.raises(NotImplementedError, match="apply_changes"):
+        e4.execute(d4["id"])
+    with pytest.raises(TypeError, match="read_metrics"):
+        cw.decide.Engine(adapters=object())
+    with pytest.raises(TypeError, match="adapters"):
+        cw.decide.Engine(":memory:")
+
+
+def test_an_adapter_must_not_call_back_into_its_engine():
+    class Reentrant(FakePlatform):
+        engine = None
+
+        def read_entity(self, entity):
+            self.engine.pending()
+            return super().read_entity(entity)
+
+    r = Reentrant()
+    engine = _engine(r)
+    r.engine = engine
+    with pytest.raises(RuntimeError, match="call back into the engine"):
+        engine.observe("search")
+
+
+def test_a_file_store_reopened_finds_the_pending_decisions(tmp_path):
+    path = tmp_path / "decisions.db"
+    market = cw.platform.SimMarket({"seed": 3})
+    first = cw.decide.Engine(path, adapters=market)
+    d = first.propose(kind="budget", entity="social", from_=150, to=200, confidence=0.9)
+    assert d["status"] == "pending"
+    del first
+    second = cw.decide.Engine(str(path), adapters=market)
+    assert list(second.pending()["id"]) == [d["id"]]
+    second.approve(d["id"], "ana")
+    assert second.execute(d["id"])["outcome"] == "executed"
+    assert market.read_entity("social")["daily_budget"] == 200.0
+    assert second.verify()["entries"] == len(second.audit())
+
+
+def test_stop_blocks_execution_until_a_person_resumes():
+    market = cw.platform.SimMarket({"seed": 3})
+    engine = _engine(market)
+    a = engine.propose(kind="budget", entity="search", from_=100, to=105, confidence=0.9)
+    b = engine.propose(kind="budget", entity="social", from_=150, to=200, confidence=0.9)
+    assert engine.stop("ana", reason="spend spike") == [a["id"], b["id"]]
+    assert engine.stopped["by"] == "ana"
+    assert engine.execute(a["id"]) == {"decision": a["id"], "outcome": "unchanged", "status": "cancelled"}
+    with pytest.raises(cw.InvalidParameterError, match="emergency stop by ana"):
+        engine.propose(kind="budget", entity="search", from_=100, to=105, confidence=0.9)
+    with pytest.raises(cw.InvalidParameterError, match="emergency stop"):
+        engine.run_due()
+    assert market.applied == []
+    with pytest.raises(cw.InvalidParameterError, match="by"):
+        engine.resume(" ")
+    engine.resume("bo")
+    assert engine.stopped is None
+    c = engine.propose(kind="budget", entity="search", from_=100, to=105, confidence=0.9)
+    assert engine.execute(c["id"])["outcome"] == "executed"
+    assert {"stop", "resume"} <= set(engine.audit()["action"])
+
+
+def test_a_tampered_audit_row_is_found(tmp_path):
+    path = tmp_path / "decisions.db"
+    engine = cw.decide.Engine(path, adapters=cw.platform.SimMarket())
+    d = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    engine.execute(d["id"])
+    assert engine.verify()["entries"] >= 4
+    del engine
+    con = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 2")
+    con.close()
+    _sql(path, "DROP TRIGGER audit_no_update", "UPDATE audit SET actor = 'mallory' WHERE seq = 2")
+    reopened = cw.decide.Engine(path, adapters=cw.platform.SimMarket())
+    with pytest.raises(cw.InvalidRecordError, match="audit entry 2 was edited"):
+        reopened.verify()
+    assert reopened.audit()["actor"].iloc[1] == "mallory"
+
+
+def _sql(path, *statements):
+    con = sqlite3.connect(path)
+    for q in statements:
+        con.execute(q)
+    con.commit()
+    con.close()
+
+
+def test_bad_inputs_raise_typed_errors(tmp_path):
+    market = cw.platform.SimMarket({"seed": 3})
+    engine = _engine(market)
+    with pytest.raises(cw.OutOfRangeError, match=r"^to must be in"):
+        engine.propose(kind="budget", entity="search", from_=100, to=-5)
+    with pytest.raises(cw.InvalidParameterError, match="decision"):
+        engine.approve(99, "ana")
+    short = engine.propose(kind="budget", entity="search", from_=100, to=190, confidence=0.9, ttl=dt.timedelta(seconds=1))
+    market.advance(2_000)
+    with pytest.raises(cw.InvalidParameterError, match="expired"):
+        engine.approve(short["id"], "ana")
+    assert engine.decision(short["id"])["status"] == "expired"
+    with pytest.raises(cw.InvalidParameterError, match="approver"):
+        engine.approve(short["id"], "")
+    with pytest.raises(cw.InvalidParameterError, match=r"proposal.entiy"):
+        engine.propose(kind="budget", entiy="search", from_=1, to=2)
+    with pytest.raises(cw.InvalidParameterError, match=r"proposal.kind"):
+        engine.propose(kind="budgets", entity="search", from_=1, to=2)
+    with pytest.raises(cw.InvalidParameterError, match=r"proposal.to.*money"):
+        engine.propose(kind="budget", entity="search", from_=1, to="2")
+    with pytest.raises(cw.NonFiniteError, match="confidence"):
+        engine.propose(kind="budget", entity="search", from_=1, to=2, confidence=float("nan"))
+    # the policy: unknown keys named at any depth, wrong values by their field
+    with pytest.raises(cw.InvalidParameterError, match=r"policy.guardrails.*acount_daily_cap.*unknown key"):
+        _engine(guardrails={"acount_daily_cap": 300})
+    with pytest.raises(cw.InvalidParameterError, match=r"policy.auto_aprove"):
+        cw.decide.Engine(adapters=market, policy={"auto_aprove": "medium"})
+    with pytest.raises(cw.InvalidParameterError, match=r"policy.risk.low_spend"):
+        _engine(risk={"low_spend": "lots"})
+    with pytest.raises(cw.InvalidParameterError, match=r"policy.auto_approve"):
+        _engine(auto_approve="sometimes")
+    with pytest.raises(cw.OutOfRangeError, match="first_stage"):
+        _engine(first_stage=1.5)
+    with pytest.raises(cw.OutOfRangeError, match="guardrails.account_daily_cap"):
+        _engine(guardrails={"account_daily_cap": -1})
+    # stores that are not a channelwise store, or newer than this one
+    text = tmp_path / "notes.txt"
+    text.write_text("hello, not a database" * 100)
+    with pytest.raises(cw.InvalidParameterError, match="not a SQLite database"):
+        cw.decide.Engine(text, adapters=market)
+    other = tmp_path / "other.db"
+    _sql(other, "CREATE TABLE t (x)")
+    with pytest.raises(cw.InvalidParameterError, match="not a channelwise store"):
+        cw.decide.Engine(other, adapters=market)
+    newer = tmp_path / "newer.db"
+    cw.decide.Engine(newer, adapters=market).propose(kind="budget", entity="search", from_=100, to=101, confidence=0.9)
+    _sql(newer, "PRAGMA user_version = 999")
+    with pytest.raises(cw.InvalidParameterError, match="newer channelwise"):
+        cw.decide.Engine(newer, adapters=market)
+    with pytest.raises(cw.InvalidParameterError, match="store"):
+        cw.decide.Engine("postgresql://localhost/decisions", adapters=market)
+
+
+def test_recommendations_become_proposals():
+    a = cw.optimize.allocate({"search": cw.optimize.MichaelisMenten(alpha=1.0, lam=1.0),
+                              "social": cw.optimize.MichaelisMenten(alpha=4.0, lam=1.0)},
+                             budget=4.0, current={"search": 2.0, "social": 2.0})
+    recs = cw.optimize.recommend(allocation=a)
+    market = cw.platform.SimMarket({"campaigns": [
+        {"id": "search", "daily_budget": 2.0, "curve": {"michaelis_menten": {"alpha": 1.0, "lam": 1.0}}},
+        {"id": "social", "daily_budget": 2.0, "curve": {"michaelis_menten": {"alpha": 4.0, "lam": 1.0}}}]})
+    engine = _engine(market, auto_approve="medium", guardrails={"max_step_change": 0.6})
+    out = engine.propose_many(recs, metric="response/day")
+    assert list(out["entity"]) == ["search", "social"]
+    assert list(out["to"]) == [1.0, 3.0] and set(out["metric"]) == {"response/day"}
+    assert all(len(r) == 1 for r in out["reasons"])
+    # a polars table answers in polars; a bad row refuses the whole batch before any is proposed
+    table = pl.DataFrame({"kind": ["budget", "budget"], "entity": ["search", "social"], "from": [2.0, 2.0],
+                          "to": [2.2, -1.0], "confidence": [0.9, 0.9]})
+    with pytest.raises(cw.OutOfRangeError, match=r"proposals\[1\]: to must be in"):
+        engine.propose_many(table)
+    assert len(engine.decisions()) == 2
+    polars_out = engine.propose_many(table.head(1))
+    assert isinstance(polars_out, pl.DataFrame) and polars_out["entity"].to_list() == ["search"]
+    row = engine.propose(pd.DataFrame({"kind": ["status"], "entity": ["social"], "from": ["active"],
+                                       "to": ["paused"]}).iloc[0])
+    assert row["risk"] == "high" and row["spend_at_stake"] == float("inf")
+    assert engine.decisions()["status"].iloc[-1] == "pending"
+
+
+def test_outcomes_calibrate_and_the_anomaly_gate_blocks():
+    market = cw.platform.SimMarket({"seed": 3})
+    engine = _engine(market, feedback={"window_ms": dt.timedelta(days=1)})
+    d = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9, impact=4.0,
+                       impact_lo=2.0, impact_hi=6.0)
+    engine.execute(d["id"])
+    with pytest.raises(cw.InvalidParameterError, match="window ends"):
+        engine.record_outcome(d["id"], 2.0, method="holdout", by="ana")
+    market.advance(DAY + 1)
+    assert engine.record_outcome(d["id"], 2.0, method="holdout", by="ana")["actual"] == 2.0
+    cal = engine.calibration()
+    assert list(cal.columns) == list(cw.decide.CALIBRATION_COLUMNS)
+    assert cal.iloc[0]["kind"] == "budget" and cal.iloc[0]["slope"] == pytest.approx(0.5)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = engine.plot_calibration()
+    assert ax.get_xlabel() == "expected impact" and len(ax.lines) >= 1
+    engine.flag_anomaly(market.today, by="ana", reason="spend z = 5.1")
+    up = engine.propose(kind="budget", entity="search", from_=110, to=115, confidence=0.9)
+    out = engine.execute(up["id"])
+    assert out["guardrail"] == "anomaly_gate" and "spend z = 5.1" in out["reason"]
+    assert engine.check_performance() == []
+    assert cw.decide.policy(dry_run=True)["dry_run"] is True
+    assert cw.decide.policy()["guardrails"]["change_frequency"] == {"capacity": 4, "refill_ms": 900000}
+
+
+def test_dry_run_sends_nothing():
+    market = cw.platform.SimMarket()
+    engine = _engine(market, dry_run=True)
+    d = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    assert engine.execute(d["id"])["outcome"] == "dry_run"
+    assert market.applied == [] and engine.decision(d["id"])["status"] == "dry_run"
+
+
+def test_readme_python_decide(tmp_path):
+    import os
+
+    os.chdir(tmp_path)
+    # START: readme-python-decide
+    import channelwise as cw
+
+    market = cw.platform.SimMarket({"seed": 7})  # or your own adapter: see cw.decide.Adapter
+    engine = cw.decide.Engine(
+        "decisions.db",  # SQLite, or "postgresql://..." for engines sharing one store
+        adapters=market,
+        auto_approve="low",  # low-risk decisions run alone, the rest wait for a person
+        guardrails={"account_daily_cap": 300, "campaign_daily_cap": {"social": 180}},
+    )
+    engine.observe("social")  # the account cap sums the campaigns the engine knows
+    small = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9,
+                           reasons=["search's marginal ROAS is 2.1"])
+    engine.execute(small["id"])  # approved by the policy: sent with its idempotency key, read back
+    big = engine.propose(kind="budget", entity="social", from_=150, to=200, confidence=0.8)
+    engine.approve(big["id"], approver="ana")  # a 33% move waits for a named person
+    print(engine.execute(big["id"])["reason"])  # social daily budget would be 200.00, above its cap of 180.00
+    engine.rollback(small["id"], by="ana")  # search is back at 100 a day
+    print(engine.decisions()[["id", "entity", "from", "to", "risk", "status"]])
+    print(engine.verify())  # the hash-chained audit log: {'entries': ..., 'head_hash': ...}
+    # END: readme-python-decide
+    assert engine.decision(big["id"])["status"] == "blocked"
+    assert list(engine.decisions()["status"]) == ["rolled_back", "blocked"]
+    assert market.read_entity("search")["daily_budget"] == 100.0
+    assert engine.verify()["entries"] == len(engine.audit())
+
+
+def test_the_module_examples_run():
+    import doctest
+
+    r = doctest.testmod(cw.decide, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert r.attempted >= 15 and r.failed == 0
+
+
+def test_the_rule_functions_refuse_unknown_keys():
+    with pytest.raises(cw.InvalidParameterError, match=r"risk.low_chang"):
+        cw.decide.risk(kind="budget", entity="s", from_=1, to=2, rule={"low_chang": 0.1})
+    with pytest.raises(cw.InvalidParameterError, match="step"):
+        cw.decide.check_guardrails({"entity": "s", "kind": "budget", "current": 1, "target": 2, "exposure": {}})
+    assert cw.decide.auto_approves("high", auto_approve="high") is True
+    with pytest.raises(cw.InvalidParameterError, match="level"):
+        cw.decide.auto_approves("extreme")
