@@ -1,26 +1,32 @@
-//! The decision engine on the simulated market, scenario by scenario.
+//! The decision engine on the simulated market, scenario by scenario, on every store (SQLite,
+//! and PostgreSQL when `CW_PG_URL` is set; see `common/stores.rs`).
 #![cfg(feature = "sqlite")]
 #![allow(clippy::unwrap_used)]
+
+#[path = "common/stores.rs"]
+mod stores;
 
 use channelwise::decide::decision::{DecisionKind, DecisionStatus, Proposal};
 use channelwise::decide::engine::{Engine, ExecOutcome};
 use channelwise::decide::policy::{Guardrails, Policy};
-use channelwise::decide::store::{SqliteStore, Store};
+use channelwise::decide::store::Store;
 use channelwise::platform::adapter::{ApplyChanges, Status, DAY_MS};
 use channelwise::platform::sim::{SimConfig, SimMarket};
+use stores::Backend;
 
-fn engine(policy: Policy) -> Engine<SqliteStore, SimMarket> {
+type BoxedEngine = Engine<Box<dyn Store + Send>, SimMarket>;
+
+fn engine(b: &dyn Backend, tag: &str, policy: Policy) -> BoxedEngine {
     let market = SimMarket::new(SimConfig { seed: 3, ..SimConfig::default() }).unwrap();
-    Engine::new(SqliteStore::open(":memory:").unwrap(), market, policy).unwrap()
+    Engine::new(b.open(&b.fresh(tag)), market, policy).unwrap()
 }
 
-fn budget(e: &mut Engine<SqliteStore, SimMarket>, entity: &str) -> f64 {
+fn budget(e: &mut BoxedEngine, entity: &str) -> f64 {
     e.platform_mut().read_entity(entity).unwrap().daily_budget
 }
 
-#[test]
-fn small_changes_run_alone_large_ones_wait_and_stage() {
-    let mut e = engine(Policy::default());
+fn small_changes_run_alone_large_ones_wait_and_stage(b: &dyn Backend) {
+    let mut e = engine(b, "e2", Policy::default());
     let d = e.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9).reason("allocation: search's marginal ROAS is 2.1")).unwrap();
     assert_eq!((d.status, d.approver.as_deref()), (DecisionStatus::Approved, Some("policy")));
     assert_eq!(e.execute(d.id).unwrap(), ExecOutcome::Executed { verified: true });
@@ -45,10 +51,9 @@ fn small_changes_run_alone_large_ones_wait_and_stage() {
     assert_eq!(e.verify().unwrap().head_seq, e.audit().unwrap().len() as u64);
 }
 
-#[test]
-fn a_cap_blocks_with_its_numbers_and_rollback_restores() {
+fn a_cap_blocks_with_its_numbers_and_rollback_restores(b: &dyn Backend) {
     let g = Guardrails { account_daily_cap: Some(280.0), ..Guardrails::default() };
-    let mut e = engine(Policy { guardrails: g, ..Policy::default() });
+    let mut e = engine(b, "e3", Policy { guardrails: g, ..Policy::default() });
     e.observe("social").unwrap(); // the account cap sums the entities the engine knows
     let d = e.propose(Proposal::budget("search", 100.0, 140.0).confidence(0.9)).unwrap();
     e.approve(d.id, "ana").unwrap();
@@ -83,9 +88,8 @@ fn a_cap_blocks_with_its_numbers_and_rollback_restores() {
     assert!(e.rollback(a.id, "ana").is_ok_and(|o| o == ExecOutcome::Unchanged { status: DecisionStatus::RolledBack }));
 }
 
-#[test]
-fn stop_cancels_refuses_and_is_audited() {
-    let mut e = engine(Policy::default());
+fn stop_cancels_refuses_and_is_audited(b: &dyn Backend) {
+    let mut e = engine(b, "e4", Policy::default());
     let a = e.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
     let b = e.propose(Proposal::budget("social", 150.0, 400.0).confidence(0.9)).unwrap();
     let cancelled = e.stop("ana", "spend spike").unwrap();
@@ -103,9 +107,8 @@ fn stop_cancels_refuses_and_is_audited() {
     assert!(e.platform().applied().iter().all(|x| x.key.as_str() == "d3/s1"));
 }
 
-#[test]
-fn expiry_dry_run_bad_input() {
-    let mut e = engine(Policy::default());
+fn expiry_dry_run_bad_input(b: &dyn Backend) {
+    let mut e = engine(b, "e5", Policy::default());
     let d = e.propose(Proposal::budget("search", 100.0, 300.0).confidence(0.9)).unwrap();
     e.platform_mut().advance_ms(DAY_MS + 1);
     let err = e.approve(d.id, "ana").unwrap_err();
@@ -123,7 +126,7 @@ fn expiry_dry_run_bad_input() {
     e.approve(t.id, "ana").unwrap();
     assert!(e.execute(t.id).unwrap_err().to_string().contains("no action"));
 
-    let mut dry = engine(Policy { dry_run: true, ..Policy::default() });
+    let mut dry = engine(b, "e6", Policy { dry_run: true, ..Policy::default() });
     let d = dry.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
     assert_eq!(dry.execute(d.id).unwrap(), ExecOutcome::DryRun);
     let d = dry.decision(d.id).unwrap();
@@ -132,8 +135,7 @@ fn expiry_dry_run_bad_input() {
     assert!(dry.store().verify().is_ok());
 }
 
-#[test]
-fn performance_lifetime_and_anomaly_gates() {
+fn performance_lifetime_and_anomaly_gates(b: &dyn Backend) {
     use channelwise::decide::policy::PerformanceGuard;
     let mut cfg = SimConfig { seed: 5, noise: 0.0, ..SimConfig::default() };
     cfg.campaigns[1].value_per_conversion = 1.0; // social returns little: ROAS well below 1
@@ -145,7 +147,7 @@ fn performance_lifetime_and_anomaly_gates() {
         lifetime_from: Some(start),
         ..Guardrails::default()
     };
-    let mut e = Engine::new(SqliteStore::open(":memory:").unwrap(), market, Policy { guardrails: g, ..Policy::default() }).unwrap();
+    let mut e = Engine::new(b.open(&b.fresh("gates")), market, Policy { guardrails: g, ..Policy::default() }).unwrap();
     e.observe("search").unwrap();
     e.observe("social").unwrap();
     e.platform_mut().run_days(8);
@@ -176,9 +178,8 @@ fn performance_lifetime_and_anomaly_gates() {
     assert_eq!(e.execute(less.id).unwrap(), ExecOutcome::Executed { verified: true });
 }
 
-#[test]
-fn no_increase_on_a_flagged_day() {
-    let mut e = engine(Policy::default());
+fn no_increase_on_a_flagged_day(b: &dyn Backend) {
+    let mut e = engine(b, "e7", Policy::default());
     let today = e.platform().today();
     assert!(e.flag_anomaly(today, "", "x").is_err());
     e.flag_anomaly(today, "ana", "spend z = 6.2 at 09:00").unwrap();
@@ -197,15 +198,11 @@ fn no_increase_on_a_flagged_day() {
     assert_eq!(e.execute(up.id).unwrap(), ExecOutcome::Executed { verified: true });
 }
 
-#[test]
-fn a_stop_by_another_engine_on_the_same_file_halts_this_one() {
-    let dir = std::env::temp_dir().join(format!("cw-decide-engine-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("decisions.db");
+fn a_stop_by_another_engine_on_the_same_store_halts_this_one(bk: &dyn Backend) {
+    let spec = bk.fresh("two_engines");
     let market = || SimMarket::new(SimConfig { seed: 3, ..SimConfig::default() }).unwrap();
-    let mut a = Engine::new(SqliteStore::open(&path).unwrap(), market(), Policy::default()).unwrap();
-    let mut b = Engine::new(SqliteStore::open(&path).unwrap(), market(), Policy::default()).unwrap();
+    let mut a = Engine::new(bk.open(&spec), market(), Policy::default()).unwrap();
+    let mut b = Engine::new(bk.open(&spec), market(), Policy::default()).unwrap();
     let d = a.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
     assert_eq!(b.stop("ana", "drill").unwrap(), vec![d.id]);
     assert_eq!(a.execute(d.id).unwrap(), ExecOutcome::Unchanged { status: DecisionStatus::Cancelled });
@@ -213,8 +210,23 @@ fn a_stop_by_another_engine_on_the_same_file_halts_this_one() {
     assert!(err.to_string().contains("emergency stop by ana"), "{err}");
     b.resume("ben").unwrap();
     let d2 = a.propose(Proposal::budget("search", 100.0, 105.0).confidence(0.9)).unwrap();
+    // while another engine holds the store's execution lock, a defers instead of sending
+    let mut other = bk.open(&spec);
+    assert!(other.try_lock_execution().unwrap());
+    assert!(matches!(a.execute(d2.id).unwrap(), ExecOutcome::Deferred { reason, .. } if reason.contains("another engine")));
+    assert!(matches!(a.rollback(d.id, "ana").unwrap(), ExecOutcome::Deferred { .. }));
+    other.unlock_execution().unwrap();
     assert_eq!(a.execute(d2.id).unwrap(), ExecOutcome::Executed { verified: true });
     assert!(a.platform().applied().iter().all(|x| x.key.as_str() == "d2/s1"));
     assert_eq!(b.verify().unwrap(), a.verify().unwrap());
-    let _ = std::fs::remove_dir_all(&dir);
 }
+
+on_every_store!(
+    small_changes_run_alone_large_ones_wait_and_stage,
+    a_cap_blocks_with_its_numbers_and_rollback_restores,
+    stop_cancels_refuses_and_is_audited,
+    expiry_dry_run_bad_input,
+    performance_lifetime_and_anomaly_gates,
+    no_increase_on_a_flagged_day,
+    a_stop_by_another_engine_on_the_same_store_halts_this_one,
+);

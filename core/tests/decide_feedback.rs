@@ -1,8 +1,12 @@
 //! Learning feedback: outcomes recorded after each decision's window, the calibration of each
 //! decision type (checked against the definitions by hand), and the shrinkage of later
-//! expectations, kept across a reopened store.
+//! expectations, kept across a reopened store; on every store (SQLite, and PostgreSQL when
+//! `CW_PG_URL` is set; see `common/stores.rs`).
 #![cfg(feature = "sqlite")]
 #![allow(clippy::unwrap_used)]
+
+#[path = "common/stores.rs"]
+mod stores;
 
 use channelwise::decide::decision::{DecisionKind, DecisionStatus, Proposal};
 use channelwise::decide::engine::{Engine, ExecOutcome};
@@ -10,17 +14,16 @@ use channelwise::decide::policy::Policy;
 use channelwise::decide::store::SqliteStore;
 use channelwise::platform::adapter::{Status, DAY_MS};
 use channelwise::platform::sim::{SimConfig, SimMarket};
+use stores::Backend;
 
 /// (from, to, expected mean, lo, hi, measured)
 const MOVES: [(f64, f64, f64, f64, f64, f64); 3] =
     [(100.0, 105.0, 10.0, 6.0, 14.0, 5.0), (105.0, 110.0, 20.0, 12.0, 28.0, 10.0), (110.0, 115.0, 30.0, 8.0, 34.0, 15.0)];
 
-#[test]
-fn outcomes_calibrate_and_shrink_later_expectations() {
-    let path = std::env::temp_dir().join(format!("cw-feedback-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
+fn outcomes_calibrate_and_shrink_later_expectations(b: &dyn Backend) {
+    let spec = b.fresh("feedback");
     let market = SimMarket::new(SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
-    let mut e = Engine::new(SqliteStore::open(&path).unwrap(), market, Policy::default()).unwrap();
+    let mut e = Engine::new(b.open(&spec), market, Policy::default()).unwrap();
     let mut ids = Vec::new();
     for (k, &(from, to, mean, lo, hi, _)) in MOVES.iter().enumerate() {
         let d = e.propose(Proposal::budget("search", from, to).confidence(0.9).impact("conversions/day", mean, lo, hi)).unwrap();
@@ -70,14 +73,14 @@ fn outcomes_calibrate_and_shrink_later_expectations() {
     // the outcomes live in the store: a reopened engine calibrates the same, and the log verifies
     let (store, market) = e.into_parts();
     drop(store);
-    let e2 = Engine::new(SqliteStore::open(&path).unwrap(), market, Policy::default()).unwrap();
+    let e2 = Engine::new(b.open(&spec), market, Policy::default()).unwrap();
     assert_eq!(e2.calibration().unwrap().remove(0), cal);
     assert_eq!(e2.decision(next.id).unwrap().adjusted, Some(adj));
     assert!(e2.audit().unwrap().iter().filter(|a| a.record.action == "outcome").count() == 3);
     e2.verify().unwrap();
-    drop(e2);
-    let _ = std::fs::remove_file(&path);
 }
+
+on_every_store!(outcomes_calibrate_and_shrink_later_expectations);
 
 #[test]
 fn a_bad_feedback_rule_is_refused_by_name() {

@@ -20,6 +20,10 @@
 //!    the old state) and the caps again against the read-back; a breach there rolls the
 //!    decision back at once.
 //!
+//! Executions and rollbacks run under the store's execution lock
+//! ([`Store::try_lock_execution`]): while another engine sharing the store holds it, they are
+//! `Deferred` and do nothing, so two engines never send the same stage.
+//!
 //! An answer that never came (timeouts, a retry budget spent) leaves the decision `executing`
 //! with its key `started`: executing it again resends the same key (also after its expiry: that
 //! retries the execution that started in time, it does not start a new one). Its target counts
@@ -709,6 +713,24 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// or creative decision outside dry run; `io` from the store (then nothing of this step
     /// was written, and a key already `started` is resent by the next call).
     pub fn execute(&mut self, id: u64) -> Result<ExecOutcome> {
+        self.exclusively(|e| e.execute_locked(id))
+    }
+
+    /// Run `f` holding the store's execution lock ([`Store::try_lock_execution`]): while another
+    /// engine sharing the store holds it, nothing is done and the outcome is `Deferred`.
+    fn exclusively(&mut self, f: impl FnOnce(&mut Self) -> Result<ExecOutcome>) -> Result<ExecOutcome> {
+        if !self.store.try_lock_execution()? {
+            let reason = "another engine sharing the store is executing or rolling back a decision: try again".to_string();
+            return Ok(ExecOutcome::Deferred { reason, until_ms: self.now() });
+        }
+        let out = f(self);
+        let released = self.store.unlock_execution();
+        let out = out?;
+        released?;
+        Ok(out)
+    }
+
+    fn execute_locked(&mut self, id: u64) -> Result<ExecOutcome> {
         let mut d = self.decision(id)?;
         match d.status {
             DecisionStatus::Approved | DecisionStatus::Executing => {}
@@ -880,6 +902,10 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// entity and field; `io`.
     pub fn rollback(&mut self, id: u64, by: &str) -> Result<ExecOutcome> {
         person("by", by)?;
+        self.exclusively(|e| e.rollback_locked(id, by))
+    }
+
+    fn rollback_locked(&mut self, id: u64, by: &str) -> Result<ExecOutcome> {
         let d = self.decision(id)?;
         let mine: Vec<ExecutionRow> = self.forward_rows(id)?;
         let Some(first) = mine.first() else {
@@ -996,7 +1022,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             if self.decision(id)?.status == DecisionStatus::RolledBack {
                 continue;
             }
-            let o = self.rollback_to(id, by, Some(since_ms))?;
+            let o = self.exclusively(|e| e.rollback_to(id, by, Some(since_ms)))?;
             let done = matches!(o, ExecOutcome::RolledBack { .. } | ExecOutcome::Unchanged { .. });
             out.push((id, o));
             if !done {

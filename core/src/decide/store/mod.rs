@@ -30,8 +30,37 @@
 //! off or rewritten together with every hash after them: keep [`ChainSummary::head_hash`]
 //! somewhere else (a ticket, a log line) and compare it with [`ChainSummary::anchored`].
 //!
-//! Backends: [`SqliteStore`] (feature `sqlite`, on by default). The trait holds nothing
-//! SQLite-specific, so a server database can implement it as well.
+//! # Backends
+//! [`open`] takes one string and picks the backend: a file path (or `:memory:`) for
+//! [`SqliteStore`] (feature `sqlite`, on by default; nothing to install), a
+//! `postgresql://...` url for `PgStore` (feature `postgres`), for several engine processes
+//! sharing one store. Both pass the same test suite (`core/tests/decide_store.rs`,
+//! `decide_engine.rs`, `decide_feedback.rs`, run on PostgreSQL when `CW_PG_URL` is set).
+//!
+//! ```text
+//! decisions.db                                               SQLite file (WAL, synchronous=FULL)
+//! postgresql://engine:secret@db:5432/marketing?schema=cw    PostgreSQL, tables in schema `cw`
+//! ```
+//!
+//! # Several engines on one store
+//! Every commit is serialised with every other commit on the store (SQLite's write lock, a
+//! PostgreSQL advisory transaction lock), so a stop written by one process halts the next send
+//! of every other ([`Tx::unless_flag`]) and the audit chain stays one gapless chain. An engine
+//! executes or rolls back a decision only while it holds the store's execution lock
+//! ([`Store::try_lock_execution`]: a PostgreSQL session advisory lock, an exclusive lock on
+//! the SQLite file `<path>-lock`); another engine defers meanwhile. So two engines never send
+//! the same stage twice, never both treat an execution still under way as one in doubt, and
+//! never check the caps without the other's changes. The locks go with the connection: a
+//! crashed engine blocks nobody. (`core/tests/decide_two_process.rs` races two processes over
+//! one store.)
+//!
+//! # Schema versions
+//! Each backend marks its store (SQLite: `PRAGMA application_id` and `user_version`;
+//! PostgreSQL: the `channelwise_meta` table) and keeps its migrations as a list of DDL steps
+//! ([`MIGRATIONS`], `PG_MIGRATIONS`): opening a store of an older version runs the missing
+//! steps in one transaction; a store of a newer version, or a database of something else, is
+//! refused with `invalid_parameter` naming it. Version 2 adds a unique index on the executions'
+//! start order (every execution write reads its maximum).
 
 use std::collections::BTreeMap;
 
@@ -40,10 +69,41 @@ use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
 
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "postgres")]
+pub use postgres::{PgStore, PG_APPLICATION_ID, PG_MIGRATIONS, PG_SCHEMA_VERSION};
 #[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteStore, APPLICATION_ID, SCHEMA_VERSION};
+pub use sqlite::{SqliteStore, APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+
+/// The statements both SQL backends run as written (SQLite reads `$1` as parameter 1 too).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql {
+    pub(super) const READ_FLAG: &str = "SELECT value FROM flags WHERE name = $1";
+    pub(super) const INSERT_DECISION: &str = "INSERT INTO decisions (id, status, created_ms, body) VALUES ($1, $2, $3, $4)";
+    pub(super) const WRITE_DECISION: &str = "INSERT INTO decisions (id, status, created_ms, body) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body";
+    pub(super) const WRITE_EXECUTION: &str = "INSERT INTO executions (key, decision, step, entity, state, at_ms, body, started)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(started), 0) + 1 FROM executions))
+     ON CONFLICT (key) DO UPDATE SET state = excluded.state, body = excluded.body";
+    pub(super) const WRITE_ENTITY: &str = "INSERT INTO entities (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body";
+    pub(super) const WRITE_FLAG: &str = "INSERT INTO flags (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+    pub(super) const DELETE_FLAG: &str = "DELETE FROM flags WHERE name = $1";
+    pub(super) const AUDIT_HEAD: &str = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+    pub(super) const APPEND_AUDIT: &str = "INSERT INTO audit (seq, at_ms, actor, action, decision, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    pub(super) const READ_DECISION: &str = "SELECT id, status, created_ms, body FROM decisions WHERE id = $1";
+    pub(super) const DECISIONS: &str = "SELECT id, status, created_ms, body FROM decisions ORDER BY id";
+    pub(super) const MAX_DECISION: &str = "SELECT max(id) FROM decisions";
+    pub(super) const READ_EXECUTION: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE key = $1";
+    pub(super) const EXECUTIONS_OF: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE entity = $1 ORDER BY started";
+    pub(super) const EXECUTIONS: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions ORDER BY started";
+    pub(super) const EXECUTIONS_IN_STATE: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE state = $1 ORDER BY started";
+    pub(super) const READ_ENTITY: &str = "SELECT id, body FROM entities WHERE id = $1";
+    pub(super) const ENTITIES: &str = "SELECT id, body FROM entities ORDER BY id";
+    pub(super) const READ_AUDIT: &str = "SELECT seq, at_ms, actor, action, decision, detail, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2";
+}
 
 /// A SHA-256 digest.
 pub type Hash = [u8; 32];
@@ -58,8 +118,13 @@ pub type Hash = [u8; 32];
 /// when the database cannot be reached or opened.
 pub fn open(spec: &str) -> Result<Box<dyn Store + Send>> {
     let server = spec.starts_with("postgresql://") || spec.starts_with("postgres://");
+    #[cfg(feature = "postgres")]
     if server {
-        return Err(Error::param("store", spec, "this build has no PostgreSQL store (cargo feature `postgres`)"));
+        return Ok(Box::new(PgStore::open(spec)?));
+    }
+    #[cfg(not(feature = "postgres"))]
+    if server {
+        return Err(Error::param("store", redact_url(spec), "this build has no PostgreSQL store (cargo feature `postgres`)"));
     }
     #[cfg(feature = "sqlite")]
     {
@@ -71,6 +136,44 @@ pub fn open(spec: &str) -> Result<Box<dyn Store + Send>> {
     }
 }
 
+
+/// `url` with the password (in the user info or a `password=` parameter) replaced by `***`.
+///
+/// ```
+/// use channelwise::decide::store::redact_url;
+/// assert_eq!(redact_url("postgresql://ana:s3cret@db:5432/x?password=p&schema=s"), "postgresql://ana:***@db:5432/x?password=***&schema=s");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once("://") {
+        Some((scheme, rest)) => {
+            let (auth, host) = match rest.rfind('@') {
+                Some(at) => (Some(&rest[..at]), &rest[at..]),
+                None => (None, rest),
+            };
+            match auth.and_then(|a| a.split_once(':')) {
+                Some((user, _)) => format!("{scheme}://{user}:***{host}"),
+                None => base.to_string(),
+            }
+        }
+        None => base.to_string(),
+    };
+    if let Some(q) = query {
+        let parts: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&parts.join("&"));
+    }
+    out
+}
 
 /// One decision as stored: its id, status and creation time as columns (for queries), the
 /// whole decision as JSON.
@@ -199,6 +302,36 @@ fn entry_hash(seq: u64, r: &AuditRecord, prev: &Hash) -> Hash {
 /// Lowercase hex of a digest.
 pub fn hex(h: &Hash) -> String {
     h.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A hash as a backend stored it; a stored value of another length than 32 bytes becomes a
+/// digest that matches nothing, so [`verify_chain`] names the entry.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn hash_column(v: &[u8]) -> Hash {
+    let mut h = [0u8; 32];
+    for (o, b) in h.iter_mut().zip(v.iter()) {
+        *o = *b;
+    }
+    if v.len() != 32 {
+        h[0] ^= 0xff;
+    }
+    h
+}
+
+/// `records` chained after the newest entry `head` (its number and stored hash; `None` for an
+/// empty log): what a backend appends.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn chain_after(head: Option<(i64, &[u8])>, records: Vec<AuditRecord>) -> Vec<AuditEntry> {
+    let (mut seq, mut prev) = head.map_or((0u64, [0u8; 32]), |(s, h)| (s as u64, hash_column(h)));
+    records
+        .into_iter()
+        .map(|rec| {
+            seq += 1;
+            let entry = AuditEntry::chain(seq, rec, prev);
+            prev = entry.hash;
+            entry
+        })
+        .collect()
 }
 
 fn unhex(s: &str) -> Option<Hash> {
@@ -433,6 +566,27 @@ pub trait Store {
     fn verify(&self) -> Result<ChainSummary> {
         verify_chain(self.audit(1, usize::MAX)?)
     }
+
+    /// Take the store's execution lock without waiting: `true` when this value holds it now
+    /// (also when it held it already), `false` when another engine sharing the store does. The
+    /// engine holds it while it executes or rolls back a decision, so two engines on one store
+    /// never send the same stage twice (nor check guardrails against each other's half-done
+    /// changes). A lock held by a process that dies is released with it. The default, for a
+    /// store only one value can open, always grants it.
+    ///
+    /// # Errors
+    /// `io` when the lock cannot be asked for.
+    fn try_lock_execution(&mut self) -> Result<bool> {
+        Ok(true)
+    }
+
+    /// Release the execution lock (nothing when not held).
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn unlock_execution(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A boxed store is a store (what [`open`] returns, and what the bindings hold).
@@ -472,6 +626,12 @@ impl<T: Store + ?Sized> Store for Box<T> {
     }
     fn verify(&self) -> Result<ChainSummary> {
         (**self).verify()
+    }
+    fn try_lock_execution(&mut self) -> Result<bool> {
+        (**self).try_lock_execution()
+    }
+    fn unlock_execution(&mut self) -> Result<()> {
+        (**self).unlock_execution()
     }
 }
 
@@ -547,9 +707,17 @@ mod tests {
         let rec = AuditRecord { at_ms: 1, actor: "t".into(), action: "a".into(), decision: None, detail: "{}".into() };
         s.commit(Tx { audit: vec![rec], ..Tx::default() }).unwrap();
         assert_eq!(s.verify().unwrap().entries, 1);
+        #[cfg(not(feature = "postgres"))]
         match open("postgresql://localhost/x") {
             Err(Error::InvalidParameter { field, value, .. }) => assert_eq!((field.as_str(), value.as_str()), ("store", "postgresql://localhost/x")),
             _ => panic!("a postgres url without the feature must be refused"),
+        }
+        // with the feature, the url reaches the PostgreSQL store (nothing listens on port 1)
+        #[cfg(feature = "postgres")]
+        match open("postgresql://ana:s3cret@127.0.0.1:1/x?connect_timeout=2") {
+            Err(e @ Error::Io(_)) => assert!(e.to_string().contains("ana:***@127.0.0.1:1") && !e.to_string().contains("s3cret"), "{e}"),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("nothing listens on port 1"),
         }
     }
 

@@ -11,17 +11,20 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{AuditEntry, AuditRecord, DecisionRow, EntityRow, ExecutionRow, Hash, Store, Tx};
+use super::{chain_after, hash_column, sql, AuditEntry, AuditRecord, DecisionRow, EntityRow, ExecutionRow, Store, Tx};
 use crate::{Error, Result};
 
 /// `PRAGMA application_id` of a channelwise store: the bytes `"cwds"`.
 pub const APPLICATION_ID: i32 = 0x6377_6473;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
-/// The migrations, in order: entry `i` takes a store from version `i` to `i + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [r"
+/// The migrations, in order: entry `i` takes a store from version `i` to `i + 1`. Version 1 is
+/// the first schema; version 2 indexes executions by start order, which every execution write
+/// reads (`max(started) + 1`, a scan of the table without it) and every listing sorts by.
+pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
+    r"
 CREATE TABLE decisions (
     id INTEGER PRIMARY KEY,
     status TEXT NOT NULL,
@@ -55,7 +58,11 @@ CREATE TABLE audit (
 );
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"];
+",
+    r"
+CREATE UNIQUE INDEX executions_started ON executions (started);
+",
+];
 
 /// The embedded SQLite store.
 ///
@@ -80,22 +87,12 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// The execution lock while held: an exclusive transaction on the file `<path>-lock`.
+    exec_lock: Option<Connection>,
 }
 
 fn io(path: &Path, what: &str, e: rusqlite::Error) -> Error {
     Error::Io(format!("store {}: {what}: {e}", path.display()))
-}
-
-fn hash_col(v: Vec<u8>) -> Hash {
-    let mut h = [0u8; 32];
-    // a stored hash of another length compares unequal to any digest and fails verify()
-    for (o, b) in h.iter_mut().zip(v.iter()) {
-        *o = *b;
-    }
-    if v.len() != 32 {
-        h[0] ^= 0xff;
-    }
-    h
 }
 
 impl SqliteStore {
@@ -146,7 +143,7 @@ impl SqliteStore {
             tx.execute_batch(&format!("PRAGMA application_id={APPLICATION_ID}; PRAGMA user_version={SCHEMA_VERSION};")).map_err(|e| io(&path, "mark", e))?;
             tx.commit().map_err(|e| io(&path, "migrate", e))?;
         }
-        Ok(SqliteStore { conn, path })
+        Ok(SqliteStore { conn, path, exec_lock: None })
     }
 
     /// The path given to [`SqliteStore::open`].
@@ -176,7 +173,6 @@ fn execution_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExecutionRow> {
     })
 }
 
-const EXECUTION_COLS: &str = "key, decision, step, entity, state, at_ms, body";
 
 impl Store for SqliteStore {
     fn commit(&mut self, tx: Tx) -> Result<Vec<AuditEntry>> {
@@ -185,59 +181,48 @@ impl Store for SqliteStore {
         let e = |what: &'static str| move |err: rusqlite::Error| io(path, what, err);
         let t = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e("begin"))?;
         if let Some(name) = &tx.unless_flag {
-            let set: Option<String> = t.query_row("SELECT value FROM flags WHERE name = ?1", params![name], |r| r.get(0)).optional().map_err(e("read flag"))?;
+            let set: Option<String> = t.query_row(sql::READ_FLAG, params![name], |r| r.get(0)).optional().map_err(e("read flag"))?;
             if let Some(value) = set {
                 return Err(Error::param(name.as_str(), value, "is set: nothing of this transaction was written"));
             }
         }
         for d in &tx.new_decisions {
-            t.execute("INSERT INTO decisions (id, status, created_ms, body) VALUES (?1, ?2, ?3, ?4)", params![d.id as i64, d.status, d.created_ms, d.body])
+            t.execute(sql::INSERT_DECISION, params![d.id as i64, d.status, d.created_ms, d.body])
                 .map_err(e("insert new decision"))?;
         }
         for d in &tx.decisions {
             t.execute(
-                "INSERT INTO decisions (id, status, created_ms, body) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body",
+                sql::WRITE_DECISION,
                 params![d.id as i64, d.status, d.created_ms, d.body],
             )
             .map_err(e("write decision"))?;
         }
         for x in &tx.executions {
             t.execute(
-                "INSERT INTO executions (key, decision, step, entity, state, at_ms, body, started)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(started), 0) + 1 FROM executions))
-                 ON CONFLICT (key) DO UPDATE SET state = excluded.state, body = excluded.body",
+                sql::WRITE_EXECUTION,
                 params![x.key, x.decision as i64, i64::from(x.step), x.entity, x.state, x.at_ms, x.body],
             )
             .map_err(e("write execution"))?;
         }
         for en in &tx.entities {
-            t.execute("INSERT INTO entities (id, body) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET body = excluded.body", params![en.id, en.body])
+            t.execute(sql::WRITE_ENTITY, params![en.id, en.body])
                 .map_err(e("write entity"))?;
         }
         for (name, value) in &tx.flags {
             match value {
-                Some(v) => t.execute("INSERT INTO flags (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value", params![name, v]),
-                None => t.execute("DELETE FROM flags WHERE name = ?1", params![name]),
+                Some(v) => t.execute(sql::WRITE_FLAG, params![name, v]),
+                None => t.execute(sql::DELETE_FLAG, params![name]),
             }
             .map_err(e("write flag"))?;
         }
-        let mut out = Vec::with_capacity(tx.audit.len());
+        let mut out = Vec::new();
         if !tx.audit.is_empty() {
-            let last: Option<(i64, Vec<u8>)> =
-                t.query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(e("read audit head"))?;
-            let (mut seq, mut prev) = last.map_or((0u64, [0u8; 32]), |(s, h)| (s as u64, hash_col(h)));
-            for rec in tx.audit {
-                seq += 1;
-                let entry = AuditEntry::chain(seq, rec, prev);
+            let head: Option<(i64, Vec<u8>)> = t.query_row(sql::AUDIT_HEAD, [], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(e("read audit head"))?;
+            out = chain_after(head.as_ref().map(|(s, h)| (*s, &h[..])), tx.audit);
+            for entry in &out {
                 let r = &entry.record;
-                t.execute(
-                    "INSERT INTO audit (seq, at_ms, actor, action, decision, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![seq as i64, r.at_ms, r.actor, r.action, r.decision.map(|d| d as i64), r.detail, &entry.prev_hash[..], &entry.hash[..]],
-                )
-                .map_err(e("append audit"))?;
-                prev = entry.hash;
-                out.push(entry);
+                let row = params![entry.seq as i64, r.at_ms, r.actor, r.action, r.decision.map(|d| d as i64), r.detail, &entry.prev_hash[..], &entry.hash[..]];
+                t.execute(sql::APPEND_AUDIT, row).map_err(e("append audit"))?;
             }
         }
         t.commit().map_err(e("commit"))?;
@@ -246,13 +231,13 @@ impl Store for SqliteStore {
 
     fn decision(&self, id: u64) -> Result<Option<DecisionRow>> {
         self.conn
-            .query_row("SELECT id, status, created_ms, body FROM decisions WHERE id = ?1", params![id as i64], decision_row)
+            .query_row(sql::READ_DECISION, params![id as i64], decision_row)
             .optional()
             .map_err(self.err("read decision"))
     }
 
     fn decisions(&self, statuses: &[&str]) -> Result<Vec<DecisionRow>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id, status, created_ms, body FROM decisions ORDER BY id").map_err(self.err("read decisions"))?;
+        let mut stmt = self.conn.prepare_cached(sql::DECISIONS).map_err(self.err("read decisions"))?;
         let rows = stmt.query_map([], decision_row).map_err(self.err("read decisions"))?;
         let mut out = Vec::new();
         for r in rows {
@@ -265,23 +250,23 @@ impl Store for SqliteStore {
     }
 
     fn max_decision_id(&self) -> Result<u64> {
-        let m: Option<i64> = self.conn.query_row("SELECT max(id) FROM decisions", [], |r| r.get(0)).map_err(self.err("read decisions"))?;
+        let m: Option<i64> = self.conn.query_row(sql::MAX_DECISION, [], |r| r.get(0)).map_err(self.err("read decisions"))?;
         Ok(m.unwrap_or(0).max(0) as u64)
     }
 
     fn execution(&self, key: &str) -> Result<Option<ExecutionRow>> {
         self.conn
-            .query_row(&format!("SELECT {EXECUTION_COLS} FROM executions WHERE key = ?1"), params![key], execution_row)
+            .query_row(sql::READ_EXECUTION, params![key], execution_row)
             .optional()
             .map_err(self.err("read execution"))
     }
 
     fn executions(&self, entity: Option<&str>) -> Result<Vec<ExecutionRow>> {
-        let sql = match entity {
-            Some(_) => format!("SELECT {EXECUTION_COLS} FROM executions WHERE entity = ?1 ORDER BY started"),
-            None => format!("SELECT {EXECUTION_COLS} FROM executions ORDER BY started"),
+        let statement = match entity {
+            Some(_) => sql::EXECUTIONS_OF,
+            None => sql::EXECUTIONS,
         };
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err("read executions"))?;
+        let mut stmt = self.conn.prepare_cached(statement).map_err(self.err("read executions"))?;
         let rows = match entity {
             Some(id) => stmt.query_map(params![id], execution_row),
             None => stmt.query_map([], execution_row),
@@ -291,32 +276,60 @@ impl Store for SqliteStore {
     }
 
     fn executions_in_state(&self, state: &str) -> Result<Vec<ExecutionRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {EXECUTION_COLS} FROM executions WHERE state = ?1 ORDER BY started")).map_err(self.err("read executions"))?;
+        let mut stmt = self.conn.prepare_cached(sql::EXECUTIONS_IN_STATE).map_err(self.err("read executions"))?;
         let rows = stmt.query_map(params![state], execution_row).map_err(self.err("read executions"))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err("read executions"))
     }
 
     fn entity(&self, id: &str) -> Result<Option<EntityRow>> {
         self.conn
-            .query_row("SELECT id, body FROM entities WHERE id = ?1", params![id], |r| Ok(EntityRow { id: r.get(0)?, body: r.get(1)? }))
+            .query_row(sql::READ_ENTITY, params![id], |r| Ok(EntityRow { id: r.get(0)?, body: r.get(1)? }))
             .optional()
             .map_err(self.err("read entity"))
     }
 
     fn entities(&self) -> Result<Vec<EntityRow>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id, body FROM entities ORDER BY id").map_err(self.err("read entities"))?;
+        let mut stmt = self.conn.prepare_cached(sql::ENTITIES).map_err(self.err("read entities"))?;
         let rows = stmt.query_map([], |r| Ok(EntityRow { id: r.get(0)?, body: r.get(1)? })).map_err(self.err("read entities"))?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(self.err("read entities"))
     }
 
     fn flag(&self, name: &str) -> Result<Option<String>> {
-        self.conn.query_row("SELECT value FROM flags WHERE name = ?1", params![name], |r| r.get(0)).optional().map_err(self.err("read flag"))
+        self.conn.query_row(sql::READ_FLAG, params![name], |r| r.get(0)).optional().map_err(self.err("read flag"))
+    }
+
+    /// A file store's lock is an exclusive transaction on the SQLite file `<path>-lock` (a lock
+    /// the operating system drops with the process); `:memory:` needs none.
+    fn try_lock_execution(&mut self) -> Result<bool> {
+        let memory = self.path.as_os_str().is_empty() || self.path.as_os_str() == ":memory:";
+        if memory || self.exec_lock.is_some() {
+            return Ok(true);
+        }
+        let mut lock_path = self.path.clone().into_os_string();
+        lock_path.push("-lock");
+        let lock_path = PathBuf::from(lock_path);
+        let c = Connection::open(&lock_path).map_err(|e| io(&lock_path, "open the execution lock", e))?;
+        match c.execute_batch("PRAGMA busy_timeout=0; BEGIN EXCLUSIVE;") {
+            Ok(()) => {
+                self.exec_lock = Some(c);
+                Ok(true)
+            }
+            Err(rusqlite::Error::SqliteFailure(f, _)) if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Ok(false),
+            Err(e) => Err(io(&lock_path, "take the execution lock", e)),
+        }
+    }
+
+    fn unlock_execution(&mut self) -> Result<()> {
+        match self.exec_lock.take() {
+            Some(c) => c.execute_batch("ROLLBACK").map_err(|e| io(&self.path, "release the execution lock", e)),
+            None => Ok(()),
+        }
     }
 
     fn audit(&self, from_seq: u64, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT seq, at_ms, actor, action, decision, detail, prev_hash, hash FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2")
+            .prepare_cached(sql::READ_AUDIT)
             .map_err(self.err("read audit"))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt
@@ -330,8 +343,8 @@ impl Store for SqliteStore {
                         decision: r.get::<_, Option<i64>>(4)?.map(|d| d as u64),
                         detail: r.get(5)?,
                     },
-                    prev_hash: hash_col(r.get(6)?),
-                    hash: hash_col(r.get(7)?),
+                    prev_hash: hash_column(&r.get::<_, Vec<u8>>(6)?),
+                    hash: hash_column(&r.get::<_, Vec<u8>>(7)?),
                 })
             })
             .map_err(self.err("read audit"))?;
