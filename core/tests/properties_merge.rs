@@ -5,7 +5,7 @@
 
 use channelwise::attribution::Markov;
 use channelwise::clv::rfm::{merge, summary, Period, RfmOptions, RfmStream};
-use channelwise::journey::{Conversion, JourneyBuilder, PathTable, Touchpoint};
+use channelwise::journey::{Conversion, ConversionCsv, JourneyBuilder, PathTable, Touchpoint, TouchpointCsv};
 use proptest::prelude::*;
 
 const CHANNELS: [&str; 5] = ["search", "email", "display", "social", "direct"];
@@ -118,7 +118,42 @@ proptest! {
             (w, p) => prop_assert!(false, "whole {w:?} but parts {p:?}"),
         }
     }
+    /// A log sorted by user, read from CSV a few users at a time, gives the table of the whole
+    /// log built in memory.
+    #[test]
+    fn sorted_csv_read_in_batches_equals_the_whole((mut touches, mut conversions) in log(), batch in 1..6usize) {
+        touches.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        conversions.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        let b = JourneyBuilder::new().lookback(200).lead_kind("lead");
+        let whole = b.build(&touches, &conversions).unwrap();
+        let mut t = String::from("user_id,timestamp,channel,event_id\n");
+        for x in &touches {
+            t += &format!("{},{},{},{}\n", x.user_id, x.timestamp, x.channel, x.event_id.as_deref().unwrap_or(""));
+        }
+        let mut c = String::from("user_id,timestamp,value,event_id,type\n");
+        for x in &conversions {
+            c += &format!("{},{},{},{},{}\n", x.user_id, x.timestamp, x.value, x.event_id.as_deref().unwrap_or(""), x.kind.as_deref().unwrap_or(""));
+        }
+        let mut s = b.stream();
+        s.read_sorted(TouchpointCsv::default().rows(t.as_bytes()).unwrap(), ConversionCsv::default().rows(c.as_bytes()).unwrap(), batch).unwrap();
+        let (table, report) = s.finish().unwrap();
+        prop_assert_eq!(table, whole.path_table().canonical().unwrap());
+        prop_assert_eq!(&report, whole.report());
+    }
 }
+
+#[test]
+fn an_unsorted_log_is_refused_at_its_row() {
+    let t = "user_id,timestamp,channel\nb,0,search\na,1,email\n";
+    let c = "user_id,timestamp,value\n";
+    let mut s = JourneyBuilder::new().stream();
+    let e = s.read_sorted(TouchpointCsv::default().rows(t.as_bytes()).unwrap(), ConversionCsv::default().rows(c.as_bytes()).unwrap(), 10).unwrap_err();
+    assert_eq!(e.to_string(), "invalid record at row 2, column touchpoints.user_id: \"a\" (the log is not sorted by user: \"a\" comes after \"b\")");
+    let bad = "user_id,timestamp,channel\na,0,search\nb,soon,email\n";
+    let e = JourneyBuilder::new().stream().read_sorted(TouchpointCsv::default().rows(bad.as_bytes()).unwrap(), ConversionCsv::default().rows(c.as_bytes()).unwrap(), 10).unwrap_err();
+    assert!(e.to_string().starts_with("invalid record at row 2, column timestamp: \"soon\""), "{e}");
+}
+
 
 #[test]
 fn a_customer_split_over_two_parts_is_refused() {

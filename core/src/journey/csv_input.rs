@@ -131,31 +131,21 @@ impl TouchpointCsv {
     /// }
     /// ```
     pub fn read(&self, reader: impl Read) -> Result<Vec<Touchpoint>> {
+        self.rows(reader)?.collect()
+    }
+
+    /// The touchpoints one row at a time, for logs larger than memory (what
+    /// [`JourneyStream::read_sorted`](super::JourneyStream::read_sorted) reads).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if a required column is not in the header; each item as
+    /// [`TouchpointCsv::read`].
+    pub fn rows<R: Read>(&self, reader: R) -> Result<TouchpointRows<R>> {
         let mut rdr = open(reader, self.delimiter);
-        let h = headers(&mut rdr)?;
-        let user = require(&h, &self.user_id, "user_id")?;
-        let ts = require(&h, &self.timestamp, "timestamp")?;
-        let channel = require(&h, &self.channel, "channel")?;
-        let campaign = find(&h, &self.campaign);
-        let cost = find(&h, &self.cost);
-        let event_id = find(&h, &self.event_id);
-        let mut out = Vec::new();
-        for_each_record(&mut rdr, &h, |row, rec| {
-            let cell = Cell { row, rec };
-            out.push(Touchpoint {
-                user_id: cell.non_empty(user, &self.user_id)?.to_string(),
-                timestamp: cell.timestamp(ts, &self.timestamp)?,
-                channel: cell.non_empty(channel, &self.channel)?.to_string(),
-                campaign: cell.optional(campaign).map(str::to_string),
-                cost: match cell.optional(cost) {
-                    Some(raw) => Some(number(row, &self.cost, raw)?),
-                    None => None,
-                },
-                event_id: cell.optional(event_id).map(str::to_string),
-            });
-            Ok(())
-        })?;
-        Ok(out)
+        let headers = headers(&mut rdr)?;
+        let cols = [require(&headers, &self.user_id, "user_id")?, require(&headers, &self.timestamp, "timestamp")?, require(&headers, &self.channel, "channel")?];
+        let optional = [find(&headers, &self.campaign), find(&headers, &self.cost), find(&headers, &self.event_id)];
+        Ok(TouchpointRows { rows: Rows::new(rdr, headers), spec: self.clone(), cols, optional })
     }
 
     /// Reads all touchpoints from the file at `path`.
@@ -260,29 +250,20 @@ impl ConversionCsv {
     /// assert_eq!(err.to_string(), "invalid record at row 1, column value: \"NaN\" (must be finite)");
     /// ```
     pub fn read(&self, reader: impl Read) -> Result<Vec<Conversion>> {
+        self.rows(reader)?.collect()
+    }
+
+    /// The conversions one row at a time, for logs larger than memory.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if a required column is not in the header; each item as
+    /// [`ConversionCsv::read`].
+    pub fn rows<R: Read>(&self, reader: R) -> Result<ConversionRows<R>> {
         let mut rdr = open(reader, self.delimiter);
-        let h = headers(&mut rdr)?;
-        let user = require(&h, &self.user_id, "user_id")?;
-        let ts = require(&h, &self.timestamp, "timestamp")?;
-        let value = find(&h, &self.value);
-        let event_id = find(&h, &self.event_id);
-        let kind = find(&h, &self.kind);
-        let mut out = Vec::new();
-        for_each_record(&mut rdr, &h, |row, rec| {
-            let cell = Cell { row, rec };
-            out.push(Conversion {
-                user_id: cell.non_empty(user, &self.user_id)?.to_string(),
-                timestamp: cell.timestamp(ts, &self.timestamp)?,
-                value: match cell.optional(value) {
-                    Some(raw) => number(row, &self.value, raw)?,
-                    None => 0.0,
-                },
-                event_id: cell.optional(event_id).map(str::to_string),
-                kind: cell.optional(kind).map(str::to_string),
-            });
-            Ok(())
-        })?;
-        Ok(out)
+        let headers = headers(&mut rdr)?;
+        let cols = [require(&headers, &self.user_id, "user_id")?, require(&headers, &self.timestamp, "timestamp")?];
+        let optional = [find(&headers, &self.value), find(&headers, &self.event_id), find(&headers, &self.kind)];
+        Ok(ConversionRows { rows: Rows::new(rdr, headers), spec: self.clone(), cols, optional })
     }
 
     /// Reads all conversions from the file at `path`.
@@ -426,6 +407,119 @@ impl PathCsv {
     /// As [`PathCsv::read`]; [`Error::Io`] if the file cannot be opened.
     pub fn read_path(&self, path: impl AsRef<Path>) -> Result<PathTable> {
         self.read(open_file(path.as_ref())?)
+    }
+}
+
+/// Data records one at a time, with their 1-based row numbers.
+#[derive(Debug)]
+struct Rows<R> {
+    rdr: csv::Reader<R>,
+    headers: Vec<String>,
+    rec: StringRecord,
+    row: usize,
+    done: bool,
+}
+
+impl<R: Read> Rows<R> {
+    fn new(rdr: csv::Reader<R>, headers: Vec<String>) -> Self {
+        Rows { rdr, headers, rec: StringRecord::new(), row: 0, done: false }
+    }
+
+    /// The next record as a [`Cell`], or the error of reading it; `None` at the end (and after
+    /// an error, which ends the rows).
+    fn next(&mut self) -> Option<Result<Cell<'_>>> {
+        if self.done {
+            return None;
+        }
+        self.row += 1;
+        match self.rdr.read_record(&mut self.rec) {
+            Ok(true) => Some(Ok(Cell { row: self.row, rec: &self.rec })),
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(csv_error(e, self.row, &self.headers)))
+            }
+        }
+    }
+}
+
+/// Touchpoints read one row at a time ([`TouchpointCsv::rows`]); an error ends them.
+#[derive(Debug)]
+pub struct TouchpointRows<R> {
+    rows: Rows<R>,
+    spec: TouchpointCsv,
+    /// user, timestamp, channel
+    cols: [usize; 3],
+    /// campaign, cost, event id
+    optional: [Option<usize>; 3],
+}
+
+impl<R: Read> Iterator for TouchpointRows<R> {
+    type Item = Result<Touchpoint>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (s, [user, ts, channel], [campaign, cost, event_id]) = (&self.spec, self.cols, self.optional);
+        let item = match self.rows.next()? {
+            Ok(cell) => (|| {
+                Ok(Touchpoint {
+                    user_id: cell.non_empty(user, &s.user_id)?.to_string(),
+                    timestamp: cell.timestamp(ts, &s.timestamp)?,
+                    channel: cell.non_empty(channel, &s.channel)?.to_string(),
+                    campaign: cell.optional(campaign).map(str::to_string),
+                    cost: match cell.optional(cost) {
+                        Some(raw) => Some(number(cell.row, &s.cost, raw)?),
+                        None => None,
+                    },
+                    event_id: cell.optional(event_id).map(str::to_string),
+                })
+            })(),
+            Err(e) => Err(e),
+        };
+        if item.is_err() {
+            self.rows.done = true;
+        }
+        Some(item)
+    }
+}
+
+/// Conversions read one row at a time ([`ConversionCsv::rows`]); an error ends them.
+#[derive(Debug)]
+pub struct ConversionRows<R> {
+    rows: Rows<R>,
+    spec: ConversionCsv,
+    /// user, timestamp
+    cols: [usize; 2],
+    /// value, event id, kind
+    optional: [Option<usize>; 3],
+}
+
+impl<R: Read> Iterator for ConversionRows<R> {
+    type Item = Result<Conversion>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (s, [user, ts], [value, event_id, kind]) = (&self.spec, self.cols, self.optional);
+        let item = match self.rows.next()? {
+            Ok(cell) => (|| {
+                Ok(Conversion {
+                    user_id: cell.non_empty(user, &s.user_id)?.to_string(),
+                    timestamp: cell.timestamp(ts, &s.timestamp)?,
+                    value: match cell.optional(value) {
+                        Some(raw) => number(cell.row, &s.value, raw)?,
+                        None => 0.0,
+                    },
+                    event_id: cell.optional(event_id).map(str::to_string),
+                    kind: cell.optional(kind).map(str::to_string),
+                })
+            })(),
+            Err(e) => Err(e),
+        };
+        if item.is_err() {
+            self.rows.done = true;
+        }
+        Some(item)
     }
 }
 

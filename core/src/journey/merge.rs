@@ -222,6 +222,69 @@ impl JourneyStream {
         Ok(())
     }
 
+    /// Reads two event streams sorted by user id (byte order, as `sort` with `LC_ALL=C` or
+    /// `ORDER BY user_id` in a byte collation leave them) and pushes them `batch_users` users at
+    /// a time, so memory holds one batch and the running table, never the log. The streams are
+    /// typically [`TouchpointCsv::rows`](super::TouchpointCsv::rows) and
+    /// [`ConversionCsv::rows`](super::ConversionCsv::rows); within a user, events may come in
+    /// any order.
+    ///
+    /// # Errors
+    /// The first error of either stream; [`Error::InvalidRecord`] (column
+    /// `touchpoints.user_id` or `conversions.user_id`, row = the 1-based item) where a stream
+    /// is not sorted by user; [`Error::InvalidParameter`] for `batch_users` 0; as
+    /// [`JourneyStream::push`] (whose event index is within the batch).
+    ///
+    /// ```
+    /// use channelwise::journey::{ConversionCsv, JourneyBuilder, TouchpointCsv};
+    /// let touches = "user_id,timestamp,channel\na,0,search\na,5,email\nb,1,display\nc,2,search\n";
+    /// let conversions = "user_id,timestamp,value\na,9,40\nc,3,10\n";
+    /// let mut s = JourneyBuilder::new().stream();
+    /// s.read_sorted(TouchpointCsv::default().rows(touches.as_bytes())?, ConversionCsv::default().rows(conversions.as_bytes())?, 2)?;
+    /// let (table, report) = s.finish()?;
+    /// assert_eq!((table.len(), report.journeys, report.conversions), (3, 3, 2));
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn read_sorted(
+        &mut self,
+        touches: impl IntoIterator<Item = Result<Touchpoint>>,
+        conversions: impl IntoIterator<Item = Result<Conversion>>,
+        batch_users: usize,
+    ) -> Result<()> {
+        if batch_users == 0 {
+            return Err(Error::param("batch_users", 0, "at least 1 user per batch"));
+        }
+        let mut t = Sorted::new(touches.into_iter(), "touchpoints.user_id", |x: &Touchpoint| x.user_id.as_str());
+        let mut c = Sorted::new(conversions.into_iter(), "conversions.user_id", |x: &Conversion| x.user_id.as_str());
+        t.pull()?;
+        c.pull()?;
+        let (mut bt, mut bc, mut users) = (Vec::new(), Vec::new(), 0);
+        loop {
+            let user = match (t.head_user(), c.head_user()) {
+                (None, None) => break,
+                (Some(a), None) => a.to_string(),
+                (None, Some(b)) => b.to_string(),
+                (Some(a), Some(b)) => a.min(b).to_string(),
+            };
+            while t.head_user() == Some(user.as_str()) {
+                bt.extend(t.head.take());
+                t.pull()?;
+            }
+            while c.head_user() == Some(user.as_str()) {
+                bc.extend(c.head.take());
+                c.pull()?;
+            }
+            users += 1;
+            if users == batch_users {
+                self.push(&bt, &bc)?;
+                bt.clear();
+                bc.clear();
+                users = 0;
+            }
+        }
+        self.push(&bt, &bc)
+    }
+
     /// What the builder did with the events so far.
     pub fn report(&self) -> &BuildReport {
         &self.report
@@ -252,4 +315,45 @@ pub(crate) fn add_report(into: &mut BuildReport, part: &BuildReport) {
     into.touches_outside_lookback += part.touches_outside_lookback;
     into.touches_collapsed += part.touches_collapsed;
     into.leads += part.leads;
+}
+
+/// One stream of [`JourneyStream::read_sorted`]: its next item, checked to be in user order.
+struct Sorted<I, T, F> {
+    items: I,
+    head: Option<T>,
+    last: String,
+    row: usize,
+    column: &'static str,
+    user: F,
+}
+
+impl<I: Iterator<Item = Result<T>>, T, F: Fn(&T) -> &str> Sorted<I, T, F> {
+    fn new(items: I, column: &'static str, user: F) -> Self {
+        Sorted { items, head: None, last: String::new(), row: 0, column, user }
+    }
+
+    fn head_user(&self) -> Option<&str> {
+        self.head.as_ref().map(&self.user)
+    }
+
+    /// Reads the next item into `head` (`None` at the end).
+    fn pull(&mut self) -> Result<()> {
+        self.head = self.items.next().transpose()?;
+        self.row += 1;
+        if let Some(u) = self.head.as_ref().map(&self.user) {
+            if self.row > 1 && u < self.last.as_str() {
+                return Err(Error::InvalidRecord {
+                    row: self.row,
+                    column: self.column.into(),
+                    value: u.into(),
+                    reason: format!("the log is not sorted by user: {u:?} comes after {:?}", self.last),
+                });
+            }
+            if u != self.last {
+                self.last.clear();
+                self.last.push_str(u);
+            }
+        }
+        Ok(())
+    }
 }

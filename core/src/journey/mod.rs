@@ -8,7 +8,7 @@ mod path_table;
 mod pipeline;
 
 pub use build::{BuildReport, Journey, JourneyBuilder, Journeys, Level};
-pub use csv_input::{parse_timestamp, ConversionCsv, PathCsv, TouchpointCsv};
+pub use csv_input::{parse_timestamp, ConversionCsv, ConversionRows, PathCsv, TouchpointCsv, TouchpointRows};
 pub use events::{Conversion, Touchpoint};
 pub use merge::{JourneyStream, PathTableSum};
 pub use path_table::{ChannelId, PathTable, PathTableBuilder};
