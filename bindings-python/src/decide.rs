@@ -17,7 +17,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::{Mutex, TryLockError};
 use std::thread::ThreadId;
 
-use channelwise::decide::decision::{Proposal, RiskLevel, RiskRule, Value as DValue};
+use channelwise::decide::decision::{DecisionKind, Proposal, RiskLevel, RiskRule, Value as DValue};
 use channelwise::decide::engine::{Engine, Platform};
 use channelwise::decide::policy::{check, Guardrails, Policy, StepCheck};
 use channelwise::decide::store::{self, Store};
@@ -596,7 +596,14 @@ fn decide_check(guardrails: &str, step: &str) -> PyResult<String> {
     guard(|| {
         let g: Guardrails = core(strict("guardrails", guardrails))?;
         core(g.validate())?;
-        let s: StepCheck = document("step", step)?;
+        let mut s: StepCheck = document("step", step)?;
+        // a budget step whose entity has no exposure: its own budget is `current`, active (the
+        // core's check would otherwise take it as 0, so any budget would raise spend); as the
+        // JS binding's checkGuardrails does
+        if let (Some(DecisionKind::Budget), Some(DValue::Money(b))) = (s.kind, &s.current) {
+            let b = *b;
+            s.exposures.entry(s.entity.clone()).or_insert((b, true));
+        }
         core(to_json(&check(&g, &s)))
     })
 }

@@ -440,6 +440,12 @@ def test_the_rule_functions_refuse_unknown_keys():
         cw.decide.risk(kind="budget", entity="s", from_=1, to=2, rule={"low_chang": 0.1})
     with pytest.raises(cw.InvalidParameterError, match="step"):
         cw.decide.check_guardrails({"entity": "s", "kind": "budget", "current": 1, "target": 2, "exposure": {}})
+    # a budget step without its own exposure is at its current budget: a decrease passes a cap
+    # it is still above, an increase past the cap is blocked
+    down = {"entity": "s", "kind": "budget", "current": 200, "target": 170}
+    assert cw.decide.check_guardrails(down, default_campaign_daily_cap=150) == {"verdict": "pass"}
+    up = cw.decide.check_guardrails({**down, "target": 210}, default_campaign_daily_cap=150)
+    assert up["guardrail"] == "campaign_daily_cap"
     assert cw.decide.auto_approves("high", auto_approve="high") is True
     with pytest.raises(cw.InvalidParameterError, match="level"):
         cw.decide.auto_approves("extreme")

@@ -243,7 +243,8 @@ def check_guardrails(step: Mapping[str, Any], guardrails: Optional[Mapping[str, 
     ``{"verdict": "pass"}``, ``{"verdict": "block", "guardrail", "reason"}`` or
     ``{"verdict": "defer", "guardrail", "reason", "until_ms"}``. ``step`` is ``{"entity",
     "kind", "current", "target"}`` with what the engine would know: ``exposures``
-    (``{entity: {"daily_budget", "active"}}``), ``lifetime_spend`` (``{entity: spend}``),
+    (``{entity: {"daily_budget", "active"}}``; for a budget step the step's own entity defaults
+    to ``{"daily_budget": current, "active": True}``), ``lifetime_spend`` (``{entity: spend}``),
     ``window_start``, ``recent_changes`` (ms of the budget changes sent), ``now_ms``,
     ``anomaly`` and ``performance_breach`` (why, or absent), ``rollback``.
 
