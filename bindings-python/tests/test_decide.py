@@ -289,6 +289,8 @@ def test_bad_inputs_raise_typed_errors(tmp_path):
         engine.propose(kind="budget", entity="search", from_=100, to=-5)
     with pytest.raises(cw.InvalidParameterError, match="decision"):
         engine.approve(99, "ana")
+    with pytest.raises(cw.InvalidParameterError, match="entity"):
+        engine.propose(kind="budget", entity="nowhere", from_=1, to=2)
     short = engine.propose(kind="budget", entity="search", from_=100, to=190, confidence=0.9, ttl=dt.timedelta(seconds=1))
     market.advance(2_000)
     with pytest.raises(cw.InvalidParameterError, match="expired"):
@@ -449,3 +451,34 @@ def test_the_rule_functions_refuse_unknown_keys():
     assert cw.decide.auto_approves("high", auto_approve="high") is True
     with pytest.raises(cw.InvalidParameterError, match="level"):
         cw.decide.auto_approves("extreme")
+
+
+def test_threads_share_one_engine_one_call_at_a_time():
+    import threading
+    import time
+
+    class Slow(FakePlatform):
+        def read_entity(self, entity):
+            time.sleep(0.01)  # releases the GIL inside an engine call
+            return super().read_entity(entity)
+
+    fake = Slow()
+    fake.lose_next_ack = False
+    engine = _engine(fake)
+    errors = []
+
+    def work(entity, base):
+        try:
+            for k in range(3):
+                d = engine.propose(kind="budget", entity=entity, from_=base + k, to=base + k + 1, confidence=0.9)
+                engine.execute(d["id"])
+        except Exception as e:  # noqa: BLE001 - collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=("search", 100)), threading.Thread(target=work, args=("social", 150))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and len(engine.decisions()) == 6
+    assert len(fake.keys) == 6 and engine.verify()["entries"] == len(engine.audit())
