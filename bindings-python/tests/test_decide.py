@@ -107,7 +107,8 @@ class FakePlatform(cw.decide.Adapter):
         return self._state(entity)  # KeyError for an unknown entity
 
     def read_metrics(self, query):
-        return pd.DataFrame({"entity": ["search"], "date": [dt.date(2026, 1, 4)], "spend": [100.0]})
+        rows = pd.DataFrame({"entity": ["search"], "date": [dt.date(2026, 1, 4)], "spend": [100.0]})
+        return rows[rows["entity"].isin(query["entities"] or ["search", "social"])]
 
     def now_ms(self):
         return self.clock
@@ -482,3 +483,16 @@ def test_threads_share_one_engine_one_call_at_a_time():
         t.join(timeout=60)
     assert errors == [] and len(engine.decisions()) == 6
     assert len(fake.keys) == 6 and engine.verify()["entries"] == len(engine.audit())
+
+
+def test_the_performance_guard_reads_metrics_through_a_python_adapter():
+    fake = FakePlatform()  # search spent 100 on 2026-01-04 for no value (read_metrics gives a DataFrame)
+    fake.lose_next_ack = False
+    engine = _engine(fake, guardrails={"performance": {"min_roas": 2.0, "min_spend": 50}})
+    engine.observe("search")
+    engine.observe("social")
+    paused = engine.check_performance()
+    assert [(d["entity"], d["to"], d["approver"]) for d in paused] == [("search", "paused", "guardrail:performance")]
+    assert "ROAS 0.00 below 2.00" in paused[0]["reasons"][0]
+    assert engine.execute(paused[0]["id"])["outcome"] == "executed"
+    assert fake.entities["search"]["status"] == "paused"
