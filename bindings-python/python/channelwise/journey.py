@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional
 from . import _channelwise as _cw
 from . import _frames
 
-__all__ = ["build", "path_table", "Journeys"]
+__all__ = ["build", "path_table", "path_table_in_buckets", "merge", "Journeys"]
 
 DAY = 86_400
 
@@ -127,3 +127,59 @@ def build(
 def path_table(touchpoints: Any, conversions: Any, sep: str = ">", **kwargs: Any) -> Any:
     """Shorthand for ``build(touchpoints, conversions, **kwargs).path_table(sep)``."""
     return build(touchpoints, conversions, **kwargs).path_table(sep)
+
+
+def merge(tables: Any, sep: str = ">") -> Any:
+    """The sum of path tables built from disjoint sets of users (pandas or polars frames with
+    the columns of :meth:`Journeys.path_table`): one row per distinct path (and key touch),
+    counts and values added, rows sorted by path. Merging the tables of a log split by user
+    gives the table of the whole log (the core's ``PathTable::merge``); counts are exact, and
+    values too when they are whole numbers (otherwise up to the rounding of the additions)."""
+    tables = list(tables)
+    if not tables:
+        raise _cw.NotEnoughDataError("not enough data for a merged path table (tables): need at least 1, got 0")
+    kinds = {_frames.kind_of(t) for t in tables}
+    if _frames.TABLE in kinds:
+        raise TypeError("merge takes path-table frames (Journeys.path_table), not PathTable objects")
+    keyed = all("key_touch" in t.columns for t in tables)
+    if not keyed and any("key_touch" in t.columns for t in tables):
+        raise ValueError("key_touch: in some tables but not all (build them all with or all without lead_kind)")
+    keys = ["path", "key_touch"] if keyed else ["path"]
+    cols = keys + ["conversions", "nulls", "value"]
+    if _frames.POLARS in kinds:
+        import polars as pl
+
+        whole = pl.concat([t if _frames.kind_of(t) == _frames.POLARS else pl.from_pandas(t) for t in tables], how="vertical_relaxed")
+        out = whole.group_by(keys).agg(pl.col("conversions").sum(), pl.col("nulls").sum(), pl.col("value").sum())
+        return out.sort(keys, nulls_last=False).select(["path", "conversions", "nulls", "value"] + keys[1:])
+    import pandas as pd
+
+    whole = pd.concat([t[cols] for t in tables], ignore_index=True)
+    out = whole.groupby(keys, sort=True, dropna=False).sum().reset_index()
+    return out.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)[["path", "conversions", "nulls", "value"] + keys[1:]]
+
+
+def path_table_in_buckets(touchpoints: Any, conversions: Any, buckets: int = 16, sep: str = ">", user_id: str = "user_id", **kwargs: Any) -> Any:
+    """The path table of an event log larger than memory, on one machine: ``touchpoints`` and
+    ``conversions`` are polars ``LazyFrame`` s (``pl.scan_parquet``, ``pl.scan_csv``), users are
+    hashed into ``buckets``, and each bucket is collected with polars' streaming engine, built
+    (:func:`build`, the same keyword arguments) and added (:func:`merge`). Memory holds one
+    bucket's events and the table; the scans are read once per bucket. Returns a polars frame
+    equal to ``merge([path_table(all events)])``, rows sorted by path."""
+    import polars as pl
+
+    if not isinstance(buckets, int) or buckets < 1:
+        raise _cw.InvalidParameterError(f"invalid buckets: {buckets!r} (a whole number >= 1)")
+    tables = []
+    for b in range(buckets):
+        def part(frame: Any) -> Any:
+            frame = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+            return frame.filter(pl.col(user_id).cast(pl.String).hash(seed=0) % buckets == b).collect(engine="streaming")
+
+        t, c = part(touchpoints), part(conversions)
+        if t.height == 0 and c.height == 0:
+            continue
+        tables.append(build(t, c, user_id=user_id, **kwargs).path_table(sep))
+    if not tables:
+        raise _cw.NotEnoughDataError("not enough data for a path table (events): need at least 1, got 0")
+    return merge(tables, sep)
