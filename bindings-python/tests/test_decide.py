@@ -400,10 +400,8 @@ def test_dry_run_sends_nothing():
     assert market.applied == [] and engine.decision(d["id"])["status"] == "dry_run"
 
 
-def test_readme_python_decide(tmp_path):
-    import os
-
-    os.chdir(tmp_path)
+def test_readme_python_decide(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the example's decisions.db lands here
     # START: readme-python-decide
     import channelwise as cw
 
