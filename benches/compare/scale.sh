@@ -12,4 +12,6 @@ for n in "${sizes[@]}"; do
   ./target/release/cw-scale --events "$n" --mode stream --batch 10000
   # the whole log in memory needs ~250 bytes per event: only up to 10M here
   if [ "$n" -le 10000000 ]; then ./target/release/cw-scale --events "$n" --mode memory; fi
+  # at most 4 touches per user: at most 4,680 distinct paths, so what is left is the batch
+  ./target/release/cw-scale --events "$n" --mode stream --batch 10000 --max-touches 4
 done

@@ -123,3 +123,19 @@ pub fn synthetic_budget(channels: usize, s_curve: bool, seed: u64) -> (Vec<chann
     }
     (out, 0.3 * most)
 }
+
+/// The `main` of the comparison CLIs (`cw-attribution`, `cw-scale`, ...): runs `run` on the
+/// arguments, prints its JSON on success, or `name: error` on stderr with a failing exit code.
+pub fn cli_main(name: &str, run: fn(&[String]) -> Result<serde_json::Value, String>) -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(v) => {
+            println!("{v}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

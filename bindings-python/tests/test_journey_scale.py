@@ -7,31 +7,14 @@ import polars as pl
 import pytest
 
 import channelwise as cw
+from _eventlog import event_log
 
 DAY = 86_400
 CHANNELS = ["search", "email", "display", "social", "direct"]
 
 
 def log(n: int, seed: int):
-    rng = np.random.default_rng(seed)
-    users = max(1, n // 8)
-    n_t, n_c = int(n * 0.85), n - int(n * 0.85)
-    touches = pd.DataFrame(
-        {
-            "user_id": np.char.add("u", rng.integers(0, users, n_t).astype(str)),
-            "timestamp": rng.integers(0, 60 * DAY, n_t),
-            "channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), n_t)],
-        }
-    )
-    conversions = pd.DataFrame(
-        {
-            "user_id": np.char.add("u", rng.integers(0, users, n_c).astype(str)),
-            "timestamp": rng.integers(0, 60 * DAY, n_c),
-            "value": rng.integers(0, 50_000, n_c).astype(np.float64),
-            "type": np.where(rng.random(n_c) < 0.2, "lead", "purchase"),
-        }
-    )
-    return touches, conversions
+    return event_log(n, seed, CHANNELS)
 
 
 @pytest.mark.parametrize("lead_kind", [None, "lead"])

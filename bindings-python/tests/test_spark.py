@@ -26,6 +26,7 @@ if not HAVE and not REQUIRED:
     pytest.skip("pyspark or java not installed (CW_REQUIRE_SPARK=1 makes this a failure)", allow_module_level=True)
 
 import channelwise.spark as cws  # noqa: E402
+from _eventlog import event_log  # noqa: E402
 
 CHANNELS = ["search", "email", "display", "social", "direct", "affiliate", "video", "podcast"]
 DAY = 86_400
@@ -50,34 +51,9 @@ def spark():
     s.stop()
 
 
-def seeded_log(n_events: int, seed: int = 17):
-    """Touches and conversions of n_events / 10 users over 90 days; whole-cent values as whole
-    numbers (so that sums are exact in any order), some leads."""
-    rng = np.random.default_rng(seed)
-    users = max(1, n_events // 10)
-    n_t = int(n_events * 0.9)
-    n_c = n_events - n_t
-    touches = pd.DataFrame(
-        {
-            "user_id": np.char.add("u", rng.integers(0, users, n_t).astype(str)),
-            "timestamp": rng.integers(0, 90 * DAY, n_t),
-            "channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), n_t)],
-        }
-    )
-    conversions = pd.DataFrame(
-        {
-            "user_id": np.char.add("u", rng.integers(0, users, n_c).astype(str)),
-            "timestamp": rng.integers(0, 90 * DAY, n_c),
-            "value": rng.integers(0, 20_000, n_c).astype(np.float64),
-            "type": np.where(rng.random(n_c) < 0.2, "lead", "purchase"),
-        }
-    )
-    return touches, conversions
-
-
 @pytest.fixture(scope="module")
 def log():
-    return seeded_log(EVENTS)
+    return event_log(EVENTS, 17, CHANNELS, days=90, per_user=10)
 
 
 def by_path(df: pd.DataFrame, keys=("path",)) -> pd.DataFrame:

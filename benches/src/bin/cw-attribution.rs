@@ -75,15 +75,5 @@ fn from_columns(file: &str, order: usize, horizon: Horizon) -> Result<Value, Str
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(v) => {
-            println!("{v}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("cw-attribution: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    channelwise_benches::cli_main("cw-attribution", run)
 }

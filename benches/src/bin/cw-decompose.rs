@@ -72,15 +72,5 @@ fn run(args: &[String]) -> Result<Value, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(v) => {
-            println!("{v}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("cw-decompose: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    channelwise_benches::cli_main("cw-decompose", run)
 }

@@ -90,15 +90,5 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(v) => {
-            println!("{v}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("cw-iforest: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    channelwise_benches::cli_main("cw-iforest", run)
 }

@@ -5,7 +5,7 @@
 //! journey building. Prints JSON: events, seconds, events per second, peak resident memory
 //! (VmHWM) and the table's size.
 //!
-//! `cw-scale --events 10000000 --mode stream|memory [--batch 10000] [--seed 7]`
+//! `cw-scale --events 10000000 --mode stream|memory [--batch 10000] [--max-touches 17] [--seed 7]`
 //!
 //! Run each mode in its own process (peak memory is per process); `benches/compare/scale.py`
 //! runs the table in the README.
@@ -28,9 +28,9 @@ struct User {
     conversions: Vec<(i64, u32)>,
 }
 
-fn user(seed: u64, u: u64) -> User {
+fn user(seed: u64, u: u64, max_touches: usize) -> User {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ u.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let n = 1 + rng.random_range(0..17); // 9 touches on average
+    let n = 1 + rng.random_range(0..max_touches);
     let start = rng.random_range(0..60 * 86_400i64);
     let mut t = start;
     let touches = (0..n)
@@ -46,6 +46,7 @@ fn user(seed: u64, u: u64) -> User {
 /// CSV text of the touches (or the conversions) of users 0.., in user order.
 struct Log {
     seed: u64,
+    max_touches: usize,
     users: u64,
     next: u64,
     touches: bool,
@@ -54,9 +55,9 @@ struct Log {
 }
 
 impl Log {
-    fn new(seed: u64, users: u64, touches: bool) -> Self {
+    fn new(seed: u64, max_touches: usize, users: u64, touches: bool) -> Self {
         let header = if touches { "user_id,timestamp,channel\n" } else { "user_id,timestamp,value\n" };
-        Log { seed, users, next: 0, touches, buf: header.as_bytes().to_vec(), pos: 0 }
+        Log { seed, max_touches, users, next: 0, touches, buf: header.as_bytes().to_vec(), pos: 0 }
     }
 }
 
@@ -70,7 +71,7 @@ impl Read for Log {
                 if self.next == self.users {
                     break;
                 }
-                let u = user(self.seed, self.next);
+                let u = user(self.seed, self.next, self.max_touches);
                 if self.touches {
                     for (ts, c) in u.touches {
                         writeln!(self.buf, "u{:010},{ts},{}", self.next, CHANNELS[c])?;
@@ -103,32 +104,39 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
     let batch: usize = flag("--batch").map_or(Ok(10_000), |s| s.parse()).map_err(|e| format!("--batch: {e}"))?;
     let seed: u64 = flag("--seed").map_or(Ok(7), |s| s.parse()).map_err(|e| format!("--seed: {e}"))?;
     let mode = flag("--mode").unwrap_or_else(|| "stream".into());
-    // 9 touches and 1 conversion per user on average
-    let users = (events / 10).max(1);
+    // Up to `--max-touches` touches per user (uniform; default 17, so 9 on average: nearly every
+    // path is distinct) and 1 conversion on average. A small maximum bounds the distinct paths,
+    // which shows the memory of the batch alone.
+    let max_touches: usize = flag("--max-touches").map_or(Ok(17), |s| s.parse()).map_err(|e| format!("--max-touches: {e}"))?;
+    if max_touches == 0 {
+        return Err("--max-touches: at least 1".into());
+    }
+    let users = (events / (max_touches as u64 / 2 + 2)).max(1);
     let b = JourneyBuilder::new();
     let t0 = Instant::now();
     let (table, report) = match mode.as_str() {
         "stream" => {
             let mut s = b.stream();
-            let t = TouchpointCsv::default().rows(Log::new(seed, users, true)).map_err(|e| e.to_string())?;
-            let c = ConversionCsv::default().rows(Log::new(seed, users, false)).map_err(|e| e.to_string())?;
+            let t = TouchpointCsv::default().rows(Log::new(seed, max_touches, users, true)).map_err(|e| e.to_string())?;
+            let c = ConversionCsv::default().rows(Log::new(seed, max_touches, users, false)).map_err(|e| e.to_string())?;
             s.read_sorted(t, c, batch).map_err(|e| e.to_string())?;
             s.finish().map_err(|e| e.to_string())?
         }
         "memory" => {
-            let t = TouchpointCsv::default().read(Log::new(seed, users, true)).map_err(|e| e.to_string())?;
-            let c = ConversionCsv::default().read(Log::new(seed, users, false)).map_err(|e| e.to_string())?;
+            let t = TouchpointCsv::default().read(Log::new(seed, max_touches, users, true)).map_err(|e| e.to_string())?;
+            let c = ConversionCsv::default().read(Log::new(seed, max_touches, users, false)).map_err(|e| e.to_string())?;
             let j = b.build(&t, &c).map_err(|e| e.to_string())?;
             (j.path_table().canonical().map_err(|e| e.to_string())?, j.report().clone())
         }
         m => return Err(format!("--mode: {m:?} is not stream or memory")),
     };
     let secs = t0.elapsed().as_secs_f64();
-    let counted = (0..users).map(|u| user(seed, u)).fold(0u64, |a, u| a + (u.touches.len() + u.conversions.len()) as u64);
+    let counted = (0..users).map(|u| user(seed, u, max_touches)).fold(0u64, |a, u| a + (u.touches.len() + u.conversions.len()) as u64);
     Ok(json!({
         "mode": mode,
         "events": counted,
         "users": users,
+        "max_touches": max_touches,
         "batch_users": if mode == "stream" { Some(batch) } else { None },
         "seconds": secs,
         "events_per_second": counted as f64 / secs,
@@ -142,15 +150,5 @@ fn run(args: &[String]) -> Result<serde_json::Value, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(v) => {
-            println!("{v}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("cw-scale: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    channelwise_benches::cli_main("cw-scale", run)
 }
