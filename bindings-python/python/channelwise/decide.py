@@ -27,8 +27,9 @@ stops on one call, and writes every step to a hash-chained audit log in a real d
 True
 
 **Store.** ``store=`` is a SQLite file path (created if missing; WAL mode, ``synchronous=FULL``),
-``":memory:"`` (gone with the engine), or a ``postgresql://`` url (when the build has the core's
-``postgres`` feature; otherwise :class:`channelwise.InvalidParameterError` naming ``store``).
+``":memory:"`` (gone with the engine), or a ``postgresql://`` url for several engine processes
+sharing one store (``?schema=name`` picks the PostgreSQL schema, default ``channelwise``; a
+password in the url never shows in an error).
 Everything the engine needs is in the store: a second :class:`Engine` on the same file carries
 on where the first stopped. A file that is not a channelwise store, or one written by a newer
 channelwise, raises :class:`channelwise.InvalidParameterError` naming ``store``.
