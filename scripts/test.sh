@@ -15,6 +15,14 @@ if has rust; then
   python3 scripts/sync_readme.py --check
   step "Rust: unit, doc, property and shared-vector tests (core + benches)"
   cargo test --release
+  step "Rust: the decide stores on PostgreSQL (a throwaway server: the SQLite suite again, and two engine processes racing)"
+  pg_env=$(bash scripts/postgres.sh start)
+  eval "$pg_env"
+  trap 'bash scripts/postgres.sh stop "$CW_PG_DIR"' EXIT
+  CW_REQUIRE_PG=1 cargo test --release -p channelwise --features postgres \
+    --test decide_store --test decide_engine --test decide_feedback --test decide_two_process
+  bash scripts/postgres.sh stop "$CW_PG_DIR"
+  trap - EXIT
   step "Rust: the core without rayon (what the browser build uses)"
   cargo test --release -p channelwise --no-default-features --lib --test vectors_attribution
   step "Rust: benchmarks compile"
