@@ -10,19 +10,24 @@ has() { [[ " ${stacks[*]} " == *" $1 "* ]]; }
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# One throwaway PostgreSQL server for the decision engine's store, shared by the Rust, Python
+# and Node suites (CW_REQUIRE_PG=1: a missing server fails them rather than skipping).
+if has rust || has python || has node; then
+  step "PostgreSQL for the decide stores (scripts/postgres.sh: a throwaway server, stopped on exit)"
+  pg_env=$(bash scripts/postgres.sh start)
+  eval "$pg_env"
+  trap 'bash scripts/postgres.sh stop "$CW_PG_DIR"' EXIT
+  export CW_PG_URL CW_REQUIRE_PG=1
+fi
+
 if has rust; then
   step "README examples match the tests that run them"
   python3 scripts/sync_readme.py --check
   step "Rust: unit, doc, property and shared-vector tests (core + benches)"
-  cargo test --release
-  step "Rust: the decide stores on PostgreSQL (a throwaway server: the SQLite suite again, and two engine processes racing)"
-  pg_env=$(bash scripts/postgres.sh start)
-  eval "$pg_env"
-  trap 'bash scripts/postgres.sh stop "$CW_PG_DIR"' EXIT
-  CW_REQUIRE_PG=1 cargo test --release -p channelwise --features postgres \
+  env -u CW_PG_URL -u CW_REQUIRE_PG cargo test --release
+  step "Rust: the decide stores on PostgreSQL (the SQLite suite again, and two engine processes racing)"
+  cargo test --release -p channelwise --features postgres \
     --test decide_store --test decide_engine --test decide_feedback --test decide_two_process
-  bash scripts/postgres.sh stop "$CW_PG_DIR"
-  trap - EXIT
   step "Rust: the core without rayon (what the browser build uses)"
   cargo test --release -p channelwise --no-default-features --lib --test vectors_attribution
   step "Rust: benchmarks compile"
