@@ -133,3 +133,22 @@ def test_bad_input_is_named_from_inside_spark(spark):
     tx = pd.DataFrame({"customer_id": ["a", "b"], "date": [0.0, None]})
     with pytest.raises(Exception, match=r"transactions\.date: a null value"):
         cws.rfm(spark.createDataFrame(tx), observation_end=10, buckets=1).collect()
+
+
+def test_readme_python_spark(spark, tmp_path):
+    pd_touches, pd_conversions = event_log(20_000, 3, CHANNELS, days=30)
+    pd_touches.to_parquet(tmp_path / "touchpoints.parquet")
+    pd_conversions.drop(columns="type").to_parquet(tmp_path / "conversions.parquet")
+    events_dir = str(tmp_path)
+    # START: readme-python-spark
+    import channelwise as cw
+    import channelwise.spark as cws
+
+    # spark = SparkSession.builder.master("spark://...").getOrCreate()  # or local[*]
+    touchpoints = spark.read.parquet(f"{events_dir}/touchpoints.parquet")
+    conversions = spark.read.parquet(f"{events_dir}/conversions.parquet")
+    table = cws.path_table(touchpoints, conversions, lookback=14 * 86_400)  # built in Spark
+    credit = cw.attribution.markov(table.toPandas(), order=1)  # solved once, here
+    # END: readme-python-spark
+    one = cw.journey.path_table(pd_touches, pd_conversions, lookback=14 * 86_400, campaign=None, cost=None, event_id=None, conversion_type=None)
+    pd.testing.assert_frame_equal(credit, cw.attribution.markov(by_path(one), order=1), check_exact=True)
