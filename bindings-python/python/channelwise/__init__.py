@@ -33,7 +33,8 @@ from ._channelwise import (
     PathTable,
     __version__,
 )
-from . import anomaly, attribution, clv, decide, experiment, forecast, glm, journey, leads, optimize, platform, plot, stats
+# spark imports pyspark only when one of its functions is called (the extra channelwise[spark])
+from . import anomaly, attribution, clv, decide, experiment, forecast, glm, journey, leads, optimize, platform, plot, spark, stats
 
 __all__ = [
     "anomaly",
@@ -48,6 +49,7 @@ __all__ = [
     "optimize",
     "platform",
     "plot",
+    "spark",
     "stats",
     "PathTable",
     "ChannelwiseError",
