@@ -50,7 +50,9 @@ def test_bad_input():
     with pytest.raises(cw.NotEnoughDataError):
         cw.journey.merge([])
     t = pd.DataFrame({"path": ["a"], "conversions": [1.0], "nulls": [0.0], "value": [1.0]})
-    with pytest.raises(ValueError, match="key_touch: in some tables but not all"):
+    with pytest.raises(ValueError, match=r"tables\[1\]\.key_touch: in some tables but not all"):
         cw.journey.merge([t, t.assign(key_touch=pd.array([0], dtype="Int64"))])
+    with pytest.raises(KeyError, match=r"tables\[1\]: no column 'nulls'"):
+        cw.journey.merge([t, t.drop(columns="nulls")])
     with pytest.raises(cw.InvalidParameterError, match="buckets"):
         cw.journey.path_table_in_buckets(pl.LazyFrame(), pl.LazyFrame(), buckets=0)

@@ -141,9 +141,14 @@ def merge(tables: Any, sep: str = ">") -> Any:
     kinds = {_frames.kind_of(t) for t in tables}
     if _frames.TABLE in kinds:
         raise TypeError("merge takes path-table frames (Journeys.path_table), not PathTable objects")
+    for i, t in enumerate(tables):
+        missing = [c for c in ("path", "conversions", "nulls", "value") if c not in t.columns]
+        if missing:
+            raise KeyError(f"tables[{i}]: no column {missing[0]!r} (columns: {list(t.columns)}); a path table has path, conversions, nulls, value")
     keyed = all("key_touch" in t.columns for t in tables)
     if not keyed and any("key_touch" in t.columns for t in tables):
-        raise ValueError("key_touch: in some tables but not all (build them all with or all without lead_kind)")
+        first = next(i for i, t in enumerate(tables) if ("key_touch" in t.columns) != ("key_touch" in tables[0].columns))
+        raise ValueError(f"tables[{first}].key_touch: in some tables but not all (build them all with or all without lead_kind)")
     keys = ["path", "key_touch"] if keyed else ["path"]
     cols = keys + ["conversions", "nulls", "value"]
     if _frames.POLARS in kinds:
