@@ -302,6 +302,12 @@ export interface JourneyOptions {
   sep?: string | null;
 }
 
+/** Options of `journey.merge`. */
+export interface MergeOptions {
+  /** Separator the paths are split on and joined with (default `">"`). */
+  sep?: string | null;
+}
+
 /** What building the journeys did with the events (nothing is dropped silently). */
 export interface BuildReport {
   /** Journeys built (converting and null). */
@@ -3297,6 +3303,14 @@ export declare const journey: {
    * path-table columns (one row per distinct path and key touch).
    */
   pathTable(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: JourneyOptions | null): PathTableColumns;
+  /**
+   * Sums path tables built from disjoint sets of users (a log split by user and built
+   * part by part, in workers or as chunks arrive) into the table of the whole log: one
+   * row per distinct path, rows sorted by path (channel names in order), channels
+   * matched by name. Counts are exact; values too when they are whole numbers (e.g.
+   * cents). Key touches are not read. Errors name the table: `tables[1].conversions[3]`.
+   */
+  merge(tables: PathTableInput[], options?: MergeOptions | null): PathTableData;
 };
 
 /**

@@ -463,6 +463,12 @@ api! {
         /// Groups touchpoint and conversion columns into journeys and aggregates them to
         /// path-table columns (one row per distinct path and key touch).
         fn pathTable "(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: JourneyOptions | null): PathTableColumns" sync => journey::path_table;
+        /// Sums path tables built from disjoint sets of users (a log split by user and built
+        /// part by part, in workers or as chunks arrive) into the table of the whole log: one
+        /// row per distinct path, rows sorted by path (channel names in order), channels
+        /// matched by name. Counts are exact; values too when they are whole numbers (e.g.
+        /// cents). Key touches are not read. Errors name the table: `tables[1].conversions[3]`.
+        fn merge "(tables: PathTableInput[], options?: MergeOptions | null): PathTableData" sync => journey::merge;
         classes {}
     }
 
@@ -1664,6 +1670,7 @@ pub fn declarations() -> Vec<String> {
         attr::TransitionRow::declaration(),
         attr::PathTableData::declaration(),
         journey::JourneyOptions::declaration(),
+        journey::MergeOptions::declaration(),
         journey::BuildReport::declaration(),
         journey::PathTableColumns::declaration(),
         crate::progress::ProgressReport::declaration(),

@@ -458,7 +458,7 @@ pub fn time_decay<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     })
 }
 
-fn table_data(t: &PathTable, sep: &str) -> PathTableData {
+pub(crate) fn table_data(t: &PathTable, sep: &str) -> PathTableData {
     PathTableData {
         path: (0..t.len()).map(|r| t.path_string(r, sep)).collect(),
         conversions: F64s(t.conversions().to_vec()),

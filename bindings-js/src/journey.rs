@@ -1,7 +1,7 @@
 //! `journey.*`: from event columns to a path table.
 
-use channelwise::journey::{BuildReport as CoreReport, JourneyBuilder, Level};
-use channelwise::Result;
+use channelwise::journey::{BuildReport as CoreReport, JourneyBuilder, Level, PathTable};
+use channelwise::{Error, Result};
 
 use crate::api::{arg, job, Job};
 use crate::host::Host;
@@ -135,4 +135,94 @@ pub fn path_table<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             report: BuildReport::from(journeys.report()),
         })
     })
+}
+
+js_options! {
+    /// Options of `journey.merge`.
+    pub struct MergeOptions {
+        /// Separator the paths are split on and joined with (default `">"`).
+        sep: String,
+    }
+}
+
+/// `journey.merge(tables, options?)`: the core's `PathTable::merge`, rows sorted by path.
+pub fn merge<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let o = MergeOptions::read(h, &arg(h, a, 1)?, "options")?;
+    let sep = o.sep.unwrap_or_else(|| ">".into());
+    let list = arg(h, a, 0)?;
+    let n = crate::read::array_len(h, &list, "tables", "an array of path tables")?;
+    if n == 0 {
+        return Err(Error::NotEnoughData {
+            what: "a merged path table (tables)".into(),
+            required: 1,
+            got: 0,
+        });
+    }
+    let mut tables = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let t = crate::read::element(h, &list, i, "tables")?;
+        tables.push(crate::table::path_table(h, &t, &sep).map_err(|e| within(i, e))?);
+    }
+    job(move || {
+        Ok(crate::attribution::table_data(
+            &PathTable::merge(&tables)?,
+            &sep,
+        ))
+    })
+}
+
+/// `e`, read from `tables[i]`, with its field named from the list (`tables[1].conversions[3]`).
+fn within(i: u32, e: Error) -> Error {
+    let at = |f: String| format!("tables[{i}].{f}");
+    match e {
+        Error::OutOfRange {
+            field,
+            value,
+            min,
+            max,
+        } => Error::OutOfRange {
+            field: at(field),
+            value,
+            min,
+            max,
+        },
+        Error::NonFinite { field, value } => Error::NonFinite {
+            field: at(field),
+            value,
+        },
+        Error::InvalidParameter {
+            field,
+            value,
+            reason,
+        } => Error::InvalidParameter {
+            field: at(field),
+            value,
+            reason,
+        },
+        Error::LengthMismatch {
+            field,
+            expected,
+            got,
+        } => Error::LengthMismatch {
+            field: at(field),
+            expected,
+            got,
+        },
+        Error::InvalidRecord {
+            row,
+            column,
+            value,
+            reason,
+        } => Error::InvalidRecord {
+            row,
+            column: at(column),
+            value,
+            reason,
+        },
+        Error::InvalidPath { row, reason } => Error::InvalidPath {
+            row,
+            reason: format!("tables[{i}]: {reason}"),
+        },
+        e => e,
+    }
 }

@@ -173,4 +173,31 @@ export function runApi(cw, name) {
     assert.deepEqual(pt.path, ['a>b']);
     assert.equal(pt.report.journeys, 1);
   });
+
+  test(`[${name}] journey.merge: tables of disjoint users add up to the whole log's table`, () => {
+    // two users, then a third, built apart and merged; the same three built together
+    const touches = { userId: ['u1', 'u1', 'u2', 'u3', 'u3'], timestamp: [0, 10, 5, 1, 2], channel: ['search', 'email', 'search', 'email', 'search'] };
+    const conversions = { userId: ['u1', 'u3'], timestamp: [20, 9], value: [40, 15] };
+    const pick = (cols, keep) => Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.filter((_, i) => keep(cols.userId[i]))]));
+    const a = journey.pathTable(pick(touches, (u) => u !== 'u3'), pick(conversions, (u) => u !== 'u3'));
+    const b = journey.pathTable(pick(touches, (u) => u === 'u3'), pick(conversions, (u) => u === 'u3'));
+    const merged = journey.merge([b, a]);
+    const whole = journey.merge([journey.pathTable(touches, conversions)]);
+    assert.deepEqual(merged, whole);
+    assert.deepEqual(merged.path, ['email>search', 'search', 'search>email']);
+    assert.deepEqual([...merged.conversions], [1, 0, 1]);
+    assert.deepEqual([...merged.nulls], [0, 1, 0]);
+    assert.deepEqual([...merged.value], [15, 0, 40]);
+    assert.deepEqual(attribution.markov(merged), attribution.markov(whole));
+    // channels are matched by name, rows by path; separators may differ from the default
+    const c = journey.merge([{ path: ['x|y', 'y'], conversions: [1, 2] }, { path: ['y', 'x | y'], conversions: [3, 4], nulls: [1, 0] }], { sep: '|' });
+    assert.deepEqual(c.path, ['x|y', 'y']);
+    assert.deepEqual([...c.conversions], [5, 5]);
+    assert.deepEqual([...c.nulls], [0, 1]);
+    throwsCode(() => journey.merge([]), 'not_enough_data');
+    throwsCode(() => journey.merge([good(), { path: ['a'], conversions: [NaN] }]), 'non_finite', 'tables[1].conversions[0] must be finite, got NaN');
+    throwsCode(() => journey.merge([good(), { path: ['a>>b'], conversions: [1] }]), 'invalid_path', /tables\[1\]: /);
+    throwsCode(() => journey.merge(good()), 'invalid_parameter', /^invalid tables/);
+    throwsCode(() => journey.merge([good()], { sep: '>', order: 1 }), 'invalid_parameter', /options\.order/);
+  });
 }
