@@ -173,41 +173,8 @@ pub fn merge<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 /// `e`, read from `tables[i]`, with its field named from the list (`tables[1].conversions[3]`).
 fn within(i: u32, e: Error) -> Error {
-    let at = |f: String| format!("tables[{i}].{f}");
-    match e {
-        Error::OutOfRange {
-            field,
-            value,
-            min,
-            max,
-        } => Error::OutOfRange {
-            field: at(field),
-            value,
-            min,
-            max,
-        },
-        Error::NonFinite { field, value } => Error::NonFinite {
-            field: at(field),
-            value,
-        },
-        Error::InvalidParameter {
-            field,
-            value,
-            reason,
-        } => Error::InvalidParameter {
-            field: at(field),
-            value,
-            reason,
-        },
-        Error::LengthMismatch {
-            field,
-            expected,
-            got,
-        } => Error::LengthMismatch {
-            field: at(field),
-            expected,
-            got,
-        },
+    // the kinds that name a field, as every binding renames them; then the two that name a row
+    match crate::optimize::renamed(e, |f| Some(format!("tables[{i}].{f}"))) {
         Error::InvalidRecord {
             row,
             column,
@@ -215,7 +182,7 @@ fn within(i: u32, e: Error) -> Error {
             reason,
         } => Error::InvalidRecord {
             row,
-            column: at(column),
+            column: format!("tables[{i}].{column}"),
             value,
             reason,
         },

@@ -26,7 +26,7 @@ it so that a group fits (default: 4 x ``spark.sql.shuffle.partitions``).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 DAY = 86_400
 
@@ -69,14 +69,15 @@ def _buckets(df: Any, buckets: Optional[int]) -> int:
     return buckets
 
 
-def _null_row(pdf: Any, columns: List[str], role: str) -> None:
-    """Raise naming the column and the row when a key column holds a null."""
-    for c in columns:
+def _null_row(pdf: Any, columns: Dict[str, str], role: str) -> None:
+    """Raise naming the column (as the caller named it: ``columns`` maps ours to theirs) and the
+    row when a key column holds a null."""
+    for c, theirs in columns.items():
         bad = pdf[c].isna()
         if bad.any():
             row = pdf[bad].iloc[0].to_dict()
             row.pop("__cw_bucket", None)
-            raise ValueError(f"{role}.{c}: a null value, in the row {row}")
+            raise ValueError(f"{role}.{theirs}: a null value, in the row {row}")
 
 
 def path_table(
@@ -141,7 +142,6 @@ def path_table(
     events = t.unionByName(c).withColumn("__cw_bucket", F.pmod(F.xxhash64("user_id"), F.lit(n)))
     keyed = lead_kind is not None
     schema = "path string, conversions double, nulls double, value double" + (", key_touch long" if keyed else "")
-    names = {"user_id": user_id, "timestamp": timestamp, "channel": channel}
     trimmed_sep = sep.strip()
 
     def bucket(pdf: Any) -> Any:
@@ -149,11 +149,8 @@ def path_table(
 
         touches = pdf[pdf["__cw_kind"] == 0]
         convs = pdf[pdf["__cw_kind"] == 1]
-        for role, part, cols in (("touchpoints", touches, ["user_id", "timestamp", "channel"]), ("conversions", convs, ["user_id", "timestamp", "value"])):
-            try:
-                _null_row(part[cols], cols, role)
-            except ValueError as e:
-                raise ValueError(_rename(str(e), names)) from None
+        _null_row(touches, {"user_id": user_id, "timestamp": timestamp, "channel": channel}, "touchpoints")
+        _null_row(convs, {"user_id": user_id, "timestamp": timestamp, "value": value}, "conversions")
         holds = touches["channel"].str.contains(trimmed_sep, regex=False)
         if holds.any():
             row = touches[holds].iloc[0]
@@ -188,13 +185,6 @@ def path_table(
         .select("path", "conversions", "nulls", "value", *keys[1:])
         .orderBy(*keys)
     )
-
-
-def _rename(message: str, names: Dict[str, str]) -> str:
-    """The error's column as the user named it."""
-    for internal, theirs in names.items():
-        message = message.replace(f".{internal}:", f".{theirs}:", 1)
-    return message
 
 
 def rfm(
@@ -237,16 +227,11 @@ def rfm(
     tx = tx.withColumn("__cw_bucket", F.pmod(F.xxhash64("customer_id"), F.lit(n)))
     mv = monetary_value is not None
     schema = "customer_id string, frequency double, recency double, T double" + (", monetary_value double" if mv else "")
-    names = {"customer_id": customer_id, "date": datetime, "monetary_value": monetary_value or "monetary_value"}
 
     def bucket(pdf: Any) -> Any:
         import pandas as pd
 
-        key_cols = ["customer_id", "date"]
-        try:
-            _null_row(pdf[key_cols], key_cols, "transactions")
-        except ValueError as e:
-            raise ValueError(_rename(str(e), names)) from None
+        _null_row(pdf, {"customer_id": customer_id, "date": datetime}, "transactions")
         empty = pd.DataFrame({k: [] for k in ("customer_id", "frequency", "recency", "T") + (("monetary_value",) if mv else ())})
         if pdf.empty:
             return empty

@@ -444,6 +444,13 @@ impl<R: Read> Rows<R> {
             }
         }
     }
+
+    /// The next record made into a `T` by `f`; an error, reading or making, ends the rows.
+    fn next_with<T>(&mut self, f: impl FnOnce(Cell<'_>) -> Result<T>) -> Option<Result<T>> {
+        let item = self.next()?.and_then(f);
+        self.done |= item.is_err();
+        Some(item)
+    }
 }
 
 /// Touchpoints read one row at a time ([`TouchpointCsv::rows`]); an error ends them.
@@ -462,26 +469,19 @@ impl<R: Read> Iterator for TouchpointRows<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let (s, [user, ts, channel], [campaign, cost, event_id]) = (&self.spec, self.cols, self.optional);
-        let item = match self.rows.next()? {
-            Ok(cell) => (|| {
-                Ok(Touchpoint {
-                    user_id: cell.non_empty(user, &s.user_id)?.to_string(),
-                    timestamp: cell.timestamp(ts, &s.timestamp)?,
-                    channel: cell.non_empty(channel, &s.channel)?.to_string(),
-                    campaign: cell.optional(campaign).map(str::to_string),
-                    cost: match cell.optional(cost) {
-                        Some(raw) => Some(number(cell.row, &s.cost, raw)?),
-                        None => None,
-                    },
-                    event_id: cell.optional(event_id).map(str::to_string),
-                })
-            })(),
-            Err(e) => Err(e),
-        };
-        if item.is_err() {
-            self.rows.done = true;
-        }
-        Some(item)
+        self.rows.next_with(|cell| {
+            Ok(Touchpoint {
+                user_id: cell.non_empty(user, &s.user_id)?.to_string(),
+                timestamp: cell.timestamp(ts, &s.timestamp)?,
+                channel: cell.non_empty(channel, &s.channel)?.to_string(),
+                campaign: cell.optional(campaign).map(str::to_string),
+                cost: match cell.optional(cost) {
+                    Some(raw) => Some(number(cell.row, &s.cost, raw)?),
+                    None => None,
+                },
+                event_id: cell.optional(event_id).map(str::to_string),
+            })
+        })
     }
 }
 
@@ -501,25 +501,18 @@ impl<R: Read> Iterator for ConversionRows<R> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let (s, [user, ts], [value, event_id, kind]) = (&self.spec, self.cols, self.optional);
-        let item = match self.rows.next()? {
-            Ok(cell) => (|| {
-                Ok(Conversion {
-                    user_id: cell.non_empty(user, &s.user_id)?.to_string(),
-                    timestamp: cell.timestamp(ts, &s.timestamp)?,
-                    value: match cell.optional(value) {
-                        Some(raw) => number(cell.row, &s.value, raw)?,
-                        None => 0.0,
-                    },
-                    event_id: cell.optional(event_id).map(str::to_string),
-                    kind: cell.optional(kind).map(str::to_string),
-                })
-            })(),
-            Err(e) => Err(e),
-        };
-        if item.is_err() {
-            self.rows.done = true;
-        }
-        Some(item)
+        self.rows.next_with(|cell| {
+            Ok(Conversion {
+                user_id: cell.non_empty(user, &s.user_id)?.to_string(),
+                timestamp: cell.timestamp(ts, &s.timestamp)?,
+                value: match cell.optional(value) {
+                    Some(raw) => number(cell.row, &s.value, raw)?,
+                    None => 0.0,
+                },
+                event_id: cell.optional(event_id).map(str::to_string),
+                kind: cell.optional(kind).map(str::to_string),
+            })
+        })
     }
 }
 
