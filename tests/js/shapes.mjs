@@ -288,8 +288,10 @@ const show = (v) => {
 };
 
 /**
- * A checker over parsed declarations: `check(value, type, path)` returns the problems found, each
- * naming where (`decisions[0].proposal.ttlMs`) and what.
+ * A checker over parsed declarations: `check(value, type, path, env, complete)` returns the
+ * problems found, each naming where (`decisions[0].proposal.ttlMs`) and what. `complete`: the
+ * value has every key, optional ones too (a value with its defaults filled in), so a declared key
+ * the code no longer has is found as well.
  */
 export function checker(decl) {
   const { types, classes } = decl;
@@ -347,7 +349,7 @@ export function checker(decl) {
     return { kind: 'view', props, index };
   }
 
-  function check(v, t, path, env = null) {
+  function check(v, t, path, env = null, complete = false) {
     [t, env] = resolve(t, env);
     switch (t.kind) {
       case 'ref': {
@@ -365,12 +367,12 @@ export function checker(decl) {
         return typeof v === 'function' ? [] : [`${path}: ${show(v)} is not a function`];
       case 'array':
         if (!Array.isArray(v)) return [`${path}: ${show(v)} is not an array`];
-        return v.flatMap((x, i) => check(x, t.of, `${path}[${i}]`, env));
+        return v.flatMap((x, i) => check(x, t.of, `${path}[${i}]`, env, complete));
       case 'tuple':
         if (!Array.isArray(v) || v.length !== t.items.length) return [`${path}: ${show(v)} is not a ${t.items.length}-tuple`];
-        return v.flatMap((x, i) => check(x, t.items[i], `${path}[${i}]`, env));
+        return v.flatMap((x, i) => check(x, t.items[i], `${path}[${i}]`, env, complete));
       case 'union': {
-        const tried = t.members.map((m) => check(v, m, path, env));
+        const tried = t.members.map((m) => check(v, m, path, env, complete));
         if (tried.some((p) => p.length === 0)) return [];
         // the member whose problems lie deepest (a matching tag) explains the value best
         const best = tried.reduce((a, b) => (Math.max(...b.map((s) => s.indexOf(':'))) > Math.max(...a.map((s) => s.indexOf(':'))) ? b : a));
@@ -384,25 +386,25 @@ export function checker(decl) {
           const [union, uenv] = members[u];
           const others = members.filter((_, i) => i !== u).map(([m, e]) => ({ kind: 'bound', t: m, env: e }));
           const alts = union.members.map((alt) => ({ kind: 'inter', members: [...others, { kind: 'bound', t: alt, env: uenv }] }));
-          return check(v, { kind: 'union', members: alts }, path, env);
+          return check(v, { kind: 'union', members: alts }, path, env, complete);
         }
         const o = asObject(t, env);
-        return o === null ? members.flatMap(([m, e]) => check(v, m, path, e)) : check(v, o, path, env);
+        return o === null ? members.flatMap(([m, e]) => check(v, m, path, e, complete)) : check(v, o, path, env, complete);
       }
       case 'object':
-        return check(v, asObject(t, env), path, env);
+        return check(v, asObject(t, env), path, env, complete);
       case 'view': {
         if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) return [`${path}: ${show(v)} is not an object`];
         const problems = [];
         for (const key of Object.keys(v)) {
           const p = t.props.get(key);
           if (p) {
-            if (!(p.optional && v[key] === undefined)) problems.push(...check(v[key], p.type, `${path}.${key}`, p.env));
-          } else if (t.index) problems.push(...check(v[key], t.index.type, `${path}.${key}`, t.index.env));
+            if (!(p.optional && v[key] === undefined)) problems.push(...check(v[key], p.type, `${path}.${key}`, p.env, complete));
+          } else if (t.index) problems.push(...check(v[key], t.index.type, `${path}.${key}`, t.index.env, complete));
           else problems.push(`${path}.${key}: not declared (declared: ${[...t.props.keys()].join(', ')})`);
         }
         for (const [key, p] of t.props) {
-          if (!p.optional && !p.method && !(key in v)) problems.push(`${path}.${key}: declared, but missing`);
+          if ((complete || !p.optional) && !p.method && !(key in v)) problems.push(`${path}.${key}: declared, but missing`);
         }
         return problems;
       }
