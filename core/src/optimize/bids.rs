@@ -78,8 +78,16 @@ pub struct BidModel {
     target: Target,
     c: f64,
     floor: f64,
+    /// Infinite when there is none: JSON has no infinity, so it is written `null` and `null`
+    /// reads back as infinite.
+    #[serde(deserialize_with = "infinite_if_null")]
     cap: f64,
     max_change: Option<f64>,
+}
+
+/// `null` (how serde_json writes an infinite `f64`) as infinity.
+fn infinite_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
 }
 
 /// One factor's part in a bid.
@@ -145,14 +153,56 @@ pub struct LevelMultiplier {
     pub conversions: f64,
 }
 
-/// A fitted bid model.
+/// A fitted bid model. Its serde form is checked on load (a stored model that was edited by
+/// hand is refused naming what is wrong, never used half).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedBidsRepr")]
 pub struct FittedBids {
     spec: BidModel,
     /// Per factor: (level, coefficient, clicks, conversions).
     levels: Vec<Vec<(String, f64, f64, f64)>>,
     intercept: f64,
     value_per_conversion: f64,
+}
+
+/// [`FittedBids`] as stored, before its check.
+#[derive(Deserialize)]
+struct FittedBidsRepr {
+    spec: BidModel,
+    levels: Vec<Vec<(String, f64, f64, f64)>>,
+    intercept: f64,
+    value_per_conversion: f64,
+}
+
+impl TryFrom<FittedBidsRepr> for FittedBids {
+    type Error = Error;
+
+    fn try_from(r: FittedBidsRepr) -> Result<Self> {
+        r.spec.validate()?;
+        if r.levels.len() != r.spec.factors.len() {
+            return Err(Error::LengthMismatch { field: "levels".into(), got: r.levels.len(), expected: r.spec.factors.len() });
+        }
+        for (f, ls) in r.levels.iter().enumerate() {
+            for (i, (_, b, clicks, conv)) in ls.iter().enumerate() {
+                let at = |what: &str| format!("levels[{f}][{i}].{what}");
+                if !b.is_finite() {
+                    return Err(Error::NonFinite { field: at("coefficient"), value: *b });
+                }
+                for (what, v) in [("clicks", *clicks), ("conversions", *conv)] {
+                    if !(v >= 0.0 && v.is_finite()) {
+                        return Err(Error::OutOfRange { field: at(what), value: v, min: 0.0, max: f64::INFINITY });
+                    }
+                }
+            }
+        }
+        if !r.intercept.is_finite() {
+            return Err(Error::NonFinite { field: "intercept".into(), value: r.intercept });
+        }
+        if !(r.value_per_conversion >= 0.0 && r.value_per_conversion.is_finite()) {
+            return Err(Error::OutOfRange { field: "value_per_conversion".into(), value: r.value_per_conversion, min: 0.0, max: f64::INFINITY });
+        }
+        Ok(FittedBids { spec: r.spec, levels: r.levels, intercept: r.intercept, value_per_conversion: r.value_per_conversion })
+    }
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -457,5 +507,29 @@ mod tests {
         assert!(BidModel::new(&["device", "daypart"], Target::Cpa(1.0)).fit(&c).unwrap_err().to_string().contains("cells[1].context"));
         assert!(BidModel::new(&["device", "daypart"], Target::Roas(0.0)).fit(&cells()).unwrap_err().to_string().contains("target"));
         assert!(BidModel::new(&["device", "daypart"], Target::Cpa(1.0)).floor(2.0).cap(1.0).fit(&cells()).unwrap_err().to_string().contains("cap"));
+    }
+
+    #[test]
+    fn a_stored_model_reads_back_whole_and_a_damaged_one_is_refused() {
+        // no cap (infinite, written null) and a capped one both read back equal
+        for spec in [BidModel::new(&["device", "daypart"], Target::Cpa(40.0)), BidModel::new(&["device", "daypart"], Target::Roas(2.0)).cap(0.5).max_change(0.2)] {
+            let m = spec.fit(&cells()).unwrap();
+            let text = serde_json::to_string(&m).unwrap();
+            let back: FittedBids = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, m);
+            assert_eq!(back.bid(&["desktop", "evening"], Some(0.3)).unwrap(), m.bid(&["desktop", "evening"], Some(0.3)).unwrap());
+        }
+        let m = BidModel::new(&["device", "daypart"], Target::Cpa(40.0)).fit(&cells()).unwrap();
+        let good = serde_json::to_value(&m).unwrap();
+        let refused = |edit: &dyn Fn(&mut serde_json::Value), says: &str| {
+            let mut v = good.clone();
+            edit(&mut v);
+            let e = serde_json::from_value::<FittedBids>(v).unwrap_err().to_string();
+            assert!(e.contains(says), "{e}");
+        };
+        refused(&|v| { v["levels"].as_array_mut().unwrap().pop(); }, "levels");
+        refused(&|v| v["levels"][1][0][2] = serde_json::json!(-1.0), "levels[1][0].clicks");
+        refused(&|v| v["spec"]["target"] = serde_json::json!({ "cpa": 0.0 }), "target");
+        refused(&|v| v["value_per_conversion"] = serde_json::json!(-2.0), "value_per_conversion");
     }
 }
