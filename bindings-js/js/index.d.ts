@@ -3563,13 +3563,13 @@ export declare class FittedIsolationForest {
   /** `1` for an inlier, `-1` for an outlier (decision function below 0). */
   predict(x: Matrix, nFeatures?: number | null): Int8Array;
   /**
-   * The fitted forest (trees included) as a JSON document: `JSON.stringify(fitted)`
-   * gives its text.
+   * The fitted forest (trees included) as a JSON document, the one Python's
+   * `FittedIsolationForest.to_json()` writes: `JSON.stringify(fitted)` gives its text.
    */
   toJSON(): object;
   /**
-   * A forest from `toJSON()` (object or text); a damaged document throws
-   * `invalid_parameter`.
+   * A forest from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+   * document throws `invalid_parameter`.
    */
   static fromJSON(json: string | object): FittedIsolationForest;
   /**
@@ -3667,6 +3667,16 @@ export declare class FittedLogistic {
   readonly intercept: number;
   /** Newton steps taken. */
   readonly iterations: number;
+  /**
+   * The fitted model as a JSON document, the one Python's `FittedLogistic.to_json()`
+   * writes: `JSON.stringify(fitted)` gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A model from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+   * document throws `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): FittedLogistic;
 }
 
 /** Generalised linear models, shared by bids and lead scores. */
@@ -4530,6 +4540,17 @@ export declare class FittedBids {
    * to `probability / baseProbability`.
    */
   bid(context: string[], current?: number | null): BidResult;
+  /**
+   * The fitted model as a JSON document, the one Python's `FittedBids.to_json()`
+   * writes: `JSON.stringify(fitted)` gives its text.
+   */
+  toJSON(): object;
+  /**
+   * A model from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+   * document (levels not one list per factor, a negative count, ...) throws
+   * `invalid_parameter`.
+   */
+  static fromJSON(json: string | object): FittedBids;
 }
 
 /** A fitted media mix model (from `MMM.fit` or `FittedMMM.fromJSON`). */

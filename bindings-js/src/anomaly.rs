@@ -228,18 +228,13 @@ pub fn fitted_forest_predict<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     job(move || Ok(I8s(m.predict(&x, k)?)))
 }
 
-/// `FittedIsolationForest.toJSON()`: the core's serde document (trees included), as an object.
-pub fn fitted_forest_to_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let m: Arc<FittedIsolationForest> = this(h, a)?;
-    job(move || crate::api::to_json(&*m))
-}
-
-/// `FittedIsolationForest.fromJSON(json)`: a forest written by `toJSON()` (the wrapper parses
-/// text; the core checks the tree structure on load).
-pub fn fitted_forest_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let m: FittedIsolationForest = crate::api::from_json(h, &arg(h, a, 0)?)?;
-    job(move || Ok(Handle(Arc::new(m))))
-}
+crate::api::model_json!(
+    FittedIsolationForest,
+    fitted_forest_to_json,
+    fitted_forest_from_json,
+    "channelwise.anomaly.FittedIsolationForest",
+    "IsolationForest"
+);
 
 getter!(FittedIsolationForest, fitted_forest_offset, f64, |m| m
     .offset());

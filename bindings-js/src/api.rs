@@ -140,8 +140,27 @@ macro_rules! getter {
 }
 pub(crate) use getter;
 
-/// A model's bare serde form as a JS object tree (no envelope). Models with a Python
-/// counterpart use [`to_document`], whose envelope Python's `from_json()` requires.
+/// Declares `toJSON()` / `fromJSON(json)` exports for a fitted model whose document is
+/// `{ model: TAG, spec: null, fitted }` (`fitted`: the core model's serde form), the document
+/// Python's `to_json()` writes for it: `model_json!(Class, to_fn, from_fn, "tag", "what")`.
+macro_rules! model_json {
+    ($class:ty, $to:ident, $from:ident, $tag:literal, $what:literal) => {
+        #[doc = concat!("`", stringify!($class), ".toJSON()`: `{ model: \"", $tag, "\", spec: null, fitted }`.")]
+        pub fn $to<H: $crate::host::Host>(h: H, a: &[H::V]) -> channelwise::Result<$crate::api::Job> {
+            let m: std::sync::Arc<$class> = $crate::api::this(h, a)?;
+            $crate::api::job(move || $crate::api::to_document($tag, $crate::out::Out::Null, &*m))
+        }
+        #[doc = concat!("`", stringify!($class), ".fromJSON(json)`: a model from `toJSON()` here or Python's `to_json()`.")]
+        pub fn $from<H: $crate::host::Host>(h: H, a: &[H::V]) -> channelwise::Result<$crate::api::Job> {
+            let m: $class = $crate::api::from_document(h, &$crate::api::arg(h, a, 0)?, $tag, $what)?;
+            $crate::api::job(move || Ok($crate::out::Handle(std::sync::Arc::new(m))))
+        }
+    };
+}
+pub(crate) use model_json;
+
+/// A model's bare serde form as a JS object tree (no envelope): the `fitted` part of a
+/// document ([`to_document`]), or a model whose Python counterpart writes it bare (`Bandit`).
 ///
 /// # Errors
 /// `internal` if the model holds an integer beyond 2^53.
@@ -693,11 +712,11 @@ api! {
             method decisionFunction "(x: Matrix, nFeatures?: number | null): Float64Array" sync => crate::anomaly::fitted_forest_decision_function;
             /// `1` for an inlier, `-1` for an outlier (decision function below 0).
             method predict "(x: Matrix, nFeatures?: number | null): Int8Array" sync => crate::anomaly::fitted_forest_predict;
-            /// The fitted forest (trees included) as a JSON document: `JSON.stringify(fitted)`
-            /// gives its text.
+            /// The fitted forest (trees included) as a JSON document, the one Python's
+            /// `FittedIsolationForest.to_json()` writes: `JSON.stringify(fitted)` gives its text.
             method toJSON "(): object" sync => crate::anomaly::fitted_forest_to_json;
-            /// A forest from `toJSON()` (object or text); a damaged document throws
-            /// `invalid_parameter`.
+            /// A forest from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+            /// document throws `invalid_parameter`.
             statics fromJSON "(json: string | object): FittedIsolationForest" sync => crate::anomaly::fitted_forest_from_json;
             /// Threshold on the scores: -0.5 with `contamination: 'auto'`, else the training
             /// scores' contamination percentile.
@@ -751,6 +770,12 @@ api! {
             getter intercept "number" sync => crate::glm::fitted_intercept;
             /// Newton steps taken.
             getter iterations "number" sync => crate::glm::fitted_iterations;
+            /// The fitted model as a JSON document, the one Python's `FittedLogistic.to_json()`
+            /// writes: `JSON.stringify(fitted)` gives its text.
+            method toJSON "(): object" sync => crate::glm::fitted_to_json;
+            /// A model from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+            /// document throws `invalid_parameter`.
+            statics fromJSON "(json: string | object): FittedLogistic" sync => crate::glm::fitted_from_json;
         }
         }
     }
@@ -1493,6 +1518,13 @@ api! {
             /// average), moving from `current` at most by `maxChange`; its factors multiply out
             /// to `probability / baseProbability`.
             method bid "(context: string[], current?: number | null): BidResult" sync => crate::optimize::bids::fitted_bid;
+            /// The fitted model as a JSON document, the one Python's `FittedBids.to_json()`
+            /// writes: `JSON.stringify(fitted)` gives its text.
+            method toJSON "(): object" sync => crate::optimize::bids::fitted_to_json;
+            /// A model from `toJSON()` (object or text) or from Python's `to_json()`; a damaged
+            /// document (levels not one list per factor, a negative count, ...) throws
+            /// `invalid_parameter`.
+            statics fromJSON "(json: string | object): FittedBids" sync => crate::optimize::bids::fitted_from_json;
         }
         /// A fitted media mix model (from `MMM.fit` or `FittedMMM.fromJSON`).
         class FittedMMM {

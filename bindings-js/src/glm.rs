@@ -133,3 +133,10 @@ getter!(FittedLogistic, fitted_coef, F64s, |m| F64s(
 ));
 getter!(FittedLogistic, fitted_intercept, f64, |m| m.intercept());
 getter!(FittedLogistic, fitted_iterations, usize, |m| m.iterations());
+crate::api::model_json!(
+    FittedLogistic,
+    fitted_to_json,
+    fitted_from_json,
+    "channelwise.glm.FittedLogistic",
+    "LogisticRegression"
+);

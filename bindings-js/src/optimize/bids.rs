@@ -230,6 +230,14 @@ pub fn fitted_new<H: Host>(_h: H, _a: &[H::V]) -> Result<Job> {
     })
 }
 
+crate::api::model_json!(
+    FittedBids,
+    fitted_to_json,
+    fitted_from_json,
+    "channelwise.optimize.FittedBids",
+    "BidModel"
+);
+
 /// `FittedBids.multipliers()`.
 pub fn fitted_multipliers<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m: Arc<FittedBids> = this(h, a)?;
