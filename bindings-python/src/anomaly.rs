@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
 use crate::attribution::{count, f64_bytes};
-use crate::columns::f64s;
+use crate::columns::{f64s, from_json, to_json};
 use crate::error::{core, guard, PyChannelwiseError};
 
 fn bad(field: &str, value: &Bound<'_, PyAny>, reason: &str) -> PyErr {
@@ -225,6 +225,22 @@ impl PyFittedIsolationForest {
     #[getter]
     fn max_depth(&self) -> usize {
         self.model.max_depth()
+    }
+
+    /// The core's serde form (trees, feature count, sizes, offset); scores bit for bit on load.
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| core(to_json(&self.model)))
+    }
+
+    /// Restores a forest from [`Self::to_json`]'s text; a damaged document (the core checks
+    /// every tree) is an `InvalidParameterError` naming `json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(PyFittedIsolationForest {
+                model: core(from_json(py, text))?,
+            })
+        })
     }
 }
 

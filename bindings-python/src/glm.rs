@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use crate::attribution::f64_bytes;
-use crate::columns::f64s;
+use crate::columns::{f64s, from_json, to_json};
 use crate::error::{core, guard};
 
 /// A fitted logistic regression (the core's `FittedLogistic`).
@@ -48,6 +48,22 @@ impl PyFittedLogistic {
             let x = core(f64s("x", x))?;
             let p = core(py.detach(|| self.m.predict_proba(&x, k)))?;
             Ok(f64_bytes(py, &p))
+        })
+    }
+
+    /// The core's serde form (coefficients, intercept, iterations, gradient norm).
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| core(to_json(&self.m)))
+    }
+
+    /// Restores a regression from [`Self::to_json`]'s text; a damaged document is an
+    /// `InvalidParameterError` naming `json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(PyFittedLogistic {
+                m: core(from_json(py, text))?,
+            })
         })
     }
 }
@@ -166,6 +182,23 @@ impl PyFittedBids {
             let ctx: Vec<&str> = context.iter().map(String::as_str).collect();
             let b = core(self.m.bid(&ctx, current))?;
             bid_dict(py, &b)
+        })
+    }
+
+    /// The core's serde form (the settings, each factor's levels, intercept, value per
+    /// conversion; an infinite cap is written `null`).
+    fn to_json(&self) -> PyResult<String> {
+        guard(|| core(to_json(&self.m)))
+    }
+
+    /// Restores a bid model from [`Self::to_json`]'s text; a damaged document is an
+    /// `InvalidParameterError` naming `json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(PyFittedBids {
+                m: core(from_json(py, text))?,
+            })
         })
     }
 }

@@ -454,6 +454,23 @@ def stored_model(text: Any, model: str, what: str) -> Dict[str, Any]:
     return d
 
 
+def model_document(model: str, spec: Optional[Dict[str, Any]], native: Any) -> str:
+    """A stored model's JSON, as the JS packages write it too: ``{"model", "spec", "fitted"}``
+    with the compiled model's serde form (its ``to_json()``) in ``fitted`` and the Python
+    wrapper's own state in ``spec`` (``None`` when it has none)."""
+    return json.dumps({"model": model, "spec": spec, "fitted": json.loads(native.to_json())}, allow_nan=False)
+
+
+def load_model(text: Any, model: str, what: str, native: Any) -> "tuple[Any, Dict[str, Any], Dict[str, Any]]":
+    """The compiled model (``native.from_json``), its serde form and the wrapper's ``spec`` of a
+    document from :func:`model_document` or JS. A ``spec`` that is null, absent or not an object
+    reads as ``{}`` (the wrapper's defaults); a damaged document raises
+    ``InvalidParameterError`` naming ``json``."""
+    d = stored_model(text, model, what)
+    spec = d.get("spec")
+    return native.from_json(json.dumps(d["fitted"])), d["fitted"], spec if isinstance(spec, dict) else {}
+
+
 class SeriesInput:
     """A 1-D series handed to the compiled module, with what the outputs need from it: the
     float64 bytes, the library to answer in, and a pandas index (``None`` for other inputs)."""

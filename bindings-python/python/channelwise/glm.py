@@ -80,8 +80,22 @@ class LogisticRegression:
 class FittedLogistic:
     """A fitted logistic regression: ``coef_``, ``intercept_``, :meth:`predict_proba`."""
 
+    _MODEL = "channelwise.glm.FittedLogistic"
+
     def __init__(self, model: Any) -> None:
         self._model = model
+
+    def to_json(self) -> str:
+        """The fitted regression as JSON: ``{"model", "spec", "fitted"}`` with the core's form in
+        ``fitted`` (the document JS's ``toJSON()`` writes; ``spec`` is null); :meth:`from_json`
+        restores it, predicting bit for bit."""
+        return _frames.model_document(self._MODEL, None, self._model)
+
+    @classmethod
+    def from_json(cls, text: str) -> "FittedLogistic":
+        """Restores a regression written by :meth:`to_json` (here or in JS); a damaged document
+        raises :class:`channelwise.InvalidParameterError` naming ``json``."""
+        return cls(_frames.load_model(text, cls._MODEL, "logistic regression", _cw.FittedLogistic)[0])
 
     @property
     def coef_(self) -> np.ndarray:

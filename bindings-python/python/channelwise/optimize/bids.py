@@ -108,10 +108,29 @@ class BidModel:
 class FittedBids:
     """A fitted bid model: :meth:`multipliers`, :meth:`bid`, :meth:`bids`."""
 
+    _MODEL = "channelwise.optimize.FittedBids"
+
     def __init__(self, model: Any, factors: List[str], kind: str) -> None:
         self._model = model
         self.factors = factors
         self._kind = kind
+
+    def to_json(self) -> str:
+        """The fitted model as JSON: ``{"model", "spec", "fitted"}`` with the core's form in
+        ``fitted`` (settings, factors and levels: the document JS's ``toJSON()`` writes) and in
+        ``spec`` the DataFrame library :meth:`multipliers` answers in (``{"kind": "pandas"}``
+        or ``"polars"``); :meth:`from_json` restores it, bidding bit for bit."""
+        kind = _frames.POLARS if self._kind == _frames.POLARS else _frames.PANDAS
+        return _frames.model_document(self._MODEL, {"kind": kind}, self._model)
+
+    @classmethod
+    def from_json(cls, text: str) -> "FittedBids":
+        """Restores a model written by :meth:`to_json` (here or in JS: a ``spec`` that is null
+        gives pandas frames); a damaged document raises :class:`channelwise.InvalidParameterError`
+        naming ``json``."""
+        model, fitted, spec = _frames.load_model(text, cls._MODEL, "bid", _cw.FittedBids)
+        kind = _frames.POLARS if spec.get("kind") == _frames.POLARS else _frames.PANDAS
+        return cls(model, [str(f) for f in fitted["spec"]["factors"]], kind)
 
     def multipliers(self) -> Any:
         """Every level's multiplier, factor by factor (levels in first-seen order): a DataFrame
