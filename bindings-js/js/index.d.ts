@@ -3175,7 +3175,11 @@ export interface DecideAdapter {
 }
 /** The options of `new decide.Engine(options)`. */
 export interface EngineOptions<A = SimMarket | DecideAdapter> {
-  /** `'decisions.db'` (a SQLite file, made if absent), `':memory:'`, or `'postgresql://...'` (a build with PostgreSQL). */
+  /**
+   * `'decisions.db'` (a SQLite file, made if absent), `':memory:'`, or `'postgresql://...'` (a
+   * build with PostgreSQL; `?schema=`, and `sslmode` / `sslrootcert` as libpq's:
+   * `?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem`).
+   */
   store: string;
   policy?: Policy | null;
   /** A `platform.SimMarket` (native) or a `DecideAdapter` object. */

@@ -268,3 +268,44 @@ fn postgres_urls_are_checked_and_never_show_a_password() {
     let s = PgStore::open(&spec).unwrap();
     assert_eq!(s.schema(), spec.rsplit_once("schema=").unwrap().1);
 }
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_tls_follows_libpq_sslmode() {
+    use channelwise::decide::store::PgStore;
+    // refused before any connection: a mode libpq does not have, roots that cannot be read
+    let e = PgStore::open("postgresql://ana:s3cret@127.0.0.1:1/x?sslmode=verify").unwrap_err();
+    assert_eq!(e.kind().code(), "invalid_parameter");
+    assert!(e.to_string().contains("sslmode \"verify\"") && !e.to_string().contains("s3cret"), "{e}");
+    let e = PgStore::open("postgresql://ana@127.0.0.1:1/x?sslmode=verify-full&sslrootcert=/nonexistent/root.pem").unwrap_err();
+    assert_eq!(e.kind().code(), "invalid_parameter");
+    assert!(e.to_string().contains("sslrootcert /nonexistent/root.pem"), "{e}");
+    let Some(pg) = stores::postgres() else { return };
+    let Ok(ca) = std::env::var("CW_PG_CA") else {
+        assert!(!stores::pg_required(), "CW_REQUIRE_PG=1 but CW_PG_CA is not set: start the server with scripts/postgres.sh");
+        return;
+    };
+    let spec = pg.fresh("tls");
+    let with = |extra: &str| format!("{spec}&{extra}");
+    let encrypted = |url: &str| PgStore::open(url).unwrap_or_else(|e| panic!("{url}: {e}")).encrypted().unwrap();
+    assert!(!encrypted(&with("sslmode=disable")));
+    // prefer (the default) and require: encrypted, though nothing vouches for the certificate
+    assert!(encrypted(&spec));
+    assert!(encrypted(&with("sslmode=require")));
+    // verified against the CA that signed it (the url's 127.0.0.1 is in the certificate)
+    let ca_q = format!("sslrootcert={}", ca.replace('/', "%2F"));
+    assert!(encrypted(&with(&format!("sslmode=verify-full&{ca_q}"))));
+    assert!(encrypted(&with(&format!("sslmode=verify-ca&{ca_q}"))));
+    // a host name the certificate does not list: verify-ca passes, verify-full refuses
+    let (_, port_db) = spec.split_once("127.0.0.1:").unwrap();
+    let renamed = format!("postgresql://postgres@not-in-the-cert.invalid:{port_db}&hostaddr=127.0.0.1");
+    assert!(encrypted(&format!("{renamed}&sslmode=verify-ca&{ca_q}")));
+    let e = PgStore::open(&format!("{renamed}&sslmode=verify-full&{ca_q}")).unwrap_err();
+    assert_eq!(e.kind().code(), "io");
+    assert!(e.to_string().contains("not valid for name \"not-in-the-cert.invalid\""), "{e}");
+    // roots that did not sign it (the server's own certificate is no CA): refused
+    let dir = std::path::Path::new(&ca).parent().unwrap();
+    let e = PgStore::open(&with(&format!("sslmode=verify-ca&sslrootcert={}", dir.join("server.pem").display()))).unwrap_err();
+    assert_eq!(e.kind().code(), "io", "{e}");
+    assert!(e.to_string().contains("invalid peer certificate"), "{e}");
+}

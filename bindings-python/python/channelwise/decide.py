@@ -28,8 +28,10 @@ True
 
 **Store.** ``store=`` is a SQLite file path (created if missing; WAL mode, ``synchronous=FULL``),
 ``":memory:"`` (gone with the engine), or a ``postgresql://`` url for several engine processes
-sharing one store (``?schema=name`` picks the PostgreSQL schema, default ``channelwise``; a
-password in the url never shows in an error).
+sharing one store (``?schema=name`` picks the PostgreSQL schema, default ``channelwise``;
+``sslmode`` and ``sslrootcert`` as libpq's: ``?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem``
+checks the server's certificate and name, ``require`` only encrypts; a password in the url never
+shows in an error).
 Everything the engine needs is in the store: a second :class:`Engine` on the same file carries
 on where the first stopped. A file that is not a channelwise store, or one written by a newer
 channelwise, raises :class:`channelwise.InvalidParameterError` naming ``store``.

@@ -70,6 +70,8 @@ use sha2::{Digest, Sha256};
 use crate::{Error, Result};
 
 #[cfg(feature = "postgres")]
+mod pg_tls;
+#[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use postgres::{Client, NoTls, Transaction};
 use sha2::{Digest, Sha256};
 
+use super::pg_tls::{self, SslMode};
 use super::{chain_after, hash_column, sql, redact_url, AuditEntry, AuditRecord, DecisionRow, EntityRow, ExecutionRow, Store, Tx};
 use crate::{Error, Result};
 
@@ -70,9 +71,12 @@ CREATE UNIQUE INDEX executions_started ON executions (started);
 /// tables hold the store, created when missing. Two schemas of one database are two separate
 /// stores (the tests give each test its own), and a store's tables never mix with the
 /// database's other tables. Every other parameter is the driver's (`connect_timeout`,
-/// `application_name`, `options`, ...). Connections are plain TCP or a Unix socket (`host=` a
-/// directory, percent-encoded in the url): this build has no TLS, so reach a remote server
-/// through a private network or a tunnel. Errors show the url with its password replaced by
+/// `application_name`, `options`, ...). Connections are TCP, TLS over TCP, or a Unix socket
+/// (`host=` a directory, percent-encoded in the url). TLS follows libpq's `sslmode`
+/// (`disable`; `prefer`, the default, and `require`: encrypted, the certificate unchecked;
+/// `verify-ca`: its chain checked against `sslrootcert`, a PEM file of trusted roots;
+/// `verify-full`: its host name too), over rustls:
+/// `postgresql://engine@db.example.com/marketing?sslmode=verify-full&sslrootcert=/etc/ssl/rds.pem`. Errors show the url with its password replaced by
 /// `***`.
 ///
 /// ```text
@@ -122,21 +126,45 @@ impl std::fmt::Debug for PgStore {
 }
 
 /// The url without channelwise's `schema` parameter, and the schema.
-fn split_schema(url: &str) -> (String, Option<String>) {
-    let Some((base, q)) = url.split_once('?') else { return (url.to_string(), None) };
-    let mut schema = None;
+/// The url without channelwise's own query parameters, and their values (percent-decoded):
+/// `schema`, `sslmode` and `sslrootcert` (the driver does not know libpq's `verify-ca` /
+/// `verify-full` nor root files: see `pg_tls`).
+fn split_params(url: &str) -> (String, [Option<String>; 3]) {
+    const OURS: [&str; 3] = ["schema", "sslmode", "sslrootcert"];
+    let mut found: [Option<String>; 3] = Default::default();
+    let Some((base, q)) = url.split_once('?') else { return (url.to_string(), found) };
     let rest: Vec<&str> = q
         .split('&')
-        .filter(|p| match p.split_once('=') {
-            Some(("schema", v)) => {
-                schema = Some(v.to_string());
+        .filter(|p| match p.split_once('=').and_then(|(k, v)| Some((OURS.iter().position(|o| *o == k)?, v))) {
+            Some((i, v)) => {
+                found[i] = Some(percent_decoded(v));
                 false
             }
-            _ => !p.is_empty(),
+            None => !p.is_empty(),
         })
         .collect();
     let url = if rest.is_empty() { base.to_string() } else { format!("{base}?{}", rest.join("&")) };
-    (url, schema)
+    (url, found)
+}
+
+/// `%XX` escapes decoded (a path in `sslrootcert`); a malformed one is kept as written.
+fn percent_decoded(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(x)) => {
+                out.push(x);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn lock_key(tag: &str, schema: &str) -> i64 {
@@ -194,13 +222,32 @@ impl PgStore {
     /// `io` when the server cannot be reached or a statement fails.
     pub fn open(url: &str) -> Result<Self> {
         let shown = redact_url(url);
-        let (conn_url, schema) = split_schema(url);
+        let (conn_url, [schema, sslmode, sslrootcert]) = split_params(url);
         let schema = schema.unwrap_or_else(|| "channelwise".into());
         if !valid_schema(&schema) {
             return Err(Error::param("store", &shown, format!("schema {schema:?} must be a lowercase identifier (a-z, 0-9, _; at most 63 bytes)")));
         }
-        let config = postgres::Config::from_str(&conn_url).map_err(|e| Error::param("store", &shown, format!("not a PostgreSQL url: {e}")))?;
-        let client = config.connect(NoTls).map_err(|e| Error::Io(format!("store {shown}: connect: {e}")))?;
+        let mode = match sslmode.as_deref() {
+            None => SslMode::Prefer,
+            Some(m) => SslMode::parse(m).ok_or_else(|| Error::param("store", &shown, format!("sslmode {m:?} is not one of disable, allow, prefer, require, verify-ca, verify-full")))?,
+        };
+        let mut config = postgres::Config::from_str(&conn_url).map_err(|e| Error::param("store", &shown, format!("not a PostgreSQL url: {e}")))?;
+        config.ssl_mode(mode.driver());
+        let connected = match pg_tls::client_config(mode, sslrootcert.as_deref(), &shown)? {
+            None => config.connect(NoTls),
+            Some(tls) => config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)),
+        };
+        // the driver's message ("error performing TLS handshake") with its causes (rustls's
+        // "invalid peer certificate: UnknownIssuer"), so a refused certificate says why
+        let client = connected.map_err(|e| {
+            let mut why = e.to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                why = format!("{why}: {c}");
+                cause = c.source();
+            }
+            Error::Io(format!("store {shown}: connect: {why}"))
+        })?;
         let keys = (lock_key("commit", &schema), lock_key("execute", &schema));
         let mut store = PgStore { client: RefCell::new(client), url: shown, schema, keys, locked: false };
         store.migrate()?;
@@ -210,6 +257,19 @@ impl PgStore {
     /// The PostgreSQL schema holding the store's tables.
     pub fn schema(&self) -> &str {
         &self.schema
+    }
+
+    /// Whether this store's connection is encrypted (TLS; PostgreSQL's `pg_stat_ssl`).
+    ///
+    /// # Errors
+    /// `io` when the statement fails.
+    pub fn encrypted(&self) -> Result<bool> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT coalesce((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)", &[])
+            .map_err(|e| Error::Io(format!("store {}: {e}", self.url)))?;
+        row.try_get(0).map_err(|e| Error::Io(format!("store {}: {e}", self.url)))
     }
 
     /// The url, its password redacted.
