@@ -280,6 +280,9 @@ fn postgres_tls_follows_libpq_sslmode() {
     let e = PgStore::open("postgresql://ana@127.0.0.1:1/x?sslmode=verify-full&sslrootcert=/nonexistent/root.pem").unwrap_err();
     assert_eq!(e.kind().code(), "invalid_parameter");
     assert!(e.to_string().contains("sslrootcert /nonexistent/root.pem"), "{e}");
+    // the system's roots (libpq 16's `sslrootcert=system`) vouch for names: no weaker mode
+    let e = PgStore::open("postgresql://ana@127.0.0.1:1/x?sslmode=require&sslrootcert=system").unwrap_err();
+    assert!(e.to_string().contains("use sslmode=verify-full"), "{e}");
     let Some(pg) = stores::postgres() else { return };
     let Ok(ca) = std::env::var("CW_PG_CA") else {
         assert!(!stores::pg_required(), "CW_REQUIRE_PG=1 but CW_PG_CA is not set: start the server with scripts/postgres.sh");
@@ -308,4 +311,8 @@ fn postgres_tls_follows_libpq_sslmode() {
     let e = PgStore::open(&with(&format!("sslmode=verify-ca&sslrootcert={}", dir.join("server.pem").display()))).unwrap_err();
     assert_eq!(e.kind().code(), "io", "{e}");
     assert!(e.to_string().contains("invalid peer certificate"), "{e}");
+    // the system's roots do not hold the throwaway CA: refused at the handshake (or, on a machine
+    // with no trusted roots at all, before connecting); never read as a file named "system"
+    let e = PgStore::open(&with("sslrootcert=system")).unwrap_err();
+    assert!(e.to_string().contains("invalid peer certificate") || e.to_string().contains("no trusted roots found"), "{e}");
 }

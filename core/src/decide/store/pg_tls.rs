@@ -10,9 +10,12 @@
 //! | `verify-ca` | always | chain to a root of `sslrootcert` |
 //! | `verify-full` | always | chain, and the host name (or IP address) in the certificate |
 //!
-//! `sslrootcert` is a PEM file of trusted roots (a provider's bundle, e.g. Amazon RDS's); without
-//! it `verify-ca` / `verify-full` read `~/.postgresql/root.crt`, as libpq does, and are refused
-//! naming `sslrootcert` when there is none.
+//! `sslrootcert` is a PEM file of trusted roots (a provider's bundle, e.g. Amazon RDS's), or
+//! `system`: the operating system's trusted roots (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set),
+//! which, as in libpq 16, makes `verify-full` the default and refuses a weaker mode (a public CA
+//! vouches for names, so the name must be checked). Without it `verify-ca` / `verify-full` read
+//! `~/.postgresql/root.crt`, as libpq does, and are refused naming `sslrootcert` when there is
+//! none.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -96,11 +99,21 @@ pub(super) fn client_config(mode: SslMode, root: Option<&str>, shown: &str) -> R
     };
     let mut roots = RootCertStore::empty();
     let bad = |why: String| Error::param("store", shown, format!("sslrootcert {}: {why}", root.display()));
-    for cert in CertificateDer::pem_file_iter(&root).map_err(|e| bad(e.to_string()))? {
-        roots.add(cert.map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
-    }
-    if roots.is_empty() {
-        return Err(bad("no certificate in the file".into()));
+    if root.as_os_str() == "system" {
+        if mode != SslMode::VerifyFull {
+            return Err(bad("the system's roots vouch for names: use sslmode=verify-full (the default with them)".into()));
+        }
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+        if roots.is_empty() {
+            return Err(bad("no trusted roots found in the system's store (SSL_CERT_FILE / SSL_CERT_DIR can name them)".into()));
+        }
+    } else {
+        for cert in CertificateDer::pem_file_iter(&root).map_err(|e| bad(e.to_string()))? {
+            roots.add(cert.map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
+        }
+        if roots.is_empty() {
+            return Err(bad("no certificate in the file".into()));
+        }
     }
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider).build().map_err(|e| bad(e.to_string()))?;
     Ok(Some(if mode == SslMode::VerifyFull {

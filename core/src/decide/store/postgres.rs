@@ -75,7 +75,8 @@ CREATE UNIQUE INDEX executions_started ON executions (started);
 /// (`host=` a directory, percent-encoded in the url). TLS follows libpq's `sslmode`
 /// (`disable`; `prefer`, the default, and `require`: encrypted, the certificate unchecked;
 /// `verify-ca`: its chain checked against `sslrootcert`, a PEM file of trusted roots;
-/// `verify-full`: its host name too), over rustls:
+/// `verify-full`: its host name too; `sslrootcert=system`: the operating system's roots, with
+/// `verify-full`), over rustls:
 /// `postgresql://engine@db.example.com/marketing?sslmode=verify-full&sslrootcert=/etc/ssl/rds.pem`. Errors show the url with its password replaced by
 /// `***`.
 ///
@@ -228,6 +229,8 @@ impl PgStore {
             return Err(Error::param("store", &shown, format!("schema {schema:?} must be a lowercase identifier (a-z, 0-9, _; at most 63 bytes)")));
         }
         let mode = match sslmode.as_deref() {
+            // libpq 16: the system's roots make verify-full the default
+            None if sslrootcert.as_deref() == Some("system") => SslMode::VerifyFull,
             None => SslMode::Prefer,
             Some(m) => SslMode::parse(m).ok_or_else(|| Error::param("store", &shown, format!("sslmode {m:?} is not one of disable, allow, prefer, require, verify-ca, verify-full")))?,
         };
