@@ -28,7 +28,8 @@ use crate::error::{Error, Result};
 /// "No key touch" as a row key.
 const NO_KEY: u32 = u32::MAX;
 
-/// A running sum of path tables (see the [module docs](self)).
+/// A running sum of path tables: tables built from disjoint sets of users add up to the table
+/// of the whole log, in the canonical form of [`PathTable::canonical`].
 ///
 /// ```
 /// use channelwise::journey::{PathTable, PathTableSum};
@@ -163,7 +164,7 @@ impl PathTable {
     }
 
     /// The same journeys in canonical form: channels sorted by name, repeated (path, key)
-    /// rows added into one, rows sorted by path and key (the [module docs](super::merge)).
+    /// rows added into one, rows sorted by path and key (what [`PathTableSum`] returns).
     ///
     /// # Errors
     /// As [`PathTableSum::finish`] (only when repeated rows add up past `f64::MAX`).
