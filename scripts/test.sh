@@ -30,6 +30,8 @@ if has rust; then
     --test decide_store --test decide_engine --test decide_feedback --test decide_two_process
   step "Rust: the core without rayon (what the browser build uses)"
   cargo test --release -p channelwise --no-default-features --lib --test vectors_attribution
+  step "Rust: API docs build without warnings (a broken intra-doc link fails)"
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p channelwise -p channelwise-js --features channelwise/postgres
   step "Rust: benchmarks compile"
   cargo bench --no-run -p channelwise-benches
 fi
