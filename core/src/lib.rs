@@ -21,3 +21,11 @@ pub mod progress;
 pub mod stats;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// `null` (how serde_json writes an infinite `f64`) read back as infinity: the
+/// `deserialize_with` of a stored `f64` that may be infinite (a bid model's missing cap, a
+/// decision's unknown spend).
+pub(crate) fn infinite_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
+}

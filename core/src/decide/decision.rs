@@ -308,16 +308,12 @@ pub struct Risk {
     pub change: f64,
     /// Daily spend at stake (infinite when unknown; JSON has no infinity, so it is written
     /// `null` and `null` reads back as infinite).
-    #[serde(deserialize_with = "infinite_if_null")]
+    #[serde(deserialize_with = "crate::infinite_if_null")]
     pub spend: f64,
     /// Confidence.
     pub confidence: f64,
 }
 
-/// `null` (how serde_json writes an infinite `f64`) as infinity.
-fn infinite_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
-}
 
 impl RiskRule {
     /// Check the thresholds.

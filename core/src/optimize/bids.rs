@@ -80,15 +80,11 @@ pub struct BidModel {
     floor: f64,
     /// Infinite when there is none: JSON has no infinity, so it is written `null` and `null`
     /// reads back as infinite.
-    #[serde(deserialize_with = "infinite_if_null")]
+    #[serde(deserialize_with = "crate::infinite_if_null")]
     cap: f64,
     max_change: Option<f64>,
 }
 
-/// `null` (how serde_json writes an infinite `f64`) as infinity.
-fn infinite_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
-}
 
 /// One factor's part in a bid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
