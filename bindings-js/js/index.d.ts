@@ -2234,6 +2234,7 @@ export type UserData = { [field: string]: string | string[] };
 export type PlatformError =
   | { kind: 'timeout' }
   | { kind: 'transport'; message: string }
+  | { kind: 'adapter'; message: string }
   | { kind: 'http'; status: number; retryAfterMs?: number }
   | { kind: 'meta'; code: number; subcode?: number; message?: string; retryAfterMs?: number }
   | { kind: 'google_ads'; code: string; retryDelayMs?: number; message?: string };

@@ -139,14 +139,14 @@ test('a JS adapter: a thrown message is kept; a thrown PlatformError kind is cla
   assert.ok(flaky.sent.every((k) => k === `d${d.id}/s1`), 'always the same key');
   assert.ok(engine.audit().some((e) => JSON.stringify(e.detail).includes('ECONNRESET from the vendor')), 'in the audit log');
 
-  // a thrown Meta "invalid parameter" (code 100) is not retried; a throw is an answer that never
-  // came (the change may have been applied), so the decision is left in doubt, not failed
+  // a thrown Meta "invalid parameter" (code 100) is the vendor's refusal of the whole call: not
+  // retried, nothing applied, so the decision fails (a throw with no answer stays in doubt)
   const refusing = jsAdapter(5, () => Object.assign(new Error('Invalid parameter'), { kind: 'meta', code: 100 }));
   const engine2 = new decide.Engine({ store: ':memory:', adapters: refusing });
   const d2 = engine2.propose(budget('search', 100, 110));
-  assert.deepEqual(engine2.execute(d2.id), { outcome: 'in_doubt', error: 'Meta error 100: Invalid parameter' });
+  assert.deepEqual(engine2.execute(d2.id), { outcome: 'failed', error: 'Meta error 100: Invalid parameter' });
   assert.equal(refusing.sent.length, 1, 'given up at once');
-  assert.equal(engine2.decision(d2.id).status, 'executing');
+  assert.equal(engine2.decision(d2.id).status, 'failed');
 
   // an item the vendor refused for good is a result, not a throw: the decision fails
   const items = jsAdapter(8, () => null);
@@ -169,6 +169,20 @@ test('a JS adapter that breaks its contract makes the call throw naming the meth
   };
   const engine = new decide.Engine({ store: ':memory:', adapters: broken });
   throwsCode(() => engine.propose(budget('search', 100, 110)), 'invalid_parameter', /adapters\.readEntity\(\)/);
+  // one that applies the change and answers nonsense may have acted: the call throws, not
+  // retried, and the decision is left in doubt (not failed) until executed again
+  const applying = jsAdapter(9, () => null);
+  applying.applyChanges = (changes) => {
+    applying.sent.push(...changes.map((c) => c.key));
+    applying.inner.applyChanges(changes);
+    return { applied: true };
+  };
+  const engine4 = new decide.Engine({ store: ':memory:', adapters: applying });
+  const d4 = engine4.propose(budget('search', 100, 110));
+  throwsCode(() => engine4.execute(d4.id), 'invalid_parameter', /adapters\.applyChanges\(\)/);
+  assert.equal(applying.sent.length, 1, 'not retried');
+  assert.equal(engine4.decision(d4.id).status, 'executing');
+  assert.ok(engine4.audit().some((e) => e.action === 'in_doubt' && JSON.stringify(e.detail).includes('adapter')), 'in doubt, as an adapter failure');
   // an adapter calling back into its own engine is refused, not a deadlock
   const reentrant = jsAdapter(6, () => null);
   let inner;

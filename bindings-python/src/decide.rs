@@ -52,10 +52,11 @@ struct PyPlatform {
     last_now: Cell<i64>,
 }
 
-/// What the engine sees once a Python error has ended the call (never recorded as the cause:
-/// the Python error itself is raised).
+/// What the engine sees once a Python error has ended the call: an adapter failure (not
+/// retried; the adapter may have acted, so its change stays in doubt). Never the cause the
+/// user sees: the Python error itself is raised.
 fn halted() -> PlatformError {
-    PlatformError::Transport {
+    PlatformError::Adapter {
         message: "the adapter raised a Python error; it is raised once this call returns".into(),
     }
 }

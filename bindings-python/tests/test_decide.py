@@ -142,8 +142,8 @@ def test_an_adapter_exception_reaches_the_audit_and_the_key_is_resent_once():
     fake.broken.clear()
     assert engine.execute(d["id"])["outcome"] == "executed"
     assert list(fake.keys) == ["d1/s1"]
-    # a vendor error with its PlatformError is classified: HTTP 400 is not retried; raised for
-    # the whole call it may have been applied all the same (in doubt), as a failed item it was not
+    # a vendor error with its PlatformError is classified: HTTP 400 is not retried, and a refusal
+    # applied nothing, raised for the whole call or answered as a failed item
     class Refusing(FakePlatform):
         def apply_changes(self, changes):
             self.calls += 1
@@ -153,11 +153,21 @@ def test_an_adapter_exception_reaches_the_audit_and_the_key_is_resent_once():
 
     refusing = Refusing()
     e2 = _engine(refusing)
-    d2 = e2.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
-    assert e2.execute(d2["id"]) == {"decision": d2["id"], "outcome": "in_doubt", "error": "HTTP 400"}
-    assert refusing.calls == 1
-    assert e2.execute(d2["id"]) == {"decision": d2["id"], "outcome": "failed", "error": "HTTP 400"}
-    assert refusing.calls == 2 and e2.decision(d2["id"])["status"] == "failed"
+    for n in (1, 2):
+        d2 = e2.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+        assert e2.execute(d2["id"]) == {"decision": d2["id"], "outcome": "failed", "error": "HTTP 400"}
+        assert refusing.calls == n and e2.decision(d2["id"])["status"] == "failed"
+    # a 503 for the whole call may have been applied: retried, then in doubt
+    class Unavailable(FakePlatform):
+        def apply_changes(self, changes):
+            self.calls += 1
+            raise cw.platform.PlatformCallError({"kind": "http", "status": 503})
+
+    unavailable = Unavailable()
+    e3 = _engine(unavailable)
+    d3 = e3.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    assert e3.execute(d3["id"]) == {"decision": d3["id"], "outcome": "in_doubt", "error": "HTTP 503"}
+    assert unavailable.calls > 1 and e3.decision(d3["id"])["status"] == "executing"
     # an unknown entity (KeyError from read_entity) is said as such, with the exception as cause
     with pytest.raises(cw.InvalidParameterError, match="entity") as err:
         engine.propose(kind="budget", entity="nowhere", from_=1, to=2)

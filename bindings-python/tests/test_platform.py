@@ -250,6 +250,7 @@ def test_classify():
     assert cw.platform.classify({"kind": "http", "status": 429}, 0, {"http_429_wait_ms": 5000}) == {"action": "back_off", "min_wait_ms": 5000}
     assert cw.platform.classify({"kind": "google_ads", "code": "RESOURCE_EXHAUSTED"}, 1000) == {"action": "give_up", "retry_at_ms": 86_400_000}
     assert cw.platform.classify({"kind": "meta", "code": 190}, 0) == {"action": "give_up", "retry_at_ms": None}
+    assert cw.platform.classify({"kind": "adapter", "message": "wrong shape"}, 0) == {"action": "give_up", "retry_at_ms": None}
     with pytest.raises(cw.InvalidParameterError, match="error"):
         cw.platform.classify({"kind": "carrier_pigeon"}, 0)
     with pytest.raises(cw.OutOfRangeError, match="quota_reset_offset_minutes"):

@@ -168,6 +168,7 @@ export function runPlatform({ platform }, name) {
     assert.deepEqual(platform.classify({ kind: 'http', status: 429 }, 0, { http429WaitMs: 5000 }), { action: 'back_off', minWaitMs: 5000 });
     assert.deepEqual(platform.classify({ kind: 'google_ads', code: 'RESOURCE_EXHAUSTED' }, 1000), { action: 'give_up', retryAtMs: 86_400_000 });
     assert.deepEqual(platform.classify({ kind: 'meta', code: 190 }, 0), { action: 'give_up', retryAtMs: null });
+    assert.deepEqual(platform.classify({ kind: 'adapter', message: 'an answer of the wrong shape' }, 0), { action: 'give_up', retryAtMs: null });
     coded(() => platform.classify({ kind: 'carrier_pigeon' }, 0), 'invalid_parameter', (e) => assert.match(e.message, /error/));
     coded(() => platform.classify({ kind: 'timeout' }, 0, { quotaResetOffsetMinutes: 2000 }), 'out_of_range', (e) => assert.match(e.message, /classifier\.quotaResetOffsetMinutes/));
   });

@@ -17,13 +17,16 @@
 //! `PlatformError` kind (`'timeout'`, `'transport'`, `'http'`, `'meta'`, `'google_ads'`) is read
 //! as that error with its other properties (`throw Object.assign(new Error('quota'), { kind:
 //! 'http', status: 429, retryAfterMs: 60000 })`); anything else is transient, a `'transport'`
-//! failure carrying its `message`. A throw (or `{ ok: false }`) is an answer that never came:
-//! the change may have been applied, so after the retries the decision is left `in_doubt`
-//! (executing it again resends the same key), with the message in the outcome and the audit
-//! log. A change the vendor refused for good is a result, not a throw: its `ChangeResult` with
-//! `outcome: { status: 'failed', error }` makes the decision `failed`. A result of the wrong shape is the
-//! adapter's bug: the engine sees a permanent failure (`HTTP 400`, not retried) and the
-//! engine's call then throws `invalid_parameter` naming the method and the field.
+//! failure carrying its `message`. A refusal the vendor answered (an HTTP 4xx, a Meta or
+//! Google Ads error the policy gives up on) applied nothing: the decision is `failed`, as for a
+//! `ChangeResult` with `outcome: { status: 'failed', error }`. Anything else thrown (or `{ ok:
+//! false }`: a timeout, a 5xx, a transport failure) is an answer that never came: the change
+//! may have been applied, so after the retries the decision is left `in_doubt` (executing it
+//! again resends the same key; a refused resend is settled by reading the entity back), with
+//! the message in the outcome and the audit log. A result of the wrong shape is the adapter's
+//! bug: the engine sees kind `'adapter'` (not retried, and in doubt, since the adapter may
+//! have acted) and the engine's call then throws `invalid_parameter` naming the method and
+//! the field.
 //!
 //! The browser build has no store: there `new decide.Engine(...)` throws `invalid_parameter`
 //! (field `decide.Engine`) saying so. An adapter method that calls back into its own engine
@@ -233,13 +236,12 @@ mod imp {
             (self.h.kind(&f) == Kind::Function).then_some(f)
         }
 
-        /// Records the adapter's broken contract; the engine sees a permanent failure.
+        /// Records the adapter's broken contract; the engine sees an adapter failure (not
+        /// retried, and no proof that nothing was applied).
         fn bad(&mut self, e: Error) -> PlatformError {
+            let message = e.to_string();
             self.broken.get_or_insert(e);
-            PlatformError::Http {
-                status: 400,
-                retry_after_ms: None,
-            }
+            PlatformError::Adapter { message }
         }
 
         /// Calls `adapters.name(args)` and reads its value (or its `PlatformResult`) as `T`.

@@ -125,13 +125,16 @@ An exception raised by an adapter method is a **vendor failure**, classified by 
 ``{"kind": "timeout"}``, ...) is that error; a ``KeyError`` from ``read_entity`` is an unknown
 entity (HTTP 404, not retried); any other is a transport failure
 ``{"kind": "transport", "message": "<Type>: <message>"}``, retried with the same idempotency
-key, and after the retries the decision stays ``executing`` with its key in doubt (resent by the
-next :meth:`Engine.execute`). The message is in the audit log (``in_doubt``, ``failed``) and, when
+key. A refusal the vendor answered (an HTTP 4xx, a Meta or Google Ads error the classifier gives
+up on) applied nothing, so the decision is ``failed``; after a failure that may have been applied
+(a timeout, a 5xx, a transport failure) and its retries, the decision stays ``executing`` with
+its key in doubt (resent by the next :meth:`Engine.execute`; a refused resend is settled by
+reading the entity back). The message is in the audit log (``in_doubt``, ``failed``) and, when
 the engine raises because of it, the exception is the raised error's ``__cause__``. A
 ``NotImplementedError``, a ``KeyboardInterrupt`` or a return value of the wrong shape is not a
-vendor failure: the adapter is not called again in that call and the error (a ``TypeError`` or
-``ValueError`` naming the method and the field) is raised once the engine has recorded what it
-knows.
+vendor failure: the adapter is not called again in that call, its change stays in doubt (the
+adapter may have acted), and the error (a ``TypeError`` or ``ValueError`` naming the method and
+the field) is raised once the engine has recorded what it knows.
 
 **Rules without an engine** (no store, no platform; what the engine applies, and what the shared
 vectors check in every stack): :func:`risk` of a proposal under a risk rule, :func:`stages` of a
@@ -447,9 +450,10 @@ class Adapter:
     in the ``PlatformError`` shape, e.g. ``cw.platform.PlatformCallError({"kind": "http",
     "status": 503})``, is classified as that error; a ``KeyError`` from :meth:`read_entity`
     means the entity does not exist; any other exception is a transport failure (retried). An
-    exception from :meth:`apply_changes` fails the whole call, and a whole call may have been
-    applied all the same (a lost answer), so its change stays in doubt: to say the vendor
-    refused a change for sure, return it as a ``"failed"`` item instead.
+    exception from :meth:`apply_changes` fails the whole call: one whose error the vendor
+    answered as a refusal (HTTP 4xx, a Meta or Google Ads error the classifier gives up on)
+    fails the decision, and any other may have been applied all the same (a lost answer), so its
+    change stays in doubt. A change refused on its own is a ``"failed"`` item.
     """
 
     def apply_changes(self, changes: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -24,9 +24,13 @@
 //! ([`Store::try_lock_execution`]): while another engine sharing the store holds it, they are
 //! `Deferred` and do nothing, so two engines never send the same stage.
 //!
-//! An answer that never came (timeouts, a retry budget spent) leaves the decision `executing`
-//! with its key `started`: executing it again resends the same key (also after its expiry: that
-//! retries the execution that started in time, it does not start a new one). Its target counts
+//! A refusal for good (the classifier gives up: a failed item, or a whole call refused with a
+//! 4xx or a vendor error, [`Classifier::refused`](crate::platform::policy::Classifier::refused))
+//! makes the decision `failed`, when no earlier attempt went unanswered. An answer that never
+//! came (timeouts, a 5xx, a broken adapter, retries or their budget spent) leaves the decision `executing` with its key
+//! `started`: executing it again resends the same key (also after its expiry: that retries the
+//! execution that started in time, it does not start a new one), and if the platform refuses the
+//! resend, the entity is read back first: a change it shows was applied by the earlier send. Its target counts
 //! in the worst case of every later guardrail check, and other decisions on the same entity
 //! wait (`deferred`) until it is settled, so the value a rollback restores is always known.
 //! Likewise a decision does not start on an entity and field while another one's staged
@@ -673,10 +677,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 },
                 Ok(results) => {
                     uncertain = true;
-                    PlatformError::Transport { message: format!("the adapter answered {} results for 1 change", results.len()) }
+                    PlatformError::Adapter { message: format!("the adapter answered {} results for 1 change", results.len()) }
                 }
                 Err(e) => {
-                    uncertain = true;
+                    // a whole call the vendor refused (4xx, throttled) applied nothing; one with
+                    // no answer, a 5xx or a broken adapter may have been applied
+                    uncertain |= !self.policy.retry.classifier.refused(&e, self.now());
                     e
                 }
             };
@@ -690,6 +696,19 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 Next::Stop(_) => return Sent::Unknown(error),
             }
             failed += 1;
+        }
+    }
+
+    /// [`send`](Self::send) `change`. When an earlier send of its key is in doubt (`resent`), a
+    /// refusal now does not prove that send was not applied: the entity is read back, and a
+    /// change it shows was applied.
+    fn settle(&mut self, change: &Change, resent: bool) -> Sent {
+        match self.send(change) {
+            Sent::Failed(error) if resent => match self.read_back(change) {
+                Some(state) => Sent::Applied(state),
+                None => Sent::Failed(error),
+            },
+            sent => sent,
         }
     }
 
@@ -825,7 +844,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             let tx = Tx { executions: vec![row.clone()], unless_flag: Some(STOP.into()), ..Tx::default() };
             self.commit_decision(&d, tx, vec![rec]).map_err(|e| self.stopped_error(e))?;
         }
-        match self.send(&change) {
+        match self.settle(&change, doubt.is_some()) {
             Sent::Applied(state) => {
                 let checked = self.read_back(&change);
                 let verified = checked.is_some();
@@ -962,6 +981,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         let change = Change::new(d.key(0), entity.clone(), action)?;
         let rb = ExecBody { action, before: value_of(d.proposal.kind, &readback).unwrap_or_else(|| restore.clone()), kind: d.proposal.kind, verified: false };
         let existing = self.store.execution(change.key.as_str())?;
+        let resent = matches!(&existing, Some(x) if x.state == "started");
         let mut row = match existing {
             Some(x) if x.state == "started" => x,
             _ => {
@@ -971,7 +991,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 row
             }
         };
-        match self.send(&change) {
+        match self.settle(&change, resent) {
             Sent::Applied(state) => {
                 let checked = self.read_back(&change);
                 let verified = checked.is_some();

@@ -517,6 +517,13 @@ pub enum PlatformError {
         /// What happened.
         message: String,
     },
+    /// The adapter broke its own contract (an answer of the wrong shape, a missing method, an
+    /// exception the binding cannot read as a vendor's answer): not retried, and whatever it
+    /// was asked to do may have been done.
+    Adapter {
+        /// What was wrong.
+        message: String,
+    },
     /// An HTTP status without a vendor error body.
     Http {
         /// Status code, e.g. 429 or 503.
@@ -559,6 +566,7 @@ impl fmt::Display for PlatformError {
         match self {
             PlatformError::Timeout => f.write_str("timeout"),
             PlatformError::Transport { message } => write!(f, "transport: {message}"),
+            PlatformError::Adapter { message } => write!(f, "adapter: {message}"),
             PlatformError::Http { status, .. } => write!(f, "HTTP {status}"),
             PlatformError::Meta { code, subcode: Some(s), message, .. } => write!(f, "Meta error {code}/{s}: {message}"),
             PlatformError::Meta { code, message, .. } => write!(f, "Meta error {code}: {message}"),
@@ -621,8 +629,12 @@ pub trait ApplyChanges {
     /// (partial failure); a key seen before is not applied again.
     ///
     /// # Errors
-    /// The whole request failed (timeout, 5xx, rate limit): some changes may have been applied
-    /// all the same (a lost acknowledgement), so retry with the same keys or read back.
+    /// The whole request failed. When the vendor answered that it did not carry the request out
+    /// (a 4xx status, a rate limit, a vendor error the classifier backs off from or gives up on:
+    /// [`Classifier::refused`](crate::platform::policy::Classifier::refused)), nothing was
+    /// applied. Otherwise (a timeout, a 5xx, a transport or adapter failure) some changes may
+    /// have been applied all the same (a lost acknowledgement), so retry with the same keys or
+    /// read back.
     fn apply_changes(&mut self, changes: &[Change]) -> std::result::Result<Vec<ChangeResult>, PlatformError>;
 
     /// The entity as the platform holds it now, to verify a change.

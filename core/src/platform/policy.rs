@@ -546,11 +546,31 @@ impl Classifier {
         (local.div_euclid(DAY_MS) + 1).saturating_mul(DAY_MS).saturating_sub(off)
     }
 
+    /// Whether `error`, the failure of a whole call, is the vendor's answer that it did not
+    /// carry the call out: a throttle or a refusal (`back_off` or `give_up`). `false` for no
+    /// answer, a server error or anything else [`classify`](Self::classify) retries, and for a
+    /// broken adapter (kind `adapter`): after those the call may have been applied.
+    ///
+    /// ```
+    /// use channelwise::platform::adapter::PlatformError;
+    /// use channelwise::platform::policy::Classifier;
+    /// let c = Classifier::default();
+    /// assert!(c.refused(&PlatformError::Http { status: 400, retry_after_ms: None }, 0));
+    /// assert!(c.refused(&PlatformError::Http { status: 429, retry_after_ms: None }, 0));
+    /// assert!(!c.refused(&PlatformError::Http { status: 503, retry_after_ms: None }, 0));
+    /// assert!(!c.refused(&PlatformError::Timeout, 0));
+    /// assert!(!c.refused(&PlatformError::Adapter { message: "wrong shape".into() }, 0));
+    /// ```
+    pub fn refused(&self, error: &PlatformError, now_ms: i64) -> bool {
+        !matches!(error, PlatformError::Adapter { .. }) && self.classify(error, now_ms) != Disposition::Retry
+    }
+
     /// What to do about `error`, seen at `now_ms`.
     pub fn classify(&self, error: &PlatformError, now_ms: i64) -> Disposition {
         use Disposition::{BackOff, GiveUp, Retry};
         match error {
             PlatformError::Timeout | PlatformError::Transport { .. } => Retry,
+            PlatformError::Adapter { .. } => GiveUp { retry_at_ms: None },
             PlatformError::Http { status, retry_after_ms } => match *status {
                 429 => BackOff { min_wait_ms: retry_after_ms.unwrap_or(self.http_429_wait_ms) },
                 408 | 500..=599 => Retry,
