@@ -3163,17 +3163,25 @@ export interface Calibration {
  * result of the wrong shape makes the engine's call throw `invalid_parameter` naming the method.
  */
 export interface DecideAdapter {
-  /** Applies a batch, once per idempotency `key`: one result per change, in order. */
-  applyChanges(changes: Change[]): ChangeResult[] | PlatformResult<ChangeResult[]>;
+  /**
+   * Applies a batch, once per idempotency `key`: one result per change, in order. A promise is
+   * awaited by the engine's `...Async` methods (the synchronous ones refuse it).
+   */
+  applyChanges(changes: Change[]): Awaitable<ChangeResult[] | PlatformResult<ChangeResult[]>>;
   /** The entity as the platform holds it now. */
-  readEntity(entity: string): EntityState | PlatformResult<EntityState>;
+  readEntity(entity: string): Awaitable<EntityState | PlatformResult<EntityState>>;
   /** Daily metrics (the performance guard and lifetime caps). */
-  readMetrics(query: MetricsQuery): MetricsRow[] | PlatformResult<MetricsRow[]>;
+  readMetrics(query: MetricsQuery): Awaitable<MetricsRow[] | PlatformResult<MetricsRow[]>>;
   /** Now, ms since the epoch (default `Date.now()`). */
-  nowMs?(): number;
-  /** Waits until `atMs` before a retry (default: the thread sleeps). */
+  nowMs?(): Awaitable<number>;
+  /**
+   * Waits until `atMs` before a retry (default: the thread sleeps: in an `...Async` call a
+   * worker thread, in a synchronous one the JS thread).
+   */
   sleepUntil?(atMs: number): unknown;
 }
+/** A value, or (for the engine's `...Async` methods) a promise of one. */
+export type Awaitable<T> = T | Promise<T>;
 /** The options of `new decide.Engine(options)`. */
 export interface EngineOptions<A = SimMarket | DecideAdapter> {
   /**
@@ -4699,9 +4707,25 @@ export declare const optimize: {
  * The decision engine (Node only: the browser build throws `invalid_parameter` naming
  * `decide.Engine`). Its state and hash-chained audit log live in `store` (a SQLite
  * file, `':memory:'`, or a `postgresql://` url in a build with PostgreSQL); it acts
- * through `adapters`: a `platform.SimMarket`, or an object whose methods it calls
- * synchronously (see `DecideAdapter`: a thrown error is a vendor failure, classified
- * and retried by the policy). Every call is synchronous.
+ * through `adapters`: a `platform.SimMarket`, or an object whose methods it calls (see
+ * `DecideAdapter`: a thrown error is a vendor failure, classified and retried by the
+ * policy). The methods that reach the adapter (`propose`, `execute`, `runDue`,
+ * `rollback`, `rollbackSince`, `checkPerformance`, `observe`) have an `...Async` form:
+ * it runs on a worker thread, leaves the event loop free, and awaits adapter methods
+ * that return promises (`fetch`-based adapters; `sleepUntil` may return one too). The
+ * other forms are synchronous and call the adapter in place, so there its methods must
+ * answer synchronously. One call at a time per engine: a call made while another runs
+ * (an adapter calling back into its engine, or two `...Async` calls at once) throws
+ * `invalid_parameter` naming `engine` (busy); await each call before the next.
+ *
+ * @example
+ * const engine = new decide.Engine({ store: ':memory:', adapters: {
+ *   async applyChanges(changes) { return (await fetch(url, { method: 'POST', body: JSON.stringify(changes) })).json(); },
+ *   async readEntity(id) { return (await fetch(`${url}/${id}`)).json(); },
+ *   async readMetrics(query) { return []; },
+ * } });
+ * const d = await engine.proposeAsync({ kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 });
+ * await engine.executeAsync(d.id); // { outcome: 'executed', verified: true }
  *
  * @example
  * const market = new platform.SimMarket({ seed: 7 });
@@ -4719,6 +4743,8 @@ export declare class Engine {
   constructor(options: EngineOptions<SimMarket | DecideAdapter>);
   /** Proposes a change: approved by the policy when its risk allows, else pending. */
   propose(proposal: Proposal): Decision;
+  /** `propose` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  proposeAsync(proposal: Proposal): Promise<Decision>;
   /** The decisions waiting for a person. */
   pending(): Decision[];
   /** Every decision, oldest first. */
@@ -4737,8 +4763,12 @@ export declare class Engine {
    * its idempotency key and retries, read-back.
    */
   execute(id: number): ExecOutcome;
+  /** `execute` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  executeAsync(id: number): Promise<ExecOutcome>;
   /** Executes every approved decision that is due (and the next stage of staged ones). */
   runDue(): (ExecOutcome & { id: number })[];
+  /** `runDue` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  runDueAsync(): Promise<(ExecOutcome & { id: number })[]>;
   /**
    * The emergency stop: cancels every pending and approved decision and refuses new
    * ones until `resume`; the ids cancelled.
@@ -4750,8 +4780,12 @@ export declare class Engine {
   stopped(): StopState | null;
   /** Restores the value the entity had before the decision's first stage. */
   rollback(id: number, by: string): ExecOutcome;
+  /** `rollback` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  rollbackAsync(id: number, by: string): Promise<ExecOutcome>;
   /** Undoes every stage started at or after `sinceMs`, newest first. */
   rollbackSince(sinceMs: number, by: string): (ExecOutcome & { id: number })[];
+  /** `rollbackSince` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  rollbackSinceAsync(sinceMs: number, by: string): Promise<(ExecOutcome & { id: number })[]>;
   /** The whole audit log, oldest first (each entry carries the SHA-256 of the previous). */
   audit(): AuditEntry[];
   /** Checks the hash chain; an edited, deleted or reordered entry throws naming it. */
@@ -4764,8 +4798,12 @@ export declare class Engine {
   flagAnomaly(day: string, by: string, reason: string): void;
   /** Proposes a pause of every entity that breaches the performance guard. */
   checkPerformance(): Decision[];
+  /** `checkPerformance` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  checkPerformanceAsync(): Promise<Decision[]>;
   /** The engine's known state of an entity (read from the platform once, then kept). */
   observe(entity: string): EntityState;
+  /** `observe` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  observeAsync(entity: string): Promise<EntityState>;
   /** The policy in force, defaults filled in. */
   readonly policy: Required<Policy>;
 }

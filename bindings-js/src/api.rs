@@ -1617,9 +1617,25 @@ api! {
         /// The decision engine (Node only: the browser build throws `invalid_parameter` naming
         /// `decide.Engine`). Its state and hash-chained audit log live in `store` (a SQLite
         /// file, `':memory:'`, or a `postgresql://` url in a build with PostgreSQL); it acts
-        /// through `adapters`: a `platform.SimMarket`, or an object whose methods it calls
-        /// synchronously (see `DecideAdapter`: a thrown error is a vendor failure, classified
-        /// and retried by the policy). Every call is synchronous.
+        /// through `adapters`: a `platform.SimMarket`, or an object whose methods it calls (see
+        /// `DecideAdapter`: a thrown error is a vendor failure, classified and retried by the
+        /// policy). The methods that reach the adapter (`propose`, `execute`, `runDue`,
+        /// `rollback`, `rollbackSince`, `checkPerformance`, `observe`) have an `...Async` form:
+        /// it runs on a worker thread, leaves the event loop free, and awaits adapter methods
+        /// that return promises (`fetch`-based adapters; `sleepUntil` may return one too). The
+        /// other forms are synchronous and call the adapter in place, so there its methods must
+        /// answer synchronously. One call at a time per engine: a call made while another runs
+        /// (an adapter calling back into its engine, or two `...Async` calls at once) throws
+        /// `invalid_parameter` naming `engine` (busy); await each call before the next.
+        ///
+        /// @example
+        /// const engine = new decide.Engine({ store: ':memory:', adapters: {
+        ///   async applyChanges(changes) { return (await fetch(url, { method: 'POST', body: JSON.stringify(changes) })).json(); },
+        ///   async readEntity(id) { return (await fetch(`${url}/${id}`)).json(); },
+        ///   async readMetrics(query) { return []; },
+        /// } });
+        /// const d = await engine.proposeAsync({ kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 });
+        /// await engine.executeAsync(d.id); // { outcome: 'executed', verified: true }
         ///
         /// @example
         /// const market = new platform.SimMarket({ seed: 7 });
@@ -1633,7 +1649,7 @@ api! {
             /// (`options.store`), or adapters that are neither kind.
             new constructor "(options: EngineOptions<SimMarket | DecideAdapter>)" sync => crate::decide::engine::engine_new;
             /// Proposes a change: approved by the policy when its risk allows, else pending.
-            method propose "(proposal: Proposal): Decision" sync => crate::decide::engine::engine_propose;
+            method propose "(proposal: Proposal): Decision" both => crate::decide::engine::engine_propose;
             /// The decisions waiting for a person.
             method pending "(): Decision[]" sync => crate::decide::engine::engine_pending;
             /// Every decision, oldest first.
@@ -1647,9 +1663,9 @@ api! {
             method reject "(id: number, approver: string, reason: string): Decision" sync => crate::decide::engine::engine_reject;
             /// Takes an approved decision one stage further: guardrails, the adapter's apply with
             /// its idempotency key and retries, read-back.
-            method execute "(id: number): ExecOutcome" sync => crate::decide::engine::engine_execute;
+            method execute "(id: number): ExecOutcome" both => crate::decide::engine::engine_execute;
             /// Executes every approved decision that is due (and the next stage of staged ones).
-            method runDue "(): (ExecOutcome & { id: number })[]" sync => crate::decide::engine::engine_run_due;
+            method runDue "(): (ExecOutcome & { id: number })[]" both => crate::decide::engine::engine_run_due;
             /// The emergency stop: cancels every pending and approved decision and refuses new
             /// ones until `resume`; the ids cancelled.
             method stop "(by: string, reason: string): number[]" sync => crate::decide::engine::engine_stop;
@@ -1658,9 +1674,9 @@ api! {
             /// The emergency stop, if set.
             method stopped "(): StopState | null" sync => crate::decide::engine::engine_stopped;
             /// Restores the value the entity had before the decision's first stage.
-            method rollback "(id: number, by: string): ExecOutcome" sync => crate::decide::engine::engine_rollback;
+            method rollback "(id: number, by: string): ExecOutcome" both => crate::decide::engine::engine_rollback;
             /// Undoes every stage started at or after `sinceMs`, newest first.
-            method rollbackSince "(sinceMs: number, by: string): (ExecOutcome & { id: number })[]" sync => crate::decide::engine::engine_rollback_since;
+            method rollbackSince "(sinceMs: number, by: string): (ExecOutcome & { id: number })[]" both => crate::decide::engine::engine_rollback_since;
             /// The whole audit log, oldest first (each entry carries the SHA-256 of the previous).
             method audit "(): AuditEntry[]" sync => crate::decide::engine::engine_audit;
             /// Checks the hash chain; an edited, deleted or reordered entry throws naming it.
@@ -1672,9 +1688,9 @@ api! {
             /// Flags a day (`'YYYY-MM-DD'`) for the anomaly gate.
             method flagAnomaly "(day: string, by: string, reason: string): void" sync => crate::decide::engine::engine_flag_anomaly;
             /// Proposes a pause of every entity that breaches the performance guard.
-            method checkPerformance "(): Decision[]" sync => crate::decide::engine::engine_check_performance;
+            method checkPerformance "(): Decision[]" both => crate::decide::engine::engine_check_performance;
             /// The engine's known state of an entity (read from the platform once, then kept).
-            method observe "(entity: string): EntityState" sync => crate::decide::engine::engine_observe;
+            method observe "(entity: string): EntityState" both => crate::decide::engine::engine_observe;
             /// The policy in force, defaults filled in.
             getter policy "Required<Policy>" sync => crate::decide::engine::engine_policy;
         }

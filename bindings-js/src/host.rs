@@ -115,6 +115,14 @@ pub trait Host: Copy + 'static {
         let _ = k;
         None
     }
+    /// A way to call the methods of a value kept by [`Host::keep`] from another thread, on the
+    /// JS thread, awaiting the promises they return (`decide.Engine`'s `...Async` methods in
+    /// Node). `None` where the host has no other threads (the browser build).
+    #[cfg(feature = "engine")]
+    fn remote(self, k: &Shared) -> Option<std::sync::Arc<dyn crate::decide::engine::Remote>> {
+        let _ = k;
+        None
+    }
     /// `path.join("\n")` as UTF-8, if the JS side handed it over for the table being read
     /// (the browser build: one copy across the boundary instead of one per row).
     fn joined_paths(self) -> Option<Vec<u8>> {

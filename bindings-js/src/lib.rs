@@ -77,6 +77,33 @@ pub fn call_with<H: Host>(
     out::emit(h, work(monitor)?)
 }
 
+thread_local! {
+    /// Whether the export being prepared on this thread will run its job on another thread.
+    static DEFERRED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the export being prepared runs its job on another thread ([`prepare_deferred`]):
+/// an export that calls JS during its work (`decide.Engine` and its JS adapter) then reaches JS
+/// through the host's `Remote` (`decide::engine`) instead of calling it in place.
+pub fn deferred() -> bool {
+    DEFERRED.with(std::cell::Cell::get)
+}
+
+/// [`prepare`] for a job that will run on another thread (Node's `...Async` calls).
+///
+/// # Errors
+/// As [`prepare`].
+pub fn prepare_deferred<H: Host>(id: &str, h: H, args: &[H::V]) -> channelwise::Result<api::Job> {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEFERRED.with(|d| d.set(self.0));
+        }
+    }
+    let _reset = Reset(DEFERRED.with(|d| d.replace(true)));
+    prepare(id, h, args)
+}
+
 /// Reads the arguments of export `id`; the returned job does the rest (on any thread).
 ///
 /// # Errors

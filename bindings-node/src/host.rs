@@ -372,6 +372,14 @@ impl Host for Node {
         Ok(std::sync::Arc::new(Kept { env: self.env, r }))
     }
 
+    fn remote(
+        self,
+        k: &Shared,
+    ) -> Option<std::sync::Arc<dyn channelwise_js::decide::engine::Remote>> {
+        crate::remote::NodeRemote::new(self.env, k)
+            .map(|r| r as std::sync::Arc<dyn channelwise_js::decide::engine::Remote>)
+    }
+
     fn kept(self, k: &Shared) -> Option<Self::V> {
         let k = k.downcast_ref::<Kept>()?;
         // SAFETY: live env; `k.r` is a live strong reference made by `keep`; valid out-pointer.
@@ -503,9 +511,10 @@ struct Kept {
 }
 
 // SAFETY: a `Kept` is only made, read and dropped on the JS thread: its owner (a decision
-// engine behind a JS handle) is used by synchronous exports only and dropped by the handle's
-// finaliser, which Node runs on the JS thread. `Send + Sync` are needed only to sit in a
-// `Shared` (the handles' common type).
+// engine behind a JS handle) is used by synchronous exports, dropped by the handle's finaliser,
+// which Node runs on the JS thread, and in `...Async` calls reached only through a
+// `remote::NodeRemote`, which reads it and hands it back for dropping on the JS thread.
+// `Send + Sync` are needed only to sit in a `Shared` (the handles' common type).
 unsafe impl Send for Kept {}
 // SAFETY: as above.
 unsafe impl Sync for Kept {}

@@ -75,7 +75,7 @@ pub fn call_async(env: Env, id: String, a: Raw, watch: Option<Raw>) -> AsyncTask
         .map_or_else(Monitor::new, |w: Arc<Watch>| w.monitor());
     let job = run(|| {
         let a = args(h, &a)?;
-        channelwise_js::prepare(&id, h, &a)
+        channelwise_js::prepare_deferred(&id, h, &a)
     });
     AsyncTask::new(JobTask {
         job: Some(job),

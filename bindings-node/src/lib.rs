@@ -13,6 +13,7 @@
 pub mod error;
 mod host;
 pub mod js_api;
+mod remote;
 
 #[cfg(feature = "testing")]
 use napi_derive::napi;

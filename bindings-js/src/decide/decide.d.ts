@@ -272,17 +272,25 @@ export interface Calibration {
  * result of the wrong shape makes the engine's call throw `invalid_parameter` naming the method.
  */
 export interface DecideAdapter {
-  /** Applies a batch, once per idempotency `key`: one result per change, in order. */
-  applyChanges(changes: Change[]): ChangeResult[] | PlatformResult<ChangeResult[]>;
+  /**
+   * Applies a batch, once per idempotency `key`: one result per change, in order. A promise is
+   * awaited by the engine's `...Async` methods (the synchronous ones refuse it).
+   */
+  applyChanges(changes: Change[]): Awaitable<ChangeResult[] | PlatformResult<ChangeResult[]>>;
   /** The entity as the platform holds it now. */
-  readEntity(entity: string): EntityState | PlatformResult<EntityState>;
+  readEntity(entity: string): Awaitable<EntityState | PlatformResult<EntityState>>;
   /** Daily metrics (the performance guard and lifetime caps). */
-  readMetrics(query: MetricsQuery): MetricsRow[] | PlatformResult<MetricsRow[]>;
+  readMetrics(query: MetricsQuery): Awaitable<MetricsRow[] | PlatformResult<MetricsRow[]>>;
   /** Now, ms since the epoch (default `Date.now()`). */
-  nowMs?(): number;
-  /** Waits until `atMs` before a retry (default: the thread sleeps). */
+  nowMs?(): Awaitable<number>;
+  /**
+   * Waits until `atMs` before a retry (default: the thread sleeps: in an `...Async` call a
+   * worker thread, in a synchronous one the JS thread).
+   */
   sleepUntil?(atMs: number): unknown;
 }
+/** A value, or (for the engine's `...Async` methods) a promise of one. */
+export type Awaitable<T> = T | Promise<T>;
 /** The options of `new decide.Engine(options)`. */
 export interface EngineOptions<A = SimMarket | DecideAdapter> {
   /**

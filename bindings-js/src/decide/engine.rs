@@ -1,7 +1,7 @@
 //! `decide.Engine` (Node only): the core's decision engine over a store (`"decisions.db"`,
 //! `":memory:"`, `"postgresql://..."` in a build with the core's `postgres` feature) and
 //! adapters: a `platform.SimMarket` (native, no callbacks) or a JS object whose methods the
-//! engine calls synchronously on the JS thread, inside the engine's own call:
+//! engine calls on the JS thread:
 //!
 //! | Method | Returns | Required |
 //! |---|---|---|
@@ -10,6 +10,15 @@
 //! | `readMetrics(query: MetricsQuery)` | `MetricsRow[]` | yes |
 //! | `nowMs()` | ms since the epoch | no (default `Date.now()`) |
 //! | `sleepUntil(atMs: number)` | anything | no (default: the thread sleeps until then) |
+//!
+//! A synchronous engine method calls them in place, inside its own call, so they must answer
+//! synchronously (a returned promise is refused, naming the method). The methods that reach the
+//! adapter also have an `...Async` form ([`on_engine`]): the engine runs on a pool thread, each
+//! adapter call is sent to the JS thread through the host's [`Remote`] (Node: a thread-safe
+//! function), and a promise it returns is awaited, so an adapter written with `fetch` works and
+//! the event loop stays free. What a method gives is read on the JS thread ([`settle`]) and
+//! crosses back as plain data; the engine, which holds the adapter's reference, is released on
+//! the JS thread.
 //!
 //! A method may also return a `PlatformResult` (`{ ok: true, value }` or `{ ok: false, error }`,
 //! as `platform.SimMarket`'s do). What it throws is a vendor failure the engine classifies and
@@ -29,8 +38,9 @@
 //! the field.
 //!
 //! The browser build has no store: there `new decide.Engine(...)` throws `invalid_parameter`
-//! (field `decide.Engine`) saying so. An adapter method that calls back into its own engine
-//! gets `invalid_parameter` (field `engine`: busy) instead of a deadlock.
+//! (field `decide.Engine`) saying so. One call at a time per engine: an adapter method that
+//! calls back into its own engine, or a call made while an `...Async` one runs, gets
+//! `invalid_parameter` (field `engine`: busy) instead of a deadlock or a queue.
 
 pub use imp::*;
 
@@ -263,6 +273,9 @@ mod imp {
                 Ok(out) => out,
                 Err(reason) => return Err(self.thrown(&reason)),
             };
+            if is_thenable(h, &out) {
+                return Err(self.bad(awaited(&field)));
+            }
             // a PlatformResult: { ok, value } or { ok: false, error }
             let ok = (h.kind(&out) == Kind::Object)
                 .then(|| h.get(&out, "ok").ok())
@@ -334,19 +347,39 @@ mod imp {
                 let v: Value = crate::serde_js::from_js(h, &x).ok()?;
                 m.insert(snake(&key), v);
             }
-            // keys a kind does not have (an Error's `stack`, a `message` of a timeout) are left out
-            let mut tries = vec![Value::Object(m.clone())];
-            let kept: serde_json::Map<String, Value> = m
-                .into_iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "stack" | "name" | "cause"))
-                .collect();
-            tries.push(Value::Object(kept.clone()));
-            tries.push(Value::Object(
-                kept.into_iter().filter(|(k, _)| k != "message").collect(),
-            ));
-            tries
-                .into_iter()
-                .find_map(|t| serde_json::from_value(t).ok())
+            platform_error_of(m)
+        }
+    }
+
+    /// The `PlatformError` whose fields (snake_case keys, `kind` among them) are `m`; keys a
+    /// kind does not have (an Error's `stack`, a `message` of a timeout) are left out.
+    fn platform_error_of(m: serde_json::Map<String, Value>) -> Option<PlatformError> {
+        let mut tries = vec![Value::Object(m.clone())];
+        let kept: serde_json::Map<String, Value> = m
+            .into_iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "stack" | "name" | "cause"))
+            .collect();
+        tries.push(Value::Object(kept.clone()));
+        tries.push(Value::Object(
+            kept.into_iter().filter(|(k, _)| k != "message").collect(),
+        ));
+        tries
+            .into_iter()
+            .find_map(|t| serde_json::from_value(t).ok())
+    }
+
+    /// Whether `v` is a promise (or any object with a `then` method).
+    fn is_thenable<H: Host>(h: H, v: &H::V) -> bool {
+        matches!(h.kind(v), Kind::Object | Kind::Function)
+            && h.get(v, "then").is_ok_and(|t| h.kind(&t) == Kind::Function)
+    }
+
+    /// The error of a method that returned a promise to a synchronous engine call.
+    fn awaited(field: &str) -> Error {
+        Error::InvalidParameter {
+            field: field.into(),
+            value: "a Promise".into(),
+            reason: "a synchronous engine call cannot wait for it: call the method's ...Async form (executeAsync, runDueAsync, ...), which awaits the adapter's promises".into(),
         }
     }
 
@@ -400,6 +433,10 @@ mod imp {
                 return h.now_ms() as i64;
             };
             match h.call_method(&self.obj, &f, &[]).map_err(|r| r.to_string()) {
+                Ok(v) if is_thenable(h, &v) => {
+                    self.bad(awaited("adapters.nowMs()"));
+                    h.now_ms() as i64
+                }
                 Ok(v) => match read::integer(h, &v, "adapters.nowMs()") {
                     Ok(t) => t,
                     Err(e) => {
@@ -431,13 +468,19 @@ mod imp {
             let Ok(arg) = h.make_number(at_ms as f64) else {
                 return;
             };
-            if let Err(reason) = h.call_method(&self.obj, &f, &[arg]) {
-                let p = self.thrown(&reason);
-                self.bad(Error::InvalidParameter {
-                    field: "adapters.sleepUntil()".into(),
-                    value: "a function".into(),
-                    reason: format!("it threw: {p}"),
-                });
+            match h.call_method(&self.obj, &f, &[arg]) {
+                Ok(v) if is_thenable(h, &v) => {
+                    self.bad(awaited("adapters.sleepUntil()"));
+                }
+                Ok(_) => {}
+                Err(reason) => {
+                    let p = self.thrown(&reason);
+                    self.bad(Error::InvalidParameter {
+                        field: "adapters.sleepUntil()".into(),
+                        value: "a function".into(),
+                        reason: format!("it threw: {p}"),
+                    });
+                }
             }
         }
 
@@ -463,8 +506,34 @@ mod imp {
 
     type Core = CoreEngine<Box<dyn Store + Send>, Bridge>;
 
-    /// `decide.Engine`: the core engine behind a lock (JS holds a shared handle).
-    pub struct Engine(Mutex<Core>);
+    /// `decide.Engine`: the core engine behind a lock (JS holds a shared handle), and its JS
+    /// adapter, if it has one, for the `...Async` calls that reach it from a pool thread.
+    pub struct Engine {
+        core: Mutex<Core>,
+        js: Option<Shared>,
+    }
+
+    /// The core engine of `e`, or `busy` while another call holds it.
+    fn lock(e: &Engine) -> Result<MutexGuard<'_, Core>> {
+        match e.core.try_lock() {
+            Ok(g) => Ok(g),
+            // a panic inside a call poisons the lock; the store holds the state, carry on
+            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(TryLockError::WouldBlock) => Err(busy()),
+        }
+    }
+
+    /// Puts `calls` in [`CALLS`] for this thread until the returned scope drops; `None` when an
+    /// adapter is in scope already (an adapter calling back into an engine call).
+    fn install(calls: Box<dyn Calls>) -> Option<Scope> {
+        CALLS.with(|c| match c.try_borrow_mut() {
+            Ok(mut slot) if slot.is_none() => {
+                *slot = Some(calls);
+                Some(Scope)
+            }
+            _ => None,
+        })
+    }
 
     /// The JS adapter of one engine call, in scope until dropped.
     struct Scope;
@@ -495,33 +564,19 @@ mod imp {
         f: impl FnOnce(&mut Core) -> Result<T>,
     ) -> Result<T> {
         let e: Arc<Engine> = this(h, a)?;
-        let mut core: MutexGuard<'_, Core> = match e.0.try_lock() {
-            Ok(g) => g,
-            // a panic inside a call poisons the lock; the store holds the state, carry on
-            Err(TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(TryLockError::WouldBlock) => return Err(busy()),
-        };
-        let scope = match &core.platform() {
-            Bridge::Sim(_) => None,
-            Bridge::Js(kept) => {
+        let mut core = lock(&e)?;
+        let scope = match &e.js {
+            None => None,
+            Some(kept) => {
                 let obj = h
                     .kept(kept)
                     .ok_or_else(|| Error::Internal("the engine's adapter object is gone".into()))?;
-                let installed = CALLS.with(|c| match c.try_borrow_mut() {
-                    Ok(mut slot) if slot.is_none() => {
-                        *slot = Some(Box::new(JsCalls {
-                            h,
-                            obj,
-                            broken: None,
-                        }));
-                        true
-                    }
-                    _ => false,
-                });
-                if !installed {
-                    return Err(busy());
-                }
-                Some(Scope)
+                let calls = JsCalls {
+                    h,
+                    obj,
+                    broken: None,
+                };
+                Some(install(Box::new(calls)).ok_or_else(busy)?)
             }
         };
         let r = f(&mut core);
@@ -530,6 +585,331 @@ mod imp {
         match broken {
             Some(e) => Err(e),
             None => r,
+        }
+    }
+
+    /// Runs `f` on the engine of `this` (`a[0]`) and gives its result. A synchronous call runs
+    /// it now, on the JS thread, the adapter's methods called in place ([`with_engine`]). An
+    /// `...Async` call ([`crate::deferred`]) runs it in the returned job on a pool thread, the
+    /// adapter's methods called on the JS thread through the host's [`Remote`] and their
+    /// promises awaited; the JS thread is free meanwhile.
+    fn on_engine<H: Host>(
+        h: H,
+        a: &[H::V],
+        f: impl FnOnce(&mut Core) -> Result<Out> + Send + 'static,
+    ) -> Result<Job> {
+        if !crate::deferred() {
+            let out = with_engine(h, a, f)?;
+            return job(move || Ok(out));
+        }
+        let e: Arc<Engine> = this(h, a)?;
+        let remote = match &e.js {
+            None => None,
+            Some(kept) => Some(h.remote(kept).ok_or_else(|| {
+                Error::Internal("this package cannot call a JS adapter from another thread".into())
+            })?),
+        };
+        job(move || {
+            let r = {
+                let mut core = lock(&e)?;
+                let scope = match &remote {
+                    None => None,
+                    Some(r) => {
+                        let calls = AsyncCalls {
+                            remote: r.clone(),
+                            broken: None,
+                        };
+                        Some(install(Box::new(calls)).ok_or_else(busy)?)
+                    }
+                };
+                let r = f(&mut core);
+                let broken = with_calls(|c| c.broken(), || None);
+                drop(scope);
+                broken.map_or(r, Err)
+            };
+            // the engine holds the adapter, which only the JS thread may release
+            if let Some(remote) = remote {
+                remote.release(Box::new(e));
+            }
+            r
+        })
+    }
+
+    /// An adapter's methods, called from a pool thread: each call runs on the JS thread, waits
+    /// for a promise the method returns, and is read there ([`settle`]). Implemented by the
+    /// host (Node: a thread-safe function).
+    pub trait Remote: Send + Sync {
+        /// `adapter[method](...args)` on the JS thread, awaited; blocks until it settles.
+        fn call(&self, method: &'static str, args: Vec<Out>) -> Settled;
+        /// Drops `x` on the JS thread (a value holding JS references), after the calls so far.
+        fn release(&self, x: Box<dyn std::any::Any + Send>);
+    }
+
+    /// What an adapter method called through a [`Remote`] came to, read on the JS thread.
+    pub enum Settled {
+        /// The adapter has no such method.
+        Missing,
+        /// It returned, or its promise fulfilled with, this value.
+        Value {
+            /// The value as a tree (its keys as JS has them).
+            tree: Result<Value>,
+            /// How it reads in an error message.
+            describe: String,
+        },
+        /// It threw, or its promise rejected with, this value.
+        Threw {
+            /// Its own enumerable properties, when it is an object.
+            fields: Option<serde_json::Map<String, Value>>,
+            /// Its `message` (an `Error`'s), or the value itself when it is a string.
+            message: Option<String>,
+            /// How it reads in an error message.
+            describe: String,
+        },
+        /// The JS thread could not run it (Node is shutting down).
+        Gone,
+    }
+
+    /// Reads `v`, what an adapter method gave (`fulfilled`) or threw, on the JS thread.
+    pub fn settle<H: Host>(h: H, fulfilled: bool, v: &H::V) -> Settled {
+        let describe = read::describe(h, v);
+        if fulfilled {
+            // `undefined` (a `sleepUntil` that returns nothing) reads as null
+            let tree = match h.kind(v) {
+                Kind::Undefined => Ok(Value::Null),
+                _ => crate::serde_js::from_js(h, v),
+            };
+            return Settled::Value { tree, describe };
+        }
+        let fields = (h.kind(v) == Kind::Object)
+            .then(|| {
+                let mut m = serde_json::Map::new();
+                for key in h.keys(v).ok()? {
+                    let Ok(x) = h.get(v, &key) else { continue };
+                    if matches!(h.kind(&x), Kind::Undefined | Kind::Function) {
+                        continue;
+                    }
+                    if let Ok(x) = crate::serde_js::from_js::<H, Value>(h, &x) {
+                        m.insert(snake(&key), x);
+                    }
+                }
+                Some(m)
+            })
+            .flatten();
+        let text = |m: H::V| {
+            (h.kind(&m) == Kind::String)
+                .then(|| h.string(&m).ok())
+                .flatten()
+        };
+        let message = match h.kind(v) {
+            Kind::Object => h.get(v, "message").ok().and_then(text),
+            Kind::String => text(v.clone()),
+            _ => None,
+        };
+        Settled::Threw {
+            fields,
+            message,
+            describe,
+        }
+    }
+
+    /// A JS adapter during one `...Async` engine call, reached from the pool thread the call
+    /// runs on.
+    struct AsyncCalls {
+        remote: Arc<dyn Remote>,
+        broken: Option<Error>,
+    }
+
+    impl AsyncCalls {
+        /// Records the adapter's broken contract (see [`JsCalls::bad`]).
+        fn bad(&mut self, e: Error) -> PlatformError {
+            let message = e.to_string();
+            self.broken.get_or_insert(e);
+            PlatformError::Adapter { message }
+        }
+
+        /// `adapters.name(args)`, its value (or its `PlatformResult`'s) read as `T`; `None` when
+        /// the adapter has no such method.
+        fn call<T: DeserializeOwned>(
+            &mut self,
+            name: &'static str,
+            args: Vec<Out>,
+        ) -> Option<std::result::Result<T, PlatformError>> {
+            let field = format!("adapters.{name}()");
+            let (tree, describe) = match self.remote.call(name, args) {
+                Settled::Missing => return None,
+                Settled::Gone => {
+                    return Some(Err(self.bad(Error::Internal(format!(
+                        "{field}: the JS thread is gone (Node is shutting down)"
+                    )))))
+                }
+                Settled::Threw {
+                    fields,
+                    message,
+                    describe,
+                } => return Some(Err(failure(fields, message, describe))),
+                Settled::Value { tree, describe } => (tree, describe),
+            };
+            let tree = match tree {
+                Ok(t) => t,
+                Err(e) => {
+                    let e = crate::optimize::renamed(e, |_| Some(field.clone()));
+                    return Some(Err(self.bad(e)));
+                }
+            };
+            // a PlatformResult: { ok, value } or { ok: false, error }
+            let value = match tree {
+                Value::Object(mut o) if matches!(o.get("ok"), Some(Value::Bool(_))) => {
+                    if o.get("ok") == Some(&Value::Bool(true)) {
+                        o.remove("value").unwrap_or(Value::Null)
+                    } else {
+                        let error = o.remove("error").unwrap_or(Value::Null);
+                        let text = error.to_string();
+                        let fields = match error {
+                            Value::Object(m) => {
+                                Some(m.into_iter().map(|(k, v)| (snake(&k), v)).collect())
+                            }
+                            _ => None,
+                        };
+                        return Some(Err(failure(fields, None, text)));
+                    }
+                }
+                other => other,
+            };
+            Some(serde_json::from_value(map_keys(value, snake)).map_err(|e| {
+                self.bad(Error::InvalidParameter {
+                    field,
+                    value: describe,
+                    reason: e.to_string(),
+                })
+            }))
+        }
+
+        fn required<T: DeserializeOwned>(
+            &mut self,
+            name: &'static str,
+            args: Vec<Out>,
+        ) -> std::result::Result<T, PlatformError> {
+            self.call(name, args).unwrap_or_else(|| {
+                Err(self.bad(Error::InvalidParameter {
+                    field: format!("adapters.{name}"),
+                    value: "missing".into(),
+                    reason: "the adapter has no such method".into(),
+                }))
+            })
+        }
+
+        fn arg<T: serde::Serialize + ?Sized>(
+            &mut self,
+            x: &T,
+        ) -> std::result::Result<Out, PlatformError> {
+            crate::keys::to_camel(x).map_err(|e| self.bad(e))
+        }
+    }
+
+    /// The failure a thrown (or rejected, or `{ ok: false }`) value stands for: the
+    /// `PlatformError` its `kind` names, else a transport failure carrying its message.
+    fn failure(
+        fields: Option<serde_json::Map<String, Value>>,
+        message: Option<String>,
+        describe: String,
+    ) -> PlatformError {
+        let known = fields.and_then(|mut m| {
+            if !matches!(m.get("kind"), Some(Value::String(_))) {
+                return None;
+            }
+            if let Some(text) = &message {
+                m.entry("message")
+                    .or_insert_with(|| Value::String(text.clone()));
+            }
+            platform_error_of(m)
+        });
+        known.unwrap_or_else(|| PlatformError::Transport {
+            message: message.unwrap_or(describe),
+        })
+    }
+
+    impl Calls for AsyncCalls {
+        fn apply_changes(
+            &mut self,
+            changes: &[Change],
+        ) -> std::result::Result<Vec<ChangeResult>, PlatformError> {
+            let arg = self.arg(changes)?;
+            let results: Vec<ChangeResult> = self.required("applyChanges", vec![arg])?;
+            if results.len() != changes.len() {
+                return Err(self.bad(Error::LengthMismatch {
+                    field: "adapters.applyChanges() results".into(),
+                    expected: changes.len(),
+                    got: results.len(),
+                }));
+            }
+            Ok(results)
+        }
+
+        fn read_entity(&mut self, entity: &str) -> std::result::Result<EntityState, PlatformError> {
+            self.required("readEntity", vec![Out::String(entity.into())])
+        }
+
+        fn read_metrics(
+            &mut self,
+            query: &MetricsQuery,
+        ) -> std::result::Result<Vec<MetricsRow>, PlatformError> {
+            let arg = self.arg(query)?;
+            self.required("readMetrics", vec![arg])
+        }
+
+        fn now_ms(&mut self) -> i64 {
+            match self.call::<f64>("nowMs", Vec::new()) {
+                None => wall_clock(),
+                Some(Ok(t))
+                    if t.is_finite() && t.fract() == 0.0 && t.abs() <= 9_007_199_254_740_991.0 =>
+                {
+                    t as i64
+                }
+                Some(Ok(t)) => {
+                    self.bad(Error::InvalidParameter {
+                        field: "adapters.nowMs()".into(),
+                        value: t.to_string(),
+                        reason: "expected a whole number of ms since the epoch".into(),
+                    });
+                    wall_clock()
+                }
+                Some(Err(p)) => {
+                    if !matches!(p, PlatformError::Adapter { .. }) {
+                        self.bad(Error::InvalidParameter {
+                            field: "adapters.nowMs()".into(),
+                            value: "a function".into(),
+                            reason: format!("it threw: {p}"),
+                        });
+                    }
+                    wall_clock()
+                }
+            }
+        }
+
+        fn sleep_until(&mut self, at_ms: i64) {
+            match self.call::<Value>("sleepUntil", vec![Out::Number(at_ms as f64)]) {
+                // a pool thread may sleep: the JS thread is not held up
+                None => {
+                    let wait = at_ms.saturating_sub(self.now_ms());
+                    if let Ok(ms) = u64::try_from(wait) {
+                        std::thread::sleep(std::time::Duration::from_millis(ms));
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(p)) => {
+                    if !matches!(p, PlatformError::Adapter { .. }) {
+                        self.bad(Error::InvalidParameter {
+                            field: "adapters.sleepUntil()".into(),
+                            value: "a function".into(),
+                            reason: format!("it threw: {p}"),
+                        });
+                    }
+                }
+            }
+        }
+
+        fn broken(&mut self) -> Option<Error> {
+            self.broken.take()
         }
     }
 
@@ -580,9 +960,17 @@ mod imp {
         } else {
             return Err(read::wrong(h, "options.adapters", &adapters, "a platform.SimMarket or an adapter object { applyChanges, readEntity, readMetrics }"));
         };
+        let js = match &bridge {
+            Bridge::Js(kept) => Some(kept.clone()),
+            Bridge::Sim(_) => None,
+        };
         let store = store::open(&spec).map_err(|e| at(e, "options"))?;
         let core = CoreEngine::new(store, bridge, policy).map_err(|e| at(e, "options.policy"))?;
-        job(move || Ok(Handle(Arc::new(Engine(Mutex::new(core))))))
+        let engine = Engine {
+            core: Mutex::new(core),
+            js,
+        };
+        job(move || Ok(Handle(Arc::new(engine))))
     }
 
     fn id<H: Host>(h: H, a: &[H::V], i: usize) -> Result<u64> {
@@ -659,35 +1047,29 @@ mod imp {
     /// `Engine.propose(proposal)`.
     pub fn engine_propose<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let p = read_proposal(h, &arg(h, a, 1)?, "proposal")?;
-        let d = with_engine(h, a, |e| e.propose(p))?;
-        let out = decision_out(&d)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| decision_out(&e.propose(p)?))
     }
 
     /// `Engine.pending()`.
     pub fn engine_pending<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let out = decisions_out(&with_engine(h, a, |e| e.pending())?)?;
-        job(move || Ok(out))
+        on_engine(h, a, |e| decisions_out(&e.pending()?))
     }
 
     /// `Engine.decisions()`.
     pub fn engine_decisions<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let out = decisions_out(&with_engine(h, a, |e| e.decisions())?)?;
-        job(move || Ok(out))
+        on_engine(h, a, |e| decisions_out(&e.decisions()?))
     }
 
     /// `Engine.decision(id)`.
     pub fn engine_decision<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let id = id(h, a, 1)?;
-        let out = decision_out(&with_engine(h, a, |e| e.decision(id))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| decision_out(&e.decision(id)?))
     }
 
     /// `Engine.approve(id, approver)`.
     pub fn engine_approve<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let (id, who) = (id(h, a, 1)?, text(h, a, 2, "approver")?);
-        let out = decision_out(&with_engine(h, a, |e| e.approve(id, &who))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| decision_out(&e.approve(id, &who)?))
     }
 
     /// `Engine.reject(id, approver, reason)`.
@@ -697,28 +1079,25 @@ mod imp {
             text(h, a, 2, "approver")?,
             text(h, a, 3, "reason")?,
         );
-        let out = decision_out(&with_engine(h, a, |e| e.reject(id, &who, &why))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| decision_out(&e.reject(id, &who, &why)?))
     }
 
     /// `Engine.execute(id)`.
     pub fn engine_execute<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let id = id(h, a, 1)?;
-        let out = to_js(&with_engine(h, a, |e| e.execute(id))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| to_js(&e.execute(id)?))
     }
 
     /// `Engine.runDue()`.
     pub fn engine_run_due<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let out = outcomes_out(&with_engine(h, a, |e| e.run_due())?)?;
-        job(move || Ok(out))
+        on_engine(h, a, |e| outcomes_out(&e.run_due()?))
     }
 
     /// `Engine.stop(by, reason)`.
     pub fn engine_stop<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let (by, why) = (text(h, a, 1, "by")?, text(h, a, 2, "reason")?);
-        let ids = with_engine(h, a, |e| e.stop(&by, &why))?;
-        job(move || {
+        on_engine(h, a, move |e| {
+            let ids = e.stop(&by, &why)?;
             Ok(Out::Array(
                 ids.into_iter().map(|i| Out::Number(i as f64)).collect(),
             ))
@@ -728,45 +1107,40 @@ mod imp {
     /// `Engine.resume(by)`.
     pub fn engine_resume<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let by = text(h, a, 1, "by")?;
-        with_engine(h, a, |e| e.resume(&by))?;
-        job(|| Ok(Out::Undefined))
+        on_engine(h, a, move |e| e.resume(&by).map(|()| Out::Undefined))
     }
 
     /// `Engine.stopped()`.
     pub fn engine_stopped<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let s = with_engine(h, a, |e| e.stopped())?;
-        let out = match s {
-            Some(s) => to_js(&s)?,
-            None => Out::Null,
-        };
-        job(move || Ok(out))
+        on_engine(h, a, |e| match e.stopped()? {
+            Some(s) => to_js(&s),
+            None => Ok(Out::Null),
+        })
     }
 
     /// `Engine.rollback(id, by)`.
     pub fn engine_rollback<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let (id, by) = (id(h, a, 1)?, text(h, a, 2, "by")?);
-        let out = to_js(&with_engine(h, a, |e| e.rollback(id, &by))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| to_js(&e.rollback(id, &by)?))
     }
 
     /// `Engine.rollbackSince(sinceMs, by)`.
     pub fn engine_rollback_since<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let since = read::integer(h, &arg(h, a, 1)?, "sinceMs")?;
         let by = text(h, a, 2, "by")?;
-        let out = outcomes_out(&with_engine(h, a, |e| e.rollback_since(since, &by))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| outcomes_out(&e.rollback_since(since, &by)?))
     }
 
     /// `Engine.audit()`.
     pub fn engine_audit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let entries = with_engine(h, a, |e| e.audit())?;
-        job(move || Ok(Out::Array(entries.iter().map(audit_out).collect())))
+        on_engine(h, a, |e| {
+            Ok(Out::Array(e.audit()?.iter().map(audit_out).collect()))
+        })
     }
 
     /// `Engine.verify()`.
     pub fn engine_verify<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let out = to_js(&with_engine(h, a, |e| e.verify())?)?;
-        job(move || Ok(out))
+        on_engine(h, a, |e| to_js(&e.verify()?))
     }
 
     /// `Engine.recordOutcome(id, actual, method, by)`.
@@ -774,16 +1148,14 @@ mod imp {
         let id = id(h, a, 1)?;
         let actual = read::number(h, &arg(h, a, 2)?, "actual")?;
         let (method, by) = (text(h, a, 3, "method")?, text(h, a, 4, "by")?);
-        let out = decision_out(&with_engine(h, a, |e| {
-            e.record_outcome(id, actual, &method, &by)
-        })?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| {
+            decision_out(&e.record_outcome(id, actual, &method, &by)?)
+        })
     }
 
     /// `Engine.calibration()`.
     pub fn engine_calibration<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let out = to_js(&with_engine(h, a, |e| e.calibration())?)?;
-        job(move || Ok(out))
+        on_engine(h, a, |e| to_js(&e.calibration()?))
     }
 
     /// `Engine.flagAnomaly(day, by, reason)`.
@@ -791,34 +1163,26 @@ mod imp {
         let day_text = text(h, a, 1, "day")?;
         let day: Date = day_text.parse().map_err(|e| at(e, ""))?;
         let (by, why) = (text(h, a, 2, "by")?, text(h, a, 3, "reason")?);
-        with_engine(h, a, |e| e.flag_anomaly(day, &by, &why))?;
-        job(|| Ok(Out::Undefined))
+        on_engine(h, a, move |e| {
+            e.flag_anomaly(day, &by, &why).map(|()| Out::Undefined)
+        })
     }
 
     /// `Engine.checkPerformance()`.
     pub fn engine_check_performance<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-        let out = decisions_out(&with_engine(h, a, |e| e.check_performance())?)?;
-        job(move || Ok(out))
+        on_engine(h, a, |e| decisions_out(&e.check_performance()?))
     }
 
     /// `Engine.observe(entity)`.
     pub fn engine_observe<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let entity = text(h, a, 1, "entity")?;
-        let out = to_js(&with_engine(h, a, |e| e.observe(&entity))?)?;
-        job(move || Ok(out))
+        on_engine(h, a, move |e| to_js(&e.observe(&entity)?))
     }
 
     /// `Engine.policy` (getter).
     pub fn engine_policy<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let e: Arc<Engine> = this(h, a)?;
-        let out = {
-            let core = match e.0.try_lock() {
-                Ok(g) => g,
-                Err(TryLockError::Poisoned(p)) => p.into_inner(),
-                Err(TryLockError::WouldBlock) => return Err(busy()),
-            };
-            to_js(core.policy())?
-        };
+        let out = to_js(lock(&e)?.policy())?;
         job(move || Ok(out))
     }
 }
