@@ -32,6 +32,8 @@ if has rust; then
   cargo test --release -p channelwise --no-default-features --lib --test vectors_attribution
   step "Rust: API docs build without warnings (a broken intra-doc link fails)"
   RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p channelwise -p channelwise-js --features channelwise/postgres
+  # and channelwise-js as the Node addon builds it (decide.Engine's adapters, `Remote`)
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p channelwise-js --features engine
   step "Rust: benchmarks compile"
   cargo bench --no-run -p channelwise-benches
 fi

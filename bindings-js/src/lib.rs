@@ -80,6 +80,8 @@ pub fn call_with<H: Host>(
 thread_local! {
     /// Whether the export being prepared on this thread will run its job on another thread.
     static DEFERRED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether the job just prepared on this thread will wait for the JS thread.
+    static WAITS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Whether the export being prepared runs its job on another thread ([`prepare_deferred`]):
@@ -89,11 +91,24 @@ pub fn deferred() -> bool {
     DEFERRED.with(std::cell::Cell::get)
 }
 
-/// [`prepare`] for a job that will run on another thread (Node's `...Async` calls).
+/// Says that the job being prepared will wait for the JS thread while it runs (it calls a JS
+/// adapter through a `Remote`), so the host gives it a thread of its own.
+pub fn waits_on_js() {
+    WAITS.with(|w| w.set(true));
+}
+
+/// [`prepare`] for a job that will run on another thread (Node's `...Async` calls), and whether
+/// that job will wait for the JS thread while it runs ([`waits_on_js`]): such a job must not
+/// hold one of a small pool's threads, which the JS side's own work (DNS lookups, files) may
+/// need before it can answer.
 ///
 /// # Errors
 /// As [`prepare`].
-pub fn prepare_deferred<H: Host>(id: &str, h: H, args: &[H::V]) -> channelwise::Result<api::Job> {
+pub fn prepare_deferred<H: Host>(
+    id: &str,
+    h: H,
+    args: &[H::V],
+) -> channelwise::Result<(api::Job, bool)> {
     struct Reset(bool);
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -101,7 +116,9 @@ pub fn prepare_deferred<H: Host>(id: &str, h: H, args: &[H::V]) -> channelwise::
         }
     }
     let _reset = Reset(DEFERRED.with(|d| d.replace(true)));
-    prepare(id, h, args)
+    WAITS.with(|w| w.set(false));
+    let job = prepare(id, h, args)?;
+    Ok((job, WAITS.with(|w| w.replace(false))))
 }
 
 /// Reads the arguments of export `id`; the returned job does the rest (on any thread).

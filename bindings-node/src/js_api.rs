@@ -11,8 +11,7 @@ use channelwise_js::api::Job;
 use channelwise_js::out::{emit, Out};
 use channelwise_js::progress::Watch;
 use channelwise_js::Host;
-use napi::bindgen_prelude::AsyncTask;
-use napi::{Env, Task};
+use napi::{Env, JsValue, Task};
 use napi_derive::napi;
 
 use crate::error::{guard, rejection, run, Result};
@@ -65,20 +64,52 @@ impl Task for JobTask {
 
 /// Export `id` on a pool thread: a promise of its result. It never throws synchronously:
 /// argument errors reject the promise too. `watch` (from `call('progress.watch')`) receives
-/// its progress and can cancel it.
+/// its progress and can cancel it. A job that waits for the JS thread while it runs (a
+/// `decide.Engine` call with a JS adapter) gets a thread of its own instead of one of libuv's
+/// few pool threads, which the adapter's own work (`fetch`'s DNS lookups, files) may need
+/// before it can answer.
 #[napi(js_name = "callAsync")]
-pub fn call_async(env: Env, id: String, a: Raw, watch: Option<Raw>) -> AsyncTask<JobTask> {
+pub fn call_async(env: Env, id: String, a: Raw, watch: Option<Raw>) -> napi::Result<Raw> {
     let h = Node { env: env.raw() };
     let monitor = watch
         .and_then(|w| h.unwrap_handle(&w.0))
         .and_then(|w| w.downcast::<Watch>().ok())
         .map_or_else(Monitor::new, |w: Arc<Watch>| w.monitor());
-    let job = run(|| {
+    let prepared = run(|| {
         let a = args(h, &a)?;
         channelwise_js::prepare_deferred(&id, h, &a)
     });
-    AsyncTask::new(JobTask {
+    let (job, waits) = match prepared {
+        Ok((job, waits)) => (Ok(job), waits),
+        Err(e) => (Err(e), false),
+    };
+    let task = JobTask {
         job: Some(job),
         monitor,
-    })
+    };
+    if waits {
+        return on_own_thread(&env, task);
+    }
+    let promise = env.spawn(task)?.promise_object();
+    Ok(Raw(promise.raw()))
+}
+
+/// Runs `task` on a thread of its own; its promise settles on the JS thread.
+fn on_own_thread(env: &Env, mut task: JobTask) -> napi::Result<Raw> {
+    let (deferred, promise) = env.create_deferred::<Raw, _>()?;
+    let spawned = std::thread::Builder::new()
+        .name("channelwise-engine".into())
+        .spawn(move || {
+            let output = task.compute();
+            deferred.resolve(move |env| match output {
+                Ok(output) => task.resolve(env, output),
+                Err(e) => Err(e),
+            });
+        });
+    if let Err(e) = spawned {
+        return Err(napi::Error::from_reason(format!(
+            "cannot start a thread: {e}"
+        )));
+    }
+    Ok(Raw(promise.raw()))
 }

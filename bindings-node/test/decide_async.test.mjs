@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stat } from 'node:fs/promises';
 
 const require = createRequire(import.meta.url);
 const { decide, platform } = require('../index.js');
@@ -169,4 +170,24 @@ test('an engine dropped by JS while its ...Async call runs finishes the call', a
   const pending = run();
   if (global.gc) global.gc();
   assert.deepEqual(await pending, { outcome: 'executed', verified: true });
+});
+
+test('more engines waiting at once than libuv has pool threads: adapters that use the pool still answer', { timeout: 30_000 }, async () => {
+  // each adapter call awaits a file system call, which runs on libuv's pool (4 threads by
+  // default): engine calls that held pool threads while waiting would starve it and hang
+  const n = 8;
+  const engines = Array.from({ length: n }, (_, i) => {
+    const adapter = asyncAdapter(20 + i, { delayMs: 1 });
+    for (const m of ['applyChanges', 'readEntity', 'readMetrics']) {
+      const inner = adapter[m].bind(adapter);
+      adapter[m] = async (x) => {
+        await stat(import.meta.filename ?? new URL(import.meta.url).pathname);
+        return inner(x);
+      };
+    }
+    return new decide.Engine({ store: ':memory:', adapters: adapter });
+  });
+  const proposed = await Promise.all(engines.map((e) => e.proposeAsync(budget('search', 100, 110))));
+  const outcomes = await Promise.all(engines.map((e, i) => e.executeAsync(proposed[i].id)));
+  assert.deepEqual(outcomes, Array(n).fill({ outcome: 'executed', verified: true }));
 });

@@ -13,10 +13,11 @@
 //!
 //! A synchronous engine method calls them in place, inside its own call, so they must answer
 //! synchronously (a returned promise is refused, naming the method). The methods that reach the
-//! adapter also have an `...Async` form ([`on_engine`]): the engine runs on a pool thread, each
-//! adapter call is sent to the JS thread through the host's [`Remote`] (Node: a thread-safe
+//! adapter also have an `...Async` form (`on_engine`): the engine runs on a thread of its own
+//! (not one of libuv's few pool threads, which the adapter's own I/O may need), each
+//! adapter call is sent to the JS thread through the host's `Remote` (Node: a thread-safe
 //! function), and a promise it returns is awaited, so an adapter written with `fetch` works and
-//! the event loop stays free. What a method gives is read on the JS thread ([`settle`]) and
+//! the event loop stays free. What a method gives is read on the JS thread (`settle`) and
 //! crosses back as plain data; the engine, which holds the adapter's reference, is released on
 //! the JS thread.
 //!
@@ -121,7 +122,7 @@ mod imp {
     // ---- the adapters --------------------------------------------------------------------------
 
     /// The engine's platform: a simulated market shared with JS, or a JS object kept alive by the
-    /// engine and called through [`CALLS`] during each engine call.
+    /// engine and called through `CALLS` during each engine call.
     pub enum Bridge {
         /// A `platform.SimMarket`.
         Sim(Arc<SimMarket>),
@@ -507,7 +508,7 @@ mod imp {
     type Core = CoreEngine<Box<dyn Store + Send>, Bridge>;
 
     /// `decide.Engine`: the core engine behind a lock (JS holds a shared handle), and its JS
-    /// adapter, if it has one, for the `...Async` calls that reach it from a pool thread.
+    /// adapter, if it has one, for the `...Async` calls that reach it from another thread.
     pub struct Engine {
         core: Mutex<Core>,
         js: Option<Shared>,
@@ -590,7 +591,8 @@ mod imp {
 
     /// Runs `f` on the engine of `this` (`a[0]`) and gives its result. A synchronous call runs
     /// it now, on the JS thread, the adapter's methods called in place ([`with_engine`]). An
-    /// `...Async` call ([`crate::deferred`]) runs it in the returned job on a pool thread, the
+    /// `...Async` call ([`crate::deferred`]) runs it in the returned job on another thread (one of
+    /// its own: [`crate::waits_on_js`]), the
     /// adapter's methods called on the JS thread through the host's [`Remote`] and their
     /// promises awaited; the JS thread is free meanwhile.
     fn on_engine<H: Host>(
@@ -605,9 +607,15 @@ mod imp {
         let e: Arc<Engine> = this(h, a)?;
         let remote = match &e.js {
             None => None,
-            Some(kept) => Some(h.remote(kept).ok_or_else(|| {
-                Error::Internal("this package cannot call a JS adapter from another thread".into())
-            })?),
+            Some(kept) => {
+                let r = h.remote(kept).ok_or_else(|| {
+                    Error::Internal(
+                        "this package cannot call a JS adapter from another thread".into(),
+                    )
+                })?;
+                crate::waits_on_js();
+                Some(r)
+            }
         };
         job(move || {
             let r = {
@@ -635,7 +643,7 @@ mod imp {
         })
     }
 
-    /// An adapter's methods, called from a pool thread: each call runs on the JS thread, waits
+    /// An adapter's methods, called from another thread: each call runs on the JS thread, waits
     /// for a promise the method returns, and is read there ([`settle`]). Implemented by the
     /// host (Node: a thread-safe function).
     pub trait Remote: Send + Sync {
@@ -712,7 +720,7 @@ mod imp {
         }
     }
 
-    /// A JS adapter during one `...Async` engine call, reached from the pool thread the call
+    /// A JS adapter during one `...Async` engine call, reached from the thread the call
     /// runs on.
     struct AsyncCalls {
         remote: Arc<dyn Remote>,
@@ -888,7 +896,7 @@ mod imp {
 
         fn sleep_until(&mut self, at_ms: i64) {
             match self.call::<Value>("sleepUntil", vec![Out::Number(at_ms as f64)]) {
-                // a pool thread may sleep: the JS thread is not held up
+                // this thread may sleep: the JS thread is not held up
                 None => {
                     let wait = at_ms.saturating_sub(self.now_ms());
                     if let Ok(ms) = u64::try_from(wait) {
