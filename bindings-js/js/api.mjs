@@ -174,6 +174,10 @@ export function build(backend, surface) {
     const base = `${ns}.${spec.name}`;
     const handles = new WeakMap();
     const made = new WeakMap();
+    // The arguments each object was constructed with, alive as long as the object: the Rust side
+    // refers to what it keeps from them (decide.Engine's adapter) weakly, so an adapter that
+    // holds its engine does not keep both alive for good.
+    const madeWith = new WeakMap();
     const ctor = spec.members.find((m) => m.kind === 'new' || m.kind === 'hidden');
     const C = class {
       constructor(...args) {
@@ -187,6 +191,7 @@ export function build(backend, surface) {
             /* not cloneable: the object stays on this thread */
           }
         }
+        if (args[0] !== TOKEN) madeWith.set(this, args);
         handles.set(this, handle);
         instances.set(this, handle);
         registry?.register(this, handle);

@@ -100,8 +100,11 @@ pub trait Host: Copy + 'static {
     /// handles it (a JS adapter's failure becomes data), so it is not rethrown at the boundary.
     /// `None` when nothing is kept.
     fn take_thrown(self) -> Option<Self::V>;
-    /// Keeps `v` alive beyond the current call (a JS adapter an engine calls later); the value
-    /// is released when the returned `Shared` is dropped (on the JS thread).
+    /// Refers to `v` beyond the current call (a JS adapter an engine calls later), until the
+    /// returned `Shared` is dropped (on the JS thread). The reference is weak where the engine
+    /// has a garbage collector (Node): the shared wrapper keeps a constructor's arguments alive
+    /// as long as the object it made, so the value lives as long as that object, and a cycle
+    /// through both (an adapter holding its engine) can be collected.
     ///
     /// # Errors
     /// A host that cannot keep values across calls (the browser build: no engine there) says

@@ -74,6 +74,15 @@ impl Node {
         Ok(out)
     }
 
+    /// A reference to `v` that lasts until the returned `Shared` is dropped (on the JS thread):
+    /// `strong`, it keeps `v` alive; weak, it reads as gone once `v` is collected.
+    pub(crate) fn reference(self, v: sys::napi_value, strong: bool) -> Result<Shared, String> {
+        let mut r = ptr::null_mut();
+        // SAFETY: live env and value; valid out-pointer. Deleted by `Kept::drop`.
+        check(unsafe { sys::napi_create_reference(self.env, v, u32::from(strong), &mut r) })?;
+        Ok(std::sync::Arc::new(Kept { env: self.env, r }))
+    }
+
     /// `(element type, length, data)` of `v`, which the caller checked is a typed array.
     fn typed_info(
         self,
@@ -365,11 +374,9 @@ impl Host for Node {
     }
 
     fn keep(self, v: &Self::V) -> Result<Shared, String> {
-        let mut r = ptr::null_mut();
-        // SAFETY: live env and value; valid out-pointer. One strong reference, deleted by
-        // `Kept::drop`.
-        check(unsafe { sys::napi_create_reference(self.env, *v, 1, &mut r) })?;
-        Ok(std::sync::Arc::new(Kept { env: self.env, r }))
+        // weak: the shared wrapper keeps a constructor's arguments alive with the object it
+        // made, so a cycle through them (an adapter holding its engine) can still be collected
+        self.reference(*v, false)
     }
 
     fn remote(
@@ -382,9 +389,11 @@ impl Host for Node {
 
     fn kept(self, k: &Shared) -> Option<Self::V> {
         let k = k.downcast_ref::<Kept>()?;
-        // SAFETY: live env; `k.r` is a live strong reference made by `keep`; valid out-pointer.
+        // SAFETY: live env; `k.r` is a live reference made by `reference`; valid out-pointer.
+        // A weak one whose value was collected gives null.
         self.made(|out| unsafe { sys::napi_get_reference_value(self.env, k.r, out) })
             .ok()
+            .filter(|v| !v.is_null())
     }
 
     fn undefined(self) -> Result<Self::V, String> {
@@ -503,8 +512,8 @@ impl Host for Node {
     }
 }
 
-/// A JS value kept alive across calls (a decision engine's adapter object): a strong Node-API
-/// reference, deleted when the last Rust owner lets go.
+/// A JS value referred to across calls (a decision engine's adapter object): a Node-API
+/// reference, strong or weak, deleted when the last Rust owner lets go.
 struct Kept {
     env: sys::napi_env,
     r: sys::napi_ref,

@@ -47,9 +47,11 @@ unsafe impl Send for NodeRemote {}
 unsafe impl Sync for NodeRemote {}
 
 impl NodeRemote {
-    /// A remote for `adapter`, made on the JS thread of `env`.
+    /// A remote for `adapter`, made on the JS thread of `env`. It holds the adapter strongly
+    /// (the engine only weakly): an engine JS lets go of during the call still finishes it.
     pub(crate) fn new(env: sys::napi_env, adapter: &Shared) -> Option<Arc<NodeRemote>> {
         let h = Node { env };
+        let adapter = h.reference(h.kept(adapter)?, true).ok()?;
         let name = h.make_string("channelwise.decide.Engine adapter").ok()?;
         let mut tsfn = ptr::null_mut();
         // SAFETY: live env; no JS function (the callback does the call); an unlimited queue and
@@ -72,7 +74,7 @@ impl NodeRemote {
         (status == sys::Status::napi_ok).then(|| {
             Arc::new(NodeRemote {
                 tsfn,
-                adapter: Mutex::new(Some(adapter.clone())),
+                adapter: Mutex::new(Some(adapter)),
             })
         })
     }

@@ -191,3 +191,43 @@ test('more engines waiting at once than libuv has pool threads: adapters that us
   const outcomes = await Promise.all(engines.map((e, i) => e.executeAsync(proposed[i].id)));
   assert.deepEqual(outcomes, Array(n).fill({ outcome: 'executed', verified: true }));
 });
+
+test('the engine refers to its adapter weakly: an adapter holding its engine lets both be collected', async () => {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const collect = async (refs) => {
+    for (let i = 0; i < 20 && refs.some((r) => r.deref() !== undefined); i++) {
+      await new Promise(setImmediate);
+      gc();
+    }
+  };
+  /** A synchronous adapter over a fresh market. */
+  const syncAdapter = (seed) => {
+    const inner = new platform.SimMarket({ seed });
+    return {
+      applyChanges: (changes) => inner.applyChanges(changes),
+      readEntity: (id) => inner.readEntity(id),
+      readMetrics: (q) => inner.readMetrics(q),
+    };
+  };
+  // an engine whose adapter only the engine holds keeps it: calls after a collection still work
+  const engine = new decide.Engine({ store: ':memory:', adapters: syncAdapter(12) });
+  const d = engine.propose(budget('search', 100, 110));
+  await collect([new WeakRef({})]);
+  gc();
+  assert.deepEqual(engine.execute(d.id), { outcome: 'executed', verified: true });
+  assert.deepEqual(await engine.observeAsync('search'), engine.observe('search'));
+  // an adapter that holds its engine (a cycle through the native side) is collected with it
+  const made = () => {
+    const adapter = syncAdapter(13);
+    adapter.engine = new decide.Engine({ store: ':memory:', adapters: adapter });
+    adapter.engine.propose(budget('search', 100, 110));
+    return [new WeakRef(adapter), new WeakRef(adapter.engine)];
+  };
+  const refs = made();
+  await collect(refs);
+  assert.equal(refs[0].deref(), undefined, 'the adapter was collected');
+  assert.equal(refs[1].deref(), undefined, 'the engine was collected');
+});
