@@ -174,6 +174,9 @@ unsafe extern "C" fn call_js(
             if let Some(settled) = start(h, &adapter, method, args, answer.clone()) {
                 let _ = answer.send(settled);
             }
+            // what reading the answer threw (a throwing getter) is in the answer already; left
+            // pending, Node would report it as an uncaught exception
+            let _ = h.take_thrown();
         }
     }));
 }
@@ -212,7 +215,10 @@ fn start(
         Err(_) => return Some(thrown(h)),
     };
     let then = match h.kind(&out) {
-        Kind::Object | Kind::Function => h.get(&out, "then").ok(),
+        Kind::Object | Kind::Function => match h.get(&out, "then") {
+            Ok(t) => Some(t),
+            Err(_) => return Some(thrown(h)),
+        },
         _ => None,
     };
     let Some(then) = then.filter(|t| h.kind(t) == Kind::Function) else {
@@ -336,6 +342,8 @@ unsafe extern "C" fn on_settled(
             }
         };
         let _ = answer.send(settle(h, waiting.fulfilled, &value));
+        // left pending, it would reject the promise `then` made, which nothing handles
+        let _ = h.take_thrown();
     }));
     ptr::null_mut()
 }

@@ -231,3 +231,16 @@ test('the engine refers to its adapter weakly: an adapter holding its engine let
   assert.equal(refs[0].deref(), undefined, 'the adapter was collected');
   assert.equal(refs[1].deref(), undefined, 'the engine was collected');
 });
+
+test('an async answer whose getter throws is an adapter failure naming the method, not an uncaught exception', async () => {
+  const adapter = asyncAdapter(14);
+  const hostile = { entity: 'search', dailyBudget: 100, status: 'active' };
+  Object.defineProperty(hostile, 'bid', { enumerable: true, get() { throw new Error('boom'); } });
+  adapter.readEntity = async () => hostile;
+  const engine = new decide.Engine({ store: ':memory:', adapters: adapter });
+  await rejectsCode(engine.observeAsync('search'), 'invalid_parameter', /adapters\.readEntity\(\)/);
+  // and a thenable whose `then` getter throws
+  adapter.readEntity = () => Object.defineProperty({}, 'then', { get() { throw new Error('no then'); } });
+  await rejectsCode(engine.observeAsync('search'), 'io', /no then/);
+  await sleep(20); // an uncaught exception or unhandled rejection would fail the run by now
+});
