@@ -61,12 +61,22 @@ pub fn from_js<H: Host, T: DeserializeOwned>(h: H, v: &H::V) -> Result<T> {
         value: "the document".into(),
         reason,
     };
-    let value = value(h, v).map_err(bad)?;
+    let value = value(h, v, 0).map_err(bad)?;
     serde_json::from_value(value).map_err(|e| bad(e.to_string()))
 }
 
-/// The JSON value of a JS value: what `JSON.stringify` would write, `undefined` as `null`.
-fn value<H: Host>(h: H, v: &H::V) -> std::result::Result<Value, String> {
+/// How deep a document may nest: deeper is refused (a cycle, which `JSON.stringify` refuses
+/// too, would otherwise recurse until the stack overflows).
+const MAX_DEPTH: usize = 256;
+
+/// The JSON value of a JS value `depth` levels down: what `JSON.stringify` would write,
+/// `undefined` as `null`.
+fn value<H: Host>(h: H, v: &H::V, depth: usize) -> std::result::Result<Value, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "nested more than {MAX_DEPTH} levels deep (a cycle?)"
+        ));
+    }
     Ok(match h.kind(v) {
         Kind::Undefined | Kind::Null => Value::Null,
         Kind::Boolean => Value::Bool(h.boolean(v)),
@@ -83,14 +93,14 @@ fn value<H: Host>(h: H, v: &H::V) -> std::result::Result<Value, String> {
             let n = h.length(v)?;
             Value::Array(
                 (0..n)
-                    .map(|i| value(h, &h.element(v, i)?))
+                    .map(|i| value(h, &h.element(v, i)?, depth + 1))
                     .collect::<std::result::Result<_, _>>()?,
             )
         }
         Kind::Object => {
             let mut m = Map::new();
             for k in h.keys(v)? {
-                let x = value(h, &h.get(v, &k)?)?;
+                let x = value(h, &h.get(v, &k)?, depth + 1)?;
                 m.insert(k, x);
             }
             Value::Object(m)

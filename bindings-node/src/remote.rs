@@ -27,6 +27,7 @@ enum Request {
         adapter: Shared,
         method: &'static str,
         args: Vec<Out>,
+        read: bool,
         answer: Sender<Settled>,
     },
     /// Drop this value here, on the JS thread.
@@ -101,7 +102,7 @@ impl NodeRemote {
 }
 
 impl Remote for NodeRemote {
-    fn call(&self, method: &'static str, args: Vec<Out>) -> Settled {
+    fn call(&self, method: &'static str, args: Vec<Out>, read: bool) -> Settled {
         let Some(adapter) = self.adapter.lock().ok().and_then(|a| a.clone()) else {
             return Settled::Gone;
         };
@@ -110,6 +111,7 @@ impl Remote for NodeRemote {
             adapter,
             method,
             args,
+            read,
             answer,
         }) {
             // dropping the adapter reference off the JS thread is not allowed: keep it
@@ -168,10 +170,11 @@ unsafe extern "C" fn call_js(
             adapter,
             method,
             args,
+            read,
             answer,
         } => {
             let h = Node { env };
-            if let Some(settled) = start(h, &adapter, method, args, answer.clone()) {
+            if let Some(settled) = start(h, &adapter, method, args, read, answer.clone()) {
                 let _ = answer.send(settled);
             }
             // what reading the answer threw (a throwing getter) is in the answer already; left
@@ -188,6 +191,7 @@ fn start(
     adapter: &Shared,
     method: &'static str,
     args: Vec<Out>,
+    read: bool,
     answer: Sender<Settled>,
 ) -> Option<Settled> {
     let Some(obj) = h.kept(adapter) else {
@@ -222,12 +226,13 @@ fn start(
         _ => None,
     };
     let Some(then) = then.filter(|t| h.kind(t) == Kind::Function) else {
-        return Some(settle(h, true, &out));
+        return Some(settle(h, true, &out, read));
     };
     let pending = Arc::new(Mutex::new(Some(answer)));
-    let (Ok(on_fulfilled), Ok(on_rejected)) =
-        (callback(h, &pending, true), callback(h, &pending, false))
-    else {
+    let (Ok(on_fulfilled), Ok(on_rejected)) = (
+        callback(h, &pending, true, read),
+        callback(h, &pending, false, read),
+    ) else {
         return Some(Settled::Gone);
     };
     if h.call_method(&out, &then, &[on_fulfilled, on_rejected])
@@ -241,7 +246,7 @@ fn start(
 /// What the pending exception stands for, taken.
 fn thrown(h: Node) -> Settled {
     match h.take_thrown() {
-        Some(e) => settle(h, false, &e),
+        Some(e) => settle(h, false, &e, true),
         None => Settled::Threw {
             fields: None,
             message: Some("it threw".into()),
@@ -254,17 +259,21 @@ fn thrown(h: Node) -> Settled {
 struct Waiting {
     pending: Arc<Mutex<Option<Sender<Settled>>>>,
     fulfilled: bool,
+    read: bool,
 }
 
-/// A JS function that sends `settle(value)` (`fulfilled`) or the rejection to `pending`.
+/// A JS function that sends `settle(value)` (`fulfilled`; the value read if `read`) or the
+/// rejection to `pending`.
 fn callback(
     h: Node,
     pending: &Arc<Mutex<Option<Sender<Settled>>>>,
     fulfilled: bool,
+    read: bool,
 ) -> Result<sys::napi_value, String> {
     let data = Box::into_raw(Box::new(Waiting {
         pending: pending.clone(),
         fulfilled,
+        read,
     }));
     let mut f = ptr::null_mut();
     // SAFETY: live env; `data` lives until the function's finaliser frees it.
@@ -341,7 +350,7 @@ unsafe extern "C" fn on_settled(
                 Err(_) => return,
             }
         };
-        let _ = answer.send(settle(h, waiting.fulfilled, &value));
+        let _ = answer.send(settle(h, waiting.fulfilled, &value, waiting.read));
         // left pending, it would reject the promise `then` made, which nothing handles
         let _ = h.take_thrown();
     }));

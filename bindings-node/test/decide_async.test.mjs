@@ -98,6 +98,17 @@ test('a rejected promise is a vendor failure: classified, retried under one key 
   const sent = lost.log.filter((x) => x[0] === 'applyChanges');
   assert.deepEqual(sent, [['applyChanges', `d${d.id}/s1`], ['applyChanges', `d${d.id}/s1`]]);
   assert.ok(lost.log.some((x) => x[0] === 'sleepUntil'), 'waited through the adapter');
+  // what sleepUntil gives is not read: a timer handle (cyclic, like setTimeout's) is fine
+  const timers = asyncAdapter(4, { fail: (call) => (call === 0 ? new Error('socket hang up') : null) });
+  timers.sleepUntil = (atMs) => {
+    timers.inner.advanceMs(Math.max(0, atMs - timers.inner.nowMs));
+    const handle = { atMs };
+    handle.self = handle;
+    return handle;
+  };
+  const engineT = new decide.Engine({ store: ':memory:', adapters: timers });
+  const dT = await engineT.proposeAsync(budget('search', 100, 110));
+  assert.deepEqual(await engineT.executeAsync(dT.id), { outcome: 'executed', verified: true });
   assert.equal(lost.inner.applied.length, 1, 'applied once');
 
   // a rejection with a PlatformError kind the vendor answered: not retried, the decision fails

@@ -74,6 +74,10 @@ export function runModelJson(cw, name) {
     invalid(() => Class.fromJSON({ ...doc, model: 'channelwise.other.Model' }));
     invalid(() => Class.fromJSON({ model: tag, spec: null }));
     invalid(() => Class.fromJSON({ model: tag, spec: null, fitted: {} }));
+    // a cycle (which JSON.stringify refuses too) is refused, not followed until the stack overflows
+    const cyclic = { ...doc.fitted };
+    cyclic.self = cyclic;
+    invalid(() => Class.fromJSON({ model: tag, spec: null, fitted: cyclic }), /cycle/);
     return backs;
   };
 

@@ -647,8 +647,9 @@ mod imp {
     /// for a promise the method returns, and is read there ([`settle`]). Implemented by the
     /// host (Node: a thread-safe function).
     pub trait Remote: Send + Sync {
-        /// `adapter[method](...args)` on the JS thread, awaited; blocks until it settles.
-        fn call(&self, method: &'static str, args: Vec<Out>) -> Settled;
+        /// `adapter[method](...args)` on the JS thread, awaited; blocks until it settles. With
+        /// `read` false, what it gave is not read (`sleepUntil`'s, which may be anything).
+        fn call(&self, method: &'static str, args: Vec<Out>, read: bool) -> Settled;
         /// Drops `x` on the JS thread (a value holding JS references), after the calls so far.
         fn release(&self, x: Box<dyn std::any::Any + Send>);
     }
@@ -677,12 +678,13 @@ mod imp {
         Gone,
     }
 
-    /// Reads `v`, what an adapter method gave (`fulfilled`) or threw, on the JS thread.
-    pub fn settle<H: Host>(h: H, fulfilled: bool, v: &H::V) -> Settled {
+    /// Reads `v`, what an adapter method gave (`fulfilled`; read only if `read`) or threw, on
+    /// the JS thread.
+    pub fn settle<H: Host>(h: H, fulfilled: bool, v: &H::V, read: bool) -> Settled {
         let describe = read::describe(h, v);
         if fulfilled {
-            // `undefined` (a `sleepUntil` that returns nothing) reads as null
             let tree = match h.kind(v) {
+                _ if !read => Ok(Value::Null),
                 Kind::Undefined => Ok(Value::Null),
                 _ => crate::serde_js::from_js(h, v),
             };
@@ -743,7 +745,7 @@ mod imp {
             args: Vec<Out>,
         ) -> Option<std::result::Result<T, PlatformError>> {
             let field = format!("adapters.{name}()");
-            let (tree, describe) = match self.remote.call(name, args) {
+            let (tree, describe) = match self.remote.call(name, args, name != "sleepUntil") {
                 Settled::Missing => return None,
                 Settled::Gone => {
                     return Some(Err(self.bad(Error::Internal(format!(
