@@ -157,10 +157,14 @@ unsafe extern "C" fn call_js(
     // SAFETY: `data` is the box `NodeRemote::send` leaked, handed over once.
     let request = unsafe { Box::from_raw(data.cast::<Request>()) };
     if env.is_null() {
-        if let Request::Call { answer, .. } = *request {
-            let _ = answer.send(Settled::Gone);
-        } else {
-            std::mem::forget(request);
+        match *request {
+            Request::Call {
+                adapter, answer, ..
+            } => {
+                std::mem::forget(adapter);
+                let _ = answer.send(Settled::Gone);
+            }
+            Request::Release(x) => std::mem::forget(x),
         }
         return;
     }

@@ -27,12 +27,13 @@
 //! A refusal for good (the classifier gives up: a failed item, or a whole call refused with a
 //! 4xx or a vendor error, [`Classifier::refused`](crate::platform::policy::Classifier::refused))
 //! makes the decision `failed`, when no earlier attempt went unanswered. An answer that never
-//! came (timeouts, a 5xx, a broken adapter, retries or their budget spent) leaves the decision `executing` with its key
-//! `started`: executing it again resends the same key (also after its expiry: that retries the
-//! execution that started in time, it does not start a new one), and if the platform refuses the
-//! resend, the entity is read back first: a change it shows was applied by the earlier send. Its target counts
-//! in the worst case of every later guardrail check, and other decisions on the same entity
-//! wait (`deferred`) until it is settled, so the value a rollback restores is always known.
+//! came (timeouts, a 5xx, a broken adapter, retries or their budget spent) leaves the decision
+//! `executing` with its key `started`: executing it again resends the same key (also after its
+//! expiry: that retries the execution that started in time, it does not start a new one), and
+//! if the platform refuses the resend, the entity is read back first: a change it shows was
+//! applied by the earlier send. Its target counts in the worst case of every later guardrail
+//! check, and other decisions on the same entity wait (`deferred`) until it is settled, so the
+//! value a rollback restores is always known.
 //! Likewise a decision does not start on an entity and field while another one's staged
 //! rollout there is under way: rollouts on one field never interleave, so undoing decisions
 //! newest first restores each field's earlier value.
