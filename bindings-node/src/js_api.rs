@@ -94,22 +94,28 @@ pub fn call_async(env: Env, id: String, a: Raw, watch: Option<Raw>) -> napi::Res
     Ok(Raw(promise.raw()))
 }
 
-/// Runs `task` on a thread of its own; its promise settles on the JS thread.
+/// Runs `task` on a thread of its own; its promise settles on the JS thread (rejected with
+/// `internal` if the system refuses a thread).
 fn on_own_thread(env: &Env, mut task: JobTask) -> napi::Result<Raw> {
     let (deferred, promise) = env.create_deferred::<Raw, _>()?;
+    let slot = Arc::new(std::sync::Mutex::new(Some(deferred)));
+    let mine = slot.clone();
     let spawned = std::thread::Builder::new()
         .name("channelwise-engine".into())
         .spawn(move || {
             let output = task.compute();
-            deferred.resolve(move |env| match output {
-                Ok(output) => task.resolve(env, output),
-                Err(e) => Err(e),
-            });
+            if let Some(deferred) = mine.lock().ok().and_then(|mut d| d.take()) {
+                deferred.resolve(move |env| match output {
+                    Ok(output) => task.resolve(env, output),
+                    Err(e) => Err(e),
+                });
+            }
         });
     if let Err(e) = spawned {
-        return Err(napi::Error::from_reason(format!(
-            "cannot start a thread: {e}"
-        )));
+        if let Some(deferred) = slot.lock().ok().and_then(|mut d| d.take()) {
+            let e = Error::Internal(format!("cannot start a thread for the call: {e}"));
+            deferred.reject(rejection(*env, &e));
+        }
     }
     Ok(Raw(promise.raw()))
 }
