@@ -27,7 +27,15 @@ fn crash_child() {
     let Ok(dir) = std::env::var(CHILD) else { return };
     let dir = Path::new(&dir);
     let mut store = SqliteStore::open(dir.join("store.db")).unwrap();
-    let mut acks = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("acks")).unwrap();
+    let path = dir.join("acks");
+    // a line the last kill cut short is dropped, so this child's first line starts a line of its
+    // own (appended to the cut one, it would read as one long number)
+    let before = std::fs::read(&path).unwrap_or_default();
+    let whole = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    if whole < before.len() {
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(whole as u64).unwrap();
+    }
+    let mut acks = std::fs::OpenOptions::new().create(true).append(true).open(&path).unwrap();
     let mut id = store.max_decision_id().unwrap();
     loop {
         id += 1;
@@ -37,7 +45,8 @@ fn crash_child() {
         let tx = Tx { decisions: vec![d], executions: vec![x], flags: vec![("last".into(), Some(id.to_string()))], audit: vec![rec("send"), rec("applied")], ..Tx::default() };
         let entries = store.commit(tx).unwrap();
         let last = entries.last().unwrap().seq;
-        writeln!(acks, "{last}").unwrap();
+        // one write: `writeln!` writes the number and the newline apart
+        acks.write_all(format!("{last}\n").as_bytes()).unwrap();
         acks.sync_data().unwrap();
     }
 }
