@@ -227,6 +227,31 @@ mod imp {
         }
     }
 
+    /// Records an adapter's broken contract in `slot` (the first one is kept); the engine sees
+    /// an adapter failure (not retried, and no proof that nothing was applied).
+    fn broke(slot: &mut Option<Error>, e: Error) -> PlatformError {
+        let message = e.to_string();
+        slot.get_or_insert(e);
+        PlatformError::Adapter { message }
+    }
+
+    /// The error of an optional adapter method (`nowMs`, `sleepUntil`) that failed with `p`.
+    fn threw(method: &str, p: &PlatformError) -> Error {
+        Error::InvalidParameter {
+            field: format!("adapters.{method}()"),
+            value: "a function".into(),
+            reason: format!("it threw: {p}"),
+        }
+    }
+
+    /// Sleeps this thread `ms` (nothing when negative): the wait of an adapter with no
+    /// `sleepUntil`.
+    fn sleep_for(ms: i64) {
+        if let Ok(ms) = u64::try_from(ms) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+    }
+
     fn wall_clock() -> i64 {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -250,9 +275,7 @@ mod imp {
         /// Records the adapter's broken contract; the engine sees an adapter failure (not
         /// retried, and no proof that nothing was applied).
         fn bad(&mut self, e: Error) -> PlatformError {
-            let message = e.to_string();
-            self.broken.get_or_insert(e);
-            PlatformError::Adapter { message }
+            broke(&mut self.broken, e)
         }
 
         /// Calls `adapters.name(args)` and reads its value (or its `PlatformResult`) as `T`.
@@ -447,11 +470,7 @@ mod imp {
                 },
                 Err(reason) => {
                     let p = self.thrown(&reason);
-                    self.bad(Error::InvalidParameter {
-                        field: "adapters.nowMs()".into(),
-                        value: "a function".into(),
-                        reason: format!("it threw: {p}"),
-                    });
+                    self.bad(threw("nowMs", &p));
                     h.now_ms() as i64
                 }
             }
@@ -460,10 +479,7 @@ mod imp {
         fn sleep_until(&mut self, at_ms: i64) {
             let h = self.h;
             let Some(f) = self.method("sleepUntil") else {
-                let wait = at_ms.saturating_sub(self.now_ms());
-                if let Ok(ms) = u64::try_from(wait) {
-                    std::thread::sleep(std::time::Duration::from_millis(ms));
-                }
+                sleep_for(at_ms.saturating_sub(self.now_ms()));
                 return;
             };
             let Ok(arg) = h.make_number(at_ms as f64) else {
@@ -476,11 +492,7 @@ mod imp {
                 Ok(_) => {}
                 Err(reason) => {
                     let p = self.thrown(&reason);
-                    self.bad(Error::InvalidParameter {
-                        field: "adapters.sleepUntil()".into(),
-                        value: "a function".into(),
-                        reason: format!("it threw: {p}"),
-                    });
+                    self.bad(threw("sleepUntil", &p));
                 }
             }
         }
@@ -732,9 +744,7 @@ mod imp {
     impl AsyncCalls {
         /// Records the adapter's broken contract (see [`JsCalls::bad`]).
         fn bad(&mut self, e: Error) -> PlatformError {
-            let message = e.to_string();
-            self.broken.get_or_insert(e);
-            PlatformError::Adapter { message }
+            broke(&mut self.broken, e)
         }
 
         /// `adapters.name(args)`, its value (or its `PlatformResult`'s) read as `T`; `None` when
@@ -885,11 +895,7 @@ mod imp {
                 }
                 Some(Err(p)) => {
                     if !matches!(p, PlatformError::Adapter { .. }) {
-                        self.bad(Error::InvalidParameter {
-                            field: "adapters.nowMs()".into(),
-                            value: "a function".into(),
-                            reason: format!("it threw: {p}"),
-                        });
+                        self.bad(threw("nowMs", &p));
                     }
                     wall_clock()
                 }
@@ -900,19 +906,12 @@ mod imp {
             match self.call::<Value>("sleepUntil", vec![Out::Number(at_ms as f64)]) {
                 // this thread may sleep: the JS thread is not held up
                 None => {
-                    let wait = at_ms.saturating_sub(self.now_ms());
-                    if let Ok(ms) = u64::try_from(wait) {
-                        std::thread::sleep(std::time::Duration::from_millis(ms));
-                    }
+                    sleep_for(at_ms.saturating_sub(self.now_ms()));
                 }
                 Some(Ok(_)) => {}
                 Some(Err(p)) => {
                     if !matches!(p, PlatformError::Adapter { .. }) {
-                        self.bad(Error::InvalidParameter {
-                            field: "adapters.sleepUntil()".into(),
-                            value: "a function".into(),
-                            reason: format!("it threw: {p}"),
-                        });
+                        self.bad(threw("sleepUntil", &p));
                     }
                 }
             }
