@@ -373,13 +373,13 @@ impl IsolationForest {
         } else {
             let mut f: Vec<u32> =
                 index::sample(&mut rng, plan.n_features, plan.max_features).into_iter().map(|i| i as u32).collect();
-            f.sort_unstable();
+            crate::stats::sort_ids(&mut f, &mut u32::cmp);
             f
         };
         let mut rows: Vec<usize> = if self.bootstrap {
             // scikit-learn passes bootstrap draws as sample weights: a tree sees each drawn row once
             let mut r: Vec<usize> = (0..plan.max_samples).map(|_| rng.random_range(0..plan.n_rows)).collect();
-            r.sort_unstable();
+            crate::stats::sort_by_f64_key(&mut r, |&i| i as f64); // exact below 2^53
             r.dedup();
             r
         } else if plan.max_samples == plan.n_rows {

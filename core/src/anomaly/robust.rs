@@ -433,7 +433,7 @@ fn esd_core(x: &[f64], r: usize, alpha: f64, direction: Direction, robust: bool)
             step: s,
         })
         .collect();
-    anomalies.sort_by_key(|a| a.index);
+    crate::stats::sort_by_f64_key(&mut anomalies, |a| a.index as f64);
     Ok((EsdResult { anomalies, n_anomalies, statistics, critical_values, removed }, centres))
 }
 

@@ -281,7 +281,7 @@ impl Bootstrap {
             for ch in 0..k {
                 xs.clear();
                 xs.extend(reps.iter().map(|r| get(r)[ch]));
-                xs.sort_unstable_by(f64::total_cmp);
+                crate::stats::sort_f64(&mut xs);
                 lo[ch] = quantile(&xs, alpha);
                 hi[ch] = quantile(&xs, 1.0 - alpha);
                 let m = xs.iter().sum::<f64>() / xs.len() as f64;

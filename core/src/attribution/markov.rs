@@ -509,7 +509,7 @@ impl Chain {
         let mut channel_states = vec![Vec::new(); table.n_channels()];
         for s in 0..n {
             let mut chs: Vec<u32> = state_touches[state_ptr[s]..state_ptr[s + 1]].to_vec();
-            chs.sort_unstable();
+            crate::stats::sort_ids(&mut chs, &mut u32::cmp);
             chs.dedup();
             for c in chs {
                 channel_states[c as usize].push(s as u32);
@@ -534,7 +534,7 @@ impl Chain {
         }
         let pairs = edges.into_pairs();
         let mut order_of: Vec<u32> = (0..pairs.len() as u32).collect();
-        order_of.sort_unstable_by_key(|&e| pairs[e as usize]);
+        crate::stats::sort_ids(&mut order_of, &mut |&a, &b| pairs[a as usize].cmp(&pairs[b as usize]));
         let mut remap = vec![0u32; pairs.len()];
         let mut row_ptr = vec![0usize; n + 2];
         let mut col = Vec::with_capacity(pairs.len());

@@ -225,7 +225,7 @@ fn spend_rows(frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>
     if rows.is_empty() {
         return Err(Error::NotEnoughData { what: "a Gamma-Gamma fit (repeat buyers)".into(), required: 1, got: 0 });
     }
-    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::stats::sort_by_f64_key(&mut rows, |r| r.0);
     let mut s = Spend { xs: Vec::new(), start: Vec::new(), wx: Vec::new(), wlnm: Vec::new(), xm: Vec::with_capacity(rows.len()), w: Vec::with_capacity(rows.len()), mean: 0.0 };
     let mut total = 0.0;
     for (i, &(x, m, w)) in rows.iter().enumerate() {

@@ -416,7 +416,7 @@ impl Histories {
             rows.extend((0..n).filter(|&i| wt(i) > 0.0).map(|i| (frequency[i], recency[i], t[i], wt(i))));
         }
         // group by frequency (stable order: rows keep their first-seen order within a frequency)
-        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::stats::sort_by_f64_key(&mut rows, |r| r.0);
         let mut h = Histories { xs: Vec::new(), wx: Vec::new(), xi: Vec::with_capacity(rows.len()), tx: Vec::with_capacity(rows.len()), t: Vec::with_capacity(rows.len()), w: Vec::with_capacity(rows.len()) };
         for (x, r, a, w) in rows {
             if h.xs.last() != Some(&x) {

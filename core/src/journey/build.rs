@@ -281,7 +281,7 @@ impl JourneyBuilder {
         }
         drop(user_index);
         let mut by_name: Vec<u32> = (0..user_names.len() as u32).collect();
-        by_name.sort_unstable_by(|&a, &b| user_names[a as usize].cmp(user_names[b as usize]));
+        crate::stats::sort_ids(&mut by_name, &mut |&a, &b| user_names[a as usize].cmp(user_names[b as usize]));
         let mut user_rank = vec![0u32; user_names.len()];
         for (rank, &id) in by_name.iter().enumerate() {
             user_rank[id as usize] = rank as u32;
@@ -377,8 +377,9 @@ impl JourneyBuilder {
                 (names.len() - 1) as u32
             });
         }
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        crate::stats::sort_ids(&mut order, &mut |&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut sorted: Vec<String> = order.iter().map(|&i| names[i as usize].clone()).collect();
         sorted.dedup();
         // Every name is in `sorted`, so the search always succeeds.
         let remap: Vec<ChannelId> =

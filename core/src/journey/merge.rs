@@ -104,7 +104,7 @@ impl PathTableSum {
     pub fn finish(self) -> Result<PathTable> {
         // Channels by name; `rank[old id]` is the new id.
         let mut order: Vec<ChannelId> = (0..self.names.len() as ChannelId).collect();
-        sort_ids(&mut order, &mut |&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        crate::stats::sort_ids(&mut order, &mut |&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
         let mut rank = vec![0; order.len()];
         for (new, &old) in order.iter().enumerate() {
             rank[old as usize] = new as ChannelId;
@@ -115,7 +115,7 @@ impl PathTableSum {
             .map(|((path, key), counts)| (path.iter().map(|&c| rank[c as usize]).collect(), key, counts))
             .collect();
         let mut sorted: Vec<u32> = (0..rows.len() as u32).collect();
-        sort_ids(&mut sorted, &mut |&a, &b| {
+        crate::stats::sort_ids(&mut sorted, &mut |&a, &b| {
             let (a, b) = (&rows[a as usize], &rows[b as usize]);
             a.0.cmp(&b.0).then(key_order(a.1).cmp(&key_order(b.1)))
         });
@@ -135,12 +135,6 @@ impl PathTableSum {
         }
         Ok(b.finish())
     }
-}
-
-/// Sorts ids with one comparator type (a `dyn` closure), so the two sorts of
-/// [`PathTableSum::finish`] share one instance of the sort (1.3 KB less in the browser package).
-fn sort_ids(ids: &mut [u32], cmp: &mut dyn FnMut(&u32, &u32) -> std::cmp::Ordering) {
-    ids.sort_unstable_by(cmp);
 }
 
 /// Rows without a key touch sort before those with one.

@@ -256,7 +256,9 @@ fn platt(f: &[f64], y: &[f64]) -> (f64, f64) {
 /// the interior points of flat runs dropped.
 fn isotonic(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&i, &j| x[i].total_cmp(&x[j]).then(y[i].total_cmp(&y[j])));
+    // by (x, y): a stable sort by y, then one by x
+    crate::stats::sort_indices(&mut order, y);
+    crate::stats::sort_indices(&mut order, x);
     // unique x: (x, mean y, weight)
     let mut ux: Vec<f64> = Vec::new();
     let mut uy: Vec<f64> = Vec::new();

@@ -741,7 +741,7 @@ impl Scores {
         let pts = self.rule_points(lead)?;
         let mut rules: Vec<(String, f64)> =
             self.rule_names.iter().zip(pts).filter(|(_, &p)| p != 0.0).map(|(n, &p)| (n.clone(), p)).collect();
-        rules.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        crate::stats::sort_by_f64_key(&mut rules, |r| -r.1.abs()); // descending
         Some(LeadScore {
             lead,
             total: self.total[lead],

@@ -1868,7 +1868,7 @@ impl FittedMmm {
             return Estimate { value, lo: value, hi: value };
         }
         let mut v: Vec<f64> = self.draws.iter().map(|d| f(d)).collect();
-        v.sort_by(f64::total_cmp);
+        crate::stats::sort_f64(&mut v);
         let a = (1.0 - self.spec.level) / 2.0;
         Estimate { value, lo: quantile(&v, a), hi: quantile(&v, 1.0 - a) }
     }
@@ -1903,7 +1903,7 @@ impl FittedMmm {
             for t in 0..lo[c].len() {
                 v.clear();
                 v.extend(per_draw.iter().map(|d| d[c][t]));
-                v.sort_by(f64::total_cmp);
+                crate::stats::sort_f64(&mut v);
                 lo[c][t] = quantile(&v, a);
                 hi[c][t] = quantile(&v, 1.0 - a);
             }
@@ -1969,7 +1969,7 @@ impl FittedMmm {
                 return Estimate { value, lo: value, hi: value };
             }
             let mut v: Vec<f64> = drawn.iter().filter_map(|d| d.get(c).map(pick)).collect();
-            v.sort_by(f64::total_cmp);
+            crate::stats::sort_f64(&mut v);
             Estimate { value, lo: quantile(&v, a), hi: quantile(&v, 1.0 - a) }
         };
         let adstock = default_adstock(&self.spec);
@@ -2095,7 +2095,7 @@ impl FittedMmm {
                 if !self.draws.is_empty() {
                     for (i, &s) in grid.iter().enumerate() {
                         let mut v: Vec<f64> = self.draws.iter().map(|d| self.steady(d, c, s).0).collect();
-                        v.sort_by(f64::total_cmp);
+                        crate::stats::sort_f64(&mut v);
                         lo[i] = quantile(&v, a);
                         hi[i] = quantile(&v, 1.0 - a);
                     }

@@ -139,7 +139,7 @@ impl Guardrails {
 }
 
 fn quantiles(mut v: Vec<f64>) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
+    crate::stats::sort_f64(&mut v);
     let q = |p: f64| {
         let h = (v.len() - 1) as f64 * p;
         let (i, f) = (h.floor() as usize, h - h.floor());
@@ -308,7 +308,7 @@ pub fn targeting(segments: &[Segment], guardrails: &Guardrails) -> Result<Vec<Re
     // Holm: sort p ascending, p_(j) * (m - j), running max
     let m = tests.len();
     let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| tests[a].2.total_cmp(&tests[b].2));
+    crate::stats::sort_indices(&mut order, &tests.iter().map(|t| t.2).collect::<Vec<_>>());
     let mut adjusted = vec![1.0; m];
     let mut running: f64 = 0.0;
     for (rank, &j) in order.iter().enumerate() {
@@ -544,10 +544,10 @@ pub fn insights(metrics: &[ChannelMetrics], alpha: f64) -> Result<Vec<Insight>> 
         }
         // anomalous last period (robust z of value)
         let mut earlier: Vec<f64> = m.value[..n - 1].to_vec();
-        earlier.sort_by(f64::total_cmp);
+        crate::stats::sort_f64(&mut earlier);
         let med = median(&earlier);
         let mut dev: Vec<f64> = earlier.iter().map(|v| (v - med).abs()).collect();
-        dev.sort_by(f64::total_cmp);
+        crate::stats::sort_f64(&mut dev);
         let mad = 1.4826 * median(&dev);
         if mad > 0.0 {
             let z = (m.value[n - 1] - med) / mad;
@@ -583,7 +583,7 @@ pub fn insights(metrics: &[ChannelMetrics], alpha: f64) -> Result<Vec<Insight>> 
     }
     let m = pairs.len();
     let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&i, &j| pairs[i].2.p_value.total_cmp(&pairs[j].2.p_value));
+    crate::stats::sort_indices(&mut order, &pairs.iter().map(|p| p.2.p_value).collect::<Vec<_>>());
     let mut running: f64 = 0.0;
     for (rank, &i) in order.iter().enumerate() {
         let (a, b, c) = &pairs[i];
@@ -609,7 +609,7 @@ pub fn insights(metrics: &[ChannelMetrics], alpha: f64) -> Result<Vec<Insight>> 
             ),
         });
     }
-    out.sort_by(|x, y| y.money.total_cmp(&x.money));
+    crate::stats::sort_by_f64_key(&mut out, |x| -x.money); // descending
     Ok(out)
 }
 

@@ -61,7 +61,7 @@ pub fn auc(y: &[f64], score: &[f64]) -> Result<f64> {
     }
     // Mann-Whitney: the positives' mid-ranks
     let mut order: Vec<usize> = (0..y.len()).collect();
-    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    super::sort_indices(&mut order, score);
     let mut rank_sum = 0.0;
     let mut i = 0;
     while i < order.len() {
@@ -196,7 +196,7 @@ impl Reliability {
             BinStrategy::Uniform => grid,
             BinStrategy::Quantile => {
                 let mut sorted = proba.to_vec();
-                sorted.sort_by(f64::total_cmp);
+                super::sort_f64(&mut sorted);
                 grid.iter().map(|q| percentile(&sorted, q * 100.0)).collect()
             }
         };

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_finite, check_len, check_same_len, cmp_f64, count_inversions, normal_sf, tie_stats};
+use super::{check_finite, check_len, check_same_len, count_inversions, normal_sf, sort_indices, tie_stats};
 use crate::error::{Error, Result};
 
 /// A correlation coefficient with its two-sided p-value.
@@ -148,7 +148,8 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Result<Correlation> {
 fn average_ranks(xs: &[f64]) -> Vec<f64> {
     let n = xs.len();
     let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| cmp_f64(&xs[a], &xs[b]));
+    // -0.0 sorts before 0.0; the runs below compare with `==`, which ties them
+    sort_indices(&mut idx, xs);
     let mut ranks = vec![0.0; n];
     let mut i = 0;
     while i < n {
@@ -277,7 +278,11 @@ pub fn kendall(x: &[f64], y: &[f64]) -> Result<Correlation> {
     check_not_constant(WHAT, "y", y)?;
     let n = x.len();
     let mut idx: Vec<usize> = (0..n).collect();
-    idx.sort_by(|&a, &b| cmp_f64(&x[a], &x[b]).then_with(|| cmp_f64(&y[a], &y[b])));
+    // by x, then y (a stable sort by y, then one by x), with -0.0 == 0.0 (`+ 0.0` turns both into
+    // 0.0), so that pairs tied in x are contiguous and ascending in y
+    let unsigned = |v: &[f64]| v.iter().map(|&t| t + 0.0).collect::<Vec<_>>();
+    sort_indices(&mut idx, &unsigned(y));
+    sort_indices(&mut idx, &unsigned(x));
     // joint ties: runs of equal (x, y) in the lexicographic order
     let mut ntie = 0u64;
     let mut run = 1u64;

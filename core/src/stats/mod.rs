@@ -18,7 +18,6 @@ pub mod trend;
 pub use correlation::{cross_correlation, kendall, pearson, spearman, Correlation, CrossCorrelation};
 pub use trend::{mann_kendall, theil_sen, MannKendall, TheilSen, Trend};
 
-use std::cmp::Ordering;
 
 use crate::error::{Error, Result};
 
@@ -125,13 +124,43 @@ pub(crate) fn median_sorted(xs: &[f64]) -> Option<f64> {
 /// Median of finite values (copies and sorts). `None` if empty.
 pub(crate) fn median(xs: &[f64]) -> Option<f64> {
     let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
+    sort_f64(&mut v);
     median_sorted(&v)
 }
 
-/// Ordering of finite numbers in which `-0.0 == 0.0` (as `==` and numpy see them).
-pub(crate) fn cmp_f64(a: &f64, b: &f64) -> Ordering {
-    a.partial_cmp(b).unwrap_or(Ordering::Equal)
+/// Sorts `v` ascending in [`f64::total_cmp`] order (numeric order for finite values, `-0.0`
+/// before `0.0`). Unstable, which is exact here: values equal under `total_cmp` have the same bits.
+///
+/// Every sort of numbers in the crate goes through this function, and every sort of indices by
+/// a numeric key through [`sort_indices`]: each comparator closure is a type of its own, so each
+/// `sort_by(|a, b| ...)` call site compiles its own copy of the standard library's sort, 2 to
+/// 8 KB each in the WebAssembly build.
+pub(crate) fn sort_f64(v: &mut [f64]) {
+    v.sort_unstable_by(f64::total_cmp);
+}
+
+/// Sorts the indices `idx` stably by `key[i]` in [`f64::total_cmp`] order: ties keep their order
+/// in `idx`. For descending order pass negated keys: negation reverses `total_cmp` exactly, so
+/// ties still keep their order. For `-0.0 == 0.0` (numpy's order), pass `x + 0.0`, which is
+/// `0.0` for both zeros.
+pub(crate) fn sort_indices(idx: &mut [usize], key: &[f64]) {
+    idx.sort_by(|&a, &b| key[a].total_cmp(&key[b]));
+}
+
+/// Sorts ids (`u32`) by `cmp`, unstably, with one comparator type (a `dyn` closure), so that
+/// every such sort shares one instance of the sort (see [`sort_f64`]).
+pub(crate) fn sort_ids(ids: &mut [u32], cmp: &mut dyn FnMut(&u32, &u32) -> std::cmp::Ordering) {
+    ids.sort_unstable_by(cmp);
+}
+
+/// Sorts `v` stably by `key(item)` in [`f64::total_cmp`] order, through [`sort_indices`] (see
+/// [`sort_f64`] for why).
+pub(crate) fn sort_by_f64_key<T>(v: &mut Vec<T>, key: impl Fn(&T) -> f64) {
+    let keys: Vec<f64> = v.iter().map(key).collect();
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut order, &keys);
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(order.iter().filter_map(|&i| slots[i].take()));
 }
 
 /// Sorts `v` and returns the number of strict inversions (pairs `i < j` with `v[i] > v[j]`).

@@ -178,7 +178,7 @@ pub fn theil_sen(x: &[f64], y: &[f64], alpha: f64) -> Result<TheilSen> {
             }
         }
     }
-    slopes.sort_unstable_by(f64::total_cmp);
+    super::sort_f64(&mut slopes);
     let slope = median_sorted(&slopes)
         .ok_or_else(|| Error::NotEnoughData { what: format!("{WHAT} (distinct values in x)"), required: 2, got: 1 })?;
     let mid = |v: &[f64]| median(v).ok_or_else(|| Error::Internal("median of a non-empty series".into()));
@@ -190,12 +190,12 @@ pub fn theil_sen(x: &[f64], y: &[f64], alpha: f64) -> Result<TheilSen> {
     // Sen (1968) eq. 2.6, in scipy's arithmetic: the integer part, then times 1/18.
     let (_, _, tx) = {
         let mut v = x.to_vec();
-        v.sort_unstable_by(super::cmp_f64);
+        super::sort_f64(&mut v);
         tie_stats(v.into_iter())
     };
     let (_, _, ty) = {
         let mut v = y.to_vec();
-        v.sort_unstable_by(super::cmp_f64);
+        super::sort_f64(&mut v);
         tie_stats(v.into_iter())
     };
     let nf = n as f64;

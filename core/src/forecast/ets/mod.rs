@@ -1091,7 +1091,7 @@ impl FittedEts {
                 let paths = intervals::simulate(self.kind, &sm, &self.last, h, self.sigma2, self.seed);
                 let mut cols: Vec<Vec<f64>> = (0..h).map(|j| (0..intervals::N_SIM).map(|i| paths[i * h + j]).collect()).collect();
                 for c in cols.iter_mut() {
-                    c.sort_by(f64::total_cmp);
+                    crate::stats::sort_f64(c);
                 }
                 for &lv in levels {
                     lower.push(cols.iter().map(|c| intervals::quantile_sorted(c, 0.5 - lv / 200.0)).collect());

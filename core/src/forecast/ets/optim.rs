@@ -40,7 +40,7 @@ pub(crate) fn nelder_mead(
     let mut xe = vec![0.0; n];
     let mut xc = vec![0.0; n];
     for _ in 0..max_iter {
-        order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
+        crate::stats::sort_indices(&mut order, &vals);
         if spread(&vals) < tol {
             break;
         }

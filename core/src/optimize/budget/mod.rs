@@ -443,7 +443,7 @@ fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Option<(Vec<f64>
     if rest > 0.0 {
         // smooth pieces first (tiny moves), flat ones after
         let mut order: Vec<usize> = (0..pieces.len()).collect();
-        order.sort_by(|&i, &j| room[i].total_cmp(&room[j]));
+        crate::stats::sort_indices(&mut order, &room);
         for i in order {
             if rest <= 0.0 {
                 break;
@@ -876,7 +876,7 @@ impl Allocate {
         let cap = 1.0 / (level * n as f64);
         let worst = |g: &[f64]| -> Vec<f64> {
             let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&i, &j| g[i].total_cmp(&g[j]));
+            crate::stats::sort_indices(&mut order, g);
             let mut s = vec![0.0; n];
             let mut left = 1.0;
             for i in order {
@@ -1154,7 +1154,7 @@ mod tests {
 
     /// CVaR at `level` of the totals (the worst `level` share, the last draw fractional).
     fn cvar_of(mut totals: Vec<f64>, level: f64) -> f64 {
-        totals.sort_by(f64::total_cmp);
+        crate::stats::sort_f64(&mut totals);
         let k = level * totals.len() as f64;
         let mut left = k;
         let mut sum = 0.0;

@@ -452,9 +452,10 @@ fn project(x: &mut [f64], groups: &[(Vec<usize>, f64)], lo: &[f64], hi: &[f64]) 
 /// bounds on the entries with the largest gradient.
 fn fw_gap(g: &[f64], x: &[f64], groups: &[(Vec<usize>, f64)], lo: &[f64], hi: &[f64]) -> f64 {
     let mut gap = 0.0;
+    let descending: Vec<f64> = g.iter().map(|v| -v).collect();
     for (idx, b) in groups {
         let mut order = idx.clone();
-        order.sort_by(|&i, &j| g[j].total_cmp(&g[i]));
+        crate::stats::sort_indices(&mut order, &descending);
         let mut rest = b - idx.iter().map(|&k| lo[k]).sum::<f64>();
         let mut best = idx.iter().map(|&k| g[k] * lo[k]).sum::<f64>();
         for k in order {
