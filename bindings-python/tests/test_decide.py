@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import sqlite3
+import threading
 
 import pandas as pd
 import polars as pl
@@ -533,3 +535,180 @@ def test_the_flow_on_postgresql_shared_by_two_engines():
         engine.propose(kind="budget", entity="search", from_=100, to=101, confidence=0.9)
     other.resume("bo")
     assert engine.verify()["entries"] == len(other.audit())
+
+
+# -- async adapters (the ..._async methods) ---------------------------------------------------
+
+class AsyncPlatform(FakePlatform):
+    """FakePlatform with async methods, each awaiting the loop first (as an HTTP client would),
+    counting how often the loop ran something else meanwhile."""
+
+    def __init__(self, delay=0.0):
+        super().__init__()
+        self.delay = delay
+        self.threads = set()
+
+    async def apply_changes(self, changes):
+        self.threads.add(threading.get_ident())
+        await asyncio.sleep(self.delay)
+        return FakePlatform.apply_changes(self, changes)
+
+    async def read_entity(self, entity):
+        await asyncio.sleep(0)
+        return FakePlatform.read_entity(self, entity)
+
+    async def read_metrics(self, query):
+        await asyncio.sleep(0)
+        return FakePlatform.read_metrics(self, query)
+
+    async def now_ms(self):
+        return self.clock
+
+    async def sleep_until(self, at_ms):
+        await asyncio.sleep(0)
+        self.clock = max(self.clock, at_ms)
+
+
+def test_an_async_adapter_runs_on_the_callers_event_loop():
+    fake = AsyncPlatform(delay=0.05)
+    engine = _engine(fake, guardrails={"account_daily_cap": 300})
+
+    async def flow():
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.005)
+                ticks += 1
+
+        t = asyncio.create_task(ticker())
+        await engine.observe_async("social")
+        small = await engine.propose_async(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+        assert small["status"] == "approved"
+        # the first answer is lost (a timeout after applying), the resend finds the key applied
+        assert await engine.execute_async(small["id"]) == {"decision": small["id"], "outcome": "executed", "verified": True}
+        cut = await engine.propose_async(kind="budget", entity="social", from_=150, to=145, confidence=0.95)
+        assert await engine.run_due_async() == [{"decision": cut["id"], "outcome": "executed", "verified": True}]
+        back = await engine.rollback_async(small["id"], by="ana")
+        assert back == {"decision": small["id"], "outcome": "rolled_back", "verified": True}
+        assert await engine.rollback_since_async(0, by="ana") == [{"decision": cut["id"], "outcome": "rolled_back", "verified": True}]
+        assert await engine.check_performance_async() == []
+        t.cancel()
+        return ticks
+
+    ticks = asyncio.run(flow())
+    assert ticks >= 10  # the loop kept running while the adapter's calls were awaited (4 x 50 ms)
+    assert fake.threads == {threading.main_thread().ident}  # the coroutines ran on the loop's thread
+    assert list(fake.keys) == ["d1/s1", "d2/s1", "d1/rollback", "d2/rollback"]
+    assert fake.entities["search"]["daily_budget"] == 100.0 and fake.entities["social"]["daily_budget"] == 150.0
+    assert engine.verify()["entries"] > 5
+
+
+def test_the_plain_methods_refuse_an_async_adapter_naming_the_method():
+    fake = AsyncPlatform()
+    engine = _engine(fake)
+    with pytest.raises(TypeError, match=r"adapter.read_entity\(\) returned an awaitable: .*_async"):
+        engine.observe("search")
+    with pytest.raises(TypeError, match=r"adapter.read_entity\(\) returned an awaitable"):
+        engine.propose(kind="budget", entity="search", from_=100, to=104, confidence=0.9)
+    d = asyncio.run(engine.propose_async(kind="budget", entity="search", from_=100, to=104, confidence=0.9))
+    assert d["status"] == "approved"
+    with pytest.raises(TypeError, match=r"adapter.now_ms\(\) returned an awaitable"):
+        engine.execute(d["id"])
+    assert fake.calls == 0  # nothing was sent (the broken call leaves the decision in doubt, as any)
+
+
+def test_an_async_adapter_failure_is_a_vendor_failure():
+    class Refusing(AsyncPlatform):
+        async def apply_changes(self, changes):
+            await asyncio.sleep(0)
+            raise cw.platform.PlatformCallError({"kind": "http", "status": 400})
+
+    engine = _engine(Refusing())
+
+    async def go():
+        d = await engine.propose_async(kind="budget", entity="search", from_=100, to=104, confidence=0.9)
+        return await engine.execute_async(d["id"])
+
+    assert asyncio.run(go()) == {"decision": 1, "outcome": "failed", "error": "HTTP 400"}
+
+
+def test_an_async_adapter_must_not_call_back_into_its_engine():
+    class Plain(AsyncPlatform):
+        engine = None
+
+        async def read_entity(self, entity):
+            self.engine.pending()
+            return FakePlatform.read_entity(self, entity)
+
+    class Awaiting(AsyncPlatform):
+        engine = None
+
+        async def read_entity(self, entity):
+            await self.engine.observe_async("social")
+            return FakePlatform.read_entity(self, entity)
+
+    for cls in (Plain, Awaiting):
+        a = cls()
+        engine = _engine(a)
+        a.engine = engine
+        with pytest.raises(RuntimeError, match="call back into the engine"):
+            asyncio.run(engine.observe_async("search"))
+
+
+def test_a_plain_call_on_the_loop_while_an_async_call_is_in_flight_is_refused():
+    fake = AsyncPlatform(delay=0.2)
+    engine = _engine(fake)
+
+    async def go():
+        d = await _small_async(engine, "search", 100)
+        call = asyncio.create_task(engine.execute_async(d["id"]))
+        await asyncio.sleep(0.05)  # the adapter is awaiting now
+        with pytest.raises(RuntimeError, match="in flight on this thread's event loop"):
+            engine.pending()
+        out = await call
+        engine.pending()  # fine again
+        return out
+
+    assert asyncio.run(go())["outcome"] == "executed"
+
+
+def _small_async(engine, entity, base):
+    """A small budget step, proposed through the async path (approved by the policy)."""
+    return engine.propose_async(kind="budget", entity=entity, from_=base, to=base + 4, confidence=0.9, spend_at_stake=10)
+
+
+def test_a_cancelled_async_call_still_records_what_it_did():
+    fake = AsyncPlatform(delay=0.2)
+    fake.lose_next_ack = False
+    engine = _engine(fake)
+
+    async def go():
+        d = await _small_async(engine, "search", 100)
+        call = asyncio.create_task(engine.execute_async(d["id"]))
+        await asyncio.sleep(0.05)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        # the engine work goes on; wait for it through another call, which waits its turn
+        await engine.observe_async("social")
+        return d["id"]
+
+    i = asyncio.run(go())
+    assert engine.decision(i)["status"] == "executed"
+    assert list(fake.keys) == ["d1/s1"] and fake.entities["search"]["daily_budget"] == 104.0
+
+
+def test_async_calls_on_one_engine_take_turns():
+    fake = AsyncPlatform(delay=0.01)
+    fake.lose_next_ack = False
+    engine = _engine(fake)
+
+    async def go():
+        a, b = await _small_async(engine, "search", 100), await _small_async(engine, "social", 150)
+        return await asyncio.gather(engine.execute_async(a["id"]), engine.execute_async(b["id"]))
+
+    outs = asyncio.run(go())
+    assert [o["outcome"] for o in outs] == ["executed", "executed"]
+    assert sorted(fake.keys) == ["d1/s1", "d2/s1"]

@@ -118,6 +118,17 @@ Python call), or any object with the methods of :class:`Adapter` (subclass it, o
 the methods). The engine calls it under the GIL; one engine call at a time (another thread
 waits), and an adapter must not call back into the engine that calls it.
 
+**Async adapters.** An adapter's methods may be ``async def`` (an ``httpx.AsyncClient`` or
+``aiohttp`` client): await the ``..._async`` form of the methods that reach the platform,
+:meth:`Engine.observe_async`, :meth:`Engine.propose_async`, :meth:`Engine.execute_async`,
+:meth:`Engine.run_due_async`, :meth:`Engine.rollback_async`, :meth:`Engine.rollback_since_async`
+and :meth:`Engine.check_performance_async`. The engine then runs on a worker thread
+(``asyncio.to_thread``) and each awaitable an adapter method returns runs on the caller's event
+loop, which stays free meanwhile. The plain forms refuse an awaitable with a ``TypeError``
+naming the method. While an ``..._async`` call is in flight, a plain call from the thread of
+its event loop raises ``RuntimeError`` (it would block the loop that the adapter needs); a call
+that is cancelled still finishes its engine work, as a half-sent change must be recorded.
+
 An exception raised by an adapter method is a **vendor failure**, classified by the policy's
 ``retry.classifier`` as the native adapters' are: one with an ``.error`` dict in the core's
 ``PlatformError`` shape (:class:`channelwise.platform.PlatformCallError` has one:
@@ -153,6 +164,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import asyncio
+import concurrent.futures
+import contextvars
+import inspect
 import math
 import os
 import threading
@@ -494,6 +509,20 @@ class _Reentrant(RuntimeError):
     """An adapter called back into the engine that is calling it (a bug, not a vendor failure)."""
 
 
+class _Contract(TypeError):
+    """An adapter answered in a way the call cannot use (a bug, not a vendor failure)."""
+
+
+# The engines (their ids) whose adapter's awaitable runs in this context (its task inherits it
+# from the worker thread that scheduled it), so that an async adapter calling back into its
+# engine is refused instead of waiting for itself.
+_calling: contextvars.ContextVar[frozenset] = contextvars.ContextVar("channelwise_decide_calling", default=frozenset())
+
+
+async def _awaited(x: Any) -> Any:
+    return await x
+
+
 def _is_number(x: Any) -> bool:
     return not isinstance(x, bool) and (isinstance(x, (int, float)) or (type(x).__module__ == "numpy" and hasattr(x, "item")))
 
@@ -510,6 +539,32 @@ class _Shim:
                 "cw.platform.SimMarket or an object with apply_changes, read_entity and read_metrics: see cw.decide.Adapter)")
         self.adapter = adapter
         self.last_exception: Optional[BaseException] = None
+        self.local = threading.local()  # .loop: the event loop of this thread's ..._async call
+        self.engine = 0  # the id of the engine this serves
+
+    def _settle(self, method: str, x: Any) -> Any:
+        """``x``, or what it comes to when it is awaitable: run on the event loop of the
+        ``..._async`` call this thread serves, the thread waiting meanwhile."""
+        if not inspect.isawaitable(x):
+            return x
+        loop = getattr(self.local, "loop", None)
+        if loop is None:
+            if inspect.iscoroutine(x):
+                x.close()  # never started: no "never awaited" warning
+            raise _Contract(f"adapter.{method}() returned an awaitable: an async adapter needs the Engine's ..._async "
+                            "methods (await engine.execute_async(...), ...)")
+        token = _calling.set(_calling.get() | {self.engine})
+        try:
+            future = asyncio.run_coroutine_threadsafe(_awaited(x), loop)
+        finally:
+            _calling.reset(token)
+        # (waited on apart from `result()`, whose TimeoutError would be the adapter's own)
+        while not concurrent.futures.wait([future], timeout=0.5).done:
+            if loop.is_closed() or not loop.is_running():
+                future.cancel()
+                raise _Contract(f"adapter.{method}(): the event loop of the ..._async call stopped before "
+                                "the adapter answered")
+        return future.result()
 
     # -- answers ---------------------------------------------------------------------------
     def _vendor(self, exc: Exception, method: str) -> Tuple[bool, str]:
@@ -557,8 +612,8 @@ class _Shim:
         """``(True, the adapter's answer)``, or ``(False, the PlatformError JSON)`` its exception
         stands for (a vendor failure is data for the engine, not a crash)."""
         try:
-            return True, getattr(self.adapter, method)(arg)
-        except (NotImplementedError, _Reentrant):
+            return True, self._settle(method, getattr(self.adapter, method)(arg))
+        except (NotImplementedError, _Reentrant, _Contract):
             raise
         except Exception as exc:
             return self._vendor(exc, method)
@@ -642,7 +697,7 @@ class _Shim:
         now = getattr(self.adapter, "now_ms", None)
         if now is None:
             return int(time.time() * 1000)
-        t = now() if callable(now) else now
+        t = self._settle("now_ms", now() if callable(now) else now)
         if not _is_number(t) or float(t) != int(t):
             raise TypeError(f"adapter.now_ms() must return whole ms since the epoch, got {t!r}")
         return int(t)
@@ -650,7 +705,7 @@ class _Shim:
     def sleep_until(self, at_ms: int) -> None:
         sleep = getattr(self.adapter, "sleep_until", None)
         if callable(sleep):
-            sleep(at_ms)
+            self._settle("sleep_until", sleep(at_ms))  # what it gives is not read
             return
         wait = (at_ms - self.now_ms()) / 1000.0
         if wait > 0:
@@ -685,10 +740,13 @@ class Engine:
             self._shim, native = None, adapters
         else:
             self._shim = _Shim(adapters)
+            self._shim.engine = id(self)
             native = self._shim
         self.adapters = adapters
         self.store = store
         self._in_call: set = set()  # threads inside a call (an adapter calling back is refused)
+        self._loops: Dict[int, int] = {}  # event-loop threads with ..._async calls in flight: how many
+        self._loops_lock = threading.Lock()
         self._e = _cw.DecideEngine(store, text, native)
 
     def _call(self, fn: Any, *args: Any) -> Any:
@@ -696,8 +754,12 @@ class Engine:
         if shim is None:
             return fn(*args)
         me = threading.get_ident()
-        if me in self._in_call:
+        if me in self._in_call or id(self) in _calling.get():
             raise _Reentrant("this Engine is in a call already: an adapter must not call back into the engine that calls it")
+        if self._loops.get(me):
+            raise RuntimeError("this Engine has an ..._async call in flight on this thread's event loop: a plain call "
+                               "here would block the loop its adapter needs; await that call first, or use the "
+                               "..._async form")
         shim.last_exception = None
         try:
             self._in_call.add(me)
@@ -711,6 +773,40 @@ class Engine:
 
     def _json(self, fn: Any, *args: Any) -> Any:
         return json.loads(self._call(fn, *args))
+
+    async def _async(self, plain: Any, *args: Any, **kwargs: Any) -> Any:
+        """``plain(*args, **kwargs)`` (one of the methods above) on a worker thread, the awaitables
+        of an async adapter run on this event loop. A cancelled call still runs to its end (it
+        may have sent a change: the store must record what came of it)."""
+        if id(self) in _calling.get():
+            raise _Reentrant("this Engine is in a call already: an adapter must not call back into the engine that calls it")
+        loop = asyncio.get_running_loop()
+        me = threading.get_ident()
+        shim = self._shim
+
+        def work() -> Any:
+            if shim is not None:
+                shim.local.loop = loop
+            try:
+                return plain(*args, **kwargs)
+            finally:
+                if shim is not None:
+                    shim.local.loop = None
+
+        with self._loops_lock:
+            self._loops[me] = self._loops.get(me, 0) + 1
+
+        def done(_: Any) -> None:
+            with self._loops_lock:
+                left = self._loops.get(me, 1) - 1
+                if left:
+                    self._loops[me] = left
+                else:
+                    self._loops.pop(me, None)
+
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        task.add_done_callback(done)
+        return await asyncio.shield(task)
 
     def __repr__(self) -> str:
         return f"<cw.decide.Engine store={self.store!r} adapters={type(self.adapters).__qualname__}>"
@@ -732,6 +828,10 @@ class Engine:
         account caps sum the entities the engine knows: observe every entity of the account."""
         return self._json(self._e.observe, entity)
 
+    async def observe_async(self, entity: str) -> Dict[str, Any]:
+        """:meth:`observe` for an async adapter (see the module docs)."""
+        return await self._async(self.observe, entity)
+
     # -- decisions ----------------------------------------------------------------------------
     def propose(self, proposal: Any = None, /, **fields: Any) -> Dict[str, Any]:
         """Propose one change (a dict, a DataFrame row, or keyword arguments; see the module's
@@ -749,6 +849,10 @@ class Engine:
         doc.update(fields)
         p = _proposal(doc)
         return _flat(self._json(self._e.propose, _frames.json_text("proposal", p)))
+
+    async def propose_async(self, proposal: Any = None, /, **fields: Any) -> Dict[str, Any]:
+        """:meth:`propose` for an async adapter (it reads the entity the first time)."""
+        return await self._async(self.propose, proposal, **fields)
 
     def propose_many(self, proposals: Any, metric: Optional[str] = None) -> Any:
         """Propose every row of a DataFrame (pandas or polars), a list of dicts, or
@@ -796,10 +900,18 @@ class Engine:
         read back): ``{"decision", "outcome", ...}``."""
         return _outcome(int(decision), self._json(self._e.execute, int(decision)))
 
+    async def execute_async(self, decision: int) -> Dict[str, Any]:
+        """:meth:`execute` for an async adapter."""
+        return await self._async(self.execute, decision)
+
     def run_due(self) -> List[Dict[str, Any]]:
         """Execute every approved decision and every staged one that is due, oldest first: one
         outcome dict each."""
         return [_outcome(i, o) for i, o in self._json(self._e.run_due)]
+
+    async def run_due_async(self) -> List[Dict[str, Any]]:
+        """:meth:`run_due` for an async adapter."""
+        return await self._async(self.run_due)
 
     # -- stop and undo ------------------------------------------------------------------------
     def stop(self, by: str, reason: str = "") -> List[int]:
@@ -817,10 +929,18 @@ class Engine:
         stopped): ``{"decision", "outcome": "rolled_back", "verified"}`` or why not."""
         return _outcome(int(decision), self._json(self._e.rollback, int(decision), by))
 
+    async def rollback_async(self, decision: int, by: str) -> Dict[str, Any]:
+        """:meth:`rollback` for an async adapter."""
+        return await self._async(self.rollback, decision, by)
+
     def rollback_since(self, since: Any, by: str) -> List[Dict[str, Any]]:
         """Undo every stage started at or after ``since`` (ms since the epoch or a datetime),
         newest first: one outcome dict per decision."""
         return [_outcome(i, o) for i, o in self._json(self._e.rollback_since, _ms("since", since), by)]
+
+    async def rollback_since_async(self, since: Any, by: str) -> List[Dict[str, Any]]:
+        """:meth:`rollback_since` for an async adapter."""
+        return await self._async(self.rollback_since, since, by)
 
     # -- audit and feedback -------------------------------------------------------------------
     def audit(self, from_seq: int = 1, limit: Optional[int] = None, backend: str = "pandas") -> Any:
@@ -866,3 +986,7 @@ class Engine:
         """Propose (approved by the guardrail) a pause of every known active entity whose ROAS or
         CPA breaches ``guardrails.performance``: the decisions."""
         return [_flat(d) for d in self._json(self._e.check_performance)]
+
+    async def check_performance_async(self) -> List[Dict[str, Any]]:
+        """:meth:`check_performance` for an async adapter (it reads metrics)."""
+        return await self._async(self.check_performance)
