@@ -80,7 +80,47 @@ fn outcomes_calibrate_and_shrink_later_expectations(b: &dyn Backend) {
     e2.verify().unwrap();
 }
 
-on_every_store!(outcomes_calibrate_and_shrink_later_expectations);
+/// A proposal's shrinkage follows outcomes another engine on the store recorded, and rollbacks,
+/// though the proposing engine keeps its calibration between proposals (it looks at the audit
+/// log's new entries: an `outcome` or a `rolled_back` one means computing it again).
+fn proposals_see_outcomes_recorded_elsewhere_and_rollbacks(b: &dyn Backend) {
+    let spec = b.fresh("feedbackshared");
+    let sim = || SimMarket::new(SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
+    let mut a = Engine::new(b.open(&spec), sim(), Policy::default()).unwrap();
+    let step = |e: &mut Engine<_, _>, from: f64| {
+        e.propose(Proposal::budget("search", from, from + 5.0).confidence(0.9).impact("conversions/day", 8.0, 4.0, 12.0)).unwrap()
+    };
+    let mut ids = Vec::new();
+    for &(from, to, mean, lo, hi, _) in &MOVES {
+        let d = a.propose(Proposal::budget("search", from, to).confidence(0.9).impact("conversions/day", mean, lo, hi)).unwrap();
+        assert_eq!(a.execute(d.id).unwrap(), ExecOutcome::Executed { verified: true });
+        ids.push(d.id);
+    }
+    let before = step(&mut a, 115.0);
+    assert_eq!(before.adjusted, None);
+
+    // another engine on the same store records the three outcomes (its clock past the window)
+    let mut other = Engine::new(b.open(&spec), sim(), Policy::default()).unwrap();
+    other.platform_mut().advance_ms(7 * DAY_MS);
+    for (k, &id) in ids.iter().enumerate() {
+        other.record_outcome(id, MOVES[k].5, "holdout", "ana").unwrap();
+    }
+    // the first engine's next proposal is shrunk by them (0.8125, worked out above)
+    let after = step(&mut a, 115.0);
+    assert_eq!(after.adjusted.as_ref().map(|x| x.mean), Some(8.0 * 0.8125));
+    assert_eq!(a.calibration().unwrap(), other.calibration().unwrap());
+    // proposals in between (no outcome, no rollback) keep it
+    let again = step(&mut a, 115.0);
+    assert_eq!(again.adjusted, after.adjusted);
+
+    // a rollback takes its decision out: two outcomes, fewer than the three needed to shrink
+    assert!(matches!(a.rollback(ids[2], "ana").unwrap(), ExecOutcome::RolledBack { .. }));
+    assert_eq!(a.calibration().unwrap()[0].n, 2);
+    assert_eq!(step(&mut a, 110.0).adjusted, None);
+    a.verify().unwrap();
+}
+
+on_every_store!(outcomes_calibrate_and_shrink_later_expectations, proposals_see_outcomes_recorded_elsewhere_and_rollbacks);
 
 #[test]
 fn a_bad_feedback_rule_is_refused_by_name() {

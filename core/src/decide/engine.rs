@@ -201,6 +201,8 @@ pub struct Engine<S: Store, P: Platform> {
     platform: P,
     policy: Policy,
     budget: RetryBudgetState,
+    /// The calibration as of an audit entry (see [`Engine::current_calibration`]).
+    calibrated: Option<(u64, Vec<Calibration>)>,
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String> {
@@ -235,7 +237,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
     pub fn new(store: S, platform: P, policy: Policy) -> Result<Self> {
         policy.validate()?;
         let budget = policy.retry.budget.full();
-        Ok(Engine { store, platform, policy, budget })
+        Ok(Engine { store, platform, policy, budget, calibrated: None })
     }
 
     /// The store and the platform back (an engine built again from them carries on where this
@@ -393,7 +395,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             _ => vec![p.to.clone()],
         };
         let auto = self.policy.auto_approves(risk.level);
-        let shrink = self.calibration()?.into_iter().find(|c| c.kind == p.kind).map_or(1.0, |c| c.shrink);
+        let shrink = self.current_calibration()?.iter().find(|c| c.kind == p.kind).map_or(1.0, |c| c.shrink);
         let adjusted = (shrink < 1.0).then(|| feedback::shrunk(&p.impact, shrink));
         let d = Decision {
             id: self.store.max_decision_id()? + 1,
@@ -1108,6 +1110,28 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// `io` from the store.
     pub fn calibration(&self) -> Result<Vec<Calibration>> {
         Ok(self.policy.feedback.calibrate(&self.decisions_with_outcomes()?))
+    }
+
+    /// [`Engine::calibration`], computed again only when the audit log shows an outcome recorded
+    /// or a decision rolled back since the last time (by this engine or another on the store):
+    /// nothing else changes which executed decisions have outcomes. A proposal then reads the
+    /// log's newest entries instead of parsing every executed decision. The head is read before
+    /// the decisions, so an entry written meanwhile is looked at next time.
+    fn current_calibration(&mut self) -> Result<&[Calibration]> {
+        let head = self.store.audit_head()?;
+        let fresh = match &self.calibrated {
+            Some((seen, _)) if *seen == head => true,
+            Some((seen, _)) if *seen < head => {
+                let since = usize::try_from(head - seen).unwrap_or(usize::MAX);
+                !self.store.audit(seen + 1, since)?.iter().any(|e| matches!(e.record.action.as_str(), "outcome" | "rolled_back"))
+            }
+            _ => false,
+        };
+        let calibration = match self.calibrated.take() {
+            Some((_, c)) if fresh => c,
+            _ => self.calibration()?,
+        };
+        Ok(&self.calibrated.insert((head, calibration)).1)
     }
 
     fn decisions_with_outcomes(&self) -> Result<Vec<Decision>> {

@@ -98,6 +98,7 @@ mod sql {
     pub(super) const READ_DECISION: &str = "SELECT id, status, created_ms, body FROM decisions WHERE id = $1";
     pub(super) const DECISIONS: &str = "SELECT id, status, created_ms, body FROM decisions ORDER BY id";
     pub(super) const MAX_DECISION: &str = "SELECT max(id) FROM decisions";
+    pub(super) const MAX_AUDIT: &str = "SELECT max(seq) FROM audit";
     pub(super) const READ_EXECUTION: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE key = $1";
     pub(super) const EXECUTIONS_OF: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE entity = $1 ORDER BY started";
     pub(super) const EXECUTIONS: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions ORDER BY started";
@@ -561,6 +562,12 @@ pub trait Store {
     /// `io` when the database fails.
     fn audit(&self, from_seq: u64, limit: usize) -> Result<Vec<AuditEntry>>;
 
+    /// The number of the newest audit entry (0 when the log is empty).
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn audit_head(&self) -> Result<u64>;
+
     /// Check the whole audit chain ([`verify_chain`]).
     ///
     /// # Errors
@@ -625,6 +632,9 @@ impl<T: Store + ?Sized> Store for Box<T> {
     }
     fn audit(&self, from_seq: u64, limit: usize) -> Result<Vec<AuditEntry>> {
         (**self).audit(from_seq, limit)
+    }
+    fn audit_head(&self) -> Result<u64> {
+        (**self).audit_head()
     }
     fn verify(&self) -> Result<ChainSummary> {
         (**self).verify()

@@ -438,6 +438,12 @@ impl Store for PgStore {
         Ok(m.unwrap_or(0).max(0) as u64)
     }
 
+    fn audit_head(&self) -> Result<u64> {
+        let row = self.client.borrow_mut().query_one(sql::MAX_AUDIT, &[]).map_err(self.io("read audit head"))?;
+        let m: Option<i64> = row.try_get(0).map_err(self.io("read audit head"))?;
+        Ok(m.unwrap_or(0).max(0) as u64)
+    }
+
     fn execution(&self, key: &str) -> Result<Option<ExecutionRow>> {
         let row = self.client.borrow_mut().query_opt(sql::READ_EXECUTION, &[&key]).map_err(self.io("read execution"))?;
         row.as_ref().map(execution_row).transpose().map_err(self.io("read execution"))

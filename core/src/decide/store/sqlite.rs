@@ -254,6 +254,11 @@ impl Store for SqliteStore {
         Ok(m.unwrap_or(0).max(0) as u64)
     }
 
+    fn audit_head(&self) -> Result<u64> {
+        let m: Option<i64> = self.conn.query_row(sql::MAX_AUDIT, [], |r| r.get(0)).map_err(self.err("read audit head"))?;
+        Ok(m.unwrap_or(0).max(0) as u64)
+    }
+
     fn execution(&self, key: &str) -> Result<Option<ExecutionRow>> {
         self.conn
             .query_row(sql::READ_EXECUTION, params![key], execution_row)
