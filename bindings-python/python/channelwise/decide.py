@@ -777,9 +777,8 @@ class Engine:
     async def _async(self, plain: Any, *args: Any, **kwargs: Any) -> Any:
         """``plain(*args, **kwargs)`` (one of the methods above) on a worker thread, the awaitables
         of an async adapter run on this event loop. A cancelled call still runs to its end (it
-        may have sent a change: the store must record what came of it)."""
-        if id(self) in _calling.get():
-            raise _Reentrant("this Engine is in a call already: an adapter must not call back into the engine that calls it")
+        may have sent a change: the store must record what came of it). An async adapter calling
+        back is refused by :meth:`_call` in the worker, which inherits this context."""
         loop = asyncio.get_running_loop()
         me = threading.get_ident()
         shim = self._shim

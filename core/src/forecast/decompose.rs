@@ -852,18 +852,15 @@ impl Mstl {
             None => (1..=self.periods.len()).map(|i| 7 + 4 * i).collect(),
         };
         let mut pw: Vec<(usize, usize)> = self.periods.iter().copied().zip(windows).collect();
-        // (the crate's shared sort: a few entries, not worth an instance of the sort of their own)
-        let sort = |v: &mut Vec<(usize, usize)>, key: fn(&(usize, usize)) -> usize| {
-            crate::stats::sort_by_f64_key(v, |e| key(e) as f64);
-        };
+        // (through the crate's shared sort: a few entries, not worth a sort instance of their own)
         if self.windows.is_some() {
-            sort(&mut pw, |e| e.1);
-            sort(&mut pw, |e| e.0); // by (period, window)
+            crate::stats::sort_by_f64_key(&mut pw, |e| e.1 as f64);
+            crate::stats::sort_by_f64_key(&mut pw, |e| e.0 as f64); // by (period, window)
         } else {
             // statsmodels sorts the periods only; default windows stay in order
-            let mut ps: Vec<(usize, usize)> = self.periods.iter().map(|&p| (p, 0)).collect();
-            sort(&mut ps, |e| e.0);
-            for (slot, (p, _)) in pw.iter_mut().zip(ps) {
+            let mut ps: Vec<usize> = self.periods.clone();
+            crate::stats::sort_by_f64_key(&mut ps, |&p| p as f64);
+            for (slot, p) in pw.iter_mut().zip(ps) {
                 slot.0 = p;
             }
         }
