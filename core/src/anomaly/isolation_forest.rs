@@ -102,7 +102,7 @@ pub enum MaxFeatures {
 ///
 /// | Name | Default | Meaning | Range |
 /// |---|---|---|---|
-/// | `n_estimators` | 100 | number of trees | >= 1 |
+/// | `n_estimators` | 100 | number of trees | >= 1, and `n_estimators (2 max_samples - 1)` (the most nodes the forest can hold) at most `u32::MAX` |
 /// | `max_samples` | [`MaxSamples::Auto`] (`min(256, n)`) | rows drawn per tree | count >= 1 (clipped to `n`), fraction in (0, 1] |
 /// | `contamination` | [`Contamination::Auto`] (offset -0.5) | expected outlier fraction, sets the offset | fraction in (0, 0.5] |
 /// | `max_features` | `Fraction(1.0)` (all) | features drawn per tree | count in `1..=n_features`, fraction in (0, 1] |
@@ -272,6 +272,8 @@ impl IsolationForest {
     ///   `MaxFeatures::Count` outside `1..=n_features`, or a fraction above its range (a fraction
     ///   of exactly 0 is [`Error::InvalidParameter`]; a NaN one [`Error::NonFinite`]);
     /// - [`Error::NotEnoughData`] for no rows;
+    /// - [`Error::InvalidParameter`] naming `n_estimators` when the forest could hold more than
+    ///   `u32::MAX` nodes (`n_estimators (2 max_samples - 1)`), checked before a tree is grown;
     /// - [`Error::LengthMismatch`] if `x.len()` is not a multiple of `n_features`;
     /// - [`Error::NonFinite`] naming the first NaN or infinity as `x[row r, column c]`.
     ///
@@ -295,10 +297,7 @@ impl IsolationForest {
         #[cfg(not(feature = "parallel"))]
         let trees: Vec<Vec<Node>> = (0..self.n_estimators).map(build).collect();
 
-        let total: usize = trees.iter().map(Vec::len).sum();
-        if u32::try_from(total).is_err() {
-            return Err(Error::param("n_estimators", self.n_estimators, "the forest would hold more than u32::MAX nodes"));
-        }
+        debug_assert!(u32::try_from(trees.iter().map(Vec::len).sum::<usize>()).is_ok(), "plan bounds the nodes");
         let mut model = FittedIsolationForest {
             compiled: Compiled::new(&trees),
             trees,
@@ -351,6 +350,14 @@ impl IsolationForest {
         // node indices are u32: a tree holds at most 2 max_samples - 1 nodes
         if max_samples > (u32::MAX / 2) as usize {
             return Err(out_of_range("max_samples", max_samples as f64, 1.0, f64::from(u32::MAX / 2)));
+        }
+        // ... and so does the forest. Checked before any tree is grown: 2^32 trees once asked
+        // for 100 GB and aborted the process (found by mutating the JS vectors).
+        let most = self.n_estimators as u128 * (2 * max_samples as u128 - 1);
+        if most > u128::from(u32::MAX) {
+            // (the count as f64: a u128 Display would add its own formatting code to the .wasm)
+            let reason = format!("with max_samples {max_samples}, the forest could hold {} nodes, more than u32::MAX", most as f64);
+            return Err(Error::param("n_estimators", self.n_estimators, reason));
         }
         let max_features = match self.max_features {
             MaxFeatures::Count(m) if m == 0 || m > n_features => {
@@ -1003,6 +1010,8 @@ mod tests {
         let err = |f: IsolationForest, nf: usize| f.fit(&x, nf).unwrap_err();
         let d = IsolationForest::default();
         assert_eq!(err(d.n_estimators(0), 1).to_string(), "n_estimators must be in [1, inf], got 0");
+        let e = err(d.n_estimators(1 << 32), 1).to_string();
+        assert!(e.starts_with("invalid n_estimators: \"4294967296\" (with max_samples"), "{e}");
         assert_eq!(err(d.contamination(Contamination::Fraction(0.6)), 1).kind(), crate::ErrorKind::OutOfRange);
         assert_eq!(err(d.contamination(Contamination::Fraction(0.0)), 1).kind(), crate::ErrorKind::InvalidParameter);
         assert_eq!(err(d.max_samples(MaxSamples::Fraction(f64::NAN)), 1).kind(), crate::ErrorKind::NonFinite);

@@ -26,7 +26,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::ln_hyp2f1;
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::{check_histories, check_horizon, check_start, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
 use crate::Result;
 
 /// BG/NBD model settings (see the [module table](self)).
@@ -106,16 +106,25 @@ impl BetaGeo {
     /// `length_mismatch`, `non_finite`, `out_of_range` (negative frequency or weight, recency
     /// outside `[0, T]`), `invalid_parameter` (fractional frequency, frequency 0 with recency > 0),
     /// each naming the column and index; `not_enough_data` for no customers; `not_converged` if
-    /// the likelihood has no interior maximum (a parameter runs off to 0 or infinity).
+    /// the likelihood has no interior maximum (a parameter runs off to 0 or infinity);
+    /// `invalid_parameter` naming `frequency[i]` for a history whose likelihood is past double
+    /// precision at the start (e.g. 1e300 purchases).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
-        let (mx, mt) = h.means();
-        let rate = (mx.max(0.05) / mt.max(1e-9)).max(1e-9);
-        let phi0 = [0.0, (1.0 / rate).ln(), 0.0, 0.0];
-        let m = maximise(&BgLik(&h), &phi0, "BG/NBD", self.settings)?;
+        let phi0 = start(&h);
+        let model = BgLik(&h);
+        check_start("BG/NBD", &phi0, (frequency, recency, t), &model, |h, g| BgLik(h).ll_grad(&start(h), g))?;
+        let m = maximise(&model, &phi0, "BG/NBD", self.settings)?;
         let p = |v: &[f64]| BetaGeoParams { r: v[0], alpha: v[1], a: v[2], b: v[3] };
         Ok(FittedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
+}
+
+/// The fit's start in log-parameters: r = 1, alpha from the purchase rate, a = b = 1.
+fn start(h: &Histories) -> [f64; 4] {
+    let (mx, mt) = h.means();
+    let rate = (mx.max(0.05) / mt.max(1e-9)).max(1e-9);
+    [0.0, (1.0 / rate).ln(), 0.0, 0.0]
 }
 
 struct BgLik<'a>(&'a Histories);
@@ -463,6 +472,19 @@ impl From<BetaGeoParams> for [f64; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A history past double precision (found by the JS mutation tests) is named, not an
+    /// internal error: frequency 1e300 at recency 0 makes the start's likelihood NaN.
+    #[test]
+    fn a_history_past_double_precision_is_named() {
+        let (mut f, r, t) = ([2.0, 1.0, 0.0, 0.0, 3.0, 7.0, 1.0, 0.0, 2.0, 5.0], [30.0, 20.0, 0.0, 0.0, 35.0, 38.0, 10.0, 0.0, 25.0, 30.0], [39.0, 39.0, 39.0, 38.0, 38.0, 38.0, 37.0, 37.0, 37.0, 39.0]);
+        f[3] = 1e300;
+        let e = BetaGeo::default().fit(&f, &r, &t, None).unwrap_err();
+        assert_eq!(e.kind().code(), "invalid_parameter", "{e}");
+        assert!(e.to_string().starts_with("invalid frequency[3]: \"1000000000"), "{e}");
+        assert!(e.to_string().contains("(with recency 0 and T 38, the BG/NBD likelihood"), "{e}");
+        assert!(BetaGeo::default().fit(&[2.0, 1.0, 0.0, 0.0, 3.0, 7.0, 1.0, 0.0, 2.0, 5.0], &r, &t, None).is_ok());
+    }
 
     /// The analytic gradient and Hessian agree with central differences.
     #[test]

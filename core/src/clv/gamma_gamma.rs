@@ -358,7 +358,8 @@ impl GammaGammaParams {
     ///
     /// # Errors
     /// As [`expected_spend`](Self::expected_spend) and the purchase model; `out_of_range` for a
-    /// discount rate outside `[0, 1e6]`; `length_mismatch` for columns of unequal length.
+    /// discount rate outside `[0, 1e6]` or more than [`MAX_MONTHS`] months; `length_mismatch`
+    /// for columns of unequal length.
     ///
     /// ```
     /// use channelwise::clv::{bg_nbd::BetaGeoParams, gamma_gamma::GammaGammaParams, Freq};
@@ -381,6 +382,9 @@ impl GammaGammaParams {
         freq: Freq,
     ) -> Result<Vec<f64>> {
         crate::error::check_range("discount_rate", discount_rate, 0.0, 1e6)?;
+        if months > MAX_MONTHS {
+            return Err(Error::OutOfRange { field: "months".into(), value: f64::from(months), min: 0.0, max: f64::from(MAX_MONTHS) });
+        }
         let spend = self.expected_spend(frequency, monetary_value)?;
         check_histories(frequency, recency, t)?;
         let f = freq.per_month();
@@ -397,6 +401,11 @@ impl GammaGammaParams {
         clv.iter().enumerate().map(|(i, &c)| finite(|| format!("clv[{i}]"), c)).collect()
     }
 }
+
+/// The longest CLV horizon, in months (100 years): each month is one pass of the purchase
+/// model over every customer, and 2^32 months (asked for once by the JS mutation tests) ran for
+/// good.
+pub const MAX_MONTHS: u32 = 1200;
 
 impl FittedGammaGamma {
     /// The fitted parameters as `(name, value)` pairs.
@@ -429,5 +438,15 @@ mod tests {
         let e = GammaGamma::default().fit(&[1.0, 2.0], &[10.0, 0.0], None).unwrap_err();
         assert_eq!(e.to_string(), "monetary_value[1] must be in (0, inf], got 0");
         assert!(GammaGamma::default().fit(&[0.0, 0.0], &[0.0, 0.0], None).is_err());
+    }
+
+    /// A horizon past 100 years is refused before any work (2^32 months ran for good).
+    #[test]
+    fn clv_horizon_is_bounded() {
+        let bg = crate::clv::bg_nbd::BetaGeoParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+        let gg = GammaGammaParams::new(6.25, 3.74, 15.44).unwrap();
+        let clv = |months| gg.customer_lifetime_value(&bg, &[2.0], &[30.43], &[38.86], &[22.35], months, 0.01, Freq::Week);
+        assert!(clv(MAX_MONTHS).unwrap()[0] > clv(12).unwrap()[0]);
+        assert_eq!(clv(u32::MAX).unwrap_err().to_string(), "months must be in [0, 1200], got 4294967295");
     }
 }

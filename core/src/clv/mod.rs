@@ -259,6 +259,51 @@ fn newton(model: &dyn LogLik, phi0: &[f64], max_steps: usize, modify: bool) -> O
     Some(run)
 }
 
+/// Checks that a customer-history model's log-likelihood is finite at the start `phi0`. Where it
+/// is not, some customer's history lies past what the model evaluates in double precision (a
+/// billion purchases in 39 weeks, an age of 1e300): the error names the first such customer,
+/// found by fitting's first step on each history alone (only on this error path: one history
+/// far out moves the whole data's start, so at that start ordinary histories fail too), as
+/// `invalid_parameter` on `frequency[i]`; `not_converged` naming the largest frequency and T if
+/// no single history does it alone.
+/// `ll_one(histories, gradient)` is the model's log-likelihood over other histories at their
+/// own start.
+pub(crate) fn check_start(
+    what: &str,
+    phi0: &[f64],
+    (frequency, recency, t): (&[f64], &[f64], &[f64]),
+    all: &dyn LogLik,
+    ll_one: impl Fn(&Histories, &mut [f64]) -> f64,
+) -> Result<()> {
+    let mut g = vec![0.0; phi0.len()];
+    if all.ll_grad(phi0, &mut g).is_finite() {
+        return Ok(());
+    }
+    for i in 0..frequency.len() {
+        let one = Histories::new(&frequency[i..=i], &recency[i..=i], &t[i..=i], None, false)?;
+        if !ll_one(&one, &mut g).is_finite() {
+            return Err(Error::param(
+                format!("frequency[{i}]"),
+                frequency[i],
+                format!(
+                    "with recency {} and T {}, the {what} likelihood of this history cannot be evaluated in double precision (more purchases or a longer history than the time unit allows?)",
+                    recency[i], t[i]
+                ),
+            ));
+        }
+    }
+    let largest = |v: &[f64]| (0..v.len()).fold(0, |m, i| if v[i] > v[m] { i } else { m });
+    let (ix, it) = (largest(frequency), largest(t));
+    Err(Error::NotConverged {
+        what: format!(
+            "{what} fit (the log-likelihood is not finite at the start; the largest frequency is {} at frequency[{ix}], the largest T {} at T[{it}]: more purchases or a longer history than the time unit allows?)",
+            frequency[ix], t[it]
+        ),
+        iterations: 0,
+        residual: f64::INFINITY,
+    })
+}
+
 /// Maximises `model`'s log-likelihood from `phi0` (log-parameters): Newton on the model's
 /// Hessian from the start; where that does not reach a gradient of `1e-11` per unit weight
 /// within 50 steps (a start far outside the concave region, a boundary maximum), L-BFGS on the

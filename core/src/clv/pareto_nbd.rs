@@ -28,7 +28,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::{tail, TailTable};
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, check_positive, finite, logaddexp, maximise, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::{check_histories, check_horizon, check_start, check_positive, finite, logaddexp, maximise, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
 use crate::Result;
 
 /// Pareto/NBD model settings (see the [module table](self)).
@@ -116,13 +116,20 @@ impl ParetoNbd {
     /// As [`BetaGeo::fit`](super::bg_nbd::BetaGeo::fit).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedParetoNbd> {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
-        let (mx, mt) = h.means();
-        let rate = (mx.max(0.05) / mt.max(1e-9)).max(1e-9);
-        let phi0 = [0.0, (1.0 / rate).ln(), 0.0, mt.max(1e-3).ln()];
-        let m = maximise(&ParetoLik::new(&h), &phi0, "Pareto/NBD", self.settings)?;
+        let phi0 = start(&h);
+        let model = ParetoLik::new(&h);
+        check_start("Pareto/NBD", &phi0, (frequency, recency, t), &model, |h, g| ParetoLik::new(h).ll_grad(&start(h), g))?;
+        let m = maximise(&model, &phi0, "Pareto/NBD", self.settings)?;
         let p = |v: &[f64]| ParetoNbdParams { r: v[0], alpha: v[1], s: v[2], beta: v[3] };
         Ok(FittedParetoNbd { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
+}
+
+/// The fit's start in log-parameters: r = s = 1, alpha from the purchase rate, beta the mean age.
+fn start(h: &Histories) -> [f64; 4] {
+    let (mx, mt) = h.means();
+    let rate = (mx.max(0.05) / mt.max(1e-9)).max(1e-9);
+    [0.0, (1.0 / rate).ln(), 0.0, mt.max(1e-3).ln()]
 }
 
 /// A log-term of the likelihood with its gradient and Hessian in `(r, alpha, s, beta)` (the
@@ -561,6 +568,20 @@ impl FittedParetoNbd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Histories past double precision (found by the JS mutation tests) give a typed error
+    /// naming the extremes, not an internal one: 2^32 purchases in 39 weeks pass alone, but
+    /// move the whole data's start past what the likelihood evaluates.
+    #[test]
+    fn a_history_past_double_precision_is_typed() {
+        let (f, r, t) = ([2.0, 1.0, 0.0, 0.0, 3.0, 7.0, 1.0, 0.0, 2.0, 5.0], [30.0, 20.0, 0.0, 0.0, 35.0, 38.0, 10.0, 0.0, 25.0, 30.0], [39.0, 39.0, 39.0, 38.0, 38.0, 38.0, 37.0, 37.0, 37.0, 39.0]);
+        let mut big = f;
+        big[5] = 4_294_967_296.0;
+        let e = ParetoNbd::default().fit(&big, &r, &t, None).unwrap_err();
+        assert_eq!(e.kind().code(), "not_converged", "{e}");
+        assert!(e.to_string().contains("not finite at the start; the largest frequency is 4294967296 at frequency[5], the largest T 39 at T[0]"), "{e}");
+        assert!(ParetoNbd::default().fit(&f, &r, &t, None).is_ok());
+    }
 
     #[test]
     fn derivatives_match_differences_both_branches() {

@@ -280,9 +280,30 @@ pub(crate) fn relative_effect(a: &Summary, b: &Summary) -> Option<(f64, f64)> {
     if a.mean == 0.0 || ua == 0.0 {
         return None;
     }
-    let ua2 = ua * ua;
-    let var = b.variance / (ua2 * b.n) + a.variance * ub * ub / (ua2 * ua2 * a.n);
-    Some(((b.mean - a.mean) / ua, var.sqrt()))
+    // sqrt(var_b / n_b + var_a / n_a (u_b / u_a)^2) / |u_a|: the same number, without the
+    // fourth power of u_a, which overflows (inf / inf = NaN) for means past 1e77.
+    let ratio = ub / ua;
+    let va = a.variance / a.n;
+    let from_a = if va == 0.0 { 0.0 } else { va * (ratio * ratio) };
+    let se = (b.variance / b.n + from_a).sqrt() / ua.abs();
+    Some(((b.mean - a.mean) / ua, se))
+}
+
+/// `(estimate, std_error)` when both are finite numbers; otherwise the effect is past double
+/// precision (means of 1e308, a control mean of 1e-300) and `invalid_parameter` names `field`
+/// and its `value`. (Found by the JS mutation tests: a NaN statistic reached statrs' t cdf,
+/// which panics.)
+fn finite_effect(field: &str, value: f64, what: &str, (estimate, se): (f64, f64)) -> Result<(f64, f64)> {
+    if estimate.is_finite() && se.is_finite() {
+        Ok((estimate, se))
+    } else {
+        Err(Error::param(field, value, format!("the {what} is past double precision (estimate {estimate}, standard error {se})")))
+    }
+}
+
+/// [`finite_effect`] of the relative effect, naming the control mean.
+fn finite_relative(a: &Summary, b: &Summary) -> Result<Option<(f64, f64)>> {
+    relative_effect(a, b).map(|e| finite_effect("a.mean", a.mean, "relative effect", e)).transpose()
 }
 
 /// The absolute effect `mean_b - mean_a` and its standard error `sqrt(var_a/n_a + var_b/n_b)`.
@@ -295,9 +316,9 @@ pub(crate) fn absolute_effect(a: &Summary, b: &Summary) -> (f64, f64) {
 pub(crate) fn checked_effect(a: &Summary, b: &Summary, relative: bool) -> Result<(Summary, Summary, f64, f64)> {
     let (a, b) = (check_summary("a", a)?, check_summary("b", b)?);
     let (estimate, se) = if relative {
-        relative_effect(&a, &b).ok_or_else(|| Error::param("a.mean", a.mean, "a relative effect divides by the control mean"))?
+        finite_relative(&a, &b)?.ok_or_else(|| Error::param("a.mean", a.mean, "a relative effect divides by the control mean"))?
     } else {
-        absolute_effect(&a, &b)
+        finite_effect("b.mean", b.mean, "difference of the means", absolute_effect(&a, &b))?
     };
     if se == 0.0 {
         return Err(Error::param("variance", "0 in both arms", "the effect has no spread"));
@@ -349,7 +370,7 @@ pub fn ztest(a: Proportion, b: Proportion, options: &TestOptions) -> Result<ZTes
     let q = normal_isf(alpha / 2.0);
     let se = (sa.variance / sa.n + sb.variance / sb.n).sqrt();
     let absolute = Effect::new(diff, se, q, options.alternative, normal_sf);
-    let relative = relative_effect(&sa, &sb).map(|(est, se)| Effect::new(est, se, q, options.alternative, normal_sf));
+    let relative = finite_relative(&sa, &sb)?.map(|(est, se)| Effect::new(est, se, q, options.alternative, normal_sf));
     Ok(ZTest { z, p_value: options.alternative.p_value(z, normal_sf), rate_a: sa.mean, rate_b: sb.mean, absolute, relative })
 }
 
@@ -381,14 +402,17 @@ pub fn welch(a: &Summary, b: &Summary, options: &TestOptions) -> Result<WelchTes
     if va + vb == 0.0 {
         return Err(Error::param("variance", "0 in both arms", "the t statistic is undefined"));
     }
-    let df = (va + vb).powi(2) / (va * va / (sa.n - 1.0) + vb * vb / (sb.n - 1.0));
+    // Welch-Satterthwaite, on the variances scaled by the larger one: the same number, and no
+    // overflow to inf / inf for variances past 1e154.
+    let m = va.max(vb);
+    let (ua, ub) = (va / m, vb / m);
+    let df = (ua + ub).powi(2) / (ua * ua / (sa.n - 1.0) + ub * ub / (sb.n - 1.0));
     let q = student_t_isf(df, alpha / 2.0)?;
     let d = StudentsT::new(0.0, 1.0, df).map_err(|e| Error::Internal(format!("t with {df} degrees of freedom: {e}")))?;
     let sf = |x: f64| d.cdf(-x);
-    let diff = sb.mean - sa.mean;
-    let se = (va + vb).sqrt();
+    let (diff, se) = finite_effect("b.mean", sb.mean, "difference of the means", (sb.mean - sa.mean, (va + vb).sqrt()))?;
     let absolute = Effect::new(diff, se, q, options.alternative, sf);
-    let relative = relative_effect(&sa, &sb).map(|(est, se)| Effect::new(est, se, q, options.alternative, sf));
+    let relative = finite_relative(&sa, &sb)?.map(|(est, se)| Effect::new(est, se, q, options.alternative, sf));
     Ok(WelchTest { t: diff / se, df, p_value: absolute.p_value, absolute, relative })
 }
 
@@ -457,6 +481,32 @@ pub fn chi_square(arms: &[Proportion]) -> Result<ChiSquare> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Welch-Satterthwaite degrees of freedom do not depend on the metric's scale, and
+    /// variances past 1e154 (whose squares overflow) give the same test as small ones (found by
+    /// the JS mutation tests: it was an internal error, "t with NaN degrees of freedom").
+    #[test]
+    fn welch_is_scale_free_up_to_the_largest_variances() {
+        let o = TestOptions::default();
+        let small = welch(&Summary::new(3000.0, 2.0, 16.0), &Summary::new(2900.0, 2.3, 15.0), &o).unwrap();
+        for c in [1e150f64, 1e200, 1e290] {
+            let big = welch(&Summary::new(3000.0, 2.0 * c.sqrt(), 16.0 * c), &Summary::new(2900.0, 2.3 * c.sqrt(), 15.0 * c), &o).unwrap();
+            assert!((big.df - small.df).abs() <= 1e-12 * small.df, "{c}: {} vs {}", big.df, small.df);
+            assert!((big.t - small.t).abs() <= 1e-9 * small.t.abs(), "{c}: {} vs {}", big.t, small.t);
+            assert!((big.p_value - small.p_value).abs() <= 1e-9, "{c}");
+        }
+        let huge = welch(&Summary::new(3000.0, 2.0, 1e300), &Summary::new(2900.0, 2.3, 15.0), &o).unwrap();
+        assert!((huge.df - 2999.0).abs() < 1e-6 && huge.p_value.is_finite(), "{huge:?}");
+        // 1e300 units with a mean of 6e-300: var_a / n_a underflows to 0 while u_b / u_a
+        // overflows (0 x inf was NaN, and statrs' t cdf panicked on it)
+        let r = welch(&Summary::new(1e300, 6e-300, 3.6e-299), &Summary::new(3.0, 2.0, 4.0), &o).unwrap();
+        assert!(r.p_value.is_finite() && r.relative.unwrap().p_value.is_finite(), "{r:?}");
+        // an effect past double precision is refused, naming the mean
+        let e = welch(&Summary::new(3.0, -1.7e308, 1.0), &Summary::new(3.0, 1.7e308, 1.0), &o).unwrap_err();
+        assert!(e.to_string().starts_with("invalid b.mean:") && e.to_string().contains("difference of the means is past double precision"), "{e}");
+        let e = welch(&Summary::new(3.0, 1e-300, 1.0), &Summary::new(3.0, 1e10, 1.0), &o).unwrap_err();
+        assert!(e.to_string().starts_with("invalid a.mean:") && e.to_string().contains("relative effect is past double precision"), "{e}");
+    }
 
     #[test]
     fn bad_counts_name_field_and_value() {

@@ -189,38 +189,61 @@ impl Reliability {
         }
         check(y, proba)?;
         let nb = self.n_bins;
-        // numpy's linspace(0, 1, nb + 1): i * (1 / nb), the last exactly 1
+        // numpy's linspace(0, 1, nb + 1): i * (1 / nb), the last exactly 1. Edges are computed
+        // when needed, never all of them: memory stays O(n) whatever `n_bins` (2^32 bins once
+        // asked for 34 GB, and the allocation failure aborts the process).
         let step = 1.0 / nb as f64;
-        let grid: Vec<f64> = (0..=nb).map(|i| if i == nb { 1.0 } else { i as f64 * step }).collect();
-        let edges: Vec<f64> = match self.strategy {
-            BinStrategy::Uniform => grid,
+        let grid = |i: usize| if i == nb { 1.0 } else { i as f64 * step };
+        let sorted = match self.strategy {
+            BinStrategy::Uniform => Vec::new(),
             BinStrategy::Quantile => {
                 let mut sorted = proba.to_vec();
                 super::sort_f64(&mut sorted);
-                grid.iter().map(|q| percentile(&sorted, q * 100.0)).collect()
+                sorted
             }
         };
-        let inner = &edges[1..nb];
-        let mut count = vec![0usize; nb];
-        let mut positives = vec![0.0; nb];
-        let mut sums = vec![0.0; nb];
-        for (&t, &p) in y.iter().zip(proba) {
-            let b = inner.partition_point(|&e| e < p);
-            count[b] += 1;
-            positives[b] += t;
-            sums[b] += p;
+        let edge = |i: usize| match self.strategy {
+            BinStrategy::Uniform => grid(i),
+            BinStrategy::Quantile => percentile(&sorted, grid(i) * 100.0),
+        };
+        // the bin of p: how many inner edges (1..nb, non-decreasing) lie below it
+        let bin_of = |p: f64| {
+            let (mut lo, mut hi) = (1, nb);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if edge(mid) < p {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo - 1
+        };
+        // The non-empty bins in order: bins rise with p, so walk the rows sorted by p (the shared
+        // index sort: no map, one sort instance). Then sum in row order, as scikit-learn does.
+        let mut order: Vec<usize> = (0..proba.len()).collect();
+        super::sort_indices(&mut order, proba);
+        let mut slot = vec![0usize; proba.len()];
+        let mut table: Vec<ReliabilityBin> = Vec::new();
+        for &i in &order {
+            let b = bin_of(proba[i]);
+            if table.last().is_none_or(|last| last.bin != b) {
+                let (lower, upper) = (edge(b), edge(b + 1));
+                table.push(ReliabilityBin { bin: b, lower, upper, count: 0, fraction_positive: 0.0, mean_predicted: 0.0 });
+            }
+            slot[i] = table.len() - 1;
         }
-        Ok((0..nb)
-            .filter(|&b| count[b] > 0)
-            .map(|b| ReliabilityBin {
-                bin: b,
-                lower: edges[b],
-                upper: edges[b + 1],
-                count: count[b],
-                fraction_positive: positives[b] / count[b] as f64,
-                mean_predicted: sums[b] / count[b] as f64,
-            })
-            .collect())
+        for (i, (&t, &p)) in y.iter().zip(proba).enumerate() {
+            let bin = &mut table[slot[i]];
+            bin.count += 1;
+            bin.fraction_positive += t;
+            bin.mean_predicted += p;
+        }
+        for bin in &mut table {
+            bin.fraction_positive /= bin.count as f64;
+            bin.mean_predicted /= bin.count as f64;
+        }
+        Ok(table)
     }
 }
 
@@ -245,6 +268,13 @@ mod tests {
         assert!(e.to_string().contains("proba[1]"));
         let e = Reliability::default().n_bins(0).table(&[1.0], &[0.5]).unwrap_err();
         assert!(e.to_string().contains("n_bins"));
+        // bins cost nothing until a probability falls in them (found by the JS mutation tests:
+        // n_bins = 2^32 asked for 34 GB and aborted the Node process)
+        for strategy in [BinStrategy::Uniform, BinStrategy::Quantile] {
+            let t = Reliability::default().n_bins(1 << 32).strategy(strategy).table(&[0.0, 1.0, 1.0], &[0.1, 0.5, 0.9]).unwrap();
+            assert_eq!(t.len(), 3);
+            assert!(t.windows(2).all(|w| w[0].bin < w[1].bin && w[0].upper <= w[1].lower), "{t:?}");
+        }
     }
 
     #[test]

@@ -398,14 +398,15 @@ impl Default for MutateOptions {
     }
 }
 
-/// The largest micros amount an `f64` holds exactly (2^53).
-const MAX_MICROS: f64 = 9_007_199_254_740_992.0;
+/// The largest micros amount: the largest safe integer, 2^53 - 1 (JS's
+/// `Number.MAX_SAFE_INTEGER`; from 2^53 on, integers are no longer all exact).
+const MAX_MICROS: f64 = 9_007_199_254_740_991.0;
 
 /// `amount` (currency units) in micros, rounded to a whole micro.
 ///
 /// # Errors
 /// [`Error::NonFinite`] / [`Error::OutOfRange`] (field `amount`) for NaN, negative or above
-/// 2^53 micros.
+/// 2^53 - 1 micros.
 ///
 /// ```
 /// use channelwise::platform::payloads::google_ads::to_micros;
