@@ -101,8 +101,14 @@ pub fn object<H: Host>(h: H, v: &H::V, field: &str) -> Result<()> {
     Ok(())
 }
 
-/// `obj[key]` (reading `field`); `undefined` and `null` give `None`.
+/// `obj[key]` (reading `field`); `undefined` and `null` give `None`. An `obj` that is not an
+/// object (its readers check first; this is the net under them) is `invalid_parameter` naming
+/// it (`field` without its last `.key`), not the engine's TypeError.
 pub fn get<H: Host>(h: H, obj: &H::V, key: &str, field: &str) -> Result<Option<H::V>> {
+    if !matches!(h.kind(obj), Kind::Object | Kind::Function) {
+        let parent = field.strip_suffix(key).and_then(|p| p.strip_suffix('.')).unwrap_or(field);
+        return Err(wrong(h, parent, obj, "an object"));
+    }
     Ok(given(h, h.get(obj, key).map_err(|e| unreadable(field, e))?))
 }
 

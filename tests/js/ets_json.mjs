@@ -88,6 +88,9 @@ export function runEtsJson({ forecast, attribution }) {
     coded(() => forecast.FittedEts.fromJSON({ ...good, series: { ...good.series, values: good.series.values.slice(1) } }),
       'invalid_parameter', /stored series has/);
     coded(() => forecast.FittedEts.fromJSON({ ...good, series: {} }), 'invalid_parameter', /no values/);
+    // a series that is not an object (found by mutation: it reached the engine's TypeError)
+    coded(() => forecast.FittedEts.fromJSON({ ...good, series: 5 }), 'invalid_parameter', /^invalid json\.series: "5" \(expected an object\)$/);
+    coded(() => forecast.FittedEts.fromJSON({ ...good, series: 'x' }), 'invalid_parameter', /^invalid json\.series: /);
     const markov = new attribution.Markov().fit({ path: ['a>b', 'b'], conversions: [1, 2] });
     coded(() => forecast.FittedEts.fromJSON(markov.toJSON()), 'invalid_parameter');
   });

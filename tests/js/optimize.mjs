@@ -502,6 +502,9 @@ export function runOptimize({ optimize, glm }, name) {
     const held = optimize.recommend({ channels: chans, allocate: { budget: 4 } }, { maxBudgetChange: 0.3 });
     for (const r of held) assert.ok(r.clipped && Math.abs(r.to - r.from) <= 0.3 * r.from + 1e-12, JSON.stringify(r));
     // a FittedMMM's channels work the same (current = mean spend)
+    // no inputs at all (found by mutation: null reached the engine's TypeError)
+    for (const missing of [null, undefined]) coded(() => optimize.recommend(missing), 'invalid_parameter', /^invalid inputs: "undefined" \(required, but missing\)$/);
+    coded(() => optimize.recommend(5), 'invalid_parameter', /^invalid inputs: "5"/);
     const fromFit = optimize.recommend({ channels: fit, allocate: { budget: 2 * fit.budgetChannels()[0].current } }, { minChange: 0 });
     assert.deepEqual(fromFit.map((r) => r.target), ['tv', 'search']);
     // bids, segments and creatives together

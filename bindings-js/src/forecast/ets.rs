@@ -441,6 +441,7 @@ pub fn fitted_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let doc = arg(h, a, 0)?;
     let model: FittedEts = from_document(h, &doc, JSON_MODEL, "ETS")?;
     if let Some(series) = read::get(h, &doc, "series", "json.series")? {
+        read::object(h, &series, "json.series")?;
         let values = read::get(h, &series, "values", "json.series.values")?
             .ok_or_else(|| not_ets("the stored series has no values"))?;
         let n = read::numbers(h, &values, "json.series.values")?.len();

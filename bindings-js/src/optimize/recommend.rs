@@ -224,7 +224,7 @@ fn camel_field(f: &str) -> Option<String> {
 pub fn recommend<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     const FIELD: &str = "inputs";
     let v = arg(h, a, 0)?;
-    read::options(
+    let v = read::options(
         h,
         &v,
         FIELD,
@@ -236,7 +236,8 @@ pub fn recommend<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             "segments",
             "creatives",
         ],
-    )?;
+    )?
+    .ok_or_else(|| read::missing(FIELD))?;
     let g = guardrails(h, &arg(h, a, 1)?)?;
     let get = |k: &str| read::get(h, &v, k, &format!("{FIELD}.{k}"));
     let budget = match get("channels")? {
