@@ -1331,7 +1331,7 @@ export interface PlanChannel {
  * |---|---|---|
  * | `budgets` | required (or `total`) | spend in each period, exactly |
  * | `total` | - | spend over the whole horizon, split freely |
- * | `periods` | - | the number of periods (with `total`) |
+ * | `periods` | - | the number of periods (with `total`), at most 3650 |
  * | `profile` | all 1 | weight of each period's response (seasonality) |
  * | `tail` | `true` | count the carry-over after the last period |
  * | `tolerance` | `1e-9` | relative Frank-Wolfe gap at which to stop |
@@ -1342,7 +1342,7 @@ export interface PlanOptions {
   budgets?: Numbers | null;
   /** Spend over the whole horizon. */
   total?: number | null;
-  /** Number of periods (with `total`). */
+  /** Number of periods (with `total`), at most 3650. */
   periods?: number | null;
   /** Weight of each period's response. */
   profile?: Numbers | null;
@@ -2090,7 +2090,7 @@ export interface Lifecycle {
 export interface HealthOptions {
   /** Days per period of the activity series (default 7). */
   periodDays?: number | null;
-  /** Periods in the series (default 8, at least 3). */
+  /** Periods in the series (default 8, 3 to 1000). */
   periods?: number | null;
   /** Level of the Mann-Kendall test (default 0.05). */
   alpha?: number | null;

@@ -1000,7 +1000,7 @@ js_options! {
     pub struct HealthOptions {
         /// Days per period of the activity series (default 7).
         periodDays: f64,
-        /// Periods in the series (default 8, at least 3).
+        /// Periods in the series (default 8, 3 to 1000).
         periods: usize,
         /// Level of the Mann-Kendall test (default 0.05).
         alpha: f64,

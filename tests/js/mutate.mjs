@@ -15,8 +15,8 @@
 // It found (and the core now types or bounds): Welch degrees of freedom overflowing to NaN
 // (variances past 1e154) and a NaN relative effect reaching statrs' t cdf, which panics; BG/NBD
 // and Pareto/NBD fits of histories past double precision ("internal" errors); a reliability
-// table allocating every one of 2^32 bins (an abort); 2^32 isolation trees (an abort); a CLV over
-// 2^32 months (ran for good); a Meta budget of 2^53 minor units written and then refused by the
+// table allocating every one of 2^32 bins, 2^32 isolation trees, lead-health series and plans of
+// 2^32 periods (aborts); a CLV over 2^32 months (ran for good); a Meta budget of 2^53 minor units written and then refused by the
 // JS reader; a non-object `json.series` and a null `inputs` reaching the engine's TypeError.
 // What is left out: `...Async` variants (the same readers as the sync call), call-backs' own
 // results, and objects that change as they are used (`platform.SimMarket`, `decide.Engine`,

@@ -78,7 +78,7 @@ js_options! {
     /// |---|---|---|
     /// | `budgets` | required (or `total`) | spend in each period, exactly |
     /// | `total` | - | spend over the whole horizon, split freely |
-    /// | `periods` | - | the number of periods (with `total`) |
+    /// | `periods` | - | the number of periods (with `total`), at most 3650 |
     /// | `profile` | all 1 | weight of each period's response (seasonality) |
     /// | `tail` | `true` | count the carry-over after the last period |
     /// | `tolerance` | `1e-9` | relative Frank-Wolfe gap at which to stop |
@@ -88,7 +88,7 @@ js_options! {
         budgets: Vec<f64>,
         /// Spend over the whole horizon.
         total: f64,
-        /// Number of periods (with `total`).
+        /// Number of periods (with `total`), at most 3650.
         periods: usize,
         /// Weight of each period's response.
         profile: Vec<f64>,

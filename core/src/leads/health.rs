@@ -20,7 +20,7 @@
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
 //! | `period_days` | 7 | length of a period of the activity series | finite, `> 0` |
-//! | `periods` | 8 | periods in the series | `>= 3` |
+//! | `periods` | 8 | periods in the series | `3..=1000` (each lead's series is that long, and its trend test pairs every two periods) |
 //! | `alpha` | 0.05 | level of the trend test (and `1 - alpha` slope interval) | `(0, 0.5]` |
 //! | `recency_half_life_days` | 30 | days of silence after which recency churn risk is 1/2 | finite, `> 0` |
 //! | `activity_event` | any event | event type counted as activity | known event type |
@@ -55,6 +55,9 @@ pub enum HealthStatus {
     /// Below `thresholds[0]`.
     Critical,
 }
+
+/// The most periods in a lead's activity series (see [`Health::window`]).
+pub const MAX_PERIODS: usize = 1000;
 
 /// Health settings (see the [module table](self)).
 ///
@@ -179,7 +182,7 @@ pub struct HealthReport {
 }
 
 impl Health {
-    /// Sets the period length and the number of periods.
+    /// Sets the period length and the number of periods (3 to [`MAX_PERIODS`]).
     pub fn window(mut self, period_days: f64, periods: usize) -> Self {
         self.period_days = period_days;
         self.periods = periods;
@@ -220,6 +223,12 @@ impl Health {
         let period = positive("period_days", self.period_days)? * 86_400.0;
         if self.periods < 3 {
             return Err(Error::param("periods", self.periods, "the trend test needs at least 3 periods"));
+        }
+        // Each lead's series holds `periods` counts and its Theil-Sen slope pairs every two:
+        // 2^32 periods asked for 34 GB per lead and aborted the process (found by mutating the
+        // JS vectors).
+        if self.periods > MAX_PERIODS {
+            return Err(Error::OutOfRange { field: "periods".into(), value: self.periods as f64, min: 3.0, max: MAX_PERIODS as f64 });
         }
         check_range("alpha", self.alpha, 0.0, 0.5)?;
         if self.alpha == 0.0 {
@@ -335,6 +344,8 @@ mod tests {
         let run = |h: Health| h.run(&log, 0, None).unwrap_err().to_string();
         assert!(run(Health::default().window(0.0, 8)).contains("period_days"));
         assert!(run(Health::default().window(7.0, 2)).contains("periods"));
+        assert_eq!(run(Health::default().window(7.0, 1 << 32)), "periods must be in [3, 1000], got 4294967296");
+        assert!(Health::default().window(1.0, MAX_PERIODS).run(&log, 0, None).is_ok());
         assert!(run(Health { thresholds: [70.0, 40.0], ..Health::default() }).contains("thresholds"));
         assert!(run(Health { alpha: 0.0, ..Health::default() }).contains("alpha"));
         assert!(run(Health { churn_weight: 0.0, trend_weight: 0.0, ..Health::default() }).contains("trend_weight"));

@@ -77,6 +77,9 @@ impl ChannelPlan {
     }
 }
 
+/// The longest horizon, in periods (ten years of days).
+pub const MAX_PERIODS: usize = 3650;
+
 /// The horizon and its budgets.
 ///
 /// | Name | Default | Meaning |
@@ -166,7 +169,8 @@ impl Horizon {
     /// Solves the plan.
     ///
     /// # Errors
-    /// `invalid_parameter` for no channels or periods, an S-shaped curve (the multi-period
+    /// `out_of_range` for more than [`MAX_PERIODS`] periods; `invalid_parameter` for no channels
+    /// or periods, an S-shaped curve (the multi-period
     /// objective is then not concave), or budgets the bounds cannot hold (naming the period and
     /// the shortfall); `length_mismatch` for a profile of the wrong length; `out_of_range` /
     /// `non_finite` for negative or NaN budgets, bounds, profile weights and pre-horizon spend,
@@ -175,6 +179,11 @@ impl Horizon {
         let (n, h) = (channels.len(), self.periods);
         if n == 0 || h == 0 {
             return Err(Error::InvalidParameter { field: if n == 0 { "channels".into() } else { "periods".into() }, value: "0".into(), reason: "nothing to plan".into() });
+        }
+        // every period holds a budget, a weight and each channel's spend: 2^32 periods asked for
+        // 34 GB and aborted the process (found by mutating the JS vectors)
+        if h > MAX_PERIODS {
+            return Err(Error::OutOfRange { field: "periods".into(), value: h as f64, min: 1.0, max: MAX_PERIODS as f64 });
         }
         let nonneg = |field: String, v: f64| -> Result<()> {
             if !v.is_finite() {
@@ -591,5 +600,7 @@ mod tests {
         assert!(Horizon::per_period(vec![1.0]).solve(&s).unwrap_err().to_string().contains("tv.curve"));
         let pre = [ChannelPlan::new("tv", mm(40.0, 6.0), ad).pre(vec![f64::NAN])];
         assert!(Horizon::per_period(vec![1.0]).solve(&pre).unwrap_err().to_string().contains("tv.pre[0]"));
+        assert_eq!(Horizon::total(1 << 32, 10.0).solve(&ch).unwrap_err().to_string(), "periods must be in [1, 3650], got 4294967296");
+        assert!(Horizon::total(MAX_PERIODS, 10.0).solve(&ch).is_ok());
     }
 }
