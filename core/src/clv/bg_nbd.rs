@@ -26,7 +26,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::ln_hyp2f1;
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, check_start, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
 use crate::Result;
 
 /// BG/NBD model settings (see the [module table](self)).
@@ -112,9 +112,8 @@ impl BetaGeo {
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
         let phi0 = start(&h);
-        let model = BgLik(&h);
-        check_start("BG/NBD", &phi0, (frequency, recency, t), &model, |h, g| BgLik(h).ll_grad(&start(h), g))?;
-        let m = maximise(&model, &phi0, "BG/NBD", self.settings)?;
+        let bad_start = || start_error("BG/NBD", (frequency, recency, t), |h, g| BgLik(h).ll_grad(&start(h), g));
+        let m = maximise(&BgLik(&h), &phi0, "BG/NBD", self.settings, Some(&bad_start))?;
         let p = |v: &[f64]| BetaGeoParams { r: v[0], alpha: v[1], a: v[2], b: v[3] };
         Ok(FittedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }

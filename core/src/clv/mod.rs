@@ -259,63 +259,61 @@ fn newton(model: &dyn LogLik, phi0: &[f64], max_steps: usize, modify: bool) -> O
     Some(run)
 }
 
-/// Checks that a customer-history model's log-likelihood is finite at the start `phi0`. Where it
-/// is not, some customer's history lies past what the model evaluates in double precision (a
-/// billion purchases in 39 weeks, an age of 1e300): the error names the first such customer,
-/// found by fitting's first step on each history alone (only on this error path: one history
-/// far out moves the whole data's start, so at that start ordinary histories fail too), as
-/// `invalid_parameter` on `frequency[i]`; `not_converged` naming the largest frequency and T if
-/// no single history does it alone.
+/// The error for a customer-history model whose log-likelihood is not finite at its start (what
+/// [`maximise`] calls on that path only): some customer's history lies past what the model
+/// evaluates in double precision (a billion purchases in 39 weeks, an age of 1e300). It names
+/// the first history that fails alone, at its own start (one history far out moves the whole
+/// data's start, so at that start ordinary histories fail too), as `invalid_parameter` on
+/// `frequency[i]`; else `not_converged` naming the largest frequency and T.
 /// `ll_one(histories, gradient)` is the model's log-likelihood over other histories at their
 /// own start.
-pub(crate) fn check_start(
+pub(crate) fn start_error(
     what: &str,
-    phi0: &[f64],
     (frequency, recency, t): (&[f64], &[f64], &[f64]),
-    all: &dyn LogLik,
     ll_one: impl Fn(&Histories, &mut [f64]) -> f64,
-) -> Result<()> {
-    let mut g = vec![0.0; phi0.len()];
-    if all.ll_grad(phi0, &mut g).is_finite() {
-        return Ok(());
-    }
+) -> Error {
+    let mut g = [0.0; 4];
     for i in 0..frequency.len() {
-        let one = Histories::new(&frequency[i..=i], &recency[i..=i], &t[i..=i], None, false)?;
+        let one = match Histories::new(&frequency[i..=i], &recency[i..=i], &t[i..=i], None, false) {
+            Ok(one) => one,
+            Err(e) => return e,
+        };
         if !ll_one(&one, &mut g).is_finite() {
-            return Err(Error::param(
+            return Error::param(
                 format!("frequency[{i}]"),
                 frequency[i],
                 format!(
                     "with recency {} and T {}, the {what} likelihood of this history cannot be evaluated in double precision (more purchases or a longer history than the time unit allows?)",
                     recency[i], t[i]
                 ),
-            ));
+            );
         }
     }
     let largest = |v: &[f64]| (0..v.len()).fold(0, |m, i| if v[i] > v[m] { i } else { m });
     let (ix, it) = (largest(frequency), largest(t));
-    Err(Error::NotConverged {
+    Error::NotConverged {
         what: format!(
             "{what} fit (the log-likelihood is not finite at the start; the largest frequency is {} at frequency[{ix}], the largest T {} at T[{it}]: more purchases or a longer history than the time unit allows?)",
             frequency[ix], t[it]
         ),
         iterations: 0,
         residual: f64::INFINITY,
-    })
+    }
 }
 
 /// Maximises `model`'s log-likelihood from `phi0` (log-parameters): Newton on the model's
 /// Hessian from the start; where that does not reach a gradient of `1e-11` per unit weight
 /// within 50 steps (a start far outside the concave region, a boundary maximum), L-BFGS on the
 /// mean log-likelihood and then at most 12 Newton steps while the log-likelihood stays concave.
-/// `what` names the model in errors.
-pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSettings) -> Result<Mle> {
+/// `what` names the model in errors; `bad_start` makes the error for a log-likelihood that is
+/// not finite at the start (`internal` without it).
+pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSettings, bad_start: Option<&dyn Fn() -> Error>) -> Result<Mle> {
     let k = phi0.len();
     let w = model.total_weight();
     let mut f0g = vec![0.0; k];
     let f0 = model.ll_grad(phi0, &mut f0g);
     if !f0.is_finite() {
-        return Err(Error::Internal(format!("{what}: the log-likelihood is not finite at the start ({f0})")));
+        return Err(bad_start.map_or_else(|| Error::Internal(format!("{what}: the log-likelihood is not finite at the start ({f0})")), |e| e()));
     }
     let direct = newton(model, phi0, 50.min(s.max_iter.max(12)), true);
     let (run, lbfgs_iterations) = match direct {

@@ -28,7 +28,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::{tail, TailTable};
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, check_start, check_positive, finite, logaddexp, maximise, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::{check_histories, check_horizon, start_error, check_positive, finite, logaddexp, maximise, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
 use crate::Result;
 
 /// Pareto/NBD model settings (see the [module table](self)).
@@ -117,9 +117,8 @@ impl ParetoNbd {
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedParetoNbd> {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
         let phi0 = start(&h);
-        let model = ParetoLik::new(&h);
-        check_start("Pareto/NBD", &phi0, (frequency, recency, t), &model, |h, g| ParetoLik::new(h).ll_grad(&start(h), g))?;
-        let m = maximise(&model, &phi0, "Pareto/NBD", self.settings)?;
+        let bad_start = || start_error("Pareto/NBD", (frequency, recency, t), |h, g| ParetoLik::new(h).ll_grad(&start(h), g));
+        let m = maximise(&ParetoLik::new(&h), &phi0, "Pareto/NBD", self.settings, Some(&bad_start))?;
         let p = |v: &[f64]| ParetoNbdParams { r: v[0], alpha: v[1], s: v[2], beta: v[3] };
         Ok(FittedParetoNbd { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }

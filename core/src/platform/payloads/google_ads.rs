@@ -398,10 +398,6 @@ impl Default for MutateOptions {
     }
 }
 
-/// The largest micros amount: the largest safe integer, 2^53 - 1 (JS's
-/// `Number.MAX_SAFE_INTEGER`; from 2^53 on, integers are no longer all exact).
-const MAX_MICROS: f64 = 9_007_199_254_740_991.0;
-
 /// `amount` (currency units) in micros, rounded to a whole micro.
 ///
 /// # Errors
@@ -417,8 +413,8 @@ const MAX_MICROS: f64 = 9_007_199_254_740_991.0;
 pub fn to_micros(amount: f64) -> Result<i64> {
     check_amount(|| "amount".into(), amount)?;
     let micros = (amount * 1e6).round();
-    if micros > MAX_MICROS {
-        return Err(Error::OutOfRange { field: "amount".into(), value: amount, min: 0.0, max: MAX_MICROS / 1e6 });
+    if micros > super::MAX_SAFE_INTEGER {
+        return Err(Error::OutOfRange { field: "amount".into(), value: amount, min: 0.0, max: super::MAX_SAFE_INTEGER / 1e6 });
     }
     Ok(micros as i64)
 }

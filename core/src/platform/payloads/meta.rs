@@ -271,10 +271,6 @@ pub fn capi_requests(events: &[CapiEvent], options: &CapiOptions) -> Result<Vec<
         .collect())
 }
 
-/// The largest safe integer, 2^53 - 1 (JS's `Number.MAX_SAFE_INTEGER`: from 2^53 on, integers
-/// are no longer all exact, and JSON readers in JS refuse them): amounts above it are refused.
-const MAX_EXACT: f64 = 9_007_199_254_740_991.0;
-
 /// `amount` (currency units) in Meta's minor units: times the currency's offset, rounded to the
 /// nearest unit (halves away from zero).
 ///
@@ -295,8 +291,8 @@ pub fn to_minor_units(amount: f64, currency: &str) -> Result<i64> {
         .ok_or_else(|| Error::param("currency", currency, "not a currency of Meta's ad accounts (see its Currency codes table)"))?;
     check_amount(|| "amount".into(), amount)?;
     let minor = (amount * f64::from(offset)).round();
-    if minor > MAX_EXACT {
-        return Err(Error::OutOfRange { field: "amount".into(), value: amount, min: 0.0, max: MAX_EXACT / f64::from(offset) });
+    if minor > super::MAX_SAFE_INTEGER {
+        return Err(Error::OutOfRange { field: "amount".into(), value: amount, min: 0.0, max: super::MAX_SAFE_INTEGER / f64::from(offset) });
     }
     Ok(minor as i64)
 }

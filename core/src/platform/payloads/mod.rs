@@ -33,6 +33,11 @@ pub mod meta;
 
 use crate::error::{Error, Result};
 
+/// The largest safe integer, 2^53 - 1 (JS's `Number.MAX_SAFE_INTEGER`): from 2^53 on, integers
+/// are no longer all exact in an `f64`, and JSON readers in JS refuse them. Amounts in minor
+/// units (Meta) and micros (Google Ads) stop here.
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// Splits `items` into consecutive requests of at most `max` items, in order: nothing lost,
 /// nothing repeated. No items give no requests.
 ///
