@@ -568,9 +568,9 @@ export interface StlOptions {
   trendJump?: number | null;
   /** Low-pass LOESS evaluated every this many points (default 1). */
   lowPassJump?: number | null;
-  /** Inner iterations (default 2 if robust, else 5). */
+  /** Inner iterations, 1 to 100 (default 2 if robust, else 5). */
   innerIter?: number | null;
-  /** Outer (robustness) iterations (default 15 if robust, else 0). */
+  /** Outer (robustness) iterations, 0 to 100 (default 15 if robust, else 0). */
   outerIter?: number | null;
 }
 
@@ -583,7 +583,7 @@ export interface MstlOptions {
   periods: number[];
   /** Seasonal windows, one per period in the order given (default `7 + 4 i`). */
   windows?: number[] | null;
-  /** Passes over the seasonal components (default 2). */
+  /** Passes over the seasonal components, 1 to 100 (default 2). */
   iterate?: number | null;
   /** Box-Cox lambda applied first (default: none; needs positive data). */
   lmbda?: number | null;
@@ -605,9 +605,9 @@ export interface MstlOptions {
   trendJump?: number | null;
   /** Low-pass LOESS evaluated every this many points (default 1). */
   lowPassJump?: number | null;
-  /** Inner iterations (default 2 if robust, else 5). */
+  /** Inner iterations, 1 to 100 (default 2 if robust, else 5). */
   innerIter?: number | null;
-  /** Outer (robustness) iterations (default 15 if robust, else 0). */
+  /** Outer (robustness) iterations, 0 to 100 (default 15 if robust, else 0). */
   outerIter?: number | null;
 }
 

@@ -415,3 +415,86 @@ def test_markov_ci_reuses_the_fit_and_matches_the_separate_bootstrap():
         assert list(out[k]) == d[k]
     with pytest.raises(cw.OutOfRangeError, match="replicates"):
         cw.attribution.markov(df, ci=dict(replicates=3))
+
+
+# Found by the mutation net (tests/mutate.py): each was a TypeError / KeyError / RecursionError /
+# silent truncation from inside a wrapper, or a polars error passed on.
+def test_a_scalar_where_a_column_belongs_names_the_column():
+    with pytest.raises(TypeError, match=r'conversions column "conversions": expected a list or 1-D array of values, got float 1.5'):
+        cw.attribution.markov({"path": ["a>b", "b"], "conversions": 1.5})
+    with pytest.raises(TypeError, match=r'timestamp column "timestamp": expected a list'):
+        cw.journey.build({"user_id": ["u"], "timestamp": 7, "channel": ["a"]},
+                         {"user_id": ["u"], "timestamp": [9], "value": [1.0]})
+
+
+@pytest.mark.parametrize("bad", [2**64, -(2**63) - 1, 1e300, 2.0**63])
+def test_timestamps_past_64_bits_are_invalid_records_not_wrapped(bad):
+    # 2^64 recursed until RecursionError; 1e300 and 2^63 as floats wrapped to -2^63 silently
+    with pytest.raises(cw.InvalidRecordError, match=r"row 1, column timestamp: .*unix seconds"):
+        cw.journey.build({"user_id": ["u", "u"], "timestamp": [0, bad], "channel": ["a", "b"]},
+                         {"user_id": ["u"], "timestamp": [9], "value": [1.0]})
+
+
+def test_lead_arguments_are_named():
+    events = {"lead": [1, 1, 2], "timestamp": [0, 60, 120], "event": ["visit", "signup", "visit"]}
+    with pytest.raises(TypeError, match=r"^event_types: expected a list, got float"):
+        cw.leads.funnel(events, ["visit", "signup"], event_types=1.5)
+    with pytest.raises(TypeError, match=r"^event_types\[1\]: expected a string or a number, got list"):
+        cw.leads.funnel(events, ["visit", "signup"], event_types=["visit", []])
+    with pytest.raises(TypeError, match=r"^leads: expected a list, got int"):
+        cw.leads.funnel(events, ["visit", "signup"], leads=3)
+    with pytest.raises(TypeError, match=r"^exclusions\[0\]: expected a dict, got float"):
+        cw.leads.funnel(events, ["visit", "signup"], exclusions=[0.5])
+    with pytest.raises(cw.InvalidRecordError, match=r"row 1, column lead: .*a lead id is a string or a number"):
+        cw.leads.funnel({**events, "lead": [1, {}, 2]}, ["visit", "signup"])
+    # a whole number of seconds: 1.5 was truncated to 1, NaN was Python's ValueError
+    for bad in (1.5, math.nan, math.inf):
+        with pytest.raises(cw.InvalidParameterError, match=r"invalid window_seconds = .*: expected a whole number"):
+            cw.leads.funnel(events, ["visit", "signup"], window_seconds=bad)
+    assert cw.leads.funnel(events, ["visit", "signup"], window_seconds=300.0)["count"].tolist() == \
+        cw.leads.funnel(events, ["visit", "signup"], window_seconds=300)["count"].tolist()
+    with pytest.raises(TypeError, match=r"^periods: expected a whole number, got str"):
+        cw.leads.health(events, 200, periods="8")
+
+
+def test_mixed_lead_ids_build_a_polars_frame():
+    events = pl.DataFrame({"lead": [0, 1, 1], "timestamp": [0, 86400, 2 * 86400], "event": ["visit"] * 3})
+    out = cw.leads.health(events, 30 * 86400, leads=[0, 1, 2.5], periods=3)
+    assert isinstance(out, pl.DataFrame) and out["lead"].to_list() == [0.0, 1.0, 2.5]
+
+
+def test_128_bit_polars_integers_are_read_as_numbers():
+    x = pl.Series([1, 2, 2**64, 4], dtype=pl.Int128)
+    r = cw.anomaly.residual_alerts(x, [1.0] * 4, [0.0] * 4, [5.0] * 4)
+    assert len(r) == 1 and r["index"].to_list() == [2]
+
+
+def test_decomposition_passes_are_bounded_and_periods_named():
+    y = [50 + [0, 2, 1][t % 3] + [0, 1, 3, 1, 0, -1, -2][t % 7] for t in range(84)]
+    with pytest.raises(cw.OutOfRangeError, match="iterate"):
+        cw.forecast.mstl(y, [3, 7], iterate=2**53)  # ran for good
+    with pytest.raises(cw.OutOfRangeError, match="outer_iter"):
+        cw.forecast.stl(y, 7, outer_iter=101)
+    with pytest.raises(TypeError, match=r"^periods: expected a list, got float"):
+        cw.forecast.mstl(y, 1.5)
+
+
+def test_dict_arguments_are_named():
+    with pytest.raises(TypeError, match=r"^rule: expected a dict, got str"):
+        cw.decide.risk(kind="budget", entity="search", from_=100, to=300, confidence=0.9, rule="x")
+    with pytest.raises(TypeError, match=r"^step: expected a dict, got int"):
+        cw.decide.check_guardrails(7)
+    with pytest.raises(TypeError, match=r"^payload: expected a dict, got list"):
+        cw.platform.ga4_body([1])
+    with pytest.raises(TypeError, match=r"^error: expected a dict, got int"):
+        cw.platform.classify(1, 0)
+    with pytest.raises(TypeError, match=r"^conversion_action_types: expected a list, got int"):
+        cw.platform.meta_insights({"data": []}, time_zone="UTC", conversion_action_types=-1)
+
+
+def test_draws_that_are_not_numbers_are_named():
+    curve = {"kind": "michaelis_menten", "alpha": [1.0, 2.0], "lam": "x"}
+    with pytest.raises(TypeError, match=r"tv\.lam: expected a number or an array of draws, got str"):
+        cw.optimize.allocate([{"name": "tv", "curve": curve}], budget=10.0)
+    with pytest.raises(cw.InvalidParameterError, match=r"tv\.lam.*draws are numbers"):
+        cw.optimize.allocate([{"name": "tv", "curve": {**curve, "lam": [1.0, "x"]}}], budget=10.0)

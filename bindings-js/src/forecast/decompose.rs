@@ -37,9 +37,9 @@ js_options! {
         trendJump: usize,
         /// Low-pass LOESS evaluated every this many points (default 1).
         lowPassJump: usize,
-        /// Inner iterations (default 2 if robust, else 5).
+        /// Inner iterations, 1 to 100 (default 2 if robust, else 5).
         innerIter: usize,
-        /// Outer (robustness) iterations (default 15 if robust, else 0).
+        /// Outer (robustness) iterations, 0 to 100 (default 15 if robust, else 0).
         outerIter: usize,
     }
 }
@@ -52,7 +52,7 @@ js_options! {
         periods: Vec<usize> = required,
         /// Seasonal windows, one per period in the order given (default `7 + 4 i`).
         windows: Vec<usize>,
-        /// Passes over the seasonal components (default 2).
+        /// Passes over the seasonal components, 1 to 100 (default 2).
         iterate: usize,
         /// Box-Cox lambda applied first (default: none; needs positive data).
         lmbda: f64,
@@ -74,9 +74,9 @@ js_options! {
         trendJump: usize,
         /// Low-pass LOESS evaluated every this many points (default 1).
         lowPassJump: usize,
-        /// Inner iterations (default 2 if robust, else 5).
+        /// Inner iterations, 1 to 100 (default 2 if robust, else 5).
         innerIter: usize,
-        /// Outer (robustness) iterations (default 15 if robust, else 0).
+        /// Outer (robustness) iterations, 0 to 100 (default 15 if robust, else 0).
         outerIter: usize,
     }
 }

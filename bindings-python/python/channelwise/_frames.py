@@ -76,9 +76,22 @@ def n_rows(data: Any, kind: str) -> int:
         return data.height
     if kind == ARROW:
         return data.num_rows
-    for v in data.values():
-        return len(v)
+    for k, v in data.items():
+        return len(_mapping_column(v, "column", k))
     return 0
+
+
+def _mapping_column(col: Any, role: str, name: Any) -> Any:
+    """A dict's column as it is, once it is known to be a 1-D sequence of values (a list, tuple,
+    range, numpy array or Series); TypeError naming the column otherwise."""
+    if isinstance(col, np.ndarray) and col.ndim != 1:
+        raise TypeError(f"{role} column {json.dumps(str(name))}: expected a 1-D array, got shape {col.shape}")
+    if isinstance(col, (str, bytes, bytearray, Mapping)) or not (hasattr(col, "__len__") and hasattr(col, "__iter__")):
+        raise TypeError(
+            f"{role} column {json.dumps(str(name))}: expected a list or 1-D array of values, "
+            f"got {type(col).__qualname__} {repr(col)[:60]}"
+        )
+    return col
 
 
 def raw_column(data: Any, kind: str, role: str, name: Any) -> Any:
@@ -91,7 +104,7 @@ def raw_column(data: Any, kind: str, role: str, name: Any) -> Any:
         return data.get_column(name)
     if kind == ARROW:
         return data.column(name)
-    return data[name]
+    return _mapping_column(data[name], role, name)
 
 
 def _as_numpy(col: Any, kind: str) -> np.ndarray:
@@ -102,7 +115,7 @@ def _as_numpy(col: Any, kind: str) -> np.ndarray:
             return col.to_numpy(dtype=np.float64, na_value=np.nan)
         return col.to_numpy()
     if kind == POLARS:
-        return col.to_numpy()
+        return _polars_numpy(col)
     if kind == ARROW:
         return col.to_numpy()
     if isinstance(col, np.ndarray):
@@ -111,6 +124,16 @@ def _as_numpy(col: Any, kind: str) -> np.ndarray:
     arr = np.empty(len(col), dtype=object)
     arr[:] = list(col)
     return arr
+
+
+def _polars_numpy(col: Any) -> np.ndarray:
+    """A polars Series as numpy; 128-bit integers (which numpy has not) as float64, as a list of
+    Python ints past 64 bits would be read."""
+    if str(col.dtype) in ("Int128", "UInt128"):
+        import polars as pl
+
+        col = col.cast(pl.Float64)
+    return col.to_numpy()
 
 
 def _not_a_number(column: str, row: int, value: Any) -> Exception:
@@ -166,7 +189,7 @@ def series(role: str, x: Any) -> bytes:
     if module == "pandas" and t.__name__ in ("Series", "Index"):
         arr = _as_numpy(x, PANDAS)
     elif module == "polars" and t.__name__ == "Series":
-        arr = x.to_numpy()
+        arr = _polars_numpy(x)
     elif module == "pyarrow" and hasattr(x, "to_numpy") and not hasattr(x, "column_names"):
         arr = x.to_numpy(zero_copy_only=False)
     elif isinstance(x, np.ndarray):
@@ -233,10 +256,17 @@ def timestamps(data: Any, kind: str, role: str, name: Any) -> bytes:
                 f"invalid record at row {row}, column {name}: \"NaT\" (missing timestamp)"
             )
         return arr.astype("datetime64[s]").astype(np.int64).tobytes()
+    if arr.dtype.kind == "u" and len(arr) and arr.max() > np.iinfo(np.int64).max:
+        row = int(np.argmax(arr > np.iinfo(np.int64).max))
+        raise _cw.InvalidRecordError(
+            f"invalid record at row {row}, column {name}: {json.dumps(repr(int(arr[row])))} "
+            "(expected whole unix seconds within 64 bits)"
+        )
     if arr.dtype.kind in "iu":
         return np.ascontiguousarray(arr, dtype=np.int64).tobytes()
     if arr.dtype.kind == "f":
-        bad = ~np.isfinite(arr) | (arr != np.floor(arr))
+        # 2^63 and past would wrap in the int64 cast: out of range, like a fraction
+        bad = ~np.isfinite(arr) | (arr != np.floor(arr)) | (np.abs(arr) >= 2.0**63)
         if bad.any():
             row = int(np.argmax(bad))
             raise _cw.InvalidRecordError(
@@ -246,6 +276,12 @@ def timestamps(data: Any, kind: str, role: str, name: Any) -> bytes:
         return arr.astype(np.int64).tobytes()
     values = arr.tolist()
     if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        for row, v in enumerate(values):
+            if isinstance(v, int) and not -(2**63) <= v < 2**63:
+                raise _cw.InvalidRecordError(
+                    f"invalid record at row {row}, column {name}: {json.dumps(repr(v))} "
+                    "(expected whole unix seconds within 64 bits)"
+                )
         return timestamps({name: np.asarray(values)}, MAPPING, role, name)
     if values and all(isinstance(v, (_dt.datetime, _dt.date)) for v in values):
         return np.asarray(
@@ -388,11 +424,13 @@ def arrow_chunks(col: Any) -> Optional[List["tuple[np.ndarray, np.ndarray]"]]:
 
 
 def frame(kind: str, columns: Dict[str, Any]) -> Any:
-    """A DataFrame of the input's library: polars for polars, else pandas."""
+    """A DataFrame of the input's library: polars for polars, else pandas. Ids users gave (lead
+    ids, entities) may mix ints and floats: polars widens such a column (``strict=False``)
+    instead of refusing it."""
     if kind == POLARS:
         import polars as pl
 
-        return pl.DataFrame(columns)
+        return pl.DataFrame(columns, strict=False)
     try:
         import pandas as pd
     except ImportError as e:  # pragma: no cover - depends on the environment
@@ -611,3 +649,53 @@ def json_text(role: str, x: Any) -> str:
         if "Out of range float" in str(e):
             raise _cw.NonFiniteError(f"{role} must be finite, got NaN or infinity (JSON has neither)") from None
         raise _cw.InvalidParameterError(f"invalid {role}: {e}") from None
+
+
+def _what(x: Any) -> str:
+    return f"{type(x).__qualname__} {repr(x)[:60]}"
+
+
+def items(role: str, x: Any) -> List[Any]:
+    """The items of a list-like argument (list, tuple, set, range, numpy array, Series) as a
+    list; ``TypeError`` naming ``role`` for a string, a dict or anything that is not a collection."""
+    if isinstance(x, (str, bytes, bytearray, Mapping)) or not hasattr(x, "__iter__"):
+        raise TypeError(f"{role}: expected a list, got {_what(x)}")
+    return list(x)
+
+
+def keys(role: str, x: Any) -> List[Any]:
+    """Like :func:`items`, for ids that index a table (lead ids, event types): each must be
+    hashable (a string or a number), ``TypeError`` naming ``role[i]`` otherwise."""
+    out = items(role, x)
+    for i, v in enumerate(out):
+        try:
+            hash(v)
+        except TypeError:
+            raise TypeError(f"{role}[{i}]: expected a string or a number, got {_what(v)}") from None
+    return out
+
+
+def mapping(role: str, x: Any) -> Dict[Any, Any]:
+    """A dict argument as a ``dict``; ``TypeError`` naming ``role`` for anything else."""
+    if not isinstance(x, Mapping):
+        raise TypeError(f"{role}: expected a dict, got {_what(x)}")
+    return dict(x)
+
+
+def real(role: str, x: Any) -> float:
+    """A number argument as a ``float`` (NaN and infinities pass: the core names them);
+    ``TypeError`` naming ``role`` for a bool, a string or anything else."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{role}: expected a number, got {_what(x)}")
+    return float(x)
+
+
+def whole(role: str, x: Any) -> int:
+    """A whole-number argument as an ``int`` (an integral float such as ``8.0`` too; range
+    checks are the core's, naming ``role``): :class:`InvalidParameterError` naming ``role`` for
+    a fraction, NaN or an infinity (never truncated), ``TypeError`` for a bool or a non-number."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{role}: expected a whole number, got {_what(x)}")
+    if isinstance(x, (float, np.floating)) and not (np.isfinite(x) and float(x).is_integer()):
+        raise _cw.InvalidParameterError(f"invalid {role} = {x!r}: expected a whole number")
+    return int(x)

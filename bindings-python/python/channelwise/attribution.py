@@ -75,8 +75,8 @@ def heuristics(
     :data:`HEURISTIC_MODELS`. ``u_shaped`` is (first, last), ``w_shaped`` (first, key, last).
     """
     table, kind = _frames.path_table(df, path, conversions, nulls, value, sep)
-    u = tuple(u_shaped)
-    w = tuple(w_shaped)
+    u = tuple(_frames.items("u_shaped", u_shaped))
+    w = tuple(_frames.items("w_shaped", w_shaped))
     if len(u) != 2 or len(w) != 3:
         raise _cw.InvalidParameterError(
             f"invalid u_shaped/w_shaped: {json.dumps([repr(u), repr(w)])} (expected 2 and 3 shares)"

@@ -240,9 +240,10 @@ class BetaGeoParams(_PurchaseParams):
         """Probability that a new customer makes exactly ``n`` repeat purchases in ``t`` time
         units (lifetimes' ``probability_of_n_purchases_up_to_time``); an array for a sequence
         of ``n``."""
-        if np.isscalar(n):
+        if n is None or np.isscalar(n):
             return _cw.clv_probability_of_purchases(self._p, _whole("n", n), float(t))
-        return np.array([_cw.clv_probability_of_purchases(self._p, _whole("n", k), float(t)) for k in n])
+        return np.array([_cw.clv_probability_of_purchases(self._p, _whole(f"n[{i}]", k), float(t))
+                         for i, k in enumerate(_frames.items("n", n))])
 
 
 class ParetoNbdParams(_PurchaseParams):

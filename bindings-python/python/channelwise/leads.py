@@ -63,7 +63,7 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
     kind = _frames.kind_of(events)
     ids, ts, all_leads, index_of = _leads_and_times(events, kind, lead, timestamp, leads)
     names = [str(v) for v in _frames.strings(events, kind, "event", event)]
-    vocab = list(event_types) if event_types is not None else list(dict.fromkeys(names))
+    vocab = _frames.keys("event_types", event_types) if event_types is not None else list(dict.fromkeys(names))
     index = {n: i for i, n in enumerate(vocab)}
     bad = [n for n in names if n not in index]
     if bad:
@@ -75,19 +75,32 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
     return all_leads, kind, cols
 
 
+def _check_ids(lead: str, ids: List[Any]) -> None:
+    """Each lead id of column ``lead`` is hashable (a string or a number), or
+    :class:`InvalidRecordError` naming its row."""
+    for row, x in enumerate(ids):
+        try:
+            hash(x)
+        except TypeError:
+            raise _cw.InvalidRecordError(
+                f"invalid record at row {row}, column {lead}: {json.dumps(repr(x))} (a lead id is a string or a number)"
+            ) from None
+
+
 def _leads_and_times(data: Any, kind: str, lead: str, timestamp: str,
                      leads: Optional[Sequence[Any]]) -> Tuple[List[Any], List[int], List[Any], List[int]]:
     """The lead ids and unix-second timestamps of every row, every lead id in order (``leads`` or
     first seen) and each row's lead index."""
     ids = _frames.as_list(_frames.raw_column(data, kind, "lead", lead), kind)
     ts = np.frombuffer(_frames.timestamps(data, kind, "timestamp", timestamp), dtype=np.int64).tolist()
+    _check_ids(lead, ids)
     if leads is None:
         order: Dict[Any, int] = {}
         for x in ids:
             order.setdefault(x, len(order))
         all_leads = list(order)
     else:
-        all_leads = list(leads)
+        all_leads = _frames.keys("leads", leads)
         order = {x: i for i, x in enumerate(all_leads)}
         unknown = [x for x in ids if x not in order]
         if unknown:
@@ -230,8 +243,10 @@ def funnel(events: Any, steps: Sequence[str], order: str = "sequential", window_
     (default: first seen); ``event_types``: the vocabulary (default: the names in the log).
     """
     ids, kind, log = _log(events, lead, timestamp, event, None, leads, event_types)
-    cfg = {"steps": list(steps), "order": order, "window_seconds": int(window_seconds), "relative_to": relative_to,
-           "exclusions": [dict(e) for e in (exclusions or [])]}
+    cfg = {"steps": _frames.items("steps", steps), "order": order, "window_seconds": _frames.whole("window_seconds", window_seconds),
+           "relative_to": relative_to,
+           "exclusions": [_frames.mapping(f"exclusions[{i}]", e)
+                          for i, e in enumerate(_frames.items("exclusions", exclusions or []))]}
     return Funnel(json.loads(_cw.leads_funnel(log, json.dumps(cfg))), ids, kind)
 
 
@@ -285,8 +300,10 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
     if attributes is not None:
         akind = _frames.kind_of(attributes)
         known = _frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind)
+        _check_ids(lead, known)
     ekind = _frames.kind_of(events)
     seen = _frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind)
+    _check_ids(lead, seen)
     all_leads = list(dict.fromkeys(list(known) + list(seen)))
     ids, kind, log = _log(events, lead, timestamp, event, value, all_leads, event_types)
     if attributes is not None:
@@ -300,7 +317,7 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
                 numeric.append((name, [float(v) for v in arr] + [float("nan")] * extra))
             else:
                 categorical.append((name, ["" if v is None else str(v) for v in arr] + [""] * extra))
-    s = json.loads(_cw.leads_score(log, json.dumps(dict(config)), numeric, categorical, _instant("as_of", as_of)))
+    s = json.loads(_cw.leads_score(log, json.dumps(_frames.mapping("config", config)), numeric, categorical, _instant("as_of", as_of)))
     cols: Dict[str, Any] = {"lead": ids, "total": s["total"], "fit": s["fit"], "activity": s["activity"],
                             "grade": s["grade"], "temperature": s["temperature"]}
     for i, d in enumerate(DIMENSIONS):
@@ -388,9 +405,13 @@ def lifecycle(transitions: Any, stages: Optional[Sequence[str]] = None,
     names = [str(v) for v in _frames.strings(transitions, kind, "stage", stage)]
     given = None if reason is None else _frames.optional_strings(transitions, kind, "reason", reason)
     why = None if given is None else ["" if v is None else str(v) for v in given]
-    machine: Dict[str, Any] = {"stages": list(stages) if stages is not None else list(_DEFAULT_STAGES)}
+    machine: Dict[str, Any] = {"stages": _frames.items("stages", stages) if stages is not None else list(_DEFAULT_STAGES)}
     if allowed is not None:
-        machine["transitions"] = [[str(a), str(b)] for a, b in allowed]
+        pairs = _frames.items("allowed", allowed)
+        for i, p in enumerate(pairs):
+            if isinstance(p, (str, bytes)) or not hasattr(p, "__len__") or len(p) != 2:
+                raise TypeError(f"allowed[{i}]: expected a (from, to) pair of stage names, got {type(p).__qualname__} {repr(p)[:60]}")
+        machine["transitions"] = [[str(a), str(b)] for a, b in pairs]
     at = None if as_of is None else _instant("as_of", as_of)
     out = json.loads(_cw.leads_lifecycle(len(all_leads), index_of, ts, names, why, json.dumps(machine), at))
     return Lifecycle(out, all_leads, kind)
@@ -430,9 +451,11 @@ def health(events: Any, as_of: Any, p_alive: Any = None, period_days: float = 7.
             raise TypeError("p_alive: a sequence needs leads= (the lead ids in its order); or pass a dict by lead id")
         else:
             pa = np.frombuffer(_frames.series("p_alive", p_alive), dtype=np.float64).tolist()
-    cfg = {"period_days": float(period_days), "periods": int(periods), "alpha": float(alpha),
-           "recency_half_life_days": float(recency_half_life_days), "churn_weight": float(churn_weight),
-           "trend_weight": float(trend_weight), "thresholds": [float(t) for t in thresholds]}
+    cfg = {"period_days": _frames.real("period_days", period_days), "periods": _frames.whole("periods", periods),
+           "alpha": _frames.real("alpha", alpha),
+           "recency_half_life_days": _frames.real("recency_half_life_days", recency_half_life_days),
+           "churn_weight": _frames.real("churn_weight", churn_weight),
+           "trend_weight": _frames.real("trend_weight", trend_weight), "thresholds": [_frames.real(f"thresholds[{i}]", t) for i, t in enumerate(_frames.items("thresholds", thresholds))]}
     if activity_event is not None:
         cfg["activity_event"] = activity_event
     r = json.loads(_cw.leads_health(log, json.dumps(cfg), _instant("as_of", as_of), pa))["leads"]
@@ -491,7 +514,7 @@ def _features(X: Any, feature_names: Optional[Sequence[str]], order: Optional[Se
         data, _ = _matrix(X)
         return data, names, kind if is_frame else _frames.PANDAS, index
     data, k = _matrix(X)
-    names = list(feature_names) if feature_names is not None else (list(order) if order is not None else None)
+    names = _frames.items("feature_names", feature_names) if feature_names is not None else (list(order) if order is not None else None)
     if names is None:
         names = [f"x{j}" for j in range(k)]
     return data, [str(n) for n in names], _frames.PANDAS, None
@@ -588,7 +611,7 @@ class LogisticScore:
             raise _cw.InvalidParameterError('invalid l1_ratio = None: penalty="elasticnet" needs l1_ratio in [0, 1]')
         if class_weight not in (None, "balanced"):
             raise _cw.InvalidParameterError(f'invalid class_weight = {class_weight!r}: expected None or "balanced"')
-        if calibration not in _CALIBRATIONS:
+        if not (calibration is None or isinstance(calibration, str)) or calibration not in _CALIBRATIONS:
             raise _cw.InvalidParameterError(
                 f'invalid calibration = {calibration!r}: expected None, "platt" ("sigmoid") or "isotonic"')
         if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)):

@@ -179,8 +179,9 @@ def classify(error: Mapping[str, Any], now_ms: int, classifier: Optional[Mapping
     """Retry, back off or give up on a vendor failure (a ``PlatformError`` dict, e.g.
     ``PlatformCallError.error``) seen at ``now_ms``: ``{"action": "retry"}``,
     ``{"action": "back_off", "min_wait_ms": ...}`` or ``{"action": "give_up", "retry_at_ms": ...}``."""
-    return json.loads(_cw.platform_classify(json.dumps(dict(error)), int(now_ms),
-                                            None if classifier is None else json.dumps(dict(classifier))))
+    return json.loads(_cw.platform_classify(
+        _frames.json_text("error", _frames.mapping("error", error)), _frames.whole("now_ms", now_ms),
+        None if classifier is None else _frames.json_text("classifier", _frames.mapping("classifier", classifier))))
 
 
 _METRICS = ("entity", "date", "spend", "impressions", "clicks", "conversions", "value", "currency")
@@ -390,12 +391,12 @@ def meta_change_request(change: Mapping[str, Any], currency: str) -> Dict[str, A
     ``daily_budget`` / ``bid_amount`` in the currency's minor unit (Meta's offset: USD 100, JPY 1)
     or ``status``. An unknown currency raises :class:`channelwise.InvalidParameterError` naming
     ``currency``."""
-    return json.loads(_cw.platform_meta_change_request(_frames.json_text("change", dict(change)), currency))
+    return json.loads(_cw.platform_meta_change_request(_frames.json_text("change", _frames.mapping("change", change)), currency))
 
 
 def _ga4(payload: Mapping[str, Any], now_ms: Any, ga360: Optional[bool], split: bool) -> List[Dict[str, Any]]:
     options = _given(now_ms=_ms("now_ms", now_ms), ga360=ga360)
-    return json.loads(_cw.platform_ga4_requests(_frames.json_text("payload", dict(payload)), options, split))
+    return json.loads(_cw.platform_ga4_requests(_frames.json_text("payload", _frames.mapping("payload", payload)), options, split))
 
 
 def ga4_requests(payload: Mapping[str, Any], *, now_ms: Any = None, ga360: Optional[bool] = None) -> List[Dict[str, Any]]:
@@ -493,7 +494,7 @@ def meta_insights(response: Any, *, time_zone: Optional[str] = None, entity: Opt
     ``conversion_action_types``, default the pixel's purchases), ``currency``
     (``account_currency`` or ``currency``) and ``time_zone`` (the account's, which Insights rows
     do not carry: required). A malformed field raises naming its path (``data[3].spend``)."""
-    types = None if conversion_action_types is None else list(conversion_action_types)
+    types = None if conversion_action_types is None else _frames.items("conversion_action_types", conversion_action_types)
     return _report("meta_insights", response, backend, dict(time_zone=time_zone, entity=entity,
                    conversion_action_types=types, currency=currency))
 

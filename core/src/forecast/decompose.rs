@@ -22,6 +22,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{check_range, Error, Result};
 use crate::stats::check_finite;
 
+/// Most passes of each STL loop (`inner_iter`, `outer_iter`) and of MSTL's `iterate`. The fit
+/// settles in a handful (statsmodels' defaults are 2 to 15), and 2^53 passes ran for good
+/// (found by mutating the Python vectors); statsmodels sets no bound.
+pub const MAX_PASSES: usize = 100;
+
 /// STL: Season-Trend decomposition by LOESS (Cleveland, Cleveland, McRae & Terpenning 1990).
 ///
 /// Build with [`Stl::new`] and the consuming setters, then call [`Stl::fit`]. The inner loop
@@ -43,8 +48,8 @@ use crate::stats::check_finite;
 /// | `seasonal_jump` | 1 | Fit the seasonal LOESS every `jump` points, interpolate linearly between | `>= 1` |
 /// | `trend_jump` | 1 | The same for the trend LOESS | `>= 1` |
 /// | `low_pass_jump` | 1 | The same for the low-pass LOESS | `>= 1` |
-/// | `inner_iter` | 2 if `robust`, else 5 | Passes of the inner (seasonal/trend) loop | `>= 1` |
-/// | `outer_iter` | 15 if `robust`, else 0 | Robustness reweighting passes | `>= 0` |
+/// | `inner_iter` | 2 if `robust`, else 5 | Passes of the inner (seasonal/trend) loop | 1 to 100 |
+/// | `outer_iter` | 15 if `robust`, else 0 | Robustness reweighting passes | 0 to 100 |
 ///
 /// As in statsmodels, `robust` only picks the default iteration counts: an explicit
 /// `outer_iter(k)` with `k > 0` reweights whatever `robust` says. [`StlDecomposition::weights`]
@@ -241,10 +246,13 @@ impl Stl {
             }
         }
         let inner = self.inner_iter.unwrap_or(if self.robust { 2 } else { 5 });
-        if inner == 0 {
-            return Err(Error::OutOfRange { field: "inner_iter".into(), value: 0.0, min: 1.0, max: f64::INFINITY });
+        if inner == 0 || inner > MAX_PASSES {
+            return Err(Error::OutOfRange { field: "inner_iter".into(), value: inner as f64, min: 1.0, max: MAX_PASSES as f64 });
         }
         let outer = self.outer_iter.unwrap_or(if self.robust { 15 } else { 0 });
+        if outer > MAX_PASSES {
+            return Err(Error::OutOfRange { field: "outer_iter".into(), value: outer as f64, min: 0.0, max: MAX_PASSES as f64 });
+        }
         let required = self.period.saturating_mul(2);
         if n < required {
             return Err(Error::NotEnoughData {
@@ -767,7 +775,7 @@ fn smooth(y: &[f64], len: usize, deg: usize, njump: usize, rw: Option<&[f64]>, y
 /// |---|---|---|---|
 /// | `periods` | (required) | Seasonal cycle lengths, e.g. `[24, 168]` for hourly data | each `>= 2` and `< n / 2` |
 /// | `windows` | `7 + 4 i`, `i = 1, 2, ...` (11, 15, ...) | Seasonal smoother window per period (after sorting) | odd, `>= 3`; as many as periods |
-/// | `iterate` | 2 | Passes over the seasonal components | `>= 1` |
+/// | `iterate` | 2 | Passes over the seasonal components | 1 to 100 |
 /// | `lmbda` | none | Box-Cox `lambda` applied to `y` first (`ln y` at 0) | finite; `y > 0` |
 /// | `stl` | `Stl` defaults | Template for the other STL parameters (`trend`, `low_pass`, degrees, jumps, `robust`, iterations); its `period` and `seasonal` are ignored | see [`Stl`] |
 ///
@@ -874,8 +882,8 @@ impl Mstl {
                 });
             }
         }
-        if self.iterate == 0 {
-            return Err(Error::OutOfRange { field: "iterate".into(), value: 0.0, min: 1.0, max: f64::INFINITY });
+        if self.iterate == 0 || self.iterate > MAX_PASSES {
+            return Err(Error::OutOfRange { field: "iterate".into(), value: self.iterate as f64, min: 1.0, max: MAX_PASSES as f64 });
         }
         check_finite("y", y)?;
         let observed = match self.lmbda {
@@ -987,6 +995,21 @@ impl MstlDecomposition {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passes_past_the_bound_are_out_of_range() {
+        let y: Vec<f64> = (0..120).map(|t| 10.0 + ((t % 12) as f64) + 0.01 * t as f64).collect();
+        let field = |e: Error| match e {
+            Error::OutOfRange { field, value, max, .. } => (field, value, max),
+            other => panic!("expected out_of_range, got {other:?}"),
+        };
+        let big = 1usize << 53;
+        assert_eq!(field(Stl::new(12).inner_iter(big).fit(&y).unwrap_err()), ("inner_iter".into(), big as f64, 100.0));
+        assert_eq!(field(Stl::new(12).outer_iter(101).fit(&y).unwrap_err()), ("outer_iter".into(), 101.0, 100.0));
+        assert_eq!(field(Mstl::new(&[12, 5]).iterate(big).fit(&y).unwrap_err()), ("iterate".into(), big as f64, 100.0));
+        assert!(Stl::new(12).inner_iter(MAX_PASSES).outer_iter(MAX_PASSES).fit(&y).is_ok());
+        assert!(Mstl::new(&[12, 5]).iterate(MAX_PASSES).fit(&y).is_ok());
+    }
 
     #[test]
     fn default_windows_follow_statsmodels() {

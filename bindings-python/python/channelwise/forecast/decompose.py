@@ -168,8 +168,8 @@ def stl(
     \\*_deg         1                                            0 or 1
     robust         False (sets inner 2 / outer 15 iterations)   bool
     \\*_jump        1                                            ``>= 1``
-    inner_iter     5 (2 if robust)                              ``>= 1``
-    outer_iter     0 (15 if robust)                             ``>= 0``
+    inner_iter     5 (2 if robust)                              1 to 100
+    outer_iter     0 (15 if robust)                             0 to 100
     ============== ============================================ =================================
 
     An even or too small window is :class:`channelwise.InvalidParameterError` /
@@ -214,7 +214,7 @@ def mstl(
     """MSTL decomposition (Bandara, Hyndman & Bergmeir 2021) as statsmodels' ``MSTL``.
 
     ``periods`` are sorted ascending; ``windows`` (default ``7 + 4 i``: 11, 15, ...) gives one
-    odd seasonal window per period; ``iterate`` passes over the components (1 with one period);
+    odd seasonal window per period; ``iterate`` passes over the components (1 to 100; 1 with one period);
     ``lmbda`` applies a Box-Cox transform first (``y > 0``; ``"auto"`` is not offered).
     ``stl_kwargs`` are :func:`stl`'s other parameters (``trend``, ``low_pass``, degrees, jumps,
     ``robust``, iterations), shared by every component; ``period`` and ``seasonal`` are not
@@ -250,8 +250,8 @@ def mstl(
     s = _frames.SeriesInput("y", y)
     ps, ws, obs, t, seas, r, w, fss, ft = _cw.forecast_mstl(
         s.data,
-        [_int(f"periods[{i}]", p) for i, p in enumerate(periods)],
-        windows=None if windows is None else [_int(f"windows[{i}]", v) for i, v in enumerate(windows)],
+        [_int(f"periods[{i}]", p) for i, p in enumerate(_frames.items("periods", periods))],
+        windows=None if windows is None else [_int(f"windows[{i}]", v) for i, v in enumerate(_frames.items("windows", windows))],
         iterate=_int("iterate", iterate),
         lmbda=lmbda,
         **kw,

@@ -171,7 +171,7 @@ class FittedBids:
         elif isinstance(current, (int, float, np.integer, np.floating)) and not isinstance(current, bool):
             cur = [float(current)] * n
         else:
-            cur = [None if v is None else float(v) for v in current]
+            cur = [None if v is None else _frames.real(f"current[{i}]", v) for i, v in enumerate(_frames.items("current", current))]
             if len(cur) != n:
                 raise _cw.LengthMismatchError(f"length mismatch: current has {len(cur)} values, expected {n}")
         out: Dict[str, List[Any]] = {f: cols[f] for f in self.factors}

@@ -112,9 +112,12 @@ def _params_or_draws(kind: str, field: str, params: Mapping[str, Any]) -> Tuple[
         if isinstance(v, (int, float, np.integer, np.floating)) or (isinstance(v, np.ndarray) and v.ndim == 0):
             nums[k] = float(v)
             continue
-        if not (hasattr(v, "__len__") or isinstance(v, np.ndarray)):
+        if isinstance(v, (str, bytes, Mapping)) or not (hasattr(v, "__len__") or isinstance(v, np.ndarray)):
             raise TypeError(f"{f}: expected a number or an array of draws, got {type(v).__qualname__}")
-        a = np.asarray(v, dtype=float)
+        try:
+            a = np.asarray(v, dtype=float)
+        except (TypeError, ValueError) as e:  # a draw that is not a number
+            raise _invalid(f, repr(v)[:60], f"draws are numbers ({e})") from None
         if a.ndim != 1 or a.size == 0:
             raise _invalid(f, f"an array of shape {a.shape}", "draws are a non-empty one-dimensional array")
         arrays[k] = a
