@@ -18,7 +18,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A number lies outside its allowed range.
-    #[error("{field} must be in {}, got {value}", interval(*.min, *.max))]
+    #[error("{field} must be in {}, got {}", interval(*.min, *.max), Num(*.value))]
     OutOfRange {
         /// The parameter or column, e.g. `"conversions[3]"`.
         field: String,
@@ -30,7 +30,7 @@ pub enum Error {
         max: f64,
     },
     /// A number is NaN or infinite where a finite one is required.
-    #[error("{field} must be finite, got {value}")]
+    #[error("{field} must be finite, got {}", Num(*.value))]
     NonFinite {
         /// The parameter or column.
         field: String,
@@ -189,11 +189,28 @@ impl fmt::Display for ErrorKind {
 
 /// `[min, max]` as a reader wants it: the bounds that stand for "above 0" and "below 1"
 /// (`f64::MIN_POSITIVE`, `1 - eps/2`) as open ends, `f64::MAX` as `inf`.
+/// A number in a message as JS and Python print it: `1e300`, not its 301 digits, and `1e-7`,
+/// not `0.0000001` (an exponent from 1e21 up and below 1e-6, as JavaScript's `String(x)`);
+/// every other number as Rust's shortest round-trip `Display`.
+pub(crate) struct Num(pub(crate) f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.abs();
+        if a.is_finite() && a != 0.0 && !(1e-6..1e21).contains(&a) {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 fn interval(min: f64, max: f64) -> String {
-    let lo = if min > 0.0 && min <= f64::MIN_POSITIVE { "(0".to_string() } else { format!("[{min}") };
-    let hi = if max >= f64::MAX {
+    let (min, max) = (Num(min), Num(max));
+    let lo = if min.0 > 0.0 && min.0 <= f64::MIN_POSITIVE { "(0".to_string() } else { format!("[{min}") };
+    let hi = if max.0 >= f64::MAX {
         "inf]".to_string()
-    } else if (1.0 - 2.0 * f64::EPSILON..1.0).contains(&max) {
+    } else if (1.0 - 2.0 * f64::EPSILON..1.0).contains(&max.0) {
         "1)".to_string()
     } else {
         format!("{max}]")
@@ -264,6 +281,18 @@ pub(crate) fn check_non_negative(field: impl FnOnce() -> String, value: f64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_messages_read_as_in_js() {
+        let oor = |value, min, max| Error::OutOfRange { field: "x".into(), value, min, max }.to_string();
+        assert_eq!(oor(1e300, 0.0, 1.0), "x must be in [0, 1], got 1e300");
+        assert_eq!(oor(-2.5e-300, 0.0, 1e30), "x must be in [0, 1e30], got -2.5e-300");
+        assert_eq!(oor(9007199254740992.0, 1.0, 3650.0), "x must be in [1, 3650], got 9007199254740992");
+        assert_eq!(oor(1e-7, 1e-6, 0.5), "x must be in [0.000001, 0.5], got 1e-7");
+        assert_eq!(oor(f64::NAN, 0.0, f64::INFINITY), "x must be in [0, inf], got NaN");
+        let nf = Error::NonFinite { field: "y[2]".into(), value: f64::NEG_INFINITY }.to_string();
+        assert_eq!(nf, "y[2] must be finite, got -inf");
+    }
 
     #[test]
     fn ranges_read_as_a_person_writes_them() {
