@@ -205,6 +205,30 @@ impl fmt::Display for Num {
     }
 }
 
+/// A value as an error message shows it: numbers as [`Num`] (`1e300`), the rest by `Display`.
+pub(crate) trait Shown {
+    /// The text.
+    fn shown(&self) -> String;
+}
+
+impl Shown for f64 {
+    fn shown(&self) -> String {
+        Num(*self).to_string()
+    }
+}
+
+macro_rules! shown_by_display {
+    ($($t:ty),*) => { $(impl Shown for $t { fn shown(&self) -> String { self.to_string() } })* };
+}
+shown_by_display!(str, String, bool, char, usize, u64, u32, u16, u8, i64, i32, i16, i8, fmt::Arguments<'_>,
+    std::path::Display<'_>, serde_json::Value, crate::decide::decision::Value, crate::platform::adapter::Date);
+
+impl<T: Shown + ?Sized> Shown for &T {
+    fn shown(&self) -> String {
+        (**self).shown()
+    }
+}
+
 fn interval(min: f64, max: f64) -> String {
     let (min, max) = (Num(min), Num(max));
     let lo = if min.0 > 0.0 && min.0 <= f64::MIN_POSITIVE { "(0".to_string() } else { format!("[{min}") };
@@ -245,8 +269,8 @@ impl Error {
     }
 
     /// Shorthand for an [`Error::InvalidParameter`].
-    pub(crate) fn param(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> Self {
-        Error::InvalidParameter { field: field.into(), value: value.to_string(), reason: reason.into() }
+    pub(crate) fn param(field: impl Into<String>, value: impl Shown, reason: impl Into<String>) -> Self {
+        Error::InvalidParameter { field: field.into(), value: value.shown(), reason: reason.into() }
     }
 }
 
@@ -292,6 +316,9 @@ mod tests {
         assert_eq!(oor(f64::NAN, 0.0, f64::INFINITY), "x must be in [0, inf], got NaN");
         let nf = Error::NonFinite { field: "y[2]".into(), value: f64::NEG_INFINITY }.to_string();
         assert_eq!(nf, "y[2] must be finite, got -inf");
+        assert_eq!(Error::param("x", 1e300, "too big").to_string(), "invalid x: \"1e300\" (too big)");
+        assert_eq!(Error::param("x", 2.5, "r").to_string(), "invalid x: \"2.5\" (r)");
+        assert_eq!(Error::param("n", 7usize, "r").to_string(), "invalid n: \"7\" (r)");
     }
 
     #[test]
