@@ -480,6 +480,8 @@ def test_decomposition_passes_are_bounded_and_periods_named():
 
 
 def test_dict_arguments_are_named():
+    row = pd.DataFrame([{"kind": "budget", "entity": "search", "from_": 100, "to": 300, "confidence": 0.9}]).iloc[0]
+    assert cw.decide.risk(row)["level"] == "high"  # a pandas row is a proposal (it was "truth value ambiguous")
     with pytest.raises(TypeError, match=r"^rule: expected a dict, got str"):
         cw.decide.risk(kind="budget", entity="search", from_=100, to=300, confidence=0.9, rule="x")
     with pytest.raises(TypeError, match=r"^step: expected a dict, got int"):

@@ -676,7 +676,10 @@ def keys(role: str, x: Any) -> List[Any]:
 
 
 def mapping(role: str, x: Any) -> Dict[Any, Any]:
-    """A dict argument as a ``dict``; ``TypeError`` naming ``role`` for anything else."""
+    """A dict argument (or a pandas row, a Series by field name) as a ``dict``; ``TypeError``
+    naming ``role`` for anything else."""
+    if type(x).__module__.split(".")[0] == "pandas" and type(x).__name__ == "Series":
+        return x.to_dict()
     if not isinstance(x, Mapping):
         raise TypeError(f"{role}: expected a dict, got {_what(x)}")
     return dict(x)

@@ -232,10 +232,10 @@ def risk(proposal: Any = None, /, rule: Optional[Mapping[str, Any]] = None, **fi
     >>> risk(kind="budget", entity="search", from_=100, to=300, confidence=0.9)["level"]
     'high'
     """
-    doc = _frames.mapping("proposal", proposal or {})
+    doc = _frames.mapping("proposal", {} if proposal is None else proposal)
     doc.update(fields)
     r = json.loads(_cw.decide_risk(_frames.json_text("proposal", _proposal(doc)),
-                                   _frames.json_text("risk", _plain(_frames.mapping("rule", rule or {}), "risk"))))
+                                   _frames.json_text("risk", _plain(_frames.mapping("rule", {} if rule is None else rule), "risk"))))
     if r.get("spend") is None:
         r["spend"] = math.inf
     return r
@@ -275,7 +275,7 @@ def check_guardrails(step: Mapping[str, Any], guardrails: Optional[Mapping[str, 
     >>> check_guardrails(step, account_daily_cap=300)["reason"]
     'account daily budget would be 330.00, above the cap of 300.00'
     """
-    g = _frames.mapping("guardrails", guardrails or {})
+    g = _frames.mapping("guardrails", {} if guardrails is None else guardrails)
     g.update(keywords)
     return json.loads(_cw.decide_check(_frames.json_text("guardrails", _plain(g, "guardrails")),
                                        _frames.json_text("step", _plain(_frames.mapping("step", step), "step"))))
