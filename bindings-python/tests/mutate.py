@@ -21,9 +21,9 @@ value replaced and the arguments. Seeded: a run is the same every time.
     with mutating(cw, seed=1):      # patches the package's functions and classes in place
         ...                          # run the vectors
 
-Left out, as in JS: objects that change as they are used (``SimMarket``, ``Engine``,
-``Adapter``, ``Bandit``: their methods run only as the vectors call them), call-backs' results,
-``plot`` and ``spark``.
+Left out, as in JS: the methods of objects that change as they are used (``SimMarket``,
+``Bandit``: only their construction is mutated; ``Engine`` and ``Adapter`` not even that), calls
+that take a call-back, ``plot`` and ``spark``.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ import types
 import numpy as np
 
 STATEFUL = {"SimMarket", "Engine", "Adapter", "Bandit", "DecideEngine"}
+# Of those, the ones whose construction is left alone too (an engine opens its store).
+UNBUILT = {"Engine", "Adapter", "DecideEngine"}
 SKIP_MODULES = {"plot", "spark"}
 NUMBERS = [math.nan, math.inf, -math.inf, -1, 0, -0.0, 0.5, 1.5, 1e300, -1e300, 1e-300, 2**53, 2**32, 2**64]
 OTHERS = [None, True, "", "x", [], {}, [math.nan], {"x": 1}]
@@ -375,12 +377,14 @@ def mutating(cw, seed=1, per_call=8, per_id=10):
                             undo.append((other, n, v))
                             setattr(other, n, w)
                 elif (inspect.isclass(v) and v.__module__.startswith(cw.__name__ + ".")
-                      and not issubclass(v, BaseException) and v not in done and v.__name__ not in STATEFUL
+                      and not issubclass(v, BaseException) and v not in done and v.__name__ not in UNBUILT
                       and not hasattr(v, "_fields")):
                     done.add(v)
                     for m, raw in list(vars(v).items()):
                         if m.startswith("_") and m not in ("__init__", "__call__"):
                             continue
+                        if v.__name__ in STATEFUL and m != "__init__":
+                            continue  # its methods change it: run only as the vectors call them
                         label = f"{v.__name__}.{'new' if m == '__init__' else m}"
                         if isinstance(raw, staticmethod):
                             new = _wrap_method(net, label, raw.__func__, "static")
