@@ -77,7 +77,8 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
 
 def _check_ids(lead: str, ids: List[Any]) -> None:
     """Each lead id of column ``lead`` is hashable (a string or a number), or
-    :class:`InvalidRecordError` naming its row."""
+    :class:`InvalidRecordError` naming its row. Called only once indexing the ids has raised
+    ``TypeError``, to say which row: the ids are hashed once on the way that works."""
     for row, x in enumerate(ids):
         try:
             hash(x)
@@ -93,19 +94,22 @@ def _leads_and_times(data: Any, kind: str, lead: str, timestamp: str,
     first seen) and each row's lead index."""
     ids = _frames.as_list(_frames.raw_column(data, kind, "lead", lead), kind)
     ts = np.frombuffer(_frames.timestamps(data, kind, "timestamp", timestamp), dtype=np.int64).tolist()
-    _check_ids(lead, ids)
-    if leads is None:
-        order: Dict[Any, int] = {}
-        for x in ids:
-            order.setdefault(x, len(order))
-        all_leads = list(order)
-    else:
-        all_leads = _frames.keys("leads", leads)
-        order = {x: i for i, x in enumerate(all_leads)}
-        unknown = [x for x in ids if x not in order]
-        if unknown:
-            raise _cw.InvalidParameterError(f"invalid {lead}: {json.dumps(str(unknown[0]))} (not in leads)")
-    return ids, ts, all_leads, [order[x] for x in ids]
+    all_leads = None if leads is None else _frames.keys("leads", leads)
+    try:
+        if all_leads is None:
+            order: Dict[Any, int] = {}
+            for x in ids:
+                order.setdefault(x, len(order))
+            all_leads = list(order)
+        else:
+            order = {x: i for i, x in enumerate(all_leads)}
+            unknown = [x for x in ids if x not in order]
+            if unknown:
+                raise _cw.InvalidParameterError(f"invalid {lead}: {json.dumps(str(unknown[0]))} (not in leads)")
+        return ids, ts, all_leads, [order[x] for x in ids]
+    except TypeError:
+        _check_ids(lead, ids)
+        raise
 
 
 def _instant(role: str, x: Any) -> int:
@@ -300,11 +304,14 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
     if attributes is not None:
         akind = _frames.kind_of(attributes)
         known = _frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind)
-        _check_ids(lead, known)
     ekind = _frames.kind_of(events)
     seen = _frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind)
-    _check_ids(lead, seen)
-    all_leads = list(dict.fromkeys(list(known) + list(seen)))
+    try:
+        all_leads = list(dict.fromkeys(list(known) + list(seen)))
+    except TypeError:
+        _check_ids(lead, known)
+        _check_ids(lead, seen)
+        raise
     ids, kind, log = _log(events, lead, timestamp, event, value, all_leads, event_types)
     if attributes is not None:
         extra = len(all_leads) - len(known)
