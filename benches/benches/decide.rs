@@ -33,9 +33,9 @@ fn history(n: usize) -> Engine<SqliteStore, SimMarket> {
         let d = e.propose(p).unwrap();
         assert!(matches!(e.execute(d.id).unwrap(), ExecOutcome::Executed { .. }), "decision {i}");
         ids.push(d.id);
-        e.platform_mut().advance_ms(DAY_MS);
+        e.platform_mut().advance_ms(DAY_MS).expect("within the market's 100 years");
     }
-    e.platform_mut().advance_ms(7 * DAY_MS);
+    e.platform_mut().advance_ms(7 * DAY_MS).expect("within the market's 100 years");
     for (i, id) in ids.into_iter().enumerate() {
         e.record_outcome(id, 0.5 + (i % 3) as f64 * 0.25, "holdout", "ana").unwrap();
     }

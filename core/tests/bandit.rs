@@ -7,7 +7,7 @@
 use channelwise::experiment::bandit::{
     Bandit, BanditSpec, BetaThompson, EpsilonGreedy, Feedback, GaussianThompson, Linear, Policy, Softmax, TopTwoThompson, Ucb1,
 };
-use channelwise::ErrorKind;
+use channelwise::{Error, ErrorKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -234,6 +234,21 @@ fn only_available_arms_are_chosen() {
         assert_eq!(w.iter().map(|w| w.arm.as_str()).collect::<Vec<_>>(), ["b", "d"]);
         assert!((w.iter().map(|w| w.weight).sum::<f64>() - 1.0).abs() < 1e-12, "{}", p.name());
     }
+}
+
+#[test]
+fn weights_draws_are_bounded() {
+    // 2^32 draws ran for hours; ten million is a standard error below 1.6e-4.
+    let b = Bandit::new(BetaThompson::default(), &["a", "b"], 0).unwrap();
+    for draws in [0, Bandit::MAX_DRAWS + 1, 1 << 32] {
+        match b.weights(None, None, draws).unwrap_err() {
+            Error::OutOfRange { field, value, max, .. } => {
+                assert_eq!((field.as_str(), value, max), ("draws", draws as f64, 1e7));
+            }
+            e => panic!("{e}"),
+        }
+    }
+    assert_eq!(b.weights(None, None, 1).unwrap().len(), 2);
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn small_changes_run_alone_large_ones_wait_and_stage(b: &dyn Backend) {
     assert_eq!(e.execute(big.id).unwrap(), ExecOutcome::Staged { done: 1, of: 2 });
     assert_eq!(budget(&mut e, "social"), 180.0); // 150 + 25% of 120
     assert!(matches!(e.execute(big.id).unwrap(), ExecOutcome::Deferred { .. }));
-    e.platform_mut().advance_ms(3_600_000);
+    e.platform_mut().advance_ms(3_600_000).unwrap();
     assert_eq!(e.execute(big.id).unwrap(), ExecOutcome::Executed { verified: true });
     assert_eq!(budget(&mut e, "social"), 270.0);
     // the market applied each key once: two stages of one decision, one of the other
@@ -110,12 +110,12 @@ fn stop_cancels_refuses_and_is_audited(b: &dyn Backend) {
 fn expiry_dry_run_bad_input(b: &dyn Backend) {
     let mut e = engine(b, "e5", Policy::default());
     let d = e.propose(Proposal::budget("search", 100.0, 300.0).confidence(0.9)).unwrap();
-    e.platform_mut().advance_ms(DAY_MS + 1);
+    e.platform_mut().advance_ms(DAY_MS + 1).unwrap();
     let err = e.approve(d.id, "ana").unwrap_err();
     assert!(err.to_string().contains("expired"), "{err}");
     assert_eq!(e.decision(d.id).unwrap().status, DecisionStatus::Expired);
     let auto = e.propose(Proposal::budget("search", 100.0, 105.0).confidence(0.9).ttl_ms(1000)).unwrap();
-    e.platform_mut().advance_ms(2000);
+    e.platform_mut().advance_ms(2000).unwrap();
     assert_eq!(e.execute(auto.id).unwrap(), ExecOutcome::Expired);
     assert!(e.platform().applied().is_empty());
 
@@ -150,7 +150,7 @@ fn performance_lifetime_and_anomaly_gates(b: &dyn Backend) {
     let mut e = Engine::new(b.open(&b.fresh("gates")), market, Policy { guardrails: g, ..Policy::default() }).unwrap();
     e.observe("search").unwrap();
     e.observe("social").unwrap();
-    e.platform_mut().run_days(8);
+    e.platform_mut().run_days(8).unwrap();
 
     // social's ROAS is below 2 over 7 days with enough spend: a pause, approved by the guardrail
     let pauses = e.check_performance().unwrap();
@@ -193,7 +193,7 @@ fn no_increase_on_a_flagged_day(b: &dyn Backend) {
     }
     let down = e.propose(Proposal::budget("search", 100.0, 90.0).confidence(0.9)).unwrap();
     assert_eq!(e.execute(down.id).unwrap(), ExecOutcome::Executed { verified: true });
-    e.platform_mut().step_day(); // the next day is not flagged
+    e.platform_mut().step_day().unwrap(); // the next day is not flagged
     let up = e.propose(Proposal::budget("search", 90.0, 99.0).confidence(0.9)).unwrap();
     assert_eq!(e.execute(up.id).unwrap(), ExecOutcome::Executed { verified: true });
 }

@@ -35,7 +35,7 @@ fn outcomes_calibrate_and_shrink_later_expectations(b: &dyn Backend) {
     // not before the window (7 days from the last stage) has passed
     let early = e.record_outcome(ids[0], 5.0, "holdout", "ana").unwrap_err();
     assert!(early.to_string().contains("window ends"), "{early}");
-    e.platform_mut().advance_ms(7 * DAY_MS);
+    e.platform_mut().advance_ms(7 * DAY_MS).unwrap();
     // bad outcomes are refused by name
     assert!(e.record_outcome(ids[0], f64::NAN, "holdout", "ana").unwrap_err().to_string().contains("actual"));
     assert!(e.record_outcome(ids[0], 5.0, "holdout", " ").unwrap_err().to_string().contains("by"));
@@ -101,7 +101,7 @@ fn proposals_see_outcomes_recorded_elsewhere_and_rollbacks(b: &dyn Backend) {
 
     // another engine on the same store records the three outcomes (its clock past the window)
     let mut other = Engine::new(b.open(&spec), sim(), Policy::default()).unwrap();
-    other.platform_mut().advance_ms(7 * DAY_MS);
+    other.platform_mut().advance_ms(7 * DAY_MS).unwrap();
     for (k, &id) in ids.iter().enumerate() {
         other.record_outcome(id, MOVES[k].5, "holdout", "ana").unwrap();
     }

@@ -158,7 +158,7 @@ fn settle(e: &mut E) {
                 let _ = e.execute(id);
             }
         }
-        e.platform_mut().advance_ms(60_000);
+        e.platform_mut().advance_ms(60_000).unwrap();
     }
     let stuck: Vec<String> = e.store().executions(None).unwrap().into_iter().filter(|x| x.state == "started").map(|x| format!("{} ({:?})", x.key, e.decision(x.decision).unwrap().status)).collect();
     panic!("keys still in doubt after 50 rounds: {stuck:?}");
@@ -196,7 +196,7 @@ fn sequence(seed: u64, f: &mut Figures) {
             assert_eq!(err.kind().code(), "io", "{err}");
             tries += 1;
             assert!(tries < 50, "seed {seed}: {id} never read: {err}");
-            e.platform_mut().advance_ms(60_000);
+            e.platform_mut().advance_ms(60_000).unwrap();
         }
     }
     let mut stopped_at: Option<usize> = None;
@@ -237,7 +237,7 @@ fn sequence(seed: u64, f: &mut Figures) {
                     }
                 }
             }
-            70..=79 => e.platform_mut().advance_ms(rng.random_range(0..1_800_000)),
+            70..=79 => e.platform_mut().advance_ms(rng.random_range(0..1_800_000)).unwrap(),
             80..=85 => match stopped_at {
                 None => {
                     e.stop("ops", "random stop").unwrap();
@@ -260,7 +260,7 @@ fn sequence(seed: u64, f: &mut Figures) {
             89..=95 => {
                 if mark.is_none() && !in_doubt(&e) {
                     // "since t" includes t: move past the instant of the last stage sent
-                    e.platform_mut().advance_ms(1);
+                    e.platform_mut().advance_ms(1).unwrap();
                     mark = Some((e.platform().now_ms(), truth(e.platform())));
                 } else if let Some((t, before)) = mark.take() {
                     settle_if_running(&mut e, stopped_at.is_some());
@@ -334,7 +334,7 @@ fn rollback_since(e: &mut E, t: i64, seed: u64, f: &mut Figures) {
         }
         f.rollback_retries += 1;
         last = out;
-        e.platform_mut().advance_ms(60_000);
+        e.platform_mut().advance_ms(60_000).unwrap();
     }
     panic!("seed {seed}: rollback since {t} did not complete in 50 rounds: {last:?}");
 }

@@ -16,7 +16,7 @@ fn read_with_retries(m: &mut SimMarket, q: &MetricsQuery, policy: &RetryPolicy, 
         match m.read_metrics(q) {
             Ok(rows) => return Some(rows),
             Err(e) => match policy.next(&e, failed, &mut budget, m.now_ms(), seed) {
-                Next::RetryAt { at_ms } => m.advance_ms(at_ms - m.now_ms()),
+                Next::RetryAt { at_ms } => m.advance_ms(at_ms - m.now_ms()).unwrap(),
                 Next::Stop(_) => return None,
             },
         }
@@ -57,7 +57,7 @@ fn apply_with_retries(m: &mut SimMarket, changes: &[Change], policy: &RetryPolic
             }
         };
         match policy.next(&error, failed, &mut budget, m.now_ms(), seed) {
-            Next::RetryAt { at_ms } => m.advance_ms(at_ms - m.now_ms()),
+            Next::RetryAt { at_ms } => m.advance_ms(at_ms - m.now_ms()).unwrap(),
             Next::Stop(stop) => {
                 trace.push(serde_json::to_string(&stop).unwrap());
                 break;
@@ -74,8 +74,8 @@ fn drive(seed: u64, faults: Faults, days: usize) -> (Vec<String>, SimMarket) {
     let policy = RetryPolicy::default();
     let mut seen = Vec::new();
     for day in 0..days {
-        m.step_day();
-        m.advance_ms(9 * 3_600_000);
+        m.step_day().unwrap();
+        m.advance_ms(9 * 3_600_000).unwrap();
         let today = m.today();
         let q = MetricsQuery::new(today.add_days(-7).max(m.config().start), today.add_days(-1)).unwrap();
         let rows = read_with_retries(&mut m, &q, &policy, day as u64);
@@ -119,8 +119,8 @@ fn market_outcomes_do_not_depend_on_the_calls_made() {
     let mut quiet = SimMarket::new(SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
     let mut busy = SimMarket::new(SimConfig { seed: 5, faults: Faults { timeout: 0.3, stale_read: 0.3, ..Faults::default() }, ..SimConfig::default() }).unwrap();
     for _ in 0..30 {
-        quiet.step_day();
-        busy.step_day();
+        quiet.step_day().unwrap();
+        busy.step_day().unwrap();
         let q = MetricsQuery::new(busy.config().start, busy.today().add_days(-1)).unwrap();
         for _ in 0..3 {
             let _ = busy.read_metrics(&q);
@@ -170,7 +170,7 @@ fn lost_acks_and_duplicates_apply_each_key_once() {
         // one budget change an hour keeps under Meta's 4 an hour
         let b = Change::new(format!("budget-{k}"), "search", Action::Budget { daily }).unwrap();
         apply_with_retries(&mut m, std::slice::from_ref(&b), &policy, 100 + k);
-        m.advance_ms(3_600_000);
+        m.advance_ms(3_600_000).unwrap();
         last = daily;
     }
     let log = m.fault_log();
@@ -212,7 +212,7 @@ fn meta_budget_limit_per_ad_set_and_account_throttle() {
     for k in 0..4 {
         let c = Change::new(format!("b{k}"), "search", Action::Budget { daily: 90.0 + k as f64 }).unwrap();
         assert!(m.apply_changes(&[c]).unwrap()[0].is_success());
-        m.advance_ms(60_000);
+        m.advance_ms(60_000).unwrap();
     }
     // the fifth within the hour fails with code 17; its token is back 15 minutes after the first
     let c = Change::new("b4", "search", Action::Budget { daily: 99.0 }).unwrap();
@@ -224,7 +224,7 @@ fn meta_budget_limit_per_ad_set_and_account_throttle() {
     // another ad set and other kinds of change are not held up
     assert!(m.apply_changes(&[Change::new("s1", "social", Action::Budget { daily: 10.0 }).unwrap()]).unwrap()[0].is_success());
     assert!(m.apply_changes(&[Change::new("s2", "search", Action::Bid { amount: 2.0 }).unwrap()]).unwrap()[0].is_success());
-    m.advance_ms(wait as i64);
+    m.advance_ms(wait as i64).unwrap();
     assert!(m.apply_changes(&[c]).unwrap()[0].is_success());
 
     // account: capacity 2, one token a minute
@@ -239,7 +239,7 @@ fn meta_budget_limit_per_ad_set_and_account_throttle() {
         message: "There have been too many calls to this ad-account. Wait a bit and try again.".into(),
         retry_after_ms: Some(60_000),
     });
-    m.advance_ms(60_000);
+    m.advance_ms(60_000).unwrap();
     assert!(m.read_entity("search").is_ok());
 }
 
@@ -250,7 +250,7 @@ fn conversions_trickle_in_over_the_reporting_delay() {
     let q = MetricsQuery::new(day0, day0).unwrap().entities(["search"]);
     let mut seen = Vec::new();
     for _ in 0..6 {
-        m.step_day();
+        m.step_day().unwrap();
         let rows = m.read_metrics(&q).unwrap();
         assert_eq!(rows.len(), 1);
         seen.push(rows[0].conversions);
@@ -268,7 +268,7 @@ fn conversions_trickle_in_over_the_reporting_delay() {
 #[test]
 fn stale_reads_answer_from_a_day_ago() {
     let mut m = SimMarket::new(SimConfig { faults: Faults { stale_read: 1.0, ..Faults::default() }, ..SimConfig::default() }).unwrap();
-    m.run_days(3);
+    m.run_days(3).unwrap();
     let q = MetricsQuery::new(m.config().start, m.today().add_days(-1)).unwrap();
     let rows = m.read_metrics(&q).unwrap();
     assert_eq!(rows.len(), 2 * 2, "yesterday is missing from a stale read");
@@ -284,7 +284,7 @@ fn paused_campaigns_spend_nothing_and_budgets_bind() {
     let mut m = SimMarket::new(SimConfig::default()).unwrap();
     let pause = Change::new("p", "social", Action::Status { status: Status::Paused }).unwrap();
     m.apply_changes(&[pause]).unwrap();
-    m.run_days(7);
+    m.run_days(7).unwrap();
     let q = MetricsQuery::new(m.config().start, m.today().add_days(-1)).unwrap();
     for r in m.true_metrics(&q).unwrap() {
         match r.entity.as_str() {
@@ -311,4 +311,66 @@ fn config_reads_from_json_with_defaults() {
     assert_eq!(m.today().to_string(), "2026-03-02");
     let back: SimConfig = serde_json::from_str(&serde_json::to_string(&cfg).unwrap()).unwrap();
     assert_eq!(back, cfg);
+}
+
+#[test]
+fn the_clock_ends_after_a_hundred_years_or_at_9999() {
+    let out_of_range = |e: channelwise::Error, field: &str| match e {
+        channelwise::Error::OutOfRange { field: f, .. } => assert_eq!(f, field),
+        e => panic!("{e}"),
+    };
+    // 2^53 ms (285,000 years) used to simulate every day of it: 40 s and gigabytes.
+    let mut m = SimMarket::new(SimConfig::default()).unwrap();
+    let (now, today) = (m.now_ms(), m.today());
+    out_of_range(m.advance_ms(1i64 << 53).unwrap_err(), "ms");
+    out_of_range(m.run_days(SimMarket::MAX_DAYS + 1).unwrap_err(), "n");
+    assert_eq!((m.now_ms(), m.today()), (now, today), "a refused move leaves the market as it was");
+    m.run_days(SimMarket::MAX_DAYS).unwrap();
+    assert_eq!(m.now_ms(), m.end_ms());
+    assert_eq!(m.today(), m.config().start.add_days(SimMarket::MAX_DAYS as i32));
+    out_of_range(m.step_day().unwrap_err(), "n");
+    out_of_range(m.advance_ms(1).unwrap_err(), "ms");
+    m.advance_ms(0).unwrap();
+    let q = MetricsQuery::new(m.today().add_days(-2), m.today().add_days(-1)).unwrap();
+    assert_eq!(m.true_metrics(&q).unwrap().len(), 2 * 2, "the last days are simulated");
+
+    // Near year 9999 the calendar ends first: at the last ms of 9999-12-31.
+    let start: Date = "9999-12-30".parse().unwrap();
+    let mut m = SimMarket::new(SimConfig { start, ..SimConfig::default() }).unwrap();
+    out_of_range(m.run_days(2).unwrap_err(), "n");
+    m.run_days(1).unwrap();
+    assert_eq!(m.today().to_string(), "9999-12-31");
+    assert_eq!(m.end_ms(), "9999-12-31".parse::<Date>().unwrap().add_days(1).start_ms() - 1);
+    m.advance_ms(m.end_ms() - m.now_ms()).unwrap();
+    assert_eq!(m.today().to_string(), "9999-12-31");
+    out_of_range(m.advance_ms(1).unwrap_err(), "ms");
+
+    // A wait for the decision engine stops at the end instead (its attempts are bounded).
+    let mut m = SimMarket::new(SimConfig::default()).unwrap();
+    m.wait_until(i64::MAX);
+    assert_eq!(m.now_ms(), m.end_ms());
+
+    // Year 0 is a date here but not in Python's datetime.date.
+    let start: Date = "0000-06-01".parse().unwrap();
+    match SimMarket::new(SimConfig { start, ..SimConfig::default() }).unwrap_err() {
+        channelwise::Error::InvalidParameter { field, value, .. } => assert_eq!((field.as_str(), value.as_str()), ("start", "0000-06-01")),
+        e => panic!("{e}"),
+    }
+}
+
+#[test]
+fn a_clone_is_a_fork() {
+    let mut a = SimMarket::new(SimConfig { seed: 11, faults: Faults::all(0.2), ..SimConfig::default() }).unwrap();
+    a.run_days(5).unwrap();
+    let _ = a.apply_changes(&[Change::new("k1", "search", Action::Budget { daily: 130.0 }).unwrap()]);
+    let mut b = a.clone();
+    b.run_days(2).unwrap();
+    assert_eq!(a.today().add_days(2), b.today(), "each has its own clock");
+    a.run_days(2).unwrap();
+    let q = MetricsQuery::new(a.config().start, a.today().add_days(-1)).unwrap();
+    assert_eq!(a.true_metrics(&q).unwrap(), b.true_metrics(&q).unwrap());
+    let change = [Change::new("k2", "social", Action::Budget { daily: 90.0 }).unwrap()];
+    assert_eq!(format!("{:?}", a.apply_changes(&change)), format!("{:?}", b.apply_changes(&change)), "the same fault draws");
+    assert_eq!(a.fault_log(), b.fault_log());
+    assert_eq!(a.applied(), b.applied());
 }

@@ -48,8 +48,8 @@ proptest! {
         let start = m.config().start;
         for op in ops {
             match op {
-                Op::Step => m.step_day(),
-                Op::Advance(ms) => m.advance_ms(ms),
+                Op::Step => m.step_day().unwrap(),
+                Op::Advance(ms) => m.advance_ms(ms).unwrap(),
                 Op::Apply(items) => {
                     let changes: Vec<Change> = items.into_iter().map(|(k, e, c)| change(k, e, c)).collect();
                     if let Ok(results) = m.apply_changes(&changes) {

@@ -74,8 +74,7 @@ impl Platform for crate::platform::sim::SimMarket {
     }
 
     fn sleep_until(&mut self, at_ms: i64) {
-        let now = crate::platform::sim::SimMarket::now_ms(self);
-        self.advance_ms(at_ms.saturating_sub(now));
+        self.wait_until(at_ms);
     }
 }
 

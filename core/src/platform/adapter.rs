@@ -78,6 +78,13 @@ pub struct ManualClock {
     now: AtomicI64,
 }
 
+impl Clone for ManualClock {
+    /// A clock of its own, at the same time.
+    fn clone(&self) -> Self {
+        ManualClock::new(self.now_ms())
+    }
+}
+
 impl ManualClock {
     /// A clock showing `now_ms`.
     pub fn new(now_ms: i64) -> Self {

@@ -22,7 +22,7 @@
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
 //! | `seed` | 0 | every random draw: the market from ChaCha8 stream `1 + 65536 day + campaign`, faults from stream 0 | any |
-//! | `start` | `"2026-01-05"` (a Monday) | the first simulated day; the clock starts at its midnight | a date |
+//! | `start` | `"2026-01-05"` (a Monday) | the first simulated day; the clock starts at its midnight | `0001-01-01` to `9999-12-31` |
 //! | `account` | `"act_sim"` | account id, for rate limits | non-empty |
 //! | `currency` | `"USD"` | currency of every row | three letters A-Z |
 //! | `campaigns` | two examples, see [`SimCampaign`] | the market | 1 to 65536, ids unique and non-empty |
@@ -31,6 +31,10 @@
 //! | `reporting_delay` | `[0.6, 0.25, 0.1, 0.05]` | share of a day's conversions reported 0, 1, 2, ... days after it | each >= 0, sum 1 (to 1e-9), at most 60 |
 //! | `limits` | account 600 an hour, entity [`TokenBucket::META_ADSET_BUDGET`] | every call takes an account token; a budget change also an entity token | valid buckets |
 //! | `faults` | all 0 | injected faults, see [`Faults`] | each in [0, 1] |
+//!
+//! A market simulates at most [`SimMarket::MAX_DAYS`] days (100 years) and its clock stays
+//! within the years 1 to 9999 (what Python's `datetime.date` holds): moving it further is
+//! `out_of_range`, and the market is left as it was.
 //!
 //! # Faults ([`Faults`])
 //! Each call draws its faults from the fault stream, in a fixed order, whether they fire or not,
@@ -55,7 +59,7 @@
 //! use channelwise::platform::sim::{SimConfig, SimMarket};
 //!
 //! let mut market = SimMarket::new(SimConfig { seed: 7, ..SimConfig::default() })?;
-//! market.run_days(14);
+//! market.run_days(14)?;
 //! let q = MetricsQuery::new(market.config().start, market.today().add_days(-1))?;
 //! let rows = market.read_metrics(&q).expect("no faults configured");
 //! assert_eq!(rows.len(), 2 * 14);
@@ -76,10 +80,15 @@ use serde::{Deserialize, Serialize};
 use crate::optimize::response::{check, Adstock, Saturation};
 use crate::platform::adapter::{
     Action, ApplyChanges, Change, ChangeResult, Clock, Date, EntityState, IdempotencyKey, ManualClock, MetricsQuery, MetricsRow, Outcome,
-    PlatformError, ReadMetrics, Status,
+    PlatformError, ReadMetrics, Status, DAY_MS,
 };
 use crate::platform::policy::{LimiterState, RateLimits, TokenBucket};
 use crate::{Error, Result};
+
+/// 0001-01-01 and 9999-12-31 (days since 1970-01-01): the days every stack's date type holds
+/// (Python's `datetime.date` holds these years only).
+const FIRST_DAY: i32 = -719_162;
+const LAST_DAY: i32 = 2_932_896;
 
 /// One simulated campaign.
 ///
@@ -251,6 +260,9 @@ impl SimConfig {
     /// path (`campaigns[1].cpm`, `weekly[5]`, `faults.timeout`); the curve and adstock errors of
     /// [`crate::optimize::response`].
     pub fn validate(&self) -> Result<()> {
+        if !(FIRST_DAY..=LAST_DAY).contains(&self.start.days()) {
+            return Err(Error::param("start", self.start, "expected a date from 0001-01-01 to 9999-12-31"));
+        }
         if self.campaigns.is_empty() {
             return Err(Error::NotEnoughData { what: "campaigns".into(), required: 1, got: 0 });
         }
@@ -373,8 +385,10 @@ struct Entity {
     days: Vec<DayRecord>,
 }
 
-/// The simulated market (see the [module docs](self)).
-#[derive(Debug)]
+/// The simulated market (see the [module docs](self)). A clone is a fork: the same state,
+/// clock and random streams, so it answers as the original would have from here on (two plans
+/// tried from the same day).
+#[derive(Debug, Clone)]
 pub struct SimMarket {
     config: SimConfig,
     clock: ManualClock,
@@ -457,10 +471,34 @@ impl SimMarket {
         Date::from_ms(self.now_ms())
     }
 
+    /// Most days a market simulates: 100 years (its records grow by a day per campaign).
+    pub const MAX_DAYS: usize = 36_525;
+
+    /// The last instant the clock may show (ms since the epoch): midnight after
+    /// [`SimMarket::MAX_DAYS`] days, or the last ms of 9999-12-31, whichever is first.
+    pub fn end_ms(&self) -> i64 {
+        let days = self.config.start.add_days(Self::MAX_DAYS as i32).start_ms();
+        days.min(Date::from_days(LAST_DAY).add_days(1).start_ms() - 1)
+    }
+
     /// Move the clock forward by `ms` (negative: not at all), simulating every day whose end
     /// is passed.
-    pub fn advance_ms(&mut self, ms: i64) {
-        self.clock.advance(ms.max(0));
+    ///
+    /// # Errors
+    /// `out_of_range` (field `ms`) past [`SimMarket::end_ms`]; the market is left as it was.
+    pub fn advance_ms(&mut self, ms: i64) -> Result<()> {
+        let ms = ms.max(0);
+        let room = self.end_ms() - self.now_ms();
+        if ms > room {
+            return Err(Error::OutOfRange { field: "ms".into(), value: ms as f64, min: 0.0, max: room as f64 });
+        }
+        self.move_clock(ms);
+        Ok(())
+    }
+
+    /// Moves the clock by `ms` (checked against [`SimMarket::end_ms`] by the caller).
+    fn move_clock(&mut self, ms: i64) {
+        self.clock.advance(ms);
         let today = i64::from(self.today().days());
         let start = i64::from(self.config.start.days());
         while (self.simulated as i64) < today - start {
@@ -469,16 +507,37 @@ impl SimMarket {
     }
 
     /// Move to the next midnight, simulating the day that ends.
-    pub fn step_day(&mut self) {
-        let next = self.today().add_days(1).start_ms();
-        self.advance_ms(next - self.now_ms());
+    ///
+    /// # Errors
+    /// As [`SimMarket::run_days`] with `n = 1`.
+    pub fn step_day(&mut self) -> Result<()> {
+        self.run_days(1)
     }
 
     /// [`SimMarket::step_day`] `n` times.
-    pub fn run_days(&mut self, n: usize) {
-        for _ in 0..n {
-            self.step_day();
+    ///
+    /// # Errors
+    /// `out_of_range` (field `n`) when the `n`-th midnight is past [`SimMarket::end_ms`]; the
+    /// market is left as it was.
+    pub fn run_days(&mut self, n: usize) -> Result<()> {
+        let today = self.today();
+        let room = self.end_ms().div_euclid(DAY_MS) - i64::from(today.days());
+        if n as u64 > room.max(0) as u64 {
+            return Err(Error::OutOfRange { field: "n".into(), value: n as f64, min: 0.0, max: room.max(0) as f64 });
         }
+        for _ in 0..n {
+            let next = self.today().add_days(1).start_ms();
+            self.move_clock(next - self.now_ms());
+        }
+        Ok(())
+    }
+
+    /// Moves the clock to `at_ms`, or as far towards it as [`SimMarket::end_ms`] allows (a
+    /// wait the decision engine asks for: its attempts are bounded, so a wait past the end
+    /// still ends).
+    pub fn wait_until(&mut self, at_ms: i64) {
+        let to = at_ms.min(self.end_ms());
+        self.move_clock(to.saturating_sub(self.now_ms()).max(0));
     }
 
     /// Every change applied, in order (once per key however often it was sent).
