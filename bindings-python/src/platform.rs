@@ -281,20 +281,19 @@ impl PySimMarket {
         })
     }
 
+    /// A fork: the same state, clock and random streams.
+    fn copy(&self) -> PySimMarket {
+        PySimMarket(self.0.clone())
+    }
+
     /// Moves to the next midnight, simulating the day that ends.
     fn step_day(&mut self) -> PyResult<()> {
-        guard(|| {
-            self.0.step_day();
-            Ok(())
-        })
+        guard(|| core(self.0.step_day()))
     }
 
     /// `step_day` `n` times.
     fn run_days(&mut self, n: usize) -> PyResult<()> {
-        guard(|| {
-            self.0.run_days(n);
-            Ok(())
-        })
+        guard(|| core(self.0.run_days(n)))
     }
 
     /// Moves the clock forward by `ms` (>= 0).
@@ -308,8 +307,7 @@ impl PySimMarket {
                     max: f64::INFINITY,
                 }));
             }
-            self.0.advance_ms(ms);
-            Ok(())
+            core(self.0.advance_ms(ms))
         })
     }
 

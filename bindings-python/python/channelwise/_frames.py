@@ -457,7 +457,7 @@ def to_columns(df: Any) -> Dict[str, List[Any]]:
         return out
     if kind == ARROW:
         return df.to_pydict()
-    return {k: list(v) for k, v in df.items()}
+    return {k: items(f"column {k!r}", v) for k, v in df.items()}
 
 
 def table_columns(table: Any, sep: str = ">") -> Dict[str, Any]:

@@ -535,6 +535,20 @@ def group_sequential(information: Any, *, alpha: Optional[float] = None, two_sid
 _U64 = 2**64
 
 
+def _arm_name(role: str, x: Any) -> str:
+    """An arm name: a string, or a whole number written as one (``TypeError`` naming ``role``
+    for None, a float, a list ...: never ``"None"`` or ``"nan"`` as a name)."""
+    if isinstance(x, (str, np.str_)):
+        return str(x)
+    if isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        return str(int(x))
+    raise TypeError(f"{role}: expected an arm name (a string), got {type(x).__qualname__} {repr(x)[:60]}")
+
+
+def _arm_names(role: str, xs: Any) -> List[str]:
+    return [_arm_name(f"{role}[{i}]", x) for i, x in enumerate(_frames.items(role, xs))]
+
+
 class Bandit:
     """A multi-armed or contextual bandit with seeded, serialisable state (the core's ``Bandit``).
 
@@ -571,9 +585,7 @@ class Bandit:
             raise _cw.InvalidParameterError(f"invalid seed: {seed!r} (expected a whole number)")
         if not 0 <= int(seed) < _U64:
             raise _cw.OutOfRangeError(f"seed must be in [0, {_U64 - 1}], got {seed}")
-        if isinstance(arms, str):
-            raise TypeError("arms: expected a list of arm names, got one str")
-        self._b = _cw.Bandit(policy, _frames.json_text("params", params), [str(a) for a in arms], int(seed),
+        self._b = _cw.Bandit(policy, _frames.json_text("params", params), _arm_names("arms", arms), int(seed),
                              _number("discount", discount))
 
     @classmethod
@@ -590,9 +602,7 @@ class Bandit:
 
     @staticmethod
     def _available(available: Optional[Sequence[str]]) -> Optional[List[str]]:
-        if isinstance(available, str):
-            raise TypeError("available: expected a list of arm names, got one str")
-        return None if available is None else [str(a) for a in available]
+        return None if available is None else _arm_names("available", available)
 
     def choose(self, context: Any = None, available: Optional[Sequence[str]] = None) -> str:
         """The arm for the next decision, among ``available`` (default every arm); linear
@@ -602,7 +612,7 @@ class Bandit:
     def update(self, arm: str, reward: float, context: Any = None) -> None:
         """Credits ``reward`` to ``arm`` (with its decision's ``context`` for the linear policies);
         a Bernoulli policy takes rewards in [0, 1]."""
-        self._b.update(str(arm), _number("reward", reward), self._context(context))
+        self._b.update(_arm_name("arm", arm), _number("reward", reward), self._context(context))
 
     def update_batch(self, arms: Any, rewards: Any = None, contexts: Any = None, *, arm: str = "arm",
                      reward: str = "reward", context: str = "context") -> None:
@@ -618,10 +628,13 @@ class Bandit:
                 if c not in cols:
                     raise _cw.InvalidParameterError(f"invalid {c}: no such column (columns are {list(cols)})")
             arms, rewards, contexts = cols[arm], cols[reward], cols.get(context, contexts)
-        names = [str(a) for a in arms]
+        names = _arm_names("arms", arms)
         ctx = None
         if contexts is not None:
-            x = np.asarray(contexts, dtype=np.float64)
+            try:
+                x = np.asarray(contexts, dtype=np.float64)
+            except (TypeError, ValueError):  # ragged rows, or a row that is not numbers
+                raise TypeError("contexts: expected a 2-D array of numbers (a row per reward, each of dim numbers)") from None
             if x.ndim != 2:
                 raise TypeError(f"contexts: expected a 2-D array (a row per reward), got shape {x.shape}")
             ctx = np.ascontiguousarray(x).tobytes()
@@ -630,10 +643,10 @@ class Bandit:
     def weights(self, context: Any = None, available: Optional[Sequence[str]] = None, draws: int = 10_000) -> Any:
         """Each available arm's probability of the next decision: a DataFrame with ``arm`` and
         ``weight`` (exact for UCB1, epsilon-greedy, softmax and LinUCB; for the Thompson policies
-        the share of ``draws`` simulated decisions, on a second stream that leaves the decisions
-        untouched; top-two Thompson never below its ``floor``)."""
+        the share of ``draws`` simulated decisions, 1 to 10,000,000, on a second stream that
+        leaves the decisions untouched; top-two Thompson never below its ``floor``)."""
         if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 0 <= int(draws) < _U64:
-            raise _cw.OutOfRangeError(f"draws must be in [1, {_U64 - 1}], got {draws!r}")
+            raise _cw.OutOfRangeError(f"draws must be a whole number in [1, 10000000], got {draws!r}")
         names, w = self._b.weights(self._context(context), self._available(available), int(draws))
         return _frames.frame(_frames.PANDAS, {"arm": names, "weight": w})
 
@@ -644,11 +657,11 @@ class Bandit:
 
     def add_arm(self, arm: str) -> None:
         """Adds an arm with no rewards yet."""
-        self._b.add_arm(str(arm))
+        self._b.add_arm(_arm_name("arm", arm))
 
     def remove_arm(self, arm: str) -> None:
         """Removes an arm and its statistics."""
-        self._b.remove_arm(str(arm))
+        self._b.remove_arm(_arm_name("arm", arm))
 
     @property
     def arms(self) -> List[str]:

@@ -223,7 +223,10 @@ def _metrics_frame(rows: List[Dict[str, Any]], backend: str, time_zone: Optional
 class SimMarket:
     """A seeded simulated ad market: campaigns on response curves with weekly seasonality, noise,
     reporting delay, rate limits and injected faults; the same seed gives the same market. The
-    clock moves only through :meth:`step_day`, :meth:`run_days` and :meth:`advance`.
+    clock moves only through :meth:`step_day`, :meth:`run_days` and :meth:`advance`. A market
+    simulates at most 36,525 days (100 years) and its clock stays within the years 1 to 9999 (what
+    ``datetime.date`` holds): moving past either is ``out_of_range`` naming ``n`` or ``ms``, and
+    leaves the market as it was.
 
     ``config`` is the core's ``SimConfig`` as a dict, every key optional: ``seed`` (0), ``start``
     (``"2026-01-05"``), ``account``, ``currency`` (``"USD"``), ``campaigns`` (a list of
@@ -239,7 +242,7 @@ class SimMarket:
     """
 
     def __init__(self, config: Optional[Mapping[str, Any]] = None) -> None:
-        self._m = _cw.SimMarket(None if config is None else json.dumps(dict(config)))
+        self._m = _cw.SimMarket(None if config is None else _frames.json_text("config", _frames.mapping("config", config)))
 
     @staticmethod
     def _answer(answer: Any) -> Any:
@@ -248,6 +251,26 @@ class SimMarket:
         if not ok:
             raise PlatformCallError(value)
         return value
+
+    def copy(self) -> "SimMarket":
+        """A fork of the market: the same state, clock and random streams, so it answers as this
+        one would from here on (two plans tried from the same day). ``copy.copy`` gives the same.
+
+        >>> m = SimMarket({"seed": 7})
+        >>> m.run_days(3)
+        >>> fork = m.copy()
+        >>> fork.run_days(2)
+        >>> (str(m.today), str(fork.today))
+        ('2026-01-08', '2026-01-10')
+        """
+        fork = SimMarket.__new__(SimMarket)
+        fork._m = self._m.copy()
+        return fork
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo: Any) -> "SimMarket":
+        return self.copy()
 
     def step_day(self) -> None:
         """Moves to the next midnight (UTC), simulating the day that ends."""
@@ -275,8 +298,8 @@ class SimMarket:
     def _query(start: Any, end: Any, entities: Optional[Sequence[str]], level: str) -> str:
         q: Dict[str, Any] = {"from": _day("start", start), "to": _day("end", end), "level": level}
         if entities is not None:
-            q["entities"] = [entities] if isinstance(entities, str) else list(entities)
-        return json.dumps(q)
+            q["entities"] = [entities] if isinstance(entities, str) else _frames.items("entities", entities)
+        return _frames.json_text("query", q)
 
     def read_metrics(self, start: Any, end: Any, entities: Optional[Sequence[str]] = None, level: str = "campaign",
                      backend: str = "pandas") -> Any:
@@ -300,7 +323,8 @@ class SimMarket:
         dict per change, in order (``outcome.status`` ``"applied"``, ``"already_applied"`` or
         ``"failed"``). Raises :class:`PlatformCallError` when the whole call fails (some changes
         may have been applied all the same: retry with the same keys)."""
-        return self._answer(self._m.apply_changes(json.dumps([dict(c) for c in changes])))
+        changes = [_frames.mapping(f"changes[{i}]", c) for i, c in enumerate(_frames.items("changes", changes))]
+        return self._answer(self._m.apply_changes(_frames.json_text("changes", changes)))
 
     def read_entity(self, entity: str) -> Dict[str, Any]:
         """The entity as the platform holds it now (``daily_budget``, ``bid``, ``status``,
