@@ -2867,7 +2867,7 @@ export interface WeightsOptions {
   context?: Numbers | null;
   /** The arms available (default: all). */
   available?: string[] | null;
-  /** Simulated decisions for the Thompson policies (default 10000). */
+  /** Simulated decisions for the Thompson policies (default 10000; 1 to 10000000). */
   draws?: number | null;
 }
 
@@ -4239,12 +4239,24 @@ export declare const experiment: {
 export declare class SimMarket {
   /** A market at the start of `config.start` (camelCase keys; every key optional). */
   constructor(config?: SimConfig | null);
-  /** Moves to the next midnight, simulating the day that ends. */
+  /**
+   * Moves to the next midnight, simulating the day that ends. A market simulates at
+   * most 36525 days (100 years) and its clock stays within the years 1 to 9999:
+   * moving past either is `out_of_range` and leaves the market as it was.
+   */
   stepDay(): void;
-  /** `stepDay()` `n` times. */
+  /** `stepDay()` `n` times (`out_of_range` naming `n` past the market's end). */
   runDays(n: number): void;
-  /** Moves the clock forward by `ms`, simulating every day whose end is passed. */
+  /**
+   * Moves the clock forward by `ms`, simulating every day whose end is passed
+   * (`out_of_range` naming `ms` past the market's end).
+   */
   advanceMs(ms: number): void;
+  /**
+   * A fork of the market: the same state, clock and random streams, so it answers as
+   * this one would from here on (two plans tried from the same day).
+   */
+  clone(): SimMarket;
   /**
    * Daily metrics as the platform reports them now (late conversions still missing;
    * faults and rate limits apply).

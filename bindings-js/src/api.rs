@@ -1304,12 +1304,18 @@ api! {
         class SimMarket {
             /// A market at the start of `config.start` (camelCase keys; every key optional).
             new constructor "(config?: SimConfig | null)" sync => crate::platform::sim_new;
-            /// Moves to the next midnight, simulating the day that ends.
+            /// Moves to the next midnight, simulating the day that ends. A market simulates at
+            /// most 36525 days (100 years) and its clock stays within the years 1 to 9999:
+            /// moving past either is `out_of_range` and leaves the market as it was.
             method stepDay "(): void" sync => crate::platform::sim_step_day;
-            /// `stepDay()` `n` times.
+            /// `stepDay()` `n` times (`out_of_range` naming `n` past the market's end).
             method runDays "(n: number): void" sync => crate::platform::sim_run_days;
-            /// Moves the clock forward by `ms`, simulating every day whose end is passed.
+            /// Moves the clock forward by `ms`, simulating every day whose end is passed
+            /// (`out_of_range` naming `ms` past the market's end).
             method advanceMs "(ms: number): void" sync => crate::platform::sim_advance_ms;
+            /// A fork of the market: the same state, clock and random streams, so it answers as
+            /// this one would from here on (two plans tried from the same day).
+            method clone "(): SimMarket" sync => crate::platform::sim_clone;
             /// Daily metrics as the platform reports them now (late conversions still missing;
             /// faults and rate limits apply).
             method readMetrics "(query: MetricsQuery): PlatformResult<MetricsRow[]>" sync => crate::platform::sim_read_metrics;

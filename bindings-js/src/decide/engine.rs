@@ -217,11 +217,7 @@ mod imp {
 
         fn sleep_until(&mut self, at_ms: i64) {
             match self {
-                Bridge::Sim(m) => {
-                    let mut m = m.lock();
-                    let now = m.now_ms();
-                    m.advance_ms(at_ms.saturating_sub(now));
-                }
+                Bridge::Sim(m) => m.lock().wait_until(at_ms),
                 Bridge::Js(_) => with_calls(|c| c.sleep_until(at_ms), || ()),
             }
         }

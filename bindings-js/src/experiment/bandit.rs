@@ -250,7 +250,7 @@ js_options! {
         context: Vec<f64>,
         /// The arms available (default: all).
         available: Strings,
-        /// Simulated decisions for the Thompson policies (default 10000).
+        /// Simulated decisions for the Thompson policies (default 10000; 1 to 10000000).
         draws: usize,
     }
 }

@@ -444,7 +444,7 @@ fn outcome<T: Serialize>(r: std::result::Result<T, PlatformError>) -> Result<Out
 pub fn sim_step_day<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m: Arc<SimMarket> = this(h, a)?;
     job(move || {
-        m.lock().step_day();
+        m.lock().step_day()?;
         Ok(Out::Undefined)
     })
 }
@@ -454,7 +454,7 @@ pub fn sim_run_days<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m: Arc<SimMarket> = this(h, a)?;
     let n = read::size(h, &arg(h, a, 1)?, "n")?;
     job(move || {
-        m.lock().run_days(n);
+        m.lock().run_days(n)?;
         Ok(Out::Undefined)
     })
 }
@@ -469,8 +469,17 @@ pub fn sim_advance_ms<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         reason: "too large".into(),
     })?;
     job(move || {
-        m.lock().advance_ms(ms);
+        m.lock().advance_ms(ms)?;
         Ok(Out::Undefined)
+    })
+}
+
+/// `SimMarket.clone()`.
+pub fn sim_clone<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m: Arc<SimMarket> = this(h, a)?;
+    job(move || {
+        let fork = m.lock().clone();
+        Ok(Handle(Arc::new(SimMarket(Mutex::new(fork)))))
     })
 }
 
