@@ -21,9 +21,10 @@ value replaced and the arguments. Seeded: a run is the same every time.
     with mutating(cw, seed=1):      # patches the package's functions and classes in place
         ...                          # run the vectors
 
-Left out, as in JS: the methods of objects that change as they are used (``SimMarket``,
-``Bandit``: only their construction is mutated; ``Engine`` and ``Adapter`` not even that), calls
-that take a call-back, ``plot`` and ``spark``.
+Objects that change as they are used are forked for it: a mutated call of a ``SimMarket`` or
+``Bandit`` method runs on a copy (``FORK``), so the original goes on as its caller made it.
+Left out: ``Engine`` and ``Adapter`` (they open a store), calls that take a call-back, ``plot``
+and ``spark``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ import numpy as np
 STATEFUL = {"SimMarket", "Engine", "Adapter", "Bandit", "DecideEngine"}
 # Of those, the ones whose construction is left alone too (an engine opens its store).
 UNBUILT = {"Engine", "Adapter", "DecideEngine"}
+# How the others are forked: a mutated method call runs on the fork, not on the caller's object.
+FORK = {"SimMarket": lambda m: m.copy(), "Bandit": lambda b: type(b).from_json(b.to_json())}
 SKIP_MODULES = {"plot", "spark"}
 NUMBERS = [math.nan, math.inf, -math.inf, -1, 0, -0.0, 0.5, 1.5, 1e300, -1e300, 1e-300, 2**53, 2**32, 2**64]
 OTHERS = [None, True, "", "x", [], {}, [math.nan], {"x": 1}]
@@ -245,6 +248,8 @@ class Net:
 
         if isinstance(e, cw.ChannelwiseError):
             return e.code in self.codes
+        if isinstance(e, cw.platform.PlatformCallError):
+            return True  # the simulated vendor's own refusal (code 100: unknown entity, bad time range)
         if isinstance(e, (TypeError, ValueError, OverflowError)):
             notes = " ".join(getattr(e, "__notes__", ()))
             if "while processing '" in notes or SIGNATURE.search(str(e)):
@@ -333,6 +338,14 @@ def _wrap_method(net, name, f, kind):
 
         return wrapped
 
+    fork = FORK.get(kind)
+    if fork is not None:  # a stateful object: the mutated calls change a fork of it
+        def wrapped(self, *args, **kwargs):
+            net.check(name, args, kwargs, lambda a, k: f(fork(self), *a, **k))
+            return f(self, *args, **kwargs)
+
+        return wrapped
+
     def wrapped(self, *args, **kwargs):
         net.check(name, args, kwargs, lambda a, k: f(self, *a, **k))
         return f(self, *args, **kwargs)
@@ -383,15 +396,16 @@ def mutating(cw, seed=1, per_call=8, per_id=10):
                     for m, raw in list(vars(v).items()):
                         if m.startswith("_") and m not in ("__init__", "__call__"):
                             continue
-                        if v.__name__ in STATEFUL and m != "__init__":
-                            continue  # its methods change it: run only as the vectors call them
+                        if v.__name__ in STATEFUL and m != "__init__" and v.__name__ not in FORK:
+                            continue  # its methods change it and it cannot be forked
                         label = f"{v.__name__}.{'new' if m == '__init__' else m}"
                         if isinstance(raw, staticmethod):
                             new = _wrap_method(net, label, raw.__func__, "static")
                         elif isinstance(raw, classmethod):
                             new = _wrap_method(net, label, raw.__func__, "class")
                         elif inspect.isfunction(raw):
-                            new = _wrap_method(net, label, raw, "init" if m == "__init__" else "method")
+                            kind = "init" if m == "__init__" else v.__name__ if v.__name__ in FORK else "method"
+                            new = _wrap_method(net, label, raw, kind)
                         else:
                             continue
                         undo.append((v, m, raw))

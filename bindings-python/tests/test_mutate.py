@@ -3,9 +3,12 @@ value replaced, must return or raise a typed error (see mutate.py for what count
 
 from __future__ import annotations
 
+import datetime as dt
 import faulthandler
 import types
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import channelwise as cw
@@ -31,6 +34,50 @@ def no_hang():
 @pytest.mark.parametrize("path, kind", list(tv._cases()))
 def test_vector_mutated(net, path, kind):
     tv.test_vector(path, kind)
+
+
+BANDITS = [("thompson", {}), ("gaussian_thompson", {}), ("top_two_thompson", {}), ("ucb1", {}),
+           ("epsilon_greedy", {}), ("softmax", {}), ("lin_ucb", {"dim": 2}), ("lin_thompson", {"dim": 2})]
+
+
+@pytest.mark.parametrize("policy, params", BANDITS, ids=[p for p, _ in BANDITS])
+def test_bandit_session_mutated(net, policy, params):
+    """A bandit's life, every call also made mutated on a fork of it (mutate.FORK)."""
+    b = cw.experiment.Bandit(policy, arms=["a", "b"], seed=3, **params)
+    ctx = [1.0, 0.5] if "dim" in params else None
+    rng = np.random.default_rng(0)
+    for _ in range(12):
+        b.update(b.choose(ctx), float(rng.random() < 0.5), ctx)
+    b.add_arm("c")
+    b.update_batch(["a", "c"], [1.0, 0.0], None if ctx is None else [ctx, ctx])
+    table = {"arm": ["b", "c"], "reward": [1.0, 0.0]}
+    if ctx is not None:
+        table["context"] = [ctx, ctx]
+    b.update_batch(pd.DataFrame(table))
+    assert abs(b.weights(ctx, draws=200)["weight"].sum() - 1) < 1e-9
+    assert b.choose(ctx, available=["a", "c"]) in ("a", "c")
+    b.remove_arm("b")
+    assert len(b.summary()) == 2
+    back = cw.experiment.Bandit.from_json(b.to_json())
+    assert back.choose(ctx) == b.choose(ctx)
+
+
+def test_sim_market_session_mutated(net):
+    """A simulated market's life, every call also made mutated on a fork of it."""
+    m = cw.platform.SimMarket({"seed": 5})
+    m.run_days(7)
+    m.advance(3_600_000)
+    m.step_day()
+    start, end = m.today - dt.timedelta(days=8), m.today - dt.timedelta(days=1)
+    assert len(m.read_metrics(start, end)) == 2 * 8
+    assert len(m.true_metrics(str(start), str(end), entities=["search"], level="campaign")) == 8
+    out = m.apply_changes([{"key": "k1", "entity": "search", "action": {"kind": "budget", "daily": 120.0}},
+                           {"key": "k2", "entity": "social", "action": {"kind": "status", "status": "paused"}}])
+    assert [r["outcome"]["status"] for r in out] == ["applied", "applied"]
+    assert m.read_entity("search")["daily_budget"] == 120.0
+    fork = m.copy()
+    fork.run_days(2)
+    assert fork.today == m.today + dt.timedelta(days=2)
 
 
 def test_the_net_catches_an_untyped_error():

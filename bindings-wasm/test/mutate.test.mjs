@@ -4,9 +4,10 @@ import * as cw from '../js/index.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { checkTheNet, mutating } from '../../tests/js/mutate.mjs';
+import { checkTheNet, mutating, sessions } from '../../tests/js/mutate.mjs';
 import { runVectors } from '../../tests/js/vectors.mjs';
 
 await cw.init();
 runVectors(mutating({ ...cw }, { seed: 1 }));
 checkTheNet(test, assert);
+sessions(test, assert, mutating({ ...cw }, { seed: 1 }));

@@ -18,11 +18,19 @@
 // table allocating every one of 2^32 bins, 2^32 isolation trees, lead-health series and plans of
 // 2^32 periods (aborts); a CLV over 2^32 months (ran for good); a Meta budget of 2^53 minor units written and then refused by the
 // JS reader; a non-object `json.series` and a null `inputs` reaching the engine's TypeError.
+// Objects that change as they are used are forked for it: a mutated call of a `SimMarket` or
+// `Bandit` method runs on a copy (`FORK`), so the original goes on as its caller made it
+// (`sessions` drives both through a life of calls). It found a Thompson `weights` of 2^32 draws
+// (ran for hours) and a market clock moved 2^53 ms (simulated 285,000 years of days).
 // What is left out: `...Async` variants (the same readers as the sync call), call-backs' own
-// results, and objects that change as they are used (`platform.SimMarket`, `decide.Engine`,
-// `experiment.Bandit`), whose methods are called only as the vectors call them.
+// results, and `decide.Engine` (its store and adapter calls).
 
 const STATEFUL = new Set(['SimMarket', 'Engine', 'Bandit']);
+/** How a stateful object is forked, so its mutated method calls leave it alone. */
+const FORK = {
+  SimMarket: (m) => m.clone(),
+  Bandit: (b) => b.constructor.fromJSON(b.toJSON()),
+};
 
 /** Replacement values: numbers at and past the edges, and values of the wrong type. */
 const NUMBERS = [NaN, Infinity, -Infinity, -1, 0, -0, 0.5, 1.5, 1e300, -1e300, 1e-300, 2 ** 53, 2 ** 32];
@@ -160,6 +168,7 @@ export function mutating(api, { seed = 1, perCall = 8, perId = 10 } = {}) {
         return (...args) => {
           const a = unwrap(args);
           if (!STATEFUL.has(cls)) check(`${cls}.${String(k)}`, a, (m) => v.apply(t, m));
+          else if (FORK[cls]) check(`${cls}.${String(k)}`, a, (m) => v.apply(FORK[cls](t), m));
           return wrapOut(v.apply(t, a));
         };
       },
@@ -233,5 +242,54 @@ export function checkTheNet(test, assert) {
     const w = mutating(api, { seed: 3, perCall: 20 });
     assert.equal(w.ns.typed({ n: 2 }), 2);
     assert.throws(() => w.ns.strict({ n: 2 }), /^Error: ns\.strict with .+ threw TypeError: boom; arguments /);
+  });
+}
+
+/**
+ * Registers the lives of the stateful objects (a bandit of each policy, a simulated market),
+ * to be run against a `mutating` api: every call is also made mutated on a fork.
+ */
+export function sessions(test, assert, api) {
+  const { experiment, platform } = api;
+  const policies = ['thompson', 'gaussian_thompson', 'top_two_thompson', 'ucb1', 'epsilon_greedy', 'softmax',
+    { name: 'lin_ucb', dim: 2 }, { name: 'lin_thompson', dim: 2 }];
+  for (const policy of policies) {
+    const name = typeof policy === 'string' ? policy : policy.name;
+    test(`mutation net: a ${name} bandit's life`, () => {
+      const b = new experiment.Bandit({ policy, arms: ['a', 'b'], seed: 3 });
+      const ctx = typeof policy === 'string' ? undefined : [1, 0.5];
+      for (let i = 0; i < 12; i++) b.update(b.choose(ctx), i % 3 === 0 ? 1 : 0, ctx);
+      b.addArm('c');
+      b.updateBatch([{ arm: 'a', reward: 1, context: ctx }, { arm: 'c', reward: 0, context: ctx }]);
+      const w = b.weights({ context: ctx, draws: 200 });
+      assert.ok(Math.abs(w.reduce((s, x) => s + x.weight, 0) - 1) < 1e-9);
+      assert.ok(['a', 'c'].includes(b.choose(ctx, ['a', 'c'])));
+      b.removeArm('b');
+      assert.equal(b.summary().length, 2);
+      const back = experiment.Bandit.fromJSON(b.toJSON());
+      assert.equal(back.choose(ctx), b.choose(ctx));
+    });
+  }
+  test('mutation net: a simulated market\'s life', () => {
+    const m = new platform.SimMarket({ seed: 5 });
+    m.runDays(7);
+    m.advanceMs(3_600_000);
+    m.stepDay();
+    const r = m.readMetrics({ from: '2026-01-05', to: '2026-01-12' });
+    assert.ok(r.ok);
+    assert.equal(r.value.length, 2 * 8);
+    assert.equal(m.trueMetrics({ from: '2026-01-05', to: '2026-01-12', entities: ['search'] }).length, 8);
+    const out = m.applyChanges([
+      { key: 'k1', entity: 'search', action: { kind: 'budget', daily: 120 } },
+      { key: 'k2', entity: 'social', action: { kind: 'status', status: 'paused' } },
+    ]);
+    assert.ok(out.ok);
+    const e = m.readEntity('search');
+    assert.ok(e.ok);
+    assert.equal(e.value.dailyBudget, 120);
+    const fork = m.clone();
+    fork.runDays(2);
+    assert.equal(m.today, '2026-01-13');
+    assert.equal(fork.today, '2026-01-15');
   });
 }
