@@ -42,10 +42,10 @@ import types
 
 import numpy as np
 
-STATEFUL = {"SimMarket", "Engine", "Adapter", "Bandit", "DecideEngine"}
-# Of those, the ones whose construction is left alone too (an engine opens its store).
+# Left alone entirely, construction included (an engine opens its store).
 UNBUILT = {"Engine", "Adapter", "DecideEngine"}
-# How the others are forked: a mutated method call runs on the fork, not on the caller's object.
+# Objects that change as they are used, and how each is forked: a mutated method call runs on
+# the fork, not on the caller's object.
 FORK = {"SimMarket": lambda m: m.copy(), "Bandit": lambda b: type(b).from_json(b.to_json())}
 SKIP_MODULES = {"plot", "spark"}
 NUMBERS = [math.nan, math.inf, -math.inf, -1, 0, -0.0, 0.5, 1.5, 1e300, -1e300, 1e-300, 2**53, 2**32, 2**64]
@@ -317,7 +317,7 @@ def _wrap_function(net, name, f):
     return wrapped
 
 
-def _wrap_method(net, name, f, kind):
+def _wrap_method(net, name, f, kind, fork=None):
     if kind == "static":
         def wrapped(*args, **kwargs):
             net.check(name, args, kwargs, lambda a, k: f(*a, **k))
@@ -338,16 +338,9 @@ def _wrap_method(net, name, f, kind):
 
         return wrapped
 
-    fork = FORK.get(kind)
-    if fork is not None:  # a stateful object: the mutated calls change a fork of it
-        def wrapped(self, *args, **kwargs):
-            net.check(name, args, kwargs, lambda a, k: f(fork(self), *a, **k))
-            return f(self, *args, **kwargs)
-
-        return wrapped
-
     def wrapped(self, *args, **kwargs):
-        net.check(name, args, kwargs, lambda a, k: f(self, *a, **k))
+        # a stateful object's mutated calls change a fork of it
+        net.check(name, args, kwargs, lambda a, k: f(fork(self) if fork else self, *a, **k))
         return f(self, *args, **kwargs)
 
     return wrapped
@@ -396,16 +389,13 @@ def mutating(cw, seed=1, per_call=8, per_id=10):
                     for m, raw in list(vars(v).items()):
                         if m.startswith("_") and m not in ("__init__", "__call__"):
                             continue
-                        if v.__name__ in STATEFUL and m != "__init__" and v.__name__ not in FORK:
-                            continue  # its methods change it and it cannot be forked
                         label = f"{v.__name__}.{'new' if m == '__init__' else m}"
                         if isinstance(raw, staticmethod):
                             new = _wrap_method(net, label, raw.__func__, "static")
                         elif isinstance(raw, classmethod):
                             new = _wrap_method(net, label, raw.__func__, "class")
                         elif inspect.isfunction(raw):
-                            kind = "init" if m == "__init__" else v.__name__ if v.__name__ in FORK else "method"
-                            new = _wrap_method(net, label, raw, kind)
+                            new = _wrap_method(net, label, raw, "init" if m == "__init__" else "method", FORK.get(v.__name__))
                         else:
                             continue
                         undo.append((v, m, raw))

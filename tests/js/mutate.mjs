@@ -25,8 +25,9 @@
 // What is left out: `...Async` variants (the same readers as the sync call), call-backs' own
 // results, and `decide.Engine` (its store and adapter calls).
 
-const STATEFUL = new Set(['SimMarket', 'Engine', 'Bandit']);
-/** How a stateful object is forked, so its mutated method calls leave it alone. */
+/** Left alone entirely, construction included (its store and adapter calls). */
+const UNBUILT = new Set(['Engine']);
+/** Objects that change as they are used, and how each is forked: its mutated method calls run on the fork. */
 const FORK = {
   SimMarket: (m) => m.clone(),
   Bandit: (b) => b.constructor.fromJSON(b.toJSON()),
@@ -167,8 +168,8 @@ export function mutating(api, { seed = 1, perCall = 8, perId = 10 } = {}) {
         if (typeof v !== 'function' || k === 'constructor' || typeof k === 'symbol' || String(k).endsWith('Async')) return v;
         return (...args) => {
           const a = unwrap(args);
-          if (!STATEFUL.has(cls)) check(`${cls}.${String(k)}`, a, (m) => v.apply(t, m));
-          else if (FORK[cls]) check(`${cls}.${String(k)}`, a, (m) => v.apply(FORK[cls](t), m));
+          const fork = FORK[cls];
+          if (!UNBUILT.has(cls)) check(`${cls}.${String(k)}`, a, (m) => v.apply(fork ? fork(t) : t, m));
           return wrapOut(v.apply(t, a));
         };
       },
@@ -182,7 +183,7 @@ export function mutating(api, { seed = 1, perCall = 8, perId = 10 } = {}) {
     const p = new Proxy(C, {
       construct(t, args) {
         const a = unwrap(args);
-        if (name !== 'Engine') check(`new ${name}`, a, (m) => Reflect.construct(t, m));
+        if (!UNBUILT.has(name)) check(`new ${name}`, a, (m) => Reflect.construct(t, m));
         return instance(Reflect.construct(t, a));
       },
       get(t, k) {

@@ -263,7 +263,7 @@ class SimMarket:
         >>> (str(m.today), str(fork.today))
         ('2026-01-08', '2026-01-10')
         """
-        fork = SimMarket.__new__(SimMarket)
+        fork = type(self).__new__(type(self))
         fork._m = self._m.copy()
         return fork
 
