@@ -1,6 +1,6 @@
 //! CLV model fits: BG/NBD, Pareto/NBD and Gamma-Gamma on seeded synthetic customers (10k, 100k,
 //! 1M; BG/NBD histories simulated in weeks at day resolution, so customers share histories as
-//! real ones do).
+//! real ones do), and a Pareto/NBD fit of customers without heterogeneity (no maximum to find).
 //!
 //! Also the timing side of `benches/compare/clv.py` (which times lifetimes 0.11.3 on the same
 //! data in the same run): with `CW_CLV_COMPARE=<in.json>` the binary reads
@@ -155,6 +155,18 @@ fn clv(c: &mut Criterion) {
             });
         }
     }
+    // customers who all buy at one rate (the shared vector): the likelihood has no maximum and the
+    // fit walks r and alpha up to its bound, where the 2F1 series needed millions of terms (a fit
+    // took 130 s; the tails are integrated there now)
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/pareto_nbd_error_no_heterogeneity.json")).unwrap()).unwrap();
+    let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+    g.bench_function("pareto_nbd_fit_no_heterogeneity", |b| {
+        b.iter(|| {
+            let e = ParetoNbd::default().fit(&x, &tx, &t, None).unwrap_err();
+            assert_eq!(e.kind().code(), "not_converged");
+        })
+    });
     g.finish();
 }
 

@@ -208,6 +208,29 @@ def bg_cases(out):
     return p
 
 
+def mp_pareto(params, hx, htx, hT):
+    """P(alive) and per-customer log-likelihoods of the Pareto/NBD in mpmath (note 009, eq. 17-22),
+    A0 by mp.hyp2f1 and checked against mp.quad on 40 pieces."""
+    r_, al_, s_, be_ = (mp.mpf(float(v)) for v in params)
+    pa, lls = [], []
+    for xi, ti, Ti in zip(hx, htx, hT):
+        xi, ti, Ti = mp.mpf(xi), mp.mpf(ti), mp.mpf(Ti)
+        n_ = r_ + s_ + xi
+        if al_ >= be_:
+            F = lambda tau: (al_ + tau) ** (-n_) / n_ * mp.hyp2f1(s_ + 1, n_, n_ + 1, (al_ - be_) / (al_ + tau), maxterms=10**7, maxprec=20000)
+        else:
+            F = lambda tau: (be_ + tau) ** (-n_) / n_ * mp.hyp2f1(r_ + xi, n_, n_ + 1, (be_ - al_) / (be_ + tau), maxterms=10**7, maxprec=20000)
+        a0 = F(ti) - F(Ti)
+        if ti < Ti:
+            quad = mp.quad(lambda y: (al_ + y) ** (-(r_ + xi)) * (be_ + y) ** (-(s_ + 1)), mp.linspace(ti, Ti, 41))
+            assert abs(quad / a0 - 1) < 1e-6, (quad, a0)
+        b1 = (al_ + Ti) ** (-(r_ + xi)) * (be_ + Ti) ** (-s_)
+        lead = mp.exp(mp.loggamma(r_ + xi) - mp.loggamma(r_)) * al_ ** r_ * be_ ** s_
+        lls.append(float(mp.log(lead * (b1 + s_ * a0))))
+        pa.append(float(b1 / (b1 + s_ * a0)))
+    return pa, lls
+
+
 def pareto_cases(out):
     x, tx, T = cdnow()
     w = np.ones_like(x)
@@ -259,40 +282,75 @@ def pareto_cases(out):
     # heavy buyers in both branches (alpha > beta and alpha < beta): mpmath likelihood and P(alive)
     rows = []
     for (r, al, s, be) in [(p[0], p[1], p[2], p[3]), (0.8, 14.0, 0.7, 6.0)]:
-        r_, al_, s_, be_ = (mp.mpf(float(v)) for v in (r, al, s, be))
         hx = [300.0, 450.0, 800.0, 2.0]
         htx = [37.5, 38.0, 30.0, 20.0]
         hT = [38.86, 38.86, 38.0, 38.5]
-        pa, lls = [], []
-        for xi, ti, Ti in zip(hx, htx, hT):
-            xi, ti, Ti = mp.mpf(xi), mp.mpf(ti), mp.mpf(Ti)
-            n_ = r_ + s_ + xi
-            if al_ >= be_:
-                F = lambda tau: (al_ + tau) ** (-n_) / n_ * mp.hyp2f1(s_ + 1, n_, n_ + 1, (al_ - be_) / (al_ + tau))
-            else:
-                F = lambda tau: (be_ + tau) ** (-n_) / n_ * mp.hyp2f1(r_ + xi, n_, n_ + 1, (be_ - al_) / (be_ + tau))
-            a0 = F(ti) - F(Ti)
-            # cross-check by quadrature on 40 pieces (a coarse check: one piece of mp.quad is only good to ~1e-7 here, 40 pieces to ~1e-8 at 800 purchases)
-            quad = mp.quad(lambda y: (al_ + y) ** (-(r_ + xi)) * (be_ + y) ** (-(s_ + 1)), mp.linspace(ti, Ti, 41))
-            assert abs(quad / a0 - 1) < 1e-6, (quad, a0)
-            b1 = (al_ + Ti) ** (-(r_ + xi)) * (be_ + Ti) ** (-s_)
-            lead = mp.gamma(r_ + xi) * al_ ** r_ * be_ ** s_ / mp.gamma(r_)
-            lls.append(float(mp.log(lead * (b1 + s_ * a0))))
-            pa.append(float(b1 / (b1 + s_ * a0)))
+        pa, lls = mp_pareto((r, al, s, be), hx, htx, hT)
         rows.append(((r, al, s, be), hx, htx, hT, pa, lls))
     for k, ((r, al, s, be), hx, htx, hT, pa, lls) in enumerate(rows):
         branch = "alpha_below_beta" if al < be else "alpha_above_beta"
-        out.append((f"pareto_nbd_predict_heavy_buyers_{branch}", {
-            "function": "clv.pareto_nbd.predict",
-            "source": f"Pareto/NBD likelihood and P(alive) (Fader & Hardie note 009, eq. 17 and 22) in mpmath {mp.__version__} "
-                      f"at 50 digits, the integral A0 in closed form with mp.hyp2f1 (cross-checked by mp.quad on 40 pieces "
-                      f"to 1e-6), for customers with up to 800 repeat purchases "
-                      f"(lifetimes issue #25 overflows there); log_likelihood is per customer.",
-            "params": {"r": f(r), "alpha": f(al), "s": f(s), "beta": f(be)},
-            "input": {"frequency": arr(hx), "recency": arr(htx), "T": arr(hT)},
-            "expected": {"p_alive": arr(pa), "log_likelihood": arr(lls)},
-            "tolerance": {"abs": 1e-12, "rel": 1e-10}}))
+        out.append((f"pareto_nbd_predict_heavy_buyers_{branch}", mp_pareto_vector(
+            (r, al, s, be), (hx, htx, hT), (pa, lls),
+            "the integral A0 in closed form with mp.hyp2f1 (cross-checked by mp.quad on 40 pieces to 1e-6), for "
+            "customers with up to 800 repeat purchases (lifetimes issue #25 overflows there); log_likelihood is per customer.",
+            1e-12)))
     return p
+
+
+def mp_pareto_vector(params, hist, expected, about, abs_tol):
+    """A clv.pareto_nbd.predict vector of mp_pareto's numbers."""
+    (r, al, s, be), (hx, htx, hT), (pa, lls) = params, hist, expected
+    return {
+        "function": "clv.pareto_nbd.predict",
+        "source": f"Pareto/NBD likelihood and P(alive) (Fader & Hardie note 009, eq. 17 and 22) in mpmath {mp.__version__} "
+                  f"at 50 digits, {about}",
+        "params": {"r": f(r), "alpha": f(al), "s": f(s), "beta": f(be)},
+        "input": {"frequency": arr(hx), "recency": arr(htx), "T": arr(hT)},
+        "expected": {"p_alive": arr(pa), "log_likelihood": arr(lls)},
+        "tolerance": {"abs": abs_tol, "rel": 1e-10}}
+
+
+def pareto_limit_cases(out):
+    """Where customers hardly differ: the fit's supremum lies at infinity, and the tails need
+    their quadratures (millions of series terms)."""
+    rng = np.random.default_rng(0)
+    n = 50
+    T = rng.uniform(20, 40, n)
+    x = rng.poisson(2, n).astype(float)
+    tx = np.where(x > 0, T * rng.uniform(0.1, 1, n), 0.0)
+    inp = {"frequency": arr(x), "recency": arr(tx), "T": arr(T)}
+    lt = ParetoNBDFitter().fit(x, tx, T)
+    q = lt.params_
+    try:
+        BetaGeoFitter().fit(x, tx, T)
+        bg_says = "BetaGeoFitter fits"
+    except Exception as e:  # lifetimes.utils.ConvergenceError
+        bg_says = f"BetaGeoFitter raises {type(e).__name__}"
+    data = ("50 customers who all buy at one rate: numpy default_rng(0), T ~ U(20, 40), frequency ~ Poisson(2), "
+            "recency = T U(0.1, 1) for frequency > 0, else 0")
+    for model, fn in (("bg_nbd", "clv.bg_nbd.fit"), ("pareto_nbd", "clv.pareto_nbd.fit")):
+        out.append((f"{model}_error_no_heterogeneity", {
+            "function": fn,
+            "source": f"{data}. Customers who hardly differ let the likelihood rise without end as a mixing distribution "
+                      f"shrinks to one value (r and alpha growing together, the Poisson limit; for BG/NBD here a and b), so "
+                      f"there is no maximum to report: not_converged. {LT}: {bg_says}; "
+                      f"ParetoNBDFitter stops on that road at r {q['r']:.4g}, alpha {q['alpha']:.4g}, s {q['s']:.4g}, "
+                      f"beta {q['beta']:.4g} (scipy's BFGS tolerance). {ENV}",
+            "input": inp, "expected": {"error": "not_converged"}, "tolerance": {"abs": 0.0}}))
+    # predictions where the tails are integrated: both rates nearly alike across customers
+    # (Gauss-Laguerre), the purchase rate alone (alpha / beta in the hundred thousands) or beta a
+    # million times alpha (the double-exponential rule)
+    hx, htx, hT = [0.0, 1.0, 4.0, 12.0, 40.0], [0.0, 10.0, 30.0, 35.5, 38.0], [38.0, 38.0, 39.0, 36.0, 38.5]
+    for name, params in (("poisson_limit", (2e4, 2e5, 500.0, 1e4)), ("purchase_rate_poisson_limit", (2e5, 2e6, 0.6, 12.0)),
+                         ("beta_far_above_alpha", (0.5, 2.0, 3e3, 3e6))):
+        pa, lls = mp_pareto(params, hx, htx, hT)
+        out.append((f"pareto_nbd_predict_{name}", mp_pareto_vector(
+            params, (hx, htx, hT), (pa, lls),
+            "A0 in closed form with mp.hyp2f1 (cross-checked by mp.quad on 40 pieces to 1e-6), at parameters where the "
+            "2F1 series needs 10^4 to 10^7 terms (Gauss-Laguerre in the first, the double-exponential rule in the others); "
+            "log_likelihood is per customer. Its terms r ln alpha and -(r + x) ln(alpha + T) are up to 3e6 each and cancel "
+            "to O(1), so a double-precision evaluation carries ~1e-9 of absolute error: abs 1e-8.",
+            1e-8)))
 
 
 def gamma_gamma_cases(out, bg):
@@ -453,6 +511,7 @@ def main() -> None:
     out = []
     bg = bg_cases(out)
     pareto_cases(out)
+    pareto_limit_cases(out)
     gamma_gamma_cases(out, bg)
     sbg_cases(out)
     rfm_cases(out)

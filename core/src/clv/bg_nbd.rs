@@ -112,8 +112,8 @@ impl BetaGeo {
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
         let phi0 = start(&h);
-        let bad_start = || start_error("BG/NBD", (frequency, recency, t), |h, g| BgLik(h).ll_grad(&start(h), g));
-        let m = maximise(&BgLik(&h), &phi0, "BG/NBD", self.settings, Some(&bad_start))?;
+        let bad_start = |why: &str| start_error(("BG/NBD", why), (frequency, recency, t), |h, g| BgLik(h).ll_grad(&start(h), g));
+        let m = maximise(&BgLik(&h), &phi0, ("BG/NBD", &["r", "alpha", "a", "b"]), self.settings, Some(&bad_start))?;
         let p = |v: &[f64]| BetaGeoParams { r: v[0], alpha: v[1], a: v[2], b: v[3] };
         Ok(FittedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }

@@ -273,7 +273,7 @@ impl GammaGamma {
         let s = spend_rows(frequency, monetary_value, weights, self.settings.collapse)?;
         // start: p = 1, q = 2, v = mean (the population mean spend p v / (q - 1))
         let phi0 = [0.0, 2f64.ln(), s.mean.ln()];
-        let m = maximise(&s, &phi0, "Gamma-Gamma", self.settings, None)?;
+        let m = maximise(&s, &phi0, ("Gamma-Gamma", &["p", "q", "v"]), self.settings, None)?;
         let p = |x: &[f64]| GammaGammaParams { p: x[0], q: x[1], v: x[2] };
         Ok(FittedGammaGamma { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }

@@ -259,16 +259,17 @@ fn newton(model: &dyn LogLik, phi0: &[f64], max_steps: usize, modify: bool) -> O
     Some(run)
 }
 
-/// The error for a customer-history model whose log-likelihood is not finite at its start (what
-/// [`maximise`] calls on that path only): some customer's history lies past what the model
-/// evaluates in double precision (a billion purchases in 39 weeks, an age of 1e300). It names
+/// The error for a customer-history model whose log-likelihood is not finite at its start, or
+/// from which no step raised it (what [`maximise`] calls on those paths only, saying which in
+/// `why`): some customer's history lies past what the model evaluates in double precision (a
+/// billion purchases in 39 weeks, an age of 1e300). It names
 /// the first history that fails alone, at its own start (one history far out moves the whole
 /// data's start, so at that start ordinary histories fail too), as `invalid_parameter` on
 /// `frequency[i]`; else `not_converged` naming the largest frequency and T.
 /// `ll_one(histories, gradient)` is the model's log-likelihood over other histories at their
 /// own start.
 pub(crate) fn start_error(
-    what: &str,
+    (what, why): (&str, &str),
     (frequency, recency, t): (&[f64], &[f64], &[f64]),
     ll_one: impl Fn(&Histories, &mut [f64]) -> f64,
 ) -> Error {
@@ -293,7 +294,7 @@ pub(crate) fn start_error(
     let (ix, it) = (largest(frequency), largest(t));
     Error::NotConverged {
         what: format!(
-            "{what} fit (the log-likelihood is not finite at the start; the largest frequency is {} at frequency[{ix}], the largest T {} at T[{it}]: more purchases or a longer history than the time unit allows?)",
+            "{what} fit ({why}; the largest frequency is {} at frequency[{ix}], the largest T {} at T[{it}]: more purchases or a longer history than the time unit allows?)",
             frequency[ix], t[it]
         ),
         iterations: 0,
@@ -305,15 +306,17 @@ pub(crate) fn start_error(
 /// Hessian from the start; where that does not reach a gradient of `1e-11` per unit weight
 /// within 50 steps (a start far outside the concave region, a boundary maximum), L-BFGS on the
 /// mean log-likelihood and then at most 12 Newton steps while the log-likelihood stays concave.
-/// `what` names the model in errors; `bad_start` makes the error for a log-likelihood that is
-/// not finite at the start (`internal` without it).
-pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSettings, bad_start: Option<&dyn Fn() -> Error>) -> Result<Mle> {
+/// `what` names the model in errors and `names` its parameters (in `phi0`'s order: a fit that
+/// does not converge says where it ended); `bad_start(why)` makes the error for a
+/// log-likelihood that is not finite at the start or from which no step could be taken
+/// (`internal`, resp. the usual `not_converged`, without it).
+pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &[&str]), s: FitSettings, bad_start: Option<&dyn Fn(&str) -> Error>) -> Result<Mle> {
     let k = phi0.len();
     let w = model.total_weight();
     let mut f0g = vec![0.0; k];
     let f0 = model.ll_grad(phi0, &mut f0g);
     if !f0.is_finite() {
-        return Err(bad_start.map_or_else(|| Error::Internal(format!("{what}: the log-likelihood is not finite at the start ({f0})")), |e| e()));
+        return Err(bad_start.map_or_else(|| Error::Internal(format!("{what}: the log-likelihood is not finite at the start ({f0})")), |e| e("the log-likelihood is not finite at the start")));
     }
     let direct = newton(model, phi0, 50.min(s.max_iter.max(12)), true);
     let (run, lbfgs_iterations) = match direct {
@@ -329,14 +332,24 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSetti
             };
             let m = lbfgs(neg_mean, phi0, Settings { gtol: 1e-7, ftol: 1e-12, max_iter: s.max_iter, memory: 10 });
             let Some(run) = newton(model, &m.x, 12, false) else {
-                return Err(Error::NotConverged { what: format!("{what} fit"), iterations: m.iterations, residual: f64::INFINITY });
+                return Err(Error::NotConverged { what: format!("{what} fit ({})", ended_at(names, &m.x)), iterations: m.iterations, residual: f64::INFINITY });
             };
             (run, m.iterations)
         }
     };
     let grad_norm = inf_norm(&run.g) / w;
-    if run.phi.iter().any(|v| v.abs() > 35.0) || grad_norm > 1e-5 {
-        return Err(Error::NotConverged { what: format!("{what} fit (a parameter ran to a bound or the gradient stayed large)"), iterations: lbfgs_iterations + run.steps, residual: grad_norm });
+    let failed = run.phi.iter().any(|v| v.abs() > 35.0) || grad_norm > 1e-5;
+    if let (true, 0, 0, Some(e)) = (failed, lbfgs_iterations, run.steps, bad_start) {
+        // a finite start no step could leave: a history so far out that the log-likelihood,
+        // in the tens of billions, no longer resolves a step
+        return Err(e(&format!("no step from the start changed its log-likelihood, {f0:e}")));
+    }
+    if failed {
+        return Err(Error::NotConverged {
+            what: format!("{what} fit (a parameter ran to a bound or the gradient stayed large; {})", ended_at(names, &run.phi)),
+            iterations: lbfgs_iterations + run.steps,
+            residual: grad_norm,
+        });
     }
     let params: Vec<f64> = run.phi.iter().map(|p| p.exp()).collect();
     // standard errors: inverse observed information on the log scale, delta method to theta
@@ -353,6 +366,22 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], what: &str, s: FitSetti
         log_likelihood: run.f,
         diagnostics: FitDiagnostics { lbfgs_iterations, newton_iterations: run.steps, grad_norm, rows: model.rows(), total_weight: w },
     })
+}
+
+/// Where a fit that did not converge ended, for its error: each parameter by name, and what
+/// parameters running off to infinity mean.
+fn ended_at(names: &[&str], phi: &[f64]) -> String {
+    let at: Vec<String> = names.iter().zip(phi).map(|(n, p)| format!("{n} {:.4e}", p.exp())).collect();
+    let far: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p > 12.0).map(|(n, _)| *n).collect();
+    let hint = if far.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} went past e^12: the likelihood rises without end that way, as it does when customers hardly differ in what those parameters spread (a shape growing with its rate, or a Beta's two shapes together, is a mixing distribution shrinking to one value)",
+            far.join(" and ")
+        )
+    };
+    format!("it ended at {}{hint}", at.join(", "))
 }
 
 /// Customers' histories, validated and collapsed: rows grouped by distinct frequency.

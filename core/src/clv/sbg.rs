@@ -154,7 +154,7 @@ impl ShiftedBetaGeo {
     /// the likelihood has no interior maximum (no churn at all, or everyone gone after period 1).
     pub fn fit(&self, survivors: &[f64]) -> Result<FittedShiftedBetaGeo> {
         check_survivors(survivors)?;
-        let m = maximise(&Survivors(survivors), &[0.0, 0.0], "sBG", self.settings, None)?;
+        let m = maximise(&Survivors(survivors), &[0.0, 0.0], ("sBG", &["alpha", "beta"]), self.settings, None)?;
         let p = |x: &[f64]| ShiftedBetaGeoParams { alpha: x[0], beta: x[1] };
         Ok(FittedShiftedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
