@@ -11,7 +11,8 @@
 //! The Pareto/NBD likelihood needs the integral `int_tau^inf (alpha + y)^-p (beta + y)^-q dy`,
 //! a `2F1(q, p + q - 1; p + q; z)` in closed form (Fader & Hardie, note 009, eq. 18-20); its
 //! series and the sums giving its derivatives in every parameter are summed together here
-//! (`tail`), all of positive terms.
+//! (`tail`), all of positive terms; where that series would need thousands to millions of terms
+//! (customers who hardly differ) its integral is taken by quadrature instead.
 
 use crate::{Error, Result};
 
@@ -110,10 +111,11 @@ pub(crate) struct Tail {
     pub second: [f64; 6],
 }
 
-/// Sums the Pareto/NBD tail series `S(c, n, z)` (all terms positive) with its derivative sums,
-/// and with `SECOND` the sums of its second derivatives. Requires `c > 0`, `n > 0`,
-/// `0 <= z < 1`. The sums are rescaled when they grow past 1e250 (a very large `c`, i.e.
-/// hundreds of purchases): only their ratios are returned, and `ln S` carries the scale.
+/// The Pareto/NBD tail `S(c, n, z)` with its derivatives, and with `SECOND` its second
+/// derivatives: by its series of positive terms, or by quadrature of its integral where the
+/// series would be long ([`method`]). Requires `c > 0`, `n > 0`, `0 <= z < 1`. The series' sums
+/// are rescaled when they grow past 1e250 (a very large `c`, i.e. hundreds of purchases): only
+/// their ratios are returned, and `ln S` carries the scale.
 pub(crate) fn tail<const SECOND: bool>(c: f64, n: f64, z: f64) -> Result<Tail> {
     match method(c, n, z) {
         Method::Series => tail_series::<SECOND>(c, n, z),
@@ -122,7 +124,7 @@ pub(crate) fn tail<const SECOND: bool>(c: f64, n: f64, z: f64) -> Result<Tail> {
     }
 }
 
-/// [`tail`] by its series.
+/// [`tail`] by its series (`not_converged` past two million terms).
 fn tail_series<const SECOND: bool>(c: f64, n: f64, z: f64) -> Result<Tail> {
     let mut b = 1.0_f64; // (c)_k / k! z^k, scaled
     let (mut h, mut h2) = (0.0_f64, 0.0_f64); // H_k and sum_{j<k} 1 / (c + j)^2

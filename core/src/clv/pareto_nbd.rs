@@ -12,7 +12,8 @@
 //!
 //! `A0` is a difference of two `2F1(., .; r+s+x+1; z)` terms with `0 <= z < 1`; the series is
 //! expanded in whichever of `alpha`, `beta` is larger (lifetimes' choice) and summed in log space
-//! together with the sums giving its derivative in each parameter (see
+//! together with the sums giving its derivative in each parameter, or integrated where the series
+//! would need thousands of terms (customers who hardly differ; see
 //! [`hyp2f1`](super::hyp2f1)), so the gradient is analytic and a customer with hundreds of
 //! purchases does not overflow (lifetimes issue #25). P(alive) is note 009 eq. 22, the
 //! conditional expectation eq. 41 (the form lifetimes 0.11.3 uses), the unconditional
