@@ -353,7 +353,8 @@ class _PurchaseSpec(_Spec):
         :class:`InvalidParameterError` (fractional frequency; frequency 0 with recency > 0; a
         missing column), :class:`NonFiniteError`, :class:`LengthMismatchError`, each naming the
         column and row; :class:`NotEnoughDataError` for no customers;
-        :class:`NotConvergedError` when the likelihood has no interior maximum."""
+        :class:`NotConvergedError` when the likelihood has no interior maximum (customers who
+        all buy at one rate, say; its message names where the fit ended)."""
         cols, w = _fit_columns(data, ("frequency", "recency", "T"), (frequency, recency, T), weights)
         text = _cw.clv_purchases_fit(
             self._model, cols["frequency"], cols["recency"], cols["T"], w, self.max_iter, self.collapse

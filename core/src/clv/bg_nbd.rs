@@ -106,7 +106,8 @@ impl BetaGeo {
     /// `length_mismatch`, `non_finite`, `out_of_range` (negative frequency or weight, recency
     /// outside `[0, T]`), `invalid_parameter` (fractional frequency, frequency 0 with recency > 0),
     /// each naming the column and index; `not_enough_data` for no customers; `not_converged` if
-    /// the likelihood has no interior maximum (a parameter runs off to 0 or infinity);
+    /// the likelihood has no interior maximum (a parameter runs off to 0 or infinity, as when
+    /// customers all buy at one rate; the message says where the fit ended);
     /// `invalid_parameter` naming `frequency[i]` for a history whose likelihood is past double
     /// precision at the start (e.g. 1e300 purchases).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
