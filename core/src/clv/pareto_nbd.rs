@@ -239,7 +239,21 @@ fn series_table(th: &[f64; 4], x: f64) -> Option<TailTable> {
 /// The two log-terms of the likelihood's bracket: `B1 = -(r+x) ln(alpha+T) - s ln(beta+T)` and
 /// `B2 = ln s + ln A0` (`-inf` when `t_x == T`), with their derivatives.
 fn bracket<const HESS: bool>(th: &[f64; 4], x: f64, tx: f64, t: f64, table: Option<&TailTable>) -> Result<(Term, Term)> {
-    Ok(bracket_from::<HESS>(th, x, t, ln_a0::<HESS>(th, x, tx, t, table)?))
+    let (b1, b2) = bracket_from::<HESS>(th, x, t, ln_a0::<HESS>(th, x, tx, t, table)?);
+    // P(alive) and the likelihood are differences of these terms (and of `r ln alpha`): past
+    // 4.5e9 a double's rounding of them exceeds 1e-6, and parameters that large (1e200, say)
+    // would give numbers with no digit left
+    let size = b1.0.abs().max(if b2.0.is_finite() { b2.0.abs() } else { 0.0 }).max(th[0] * th[1].ln().abs());
+    if size * f64::EPSILON > 1e-6 {
+        let names = ["r", "alpha", "s", "beta"];
+        let i = (0..4).fold(0, |m, i| if th[i] > th[m] { i } else { m });
+        return Err(crate::Error::param(
+            names[i],
+            th[i],
+            format!("with r {}, alpha {}, s {}, beta {} the Pareto/NBD likelihood's terms reach {size:e}, where double precision no longer resolves it (to 1e-6 up to 4.5e9)", th[0], th[1], th[2], th[3]),
+        ));
+    }
+    Ok((b1, b2))
 }
 
 /// [`bracket`] given the row's `ln A0` (`None` when `A0 = 0`).
@@ -436,7 +450,9 @@ impl ParetoNbdParams {
     /// The log-likelihood of customers' histories at these parameters (weighted sum).
     ///
     /// # Errors
-    /// As [`ParetoNbd::fit`] for the inputs; `out_of_range` for invalid parameters.
+    /// As [`ParetoNbd::fit`] for the inputs; `out_of_range` for invalid parameters;
+    /// `invalid_parameter` naming the largest parameter where the likelihood's terms pass 4.5e9
+    /// (parameters past double precision, as for `p_alive` and `expected_purchases`).
     ///
     /// ```
     /// use channelwise::clv::pareto_nbd::ParetoNbdParams;
@@ -582,6 +598,20 @@ mod tests {
         assert!(e.to_string().contains("no step from the start changed its log-likelihood, 7.53"), "{e}");
         assert!(e.to_string().contains("; the largest frequency is 4294967296 at frequency[5], the largest T 39 at T[0]"), "{e}");
         assert!(ParetoNbd::default().fit(&f, &r, &t, None).is_ok());
+    }
+
+    #[test]
+    fn parameters_past_double_precision_are_typed() {
+        // these gave P(alive) 1 and a log-likelihood of 0 once the tails were integrated (before,
+        // the series gave up): the likelihood's terms are 1e203 and cancel
+        let p = ParetoNbdParams::new(1e200, 1e201, 1e200, 1e199).unwrap();
+        let hist = ([0.0, 3.0], [0.0, 20.0], [38.0, 38.0]);
+        for e in [p.p_alive(&hist.0, &hist.1, &hist.2).unwrap_err(), p.log_likelihood(&hist.0, &hist.1, &hist.2, None).unwrap_err(), p.expected_purchases(10.0, &hist.0, &hist.1, &hist.2).unwrap_err()] {
+            assert_eq!(e.kind().code(), "invalid_parameter", "{e}");
+            assert!(e.to_string().contains("alpha") && e.to_string().contains("double precision"), "{e}");
+        }
+        // large but resolvable: r 2e5, alpha 2e6 (the terms are 3e6)
+        assert!(ParetoNbdParams::new(2e5, 2e6, 0.6, 12.0).unwrap().p_alive(&hist.0, &hist.1, &hist.2).is_ok());
     }
 
     #[test]
