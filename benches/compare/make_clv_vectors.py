@@ -16,6 +16,9 @@ Nothing here imports channelwise.  Sources of the expected numbers:
   * predictions (P(alive), conditional and unconditional expected purchases, P(n purchases),
     expected spend, CLV) are lifetimes 0.11.3's functions evaluated at the exact-MLE parameters.
   * customers with 300+ purchases and the hypergeometric function: mpmath (50 digits).
+  * customers who hardly differ: a seeded set (numpy default_rng(0)) with no maximum-likelihood
+    point (not_converged; what lifetimes does with it is in `source`), and Pareto/NBD predictions
+    at parameters where the 2F1 series needs 10^4 to 10^7 terms: mpmath (50 digits).
   * the published CDNOW estimates: Fader, Hardie & Lee (2005) "Counting your customers the easy
     way", Marketing Science 24(2) (BG/NBD); Fader, Hardie & Lee (2005b) "RFM and CLV", JMR 42(4)
     (Pareto/NBD, Gamma-Gamma); Fader & Hardie (2007) "How to project customer retention",
