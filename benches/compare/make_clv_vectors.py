@@ -316,11 +316,7 @@ def mp_pareto_vector(params, hist, expected, about, abs_tol):
 def pareto_limit_cases(out):
     """Where customers hardly differ: the fit's supremum lies at infinity, and the tails need
     their quadratures (millions of series terms)."""
-    rng = np.random.default_rng(0)
-    n = 50
-    T = rng.uniform(20, 40, n)
-    x = rng.poisson(2, n).astype(float)
-    tx = np.where(x > 0, T * rng.uniform(0.1, 1, n), 0.0)
+    x, tx, T = no_heterogeneity()
     inp = {"frequency": arr(x), "recency": arr(tx), "T": arr(T)}
     lt = ParetoNBDFitter().fit(x, tx, T)
     q = lt.params_
@@ -354,6 +350,155 @@ def pareto_limit_cases(out):
             "log_likelihood is per customer. Its terms r ln alpha and -(r + x) ln(alpha + T) are up to 3e6 each and cancel "
             "to O(1), so a double-precision evaluation carries ~1e-9 of absolute error: abs 1e-8.",
             1e-8)))
+
+
+def no_heterogeneity():
+    """pareto_limit_cases' 50 customers who all buy at one rate."""
+    rng = np.random.default_rng(0)
+    n = 50
+    T = rng.uniform(20, 40, n)
+    x = rng.poisson(2, n).astype(float)
+    tx = np.where(x > 0, T * rng.uniform(0.1, 1, n), 0.0)
+    return x, tx, T
+
+
+def penalized_cases(out):
+    """lifetimes' penalizer_coef: the exact optimum of lifetimes' own penalised objective (the
+    data's time axis divided by its largest T, as lifetimes fits it), then alpha (and beta)
+    back in the data's unit; the log-likelihood reported is the data's, without the penalty."""
+    x, tx, T = cdnow()
+    nh = no_heterogeneity()
+    collapsed = pd.DataFrame({"x": x, "tx": tx, "T": T}).groupby(["x", "tx", "T"]).size().reset_index()
+    cw_ = (collapsed.x.to_numpy(float), collapsed.tx.to_numpy(float), collapsed["T"].to_numpy(float), collapsed[0].to_numpy(float))
+    about = ("lifetimes 0.11.3's objective is the mean negative log-likelihood plus penalizer_coef times the sum of the squared "
+             "parameters, alpha in units of the largest T (it fits T / max T)")
+
+    def bg(name, data, c, what, weights=None):
+        fx, ftx, fT = data
+        w = np.ones_like(fx) if weights is None else weights
+        sc = 1.0 / fT.max()
+        nll = lambda lp, c=c: BetaGeoFitter._negative_log_likelihood(lp, fx, ftx * sc, fT * sc, w, c)
+        lt = BetaGeoFitter(penalizer_coef=c).fit(fx, ftx, fT, weights=None if weights is None else w.astype(int))
+        start = np.log(lt.params_[["r", "alpha", "a", "b"]].to_numpy() * np.array([1, sc, 1, 1]))
+        lp, gn = newton(nll, start, grad(nll), hessian(nll), what=name)
+        p = np.exp(lp) / np.array([1, sc, 1, 1])
+        # the data's log-likelihood in its own time unit (T / max T shifts it by x ln max T a customer)
+        ll = -BetaGeoFitter._negative_log_likelihood(np.log(p), fx, ftx, fT, w, 0.0) * w.sum()
+        ltp = lt.params_[["r", "alpha", "a", "b"]].to_numpy()
+        inp = {"frequency": arr(fx), "recency": arr(ftx), "T": arr(fT)}
+        if weights is not None:
+            inp["weights"] = arr(w)
+        out.append((name, {
+            "function": "clv.bg_nbd.fit",
+            "source": f"{what}, BetaGeoFitter(penalizer_coef={c}). {about}. Exact optimum: Newton with autograd's gradient "
+                      f"and Hessian of lifetimes' own BetaGeoFitter._negative_log_likelihood at penalizer_coef {c}, to a "
+                      f"gradient of {gn:.1e}; log_likelihood is the same function at penalizer 0, in the data's time unit, times the total weight. "
+                      f"lifetimes' own fit stops at r={ltp[0]:.7f} alpha={ltp[1]:.7f} a={ltp[2]:.7f} b={ltp[3]:.7f} (largest "
+                      f"relative distance {np.max(np.abs(ltp / p - 1)):.1e}). {ENV}",
+            "params": {"penalizer_coef": c}, "input": inp,
+            "expected": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "log_likelihood": f(ll)},
+            "tolerance": {"abs": 0.0, "rel": 1e-6}}))
+        return p
+
+    cd = "CDNOW summary (2357 customers, weeks) from " + LT
+    nhd = "pareto_limit_cases' 50 customers who all buy at one rate (no maximum without a penalty: bg_nbd_error_no_heterogeneity)"
+    p = bg("bg_nbd_fit_cdnow_penalized", (x, tx, T), 0.01, cd)
+    q = bg("bg_nbd_fit_cdnow_penalized_weighted", cw_[:3], 0.01, f"CDNOW collapsed into {len(collapsed)} weighted rows", cw_[3])
+    assert np.allclose(p, q, rtol=1e-8), (p, q)
+    bg("bg_nbd_fit_no_heterogeneity_penalized", nh, 0.001, nhd)
+
+    def pareto(name, data, c, what, weights=None, rel=2e-6):
+        fx, ftx, fT = data
+        w = np.ones_like(fx) if weights is None else weights
+        sc = 1.0 / fT.max()
+        k = np.array([1, sc, 1, sc])
+        obj = lambda lp, c=c: ParetoNBDFitter._negative_log_likelihood(np.exp(lp), fx, ftx * sc, fT * sc, w, c)
+        nll = lambda lp: obj(lp) / len(fx)
+        lt = ParetoNBDFitter(penalizer_coef=c).fit(fx, ftx, fT, weights=None if weights is None else w.astype(int))
+        ltp = lt.params_[["r", "alpha", "s", "beta"]].to_numpy()
+        lp, gn = newton(nll, np.log(ltp * k), lambda v: fd_grad(nll, v, 1e-6), lambda v: fd_hess(nll, v), tol=1e-10, what=name)
+        p = np.exp(lp) / k
+        ll = -ParetoNBDFitter._negative_log_likelihood(p, fx, ftx, fT, w, 0.0) * w.mean()
+        inp = {"frequency": arr(fx), "recency": arr(ftx), "T": arr(fT)}
+        if weights is not None:
+            inp["weights"] = arr(w)
+        out.append((name, {
+            "function": "clv.pareto_nbd.fit",
+            "source": f"{what}, ParetoNBDFitter(penalizer_coef={c}). lifetimes 0.11.3's Pareto/NBD objective is the weighted "
+                      f"total negative log-likelihood divided by the mean weight (not the sum, as its BG/NBD's) plus "
+                      f"penalizer_coef times the sum of the squared parameters, alpha and beta in units of the largest T. Exact "
+                      f"optimum: Newton on central differences of lifetimes' own ParetoNBDFitter._negative_log_likelihood, to a "
+                      f"mean gradient of {gn:.1e}; log_likelihood is its total at penalizer 0 in the data's time unit. lifetimes' own fit stops at "
+                      f"r={ltp[0]:.7f} alpha={ltp[1]:.7f} s={ltp[2]:.7f} beta={ltp[3]:.7f} (largest relative distance "
+                      f"{np.max(np.abs(ltp / p - 1)):.1e}). {ENV}",
+            "params": {"penalizer_coef": c}, "input": inp,
+            "expected": {"r": f(p[0]), "alpha": f(p[1]), "s": f(p[2]), "beta": f(p[3]), "log_likelihood": f(ll)},
+            "tolerance": {"abs": 0.0, "rel": rel}}))
+        return p
+
+    p = pareto("pareto_nbd_fit_cdnow_penalized", (x, tx, T), 0.1, cd)
+    q = pareto("pareto_nbd_fit_cdnow_penalized_weighted", cw_[:3], 0.1,
+               f"CDNOW collapsed into {len(collapsed)} weighted rows: the mean weight is {cw_[3].mean():.4f}, so the "
+               f"penalty weighs {cw_[3].mean():.4f} times more than on one row per customer (pareto_nbd_fit_cdnow_penalized) "
+               f"and the optimum moves", cw_[3])
+    assert not np.allclose(p, q, rtol=1e-4), "the mean weight should move the Pareto/NBD optimum"
+    pareto("pareto_nbd_fit_no_heterogeneity_penalized", nh, 0.01, nhd.replace("bg_nbd", "pareto_nbd"))
+
+    d = load_cdnow_summary_data_with_monetary_value()
+    rep = d[d.frequency > 0]
+    gx, gm = rep.frequency.to_numpy(float), rep.monetary_value.to_numpy(float)
+    c = 0.01
+    w = np.ones_like(gx)
+    nll = lambda lp, c=c: GammaGammaFitter._negative_log_likelihood(lp, gx, gm, w, c)
+    lt = GammaGammaFitter(penalizer_coef=c).fit(rep.frequency, rep.monetary_value)
+    ltp = lt.params_[["p", "q", "v"]].to_numpy()
+    lp, gn = newton(nll, np.log(ltp), grad(nll), hessian(nll), what="Gamma-Gamma penalized")
+    p = np.exp(lp)
+    out.append(("gamma_gamma_fit_cdnow_penalized", {
+        "function": "clv.gamma_gamma.fit",
+        "source": f"CDNOW repeat buyers (946) of load_cdnow_summary_data_with_monetary_value, {LT}, "
+                  f"GammaGammaFitter(penalizer_coef={c}): the mean negative log-likelihood plus penalizer_coef (p^2 + q^2 + v^2), "
+                  f"v in the data's money. Exact optimum: Newton with autograd's gradient and Hessian of lifetimes' own "
+                  f"GammaGammaFitter._negative_log_likelihood, gradient {gn:.1e}; log_likelihood at penalizer 0. lifetimes' own "
+                  f"fit p={ltp[0]:.7f} q={ltp[1]:.7f} v={ltp[2]:.7f} (largest relative distance {np.max(np.abs(ltp / p - 1)):.1e}). {ENV}",
+        "params": {"penalizer_coef": c},
+        "input": {"frequency": arr(d.frequency), "monetary_value": arr(d.monetary_value)},
+        "expected": {"p": f(p[0]), "q": f(p[1]), "v": f(p[2]), "log_likelihood": f(-nll(lp, 0.0) * len(gx))},
+        "tolerance": {"abs": 0.0, "rel": 1e-6}}))
+
+    # sBG: lifetimes has none; the same definition (mean over the cohort plus c (alpha^2 + beta^2)),
+    # minimised here by scipy's Nelder-Mead and Newton on the paper's eq. 6 (sbg_nll)
+    for name, n, c, what in [
+        ("regular", [1000, 631, 468, 382, 326, 289, 262, 241], 0.01, "Fader & Hardie (2007) 'regular' survivors (sbg_fit_regular)"),
+        ("no_heterogeneity", [1024, 768, 576, 432, 324, 243], 0.001,
+         "a cohort losing exactly a quarter a period, every customer alike (alpha and beta run off together without a penalty: sbg_error_no_heterogeneity)"),
+    ]:
+        n = np.array(n, float)
+        obj = lambda v, n=n, c=c: sbg_nll(v, n) / n[0] + c * np.sum(np.exp(2 * v))
+        r = scipy.optimize.minimize(obj, np.zeros(2), method="Nelder-Mead", options={"xatol": 1e-12, "fatol": 1e-15, "maxiter": 20000})
+        lp, gn = newton(obj, r.x, lambda v: fd_grad(obj, v, 1e-6), lambda v: fd_hess(obj, v), tol=1e-9, what="sBG penalized")
+        a, b = np.exp(lp)
+        out.append((f"sbg_fit_{name}_penalized", {
+            "function": "clv.sbg.fit",
+            "source": f"{what}, penalizer_coef {c}. lifetimes has no sBG; channelwise defines its penalty as lifetimes' BG/NBD's: "
+                      f"the mean negative log-likelihood per customer of the cohort plus penalizer_coef (alpha^2 + beta^2). "
+                      f"Expected: that objective on Fader & Hardie (2007) eq. 6, minimised by scipy {scipy.__version__} "
+                      f"Nelder-Mead then Newton on differenced derivatives (gradient {gn:.1e}); log_likelihood without the penalty. {ENV}",
+            "params": {"penalizer_coef": c}, "input": {"survivors": arr(n)},
+            "expected": {"alpha": f(a), "beta": f(b), "log_likelihood": f(-sbg_nll(lp, n))},
+            "tolerance": {"abs": 0.0, "rel": 1e-6}}))
+    out.append(("sbg_error_no_heterogeneity", {
+        "function": "clv.sbg.fit",
+        "source": "a cohort losing exactly a quarter a period (1024 (3/4)^t), every customer alike: the geometric model with "
+                  "p = 1/4 predicts every period's share exactly, which the beta-geometric reaches only as alpha and beta grow "
+                  "together without end (the beta mixing distribution shrinking to p = 1/4), so there is no maximum: not_converged",
+        "input": {"survivors": [1024.0, 768.0, 576.0, 432.0, 324.0, 243.0]}, "expected": {"error": "not_converged"},
+        "tolerance": {"abs": 0.0}}))
+    for model, fn, c, kind in (("bg_nbd", "clv.bg_nbd.fit", -0.1, "out_of_range"), ("pareto_nbd", "clv.pareto_nbd.fit", "NaN", "non_finite")):
+        out.append((f"{model}_error_penalizer_{kind}", {
+            "function": fn, "source": f"input rule: penalizer_coef is a finite number >= 0 ({LT} takes {c} and fits on)",
+            "params": {"penalizer_coef": c}, "input": {"frequency": [0.0, 2.0, 5.0], "recency": [0.0, 10.0, 30.0], "T": [40.0, 40.0, 38.0]},
+            "expected": {"error": kind}, "tolerance": {"abs": 0.0}}))
 
 
 def gamma_gamma_cases(out, bg):
@@ -517,6 +662,7 @@ def main() -> None:
     pareto_limit_cases(out)
     gamma_gamma_cases(out, bg)
     sbg_cases(out)
+    penalized_cases(out)
     rfm_cases(out)
     hyp_cases(out)
     for name, v in out:

@@ -140,3 +140,38 @@ fn fitted_models_round_trip_through_json() {
     let back: channelwise::clv::gamma_gamma::FittedGammaGamma = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
     assert_eq!(back, f);
 }
+
+/// lifetimes' penalizer: 0 is the plain fit, bit for bit; a larger one never leaves larger
+/// (scaled) parameters or a higher log-likelihood of the data (the two terms of a penalised
+/// optimum trade monotonically); a spec written before the penalizer existed reads as 0.
+#[test]
+fn the_penalizer_trades_fit_for_smaller_parameters() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/bg_nbd_fit_cdnow.json");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+    let max_t = t.iter().fold(0.0f64, |m, v| m.max(*v));
+    assert_eq!(BetaGeo::default().penalizer_coef(0.0).fit(&x, &tx, &t, None).unwrap(), BetaGeo::default().fit(&x, &tx, &t, None).unwrap());
+    let (mut norm, mut ll) = (f64::INFINITY, f64::INFINITY);
+    for c in [0.0, 1e-4, 1e-3, 1e-2, 1e-1, 1.0] {
+        let f = BetaGeo::default().penalizer_coef(c).fit(&x, &tx, &t, None).unwrap();
+        let p = f.params;
+        let n = p.r.powi(2) + (p.alpha / max_t).powi(2) + p.a.powi(2) + p.b.powi(2);
+        assert!(n <= norm * (1.0 + 1e-9) && f.log_likelihood <= ll + 1e-9 * ll.abs(), "c {c}: {n} after {norm}, {} after {ll}", f.log_likelihood);
+        (norm, ll) = (n, f.log_likelihood);
+    }
+    let (mut norm, mut ll) = (f64::INFINITY, f64::INFINITY);
+    for c in [0.0, 1e-2, 1e-1, 1.0, 10.0] {
+        let p = ParetoNbd::default().penalizer_coef(c).fit(&x, &tx, &t, None).unwrap();
+        let q = p.params;
+        let n = q.r.powi(2) + (q.alpha / max_t).powi(2) + q.s.powi(2) + (q.beta / max_t).powi(2);
+        assert!(n <= norm * (1.0 + 1e-9) && p.log_likelihood <= ll + 1e-9 * ll.abs(), "c {c}: {n} after {norm}");
+        (norm, ll) = (n, p.log_likelihood);
+    }
+    let old: BetaGeo = serde_json::from_str(r#"{"settings":{"max_iter":2000,"collapse":true}}"#).unwrap();
+    assert_eq!(old, BetaGeo::default());
+    for c in [-1e-3, f64::NAN, f64::INFINITY] {
+        let e = BetaGeo::default().penalizer_coef(c).fit(&x, &tx, &t, None).unwrap_err();
+        assert!(e.to_string().contains("penalizer_coef"), "{e}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Runs every shared vector under `tests/vectors/clv/` (CDNOW fits against the exact MLE of
 //! lifetimes 0.11.3's objectives and the published estimates, lifetimes' predictions, mpmath for
-//! heavy buyers and 2F1, Fader & Hardie 2007 for sBG, lifetimes' RFM summaries; written by
+//! heavy buyers and 2F1, Fader & Hardie 2007 for sBG, lifetimes' penalised objectives, lifetimes' RFM summaries; written by
 //! `benches/compare/make_clv_vectors.py`) against the Rust core.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failed test
@@ -39,15 +39,17 @@ fn rfm_opts(params: &Value) -> channelwise::Result<RfmOptions> {
 
 fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map<String, Value>> {
     let p = |k: &str| num(&params[k]);
+    // lifetimes' penalizer_coef, where the vector sets one
+    let pen = params.get("penalizer_coef").map_or(0.0, num);
     match function {
         "clv.bg_nbd.fit" | "clv.pareto_nbd.fit" => {
             let (x, tx, t, w) = (col(input, "frequency"), col(input, "recency"), col(input, "T"), opt_col(input, "weights"));
             if function == "clv.bg_nbd.fit" {
-                let f = BetaGeo::default().fit(&x, &tx, &t, w.as_deref())?;
+                let f = BetaGeo::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?;
                 let q = f.params;
                 Ok(obj(json!({"r": q.r, "alpha": q.alpha, "a": q.a, "b": q.b, "log_likelihood": f.log_likelihood})))
             } else {
-                let f = ParetoNbd::default().fit(&x, &tx, &t, w.as_deref())?;
+                let f = ParetoNbd::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?;
                 let q = f.params;
                 Ok(obj(json!({"r": q.r, "alpha": q.alpha, "s": q.s, "beta": q.beta, "log_likelihood": f.log_likelihood})))
             }
@@ -80,7 +82,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             Ok(obj(out))
         }
         "clv.gamma_gamma.fit" => {
-            let f = GammaGamma::default().fit(&col(input, "frequency"), &col(input, "monetary_value"), opt_col(input, "weights").as_deref())?;
+            let f = GammaGamma::default().penalizer_coef(pen).fit(&col(input, "frequency"), &col(input, "monetary_value"), opt_col(input, "weights").as_deref())?;
             let q = f.params;
             Ok(obj(json!({"p": q.p, "q": q.q, "v": q.v, "log_likelihood": f.log_likelihood})))
         }
@@ -94,7 +96,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             Ok(obj(json!({"expected_spend": gg.expected_spend(&x, &m)?, "clv": clv})))
         }
         "clv.sbg.fit" => {
-            let f = ShiftedBetaGeo::default().fit(&col(input, "survivors"))?;
+            let f = ShiftedBetaGeo::default().penalizer_coef(pen).fit(&col(input, "survivors"))?;
             Ok(obj(json!({"alpha": f.params.alpha, "beta": f.params.beta, "log_likelihood": f.log_likelihood})))
         }
         "clv.sbg.predict" => {

@@ -18,6 +18,7 @@
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
 //! | `max_iter` | 2000 | L-BFGS iterations of the fallback, where Newton from the start does not converge | `>= 1` |
+//! | `penalizer_coef` | 0 | lifetimes' L2 penalty on the parameters, for data without an interior maximum | `>= 0` |
 //! | `collapse` | `true` | fit customers sharing `(frequency, recency, T)` as one weighted row | |
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::ln_hyp2f1;
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
 /// BG/NBD model settings (see the [module table](self)).
@@ -93,6 +94,17 @@ impl BetaGeo {
         self
     }
 
+    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
+    /// `penalizer_coef` times the number of customers times the sum of the squared parameters (alpha in units of the largest `T`, as lifetimes fits it), which keeps
+    /// parameters finite where the likelihood alone rises without end (customers who hardly
+    /// differ). The reported log-likelihood is the data's, without the penalty; the standard
+    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
+    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
+    pub fn penalizer_coef(mut self, coef: f64) -> Self {
+        self.settings.penalizer = coef;
+        self
+    }
+
     /// Collapse identical histories into weighted rows (default true; the fit is the same).
     pub fn collapse(mut self, yes: bool) -> Self {
         self.settings.collapse = yes;
@@ -114,7 +126,8 @@ impl BetaGeo {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
         let phi0 = start(&h);
         let bad_start = |why: &str| start_error(("BG/NBD", why), (frequency, recency, t), |h, g| BgLik(h).ll_grad(&start(h), g));
-        let m = maximise(&BgLik(&h), &phi0, ("BG/NBD", &["r", "alpha", "a", "b"]), self.settings, Some(&bad_start))?;
+        let scale = [1.0, time_scale(t), 1.0, 1.0];
+        let m = maximise(&BgLik(&h), &phi0, ("BG/NBD", &["r", "alpha", "a", "b"]), self.settings, Penalty { weight: h.total_weight(), scale: &scale }, Some(&bad_start))?;
         let p = |v: &[f64]| BetaGeoParams { r: v[0], alpha: v[1], a: v[2], b: v[3] };
         Ok(FittedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
@@ -483,7 +496,11 @@ mod tests {
         assert_eq!(e.kind().code(), "invalid_parameter", "{e}");
         assert!(e.to_string().starts_with("invalid frequency[3]: \"1e300\" (with"), "{e}");
         assert!(e.to_string().contains("(with recency 0 and T 38, the BG/NBD likelihood"), "{e}");
-        assert!(BetaGeo::default().fit(&[2.0, 1.0, 0.0, 0.0, 3.0, 7.0, 1.0, 0.0, 2.0, 5.0], &r, &t, None).is_ok());
+        // the same customers without it are no history past double precision (with no dropout
+        // among them, the likelihood is highest at a = 0: not_converged, saying so)
+        let e = BetaGeo::default().fit(&[2.0, 1.0, 0.0, 0.0, 3.0, 7.0, 1.0, 0.0, 2.0, 5.0], &r, &t, None).unwrap_err();
+        assert_eq!(e.kind().code(), "not_converged", "{e}");
+        assert!(e.to_string().contains("a fell below e^-12"), "{e}");
     }
 
     /// The analytic gradient and Hessian agree with central differences.

@@ -20,6 +20,7 @@
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
 //! | `max_iter` | 2000 | L-BFGS iterations of the fallback, where Newton from the start does not converge | `>= 1` |
+//! | `penalizer_coef` | 0 | lifetimes' L2 penalty on the parameters, for data without an interior maximum | `>= 0` |
 //! | `collapse` | `true` | fit customers sharing `(frequency, monetary_value)` as one weighted row | |
 
 use rustc_hash::FxHashMap;
@@ -27,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::polygamma::trigamma;
-use super::{check_histories, check_positive, check_weights, finite, maximise, sum_chunks, to_log_scale, ExpectedPurchases, FitDiagnostics, FitSettings, Freq, LogLik};
+use super::{check_histories, check_positive, check_weights, finite, maximise, sum_chunks, to_log_scale, ExpectedPurchases, FitDiagnostics, FitSettings, Freq, LogLik, Penalty};
 use crate::{Error, Result};
 
 /// Gamma-Gamma model settings (see the [module table](self)).
@@ -255,6 +256,17 @@ impl GammaGamma {
         self
     }
 
+    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
+    /// `penalizer_coef` times the number of repeat buyers times the sum of the squared parameters, which keeps
+    /// parameters finite where the likelihood alone rises without end (customers who hardly
+    /// differ). The reported log-likelihood is the data's, without the penalty; the standard
+    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
+    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
+    pub fn penalizer_coef(mut self, coef: f64) -> Self {
+        self.settings.penalizer = coef;
+        self
+    }
+
     /// Collapse identical `(frequency, monetary_value)` rows (default true; the fit is the same).
     pub fn collapse(mut self, yes: bool) -> Self {
         self.settings.collapse = yes;
@@ -273,7 +285,7 @@ impl GammaGamma {
         let s = spend_rows(frequency, monetary_value, weights, self.settings.collapse)?;
         // start: p = 1, q = 2, v = mean (the population mean spend p v / (q - 1))
         let phi0 = [0.0, 2f64.ln(), s.mean.ln()];
-        let m = maximise(&s, &phi0, ("Gamma-Gamma", &["p", "q", "v"]), self.settings, None)?;
+        let m = maximise(&s, &phi0, ("Gamma-Gamma", &["p", "q", "v"]), self.settings, Penalty { weight: s.total_weight(), scale: &[1.0; 3] }, None)?;
         let p = |x: &[f64]| GammaGammaParams { p: x[0], q: x[1], v: x[2] };
         Ok(FittedGammaGamma { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }

@@ -131,11 +131,14 @@ pub(crate) trait LogLik {
 pub(crate) struct FitSettings {
     pub max_iter: usize,
     pub collapse: bool,
+    /// lifetimes' `penalizer_coef` (see [`Penalty`]); documents written before it read as 0.
+    #[serde(default)]
+    pub penalizer: f64,
 }
 
 impl Default for FitSettings {
     fn default() -> Self {
-        FitSettings { max_iter: 2000, collapse: true }
+        FitSettings { max_iter: 2000, collapse: true, penalizer: 0.0 }
     }
 }
 
@@ -302,6 +305,79 @@ pub(crate) fn start_error(
     }
 }
 
+/// lifetimes' L2 penalty on a fit's parameters, `penalizer_coef`: the fit maximises
+/// `ll(theta) - coef weight sum_j (scale_j theta_j)^2`, which is lifetimes 0.11.3's objective
+/// (the mean negative log-likelihood plus `coef sum theta^2`) times `weight`. `weight` is the
+/// total weight for BG/NBD, Gamma-Gamma and sBG (lifetimes divides by the sum of the weights) and
+/// the mean weight per input row for Pareto/NBD (lifetimes divides by the mean: with one row per
+/// customer the penalty is on the total log-likelihood, `N` times weaker than BG/NBD's).
+/// `scale` is 1 but for the time-scale parameters (BG/NBD's alpha, Pareto/NBD's alpha and beta),
+/// which lifetimes fits with `T` divided by its largest value: `1 / max T`.
+pub(crate) struct Penalty<'a> {
+    pub weight: f64,
+    pub scale: &'a [f64],
+}
+
+/// `penalizer_coef`, checked: a finite number `>= 0`.
+fn check_penalizer(c: f64) -> Result<f64> {
+    if c.is_nan() || c == f64::INFINITY {
+        return Err(Error::NonFinite { field: "penalizer_coef".into(), value: c });
+    }
+    if c < 0.0 {
+        return Err(Error::OutOfRange { field: "penalizer_coef".into(), value: c, min: 0.0, max: f64::INFINITY });
+    }
+    Ok(c)
+}
+
+/// `1 / max T`, the [`Penalty`] scale of a time-scale parameter (1 where every `T` is 0).
+pub(crate) fn time_scale(t: &[f64]) -> f64 {
+    let m = t.iter().fold(0.0, |m: f64, v| m.max(*v));
+    if m > 0.0 { 1.0 / m } else { 1.0 }
+}
+
+/// A model's log-likelihood less `k sum_j s2_j exp(2 phi_j)` ([`Penalty`], `k = coef weight`,
+/// `s2` the squared scales), with its derivatives in the log-parameters.
+struct Penalized<'a> {
+    model: &'a dyn LogLik,
+    k: f64,
+    s2: Vec<f64>,
+}
+
+impl Penalized<'_> {
+    /// Subtracts the penalty from `f` and its gradient from `g`; the Hessian's diagonal from `h`.
+    fn apply(&self, phi: &[f64], f: f64, g: &mut [f64], h: Option<&mut [f64]>) -> f64 {
+        let n = phi.len();
+        let mut total = 0.0;
+        let mut h = h;
+        for j in 0..n {
+            let t = self.k * self.s2[j] * (2.0 * phi[j]).exp();
+            total += t;
+            g[j] -= 2.0 * t;
+            if let Some(h) = h.as_deref_mut() {
+                h[j * n + j] -= 4.0 * t;
+            }
+        }
+        f - total
+    }
+}
+
+impl LogLik for Penalized<'_> {
+    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
+        let f = self.model.ll_grad(phi, g);
+        self.apply(phi, f, g, None)
+    }
+    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
+        let f = self.model.ll_grad_hess(phi, g, h);
+        self.apply(phi, f, g, Some(h))
+    }
+    fn total_weight(&self) -> f64 {
+        self.model.total_weight()
+    }
+    fn rows(&self) -> usize {
+        self.model.rows()
+    }
+}
+
 /// Maximises `model`'s log-likelihood from `phi0` (log-parameters): Newton on the model's
 /// Hessian from the start; where that does not reach a gradient of `1e-11` per unit weight
 /// within 50 steps (a start far outside the concave region, a boundary maximum), L-BFGS on the
@@ -309,8 +385,21 @@ pub(crate) fn start_error(
 /// `what` names the model in errors and `names` its parameters (in `phi0`'s order: a fit that
 /// does not converge says where it ended); `bad_start(why)` makes the error for a
 /// log-likelihood that is not finite at the start or from which no step could be taken
-/// (`internal`, resp. the usual `not_converged`, without it).
-pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &[&str]), s: FitSettings, bad_start: Option<&dyn Fn(&str) -> Error>) -> Result<Mle> {
+/// (`internal`, resp. the usual `not_converged`, without it). With `s.penalizer > 0` it
+/// maximises the penalised log-likelihood ([`Penalty`]; the standard errors are its curvature, as
+/// lifetimes' are) and reports the data's log-likelihood at that answer.
+///
+/// # Errors
+/// `non_finite` / `out_of_range` naming `penalizer_coef` for a NaN, infinite or negative one.
+pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &[&str]), s: FitSettings, penalty: Penalty, bad_start: Option<&dyn Fn(&str) -> Error>) -> Result<Mle> {
+    let coef = check_penalizer(s.penalizer)?;
+    let penalized;
+    let model: &dyn LogLik = if coef > 0.0 {
+        penalized = Penalized { model, k: coef * penalty.weight, s2: penalty.scale.iter().map(|v| v * v).collect() };
+        &penalized
+    } else {
+        model
+    };
     let k = phi0.len();
     let w = model.total_weight();
     let mut f0g = vec![0.0; k];
@@ -332,13 +421,18 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
             };
             let m = lbfgs(neg_mean, phi0, Settings { gtol: 1e-7, ftol: 1e-12, max_iter: s.max_iter, memory: 10 });
             let Some(run) = newton(model, &m.x, 12, false) else {
-                return Err(Error::NotConverged { what: format!("{what} fit ({})", ended_at(names, &m.x)), iterations: m.iterations, residual: f64::INFINITY });
+                return Err(Error::NotConverged { what: format!("{what} fit ({})", ended_at(names, &m.x, coef)), iterations: m.iterations, residual: f64::INFINITY });
             };
             (run, m.iterations)
         }
     };
     let grad_norm = inf_norm(&run.g) / w;
-    let failed = run.phi.iter().any(|v| v.abs() > 35.0) || grad_norm > 1e-5;
+    // A maximum is reported only where Newton's method settled (a gradient of 1e-11 per unit
+    // weight, the Hessian negative definite on the way). Where the likelihood rises without end
+    // it flattens as the parameters run off, so L-BFGS's gradient test alone (1e-7) passes points
+    // e^12 to e^19 out on that ridge; every interior maximum of the test suites settles in 5 to
+    // 11 Newton steps.
+    let failed = !run.converged || run.phi.iter().any(|v| v.abs() > 35.0);
     if let (true, 0, 0, Some(e)) = (failed, lbfgs_iterations, run.steps, bad_start) {
         // a finite start no step could leave: a history so far out that the log-likelihood,
         // in the tens of billions, no longer resolves a step
@@ -346,7 +440,7 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
     }
     if failed {
         return Err(Error::NotConverged {
-            what: format!("{what} fit (a parameter ran to a bound or the gradient stayed large; {})", ended_at(names, &run.phi)),
+            what: format!("{what} fit (Newton's method did not settle at a maximum: a parameter ran to a bound or the log-likelihood kept rising; {})", ended_at(names, &run.phi, coef)),
             iterations: lbfgs_iterations + run.steps,
             residual: grad_norm,
         });
@@ -363,14 +457,15 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
     Ok(Mle {
         params,
         std_errors,
-        log_likelihood: run.f,
+        // the data's log-likelihood at the answer, without the penalty the fit subtracted
+        log_likelihood: run.f + coef * penalty.weight * penalty.scale.iter().zip(&run.phi).map(|(s, p)| (s * p.exp()).powi(2)).sum::<f64>(),
         diagnostics: FitDiagnostics { lbfgs_iterations, newton_iterations: run.steps, grad_norm, rows: model.rows(), total_weight: w },
     })
 }
 
 /// Where a fit that did not converge ended, for its error: each parameter by name, and what
 /// parameters running off to infinity mean.
-fn ended_at(names: &[&str], phi: &[f64]) -> String {
+fn ended_at(names: &[&str], phi: &[f64], penalizer: f64) -> String {
     let at: Vec<String> = names.iter().zip(phi).map(|(n, p)| format!("{n} {:.4e}", p.exp())).collect();
     let far: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p > 12.0).map(|(n, _)| *n).collect();
     let hint = if far.is_empty() {
@@ -379,9 +474,18 @@ fn ended_at(names: &[&str], phi: &[f64]) -> String {
         format!(
             "; {} went past e^12: the likelihood rises without end that way, as it does when customers hardly differ in what those parameters spread (a shape growing with its rate, or a Beta's two shapes together, is a mixing distribution shrinking to one value)",
             far.join(" and ")
+        ) + if penalizer == 0.0 { "; a penalizer_coef such as 0.001 keeps them finite (lifetimes' remedy)" } else { "; a larger penalizer_coef keeps them finite" }
+    };
+    let near: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p < -12.0).map(|(n, _)| *n).collect();
+    let zero = if near.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} fell below e^-12: the likelihood is highest on the boundary at 0, where the model has no maximum to report (a dropout Beta's first shape or a churn rate's shape near 0: customers in these data hardly seem to drop out)",
+            near.join(" and ")
         )
     };
-    format!("it ended at {}{hint}", at.join(", "))
+    format!("it ended at {}{hint}{zero}", at.join(", "))
 }
 
 /// Customers' histories, validated and collapsed: rows grouped by distinct frequency.

@@ -22,6 +22,7 @@
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
 //! | `max_iter` | 2000 | L-BFGS iterations of the fallback, where Newton from the start does not converge | `>= 1` |
+//! | `penalizer_coef` | 0 | lifetimes' L2 penalty on the parameters, for data without an interior maximum | `>= 0` |
 //! | `collapse` | `true` | fit customers sharing `(frequency, recency, T)` as one weighted row | |
 
 use serde::{Deserialize, Serialize};
@@ -29,7 +30,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::{tail, TailTable};
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, start_error, check_positive, finite, logaddexp, maximise, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik};
+use super::{check_histories, check_horizon, start_error, check_positive, finite, logaddexp, maximise, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
 /// Pareto/NBD model settings (see the [module table](self)).
@@ -105,6 +106,17 @@ impl ParetoNbd {
         self
     }
 
+    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
+    /// `penalizer_coef` times the mean weight per row (1 for one row per customer: lifetimes' Pareto/NBD penalises the total, its BG/NBD the mean) times the sum of the squared parameters (alpha and beta in units of the largest `T`, as lifetimes fits them), which keeps
+    /// parameters finite where the likelihood alone rises without end (customers who hardly
+    /// differ). The reported log-likelihood is the data's, without the penalty; the standard
+    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
+    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
+    pub fn penalizer_coef(mut self, coef: f64) -> Self {
+        self.settings.penalizer = coef;
+        self
+    }
+
     /// Collapse identical histories into weighted rows (default true; the fit is the same).
     pub fn collapse(mut self, yes: bool) -> Self {
         self.settings.collapse = yes;
@@ -119,7 +131,10 @@ impl ParetoNbd {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
         let phi0 = start(&h);
         let bad_start = |why: &str| start_error(("Pareto/NBD", why), (frequency, recency, t), |h, g| ParetoLik::new(h).ll_grad(&start(h), g));
-        let m = maximise(&ParetoLik::new(&h), &phi0, ("Pareto/NBD", &["r", "alpha", "s", "beta"]), self.settings, Some(&bad_start))?;
+        let scale = [1.0, time_scale(t), 1.0, time_scale(t)];
+        // lifetimes divides its total by the mean weight of the rows it was given
+        let weight = h.total_weight() / frequency.len() as f64;
+        let m = maximise(&ParetoLik::new(&h), &phi0, ("Pareto/NBD", &["r", "alpha", "s", "beta"]), self.settings, Penalty { weight, scale: &scale }, Some(&bad_start))?;
         let p = |v: &[f64]| ParetoNbdParams { r: v[0], alpha: v[1], s: v[2], beta: v[3] };
         Ok(FittedParetoNbd { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
@@ -597,7 +612,9 @@ mod tests {
         // (7.5e10) but no step from it changes the log-likelihood in double precision
         assert!(e.to_string().contains("no step from the start changed its log-likelihood, 7.53"), "{e}");
         assert!(e.to_string().contains("; the largest frequency is 4294967296 at frequency[5], the largest T 39 at T[0]"), "{e}");
-        assert!(ParetoNbd::default().fit(&f, &r, &t, None).is_ok());
+        // without it, no customer seems to drop out: s runs to 0, which the fit says
+        let e = ParetoNbd::default().fit(&f, &r, &t, None).unwrap_err();
+        assert!(e.to_string().contains("it ended at r 1.30"), "{e}");
     }
 
     #[test]

@@ -16,12 +16,13 @@
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
 //! | `max_iter` | 2000 | L-BFGS iterations before the Newton polish | `>= 1` |
+//! | `penalizer_coef` | 0 | lifetimes' L2 penalty on the parameters, for data without an interior maximum | `>= 0` |
 
 use serde::{Deserialize, Serialize};
 use statrs::function::beta::ln_beta;
 use statrs::function::gamma::digamma;
 
-use super::{check_positive, finite, maximise, FitDiagnostics, FitSettings, LogLik};
+use super::{check_positive, finite, maximise, FitDiagnostics, FitSettings, LogLik, Penalty};
 use crate::{Error, Result};
 
 /// Shifted-beta-geometric model settings (see the [module table](self)).
@@ -145,6 +146,17 @@ impl ShiftedBetaGeo {
         self
     }
 
+    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
+    /// `penalizer_coef` times the cohort's size `n_0` times the sum of the squared parameters, which keeps
+    /// parameters finite where the likelihood alone rises without end (customers who hardly
+    /// differ). The reported log-likelihood is the data's, without the penalty; the standard
+    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
+    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
+    pub fn penalizer_coef(mut self, coef: f64) -> Self {
+        self.settings.penalizer = coef;
+        self
+    }
+
     /// Fits to a cohort's survivor counts `n_0, n_1, ..., n_T` (active customers at the start
     /// and after each period).
     ///
@@ -154,7 +166,7 @@ impl ShiftedBetaGeo {
     /// the likelihood has no interior maximum (no churn at all, or everyone gone after period 1).
     pub fn fit(&self, survivors: &[f64]) -> Result<FittedShiftedBetaGeo> {
         check_survivors(survivors)?;
-        let m = maximise(&Survivors(survivors), &[0.0, 0.0], ("sBG", &["alpha", "beta"]), self.settings, None)?;
+        let m = maximise(&Survivors(survivors), &[0.0, 0.0], ("sBG", &["alpha", "beta"]), self.settings, Penalty { weight: survivors[0], scale: &[1.0; 2] }, None)?;
         let p = |x: &[f64]| ShiftedBetaGeoParams { alpha: x[0], beta: x[1] };
         Ok(FittedShiftedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
