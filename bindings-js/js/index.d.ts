@@ -1631,12 +1631,24 @@ export interface ClvFitOptions {
   maxIter?: number | null;
   /** Fit customers sharing `(frequency, recency, T)` as one weighted row (default true). */
   collapse?: boolean | null;
+  /**
+   * lifetimes' `penalizer_coef` (default 0): the fit minimises the mean negative
+   * log-likelihood plus this times the sum of the squared parameters (alpha, and
+   * Pareto/NBD's beta, in units of the largest `T`; Pareto/NBD divides by the mean weight),
+   * as lifetimes does. Keeps parameters finite where the likelihood alone has no maximum.
+   */
+  penalizerCoef?: number | null;
 }
 
 /** Settings of a shifted-beta-geometric fit. */
 export interface SbgFitOptions {
   /** L-BFGS iterations before the Newton polish (default 2000). */
   maxIter?: number | null;
+  /**
+   * Penalty on `alpha^2 + beta^2` added to the mean negative log-likelihood per customer
+   * of the cohort (default 0), as lifetimes' `penalizer_coef` on its other models.
+   */
+  penalizerCoef?: number | null;
 }
 
 /** Customers' histories (lifetimes' columns, in the time unit you chose). */

@@ -33,6 +33,11 @@ js_options! {
         maxIter: usize,
         /// Fit customers sharing `(frequency, recency, T)` as one weighted row (default true).
         collapse: bool,
+        /// lifetimes' `penalizer_coef` (default 0): the fit minimises the mean negative
+        /// log-likelihood plus this times the sum of the squared parameters (alpha, and
+        /// Pareto/NBD's beta, in units of the largest `T`; Pareto/NBD divides by the mean weight),
+        /// as lifetimes does. Keeps parameters finite where the likelihood alone has no maximum.
+        penalizerCoef: f64,
     }
 }
 
@@ -41,6 +46,9 @@ js_options! {
     pub struct SbgFitOptions {
         /// L-BFGS iterations before the Newton polish (default 2000).
         maxIter: usize,
+        /// Penalty on `alpha^2 + beta^2` added to the mean negative log-likelihood per customer
+        /// of the cohort (default 0), as lifetimes' `penalizer_coef` on its other models.
+        penalizerCoef: f64,
     }
 }
 
@@ -257,6 +265,7 @@ pub fn declarations() -> Vec<String> {
 fn js_field(f: &str) -> Option<String> {
     match f {
         "discount_rate" => Some("options.discountRate".into()),
+        "penalizer_coef" => Some("options.penalizerCoef".into()),
         "freq" | "freq_multiplier" | "months" => Some(format!("options.{}", camel(f))),
         _ if f.starts_with("monetary_value") || f.starts_with("calibration_end") => Some(camel(f)),
         _ => None,
@@ -374,15 +383,15 @@ fn purchases_arg<H: Host>(h: H, v: &H::V) -> Result<Purchases> {
 
 // ---- specs -------------------------------------------------------------------------------------
 
-fn fit_options<H: Host>(h: H, a: &[H::V]) -> Result<(usize, bool)> {
+fn fit_options<H: Host>(h: H, a: &[H::V]) -> Result<(usize, bool, f64)> {
     let o = ClvFitOptions::read(h, &arg(h, a, 0)?, "options")?;
-    Ok((o.maxIter.unwrap_or(2000), o.collapse.unwrap_or(true)))
+    Ok((o.maxIter.unwrap_or(2000), o.collapse.unwrap_or(true), o.penalizerCoef.unwrap_or(0.0)))
 }
 
 /// `new clv.BetaGeo(options?)`.
 pub fn bg_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let (n, c) = fit_options(h, a)?;
-    let s = BetaGeo::default().max_iter(n).collapse(c);
+    let (n, c, p) = fit_options(h, a)?;
+    let s = BetaGeo::default().max_iter(n).collapse(c).penalizer_coef(p);
     job(move || Ok(Handle(Arc::new(s))))
 }
 
@@ -407,8 +416,8 @@ pub fn bg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 /// `new clv.ParetoNbd(options?)`.
 pub fn pareto_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let (n, c) = fit_options(h, a)?;
-    let s = ParetoNbd::default().max_iter(n).collapse(c);
+    let (n, c, p) = fit_options(h, a)?;
+    let s = ParetoNbd::default().max_iter(n).collapse(c).penalizer_coef(p);
     job(move || Ok(Handle(Arc::new(s))))
 }
 
@@ -433,8 +442,8 @@ pub fn pareto_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 /// `new clv.GammaGamma(options?)`.
 pub fn gg_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let (n, c) = fit_options(h, a)?;
-    let s = GammaGamma::default().max_iter(n).collapse(c);
+    let (n, c, p) = fit_options(h, a)?;
+    let s = GammaGamma::default().max_iter(n).collapse(c).penalizer_coef(p);
     job(move || Ok(Handle(Arc::new(s))))
 }
 
@@ -454,7 +463,9 @@ pub fn gg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 /// `new clv.ShiftedBetaGeo(options?)`.
 pub fn sbg_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let o = SbgFitOptions::read(h, &arg(h, a, 0)?, "options")?;
-    let s = ShiftedBetaGeo::default().max_iter(o.maxIter.unwrap_or(2000));
+    let s = ShiftedBetaGeo::default()
+        .max_iter(o.maxIter.unwrap_or(2000))
+        .penalizer_coef(o.penalizerCoef.unwrap_or(0.0));
     job(move || Ok(Handle(Arc::new(s))))
 }
 
@@ -462,7 +473,7 @@ pub fn sbg_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 pub fn sbg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let s: Arc<ShiftedBetaGeo> = this(h, a)?;
     let n = read::numbers(h, &arg(h, a, 1)?, "survivors")?;
-    job(move || Ok(Handle(Arc::new(s.fit(&n)?))))
+    job(move || Ok(Handle(Arc::new(js(s.fit(&n))?))))
 }
 
 // ---- parameter classes ---------------------------------------------------------------------------

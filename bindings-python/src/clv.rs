@@ -111,7 +111,7 @@ fn weights(w: Option<&[u8]>) -> Result<Option<Vec<f64>>> {
 /// Fits BG/NBD (`model = "bg_nbd"`) or Pareto/NBD (`"pareto_nbd"`); the fitted model as the
 /// core's JSON.
 #[pyfunction]
-#[pyo3(signature = (model, frequency, recency, t, weights_, max_iter, collapse))]
+#[pyo3(signature = (model, frequency, recency, t, weights_, max_iter, collapse, penalizer_coef))]
 #[allow(clippy::too_many_arguments)]
 fn clv_purchases_fit(
     py: Python<'_>,
@@ -122,6 +122,7 @@ fn clv_purchases_fit(
     weights_: Option<&[u8]>,
     max_iter: usize,
     collapse: bool,
+    penalizer_coef: f64,
 ) -> PyResult<String> {
     guard(|| {
         let (f, r, a) = core(histories(frequency, recency, t))?;
@@ -132,12 +133,14 @@ fn clv_purchases_fit(
                     &BetaGeo::default()
                         .max_iter(max_iter)
                         .collapse(collapse)
+                        .penalizer_coef(penalizer_coef)
                         .fit(&f, &r, &a, w.as_deref())?,
                 ),
                 "pareto_nbd" => to_json(
                     &ParetoNbd::default()
                         .max_iter(max_iter)
                         .collapse(collapse)
+                        .penalizer_coef(penalizer_coef)
                         .fit(&f, &r, &a, w.as_deref())?,
                 ),
                 other => Err(unknown_model(
@@ -151,7 +154,7 @@ fn clv_purchases_fit(
 
 /// Fits Gamma-Gamma to repeat buyers' frequency and mean spend; the core's JSON.
 #[pyfunction]
-#[pyo3(signature = (frequency, monetary_value, weights_, max_iter, collapse))]
+#[pyo3(signature = (frequency, monetary_value, weights_, max_iter, collapse, penalizer_coef))]
 fn clv_gamma_gamma_fit(
     py: Python<'_>,
     frequency: &[u8],
@@ -159,6 +162,7 @@ fn clv_gamma_gamma_fit(
     weights_: Option<&[u8]>,
     max_iter: usize,
     collapse: bool,
+    penalizer_coef: f64,
 ) -> PyResult<String> {
     guard(|| {
         let f = core(f64s("frequency", frequency))?;
@@ -169,6 +173,7 @@ fn clv_gamma_gamma_fit(
                 &GammaGamma::default()
                     .max_iter(max_iter)
                     .collapse(collapse)
+                    .penalizer_coef(penalizer_coef)
                     .fit(&f, &m, w.as_deref())?,
             )
         }))
@@ -177,10 +182,12 @@ fn clv_gamma_gamma_fit(
 
 /// Fits the shifted-beta-geometric model to survivor counts; the core's JSON.
 #[pyfunction]
-fn clv_sbg_fit(py: Python<'_>, survivors: &[u8], max_iter: usize) -> PyResult<String> {
+fn clv_sbg_fit(py: Python<'_>, survivors: &[u8], max_iter: usize, penalizer_coef: f64) -> PyResult<String> {
     guard(|| {
         let s = core(f64s("survivors", survivors))?;
-        core(py.detach(|| to_json(&ShiftedBetaGeo::default().max_iter(max_iter).fit(&s)?)))
+        core(py.detach(|| {
+            to_json(&ShiftedBetaGeo::default().max_iter(max_iter).penalizer_coef(penalizer_coef).fit(&s)?)
+        }))
     })
 }
 

@@ -152,6 +152,28 @@ def test_errors_name_field_and_value():
         cw.clv.GammaGammaParams(6.25, 3.74, 15.44).clv("bg", [1], [1], [2], [10.0])
 
 
+def test_penalizer_fits_customers_who_hardly_differ():
+    """lifetimes' remedy: without a penalty the fit says there is no maximum and points to it; with
+    one it lands on the exact optimum of lifetimes' own penalised objective (the shared vector)."""
+    v = _vector("bg_nbd_fit_no_heterogeneity_penalized")
+    df = {k: v["input"][k] for k in ("frequency", "recency", "T")}
+    with pytest.raises(cw.NotConvergedError, match="a penalizer_coef such as 0.001 keeps them finite"):
+        cw.clv.BetaGeo().fit(df)
+    spec = cw.clv.BetaGeo(penalizer_coef=v["params"]["penalizer_coef"])
+    assert repr(spec) == "BetaGeo(max_iter=2000, collapse=True, penalizer_coef=0.001)"
+    fit = spec.fit(df)
+    for k in ("r", "alpha", "a", "b"):
+        assert fit.params[k] == pytest.approx(v["expected"][k], rel=1e-6)
+    assert fit.log_likelihood == pytest.approx(v["expected"]["log_likelihood"], rel=1e-6)
+    assert cw.clv.FittedBetaGeo.from_json(fit.to_json()).params == fit.params
+    with pytest.raises(cw.OutOfRangeError, match=r"penalizer_coef must be in \[0, inf\], got -0.1"):
+        cw.clv.ParetoNbd(penalizer_coef=-0.1).fit(df)
+    with pytest.raises(cw.NonFiniteError, match="penalizer_coef"):
+        cw.clv.ShiftedBetaGeo(penalizer_coef=math.nan).fit([1000, 631, 468, 382])
+    with pytest.raises(TypeError, match="penalizer_coef"):
+        cw.clv.GammaGamma(penalizer_coef="0.01")
+
+
 def test_heavy_buyers_do_not_overflow():
     v = _vector("bg_nbd_predict_heavy_buyers")
     m = cw.clv.BetaGeoParams(**{k: v["params"][k] for k in ("r", "alpha", "a", "b")})

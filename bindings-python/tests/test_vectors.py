@@ -750,8 +750,9 @@ def _run_clv(fn, inp, params, kind):
     """clv.* vectors through `cw.clv`, named as core/tests/vectors_clv.rs names its results."""
     p = lambda k: _num(params[k])  # noqa: E731
     hist = ("frequency", "recency", "T")
+    pen = _num(params.get("penalizer_coef", 0.0))  # lifetimes' penalizer, where the vector sets one
     if fn in ("clv.bg_nbd.fit", "clv.pareto_nbd.fit"):
-        spec = cw.clv.BetaGeo() if fn == "clv.bg_nbd.fit" else cw.clv.ParetoNbd()
+        spec = (cw.clv.BetaGeo if fn == "clv.bg_nbd.fit" else cw.clv.ParetoNbd)(penalizer_coef=pen)
         df = _clv_columns(inp, hist + ("weights",), kind)
         fit = spec.fit(df, weights="weights" if "weights" in inp else None)
         assert set(fit.std_errors) == set(fit.params)
@@ -777,7 +778,7 @@ def _run_clv(fn, inp, params, kind):
         return out
     if fn == "clv.gamma_gamma.fit":
         df = _clv_columns(inp, ("frequency", "monetary_value", "weights"), kind)
-        fit = cw.clv.GammaGamma().fit(df, weights="weights" if "weights" in inp else None)
+        fit = cw.clv.GammaGamma(penalizer_coef=pen).fit(df, weights="weights" if "weights" in inp else None)
         again = cw.clv.FittedGammaGamma.from_json(fit.to_json())
         assert again.params == fit.params
         return {**fit.params, "log_likelihood": fit.log_likelihood}
@@ -790,7 +791,7 @@ def _run_clv(fn, inp, params, kind):
         assert list(gg.clv(bg, df, months=params["months"], discount_rate=p("discount_rate"), freq=params["freq"])) == list(clv)
         return {"expected_spend": list(gg.expected_spend(f, m)), "clv": list(clv)}
     if fn == "clv.sbg.fit":
-        fit = cw.clv.ShiftedBetaGeo().fit(_series(inp["survivors"], "numpy" if kind == "dict" else kind))
+        fit = cw.clv.ShiftedBetaGeo(penalizer_coef=pen).fit(_series(inp["survivors"], "numpy" if kind == "dict" else kind))
         return {**fit.params, "log_likelihood": fit.log_likelihood}
     if fn == "clv.sbg.predict":
         m = cw.clv.ShiftedBetaGeoParams(p("alpha"), p("beta"))

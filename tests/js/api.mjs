@@ -200,4 +200,16 @@ export function runApi(cw, name) {
     throwsCode(() => journey.merge(good()), 'invalid_parameter', /^invalid tables/);
     throwsCode(() => journey.merge([good()], { sep: '>', order: 1 }), 'invalid_parameter', /options\.order/);
   });
+
+  test(`[${name}] clv: lifetimes' penalizerCoef fits customers who hardly differ, as Python does`, () => {
+    const v = JSON.parse(readFileSync(join(here, '..', 'vectors', 'clv', 'bg_nbd_fit_no_heterogeneity_penalized.json'), 'utf8'));
+    const data = { frequency: v.input.frequency, recency: v.input.recency, T: v.input.T };
+    throwsCode(() => new cw.clv.BetaGeo().fit(data), 'not_converged', /a penalizer_coef such as 0\.001 keeps them finite/);
+    const fit = new cw.clv.BetaGeo({ penalizerCoef: v.params.penalizer_coef }).fit(data);
+    for (const k of ['r', 'alpha', 'a', 'b']) assert.ok(Math.abs(fit.params[k] / v.expected[k] - 1) < 1e-6, `${k}: ${fit.params[k]}`);
+    assert.deepEqual(cw.clv.FittedBetaGeo.fromJSON(JSON.stringify(fit)).params, fit.params);
+    throwsCode(() => new cw.clv.ParetoNbd({ penalizerCoef: -0.1 }).fit(data), 'out_of_range', 'options.penalizerCoef must be in [0, inf], got -0.1');
+    throwsCode(() => new cw.clv.ShiftedBetaGeo({ penalizerCoef: NaN }).fit([1000, 631, 468]), 'non_finite', /options\.penalizerCoef/);
+    throwsCode(() => new cw.clv.GammaGamma({ penalizerCoef: '0.01' }), 'invalid_parameter', /options\.penalizerCoef/);
+  });
 }

@@ -648,15 +648,17 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       assert.deepEqual(Object.keys(fit.stdErrors), Object.keys(fit.params));
       return { ...fit.params, log_likelihood: fit.logLikelihood };
     };
+    // lifetimes' penalizer, where the vector sets one
+    const pen = params.penalizer_coef === undefined ? {} : { penalizerCoef: num(params.penalizer_coef) };
     switch (fn) {
       case 'clv.bg_nbd.fit':
-        return fitted(new clv.BetaGeo().fit({ ...hist(), weights: col('weights') }), clv.FittedBetaGeo);
+        return fitted(new clv.BetaGeo(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedBetaGeo);
       case 'clv.pareto_nbd.fit':
-        return fitted(new clv.ParetoNbd().fit({ ...hist(), weights: col('weights') }), clv.FittedParetoNbd);
+        return fitted(new clv.ParetoNbd(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedParetoNbd);
       case 'clv.gamma_gamma.fit':
-        return fitted(new clv.GammaGamma().fit({ frequency: col('frequency'), monetaryValue: col('monetary_value'), weights: col('weights') }), clv.FittedGammaGamma);
+        return fitted(new clv.GammaGamma(pen).fit({ frequency: col('frequency'), monetaryValue: col('monetary_value'), weights: col('weights') }), clv.FittedGammaGamma);
       case 'clv.sbg.fit':
-        return fitted(new clv.ShiftedBetaGeo().fit(col('survivors')), clv.FittedShiftedBetaGeo);
+        return fitted(new clv.ShiftedBetaGeo(pen).fit(col('survivors')), clv.FittedShiftedBetaGeo);
       case 'clv.bg_nbd.predict':
       case 'clv.pareto_nbd.predict': {
         const m = fn === 'clv.bg_nbd.predict'

@@ -534,12 +534,24 @@ def optimize_bids_fit(
 # fits return the core's serde JSON of the fitted model.
 
 def clv_purchases_fit(
-    model: str, frequency: bytes, recency: bytes, t: bytes, weights_: Optional[bytes], max_iter: int, collapse: bool
+    model: str,
+    frequency: bytes,
+    recency: bytes,
+    t: bytes,
+    weights_: Optional[bytes],
+    max_iter: int,
+    collapse: bool,
+    penalizer_coef: float,
 ) -> str: ...
 def clv_gamma_gamma_fit(
-    frequency: bytes, monetary_value: bytes, weights_: Optional[bytes], max_iter: int, collapse: bool
+    frequency: bytes,
+    monetary_value: bytes,
+    weights_: Optional[bytes],
+    max_iter: int,
+    collapse: bool,
+    penalizer_coef: float,
 ) -> str: ...
-def clv_sbg_fit(survivors: bytes, max_iter: int) -> str: ...
+def clv_sbg_fit(survivors: bytes, max_iter: int, penalizer_coef: float) -> str: ...
 def clv_load(model: str, text: str) -> str: ...
 def clv_check_params(model: str, params: Sequence[float]) -> None: ...
 def clv_p_alive(model: str, params: Sequence[float], frequency: bytes, recency: bytes, t: bytes) -> bytes: ...

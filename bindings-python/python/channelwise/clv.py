@@ -21,7 +21,16 @@ Name           Default Meaning                                                  
 ============== ======= ============================================================ =======
 ``max_iter``   2000    L-BFGS iterations before the Newton polish                   ``>= 1``
 ``collapse``   True    fit customers sharing ``(frequency, recency, T)`` as one row
+``penalizer_coef`` 0.0 lifetimes' L2 penalty on the parameters (below)              ``>= 0``
 ============== ======= ============================================================ =======
+
+``penalizer_coef`` is lifetimes': the fit minimises the mean negative log-likelihood plus
+``penalizer_coef`` times the sum of the squared parameters, with ``alpha`` (and Pareto/NBD's
+``beta``) in units of the largest ``T`` as lifetimes fits them; Pareto/NBD divides the total by
+the mean weight instead, as lifetimes does. It keeps the parameters finite where the likelihood
+alone has no maximum (customers who hardly differ, a fit that raises
+:class:`NotConvergedError`). ``log_likelihood`` stays the data's; the standard errors are the
+penalised curvature. The same numbers as ``lifetimes.BetaGeoFitter(penalizer_coef=...)``.
 
 Predictions take columns (numpy arrays, lists, pandas or polars Series, or scalars) or, in
 place of ``frequency``, a DataFrame with the columns named ``frequency``, ``recency``, ``T``
@@ -148,12 +157,13 @@ def _grid_of(cols: Dict[str, bytes]) -> Dict[str, float]:
 class _Spec:
     _model = ""
 
-    def __init__(self, max_iter: int = 2000, collapse: bool = True) -> None:
+    def __init__(self, max_iter: int = 2000, collapse: bool = True, penalizer_coef: float = 0.0) -> None:
         self.max_iter = _count("max_iter", max_iter)
         self.collapse = bool(collapse)
+        self.penalizer_coef = _frames.real("penalizer_coef", penalizer_coef)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(max_iter={self.max_iter!r}, collapse={self.collapse!r})"
+        return f"{type(self).__name__}(max_iter={self.max_iter!r}, collapse={self.collapse!r}, penalizer_coef={self.penalizer_coef!r})"
 
 
 # ---- purchase models ---------------------------------------------------------------------------
@@ -357,7 +367,7 @@ class _PurchaseSpec(_Spec):
         all buy at one rate, say; its message names where the fit ended)."""
         cols, w = _fit_columns(data, ("frequency", "recency", "T"), (frequency, recency, T), weights)
         text = _cw.clv_purchases_fit(
-            self._model, cols["frequency"], cols["recency"], cols["T"], w, self.max_iter, self.collapse
+            self._model, cols["frequency"], cols["recency"], cols["T"], w, self.max_iter, self.collapse, self.penalizer_coef
         )
         obj = self._fitted.__new__(self._fitted)
         obj._load(json.loads(text), _grid_of(cols))
@@ -468,7 +478,7 @@ class GammaGamma(_Spec):
         with frequency 0 are ignored). Raises :class:`OutOfRangeError` for a repeat buyer with
         zero or negative spend (``monetary_value[4]``)."""
         cols, w = _fit_columns(data, ("frequency", "monetary_value"), (frequency, monetary_value), weights)
-        text = _cw.clv_gamma_gamma_fit(cols["frequency"], cols["monetary_value"], w, self.max_iter, self.collapse)
+        text = _cw.clv_gamma_gamma_fit(cols["frequency"], cols["monetary_value"], w, self.max_iter, self.collapse, self.penalizer_coef)
         obj = FittedGammaGamma.__new__(FittedGammaGamma)
         obj._load(json.loads(text), None)
         return obj
@@ -517,17 +527,18 @@ class ShiftedBetaGeo:
     """The shifted-beta-geometric model of contractual retention; :meth:`fit` returns a
     :class:`FittedShiftedBetaGeo`."""
 
-    def __init__(self, max_iter: int = 2000) -> None:
+    def __init__(self, max_iter: int = 2000, penalizer_coef: float = 0.0) -> None:
         self.max_iter = _count("max_iter", max_iter)
+        self.penalizer_coef = _frames.real("penalizer_coef", penalizer_coef)
 
     def __repr__(self) -> str:
-        return f"ShiftedBetaGeo(max_iter={self.max_iter!r})"
+        return f"ShiftedBetaGeo(max_iter={self.max_iter!r}, penalizer_coef={self.penalizer_coef!r})"
 
     def fit(self, survivors: Any) -> FittedShiftedBetaGeo:
         """Fits to a cohort's survivor counts ``n_0, n_1, ..., n_T``. Raises
         :class:`OutOfRangeError` for a count above the previous one (``survivors[3]``),
         :class:`NotEnoughDataError` for fewer than two counts."""
-        text = _cw.clv_sbg_fit(_frames.series("survivors", survivors), self.max_iter)
+        text = _cw.clv_sbg_fit(_frames.series("survivors", survivors), self.max_iter, self.penalizer_coef)
         obj = FittedShiftedBetaGeo.__new__(FittedShiftedBetaGeo)
         obj._load(json.loads(text), None)
         return obj

@@ -196,7 +196,7 @@ impl BgLik<'_> {
                 hr[8] += w * (tg_ab - tab);
                 hr[9] += w * (tg_ab + trigamma(b + x) - tg_b - tab);
             }
-            let bx = b + x - 1.0;
+            let bx = b + (x - 1.0);
             c4.push(if x > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
             inv_bx.push(1.0 / bx);
         }
@@ -324,7 +324,7 @@ impl BetaGeoParams {
 
     /// `ln` of the odds of being dead: `ln(a/(b+x-1)) + (r+x) ln((alpha+T)/(alpha+t_x))`.
     fn log_div(&self, x: f64, tx: f64, t: f64) -> f64 {
-        (self.a / (self.b + x - 1.0)).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + tx)).ln()
+        (self.a / (self.b + (x - 1.0))).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + tx)).ln()
     }
 
     fn alive(&self, x: f64, tx: f64, t: f64) -> f64 {
@@ -454,7 +454,7 @@ impl BetaGeoParams {
         let mut v = ln_first.exp();
         if n > 0 {
             // 1 - p^r sum_{j<n} G(r+j)/(G(r) j!) q^j = P(NegBin(r, p) >= n) = I_q(n, r)
-            v += (ln_beta(a + 1.0, b + nf - 1.0) - ln_beta(a, b)).exp() * beta_reg(nf, r, q);
+            v += (ln_beta(a + 1.0, b + (nf - 1.0)) - ln_beta(a, b)).exp() * beta_reg(nf, r, q);
         }
         finite(|| format!("probability_of_purchases({n}, {t})"), v)
     }
@@ -534,5 +534,21 @@ mod tests {
         let c = p.expected_purchases(26.0, &[0.0], &[0.0], &[0.0]).unwrap()[0];
         let u = p.expected_purchases_unconditional(26.0).unwrap();
         assert!((c - u).abs() < 1e-12 * u, "{c} vs {u}");
+    }
+
+    /// `b` below half an ulp of 1: `b + x - 1` rounded to 0 at one purchase, and statrs'
+    /// `ln_beta` panicked in `probability_of_purchases(1, t)`. Now `b + (x - 1)`: P(n = 1) is
+    /// the chance of at least one purchase (every customer drops out at her first) and P(alive)
+    /// of a repeat buyer `~ b / a` times the purchase odds.
+    #[test]
+    fn a_vanishing_b_is_no_panic() {
+        let p = BetaGeoParams::new(0.24, 4.4, 0.8, 1e-17).unwrap();
+        let one = p.probability_of_purchases(1, 39.0).unwrap();
+        // with b -> 0 every customer drops out at her first purchase: P(1) -> P(N(t) >= 1) = 1 - (alpha / (alpha + t))^r
+        let want = 1.0 - (4.4f64 / 43.4).powf(0.24);
+        assert!((one - want).abs() < 1e-12, "{one} vs {want}");
+        let alive = p.p_alive(&[1.0], &[10.0], &[39.0]).unwrap()[0];
+        let odds = 1e-17 / 0.8 * ((4.4f64 + 10.0) / (4.4 + 39.0)).powf(1.24);
+        assert!((alive / odds - 1.0).abs() < 1e-9, "{alive} vs {odds}");
     }
 }

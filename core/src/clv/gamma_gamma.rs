@@ -461,4 +461,15 @@ mod tests {
         assert!(clv(MAX_MONTHS).unwrap()[0] > clv(12).unwrap()[0]);
         assert_eq!(clv(u32::MAX).unwrap_err().to_string(), "months must be in [0, 1200], got 4294967295");
     }
+
+    /// A spend of 1e300 (the Python mutation net) starts v near 1e297, whose square overflows
+    /// the penalty: a typed error saying so, not an internal one.
+    #[test]
+    fn a_penalty_past_double_precision_is_typed() {
+        let (x, mut m) = ([1.0, 2.0, 5.0, 3.0, 1.0, 4.0], [20.0, 35.5, 18.0, 60.0, 12.5, 25.0]);
+        m[1] = 1e300;
+        let e = GammaGamma::default().penalizer_coef(0.01).fit(&x, &m, None).unwrap_err();
+        assert_eq!(e.kind().code(), "not_converged", "{e}");
+        assert!(e.to_string().contains("the penalty overflows at the start, which is p 1.0000e0, q 2.0000e0, v 1.6667e299"), "{e}");
+    }
 }

@@ -179,9 +179,9 @@ struct NewtonRun {
 const GRAD_TOL: f64 = 1e-11;
 
 /// Evaluates the log-likelihood with gradient and Hessian; `None` outside the valid region
-/// (a log-parameter beyond +-40, or a non-finite value).
+/// (a log-parameter beyond +-40 or NaN, or a non-finite value).
 fn eval_at(model: &dyn LogLik, phi: &[f64], g: &mut [f64], h: &mut DMatrix<f64>) -> Option<f64> {
-    if phi.iter().any(|v| v.abs() > 40.0) {
+    if phi.iter().any(|v| v.is_nan() || v.abs() > 40.0) {
         return None;
     }
     let f = model.ll_grad_hess(phi, g, h.as_mut_slice());
@@ -393,6 +393,7 @@ impl LogLik for Penalized<'_> {
 /// `non_finite` / `out_of_range` naming `penalizer_coef` for a NaN, infinite or negative one.
 pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &[&str]), s: FitSettings, penalty: Penalty, bad_start: Option<&dyn Fn(&str) -> Error>) -> Result<Mle> {
     let coef = check_penalizer(s.penalizer)?;
+    let plain = model;
     let penalized;
     let model: &dyn LogLik = if coef > 0.0 {
         penalized = Penalized { model, k: coef * penalty.weight, s2: penalty.scale.iter().map(|v| v * v).collect() };
@@ -404,6 +405,14 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
     let w = model.total_weight();
     let mut f0g = vec![0.0; k];
     let f0 = model.ll_grad(phi0, &mut f0g);
+    if !f0.is_finite() && coef > 0.0 && plain.ll_grad(phi0, &mut f0g).is_finite() {
+        // a start in the data's scale (a mean spend of 1e300) whose square overflows the penalty
+        return Err(Error::NotConverged {
+            what: format!("{what} fit (the penalty overflows at the start, {}: the data's scale is past what penalizer_coef can weigh; rescale the data or fit without the penalty)", ended_at(names, phi0, coef).replacen("it ended at", "which is", 1)),
+            iterations: 0,
+            residual: f64::INFINITY,
+        });
+    }
     if !f0.is_finite() {
         return Err(bad_start.map_or_else(|| Error::Internal(format!("{what}: the log-likelihood is not finite at the start ({f0})")), |e| e("the log-likelihood is not finite at the start")));
     }
@@ -412,7 +421,7 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
         Some(run) if run.converged => (run, 0),
         _ => {
             let neg_mean = |x: &[f64], g: &mut [f64]| -> f64 {
-                if x.iter().any(|v| v.abs() > 40.0) {
+                if x.iter().any(|v| v.is_nan() || v.abs() > 40.0) {
                     return f64::INFINITY;
                 }
                 let f = model.ll_grad(x, g);
@@ -481,7 +490,7 @@ fn ended_at(names: &[&str], phi: &[f64], penalizer: f64) -> String {
         String::new()
     } else {
         format!(
-            "; {} fell below e^-12: the likelihood is highest on the boundary at 0, where the model has no maximum to report (a dropout Beta's first shape or a churn rate's shape near 0: customers in these data hardly seem to drop out)",
+            "; {} fell below e^-12: the likelihood is highest on the boundary at 0, where the model has no maximum to report",
             near.join(" and ")
         )
     };

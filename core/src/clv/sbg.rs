@@ -117,9 +117,9 @@ impl LogLik for Survivors<'_> {
             let lost = n[t - 1] - n[t];
             if lost > 0.0 {
                 let d = digamma(a + b + tf);
-                ll += lost * (ln_beta(a + 1.0, b + tf - 1.0) - lb);
+                ll += lost * (ln_beta(a + 1.0, b + (tf - 1.0)) - lb);
                 ga += lost * (digamma(a + 1.0) - d - dga + dgab);
-                gb += lost * (digamma(b + tf - 1.0) - d - dgb + dgab);
+                gb += lost * (digamma(b + (tf - 1.0)) - d - dgb + dgab);
             }
         }
         let last = n[big_t];
@@ -218,7 +218,7 @@ impl ShiftedBetaGeoParams {
             return 0.0;
         }
         let tf = f64::from(t);
-        (ln_beta(self.alpha + 1.0, self.beta + tf - 1.0) - ln_beta(self.alpha, self.beta)).exp()
+        (ln_beta(self.alpha + 1.0, self.beta + (tf - 1.0)) - ln_beta(self.alpha, self.beta)).exp()
     }
 
     /// `S(t)`: the probability that a new customer is still active after `t` periods.
@@ -243,7 +243,7 @@ impl ShiftedBetaGeoParams {
     /// ```
     pub fn retention(&self, t: u32) -> f64 {
         let tf = f64::from(t.max(1));
-        (self.beta + tf - 1.0) / (self.alpha + self.beta + tf - 1.0)
+        (self.beta + (tf - 1.0)) / (self.alpha + self.beta + (tf - 1.0))
     }
 
     /// `S(0), S(1), ..., S(periods)`.
@@ -305,5 +305,20 @@ mod tests {
         assert_eq!(ShiftedBetaGeo::default().fit(&[100.0]).unwrap_err().kind().code(), "not_enough_data");
         assert_eq!(ShiftedBetaGeo::default().fit(&[100.0, f64::NAN]).unwrap_err().kind().code(), "non_finite");
         assert_eq!(ShiftedBetaGeo::default().fit(&[0.0, 0.0]).unwrap_err().kind().code(), "out_of_range");
+    }
+
+    /// A second shape below half an ulp of 1 (found by the Python mutation net through a
+    /// penalised fit of 9e15 customers): `beta + t - 1` rounded to 0 at t = 1 and statrs'
+    /// `ln_beta` panicked. `beta + (t - 1)` keeps it; the fit says where it ended.
+    #[test]
+    fn a_vanishing_beta_is_no_panic() {
+        let m = ShiftedBetaGeoParams::new(0.7, 1e-17).unwrap();
+        let (s, r) = (m.survival_curve(2), m.retention_curve(2));
+        // S(1) = r_1 = beta / (alpha + beta)
+        assert!((s[1] / (1e-17 / (0.7 + 1e-17)) - 1.0).abs() < 1e-12 && (r[0] / s[1] - 1.0).abs() < 1e-12, "{s:?} {r:?}");
+        let n = [9_007_199_254_740_992.0, 631.0, 468.0, 382.0, 326.0, 289.0, 262.0, 241.0];
+        let e = ShiftedBetaGeo::default().penalizer_coef(0.01).fit(&n).unwrap_err();
+        assert_eq!(e.kind().code(), "not_converged", "{e}");
+        assert!(e.to_string().contains("beta fell below e^-12"), "{e}");
     }
 }
