@@ -16,13 +16,14 @@ from the observed information; customers sharing a history are fitted as one wei
 >>> bool(0 < fit.p_alive(4, 30, 38)[0] <= 1)
 True
 
-============== ======= ============================================================ =======
-Name           Default Meaning                                                      Range
-============== ======= ============================================================ =======
-``max_iter``   2000    L-BFGS iterations before the Newton polish                   ``>= 1``
-``collapse``   True    fit customers sharing ``(frequency, recency, T)`` as one row
-``penalizer_coef`` 0.0 lifetimes' L2 penalty on the parameters (below)              ``>= 0``
-============== ======= ============================================================ =======
+================== ======= ======================================================== =======
+Name               Default Meaning                                                  Range
+================== ======= ======================================================== =======
+``max_iter``       2000    L-BFGS iterations before the Newton polish               ``>= 1``
+``collapse``       True    fit customers sharing ``(frequency, recency, T)`` as one
+                           row
+``penalizer_coef`` 0.0     lifetimes' L2 penalty on the parameters (below)          ``>= 0``
+================== ======= ======================================================== =======
 
 ``penalizer_coef`` is lifetimes': the fit minimises the mean negative log-likelihood plus
 ``penalizer_coef`` times the sum of the squared parameters, with ``alpha`` (and Pareto/NBD's

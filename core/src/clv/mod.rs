@@ -67,8 +67,9 @@ pub struct FitDiagnostics {
     pub lbfgs_iterations: usize,
     /// Newton steps (from the start, or after L-BFGS).
     pub newton_iterations: usize,
-    /// Largest absolute entry of the gradient of the log-likelihood with respect to the
-    /// log-parameters, divided by the total weight, at the answer.
+    /// Largest absolute entry of the gradient of the log-likelihood (less its penalty, with a
+    /// `penalizer_coef`) with respect to the log-parameters, divided by the total weight, at the
+    /// answer.
     pub grad_norm: f64,
     /// Rows actually fitted (distinct histories after collapsing).
     pub rows: usize,
@@ -408,7 +409,7 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
     if !f0.is_finite() && coef > 0.0 && plain.ll_grad(phi0, &mut f0g).is_finite() {
         // a start in the data's scale (a mean spend of 1e300) whose square overflows the penalty
         return Err(Error::NotConverged {
-            what: format!("{what} fit (the penalty overflows at the start, {}: the data's scale is past what penalizer_coef can weigh; rescale the data or fit without the penalty)", ended_at(names, phi0, coef).replacen("it ended at", "which is", 1)),
+            what: format!("{what} fit (the penalty overflows at the start, which is {}: the data's scale is past what penalizer_coef can weigh; rescale the data or fit without the penalty)", point(names, phi0)),
             iterations: 0,
             residual: f64::INFINITY,
         });
@@ -475,7 +476,6 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
 /// Where a fit that did not converge ended, for its error: each parameter by name, and what
 /// parameters running off to infinity mean.
 fn ended_at(names: &[&str], phi: &[f64], penalizer: f64) -> String {
-    let at: Vec<String> = names.iter().zip(phi).map(|(n, p)| format!("{n} {:.4e}", p.exp())).collect();
     let far: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p > 12.0).map(|(n, _)| *n).collect();
     let hint = if far.is_empty() {
         String::new()
@@ -494,7 +494,13 @@ fn ended_at(names: &[&str], phi: &[f64], penalizer: f64) -> String {
             near.join(" and ")
         )
     };
-    format!("it ended at {}{hint}{zero}", at.join(", "))
+    format!("it ended at {}{hint}{zero}", point(names, phi))
+}
+
+/// The parameters at log-parameters `phi`, by name: `r 2.4259e-1, alpha 4.4135e0, ...`.
+fn point(names: &[&str], phi: &[f64]) -> String {
+    let at: Vec<String> = names.iter().zip(phi).map(|(n, p)| format!("{n} {:.4e}", p.exp())).collect();
+    at.join(", ")
 }
 
 /// Customers' histories, validated and collapsed: rows grouped by distinct frequency.

@@ -107,11 +107,13 @@ impl ParetoNbd {
     }
 
     /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
-    /// `penalizer_coef` times the mean weight per row (1 for one row per customer: lifetimes' Pareto/NBD penalises the total, its BG/NBD the mean) times the sum of the squared parameters (alpha and beta in units of the largest `T`, as lifetimes fits them), which keeps
-    /// parameters finite where the likelihood alone rises without end (customers who hardly
-    /// differ). The reported log-likelihood is the data's, without the penalty; the standard
-    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
-    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
+    /// `penalizer_coef` times the mean weight per row (1 for one row per customer: lifetimes'
+    /// Pareto/NBD penalises the total, its BG/NBD the mean) times the sum of the squared parameters
+    /// (alpha and beta in units of the largest `T`, as lifetimes fits them), which keeps parameters
+    /// finite where the likelihood alone rises without end (customers who hardly differ). The
+    /// reported log-likelihood is the data's, without the penalty; the standard errors are the
+    /// penalised curvature, as lifetimes'. A NaN or negative value fails the fit (`non_finite` /
+    /// `out_of_range` naming `penalizer_coef`).
     pub fn penalizer_coef(mut self, coef: f64) -> Self {
         self.settings.penalizer = coef;
         self

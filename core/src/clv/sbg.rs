@@ -147,9 +147,9 @@ impl ShiftedBetaGeo {
     }
 
     /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
-    /// `penalizer_coef` times the cohort's size `n_0` times the sum of the squared parameters, which keeps
-    /// parameters finite where the likelihood alone rises without end (customers who hardly
-    /// differ). The reported log-likelihood is the data's, without the penalty; the standard
+    /// `penalizer_coef` times the cohort's size `n_0` times the sum of the squared parameters,
+    /// which keeps parameters finite where the likelihood alone rises without end (customers who
+    /// hardly differ). The reported log-likelihood is the data's, without the penalty; the standard
     /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
     /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
     pub fn penalizer_coef(mut self, coef: f64) -> Self {
