@@ -3770,7 +3770,7 @@ export declare class FittedBetaGeo {
   readonly params: BetaGeoValues;
   /** Their standard errors (`Infinity` where the information is singular). */
   readonly stdErrors: BetaGeoValues;
-  /** The maximised log-likelihood. */
+  /** The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`). */
   readonly logLikelihood: number;
   /** How the fit ended. */
   readonly diagnostics: ClvDiagnostics;
@@ -3822,7 +3822,7 @@ export declare class FittedParetoNbd {
   readonly params: ParetoNbdValues;
   /** Their standard errors. */
   readonly stdErrors: ParetoNbdValues;
-  /** The maximised log-likelihood. */
+  /** The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`). */
   readonly logLikelihood: number;
   /** How the fit ended. */
   readonly diagnostics: ClvDiagnostics;
@@ -3869,7 +3869,7 @@ export declare class FittedGammaGamma {
   readonly params: GammaGammaValues;
   /** Their standard errors. */
   readonly stdErrors: GammaGammaValues;
-  /** The maximised log-likelihood. */
+  /** The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`). */
   readonly logLikelihood: number;
   /** How the fit ended. */
   readonly diagnostics: ClvDiagnostics;
@@ -3918,7 +3918,7 @@ export declare class FittedShiftedBetaGeo {
   readonly params: ShiftedBetaGeoValues;
   /** Their standard errors. */
   readonly stdErrors: ShiftedBetaGeoValues;
-  /** The maximised log-likelihood. */
+  /** The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`). */
   readonly logLikelihood: number;
   /** How the fit ended. */
   readonly diagnostics: ClvDiagnostics;

@@ -853,7 +853,7 @@ api! {
             getter params "BetaGeoValues" sync => crate::clv::params;
             /// Their standard errors (`Infinity` where the information is singular).
             getter stdErrors "BetaGeoValues" sync => crate::clv::std_errors;
-            /// The maximised log-likelihood.
+            /// The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`).
             getter logLikelihood "number" sync => crate::clv::log_likelihood;
             /// How the fit ended.
             getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
@@ -900,7 +900,7 @@ api! {
             getter params "ParetoNbdValues" sync => crate::clv::params;
             /// Their standard errors.
             getter stdErrors "ParetoNbdValues" sync => crate::clv::std_errors;
-            /// The maximised log-likelihood.
+            /// The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`).
             getter logLikelihood "number" sync => crate::clv::log_likelihood;
             /// How the fit ended.
             getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
@@ -940,7 +940,7 @@ api! {
             getter params "GammaGammaValues" sync => crate::clv::params;
             /// Their standard errors.
             getter stdErrors "GammaGammaValues" sync => crate::clv::std_errors;
-            /// The maximised log-likelihood.
+            /// The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`).
             getter logLikelihood "number" sync => crate::clv::log_likelihood;
             /// How the fit ended.
             getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
@@ -984,7 +984,7 @@ api! {
             getter params "ShiftedBetaGeoValues" sync => crate::clv::params;
             /// Their standard errors.
             getter stdErrors "ShiftedBetaGeoValues" sync => crate::clv::std_errors;
-            /// The maximised log-likelihood.
+            /// The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`).
             getter logLikelihood "number" sync => crate::clv::log_likelihood;
             /// How the fit ended.
             getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;

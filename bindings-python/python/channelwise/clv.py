@@ -291,7 +291,8 @@ class _Fitted:
 
     @property
     def log_likelihood(self) -> float:
-        """The maximised log-likelihood (sum over customers)."""
+        """The maximised log-likelihood (sum over customers; the data's, without the penalty of a
+        ``penalizer_coef``)."""
         return float(self._doc["log_likelihood"])
 
     @property

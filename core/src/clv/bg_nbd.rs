@@ -81,7 +81,8 @@ pub struct FittedBetaGeo {
     pub params: BetaGeoParams,
     /// Their standard errors (inverse observed information; infinite if it is singular).
     pub std_errors: BetaGeoParams,
-    /// The maximised log-likelihood (sum over customers, weighted).
+    /// The maximised log-likelihood (sum over customers, weighted; the data's, without the
+    /// penalty of a `penalizer_coef`).
     pub log_likelihood: f64,
     /// How the fit ended.
     pub diagnostics: FitDiagnostics,

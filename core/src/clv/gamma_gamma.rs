@@ -80,7 +80,8 @@ pub struct FittedGammaGamma {
     pub params: GammaGammaParams,
     /// Their standard errors (inverse observed information; infinite if it is singular).
     pub std_errors: GammaGammaParams,
-    /// The maximised log-likelihood over the repeat buyers (weighted sum).
+    /// The maximised log-likelihood over the repeat buyers (weighted sum; the data's, without
+    /// the penalty of a `penalizer_coef`).
     pub log_likelihood: f64,
     /// How the fit ended.
     pub diagnostics: FitDiagnostics,

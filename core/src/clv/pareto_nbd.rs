@@ -93,7 +93,8 @@ pub struct FittedParetoNbd {
     pub params: ParetoNbdParams,
     /// Their standard errors (inverse observed information; infinite if it is singular).
     pub std_errors: ParetoNbdParams,
-    /// The maximised log-likelihood (sum over customers, weighted).
+    /// The maximised log-likelihood (sum over customers, weighted; the data's, without the
+    /// penalty of a `penalizer_coef`).
     pub log_likelihood: f64,
     /// How the fit ended.
     pub diagnostics: FitDiagnostics,

@@ -71,7 +71,7 @@ pub struct FittedShiftedBetaGeo {
     pub params: ShiftedBetaGeoParams,
     /// Their standard errors (inverse observed information; infinite if it is singular).
     pub std_errors: ShiftedBetaGeoParams,
-    /// The maximised log-likelihood.
+    /// The maximised log-likelihood (the data's, without the penalty of a `penalizer_coef`).
     pub log_likelihood: f64,
     /// How the fit ended.
     pub diagnostics: FitDiagnostics,
