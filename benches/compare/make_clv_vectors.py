@@ -27,9 +27,11 @@ Nothing here imports channelwise.  Sources of the expected numbers:
 
 Schema (shared by every stack's runner):
   clv.bg_nbd.fit / clv.pareto_nbd.fit: input {frequency, recency, T, weights?}
-      expected {r, alpha, a, b | r, alpha, s, beta, log_likelihood}
-  clv.gamma_gamma.fit: input {frequency, monetary_value}, expected {p, q, v, log_likelihood}
-  clv.sbg.fit: input {survivors}, expected {alpha, beta, log_likelihood}
+      expected {r, alpha, a, b | r, alpha, s, beta, log_likelihood, std_errors? (in that order)},
+      params {penalizer_coef?}
+  clv.gamma_gamma.fit: input {frequency, monetary_value}, expected {p, q, v, log_likelihood, std_errors?},
+      params {penalizer_coef?}
+  clv.sbg.fit: input {survivors}, expected {alpha, beta, log_likelihood}, params {penalizer_coef?}
   clv.bg_nbd.predict / clv.pareto_nbd.predict: params {r, alpha, a|s, b|beta, horizon, t, n_max?},
       input {frequency, recency, T}, expected {p_alive, expected_purchases,
       expected_purchases_unconditional, probability_of_purchases? (n = 0..n_max at t),
@@ -117,6 +119,12 @@ def fd_hess(fun, x, h=1e-4):
     return 0.5 * (H + H.T)
 
 
+def std_errors(theta, hess_of_mean, total_weight):
+    """lifetimes' standard errors (BaseFitter._compute_variance_matrix): theta^2 inv(H) / sum(w),
+    H the Hessian of the mean objective in log-parameters (the same in any time unit)."""
+    return theta * np.sqrt(np.diag(np.linalg.inv(hess_of_mean)) / total_weight)
+
+
 def bg_cases(out):
     x, tx, T = cdnow()
     w = np.ones_like(x)
@@ -131,11 +139,13 @@ def bg_cases(out):
            f"Hessian of lifetimes' own BetaGeoFitter._negative_log_likelihood from lifetimes' fit, to a mean-LL gradient "
            f"of {gn:.1e}. lifetimes' own fit stops at r={lt_p[0]:.7f} alpha={lt_p[1]:.7f} a={lt_p[2]:.7f} b={lt_p[3]:.7f} "
            f"(largest relative distance {np.max(np.abs(lt_p / p - 1)):.1e}), LL {lt_ll:.9f} vs the exact {ll:.9f} ({ll - lt_ll:.1e} higher). "
-           f"Fader, Hardie & Lee (2005) print r=0.243, alpha=4.414, a=0.793, b=2.426, LL=-9582.4. {ENV}")
+           f"Fader, Hardie & Lee (2005) print r=0.243, alpha=4.414, a=0.793, b=2.426, LL=-9582.4. std_errors (r, alpha, a, b): "
+           f"lifetimes' formula (params^2 inv(H) / sum w, H autograd's Hessian of its objective) at the exact MLE. {ENV}")
     out.append(("bg_nbd_fit_cdnow", {
         "function": "clv.bg_nbd.fit", "source": src,
         "input": {"frequency": arr(x), "recency": arr(tx), "T": arr(T)},
-        "expected": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "log_likelihood": f(ll)},
+        "expected": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "log_likelihood": f(ll),
+                     "std_errors": arr(std_errors(p, hessian(nll)(lp), len(x)))},
         "tolerance": {"abs": 0.0, "rel": 1e-6}}))
     out.append(("bg_nbd_fit_cdnow_paper", {
         "function": "clv.bg_nbd.fit",
@@ -392,11 +402,13 @@ def penalized_cases(out):
             "function": "clv.bg_nbd.fit",
             "source": f"{what}, BetaGeoFitter(penalizer_coef={c}). {about}. Exact optimum: Newton with autograd's gradient "
                       f"and Hessian of lifetimes' own BetaGeoFitter._negative_log_likelihood at penalizer_coef {c}, to a "
-                      f"gradient of {gn:.1e}; log_likelihood is the same function at penalizer 0, in the data's time unit, times the total weight. "
+                      f"gradient of {gn:.1e}; log_likelihood is the same function at penalizer 0, in the data's time unit, times the total weight; "
+                      f"std_errors (r, alpha, a, b) lifetimes' formula (params^2 inv(H) / sum w) on the penalised Hessian. "
                       f"lifetimes' own fit stops at r={ltp[0]:.7f} alpha={ltp[1]:.7f} a={ltp[2]:.7f} b={ltp[3]:.7f} (largest "
                       f"relative distance {np.max(np.abs(ltp / p - 1)):.1e}). {ENV}",
             "params": {"penalizer_coef": c}, "input": inp,
-            "expected": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "log_likelihood": f(ll)},
+            "expected": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "log_likelihood": f(ll),
+                         "std_errors": arr(std_errors(p, hessian(nll)(lp), w.sum()))},
             "tolerance": {"abs": 0.0, "rel": 1e-6}}))
         return p
 
@@ -460,11 +472,13 @@ def penalized_cases(out):
         "source": f"CDNOW repeat buyers (946) of load_cdnow_summary_data_with_monetary_value, {LT}, "
                   f"GammaGammaFitter(penalizer_coef={c}): the mean negative log-likelihood plus penalizer_coef (p^2 + q^2 + v^2), "
                   f"v in the data's money. Exact optimum: Newton with autograd's gradient and Hessian of lifetimes' own "
-                  f"GammaGammaFitter._negative_log_likelihood, gradient {gn:.1e}; log_likelihood at penalizer 0. lifetimes' own "
+                  f"GammaGammaFitter._negative_log_likelihood, gradient {gn:.1e}; log_likelihood at penalizer 0; std_errors (p, q, v) "
+                  f"lifetimes' formula (params^2 inv(H) / sum w) on the penalised Hessian. lifetimes' own "
                   f"fit p={ltp[0]:.7f} q={ltp[1]:.7f} v={ltp[2]:.7f} (largest relative distance {np.max(np.abs(ltp / p - 1)):.1e}). {ENV}",
         "params": {"penalizer_coef": c},
         "input": {"frequency": arr(d.frequency), "monetary_value": arr(d.monetary_value)},
-        "expected": {"p": f(p[0]), "q": f(p[1]), "v": f(p[2]), "log_likelihood": f(-nll(lp, 0.0) * len(gx))},
+        "expected": {"p": f(p[0]), "q": f(p[1]), "v": f(p[2]), "log_likelihood": f(-nll(lp, 0.0) * len(gx)),
+                     "std_errors": arr(std_errors(p, hessian(nll)(lp), len(gx)))},
         "tolerance": {"abs": 0.0, "rel": 1e-6}}))
 
     # sBG: lifetimes has none; the same definition (mean over the cohort plus c (alpha^2 + beta^2)),
@@ -518,11 +532,12 @@ def gamma_gamma_cases(out, bg):
            f"autograd's gradient and Hessian of lifetimes' GammaGammaFitter._negative_log_likelihood, gradient {gn:.1e}. "
            f"lifetimes' own fit p={lt_p[0]:.7f} q={lt_p[1]:.7f} v={lt_p[2]:.7f} (largest relative distance "
            f"{np.max(np.abs(lt_p / p - 1)):.1e}), LL {lt_ll:.9f} vs the exact {ll:.9f} ({ll - lt_ll:.1e} higher). Fader, Hardie & Lee (2005b) print "
-           f"p=6.25, q=3.74, v=15.44. {ENV}")
+           f"p=6.25, q=3.74, v=15.44. std_errors (p, q, v): lifetimes' formula (params^2 inv(H) / sum w) at the exact MLE. {ENV}")
     out.append(("gamma_gamma_fit_cdnow", {
         "function": "clv.gamma_gamma.fit", "source": src,
         "input": {"frequency": arr(d.frequency), "monetary_value": arr(d.monetary_value)},
-        "expected": {"p": f(p[0]), "q": f(p[1]), "v": f(p[2]), "log_likelihood": f(ll)},
+        "expected": {"p": f(p[0]), "q": f(p[1]), "v": f(p[2]), "log_likelihood": f(ll),
+                     "std_errors": arr(std_errors(p, hessian(nll)(lp), len(x)))},
         "tolerance": {"abs": 0.0, "rel": 1e-6}}))
     out.append(("gamma_gamma_fit_cdnow_paper", {
         "function": "clv.gamma_gamma.fit",

@@ -758,7 +758,7 @@ def _run_clv(fn, inp, params, kind):
         assert set(fit.std_errors) == set(fit.params)
         again = type(fit).from_json(fit.to_json())
         assert again.params == fit.params and again.log_likelihood == fit.log_likelihood
-        return {**fit.params, "log_likelihood": fit.log_likelihood}
+        return {**fit.params, "log_likelihood": fit.log_likelihood, "std_errors": [fit.std_errors[k] for k in fit.params]}
     if fn in ("clv.bg_nbd.predict", "clv.pareto_nbd.predict"):
         if fn == "clv.bg_nbd.predict":
             m = cw.clv.BetaGeoParams(**{k: p(k) for k in ("r", "alpha", "a", "b")})
@@ -781,7 +781,7 @@ def _run_clv(fn, inp, params, kind):
         fit = cw.clv.GammaGamma(penalizer_coef=pen).fit(df, weights="weights" if "weights" in inp else None)
         again = cw.clv.FittedGammaGamma.from_json(fit.to_json())
         assert again.params == fit.params
-        return {**fit.params, "log_likelihood": fit.log_likelihood}
+        return {**fit.params, "log_likelihood": fit.log_likelihood, "std_errors": [fit.std_errors[k] for k in fit.params]}
     if fn == "clv.gamma_gamma.predict":
         gg = cw.clv.GammaGammaParams(p("p"), p("q"), p("v"))
         bg = cw.clv.BetaGeoParams(**{k: _num(v) for k, v in params["bg"].items()})

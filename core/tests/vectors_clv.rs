@@ -46,12 +46,12 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             let (x, tx, t, w) = (col(input, "frequency"), col(input, "recency"), col(input, "T"), opt_col(input, "weights"));
             if function == "clv.bg_nbd.fit" {
                 let f = BetaGeo::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?;
-                let q = f.params;
-                Ok(obj(json!({"r": q.r, "alpha": q.alpha, "a": q.a, "b": q.b, "log_likelihood": f.log_likelihood})))
+                let (q, e) = (f.params, f.std_errors);
+                Ok(obj(json!({"r": q.r, "alpha": q.alpha, "a": q.a, "b": q.b, "log_likelihood": f.log_likelihood, "std_errors": [e.r, e.alpha, e.a, e.b]})))
             } else {
                 let f = ParetoNbd::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?;
-                let q = f.params;
-                Ok(obj(json!({"r": q.r, "alpha": q.alpha, "s": q.s, "beta": q.beta, "log_likelihood": f.log_likelihood})))
+                let (q, e) = (f.params, f.std_errors);
+                Ok(obj(json!({"r": q.r, "alpha": q.alpha, "s": q.s, "beta": q.beta, "log_likelihood": f.log_likelihood, "std_errors": [e.r, e.alpha, e.s, e.beta]})))
             }
         }
         "clv.bg_nbd.predict" => {
@@ -83,8 +83,8 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         }
         "clv.gamma_gamma.fit" => {
             let f = GammaGamma::default().penalizer_coef(pen).fit(&col(input, "frequency"), &col(input, "monetary_value"), opt_col(input, "weights").as_deref())?;
-            let q = f.params;
-            Ok(obj(json!({"p": q.p, "q": q.q, "v": q.v, "log_likelihood": f.log_likelihood})))
+            let (q, e) = (f.params, f.std_errors);
+            Ok(obj(json!({"p": q.p, "q": q.q, "v": q.v, "log_likelihood": f.log_likelihood, "std_errors": [e.p, e.q, e.v]})))
         }
         "clv.gamma_gamma.predict" => {
             let (x, tx, t, m) = (col(input, "frequency"), col(input, "recency"), col(input, "T"), col(input, "monetary_value"));
@@ -97,7 +97,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         }
         "clv.sbg.fit" => {
             let f = ShiftedBetaGeo::default().penalizer_coef(pen).fit(&col(input, "survivors"))?;
-            Ok(obj(json!({"alpha": f.params.alpha, "beta": f.params.beta, "log_likelihood": f.log_likelihood})))
+            Ok(obj(json!({"alpha": f.params.alpha, "beta": f.params.beta, "log_likelihood": f.log_likelihood, "std_errors": [f.std_errors.alpha, f.std_errors.beta]})))
         }
         "clv.sbg.predict" => {
             let m = ShiftedBetaGeoParams::new(p("alpha"), p("beta"))?;

@@ -646,7 +646,7 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       const again = cls.fromJSON(JSON.stringify(fit));
       assert.deepEqual(again.params, fit.params, 'toJSON/fromJSON keeps the parameters');
       assert.deepEqual(Object.keys(fit.stdErrors), Object.keys(fit.params));
-      return { ...fit.params, log_likelihood: fit.logLikelihood };
+      return { ...fit.params, log_likelihood: fit.logLikelihood, std_errors: Object.keys(fit.params).map((k) => fit.stdErrors[k]) };
     };
     // lifetimes' penalizer, where the vector sets one
     const pen = params.penalizer_coef === undefined ? {} : { penalizerCoef: num(params.penalizer_coef) };
