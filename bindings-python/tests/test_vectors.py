@@ -792,7 +792,7 @@ def _run_clv(fn, inp, params, kind):
         return {"expected_spend": list(gg.expected_spend(f, m)), "clv": list(clv)}
     if fn == "clv.sbg.fit":
         fit = cw.clv.ShiftedBetaGeo(penalizer_coef=pen).fit(_series(inp["survivors"], "numpy" if kind == "dict" else kind))
-        return {**fit.params, "log_likelihood": fit.log_likelihood}
+        return {**fit.params, "log_likelihood": fit.log_likelihood, "std_errors": [fit.std_errors[k] for k in fit.params]}
     if fn == "clv.sbg.predict":
         m = cw.clv.ShiftedBetaGeoParams(p("alpha"), p("beta"))
         return {"survival": list(m.survival(params["periods"])), "retention": list(m.retention(params["periods"]))}
