@@ -10,9 +10,12 @@ Nothing here imports channelwise.  Sources of the expected numbers:
     functions: BG/NBD and Gamma-Gamma by Newton's method with autograd's exact gradient and
     Hessian of lifetimes' `_negative_log_likelihood` (lifetimes' own autograd dependency);
     Pareto/NBD (lifetimes' objective calls scipy's hyp2f1, which autograd cannot differentiate)
-    by Newton on central differences of that objective in mpmath-free float64, polished until the
-    gradient of the mean log-likelihood is below 1e-10.  The distance of lifetimes' own fit
-    from that optimum is written into `source`.
+    by Newton on central differences of that objective in float64 to a mean gradient of 1e-10,
+    then polished in mpmath at 40 digits (`mp_polish_pareto`; sBG likewise, `mp_sbg`).  The
+    distance of lifetimes' own fit from that optimum is written into `source`.  Standard errors:
+    lifetimes' formula (BG/NBD, Gamma-Gamma), the 40-digit observed information (Pareto/NBD and
+    sBG, which lifetimes does not give).
+  * penalizer_coef (penalized_cases): the same, on lifetimes' penalised objectives.
   * predictions (P(alive), conditional and unconditional expected purchases, P(n purchases),
     expected spend, CLV) are lifetimes 0.11.3's functions evaluated at the exact-MLE parameters.
   * customers with 300+ purchases and the hypergeometric function: mpmath (50 digits).
