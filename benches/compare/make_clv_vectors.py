@@ -461,6 +461,14 @@ def no_heterogeneity():
     return x, tx, T
 
 
+def histories_input(fx, ftx, fT, weights=None):
+    """A fit vector's input: the three columns, and the weights where there are some."""
+    inp = {"frequency": arr(fx), "recency": arr(ftx), "T": arr(fT)}
+    if weights is not None:
+        inp["weights"] = arr(weights)
+    return inp
+
+
 def penalized_cases(out):
     """lifetimes' penalizer_coef: the exact optimum of lifetimes' own penalised objective (the
     data's time axis divided by its largest T, as lifetimes fits it), then alpha (and beta)
@@ -484,9 +492,7 @@ def penalized_cases(out):
         # the data's log-likelihood in its own time unit (T / max T shifts it by x ln max T a customer)
         ll = -BetaGeoFitter._negative_log_likelihood(np.log(p), fx, ftx, fT, w, 0.0) * w.sum()
         ltp = lt.params_[["r", "alpha", "a", "b"]].to_numpy()
-        inp = {"frequency": arr(fx), "recency": arr(ftx), "T": arr(fT)}
-        if weights is not None:
-            inp["weights"] = arr(w)
+        inp = histories_input(fx, ftx, fT, weights)
         out.append((name, {
             "function": "clv.bg_nbd.fit",
             "source": f"{what}, BetaGeoFitter(penalizer_coef={c}). {about}. Exact optimum: Newton with autograd's gradient "
@@ -520,9 +526,7 @@ def penalized_cases(out):
         # central differences of a mean near 8 carry ~1e-9 of rounding at this step: tol 1e-9
         lp, gn = newton(nll, np.log(ltp * k), lambda v: fd_grad(nll, v, 1e-6), lambda v: fd_hess(nll, v), tol=1e-9, what=name)
         p, ll, se, moved, gn_mp = mp_polish_pareto(fx, ftx, fT, w, lp - np.log(k), c, w.mean(), k)
-        inp = {"frequency": arr(fx), "recency": arr(ftx), "T": arr(fT)}
-        if weights is not None:
-            inp["weights"] = arr(w)
+        inp = histories_input(fx, ftx, fT, weights)
         out.append((name, {
             "function": "clv.pareto_nbd.fit",
             "source": f"{what}, ParetoNBDFitter(penalizer_coef={c}). lifetimes 0.11.3's Pareto/NBD objective is the weighted "

@@ -123,13 +123,17 @@ proptest! {
     }
 }
 
-#[test]
-fn fitted_models_round_trip_through_json() {
-    // CDNOW, as the shared vector holds it
+/// CDNOW's `(frequency, recency, T)`, as the shared vector holds it.
+fn cdnow() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/bg_nbd_fit_cdnow.json");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
-    let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+    (col("frequency"), col("recency"), col("T"))
+}
+
+#[test]
+fn fitted_models_round_trip_through_json() {
+    let (x, tx, t) = cdnow();
     let f = BetaGeo::default().fit(&x, &tx, &t, None).unwrap();
     let back: channelwise::clv::bg_nbd::FittedBetaGeo = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
     assert_eq!(back, f);
@@ -146,10 +150,7 @@ fn fitted_models_round_trip_through_json() {
 /// optimum trade monotonically); a spec written before the penalizer existed reads as 0.
 #[test]
 fn the_penalizer_trades_fit_for_smaller_parameters() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/clv/bg_nbd_fit_cdnow.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let col = |k: &str| -> Vec<f64> { v["input"][k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
-    let (x, tx, t) = (col("frequency"), col("recency"), col("T"));
+    let (x, tx, t) = cdnow();
     let max_t = t.iter().fold(0.0f64, |m, v| m.max(*v));
     assert_eq!(BetaGeo::default().penalizer_coef(0.0).fit(&x, &tx, &t, None).unwrap(), BetaGeo::default().fit(&x, &tx, &t, None).unwrap());
     let (mut norm, mut ll) = (f64::INFINITY, f64::INFINITY);

@@ -370,10 +370,8 @@ fn point(c: f64, n: f64, z: f64, w: f64, weight: f64) -> Point {
 /// moments of `w`, `l` and `D` under the normalised integrand (`psi = -n w - c ln(1 - z) - c l`,
 /// so `L_n = -E w`, `L_c = -ln(1 - z) - E l`, `L_z = c E D`), the second ones central moments,
 /// so that nothing cancels.
-fn tail_from_points(c: f64, z: f64, ln_weight: f64, pts: &[Point]) -> Tail {
-    let total: f64 = pts.iter().map(|p| p[0]).sum();
-    let mean = |k: usize| pts.iter().map(|p| p[0] * p[k]).sum::<f64>() / total;
-    let (mw, ml, md, md_shift) = (mean(1), mean(2), mean(3), mean(4));
+fn tail_from_points(c: f64, z: f64, ln_weight: f64, pts: &[Point], (total, means): (f64, [f64; 4])) -> Tail {
+    let [mw, ml, md, md_shift] = means;
     // var w, var l, var D, cov(w, l), cov(D, l), cov(w, D) (always: a few products per point
     // beside its exponentials)
     let mut m = [0.0; 6];
@@ -390,6 +388,14 @@ fn tail_from_points(c: f64, z: f64, ln_weight: f64, pts: &[Point]) -> Tail {
     Tail { ln_s: -c * ln_1mz + ln_weight + total.ln(), s2: mw, sh: -ln_1mz - ml, dz: c * md, second }
 }
 
+/// The points' total weight and the means of `w`, `l`, `D` and `D`'s shift under it (what
+/// [`tail_from_points`] starts from, and the double-exponential rule watches settle).
+fn moments(pts: &[Point]) -> (f64, [f64; 4]) {
+    let total: f64 = pts.iter().map(|p| p[0]).sum();
+    let mean = |k: usize| pts.iter().map(|p| p[0] * p[k]).sum::<f64>() / total;
+    (total, [mean(1), mean(2), mean(3), mean(4)])
+}
+
 /// [`tail`] by Gauss–Laguerre: `psi` falls from `w = 0` with slope `-lambda`,
 /// `lambda = n + c z / (1 - z)`, and curvature `kappa lambda^2` ([`method`]), so `w = s / lambda`
 /// turns `S` into `e^psi(0) / lambda int_0^inf e^-s g(s) ds` with `ln g(s)` about
@@ -401,7 +407,7 @@ fn tail_by_laguerre(c: f64, n: f64, z: f64) -> Tail {
         // the node's weight carries e^s back: g(s) e^-s is the integrand
         *pt = point(c, n, z, s / lambda, wt * s.exp());
     }
-    tail_from_points(c, z, -lambda.ln(), &pts)
+    tail_from_points(c, z, -lambda.ln(), &pts, moments(&pts))
 }
 
 /// Half-width in `t` of [`tail_by_double_exponential`]'s rule: `w` from `e^-70` to `e^70` of
@@ -425,12 +431,9 @@ fn tail_by_double_exponential(c: f64, n: f64, z: f64) -> Tail {
     let mut h = 0.5;
     let mut pts: Vec<Point> = Vec::with_capacity(1153);
     pts.extend((-9..=9).map(|k| at(f64::from(k) * h)));
-    let summary = |pts: &[Point]| {
-        let total: f64 = pts.iter().map(|p| p[0]).sum();
-        [total, pts.iter().map(|p| p[0] * p[1]).sum::<f64>() / total, pts.iter().map(|p| p[0] * p[2]).sum::<f64>() / total, pts.iter().map(|p| p[0] * p[3]).sum::<f64>() / total]
-    };
-    let mut last = summary(&pts);
-    last[0] *= h;
+    // the integral (total times step) and the means of w, l and D, watched until they settle
+    let watched = |(total, m): (f64, [f64; 4]), h: f64| [total * h, m[0], m[1], m[2]];
+    let mut last = moments(&pts);
     for _ in 0..6 {
         h /= 2.0;
         let mut k = 1.0;
@@ -439,15 +442,14 @@ fn tail_by_double_exponential(c: f64, n: f64, z: f64) -> Tail {
             pts.push(at(-k * h));
             k += 2.0;
         }
-        let mut now = summary(&pts);
-        now[0] *= h;
-        let settled = now.iter().zip(&last).all(|(u, v)| (u - v).abs() <= 1e-8 * u.abs());
+        let now = moments(&pts);
+        let settled = watched(now, h).iter().zip(&watched(last, 2.0 * h)).all(|(u, v)| (u - v).abs() <= 1e-8 * u.abs());
         last = now;
         if settled {
             break;
         }
     }
-    tail_from_points(c, z, h.ln(), &pts)
+    tail_from_points(c, z, h.ln(), &pts, last)
 }
 
 #[cfg(test)]

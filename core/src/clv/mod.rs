@@ -345,13 +345,23 @@ struct Penalized<'a> {
 }
 
 impl Penalized<'_> {
+    /// Its term `j` at `phi`: `k s2_j exp(2 phi_j)`.
+    fn term(&self, phi: &[f64], j: usize) -> f64 {
+        self.k * self.s2[j] * (2.0 * phi[j]).exp()
+    }
+
+    /// The penalty at `phi`.
+    fn value(&self, phi: &[f64]) -> f64 {
+        (0..phi.len()).map(|j| self.term(phi, j)).sum()
+    }
+
     /// Subtracts the penalty from `f` and its gradient from `g`; the Hessian's diagonal from `h`.
     fn apply(&self, phi: &[f64], f: f64, g: &mut [f64], h: Option<&mut [f64]>) -> f64 {
         let n = phi.len();
         let mut total = 0.0;
         let mut h = h;
         for j in 0..n {
-            let t = self.k * self.s2[j] * (2.0 * phi[j]).exp();
+            let t = self.term(phi, j);
             total += t;
             g[j] -= 2.0 * t;
             if let Some(h) = h.as_deref_mut() {
@@ -395,18 +405,16 @@ impl LogLik for Penalized<'_> {
 pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &[&str]), s: FitSettings, penalty: Penalty, bad_start: Option<&dyn Fn(&str) -> Error>) -> Result<Mle> {
     let coef = check_penalizer(s.penalizer)?;
     let plain = model;
-    let penalized;
-    let model: &dyn LogLik = if coef > 0.0 {
-        penalized = Penalized { model, k: coef * penalty.weight, s2: penalty.scale.iter().map(|v| v * v).collect() };
-        &penalized
-    } else {
-        model
+    let penalized = (coef > 0.0).then(|| Penalized { model, k: coef * penalty.weight, s2: penalty.scale.iter().map(|v| v * v).collect() });
+    let model: &dyn LogLik = match &penalized {
+        Some(p) => p,
+        None => model,
     };
     let k = phi0.len();
     let w = model.total_weight();
     let mut f0g = vec![0.0; k];
     let f0 = model.ll_grad(phi0, &mut f0g);
-    if !f0.is_finite() && coef > 0.0 && plain.ll_grad(phi0, &mut f0g).is_finite() {
+    if !f0.is_finite() && penalized.is_some() && plain.ll_grad(phi0, &mut f0g).is_finite() {
         // a start in the data's scale (a mean spend of 1e300) whose square overflows the penalty
         return Err(Error::NotConverged {
             what: format!("{what} fit (the penalty overflows at the start, which is {}: the data's scale is past what penalizer_coef can weigh; rescale the data or fit without the penalty)", point(names, phi0)),
@@ -468,7 +476,7 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
         params,
         std_errors,
         // the data's log-likelihood at the answer, without the penalty the fit subtracted
-        log_likelihood: run.f + coef * penalty.weight * penalty.scale.iter().zip(&run.phi).map(|(s, p)| (s * p.exp()).powi(2)).sum::<f64>(),
+        log_likelihood: run.f + penalized.as_ref().map_or(0.0, |p| p.value(&run.phi)),
         diagnostics: FitDiagnostics { lbfgs_iterations, newton_iterations: run.steps, grad_norm, rows: model.rows(), total_weight: w },
     })
 }
@@ -476,25 +484,24 @@ pub(crate) fn maximise(model: &dyn LogLik, phi0: &[f64], (what, names): (&str, &
 /// Where a fit that did not converge ended, for its error: each parameter by name, and what
 /// parameters running off to infinity mean.
 fn ended_at(names: &[&str], phi: &[f64], penalizer: f64) -> String {
-    let far: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p > 12.0).map(|(n, _)| *n).collect();
-    let hint = if far.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; {} went past e^12: the likelihood rises without end that way, as it does when customers hardly differ in what those parameters spread (a shape growing with its rate, or a Beta's two shapes together, is a mixing distribution shrinking to one value)",
-            far.join(" and ")
-        ) + if penalizer == 0.0 { "; a penalizer_coef such as 0.001 keeps them finite (lifetimes' remedy)" } else { "; a larger penalizer_coef keeps them finite" }
+    // the parameters whose log passes `beyond` (above it if positive, below if negative)
+    let past = |beyond: f64| -> String {
+        let hit: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p * beyond.signum() > beyond.abs()).map(|(n, _)| *n).collect();
+        hit.join(" and ")
     };
-    let near: Vec<&str> = names.iter().zip(phi).filter(|(_, p)| **p < -12.0).map(|(n, _)| *n).collect();
-    let zero = if near.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; {} fell below e^-12: the likelihood is highest on the boundary at 0, where the model has no maximum to report",
-            near.join(" and ")
-        )
-    };
-    format!("it ended at {}{hint}{zero}", point(names, phi))
+    let mut hint = String::new();
+    let far = past(12.0);
+    if !far.is_empty() {
+        hint = format!(
+            "; {far} went past e^12: the likelihood rises without end that way, as it does when customers hardly differ in what those parameters spread (a shape growing with its rate, or a Beta's two shapes together, is a mixing distribution shrinking to one value){}",
+            if penalizer == 0.0 { "; a penalizer_coef such as 0.001 keeps them finite (lifetimes' remedy)" } else { "; a larger penalizer_coef keeps them finite" }
+        );
+    }
+    let near = past(-12.0);
+    if !near.is_empty() {
+        hint += &format!("; {near} fell below e^-12: the likelihood is highest on the boundary at 0, where the model has no maximum to report");
+    }
+    format!("it ended at {}{hint}", point(names, phi))
 }
 
 /// The parameters at log-parameters `phi`, by name: `r 2.4259e-1, alpha 4.4135e0, ...`.
