@@ -89,29 +89,7 @@ pub struct FittedBetaGeo {
 }
 
 impl BetaGeo {
-    /// Most L-BFGS iterations (default 2000).
-    pub fn max_iter(mut self, n: usize) -> Self {
-        self.settings.max_iter = n.max(1);
-        self
-    }
-
-    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
-    /// `penalizer_coef` times the number of customers times the sum of the squared parameters
-    /// (alpha in units of the largest `T`, as lifetimes fits it), which keeps parameters finite
-    /// where the likelihood alone rises without end (customers who hardly differ). The reported
-    /// log-likelihood is the data's, without the penalty; the standard errors are the penalised
-    /// curvature, as lifetimes'. A NaN or negative value fails the fit (`non_finite` /
-    /// `out_of_range` naming `penalizer_coef`).
-    pub fn penalizer_coef(mut self, coef: f64) -> Self {
-        self.settings.penalizer = coef;
-        self
-    }
-
-    /// Collapse identical histories into weighted rows (default true; the fit is the same).
-    pub fn collapse(mut self, yes: bool) -> Self {
-        self.settings.collapse = yes;
-        self
-    }
+    fit_builders!(weight = "the number of customers", scaled = " (alpha in units of the largest `T`, as lifetimes fits it)", collapse = "histories");
 
     /// Fits by maximum likelihood to customers' `frequency` (repeat purchases), `recency` and
     /// age `t` (lifetimes' `T`), with optional non-negative weights (customers per row).
@@ -125,14 +103,33 @@ impl BetaGeo {
     /// `invalid_parameter` naming `frequency[i]` for a history whose likelihood is past double
     /// precision at the start (e.g. 1e300 purchases).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
-        let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
-        let phi0 = start(&h);
-        let bad_start = |why: &str| start_error(("BG/NBD", why), (frequency, recency, t), |h, g| BgLik(h).ll_grad(&start(h), g));
-        let scale = [1.0, time_scale(t), 1.0, 1.0];
-        let m = maximise(&BgLik(&h), &phi0, ("BG/NBD", &["r", "alpha", "a", "b"]), self.settings, Penalty { weight: h.total_weight(), scale: &scale }, Some(&bad_start))?;
+        let m = fit_variant(BG, self.settings, (frequency, recency, t), weights)?;
         let p = |v: &[f64]| BetaGeoParams { r: v[0], alpha: v[1], a: v[2], b: v[3] };
         Ok(FittedBetaGeo { params: p(&m.params), std_errors: p(&m.std_errors), log_likelihood: m.log_likelihood, diagnostics: m.diagnostics })
     }
+}
+
+/// A member of the BG/NBD family: how many chances to drop out a customer has had before her
+/// `x`-th repeat purchase is `x + shift`. BG/NBD (`shift` 0) drops out only after a repeat
+/// purchase; MBG/NBD (`shift` 1, Batislam, Denizel & Filiztekin 2007) also right after the
+/// first. Every formula of the family is BG/NBD's with the Beta part's `x` read as `x + shift`
+/// (the Gamma part keeps `x`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Variant {
+    pub(super) shift: f64,
+    pub(super) name: &'static str,
+}
+
+/// BG/NBD.
+pub(super) const BG: Variant = Variant { shift: 0.0, name: "BG/NBD" };
+
+/// Fits a member of the family: the maximiser's result in `(r, alpha, a, b)`.
+pub(super) fn fit_variant(v: Variant, settings: FitSettings, (frequency, recency, t): (&[f64], &[f64], &[f64]), weights: Option<&[f64]>) -> Result<super::Mle> {
+    let h = Histories::new(frequency, recency, t, weights, settings.collapse)?;
+    let phi0 = start(&h);
+    let bad_start = |why: &str| start_error((v.name, why), (frequency, recency, t), |h, g| BgLik(h, v.shift).ll_grad(&start(h), g));
+    let scale = [1.0, time_scale(t), 1.0, 1.0];
+    maximise(&BgLik(&h, v.shift), &phi0, (v.name, &["r", "alpha", "a", "b"]), settings, Penalty { weight: h.total_weight(), scale: &scale }, Some(&bad_start))
 }
 
 /// The fit's start in log-parameters: r = 1, alpha from the purchase rate, a = b = 1.
@@ -142,7 +139,8 @@ fn start(h: &Histories) -> [f64; 4] {
     [0.0, (1.0 / rate).ln(), 0.0, 0.0]
 }
 
-struct BgLik<'a>(&'a Histories);
+/// The family's log-likelihood on histories, with the variant's `shift`.
+pub(super) struct BgLik<'a>(pub(super) &'a Histories, pub(super) f64);
 
 impl LogLik for BgLik<'_> {
     fn total_weight(&self) -> f64 {
@@ -166,7 +164,7 @@ impl BgLik<'_> {
     /// The log-likelihood, writing its gradient (and with `HESS` its Hessian) in log-parameters.
     /// Derivatives are summed in `(r, alpha, a, b)` and moved to the log scale at the end.
     fn eval<const HESS: bool>(&self, phi: &[f64], g: &mut [f64], hess: &mut [f64]) -> f64 {
-        let h = self.0;
+        let (h, shift) = (self.0, self.1);
         let (r, alpha, a, b) = (phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp());
         let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
         // terms that depend on the customer only through x
@@ -181,25 +179,27 @@ impl BgLik<'_> {
         let mut c4 = Vec::with_capacity(h.xs.len());
         let mut inv_bx = Vec::with_capacity(h.xs.len());
         for (&x, &w) in h.xs.iter().zip(&h.wx) {
+            // the Beta part counts x + shift chances to drop out
+            let xb = x + shift;
             let a1 = ln_gamma(r + x) - lg_r + r * ln_alpha;
-            let a2 = lg_ab + ln_gamma(b + x) - lg_b - ln_gamma(a + b + x);
+            let a2 = lg_ab + ln_gamma(b + xb) - lg_b - ln_gamma(a + b + xb);
             ll += w * (a1 + a2);
-            let dab = digamma(a + b + x);
+            let dab = digamma(a + b + xb);
             gr[0] += w * (digamma(r + x) - dg_r + ln_alpha);
             gr[1] += w * r / alpha;
             gr[2] += w * (dg_ab - dab);
-            gr[3] += w * (dg_ab + digamma(b + x) - dg_b - dab);
+            gr[3] += w * (dg_ab + digamma(b + xb) - dg_b - dab);
             if HESS {
-                let tab = trigamma(a + b + x);
+                let tab = trigamma(a + b + xb);
                 hr[0] += w * (trigamma(r + x) - tg_r);
                 hr[1] += w / alpha;
                 hr[4] -= w * r / (alpha * alpha);
                 hr[7] += w * (tg_ab - tab);
                 hr[8] += w * (tg_ab - tab);
-                hr[9] += w * (tg_ab + trigamma(b + x) - tg_b - tab);
+                hr[9] += w * (tg_ab + trigamma(b + xb) - tg_b - tab);
             }
-            let bx = b + (x - 1.0);
-            c4.push(if x > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
+            let bx = b + (xb - 1.0);
+            c4.push(if xb > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
             inv_bx.push(1.0 / bx);
         }
         let inv_a = 1.0 / a;
@@ -213,7 +213,7 @@ impl BgLik<'_> {
                 let u = 1.0 / (alpha + h.t[i]);
                 let lt = (alpha + h.t[i]).ln();
                 let a3 = -(r + x) * lt;
-                if x == 0.0 {
+                if x + shift == 0.0 {
                     acc[0] += w * a3;
                     acc[1] -= w * lt;
                     acc[2] -= w * (r + x) * u;
@@ -300,10 +300,6 @@ impl BetaGeoParams {
         Ok(BetaGeoParams { r: check_positive("r", r)?, alpha: check_positive("alpha", alpha)?, a: check_positive("a", a)?, b: check_positive("b", b)? })
     }
 
-    fn checked(&self) -> Result<()> {
-        Self::new(self.r, self.alpha, self.a, self.b).map(|_| ())
-    }
-
     /// The log-likelihood of customers' histories at these parameters (weighted sum).
     ///
     /// # Errors
@@ -317,31 +313,7 @@ impl BetaGeoParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn log_likelihood(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<f64> {
-        self.checked()?;
-        let h = Histories::new(frequency, recency, t, weights, false)?;
-        let phi = [self.r.ln(), self.alpha.ln(), self.a.ln(), self.b.ln()];
-        let mut g = [0.0; 4];
-        finite(|| "the BG/NBD log-likelihood".into(), BgLik(&h).ll_grad(&phi, &mut g))
-    }
-
-    /// `ln` of the odds of being dead: `ln(a/(b+x-1)) + (r+x) ln((alpha+T)/(alpha+t_x))`.
-    fn log_div(&self, x: f64, tx: f64, t: f64) -> f64 {
-        (self.a / (self.b + (x - 1.0))).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + tx)).ln()
-    }
-
-    fn alive(&self, x: f64, tx: f64, t: f64) -> f64 {
-        if x == 0.0 {
-            1.0
-        } else {
-            let d = self.log_div(x, tx, t);
-            // 1 / (1 + e^d) without overflow
-            if d > 0.0 {
-                let e = (-d).exp();
-                e / (1.0 + e)
-            } else {
-                1.0 / (1.0 + d.exp())
-            }
-        }
+        self.log_likelihood_in(BG, frequency, recency, t, weights)
     }
 
     /// Probability that each customer is still alive (paper eq. 11; 1 for `frequency == 0`).
@@ -358,9 +330,7 @@ impl BetaGeoParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn p_alive(&self, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
-        self.checked()?;
-        check_histories(frequency, recency, t)?;
-        (0..frequency.len()).map(|i| finite(|| format!("p_alive[{i}]"), self.alive(frequency[i], recency[i], t[i]))).collect()
+        self.p_alive_in(BG, frequency, recency, t)
     }
 
     /// Expected repeat purchases in the next `horizon` time units of each customer, given her
@@ -378,26 +348,7 @@ impl BetaGeoParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn expected_purchases(&self, horizon: f64, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
-        self.checked()?;
-        check_horizon("horizon", horizon)?;
-        check_histories(frequency, recency, t)?;
-        (0..frequency.len())
-            .map(|i| {
-                let (x, tx, age) = (frequency[i], recency[i], t[i]);
-                let (r, alpha, b) = (self.r, self.alpha, self.b);
-                if horizon == 0.0 {
-                    return Ok(0.0);
-                }
-                let v = away_from_one(self.a, |a| {
-                    let z = horizon / (alpha + age + horizon);
-                    let (ln_f, sign) = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z)?;
-                    let e = ln_f + (r + x) * (-z).ln_1p();
-                    let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-                    Ok((a + b + x - 1.0) / (a - 1.0) * second)
-                })?;
-                finite(|| format!("expected_purchases[{i}]"), v * self.alive(x, tx, age))
-            })
-            .collect()
+        self.expected_purchases_in(BG, horizon, frequency, recency, t)
     }
 
     /// Expected repeat purchases in `t` time units of a randomly chosen new customer (paper
@@ -413,20 +364,7 @@ impl BetaGeoParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn expected_purchases_unconditional(&self, t: f64) -> Result<f64> {
-        self.checked()?;
-        check_horizon("t", t)?;
-        if t == 0.0 {
-            return Ok(0.0);
-        }
-        let (r, alpha, b) = (self.r, self.alpha, self.b);
-        let v = away_from_one(self.a, |a| {
-            let z = t / (alpha + t);
-            let (ln_f, sign) = ln_hyp2f1(r, b, a + b - 1.0, z)?;
-            let e = ln_f + r * (-z).ln_1p();
-            let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-            Ok((a + b - 1.0) / (a - 1.0) * second)
-        })?;
-        finite(|| "expected_purchases_unconditional".into(), v)
+        self.expected_purchases_unconditional_in(BG, t)
     }
 
     /// Probability that a randomly chosen new customer makes exactly `n` repeat purchases in
@@ -443,6 +381,90 @@ impl BetaGeoParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64> {
+        self.probability_of_purchases_in(BG, n, t)
+    }
+
+    fn checked(&self) -> Result<()> {
+        Self::new(self.r, self.alpha, self.a, self.b).map(|_| ())
+    }
+
+    /// [`log_likelihood`](Self::log_likelihood) of a member of the family.
+    pub(super) fn log_likelihood_in(&self, v: Variant, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<f64> {
+        self.checked()?;
+        let h = Histories::new(frequency, recency, t, weights, false)?;
+        let phi = [self.r.ln(), self.alpha.ln(), self.a.ln(), self.b.ln()];
+        let mut g = [0.0; 4];
+        finite(|| format!("the {} log-likelihood", v.name), BgLik(&h, v.shift).ll_grad(&phi, &mut g))
+    }
+
+    /// `ln` of the odds of being dead: `ln(a/(b+xb-1)) + (r+x) ln((alpha+T)/(alpha+t_x))`, with
+    /// `xb = x + shift` the chances to drop out so far.
+    fn log_div(&self, xb: f64, x: f64, tx: f64, t: f64) -> f64 {
+        (self.a / (self.b + (xb - 1.0))).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + tx)).ln()
+    }
+
+    /// P(alive) of one history (1 where she has had no chance to drop out).
+    fn alive(&self, shift: f64, x: f64, tx: f64, t: f64) -> f64 {
+        let xb = x + shift;
+        if xb == 0.0 {
+            1.0
+        } else {
+            let d = self.log_div(xb, x, tx, t);
+            // 1 / (1 + e^d) without overflow
+            if d > 0.0 {
+                let e = (-d).exp();
+                e / (1.0 + e)
+            } else {
+                1.0 / (1.0 + d.exp())
+            }
+        }
+    }
+
+    /// [`p_alive`](Self::p_alive) of a member of the family.
+    pub(super) fn p_alive_in(&self, v: Variant, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        self.checked()?;
+        check_histories(frequency, recency, t)?;
+        (0..frequency.len()).map(|i| finite(|| format!("p_alive[{i}]"), self.alive(v.shift, frequency[i], recency[i], t[i]))).collect()
+    }
+
+    /// Expected repeat purchases in the next `horizon` of one history: paper eq. 10 with the
+    /// Beta part's `x` read as `x + shift` (at `x = t_x = T = 0`, the unconditional eq. 9).
+    fn expected_one(&self, shift: f64, horizon: f64, x: f64, tx: f64, age: f64) -> Result<f64> {
+        if horizon == 0.0 {
+            return Ok(0.0);
+        }
+        let (r, alpha, b) = (self.r, self.alpha, self.b);
+        let xb = x + shift;
+        let v = away_from_one(self.a, |a| {
+            let z = horizon / (alpha + age + horizon);
+            let (ln_f, sign) = ln_hyp2f1(r + x, b + xb, a + b + xb - 1.0, z)?;
+            let e = ln_f + (r + x) * (-z).ln_1p();
+            let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+            Ok((a + b + xb - 1.0) / (a - 1.0) * second)
+        })?;
+        Ok(v * self.alive(shift, x, tx, age))
+    }
+
+    /// [`expected_purchases`](Self::expected_purchases) of a member of the family.
+    pub(super) fn expected_purchases_in(&self, v: Variant, horizon: f64, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        self.checked()?;
+        check_horizon("horizon", horizon)?;
+        check_histories(frequency, recency, t)?;
+        (0..frequency.len())
+            .map(|i| finite(|| format!("expected_purchases[{i}]"), self.expected_one(v.shift, horizon, frequency[i], recency[i], t[i])?))
+            .collect()
+    }
+
+    /// [`expected_purchases_unconditional`](Self::expected_purchases_unconditional) of a member
+    /// of the family: a new customer's conditional expectation (no purchases, age 0).
+    pub(super) fn expected_purchases_unconditional_in(&self, v: Variant, t: f64) -> Result<f64> {
+        self.checked()?;
+        check_horizon("t", t)?;
+        finite(|| "expected_purchases_unconditional".into(), self.expected_one(v.shift, t, 0.0, 0.0, 0.0)?)
+    }
+
+    /// [`probability_of_purchases`](Self::probability_of_purchases) of a member of the family.
+    pub(super) fn probability_of_purchases_in(&self, v: Variant, n: u32, t: f64) -> Result<f64> {
         self.checked()?;
         check_horizon("t", t)?;
         let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
@@ -450,15 +472,19 @@ impl BetaGeoParams {
             return Ok(if n == 0 { 1.0 } else { 0.0 });
         }
         let nf = f64::from(n);
+        let nb = nf + v.shift;
         let p = alpha / (alpha + t);
         let q = t / (alpha + t);
-        let ln_first = ln_beta(a, b + nf) - ln_beta(a, b) + ln_gamma(r + nf) - ln_gamma(r) - ln_gamma(nf + 1.0) + r * p.ln() + nf * q.ln();
-        let mut v = ln_first.exp();
-        if n > 0 {
-            // 1 - p^r sum_{j<n} G(r+j)/(G(r) j!) q^j = P(NegBin(r, p) >= n) = I_q(n, r)
-            v += (ln_beta(a + 1.0, b + (nf - 1.0)) - ln_beta(a, b)).exp() * beta_reg(nf, r, q);
+        let ln_first = ln_beta(a, b + nb) - ln_beta(a, b) + ln_gamma(r + nf) - ln_gamma(r) - ln_gamma(nf + 1.0) + r * p.ln() + nf * q.ln();
+        let mut value = ln_first.exp();
+        if nb > 0.0 {
+            // dropped out after the n-th purchase (or, n = 0, at the first): the chance of at
+            // least n purchases while alive, 1 - p^r sum_{j<n} G(r+j)/(G(r) j!) q^j =
+            // P(NegBin(r, p) >= n) = I_q(n, r) (1 for n = 0)
+            let at_least = if n == 0 { 1.0 } else { beta_reg(nf, r, q) };
+            value += (ln_beta(a + 1.0, b + (nb - 1.0)) - ln_beta(a, b)).exp() * at_least;
         }
-        finite(|| format!("probability_of_purchases({n}, {t})"), v)
+        finite(|| format!("probability_of_purchases({n}, {t})"), value)
     }
 }
 
@@ -509,8 +535,8 @@ mod tests {
     #[test]
     fn derivatives_match_differences() {
         let h = Histories::new(&[0.0, 1.0, 3.0, 7.0, 2.0], &[0.0, 2.0, 10.0, 30.0, 1.0], &[20.0, 30.0, 35.0, 38.0, 3.0], Some(&[3.0, 1.0, 2.0, 1.0, 1.0]), true).unwrap();
-        super::super::tests::check_derivatives(&BgLik(&h), &[-1.2, 1.3, -0.2, 0.9], 1e-6);
-        super::super::tests::check_derivatives(&BgLik(&h), &[0.5, -0.7, 1.1, -0.4], 1e-6);
+        super::super::tests::check_derivatives(&BgLik(&h, 0.0), &[-1.2, 1.3, -0.2, 0.9], 1e-6);
+        super::super::tests::check_derivatives(&BgLik(&h, 0.0), &[0.5, -0.7, 1.1, -0.4], 1e-6);
     }
 
     #[test]

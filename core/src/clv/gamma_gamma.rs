@@ -251,28 +251,7 @@ fn spend_rows(frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>
 }
 
 impl GammaGamma {
-    /// Most L-BFGS iterations (default 2000).
-    pub fn max_iter(mut self, n: usize) -> Self {
-        self.settings.max_iter = n.max(1);
-        self
-    }
-
-    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
-    /// `penalizer_coef` times the number of repeat buyers times the sum of the squared parameters,
-    /// which keeps parameters finite where the likelihood alone rises without end (customers who
-    /// hardly differ). The reported log-likelihood is the data's, without the penalty; the standard
-    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
-    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
-    pub fn penalizer_coef(mut self, coef: f64) -> Self {
-        self.settings.penalizer = coef;
-        self
-    }
-
-    /// Collapse identical `(frequency, monetary_value)` rows (default true; the fit is the same).
-    pub fn collapse(mut self, yes: bool) -> Self {
-        self.settings.collapse = yes;
-        self
-    }
+    fit_builders!(weight = "the number of repeat buyers", scaled = "", collapse = "`(frequency, monetary_value)` rows");
 
     /// Fits by maximum likelihood to repeat buyers' `frequency` and mean repeat spend
     /// `monetary_value` (rows with frequency 0 are skipped), with optional weights.

@@ -4,6 +4,7 @@
 //! | Model | Type | Parameters | Source of the equations |
 //! |---|---|---|---|
 //! | [`bg_nbd::BetaGeo`] | BG/NBD, non-contractual | `r, alpha, a, b` | Fader, Hardie & Lee (2005), "Counting your customers the easy way", *Marketing Science* 24(2); Hardie's note 004 (likelihood, eq. 3) |
+//! | [`mbg_nbd::ModifiedBetaGeo`] | MBG/NBD, non-contractual (BG/NBD with dropout possible at the first purchase) | `r, alpha, a, b` | Batislam, Denizel & Filiztekin (2007), *IJRM* 24(3); lifetimes 0.11.3 `ModifiedBetaGeoFitter` |
 //! | [`pareto_nbd::ParetoNbd`] | Pareto/NBD, non-contractual | `r, alpha, s, beta` | Schmittlein, Morrison & Colombo (1987); Fader, Hardie & Lee (2005b), "RFM and CLV", *JMR* 42(4); Fader & Hardie note 009 (likelihood, P(alive), conditional expectation) |
 //! | [`gamma_gamma::GammaGamma`] | spend per transaction | `p, q, v` | Fader, Hardie & Lee (2005b); Fader & Hardie note 025 "The Gamma-Gamma model of monetary value" |
 //! | [`sbg::ShiftedBetaGeo`] | shifted-beta-geometric, contractual | `alpha, beta` | Fader & Hardie (2007), "How to project customer retention", *J. Interactive Marketing* 21(1) |
@@ -38,9 +39,45 @@
 //! # Ok::<(), channelwise::Error>(())
 //! ```
 
+/// The settings builders of a CLV spec (a struct with a `settings: FitSettings` field):
+/// `max_iter`; `penalizer_coef`, documented with what the model's penalty is multiplied by
+/// (`weight`) and the parameters it rescales (`scaled`); and, given `collapse`, `collapse`
+/// documented with the rows it collapses.
+macro_rules! fit_builders {
+    (weight = $weight:literal, scaled = $scaled:literal $(, collapse = $rows:literal)?) => {
+        /// Most L-BFGS iterations (default 2000).
+        pub fn max_iter(mut self, n: usize) -> Self {
+            self.settings.max_iter = n.max(1);
+            self
+        }
+
+        #[doc = concat!(
+            "lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less ",
+            "`penalizer_coef` times ", $weight, " times the sum of the squared parameters", $scaled, ", ",
+            "which keeps parameters finite where the likelihood alone rises without end (customers who ",
+            "hardly differ). The reported log-likelihood is the data's, without the penalty; the standard ",
+            "errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit ",
+            "(`non_finite` / `out_of_range` naming `penalizer_coef`)."
+        )]
+        pub fn penalizer_coef(mut self, coef: f64) -> Self {
+            self.settings.penalizer = coef;
+            self
+        }
+
+        $(
+            #[doc = concat!("Collapse identical ", $rows, " into weighted rows (default true; the fit is the same).")]
+            pub fn collapse(mut self, yes: bool) -> Self {
+                self.settings.collapse = yes;
+                self
+            }
+        )?
+    };
+}
+
 pub mod bg_nbd;
 pub mod gamma_gamma;
 pub mod hyp2f1;
+pub mod mbg_nbd;
 pub mod pareto_nbd;
 mod polygamma;
 pub mod rfm;
@@ -724,6 +761,12 @@ pub trait ExpectedPurchases {
 impl ExpectedPurchases for bg_nbd::BetaGeoParams {
     fn expected_purchases(&self, horizon: f64, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
         bg_nbd::BetaGeoParams::expected_purchases(self, horizon, frequency, recency, t)
+    }
+}
+
+impl ExpectedPurchases for mbg_nbd::ModifiedBetaGeoParams {
+    fn expected_purchases(&self, horizon: f64, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        mbg_nbd::ModifiedBetaGeoParams::expected_purchases(self, horizon, frequency, recency, t)
     }
 }
 

@@ -101,30 +101,11 @@ pub struct FittedParetoNbd {
 }
 
 impl ParetoNbd {
-    /// Most L-BFGS iterations (default 2000).
-    pub fn max_iter(mut self, n: usize) -> Self {
-        self.settings.max_iter = n.max(1);
-        self
-    }
-
-    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
-    /// `penalizer_coef` times the mean weight per row (1 for one row per customer: lifetimes'
-    /// Pareto/NBD penalises the total, its BG/NBD the mean) times the sum of the squared parameters
-    /// (alpha and beta in units of the largest `T`, as lifetimes fits them), which keeps parameters
-    /// finite where the likelihood alone rises without end (customers who hardly differ). The
-    /// reported log-likelihood is the data's, without the penalty; the standard errors are the
-    /// penalised curvature, as lifetimes'. A NaN or negative value fails the fit (`non_finite` /
-    /// `out_of_range` naming `penalizer_coef`).
-    pub fn penalizer_coef(mut self, coef: f64) -> Self {
-        self.settings.penalizer = coef;
-        self
-    }
-
-    /// Collapse identical histories into weighted rows (default true; the fit is the same).
-    pub fn collapse(mut self, yes: bool) -> Self {
-        self.settings.collapse = yes;
-        self
-    }
+    fit_builders!(
+        weight = "the mean weight per row (1 for one row per customer: lifetimes' Pareto/NBD penalises the total, its BG/NBD the mean)",
+        scaled = " (alpha and beta in units of the largest `T`, as lifetimes fits them)",
+        collapse = "histories"
+    );
 
     /// Fits by maximum likelihood (inputs as [`BetaGeo::fit`](super::bg_nbd::BetaGeo::fit)).
     ///

@@ -140,22 +140,7 @@ impl LogLik for Survivors<'_> {
 }
 
 impl ShiftedBetaGeo {
-    /// Most L-BFGS iterations (default 2000).
-    pub fn max_iter(mut self, n: usize) -> Self {
-        self.settings.max_iter = n.max(1);
-        self
-    }
-
-    /// lifetimes' `penalizer_coef` (default 0): the fit maximises the log-likelihood less
-    /// `penalizer_coef` times the cohort's size `n_0` times the sum of the squared parameters,
-    /// which keeps parameters finite where the likelihood alone rises without end (customers who
-    /// hardly differ). The reported log-likelihood is the data's, without the penalty; the standard
-    /// errors are the penalised curvature, as lifetimes'. A NaN or negative value fails the fit
-    /// (`non_finite` / `out_of_range` naming `penalizer_coef`).
-    pub fn penalizer_coef(mut self, coef: f64) -> Self {
-        self.settings.penalizer = coef;
-        self
-    }
+    fit_builders!(weight = "the cohort's size `n_0`", scaled = "");
 
     /// Fits to a cohort's survivor counts `n_0, n_1, ..., n_T` (active customers at the start
     /// and after each period).
