@@ -1,4 +1,4 @@
-"""Write tests/vectors/clv/*.json (BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, RFM, 2F1) deterministically.
+"""Write tests/vectors/clv/*.json (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, sBG, RFM, 2F1) deterministically.
 
     python3 -m venv /work/venv-clv && /work/venv-clv/bin/pip install -r benches/compare/requirements-clv.txt
     /work/venv-clv/bin/python benches/compare/make_clv_vectors.py [--root .]
@@ -7,7 +7,7 @@ Nothing here imports channelwise.  Sources of the expected numbers:
   * lifetimes 0.11.3 (ships CDNOW: load_cdnow_summary, load_cdnow_summary_data_with_monetary_value,
     load_transaction_data).  Its fits stop early (scipy BFGS on the mean log-likelihood, tol
     1e-7), so the *exact* MLE is computed here independently from lifetimes' own objective
-    functions: BG/NBD and Gamma-Gamma by Newton's method with autograd's exact gradient and
+    functions: BG/NBD, MBG/NBD and Gamma-Gamma by Newton's method with autograd's exact gradient and
     Hessian of lifetimes' `_negative_log_likelihood` (lifetimes' own autograd dependency);
     Pareto/NBD (lifetimes' objective calls scipy's hyp2f1, which autograd cannot differentiate)
     by Newton on central differences of that objective in float64 to a mean gradient of 1e-10,
@@ -29,13 +29,13 @@ Nothing here imports channelwise.  Sources of the expected numbers:
     the digits the paper prints.
 
 Schema (shared by every stack's runner):
-  clv.bg_nbd.fit / clv.pareto_nbd.fit: input {frequency, recency, T, weights?}
+  clv.bg_nbd.fit / clv.mbg_nbd.fit / clv.pareto_nbd.fit: input {frequency, recency, T, weights?}
       expected {r, alpha, a, b | r, alpha, s, beta, log_likelihood, std_errors? (in that order)},
       params {penalizer_coef?}
   clv.gamma_gamma.fit: input {frequency, monetary_value}, expected {p, q, v, log_likelihood, std_errors?},
       params {penalizer_coef?}
   clv.sbg.fit: input {survivors}, expected {alpha, beta, log_likelihood, std_errors?}, params {penalizer_coef?}
-  clv.bg_nbd.predict / clv.pareto_nbd.predict: params {r, alpha, a|s, b|beta, horizon, t, n_max?},
+  clv.bg_nbd.predict / clv.mbg_nbd.predict / clv.pareto_nbd.predict: params {r, alpha, a|s, b|beta, horizon, t, n_max?},
       input {frequency, recency, T}, expected {p_alive, expected_purchases,
       expected_purchases_unconditional, probability_of_purchases? (n = 0..n_max at t),
       log_likelihood?}
@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 import scipy
 from autograd import grad, hessian
-from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 from lifetimes.datasets import load_cdnow_summary, load_cdnow_summary_data_with_monetary_value, load_transaction_data
 from lifetimes.utils import calibration_and_holdout_data, summary_data_from_transaction_data
 
@@ -128,6 +128,26 @@ def std_errors(theta, hess_of_mean, total_weight):
     return theta * np.sqrt(np.diag(np.linalg.inv(hess_of_mean)) / total_weight)
 
 
+def heavy_buyers(p, horizon, shift):
+    """P(alive) and conditional expected purchases of four customers with 120-800 repeat purchases
+    in mpmath at 50 digits: Fader, Hardie & Lee (2005) eq. 10-11 (shift 0), and lifetimes'
+    ModifiedBetaGeoFitter formulas (shift 1: the Beta part's x read as x + 1)."""
+    r, al, a, b = (mp.mpf(float(v)) for v in p)
+    hx = np.array([300.0, 450.0, 800.0, 120.0])
+    htx = np.array([37.5, 38.0, 30.0, 10.0])
+    hT = np.array([38.86, 38.86, 38.0, 38.5])
+    pa, ep = [], []
+    for xi, ti, Ti in zip(hx, htx, hT):
+        xi, ti, Ti = mp.mpf(xi), mp.mpf(ti), mp.mpf(Ti)
+        xb = xi + shift
+        alive = 1 / (1 + a / (b + xb - 1) * ((al + Ti) / (al + ti)) ** (r + xi))
+        z = horizon / (al + Ti + horizon)
+        hyp = mp.hyp2f1(r + xi, b + xb, a + b + xb - 1, z)
+        pa.append(float(alive))
+        ep.append(float((a + b + xb - 1) / (a - 1) * (1 - hyp * ((al + Ti) / (al + Ti + horizon)) ** (r + xi)) * alive))
+    return hx, htx, hT, pa, ep
+
+
 def bg_cases(out):
     x, tx, T = cdnow()
     w = np.ones_like(x)
@@ -167,48 +187,8 @@ def bg_cases(out):
         "input": {"frequency": arr(df.x), "recency": arr(df.tx), "T": arr(df["T"]), "weights": arr(df[0])},
         "expected": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "log_likelihood": f(ll)},
         "tolerance": {"abs": 0.0, "rel": 1e-6}}))
-    # predictions at the exact MLE, lifetimes' functions
-    m = BetaGeoFitter()
-    m.params_ = pd.Series(dict(zip(["r", "alpha", "a", "b"], p)))
-    idx = np.r_[0:40, np.flatnonzero(x >= 10)[:20]]
-    xs, txs, Ts = x[idx], tx[idx], T[idx]
-    horizon, t = 39.0, 39.0
-    out.append(("bg_nbd_predict_cdnow", {
-        "function": "clv.bg_nbd.predict",
-        "source": f"{LT} BetaGeoFitter.conditional_probability_alive, conditional_expected_number_of_purchases_up_to_time, "
-                  f"expected_number_of_purchases_up_to_time and probability_of_n_purchases_up_to_time evaluated at the "
-                  f"exact CDNOW MLE of bg_nbd_fit_cdnow, on 60 CDNOW customers. {ENV}",
-        "params": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "horizon": horizon, "t": t, "n_max": 10},
-        "input": {"frequency": arr(xs), "recency": arr(txs), "T": arr(Ts)},
-        "expected": {"p_alive": arr(m.conditional_probability_alive(xs, txs, Ts)),
-                     "expected_purchases": arr(m.conditional_expected_number_of_purchases_up_to_time(horizon, xs, txs, Ts)),
-                     "expected_purchases_unconditional": f(m.expected_number_of_purchases_up_to_time(t)),
-                     "probability_of_purchases": arr([m.probability_of_n_purchases_up_to_time(t, n) for n in range(11)])},
-        "tolerance": {"abs": 1e-12, "rel": 1e-9}}))
-    # heavy buyers: mpmath, 50 digits
-    r, al, a, b = (mp.mpf(float(v)) for v in p)
-    hx = np.array([300.0, 450.0, 800.0, 120.0])
-    htx = np.array([37.5, 38.0, 30.0, 10.0])
-    hT = np.array([38.86, 38.86, 38.0, 38.5])
-    pa, ep = [], []
-    for xi, ti, Ti in zip(hx, htx, hT):
-        xi, ti, Ti = mp.mpf(xi), mp.mpf(ti), mp.mpf(Ti)
-        alive = 1 / (1 + a / (b + xi - 1) * ((al + Ti) / (al + ti)) ** (r + xi))
-        z = horizon / (al + Ti + horizon)
-        hyp = mp.hyp2f1(r + xi, b + xi, a + b + xi - 1, z)
-        e = (a + b + xi - 1) / (a - 1) * (1 - hyp * ((al + Ti) / (al + Ti + horizon)) ** (r + xi)) * alive
-        pa.append(float(alive))
-        ep.append(float(e))
-    out.append(("bg_nbd_predict_heavy_buyers", {
-        "function": "clv.bg_nbd.predict",
-        "source": f"Fader, Hardie & Lee (2005) eq. 10-11 evaluated in mpmath {mp.__version__} at 50 digits "
-                  f"(mp.hyp2f1), at the exact CDNOW MLE, customers with 120-800 repeat purchases "
-                  f"(scipy's hyp2f1 overflows to inf there).",
-        "params": {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "horizon": horizon, "t": t},
-        "input": {"frequency": arr(hx), "recency": arr(htx), "T": arr(hT)},
-        "expected": {"p_alive": arr(pa), "expected_purchases": arr(ep),
-                     "expected_purchases_unconditional": f(m.expected_number_of_purchases_up_to_time(t))},
-        "tolerance": {"abs": 1e-12, "rel": 1e-10}}))
+    # predictions at the exact MLE: lifetimes' functions, and mpmath for heavy buyers
+    family_predict_cases(out, "bg_nbd", BetaGeoFitter, p, "Fader, Hardie & Lee (2005) eq. 10-11")
     for name, inp, kind in [
         ("recency_above_T", {"frequency": [1.0, 2.0], "recency": [3.0, 9.0], "T": [5.0, 8.0]}, "out_of_range"),
         ("negative_frequency", {"frequency": [-1.0], "recency": [0.0], "T": [5.0]}, "out_of_range"),
@@ -222,6 +202,50 @@ def bg_cases(out):
                                                     f"ValueError on the same input, except NaN and empty ones it passes on)",
             "input": inp, "expected": {"error": kind}, "tolerance": {"abs": 0.0}}))
     return p
+
+
+def family_predict_cases(out, model, fitter, p, formulas):
+    """Predictions of a BG/NBD-family model at its exact CDNOW MLE `p`: lifetimes' own functions
+    (`fitter`'s) on 60 CDNOW customers, and `formulas` in mpmath for heavy buyers (where scipy's
+    hyp2f1 overflows)."""
+    x, tx, T = cdnow()
+    m = fitter()
+    m.params_ = pd.Series(dict(zip(["r", "alpha", "a", "b"], p)))
+    idx = np.r_[0:40, np.flatnonzero(x >= 10)[:20]]
+    xs, txs, Ts = x[idx], tx[idx], T[idx]
+    horizon, t = 39.0, 39.0
+    params = {"r": f(p[0]), "alpha": f(p[1]), "a": f(p[2]), "b": f(p[3]), "horizon": horizon, "t": t}
+    out.append((f"{model}_predict_cdnow", {
+        "function": f"clv.{model}.predict",
+        "source": f"{LT} {fitter.__name__}.conditional_probability_alive, conditional_expected_number_of_purchases_up_to_time, "
+                  f"expected_number_of_purchases_up_to_time and probability_of_n_purchases_up_to_time evaluated at the "
+                  f"exact CDNOW MLE of {model}_fit_cdnow, on 60 CDNOW customers. {ENV}",
+        "params": {**params, "n_max": 10},
+        "input": {"frequency": arr(xs), "recency": arr(txs), "T": arr(Ts)},
+        "expected": {"p_alive": arr(m.conditional_probability_alive(xs, txs, Ts)),
+                     "expected_purchases": arr(m.conditional_expected_number_of_purchases_up_to_time(horizon, xs, txs, Ts)),
+                     "expected_purchases_unconditional": f(m.expected_number_of_purchases_up_to_time(t)),
+                     "probability_of_purchases": arr([m.probability_of_n_purchases_up_to_time(t, n) for n in range(11)])},
+        "tolerance": {"abs": 1e-12, "rel": 1e-9}}))
+    hx, htx, hT, pa, ep = heavy_buyers(p, horizon, 1 if fitter is ModifiedBetaGeoFitter else 0)
+    out.append((f"{model}_predict_heavy_buyers", {
+        "function": f"clv.{model}.predict",
+        "source": f"{formulas} evaluated in mpmath {mp.__version__} at 50 digits "
+                  f"(mp.hyp2f1), at the exact CDNOW MLE, customers with 120-800 repeat purchases "
+                  f"(scipy's hyp2f1 overflows to inf there).",
+        "params": params,
+        "input": {"frequency": arr(hx), "recency": arr(htx), "T": arr(hT)},
+        "expected": {"p_alive": arr(pa), "expected_purchases": arr(ep),
+                     "expected_purchases_unconditional": f(m.expected_number_of_purchases_up_to_time(t))},
+        "tolerance": {"abs": 1e-12, "rel": 1e-10}}))
+
+
+def mbg_error_cases(out):
+    """An MBG/NBD input error (the rules are BG/NBD's, whose vectors check them all)."""
+    out.append(("mbg_nbd_error_recency_above_T", {
+        "function": "clv.mbg_nbd.fit", "source": f"input rule (lifetimes {lifetimes.__version__} _check_inputs raises ValueError)",
+        "input": {"frequency": [1.0, 2.0], "recency": [3.0, 9.0], "T": [5.0, 8.0]}, "expected": {"error": "out_of_range"},
+        "tolerance": {"abs": 0.0}}))
 
 
 def mp_pareto(params, hx, htx, hT):
@@ -480,23 +504,23 @@ def penalized_cases(out):
     about = ("lifetimes 0.11.3's objective is the mean negative log-likelihood plus penalizer_coef times the sum of the squared "
              "parameters, alpha in units of the largest T (it fits T / max T)")
 
-    def bg(name, data, c, what, weights=None):
+    def bg(name, data, c, what, weights=None, fitter=BetaGeoFitter):
         fx, ftx, fT = data
         w = np.ones_like(fx) if weights is None else weights
         sc = 1.0 / fT.max()
-        nll = lambda lp, c=c: BetaGeoFitter._negative_log_likelihood(lp, fx, ftx * sc, fT * sc, w, c)
-        lt = BetaGeoFitter(penalizer_coef=c).fit(fx, ftx, fT, weights=None if weights is None else w.astype(int))
+        nll = lambda lp, c=c: fitter._negative_log_likelihood(lp, fx, ftx * sc, fT * sc, w, c)
+        lt = fitter(penalizer_coef=c).fit(fx, ftx, fT, weights=None if weights is None else w.astype(int))
         start = np.log(lt.params_[["r", "alpha", "a", "b"]].to_numpy() * np.array([1, sc, 1, 1]))
         lp, gn = newton(nll, start, grad(nll), hessian(nll), what=name)
         p = np.exp(lp) / np.array([1, sc, 1, 1])
         # the data's log-likelihood in its own time unit (T / max T shifts it by x ln max T a customer)
-        ll = -BetaGeoFitter._negative_log_likelihood(np.log(p), fx, ftx, fT, w, 0.0) * w.sum()
+        ll = -fitter._negative_log_likelihood(np.log(p), fx, ftx, fT, w, 0.0) * w.sum()
         ltp = lt.params_[["r", "alpha", "a", "b"]].to_numpy()
         inp = histories_input(fx, ftx, fT, weights)
         out.append((name, {
-            "function": "clv.bg_nbd.fit",
-            "source": f"{what}, BetaGeoFitter(penalizer_coef={c}). {about}. Exact optimum: Newton with autograd's gradient "
-                      f"and Hessian of lifetimes' own BetaGeoFitter._negative_log_likelihood at penalizer_coef {c}, to a "
+            "function": "clv.mbg_nbd.fit" if fitter is ModifiedBetaGeoFitter else "clv.bg_nbd.fit",
+            "source": f"{what}, {fitter.__name__}(penalizer_coef={c}). {about}. Exact optimum: Newton with autograd's gradient "
+                      f"and Hessian of lifetimes' own {fitter.__name__}._negative_log_likelihood at penalizer_coef {c}, to a "
                       f"gradient of {gn:.1e}; log_likelihood is the same function at penalizer 0, in the data's time unit, times the total weight; "
                       f"std_errors (r, alpha, a, b) lifetimes' formula (params^2 inv(H) / sum w) on the penalised Hessian. "
                       f"lifetimes' own fit stops at r={ltp[0]:.7f} alpha={ltp[1]:.7f} a={ltp[2]:.7f} b={ltp[3]:.7f} (largest "
@@ -513,6 +537,15 @@ def penalized_cases(out):
     q = bg("bg_nbd_fit_cdnow_penalized_weighted", cw_[:3], 0.01, f"CDNOW collapsed into {len(collapsed)} weighted rows", cw_[3])
     assert np.allclose(p, q, rtol=1e-8), (p, q)
     bg("bg_nbd_fit_no_heterogeneity_penalized", nh, 0.001, nhd)
+    # MBG/NBD (lifetimes' ModifiedBetaGeoFitter), plain (penalizer 0: the same exact MLE in any
+    # time unit) and penalised
+    m = bg("mbg_nbd_fit_cdnow", (x, tx, T), 0.0, cd, fitter=ModifiedBetaGeoFitter)
+    mw = bg("mbg_nbd_fit_cdnow_weighted", cw_[:3], 0.0, f"CDNOW collapsed into {len(collapsed)} weighted rows", cw_[3], fitter=ModifiedBetaGeoFitter)
+    assert np.allclose(m, mw, rtol=1e-8), (m, mw)
+    bg("mbg_nbd_fit_cdnow_penalized", (x, tx, T), 0.01, cd, fitter=ModifiedBetaGeoFitter)
+    family_predict_cases(out, "mbg_nbd", ModifiedBetaGeoFitter, m, "lifetimes' ModifiedBetaGeoFitter formulas "
+                         "(conditional_probability_alive, conditional_expected_number_of_purchases_up_to_time)")
+    mbg_error_cases(out)
 
     def pareto(name, data, c, what, weights=None, rel=1e-9):
         fx, ftx, fT = data

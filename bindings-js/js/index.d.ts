@@ -1695,7 +1695,7 @@ export interface ClvValueOptions {
   freq?: string | null;
 }
 
-/** BG/NBD parameters. */
+/** BG/NBD and MBG/NBD parameters. */
 export interface BetaGeoValues {
   /** Gamma shape of the purchase rate. */
   r: number;
@@ -3776,6 +3776,73 @@ export declare class FittedBetaGeo {
   readonly diagnostics: ClvDiagnostics;
 }
 
+/**
+ * The MBG/NBD model (Batislam, Denizel & Filiztekin 2007; lifetimes'
+ * `ModifiedBetaGeoFitter`): BG/NBD where a customer may also drop out right after her
+ * first purchase.
+ *
+ * @example
+ * const fit = new clv.ModifiedBetaGeo().fit({ frequency, recency, T });
+ * fit.pAlive({ frequency: [0], recency: [0], T: [38] }); // below 1: she may have left at once
+ */
+export declare class ModifiedBetaGeo {
+  /** A spec (`maxIter`, `collapse`, `penalizerCoef`). */
+  constructor(options?: ClvFitOptions | null);
+  /** Fits to customers' histories (optional `weights`: customers per row). */
+  fit(data: ClvHistories): FittedModifiedBetaGeo;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(data: ClvHistories): Promise<FittedModifiedBetaGeo>;
+}
+
+/** The MBG/NBD model at known parameters. */
+export declare class ModifiedBetaGeoParams {
+  /** Parameters must be positive and finite (`out_of_range` / `non_finite`). */
+  constructor(params: BetaGeoValues);
+  /** P(alive) of each customer (below 1 also for frequency 0). */
+  pAlive(data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of each customer in the next `t` time units. */
+  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of a new customer in `t` time units. */
+  expectedPurchasesUnconditional(t: number): number;
+  /**
+   * Probability of exactly `n` repeat purchases of a new customer in `t` (an array for
+   * an array of `n`).
+   */
+  probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
+  /** The log-likelihood of histories at these parameters (weighted sum). */
+  logLikelihoodOf(data: ClvHistories): number;
+  /** The parameters by name. */
+  readonly params: BetaGeoValues;
+}
+
+/** A fitted MBG/NBD model: every prediction of `ModifiedBetaGeoParams`, with standard errors. */
+export declare class FittedModifiedBetaGeo {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** P(alive) of each customer (below 1 also for frequency 0). */
+  pAlive(data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of each customer in the next `t` time units. */
+  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  /** Expected repeat purchases of a new customer in `t` time units. */
+  expectedPurchasesUnconditional(t: number): number;
+  /** Probability of exactly `n` repeat purchases of a new customer in `t`. */
+  probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
+  /** The log-likelihood of histories at the fitted parameters. */
+  logLikelihoodOf(data: ClvHistories): number;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedModifiedBetaGeo;
+  /** Maximum-likelihood parameters. */
+  readonly params: BetaGeoValues;
+  /** Their standard errors (`Infinity` where the information is singular). */
+  readonly stdErrors: BetaGeoValues;
+  /** The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`). */
+  readonly logLikelihood: number;
+  /** How the fit ended. */
+  readonly diagnostics: ClvDiagnostics;
+}
+
 /** The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987). */
 export declare class ParetoNbd {
   /** A spec (`maxIter`, `collapse`). */
@@ -3848,7 +3915,7 @@ export declare class GammaGammaParams {
   /** Expected spend per transaction of each customer. */
   expectedSpend(data: ClvSpend): Float64Array;
   /** Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`. */
-  clv(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
+  clv(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
   /** The parameters by name. */
   readonly params: GammaGammaValues;
 }
@@ -3860,7 +3927,7 @@ export declare class FittedGammaGamma {
   /** Expected spend per transaction of each customer. */
   expectedSpend(data: ClvSpend): Float64Array;
   /** Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`. */
-  clv(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
+  clv(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
   /** The fitted model as the JSON document Python's `to_json()` writes. */
   toJSON(): object;
   /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
@@ -3951,6 +4018,9 @@ export declare const clv: {
   BetaGeo: typeof BetaGeo;
   BetaGeoParams: typeof BetaGeoParams;
   FittedBetaGeo: typeof FittedBetaGeo;
+  ModifiedBetaGeo: typeof ModifiedBetaGeo;
+  ModifiedBetaGeoParams: typeof ModifiedBetaGeoParams;
+  FittedModifiedBetaGeo: typeof FittedModifiedBetaGeo;
   ParetoNbd: typeof ParetoNbd;
   ParetoNbdParams: typeof ParetoNbdParams;
   FittedParetoNbd: typeof FittedParetoNbd;

@@ -858,6 +858,64 @@ api! {
             /// How the fit ended.
             getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
         }
+        /// The MBG/NBD model (Batislam, Denizel & Filiztekin 2007; lifetimes'
+        /// `ModifiedBetaGeoFitter`): BG/NBD where a customer may also drop out right after her
+        /// first purchase.
+        ///
+        /// @example
+        /// const fit = new clv.ModifiedBetaGeo().fit({ frequency, recency, T });
+        /// fit.pAlive({ frequency: [0], recency: [0], T: [38] }); // below 1: she may have left at once
+        class ModifiedBetaGeo {
+            /// A spec (`maxIter`, `collapse`, `penalizerCoef`).
+            new constructor "(options?: ClvFitOptions | null)" sync => crate::clv::mbg_new;
+            /// Fits to customers' histories (optional `weights`: customers per row).
+            method fit "(data: ClvHistories): FittedModifiedBetaGeo" both => crate::clv::mbg_fit;
+        }
+        /// The MBG/NBD model at known parameters.
+        class ModifiedBetaGeoParams {
+            /// Parameters must be positive and finite (`out_of_range` / `non_finite`).
+            new constructor "(params: BetaGeoValues)" sync => crate::clv::mbg_params_new;
+            /// P(alive) of each customer (below 1 also for frequency 0).
+            method pAlive "(data: ClvHistories): Float64Array" sync => crate::clv::p_alive;
+            /// Expected repeat purchases of each customer in the next `t` time units.
+            method expectedPurchases "(t: number, data: ClvHistories): Float64Array" sync => crate::clv::expected_purchases;
+            /// Expected repeat purchases of a new customer in `t` time units.
+            method expectedPurchasesUnconditional "(t: number): number" sync => crate::clv::expected_purchases_unconditional;
+            /// Probability of exactly `n` repeat purchases of a new customer in `t` (an array for
+            /// an array of `n`).
+            method probabilityOfPurchases "(n: number | number[], t: number): number | Float64Array" sync => crate::clv::probability_of_purchases;
+            /// The log-likelihood of histories at these parameters (weighted sum).
+            method logLikelihoodOf "(data: ClvHistories): number" sync => crate::clv::log_likelihood_of;
+            /// The parameters by name.
+            getter params "BetaGeoValues" sync => crate::clv::params;
+        }
+        /// A fitted MBG/NBD model: every prediction of `ModifiedBetaGeoParams`, with standard errors.
+        class FittedModifiedBetaGeo {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::clv::fitted_new;
+            /// P(alive) of each customer (below 1 also for frequency 0).
+            method pAlive "(data: ClvHistories): Float64Array" sync => crate::clv::p_alive;
+            /// Expected repeat purchases of each customer in the next `t` time units.
+            method expectedPurchases "(t: number, data: ClvHistories): Float64Array" sync => crate::clv::expected_purchases;
+            /// Expected repeat purchases of a new customer in `t` time units.
+            method expectedPurchasesUnconditional "(t: number): number" sync => crate::clv::expected_purchases_unconditional;
+            /// Probability of exactly `n` repeat purchases of a new customer in `t`.
+            method probabilityOfPurchases "(n: number | number[], t: number): number | Float64Array" sync => crate::clv::probability_of_purchases;
+            /// The log-likelihood of histories at the fitted parameters.
+            method logLikelihoodOf "(data: ClvHistories): number" sync => crate::clv::log_likelihood_of;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::clv::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedModifiedBetaGeo" sync => crate::clv::mbg_from_json;
+            /// Maximum-likelihood parameters.
+            getter params "BetaGeoValues" sync => crate::clv::params;
+            /// Their standard errors (`Infinity` where the information is singular).
+            getter stdErrors "BetaGeoValues" sync => crate::clv::std_errors;
+            /// The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`).
+            getter logLikelihood "number" sync => crate::clv::log_likelihood;
+            /// How the fit ended.
+            getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
+        }
         /// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
         class ParetoNbd {
             /// A spec (`maxIter`, `collapse`).
@@ -920,7 +978,7 @@ api! {
             /// Expected spend per transaction of each customer.
             method expectedSpend "(data: ClvSpend): Float64Array" sync => crate::clv::expected_spend;
             /// Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`.
-            method clv "(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array" sync => crate::clv::clv;
+            method clv "(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array" sync => crate::clv::clv;
             /// The parameters by name.
             getter params "GammaGammaValues" sync => crate::clv::params;
         }
@@ -931,7 +989,7 @@ api! {
             /// Expected spend per transaction of each customer.
             method expectedSpend "(data: ClvSpend): Float64Array" sync => crate::clv::expected_spend;
             /// Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`.
-            method clv "(model: BetaGeoParams | FittedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array" sync => crate::clv::clv;
+            method clv "(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array" sync => crate::clv::clv;
             /// The fitted model as the JSON document Python's `to_json()` writes.
             method toJSON "(): object" sync => crate::clv::to_json;
             /// A model from `toJSON()` (object or text) or Python's `to_json()`.

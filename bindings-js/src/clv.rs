@@ -1,5 +1,5 @@
 //! `clv.*`: customer lifetime value, following the core's `clv` module. Specs (`BetaGeo`,
-//! `ParetoNbd`, `GammaGamma`, `ShiftedBetaGeo`) fit to `Fitted*` models; `*Params` classes hold
+//! `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`, `ShiftedBetaGeo`) fit to `Fitted*` models; `*Params` classes hold
 //! known parameters. A fitted model answers every prediction its parameter class does (the
 //! exports below read either as `this`). RFM summaries come from a transaction log of columns.
 //!
@@ -13,6 +13,7 @@ use std::sync::Arc;
 use channelwise::clv::bg_nbd::{BetaGeo, BetaGeoParams, FittedBetaGeo};
 use channelwise::clv::gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams};
 use channelwise::clv::hyp2f1::ln_hyp2f1;
+use channelwise::clv::mbg_nbd::{FittedModifiedBetaGeo, ModifiedBetaGeo, ModifiedBetaGeoParams};
 use channelwise::clv::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
 use channelwise::clv::rfm::{self, Period};
 use channelwise::clv::sbg::{FittedShiftedBetaGeo, ShiftedBetaGeo, ShiftedBetaGeoParams};
@@ -105,7 +106,7 @@ js_options! {
 }
 
 js_options! {
-    /// BG/NBD parameters.
+    /// BG/NBD and MBG/NBD parameters.
     pub struct BetaGeoValues {
         /// Gamma shape of the purchase rate.
         r: f64 = required,
@@ -311,10 +312,11 @@ fn histories<H: Host>(h: H, v: &H::V) -> Result<ClvHistories> {
     ClvHistories::read(h, v, "data")
 }
 
-/// Both purchase models, for `clv()` and the shared prediction exports.
+/// The purchase models, for `clv()` and the shared prediction exports.
 #[derive(Clone, Copy)]
 enum Purchases {
     Bg(BetaGeoParams),
+    Mbg(ModifiedBetaGeoParams),
     Pareto(ParetoNbdParams),
 }
 
@@ -328,6 +330,7 @@ impl ExpectedPurchases for Purchases {
     ) -> Result<Vec<f64>> {
         match self {
             Purchases::Bg(m) => m.expected_purchases(horizon, f, r, t),
+            Purchases::Mbg(m) => m.expected_purchases(horizon, f, r, t),
             Purchases::Pareto(m) => m.expected_purchases(horizon, f, r, t),
         }
     }
@@ -337,6 +340,7 @@ impl Purchases {
     fn p_alive(&self, f: &[f64], r: &[f64], t: &[f64]) -> Result<Vec<f64>> {
         match self {
             Purchases::Bg(m) => m.p_alive(f, r, t),
+            Purchases::Mbg(m) => m.p_alive(f, r, t),
             Purchases::Pareto(m) => m.p_alive(f, r, t),
         }
     }
@@ -344,6 +348,7 @@ impl Purchases {
     fn unconditional(&self, t: f64) -> Result<f64> {
         match self {
             Purchases::Bg(m) => m.expected_purchases_unconditional(t),
+            Purchases::Mbg(m) => m.expected_purchases_unconditional(t),
             Purchases::Pareto(m) => m.expected_purchases_unconditional(t),
         }
     }
@@ -351,15 +356,39 @@ impl Purchases {
     fn log_likelihood(&self, f: &[f64], r: &[f64], t: &[f64], w: Option<&[f64]>) -> Result<f64> {
         match self {
             Purchases::Bg(m) => m.log_likelihood(f, r, t, w),
+            Purchases::Mbg(m) => m.log_likelihood(f, r, t, w),
             Purchases::Pareto(m) => m.log_likelihood(f, r, t, w),
+        }
+    }
+
+    /// P(exactly `n` repeat purchases in `t`) of a new customer: the BG/NBD family's (the
+    /// Pareto/NBD classes do not have the method).
+    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64> {
+        match self {
+            Purchases::Bg(m) => m.probability_of_purchases(n, t),
+            Purchases::Mbg(m) => m.probability_of_purchases(n, t),
+            Purchases::Pareto(_) => Err(Error::Internal("probabilityOfPurchases on a Pareto/NBD model".into())),
+        }
+    }
+
+    /// The parameters by name.
+    fn named(&self) -> Out {
+        match *self {
+            Purchases::Bg(BetaGeoParams { r, alpha, a, b }) | Purchases::Mbg(ModifiedBetaGeoParams { r, alpha, a, b }) => {
+                named(&[("r", r), ("alpha", alpha), ("a", a), ("b", b)])
+            }
+            Purchases::Pareto(p) => named(&[("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)]),
         }
     }
 }
 
-/// The purchase model behind `this` (any of the four purchase classes).
+/// The purchase model behind `this` (any of the six purchase classes).
 fn purchases_this<H: Host>(h: H, a: &[H::V]) -> Result<Purchases> {
     if let Ok(p) = params_of::<H, BetaGeoParams, FittedBetaGeo>(h, a, |f| f.params) {
         return Ok(Purchases::Bg(p));
+    }
+    if let Ok(p) = params_of::<H, ModifiedBetaGeoParams, FittedModifiedBetaGeo>(h, a, |f| f.params) {
+        return Ok(Purchases::Mbg(p));
     }
     params_of::<H, ParetoNbdParams, FittedParetoNbd>(h, a, |f| f.params).map(Purchases::Pareto)
 }
@@ -372,13 +401,19 @@ fn purchases_arg<H: Host>(h: H, v: &H::V) -> Result<Purchases> {
     if let Some(f) = boxed::<H, FittedBetaGeo>(h, v) {
         return Ok(Purchases::Bg(f.params));
     }
+    if let Some(p) = boxed::<H, ModifiedBetaGeoParams>(h, v) {
+        return Ok(Purchases::Mbg(*p));
+    }
+    if let Some(f) = boxed::<H, FittedModifiedBetaGeo>(h, v) {
+        return Ok(Purchases::Mbg(f.params));
+    }
     if let Some(p) = boxed::<H, ParetoNbdParams>(h, v) {
         return Ok(Purchases::Pareto(*p));
     }
     if let Some(f) = boxed::<H, FittedParetoNbd>(h, v) {
         return Ok(Purchases::Pareto(f.params));
     }
-    Err(read::wrong(h, "model", v, "a BG/NBD or Pareto/NBD model (BetaGeoParams, FittedBetaGeo, ParetoNbdParams, FittedParetoNbd)"))
+    Err(read::wrong(h, "model", v, "a BG/NBD, MBG/NBD or Pareto/NBD model (BetaGeoParams, FittedBetaGeo, ModifiedBetaGeoParams, FittedModifiedBetaGeo, ParetoNbdParams, FittedParetoNbd)"))
 }
 
 // ---- specs -------------------------------------------------------------------------------------
@@ -395,23 +430,38 @@ pub fn bg_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     job(move || Ok(Handle(Arc::new(s))))
 }
 
-/// `BetaGeo.fit(data)`.
-pub fn bg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let s: Arc<BetaGeo> = this(h, a)?;
+/// The core's fit of a purchase spec `S`: `(spec, frequency, recency, T, weights)`.
+type HistoriesFit<S, F> = fn(&S, &[f64], &[f64], &[f64], Option<&[f64]>) -> Result<F>;
+
+/// A purchase spec's `fit(data)`: `fit` is the core's fit of spec `S` to the histories.
+fn fit_histories<H: Host, S, F>(h: H, a: &[H::V], fit: HistoriesFit<S, F>) -> Result<Job>
+where
+    S: Any + Send + Sync,
+    F: Any + Send + Sync,
+{
+    let s: Arc<S> = this(h, a)?;
     let d = histories(h, &arg(h, a, 1)?)?;
     job(move || {
-        let (f, r, t) = (
-            d.frequency.unwrap_or_default(),
-            d.recency.unwrap_or_default(),
-            d.T.unwrap_or_default(),
-        );
-        Ok(Handle(Arc::new(js(s.fit(
-            &f,
-            &r,
-            &t,
-            d.weights.as_deref(),
-        ))?)))
+        let (f, r, t) = (d.frequency.unwrap_or_default(), d.recency.unwrap_or_default(), d.T.unwrap_or_default());
+        Ok(Handle(Arc::new(js(fit(&s, &f, &r, &t, d.weights.as_deref()))?)))
     })
+}
+
+/// `BetaGeo.fit(data)`.
+pub fn bg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    fit_histories(h, a, BetaGeo::fit)
+}
+
+/// `new clv.ModifiedBetaGeo(options?)`.
+pub fn mbg_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let (n, c, p) = fit_options(h, a)?;
+    let s = ModifiedBetaGeo::default().max_iter(n).collapse(c).penalizer_coef(p);
+    job(move || Ok(Handle(Arc::new(s))))
+}
+
+/// `ModifiedBetaGeo.fit(data)`.
+pub fn mbg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    fit_histories(h, a, ModifiedBetaGeo::fit)
 }
 
 /// `new clv.ParetoNbd(options?)`.
@@ -423,21 +473,7 @@ pub fn pareto_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 /// `ParetoNbd.fit(data)`.
 pub fn pareto_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let s: Arc<ParetoNbd> = this(h, a)?;
-    let d = histories(h, &arg(h, a, 1)?)?;
-    job(move || {
-        let (f, r, t) = (
-            d.frequency.unwrap_or_default(),
-            d.recency.unwrap_or_default(),
-            d.T.unwrap_or_default(),
-        );
-        Ok(Handle(Arc::new(js(s.fit(
-            &f,
-            &r,
-            &t,
-            d.weights.as_deref(),
-        ))?)))
-    })
+    fit_histories(h, a, ParetoNbd::fit)
 }
 
 /// `new clv.GammaGamma(options?)`.
@@ -478,16 +514,22 @@ pub fn sbg_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 // ---- parameter classes ---------------------------------------------------------------------------
 
+/// `new clv.BetaGeoParams({ r, alpha, a, b })` (and, with `ModifiedBetaGeoParams::new`, the
+/// MBG/NBD class): `new` is the core's constructor.
+fn bg_family_new<H: Host, P: Any + Send + Sync>(h: H, a: &[H::V], new: fn(f64, f64, f64, f64) -> Result<P>) -> Result<Job> {
+    let v = BetaGeoValues::read(h, &arg(h, a, 0)?, "params")?;
+    let p = new(v.r.unwrap_or_default(), v.alpha.unwrap_or_default(), v.a.unwrap_or_default(), v.b.unwrap_or_default())?;
+    job(move || Ok(Handle(Arc::new(p))))
+}
+
 /// `new clv.BetaGeoParams({ r, alpha, a, b })`.
 pub fn bg_params_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let v = BetaGeoValues::read(h, &arg(h, a, 0)?, "params")?;
-    let p = BetaGeoParams::new(
-        v.r.unwrap_or_default(),
-        v.alpha.unwrap_or_default(),
-        v.a.unwrap_or_default(),
-        v.b.unwrap_or_default(),
-    )?;
-    job(move || Ok(Handle(Arc::new(p))))
+    bg_family_new(h, a, BetaGeoParams::new)
+}
+
+/// `new clv.ModifiedBetaGeoParams({ r, alpha, a, b })`.
+pub fn mbg_params_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    bg_family_new(h, a, ModifiedBetaGeoParams::new)
 }
 
 /// `new clv.ParetoNbdParams({ r, alpha, s, beta })`.
@@ -580,9 +622,9 @@ pub fn log_likelihood_of<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     })
 }
 
-/// BG/NBD `probabilityOfPurchases(n, t)`: one number, or an array for an array of `n`.
+/// BG/NBD and MBG/NBD `probabilityOfPurchases(n, t)`: one number, or an array for an array of `n`.
 pub fn probability_of_purchases<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let m = params_of::<H, BetaGeoParams, FittedBetaGeo>(h, a, |f| f.params)?;
+    let m = purchases_this(h, a)?;
     let nv = arg(h, a, 1)?;
     let many = h.kind(&nv) != crate::host::Kind::Number;
     let ns: Vec<u32> = if many {
@@ -699,10 +741,8 @@ fn named(pairs: &[(&'static str, f64)]) -> Out {
 
 /// `params`: the parameters by name, of any CLV class.
 pub fn params<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
-    let out = if let Ok(p) = params_of::<H, BetaGeoParams, FittedBetaGeo>(h, a, |f| f.params) {
-        named(&[("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)])
-    } else if let Ok(p) = params_of::<H, ParetoNbdParams, FittedParetoNbd>(h, a, |f| f.params) {
-        named(&[("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)])
+    let out = if let Ok(m) = purchases_this(h, a) {
+        m.named()
     } else if let Ok(p) = gg_this(h, a) {
         named(&[("p", p.p), ("q", p.q), ("v", p.v)])
     } else {
@@ -725,8 +765,21 @@ impl Fitted for FittedBetaGeo {
     const TAG: &'static str = "channelwise.clv.FittedBetaGeo";
     const WHAT: &'static str = "BG/NBD";
     fn std_errors(&self) -> Out {
-        let p = self.std_errors;
-        named(&[("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)])
+        Purchases::Bg(self.std_errors).named()
+    }
+    fn log_likelihood(&self) -> f64 {
+        self.log_likelihood
+    }
+    fn diagnostics(&self) -> &FitDiagnostics {
+        &self.diagnostics
+    }
+}
+
+impl Fitted for FittedModifiedBetaGeo {
+    const TAG: &'static str = "channelwise.clv.FittedModifiedBetaGeo";
+    const WHAT: &'static str = "MBG/NBD";
+    fn std_errors(&self) -> Out {
+        Purchases::Mbg(self.std_errors).named()
     }
     fn log_likelihood(&self) -> f64 {
         self.log_likelihood
@@ -740,8 +793,7 @@ impl Fitted for FittedParetoNbd {
     const TAG: &'static str = "channelwise.clv.FittedParetoNbd";
     const WHAT: &'static str = "Pareto/NBD";
     fn std_errors(&self) -> Out {
-        let p = self.std_errors;
-        named(&[("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)])
+        Purchases::Pareto(self.std_errors).named()
     }
     fn log_likelihood(&self) -> f64 {
         self.log_likelihood
@@ -783,9 +835,12 @@ impl Fitted for FittedShiftedBetaGeo {
     }
 }
 
-/// Runs `f` on the fitted model behind `this`, whichever of the four it is.
+/// Runs `f` on the fitted model behind `this`, whichever of the five it is.
 fn with_fitted<H: Host, R>(h: H, a: &[H::V], f: impl Fn(&dyn FittedView) -> R) -> Result<R> {
     if let Ok(m) = this::<H, FittedBetaGeo>(h, a) {
+        return Ok(f(&*m));
+    }
+    if let Ok(m) = this::<H, FittedModifiedBetaGeo>(h, a) {
         return Ok(f(&*m));
     }
     if let Ok(m) = this::<H, FittedParetoNbd>(h, a) {
@@ -858,6 +913,13 @@ fn load<H: Host, T: Fitted>(h: H, a: &[H::V], check: impl Fn(&T) -> Result<()>) 
 pub fn bg_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     load(h, a, |m: &FittedBetaGeo| {
         BetaGeoParams::new(m.params.r, m.params.alpha, m.params.a, m.params.b).map(|_| ())
+    })
+}
+
+/// `FittedModifiedBetaGeo.fromJSON(json)`.
+pub fn mbg_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    load(h, a, |m: &FittedModifiedBetaGeo| {
+        ModifiedBetaGeoParams::new(m.params.r, m.params.alpha, m.params.a, m.params.b).map(|_| ())
     })
 }
 

@@ -1,4 +1,4 @@
-//! `channelwise.clv`: BG/NBD, Pareto/NBD, Gamma-Gamma and shifted-beta-geometric fits, their
+//! `channelwise.clv`: BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma and shifted-beta-geometric fits, their
 //! predictions at given parameters, RFM summaries and `ln 2F1`.
 //!
 //! A fitted CLV model is plain data (parameters, standard errors, log-likelihood, diagnostics),
@@ -9,6 +9,7 @@
 use channelwise::clv::bg_nbd::{BetaGeo, BetaGeoParams, FittedBetaGeo};
 use channelwise::clv::gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams};
 use channelwise::clv::hyp2f1::ln_hyp2f1;
+use channelwise::clv::mbg_nbd::{FittedModifiedBetaGeo, ModifiedBetaGeo, ModifiedBetaGeoParams};
 use channelwise::clv::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
 use channelwise::clv::rfm::{calibration_and_holdout, summary, Period, Rfm, RfmOptions};
 use channelwise::clv::sbg::{FittedShiftedBetaGeo, ShiftedBetaGeo, ShiftedBetaGeoParams};
@@ -21,12 +22,15 @@ use crate::attribution::f64_bytes;
 use crate::columns::{f64s, from_json, i64s, to_json};
 use crate::error::{core, guard};
 
-/// A purchase model at given parameters: `"bg_nbd"` (`r, alpha, a, b`) or `"pareto_nbd"`
-/// (`r, alpha, s, beta`).
+/// A purchase model at given parameters: `"bg_nbd"` or `"mbg_nbd"` (`r, alpha, a, b`) or
+/// `"pareto_nbd"` (`r, alpha, s, beta`).
 enum Purchases {
     Bg(BetaGeoParams),
+    Mbg(ModifiedBetaGeoParams),
     Pareto(ParetoNbdParams),
 }
+
+const PURCHASE_MODELS: &str = "expected \"bg_nbd\", \"mbg_nbd\" or \"pareto_nbd\"";
 
 fn four(field: &str, p: &[f64]) -> Result<[f64; 4]> {
     p.try_into().map_err(|_| Error::LengthMismatch {
@@ -43,20 +47,22 @@ impl Purchases {
                 let [r, alpha, a, b] = four("params", p)?;
                 Ok(Purchases::Bg(BetaGeoParams::new(r, alpha, a, b)?))
             }
+            "mbg_nbd" => {
+                let [r, alpha, a, b] = four("params", p)?;
+                Ok(Purchases::Mbg(ModifiedBetaGeoParams::new(r, alpha, a, b)?))
+            }
             "pareto_nbd" => {
                 let [r, alpha, s, beta] = four("params", p)?;
                 Ok(Purchases::Pareto(ParetoNbdParams::new(r, alpha, s, beta)?))
             }
-            other => Err(unknown_model(
-                other,
-                "expected \"bg_nbd\" or \"pareto_nbd\"",
-            )),
+            other => Err(unknown_model(other, PURCHASE_MODELS)),
         }
     }
 
     fn p_alive(&self, f: &[f64], r: &[f64], t: &[f64]) -> Result<Vec<f64>> {
         match self {
             Purchases::Bg(m) => m.p_alive(f, r, t),
+            Purchases::Mbg(m) => m.p_alive(f, r, t),
             Purchases::Pareto(m) => m.p_alive(f, r, t),
         }
     }
@@ -64,6 +70,7 @@ impl Purchases {
     fn unconditional(&self, t: f64) -> Result<f64> {
         match self {
             Purchases::Bg(m) => m.expected_purchases_unconditional(t),
+            Purchases::Mbg(m) => m.expected_purchases_unconditional(t),
             Purchases::Pareto(m) => m.expected_purchases_unconditional(t),
         }
     }
@@ -71,7 +78,19 @@ impl Purchases {
     fn log_likelihood(&self, f: &[f64], r: &[f64], t: &[f64], w: Option<&[f64]>) -> Result<f64> {
         match self {
             Purchases::Bg(m) => m.log_likelihood(f, r, t, w),
+            Purchases::Mbg(m) => m.log_likelihood(f, r, t, w),
             Purchases::Pareto(m) => m.log_likelihood(f, r, t, w),
+        }
+    }
+}
+
+impl Purchases {
+    /// P(exactly `n` repeat purchases in `t`) of a new customer (the BG/NBD family's).
+    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64> {
+        match self {
+            Purchases::Bg(m) => m.probability_of_purchases(n, t),
+            Purchases::Mbg(m) => m.probability_of_purchases(n, t),
+            Purchases::Pareto(_) => Err(unknown_model("pareto_nbd", "expected \"bg_nbd\" or \"mbg_nbd\"")),
         }
     }
 }
@@ -86,6 +105,7 @@ impl ExpectedPurchases for Purchases {
     ) -> Result<Vec<f64>> {
         match self {
             Purchases::Bg(m) => m.expected_purchases(horizon, f, r, t),
+            Purchases::Mbg(m) => m.expected_purchases(horizon, f, r, t),
             Purchases::Pareto(m) => m.expected_purchases(horizon, f, r, t),
         }
     }
@@ -108,7 +128,7 @@ fn weights(w: Option<&[u8]>) -> Result<Option<Vec<f64>>> {
     w.map(|b| f64s("weights", b)).transpose()
 }
 
-/// Fits BG/NBD (`model = "bg_nbd"`) or Pareto/NBD (`"pareto_nbd"`); the fitted model as the
+/// Fits BG/NBD (`model = "bg_nbd"`), MBG/NBD (`"mbg_nbd"`) or Pareto/NBD (`"pareto_nbd"`); the fitted model as the
 /// core's JSON.
 #[pyfunction]
 #[pyo3(signature = (model, frequency, recency, t, weights_, max_iter, collapse, penalizer_coef))]
@@ -136,6 +156,13 @@ fn clv_purchases_fit(
                         .penalizer_coef(penalizer_coef)
                         .fit(&f, &r, &a, w.as_deref())?,
                 ),
+                "mbg_nbd" => to_json(
+                    &ModifiedBetaGeo::default()
+                        .max_iter(max_iter)
+                        .collapse(collapse)
+                        .penalizer_coef(penalizer_coef)
+                        .fit(&f, &r, &a, w.as_deref())?,
+                ),
                 "pareto_nbd" => to_json(
                     &ParetoNbd::default()
                         .max_iter(max_iter)
@@ -143,10 +170,7 @@ fn clv_purchases_fit(
                         .penalizer_coef(penalizer_coef)
                         .fit(&f, &r, &a, w.as_deref())?,
                 ),
-                other => Err(unknown_model(
-                    other,
-                    "expected \"bg_nbd\" or \"pareto_nbd\"",
-                )),
+                other => Err(unknown_model(other, PURCHASE_MODELS)),
             }
         }))
     })
@@ -191,7 +215,7 @@ fn clv_sbg_fit(py: Python<'_>, survivors: &[u8], max_iter: usize, penalizer_coef
     })
 }
 
-/// Reads a stored fitted model (`model`: `bg_nbd`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the
+/// Reads a stored fitted model (`model`: `bg_nbd`, `mbg_nbd`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the
 /// core's types, checks its parameters, and gives its canonical JSON back; a damaged document
 /// is `InvalidParameterError` naming `json`.
 #[pyfunction]
@@ -207,6 +231,12 @@ fn clv_load(py: Python<'_>, model: &str, text: &str) -> PyResult<String> {
                 let m: FittedBetaGeo = from_json(py, text)?;
                 let p = m.params;
                 BetaGeoParams::new(p.r, p.alpha, p.a, p.b).map_err(bad)?;
+                to_json(&m)
+            }
+            "mbg_nbd" => {
+                let m: FittedModifiedBetaGeo = from_json(py, text)?;
+                let p = m.params;
+                ModifiedBetaGeoParams::new(p.r, p.alpha, p.a, p.b).map_err(bad)?;
                 to_json(&m)
             }
             "pareto_nbd" => {
@@ -231,7 +261,7 @@ fn clv_load(py: Python<'_>, model: &str, text: &str) -> PyResult<String> {
     })
 }
 
-/// Checks parameters of `model` (`bg_nbd`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the core's
+/// Checks parameters of `model` (`bg_nbd`, `mbg_nbd`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the core's
 /// `*Params::new`.
 #[pyfunction]
 fn clv_check_params(model: &str, params: Vec<f64>) -> PyResult<()> {
@@ -314,15 +344,10 @@ fn clv_log_likelihood(
     })
 }
 
-/// BG/NBD: the probability of exactly `n` repeat purchases in `t` for a new customer.
+/// BG/NBD and MBG/NBD: the probability of exactly `n` repeat purchases in `t` for a new customer.
 #[pyfunction]
-fn clv_probability_of_purchases(params: Vec<f64>, n: u32, t: f64) -> PyResult<f64> {
-    guard(|| {
-        core((|| {
-            let [r, alpha, a, b] = four("params", &params)?;
-            BetaGeoParams::new(r, alpha, a, b)?.probability_of_purchases(n, t)
-        })())
-    })
+fn clv_probability_of_purchases(model: &str, params: Vec<f64>, n: u32, t: f64) -> PyResult<f64> {
+    guard(|| core(Purchases::new(model, &params).and_then(|m| m.probability_of_purchases(n, t))))
 }
 
 fn gamma_gamma(params: &[f64]) -> Result<GammaGammaParams> {

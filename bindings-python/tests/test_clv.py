@@ -108,6 +108,38 @@ def test_rfm_from_pandas_and_polars_datetimes():
     assert {"frequency_cal", "T_cal", "frequency_holdout", "duration_holdout"} <= set(c.columns)
 
 
+def test_readme_mbg_nbd_on_cdnow(cdnow):
+    # START: readme-python-mbg
+    mbg = cw.clv.ModifiedBetaGeo().fit(cdnow)  # lifetimes' ModifiedBetaGeoFitter
+    mbg.params  # {'r': 0.5248, 'alpha': 6.1830, 'a': 0.8914, 'b': 1.6140}
+    never_back = mbg.p_alive(0, 0, cdnow["T"].max())  # below 1: she may have left at once
+    # END: readme-python-mbg
+    want = _vector("mbg_nbd_fit_cdnow")["expected"]
+    for k in ("r", "alpha", "a", "b"):
+        assert mbg.params[k] == pytest.approx(want[k], rel=1e-6)
+    assert mbg.log_likelihood == pytest.approx(want["log_likelihood"], rel=1e-9)
+    # MBG/NBD's one-off dropout at the first purchase: a customer who never came back is alive
+    # with probability 1 / (1 + a/b ((alpha+T)/alpha)^r) < b/(a+b), the chance she stayed at once
+    p, age = mbg.params, cdnow["T"].max()
+    assert never_back[0] == pytest.approx(1 / (1 + p["a"] / p["b"] * ((p["alpha"] + age) / p["alpha"]) ** p["r"]), rel=1e-12)
+    assert never_back[0] < p["b"] / (p["a"] + p["b"])
+    # the same parameters read as BG/NBD would call her alive for sure
+    assert cw.clv.BetaGeoParams(**p).p_alive(0, 0, 39.0)[0] == 1.0
+    probs = mbg.probability_of_purchases(range(200), 39.0)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-9)
+    assert float(np.arange(200) @ probs) == pytest.approx(mbg.expected_purchases_unconditional(39.0), rel=1e-9)
+    again = cw.clv.FittedModifiedBetaGeo.from_json(mbg.to_json())
+    assert again.params == mbg.params and again.std_errors == mbg.std_errors
+    with pytest.raises(cw.InvalidParameterError):
+        cw.clv.FittedBetaGeo.from_json(mbg.to_json())  # another model's document
+    # Gamma-Gamma's CLV takes it as it takes BG/NBD
+    buyers = cdnow[cdnow["frequency"] > 0]
+    value = cw.clv.GammaGamma().fit(buyers).clv(mbg, buyers, months=12, discount_rate=0.01, freq="W")
+    assert (value > 0).all()
+    with pytest.raises(cw.OutOfRangeError, match=r"recency\[0\]"):
+        cw.clv.ModifiedBetaGeo().fit({"frequency": [1.0], "recency": [3.0], "T": [2.0]})
+
+
 def test_json_round_trip_is_exact(cdnow):
     fit = cw.clv.BetaGeo().fit(cdnow)
     again = cw.clv.FittedBetaGeo.from_json(fit.to_json())

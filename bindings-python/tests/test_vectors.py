@@ -751,17 +751,20 @@ def _run_clv(fn, inp, params, kind):
     p = lambda k: _num(params[k])  # noqa: E731
     hist = ("frequency", "recency", "T")
     pen = _num(params.get("penalizer_coef", 0.0))  # lifetimes' penalizer, where the vector sets one
-    if fn in ("clv.bg_nbd.fit", "clv.pareto_nbd.fit"):
-        spec = (cw.clv.BetaGeo if fn == "clv.bg_nbd.fit" else cw.clv.ParetoNbd)(penalizer_coef=pen)
+    specs = {"bg_nbd": cw.clv.BetaGeo, "mbg_nbd": cw.clv.ModifiedBetaGeo, "pareto_nbd": cw.clv.ParetoNbd}
+    family = {"bg_nbd": cw.clv.BetaGeoParams, "mbg_nbd": cw.clv.ModifiedBetaGeoParams}
+    model = fn.split(".")[1]
+    if fn.endswith(".fit") and model in specs:
+        spec = specs[model](penalizer_coef=pen)
         df = _clv_columns(inp, hist + ("weights",), kind)
         fit = spec.fit(df, weights="weights" if "weights" in inp else None)
         assert set(fit.std_errors) == set(fit.params)
         again = type(fit).from_json(fit.to_json())
         assert again.params == fit.params and again.log_likelihood == fit.log_likelihood
         return {**fit.params, "log_likelihood": fit.log_likelihood, "std_errors": [fit.std_errors[k] for k in fit.params]}
-    if fn in ("clv.bg_nbd.predict", "clv.pareto_nbd.predict"):
-        if fn == "clv.bg_nbd.predict":
-            m = cw.clv.BetaGeoParams(**{k: p(k) for k in ("r", "alpha", "a", "b")})
+    if fn.endswith(".predict") and model in specs:
+        if model in family:
+            m = family[model](**{k: p(k) for k in ("r", "alpha", "a", "b")})
         else:
             m = cw.clv.ParetoNbdParams(**{k: p(k) for k in ("r", "alpha", "s", "beta")})
         f, r, t = (_clv_series(inp, k, kind) for k in hist)

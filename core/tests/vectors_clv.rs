@@ -1,4 +1,4 @@
-//! Runs every shared vector under `tests/vectors/clv/` (CDNOW fits against the exact MLE of
+//! Runs every shared vector under `tests/vectors/clv/` (BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma CDNOW fits against the exact MLE of
 //! lifetimes 0.11.3's objectives and the published estimates, lifetimes' predictions, mpmath for
 //! heavy buyers and 2F1, Fader & Hardie 2007 for sBG, lifetimes' penalised objectives, lifetimes' RFM summaries; written by
 //! `benches/compare/make_clv_vectors.py`) against the Rust core.
@@ -10,6 +10,7 @@ mod common;
 use channelwise::clv::bg_nbd::{BetaGeo, BetaGeoParams};
 use channelwise::clv::gamma_gamma::{GammaGamma, GammaGammaParams};
 use channelwise::clv::hyp2f1::ln_hyp2f1;
+use channelwise::clv::mbg_nbd::{ModifiedBetaGeo, ModifiedBetaGeoParams};
 use channelwise::clv::pareto_nbd::{ParetoNbd, ParetoNbdParams};
 use channelwise::clv::rfm::{calibration_and_holdout, summary, Period, RfmOptions};
 use channelwise::clv::sbg::{ShiftedBetaGeo, ShiftedBetaGeoParams};
@@ -37,37 +38,54 @@ fn rfm_opts(params: &Value) -> channelwise::Result<RfmOptions> {
     })
 }
 
+/// The fit's fields of a BG/NBD-family model (`r, alpha, a, b`).
+macro_rules! bg_fit {
+    ($f:expr) => {{
+        let f = $f;
+        let (q, e) = (f.params, f.std_errors);
+        Ok(obj(json!({"r": q.r, "alpha": q.alpha, "a": q.a, "b": q.b, "log_likelihood": f.log_likelihood, "std_errors": [e.r, e.alpha, e.a, e.b]})))
+    }};
+}
+
+/// The predictions of a BG/NBD-family model at the vector's parameters.
+macro_rules! bg_predict {
+    ($m:expr, $input:expr, $params:expr) => {{
+        let (input, params) = ($input, $params);
+        let p = |k: &str| num(&params[k]);
+        let (x, tx, t) = (col(input, "frequency"), col(input, "recency"), col(input, "T"));
+        let m = $m(p("r"), p("alpha"), p("a"), p("b"))?;
+        let mut out = json!({
+            "p_alive": m.p_alive(&x, &tx, &t)?,
+            "expected_purchases": m.expected_purchases(p("horizon"), &x, &tx, &t)?,
+            "expected_purchases_unconditional": m.expected_purchases_unconditional(p("t"))?,
+        });
+        if let Some(n_max) = params.get("n_max").and_then(Value::as_u64) {
+            let probs: Vec<f64> = (0..=n_max as u32).map(|n| m.probability_of_purchases(n, p("t"))).collect::<Result<_, _>>()?;
+            out["probability_of_purchases"] = json!(probs);
+        }
+        Ok(obj(out))
+    }};
+}
+
 fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map<String, Value>> {
     let p = |k: &str| num(&params[k]);
     // lifetimes' penalizer_coef, where the vector sets one
     let pen = params.get("penalizer_coef").map_or(0.0, num);
     match function {
-        "clv.bg_nbd.fit" | "clv.pareto_nbd.fit" => {
+        "clv.bg_nbd.fit" | "clv.mbg_nbd.fit" | "clv.pareto_nbd.fit" => {
             let (x, tx, t, w) = (col(input, "frequency"), col(input, "recency"), col(input, "T"), opt_col(input, "weights"));
             if function == "clv.bg_nbd.fit" {
-                let f = BetaGeo::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?;
-                let (q, e) = (f.params, f.std_errors);
-                Ok(obj(json!({"r": q.r, "alpha": q.alpha, "a": q.a, "b": q.b, "log_likelihood": f.log_likelihood, "std_errors": [e.r, e.alpha, e.a, e.b]})))
+                bg_fit!(BetaGeo::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?)
+            } else if function == "clv.mbg_nbd.fit" {
+                bg_fit!(ModifiedBetaGeo::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?)
             } else {
                 let f = ParetoNbd::default().penalizer_coef(pen).fit(&x, &tx, &t, w.as_deref())?;
                 let (q, e) = (f.params, f.std_errors);
                 Ok(obj(json!({"r": q.r, "alpha": q.alpha, "s": q.s, "beta": q.beta, "log_likelihood": f.log_likelihood, "std_errors": [e.r, e.alpha, e.s, e.beta]})))
             }
         }
-        "clv.bg_nbd.predict" => {
-            let (x, tx, t) = (col(input, "frequency"), col(input, "recency"), col(input, "T"));
-            let m = BetaGeoParams::new(p("r"), p("alpha"), p("a"), p("b"))?;
-            let mut out = json!({
-                "p_alive": m.p_alive(&x, &tx, &t)?,
-                "expected_purchases": m.expected_purchases(p("horizon"), &x, &tx, &t)?,
-                "expected_purchases_unconditional": m.expected_purchases_unconditional(p("t"))?,
-            });
-            if let Some(n_max) = params.get("n_max").and_then(Value::as_u64) {
-                let probs: Vec<f64> = (0..=n_max as u32).map(|n| m.probability_of_purchases(n, p("t"))).collect::<Result<_, _>>()?;
-                out["probability_of_purchases"] = json!(probs);
-            }
-            Ok(obj(out))
-        }
+        "clv.bg_nbd.predict" => bg_predict!(BetaGeoParams::new, input, params),
+        "clv.mbg_nbd.predict" => bg_predict!(ModifiedBetaGeoParams::new, input, params),
         "clv.pareto_nbd.predict" => {
             let (x, tx, t) = (col(input, "frequency"), col(input, "recency"), col(input, "T"));
             let m = ParetoNbdParams::new(p("r"), p("alpha"), p("s"), p("beta"))?;

@@ -212,4 +212,25 @@ export function runApi(cw, name) {
     throwsCode(() => new cw.clv.ShiftedBetaGeo({ penalizerCoef: NaN }).fit([1000, 631, 468]), 'non_finite', /options\.penalizerCoef/);
     throwsCode(() => new cw.clv.GammaGamma({ penalizerCoef: '0.01' }), 'invalid_parameter', /options\.penalizerCoef/);
   });
+
+  test(`[${name}] clv: MBG/NBD fits CDNOW as lifetimes' ModifiedBetaGeoFitter, travels as JSON and feeds clv()`, () => {
+    const v = JSON.parse(readFileSync(join(here, '..', 'vectors', 'clv', 'mbg_nbd_fit_cdnow.json'), 'utf8'));
+    const data = { frequency: v.input.frequency, recency: v.input.recency, T: v.input.T };
+    const fit = new cw.clv.ModifiedBetaGeo().fit(data);
+    for (const k of ['r', 'alpha', 'a', 'b']) assert.ok(Math.abs(fit.params[k] / v.expected[k] - 1) < 1e-6, `${k}: ${fit.params[k]}`);
+    // a customer who never came back may have left at once: alive below b / (a + b)
+    const { a, b } = fit.params;
+    const [never] = fit.pAlive({ frequency: [0], recency: [0], T: [38] });
+    assert.ok(never > 0 && never < b / (a + b), `${never}`);
+    assert.deepEqual([...new cw.clv.BetaGeoParams(fit.params).pAlive({ frequency: [0], recency: [0], T: [38] })], [1]);
+    const again = cw.clv.FittedModifiedBetaGeo.fromJSON(JSON.stringify(fit));
+    assert.deepEqual(again.params, fit.params);
+    assert.deepEqual(again.stdErrors, fit.stdErrors);
+    throwsCode(() => cw.clv.FittedBetaGeo.fromJSON(JSON.stringify(fit)), 'invalid_parameter');
+    const gg = new cw.clv.GammaGammaParams({ p: 6.25, q: 3.74, v: 15.44 });
+    const value = gg.clv(fit, { frequency: [2, 5], recency: [30, 35], T: [38, 38], monetaryValue: [20, 35] }, { freq: 'W' });
+    assert.ok(value[0] > 0 && value[1] > value[0], `${[...value]}`);
+    throwsCode(() => new cw.clv.ModifiedBetaGeo().fit({ frequency: [1], recency: [3], T: [2] }), 'out_of_range', /recency\[0\]/);
+    throwsCode(() => new cw.clv.ModifiedBetaGeoParams({ r: 0.5, alpha: -1, a: 1, b: 1 }), 'out_of_range', /alpha/);
+  });
 }

@@ -653,6 +653,8 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
     switch (fn) {
       case 'clv.bg_nbd.fit':
         return fitted(new clv.BetaGeo(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedBetaGeo);
+      case 'clv.mbg_nbd.fit':
+        return fitted(new clv.ModifiedBetaGeo(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedModifiedBetaGeo);
       case 'clv.pareto_nbd.fit':
         return fitted(new clv.ParetoNbd(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedParetoNbd);
       case 'clv.gamma_gamma.fit':
@@ -660,9 +662,11 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
       case 'clv.sbg.fit':
         return fitted(new clv.ShiftedBetaGeo(pen).fit(col('survivors')), clv.FittedShiftedBetaGeo);
       case 'clv.bg_nbd.predict':
+      case 'clv.mbg_nbd.predict':
       case 'clv.pareto_nbd.predict': {
-        const m = fn === 'clv.bg_nbd.predict'
-          ? new clv.BetaGeoParams({ r: p('r'), alpha: p('alpha'), a: p('a'), b: p('b') })
+        const family = { 'clv.bg_nbd.predict': clv.BetaGeoParams, 'clv.mbg_nbd.predict': clv.ModifiedBetaGeoParams }[fn];
+        const m = family
+          ? new family({ r: p('r'), alpha: p('alpha'), a: p('a'), b: p('b') })
           : new clv.ParetoNbdParams({ r: p('r'), alpha: p('alpha'), s: p('s'), beta: p('beta') });
         const out = { p_alive: Array.from(m.pAlive(hist())) };
         if (params.horizon !== undefined) {

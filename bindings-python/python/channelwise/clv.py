@@ -1,5 +1,5 @@
 """Customer lifetime value: buy-till-you-die models of repeat purchasing (:class:`BetaGeo`,
-:class:`ParetoNbd`), spend per transaction (:class:`GammaGamma`), contractual retention
+:class:`ModifiedBetaGeo`, :class:`ParetoNbd`), spend per transaction (:class:`GammaGamma`), contractual retention
 (:class:`ShiftedBetaGeo`) and the RFM summary they are fitted on (:func:`rfm`,
 :func:`calibration_and_holdout`), with Fader and Hardie's parameter names and lifetimes' column
 names: ``frequency`` (repeat purchases), ``recency`` (time of the last purchase since the first),
@@ -54,6 +54,9 @@ __all__ = [
     "BetaGeo",
     "BetaGeoParams",
     "FittedBetaGeo",
+    "ModifiedBetaGeo",
+    "ModifiedBetaGeoParams",
+    "FittedModifiedBetaGeo",
     "ParetoNbd",
     "ParetoNbdParams",
     "FittedParetoNbd",
@@ -240,11 +243,9 @@ class _PurchaseParams:
         return f"{type(self).__name__}({inner})"
 
 
-class BetaGeoParams(_PurchaseParams):
-    """The BG/NBD model at parameters ``r, alpha`` (Gamma purchase rate) and ``a, b`` (Beta
-    dropout probability): ``BetaGeoParams(r=0.243, alpha=4.414, a=0.793, b=2.426)``."""
+class _BetaGeoFamily(_PurchaseParams):
+    """What BG/NBD and MBG/NBD share: their parameters and the distribution of purchases."""
 
-    _model = "bg_nbd"
     _names = ("r", "alpha", "a", "b")
 
     def probability_of_purchases(self, n: Any, t: float) -> Any:
@@ -252,9 +253,25 @@ class BetaGeoParams(_PurchaseParams):
         units (lifetimes' ``probability_of_n_purchases_up_to_time``); an array for a sequence
         of ``n``."""
         if n is None or np.isscalar(n):
-            return _cw.clv_probability_of_purchases(self._p, _whole("n", n), float(t))
-        return np.array([_cw.clv_probability_of_purchases(self._p, _whole(f"n[{i}]", k), float(t))
+            return _cw.clv_probability_of_purchases(self._model, self._p, _whole("n", n), float(t))
+        return np.array([_cw.clv_probability_of_purchases(self._model, self._p, _whole(f"n[{i}]", k), float(t))
                          for i, k in enumerate(_frames.items("n", n))])
+
+
+class BetaGeoParams(_BetaGeoFamily):
+    """The BG/NBD model at parameters ``r, alpha`` (Gamma purchase rate) and ``a, b`` (Beta
+    dropout probability): ``BetaGeoParams(r=0.243, alpha=4.414, a=0.793, b=2.426)``."""
+
+    _model = "bg_nbd"
+
+
+class ModifiedBetaGeoParams(_BetaGeoFamily):
+    """The MBG/NBD model (Batislam, Denizel & Filiztekin 2007; lifetimes'
+    ``ModifiedBetaGeoFitter``) at parameters ``r, alpha`` (Gamma purchase rate) and ``a, b``
+    (Beta dropout probability, at the first purchase too, so P(alive) is below 1 also for
+    frequency 0)."""
+
+    _model = "mbg_nbd"
 
 
 class ParetoNbdParams(_PurchaseParams):
@@ -341,6 +358,11 @@ class FittedBetaGeo(_Fitted, BetaGeoParams):
     and every prediction of :class:`BetaGeoParams`."""
 
 
+class FittedModifiedBetaGeo(_Fitted, ModifiedBetaGeoParams):
+    """A fitted MBG/NBD model: ``params``, ``std_errors``, ``log_likelihood``, ``diagnostics``
+    and every prediction of :class:`ModifiedBetaGeoParams`."""
+
+
 class FittedParetoNbd(_Fitted, ParetoNbdParams):
     """A fitted Pareto/NBD model: ``params``, ``std_errors``, ``log_likelihood``,
     ``diagnostics`` and every prediction of :class:`ParetoNbdParams`."""
@@ -381,6 +403,15 @@ class BetaGeo(_PurchaseSpec):
 
     _model = "bg_nbd"
     _fitted = FittedBetaGeo
+
+
+class ModifiedBetaGeo(_PurchaseSpec):
+    """The MBG/NBD model (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may also
+    drop out right after her first purchase, lifetimes' ``ModifiedBetaGeoFitter``; :meth:`fit`
+    returns a :class:`FittedModifiedBetaGeo`."""
+
+    _model = "mbg_nbd"
+    _fitted = FittedModifiedBetaGeo
 
 
 class ParetoNbd(_PurchaseSpec):
