@@ -1,4 +1,4 @@
-//! CLV model fits: BG/NBD, Pareto/NBD and Gamma-Gamma on seeded synthetic customers (10k, 100k,
+//! CLV model fits: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on seeded synthetic customers (10k, 100k,
 //! 1M; BG/NBD histories simulated in weeks at day resolution, so customers share histories as
 //! real ones do), and a Pareto/NBD fit of customers without heterogeneity (no maximum to find).
 //!
@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use channelwise::clv::bg_nbd::BetaGeo;
 use channelwise::clv::gamma_gamma::GammaGamma;
+use channelwise::clv::mbg_nbd::ModifiedBetaGeo;
 use channelwise::clv::pareto_nbd::ParetoNbd;
 use criterion::{criterion_group, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
@@ -113,6 +114,8 @@ fn compare(path: &str) {
     let mut out = json!({
         "bg_nbd": {"seconds": s_bg, "params": [bg.params.r, bg.params.alpha, bg.params.a, bg.params.b], "log_likelihood": bg.log_likelihood, "rows": bg.diagnostics.rows},
     });
+    let (s_mbg, mbg) = best(repeat, || ModifiedBetaGeo::default().fit(&x, &tx, &t, None).unwrap());
+    out["mbg_nbd"] = json!({"seconds": s_mbg, "params": [mbg.params.r, mbg.params.alpha, mbg.params.a, mbg.params.b], "log_likelihood": mbg.log_likelihood});
     if !skip_pareto {
         let (s_pn, pn) = best(repeat, || ParetoNbd::default().fit(&x, &tx, &t, None).unwrap());
         out["pareto_nbd"] = json!({"seconds": s_pn, "params": [pn.params.r, pn.params.alpha, pn.params.s, pn.params.beta], "log_likelihood": pn.log_likelihood});
@@ -138,6 +141,12 @@ fn clv(c: &mut Criterion) {
             b.iter(|| {
                 let f = BetaGeo::default().fit(&d.x, &d.tx, &d.t, None).unwrap();
                 assert!(f.diagnostics.grad_norm < 1e-8 && (f.params.r - 0.25).abs() < 0.1);
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("mbg_nbd_fit", n), &d, |b, d| {
+            b.iter(|| {
+                let f = ModifiedBetaGeo::default().fit(&d.x, &d.tx, &d.t, None).unwrap();
+                assert!(f.diagnostics.grad_norm < 1e-8);
             })
         });
         g.bench_with_input(BenchmarkId::new("gamma_gamma_fit", n), &d, |b, d| {

@@ -1,4 +1,4 @@
-"""CLV fits: channelwise vs lifetimes 0.11.3 (BG/NBD, Pareto/NBD, Gamma-Gamma), one run.
+"""CLV fits: channelwise vs lifetimes 0.11.3 (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma), one run.
 
     cargo bench -p channelwise-benches --bench clv --no-run   # builds target/release/deps/clv-*
     /work/venv-clv/bin/python benches/compare/clv.py [--repeat 5] [--synthetic 1000000] [--lifetimes-synthetic]
@@ -11,7 +11,7 @@ to benches/data/clv_synthetic_<n>_s42.json.
 - channelwise: the criterion bench binary in its comparison mode (`CW_CLV_COMPARE`, its own
   process, reading the JSON untimed), best wall time of --repeat fits of each model (default
   settings: collapse identical histories, L-BFGS then Newton).
-- lifetimes: BetaGeoFitter().fit, ParetoNBDFitter().fit, GammaGammaFitter().fit with their
+- lifetimes: BetaGeoFitter().fit, ModifiedBetaGeoFitter().fit, ParetoNBDFitter().fit, GammaGammaFitter().fit with their
   defaults, best wall time of --repeat fits (one fit for the synthetic set). Its log-likelihood is
   evaluated at its answer with its own objective, like channelwise's at its own.
 Writes benches/compare/results/clv.json; `--report <json>` prints its table again.
@@ -31,7 +31,7 @@ from cwbench import DATA, RESULTS, bench_binary  # noqa: E402  (sets one BLAS th
 import lifetimes  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter  # noqa: E402
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter  # noqa: E402
 from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value  # noqa: E402
 
 def cw(path: str, repeat: int, skip_pareto: bool = False) -> dict:
@@ -54,10 +54,11 @@ def lifetimes_side(d: dict, repeat: int, pareto: bool = True) -> dict:
     x, tx, T, m = (np.asarray(d[k], float) for k in ("frequency", "recency", "T", "monetary_value"))
     w = np.ones_like(x)
     out = {}
-    s, b = timed(repeat, lambda: BetaGeoFitter().fit(x, tx, T))
-    p = b.params_[["r", "alpha", "a", "b"]].to_numpy()
-    out["bg_nbd"] = {"seconds": s, "params": p.tolist(),
-                     "log_likelihood": float(-BetaGeoFitter._negative_log_likelihood(np.log(p), x, tx, T, w, 0.0) * len(x))}
+    for model, fitter in (("bg_nbd", BetaGeoFitter), ("mbg_nbd", ModifiedBetaGeoFitter)):
+        s, b = timed(repeat, lambda: fitter().fit(x, tx, T))
+        p = b.params_[["r", "alpha", "a", "b"]].to_numpy()
+        out[model] = {"seconds": s, "params": p.tolist(),
+                      "log_likelihood": float(-fitter._negative_log_likelihood(np.log(p), x, tx, T, w, 0.0) * len(x))}
     if pareto:
         s, pn = timed(repeat, lambda: ParetoNBDFitter().fit(x, tx, T))
         p = pn.params_[["r", "alpha", "s", "beta"]].to_numpy()
@@ -122,14 +123,14 @@ def main() -> None:
     c, l = cw(path, a.repeat), lifetimes_side(d, a.repeat)
     n = len(d["frequency"])
     reps = int(sum(1 for v in d["frequency"] if v > 0))
-    for model in ("bg_nbd", "pareto_nbd", "gamma_gamma"):
+    for model in ("bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma"):
         rows.append({"data": "CDNOW", "model": model, "n": reps if model == "gamma_gamma" else n, "cw": c[model], "lt": l[model]})
     if a.synthetic:
         path, d = synthetic_json(a.synthetic)
         c = cw(path, 3, skip_pareto=True)
         l = lifetimes_side(d, 1, pareto=False) if a.lifetimes_synthetic else {}
         reps = int(sum(1 for v in d["frequency"] if v > 0))
-        for model in ("bg_nbd", "gamma_gamma"):
+        for model in ("bg_nbd", "mbg_nbd", "gamma_gamma"):
             rows.append({"data": f"synthetic (seed 42, {c['bg_nbd']['rows']:,} distinct histories)", "model": model,
                          "n": reps if model == "gamma_gamma" else len(d["frequency"]), "cw": c[model], "lt": l.get(model)})
     res = {"rows": rows, "env": f"lifetimes {lifetimes.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "

@@ -108,12 +108,10 @@ def test_rfm_from_pandas_and_polars_datetimes():
     assert {"frequency_cal", "T_cal", "frequency_holdout", "duration_holdout"} <= set(c.columns)
 
 
-def test_readme_mbg_nbd_on_cdnow(cdnow):
-    # START: readme-python-mbg
+def test_mbg_nbd_on_cdnow(cdnow):
     mbg = cw.clv.ModifiedBetaGeo().fit(cdnow)  # lifetimes' ModifiedBetaGeoFitter
     mbg.params  # {'r': 0.5248, 'alpha': 6.1830, 'a': 0.8914, 'b': 1.6140}
     never_back = mbg.p_alive(0, 0, cdnow["T"].max())  # below 1: she may have left at once
-    # END: readme-python-mbg
     want = _vector("mbg_nbd_fit_cdnow")["expected"]
     for k in ("r", "alpha", "a", "b"):
         assert mbg.params[k] == pytest.approx(want[k], rel=1e-6)

@@ -699,6 +699,7 @@ fn next_month_budget(fit: &channelwise::optimize::mmm::FittedMmm) -> Result<(), 
 fn customer_value(dir: &std::path::Path, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
     use channelwise::clv::bg_nbd::BetaGeo;
     use channelwise::clv::gamma_gamma::GammaGamma;
+    use channelwise::clv::mbg_nbd::ModifiedBetaGeo;
     use channelwise::clv::rfm::{summary, Period, RfmOptions};
     use channelwise::clv::Freq;
     use rand_distr::{Beta, Distribution, Exp, Gamma};
@@ -748,6 +749,16 @@ Customers: {} converters, {} orders over the year -> BG/NBD in {:.1} ms: r {:.3}
         bg.log_likelihood
     );
     let alive = q.p_alive(&rfm.frequency, &rfm.recency, &rfm.t)?;
+    // the same customers under MBG/NBD, where one may also leave at her first order
+    let mbg = ModifiedBetaGeo::default().fit(&rfm.frequency, &rfm.recency, &rfm.t, None)?;
+    let once: Vec<usize> = (0..rfm.frequency.len()).filter(|&i| rfm.frequency[i] == 0.0).collect();
+    let mbg_alive = mbg.params.p_alive(&rfm.frequency, &rfm.recency, &rfm.t)?;
+    println!(
+        "  MBG/NBD (a customer may leave at her first order too) on the same: log-likelihood {:.1}; P(alive) of the {} one-order customers averages {:.2} (BG/NBD: 1).",
+        mbg.log_likelihood,
+        once.len(),
+        once.iter().map(|&i| mbg_alive[i]).sum::<f64>() / once.len().max(1) as f64
+    );
     let repeat: Vec<usize> = (0..rfm.frequency.len()).filter(|&i| rfm.frequency[i] > 0.0).collect();
     let pick = |v: &[f64]| repeat.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     let (f, rc, t, m) = (pick(&rfm.frequency), pick(&rfm.recency), pick(&rfm.t), pick(&rfm.monetary_value));
