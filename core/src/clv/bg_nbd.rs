@@ -27,7 +27,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::ln_hyp2f1;
 use super::polygamma::trigamma;
-use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
+use super::{away_from_one, check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
 /// BG/NBD model settings (see the [module table](self)).
@@ -272,16 +272,6 @@ impl BgLik<'_> {
             return f64::NAN;
         }
         ll
-    }
-}
-
-/// Evaluates `f(a)` for `a` away from the removable singularity at `a = 1` (the mean of
-/// `(a + b - 1)/(a - 1) (1 - ...)`): within 1e-7 of 1 it averages the values at `1 +- 1e-6`.
-fn away_from_one(a: f64, f: impl Fn(f64) -> Result<f64>) -> Result<f64> {
-    if (a - 1.0).abs() < 1e-7 {
-        Ok(0.5 * (f(1.0 - 1e-6)? + f(1.0 + 1e-6)?))
-    } else {
-        f(a)
     }
 }
 

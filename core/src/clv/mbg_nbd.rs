@@ -35,7 +35,8 @@ const MBG: Variant = Variant { shift: 1.0, name: "MBG/NBD" };
 ///
 /// ```
 /// use channelwise::clv::mbg_nbd::ModifiedBetaGeo;
-/// let fit = ModifiedBetaGeo::default().fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
+/// // five customers have no maximum-likelihood point; lifetimes' penalty keeps one finite
+/// let fit = ModifiedBetaGeo::default().penalizer_coef(0.01).fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
 /// assert!(fit.params.r > 0.0 && fit.log_likelihood < 0.0);
 /// # Ok::<(), channelwise::Error>(())
 /// ```
@@ -71,7 +72,7 @@ pub struct ModifiedBetaGeoParams {
 ///
 /// ```
 /// use channelwise::clv::mbg_nbd::ModifiedBetaGeo;
-/// let fit = ModifiedBetaGeo::default().fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
+/// let fit = ModifiedBetaGeo::default().penalizer_coef(0.01).fit(&[0.0, 2.0, 5.0, 1.0, 0.0], &[0.0, 10.0, 30.0, 2.0, 0.0], &[40.0, 40.0, 38.0, 35.0, 39.0], None)?;
 /// assert!(fit.std_errors.r.is_finite() && fit.diagnostics.grad_norm < 1e-6);
 /// # Ok::<(), channelwise::Error>(())
 /// ```

@@ -3,6 +3,7 @@
 //!
 //! | Model | Type | Parameters | Source of the equations |
 //! |---|---|---|---|
+//! | [`bg_bb::BetaGeoBetaBinom`] | BG/BB, discrete-time non-contractual (transaction opportunities) | `alpha, beta, gamma, delta` | Fader, Hardie & Shang (2010), "Customer-base analysis in a discrete-time noncontractual setting", *Marketing Science* 29(6) (eq. 5, 7, 9, 13, A10); lifetimes 0.11.3 `BetaGeoBetaBinomFitter` |
 //! | [`bg_nbd::BetaGeo`] | BG/NBD, non-contractual | `r, alpha, a, b` | Fader, Hardie & Lee (2005), "Counting your customers the easy way", *Marketing Science* 24(2); Hardie's note 004 (likelihood, eq. 3) |
 //! | [`mbg_nbd::ModifiedBetaGeo`] | MBG/NBD, non-contractual (BG/NBD with dropout possible at the first purchase) | `r, alpha, a, b` | Batislam, Denizel & Filiztekin (2007), *IJRM* 24(3); lifetimes 0.11.3 `ModifiedBetaGeoFitter` |
 //! | [`pareto_nbd::ParetoNbd`] | Pareto/NBD, non-contractual | `r, alpha, s, beta` | Schmittlein, Morrison & Colombo (1987); Fader, Hardie & Lee (2005b), "RFM and CLV", *JMR* 42(4); Fader & Hardie note 009 (likelihood, P(alive), conditional expectation) |
@@ -74,6 +75,7 @@ macro_rules! fit_builders {
     };
 }
 
+pub mod bg_bb;
 pub mod bg_nbd;
 pub mod gamma_gamma;
 pub mod hyp2f1;
@@ -720,6 +722,17 @@ pub(crate) fn finite(what: impl FnOnce() -> String, v: f64) -> Result<f64> {
         Ok(v)
     } else {
         Err(Error::Internal(format!("{} evaluated to {v}", what())))
+    }
+}
+
+/// Evaluates `f(a)` for `a` away from a removable singularity at `a = 1` (BG/NBD's
+/// `(a + b - 1)/(a - 1) (1 - ...)`, BG/BB's `delta/(gamma - 1) (...)`): within 1e-7 of 1 it
+/// averages the values at `1 +- 1e-6`.
+pub(crate) fn away_from_one(a: f64, f: impl Fn(f64) -> Result<f64>) -> Result<f64> {
+    if (a - 1.0).abs() < 1e-7 {
+        Ok(0.5 * (f(1.0 - 1e-6)? + f(1.0 + 1e-6)?))
+    } else {
+        f(a)
     }
 }
 
