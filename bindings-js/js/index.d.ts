@@ -1663,6 +1663,18 @@ export interface ClvHistories {
   weights?: Numbers | null;
 }
 
+/** Customers' histories at discrete transaction opportunities (lifetimes' BG/BB columns). */
+export interface ClvPeriods {
+  /** Transactions after the first (whole numbers, at most one an opportunity). */
+  frequency: Numbers;
+  /** The opportunity of the last transaction, in `[frequency, nPeriods]` (0 for frequency 0). */
+  recency: Numbers;
+  /** Opportunities after the first (whole numbers). */
+  nPeriods: Numbers;
+  /** Customers per row (fits only; default 1 each). */
+  weights?: Numbers | null;
+}
+
 /** Repeat buyers' purchases and mean repeat spend (rows with frequency 0 are ignored by fits). */
 export interface ClvSpend {
   /** Repeat purchases. */
@@ -1717,6 +1729,18 @@ export interface ParetoNbdValues {
   s: number;
   /** Gamma rate of the dropout rate. */
   beta: number;
+}
+
+/** BG/BB parameters. */
+export interface BetaGeoBetaBinomValues {
+  /** First Beta parameter of the transaction probability. */
+  alpha: number;
+  /** Second Beta parameter of the transaction probability. */
+  beta: number;
+  /** First Beta parameter of the dropout probability. */
+  gamma: number;
+  /** Second Beta parameter of the dropout probability. */
+  delta: number;
 }
 
 /** Gamma-Gamma parameters. */
@@ -3843,6 +3867,73 @@ export declare class FittedModifiedBetaGeo {
   readonly diagnostics: ClvDiagnostics;
 }
 
+/**
+ * The BG/BB model (Fader, Hardie & Shang 2010; lifetimes' `BetaGeoBetaBinomFitter`) of
+ * transactions at discrete opportunities (yearly donation drives, weekly orders).
+ *
+ * @example
+ * const fit = new clv.BetaGeoBetaBinom().fit({ frequency, recency, nPeriods, weights });
+ * fit.params; // { alpha, beta, gamma, delta }
+ * fit.pAlive({ frequency: [3], recency: [3], nPeriods: [6] }); // Float64Array [0.4...]
+ */
+export declare class BetaGeoBetaBinom {
+  /** A spec (`maxIter`, `collapse`, `penalizerCoef`). */
+  constructor(options?: ClvFitOptions | null);
+  /** Fits to customers' histories (optional `weights`: customers per row). */
+  fit(data: ClvPeriods): FittedBetaGeoBetaBinom;
+  /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
+  fitAsync(data: ClvPeriods): Promise<FittedBetaGeoBetaBinom>;
+}
+
+/** The BG/BB model at known parameters. */
+export declare class BetaGeoBetaBinomParams {
+  /** Parameters must be positive and finite (`out_of_range` / `non_finite`). */
+  constructor(params: BetaGeoBetaBinomValues);
+  /** P(alive) of each customer at opportunity `nPeriods + mPeriods` (default 0: now). */
+  pAlive(data: ClvPeriods, mPeriods?: number | null): Float64Array;
+  /** Expected transactions of each customer in the next `mPeriods` opportunities. */
+  expectedPurchases(mPeriods: number, data: ClvPeriods): Float64Array;
+  /** Expected transactions of a new customer in her first `nPeriods` opportunities. */
+  expectedPurchasesUnconditional(nPeriods: number): number;
+  /**
+   * Probability of exactly `x` transactions of a new customer in `nPeriods` (an array
+   * for an array of `x`).
+   */
+  probabilityOfPurchases(x: number | number[], nPeriods: number): number | Float64Array;
+  /** The log-likelihood of histories at these parameters (weighted sum). */
+  logLikelihoodOf(data: ClvPeriods): number;
+  /** The parameters by name. */
+  readonly params: BetaGeoBetaBinomValues;
+}
+
+/** A fitted BG/BB model: every prediction of `BetaGeoBetaBinomParams`, with standard errors. */
+export declare class FittedBetaGeoBetaBinom {
+  /** Not for direct use: throws `invalid_parameter`. */
+  private constructor();
+  /** P(alive) of each customer at opportunity `nPeriods + mPeriods` (default 0: now). */
+  pAlive(data: ClvPeriods, mPeriods?: number | null): Float64Array;
+  /** Expected transactions of each customer in the next `mPeriods` opportunities. */
+  expectedPurchases(mPeriods: number, data: ClvPeriods): Float64Array;
+  /** Expected transactions of a new customer in her first `nPeriods` opportunities. */
+  expectedPurchasesUnconditional(nPeriods: number): number;
+  /** Probability of exactly `x` transactions of a new customer in `nPeriods`. */
+  probabilityOfPurchases(x: number | number[], nPeriods: number): number | Float64Array;
+  /** The log-likelihood of histories at the fitted parameters. */
+  logLikelihoodOf(data: ClvPeriods): number;
+  /** The fitted model as the JSON document Python's `to_json()` writes. */
+  toJSON(): object;
+  /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
+  static fromJSON(json: string | object): FittedBetaGeoBetaBinom;
+  /** Maximum-likelihood parameters. */
+  readonly params: BetaGeoBetaBinomValues;
+  /** Their standard errors (`Infinity` where the information is singular). */
+  readonly stdErrors: BetaGeoBetaBinomValues;
+  /** The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`). */
+  readonly logLikelihood: number;
+  /** How the fit ended. */
+  readonly diagnostics: ClvDiagnostics;
+}
+
 /** The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987). */
 export declare class ParetoNbd {
   /** A spec (`maxIter`, `collapse`). */
@@ -4021,6 +4112,9 @@ export declare const clv: {
   ModifiedBetaGeo: typeof ModifiedBetaGeo;
   ModifiedBetaGeoParams: typeof ModifiedBetaGeoParams;
   FittedModifiedBetaGeo: typeof FittedModifiedBetaGeo;
+  BetaGeoBetaBinom: typeof BetaGeoBetaBinom;
+  BetaGeoBetaBinomParams: typeof BetaGeoBetaBinomParams;
+  FittedBetaGeoBetaBinom: typeof FittedBetaGeoBetaBinom;
   ParetoNbd: typeof ParetoNbd;
   ParetoNbdParams: typeof ParetoNbdParams;
   FittedParetoNbd: typeof FittedParetoNbd;

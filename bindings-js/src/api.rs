@@ -916,6 +916,64 @@ api! {
             /// How the fit ended.
             getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
         }
+        /// The BG/BB model (Fader, Hardie & Shang 2010; lifetimes' `BetaGeoBetaBinomFitter`) of
+        /// transactions at discrete opportunities (yearly donation drives, weekly orders).
+        ///
+        /// @example
+        /// const fit = new clv.BetaGeoBetaBinom().fit({ frequency, recency, nPeriods, weights });
+        /// fit.params; // { alpha, beta, gamma, delta }
+        /// fit.pAlive({ frequency: [3], recency: [3], nPeriods: [6] }); // Float64Array [0.4...]
+        class BetaGeoBetaBinom {
+            /// A spec (`maxIter`, `collapse`, `penalizerCoef`).
+            new constructor "(options?: ClvFitOptions | null)" sync => crate::clv::bb_new;
+            /// Fits to customers' histories (optional `weights`: customers per row).
+            method fit "(data: ClvPeriods): FittedBetaGeoBetaBinom" both => crate::clv::bb_fit;
+        }
+        /// The BG/BB model at known parameters.
+        class BetaGeoBetaBinomParams {
+            /// Parameters must be positive and finite (`out_of_range` / `non_finite`).
+            new constructor "(params: BetaGeoBetaBinomValues)" sync => crate::clv::bb_params_new;
+            /// P(alive) of each customer at opportunity `nPeriods + mPeriods` (default 0: now).
+            method pAlive "(data: ClvPeriods, mPeriods?: number | null): Float64Array" sync => crate::clv::bb_p_alive;
+            /// Expected transactions of each customer in the next `mPeriods` opportunities.
+            method expectedPurchases "(mPeriods: number, data: ClvPeriods): Float64Array" sync => crate::clv::bb_expected_purchases;
+            /// Expected transactions of a new customer in her first `nPeriods` opportunities.
+            method expectedPurchasesUnconditional "(nPeriods: number): number" sync => crate::clv::bb_expected_purchases_unconditional;
+            /// Probability of exactly `x` transactions of a new customer in `nPeriods` (an array
+            /// for an array of `x`).
+            method probabilityOfPurchases "(x: number | number[], nPeriods: number): number | Float64Array" sync => crate::clv::bb_probability_of_purchases;
+            /// The log-likelihood of histories at these parameters (weighted sum).
+            method logLikelihoodOf "(data: ClvPeriods): number" sync => crate::clv::bb_log_likelihood_of;
+            /// The parameters by name.
+            getter params "BetaGeoBetaBinomValues" sync => crate::clv::params;
+        }
+        /// A fitted BG/BB model: every prediction of `BetaGeoBetaBinomParams`, with standard errors.
+        class FittedBetaGeoBetaBinom {
+            /// Not for direct use: throws `invalid_parameter`.
+            hidden constructor "()" sync => crate::clv::fitted_new;
+            /// P(alive) of each customer at opportunity `nPeriods + mPeriods` (default 0: now).
+            method pAlive "(data: ClvPeriods, mPeriods?: number | null): Float64Array" sync => crate::clv::bb_p_alive;
+            /// Expected transactions of each customer in the next `mPeriods` opportunities.
+            method expectedPurchases "(mPeriods: number, data: ClvPeriods): Float64Array" sync => crate::clv::bb_expected_purchases;
+            /// Expected transactions of a new customer in her first `nPeriods` opportunities.
+            method expectedPurchasesUnconditional "(nPeriods: number): number" sync => crate::clv::bb_expected_purchases_unconditional;
+            /// Probability of exactly `x` transactions of a new customer in `nPeriods`.
+            method probabilityOfPurchases "(x: number | number[], nPeriods: number): number | Float64Array" sync => crate::clv::bb_probability_of_purchases;
+            /// The log-likelihood of histories at the fitted parameters.
+            method logLikelihoodOf "(data: ClvPeriods): number" sync => crate::clv::bb_log_likelihood_of;
+            /// The fitted model as the JSON document Python's `to_json()` writes.
+            method toJSON "(): object" sync => crate::clv::to_json;
+            /// A model from `toJSON()` (object or text) or Python's `to_json()`.
+            statics fromJSON "(json: string | object): FittedBetaGeoBetaBinom" sync => crate::clv::bb_from_json;
+            /// Maximum-likelihood parameters.
+            getter params "BetaGeoBetaBinomValues" sync => crate::clv::params;
+            /// Their standard errors (`Infinity` where the information is singular).
+            getter stdErrors "BetaGeoBetaBinomValues" sync => crate::clv::std_errors;
+            /// The maximised log-likelihood (the data's, without the penalty of a `penalizerCoef`).
+            getter logLikelihood "number" sync => crate::clv::log_likelihood;
+            /// How the fit ended.
+            getter diagnostics "ClvDiagnostics" sync => crate::clv::fit_diagnostics;
+        }
         /// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
         class ParetoNbd {
             /// A spec (`maxIter`, `collapse`).

@@ -1,5 +1,5 @@
 //! `clv.*`: customer lifetime value, following the core's `clv` module. Specs (`BetaGeo`,
-//! `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`, `ShiftedBetaGeo`) fit to `Fitted*` models; `*Params` classes hold
+//! `ModifiedBetaGeo`, `ParetoNbd`, `BetaGeoBetaBinom`, `GammaGamma`, `ShiftedBetaGeo`) fit to `Fitted*` models; `*Params` classes hold
 //! known parameters. A fitted model answers every prediction its parameter class does (the
 //! exports below read either as `this`). RFM summaries come from a transaction log of columns.
 //!
@@ -10,6 +10,7 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use channelwise::clv::bg_bb::{BetaGeoBetaBinom, BetaGeoBetaBinomParams, FittedBetaGeoBetaBinom};
 use channelwise::clv::bg_nbd::{BetaGeo, BetaGeoParams, FittedBetaGeo};
 use channelwise::clv::gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams};
 use channelwise::clv::hyp2f1::ln_hyp2f1;
@@ -62,6 +63,20 @@ js_options! {
         recency: Vec<f64> = required,
         /// Age: time since the first purchase to the end of observation.
         T: Vec<f64> = required,
+        /// Customers per row (fits only; default 1 each).
+        weights: Vec<f64>,
+    }
+}
+
+js_options! {
+    /// Customers' histories at discrete transaction opportunities (lifetimes' BG/BB columns).
+    pub struct ClvPeriods {
+        /// Transactions after the first (whole numbers, at most one an opportunity).
+        frequency: Vec<f64> = required,
+        /// The opportunity of the last transaction, in `[frequency, nPeriods]` (0 for frequency 0).
+        recency: Vec<f64> = required,
+        /// Opportunities after the first (whole numbers).
+        nPeriods: Vec<f64> = required,
         /// Customers per row (fits only; default 1 each).
         weights: Vec<f64>,
     }
@@ -130,6 +145,20 @@ js_options! {
         s: f64 = required,
         /// Gamma rate of the dropout rate.
         beta: f64 = required,
+    }
+}
+
+js_options! {
+    /// BG/BB parameters.
+    pub struct BetaGeoBetaBinomValues {
+        /// First Beta parameter of the transaction probability.
+        alpha: f64 = required,
+        /// Second Beta parameter of the transaction probability.
+        beta: f64 = required,
+        /// First Beta parameter of the dropout probability.
+        gamma: f64 = required,
+        /// Second Beta parameter of the dropout probability.
+        delta: f64 = required,
     }
 }
 
@@ -238,11 +267,13 @@ pub fn declarations() -> Vec<String> {
         ClvFitOptions::declaration(),
         SbgFitOptions::declaration(),
         ClvHistories::declaration(),
+        ClvPeriods::declaration(),
         ClvSpend::declaration(),
         ClvCustomers::declaration(),
         ClvValueOptions::declaration(),
         BetaGeoValues::declaration(),
         ParetoNbdValues::declaration(),
+        BetaGeoBetaBinomValues::declaration(),
         GammaGammaValues::declaration(),
         ShiftedBetaGeoValues::declaration(),
         crate::decl::interface(
@@ -268,7 +299,8 @@ fn js_field(f: &str) -> Option<String> {
         "discount_rate" => Some("options.discountRate".into()),
         "penalizer_coef" => Some("options.penalizerCoef".into()),
         "freq" | "freq_multiplier" | "months" => Some(format!("options.{}", camel(f))),
-        _ if f.starts_with("monetary_value") || f.starts_with("calibration_end") => Some(camel(f)),
+        "m_periods" => Some("mPeriods".into()),
+        _ if f.starts_with("monetary_value") || f.starts_with("calibration_end") || f.starts_with("n_periods") => Some(camel(f)),
         _ => None,
     }
 }
@@ -649,6 +681,99 @@ pub fn probability_of_purchases<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     })
 }
 
+// ---- BG/BB ---------------------------------------------------------------------------------------
+
+/// `new clv.BetaGeoBetaBinom(options?)`.
+pub fn bb_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let (n, c, p) = fit_options(h, a)?;
+    let s = BetaGeoBetaBinom::default().max_iter(n).collapse(c).penalizer_coef(p);
+    job(move || Ok(Handle(Arc::new(s))))
+}
+
+/// BG/BB histories: frequency, recency, nPeriods and the optional weights.
+type Periods = (Vec<f64>, Vec<f64>, Vec<f64>, Option<Vec<f64>>);
+
+/// A BG/BB `data` argument's columns.
+fn bb_histories<H: Host>(h: H, v: &H::V) -> Result<Periods> {
+    let d = ClvPeriods::read(h, v, "data")?;
+    Ok((d.frequency.unwrap_or_default(), d.recency.unwrap_or_default(), d.nPeriods.unwrap_or_default(), d.weights))
+}
+
+/// `BetaGeoBetaBinom.fit(data)`.
+pub fn bb_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let s: Arc<BetaGeoBetaBinom> = this(h, a)?;
+    let (f, r, n, w) = bb_histories(h, &arg(h, a, 1)?)?;
+    job(move || Ok(Handle(Arc::new(js(s.fit(&f, &r, &n, w.as_deref()))?))))
+}
+
+/// `new clv.BetaGeoBetaBinomParams({ alpha, beta, gamma, delta })`.
+pub fn bb_params_new<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let v = BetaGeoBetaBinomValues::read(h, &arg(h, a, 0)?, "params")?;
+    let p = BetaGeoBetaBinomParams::new(v.alpha.unwrap_or_default(), v.beta.unwrap_or_default(), v.gamma.unwrap_or_default(), v.delta.unwrap_or_default())?;
+    job(move || Ok(Handle(Arc::new(p))))
+}
+
+fn bb_this<H: Host>(h: H, a: &[H::V]) -> Result<BetaGeoBetaBinomParams> {
+    params_of::<H, BetaGeoBetaBinomParams, FittedBetaGeoBetaBinom>(h, a, |f| f.params)
+}
+
+/// An opportunity count argument (`mPeriods`, `nPeriods`, `x`) as the core's `u32`.
+fn opportunities<H: Host>(h: H, v: &H::V, field: &str) -> Result<u32> {
+    let n = read::size(h, v, field)?;
+    u32::try_from(n).map_err(|_| Error::OutOfRange { field: field.into(), value: n as f64, min: 0.0, max: f64::from(u32::MAX) })
+}
+
+/// BG/BB `pAlive(data, mPeriods?)`: alive at opportunity `nPeriods + mPeriods` (default 0: now).
+pub fn bb_p_alive<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m = bb_this(h, a)?;
+    let (f, r, n, _) = bb_histories(h, &arg(h, a, 1)?)?;
+    let mv = arg(h, a, 2)?;
+    let mp = match read::given(h, mv) {
+        Some(v) => opportunities(h, &v, "mPeriods")?,
+        None => 0,
+    };
+    job(move || Ok(F64s(js(m.p_alive(mp, &f, &r, &n))?)))
+}
+
+/// BG/BB `expectedPurchases(mPeriods, data)`.
+pub fn bb_expected_purchases<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m = bb_this(h, a)?;
+    let mp = opportunities(h, &arg(h, a, 1)?, "mPeriods")?;
+    let (f, r, n, _) = bb_histories(h, &arg(h, a, 2)?)?;
+    job(move || Ok(F64s(js(m.expected_purchases(mp, &f, &r, &n))?)))
+}
+
+/// BG/BB `expectedPurchasesUnconditional(nPeriods)`.
+pub fn bb_expected_purchases_unconditional<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m = bb_this(h, a)?;
+    let n = opportunities(h, &arg(h, a, 1)?, "nPeriods")?;
+    job(move || js(m.expected_purchases_unconditional(n)))
+}
+
+/// BG/BB `probabilityOfPurchases(x, nPeriods)`: one number, or an array for an array of `x`.
+pub fn bb_probability_of_purchases<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m = bb_this(h, a)?;
+    let xv = arg(h, a, 1)?;
+    let many = h.kind(&xv) != crate::host::Kind::Number;
+    let xs: Vec<u32> = if many {
+        read::sizes(h, &xv, "x")?.into_iter().map(|n| u32::try_from(n).unwrap_or(u32::MAX)).collect()
+    } else {
+        vec![opportunities(h, &xv, "x")?]
+    };
+    let n = opportunities(h, &arg(h, a, 2)?, "nPeriods")?;
+    job(move || {
+        let ps = xs.iter().map(|&x| js(m.probability_of_purchases(x, n))).collect::<Result<Vec<f64>>>()?;
+        Ok(if many { Out::F64s(ps) } else { Out::Number(ps[0]) })
+    })
+}
+
+/// BG/BB `logLikelihoodOf(data)`.
+pub fn bb_log_likelihood_of<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    let m = bb_this(h, a)?;
+    let (f, r, n, w) = bb_histories(h, &arg(h, a, 1)?)?;
+    job(move || js(m.log_likelihood(&f, &r, &n, w.as_deref())))
+}
+
 // ---- Gamma-Gamma ---------------------------------------------------------------------------------
 
 fn gg_this<H: Host>(h: H, a: &[H::V]) -> Result<GammaGammaParams> {
@@ -703,13 +828,7 @@ fn sbg_this<H: Host>(h: H, a: &[H::V]) -> Result<ShiftedBetaGeoParams> {
 }
 
 fn periods<H: Host>(h: H, a: &[H::V]) -> Result<u32> {
-    let n = read::size(h, &arg(h, a, 1)?, "periods")?;
-    u32::try_from(n).map_err(|_| Error::OutOfRange {
-        field: "periods".into(),
-        value: n as f64,
-        min: 0.0,
-        max: f64::from(u32::MAX),
-    })
+    opportunities(h, &arg(h, a, 1)?, "periods")
 }
 
 /// `survival(periods)`: `S(0), ..., S(periods)`.
@@ -743,6 +862,8 @@ fn named(pairs: &[(&'static str, f64)]) -> Out {
 pub fn params<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let out = if let Ok(m) = purchases_this(h, a) {
         m.named()
+    } else if let Ok(p) = bb_this(h, a) {
+        bb_named(&p)
     } else if let Ok(p) = gg_this(h, a) {
         named(&[("p", p.p), ("q", p.q), ("v", p.v)])
     } else {
@@ -750,6 +871,10 @@ pub fn params<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         named(&[("alpha", p.alpha), ("beta", p.beta)])
     };
     job(move || Ok(out))
+}
+
+fn bb_named(p: &BetaGeoBetaBinomParams) -> Out {
+    named(&[("alpha", p.alpha), ("beta", p.beta), ("gamma", p.gamma), ("delta", p.delta)])
 }
 
 /// What every fitted CLV model has, and its JSON tag.
@@ -780,6 +905,20 @@ impl Fitted for FittedModifiedBetaGeo {
     const WHAT: &'static str = "MBG/NBD";
     fn std_errors(&self) -> Out {
         Purchases::Mbg(self.std_errors).named()
+    }
+    fn log_likelihood(&self) -> f64 {
+        self.log_likelihood
+    }
+    fn diagnostics(&self) -> &FitDiagnostics {
+        &self.diagnostics
+    }
+}
+
+impl Fitted for FittedBetaGeoBetaBinom {
+    const TAG: &'static str = "channelwise.clv.FittedBetaGeoBetaBinom";
+    const WHAT: &'static str = "BG/BB";
+    fn std_errors(&self) -> Out {
+        bb_named(&self.std_errors)
     }
     fn log_likelihood(&self) -> f64 {
         self.log_likelihood
@@ -835,8 +974,11 @@ impl Fitted for FittedShiftedBetaGeo {
     }
 }
 
-/// Runs `f` on the fitted model behind `this`, whichever of the five it is.
+/// Runs `f` on the fitted model behind `this`, whichever of the six it is.
 fn with_fitted<H: Host, R>(h: H, a: &[H::V], f: impl Fn(&dyn FittedView) -> R) -> Result<R> {
+    if let Ok(m) = this::<H, FittedBetaGeoBetaBinom>(h, a) {
+        return Ok(f(&*m));
+    }
     if let Ok(m) = this::<H, FittedBetaGeo>(h, a) {
         return Ok(f(&*m));
     }
@@ -920,6 +1062,13 @@ pub fn bg_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 pub fn mbg_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     load(h, a, |m: &FittedModifiedBetaGeo| {
         ModifiedBetaGeoParams::new(m.params.r, m.params.alpha, m.params.a, m.params.b).map(|_| ())
+    })
+}
+
+/// `FittedBetaGeoBetaBinom.fromJSON(json)`.
+pub fn bb_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+    load(h, a, |m: &FittedBetaGeoBetaBinom| {
+        BetaGeoBetaBinomParams::new(m.params.alpha, m.params.beta, m.params.gamma, m.params.delta).map(|_| ())
     })
 }
 

@@ -1,4 +1,4 @@
-//! `channelwise.clv`: BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma and shifted-beta-geometric fits, their
+//! `channelwise.clv`: BG/NBD, MBG/NBD, BG/BB, Pareto/NBD, Gamma-Gamma and shifted-beta-geometric fits, their
 //! predictions at given parameters, RFM summaries and `ln 2F1`.
 //!
 //! A fitted CLV model is plain data (parameters, standard errors, log-likelihood, diagnostics),
@@ -6,6 +6,7 @@
 //! parameters back as a list (checked by the core's `*Params::new` on every call). Columns
 //! arrive as native-endian float64 (timestamps int64) bytes; results go back the same way.
 
+use channelwise::clv::bg_bb::{BetaGeoBetaBinom, BetaGeoBetaBinomParams, FittedBetaGeoBetaBinom};
 use channelwise::clv::bg_nbd::{BetaGeo, BetaGeoParams, FittedBetaGeo};
 use channelwise::clv::gamma_gamma::{FittedGammaGamma, GammaGamma, GammaGammaParams};
 use channelwise::clv::hyp2f1::ln_hyp2f1;
@@ -128,7 +129,8 @@ fn weights(w: Option<&[u8]>) -> Result<Option<Vec<f64>>> {
     w.map(|b| f64s("weights", b)).transpose()
 }
 
-/// Fits BG/NBD (`model = "bg_nbd"`), MBG/NBD (`"mbg_nbd"`) or Pareto/NBD (`"pareto_nbd"`); the fitted model as the
+/// Fits BG/NBD (`model = "bg_nbd"`), MBG/NBD (`"mbg_nbd"`), Pareto/NBD (`"pareto_nbd"`) or BG/BB
+/// (`"bg_bb"`, with `n_periods` for `t`); the fitted model as the
 /// core's JSON.
 #[pyfunction]
 #[pyo3(signature = (model, frequency, recency, t, weights_, max_iter, collapse, penalizer_coef))]
@@ -151,6 +153,14 @@ fn clv_purchases_fit(
             match model {
                 "bg_nbd" => to_json(
                     &BetaGeo::default()
+                        .max_iter(max_iter)
+                        .collapse(collapse)
+                        .penalizer_coef(penalizer_coef)
+                        .fit(&f, &r, &a, w.as_deref())?,
+                ),
+                // BG/BB's third column is n_periods (the core names it in its errors)
+                "bg_bb" => to_json(
+                    &BetaGeoBetaBinom::default()
                         .max_iter(max_iter)
                         .collapse(collapse)
                         .penalizer_coef(penalizer_coef)
@@ -215,7 +225,55 @@ fn clv_sbg_fit(py: Python<'_>, survivors: &[u8], max_iter: usize, penalizer_coef
     })
 }
 
-/// Reads a stored fitted model (`model`: `bg_nbd`, `mbg_nbd`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the
+/// BG/BB at `[alpha, beta, gamma, delta]`.
+fn bg_bb(params: &[f64]) -> Result<BetaGeoBetaBinomParams> {
+    let [a, b, g, d] = four("params", params)?;
+    BetaGeoBetaBinomParams::new(a, b, g, d)
+}
+
+/// BG/BB's three columns as vectors.
+fn periods(f: &[u8], r: &[u8], n: &[u8]) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    Ok((f64s("frequency", f)?, f64s("recency", r)?, f64s("n_periods", n)?))
+}
+
+/// BG/BB per history: `"p_alive"` (at `n_periods + m_periods`) or `"expected_purchases"` (in the
+/// next `m_periods`).
+#[pyfunction]
+fn clv_bg_bb_predict<'py>(
+    py: Python<'py>,
+    what: &str,
+    params: Vec<f64>,
+    m_periods: u32,
+    frequency: &[u8],
+    recency: &[u8],
+    n_periods: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    guard(|| {
+        let m = core(bg_bb(&params))?;
+        let (f, r, n) = core(periods(frequency, recency, n_periods))?;
+        let v = core(py.detach(|| match what {
+            "p_alive" => m.p_alive(m_periods, &f, &r, &n),
+            "expected_purchases" => m.expected_purchases(m_periods, &f, &r, &n),
+            other => Err(unknown_model(other, "expected \"p_alive\" or \"expected_purchases\"")),
+        }))?;
+        Ok(f64_bytes(py, &v))
+    })
+}
+
+/// BG/BB of a new customer: `"unconditional"` (expected transactions in `n_periods`) or
+/// `"probability"` (of exactly `x` of them).
+#[pyfunction]
+fn clv_bg_bb_new_customer(what: &str, params: Vec<f64>, x: u32, n_periods: u32) -> PyResult<f64> {
+    guard(|| {
+        core(bg_bb(&params).and_then(|m| match what {
+            "unconditional" => m.expected_purchases_unconditional(n_periods),
+            "probability" => m.probability_of_purchases(x, n_periods),
+            other => Err(unknown_model(other, "expected \"unconditional\" or \"probability\"")),
+        }))
+    })
+}
+
+/// Reads a stored fitted model (`model`: `bg_nbd`, `mbg_nbd`, `bg_bb`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the
 /// core's types, checks its parameters, and gives its canonical JSON back; a damaged document
 /// is `InvalidParameterError` naming `json`.
 #[pyfunction]
@@ -237,6 +295,12 @@ fn clv_load(py: Python<'_>, model: &str, text: &str) -> PyResult<String> {
                 let m: FittedModifiedBetaGeo = from_json(py, text)?;
                 let p = m.params;
                 ModifiedBetaGeoParams::new(p.r, p.alpha, p.a, p.b).map_err(bad)?;
+                to_json(&m)
+            }
+            "bg_bb" => {
+                let m: FittedBetaGeoBetaBinom = from_json(py, text)?;
+                let p = m.params;
+                BetaGeoBetaBinomParams::new(p.alpha, p.beta, p.gamma, p.delta).map_err(bad)?;
                 to_json(&m)
             }
             "pareto_nbd" => {
@@ -261,13 +325,14 @@ fn clv_load(py: Python<'_>, model: &str, text: &str) -> PyResult<String> {
     })
 }
 
-/// Checks parameters of `model` (`bg_nbd`, `mbg_nbd`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the core's
+/// Checks parameters of `model` (`bg_nbd`, `mbg_nbd`, `bg_bb`, `pareto_nbd`, `gamma_gamma`, `sbg`) with the core's
 /// `*Params::new`.
 #[pyfunction]
 fn clv_check_params(model: &str, params: Vec<f64>) -> PyResult<()> {
     guard(|| {
         core(match model {
             "gamma_gamma" => gamma_gamma(&params).map(|_| ()),
+            "bg_bb" => bg_bb(&params).map(|_| ()),
             "sbg" => match params[..] {
                 [alpha, beta] => ShiftedBetaGeoParams::new(alpha, beta).map(|_| ()),
                 _ => Err(Error::LengthMismatch {
@@ -337,9 +402,14 @@ fn clv_log_likelihood(
     weights_: Option<&[u8]>,
 ) -> PyResult<f64> {
     guard(|| {
-        let m = core(Purchases::new(model, &params))?;
         let (f, r, a) = core(histories(frequency, recency, t))?;
         let w = core(weights(weights_))?;
+        if model == "bg_bb" {
+            // BG/BB's third column is n_periods
+            let m = core(bg_bb(&params))?;
+            return core(py.detach(|| m.log_likelihood(&f, &r, &a, w.as_deref())));
+        }
+        let m = core(Purchases::new(model, &params))?;
         core(py.detach(|| m.log_likelihood(&f, &r, &a, w.as_deref())))
     })
 }
@@ -539,6 +609,8 @@ fn clv_ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> PyResult<(f64, f64)> {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clv_purchases_fit, m)?)?;
     m.add_function(wrap_pyfunction!(clv_gamma_gamma_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(clv_bg_bb_predict, m)?)?;
+    m.add_function(wrap_pyfunction!(clv_bg_bb_new_customer, m)?)?;
     m.add_function(wrap_pyfunction!(clv_sbg_fit, m)?)?;
     m.add_function(wrap_pyfunction!(clv_load, m)?)?;
     m.add_function(wrap_pyfunction!(clv_check_params, m)?)?;

@@ -228,3 +228,38 @@ def test_plot_heatmaps(cdnow):
     assert again.plot().axes[0].images[0].get_array().shape[0] == int(cdnow["frequency"].max()) + 1
     with pytest.raises(cw.InvalidParameterError, match="max_frequency"):
         cw.clv.BetaGeoParams(r=0.2, alpha=4, a=0.8, b=2.4).plot()
+
+
+def test_bg_bb_on_the_donations():
+    import pandas as pd
+
+    v = _vector("bg_bb_fit_donations")
+    donors = pd.DataFrame({k: v["input"][k] for k in ("frequency", "recency", "n_periods", "weights")})
+    bb = cw.clv.BetaGeoBetaBinom().fit(donors, weights="weights")  # lifetimes' BetaGeoBetaBinomFitter
+    for k in ("alpha", "beta", "gamma", "delta"):
+        assert bb.params[k] == pytest.approx(v["expected"][k], rel=1e-8)
+    # Fader, Hardie & Shang (2010): 1.204, 0.750, 0.657, 2.783, LL -33,225.6
+    assert [round(bb.params[k], 3) for k in ("alpha", "beta", "gamma", "delta")] == [1.204, 0.750, 0.657, 2.783]
+    assert round(bb.log_likelihood, 1) == -33225.6
+    alive = bb.p_alive(donors)  # a pandas Series on the table's index
+    assert list(alive.index) == list(donors.index) and alive.name == "p_alive"
+    # gave at the last drive: alive for sure; gave three drives ago: probably gone
+    assert alive[(donors.frequency == 3) & (donors.recency == 6)].iloc[0] == pytest.approx(1.0, abs=1e-15)
+    assert alive[(donors.frequency == 3) & (donors.recency == 3)].iloc[0] < 0.5
+    later = bb.p_alive(donors, m_periods=5)
+    assert (later <= alive + 1e-15).all()
+    nxt = bb.expected_purchases(5, donors)
+    # the donors' total over the next five drives is the sum of the weighted rows
+    assert float((nxt * donors.weights).sum()) > 0
+    probs = bb.probability_of_purchases(range(7), 6)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-12)
+    assert float(np.arange(7) @ probs) == pytest.approx(bb.expected_purchases_unconditional(6), rel=1e-12)
+    assert bb.log_likelihood_of(donors, weights=donors.weights) == pytest.approx(bb.log_likelihood, rel=1e-12)
+    again = cw.clv.FittedBetaGeoBetaBinom.from_json(bb.to_json())
+    assert again.params == bb.params and again.diagnostics == bb.diagnostics
+    with pytest.raises(cw.InvalidParameterError, match=r"frequency\[1\]"):
+        cw.clv.BetaGeoBetaBinom().fit({"frequency": [1, 3], "recency": [1, 2], "n_periods": [6, 6]})
+    with pytest.raises(cw.OutOfRangeError, match=r"recency\[0\]"):
+        bb.p_alive([1], [7], [6])
+    with pytest.raises(cw.InvalidParameterError, match="m_periods"):
+        bb.p_alive(donors, m_periods=-1)

@@ -779,6 +779,23 @@ def _run_clv(fn, inp, params, kind):
         rows = zip(*(inp[k] for k in hist))
         out["log_likelihood"] = [m.log_likelihood_of([_num(a)], [_num(b)], [_num(c)]) for a, b, c in rows]
         return out
+    if fn == "clv.bg_bb.fit":
+        df = _clv_columns(inp, ("frequency", "recency", "n_periods", "weights"), kind)
+        fit = cw.clv.BetaGeoBetaBinom(penalizer_coef=pen).fit(df, weights="weights" if "weights" in inp else None)
+        again = cw.clv.FittedBetaGeoBetaBinom.from_json(fit.to_json())
+        assert again.params == fit.params and again.std_errors == fit.std_errors
+        return {**fit.params, "log_likelihood": fit.log_likelihood, "std_errors": [fit.std_errors[k] for k in fit.params]}
+    if fn == "clv.bg_bb.predict":
+        m = cw.clv.BetaGeoBetaBinomParams(*(p(k) for k in ("alpha", "beta", "gamma", "delta")))
+        f, r, n = (_clv_series(inp, k, kind) for k in ("frequency", "recency", "n_periods"))
+        mp, np_ = params["m_periods"], params["n_periods"]
+        out = {"p_alive": list(m.p_alive(f, r, n, m_periods=mp)),
+               "expected_purchases": list(m.expected_purchases(mp, f, r, n)),
+               "expected_purchases_unconditional": m.expected_purchases_unconditional(np_),
+               "probability_of_purchases": list(m.probability_of_purchases(range(np_ + 1), np_))}
+        df = _clv_columns(inp, ("frequency", "recency", "n_periods"), kind)
+        assert list(m.p_alive(df, m_periods=mp)) == out["p_alive"], "a DataFrame gives the same as its columns"
+        return out
     if fn == "clv.gamma_gamma.fit":
         df = _clv_columns(inp, ("frequency", "monetary_value", "weights"), kind)
         fit = cw.clv.GammaGamma(penalizer_coef=pen).fit(df, weights="weights" if "weights" in inp else None)

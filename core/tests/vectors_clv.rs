@@ -1,4 +1,4 @@
-//! Runs every shared vector under `tests/vectors/clv/` (BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma CDNOW fits against the exact MLE of
+//! Runs every shared vector under `tests/vectors/clv/` (BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma CDNOW fits and BG/BB donation fits against the exact MLE of
 //! lifetimes 0.11.3's objectives and the published estimates, lifetimes' predictions, mpmath for
 //! heavy buyers and 2F1, Fader & Hardie 2007 for sBG, lifetimes' penalised objectives, lifetimes' RFM summaries; written by
 //! `benches/compare/make_clv_vectors.py`) against the Rust core.
@@ -7,6 +7,7 @@
 
 mod common;
 
+use channelwise::clv::bg_bb::{BetaGeoBetaBinom, BetaGeoBetaBinomParams};
 use channelwise::clv::bg_nbd::{BetaGeo, BetaGeoParams};
 use channelwise::clv::gamma_gamma::{GammaGamma, GammaGammaParams};
 use channelwise::clv::hyp2f1::ln_hyp2f1;
@@ -98,6 +99,23 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
             let lls: Vec<f64> = (0..x.len()).map(|i| m.log_likelihood(&x[i..=i], &tx[i..=i], &t[i..=i], None)).collect::<Result<_, _>>()?;
             out["log_likelihood"] = json!(lls);
             Ok(obj(out))
+        }
+        "clv.bg_bb.fit" => {
+            let f = BetaGeoBetaBinom::default().penalizer_coef(pen).fit(&col(input, "frequency"), &col(input, "recency"), &col(input, "n_periods"), opt_col(input, "weights").as_deref())?;
+            let (q, e) = (f.params, f.std_errors);
+            Ok(obj(json!({"alpha": q.alpha, "beta": q.beta, "gamma": q.gamma, "delta": q.delta, "log_likelihood": f.log_likelihood, "std_errors": [e.alpha, e.beta, e.gamma, e.delta]})))
+        }
+        "clv.bg_bb.predict" => {
+            let (x, tx, n) = (col(input, "frequency"), col(input, "recency"), col(input, "n_periods"));
+            let m = BetaGeoBetaBinomParams::new(p("alpha"), p("beta"), p("gamma"), p("delta"))?;
+            let (mp, np) = (params["m_periods"].as_u64().expect("m_periods") as u32, params["n_periods"].as_u64().expect("n_periods") as u32);
+            let probs: Vec<f64> = (0..=np).map(|k| m.probability_of_purchases(k, np)).collect::<Result<_, _>>()?;
+            Ok(obj(json!({
+                "p_alive": m.p_alive(mp, &x, &tx, &n)?,
+                "expected_purchases": m.expected_purchases(mp, &x, &tx, &n)?,
+                "expected_purchases_unconditional": m.expected_purchases_unconditional(np)?,
+                "probability_of_purchases": probs,
+            })))
         }
         "clv.gamma_gamma.fit" => {
             let f = GammaGamma::default().penalizer_coef(pen).fit(&col(input, "frequency"), &col(input, "monetary_value"), opt_col(input, "weights").as_deref())?;

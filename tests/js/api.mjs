@@ -233,4 +233,25 @@ export function runApi(cw, name) {
     throwsCode(() => new cw.clv.ModifiedBetaGeo().fit({ frequency: [1], recency: [3], T: [2] }), 'out_of_range', /recency\[0\]/);
     throwsCode(() => new cw.clv.ModifiedBetaGeoParams({ r: 0.5, alpha: -1, a: 1, b: 1 }), 'out_of_range', /alpha/);
   });
+
+  test(`[${name}] clv: BG/BB fits the donations to the paper's estimates, travels as JSON, names its columns`, () => {
+    const v = JSON.parse(readFileSync(join(here, '..', 'vectors', 'clv', 'bg_bb_fit_donations.json'), 'utf8'));
+    const donors = { frequency: v.input.frequency, recency: v.input.recency, nPeriods: v.input.n_periods, weights: v.input.weights };
+    const fit = new cw.clv.BetaGeoBetaBinom().fit(donors);
+    // Fader, Hardie & Shang (2010): 1.204, 0.750, 0.657, 2.783, LL -33,225.6
+    assert.deepEqual(['alpha', 'beta', 'gamma', 'delta'].map((k) => fit.params[k].toFixed(3)), ['1.204', '0.750', '0.657', '2.783']);
+    assert.equal(fit.logLikelihood.toFixed(1), '-33225.6');
+    const [now, gone] = fit.pAlive({ frequency: [3, 3], recency: [6, 3], nPeriods: [6, 6] });
+    assert.ok(Math.abs(now - 1) < 1e-15 && gone < 0.5, `${now} ${gone}`);
+    const [later] = fit.pAlive({ frequency: [3], recency: [6], nPeriods: [6] }, 5);
+    assert.ok(later < now);
+    const probs = fit.probabilityOfPurchases([0, 1, 2, 3, 4, 5, 6], 6);
+    assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+    const again = cw.clv.FittedBetaGeoBetaBinom.fromJSON(fit.toJSON());
+    assert.deepEqual(again.params, fit.params);
+    throwsCode(() => fit.pAlive({ frequency: [1], recency: [1], nPeriods: [6.5] }), 'invalid_parameter', /nPeriods\[0\]/);
+    throwsCode(() => fit.pAlive({ frequency: [3], recency: [2], nPeriods: [6] }), 'invalid_parameter', /frequency\[0\]/);
+    throwsCode(() => fit.expectedPurchases(-1, donors), 'out_of_range', /mPeriods/);
+    throwsCode(() => new cw.clv.BetaGeoBetaBinom().fit({ frequency: [1], recency: [1] }), 'invalid_parameter', /nPeriods/);
+  });
 }

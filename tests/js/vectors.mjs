@@ -657,6 +657,24 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
         return fitted(new clv.ModifiedBetaGeo(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedModifiedBetaGeo);
       case 'clv.pareto_nbd.fit':
         return fitted(new clv.ParetoNbd(pen).fit({ ...hist(), weights: col('weights') }), clv.FittedParetoNbd);
+      case 'clv.bg_bb.fit':
+        return fitted(
+          new clv.BetaGeoBetaBinom(pen).fit({ frequency: col('frequency'), recency: col('recency'), nPeriods: col('n_periods'), weights: col('weights') }),
+          clv.FittedBetaGeoBetaBinom,
+        );
+      case 'clv.bg_bb.predict': {
+        const m = new clv.BetaGeoBetaBinomParams({ alpha: p('alpha'), beta: p('beta'), gamma: p('gamma'), delta: p('delta') });
+        const data = { frequency: col('frequency'), recency: col('recency'), nPeriods: col('n_periods') };
+        const xs = Array.from({ length: params.n_periods + 1 }, (_, i) => i);
+        const probs = Array.from(m.probabilityOfPurchases(xs, params.n_periods));
+        assert.equal(m.probabilityOfPurchases(1, params.n_periods), probs[1], 'one x gives the same as an array');
+        return {
+          p_alive: Array.from(m.pAlive(data, params.m_periods)),
+          expected_purchases: Array.from(m.expectedPurchases(params.m_periods, data)),
+          expected_purchases_unconditional: m.expectedPurchasesUnconditional(params.n_periods),
+          probability_of_purchases: probs,
+        };
+      }
       case 'clv.gamma_gamma.fit':
         return fitted(new clv.GammaGamma(pen).fit({ frequency: col('frequency'), monetaryValue: col('monetary_value'), weights: col('weights') }), clv.FittedGammaGamma);
       case 'clv.sbg.fit':

@@ -1,5 +1,6 @@
 """Customer lifetime value: buy-till-you-die models of repeat purchasing (:class:`BetaGeo`,
-:class:`ModifiedBetaGeo`, :class:`ParetoNbd`), spend per transaction (:class:`GammaGamma`), contractual retention
+:class:`ModifiedBetaGeo`, :class:`ParetoNbd`; :class:`BetaGeoBetaBinom` at discrete
+opportunities), spend per transaction (:class:`GammaGamma`), contractual retention
 (:class:`ShiftedBetaGeo`) and the RFM summary they are fitted on (:func:`rfm`,
 :func:`calibration_and_holdout`), with Fader and Hardie's parameter names and lifetimes' column
 names: ``frequency`` (repeat purchases), ``recency`` (time of the last purchase since the first),
@@ -57,6 +58,9 @@ __all__ = [
     "ModifiedBetaGeo",
     "ModifiedBetaGeoParams",
     "FittedModifiedBetaGeo",
+    "BetaGeoBetaBinom",
+    "BetaGeoBetaBinomParams",
+    "FittedBetaGeoBetaBinom",
     "ParetoNbd",
     "ParetoNbdParams",
     "FittedParetoNbd",
@@ -420,6 +424,111 @@ class ParetoNbd(_PurchaseSpec):
 
     _model = "pareto_nbd"
     _fitted = FittedParetoNbd
+
+
+# ---- BG/BB -------------------------------------------------------------------------------------
+
+
+def _periods(frequency: Any, recency: Any, n_periods: Any) -> _Columns:
+    roles = ("frequency", "recency", "n_periods")
+    if _table_kind(frequency) is not None:
+        names = ("frequency", recency if isinstance(recency, str) else "recency", n_periods if isinstance(n_periods, str) else "n_periods")
+        return _Columns(roles, names, table=frequency)
+    return _Columns(roles, (frequency, recency, n_periods))
+
+
+class BetaGeoBetaBinomParams:
+    """The BG/BB model (Fader, Hardie & Shang 2010) at parameters ``alpha, beta`` (Beta
+    transaction probability per opportunity while alive) and ``gamma, delta`` (Beta dropout
+    probability per opportunity): ``BetaGeoBetaBinomParams(1.204, 0.750, 0.657, 2.783)``.
+
+    Histories are lifetimes' ``frequency`` (transactions after the first), ``recency`` (the
+    opportunity of the last one) and ``n_periods`` (opportunities after the first), as columns or
+    a DataFrame with those columns."""
+
+    _model = "bg_bb"
+    _names = ("alpha", "beta", "gamma", "delta")
+
+    def __init__(self, alpha: float, beta: float, gamma: float, delta: float) -> None:
+        self._p = [float(alpha), float(beta), float(gamma), float(delta)]
+        _cw.clv_check_params(self._model, self._p)
+
+    @property
+    def params(self) -> Dict[str, float]:
+        """The parameters by Fader, Hardie and Shang's names."""
+        return dict(zip(self._names, self._p))
+
+    def p_alive(self, frequency: Any, recency: Any = None, n_periods: Any = None, m_periods: int = 0) -> Any:
+        """Probability that each customer is alive at opportunity ``n_periods + m_periods``
+        (lifetimes' ``conditional_probability_alive``; ``m_periods = 0``: alive now)."""
+        c = _periods(frequency, recency, n_periods)
+        b = c.bytes
+        data = _cw.clv_bg_bb_predict("p_alive", self._p, _whole("m_periods", m_periods), b["frequency"], b["recency"], b["n_periods"])
+        return c.wrap(data, "p_alive")
+
+    def expected_purchases(self, m_periods: int, frequency: Any, recency: Any = None, n_periods: Any = None) -> Any:
+        """Expected transactions of each customer in the next ``m_periods`` opportunities given
+        her history (lifetimes' ``conditional_expected_number_of_purchases_up_to_time``)."""
+        c = _periods(frequency, recency, n_periods)
+        b = c.bytes
+        data = _cw.clv_bg_bb_predict("expected_purchases", self._p, _whole("m_periods", m_periods), b["frequency"], b["recency"], b["n_periods"])
+        return c.wrap(data, "expected_purchases")
+
+    def expected_purchases_unconditional(self, n_periods: Any) -> Any:
+        """Expected transactions of a new customer in her first ``n_periods`` opportunities
+        (eq. 9; an array for a sequence)."""
+        if np.isscalar(n_periods):
+            return _cw.clv_bg_bb_new_customer("unconditional", self._p, 0, _whole("n_periods", n_periods))
+        return np.array([_cw.clv_bg_bb_new_customer("unconditional", self._p, 0, _whole(f"n_periods[{i}]", k))
+                         for i, k in enumerate(_frames.items("n_periods", n_periods))])
+
+    def probability_of_purchases(self, x: Any, n_periods: int) -> Any:
+        """Probability that a new customer makes exactly ``x`` transactions in her first
+        ``n_periods`` opportunities (eq. 7; an array for a sequence of ``x``)."""
+        n = _whole("n_periods", n_periods)
+        if x is None or np.isscalar(x):
+            return _cw.clv_bg_bb_new_customer("probability", self._p, _whole("x", x), n)
+        return np.array([_cw.clv_bg_bb_new_customer("probability", self._p, _whole(f"x[{i}]", k), n)
+                         for i, k in enumerate(_frames.items("x", x))])
+
+    def log_likelihood_of(self, frequency: Any, recency: Any = None, n_periods: Any = None, weights: Any = None) -> float:
+        """The log-likelihood of these histories at the parameters (weighted sum)."""
+        c = _periods(frequency, recency, n_periods)
+        b = c.bytes
+        w = None if weights is None else _frames.series("weights", weights)
+        return _cw.clv_log_likelihood(self._model, self._p, b["frequency"], b["recency"], b["n_periods"], w)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v:.6g}" for k, v in self.params.items())
+        return f"{type(self).__name__}({inner})"
+
+
+class FittedBetaGeoBetaBinom(_Fitted, BetaGeoBetaBinomParams):
+    """A fitted BG/BB model: ``params``, ``std_errors``, ``log_likelihood``, ``diagnostics``
+    and every prediction of :class:`BetaGeoBetaBinomParams`."""
+
+
+class BetaGeoBetaBinom(_Spec):
+    """The BG/BB model (Fader, Hardie & Shang 2010; lifetimes' ``BetaGeoBetaBinomFitter``) of
+    transactions at discrete opportunities; :meth:`fit` returns a
+    :class:`FittedBetaGeoBetaBinom`."""
+
+    _model = "bg_bb"
+
+    def fit(self, data: Any, frequency: str = "frequency", recency: str = "recency", n_periods: str = "n_periods", weights: Optional[str] = None) -> FittedBetaGeoBetaBinom:
+        """Fits to a table (pandas, polars, pyarrow or a dict of columns) of customers'
+        ``frequency``, ``recency`` and ``n_periods`` (column names by keyword), with an
+        optional ``weights`` column (customers per row).
+
+        Raises :class:`OutOfRangeError` (a negative count, recency above ``n_periods``),
+        :class:`InvalidParameterError` (a fractional count, frequency above recency, frequency 0
+        with recency > 0), :class:`NonFiniteError`, :class:`LengthMismatchError`, each naming the
+        column and row; :class:`NotConvergedError` without an interior maximum."""
+        cols, w = _fit_columns(data, ("frequency", "recency", "n_periods"), (frequency, recency, n_periods), weights)
+        text = _cw.clv_purchases_fit(self._model, cols["frequency"], cols["recency"], cols["n_periods"], w, self.max_iter, self.collapse, self.penalizer_coef)
+        obj = FittedBetaGeoBetaBinom.__new__(FittedBetaGeoBetaBinom)
+        obj._load(json.loads(text), None)
+        return obj
 
 
 # ---- Gamma-Gamma -------------------------------------------------------------------------------
