@@ -1,18 +1,21 @@
 //! CLV model fits: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on seeded synthetic customers (10k, 100k,
 //! 1M; BG/NBD histories simulated in weeks at day resolution, so customers share histories as
-//! real ones do), and a Pareto/NBD fit of customers without heterogeneity (no maximum to find).
+//! real ones do), a Pareto/NBD fit of customers without heterogeneity (no maximum to find), and
+//! BG/BB on customers simulated from it (52 weekly opportunities).
 //!
 //! Also the timing side of `benches/compare/clv.py` (which times lifetimes 0.11.3 on the same
 //! data in the same run): with `CW_CLV_COMPARE=<in.json>` the binary reads
 //! `{frequency, recency, T, monetary_value}`, fits each model `CW_CLV_REPEAT` times (default 5)
 //! and prints the best wall time, parameters and log-likelihood of each as JSON; with
-//! `CW_CLV_GEN=<n>:<seed>:<out.json>` it writes the synthetic customers instead.
+//! `CW_CLV_GEN=<n>:<seed>:<out.json>` it writes the synthetic customers instead; with
+//! `CW_CLV_COMPARE_BB=<in.json>` it fits BG/BB to `{frequency, recency, n_periods, weights}`.
 
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 #![allow(clippy::unwrap_used)] // benchmark harness: a panic is a failed run
 
 use std::time::Instant;
 
+use channelwise::clv::bg_bb::BetaGeoBetaBinom;
 use channelwise::clv::bg_nbd::BetaGeo;
 use channelwise::clv::gamma_gamma::GammaGamma;
 use channelwise::clv::mbg_nbd::ModifiedBetaGeo;
@@ -125,6 +128,43 @@ fn compare(path: &str) {
     println!("{out}");
 }
 
+/// Customers simulated from BG/BB (alpha 1.2, beta 0.75, gamma 0.66, delta 2.8, the paper's
+/// donors) over `periods` opportunities: `(frequency, recency, n_periods)`.
+fn synthetic_bb(n: usize, periods: u32, seed: u64) -> [Vec<f64>; 3] {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let beta = |rng: &mut ChaCha8Rng, a: f64, b: f64| {
+        let x = gamma(rng, a, 1.0);
+        x / (x + gamma(rng, b, 1.0))
+    };
+    let mut out = [Vec::with_capacity(n), Vec::with_capacity(n), vec![f64::from(periods); n]];
+    for _ in 0..n {
+        let (p, theta) = (beta(&mut rng, 1.2, 0.75), beta(&mut rng, 0.66, 2.8));
+        let (mut x, mut last) = (0.0, 0.0);
+        for t in 1..=periods {
+            if rng.random::<f64>() < theta {
+                break;
+            }
+            if rng.random::<f64>() < p {
+                x += 1.0;
+                last = f64::from(t);
+            }
+        }
+        out[0].push(x);
+        out[1].push(last);
+    }
+    out
+}
+
+fn compare_bb(path: &str) {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let col = |k: &str| -> Vec<f64> { v[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let repeat: usize = std::env::var("CW_CLV_REPEAT").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let (x, tx, n, w) = (col("frequency"), col("recency"), col("n_periods"), col("weights"));
+    let (s, f) = best(repeat, || BetaGeoBetaBinom::default().fit(&x, &tx, &n, Some(&w)).unwrap());
+    let p = f.params;
+    println!("{}", json!({"bg_bb": {"seconds": s, "params": [p.alpha, p.beta, p.gamma, p.delta], "log_likelihood": f.log_likelihood}}));
+}
+
 fn generate(spec: &str) {
     let parts: Vec<&str> = spec.splitn(3, ':').collect();
     let d = synthetic(parts[0].parse().unwrap(), parts[1].parse().unwrap());
@@ -164,6 +204,15 @@ fn clv(c: &mut Criterion) {
             });
         }
     }
+    for n in [10_000, 100_000] {
+        let [x, tx, np] = synthetic_bb(n, 52, 42);
+        g.bench_function(BenchmarkId::new("bg_bb_fit_52_periods", n), |b| {
+            b.iter(|| {
+                let f = BetaGeoBetaBinom::default().fit(&x, &tx, &np, None).unwrap();
+                assert!(f.diagnostics.grad_norm < 1e-8 && (f.params.alpha / f.params.beta - 1.6).abs() < 0.3);
+            })
+        });
+    }
     // customers who all buy at one rate (the shared vector): the likelihood has no maximum and the
     // fit walks r and alpha up to its bound, where the 2F1 series needed millions of terms (a fit
     // took 130 s; the tails are integrated there now)
@@ -184,6 +233,9 @@ criterion_group!(benches, clv);
 fn main() {
     if let Ok(path) = std::env::var("CW_CLV_COMPARE") {
         return compare(&path);
+    }
+    if let Ok(path) = std::env::var("CW_CLV_COMPARE_BB") {
+        return compare_bb(&path);
     }
     if let Ok(spec) = std::env::var("CW_CLV_GEN") {
         return generate(&spec);

@@ -1,10 +1,12 @@
-"""CLV fits: channelwise vs lifetimes 0.11.3 (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma), one run.
+"""CLV fits: channelwise vs lifetimes 0.11.3 (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB), one run.
 
     cargo bench -p channelwise-benches --bench clv --no-run   # builds target/release/deps/clv-*
     /work/venv-clv/bin/python benches/compare/clv.py [--repeat 5] [--synthetic 1000000] [--lifetimes-synthetic]
 
 Data: CDNOW as lifetimes ships it (load_cdnow_summary_data_with_monetary_value: 2357 customers,
-weeks; Gamma-Gamma on the 946 repeat buyers) and a seeded synthetic set of --synthetic customers
+weeks; Gamma-Gamma on the 946 repeat buyers), BG/BB on lifetimes' donations (load_donations: 22
+weighted rows, 11,104 donors; both answers scored by the exact eq. 5, since lifetimes' objective
+adds 1e-15 to each history's sum) and a seeded synthetic set of --synthetic customers
 simulated from BG/NBD by the criterion bench (`CW_CLV_GEN`, benches/benches/clv.rs), written once
 to benches/data/clv_synthetic_<n>_s42.json.
 
@@ -31,8 +33,8 @@ from cwbench import DATA, RESULTS, bench_binary  # noqa: E402  (sets one BLAS th
 import lifetimes  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter  # noqa: E402
-from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value  # noqa: E402
+from lifetimes import BetaGeoBetaBinomFitter, BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter  # noqa: E402
+from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value, load_donations  # noqa: E402
 
 def cw(path: str, repeat: int, skip_pareto: bool = False) -> dict:
     env = dict(os.environ, CW_CLV_COMPARE=path, CW_CLV_REPEAT=str(repeat))
@@ -70,6 +72,26 @@ def lifetimes_side(d: dict, repeat: int, pareto: bool = True) -> dict:
     out["gamma_gamma"] = {"seconds": s, "params": p.tolist(),
                           "log_likelihood": float(-GammaGammaFitter._negative_log_likelihood(np.log(p), x[rep], m[rep], w[rep], 0.0) * rep.sum())}
     return out
+
+
+def donations_rows(repeat: int) -> dict:
+    """BG/BB on the donations, both sides."""
+    d = load_donations()
+    x, tx, n, w = (d[k].to_numpy(int) for k in ("frequency", "recency", "periods", "weights"))
+    path = os.path.join(DATA, "clv_donations.json")
+    os.makedirs(DATA, exist_ok=True)
+    with open(path, "w") as fh:
+        json.dump({"frequency": x.tolist(), "recency": tx.tolist(), "n_periods": n.tolist(), "weights": w.tolist()}, fh)
+    env = dict(os.environ, CW_CLV_COMPARE_BB=path, CW_CLV_REPEAT=str(repeat))
+    c = json.loads(subprocess.run([bench_binary("clv")], env=env, check=True, capture_output=True, text=True).stdout)["bg_bb"]
+    s, b = timed(repeat, lambda: BetaGeoBetaBinomFitter().fit(x, tx, n, weights=w))
+    p = b.params_[["alpha", "beta", "gamma", "delta"]].to_numpy()
+    # lifetimes' objective adds 1e-15 to each history's sum: its answer is scored by the exact eq. 5,
+    # the function channelwise maximises
+    from make_clv_vectors import bb_nll
+
+    ll = float(-bb_nll(list(zip(x.tolist(), tx.tolist(), n.tolist(), w.astype(float).tolist())))(np.log(p)) * w.sum())
+    return {"data": "donations", "model": "bg_bb", "n": int(w.sum()), "cw": c, "lt": {"seconds": s, "params": p.tolist(), "log_likelihood": ll}}
 
 
 def cdnow_json() -> tuple[str, dict]:
@@ -125,6 +147,7 @@ def main() -> None:
     reps = int(sum(1 for v in d["frequency"] if v > 0))
     for model in ("bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma"):
         rows.append({"data": "CDNOW", "model": model, "n": reps if model == "gamma_gamma" else n, "cw": c[model], "lt": l[model]})
+    rows.append(donations_rows(a.repeat))
     if a.synthetic:
         path, d = synthetic_json(a.synthetic)
         c = cw(path, 3, skip_pareto=True)
