@@ -697,6 +697,7 @@ fn next_month_budget(fit: &channelwise::optimize::mmm::FittedMmm) -> Result<(), 
 /// Repeat purchases after each converter's first order, from a BG/NBD process with known
 /// parameters (weekly rates), then what channelwise's CLV models recover and who is slipping.
 fn customer_value(dir: &std::path::Path, seed: u64) -> Result<(), Box<dyn std::error::Error>> {
+    use channelwise::clv::bg_bb::BetaGeoBetaBinom;
     use channelwise::clv::bg_nbd::BetaGeo;
     use channelwise::clv::gamma_gamma::GammaGamma;
     use channelwise::clv::mbg_nbd::ModifiedBetaGeo;
@@ -758,6 +759,17 @@ Customers: {} converters, {} orders over the year -> BG/NBD in {:.1} ms: r {:.3}
         mbg.log_likelihood,
         once.len(),
         once.iter().map(|&i| mbg_alive[i]).sum::<f64>() / once.len().max(1) as f64
+    );
+    // each week an opportunity to order (BG/BB): the weekly summary's counts are its histories
+    let bb = BetaGeoBetaBinom::default().fit(&rfm.frequency, &rfm.recency, &rfm.t, None)?;
+    let next = bb.params.expected_purchases(4, &rfm.frequency, &rfm.recency, &rfm.t)?;
+    let next_bg = q.expected_purchases(4.0, &rfm.frequency, &rfm.recency, &rfm.t)?;
+    println!(
+        "  BG/BB, each week an opportunity: a live customer orders in {:.1}% of her weeks and leaves with {:.1}% a week (Beta means); {:.0} repeat orders expected in the next 4 weeks (BG/NBD: {:.0}).",
+        100.0 * bb.params.alpha / (bb.params.alpha + bb.params.beta),
+        100.0 * bb.params.gamma / (bb.params.gamma + bb.params.delta),
+        next.iter().sum::<f64>(),
+        next_bg.iter().sum::<f64>()
     );
     let repeat: Vec<usize> = (0..rfm.frequency.len()).filter(|&i| rfm.frequency[i] > 0.0).collect();
     let pick = |v: &[f64]| repeat.iter().map(|&i| v[i]).collect::<Vec<f64>>();
