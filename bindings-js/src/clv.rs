@@ -299,7 +299,6 @@ fn js_field(f: &str) -> Option<String> {
         "discount_rate" => Some("options.discountRate".into()),
         "penalizer_coef" => Some("options.penalizerCoef".into()),
         "freq" | "freq_multiplier" | "months" => Some(format!("options.{}", camel(f))),
-        "m_periods" => Some("mPeriods".into()),
         _ if f.starts_with("monetary_value") || f.starts_with("calibration_end") || f.starts_with("n_periods") => Some(camel(f)),
         _ => None,
     }
@@ -399,7 +398,11 @@ impl Purchases {
         match self {
             Purchases::Bg(m) => m.probability_of_purchases(n, t),
             Purchases::Mbg(m) => m.probability_of_purchases(n, t),
-            Purchases::Pareto(_) => Err(Error::Internal("probabilityOfPurchases on a Pareto/NBD model".into())),
+            Purchases::Pareto(_) => Err(Error::InvalidParameter {
+                field: "this".into(),
+                value: "a Pareto/NBD model".into(),
+                reason: "probabilityOfPurchases is the BG/NBD family's (BetaGeoParams, ModifiedBetaGeoParams and their fits)".into(),
+            }),
         }
     }
 
