@@ -263,3 +263,7 @@ def test_bg_bb_on_the_donations():
         bb.p_alive([1], [7], [6])
     with pytest.raises(cw.InvalidParameterError, match="m_periods"):
         bb.p_alive(donors, m_periods=-1)
+    with pytest.raises(cw.OutOfRangeError, match="m_periods"):
+        bb.expected_purchases(2**40, donors)  # past the compiled module's 32-bit counts
+    with pytest.raises(cw.OutOfRangeError, match=r"^n must be in \[0, 4294967295\], got 8589934592"):
+        cw.clv.BetaGeoParams(r=0.243, alpha=4.414, a=0.793, b=2.426).probability_of_purchases(2**33, 1.0)

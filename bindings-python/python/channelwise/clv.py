@@ -287,8 +287,11 @@ class ParetoNbdParams(_PurchaseParams):
 
 
 def _whole(role: str, v: Any) -> int:
+    """A count the compiled module takes as a 32-bit unsigned integer."""
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
         raise _cw.InvalidParameterError(f"invalid {role} = {v!r}: expected a whole number >= 0")
+    if v > 2**32 - 1:
+        raise _cw.OutOfRangeError(f"{role} must be in [0, 4294967295], got {v}")
     return int(v)
 
 
