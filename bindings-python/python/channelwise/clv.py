@@ -393,7 +393,7 @@ class _PurchaseSpec(_Spec):
         Raises :class:`OutOfRangeError` (negative frequency, recency outside ``[0, T]``),
         :class:`InvalidParameterError` (fractional frequency; frequency 0 with recency > 0; a
         missing column), :class:`NonFiniteError`, :class:`LengthMismatchError`, each naming the
-        column and row; :class:`NotEnoughDataError` for no customers;
+        column and row; :class:`NotEnoughDataError` for no customers or none with a repeat purchase;
         :class:`NotConvergedError` when the likelihood has no interior maximum (customers who
         all buy at one rate, say; its message names where the fit ended)."""
         cols, w = _fit_columns(data, ("frequency", "recency", "T"), (frequency, recency, T), weights)
@@ -526,7 +526,8 @@ class BetaGeoBetaBinom(_Spec):
         Raises :class:`OutOfRangeError` (a negative count, recency above ``n_periods``),
         :class:`InvalidParameterError` (a fractional count, frequency above recency, frequency 0
         with recency > 0), :class:`NonFiniteError`, :class:`LengthMismatchError`, each naming the
-        column and row; :class:`NotConvergedError` without an interior maximum."""
+        column and row; :class:`NotEnoughDataError` without a repeat transaction;
+        :class:`NotConvergedError` without an interior maximum."""
         cols, w = _fit_columns(data, ("frequency", "recency", "n_periods"), (frequency, recency, n_periods), weights)
         text = _cw.clv_purchases_fit(self._model, cols["frequency"], cols["recency"], cols["n_periods"], w, self.max_iter, self.collapse, self.penalizer_coef)
         obj = FittedBetaGeoBetaBinom.__new__(FittedBetaGeoBetaBinom)

@@ -19,9 +19,12 @@
 //! opportunity `n + m` is eq. A10, the conditional expectation over the next `m` opportunities
 //! eq. 13, the unconditional expectation eq. 9 and the distribution of `X(n)` eq. 7.
 //!
-//! Every Beta function here has arguments `parameter + whole number`, so each evaluation of the
-//! likelihood and its derivatives reads `ln Gamma`, digamma and trigamma from tables over the
-//! offsets `0..=max n`, computed once per evaluation.
+//! Every Beta function here has arguments `parameter + whole number` and enters only as a ratio
+//! to its value at the parameters, so each evaluation of the likelihood and its derivatives reads
+//! `ln Gamma`, digamma and trigamma differences from tables over the offsets `0..=max n`: running
+//! sums of `ln(p + j)`, `1/(p + j)` and `1/(p + j)^2`, which stay exact where differences of
+//! `ln Gamma` would cancel (parameters in the millions, as a fit running off towards a boundary
+//! reaches).
 //!
 //! | Name | Default | Meaning | Range |
 //! |---|---|---|---|
@@ -30,11 +33,9 @@
 //! | `collapse` | `true` | fit customers sharing `(frequency, recency, n_periods)` as one weighted row | |
 
 use serde::{Deserialize, Serialize};
-use statrs::function::beta::ln_beta;
-use statrs::function::gamma::{digamma, ln_gamma};
+use statrs::function::gamma::ln_gamma;
 
-use super::polygamma::trigamma;
-use super::{away_from_one, check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
+use super::{check_positive, finite, maximise, sum_chunks, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::{Error, Result};
 
 /// The most opportunities a history may have: the likelihood sums over each one.
@@ -142,11 +143,12 @@ impl BetaGeoBetaBinom {
     /// `length_mismatch`, `non_finite`, `out_of_range` (a negative count, recency above
     /// `n_periods`, `n_periods` above [`MAX_PERIODS`]), `invalid_parameter` (a fractional count,
     /// frequency above recency, frequency 0 with recency > 0), each naming the column and row;
-    /// `not_enough_data` for no customers; `not_converged` if the likelihood has no interior
-    /// maximum (the message says where the fit ended).
+    /// `not_enough_data` for no customers or none with a repeat transaction; `not_converged` if
+    /// the likelihood has no interior maximum (the message says where the fit ended).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], n_periods: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeoBetaBinom> {
         check_periods(frequency, recency, n_periods)?;
         let h = Histories::new(frequency, recency, n_periods, weights, self.settings.collapse)?;
+        h.require_repeat("BG/BB")?;
         let names = ["alpha", "beta", "gamma", "delta"];
         let m = maximise(&BbLik(&h), &[0.0; 4], ("BG/BB", &names), self.settings, Penalty { weight: h.total_weight(), scale: &[1.0; 4] }, None)?;
         let p = |v: &[f64]| BetaGeoBetaBinomParams { alpha: v[0], beta: v[1], gamma: v[2], delta: v[3] };
@@ -154,7 +156,25 @@ impl BetaGeoBetaBinom {
     }
 }
 
-/// `ln Gamma`, digamma and (with second derivatives) trigamma at `base + k`, `k = 0..len`.
+/// Running sums `s[k] = sum_{j<k} f(j)`, `k = 0..len`, compensated (Neumaier), so the last
+/// entry of a long table is as accurate as one sum.
+fn running(len: usize, f: impl Fn(f64) -> f64) -> Vec<f64> {
+    let mut out = Vec::with_capacity(len);
+    let (mut s, mut c) = (0.0f64, 0.0f64);
+    for j in 0..len {
+        out.push(s + c);
+        let v = f(j as f64);
+        let t = s + v;
+        c += if s.abs() >= v.abs() { (s - t) + v } else { (v - t) + s };
+        s = t;
+    }
+    out
+}
+
+/// `ln Gamma`, digamma and (with second derivatives) trigamma at `base + k` less their values at
+/// `base`, `k = 0..len`: sums of `ln(base + j)`, `1/(base + j)` and `-1/(base + j)^2` over
+/// `j < k`. Only these differences enter the likelihood, and summed they keep every digit where
+/// `ln Gamma(base + k) - ln Gamma(base)` would cancel (a `base` of 1e7 loses 8 digits that way).
 struct Table {
     lg: Vec<f64>,
     dg: Vec<f64>,
@@ -163,13 +183,18 @@ struct Table {
 
 impl Table {
     fn new(base: f64, len: usize, hess: bool) -> Self {
-        let at = |k: usize| base + k as f64;
         Table {
-            lg: (0..len).map(|k| ln_gamma(at(k))).collect(),
-            dg: (0..len).map(|k| digamma(at(k))).collect(),
-            tg: if hess { (0..len).map(|k| trigamma(at(k))).collect() } else { Vec::new() },
+            lg: running(len, |j| (base + j).ln()),
+            dg: running(len, |j| 1.0 / (base + j)),
+            tg: if hess { running(len, |j| -1.0 / ((base + j) * (base + j))) } else { Vec::new() },
         }
     }
+}
+
+/// `t[k] = ln(Gamma(b+d+k) Gamma(b) / (Gamma(b+k) Gamma(b+d)))`, `k = 0..len`: the log of a ratio
+/// of rising factorials, summed as `ln(1 + d/(b+j))` so that nothing cancels for large `b`.
+fn ln_ratio(b: f64, d: f64, len: usize) -> Vec<f64> {
+    running(len, |j| (d / (b + j)).ln_1p())
 }
 
 /// The six tables of an evaluation: `alpha, beta, alpha+beta, gamma, delta, gamma+delta`.
@@ -184,26 +209,20 @@ impl Tables {
     /// `ln B(alpha+x, beta+u) + ln B(gamma+c, delta+v)`, less `ln B(alpha, beta) + ln B(gamma, delta)`.
     fn term(&self, x: usize, u: usize, c: usize, v: usize) -> f64 {
         let [ta, tb, tab, tg, td, tgd] = &self.0;
-        (ta.lg[x] + tb.lg[u] - tab.lg[x + u] - (ta.lg[0] + tb.lg[0] - tab.lg[0])) + (tg.lg[c] + td.lg[v] - tgd.lg[c + v] - (tg.lg[0] + td.lg[0] - tgd.lg[0]))
+        (ta.lg[x] + tb.lg[u] - tab.lg[x + u]) + (tg.lg[c] + td.lg[v] - tgd.lg[c + v])
     }
 
     /// The term's gradient in `(alpha, beta, gamma, delta)`.
     fn grad(&self, x: usize, u: usize, c: usize, v: usize) -> [f64; 4] {
         let [ta, tb, tab, tg, td, tgd] = &self.0;
-        [
-            ta.dg[x] - tab.dg[x + u] - (ta.dg[0] - tab.dg[0]),
-            tb.dg[u] - tab.dg[x + u] - (tb.dg[0] - tab.dg[0]),
-            tg.dg[c] - tgd.dg[c + v] - (tg.dg[0] - tgd.dg[0]),
-            td.dg[v] - tgd.dg[c + v] - (td.dg[0] - tgd.dg[0]),
-        ]
+        [ta.dg[x] - tab.dg[x + u], tb.dg[u] - tab.dg[x + u], tg.dg[c] - tgd.dg[c + v], td.dg[v] - tgd.dg[c + v]]
     }
 
     /// The term's Hessian: the `(alpha, beta)` block `[aa, ab, bb]` and the `(gamma, delta)` one.
     fn hess(&self, x: usize, u: usize, c: usize, v: usize) -> ([f64; 3], [f64; 3]) {
         let [ta, tb, tab, tg, td, tgd] = &self.0;
-        let (s, s0) = (tab.tg[x + u], tab.tg[0]);
-        let (r, r0) = (tgd.tg[c + v], tgd.tg[0]);
-        ([ta.tg[x] - s - (ta.tg[0] - s0), s0 - s, tb.tg[u] - s - (tb.tg[0] - s0)], [tg.tg[c] - r - (tg.tg[0] - r0), r0 - r, td.tg[v] - r - (td.tg[0] - r0)])
+        let (s, r) = (tab.tg[x + u], tgd.tg[c + v]);
+        ([ta.tg[x] - s, -s, tb.tg[u] - s], [tg.tg[c] - r, -r, td.tg[v] - r])
     }
 }
 
@@ -326,6 +345,21 @@ impl BbLik<'_> {
     }
 }
 
+/// `m_periods` as a table offset: at most [`MAX_PERIODS`] opportunities ahead.
+fn check_future(m_periods: u32) -> Result<usize> {
+    let m = f64::from(m_periods);
+    if m > MAX_PERIODS {
+        return Err(Error::OutOfRange { field: "m_periods".into(), value: m, min: 0.0, max: MAX_PERIODS });
+    }
+    Ok(m_periods as usize)
+}
+
+/// The largest of `n_periods`, as a table offset: check them first ([`check_periods`] bounds
+/// them by [`MAX_PERIODS`]).
+fn max_of(n_periods: &[f64]) -> usize {
+    n_periods.iter().fold(0.0f64, |m, &v| m.max(v)) as usize
+}
+
 impl BetaGeoBetaBinomParams {
     /// Checks and builds the parameters.
     ///
@@ -370,7 +404,7 @@ impl BetaGeoBetaBinomParams {
     fn per_history(&self, what: &str, (frequency, recency, n_periods): (&[f64], &[f64], &[f64]), f: impl Fn(&Tables, usize, usize, usize, f64) -> Result<f64>) -> Result<Vec<f64>> {
         self.checked()?;
         check_periods(frequency, recency, n_periods)?;
-        let tab = self.tables(n_periods.iter().fold(0.0, |m: f64, &v| m.max(v)));
+        let tab = self.tables(max_of(n_periods) as f64);
         let (mut g, mut h) = ([0.0; 4], [0.0; 10]);
         (0..frequency.len())
             .map(|i| {
@@ -385,7 +419,8 @@ impl BetaGeoBetaBinomParams {
     /// eq. A10, lifetimes' `conditional_probability_alive`; `m_periods = 0`: alive now).
     ///
     /// # Errors
-    /// As [`BetaGeoBetaBinom::fit`] for the histories.
+    /// As [`BetaGeoBetaBinom::fit`] for the histories; `out_of_range` for `m_periods` above
+    /// [`MAX_PERIODS`].
     ///
     /// ```
     /// use channelwise::clv::bg_bb::BetaGeoBetaBinomParams;
@@ -395,12 +430,14 @@ impl BetaGeoBetaBinomParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn p_alive(&self, m_periods: u32, frequency: &[f64], recency: &[f64], n_periods: &[f64]) -> Result<Vec<f64>> {
-        let (gamma, delta, m) = (self.gamma, self.delta, f64::from(m_periods));
+        let m = check_future(m_periods)?;
+        // the histories bound the tables' length
+        check_periods(frequency, recency, n_periods)?;
+        // ln B(gamma, delta+k) - ln B(gamma, delta) = ln prod_{j<k} (delta+j)/(gamma+delta+j)
+        let later = ln_ratio(self.gamma + self.delta, -self.gamma, max_of(n_periods) + m + 1);
         self.per_history("p_alive", (frequency, recency, n_periods), |tab, x, _tx, n, ll| {
             // alive through n + m: B(alpha+x, beta+n-x) B(gamma, delta+n+m), over L
-            let nf = n as f64;
-            let later = ln_beta(gamma, delta + (nf + m)) - ln_beta(gamma, delta + nf);
-            Ok((tab.term(x, n - x, 0, n) - ll + later).exp().min(1.0))
+            Ok((tab.term(x, n - x, 0, n) - ll + (later[n + m] - later[n])).exp().min(1.0))
         })
     }
 
@@ -408,25 +445,28 @@ impl BetaGeoBetaBinomParams {
     /// history (paper eq. 13, lifetimes' `conditional_expected_number_of_purchases_up_to_time`).
     ///
     /// # Errors
-    /// As [`BetaGeoBetaBinom::fit`] for the histories.
+    /// As [`BetaGeoBetaBinom::fit`] for the histories; `out_of_range` for `m_periods` above
+    /// [`MAX_PERIODS`].
     pub fn expected_purchases(&self, m_periods: u32, frequency: &[f64], recency: &[f64], n_periods: &[f64]) -> Result<Vec<f64>> {
+        let m = check_future(m_periods)?;
+        // the histories bound the tables' length
+        check_periods(frequency, recency, n_periods)?;
         let delta = self.delta;
+        // delta/(gamma-1) G(gamma+delta)/G(1+delta) [G(1+delta+n)/G(gamma+delta+n) - G(1+delta+n+m)/G(gamma+delta+n+m)]
+        // = delta/(gamma-1) e^{t[n]} (1 - e^{t[n+m] - t[n]}), t[k] = ln prod_{j<k} (1+delta+j)/(gamma+delta+j):
+        // 0/0 at gamma = 1, so within 1e-7 of it the mean of gamma = 1 -+ 1e-6
+        let gammas: Vec<f64> = if (self.gamma - 1.0).abs() < 1e-7 { vec![1.0 - 1e-6, 1.0 + 1e-6] } else { vec![self.gamma] };
+        let len = max_of(n_periods) + m + 1;
+        let ratios: Vec<(f64, Vec<f64>)> = gammas.iter().map(|&g| (g, ln_ratio(g + delta, 1.0 - g, len))).collect();
         self.per_history("expected_purchases", (frequency, recency, n_periods), |tab, x, _tx, n, ll| {
-            if m_periods == 0 {
+            if m == 0 {
                 return Ok(0.0);
             }
             // B(alpha+x+1, beta+n-x)/B(alpha, beta) / L: the transaction probability's posterior
             // mean times the chance of the history alive throughout, over L
             let [ta, tb, tab_ab, ..] = &tab.0;
-            let lead = ta.lg[x + 1] + tb.lg[n - x] - tab_ab.lg[n + 1] - (ta.lg[0] + tb.lg[0] - tab_ab.lg[0]) - ll;
-            let (nf, mf) = (n as f64, f64::from(m_periods));
-            let alive_part = away_from_one(self.gamma, |gamma| {
-                // delta/(gamma-1) G(gamma+delta)/G(1+delta) [G(1+delta+n)/G(gamma+delta+n) - G(1+delta+n+m)/G(gamma+delta+n+m)]
-                let f = |s: f64| ln_gamma(1.0 + delta + s) - ln_gamma(gamma + delta + s);
-                let (fn_, fnm) = (f(nf), f(nf + mf));
-                let scale = ln_gamma(gamma + delta) - ln_gamma(1.0 + delta);
-                Ok(delta / (gamma - 1.0) * -(scale + fn_).exp() * (fnm - fn_).exp_m1())
-            })?;
+            let lead = ta.lg[x + 1] + tb.lg[n - x] - tab_ab.lg[n + 1] - ll;
+            let alive_part = ratios.iter().map(|(g, t)| delta / (g - 1.0) * t[n].exp() * -(t[n + m] - t[n]).exp_m1()).sum::<f64>() / ratios.len() as f64;
             Ok(lead.exp() * alive_part)
         })
     }
@@ -435,7 +475,8 @@ impl BetaGeoBetaBinomParams {
     /// eq. 9): her expectation with no history.
     ///
     /// # Errors
-    /// Invalid parameters.
+    /// Invalid parameters; `out_of_range` naming `m_periods` for `n_periods` above
+    /// [`MAX_PERIODS`].
     pub fn expected_purchases_unconditional(&self, n_periods: u32) -> Result<f64> {
         Ok(self.expected_purchases(n_periods, &[0.0], &[0.0], &[0.0])?[0])
     }
@@ -545,6 +586,53 @@ mod tests {
             }
         }
         assert!((total - 1.0).abs() < 1e-12, "{total}");
+    }
+
+    /// With `delta` at 1e12 nobody drops out, and BG/BB is the beta-binomial: P(X(n) = x) =
+    /// C(n, x) B(alpha+x, beta+n-x)/B(alpha, beta). Differences of `ln Gamma` near 1e12 keep 4
+    /// digits; the running sums keep them all.
+    #[test]
+    fn no_dropout_is_the_beta_binomial_to_the_last_digits() {
+        use statrs::function::beta::ln_beta;
+        let (a, b) = (1.3, 0.8);
+        let p = BetaGeoBetaBinomParams::new(a, b, 0.5, 1e12).unwrap();
+        for x in 0..=8u32 {
+            let xf = f64::from(x);
+            let choose = ln_gamma(9.0) - ln_gamma(xf + 1.0) - ln_gamma(9.0 - xf);
+            let want = (choose + ln_beta(a + xf, b + 8.0 - xf) - ln_beta(a, b)).exp();
+            let got = p.probability_of_purchases(x, 8).unwrap();
+            assert!((got / want - 1.0).abs() < 1e-10, "x {x}: {got} vs {want}");
+        }
+        let alive = p.p_alive(30, &[2.0], &[3.0], &[8.0]).unwrap()[0];
+        assert!((alive - 1.0).abs() < 1e-9, "{alive}");
+        // and parameters at the ends of double precision give probabilities, not 35
+        for q in [[1e-300, 1e300, 1e-300, 1e300], [1e300, 1e-300, 1e300, 1e-300], [1e-300, 1e-300, 1e300, 1e300]] {
+            let p = BetaGeoBetaBinomParams::new(q[0], q[1], q[2], q[3]).unwrap();
+            let total: f64 = (0..=6).map(|x| p.probability_of_purchases(x, 6).unwrap()).sum();
+            assert!((total - 1.0).abs() < 1e-9, "{q:?}: {total}");
+            for v in p.p_alive(0, &[1.0], &[1.0], &[6.0]).unwrap() {
+                assert!((0.0..=1.0).contains(&v), "{q:?}: {v}");
+            }
+        }
+    }
+
+    /// Customers who never transacted after the first say nothing a maximum could rest on.
+    #[test]
+    fn no_repeat_transaction_is_not_enough_data() {
+        let e = BetaGeoBetaBinom::default().fit(&[0.0, 0.0], &[0.0, 0.0], &[6.0, 0.0], None).unwrap_err();
+        assert_eq!(e.kind().code(), "not_enough_data", "{e}");
+        assert!(e.to_string().contains("BG/BB fit (customers with a repeat purchase"), "{e}");
+        let e = BetaGeoBetaBinom::default().penalizer_coef(0.01).fit(&[0.0], &[0.0], &[0.0], None).unwrap_err();
+        assert_eq!(e.kind().code(), "not_enough_data", "{e}");
+        let p = BetaGeoBetaBinomParams::new(1.0, 1.0, 1.0, 1.0).unwrap();
+        let e = p.expected_purchases(100_001, &[1.0], &[1.0], &[6.0]).unwrap_err();
+        assert_eq!(e.to_string(), "m_periods must be in [0, 100000], got 100001");
+        // the histories are checked before they size the predictions' tables (the Python
+        // mutation net's n_periods of 1e300 aborted on the allocation)
+        for n in [1e300, f64::NAN, 6.5] {
+            assert!(p.expected_purchases(5, &[1.0], &[1.0], &[n]).is_err());
+            assert!(p.p_alive(5, &[1.0], &[1.0], &[n]).is_err());
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::hyp2f1::ln_hyp2f1;
 use super::polygamma::trigamma;
-use super::{away_from_one, check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
+use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
 /// BG/NBD model settings (see the [module table](self)).
@@ -97,9 +97,10 @@ impl BetaGeo {
     /// # Errors
     /// `length_mismatch`, `non_finite`, `out_of_range` (negative frequency or weight, recency
     /// outside `[0, T]`), `invalid_parameter` (fractional frequency, frequency 0 with recency > 0),
-    /// each naming the column and index; `not_enough_data` for no customers; `not_converged` if
-    /// the likelihood has no interior maximum (a parameter runs off to 0 or infinity, as when
-    /// customers all buy at one rate; the message says where the fit ended);
+    /// each naming the column and index; `not_enough_data` for no customers or none with a
+    /// repeat purchase; `not_converged` if the likelihood has no interior maximum (a parameter
+    /// runs off to 0 or infinity, as when customers all buy at one rate; the message says where
+    /// the fit ended);
     /// `invalid_parameter` naming `frequency[i]` for a history whose likelihood is past double
     /// precision at the start (e.g. 1e300 purchases).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedBetaGeo> {
@@ -126,6 +127,7 @@ pub(super) const BG: Variant = Variant { shift: 0.0, name: "BG/NBD" };
 /// Fits a member of the family: the maximiser's result in `(r, alpha, a, b)`.
 pub(super) fn fit_variant(v: Variant, settings: FitSettings, (frequency, recency, t): (&[f64], &[f64], &[f64]), weights: Option<&[f64]>) -> Result<super::Mle> {
     let h = Histories::new(frequency, recency, t, weights, settings.collapse)?;
+    h.require_repeat(v.name)?;
     let phi0 = start(&h);
     let bad_start = |why: &str| start_error((v.name, why), (frequency, recency, t), |h, g| BgLik(h, v.shift).ll_grad(&start(h), g));
     let scale = [1.0, time_scale(t), 1.0, 1.0];
@@ -272,6 +274,16 @@ impl BgLik<'_> {
             return f64::NAN;
         }
         ll
+    }
+}
+
+/// Evaluates `f(a)` for `a` away from the removable singularity at `a = 1` (the mean of
+/// `(a + b - 1)/(a - 1) (1 - ...)`): within 1e-7 of 1 it averages the values at `1 +- 1e-6`.
+fn away_from_one(a: f64, f: impl Fn(f64) -> Result<f64>) -> Result<f64> {
+    if (a - 1.0).abs() < 1e-7 {
+        Ok(0.5 * (f(1.0 - 1e-6)? + f(1.0 + 1e-6)?))
+    } else {
+        f(a)
     }
 }
 

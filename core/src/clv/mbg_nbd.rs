@@ -246,6 +246,21 @@ mod tests {
         super::super::tests::check_derivatives(&lik, &[0.5, -0.7, 1.1, -0.4], 1e-6);
     }
 
+    /// No customer came back: the likelihood rises towards no purchases at all, for every
+    /// model of repeat purchases (BG/NBD used to report alpha 5e10 there as a fit).
+    #[test]
+    fn no_repeat_purchase_is_not_enough_data() {
+        let (x, tx, t) = ([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [5.0, 6.0, 7.0]);
+        for e in [
+            ModifiedBetaGeo::default().fit(&x, &tx, &t, None).unwrap_err(),
+            super::super::bg_nbd::BetaGeo::default().fit(&x, &tx, &t, None).unwrap_err(),
+            super::super::pareto_nbd::ParetoNbd::default().fit(&x, &tx, &t, None).unwrap_err(),
+        ] {
+            assert_eq!(e.kind().code(), "not_enough_data", "{e}");
+            assert!(e.to_string().contains("fit (customers with a repeat purchase"), "{e}");
+        }
+    }
+
     #[test]
     fn errors_name_the_model_and_field() {
         let e = ModifiedBetaGeo::default().fit(&[1.0], &[2.0], &[1.0], None).unwrap_err();

@@ -674,6 +674,15 @@ impl Histories {
         self.wx.iter().sum()
     }
 
+    /// `not_enough_data` for histories without a repeat purchase: their likelihood rises
+    /// towards a boundary (no purchase rate, or no chance to buy) and has no maximum.
+    pub(crate) fn require_repeat(&self, what: &str) -> Result<()> {
+        if self.xs.iter().any(|&x| x > 0.0) {
+            return Ok(());
+        }
+        Err(Error::NotEnoughData { what: format!("a {what} fit (customers with a repeat purchase: without one the likelihood has no maximum)"), required: 1, got: 0 })
+    }
+
     /// Weighted means of frequency and T (for starting values).
     pub(crate) fn means(&self) -> (f64, f64) {
         let w = self.total_weight();
@@ -722,17 +731,6 @@ pub(crate) fn finite(what: impl FnOnce() -> String, v: f64) -> Result<f64> {
         Ok(v)
     } else {
         Err(Error::Internal(format!("{} evaluated to {v}", what())))
-    }
-}
-
-/// Evaluates `f(a)` for `a` away from a removable singularity at `a = 1` (BG/NBD's
-/// `(a + b - 1)/(a - 1) (1 - ...)`, BG/BB's `delta/(gamma - 1) (...)`): within 1e-7 of 1 it
-/// averages the values at `1 +- 1e-6`.
-pub(crate) fn away_from_one(a: f64, f: impl Fn(f64) -> Result<f64>) -> Result<f64> {
-    if (a - 1.0).abs() < 1e-7 {
-        Ok(0.5 * (f(1.0 - 1e-6)? + f(1.0 + 1e-6)?))
-    } else {
-        f(a)
     }
 }
 

@@ -113,6 +113,7 @@ impl ParetoNbd {
     /// As [`BetaGeo::fit`](super::bg_nbd::BetaGeo::fit).
     pub fn fit(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<FittedParetoNbd> {
         let h = Histories::new(frequency, recency, t, weights, self.settings.collapse)?;
+        h.require_repeat("Pareto/NBD")?;
         let phi0 = start(&h);
         let bad_start = |why: &str| start_error(("Pareto/NBD", why), (frequency, recency, t), |h, g| ParetoLik::new(h).ll_grad(&start(h), g));
         let scale = [1.0, time_scale(t), 1.0, time_scale(t)];
