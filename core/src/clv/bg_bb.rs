@@ -287,23 +287,7 @@ fn counts(x: f64, tx: f64, n: f64) -> (usize, usize, usize) {
 
 struct BbLik<'a>(&'a Histories);
 
-impl LogLik for BbLik<'_> {
-    fn total_weight(&self) -> f64 {
-        self.0.total_weight()
-    }
-
-    fn rows(&self) -> usize {
-        self.0.w.len()
-    }
-
-    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
-        self.eval::<false>(phi, g, &mut [])
-    }
-
-    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
-        self.eval::<true>(phi, g, h)
-    }
-}
+loglik_by_eval!(BbLik<'_>, |s| s.0);
 
 impl BbLik<'_> {
     fn eval<const HESS: bool>(&self, phi: &[f64], g: &mut [f64], hess: &mut [f64]) -> f64 {
@@ -375,8 +359,8 @@ impl BetaGeoBetaBinomParams {
 
     /// The tables for histories of up to `n` opportunities, and one more transaction (the
     /// conditional expectation's offset).
-    fn tables(&self, n: f64) -> Tables {
-        Tables::new(self, n as usize + 2, false)
+    fn tables(&self, n: usize) -> Tables {
+        Tables::new(self, n + 2, false)
     }
 
     /// The log-likelihood of customers' histories at these parameters (weighted sum).
@@ -400,11 +384,10 @@ impl BetaGeoBetaBinomParams {
         finite(|| "the BG/BB log-likelihood".into(), BbLik(&h).ll_grad(&phi, &mut g))
     }
 
-    /// Per history: `ln L` and what `f(tables, x, t_x, n, ln L)` makes of it.
+    /// Per history: `ln L` and what `f(tables, x, t_x, n, ln L)` makes of it (the parameters and
+    /// histories checked by the caller).
     fn per_history(&self, what: &str, (frequency, recency, n_periods): (&[f64], &[f64], &[f64]), f: impl Fn(&Tables, usize, usize, usize, f64) -> Result<f64>) -> Result<Vec<f64>> {
-        self.checked()?;
-        check_periods(frequency, recency, n_periods)?;
-        let tab = self.tables(max_of(n_periods) as f64);
+        let tab = self.tables(max_of(n_periods));
         let (mut g, mut h) = ([0.0; 4], [0.0; 10]);
         (0..frequency.len())
             .map(|i| {
@@ -433,6 +416,7 @@ impl BetaGeoBetaBinomParams {
         let m = check_future(m_periods)?;
         // the histories bound the tables' length
         check_periods(frequency, recency, n_periods)?;
+        self.checked()?;
         // ln B(gamma, delta+k) - ln B(gamma, delta) = ln prod_{j<k} (delta+j)/(gamma+delta+j)
         let later = ln_ratio(self.gamma + self.delta, -self.gamma, max_of(n_periods) + m + 1);
         self.per_history("p_alive", (frequency, recency, n_periods), |tab, x, _tx, n, ll| {
@@ -451,6 +435,7 @@ impl BetaGeoBetaBinomParams {
         let m = check_future(m_periods)?;
         // the histories bound the tables' length
         check_periods(frequency, recency, n_periods)?;
+        self.checked()?;
         let delta = self.delta;
         // delta/(gamma-1) G(gamma+delta)/G(1+delta) [G(1+delta+n)/G(gamma+delta+n) - G(1+delta+n+m)/G(gamma+delta+n+m)]
         // = delta/(gamma-1) e^{t[n]} (1 - e^{t[n+m] - t[n]}), t[k] = ln prod_{j<k} (1+delta+j)/(gamma+delta+j):
@@ -505,7 +490,7 @@ impl BetaGeoBetaBinomParams {
             return Ok(0.0);
         }
         let (x, n) = (x as usize, n_periods as usize);
-        let tab = self.tables(nf);
+        let tab = self.tables(n_periods as usize);
         // ln C(i, x)
         let ln_choose = |i: usize| ln_gamma(i as f64 + 1.0) - ln_gamma(x as f64 + 1.0) - ln_gamma((i - x) as f64 + 1.0);
         // alive throughout with x of n, or gone after opportunity i (>= x) with x of i

@@ -144,23 +144,7 @@ fn start(h: &Histories) -> [f64; 4] {
 /// The family's log-likelihood on histories, with the variant's `shift`.
 pub(super) struct BgLik<'a>(pub(super) &'a Histories, pub(super) f64);
 
-impl LogLik for BgLik<'_> {
-    fn total_weight(&self) -> f64 {
-        self.0.total_weight()
-    }
-
-    fn rows(&self) -> usize {
-        self.0.w.len()
-    }
-
-    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
-        self.eval::<false>(phi, g, &mut [])
-    }
-
-    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
-        self.eval::<true>(phi, g, h)
-    }
-}
+loglik_by_eval!(BgLik<'_>, |s| s.0);
 
 impl BgLik<'_> {
     /// The log-likelihood, writing its gradient (and with `HESS` its Hessian) in log-parameters.

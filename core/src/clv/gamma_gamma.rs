@@ -185,23 +185,7 @@ impl Spend {
     }
 }
 
-impl LogLik for Spend {
-    fn total_weight(&self) -> f64 {
-        self.wx.iter().sum()
-    }
-
-    fn rows(&self) -> usize {
-        self.w.len()
-    }
-
-    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
-        self.eval::<false>(phi, g, &mut [])
-    }
-
-    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
-        self.eval::<true>(phi, g, h)
-    }
-}
+loglik_by_eval!(Spend, |s| s);
 
 fn spend_rows(frequency: &[f64], monetary_value: &[f64], weights: Option<&[f64]>, collapse: bool) -> Result<Spend> {
     check_spend(frequency, monetary_value)?;

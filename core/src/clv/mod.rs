@@ -75,6 +75,33 @@ macro_rules! fit_builders {
     };
 }
 
+/// [`LogLik`] for a model whose `eval::<HESS>(phi, g, hess)` computes its log-likelihood and
+/// derivatives (with `HESS`, the Hessian too); `data` reaches its rows (`w`, per row) and their
+/// weight per distinct frequency (`wx`) from `self`.
+macro_rules! loglik_by_eval {
+    ($ty:ty, |$s:ident| $data:expr) => {
+        impl $crate::clv::LogLik for $ty {
+            fn total_weight(&self) -> f64 {
+                let $s = self;
+                $data.wx.iter().sum()
+            }
+
+            fn rows(&self) -> usize {
+                let $s = self;
+                $data.w.len()
+            }
+
+            fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
+                self.eval::<false>(phi, g, &mut [])
+            }
+
+            fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
+                self.eval::<true>(phi, g, h)
+            }
+        }
+    };
+}
+
 pub mod bg_bb;
 pub mod bg_nbd;
 pub mod gamma_gamma;

@@ -309,23 +309,7 @@ impl<'a> ParetoLik<'a> {
     }
 }
 
-impl LogLik for ParetoLik<'_> {
-    fn total_weight(&self) -> f64 {
-        self.h.total_weight()
-    }
-
-    fn rows(&self) -> usize {
-        self.h.w.len()
-    }
-
-    fn ll_grad(&self, phi: &[f64], g: &mut [f64]) -> f64 {
-        self.eval::<false>(phi, g, &mut [])
-    }
-
-    fn ll_grad_hess(&self, phi: &[f64], g: &mut [f64], h: &mut [f64]) -> f64 {
-        self.eval::<true>(phi, g, h)
-    }
-}
+loglik_by_eval!(ParetoLik<'_>, |s| s.h);
 
 impl ParetoLik<'_> {
     /// The log-likelihood, writing its gradient (and with `HESS` its Hessian) in log-parameters.
