@@ -50,7 +50,7 @@ proptest! {
             prop_assert_eq!(&sum, &parts.fitted);
             for row in fit.summary() {
                 prop_assert!(row.contribution.value.is_finite() && row.contribution.value >= 0.0);
-                prop_assert!(row.share.lo <= row.share.hi);
+                prop_assert!(row.share.lo <= row.share.hi, "{:?}", row);
             }
         }
     }

@@ -718,16 +718,6 @@ impl Mmm {
             Uncertainty::Laplace { draws } => model.laplace(&u, draws, self.seed, &mut warnings)?,
             Uncertainty::Bootstrap { replicates, block } => model.bootstrap(&u, replicates, block, self.seed, self.max_iter, &ticker)?,
         };
-        // a draw far out along a flat direction can overflow a curve: keep only draws whose
-        // parameters and fitted values are finite, and say how many were dropped
-        let before = draws.len();
-        draws.retain(|d| d.iter().all(|v| v.is_finite()) && model.fitted_values(d).iter().all(|v| v.is_finite()));
-        if draws.len() < before {
-            warnings.push(format!(
-                "{} of {before} draws gave non-finite fitted values and were dropped: the posterior is flat somewhere, so the intervals are not meaningful",
-                before - draws.len()
-            ));
-        }
         let holdout = if self.holdout > 0 {
             let h = model.holdout(self, data, &ticker)?;
             ticker.check()?;
@@ -741,11 +731,23 @@ impl Mmm {
             scales: model.scales.clone(),
             param_names: model.params.iter().map(|p| p.name.clone()).collect(),
             theta,
-            draws,
+            draws: Vec::new(),
             convergence,
             diagnostics: Diagnostics::default(),
             warnings,
         };
+        // a draw far out along a flat direction can overflow a curve or a channel's total: keep
+        // only draws whose parameters, fitted values and summary figures are finite, and say how
+        // many were dropped
+        let before = draws.len();
+        draws.retain(|d| d.iter().all(|v| v.is_finite()) && fitted.channel_figures(d).is_some_and(|f| f.1));
+        if draws.len() < before {
+            fitted.warnings.push(format!(
+                "{} of {before} draws gave non-finite fitted values or channel totals and were dropped: the posterior is flat somewhere, so the intervals are not meaningful",
+                before - draws.len()
+            ));
+        }
+        fitted.draws = draws;
         fitted.diagnostics = fitted.compute_diagnostics(holdout);
         Ok(fitted)
     }
@@ -1937,29 +1939,36 @@ impl FittedMmm {
         self.parts(&self.theta, &d)
     }
 
+    /// Each channel's (contribution, share, ROAS, marginal ROAS) at parameters `theta`, and
+    /// whether they and the fitted values are all finite; `None` where the parts cannot be
+    /// computed.
+    fn channel_figures(&self, theta: &[f64]) -> Option<(Vec<(f64, f64, f64, f64)>, bool)> {
+        let base = self.parts(theta, &self.data).ok()?;
+        let mut up = self.data.clone();
+        up.spend.iter_mut().for_each(|x| x.iter_mut().for_each(|v| *v *= 1.01));
+        let more = self.parts(theta, &up).ok()?;
+        let totals: Vec<f64> = base.channels.iter().map(|c| c.iter().sum()).collect();
+        let all: f64 = totals.iter().sum();
+        let stats: Vec<(f64, f64, f64, f64)> = totals
+            .iter()
+            .enumerate()
+            .map(|(c, &tot)| {
+                let spend: f64 = self.data.spend[c].iter().sum();
+                let extra: f64 = more.channels[c].iter().sum::<f64>() - tot;
+                let share = if all > 0.0 { tot / all } else { 0.0 };
+                let (roas, mroas) = if spend > 0.0 { (tot / spend, extra / (0.01 * spend)) } else { (0.0, 0.0) };
+                (tot, share, roas, mroas)
+            })
+            .collect();
+        let finite = base.fitted.iter().all(|v| v.is_finite()) && stats.iter().all(|s| [s.0, s.1, s.2, s.3].iter().all(|v| v.is_finite()));
+        Some((stats, finite))
+    }
+
     /// A summary row per channel: contribution, share, ROAS and marginal ROAS with intervals,
     /// and the fitted curves.
     pub fn summary(&self) -> Vec<ChannelSummary> {
         let cp = self.channel_params();
-        let stats = |theta: &[f64]| -> Vec<(f64, f64, f64, f64)> {
-            let Ok(base) = self.parts(theta, &self.data) else { return Vec::new() };
-            let mut up = self.data.clone();
-            up.spend.iter_mut().for_each(|x| x.iter_mut().for_each(|v| *v *= 1.01));
-            let Ok(more) = self.parts(theta, &up) else { return Vec::new() };
-            let totals: Vec<f64> = base.channels.iter().map(|c| c.iter().sum()).collect();
-            let all: f64 = totals.iter().sum();
-            totals
-                .iter()
-                .enumerate()
-                .map(|(c, &tot)| {
-                    let spend: f64 = self.data.spend[c].iter().sum();
-                    let extra: f64 = more.channels[c].iter().sum::<f64>() - tot;
-                    let share = if all > 0.0 { tot / all } else { 0.0 };
-                    let (roas, mroas) = if spend > 0.0 { (tot / spend, extra / (0.01 * spend)) } else { (0.0, 0.0) };
-                    (tot, share, roas, mroas)
-                })
-                .collect()
-        };
+        let stats = |theta: &[f64]| self.channel_figures(theta).map(|f| f.0).unwrap_or_default();
         let point = stats(&self.theta);
         let drawn: Vec<Vec<(f64, f64, f64, f64)>> = self.draws.iter().map(|d| stats(d)).collect();
         let a = (1.0 - self.spec.level) / 2.0;
