@@ -64,6 +64,8 @@ macro_rules! bg_predict {
             let probs: Vec<f64> = (0..=n_max as u32).map(|n| m.probability_of_purchases(n, p("t"))).collect::<Result<_, _>>()?;
             out["probability_of_purchases"] = json!(probs);
         }
+        let lls: Vec<f64> = (0..x.len()).map(|i| m.log_likelihood(&x[i..=i], &tx[i..=i], &t[i..=i], None)).collect::<Result<_, _>>()?;
+        out["log_likelihood"] = json!(lls);
         Ok(obj(out))
     }};
 }

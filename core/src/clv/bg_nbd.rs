@@ -22,11 +22,10 @@
 //! | `collapse` | `true` | fit customers sharing `(frequency, recency, T)` as one weighted row | |
 
 use serde::{Deserialize, Serialize};
-use statrs::function::beta::{beta_reg, ln_beta};
-use statrs::function::gamma::{digamma, ln_gamma};
+use statrs::function::gamma::ln_gamma;
 
 use super::hyp2f1::ln_hyp2f1;
-use super::polygamma::trigamma;
+use super::polygamma::{beta_reg, GammaDiff};
 use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
@@ -152,11 +151,9 @@ impl BgLik<'_> {
     fn eval<const HESS: bool>(&self, phi: &[f64], g: &mut [f64], hess: &mut [f64]) -> f64 {
         let (h, shift) = (self.0, self.1);
         let (r, alpha, a, b) = (phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp());
-        let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
-        // terms that depend on the customer only through x
-        let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
-        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
-        let (tg_r, tg_b, tg_ab) = if HESS { (trigamma(r), trigamma(b), trigamma(a + b)) } else { (0.0, 0.0, 0.0) };
+        let ln_a = a.ln();
+        // terms that depend on the customer only through x, as differences of ln G, digamma
+        // and trigamma that keep their digits at large parameters (GammaDiff)
         let mut ll = 0.0;
         let mut gr = [0.0; 4];
         // upper triangle of the Hessian in (r, alpha, a, b), row by row: r-r, r-alpha, r-a, r-b,
@@ -167,22 +164,16 @@ impl BgLik<'_> {
         for (&x, &w) in h.xs.iter().zip(&h.wx) {
             // the Beta part counts x + shift chances to drop out
             let xb = x + shift;
-            let a1 = ln_gamma(r + x) - lg_r + r * ln_alpha;
-            let a2 = lg_ab + ln_gamma(b + xb) - lg_b - ln_gamma(a + b + xb);
-            ll += w * (a1 + a2);
-            let dab = digamma(a + b + xb);
-            gr[0] += w * (digamma(r + x) - dg_r + ln_alpha);
-            gr[1] += w * r / alpha;
-            gr[2] += w * (dg_ab - dab);
-            gr[3] += w * (dg_ab + digamma(b + xb) - dg_b - dab);
+            let (dr, db, dab) = (GammaDiff::new(r, x), GammaDiff::new(b, xb), GammaDiff::new(a + b, xb));
+            ll += w * (dr.lg + db.lg - dab.lg);
+            gr[0] += w * dr.dg;
+            gr[2] -= w * dab.dg;
+            gr[3] += w * (db.dg - dab.dg);
             if HESS {
-                let tab = trigamma(a + b + xb);
-                hr[0] += w * (trigamma(r + x) - tg_r);
-                hr[1] += w / alpha;
-                hr[4] -= w * r / (alpha * alpha);
-                hr[7] += w * (tg_ab - tab);
-                hr[8] += w * (tg_ab - tab);
-                hr[9] += w * (tg_ab + trigamma(b + xb) - tg_b - tab);
+                hr[0] += w * dr.tg;
+                hr[7] -= w * dab.tg;
+                hr[8] -= w * dab.tg;
+                hr[9] += w * (db.tg - dab.tg);
             }
             let bx = b + (xb - 1.0);
             c4.push(if xb > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
@@ -196,41 +187,49 @@ impl BgLik<'_> {
                 let j = h.xi[i] as usize;
                 let x = h.xs[j];
                 let w = h.w[i];
-                let u = 1.0 / (alpha + h.t[i]);
-                let lt = (alpha + h.t[i]).ln();
-                let a3 = -(r + x) * lt;
+                // a3 = r ln(alpha/(alpha+T)) - x ln(alpha+T), its derivatives in r and alpha
+                // (r/alpha - (r+x)/(alpha+T) = (r T/alpha - x)/(alpha+T)) and second
+                // derivatives, written so nothing of the size of r ln alpha cancels
+                let (t, tx) = (h.t[i], h.tx[i]);
+                let u = 1.0 / (alpha + t);
+                let l3 = (t / alpha).ln_1p();
+                let a3 = -r * l3 - x * (alpha + t).ln();
+                let g3 = [-l3, (r * t / alpha - x) * u];
+                let h3 = [t * u / alpha, (x - r * t * (2.0 + t / alpha) / alpha) * u * u];
                 if x + shift == 0.0 {
                     acc[0] += w * a3;
-                    acc[1] -= w * lt;
-                    acc[2] -= w * (r + x) * u;
+                    acc[1] += w * g3[0];
+                    acc[2] += w * g3[1];
                     if HESS {
-                        acc[6] -= w * u;
-                        acc[9] += w * (r + x) * u * u;
+                        acc[6] += w * h3[0];
+                        acc[9] += w * h3[1];
                     }
                     continue;
                 }
-                let utx = 1.0 / (alpha + h.tx[i]);
-                let ltx = (alpha + h.tx[i]).ln();
-                let a4 = c4[j] - (r + x) * ltx;
+                let utx = 1.0 / (alpha + tx);
+                let l4 = (tx / alpha).ln_1p();
+                let a4 = c4[j] - r * l4 - x * (alpha + tx).ln();
+                let g4 = [-l4, (r * tx / alpha - x) * utx];
                 let (hi, lo) = if a3 > a4 { (a3, a4) } else { (a4, a3) };
                 let e = (lo - hi).exp();
                 let lse = hi + e.ln_1p();
                 let w4 = (a4 - lse).exp();
                 let w3 = 1.0 - w4;
                 acc[0] += w * lse;
-                acc[1] -= w * (w3 * lt + w4 * ltx);
-                acc[2] -= w * (r + x) * (w3 * u + w4 * utx);
+                acc[1] += w * (w3 * g3[0] + w4 * g4[0]);
+                acc[2] += w * (w3 * g3[1] + w4 * g4[1]);
                 acc[3] += w * w4 * inv_a;
                 acc[4] -= w * w4 * inv_bx[j];
                 if HESS {
+                    let h4 = [tx * utx / alpha, (x - r * tx * (2.0 + tx / alpha) / alpha) * utx * utx];
                     // w3 H3 + w4 H4 + w3 w4 d d', d = (gradient of a3) - (gradient of a4)
-                    let d = [ltx - lt, (r + x) * (utx - u), -inv_a, inv_bx[j]];
+                    let d = [-((t - tx) * utx).ln_1p(), (r + x) * (t - tx) * u * utx, -inv_a, inv_bx[j]];
                     let v = w * w3 * w4;
                     acc[5] += v * d[0] * d[0];
-                    acc[6] += v * d[0] * d[1] - w * (w3 * u + w4 * utx);
+                    acc[6] += v * d[0] * d[1] + w * (w3 * h3[0] + w4 * h4[0]);
                     acc[7] += v * d[0] * d[2];
                     acc[8] += v * d[0] * d[3];
-                    acc[9] += v * d[1] * d[1] + w * (r + x) * (w3 * u * u + w4 * utx * utx);
+                    acc[9] += v * d[1] * d[1] + w * (w3 * h3[1] + w4 * h4[1]);
                     acc[10] += v * d[1] * d[2];
                     acc[11] += v * d[1] * d[3];
                     acc[12] += v * d[2] * d[2] - w * w4 * inv_a * inv_a;
@@ -383,10 +382,10 @@ impl BetaGeoParams {
         finite(|| format!("the {} log-likelihood", v.name), BgLik(&h, v.shift).ll_grad(&phi, &mut g))
     }
 
-    /// `ln` of the odds of being dead: `ln(a/(b+xb-1)) + (r+x) ln((alpha+T)/(alpha+t_x))`, with
-    /// `xb = x + shift` the chances to drop out so far.
+    /// `ln` of the odds of being dead: `ln(a/(b+xb-1)) + (r+x) ln(1 + (T-t_x)/(alpha+t_x))`,
+    /// with `xb = x + shift` the chances to drop out so far.
     fn log_div(&self, xb: f64, x: f64, tx: f64, t: f64) -> f64 {
-        (self.a / (self.b + (xb - 1.0))).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + tx)).ln()
+        (self.a / (self.b + (xb - 1.0))).ln() + (self.r + x) * ((t - tx) / (self.alpha + tx)).ln_1p()
     }
 
     /// P(alive) of one history (1 where she has had no chance to drop out).
@@ -459,16 +458,18 @@ impl BetaGeoParams {
         }
         let nf = f64::from(n);
         let nb = nf + v.shift;
-        let p = alpha / (alpha + t);
         let q = t / (alpha + t);
-        let ln_first = ln_beta(a, b + nb) - ln_beta(a, b) + ln_gamma(r + nf) - ln_gamma(r) - ln_gamma(nf + 1.0) + r * p.ln() + nf * q.ln();
+        // B(a, b+nb)/B(a, b) G(r+n)/(G(r) n!) p^r q^n, p = alpha/(alpha+t), its ln G and ln p
+        // terms as differences that keep their digits at large parameters
+        let dab = GammaDiff::new(a + b, nb);
+        let ln_first = GammaDiff::new(b, nb).lg - dab.lg + GammaDiff::new(r, nf).lg - ln_gamma(nf + 1.0) - r * (t / alpha).ln_1p() + nf * q.ln();
         let mut value = ln_first.exp();
         if nb > 0.0 {
             // dropped out after the n-th purchase (or, n = 0, at the first): the chance of at
             // least n purchases while alive, 1 - p^r sum_{j<n} G(r+j)/(G(r) j!) q^j =
-            // P(NegBin(r, p) >= n) = I_q(n, r) (1 for n = 0)
-            let at_least = if n == 0 { 1.0 } else { beta_reg(nf, r, q) };
-            value += (ln_beta(a + 1.0, b + (nb - 1.0)) - ln_beta(a, b)).exp() * at_least;
+            // P(NegBin(r, p) >= n) = I_q(n, r) (1 for n = 0), times B(a+1, b+nb-1)/B(a, b)
+            let at_least = if n == 0 { 1.0 } else { beta_reg(nf, r, q, alpha / (alpha + t)) };
+            value += a * (GammaDiff::new(b, nb - 1.0).lg - dab.lg).exp() * at_least;
         }
         finite(|| format!("probability_of_purchases({n}, {t})"), value)
     }
@@ -523,6 +524,11 @@ mod tests {
         let h = Histories::new(&[0.0, 1.0, 3.0, 7.0, 2.0], &[0.0, 2.0, 10.0, 30.0, 1.0], &[20.0, 30.0, 35.0, 38.0, 3.0], Some(&[3.0, 1.0, 2.0, 1.0, 1.0]), true).unwrap();
         super::super::tests::check_derivatives(&BgLik(&h, 0.0), &[-1.2, 1.3, -0.2, 0.9], 1e-6);
         super::super::tests::check_derivatives(&BgLik(&h, 0.0), &[0.5, -0.7, 1.1, -0.4], 1e-6);
+        // near the Poisson and single-dropout-probability limits (r 4e7, alpha 8e8, a 3e6, b
+        // 9e6), where the terms are written not to cancel
+        let far = [4e7f64.ln(), 8e8f64.ln(), 3e6f64.ln(), 9e6f64.ln()];
+        super::super::tests::check_derivatives(&BgLik(&h, 0.0), &far, 1e-6);
+        super::super::tests::check_derivatives(&BgLik(&h, 1.0), &far, 1e-6);
     }
 
     #[test]

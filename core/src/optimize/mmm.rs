@@ -753,6 +753,9 @@ impl Mmm {
     }
 }
 
+/// A channel's contribution, share, ROAS and marginal ROAS at one set of parameters.
+type Figures = (f64, f64, f64, f64);
+
 /// The scales and calendar a fit used, kept to apply the model to new rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scales {
@@ -1942,14 +1945,14 @@ impl FittedMmm {
     /// Each channel's (contribution, share, ROAS, marginal ROAS) at parameters `theta`, and
     /// whether they and the fitted values are all finite; `None` where the parts cannot be
     /// computed.
-    fn channel_figures(&self, theta: &[f64]) -> Option<(Vec<(f64, f64, f64, f64)>, bool)> {
+    fn channel_figures(&self, theta: &[f64]) -> Option<(Vec<Figures>, bool)> {
         let base = self.parts(theta, &self.data).ok()?;
         let mut up = self.data.clone();
         up.spend.iter_mut().for_each(|x| x.iter_mut().for_each(|v| *v *= 1.01));
         let more = self.parts(theta, &up).ok()?;
         let totals: Vec<f64> = base.channels.iter().map(|c| c.iter().sum()).collect();
         let all: f64 = totals.iter().sum();
-        let stats: Vec<(f64, f64, f64, f64)> = totals
+        let stats: Vec<Figures> = totals
             .iter()
             .enumerate()
             .map(|(c, &tot)| {
@@ -1970,9 +1973,9 @@ impl FittedMmm {
         let cp = self.channel_params();
         let stats = |theta: &[f64]| self.channel_figures(theta).map(|f| f.0).unwrap_or_default();
         let point = stats(&self.theta);
-        let drawn: Vec<Vec<(f64, f64, f64, f64)>> = self.draws.iter().map(|d| stats(d)).collect();
+        let drawn: Vec<Vec<Figures>> = self.draws.iter().map(|d| stats(d)).collect();
         let a = (1.0 - self.spec.level) / 2.0;
-        let est = |c: usize, pick: fn(&(f64, f64, f64, f64)) -> f64| -> Estimate {
+        let est = |c: usize, pick: fn(&Figures) -> f64| -> Estimate {
             let value = pick(&point[c]);
             if drawn.is_empty() {
                 return Estimate { value, lo: value, hi: value };
