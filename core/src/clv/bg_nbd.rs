@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
 use super::hyp2f1::ln_hyp2f1;
-use super::polygamma::{beta_reg, GammaDiff};
+use super::polygamma::{beta_reg, GammaAt, GammaDiff};
 use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
@@ -151,7 +151,7 @@ impl BgLik<'_> {
     fn eval<const HESS: bool>(&self, phi: &[f64], g: &mut [f64], hess: &mut [f64]) -> f64 {
         let (h, shift) = (self.0, self.1);
         let (r, alpha, a, b) = (phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp());
-        let ln_a = a.ln();
+        let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
         // terms that depend on the customer only through x, as differences of ln G, digamma
         // and trigamma that keep their digits at large parameters (GammaDiff)
         let mut ll = 0.0;
@@ -161,10 +161,11 @@ impl BgLik<'_> {
         let mut hr = [0.0; 10];
         let mut c4 = Vec::with_capacity(h.xs.len());
         let mut inv_bx = Vec::with_capacity(h.xs.len());
+        let (at_r, at_b, at_ab) = (GammaAt::new(r, HESS), GammaAt::new(b, HESS), GammaAt::new(a + b, HESS));
         for (&x, &w) in h.xs.iter().zip(&h.wx) {
             // the Beta part counts x + shift chances to drop out
             let xb = x + shift;
-            let (dr, db, dab) = (GammaDiff::new(r, x), GammaDiff::new(b, xb), GammaDiff::new(a + b, xb));
+            let (dr, db, dab) = (at_r.diff(x), at_b.diff(xb), at_ab.diff(xb));
             ll += w * (dr.lg + db.lg - dab.lg);
             gr[0] += w * dr.dg;
             gr[2] -= w * dab.dg;
@@ -179,7 +180,7 @@ impl BgLik<'_> {
             c4.push(if xb > 0.0 { ln_a - bx.ln() } else { f64::NEG_INFINITY });
             inv_bx.push(1.0 / bx);
         }
-        let inv_a = 1.0 / a;
+        let (inv_a, inv_alpha) = (1.0 / a, 1.0 / alpha);
         let rows = sum_chunks::<15>(h.w.len(), |range| {
             // ll, gradient (4), Hessian's upper triangle (10)
             let mut acc = [0.0; 15];
@@ -187,15 +188,16 @@ impl BgLik<'_> {
                 let j = h.xi[i] as usize;
                 let x = h.xs[j];
                 let w = h.w[i];
-                // a3 = r ln(alpha/(alpha+T)) - x ln(alpha+T), its derivatives in r and alpha
-                // (r/alpha - (r+x)/(alpha+T) = (r T/alpha - x)/(alpha+T)) and second
-                // derivatives, written so nothing of the size of r ln alpha cancels
+                // a3 = r ln alpha - (r+x) ln(alpha+T) = -(r+x) ln(1+T/alpha) - x ln alpha, its
+                // derivatives in r and alpha (r/alpha - (r+x)/(alpha+T) = (r T/alpha - x)/(alpha+T))
+                // and second derivatives, written so nothing of the size of r ln alpha cancels
                 let (t, tx) = (h.t[i], h.tx[i]);
                 let u = 1.0 / (alpha + t);
-                let l3 = (t / alpha).ln_1p();
-                let a3 = -r * l3 - x * (alpha + t).ln();
-                let g3 = [-l3, (r * t / alpha - x) * u];
-                let h3 = [t * u / alpha, (x - r * t * (2.0 + t / alpha) / alpha) * u * u];
+                let ta = t * inv_alpha;
+                let l3 = ln_1_plus(ta);
+                let a3 = -(r + x) * l3 - x * ln_alpha;
+                let g3 = [-l3, (r * ta - x) * u];
+                let h3 = if HESS { [ta * u, (x - r * ta * (2.0 + ta)) * u * u] } else { [0.0; 2] };
                 if x + shift == 0.0 {
                     acc[0] += w * a3;
                     acc[1] += w * g3[0];
@@ -207,9 +209,10 @@ impl BgLik<'_> {
                     continue;
                 }
                 let utx = 1.0 / (alpha + tx);
-                let l4 = (tx / alpha).ln_1p();
-                let a4 = c4[j] - r * l4 - x * (alpha + tx).ln();
-                let g4 = [-l4, (r * tx / alpha - x) * utx];
+                let txa = tx * inv_alpha;
+                let l4 = ln_1_plus(txa);
+                let a4 = c4[j] - (r + x) * l4 - x * ln_alpha;
+                let g4 = [-l4, (r * txa - x) * utx];
                 let (hi, lo) = if a3 > a4 { (a3, a4) } else { (a4, a3) };
                 let e = (lo - hi).exp();
                 let lse = hi + e.ln_1p();
@@ -221,9 +224,9 @@ impl BgLik<'_> {
                 acc[3] += w * w4 * inv_a;
                 acc[4] -= w * w4 * inv_bx[j];
                 if HESS {
-                    let h4 = [tx * utx / alpha, (x - r * tx * (2.0 + tx / alpha) / alpha) * utx * utx];
+                    let h4 = [txa * utx, (x - r * txa * (2.0 + txa)) * utx * utx];
                     // w3 H3 + w4 H4 + w3 w4 d d', d = (gradient of a3) - (gradient of a4)
-                    let d = [-((t - tx) * utx).ln_1p(), (r + x) * (t - tx) * u * utx, -inv_a, inv_bx[j]];
+                    let d = [l4 - l3, (r + x) * (t - tx) * u * utx, -inv_a, inv_bx[j]];
                     let v = w * w3 * w4;
                     acc[5] += v * d[0] * d[0];
                     acc[6] += v * d[0] * d[1] + w * (w3 * h3[0] + w4 * h4[0]);
@@ -257,6 +260,16 @@ impl BgLik<'_> {
             return f64::NAN;
         }
         ll
+    }
+}
+
+/// `ln(1 + v)` for `v >= 0`: `ln_1p` where `v` is small enough for `1 + v` to round away its
+/// digits, the faster `ln` above (where `1 + v` keeps them to half an ulp of at least 1.25).
+fn ln_1_plus(v: f64) -> f64 {
+    if v > 0.25 {
+        (1.0 + v).ln()
+    } else {
+        v.ln_1p()
     }
 }
 
