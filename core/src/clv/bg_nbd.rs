@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
 use super::hyp2f1::ln_hyp2f1;
-use super::polygamma::{beta_reg, GammaAt, GammaDiff};
+use super::polygamma::{beta_reg, ln_gamma_diff, GammaAt};
 use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
@@ -153,7 +153,7 @@ impl BgLik<'_> {
         let (r, alpha, a, b) = (phi[0].exp(), phi[1].exp(), phi[2].exp(), phi[3].exp());
         let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
         // terms that depend on the customer only through x, as differences of ln G, digamma
-        // and trigamma that keep their digits at large parameters (GammaDiff)
+        // and trigamma that keep their digits at large parameters (GammaAt)
         let mut ll = 0.0;
         let mut gr = [0.0; 4];
         // upper triangle of the Hessian in (r, alpha, a, b), row by row: r-r, r-alpha, r-a, r-b,
@@ -474,15 +474,15 @@ impl BetaGeoParams {
         let q = t / (alpha + t);
         // B(a, b+nb)/B(a, b) G(r+n)/(G(r) n!) p^r q^n, p = alpha/(alpha+t), its ln G and ln p
         // terms as differences that keep their digits at large parameters
-        let dab = GammaDiff::new(a + b, nb);
-        let ln_first = GammaDiff::new(b, nb).lg - dab.lg + GammaDiff::new(r, nf).lg - ln_gamma(nf + 1.0) - r * (t / alpha).ln_1p() + nf * q.ln();
+        let dab = ln_gamma_diff(a + b, nb);
+        let ln_first = ln_gamma_diff(b, nb) - dab + ln_gamma_diff(r, nf) - ln_gamma(nf + 1.0) - r * (t / alpha).ln_1p() + nf * q.ln();
         let mut value = ln_first.exp();
         if nb > 0.0 {
             // dropped out after the n-th purchase (or, n = 0, at the first): the chance of at
             // least n purchases while alive, 1 - p^r sum_{j<n} G(r+j)/(G(r) j!) q^j =
             // P(NegBin(r, p) >= n) = I_q(n, r) (1 for n = 0), times B(a+1, b+nb-1)/B(a, b)
             let at_least = if n == 0 { 1.0 } else { beta_reg(nf, r, q, alpha / (alpha + t)) };
-            value += a * (GammaDiff::new(b, nb - 1.0).lg - dab.lg).exp() * at_least;
+            value += a * (ln_gamma_diff(b, nb - 1.0) - dab).exp() * at_least;
         }
         finite(|| format!("probability_of_purchases({n}, {t})"), value)
     }

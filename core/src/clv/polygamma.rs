@@ -1,6 +1,6 @@
 //! The trigamma function `psi_1(x) = d^2 ln G(x) / dx^2` for `x > 0`, which the analytic
 //! Hessians of the BG/NBD and Gamma-Gamma likelihoods need (statrs has `ln_gamma` and `digamma`
-//! but no trigamma), and [`GammaDiff`]: `ln G`, digamma and trigamma at `z + x` less their
+//! but no trigamma), and [`GammaAt`]: `ln G`, digamma and trigamma at `z + x` less their
 //! values at `z`, kept to full relative precision where the difference of the two values
 //! cancels (`ln G(1e8 + 3) - ln G(1e8)` loses 8 digits that way).
 //!
@@ -15,7 +15,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 const STIRLING: [f64; 7] = [1.0 / 12.0, -1.0 / 360.0, 1.0 / 1260.0, -1.0 / 1680.0, 1.0 / 1188.0, -691.0 / 360_360.0, 1.0 / 156.0];
 
 /// `ln G(z + x) - ln G(z)`, `psi(z + x) - psi(z)` and `psi_1(z + x) - psi_1(z)` for `z > 0`,
-/// `x >= 0` ([`GammaAt::diff`]).
+/// `x >= 0` ([`GammaAt::diff`]; `tg` is 0 where the trigamma difference was not asked for).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct GammaDiff {
     /// `ln G(z + x) - ln G(z)`
@@ -84,11 +84,9 @@ impl GammaAt {
     }
 }
 
-impl GammaDiff {
-    /// The differences from `z` to `z + x` (one call; [`GammaAt`] keeps `z`'s values for many).
-    pub(crate) fn new(z: f64, x: f64) -> Self {
-        GammaAt::new(z, true).diff(x)
-    }
+/// `ln G(z + x) - ln G(z)` alone, to full relative precision ([`GammaAt`]).
+pub(crate) fn ln_gamma_diff(z: f64, x: f64) -> f64 {
+    GammaAt::new(z, false).diff(x).lg
 }
 
 /// `psi_1(x)` for `x > 0` (NaN for NaN; `+inf` at 0).
@@ -113,7 +111,7 @@ pub(crate) fn trigamma(x: f64) -> f64 {
 /// The continued fraction is Numerical Recipes' (Press et al. 2007, 6.4), as statrs' `beta_reg`
 /// evaluates it; the prefactor `x^a y^b / (a B(a, b))` is where they differ: statrs takes
 /// `ln G(a + b) - ln G(a) - ln G(b)` and `b ln(1 - x)`, which lose 8 digits at `b = 4e7`, here
-/// the larger parameter's `ln G` difference comes from [`GammaDiff`] and `ln(1 - x)` from
+/// the larger parameter's `ln G` difference comes from [`ln_gamma_diff`] and `ln(1 - x)` from
 /// `ln_1p(-x)` where `x` is the small one.
 pub(crate) fn beta_reg(a: f64, b: f64, x: f64, y: f64) -> f64 {
     if x <= 0.0 {
@@ -127,7 +125,7 @@ pub(crate) fn beta_reg(a: f64, b: f64, x: f64, y: f64) -> f64 {
     // each logarithm from the smaller of x and y, which carries its digits (b ln(1 - x) at
     // b = 4e7 needs ln(1 - x) to 1e-24, which 1 - x rounded to a double no longer holds)
     let (ln_x, ln_y) = if x < y { (x.ln(), (-x).ln_1p()) } else { ((-y).ln_1p(), y.ln()) };
-    let ln_front = GammaDiff::new(hi, lo).lg - ln_gamma(lo) + a * ln_x + b * ln_y;
+    let ln_front = ln_gamma_diff(hi, lo) - ln_gamma(lo) + a * ln_x + b * ln_y;
     if x < (a + 1.0) / (a + b + 2.0) {
         ln_front.exp() * beta_cf(a, b, x) / a
     } else {
@@ -200,7 +198,7 @@ mod tests {
             (2000.0, 100000.0, 1061134.4945384234, 3.9320707515888644, -0.0004903210512061087),
         ];
         for (z, x, lg, dg, tg) in cases {
-            let d = GammaDiff::new(z, x);
+            let d = GammaAt::new(z, true).diff(x);
             // below 16, plain differences of statrs' values (ln G(17) = 30.7 to 2e-15 relative)
             let tol = |v: f64, rel: f64, plain: f64| rel * v.abs() + if z < 16.0 { plain } else { 0.0 };
             assert!((d.lg - lg).abs() <= tol(lg, 2e-15, 1e-13), "ln G at ({z}, {x}): {} vs {lg}", d.lg);
@@ -210,7 +208,7 @@ mod tests {
         // at 1e8 the plain difference is off by 1e-8 relative
         let plain = ln_gamma(1e8 + 3.0) - ln_gamma(1e8);
         assert!((plain / 55.262_042_261_857_1 - 1.0).abs() > 1e-10, "{plain}");
-        let zero = GammaDiff::new(3.0, 0.0);
+        let zero = GammaAt::new(3.0, true).diff(0.0);
         assert_eq!((zero.lg, zero.dg, zero.tg), (0.0, 0.0, 0.0));
     }
 
