@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use statrs::function::gamma::ln_gamma;
 
 use super::hyp2f1::ln_hyp2f1;
-use super::polygamma::{beta_reg, ln_gamma_diff, GammaAt};
+use super::polygamma::{beta_reg, ln_1_plus, ln_gamma_diff, GammaAt};
 use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
 use crate::Result;
 
@@ -260,16 +260,6 @@ impl BgLik<'_> {
             return f64::NAN;
         }
         ll
-    }
-}
-
-/// `ln(1 + v)` for `v >= 0`: `ln_1p` where `v` is small enough for `1 + v` to round away its
-/// digits, the faster `ln` above (where `1 + v` keeps them to half an ulp of at least 1.25).
-fn ln_1_plus(v: f64) -> f64 {
-    if v > 0.25 {
-        (1.0 + v).ln()
-    } else {
-        v.ln_1p()
     }
 }
 

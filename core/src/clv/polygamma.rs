@@ -104,6 +104,16 @@ pub(crate) fn trigamma(x: f64) -> f64 {
     acc + r + 0.5 * r2 + r * r2 * series
 }
 
+/// `ln(1 + v)` for `v >= 0`: `ln_1p` where `v` is small enough for `1 + v` to round away its
+/// digits, the faster `ln` above (where `1 + v` keeps them to half an ulp of at least 1.25).
+pub(crate) fn ln_1_plus(v: f64) -> f64 {
+    if v > 0.25 {
+        (1.0 + v).ln()
+    } else {
+        v.ln_1p()
+    }
+}
+
 /// The regularised incomplete beta function `I_x(a, b)` for `a, b > 0`, `0 <= x <= 1`, with
 /// `y = 1 - x` passed as computed (`alpha / (alpha + t)` beside `t / (alpha + t)`): the smaller
 /// of the two is the one read, so neither is rounded through the other.
