@@ -39,8 +39,10 @@ pub(crate) struct GammaDiff {
 /// gain the last digit for up to 16 logarithms a call.
 pub(crate) struct GammaAt {
     z: f64,
-    /// `ln G(z)`, `psi(z)`, `psi_1(z)` below 16
-    base: Option<[f64; 3]>,
+    /// `ln G(z)` below 16 (where the plain difference is taken)
+    base: Option<f64>,
+    /// `psi(z)` and `psi_1(z)` (0 without `hess`)
+    psi: [f64; 2],
     /// Whether the trigamma difference is wanted (0 without).
     hess: bool,
 }
@@ -48,7 +50,12 @@ pub(crate) struct GammaAt {
 impl GammaAt {
     /// `z`'s values, with (`hess`) or without the trigamma difference.
     pub(crate) fn new(z: f64, hess: bool) -> Self {
-        GammaAt { z, base: (z < 16.0).then(|| [ln_gamma(z), digamma(z), if hess { trigamma(z) } else { 0.0 }]), hess }
+        GammaAt { z, base: (z < 16.0).then(|| ln_gamma(z)), psi: [digamma(z), if hess { trigamma(z) } else { 0.0 }], hess }
+    }
+
+    /// `psi(z)` and `psi_1(z)` (0 without `hess`): with [`diff`](Self::diff), the values at `z + x`.
+    pub(crate) fn psi(&self) -> [f64; 2] {
+        self.psi
     }
 
     /// The differences at `z + x`, `x >= 0`.
@@ -57,7 +64,8 @@ impl GammaAt {
             return GammaDiff { lg: 0.0, dg: 0.0, tg: 0.0 };
         }
         let w = self.z;
-        if let Some([lg, dg, tg]) = self.base {
+        if let Some(lg) = self.base {
+            let [dg, tg] = self.psi;
             return GammaDiff { lg: ln_gamma(w + x) - lg, dg: digamma(w + x) - dg, tg: if self.hess { trigamma(w + x) - tg } else { 0.0 } };
         }
         let l = (x / w).ln_1p();
