@@ -5,8 +5,9 @@
 #   bash bindings-wasm/build.sh --modules attribution,forecast --out /tmp/pkg
 #   bash bindings-wasm/build.sh --no-modules             # journey and stats only
 # Modules: attribution, forecast, anomaly, glm, clv, leads (brings glm), platform, experiment, optimize,
-# decide (its pure rules; decide.Engine is Node only and throws here);
-# `journey` and `stats` are always in. A slim package keeps the whole API's types, and a call
+# decide (its pure rules; decide.Engine is Node only and throws here), json (model travel: the
+# fitted models' and bandits' toJSON() / fromJSON(); without it a long call on or returning a
+# fitted model runs in the page, not a Web Worker); `journey` and `stats` are always in. A slim package keeps the whole API's types, and a call
 # into a module it left out throws code "invalid_parameter" naming the module.
 # Needs the tools of scripts/wasm-toolchain.sh on PATH (wasm32-cargo, wasm-bindgen, wasm-opt).
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The gzipped .wasm of a package with each module alone (on top of journey + stats, always in),
-# of the modules before issue 10 (attribution, forecast, anomaly) and of the full package: the table in bindings-wasm/README.md. Builds into target/wasm-sizes/.
+# of the modules before issue 10 (attribution, forecast, anomaly; with and without model travel) and of the full package: the table in bindings-wasm/README.md. Builds into target/wasm-sizes/.
 #   bash bindings-wasm/sizes.sh
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -10,7 +10,7 @@ gz() { gzip -9 -c "$1/channelwise_wasm_bg.wasm" | wc -c; }
 raw() { stat -c %s "$1/channelwise_wasm_bg.wasm"; }
 echo "| package | .wasm | gzipped |"
 echo "|---|---:|---:|"
-for m in base attribution forecast anomaly glm clv leads platform experiment optimize decide attribution,forecast,anomaly full; do
+for m in base attribution forecast anomaly glm clv leads platform experiment optimize decide json attribution,forecast,anomaly attribution,forecast,anomaly,json full; do
   case "$m" in
     full) bash "$here/build.sh" --out "$out/$m" >/dev/null 2>&1 ;;
     base) bash "$here/build.sh" --no-modules --out "$out/$m" >/dev/null 2>&1 ;;

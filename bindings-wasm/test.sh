@@ -8,7 +8,8 @@
 #   4. npm ci (playwright-core, locked), node tests (every shared vector + bad input), and the
 #      demo pages' end-to-end test in headless Chromium (screenshots to tmp; with
 #      UPDATE_SCREENSHOT=1 to demo/screenshot.png, demo/forecast.png and demo/mmm.png)
-#   5. a slim package (build.sh --modules attribution) and test/slim.test.mjs against it
+#   5. a slim package (build.sh --modules attribution) and test/slim.test.mjs against it; the
+#      Chromium test of step 4 runs after it and loads it in a page of its own
 # Env: SKIP_TOOLCHAIN=1 skips step 1 (tools already on PATH); SKIP_E2E=1 skips the browser test.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,11 +30,11 @@ npm ci --no-audit --no-fund --silent
 echo "== node tests"
 # every test file but the slim package's (run below against its own build)
 node --test $(ls test/*.test.mjs | grep -v '/slim.test.mjs$')
-if [ "${SKIP_E2E:-0}" != 1 ]; then
-  echo "== Chromium end-to-end"
-  node --test test/e2e_chromium.mjs
-fi
-echo "== a slim package (attribution only): built and loaded"
+echo "== a slim package (attribution only, so without model travel): built and loaded"
 bash "$here/build.sh" --modules attribution --out "$root/target/wasm-slim-pkg"
 CW_SLIM_PKG="$root/target/wasm-slim-pkg" node --test test/slim.test.mjs
+if [ "${SKIP_E2E:-0}" != 1 ]; then
+  echo "== Chromium end-to-end (the slim package in a page of its own too)"
+  CW_SLIM_PKG="$root/target/wasm-slim-pkg" node --test test/e2e_chromium.mjs
+fi
 echo "== ok"

@@ -75,12 +75,31 @@ fn short_type<T>() -> &'static str {
     full.rsplit("::").next().unwrap_or(full)
 }
 
+/// Whether this package has model travel (`toJSON()` / `fromJSON()` of fitted models and
+/// bandits): the `json` cargo feature, on by default. A slim browser package may leave it out,
+/// which drops serde's readers and writers of every model from the `.wasm`.
+pub const MODEL_JSON: bool = cfg!(feature = "json");
+
+/// `Err` naming the `json` module when this package was built without model travel (the calls
+/// below then compile without their serde part, and the models' serde code is not linked).
+#[cfg(not(feature = "json"))]
+fn without_json() -> Error {
+    Error::InvalidParameter {
+        field: "module".into(),
+        value: "json".into(),
+        reason: "this package was built without it (model travel, toJSON() / fromJSON(): cargo \
+                 feature json of channelwise-js); build with the feature on, or use the full package"
+            .into(),
+    }
+}
+
 /// A fitted model's JSON document, as a JS object tree (`toJSON()`): the envelope the Python
 /// binding's `to_json()` writes, `{ model: tag, spec, fitted }`, where `fitted` is the core
 /// model's serde form. `JSON.stringify` of it is a document Python's `from_json()` reads.
 ///
 /// # Errors
 /// `internal` if the model holds an integer beyond 2^53.
+#[cfg(feature = "json")]
 pub fn to_document<T: serde::Serialize>(tag: &'static str, spec: Out, model: &T) -> Result<Out> {
     Ok(Out::Object(vec![
         ("model".into(), Some(Out::String(tag.into()))),
@@ -89,12 +108,19 @@ pub fn to_document<T: serde::Serialize>(tag: &'static str, spec: Out, model: &T)
     ]))
 }
 
+/// `to_document` without model travel: the error naming the `json` module.
+#[cfg(not(feature = "json"))]
+pub fn to_document<T: serde::Serialize>(_tag: &'static str, _spec: Out, _model: &T) -> Result<Out> {
+    Err(without_json())
+}
+
 /// The fitted model in the document `v` (`fromJSON`; the wrapper parses text first): an object
 /// whose `model` is `tag` and whose `fitted` part is the core model, as Python's `from_json()`
 /// requires; `invalid_parameter` naming `json` otherwise (`what`: the model's name).
 ///
 /// # Errors
 /// `invalid_parameter` when `v` is not such a document or its model is damaged.
+#[cfg(feature = "json")]
 pub fn from_document<H: Host, T: serde::de::DeserializeOwned>(
     h: H,
     v: &H::V,
@@ -122,6 +148,12 @@ pub fn from_document<H: Host, T: serde::de::DeserializeOwned>(
     }
     let fitted = read::get(h, v, "fitted", "json.fitted")?.ok_or_else(not_ours)?;
     crate::serde_js::from_js(h, &fitted)
+}
+
+/// `from_document` without model travel: the error naming the `json` module.
+#[cfg(not(feature = "json"))]
+pub fn from_document<H: Host, T: serde::de::DeserializeOwned>(_h: H, _v: &H::V, _tag: &str, _what: &str) -> Result<T> {
+    Err(without_json())
 }
 
 /// Declares getter exports: `getter!(Class, fn_name, Type, |m| body)` reads `this` as an
@@ -165,7 +197,13 @@ pub(crate) use model_json;
 /// # Errors
 /// `internal` if the model holds an integer beyond 2^53.
 pub fn to_json<T: serde::Serialize>(model: &T) -> Result<Out> {
-    crate::serde_js::to_out(model)
+    #[cfg(feature = "json")]
+    return crate::serde_js::to_out(model);
+    #[cfg(not(feature = "json"))]
+    {
+        let _ = model;
+        Err(without_json())
+    }
 }
 
 /// A model from its bare serde form (see [`to_json`]).
@@ -173,7 +211,13 @@ pub fn to_json<T: serde::Serialize>(model: &T) -> Result<Out> {
 /// # Errors
 /// `invalid_parameter` naming `json` when `v` is not such a document.
 pub fn from_json<H: Host, T: serde::de::DeserializeOwned>(h: H, v: &H::V) -> Result<T> {
-    crate::serde_js::from_js(h, v)
+    #[cfg(feature = "json")]
+    return crate::serde_js::from_js(h, v);
+    #[cfg(not(feature = "json"))]
+    {
+        let _ = (h, v);
+        Err(without_json())
+    }
 }
 
 /// A field of an object in an [`Out`] tree.
@@ -345,6 +389,7 @@ macro_rules! api {
             match id {
                 "errorCodes" => return Some(error_codes(h, a)),
                 "version" => return Some(version(h, a)),
+                "modelJson" => return Some(job(|| Ok(MODEL_JSON))),
                 "progress.watch" => return Some(crate::progress::watch(h, a)),
                 "progress.read" => return Some(crate::progress::read(h, a)),
                 "progress.cancel" => return Some(crate::progress::cancel(h, a)),

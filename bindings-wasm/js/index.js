@@ -221,6 +221,15 @@ function sharedCallWith(id, args, member, run) {
 /** Running worker jobs by watch: `{ progress, cancel }`. */
 const workerJobs = new Map();
 
+/** Whether this package has model travel (a slim package may leave out the `json` module). */
+let modelJson;
+
+/** Whether objects of class `cls` (`attribution.FittedMarkov`) cross to a worker as JSON. */
+function hasJson(cls) {
+  modelJson ??= sharedCall('modelJson', [], PLAIN);
+  return modelJson && SURFACE_MEMBERS.has(`${cls}.toJSON`) && SURFACE_MEMBERS.has(`${cls}.fromJSON`);
+}
+
 /**
  * Whether long call `id` can go to a worker here: there are workers, and what crosses is plain
  * data or has a JSON document (a fitted model a method runs on or returns), or a method's object
@@ -228,7 +237,6 @@ const workerJobs = new Map();
  */
 function canUseWorker(id, member, made) {
   if (typeof Worker !== 'function' || compiled === null || typeof window !== 'object') return false;
-  const hasJson = (cls) => SURFACE_MEMBERS.has(`${cls}.toJSON`) && SURFACE_MEMBERS.has(`${cls}.fromJSON`);
   if (member.returns !== null && !hasJson(`${CLASS_NS.get(member.returns)}.${member.returns}`)) return false;
   return member.kind !== 'method' || hasJson(id.slice(0, id.lastIndexOf('.'))) || made !== undefined;
 }
@@ -240,7 +248,7 @@ function canUseWorker(id, member, made) {
 function workerJob(id, args, member, made) {
   if (member.kind !== 'method') return { id, args, from: null, doc: null };
   const base = id.slice(0, id.lastIndexOf('.'));
-  if (!SURFACE_MEMBERS.has(`${base}.toJSON`)) return { id, args: args.slice(1), from: `${base}.constructor`, doc: made };
+  if (!hasJson(base)) return { id, args: args.slice(1), from: `${base}.constructor`, doc: made };
   const doc = sharedCall(`${base}.toJSON`, [args[0]], PLAIN);
   return { id, args: args.slice(1), from: `${base}.fromJSON`, doc: [doc] };
 }

@@ -865,6 +865,78 @@ test('budget: S-curves are solved by branch and bound to a proven bound, and no 
   assertSplit(s);
 });
 
+// A slim package (CW_SLIM_PKG: build.sh --modules attribution, so without model travel) in a page
+// of its own whose pkg/ .wasm is the slim one: a long call on plain data still runs in a Web
+// Worker; one on a fitted model, which would cross as its JSON document, runs in the page.
+test('a slim package without model travel: plain long calls in a worker, a fitted model\'s in the page', async (t) => {
+  const slim = process.env.CW_SLIM_PKG;
+  if (!slim) {
+    t.skip('CW_SLIM_PKG not set (test.sh sets it)');
+    return;
+  }
+  const wasm = readFileSync(join(slim, 'channelwise_wasm_bg.wasm'));
+  const slimPage = await browser.newPage();
+  slimPage.on('pageerror', (e) => problems.push(`slim page error: ${e.message}`));
+  await slimPage.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== '127.0.0.1') {
+      offsite.push(u.href);
+      return route.abort();
+    }
+    if (u.pathname === '/pkg/channelwise_wasm_bg.wasm') return route.fulfill({ body: wasm, contentType: 'application/wasm' });
+    return route.continue();
+  });
+  // counts the Web Workers the page starts
+  await slimPage.addInitScript(() => {
+    const Base = window.Worker;
+    window.workersStarted = 0;
+    window.Worker = function Counted(...a) {
+      window.workersStarted += 1;
+      return new Base(...a);
+    };
+  });
+  await slimPage.goto(new URL('forecast.html', url).href);
+  const r = await slimPage.evaluate(async () => {
+    const cw = await import('/js/index.js');
+    await cw.init();
+    const table = { path: ['a>b', 'b>c', 'a>c>b', 'c', 'd>a'], conversions: [3, 1, 2, 4, 1], nulls: [5, 6, 2, 3, 8] };
+    const opts = { ci: { replicates: 50, seed: 2 } };
+    const rows = await cw.attribution.markovAsync(table, { ...opts, onProgress: () => {} });
+    const plainWorkers = window.workersStarted;
+    const fitted = new cw.attribution.Markov().fit(table);
+    const sampled = { method: 'sampled', permutations: 100, seed: 5 };
+    const sh = await fitted.shapleyAsync({ ...sampled, onProgress: () => {} });
+    let travel = null;
+    try {
+      fitted.toJSON();
+    } catch (e) {
+      travel = { code: e.code, message: e.message };
+    }
+    let forecast = null;
+    try {
+      cw.forecast.metrics.mae([1], [1]);
+    } catch (e) {
+      forecast = e.code;
+    }
+    return {
+      plainWorkers,
+      fittedWorkers: window.workersStarted - plainWorkers,
+      same: JSON.stringify(rows) === JSON.stringify(cw.attribution.markov(table, opts)),
+      shSame: JSON.stringify(sh) === JSON.stringify(fitted.shapley(sampled)),
+      travel,
+      forecast,
+    };
+  });
+  await slimPage.close();
+  assert.equal(r.forecast, 'invalid_parameter', 'the slim .wasm was served');
+  assert.equal(r.plainWorkers, 1, 'markovAsync ran in a Web Worker');
+  assert.ok(r.same, 'the worker result equals the same-thread result');
+  assert.equal(r.fittedWorkers, 0, 'a fitted chain cannot cross as JSON: shapleyAsync ran in the page');
+  assert.ok(r.shSame, 'in-page sampled Shapley equals the sync call');
+  assert.equal(r.travel?.code, 'invalid_parameter', JSON.stringify(r.travel));
+  assert.match(r.travel.message, /module.*json.*built without it/);
+});
+
 test('everything was local and nothing logged an error', () => {
   assert.deepEqual(offsite, []);
   assert.deepEqual(problems, []);

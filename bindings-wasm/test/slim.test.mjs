@@ -1,6 +1,6 @@
 // A slim browser package (bindings-wasm/build.sh --modules attribution): the modules it kept
-// give the full package's numbers, a module it left out throws a typed error naming it, and its
-// .wasm is smaller. test.sh builds it into CW_SLIM_PKG and runs this file.
+// give the full package's numbers, a module it left out (model travel, `json`, among them)
+// throws a typed error naming it, and its .wasm is smaller. test.sh builds it into CW_SLIM_PKG and runs this file.
 //
 //   bash bindings-wasm/build.sh --modules attribution --out /tmp/slim
 //   CW_SLIM_PKG=/tmp/slim node --test bindings-wasm/test/slim.test.mjs
@@ -52,6 +52,10 @@ test('a module it left out throws a typed error naming the module', () => {
     ['clv', () => cw.clv.rfm({ customer: ['a'], time: [0] })],
     ['experiment', () => new cw.experiment.Bandit({ policy: 'ucb1', arms: ['a'] })],
     ['decide', () => cw.decide.assessRisk({ kind: 'budget', entity: 'a', from: 1, to: 2, confidence: 1 })],
+    // model travel is a module of its own (`json`), left out unless listed
+    ['json', () => new cw.attribution.Markov().fit(table).toJSON()],
+    ['json', () => JSON.stringify(new cw.attribution.Markov().fit(table))],
+    ['json', () => cw.attribution.FittedMarkov.fromJSON(new full.attribution.Markov().fit(table).toJSON())],
   ];
   for (const [module, call] of leftOut) {
     assert.throws(call, (e) => {
@@ -61,6 +65,13 @@ test('a module it left out throws a typed error naming the module', () => {
       return true;
     }, module);
   }
+});
+
+test('without model travel, a fitted model still works and a long call runs in place', async () => {
+  const fitted = new cw.attribution.Markov().fit(table);
+  assert.deepEqual(fitted.credit(), new full.attribution.Markov().fit(table).credit());
+  const rows = await cw.attribution.markovAsync(table, { ci: { replicates: 20, seed: 3 } });
+  assert.deepEqual(rows, full.attribution.markov(table, { ci: { replicates: 20, seed: 3 } }));
 });
 
 test('its .wasm is smaller than the full package\'s', () => {
