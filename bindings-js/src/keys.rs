@@ -2,6 +2,7 @@
 //! fields say `daily_budget`. The one place the binding converts either way.
 
 use channelwise::{Error, Result};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -55,6 +56,231 @@ pub fn map_keys(v: Value, f: fn(&str) -> String) -> Value {
     }
 }
 
+/// `tree` (keys as the core writes them) read as the core's `T`, given by JS as `given` under
+/// the name `field`. A value `T` refuses is `invalid_parameter` naming its place as JS wrote it
+/// (`proposal.ttlMs`, `changes[2].action`: keys looked up in `given`) and showing it; a missing
+/// key is named too (`proposal.entity`: required, but missing).
+///
+/// # Errors
+/// `invalid_parameter` as above.
+pub fn from_tree<T: DeserializeOwned>(tree: &Value, given: &Value, field: &str) -> Result<T> {
+    read_tree(tree, given, field, false)
+}
+
+/// [`from_tree`] for documents that may hold personal data (vendor payloads): the error names
+/// the place but shows only the kind of value there (`a string`), and serde's reason loses the
+/// value it quotes (``invalid type: integer `16505551212`, expected a string`` reads
+/// `expected a string, got a number`).
+///
+/// # Errors
+/// `invalid_parameter` as [`from_tree`].
+pub fn from_tree_private<T: DeserializeOwned>(tree: &Value, given: &Value, field: &str) -> Result<T> {
+    read_tree(tree, given, field, true)
+}
+
+fn read_tree<T: DeserializeOwned>(tree: &Value, given: &Value, field: &str, private: bool) -> Result<T> {
+    match serde_json::from_value(tree.clone()) {
+        Ok(t) => Ok(t),
+        Err(e) => Err(located(tree, given, field, private, e.to_string(), &error_of::<T>)),
+    }
+}
+
+/// The error `first` of reading `tree` (given as `given`, named `field`), at its place; `read`
+/// reads a document as the same type and gives its error (kept out of the generic code, so
+/// each type adds only its reader: one instance of this for every type).
+fn located(
+    tree: &Value,
+    given: &Value,
+    field: &str,
+    private: bool,
+    first: String,
+    read: &dyn Fn(Value) -> Option<String>,
+) -> Error {
+    let show = |v: Option<&Value>| if private { kind(v).to_string() } else { describe(v) };
+    let path = culprit(tree, &first, read);
+    let mut place = field.to_string();
+    let mut at = Some(given);
+    for step in &path {
+        match step {
+            Step::Index(i) => {
+                place.push_str(&format!("[{i}]"));
+                at = at.and_then(|v| v.get(i));
+            }
+            Step::Key(key) => {
+                let k = js_key(at, key);
+                place.push('.');
+                place.push_str(&k);
+                at = at.and_then(|v| v.get(&k));
+            }
+        }
+    }
+    let mut reason = first;
+    // a missing key is named in serde's message: the path ends at the object that lacks it
+    let missing = reason.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+    if let Some(k) = missing {
+        return Error::InvalidParameter {
+            field: format!("{place}.{}", js_key(at, k)),
+            value: "undefined".into(),
+            reason: "required, but missing".into(),
+        };
+    }
+    if reason.starts_with("unknown field") {
+        reason = camel_quoted(&reason);
+    } else if private {
+        if let Some((head, want)) = reason.split_once(", expected ") {
+            if head.starts_with("invalid type") || head.starts_with("invalid value") || head.starts_with("unknown variant") {
+                reason = format!("expected {want}, got {}", kind(at));
+            }
+        }
+    }
+    Error::InvalidParameter { field: place, value: show(at), reason }
+}
+
+/// A step into a JSON document.
+#[derive(Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The error of reading `tree` as `T` (with the same `from_value::<T>` as the reading itself:
+/// no second instance of `T`'s reader in the `.wasm`), `None` if it reads.
+fn error_of<T: DeserializeOwned>(tree: Value) -> Option<String> {
+    serde_json::from_value::<T>(tree).err().map(|e| e.to_string())
+}
+
+/// Where in `tree` the value `T` refuses with `error` sits (an empty path: the document).
+///
+/// serde reports the first entry it cannot read, in the order it reads them, and a missing key
+/// only once the rest of its object was read: so taking the culprit out changes the error, and
+/// taking out any other entry does not. A missing key `k` is looked for among the objects
+/// lacking it, innermost first: the first whose removal changes the error. Runs only on the
+/// error path, a level at a time; a path-tracking deserializer (`serde_path_to_error`) gave the
+/// same places but a second instance of every reader, 42 KB gzipped on the full `.wasm`.
+fn culprit(tree: &Value, error: &str, read: &dyn Fn(Value) -> Option<String>) -> Vec<Step> {
+    if let Some(k) = error.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        let mut holders = Vec::new();
+        objects_without(tree, k, &mut Vec::new(), &mut holders);
+        // innermost first: the object lacking `k` whose removal changes the error
+        return holders
+            .into_iter()
+            .rev()
+            .find(|path| {
+                path.split_last()
+                    .and_then(|(last, parent)| without(tree, parent, last))
+                    .is_some_and(|probe| read(probe).as_deref() != Some(error))
+            })
+            .unwrap_or_default();
+    }
+    let mut path: Vec<Step> = Vec::new();
+    loop {
+        let steps: Vec<Step> = match walk(tree, &path) {
+            Some(Value::Object(m)) => m.keys().map(|k| Step::Key(k.clone())).collect(),
+            Some(Value::Array(a)) => (0..a.len()).map(Step::Index).collect(),
+            _ => return path,
+        };
+        let found = steps.into_iter().find(|step| {
+            without(tree, &path, step).is_some_and(|probe| read(probe).as_deref() != Some(error))
+        });
+        match found {
+            Some(step) => path.push(step),
+            None => return path,
+        }
+    }
+}
+
+/// The paths of the objects in `v` (at `path`) that lack the key `k`, outermost first.
+fn objects_without(v: &Value, k: &str, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    match v {
+        Value::Object(m) => {
+            if !m.contains_key(k) {
+                out.push(path.clone());
+            }
+            for (key, x) in m {
+                path.push(Step::Key(key.clone()));
+                objects_without(x, k, path, out);
+                path.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                path.push(Step::Index(i));
+                objects_without(x, k, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk<'a>(v: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |v, step| match step {
+        Step::Key(k) => v.get(k),
+        Step::Index(i) => v.get(i),
+    })
+}
+
+/// `tree` with the entry `step` of the object or array at `path` taken out.
+fn without(tree: &Value, path: &[Step], step: &Step) -> Option<Value> {
+    let mut probe = tree.clone();
+    let parent = path.iter().try_fold(&mut probe, |v, s| match s {
+        Step::Key(k) => v.get_mut(k),
+        Step::Index(i) => v.get_mut(i),
+    })?;
+    let taken = match (parent, step) {
+        (Value::Object(m), Step::Key(k)) => m.remove(k),
+        (Value::Array(a), Step::Index(i)) if *i < a.len() => Some(a.remove(*i)),
+        _ => None,
+    };
+    taken.map(|_| probe)
+}
+
+/// The kind of a JSON value, as a private error shows it.
+fn kind(v: Option<&Value>) -> &'static str {
+    match v {
+        None => "undefined",
+        Some(Value::Null) => "null",
+        Some(Value::Bool(_)) => "a boolean",
+        Some(Value::Number(_)) => "a number",
+        Some(Value::String(_)) => "a string",
+        Some(Value::Array(_)) => "an array",
+        Some(Value::Object(_)) => "an object",
+    }
+}
+
+/// The key of object `at` that is `key` in the core's case (`daily_budget` -> `dailyBudget`
+/// where JS wrote that; an id map's keys as they are); `key` in camelCase where `at` lacks it.
+fn js_key(at: Option<&Value>, key: &str) -> String {
+    at.and_then(Value::as_object)
+        .and_then(|m| m.keys().find(|k| *k == key).or_else(|| m.keys().find(|k| snake(k) == key)))
+        .cloned()
+        .unwrap_or_else(|| camel(key))
+}
+
+/// Names in backticks (serde's messages: `unknown field `event_type`, expected ...`) as
+/// camelCase.
+pub fn camel_quoted(msg: &str) -> String {
+    msg.split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { camel(part) } else { part.to_string() })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+/// A JSON value as an error shows it (as `read::describe` shows a JS value).
+fn describe(v: Option<&Value>) -> String {
+    match v {
+        None => "undefined".into(),
+        Some(Value::String(s)) if s.chars().count() > 40 => {
+            format!("{}...", s.chars().take(40).collect::<String>())
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(_)) => "an array".into(),
+        Some(Value::Object(_)) => "an object".into(),
+        Some(x) => x.to_string(),
+    }
+}
+
 /// A core error about one of the options `keys` (JS names: `batchSize`) named as JS writes it:
 /// `batch_size` -> `options.batchSize`, `prior.variance` -> `options.prior.variance`; any other
 /// field as `other` names it (`None`: unchanged).
@@ -90,5 +316,66 @@ mod tests {
         assert_eq!(camel(&snake("retryAfterMs")), "retryAfterMs");
         let v = map_keys(serde_json::json!({"a_b": [{"c_d": 1}]}), camel);
         assert_eq!(v, serde_json::json!({"aB": [{"cD": 1}]}));
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Leg {
+        metric: String,
+        ttl_ms: Option<i64>,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        entity: String,
+        legs: Vec<Leg>,
+        caps: std::collections::BTreeMap<String, Leg>,
+        note: Option<String>,
+    }
+
+    /// `from_tree` on the JS document `given`: the error's (field, value, reason).
+    fn refused(given: Value, private: bool) -> (String, String, String) {
+        let tree = map_keys(given.clone(), snake);
+        let e = if private {
+            from_tree_private::<Doc>(&tree, &given, "doc")
+        } else {
+            from_tree::<Doc>(&tree, &given, "doc")
+        };
+        match e.err().expect("refused") {
+            Error::InvalidParameter { field, value, reason } => (field, value, reason),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refused_value_is_named_by_its_place() {
+        let ok = serde_json::json!({"entity": "a", "legs": [{"metric": "m"}], "caps": {"x_y": {"metric": "m", "ttlMs": 5}}});
+        let tree = map_keys(ok.clone(), snake);
+        assert!(from_tree::<Doc>(&tree, &ok, "doc").is_ok());
+        let with = |path: &str, v: Value| {
+            let mut d = ok.clone();
+            *d.pointer_mut(path).expect("a path of the document") = v;
+            d
+        };
+        // a wrong type, deep in an array and in an id map (whose keys stay as given)
+        let (f, v, r) = refused(with("/legs/0", serde_json::json!({"metric": "m", "ttlMs": 1.5})), false);
+        assert_eq!((f.as_str(), v.as_str()), ("doc.legs[0].ttlMs", "1.5"));
+        assert!(r.contains("expected i64"), "{r}");
+        let (f, v, _) = refused(with("/caps/x_y/metric", serde_json::json!(7)), false);
+        assert_eq!((f.as_str(), v.as_str()), ("doc.caps.x_y.metric", "7"));
+        // a missing key, in the object that lacks it (not in the map or the document around it)
+        let (f, v, r) = refused(with("/caps/x_y", serde_json::json!({"ttlMs": 1})), false);
+        assert_eq!((f.as_str(), v.as_str(), r.as_str()), ("doc.caps.x_y.metric", "undefined", "required, but missing"));
+        let mut d = ok.clone();
+        d.as_object_mut().expect("an object").remove("entity");
+        assert_eq!(refused(d, false).0, "doc.entity");
+        // private: where, never what
+        let (f, v, r) = refused(with("/legs/0/metric", serde_json::json!(16505551212_i64)), true);
+        assert_eq!((f.as_str(), v.as_str()), ("doc.legs[0].metric", "a number"));
+        assert!(!r.contains("16505551212") && r.contains("got a number"), "{r}");
+        // the document itself
+        let (f, v, _) = refused(serde_json::json!("x"), false);
+        assert_eq!((f.as_str(), v.as_str()), ("doc", "x"));
     }
 }

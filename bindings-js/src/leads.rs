@@ -633,31 +633,12 @@ fn snake_keys(v: Value, keep: bool) -> Value {
     }
 }
 
-/// Names in backticks (serde's messages) as camelCase.
-fn camel_quoted(msg: &str) -> String {
-    msg.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                camel(part)
-            } else {
-                part.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("`")
-}
-
 /// The scoring config (camelCase or the core's snake_case keys).
 fn scoring_config<H: Host>(h: H, v: &H::V) -> Result<ScoringConfig> {
     read::object(h, v, "config")?;
     let raw: Value =
         crate::serde_js::from_js(h, v).map_err(|e| renamed(e, |_| Some("config".into())))?;
-    serde_json::from_value(snake_keys(raw, false)).map_err(|e| Error::InvalidParameter {
-        field: "config".into(),
-        value: read::describe(h, v),
-        reason: camel_quoted(&e.to_string()),
-    })
+    crate::keys::from_tree(&snake_keys(raw.clone(), false), &raw, "config")
 }
 
 /// A config field of the core (`event_rules[0].event_type`) as JS names it.

@@ -254,4 +254,16 @@ export function runApi(cw, name) {
     throwsCode(() => fit.expectedPurchases(-1, donors), 'out_of_range', /mPeriods/);
     throwsCode(() => new cw.clv.BetaGeoBetaBinom().fit({ frequency: [1], recency: [1] }), 'invalid_parameter', /nPeriods/);
   });
+
+  test(`[${name}] a wrong value deep in a settings document is named by its place, as JS wrote it`, () => {
+    const { decide } = cw;
+    const proposal = { kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 };
+    throwsCode(() => decide.assessRisk({ ...proposal, ttlMs: 1.5 }), 'invalid_parameter', 'invalid proposal.ttlMs: "1.5" (invalid type: floating point `1.5`, expected i64)');
+    throwsCode(() => decide.assessRisk({ ...proposal, reasons: ['ok', 3] }), 'invalid_parameter', /^invalid proposal\.reasons\[1\]: "3"/);
+    throwsCode(() => decide.assessRisk({ ...proposal, kind: 'budgett' }), 'invalid_parameter', /^invalid proposal\.kind: "budgett" \(unknown variant/);
+    throwsCode(() => decide.assessRisk({ ...proposal, impact: { value: 1 } }), 'invalid_parameter', 'invalid proposal.impact.metric: "undefined" (required, but missing)');
+    // an id map's keys stay as given: the entity `search_brand` is not renamed `searchBrand`
+    throwsCode(() => decide.capsBreach({}, { search_brand: { dailyBudget: 'x', active: true } }), 'invalid_parameter', /^invalid exposures\.search_brand\.dailyBudget: "x"/);
+    throwsCode(() => decide.capsBreach({ campaignDailyCap: { search: '100' } }, {}), 'invalid_parameter', /^invalid guardrails\.campaignDailyCap\.search: "100"/);
+  });
 }

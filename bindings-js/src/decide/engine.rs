@@ -407,11 +407,7 @@ mod imp {
     fn camel_doc<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
         let tree: Value = crate::serde_js::from_js(h, v)
             .map_err(|e| crate::optimize::renamed(e, |_| Some(field.to_string())))?;
-        serde_json::from_value(map_keys(tree, snake)).map_err(|e| Error::InvalidParameter {
-            field: field.into(),
-            value: read::describe(h, v),
-            reason: e.to_string(),
-        })
+        crate::keys::from_tree(&map_keys(tree.clone(), snake), &tree, field)
     }
 
     impl<H: Host> Calls for JsCalls<H> {
@@ -791,13 +787,11 @@ mod imp {
                 }
                 other => other,
             };
-            Some(serde_json::from_value(map_keys(value, snake)).map_err(|e| {
-                self.bad(Error::InvalidParameter {
-                    field,
-                    value: describe,
-                    reason: e.to_string(),
-                })
-            }))
+            let _ = describe;
+            Some(
+                crate::keys::from_tree(&map_keys(value.clone(), snake), &value, &field)
+                    .map_err(|e| self.bad(e)),
+            )
         }
 
         fn required<T: DeserializeOwned>(

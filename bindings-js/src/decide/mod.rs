@@ -119,22 +119,9 @@ pub(crate) fn doc<H: Host, T: DeserializeOwned + Serialize>(
 ) -> Result<T> {
     let tree: Value =
         crate::serde_js::from_js(h, v).map_err(|e| renamed(e, |_| Some(field.to_string())))?;
-    let tree = rekey(tree, snake);
-    let t: T = serde_json::from_value(tree.clone()).map_err(|e| {
-        let msg = e.to_string();
-        let named = msg
-            .strip_prefix("missing field `")
-            .and_then(|r| r.split('`').next());
-        Error::InvalidParameter {
-            field: named.map_or_else(|| field.to_string(), |k| format!("{field}.{}", camel(k))),
-            value: read::describe(h, v),
-            reason: if named.is_some() {
-                "required, but missing".into()
-            } else {
-                msg
-            },
-        }
-    })?;
+    let snaked = rekey(tree.clone(), snake);
+    let t: T = crate::keys::from_tree(&snaked, &tree, field)?;
+    let tree = snaked;
     let known = serde_json::to_value(&t)
         .map_err(|e| Error::Internal(format!("serialising {field}: {e}")))?;
     unknown_key(&tree, &known, field, false)?;
@@ -395,13 +382,10 @@ pub fn caps_breach<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let tree: Value =
         crate::serde_js::from_js(h, &v).map_err(|e| renamed(e, |_| Some("exposures".into())))?;
     // ids as given; each exposure's keys camelCase
-    let tree = rekey(serde_json::json!({ "exposures": tree }), snake);
+    let given = serde_json::json!({ "exposures": tree.clone() });
+    let tree = rekey(given.clone(), snake);
     let e: BTreeMap<String, Exposure> =
-        serde_json::from_value(tree["exposures"].clone()).map_err(|e| Error::InvalidParameter {
-            field: "exposures".into(),
-            value: read::describe(h, &v),
-            reason: e.to_string(),
-        })?;
+        crate::keys::from_tree(&tree["exposures"], &given["exposures"], "exposures")?;
     let exposures = e
         .into_iter()
         .map(|(id, x)| (id, (x.daily_budget, x.active)))

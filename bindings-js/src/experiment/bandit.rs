@@ -100,13 +100,8 @@ impl FromJs for PolicyArg {
             }
             tree.insert(k, x);
         }
-        serde_json::from_value(Value::Object(tree))
-            .map(PolicyArg)
-            .map_err(|e| Error::InvalidParameter {
-                field: field.into(),
-                value: name,
-                reason: e.to_string(),
-            })
+        let tree = Value::Object(tree);
+        crate::keys::from_tree(&tree, &map_keys(tree.clone(), camel), field).map(PolicyArg)
     }
     fn ts() -> String {
         "BanditPolicy".into()

@@ -111,7 +111,7 @@ pub(crate) fn from_camel<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &s
         reason,
     };
     let tree: Value = crate::serde_js::from_js(h, v).map_err(|e| bad(e.to_string()))?;
-    serde_json::from_value(map_keys(tree, snake)).map_err(|e| bad(e.to_string()))
+    crate::keys::from_tree(&map_keys(tree.clone(), snake), &tree, field)
 }
 
 /// A core error about a settings path (`campaigns[1].cpm`) named as JS writes it.

@@ -39,7 +39,7 @@ fn json<H: Host>(h: H, v: &H::V, field: &str) -> Result<Value> {
 }
 
 /// A list of vendor objects, each read as the core's `T`; a bad one is `invalid_parameter`
-/// naming `field[i]` with serde's reason (which names the key, never a value).
+/// naming `field[i]` and the key in it, never showing a value (see [`item`]).
 fn items<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<Vec<T>> {
     let Value::Array(list) = json(h, v, field)? else {
         return Err(read::wrong(h, field, v, "an array of objects"));
@@ -52,17 +52,8 @@ fn items<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<Ve
 
 /// One vendor object read as the core's `T`.
 fn item<T: DeserializeOwned>(x: Value, field: &str) -> Result<T> {
-    let what = match &x {
-        Value::Object(_) => "an object",
-        Value::Array(_) => "an array",
-        Value::Null => "null",
-        _ => "a value",
-    };
-    serde_json::from_value(x).map_err(|e| Error::InvalidParameter {
-        field: field.into(),
-        value: what.into(),
-        reason: e.to_string(),
-    })
+    // vendor objects carry personal data: the error shows where, never what
+    crate::keys::from_tree_private(&x, &x, field)
 }
 
 /// The send time, whole ms since the epoch: `given`, or the engine's clock.
