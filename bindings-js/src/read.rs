@@ -33,7 +33,7 @@ pub fn describe<H: Host>(h: H, v: &H::V) -> String {
         Kind::Undefined => "undefined".into(),
         Kind::Null => "null".into(),
         Kind::Boolean => h.boolean(v).to_string(),
-        Kind::Number => h.number(v).to_string(),
+        Kind::Number => js_number(h.number(v)),
         Kind::String => match h.string(v) {
             Ok(s) if s.chars().count() > 40 => {
                 format!("{}...", s.chars().take(40).collect::<String>())
@@ -51,6 +51,18 @@ pub fn describe<H: Host>(h: H, v: &H::V) -> String {
             _ => "an object".into(),
         },
     }
+}
+
+/// A number as JS's `String(x)` writes it: `1e+300` and `1e-7` rather than every digit.
+pub fn js_number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e21).contains(&x.abs()) {
+        let s = format!("{x:e}");
+        return match s.split_once('e') {
+            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
+            _ => s,
+        };
+    }
+    x.to_string()
 }
 
 /// `field` holds `v`, which is not what was expected.
@@ -170,7 +182,7 @@ fn whole(x: f64, field: &str) -> Result<i64> {
     if x.fract() != 0.0 || x.abs() > MAX_SAFE_INTEGER {
         return Err(Error::InvalidParameter {
             field: field.into(),
-            value: x.to_string(),
+            value: js_number(x),
             reason: "expected a whole number (at most 2^53 - 1 in size)".into(),
         });
     }
@@ -277,7 +289,7 @@ pub fn timestamps<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<i64>> {
                 return Err(Error::InvalidRecord {
                     row: i,
                     column: "timestamp".into(),
-                    value: x.to_string(),
+                    value: js_number(x),
                     reason: "expected whole unix seconds".into(),
                 });
             }

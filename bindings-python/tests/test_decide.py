@@ -10,6 +10,7 @@ import threading
 
 import pandas as pd
 import polars as pl
+import numpy as np
 import pytest
 
 import channelwise as cw
@@ -320,6 +321,23 @@ def test_bad_inputs_raise_typed_errors(tmp_path):
         engine.propose(kind="budget", entity="search", from_=1, to="2")
     with pytest.raises(cw.NonFiniteError, match="confidence"):
         engine.propose(kind="budget", entity="search", from_=1, to=2, confidence=float("nan"))
+    # ids, counts and names: each named, never truncated (1.7 is not decision 1) nor overflowing
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid decision: "1.7" \(expected a whole number\)'):
+        engine.decision(1.7)
+    for bad in (-1, 2**64, 1e300):
+        with pytest.raises(cw.OutOfRangeError, match=r"^decision must be in \[0, 9223372036854775807\]"):
+            engine.execute(bad)
+    with pytest.raises(cw.NonFiniteError, match="^decision must be finite"):
+        engine.rollback(float("inf"), "ana")
+    with pytest.raises(TypeError, match="^decision: expected a whole number, got str"):
+        engine.approve("3", "ana")
+    with pytest.raises(cw.OutOfRangeError, match="^limit must be in"):
+        engine.audit(1, -1)
+    with pytest.raises(TypeError, match="^by: expected a str, got float 3.0"):
+        engine.stop(3.0)
+    with pytest.raises(TypeError, match="^entity: expected a str, got int"):
+        engine.observe(5)
+    assert engine.decision(np.int64(short["id"]))["id"] == engine.decision(float(short["id"]))["id"] == short["id"]
     # the policy: unknown keys named at any depth, wrong values by their field
     with pytest.raises(cw.InvalidParameterError, match=r"policy.guardrails.*acount_daily_cap.*unknown key"):
         _engine(guardrails={"acount_daily_cap": 300})

@@ -39,6 +39,9 @@ export function runApi(cw, name) {
   test(`[${name}] errors: code = the core's kind, field and value named, message unchanged`, () => {
     throwsCode(() => attribution.markov(good(), { order: 0 }), 'out_of_range', 'order must be in [1, 64], got 0');
     throwsCode(() => attribution.markov(good(), { order: 1.5 }), 'invalid_parameter', /^invalid options\.order: "1\.5"/);
+    // a number shown as JS writes it, not digit by digit
+    throwsCode(() => attribution.markov(good(), { order: 1e300 }), 'invalid_parameter', /^invalid options\.order: "1e\+300"/);
+    throwsCode(() => attribution.markov(good(), { order: 1e-7 }), 'invalid_parameter', /^invalid options\.order: "1e-7"/);
     throwsCode(() => attribution.markov(good(), { usenulls: false }), 'invalid_parameter',
       'invalid options.usenulls: "usenulls" (unknown option; expected one of sep, order, horizon, useNulls, ci)');
     throwsCode(() => attribution.markov({ path: ['a', 7], conversions: [1, 1] }), 'invalid_parameter', 'invalid path[1]: "7" (expected a string)');

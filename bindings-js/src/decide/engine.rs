@@ -878,7 +878,7 @@ mod imp {
                 Some(Ok(t)) => {
                     self.bad(Error::InvalidParameter {
                         field: "adapters.nowMs()".into(),
-                        value: t.to_string(),
+                        value: read::js_number(t),
                         reason: "expected a whole number of ms since the epoch".into(),
                     });
                     wall_clock()

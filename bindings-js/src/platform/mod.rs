@@ -280,7 +280,7 @@ pub(crate) fn whole_time(x: f64, field: &str, expected: &str) -> Result<i64> {
     if x.fract() != 0.0 || x.abs() > read::MAX_SAFE_INTEGER {
         return Err(Error::InvalidParameter {
             field: field.into(),
-            value: x.to_string(),
+            value: read::js_number(x),
             reason: expected.into(),
         });
     }
@@ -299,7 +299,7 @@ fn tolerance(given: Option<f64>, field: &str) -> Result<Option<u64>> {
         Some(x) if x < 0.0 || x.fract() != 0.0 || x > read::MAX_SAFE_INTEGER => {
             Err(Error::InvalidParameter {
                 field: field.into(),
-                value: x.to_string(),
+                value: read::js_number(x),
                 reason: "expected whole seconds >= 0, or Infinity for no window".into(),
             })
         }

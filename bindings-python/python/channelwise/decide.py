@@ -315,6 +315,30 @@ def _number(role: str, x: Any) -> float:
     return x
 
 
+def _whole(role: str, x: Any) -> int:
+    """A decision id or a count: a whole number in [0, 2^63 - 1] (an int, a numpy integer or a
+    whole float), never truncated (``1.7`` is not decision 1) nor handed to the engine to
+    overflow."""
+    if type(x).__module__ == "numpy" and hasattr(x, "item"):
+        x = x.item()
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{role}: expected a whole number, got {type(x).__qualname__} {x!r}")
+    if isinstance(x, float) and not math.isfinite(x):
+        raise _cw.NonFiniteError(f"{role} must be finite, got {x}")
+    if not 0 <= x <= 2**63 - 1:
+        raise _cw.OutOfRangeError(f"{role} must be in [0, {2**63 - 1}], got {x}")
+    if isinstance(x, float) and not x.is_integer():
+        raise _invalid(role, x, "expected a whole number")
+    return int(x)
+
+
+def _text(role: str, x: Any) -> str:
+    """A name or a reason: a ``str``."""
+    if not isinstance(x, str):
+        raise TypeError(f"{role}: expected a str, got {type(x).__qualname__} {x!r}"[:200])
+    return x
+
+
 def _value(role: str, kind: str, x: Any) -> Union[float, str]:
     if kind in ("budget", "bid"):
         if isinstance(x, str):
@@ -825,7 +849,7 @@ class Engine:
     def observe(self, entity: str) -> Dict[str, Any]:
         """The engine's known state of ``entity`` (read from the platform once and recorded). The
         account caps sum the entities the engine knows: observe every entity of the account."""
-        return self._json(self._e.observe, entity)
+        return self._json(self._e.observe, _text("entity", entity))
 
     async def observe_async(self, entity: str) -> Dict[str, Any]:
         """:meth:`observe` for an async adapter (see the module docs)."""
@@ -875,7 +899,7 @@ class Engine:
 
     def decision(self, decision: int) -> Dict[str, Any]:
         """One decision by id."""
-        return _flat(self._json(self._e.decision, int(decision)))
+        return _flat(self._json(self._e.decision, _whole("decision", decision)))
 
     def decisions(self, backend: str = "pandas") -> Any:
         """Every decision, oldest first: a DataFrame (columns :data:`DECISION_COLUMNS`)."""
@@ -888,16 +912,17 @@ class Engine:
     def approve(self, decision: int, approver: str) -> Dict[str, Any]:
         """Approve a pending decision, as ``approver`` (a named person). An expired, unknown or
         not-pending decision raises :class:`channelwise.InvalidParameterError` naming it."""
-        return _flat(self._json(self._e.approve, int(decision), approver))
+        return _flat(self._json(self._e.approve, _whole("decision", decision), _text("approver", approver)))
 
     def reject(self, decision: int, approver: str, reason: str = "") -> Dict[str, Any]:
         """Reject a pending decision, as ``approver``, saying why."""
-        return _flat(self._json(self._e.reject, int(decision), approver, reason))
+        return _flat(self._json(self._e.reject, _whole("decision", decision), _text("approver", approver), _text("reason", reason)))
 
     def execute(self, decision: int) -> Dict[str, Any]:
         """Take an approved decision one stage further (guardrails, send with its idempotency key,
         read back): ``{"decision", "outcome", ...}``."""
-        return _outcome(int(decision), self._json(self._e.execute, int(decision)))
+        decision = _whole("decision", decision)
+        return _outcome(decision, self._json(self._e.execute, decision))
 
     async def execute_async(self, decision: int) -> Dict[str, Any]:
         """:meth:`execute` for an async adapter."""
@@ -917,16 +942,17 @@ class Engine:
         """The emergency stop, by a named person: cancels every pending and approved decision and
         every stage not yet sent, refuses proposals and executions until :meth:`resume`. The ids
         cancelled."""
-        return list(self._call(self._e.stop, by, reason))
+        return list(self._call(self._e.stop, _text("by", by), _text("reason", reason)))
 
     def resume(self, by: str) -> None:
         """Clear the emergency stop, by a named person."""
-        self._call(self._e.resume, by)
+        self._call(self._e.resume, _text("by", by))
 
     def rollback(self, decision: int, by: str) -> Dict[str, Any]:
         """Restore the value the entity had before the decision's first stage (allowed while
         stopped): ``{"decision", "outcome": "rolled_back", "verified"}`` or why not."""
-        return _outcome(int(decision), self._json(self._e.rollback, int(decision), by))
+        decision = _whole("decision", decision)
+        return _outcome(decision, self._json(self._e.rollback, decision, _text("by", by)))
 
     async def rollback_async(self, decision: int, by: str) -> Dict[str, Any]:
         """:meth:`rollback` for an async adapter."""
@@ -935,7 +961,7 @@ class Engine:
     def rollback_since(self, since: Any, by: str) -> List[Dict[str, Any]]:
         """Undo every stage started at or after ``since`` (ms since the epoch or a datetime),
         newest first: one outcome dict per decision."""
-        return [_outcome(i, o) for i, o in self._json(self._e.rollback_since, _ms("since", since), by)]
+        return [_outcome(i, o) for i, o in self._json(self._e.rollback_since, _ms("since", since), _text("by", by))]
 
     async def rollback_since_async(self, since: Any, by: str) -> List[Dict[str, Any]]:
         """:meth:`rollback_since` for an async adapter."""
@@ -946,8 +972,8 @@ class Engine:
         """The audit log from entry ``from_seq`` on (at most ``limit`` entries): a DataFrame with
         ``seq``, ``at_ms``, ``actor``, ``action``, ``decision``, ``detail`` (the JSON text that
         is hashed), ``prev_hash``, ``hash``."""
-        n = (1 << 62) if limit is None else int(limit)
-        entries = self._json(self._e.audit, int(from_seq), n)
+        n = (1 << 62) if limit is None else _whole("limit", limit)
+        entries = self._json(self._e.audit, _whole("from_seq", from_seq), n)
         return _frame(entries, AUDIT_COLUMNS, backend)
 
     def verify(self, anchor: Optional[Tuple[int, str]] = None) -> Dict[str, Any]:
@@ -961,7 +987,7 @@ class Engine:
     def record_outcome(self, decision: int, actual: float, *, method: str, by: str) -> Dict[str, Any]:
         """Record what an executed decision brought (the measured change in its impact's metric,
         by ``method``: ``"holdout"``, ``"mmm refit"``, ...) once its feedback window has passed."""
-        return _flat(self._json(self._e.record_outcome, int(decision), _number("actual", actual), method, by))
+        return _flat(self._json(self._e.record_outcome, _whole("decision", decision), _number("actual", actual), _text("method", method), _text("by", by)))
 
     def calibration(self, backend: str = "pandas") -> Any:
         """Expected impacts against recorded outcomes per decision type: a DataFrame with
@@ -979,7 +1005,7 @@ class Engine:
 
     def flag_anomaly(self, day: Any, by: str, reason: str = "") -> None:
         """Flag a day (``"YYYY-MM-DD"`` or a date) for the anomaly gate: no budget increase then."""
-        self._call(self._e.flag_anomaly, _day("day", day), by, reason)
+        self._call(self._e.flag_anomaly, _day("day", day), _text("by", by), _text("reason", reason))
 
     def check_performance(self) -> List[Dict[str, Any]]:
         """Propose (approved by the guardrail) a pause of every known active entity whose ROAS or
