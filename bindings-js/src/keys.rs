@@ -271,10 +271,8 @@ pub fn camel_quoted(msg: &str) -> String {
 fn describe(v: Option<&Value>) -> String {
     match v {
         None => "undefined".into(),
-        Some(Value::String(s)) if s.chars().count() > 40 => {
-            format!("{}...", s.chars().take(40).collect::<String>())
-        }
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => crate::read::shortened(s),
+        Some(Value::Number(n)) => n.as_f64().map_or_else(|| n.to_string(), crate::read::js_number),
         Some(Value::Array(_)) => "an array".into(),
         Some(Value::Object(_)) => "an object".into(),
         Some(x) => x.to_string(),

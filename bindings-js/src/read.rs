@@ -34,13 +34,7 @@ pub fn describe<H: Host>(h: H, v: &H::V) -> String {
         Kind::Null => "null".into(),
         Kind::Boolean => h.boolean(v).to_string(),
         Kind::Number => js_number(h.number(v)),
-        Kind::String => match h.string(v) {
-            Ok(s) if s.chars().count() > 40 => {
-                format!("{}...", s.chars().take(40).collect::<String>())
-            }
-            Ok(s) => s,
-            Err(_) => "a string".into(),
-        },
+        Kind::String => h.string(v).map_or_else(|_| "a string".into(), |s| shortened(&s)),
         Kind::Symbol => "a symbol".into(),
         Kind::Function => "a function".into(),
         Kind::BigInt => "a bigint".into(),
@@ -50,6 +44,15 @@ pub fn describe<H: Host>(h: H, v: &H::V) -> String {
             Ok(Typed::Numbers(_)) => "a typed array".into(),
             _ => "an object".into(),
         },
+    }
+}
+
+/// A string as an error shows it: its first 40 characters.
+pub fn shortened(s: &str) -> String {
+    if s.chars().count() > 40 {
+        format!("{}...", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
     }
 }
 

@@ -211,10 +211,7 @@ fn start(
         match emit(h, a) {
             Ok(v) => values.push(v),
             Err(e) => {
-                return Some(Settled::Value {
-                    tree: Err(e),
-                    describe: "the arguments".into(),
-                })
+                return Some(Settled::Value { tree: Err(e) })
             }
         }
     }

@@ -666,8 +666,6 @@ mod imp {
         Value {
             /// The value as a tree (its keys as JS has them).
             tree: Result<Value>,
-            /// How it reads in an error message.
-            describe: String,
         },
         /// It threw, or its promise rejected with, this value.
         Threw {
@@ -685,14 +683,13 @@ mod imp {
     /// Reads `v`, what an adapter method gave (`fulfilled`; read only if `read`) or threw, on
     /// the JS thread.
     pub fn settle<H: Host>(h: H, fulfilled: bool, v: &H::V, read: bool) -> Settled {
-        let describe = read::describe(h, v);
         if fulfilled {
             let tree = match h.kind(v) {
                 _ if !read => Ok(Value::Null),
                 Kind::Undefined => Ok(Value::Null),
                 _ => crate::serde_js::from_js(h, v),
             };
-            return Settled::Value { tree, describe };
+            return Settled::Value { tree };
         }
         let fields = (h.kind(v) == Kind::Object)
             .then(|| {
@@ -722,7 +719,7 @@ mod imp {
         Settled::Threw {
             fields,
             message,
-            describe,
+            describe: read::describe(h, v),
         }
     }
 
@@ -747,7 +744,7 @@ mod imp {
             args: Vec<Out>,
         ) -> Option<std::result::Result<T, PlatformError>> {
             let field = format!("adapters.{name}()");
-            let (tree, describe) = match self.remote.call(name, args, name != "sleepUntil") {
+            let tree = match self.remote.call(name, args, name != "sleepUntil") {
                 Settled::Missing => return None,
                 Settled::Gone => {
                     return Some(Err(self.bad(Error::Internal(format!(
@@ -759,7 +756,7 @@ mod imp {
                     message,
                     describe,
                 } => return Some(Err(failure(fields, message, describe))),
-                Settled::Value { tree, describe } => (tree, describe),
+                Settled::Value { tree } => tree,
             };
             let tree = match tree {
                 Ok(t) => t,
@@ -787,7 +784,6 @@ mod imp {
                 }
                 other => other,
             };
-            let _ = describe;
             Some(
                 crate::keys::from_tree(&map_keys(value.clone(), snake), &value, &field)
                     .map_err(|e| self.bad(e)),
