@@ -902,7 +902,7 @@ fn forecasts_and_anomalies(seed: u64) -> Result<(), Box<dyn std::error::Error>> 
         .seed(seed)
         .fit(&rows, 3)?;
     let flagged_forest: Vec<usize> =
-        forest.predict(&rows, 3)?.iter().enumerate().filter(|(_, &p)| p < 0).map(|(i, _)| i).collect();
+        forest.predict(&rows, 3)?.iter().enumerate().filter(|&(_, &p)| p < 0).map(|(i, _)| i).collect();
     let detectors: [(&str, Vec<usize>); 3] = [
         ("seasonal hybrid ESD (conversions)", sesd.esd.indices()),
         ("AutoETS residual alerts, 99% (conversions)", alerts.iter().map(|a| a.index).collect()),

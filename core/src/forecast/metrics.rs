@@ -295,7 +295,7 @@ impl RollingOrigin {
     /// assert_eq!(folds, [(0..3, 3..4), (0..5, 5..6), (0..7, 7..8)]);
     /// # Ok::<(), channelwise::Error>(())
     /// ```
-    pub fn splits(&self, n: usize) -> Result<impl Iterator<Item = (Range<usize>, Range<usize>)>> {
+    pub fn splits(&self, n: usize) -> Result<impl Iterator<Item = (Range<usize>, Range<usize>)> + use<>> {
         let folds = self.n_folds(n);
         check_len("rolling-origin split (initial + horizon)", self.initial + self.horizon, n)?;
         let RollingOrigin { initial, horizon, step } = *self;

@@ -740,7 +740,7 @@ impl Scores {
     pub fn explain(&self, lead: usize) -> Option<LeadScore> {
         let pts = self.rule_points(lead)?;
         let mut rules: Vec<(String, f64)> =
-            self.rule_names.iter().zip(pts).filter(|(_, &p)| p != 0.0).map(|(n, &p)| (n.clone(), p)).collect();
+            self.rule_names.iter().zip(pts).filter(|&(_, &p)| p != 0.0).map(|(n, &p)| (n.clone(), p)).collect();
         crate::stats::sort_by_f64_key(&mut rules, |r| -r.1.abs()); // descending
         Some(LeadScore {
             lead,

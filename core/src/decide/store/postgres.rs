@@ -280,7 +280,7 @@ impl PgStore {
         &self.url
     }
 
-    fn io(&self, what: &str) -> impl Fn(postgres::Error) -> Error + '_ {
+    fn io(&self, what: &str) -> impl Fn(postgres::Error) -> Error + '_ + use<'_> {
         let what = what.to_string();
         move |e| Error::Io(format!("store {} (schema {}): {what}: {}", self.url, self.schema, pg_message(&e)))
     }

@@ -151,7 +151,7 @@ impl SqliteStore {
         &self.path
     }
 
-    fn err(&self, what: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    fn err(&self, what: &str) -> impl Fn(rusqlite::Error) -> Error + '_ + use<'_> {
         let what = what.to_string();
         move |e| io(&self.path, &what, e)
     }
