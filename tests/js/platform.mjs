@@ -219,7 +219,7 @@ export function runPlatform({ platform }, name) {
     coded(() => platform.metaCapiEvents(purchase(0)), 'invalid_parameter', (e) => assert.match(e.message, /events/));
     // a value of the wrong type is named by its place, and shown only by its kind (it may be PII)
     coded(() => platform.metaCapiEvents([purchase(0, { user_data: { ph: 16505551212, client_user_agent: 'UA' } })], { nowMs: NOW_MS }), 'invalid_parameter', (e) => {
-      assert.match(e.message, /^invalid events\[0\]\.user_data\.ph: "a number"/);
+      assert.equal(e.message, 'invalid events[0].user_data.ph: "a number" (expected a string or a list of strings)');
       assert.ok(!e.message.includes('6505551212'), e.message);
     });
     coded(() => platform.metaCapiEvents([purchase(0, { event_time: 'yesterday' })], { nowMs: NOW_MS }), 'invalid_parameter', (e) => {

@@ -351,8 +351,11 @@ pub fn hash_with(field: &str, value: &str, vendor: Vendor, options: &Options) ->
 }
 
 /// One value or, where the vendor allows it (Meta), a list of values.
+///
+/// A value of neither shape is refused with "expected a string or a list of strings" (the field
+/// values are strings wherever this is used), not serde's "did not match any variant".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a string or a list of strings")]
 pub enum OneOrMany<T> {
     /// A single value.
     One(T),
