@@ -263,10 +263,18 @@ export function runApi(cw, name) {
     const proposal = { kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 };
     throwsCode(() => decide.assessRisk({ ...proposal, ttlMs: 1.5 }), 'invalid_parameter', 'invalid proposal.ttlMs: "1.5" (invalid type: floating point `1.5`, expected i64)');
     throwsCode(() => decide.assessRisk({ ...proposal, reasons: ['ok', 3] }), 'invalid_parameter', /^invalid proposal\.reasons\[1\]: "3"/);
+    // of two entries refused with the same words, the first (not the list around them)
+    throwsCode(() => decide.assessRisk({ ...proposal, reasons: ['ok', 3, 3] }), 'invalid_parameter', /^invalid proposal\.reasons\[1\]: "3"/);
     throwsCode(() => decide.assessRisk({ ...proposal, kind: 'budgett' }), 'invalid_parameter', /^invalid proposal\.kind: "budgett" \(unknown variant/);
     throwsCode(() => decide.assessRisk({ ...proposal, impact: { value: 1 } }), 'invalid_parameter', 'invalid proposal.impact.metric: "undefined" (required, but missing)');
     // an id map's keys stay as given: the entity `search_brand` is not renamed `searchBrand`
     throwsCode(() => decide.capsBreach({}, { search_brand: { dailyBudget: 'x', active: true } }), 'invalid_parameter', /^invalid exposures\.search_brand\.dailyBudget: "x"/);
+    // a large id map is searched by halving; the first bad entry in serde's (sorted) order, and a
+    // later twin of it further down does not hide it
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`c${String(i).padStart(3, '0')}`, { dailyBudget: 10, active: true }]));
+    many.c321 = { dailyBudget: 'x', active: true };
+    many.c400 = { dailyBudget: 'x', active: true };
+    throwsCode(() => decide.capsBreach({}, many), 'invalid_parameter', /^invalid exposures\.c321\.dailyBudget: "x"/);
     throwsCode(() => decide.capsBreach({ campaignDailyCap: { search: '100' } }, {}), 'invalid_parameter', /^invalid guardrails\.campaignDailyCap\.search: "100"/);
   });
 }
