@@ -338,6 +338,14 @@ def test_bad_inputs_raise_typed_errors(tmp_path):
     with pytest.raises(TypeError, match="^entity: expected a str, got int"):
         engine.observe(5)
     assert engine.decision(np.int64(short["id"]))["id"] == engine.decision(float(short["id"]))["id"] == short["id"]
+    # times: whole ms in the core's signed 64-bit range, never handed to pyo3 to overflow
+    with pytest.raises(cw.OutOfRangeError, match=r"^since must be in \[-9223372036854775808, 9223372036854775807\], got 1e\+300"):
+        engine.rollback_since(1e300, "ana")
+    with pytest.raises(cw.NonFiniteError, match="^since must be finite"):
+        engine.rollback_since(float("nan"), "ana")
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid since: "1\.5" \(expected whole milliseconds\)'):
+        engine.rollback_since(1.5, "ana")
+    assert engine.rollback_since(dt.datetime(2100, 1, 1, 0, 0, 0, 999_999), "ana") == []
     # the policy: unknown keys named at any depth, wrong values by their field
     with pytest.raises(cw.InvalidParameterError, match=r"policy.guardrails.*acount_daily_cap.*unknown key"):
         _engine(guardrails={"acount_daily_cap": 300})

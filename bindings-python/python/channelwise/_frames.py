@@ -298,6 +298,34 @@ def _to_unix(v: Any) -> int:
     return int(_dt.datetime(v.year, v.month, v.day, tzinfo=_dt.timezone.utc).timestamp())
 
 
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_I64 = (-(2**63), 2**63 - 1)
+
+
+def millis(role: str, x: Any) -> int:
+    """Whole milliseconds since the epoch from an int, a whole float, a numpy number or a
+    datetime (naive = UTC; the sub-millisecond part dropped, exactly: no float rounding), in
+    the core's signed 64-bit range. NaN and infinities are ``NonFiniteError``, values past the
+    range ``OutOfRangeError`` and fractions or other types ``InvalidParameterError``, each naming
+    ``role``: never truncated, nor handed to pyo3 to overflow."""
+    if isinstance(x, _dt.datetime):
+        if x.tzinfo is None:
+            x = x.replace(tzinfo=_dt.timezone.utc)
+        return (x - _EPOCH) // _dt.timedelta(milliseconds=1)
+    if type(x).__module__ == "numpy" and hasattr(x, "item"):
+        x = x.item()
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise _cw.InvalidParameterError(
+            f"invalid {role}: {json.dumps(repr(x)[:40])} (expected whole milliseconds since the epoch or a datetime)")
+    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
+        raise _cw.NonFiniteError(f"{role} must be finite, got {x}")
+    if not _I64[0] <= x <= _I64[1]:
+        raise _cw.OutOfRangeError(f"{role} must be in [{_I64[0]}, {_I64[1]}], got {x}")
+    if isinstance(x, float) and not x.is_integer():
+        raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(x))} (expected whole milliseconds)")
+    return int(x)
+
+
 def seconds(role: str, x: Any) -> Optional[int]:
     """A duration in seconds from an int, a float, a timedelta or a numpy/pandas timedelta."""
     if x is None:

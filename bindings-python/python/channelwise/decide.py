@@ -290,18 +290,10 @@ def _policy_text(policy: Optional[Mapping[str, Any]], keywords: Mapping[str, Any
 
 
 def _ms(role: str, x: Any) -> int:
-    """ms since the epoch (an int, or a datetime; naive = UTC), or a duration in ms (a timedelta)."""
+    """ms since the epoch (see :func:`_frames.millis`), or a duration in ms (a timedelta)."""
     if isinstance(x, _dt.timedelta):
         return int(round(x.total_seconds() * 1000))
-    if isinstance(x, _dt.datetime):
-        if x.tzinfo is None:
-            x = x.replace(tzinfo=_dt.timezone.utc)
-        return int(round(x.timestamp() * 1000))
-    if type(x).__module__ == "numpy" and hasattr(x, "item"):
-        x = x.item()
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or (isinstance(x, float) and not x.is_integer()):
-        raise _invalid(role, x, "expected whole milliseconds or a datetime / timedelta")
-    return int(x)
+    return _frames.millis(role, x)
 
 
 def _number(role: str, x: Any) -> float:
@@ -551,6 +543,17 @@ def _is_number(x: Any) -> bool:
     return not isinstance(x, bool) and (isinstance(x, (int, float)) or (type(x).__module__ == "numpy" and hasattr(x, "item")))
 
 
+def _is_ms(x: Any) -> bool:
+    """Whether an adapter's answer is whole ms in the core's signed 64-bit range (``inf`` and
+    ``1e300`` are not: they would overflow in ``int()`` or in pyo3)."""
+    if not _is_number(x):
+        return False
+    v = x.item() if hasattr(x, "item") else x
+    if isinstance(v, float) and not (math.isfinite(v) and v.is_integer()):
+        return False
+    return -(2**63) <= int(v) <= 2**63 - 1
+
+
 class _Shim:
     """What the compiled engine calls: the user's adapter, its answers checked and put in the
     core's JSON shapes, its exceptions turned into ``PlatformError`` documents."""
@@ -624,7 +627,7 @@ class _Shim:
         updated = s.get("updated_ms")
         if updated is None:
             updated = self.now_ms()
-        elif not _is_number(updated) or float(updated) != int(updated):
+        elif not _is_ms(updated):
             raise TypeError(f"{where}: field 'updated_ms' must be whole ms, got {updated!r}")
         ent = s.get("entity", entity)
         if not isinstance(ent, str):
@@ -722,7 +725,7 @@ class _Shim:
         if now is None:
             return int(time.time() * 1000)
         t = self._settle("now_ms", now() if callable(now) else now)
-        if not _is_number(t) or float(t) != int(t):
+        if not _is_ms(t):
             raise TypeError(f"adapter.now_ms() must return whole ms since the epoch, got {t!r}")
         return int(t)
 

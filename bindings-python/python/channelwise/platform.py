@@ -366,17 +366,7 @@ def _ms(role: str, x: Any) -> int:
     """Whole milliseconds since the epoch; ``None`` reads the clock, a datetime (naive = UTC) converts."""
     if x is None:
         return int(time.time() * 1000)
-    if isinstance(x, _dt.datetime):
-        if x.tzinfo is None:
-            x = x.replace(tzinfo=_dt.timezone.utc)
-        return int(x.timestamp() * 1000)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or (isinstance(x, float) and not x.is_integer()):
-        if type(x).__module__ == "numpy" and float(x).is_integer():
-            return int(x)
-        from . import InvalidParameterError
-
-        raise InvalidParameterError(f"invalid {role}: {x!r} (expected whole milliseconds since the epoch or a datetime)")
-    return int(x)
+    return _frames.millis(role, x)
 
 
 def _given(**options: Any) -> str:
