@@ -266,6 +266,7 @@ export function runApi(cw, name) {
     // of two entries refused with the same words, the first (not the list around them)
     throwsCode(() => decide.assessRisk({ ...proposal, reasons: ['ok', 3, 3] }), 'invalid_parameter', /^invalid proposal\.reasons\[1\]: "3"/);
     throwsCode(() => decide.assessRisk({ ...proposal, kind: 'budgett' }), 'invalid_parameter', /^invalid proposal\.kind: "budgett" \(unknown variant/);
+    throwsCode(() => decide.assessRisk({ ...proposal, from: null }), 'invalid_parameter', 'invalid proposal.from: "null" (expected a number (money), a status or a targeting or creative id)');
     throwsCode(() => decide.assessRisk({ ...proposal, impact: { value: 1 } }), 'invalid_parameter', 'invalid proposal.impact.metric: "undefined" (required, but missing)');
     // an id map's keys stay as given: the entity `search_brand` is not renamed `searchBrand`
     throwsCode(() => decide.capsBreach({}, { search_brand: { dailyBudget: 'x', active: true } }), 'invalid_parameter', /^invalid exposures\.search_brand\.dailyBudget: "x"/);

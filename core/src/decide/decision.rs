@@ -74,9 +74,10 @@ impl DecisionKind {
     }
 }
 
-/// A value a decision changes from or to.
+/// A value a decision changes from or to. Anything else is refused with "expected a number
+/// (money), a status or a targeting or creative id", not serde's "did not match any variant".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a number (money), a status or a targeting or creative id")]
 pub enum Value {
     /// Money in currency units (budgets, bids).
     Money(f64),
