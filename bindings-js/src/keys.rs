@@ -186,9 +186,11 @@ fn culprit(tree: &Value, error: &str, read: &dyn Fn(Value) -> Option<String>) ->
         let found = if ordered {
             first_refused(&base, &path, steps.len(), error, read)
         } else {
-            steps.iter().position(|step| {
-                without(&base, &path, step).is_some_and(|probe| read(probe).as_deref() != Some(error))
-            })
+            steps
+                .iter()
+                .position(|step| without(&base, &path, step).is_some_and(|probe| read(probe).as_deref() != Some(error)))
+                // two of its entries refused with the same words: no one removal changes the error
+                .or_else(|| first_refused(&base, &path, steps.len(), error, read))
         };
         let Some(i) = found else { return path };
         // not where serde reads a tagged enum's fields after its tag: cutting it would change the error
@@ -436,6 +438,10 @@ mod tests {
         let leg = serde_json::json!({"metric": 1});
         let (f, _, _) = refused(with("/legs", serde_json::json!([{"metric": "m"}, leg, leg])), false);
         assert_eq!(f, "doc.legs[1].metric");
+        // in a small object too (the struct's fields are read in key order)
+        let mut d = with("/entity", serde_json::json!(5));
+        d["note"] = serde_json::json!(5);
+        assert_eq!(refused(d, false).0, "doc.entity");
         // an id map past SMALL entries (searched by halving), the bad entry among them
         let mut caps = serde_json::Map::new();
         for i in 0..1000 {
