@@ -126,6 +126,13 @@ pub trait Host: Copy + 'static {
         let _ = k;
         None
     }
+    /// Marks `promise`, which an adapter returned to a synchronous engine call that refuses it,
+    /// as handled (`promise.then(undefined, () => {})`): its rejection, if it comes, then raises
+    /// no `unhandledRejection`, which ends a Node process by default. The promise's own
+    /// `...Async` awaiters are unaffected. A no-op where no adapter is called (the browser).
+    fn ignore_rejection(self, promise: &Self::V) {
+        let _ = promise;
+    }
     /// `path.join("\n")` as UTF-8, if the JS side handed it over for the table being read
     /// (the browser build: one copy across the boundary instead of one per row).
     fn joined_paths(self) -> Option<Vec<u8>> {

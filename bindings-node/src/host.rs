@@ -361,6 +361,21 @@ impl Host for Node {
         })
     }
 
+    fn ignore_rejection(self, promise: &Self::V) {
+        let mut noop = ptr::null_mut();
+        // SAFETY: live env; `ignore` takes no data and touches nothing; valid out-pointer.
+        let made = unsafe {
+            sys::napi_create_function(self.env, c"ignored".as_ptr(), 7, Some(ignore), ptr::null_mut(), &mut noop)
+        };
+        let then = self.get(promise, "then").ok().filter(|t| self.kind(t) == Kind::Function);
+        if let (sys::Status::napi_ok, Some(then), Ok(undefined)) = (made, then, self.undefined()) {
+            if self.call_method(promise, &then, &[undefined, noop]).is_err() {
+                // a thenable whose `then` threw: nothing to mark, and nothing left pending
+                let _ = self.take_thrown();
+            }
+        }
+    }
+
     fn take_thrown(self) -> Option<Self::V> {
         let mut pending = false;
         // SAFETY: live env; valid out-pointer.
@@ -510,6 +525,11 @@ impl Host for Node {
         check(unsafe { sys::napi_type_tag_object(self.env, v, &TAG) })?;
         Ok(v)
     }
+}
+
+/// The rejection handler of [`Host::ignore_rejection`]: does nothing, returns `undefined`.
+unsafe extern "C" fn ignore(_env: sys::napi_env, _info: sys::napi_callback_info) -> sys::napi_value {
+    ptr::null_mut()
 }
 
 /// A JS value referred to across calls (a decision engine's adapter object): a Node-API

@@ -171,6 +171,29 @@ test('the synchronous methods refuse a promise by name; one call at a time per e
   assert.deepEqual(await simEngine.executeAsync(d2.id), { outcome: 'executed', verified: true });
 });
 
+test('a promise a synchronous call refused does not reject unhandled (fatal in Node by default)', async () => {
+  const unhandled = [];
+  const note = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', note);
+  try {
+    const market = new platform.SimMarket({ seed: 4 });
+    const failing = (what) => async () => {
+      await sleep(5);
+      throw new Error(`${what} failed`);
+    };
+    const adapter = { applyChanges: failing('apply'), readEntity: failing('read'), readMetrics: failing('metrics'), nowMs: async () => market.nowMs, sleepUntil: async () => {} };
+    const engine = new decide.Engine({ store: ':memory:', adapters: adapter });
+    assert.throws(() => engine.observe('search'), (e) => e.code === 'invalid_parameter' && /adapters\.readEntity\(\)/.test(e.message));
+    assert.throws(() => engine.propose(budget('search', 100, 110)), (e) => e.code === 'invalid_parameter');
+    // the ...Async form still sees the rejection
+    await rejectsCode(engine.observeAsync('search'), 'io', /read failed/);
+    await sleep(50);
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', note);
+  }
+});
+
 test('an engine dropped by JS while its ...Async call runs finishes the call', async () => {
   const adapter = asyncAdapter(10, { delayMs: 20 });
   const run = async () => {

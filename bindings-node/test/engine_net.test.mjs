@@ -3,9 +3,12 @@
 // now and then a hostile one (NaN, 1e300, 2^53, a Symbol, a BigInt, a function, 5000 characters,
 // an extra argument, an unknown key), on the simulated market directly and through a JS adapter
 // that now and then answers wrongly (a hostile value, a list cut short or doubled, a spoiled
-// field, a throw). Every call must return or throw an Error whose `code` is one of the core's
-// kinds other than `internal`; no result may hold NaN; the audit chain must verify at the end.
-// It found the unnamed places in settings documents (`keys::from_tree`, CHANGELOG 2026-12-06).
+// field, a throw), and through its `...Async` calls with an adapter of promises. Every call must
+// return or throw an Error whose `code` is one of the core's kinds other than `internal`; no
+// result may hold NaN; no promise may reject unhandled (the test runner fails on one); the audit
+// chain must verify at the end. It found the unnamed places in settings documents
+// (`keys::from_tree`), serde's untagged-enum message for a proposal's `from`, and a promise a
+// synchronous call refused rejecting unhandled (fatal in Node by default; CHANGELOG 2026-12-06).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -44,8 +47,12 @@ const show = (a) => {
   return JSON.stringify(a, plain)?.slice(0, 200);
 };
 
-/** One seed's life of an engine: what went wrong, and how many calls returned / threw. */
-function life(seed, { steps, rate, withAdapter }) {
+/**
+ * One seed's life of an engine: what went wrong, and how many calls returned / threw. With
+ * `async`, the `...Async` twin of a call is awaited where there is one, and the adapter answers
+ * through promises (a spoiled answer, or a rejection).
+ */
+async function life(seed, { steps, rate, withAdapter, async: asyncCalls = false }) {
   const r = stream(seed);
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
   const maybe = (good) => (r() < rate ? pick(HOSTILE) : good);
@@ -82,14 +89,15 @@ function life(seed, { steps, rate, withAdapter }) {
     if (k < 0.85) throw r() < 0.5 ? new Error('adapter broke') : pick(HOSTILE);
     return v;
   };
-  const now = (f) => (...a) => (r() < 0.2 ? spoil(f(...a)) : f(...a));
+  const spoiling = (f) => (...a) => (r() < 0.2 ? spoil(f(...a)) : f(...a));
+  const now = asyncCalls ? (f) => async (...a) => { await null; return spoiling(f)(...a); } : spoiling;
   const adapters = withAdapter
     ? {
         applyChanges: now((c) => market.applyChanges(c)),
         readEntity: now((e) => market.readEntity(e)),
         readMetrics: now((q) => market.readMetrics(q)),
         nowMs: now(() => market.nowMs),
-        sleepUntil: () => {},
+        sleepUntil: asyncCalls ? async () => {} : () => {},
       }
     : market;
   const policy = r() < 0.5 ? {} : { guardrails: { accountDailyCap: num(100, 2000), maxChangePerStep: num(0.1, 2) }, autoApprove: maybe(pick(['low', 'medium', 'none'])) };
@@ -136,7 +144,8 @@ function life(seed, { steps, rate, withAdapter }) {
     const args = calls[call]();
     if (r() < 0.05) args.push(pick(HOSTILE));
     try {
-      const out = call === 'daysPass' ? market.runDays(...args) : engine[call](...args);
+      const twin = asyncCalls && typeof engine[`${call}Async`] === 'function' ? `${call}Async` : call;
+      const out = call === 'daysPass' ? market.runDays(...args) : await engine[twin](...args);
       count.returned[call] = (count.returned[call] ?? 0) + 1;
       // the decisions it touched, and their state now (execute answers with an outcome)
       const touched = (Array.isArray(out) ? out : [out]).map((d) => d?.id).concat(ids.includes(args[0]) ? [args[0]] : []);
@@ -163,18 +172,21 @@ function life(seed, { steps, rate, withAdapter }) {
 for (const [name, opts] of [
   ['on the simulated market', { steps: 300, rate: 0.06, withAdapter: false }],
   ['through a JS adapter that answers wrongly now and then', { steps: 300, rate: 0.03, withAdapter: true }],
+  ['...Async through an adapter of promises that answers wrongly now and then', { steps: 300, rate: 0.03, withAdapter: true, async: true }],
 ]) {
-  test(`decide.Engine ${name}: every call returns or throws a typed error, no NaN, the chain verifies`, () => {
+  test(`decide.Engine ${name}: every call returns or throws a typed error, no NaN, the chain verifies`, async () => {
     const returned = {};
     let threw = 0;
     for (let seed = 1; seed <= 6; seed++) {
-      const { failures, count } = life(seed, opts);
+      const { failures, count } = await life(seed, opts);
       assert.deepEqual(failures, []);
       for (const [k, n] of Object.entries(count.returned)) returned[k] = (returned[k] ?? 0) + n;
       threw += count.threw;
     }
-    // the net reached the engine's work, not only its argument checks
-    for (const call of ['propose', 'approve', 'execute', 'rollback', 'recordOutcome', 'observe']) {
+    // the net reached the engine's work, not only its argument checks (with an adapter of
+    // promises, the synchronous calls that ask it, approve among them, refuse by design)
+    const reached = opts.async ? ['propose', 'execute', 'rollback', 'observe'] : ['propose', 'approve', 'execute', 'rollback', 'recordOutcome', 'observe'];
+    for (const call of reached) {
       assert.ok(returned[call] > 0, `no ${call} returned: ${JSON.stringify(returned)}`);
     }
     assert.ok(threw > 0, 'no hostile value was refused');

@@ -294,6 +294,7 @@ mod imp {
                 Err(reason) => return Err(self.thrown(&reason)),
             };
             if is_thenable(h, &out) {
+                h.ignore_rejection(&out);
                 return Err(self.bad(awaited(&field)));
             }
             // a PlatformResult: { ok, value } or { ok: false, error }
@@ -450,6 +451,7 @@ mod imp {
             };
             match h.call_method(&self.obj, &f, &[]).map_err(|r| r.to_string()) {
                 Ok(v) if is_thenable(h, &v) => {
+                    h.ignore_rejection(&v);
                     self.bad(awaited("adapters.nowMs()"));
                     h.now_ms() as i64
                 }
@@ -479,6 +481,7 @@ mod imp {
             };
             match h.call_method(&self.obj, &f, &[arg]) {
                 Ok(v) if is_thenable(h, &v) => {
+                    h.ignore_rejection(&v);
                     self.bad(awaited("adapters.sleepUntil()"));
                 }
                 Ok(_) => {}
