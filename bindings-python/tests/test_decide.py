@@ -346,6 +346,11 @@ def test_bad_inputs_raise_typed_errors(tmp_path):
     with pytest.raises(cw.InvalidParameterError, match=r'^invalid since: "1\.5" \(expected whole milliseconds\)'):
         engine.rollback_since(1.5, "ana")
     assert engine.rollback_since(dt.datetime(2100, 1, 1, 0, 0, 0, 999_999), "ana") == []
+    assert engine.rollback_since(np.datetime64("2100-01-01T00:00:00.999999999"), "ana") == []  # ns, read in ms
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid since: "NaT"'):
+        engine.rollback_since(np.datetime64("NaT"), "ana")
+    assert cw._frames.millis("t", np.datetime64("2026-03-01T12:00:00.123456789")) == cw._frames.millis(
+        "t", dt.datetime(2026, 3, 1, 12, 0, 0, 123456)) == 1772366400123
     # the policy: unknown keys named at any depth, wrong values by their field
     with pytest.raises(cw.InvalidParameterError, match=r"policy.guardrails.*acount_daily_cap.*unknown key"):
         _engine(guardrails={"acount_daily_cap": 300})

@@ -312,6 +312,11 @@ def millis(role: str, x: Any) -> int:
         if x.tzinfo is None:
             x = x.replace(tzinfo=_dt.timezone.utc)
         return (x - _EPOCH) // _dt.timedelta(milliseconds=1)
+    if isinstance(x, np.datetime64):
+        # (its `item()` is an int of nanoseconds at ns precision: read in ms, never as ms)
+        if np.isnat(x):
+            raise _cw.InvalidParameterError(f"invalid {role}: \"NaT\" (expected a time)")
+        return int(x.astype("datetime64[ms]").astype(np.int64))
     if type(x).__module__ == "numpy" and hasattr(x, "item"):
         x = x.item()
     if isinstance(x, bool) or not isinstance(x, (int, float)):
