@@ -177,7 +177,7 @@ for (const [name, opts] of [
   test(`decide.Engine ${name}: every call returns or throws a typed error, no NaN, the chain verifies`, async () => {
     const returned = {};
     let threw = 0;
-    for (let seed = 1; seed <= 6; seed++) {
+    for (let seed = 1; seed <= 24; seed++) {
       const { failures, count } = await life(seed, opts);
       assert.deepEqual(failures, []);
       for (const [k, n] of Object.entries(count.returned)) returned[k] = (returned[k] ?? 0) + n;

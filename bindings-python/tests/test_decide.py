@@ -191,10 +191,29 @@ def test_wrong_adapter_answers_name_the_method_and_the_field():
 
     engine = _engine(BadStatus())
     d = engine.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
-    with pytest.raises(ValueError, match=r"adapter.apply_changes\(\) result \[0\].*outcome.status"):
+    with pytest.raises(ValueError, match=r"^adapter\.apply_changes\(\)\[0\]: .*outcome.status"):
         engine.execute(d["id"])
     # what the engine knew is recorded: the key was sent and is in doubt, not lost
     assert engine.decision(d["id"])["status"] == "executing"
+
+    # the place is written as everywhere else (`conversions[3]`): found by the engine net (seed 187)
+    class NotDicts(FakePlatform):
+        def apply_changes(self, changes):
+            return [0 for _ in changes]
+
+    e2 = _engine(NotDicts())
+    d2 = e2.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)
+    with pytest.raises(TypeError, match=r"^adapter\.apply_changes\(\)\[0\]: expected a dict, got int$"):
+        e2.execute(d2["id"])
+
+    class RowNotDict(FakePlatform):
+        def read_metrics(self, query):
+            return [3]
+
+    e5 = _engine(RowNotDict(), guardrails={"performance": {"min_roas": 2.0, "min_spend": 50}})
+    e5.observe("search")
+    with pytest.raises(TypeError, match=r"^adapter\.read_metrics\(\)\[0\]: expected a dict, got int$"):
+        e5.check_performance()
 
     class NotAList(FakePlatform):
         def apply_changes(self, changes):

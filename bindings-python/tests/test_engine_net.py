@@ -202,7 +202,7 @@ async def life(seed: int, rate: float, with_adapter: bool, use_async: bool = Fal
                          ids=["market", "spoiling-adapter", "async-spoiling-adapter"])
 def test_engine_net(rate, with_adapter, use_async):
     returned = {}
-    for seed in range(1, 7):
+    for seed in range(1, 25):
         failures, got = asyncio.run(life(seed, rate, with_adapter, use_async))
         assert failures == []
         for k, n in got.items():

@@ -655,7 +655,7 @@ class _Shim:
             raise TypeError(f"adapter.apply_changes() must return a list of results, got {type(out).__qualname__}")
         results = []
         for i, r in enumerate(out):
-            where = f"adapter.apply_changes() result [{i}]"
+            where = f"adapter.apply_changes()[{i}]"
             if not isinstance(r, Mapping):
                 raise TypeError(f"{where}: expected a dict, got {type(r).__qualname__}")
             c = changes[i] if i < len(changes) else {}
@@ -701,7 +701,7 @@ class _Shim:
             rows = [{k: v[i] for k, v in cols.items()} for i in range(n)]
         clean = []
         for i, r in enumerate(rows):
-            at = f"{where} row {i}"
+            at = f"{where}[{i}]"
             if not isinstance(r, Mapping):
                 raise TypeError(f"{at}: expected a dict, got {type(r).__qualname__}")
             for k in ("entity", "date", "spend"):
