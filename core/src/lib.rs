@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod glm;
 pub mod journey;
 pub mod leads;
+mod memory;
 pub(crate) mod minimize;
 pub mod optimize;
 pub mod platform;

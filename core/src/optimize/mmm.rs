@@ -1894,24 +1894,39 @@ impl FittedMmm {
     /// (`lo[channel][row]`, `hi[channel][row]`); without draws both equal the contribution.
     ///
     /// # Errors
-    /// None in practice (the training data was checked); `internal` otherwise.
+    /// `invalid_parameter` naming `draws` when draws x channels x rows values need more memory
+    /// than can be allocated (a browser build's 4 GiB); `internal` should the training data not
+    /// evaluate (it was checked).
     pub fn contribution_bands(&self) -> Result<ContributionBands> {
         let point = self.contributions()?.channels;
         if self.draws.is_empty() {
             return Ok(ContributionBands { lo: point.clone(), hi: point });
         }
-        let per_draw: Vec<Vec<Vec<f64>>> = self.draws.iter().map(|d| self.parts(d, &self.data).map(|p| p.channels)).collect::<Result<_>>()?;
+        // every draw's contribution in each cell, a cell's draws side by side: [channel][row][draw]
+        let (nc, nt, nd) = (point.len(), point.first().map_or(0, Vec::len), self.draws.len());
+        let cells = nc.saturating_mul(nt).saturating_mul(nd);
+        let mut all = crate::memory::with_capacity::<f64>(
+            cells,
+            0,
+            "draws",
+            || format!("draws x channels x rows = {nd} x {nc} x {nt}"),
+            "fit with fewer draws (options.draws, or replicates)",
+        )?;
+        all.resize(cells, 0.0);
+        for (d, theta) in self.draws.iter().enumerate() {
+            for (c, series) in self.parts(theta, &self.data)?.channels.iter().enumerate() {
+                for (t, &v) in series.iter().enumerate() {
+                    all[(c * nt + t) * nd + d] = v;
+                }
+            }
+        }
         let a = (1.0 - self.spec.level) / 2.0;
         let (mut lo, mut hi) = (point.clone(), point);
-        let mut v = Vec::with_capacity(per_draw.len());
-        for c in 0..lo.len() {
-            for t in 0..lo[c].len() {
-                v.clear();
-                v.extend(per_draw.iter().map(|d| d[c][t]));
-                crate::stats::sort_f64(&mut v);
-                lo[c][t] = quantile(&v, a);
-                hi[c][t] = quantile(&v, 1.0 - a);
-            }
+        for (cell, v) in all.chunks_exact_mut(nd).enumerate() {
+            let (c, t) = (cell / nt, cell % nt);
+            crate::stats::sort_f64(v);
+            lo[c][t] = quantile(v, a);
+            hi[c][t] = quantile(v, 1.0 - a);
         }
         Ok(ContributionBands { lo, hi })
     }
@@ -2122,27 +2137,46 @@ impl FittedMmm {
     /// response of the multi-period allocator. Rows are the mode, then one row per draw.
     ///
     /// # Errors
-    /// `invalid_parameter` for an unknown channel; `non_finite` / `out_of_range` for bad
-    /// spend in `plan`.
+    /// `invalid_parameter` for an unknown channel, or naming `plan` when its rows would need
+    /// more memory than can be allocated (a browser build's 4 GiB: draws x periods);
+    /// `non_finite` / `out_of_range` for bad spend in `plan`.
     pub fn horizon_response(&self, channel: &str, plan: &[f64]) -> Result<Vec<Vec<f64>>> {
         let c = self.channel_index(channel)?;
         check_spend("plan", plan)?;
+        // (1 + draws) rows of plan.len(): asked for at once (with 1% to spare for the rows'
+        // own bookkeeping), so that a size past memory is an error before any row is made
+        let n = 1 + self.draws.len();
+        let cells = n.saturating_mul(plan.len());
+        drop(crate::memory::with_capacity::<f64>(
+            cells,
+            cells / 100 + (1 << 17),
+            "plan",
+            || format!("rows x periods = {n} x {} (a row for the mode and each draw)", plan.len()),
+            "pass a shorter plan, or fit with fewer draws",
+        )?);
         let cp = self.channel_params();
-        let Some((a0, na, s0, ns)) = cp[c] else { return Ok(vec![vec![0.0; plan.len()]; 1 + self.draws.len()]) };
+        let Some((a0, na, s0, ns)) = cp[c] else { return Ok(vec![vec![0.0; plan.len()]; n]) };
         let xs = self.scales.channels[c];
         let hist = &self.data.spend[c];
         let keep = hist.len().min(default_adstock(&self.spec).weights().len());
         let pre: Vec<f64> = hist[hist.len() - keep..].iter().map(|v| v / xs).collect();
         let x: Vec<f64> = plan.iter().map(|v| v / xs).collect();
-        let run = |theta: &[f64]| {
+        let mut tmp = Vec::with_capacity(x.len());
+        let mut run = |theta: &[f64]| {
             let a = default_adstock(&self.spec).with_params(&theta[a0..a0 + na]);
             let s = Saturation::unchecked(&self.spec.saturation, &theta[s0..s0 + ns]);
             let mut out = vec![0.0; x.len()];
-            channel_series(&a, &s, self.spec.adstock_first, &x, &pre, &mut out, &mut Vec::new());
-            out.iter().map(|v| v * self.scales.target).collect::<Vec<f64>>()
+            channel_series(&a, &s, self.spec.adstock_first, &x, &pre, &mut out, &mut tmp);
+            for v in &mut out {
+                *v *= self.scales.target;
+            }
+            out
         };
-        let mut rows = vec![run(&self.theta)];
-        rows.extend(self.draws.iter().map(|d| run(d)));
+        let mut rows = Vec::with_capacity(n);
+        rows.push(run(&self.theta));
+        for d in &self.draws {
+            rows.push(run(d));
+        }
         Ok(rows)
     }
 
@@ -2250,6 +2284,29 @@ mod tests {
             assert_eq!(a, b);
         }
         assert!(fit.diagnostics().r2 > 0.9, "{:?}", fit.diagnostics());
+    }
+
+    #[test]
+    fn contribution_bands_are_each_cells_draw_quantiles() {
+        // brute force: every draw's parts, each cell's values sorted, numpy's linear quantile
+        let (data, _) = synthetic(60, 3, 1.0);
+        let fit = Mmm::default().l_max(4).yearly_seasonality(0).level(0.8).uncertainty(Uncertainty::Laplace { draws: 25 }).fit(&data).unwrap();
+        let bands = fit.contribution_bands().unwrap();
+        let per_draw: Vec<Vec<Vec<f64>>> = fit.draws().iter().map(|d| fit.parts(d, &fit.data).unwrap().channels).collect();
+        assert_eq!(per_draw.len(), 25);
+        let q = |v: &[f64], p: f64| {
+            let h = (v.len() - 1) as f64 * p;
+            let i = h.floor() as usize;
+            v[i] + (h - i as f64) * (v[(i + 1).min(v.len() - 1)] - v[i])
+        };
+        for c in 0..bands.lo.len() {
+            for t in 0..bands.lo[c].len() {
+                let mut v: Vec<f64> = per_draw.iter().map(|d| d[c][t]).collect();
+                v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                let a = (1.0 - 0.8) / 2.0;
+                assert_eq!((bands.lo[c][t], bands.hi[c][t]), (q(&v, a), q(&v, 1.0 - a)), "channel {c} row {t}");
+            }
+        }
     }
 
     #[test]
