@@ -100,21 +100,23 @@ impl StageMachine {
     ///
     /// # Errors
     /// [`Error::NotEnoughData`] for no stages; [`Error::InvalidParameter`] for an empty or
-    /// repeated stage name (naming `stages[i]`) or an unknown stage in `transitions[i]`.
+    /// repeated stage name (naming `stages[i]`) or an unknown stage in `transitions[i]`, or
+    /// naming `stages` when its stages x stages table needs more memory than can be had.
     pub fn new(config: StageConfig) -> Result<Self> {
         let n = config.stages.len();
         if n == 0 {
             return Err(Error::NotEnoughData { what: "lifecycle stages".into(), required: 1, got: 0 });
         }
+        let mut seen = std::collections::HashSet::with_capacity(n);
         for (i, s) in config.stages.iter().enumerate() {
             if s.is_empty() {
                 return Err(Error::param(format!("stages[{i}]"), "\"\"", "a stage needs a name"));
             }
-            if config.stages[..i].contains(s) {
+            if !seen.insert(s.as_str()) {
                 return Err(Error::param(format!("stages[{i}]"), s, "stage names must be unique"));
             }
         }
-        let mut allowed = vec![false; n * n];
+        let mut allowed = crate::memory::filled(&[n, n], false, "stages", "stages x stages", "a stage machine keeps every [from, to] pair: use fewer stages")?;
         match &config.transitions {
             None => (0..n * n).for_each(|i| allowed[i] = i / n < i % n),
             Some(pairs) => {
@@ -282,7 +284,8 @@ impl Lifecycle {
     /// Time in stage as of `as_of` (unix seconds).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] naming `as_of` if it is before a lead's last transition.
+    /// [`Error::InvalidParameter`] naming `as_of` if it is before a lead's last transition, or
+    /// naming `leads` when leads x stages seconds need more memory than can be had.
     ///
     /// ```
     /// use channelwise::leads::lifecycle::StageMachine;
@@ -296,7 +299,7 @@ impl Lifecycle {
     pub fn time_in_stage(&self, as_of: i64) -> Result<TimeInStage> {
         let k = self.stages.len();
         let n = self.current.len();
-        let mut seconds = vec![0.0; n * k];
+        let mut seconds = crate::memory::filled(&[n, k], 0.0, "leads", "leads x stages", "ask for the leads in batches")?;
         let mut stays: Vec<Vec<f64>> = vec![Vec::new(); k];
         let mut entered = vec![0u64; k];
         let mut open: Vec<Option<(usize, i64)>> = vec![None; n];

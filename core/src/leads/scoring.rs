@@ -761,8 +761,9 @@ impl Scores {
 /// # Errors
 /// Everything [`ScoringConfig::validate`] reports; [`Error::LengthMismatch`] if `attributes`
 /// is not for `events.n_leads()` leads; [`Error::InvalidParameter`] for a rule on an unknown
-/// attribute or event type, a text condition on a numeric attribute (or the reverse), or a cap
-/// on an unknown event type.
+/// attribute or event type, a text condition on a numeric attribute (or the reverse), a cap
+/// on an unknown event type, or naming `config` when the per-rule breakdown (leads x rules)
+/// needs more memory than can be had.
 ///
 /// ```
 /// use channelwise::leads::{scoring::*, EventLog};
@@ -806,7 +807,13 @@ pub fn score(config: &ScoringConfig, attributes: &Attributes, events: &EventLog<
     }
     let any_cap = cap.iter().any(|c| c.is_finite());
 
-    let mut rules = vec![0.0; n * n_rules];
+    let mut rules = crate::memory::filled(
+        &[n, n_rules],
+        0.0,
+        "config",
+        "leads x rules",
+        "the breakdown keeps each rule's points per lead: score the leads in batches",
+    )?;
     for (ri, r) in config.attribute_rules.iter().enumerate() {
         let field = || format!("attribute_rules[{ri}].attribute");
         let pts = r.points * w[r.dimension.index()];

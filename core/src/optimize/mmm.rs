@@ -1904,15 +1904,13 @@ impl FittedMmm {
         }
         // every draw's contribution in each cell, a cell's draws side by side: [channel][row][draw]
         let (nc, nt, nd) = (point.len(), point.first().map_or(0, Vec::len), self.draws.len());
-        let cells = nc.saturating_mul(nt).saturating_mul(nd);
-        let mut all = crate::memory::with_capacity::<f64>(
-            cells,
-            0,
+        let mut all = crate::memory::filled(
+            &[nd, nc, nt],
+            0.0,
             "draws",
-            || format!("draws x channels x rows = {nd} x {nc} x {nt}"),
+            "draws x channels x rows",
             "fit with fewer draws (options.draws, or replicates)",
         )?;
-        all.resize(cells, 0.0);
         for (d, theta) in self.draws.iter().enumerate() {
             for (c, series) in self.parts(theta, &self.data)?.channels.iter().enumerate() {
                 for (t, &v) in series.iter().enumerate() {
@@ -2146,13 +2144,12 @@ impl FittedMmm {
         // (1 + draws) rows of plan.len(): asked for at once (with 1% to spare for the rows'
         // own bookkeeping), so that a size past memory is an error before any row is made
         let n = 1 + self.draws.len();
-        let cells = n.saturating_mul(plan.len());
         drop(crate::memory::with_capacity::<f64>(
-            cells,
-            cells / 100 + (1 << 17),
+            &[n, plan.len()],
+            n.saturating_mul(plan.len()) / 100 + (1 << 17),
             "plan",
-            || format!("rows x periods = {n} x {} (a row for the mode and each draw)", plan.len()),
-            "pass a shorter plan, or fit with fewer draws",
+            "rows x periods",
+            "there is a row for the mode and each draw: pass a shorter plan, or fit with fewer draws",
         )?);
         let cp = self.channel_params();
         let Some((a0, na, s0, ns)) = cp[c] else { return Ok(vec![vec![0.0; plan.len()]; n]) };
