@@ -595,6 +595,19 @@ impl Journeys {
     }
 
     /// Node names (channels, or `"channel | campaign"`), sorted; a [`ChannelId`] indexes this.
+    ///
+    /// Every node of a touch kept after duplicates are dropped is here, also when all of its
+    /// touches were older than the lookback: attribution over these journeys then gives it a
+    /// row of zeros, which says it was touched and earned nothing, rather than leaving it out.
+    ///
+    /// ```
+    /// use channelwise::journey::{Conversion, JourneyBuilder, Touchpoint};
+    /// let touches = [Touchpoint::new("u", 0, "video"), Touchpoint::new("u", 9_000, "search")];
+    /// let j = JourneyBuilder::new().lookback(3_600).build(&touches, &[Conversion::new("u", 10_000, 1.0)])?;
+    /// assert_eq!(j.channels(), ["search", "video"]); // video's touch is outside the lookback
+    /// assert_eq!(j.path_table().path_string(0, ">"), "search");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
     pub fn channels(&self) -> &[String] {
         &self.channels
     }
