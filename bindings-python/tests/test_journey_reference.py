@@ -105,3 +105,25 @@ def test_the_logs_reach_every_rule():
         keys += sum(j["key"] is not None for j in journeys)
     assert all(v >= 20 for v in totals.values()), totals
     assert keys >= 50
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_rule_based_credit_over_the_journeys_equals_the_reference(seed):
+    """First, last, linear, U- and W-shaped credit of the journeys' table (which keeps each
+    path's key touch for W-shaped), against the rules of `attribution::Heuristics`' doc
+    applied journey by journey."""
+    touches, conversions = ref.random_log(2000 + seed, users=8, bursts=4 + seed % 4, step=600)
+    # a long lookback, so that many converting journeys have four touches or more and a lead
+    o = {**options(seed), "lookback": 30 * DAY, "lead_kind": ["lead", "lead", None][seed % 3]}
+    u = [(0.4, 0.4), (0.5, 0.2), (0.0, 1.0)][seed % 3]
+    w = [(0.3, 0.3, 0.3), (0.2, 0.5, 0.2), (0.25, 0.25, 0.25), (1.0, 0.0, 0.0)][seed % 4]
+    journeys, _, nodes = ref.build(touches, conversions, **o)
+    want = ref.heuristics(journeys, nodes, u, w)
+    got = cw.attribution.heuristics(cw.journey.build(*frames(touches, conversions), **o).table, u_shaped=u, w_shaped=w)
+    assert list(got["channel"]) == nodes
+    for rule in ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped"]:
+        for row in got.itertuples():
+            c, v = want.get(rule, {}).get(row.channel, (0.0, 0.0))
+            gc, gv = getattr(row, f"{rule}_conversions"), getattr(row, f"{rule}_value")
+            assert math.isclose(gc, c, rel_tol=1e-12, abs_tol=1e-12), (rule, row.channel, gc, c)
+            assert math.isclose(gv, v, rel_tol=1e-12, abs_tol=1e-9), (rule, row.channel, gv, v)

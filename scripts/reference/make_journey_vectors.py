@@ -5,7 +5,8 @@ independent journey builder.
 Standard library only (python3 scripts/reference/make_journey_vectors.py [repo root]). The
 builder below is written again from the documentation, not from the Rust code: the "Rules" of
 `JourneyBuilder` and the fields of `BuildReport` (core/src/journey/build.rs), and the weights of
-`TimeDecay` (core/src/attribution/time_decay.rs). It works event by event in the plainest way
+`TimeDecay` (core/src/attribution/time_decay.rs), and the position rules of `Heuristics`
+(core/src/attribution/heuristics.rs) for the tests' rule-based credit. It works event by event in the plainest way
 (lists, a sort, a walk), where the core uses interned ids, one sort of packed keys and
 in-place passes. `bindings-python/tests/test_journey_reference.py` runs it against the Python
 binding on many more seeded logs than the vectors hold.
@@ -195,6 +196,44 @@ def time_decay(journeys, nodes, half_life):
             credit[t["node"]][0] += wi / s
             credit[t["node"]][1] += j["value"] * wi / s
     return {k: tuple(v) for k, v in credit.items()}
+
+
+def shares(n, key, u=(0.4, 0.4), w=(0.3, 0.3, 0.3)):
+    """Each rule's share of every touch of an `n`-touch path with key touch `key`, as the doc of
+    `attribution::Heuristics` states the rules: `{rule: [share per touch]}`."""
+    first = [1.0] + [0.0] * (n - 1)
+    last = [0.0] * (n - 1) + [1.0]
+    linear = [1.0 / n] * n
+    if n == 1:
+        ushape = [1.0]
+    elif n == 2:
+        ushape = [u[0] / (u[0] + u[1]), u[1] / (u[0] + u[1])]
+    else:
+        middle = (1.0 - u[0] - u[1]) / (n - 2)
+        ushape = [u[0]] + [middle] * (n - 2) + [u[1]]
+    if n <= 3:
+        wshape = [1.0 / n] * n
+    else:
+        k = key if key is not None and 0 < key < n - 1 else (n - 1) // 2
+        rest = (1.0 - sum(w)) / (n - 3)
+        wshape = [rest] * n
+        wshape[0], wshape[k], wshape[n - 1] = w[0], w[1], w[2]
+    return {"first_touch": first, "last_touch": last, "linear": linear, "u_shaped": ushape, "w_shaped": wshape}
+
+
+def heuristics(journeys, nodes, u=(0.4, 0.4), w=(0.3, 0.3, 0.3)):
+    """`{rule: {node: (conversions, value)}}` over the converting journeys, by touch (a node
+    touched twice earns both shares)."""
+    out = {}
+    for j in journeys:
+        if not j["converted"]:
+            continue
+        for rule, sh in shares(len(j["touches"]), j["key"], u, w).items():
+            credit = out.setdefault(rule, {k: [0.0, 0.0] for k in nodes})
+            for t, x in zip(j["touches"], sh):
+                credit[t["node"]][0] += x
+                credit[t["node"]][1] += x * j["value"]
+    return out
 
 
 CHANNELS = ["search", "email", " display", "social ", "direct", "vidéo"]
