@@ -541,6 +541,160 @@ def score_vectors():
         )
 
 
+# ---------------------------------------------------------------- scores (brute force, seeded)
+
+DIMENSIONS = ["demographic", "behavioural", "firmographic", "engagement", "intent"]
+
+
+def meets(cond: dict, x) -> bool:
+    """Whether attribute value `x` (a float, NaN = missing, or a str, "" = missing) meets `cond`."""
+    op = cond["op"]
+    missing = x == "" if isinstance(x, str) else x != x
+    if op == "missing":
+        return missing
+    if missing:
+        return False
+    if op == "equals":
+        return isinstance(x, str) and x == cond["value"]
+    if op == "one_of":
+        return isinstance(x, str) and x in cond["values"]
+    if isinstance(x, str):
+        return False
+    if op == "at_least":
+        return x >= cond["value"]
+    if op == "below":
+        return x < cond["value"]
+    return cond["min"] <= x < cond["max"]  # between
+
+
+def score_brute(log: dict, attributes: dict, as_of: int, cfg: dict) -> dict:
+    """Scores from the steps of core/src/leads/scoring.rs's module doc, written out per lead and
+    per event: caps per (type, UTC day) by scaling, then decay, then weights; grades and
+    temperature from the thresholds. Returns the vector's `expected` fields."""
+    weights = {d: cfg.get("weights", {}).get(d, 1.0) for d in DIMENSIONS}
+    caps = cfg.get("daily_caps", {})
+    decay = cfg.get("decay")
+    a_rules, e_rules = cfg.get("attribute_rules", []), cfg.get("event_rules", [])
+    columns = {**attributes.get("numeric", {}), **attributes.get("categorical", {})}
+    out = {k: [] for k in ("total", "fit", "activity", "rules", "dimensions", "grade", "temperature")}
+    for lead in range(log["n_leads"]):
+        rule_pts = []
+        for r in a_rules:
+            x = columns[r["attribute"]][lead]
+            x = float(x) if r["attribute"] in attributes.get("numeric", {}) else x
+            rule_pts.append(r["points"] * weights[r["dimension"]] if meets(r["condition"], x) else 0.0)
+        events = [
+            (log["timestamp"][i], log["event"][i], log.get("value", [0.0] * len(log["lead"]))[i])
+            for i in range(len(log["lead"]))
+            if log["lead"][i] == lead and log["timestamp"][i] <= as_of
+        ]
+        # raw contributions (event, rule) and their per-(type, day) totals
+        contrib = [(e, j, r["points"] + r.get("per_value", 0.0) * e[2]) for e in events for j, r in enumerate(e_rules) if r["event_type"] == e[1]]
+        day_total = {}
+        for e, _, p in contrib:
+            day_total[(e[1], e[0] // DAY)] = day_total.get((e[1], e[0] // DAY), 0.0) + p
+        last = max((e[0] for e in events), default=None)
+        event_pts = [0.0] * len(e_rules)
+        for e, j, p in contrib:
+            c = caps.get(e[1])
+            t = day_total[(e[1], e[0] // DAY)]
+            if c is not None and abs(t) > c:
+                p *= c / abs(t)
+            if decay is not None:
+                h = decay["half_life_days"] * DAY
+                age = as_of - (last if decay.get("mode", "inactivity") == "inactivity" else e[0])
+                p *= 2.0 ** (-age / h)
+            event_pts[j] += p * weights[e_rules[j]["dimension"]]
+        fit, activity = sum(rule_pts), sum(event_pts)
+        total = fit + activity
+        dims = dict.fromkeys(DIMENSIONS, 0.0)
+        for r, p in zip(a_rules + e_rules, rule_pts + event_pts):
+            dims[r["dimension"]] += p
+        basis = {"total": total, "fit": fit, "activity": activity}
+        g = cfg.get("grades", {})
+        gt, gx = g.get("thresholds", [25, 50, 75, 90]), basis[g.get("basis", "total")]
+        tc = cfg.get("temperature", {})
+        tt, tx = tc.get("thresholds", [10, 30]), basis[tc.get("basis", "activity")]
+        out["total"].append(total)
+        out["fit"].append(fit)
+        out["activity"].append(activity)
+        out["rules"].extend(rule_pts + event_pts)
+        out["dimensions"].extend(dims[d] for d in DIMENSIONS)
+        out["grade"].append("A+" if gx >= gt[3] else "A" if gx >= gt[2] else "B" if gx >= gt[1] else "C" if gx >= gt[0] else "D")
+        out["temperature"].append("hot" if tx >= tt[1] else "warm" if tx >= tt[0] else "cold")
+    out["grade"] = ",".join(out["grade"])
+    out["temperature"] = ",".join(out["temperature"])
+    return out
+
+
+SCORE_TYPES = ["visit", "demo", "email_click", "unsubscribe", "webinar"]
+
+
+def random_score_case(seed: int) -> tuple[dict, dict, int, dict]:
+    """A seeded (log, attributes, as_of, config): several rules per event type, negative points,
+    per-value points, caps that bind (positive and negative days), both decay modes or none,
+    weights, every condition on numeric and text attributes with missing values, events on both
+    sides of `as_of` and of the epoch, and grades and temperature on any basis."""
+    rng = random.Random(seed)
+    n = rng.randint(1, 8)
+    log = random_log(seed, n, SCORE_TYPES, 12, -3 * DAY, 20 * DAY, values=True)
+    dims = DIMENSIONS
+    e_rules = [
+        {"name": f"e{j}", "dimension": rng.choice(dims), "event_type": rng.choice(SCORE_TYPES),
+         "points": rng.choice([5, 3, 30, -20, 0.5, 12]), "per_value": rng.choice([0.0, 0.0, 0.1, -0.05])}
+        for j in range(rng.randint(1, 6))
+    ]
+    numeric = {"employees": [rng.choice([5, 50, 200, 500, 10, float("nan")]) for _ in range(n)],
+               "revenue": [rng.choice([0.0, 1e6, 2.5e5, float("nan")]) for _ in range(n)]}
+    categorical = {"title": [rng.choice(["VP", "CMO", "Intern", "", "vp"]) for _ in range(n)],
+                   "country": [rng.choice(["US", "CA", "DE", ""]) for _ in range(n)]}
+    conds = [
+        ("title", {"op": "equals", "value": "VP"}), ("title", {"op": "one_of", "values": ["VP", "CMO"]}),
+        ("country", {"op": "missing"}), ("employees", {"op": "at_least", "value": 200}),
+        ("employees", {"op": "below", "value": 10}), ("revenue", {"op": "between", "min": 1e5, "max": 1e6}),
+        ("employees", {"op": "missing"}), ("country", {"op": "one_of", "values": ["US", "CA"]}),
+    ]
+    a_rules = [
+        {"name": f"a{j}", "dimension": rng.choice(dims), "attribute": attr, "condition": cond, "points": rng.choice([15, 10, -5, -2, 7.5])}
+        for j, (attr, cond) in enumerate(rng.sample(conds, rng.randint(0, len(conds))))
+    ]
+    cfg = {"attribute_rules": a_rules, "event_rules": e_rules}
+    if rng.random() < 0.7:
+        cfg["weights"] = {d: rng.choice([0.0, 0.5, 1.5, 2.0]) for d in rng.sample(dims, rng.randint(1, 3))}
+    if rng.random() < 0.8:
+        cfg["daily_caps"] = {t: rng.choice([1, 5, 12, 40]) for t in rng.sample(SCORE_TYPES, rng.randint(1, 3))}
+    if rng.random() < 0.7:
+        cfg["decay"] = {"half_life_days": rng.choice([0.5, 3, 14]), "mode": rng.choice(["inactivity", "event_age"])}
+    lo = rng.choice([-10, 0, 5])
+    cfg["grades"] = {"thresholds": [lo, lo + 10, lo + 25, lo + 40], "basis": rng.choice(["total", "fit", "activity"])}
+    cfg["temperature"] = {"thresholds": [lo + 2, lo + 20], "basis": rng.choice(["total", "fit", "activity"])}
+    as_of = rng.choice([10 * DAY, 20 * DAY, 5 * DAY + 3600])
+    return log, {"numeric": numeric, "categorical": categorical}, as_of, cfg
+
+
+def json_safe(attributes: dict) -> dict:
+    """NaN written as the vectors write it ("NaN")."""
+    return {"numeric": {k: ["NaN" if x != x else x for x in v] for k, v in attributes["numeric"].items()},
+            "categorical": attributes["categorical"]}
+
+
+def score_random_vectors():
+    for seed in range(1, 7):
+        log, attributes, as_of, cfg = random_score_case(seed)
+        write(
+            f"score_random_{seed}",
+            {
+                "function": "leads.score",
+                "source": f"brute force in make_leads_vectors.py (score_brute, written from the steps of "
+                f"core/src/leads/scoring.rs's module doc) on random_score_case({seed})",
+                "input": {"log": log, "attributes": json_safe(attributes), "as_of": as_of},
+                "params": {"config": cfg},
+                "expected": score_brute(log, attributes, as_of, cfg),
+                "tolerance": {"abs": 1e-9},
+            },
+        )
+
+
 # ---- lifecycle -------------------------------------------------------------------------------
 
 DEFAULT_STAGES = ["new", "contacted", "qualified", "engaged", "opportunity", "customer"]
@@ -824,6 +978,7 @@ if __name__ == "__main__":
     funnel_vectors()
     cohort_vectors()
     score_vectors()
+    score_random_vectors()
     lifecycle_vectors()
     health_vectors()
     print("wrote", len(os.listdir(os.path.join(ROOT, "tests", "vectors", "leads"))), "vectors")
