@@ -213,7 +213,7 @@ fn table_from_objects(
 
 /// Offsets of an Arrow string chunk: `int32` (`string`) or `int64` (`large_string`).
 #[derive(FromPyObject)]
-enum OffsetArray<'py> {
+pub(crate) enum OffsetArray<'py> {
     I32(PyReadonlyArray1<'py, i32>),
     I64(PyReadonlyArray1<'py, i64>),
 }
@@ -221,18 +221,53 @@ enum OffsetArray<'py> {
 /// One chunk of an Arrow string column, borrowed: the text buffer and the `rows + 1` offsets
 /// into it, checked to be non-negative, non-decreasing and in bounds. The text is not checked
 /// as a whole: the builder checks each channel name the first time it meets it.
-struct Utf8Chunk<'a> {
+pub(crate) struct Utf8Chunk<'a> {
     data: &'a [u8],
     offsets: Offsets<'a>,
 }
 
 #[derive(Clone, Copy)]
-enum Offsets<'a> {
+pub(crate) enum Offsets<'a> {
     I32(&'a [i32]),
     I64(&'a [i64]),
 }
 
 impl<'a> Utf8Chunk<'a> {
+    /// A chunk of numpy views: `uint8` text and `int32`/`int64` offsets (see `from_arrow`).
+    pub(crate) fn of(data: &'a PyReadonlyArray1<'_, u8>, offsets: &'a OffsetArray<'_>) -> channelwise::Result<Self> {
+        let not_contiguous = |_| Error::Internal("string column buffers: not contiguous".into());
+        let offsets = match offsets {
+            OffsetArray::I32(o) => Offsets::I32(o.as_slice().map_err(not_contiguous)?),
+            OffsetArray::I64(o) => Offsets::I64(o.as_slice().map_err(not_contiguous)?),
+        };
+        Utf8Chunk::new(data.as_slice().map_err(not_contiguous)?, offsets)
+    }
+
+    /// Every row as `&str`: the text between the first and last offsets is checked as UTF-8
+    /// once, and each offset to fall on a character boundary (Arrow promises both; a broken
+    /// buffer is `internal`, never undefined behaviour).
+    pub(crate) fn strs(&self, out: &mut Vec<&'a str>) -> channelwise::Result<()> {
+        let n = self.rows();
+        let at = |i: usize| match self.offsets {
+            Offsets::I32(o) => o[i] as usize,
+            Offsets::I64(o) => o[i] as usize,
+        };
+        let (lo, hi) = (at(0), at(n));
+        let text = std::str::from_utf8(&self.data[lo..hi])
+            .map_err(|e| Error::Internal(format!("string column: not UTF-8 ({e})")))?;
+        out.reserve(n);
+        let mut start = 0;
+        for i in 1..=n {
+            let end = at(i) - lo;
+            if !text.is_char_boundary(end) {
+                return Err(Error::Internal("string column: an offset inside a character".into()));
+            }
+            out.push(&text[start..end]);
+            start = end;
+        }
+        Ok(())
+    }
+
     fn new(data: &'a [u8], offsets: Offsets<'a>) -> channelwise::Result<Self> {
         fn check<T: Copy + Into<i64>>(xs: &[T], len: usize) -> channelwise::Result<()> {
             let bad = |what: &str| Error::Internal(format!("path column offsets: {what}"));
@@ -262,7 +297,7 @@ impl<'a> Utf8Chunk<'a> {
         Ok(Utf8Chunk { data, offsets })
     }
 
-    fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         match self.offsets {
             Offsets::I32(o) => o.len() - 1,
             Offsets::I64(o) => o.len() - 1,

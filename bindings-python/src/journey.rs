@@ -2,14 +2,16 @@
 
 use channelwise::attribution::TimeDecay;
 use channelwise::journey::{
-    parse_timestamp, Conversion, JourneyBuilder, Journeys, Level, Touchpoint,
+    parse_timestamp, ConversionColumns, JourneyBuilder, Journeys, Level, TouchColumns,
 };
 use channelwise::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::attribution::PyPathTable;
-use crate::columns::{check_len, f64s, i64s, optional_strings, strings};
+use numpy::PyReadonlyArray1;
+
+use crate::attribution::{OffsetArray, PyPathTable, Utf8Chunk};
+use crate::columns::{check_len, f64s, i64s, optional_strings, strings, Strings};
 use crate::error::{core, guard};
 
 /// Journeys built from event logs (the core's `Journeys`).
@@ -25,7 +27,51 @@ fn record(table: &'static str, column: &'static str) -> impl Fn(usize, String) -
     }
 }
 
-/// Builds journeys from touchpoint and conversion columns.
+/// A required text column: an Arrow-backed one as `("arrow", [(data, offsets), ...])`, the
+/// numpy views of its buffers (`_frames.text`), read where they are; or a list of `str`,
+/// checked item by item.
+enum Text<'py> {
+    Arrow(Vec<(PyReadonlyArray1<'py, u8>, OffsetArray<'py>)>),
+    Items(Bound<'py, PyAny>),
+}
+
+impl<'py> FromPyObject<'_, 'py> for Text<'py> {
+    type Error = PyErr;
+
+    fn extract(ob: pyo3::Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(t) = ob.cast::<pyo3::types::PyTuple>() {
+            if t.len() == 2 && t.get_item(0)?.extract::<String>().is_ok_and(|tag| tag == "arrow") {
+                return Ok(Text::Arrow(t.get_item(1)?.extract()?));
+            }
+        }
+        Ok(Text::Items(ob.to_owned()))
+    }
+}
+
+/// A text column's rows as `&str`, borrowing its Arrow buffers or `packed` (the text of its
+/// `str` items, read into one buffer).
+fn text_rows<'a>(
+    column: &'a Text<'_>,
+    packed: &'a mut Option<Strings>,
+    bad: impl Fn(usize, String) -> Error,
+) -> PyResult<Vec<&'a str>> {
+    match column {
+        Text::Arrow(chunks) => {
+            let mut out = Vec::new();
+            for (data, offsets) in chunks {
+                core(Utf8Chunk::of(data, offsets).and_then(|c| c.strs(&mut out)))?;
+            }
+            Ok(out)
+        }
+        Text::Items(items) => {
+            let s = packed.insert(strings(items, bad)?);
+            Ok(s.iter().collect())
+        }
+    }
+}
+
+/// Builds journeys from touchpoint and conversion columns, read into borrowed columns (no
+/// `String` per field) and built with the GIL released.
 ///
 /// Timestamps are int64 unix seconds as bytes; `t_cost` is float64 bytes with NaN for
 /// "unknown"; optional string columns hold `None` for missing.
@@ -38,13 +84,13 @@ fn record(table: &'static str, column: &'static str) -> impl Fn(usize, String) -
 #[allow(clippy::too_many_arguments)]
 fn build_journeys(
     py: Python<'_>,
-    t_user_id: &Bound<'_, PyAny>,
+    t_user_id: Text<'_>,
     t_timestamp: &[u8],
-    t_channel: &Bound<'_, PyAny>,
+    t_channel: Text<'_>,
     t_campaign: Option<&Bound<'_, PyAny>>,
     t_cost: Option<&[u8]>,
     t_event_id: Option<&Bound<'_, PyAny>>,
-    c_user_id: &Bound<'_, PyAny>,
+    c_user_id: Text<'_>,
     c_timestamp: &[u8],
     c_value: &[u8],
     c_event_id: Option<&Bound<'_, PyAny>>,
@@ -56,57 +102,70 @@ fn build_journeys(
 ) -> PyResult<PyJourneys> {
     guard(|| {
         let level: Level = core(level.parse())?;
-        let users = strings(t_user_id, record("touchpoints", "user_id"))?;
+        let (mut t_users, mut t_channels, mut c_users) = (None, None, None);
+        let users = text_rows(&t_user_id, &mut t_users, record("touchpoints", "user_id"))?;
         let n = users.len();
-        let channels = strings(t_channel, record("touchpoints", "channel"))?;
+        let channels = text_rows(&t_channel, &mut t_channels, record("touchpoints", "channel"))?;
         let ts = core(i64s("touchpoints.timestamp", t_timestamp))?;
-        let campaigns = optional_strings(t_campaign, n, record("touchpoints", "campaign"))?;
+        let campaigns = t_campaign
+            .map(|c| optional_strings(Some(c), n, record("touchpoints", "campaign")))
+            .transpose()?;
         let costs = core(t_cost.map(|b| f64s("touchpoints.cost", b)).transpose())?;
-        let ids = optional_strings(t_event_id, n, record("touchpoints", "event_id"))?;
+        let ids = t_event_id
+            .map(|c| optional_strings(Some(c), n, record("touchpoints", "event_id")))
+            .transpose()?;
         core(check_len("touchpoints.channel", channels.len(), n))?;
         core(check_len("touchpoints.timestamp", ts.len(), n))?;
-        core(check_len("touchpoints.campaign", campaigns.len(), n))?;
-        core(check_len("touchpoints.event_id", ids.len(), n))?;
+        if let Some(c) = &campaigns {
+            core(check_len("touchpoints.campaign", c.len(), n))?;
+        }
+        if let Some(c) = &ids {
+            core(check_len("touchpoints.event_id", c.len(), n))?;
+        }
         if let Some(c) = &costs {
             core(check_len("touchpoints.cost", c.len(), n))?;
         }
-        let touches: Vec<Touchpoint> = campaigns
-            .into_iter()
-            .zip(ids)
-            .enumerate()
-            .map(|(i, (campaign, event_id))| Touchpoint {
-                user_id: users.get(i).to_string(),
-                timestamp: ts[i],
-                channel: channels.get(i).to_string(),
-                campaign,
-                cost: costs.as_ref().map(|c| c[i]).filter(|x| !x.is_nan()),
-                event_id,
-            })
-            .collect();
+        let campaigns: Option<Vec<Option<&str>>> = campaigns.as_ref().map(|c| c.iter().map(Option::as_deref).collect());
+        let ids: Option<Vec<Option<&str>>> = ids.as_ref().map(|c| c.iter().map(Option::as_deref).collect());
+        let costs: Option<Vec<Option<f64>>> =
+            costs.map(|c| c.iter().map(|&x| Some(x).filter(|x| !x.is_nan())).collect());
 
-        let users = strings(c_user_id, record("conversions", "user_id"))?;
-        let m = users.len();
-        let ts = core(i64s("conversions.timestamp", c_timestamp))?;
+        let conv_users = text_rows(&c_user_id, &mut c_users, record("conversions", "user_id"))?;
+        let m = conv_users.len();
+        let c_ts = core(i64s("conversions.timestamp", c_timestamp))?;
         let values = core(f64s("conversions.value", c_value))?;
-        let ids = optional_strings(c_event_id, m, record("conversions", "event_id"))?;
-        let kinds = optional_strings(c_kind, m, record("conversions", "type"))?;
-        core(check_len("conversions.timestamp", ts.len(), m))?;
+        let c_ids_raw = c_event_id
+            .map(|c| optional_strings(Some(c), m, record("conversions", "event_id")))
+            .transpose()?;
+        let kinds_raw = c_kind
+            .map(|c| optional_strings(Some(c), m, record("conversions", "type")))
+            .transpose()?;
+        core(check_len("conversions.timestamp", c_ts.len(), m))?;
         core(check_len("conversions.value", values.len(), m))?;
-        core(check_len("conversions.event_id", ids.len(), m))?;
-        core(check_len("conversions.type", kinds.len(), m))?;
-        let conversions: Vec<Conversion> = ids
-            .into_iter()
-            .zip(kinds)
-            .enumerate()
-            .map(|(i, (event_id, kind))| Conversion {
-                user_id: users.get(i).to_string(),
-                timestamp: ts[i],
-                value: values[i],
-                event_id,
-                kind,
-            })
-            .collect();
+        if let Some(c) = &c_ids_raw {
+            core(check_len("conversions.event_id", c.len(), m))?;
+        }
+        if let Some(c) = &kinds_raw {
+            core(check_len("conversions.type", c.len(), m))?;
+        }
+        let c_ids: Option<Vec<Option<&str>>> = c_ids_raw.as_ref().map(|c| c.iter().map(Option::as_deref).collect());
+        let kinds: Option<Vec<Option<&str>>> = kinds_raw.as_ref().map(|c| c.iter().map(Option::as_deref).collect());
 
+        let touches = TouchColumns {
+            user_id: &users,
+            timestamp: &ts,
+            channel: &channels,
+            campaign: campaigns.as_deref(),
+            cost: costs.as_deref(),
+            event_id: ids.as_deref(),
+        };
+        let conversions = ConversionColumns {
+            user_id: &conv_users,
+            timestamp: &c_ts,
+            value: &values,
+            event_id: c_ids.as_deref(),
+            kind: kinds.as_deref(),
+        };
         let mut b = JourneyBuilder::new()
             .lookback(lookback)
             .session_gap(session_gap)
@@ -115,7 +174,7 @@ fn build_journeys(
             b = b.lead_kind(k);
         }
         Ok(PyJourneys(core(
-            py.detach(|| b.build(&touches, &conversions)),
+            py.detach(|| b.build_columns(&touches, &conversions)),
         )?))
     })
 }

@@ -221,6 +221,15 @@ def strings(data: Any, kind: str, role: str, name: Any) -> List[Any]:
     return as_list(raw_column(data, kind, role, name), kind)
 
 
+def text(data: Any, kind: str, role: str, name: Any) -> Any:
+    """A required text column for the compiled module: an Arrow-backed one as
+    ``("arrow", chunks)`` (:func:`arrow_chunks`: its buffers, read in place), any other as
+    :func:`strings` gives it (a list, every item checked to be a ``str``)."""
+    col = raw_column(data, kind, role, name)
+    chunks = arrow_chunks(col)
+    return ("arrow", chunks) if chunks is not None else as_list(col, kind)
+
+
 def as_list(col: Any, kind: str) -> List[Any]:
     """The items of column ``col`` (of a ``kind`` frame) as a Python list."""
     if kind == PANDAS:

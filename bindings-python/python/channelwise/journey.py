@@ -105,13 +105,13 @@ def build(
         return _frames.floats(data, k, role, name) if _frames.has_column(data, k, name) else None
 
     j = _cw.build_journeys(
-        _frames.strings(touchpoints, tk, "touchpoints.user_id", user_id),
+        _frames.text(touchpoints, tk, "touchpoints.user_id", user_id),
         _frames.timestamps(touchpoints, tk, "touchpoints.timestamp", timestamp),
-        _frames.strings(touchpoints, tk, "touchpoints.channel", channel),
+        _frames.text(touchpoints, tk, "touchpoints.channel", channel),
         _frames.optional_strings(touchpoints, tk, "touchpoints.campaign", campaign),
         opt_floats(touchpoints, tk, "touchpoints.cost", cost),
         _frames.optional_strings(touchpoints, tk, "touchpoints.event_id", event_id),
-        _frames.strings(conversions, ck, "conversions.user_id", user_id),
+        _frames.text(conversions, ck, "conversions.user_id", user_id),
         _frames.timestamps(conversions, ck, "conversions.timestamp", timestamp),
         _frames.floats(conversions, ck, "conversions.value", value),
         _frames.optional_strings(conversions, ck, "conversions.event_id", event_id),

@@ -2,12 +2,13 @@
 //! user into [`Journeys`], which aggregate into a [`PathTable`].
 
 use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 use std::str::FromStr;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::events::{Conversion, Touchpoint};
+use super::events::{Conversion, ConversionColumns, TouchColumns, Touchpoint};
 use super::path_table::{ChannelId, PathTable, PathTableBuilder};
 use crate::attribution::CAMPAIGN_SEP;
 use crate::error::{check_non_negative, Error, Result};
@@ -253,75 +254,123 @@ impl JourneyBuilder {
     /// assert_eq!(err.to_string(), "conversions[1].value must be in [0, inf], got -5");
     /// ```
     pub fn build(&self, touches: &[Touchpoint], conversions: &[Conversion]) -> Result<Journeys> {
+        self.build_events(touches, conversions)
+    }
+
+    /// [`JourneyBuilder::build`] over borrowed columns: what a binding holds after reading a
+    /// table, with no `String` per field. The same rules, errors and result.
+    ///
+    /// ```
+    /// use channelwise::journey::{ConversionColumns, JourneyBuilder, TouchColumns};
+    /// let touches = TouchColumns::new(&["u1", "u1", "u2"], &[100, 50, 10], &["search", "display", "email"]);
+    /// let conversions = ConversionColumns::new(&["u1"], &[200], &[80.0]);
+    /// let table = JourneyBuilder::default().build_columns(&touches, &conversions)?.path_table();
+    /// assert_eq!(table.path_string(0, ">"), "display>search");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`JourneyBuilder::build`]; [`Error::LengthMismatch`] naming the column
+    /// (`touchpoints.channel`) when the columns of a table differ in length.
+    pub fn build_columns(&self, touches: &TouchColumns<'_>, conversions: &ConversionColumns<'_>) -> Result<Journeys> {
+        touches.check()?;
+        conversions.check()?;
+        self.build_events(touches, conversions)
+    }
+
+    fn build_events<T: TouchEvents + ?Sized, C: ConversionEvents + ?Sized>(&self, touches: &T, conversions: &C) -> Result<Journeys> {
         self.validate()?;
         validate_events(touches, conversions)?;
+        let (nt, nc) = (touches.len(), conversions.len());
+        if nt + nc >= u32::MAX as usize {
+            // events are numbered in 32 bits (a billion events take ~100 GB before this point)
+            return Err(Error::OutOfRange {
+                field: "touchpoints + conversions".into(),
+                value: (nt + nc) as f64,
+                min: 0.0,
+                max: (u32::MAX - 1) as f64,
+            });
+        }
         let mut report = BuildReport::default();
 
         // Duplicates: keep the earliest copy of each event id.
-        let keep_t = dedup(touches.iter().map(|t| (t.event_id.as_deref(), t.timestamp)), touches.len());
-        let keep_c = dedup(conversions.iter().map(|c| (c.event_id.as_deref(), c.timestamp)), conversions.len());
+        let keep_t = dedup((0..nt).map(|i| (touches.event_id(i), touches.timestamp(i))), nt);
+        let keep_c = dedup((0..nc).map(|i| (conversions.event_id(i), conversions.timestamp(i))), nc);
         let dup_t = keep_t.iter().filter(|&&k| !k).count();
         report.duplicate_conversions = keep_c.iter().filter(|&&k| !k).count();
         report.duplicates_dropped = dup_t + report.duplicate_conversions;
 
-        // Users: intern, then rank by id so that the output order does not depend on input order.
-        let mut user_index: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut user_names: Vec<&str> = Vec::new();
-        let mut user_t = vec![0u32; touches.len()];
-        for (i, t) in touches.iter().enumerate() {
-            if keep_t[i] {
-                user_t[i] = intern_str(&mut user_index, &mut user_names, &t.user_id);
-            }
-        }
-        let mut user_c = vec![0u32; conversions.len()];
-        for (i, c) in conversions.iter().enumerate() {
-            if keep_c[i] {
-                user_c[i] = intern_str(&mut user_index, &mut user_names, &c.user_id);
-            }
-        }
-        drop(user_index);
-        let mut by_name: Vec<u32> = (0..user_names.len() as u32).collect();
-        crate::stats::sort_ids(&mut by_name, &mut |&a, &b| user_names[a as usize].cmp(user_names[b as usize]));
-        let mut user_rank = vec![0u32; user_names.len()];
+        // Users: intern every kept event's (touches first, then conversions: event `e` is touch
+        // `e` or conversion `e - nt`), then rank by id so that the output order does not depend
+        // on input order.
+        const DROPPED: u32 = u32::MAX;
+        let user_of = |e: usize| if e < nt { touches.user_id(e) } else { conversions.user_id(e - nt) };
+        let kept = |e: usize| if e < nt { keep_t[e] } else { keep_c[e - nt] };
+        let (names, mut ev_user) = Names::intern(nt + nc, |e| kept(e).then(|| user_of(e)), DROPPED);
+        let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+        crate::stats::sort_ids(&mut by_name, &mut |&a, &b| names.get(a).cmp(names.get(b)));
+        let mut user_rank = vec![0u32; names.len()];
         for (rank, &id) in by_name.iter().enumerate() {
             user_rank[id as usize] = rank as u32;
         }
-        let users: Vec<String> = by_name.iter().map(|&id| user_names[id as usize].to_string()).collect();
+        let users: Vec<String> = by_name.iter().map(|&id| names.get(id).to_string()).collect();
+        drop((by_name, names));
 
         // Channels: intern per level, then sort (and merge names that coincide).
         let (channels, chan) = self.intern_channels(touches, &keep_t);
 
-        // Events ordered by (user, time, touch before conversion, input index).
-        let mut events: Vec<Ev> = Vec::with_capacity(touches.len() + conversions.len());
-        for (i, t) in touches.iter().enumerate() {
-            if keep_t[i] {
-                events.push(Ev { user: user_rank[user_t[i] as usize], ts: t.timestamp, kind: TOUCH, idx: i });
+        // Events ordered by (user, time, touch before conversion, input index): counted into
+        // one segment per user, in event order, then each (short) segment sorted by
+        // (time, event), since touches come before conversions in event numbering.
+        let mut start = vec![0usize; users.len() + 1];
+        for u in ev_user.iter_mut().filter(|u| **u != DROPPED) {
+            *u = user_rank[*u as usize];
+            start[*u as usize + 1] += 1;
+        }
+        drop(user_rank);
+        for r in 0..users.len() {
+            start[r + 1] += start[r];
+        }
+        let mut next = start.clone();
+        // (time, event, node): the node travels with the touch, so the walk below reads no
+        // column at random but the conversions' values.
+        let mut events = vec![(0i64, 0u32, 0 as ChannelId); start[users.len()]];
+        for (e, &u) in ev_user.iter().enumerate() {
+            if u != DROPPED {
+                let ev = if e < nt { (touches.timestamp(e), e as u32, chan[e]) } else { (conversions.timestamp(e - nt), e as u32, 0) };
+                events[next[u as usize]] = ev;
+                next[u as usize] += 1;
             }
         }
-        for (i, c) in conversions.iter().enumerate() {
-            if keep_c[i] {
-                events.push(Ev { user: user_rank[user_c[i] as usize], ts: c.timestamp, kind: CONVERSION, idx: i });
-            }
-        }
-        events.sort_unstable();
+        drop((ev_user, next));
+        // The touches' costs, in one column the journeys copy from (none when no cost is known).
+        let costs: Option<Vec<Option<f64>>> =
+            (0..nt).any(|i| touches.cost(i).is_some()).then(|| (0..nt).map(|i| touches.cost(i)).collect());
 
         let lead_kind = self.lead_kind.as_deref();
-        let is_lead = |c: &Conversion| lead_kind.is_some() && c.kind.as_deref().map(str::trim) == lead_kind;
+        let is_lead = |i: usize| lead_kind.is_some() && conversions.kind(i).map(str::trim) == lead_kind;
+        let kept_touches = nt - dup_t;
         let mut out = Journeys::empty(channels, users);
-        let mut buf: Vec<usize> = Vec::new();
-        let mut key: Option<usize> = None;
-        let mut lead_seen = false;
-        let mut i = 0;
-        while i < events.len() {
-            let user = events[i].user;
-            while i < events.len() && events[i].user == user {
-                let ev = events[i];
-                i += 1;
-                if ev.kind == TOUCH {
-                    buf.push(ev.idx);
+        out.touches.reserve_exact(kept_touches);
+        out.timestamps.reserve_exact(kept_touches);
+        if costs.is_some() {
+            out.costs.reserve_exact(kept_touches);
+        }
+        drop(chan);
+        let mut buf: Vec<(i64, u32, ChannelId)> = Vec::new();
+        let touch = Touches { costs: costs.as_deref(), gap: self.session_gap };
+        for user in 0..out.users.len() {
+            let segment = &mut events[start[user]..start[user + 1]];
+            segment.sort_unstable();
+            let mut key: Option<usize> = None;
+            let mut lead_seen = false;
+            for &(ts, e, ch) in segment.iter() {
+                let e = e as usize;
+                if e < nt {
+                    buf.push((ts, e as u32, ch));
                     continue;
                 }
-                let c = &conversions[ev.idx];
+                let c = e - nt;
                 if is_lead(c) {
                     report.leads += 1;
                     if !lead_seen {
@@ -331,15 +380,15 @@ impl JourneyBuilder {
                     continue;
                 }
                 let lookback = self.lookback;
-                let start = buf.partition_point(|&t| c.timestamp.saturating_sub(touches[t].timestamp) > lookback);
-                report.touches_outside_lookback += start;
-                if start == buf.len() {
+                let first = buf.partition_point(|&(t, _, _)| ts.saturating_sub(t) > lookback);
+                report.touches_outside_lookback += first;
+                let value = conversions.value(c);
+                if first == buf.len() {
                     report.unattributed_conversions += 1;
-                    report.unattributed_value += c.value;
+                    report.unattributed_value += value;
                 } else {
-                    let k = key.and_then(|k| k.checked_sub(start));
-                    report.touches_collapsed +=
-                        out.push(user, &buf[start..], touches, &chan, self.session_gap, k, Some((c.timestamp, c.value)));
+                    let k = key.and_then(|k| k.checked_sub(first));
+                    report.touches_collapsed += out.push(user as u32, &buf[first..], &touch, k, Some((ts, value)));
                     report.conversions += 1;
                 }
                 buf.clear();
@@ -347,36 +396,34 @@ impl JourneyBuilder {
                 lead_seen = false;
             }
             if !buf.is_empty() {
-                report.touches_collapsed += out.push(user, &buf, touches, &chan, self.session_gap, key, None);
+                report.touches_collapsed += out.push(user as u32, &buf, &touch, key, None);
                 buf.clear();
             }
-            key = None;
-            lead_seen = false;
         }
         report.journeys = out.len();
         out.report = report;
+        out.has_costs = costs.is_some();
+        let longest = out.offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        out.nones = vec![None; if out.has_costs { 0 } else { longest }];
         Ok(out)
     }
 
     /// Per kept touch, its node id at the chosen level; and the sorted node names.
-    fn intern_channels(&self, touches: &[Touchpoint], keep: &[bool]) -> (Vec<String>, Vec<ChannelId>) {
-        let mut index: FxHashMap<(&str, &str), u32> = FxHashMap::default();
-        let mut names: Vec<String> = Vec::new();
-        let mut chan = vec![0 as ChannelId; touches.len()];
-        for (i, t) in touches.iter().enumerate() {
-            if !keep[i] {
-                continue;
-            }
-            let ch = t.channel.trim();
-            let camp = match self.level {
-                Level::Channel => "",
-                Level::ChannelCampaign => t.campaign.as_deref().map_or("", str::trim),
-            };
-            chan[i] = *index.entry((ch, camp)).or_insert_with(|| {
-                names.push(if camp.is_empty() { ch.to_string() } else { format!("{ch}{CAMPAIGN_SEP}{camp}") });
-                (names.len() - 1) as u32
-            });
-        }
+    fn intern_channels<T: TouchEvents + ?Sized>(&self, touches: &T, keep: &[bool]) -> (Vec<String>, Vec<ChannelId>) {
+        let node = |i: usize| {
+            keep[i].then(|| {
+                let camp = match self.level {
+                    Level::Channel => "",
+                    Level::ChannelCampaign => touches.campaign(i).map_or("", str::trim),
+                };
+                (touches.channel(i).trim(), camp)
+            })
+        };
+        let (keys, mut chan) = intern_keys(rustc_hash::FxBuildHasher, touches.len(), node);
+        let names: Vec<String> = keys
+            .iter()
+            .map(|&(ch, camp)| if camp.is_empty() { ch.to_string() } else { format!("{ch}{CAMPAIGN_SEP}{camp}") })
+            .collect();
         let mut order: Vec<u32> = (0..names.len() as u32).collect();
         crate::stats::sort_ids(&mut order, &mut |&a, &b| names[a as usize].cmp(&names[b as usize]));
         let mut sorted: Vec<String> = order.iter().map(|&i| names[i as usize].clone()).collect();
@@ -384,46 +431,232 @@ impl JourneyBuilder {
         // Every name is in `sorted`, so the search always succeeds.
         let remap: Vec<ChannelId> =
             names.iter().map(|n| sorted.binary_search(n).unwrap_or_else(|p| p) as ChannelId).collect();
-        for (i, c) in chan.iter_mut().enumerate() {
-            if keep[i] {
-                *c = remap[*c as usize];
-            }
+        for c in chan.iter_mut().filter(|c| **c != u32::MAX) {
+            *c = remap[*c as usize];
         }
         (sorted, chan)
     }
 }
 
-const TOUCH: u8 = 0;
-const CONVERSION: u8 = 1;
-
-/// A kept event in sort order: field order is the sort key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Ev {
-    user: u32,
-    ts: i64,
-    kind: u8,
-    idx: usize,
+/// What [`Journeys::push`] reads of the touches besides their records: costs by touch index
+/// (none when no cost is known), and the session gap.
+struct Touches<'a> {
+    costs: Option<&'a [Option<f64>]>,
+    gap: Option<i64>,
 }
 
-fn intern_str<'a>(index: &mut FxHashMap<&'a str, u32>, names: &mut Vec<&'a str>, s: &'a str) -> u32 {
-    *index.entry(s).or_insert_with(|| {
-        names.push(s);
-        (names.len() - 1) as u32
-    })
+/// Touchpoints by row, as [`JourneyBuilder`] reads them: from structs or from columns.
+trait TouchEvents {
+    fn len(&self) -> usize;
+    fn user_id(&self, i: usize) -> &str;
+    fn timestamp(&self, i: usize) -> i64;
+    fn channel(&self, i: usize) -> &str;
+    fn campaign(&self, i: usize) -> Option<&str>;
+    fn cost(&self, i: usize) -> Option<f64>;
+    fn event_id(&self, i: usize) -> Option<&str>;
 }
 
-fn validate_events(touches: &[Touchpoint], conversions: &[Conversion]) -> Result<()> {
+/// Conversions by row, as [`JourneyBuilder`] reads them: from structs or from columns.
+trait ConversionEvents {
+    fn len(&self) -> usize;
+    fn user_id(&self, i: usize) -> &str;
+    fn timestamp(&self, i: usize) -> i64;
+    fn value(&self, i: usize) -> f64;
+    fn event_id(&self, i: usize) -> Option<&str>;
+    fn kind(&self, i: usize) -> Option<&str>;
+}
+
+impl TouchEvents for [Touchpoint] {
+    fn len(&self) -> usize {
+        <[Touchpoint]>::len(self)
+    }
+    fn user_id(&self, i: usize) -> &str {
+        &self[i].user_id
+    }
+    fn timestamp(&self, i: usize) -> i64 {
+        self[i].timestamp
+    }
+    fn channel(&self, i: usize) -> &str {
+        &self[i].channel
+    }
+    fn campaign(&self, i: usize) -> Option<&str> {
+        self[i].campaign.as_deref()
+    }
+    fn cost(&self, i: usize) -> Option<f64> {
+        self[i].cost
+    }
+    fn event_id(&self, i: usize) -> Option<&str> {
+        self[i].event_id.as_deref()
+    }
+}
+
+impl ConversionEvents for [Conversion] {
+    fn len(&self) -> usize {
+        <[Conversion]>::len(self)
+    }
+    fn user_id(&self, i: usize) -> &str {
+        &self[i].user_id
+    }
+    fn timestamp(&self, i: usize) -> i64 {
+        self[i].timestamp
+    }
+    fn value(&self, i: usize) -> f64 {
+        self[i].value
+    }
+    fn event_id(&self, i: usize) -> Option<&str> {
+        self[i].event_id.as_deref()
+    }
+    fn kind(&self, i: usize) -> Option<&str> {
+        self[i].kind.as_deref()
+    }
+}
+
+impl TouchEvents for TouchColumns<'_> {
+    fn len(&self) -> usize {
+        self.user_id.len()
+    }
+    fn user_id(&self, i: usize) -> &str {
+        self.user_id[i]
+    }
+    fn timestamp(&self, i: usize) -> i64 {
+        self.timestamp[i]
+    }
+    fn channel(&self, i: usize) -> &str {
+        self.channel[i]
+    }
+    fn campaign(&self, i: usize) -> Option<&str> {
+        self.campaign.and_then(|c| c[i])
+    }
+    fn cost(&self, i: usize) -> Option<f64> {
+        self.cost.and_then(|c| c[i])
+    }
+    fn event_id(&self, i: usize) -> Option<&str> {
+        self.event_id.and_then(|c| c[i])
+    }
+}
+
+impl ConversionEvents for ConversionColumns<'_> {
+    fn len(&self) -> usize {
+        self.user_id.len()
+    }
+    fn user_id(&self, i: usize) -> &str {
+        self.user_id[i]
+    }
+    fn timestamp(&self, i: usize) -> i64 {
+        self.timestamp[i]
+    }
+    fn value(&self, i: usize) -> f64 {
+        self.value[i]
+    }
+    fn event_id(&self, i: usize) -> Option<&str> {
+        self.event_id.and_then(|c| c[i])
+    }
+    fn kind(&self, i: usize) -> Option<&str> {
+        self.kind.and_then(|c| c[i])
+    }
+}
+
+/// The distinct keys of `n` items in order of first appearance, and each item's index among
+/// them (`u32::MAX` where `item` gives `None`): by each key's 64-bit hash, then checked key by
+/// key, and interned again by the keys themselves if two share a hash (see [`Names::intern`]).
+fn intern_keys<K: std::hash::Hash + Eq + Copy>(hasher: impl BuildHasher, n: usize, item: impl Fn(usize) -> Option<K>) -> (Vec<K>, Vec<u32>) {
+    let mut ids = vec![u32::MAX; n];
+    let mut keys: Vec<K> = Vec::new();
+    let mut add = |k: K| {
+        keys.push(k);
+        (keys.len() - 1) as u32
+    };
+    let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+    for (i, id) in ids.iter_mut().enumerate() {
+        if let Some(k) = item(i) {
+            *id = *by_hash.entry(hasher.hash_one(k)).or_insert_with(|| add(k));
+        }
+    }
+    drop(by_hash);
+    if ids.iter().enumerate().any(|(i, &id)| item(i).is_some_and(|k| k != keys[id as usize])) {
+        keys.clear();
+        let mut add = |k: K| {
+            keys.push(k);
+            (keys.len() - 1) as u32
+        };
+        let mut by_key: FxHashMap<K, u32> = FxHashMap::default();
+        for (i, id) in ids.iter_mut().enumerate() {
+            if let Some(k) = item(i) {
+                *id = *by_key.entry(k).or_insert_with(|| add(k));
+            }
+        }
+    }
+    (keys, ids)
+}
+
+/// Distinct strings in order of first appearance, packed in one buffer.
+struct Names {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Names {
+    fn len(&self) -> usize {
+        self.ends.len() - 1
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.text[self.ends[id as usize]..self.ends[id as usize + 1]]
+    }
+
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        (self.ends.len() - 2) as u32
+    }
+
+    /// The id of each of the `n` items of `item` (`none` where it gives `None`) and the names.
+    ///
+    /// Hot with millions of rows and many distinct names: a map from each name's 64-bit hash
+    /// keeps no reference into the rows (whose text lies far apart), and the names are copied
+    /// into one small buffer; then every row is compared with its name there, in one pass. Two
+    /// names with one hash fail that comparison, and the rows are interned again by their text.
+    fn intern<'a>(n: usize, item: impl Fn(usize) -> Option<&'a str>, none: u32) -> (Names, Vec<u32>) {
+        Self::intern_with(rustc_hash::FxBuildHasher, n, item, none)
+    }
+
+    fn intern_with<'a>(hasher: impl BuildHasher, n: usize, item: impl Fn(usize) -> Option<&'a str>, none: u32) -> (Names, Vec<u32>) {
+        let mut ids = vec![none; n];
+        let mut names = Names { text: String::new(), ends: vec![0] };
+        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+        for (i, id) in ids.iter_mut().enumerate() {
+            if let Some(s) = item(i) {
+                *id = *by_hash.entry(hasher.hash_one(s)).or_insert_with(|| names.push(s));
+            }
+        }
+        drop(by_hash);
+        let collided = ids.iter().enumerate().any(|(i, &id)| id != none && item(i).is_some_and(|s| s != names.get(id)));
+        if collided {
+            names = Names { text: String::new(), ends: vec![0] };
+            let mut by_text: FxHashMap<&str, u32> = FxHashMap::default();
+            for (i, id) in ids.iter_mut().enumerate() {
+                if let Some(s) = item(i) {
+                    *id = *by_text.entry(s).or_insert_with(|| names.push(s));
+                }
+            }
+        }
+        (names, ids)
+    }
+}
+
+fn validate_events<T: TouchEvents + ?Sized, C: ConversionEvents + ?Sized>(touches: &T, conversions: &C) -> Result<()> {
     let mut cost_sum = 0.0;
-    for (i, t) in touches.iter().enumerate() {
-        if t.channel.trim().is_empty() {
+    for i in 0..touches.len() {
+        let channel = touches.channel(i);
+        if channel.trim().is_empty() {
             return Err(Error::InvalidRecord {
                 row: i,
                 column: "channel".into(),
-                value: t.channel.clone(),
+                value: channel.to_string(),
                 reason: "empty channel name".into(),
             });
         }
-        if let Some(c) = t.cost {
+        if let Some(c) = touches.cost(i) {
             cost_sum += check_non_negative(|| format!("touchpoints[{i}].cost"), c)?;
         }
     }
@@ -431,8 +664,8 @@ fn validate_events(touches: &[Touchpoint], conversions: &[Conversion]) -> Result
         return Err(Error::NonFinite { field: "sum of touchpoints.cost".into(), value: cost_sum });
     }
     let mut value_sum = 0.0;
-    for (i, c) in conversions.iter().enumerate() {
-        value_sum += check_non_negative(|| format!("conversions[{i}].value"), c.value)?;
+    for i in 0..conversions.len() {
+        value_sum += check_non_negative(|| format!("conversions[{i}].value"), conversions.value(i))?;
     }
     if !value_sum.is_finite() {
         return Err(Error::NonFinite { field: "sum of conversions.value".into(), value: value_sum });
@@ -495,6 +728,12 @@ pub struct Journeys {
     values: Vec<f64>,
     key_touches: Vec<Option<usize>>,
     report: BuildReport,
+    /// Whether any touch's cost is known; when none is, `costs` stays empty and each journey's
+    /// costs are a slice of `nones`, as long as the longest journey.
+    #[serde(skip)]
+    has_costs: bool,
+    #[serde(skip)]
+    nones: Vec<Option<f64>>,
 }
 
 /// One journey of [`Journeys`], borrowed.
@@ -532,34 +771,26 @@ impl Journeys {
             values: Vec::new(),
             key_touches: Vec::new(),
             report: BuildReport::default(),
+            has_costs: false,
+            nones: Vec::new(),
         }
     }
 
-    /// Appends a journey of the touches `idx` (non-empty, time-ordered), collapsing sessions;
-    /// returns how many touches were collapsed.
-    #[allow(clippy::too_many_arguments)]
-    fn push(
-        &mut self,
-        user: u32,
-        idx: &[usize],
-        touches: &[Touchpoint],
-        chan: &[ChannelId],
-        gap: Option<i64>,
-        key: Option<usize>,
-        conversion: Option<(i64, f64)>,
-    ) -> usize {
+    /// Appends a journey of the touches `idx` (`(timestamp, touch index, node)`, non-empty,
+    /// time-ordered), collapsing sessions; returns how many touches were collapsed.
+    fn push(&mut self, user: u32, idx: &[(i64, u32, ChannelId)], touches: &Touches<'_>, key: Option<usize>, conversion: Option<(i64, f64)>) -> usize {
         let base = self.touches.len();
         let mut collapsed = 0;
         let mut prev_ts = i64::MIN;
         let mut key_out = None;
-        for (p, &t) in idx.iter().enumerate() {
-            let (ch, ts, cost) = (chan[t], touches[t].timestamp, touches[t].cost);
-            let merge = match gap {
+        for (p, &(ts, t, ch)) in idx.iter().enumerate() {
+            let cost = touches.costs.and_then(|c| c[t as usize]);
+            let merge = match touches.gap {
                 Some(g) => self.touches.len() > base && self.touches.last() == Some(&ch) && ts.saturating_sub(prev_ts) <= g,
                 None => false,
             };
             if merge {
-                if let Some(last) = self.costs.last_mut() {
+                if let (Some(last), true) = (self.costs.last_mut(), touches.costs.is_some()) {
                     *last = match (*last, cost) {
                         (Some(a), Some(b)) => Some(a + b),
                         (a, b) => a.or(b),
@@ -569,7 +800,9 @@ impl Journeys {
             } else {
                 self.touches.push(ch);
                 self.timestamps.push(ts);
-                self.costs.push(cost);
+                if touches.costs.is_some() {
+                    self.costs.push(cost);
+                }
             }
             prev_ts = ts;
             if key == Some(p) {
@@ -629,7 +862,7 @@ impl Journeys {
             user_id: self.users.get(self.user[i] as usize).map_or("", String::as_str),
             touches: &self.touches[r.clone()],
             timestamps: &self.timestamps[r.clone()],
-            costs: &self.costs[r],
+            costs: if self.has_costs { &self.costs[r] } else { &self.nones[..r.len()] },
             converted: self.conversion_time[i].is_some(),
             conversion_time: self.conversion_time[i],
             value: self.values[i],
@@ -736,6 +969,71 @@ mod tests {
         assert_eq!(rows(&j), [row("a", 0.0, 1.0, 0.0), row("a>b", 1.0, 0.0, 7.0), row("b", 0.0, 1.0, 0.0), row("c", 1.0, 0.0, 5.0)]);
         let r = j.report();
         assert_eq!((r.journeys, r.conversions, r.unattributed_conversions), (4, 2, 0));
+    }
+
+    #[test]
+    fn names_survive_hash_collisions() {
+        // Every name hashes alike: the check after the first pass finds it and the rows are
+        // interned again by their text.
+        #[derive(Default)]
+        struct Zero;
+        impl std::hash::Hasher for Zero {
+            fn finish(&self) -> u64 {
+                0
+            }
+            fn write(&mut self, _: &[u8]) {}
+        }
+        let rows = [Some("b"), None, Some("a"), Some("b"), Some("c")];
+        let (names, ids) = Names::intern_with(std::hash::BuildHasherDefault::<Zero>::default(), rows.len(), |i| rows[i], u32::MAX);
+        assert_eq!(ids, [0, u32::MAX, 1, 0, 2]);
+        assert_eq!((names.get(0), names.get(1), names.get(2), names.len()), ("b", "a", "c", 3));
+        let (names, ids) = Names::intern(rows.len(), |i| rows[i], u32::MAX);
+        assert_eq!((ids, names.len()), (vec![0, u32::MAX, 1, 0, 2], 3));
+    }
+
+    #[test]
+    fn columns_build_what_structs_build() {
+        let touches = [
+            t("u2", 30, " b ").campaign("x").cost(1.5).event_id("t1"),
+            t("u1", 20, "b").event_id("t2"),
+            t("u1", 10, "a").campaign(" y ").cost(2.0),
+            t("u1", 10, "a").event_id("t2"),
+            t("u1", 50, "c"),
+            t("u1", 70, "a").cost(0.5),
+        ];
+        let conversions = [c("u1", 60, 5.0).kind("buy"), c("u1", 15, 0.0).kind("lead"), c("u1", 40, 7.0).event_id("o1"), c("u1", 41, 7.0).event_id("o1")];
+        let users: Vec<&str> = touches.iter().map(|x| x.user_id.as_str()).collect();
+        let ts: Vec<i64> = touches.iter().map(|x| x.timestamp).collect();
+        let channels: Vec<&str> = touches.iter().map(|x| x.channel.as_str()).collect();
+        let campaigns: Vec<Option<&str>> = touches.iter().map(|x| x.campaign.as_deref()).collect();
+        let costs: Vec<Option<f64>> = touches.iter().map(|x| x.cost).collect();
+        let ids: Vec<Option<&str>> = touches.iter().map(|x| x.event_id.as_deref()).collect();
+        let c_users: Vec<&str> = conversions.iter().map(|x| x.user_id.as_str()).collect();
+        let c_ts: Vec<i64> = conversions.iter().map(|x| x.timestamp).collect();
+        let values: Vec<f64> = conversions.iter().map(|x| x.value).collect();
+        let c_ids: Vec<Option<&str>> = conversions.iter().map(|x| x.event_id.as_deref()).collect();
+        let kinds: Vec<Option<&str>> = conversions.iter().map(|x| x.kind.as_deref()).collect();
+        let tc = TouchColumns { campaign: Some(&campaigns), cost: Some(&costs), event_id: Some(&ids), ..TouchColumns::new(&users, &ts, &channels) };
+        let cc = ConversionColumns { event_id: Some(&c_ids), kind: Some(&kinds), ..ConversionColumns::new(&c_users, &c_ts, &values) };
+        for b in [
+            JourneyBuilder::new(),
+            JourneyBuilder::new().session_gap(30).level(Level::ChannelCampaign).lead_kind("lead").lookback(35),
+        ] {
+            let (a, z) = (b.build(&touches, &conversions).unwrap(), b.build_columns(&tc, &cc).unwrap());
+            assert_eq!(a, z);
+            assert!(a.report().duplicates_dropped == 2 && a.len() >= 3);
+        }
+        let j = JourneyBuilder::new().build_columns(&tc, &cc).unwrap();
+        assert_eq!(j.get(0).unwrap().costs, [Some(2.0), None]); // the dropped copy of t2 is not counted
+        // No cost known: every journey's costs are None, one per touch.
+        let plain = JourneyBuilder::new().build_columns(&TouchColumns::new(&users, &ts, &channels), &cc).unwrap();
+        assert!(plain.iter().all(|x| x.costs.len() == x.touches.len() && x.costs.iter().all(Option::is_none)));
+        // Columns of unequal length are refused by name.
+        let short = TouchColumns::new(&users, &ts[..2], &channels);
+        let e = JourneyBuilder::new().build_columns(&short, &cc).unwrap_err();
+        assert_eq!(e.to_string(), Error::LengthMismatch { field: "touchpoints.timestamp".into(), expected: 6, got: 2 }.to_string());
+        let e = JourneyBuilder::new().build_columns(&tc, &ConversionColumns { kind: Some(&kinds[..1]), ..cc }).unwrap_err();
+        assert!(e.to_string().contains("conversions.type"), "{e}");
     }
 
     #[test]

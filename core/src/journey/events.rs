@@ -117,3 +117,81 @@ impl Conversion {
         self
     }
 }
+
+/// Touchpoints as borrowed columns, for
+/// [`JourneyBuilder::build_columns`](super::JourneyBuilder::build_columns): what a binding holds
+/// after reading a table (string slices into its buffers), with no `String` per field. Row `i`
+/// of every column is touch `i`; an optional column left `None` is unknown for every touch.
+#[derive(Debug, Clone, Copy)]
+pub struct TouchColumns<'a> {
+    /// [`Touchpoint::user_id`] of each touch.
+    pub user_id: &'a [&'a str],
+    /// [`Touchpoint::timestamp`] of each touch.
+    pub timestamp: &'a [i64],
+    /// [`Touchpoint::channel`] of each touch.
+    pub channel: &'a [&'a str],
+    /// [`Touchpoint::campaign`] of each touch.
+    pub campaign: Option<&'a [Option<&'a str>]>,
+    /// [`Touchpoint::cost`] of each touch.
+    pub cost: Option<&'a [Option<f64>]>,
+    /// [`Touchpoint::event_id`] of each touch.
+    pub event_id: Option<&'a [Option<&'a str>]>,
+}
+
+impl<'a> TouchColumns<'a> {
+    /// The three required columns; no campaign, cost or event id.
+    pub fn new(user_id: &'a [&'a str], timestamp: &'a [i64], channel: &'a [&'a str]) -> Self {
+        TouchColumns { user_id, timestamp, channel, campaign: None, cost: None, event_id: None }
+    }
+
+    /// `Err` naming the first column whose length differs from `user_id`'s.
+    pub(crate) fn check(&self) -> crate::Result<()> {
+        let n = self.user_id.len();
+        same_length("touchpoints.timestamp", self.timestamp.len(), n)?;
+        same_length("touchpoints.channel", self.channel.len(), n)?;
+        same_length("touchpoints.campaign", self.campaign.map_or(n, <[_]>::len), n)?;
+        same_length("touchpoints.cost", self.cost.map_or(n, <[_]>::len), n)?;
+        same_length("touchpoints.event_id", self.event_id.map_or(n, <[_]>::len), n)
+    }
+}
+
+/// Conversions as borrowed columns, for
+/// [`JourneyBuilder::build_columns`](super::JourneyBuilder::build_columns) (see
+/// [`TouchColumns`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ConversionColumns<'a> {
+    /// [`Conversion::user_id`] of each conversion.
+    pub user_id: &'a [&'a str],
+    /// [`Conversion::timestamp`] of each conversion.
+    pub timestamp: &'a [i64],
+    /// [`Conversion::value`] of each conversion.
+    pub value: &'a [f64],
+    /// [`Conversion::event_id`] of each conversion.
+    pub event_id: Option<&'a [Option<&'a str>]>,
+    /// [`Conversion::kind`] of each conversion.
+    pub kind: Option<&'a [Option<&'a str>]>,
+}
+
+impl<'a> ConversionColumns<'a> {
+    /// The three required columns; no event id or kind.
+    pub fn new(user_id: &'a [&'a str], timestamp: &'a [i64], value: &'a [f64]) -> Self {
+        ConversionColumns { user_id, timestamp, value, event_id: None, kind: None }
+    }
+
+    /// `Err` naming the first column whose length differs from `user_id`'s.
+    pub(crate) fn check(&self) -> crate::Result<()> {
+        let n = self.user_id.len();
+        same_length("conversions.timestamp", self.timestamp.len(), n)?;
+        same_length("conversions.value", self.value.len(), n)?;
+        same_length("conversions.event_id", self.event_id.map_or(n, <[_]>::len), n)?;
+        same_length("conversions.type", self.kind.map_or(n, <[_]>::len), n)
+    }
+}
+
+fn same_length(field: &str, got: usize, expected: usize) -> crate::Result<()> {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(crate::Error::LengthMismatch { field: field.into(), expected, got })
+    }
+}

@@ -1,0 +1,78 @@
+"""Journeys: event logs to a path table, channelwise against DuckDB running the warehouse recipe
+(`sql/path_table.sql`, the same rows, checked equal here), one run, each as a ratio.
+
+    python benches/compare/journey.py [--sizes 1000000,5000000] [--repeat 3]
+
+Both get the same seeded pandas frames (`bindings-python/tests/_eventlog.py`: 90 days, ~10
+events per user, 85% touches, five channels, a 30-day lookback) already in memory and return a
+pandas DataFrame: `cw.journey.path_table(touches, conversions)` on one thread, and DuckDB's query
+over the registered frames with `.df()` on all of the machine's threads (2 here). Best of
+`--repeat` calls each, interleaved. Needs duckdb (`pip install duckdb`); the result goes to
+`benches/compare/results/journey.json`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bindings-python", "tests"))
+
+import channelwise as cw  # noqa: E402
+import duckdb  # noqa: E402
+from _eventlog import event_log  # noqa: E402
+
+DAY = 86_400
+LOOKBACK = 30 * DAY
+CHANNELS = ["search", "email", "display", "social", "direct"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000000,5000000")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    sql = open(os.path.join(ROOT, "sql", "path_table.sql")).read().replace(":lookback", str(LOOKBACK))
+    con = duckdb.connect()
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    rows = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        touches, conversions = event_log(n, 1, CHANNELS, days=90, per_user=10)
+        conversions = conversions.drop(columns="type")
+        con.register("touchpoints", touches.assign(seq=np.arange(len(touches))))
+        con.register("conversions", conversions.assign(seq=np.arange(len(conversions))))
+        best = {"channelwise": float("inf"), "duckdb": float("inf")}
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            ours = cw.journey.path_table(touches, conversions, lookback=LOOKBACK, campaign=None, cost=None, event_id=None, conversion_type=None)
+            best["channelwise"] = min(best["channelwise"], time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            theirs = con.execute(sql).df()
+            best["duckdb"] = min(best["duckdb"], time.perf_counter() - t0)
+        a = ours.sort_values("path", kind="stable").reset_index(drop=True)
+        b = theirs.sort_values("path", kind="stable").reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        row = {"events": len(touches) + len(conversions), "rows": len(a), "channelwise_s": round(best["channelwise"], 4),
+               "duckdb_s": round(best["duckdb"], 4), "duckdb_threads": int(threads),
+               "ratio": round(best["duckdb"] / best["channelwise"], 2)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print(f"\n| events | path rows | channelwise, 1 thread (s) | DuckDB, {threads} threads (s) | DuckDB / channelwise |")
+    print("|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['events']:,} | {r['rows']:,} | {r['channelwise_s']:.3f} | {r['duckdb_s']:.3f} | {r['ratio']:.1f}x |")
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "journey.json"), "w") as f:
+        json.dump({"duckdb": duckdb.__version__, "pandas": pd.__version__, "rows": rows}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
