@@ -306,7 +306,8 @@ impl JourneyBuilder {
         const DROPPED: u32 = u32::MAX;
         let user_of = |e: usize| if e < nt { touches.user_id(e) } else { conversions.user_id(e - nt) };
         let kept = |e: usize| if e < nt { keep_t[e] } else { keep_c[e - nt] };
-        let (names, mut ev_user) = Names::intern(nt + nc, |e| kept(e).then(|| user_of(e)), DROPPED);
+        let mut names = Names::new();
+        let mut ev_user = intern(&mut names, rustc_hash::FxBuildHasher, nt + nc, |e| kept(e).then(|| user_of(e)));
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
         crate::stats::sort_ids(&mut by_name, &mut |&a, &b| names.get(a).cmp(names.get(b)));
         let mut user_rank = vec![0u32; names.len()];
@@ -419,7 +420,8 @@ impl JourneyBuilder {
                 (touches.channel(i).trim(), camp)
             })
         };
-        let (keys, mut chan) = intern_keys(rustc_hash::FxBuildHasher, touches.len(), node);
+        let mut keys = Vec::new();
+        let mut chan = intern(&mut keys, rustc_hash::FxBuildHasher, touches.len(), node);
         let names: Vec<String> = keys
             .iter()
             .map(|&(ch, camp)| if camp.is_empty() { ch.to_string() } else { format!("{ch}{CAMPAIGN_SEP}{camp}") })
@@ -556,37 +558,55 @@ impl ConversionEvents for ConversionColumns<'_> {
     }
 }
 
-/// The distinct keys of `n` items in order of first appearance, and each item's index among
-/// them (`u32::MAX` where `item` gives `None`): by each key's 64-bit hash, then checked key by
-/// key, and interned again by the keys themselves if two share a hash (see [`Names::intern`]).
-fn intern_keys<K: std::hash::Hash + Eq + Copy>(hasher: impl BuildHasher, n: usize, item: impl Fn(usize) -> Option<K>) -> (Vec<K>, Vec<u32>) {
+/// Where [`intern`] keeps the distinct keys: a `Vec` of them, or [`Names`] (strings packed).
+trait KeyStore<K> {
+    /// Stores `k`, giving its id (the number stored before it).
+    fn push(&mut self, k: K) -> u32;
+    /// Whether key `id` is `k`.
+    fn holds(&self, id: u32, k: K) -> bool;
+    /// Forgets every key.
+    fn clear(&mut self);
+}
+
+impl<K: Eq + Copy> KeyStore<K> for Vec<K> {
+    fn push(&mut self, k: K) -> u32 {
+        Vec::push(self, k);
+        (self.len() - 1) as u32
+    }
+    fn holds(&self, id: u32, k: K) -> bool {
+        self[id as usize] == k
+    }
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+}
+
+/// Each of the `n` items' index among the distinct keys (`u32::MAX` where `item` gives
+/// `None`), the keys put in `store` in order of first appearance.
+///
+/// Hot with millions of rows and many distinct keys: a map from each key's 64-bit hash keeps
+/// no reference into the rows (whose text lies far apart); then every row is compared with its
+/// stored key, in one pass (with [`Names`], in one small buffer). Two keys with one hash fail
+/// that comparison, and the rows are interned again by the keys themselves.
+fn intern<K: std::hash::Hash + Eq + Copy>(store: &mut impl KeyStore<K>, hasher: impl BuildHasher, n: usize, item: impl Fn(usize) -> Option<K>) -> Vec<u32> {
     let mut ids = vec![u32::MAX; n];
-    let mut keys: Vec<K> = Vec::new();
-    let mut add = |k: K| {
-        keys.push(k);
-        (keys.len() - 1) as u32
-    };
     let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
     for (i, id) in ids.iter_mut().enumerate() {
         if let Some(k) = item(i) {
-            *id = *by_hash.entry(hasher.hash_one(k)).or_insert_with(|| add(k));
+            *id = *by_hash.entry(hasher.hash_one(k)).or_insert_with(|| store.push(k));
         }
     }
     drop(by_hash);
-    if ids.iter().enumerate().any(|(i, &id)| item(i).is_some_and(|k| k != keys[id as usize])) {
-        keys.clear();
-        let mut add = |k: K| {
-            keys.push(k);
-            (keys.len() - 1) as u32
-        };
+    if ids.iter().enumerate().any(|(i, &id)| item(i).is_some_and(|k| !store.holds(id, k))) {
+        store.clear();
         let mut by_key: FxHashMap<K, u32> = FxHashMap::default();
         for (i, id) in ids.iter_mut().enumerate() {
             if let Some(k) = item(i) {
-                *id = *by_key.entry(k).or_insert_with(|| add(k));
+                *id = *by_key.entry(k).or_insert_with(|| store.push(k));
             }
         }
     }
-    (keys, ids)
+    ids
 }
 
 /// Distinct strings in order of first appearance, packed in one buffer.
@@ -596,6 +616,10 @@ struct Names {
 }
 
 impl Names {
+    fn new() -> Self {
+        Names { text: String::new(), ends: vec![0] }
+    }
+
     fn len(&self) -> usize {
         self.ends.len() - 1
     }
@@ -603,44 +627,19 @@ impl Names {
     fn get(&self, id: u32) -> &str {
         &self.text[self.ends[id as usize]..self.ends[id as usize + 1]]
     }
+}
 
+impl KeyStore<&str> for Names {
     fn push(&mut self, s: &str) -> u32 {
         self.text.push_str(s);
         self.ends.push(self.text.len());
         (self.ends.len() - 2) as u32
     }
-
-    /// The id of each of the `n` items of `item` (`none` where it gives `None`) and the names.
-    ///
-    /// Hot with millions of rows and many distinct names: a map from each name's 64-bit hash
-    /// keeps no reference into the rows (whose text lies far apart), and the names are copied
-    /// into one small buffer; then every row is compared with its name there, in one pass. Two
-    /// names with one hash fail that comparison, and the rows are interned again by their text.
-    fn intern<'a>(n: usize, item: impl Fn(usize) -> Option<&'a str>, none: u32) -> (Names, Vec<u32>) {
-        Self::intern_with(rustc_hash::FxBuildHasher, n, item, none)
+    fn holds(&self, id: u32, s: &str) -> bool {
+        self.get(id) == s
     }
-
-    fn intern_with<'a>(hasher: impl BuildHasher, n: usize, item: impl Fn(usize) -> Option<&'a str>, none: u32) -> (Names, Vec<u32>) {
-        let mut ids = vec![none; n];
-        let mut names = Names { text: String::new(), ends: vec![0] };
-        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
-        for (i, id) in ids.iter_mut().enumerate() {
-            if let Some(s) = item(i) {
-                *id = *by_hash.entry(hasher.hash_one(s)).or_insert_with(|| names.push(s));
-            }
-        }
-        drop(by_hash);
-        let collided = ids.iter().enumerate().any(|(i, &id)| id != none && item(i).is_some_and(|s| s != names.get(id)));
-        if collided {
-            names = Names { text: String::new(), ends: vec![0] };
-            let mut by_text: FxHashMap<&str, u32> = FxHashMap::default();
-            for (i, id) in ids.iter_mut().enumerate() {
-                if let Some(s) = item(i) {
-                    *id = *by_text.entry(s).or_insert_with(|| names.push(s));
-                }
-            }
-        }
-        (names, ids)
+    fn clear(&mut self) {
+        *self = Names::new();
     }
 }
 
@@ -984,10 +983,15 @@ mod tests {
             fn write(&mut self, _: &[u8]) {}
         }
         let rows = [Some("b"), None, Some("a"), Some("b"), Some("c")];
-        let (names, ids) = Names::intern_with(std::hash::BuildHasherDefault::<Zero>::default(), rows.len(), |i| rows[i], u32::MAX);
+        let mut names = Names::new();
+        let ids = intern(&mut names, std::hash::BuildHasherDefault::<Zero>::default(), rows.len(), |i| rows[i]);
         assert_eq!(ids, [0, u32::MAX, 1, 0, 2]);
         assert_eq!((names.get(0), names.get(1), names.get(2), names.len()), ("b", "a", "c", 3));
-        let (names, ids) = Names::intern(rows.len(), |i| rows[i], u32::MAX);
+        let mut keys = Vec::new();
+        let ids = intern(&mut keys, std::hash::BuildHasherDefault::<Zero>::default(), rows.len(), |i| rows[i].map(|s| (s, "")));
+        assert_eq!((ids, keys), (vec![0, u32::MAX, 1, 0, 2], vec![("b", ""), ("a", ""), ("c", "")]));
+        let mut names = Names::new();
+        let ids = intern(&mut names, rustc_hash::FxBuildHasher, rows.len(), |i| rows[i]);
         assert_eq!((ids, names.len()), (vec![0, u32::MAX, 1, 0, 2], 3));
     }
 
