@@ -270,7 +270,7 @@ impl<'a> Utf8Chunk<'a> {
 
     fn new(data: &'a [u8], offsets: Offsets<'a>) -> channelwise::Result<Self> {
         fn check<T: Copy + Into<i64>>(xs: &[T], len: usize) -> channelwise::Result<()> {
-            let bad = |what: &str| Error::Internal(format!("path column offsets: {what}"));
+            let bad = |what: &str| Error::Internal(format!("string column offsets: {what}"));
             let Some(&first) = xs.first() else {
                 return Err(bad("none"));
             };
@@ -361,18 +361,8 @@ impl PyPathTable {
         sep: &str,
     ) -> PyResult<Self> {
         guard(|| {
-            let not_contiguous = |_| Error::Internal("path column buffers: not contiguous".into());
-            let chunks = chunks
-                .iter()
-                .map(|(data, offsets)| {
-                    let offsets = match offsets {
-                        OffsetArray::I32(o) => Offsets::I32(o.as_slice().map_err(not_contiguous)?),
-                        OffsetArray::I64(o) => Offsets::I64(o.as_slice().map_err(not_contiguous)?),
-                    };
-                    Utf8Chunk::new(data.as_slice().map_err(not_contiguous)?, offsets)
-                })
-                .collect::<channelwise::Result<Vec<_>>>();
-            let chunks = core(chunks)?;
+            let chunks = chunks.iter().map(|(data, offsets)| Utf8Chunk::of(data, offsets));
+            let chunks = core(chunks.collect::<channelwise::Result<Vec<_>>>())?;
             let counts = Counts::read(&conversions, nulls.as_ref(), value.as_ref())?;
             let table = py.detach(|| {
                 let n = chunks.iter().map(Utf8Chunk::rows).sum();
