@@ -453,7 +453,7 @@ pub fn time_decay<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let touches = touchpoints(h, &arg(h, a, 0)?)?;
     let conversions = conversions(h, &arg(h, a, 1)?)?;
     job(move || {
-        let journeys = builder.build(&touches, &conversions)?;
+        let journeys = crate::table::build(&builder, &touches, &conversions)?;
         Ok(credit_rows(&spec.fit(&journeys)?, None))
     })
 }

@@ -124,7 +124,7 @@ pub fn path_table<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let touches = touchpoints(h, &arg(h, a, 0)?)?;
     let conversions = conversions(h, &arg(h, a, 1)?)?;
     job(move || {
-        let journeys = spec.build(&touches, &conversions)?;
+        let journeys = crate::table::build(&spec, &touches, &conversions)?;
         let t = journeys.path_table();
         Ok(PathTableColumns {
             path: (0..t.len()).map(|i| t.path_string(i, &sep)).collect(),

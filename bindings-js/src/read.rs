@@ -7,6 +7,7 @@
 use channelwise::{Error, Result};
 
 use crate::host::{Host, Kind, Typed};
+use crate::optimize::renamed;
 
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -224,10 +225,7 @@ pub fn numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<f64>> {
             _ => Err(wrong(h, field, v, EXPECTED)),
         };
     }
-    let n = array_len(h, v, field, EXPECTED)?;
-    (0..n)
-        .map(|i| number(h, &element(h, v, i, field)?, &format!("{field}[{i}]")))
-        .collect()
+    elements(h, v, field, EXPECTED, number)
 }
 
 /// `(number | null)[]` or a typed array: `null`/`undefined` entries are "none".
@@ -235,45 +233,135 @@ pub fn optional_numbers<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Opti
     if h.kind(v) == Kind::Object && !is_array(h, v, field)? {
         return Ok(numbers(h, v, field)?.into_iter().map(Some).collect());
     }
-    let n = array_len(
-        h,
-        v,
-        field,
-        "an array of numbers (or nulls) or a Float64Array",
-    )?;
-    (0..n)
-        .map(|i| match given(h, element(h, v, i, field)?) {
-            None => Ok(None),
-            Some(x) => number(h, &x, &format!("{field}[{i}]")).map(Some),
-        })
-        .collect()
+    const EXPECTED: &str = "an array of numbers (or nulls) or a Float64Array";
+    elements(h, v, field, EXPECTED, optional(number))
 }
 
 /// `string[]`.
 pub fn strings<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<String>> {
-    let n = array_len(h, v, field, "an array of strings")?;
-    (0..n)
-        .map(|i| string(h, &element(h, v, i, field)?, &format!("{field}[{i}]")))
-        .collect()
+    elements(h, v, field, "an array of strings", string)
 }
 
 /// `(string | null)[]`: `null`/`undefined` entries are "none".
 pub fn optional_strings<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Option<String>>> {
-    let n = array_len(h, v, field, "an array of strings or nulls")?;
-    (0..n)
-        .map(|i| match given(h, element(h, v, i, field)?) {
-            None => Ok(None),
-            Some(x) => string(h, &x, &format!("{field}[{i}]")).map(Some),
-        })
-        .collect()
+    elements(h, v, field, "an array of strings or nulls", optional(string))
 }
 
 /// `number[]` of non-negative whole numbers (periods, windows).
 pub fn sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<usize>> {
-    let n = array_len(h, v, field, "an array of whole numbers")?;
+    elements(h, v, field, "an array of whole numbers", size)
+}
+
+/// The elements of array `v` (`expected` if it is none), each read by `read`. The reader is
+/// given an empty field name, and only an error is renamed to the element (`field[3]`), so a
+/// long column costs no string per row.
+fn elements<H: Host, T>(
+    h: H,
+    v: &H::V,
+    field: &str,
+    expected: &str,
+    read: impl Fn(H, &H::V, &str) -> Result<T>,
+) -> Result<Vec<T>> {
+    let n = array_len(h, v, field, expected)?;
     (0..n)
-        .map(|i| size(h, &element(h, v, i, field)?, &format!("{field}[{i}]")))
+        .map(|i| {
+            let x = element(h, v, i, field)?;
+            read(h, &x, "").map_err(|e| renamed(e, |_| Some(format!("{field}[{i}]"))))
+        })
         .collect()
+}
+
+/// `read`, with `null` and `undefined` read as `None`.
+fn optional<H: Host, T>(
+    read: impl Fn(H, &H::V, &str) -> Result<T>,
+) -> impl Fn(H, &H::V, &str) -> Result<Option<T>> {
+    move |h, x, field| match given(h, x.clone()) {
+        None => Ok(None),
+        Some(x) => read(h, &x, field).map(Some),
+    }
+}
+
+/// A column of strings read packed: one UTF-8 buffer and where each row ends, so a million user
+/// ids cost a few allocations rather than a million. Rows that were `null` or `undefined` (in
+/// an optional column) are empty and marked.
+#[derive(Debug, Default)]
+pub struct Texts {
+    text: String,
+    ends: Vec<usize>,
+    none: Vec<bool>,
+}
+
+impl Texts {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Each row's text (a missing row reads as `""`).
+    pub fn strs(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let s = &self.text[start..end];
+                start = end;
+                s
+            })
+            .collect()
+    }
+
+    /// Each row's text, `None` where it was missing.
+    pub fn optional(&self) -> Vec<Option<&str>> {
+        let strs = self.strs();
+        if self.none.is_empty() {
+            return strs.into_iter().map(Some).collect();
+        }
+        strs.into_iter()
+            .zip(&self.none)
+            .map(|(s, &none)| (!none).then_some(s))
+            .collect()
+    }
+}
+
+/// `string[]` read packed into [`Texts`] (`(string | null)[]` if `nullable`), with the errors
+/// of [`strings`] and [`optional_strings`].
+pub fn texts<H: Host>(h: H, v: &H::V, field: &str, nullable: bool) -> Result<Texts> {
+    let expected = if nullable {
+        "an array of strings or nulls"
+    } else {
+        "an array of strings"
+    };
+    let n = array_len(h, v, field, expected)?;
+    let mut text = Vec::new();
+    let mut t = Texts {
+        ends: Vec::with_capacity(n as usize),
+        ..Texts::default()
+    };
+    for i in 0..n {
+        let x = element(h, v, i, field)?;
+        let missing = nullable && given(h, x.clone()).is_none();
+        if missing {
+            t.none.resize(i as usize, false);
+            t.none.push(true);
+        } else {
+            let at = || format!("{field}[{i}]");
+            if !h.append_utf8(&x, &mut text).map_err(|e| unreadable(&at(), e))? {
+                return Err(wrong(h, &at(), &x, "a string"));
+            }
+        }
+        t.ends.push(text.len());
+    }
+    if !t.none.is_empty() {
+        t.none.resize(n as usize, false);
+    }
+    t.text = String::from_utf8(text)
+        .map_err(|e| Error::Internal(format!("{field}: the engine gave no UTF-8 ({e})")))?;
+    Ok(t)
 }
 
 /// Whole unix seconds, from `number[]` or a typed array.

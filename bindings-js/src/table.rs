@@ -12,11 +12,14 @@
 
 #[cfg(feature = "threads")]
 use channelwise::journey::build_pipelined;
-use channelwise::journey::{Conversion, PackedRows, PathTable, PathTableBuilder, Touchpoint};
+use channelwise::journey::{
+    ConversionColumns, JourneyBuilder, Journeys, PackedRows, PathTable, PathTableBuilder,
+    TouchColumns,
+};
 use channelwise::Result;
 
 use crate::host::{Host, Kind};
-use crate::read::{self, check_len, element, get, numbers, object, require, wrong};
+use crate::read::{self, check_len, element, get, numbers, object, require, texts, wrong, Texts};
 
 /// Rows per chunk of packed path strings.
 const CHUNK: usize = 1 << 14;
@@ -176,26 +179,45 @@ fn optional_column<H: Host, T>(
     key: &str,
     prefix: &str,
     n: usize,
-    read: impl FnOnce(H, &H::V, &str) -> Result<Vec<Option<T>>>,
-) -> Result<Vec<Option<T>>> {
+    read: impl FnOnce(H, &H::V, &str) -> Result<T>,
+    len: impl FnOnce(&T) -> usize,
+) -> Result<Option<T>> {
     let field = format!("{prefix}.{key}");
-    match get(h, obj, key, &field)? {
-        None => Ok((0..n).map(|_| None).collect()),
-        Some(v) => {
-            let col = read(h, &v, &field)?;
-            check_len(&field, col.len(), n)?;
-            Ok(col)
-        }
-    }
+    let Some(v) = get(h, obj, key, &field)? else {
+        return Ok(None);
+    };
+    let col = read(h, &v, &field)?;
+    check_len(&field, len(&col), n)?;
+    Ok(Some(col))
+}
+
+/// An optional string column (`campaign`, `eventId`, `type`).
+fn optional_texts<H: Host>(
+    h: H,
+    obj: &H::V,
+    key: &str,
+    prefix: &str,
+    n: usize,
+) -> Result<Option<Texts>> {
+    optional_column(
+        h,
+        obj,
+        key,
+        prefix,
+        n,
+        |h, v, f| texts(h, v, f, true),
+        Texts::len,
+    )
 }
 
 /// The required columns `userId` and `timestamp` of an event table at `prefix`.
-fn users_and_times<H: Host>(h: H, obj: &H::V, prefix: &str) -> Result<(Vec<String>, Vec<i64>)> {
+fn users_and_times<H: Host>(h: H, obj: &H::V, prefix: &str) -> Result<(Texts, Vec<i64>)> {
     let field = |k: &str| format!("{prefix}.{k}");
-    let users = read::strings(
+    let users = texts(
         h,
         &require(h, obj, "userId", &field("userId"))?,
         &field("userId"),
+        false,
     )?;
     let ts = read::timestamps(
         h,
@@ -206,44 +228,52 @@ fn users_and_times<H: Host>(h: H, obj: &H::V, prefix: &str) -> Result<(Vec<Strin
     Ok((users, ts))
 }
 
-/// Touchpoints from columns `{ userId, timestamp, channel, campaign?, cost?, eventId? }`.
-pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<Vec<Touchpoint>> {
+/// Touchpoints as read from JS columns `{ userId, timestamp, channel, campaign?, cost?,
+/// eventId? }`: strings packed ([`Texts`]), lengths checked; [`build`] borrows them.
+pub struct TouchData {
+    users: Texts,
+    ts: Vec<i64>,
+    channels: Texts,
+    campaigns: Option<Texts>,
+    costs: Option<Vec<Option<f64>>>,
+    ids: Option<Texts>,
+}
+
+/// Conversions as read from JS columns `{ userId, timestamp, value?, eventId?, type? }`
+/// (`value` 0 when not given).
+pub struct ConversionData {
+    users: Texts,
+    ts: Vec<i64>,
+    values: Vec<f64>,
+    ids: Option<Texts>,
+    kinds: Option<Texts>,
+}
+
+/// Reads the touchpoint columns.
+pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<TouchData> {
     let p = "touchpoints";
     object(h, v, p)?;
     let (users, ts) = users_and_times(h, v, p)?;
     let n = users.len();
-    let channels = read::strings(
+    let channels = texts(
         h,
         &require(h, v, "channel", "touchpoints.channel")?,
         "touchpoints.channel",
+        false,
     )?;
     check_len("touchpoints.channel", channels.len(), n)?;
-    let campaigns = optional_column(h, v, "campaign", p, n, read::optional_strings)?;
-    let costs = optional_column(h, v, "cost", p, n, read::optional_numbers)?;
-    let ids = optional_column(h, v, "eventId", p, n, read::optional_strings)?;
-    Ok(users
-        .into_iter()
-        .zip(ts)
-        .zip(channels)
-        .zip(campaigns)
-        .zip(costs)
-        .zip(ids)
-        .map(
-            |(((((user_id, timestamp), channel), campaign), cost), event_id)| Touchpoint {
-                user_id,
-                timestamp,
-                channel,
-                campaign,
-                cost,
-                event_id,
-            },
-        )
-        .collect())
+    Ok(TouchData {
+        campaigns: optional_texts(h, v, "campaign", p, n)?,
+        costs: optional_column(h, v, "cost", p, n, read::optional_numbers, Vec::len)?,
+        ids: optional_texts(h, v, "eventId", p, n)?,
+        users,
+        ts,
+        channels,
+    })
 }
 
-/// Conversions from columns `{ userId, timestamp, value?, eventId?, type? }` (`value` 0 when
-/// not given).
-pub fn conversions<H: Host>(h: H, v: &H::V) -> Result<Vec<Conversion>> {
+/// Reads the conversion columns.
+pub fn conversions<H: Host>(h: H, v: &H::V) -> Result<ConversionData> {
     let p = "conversions";
     object(h, v, p)?;
     let (users, ts) = users_and_times(h, v, p)?;
@@ -253,22 +283,35 @@ pub fn conversions<H: Host>(h: H, v: &H::V) -> Result<Vec<Conversion>> {
         Some(x) => numbers(h, &x, "conversions.value")?,
     };
     check_len("conversions.value", values.len(), n)?;
-    let ids = optional_column(h, v, "eventId", p, n, read::optional_strings)?;
-    let kinds = optional_column(h, v, "type", p, n, read::optional_strings)?;
-    Ok(users
-        .into_iter()
-        .zip(ts)
-        .zip(values)
-        .zip(ids)
-        .zip(kinds)
-        .map(
-            |((((user_id, timestamp), value), event_id), kind)| Conversion {
-                user_id,
-                timestamp,
-                value,
-                event_id,
-                kind,
-            },
-        )
-        .collect())
+    Ok(ConversionData {
+        ids: optional_texts(h, v, "eventId", p, n)?,
+        kinds: optional_texts(h, v, "type", p, n)?,
+        users,
+        ts,
+        values,
+    })
+}
+
+/// The journeys of the events read, built by `spec` straight from the packed columns.
+pub fn build(spec: &JourneyBuilder, t: &TouchData, c: &ConversionData) -> Result<Journeys> {
+    let (t_users, t_channels) = (t.users.strs(), t.channels.strs());
+    let t_campaigns = t.campaigns.as_ref().map(Texts::optional);
+    let t_ids = t.ids.as_ref().map(Texts::optional);
+    let touches = TouchColumns {
+        campaign: t_campaigns.as_deref(),
+        cost: t.costs.as_deref(),
+        event_id: t_ids.as_deref(),
+        ..TouchColumns::new(&t_users, &t.ts, &t_channels)
+    };
+    let c_users = c.users.strs();
+    let (c_ids, c_kinds) = (
+        c.ids.as_ref().map(Texts::optional),
+        c.kinds.as_ref().map(Texts::optional),
+    );
+    let conversions = ConversionColumns {
+        event_id: c_ids.as_deref(),
+        kind: c_kinds.as_deref(),
+        ..ConversionColumns::new(&c_users, &c.ts, &c.values)
+    };
+    spec.build_columns(&touches, &conversions)
 }

@@ -177,6 +177,42 @@ export function runApi(cw, name) {
     assert.equal(pt.report.journeys, 1);
   });
 
+  test(`[${name}] journey.pathTable reads every event column, missing entries and any text`, () => {
+    // users, channels and campaigns in several scripts (one with a lone surrogate, read as
+    // U+FFFD); null campaigns, event ids and types are missing entries
+    const touches = {
+      userId: ['é', 'e', 'é', 'e', '\uD800x'],
+      timestamp: [0, 1, 2, 3, 4],
+      channel: ['📧', 'search', 'search', 'search', 'b'],
+      campaign: ['q1', null, undefined, 'x', null],
+      cost: [1, null, 2, undefined, 0],
+      eventId: ['t1', null, 't3', 't1', null],
+    };
+    const conversions = {
+      userId: ['é', 'e', '\uFFFDx', 'e'],
+      timestamp: [9, 9, 9, 0],
+      value: [5, 7, 1, 0],
+      eventId: [null, 'c2', null, undefined],
+      type: [null, 'purchase', undefined, 'lead'],
+    };
+    const pt = journey.pathTable(touches, conversions, { level: 'channel_campaign', leadKind: 'lead' });
+    // users in order of name; 'e' keeps one touch (its copy of t1 is the later one), 'é' two;
+    // the lone surrogate's user is '\uFFFDx', whose conversion its touch earns
+    assert.deepEqual(pt.path, ['search', '📧 | q1>search', 'b']);
+    assert.deepEqual([...pt.conversions], [1, 1, 1]);
+    assert.deepEqual([...pt.value], [7, 5, 1]);
+    assert.deepEqual([pt.report.duplicatesDropped, pt.report.leads, pt.report.journeys], [1, 1, 3]);
+    const bad = (cols) => () => journey.pathTable({ ...touches, ...cols }, conversions);
+    throwsCode(bad({ userId: ['é', 'e', 7, 'e', 'x'] }), 'invalid_parameter', 'invalid touchpoints.userId[2]: "7" (expected a string)');
+    throwsCode(bad({ userId: ['é', 'e', null, 'e', 'x'] }), 'invalid_parameter', 'invalid touchpoints.userId[2]: "null" (expected a string)');
+    throwsCode(bad({ channel: 'search' }), 'invalid_parameter', 'invalid touchpoints.channel: "search" (expected an array of strings)');
+    throwsCode(bad({ campaign: ['q1', null, 3, 'x', null] }), 'invalid_parameter', 'invalid touchpoints.campaign[2]: "3" (expected a string)');
+    throwsCode(bad({ campaign: ['q1'] }), 'length_mismatch', /touchpoints\.campaign/);
+    throwsCode(bad({ cost: [1, null, 'x', 0, 0] }), 'invalid_parameter', 'invalid touchpoints.cost[2]: "x" (expected a number)');
+    throwsCode(bad({ timestamp: [0, 1, 2.5, 3, 4] }), 'invalid_record', /timestamp/);
+    throwsCode(() => journey.pathTable(touches, { ...conversions, type: [null, 2, null, null] }), 'invalid_parameter', 'invalid conversions.type[1]: "2" (expected a string)');
+  });
+
   test(`[${name}] journey.merge: tables of disjoint users add up to the whole log's table`, () => {
     // two users, then a third, built apart and merged; the same three built together
     const touches = { userId: ['u1', 'u1', 'u2', 'u3', 'u3'], timestamp: [0, 10, 5, 1, 2], channel: ['search', 'email', 'search', 'email', 'search'] };
