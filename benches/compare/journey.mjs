@@ -1,0 +1,59 @@
+// Times journey.pathTable over an event log in Node, through the Node addon or the WebAssembly
+// build, for benches/compare/journey.py (which writes the two CSVs, runs this, and checks the
+// table written to OUT against its own). The CSVs are plain `user_id,timestamp,channel` and
+// `user_id,timestamp,value` with a header and no quoting (the generator writes none), split
+// into columns before timing, as a CSV library would hand them over.
+//
+//   node benches/compare/journey.mjs node|wasm TOUCHES.csv CONVERSIONS.csv LOOKBACK OUT.json [REPEAT]
+//   -> {"stack": "node", "seconds": 0.123}   (best of REPEAT calls, default 3)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [stack, touchesCsv, conversionsCsv, lookback, out, repeat = '3'] = process.argv.slice(2);
+if (!['node', 'wasm'].includes(stack) || !out) {
+  console.error('usage: node journey.mjs node|wasm TOUCHES.csv CONVERSIONS.csv LOOKBACK OUT.json [REPEAT]');
+  process.exit(2);
+}
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let cw;
+if (stack === 'node') {
+  cw = createRequire(import.meta.url)(join(root, 'bindings-node', 'index.js'));
+} else {
+  cw = await import(join(root, 'bindings-wasm', 'js', 'index.js'));
+  await cw.init();
+}
+
+/** The columns of a header-plus-rows CSV without quoting; `numeric` columns as Float64Array. */
+function columns(file, numeric) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const names = lines[0].split(',');
+  const rows = lines.slice(1).filter((l) => l.length > 0);
+  const cols = names.map((name) => (numeric.includes(name) ? new Float64Array(rows.length) : new Array(rows.length)));
+  rows.forEach((line, r) => {
+    line.split(',').forEach((x, c) => {
+      cols[c][r] = numeric.includes(names[c]) ? Number(x) : x;
+    });
+  });
+  return Object.fromEntries(names.map((name, c) => [name, cols[c]]));
+}
+
+const t = columns(touchesCsv, ['timestamp']);
+const c = columns(conversionsCsv, ['timestamp', 'value']);
+const touches = { userId: t.user_id, timestamp: t.timestamp, channel: t.channel };
+const conversions = { userId: c.user_id, timestamp: c.timestamp, value: c.value };
+let best = Infinity;
+let table;
+for (let i = 0; i < Number(repeat); i += 1) {
+  const t0 = performance.now();
+  table = cw.journey.pathTable(touches, conversions, { lookback: Number(lookback) });
+  best = Math.min(best, (performance.now() - t0) / 1000);
+}
+writeFileSync(out, JSON.stringify({
+  path: table.path,
+  conversions: Array.from(table.conversions),
+  nulls: Array.from(table.nulls),
+  value: Array.from(table.value),
+}));
+console.log(JSON.stringify({ stack, seconds: best }));
