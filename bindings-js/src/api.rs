@@ -307,6 +307,19 @@ impl Member {
             .position(|p| p.starts_with("table: PathTableInput"))
     }
 
+    /// The event-table parameters (`touchpoints: TouchpointColumns`, `conversions:
+    /// ConversionColumns`): index and name, the prefix of their fields' names.
+    pub fn event_args(&self) -> Vec<(usize, &'static str)> {
+        let events = |p: &&'static str| {
+            p.ends_with(": TouchpointColumns") || p.ends_with(": ConversionColumns")
+        };
+        let params = self.params().into_iter().enumerate();
+        params
+            .filter(|(_, p)| events(p))
+            .filter_map(|(i, p)| Some((i, p.split_once(':')?.0)))
+            .collect()
+    }
+
     /// Index of the `x: Matrix` parameter (followed by `nFeatures`), if the member takes one.
     pub fn matrix_arg(&self) -> Option<usize> {
         let params = self.ts.strip_prefix('(')?.split_once(')')?.0;

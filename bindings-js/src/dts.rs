@@ -218,7 +218,9 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
 /// each member `{ kind, name, hasAsync, long, returns (a class name, of an object or of `null`, or null), many (an array of
-/// them), tableArg, matrixArg, optionsArg, handleArgs }`; `handleArgs` lists the parameters whose
+/// them), tableArg, matrixArg, eventArgs?, optionsArg, handleArgs }`; `eventArgs` (only where
+/// there are some) lists the event tables as `[index, name]` (`[0, "touchpoints"]`);
+/// `handleArgs` lists the parameters whose
 /// type names a class (`channels: FittedMMM | AllocationChannel[]`): the wrapper hands Rust the
 /// boxed handle (`api::boxed`) of an instance given there, or one level down, in an array of
 /// objects.
@@ -245,6 +247,15 @@ pub fn surface() -> String {
         let table = m.table_arg().map_or("null".into(), |i| i.to_string());
         let options = m.options_arg().map_or("null".into(), |i| i.to_string());
         let matrix = m.matrix_arg().map_or("null".into(), |i| i.to_string());
+        let events: Vec<String> = m
+            .event_args()
+            .iter()
+            .map(|(i, name)| format!("[{i}, {}]", q(name)))
+            .collect();
+        let events = match events.is_empty() {
+            true => String::new(),
+            false => format!(", \"eventArgs\": [{}]", events.join(", ")),
+        };
         let handles: Vec<String> = m
             .params()
             .iter()
@@ -257,7 +268,7 @@ pub fn surface() -> String {
             .map(|(i, _)| i.to_string())
             .collect();
         format!(
-            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"many\": {many}, \"tableArg\": {table}, \"matrixArg\": {matrix}, \"optionsArg\": {options}, \"handleArgs\": [{}] }}",
+            "{indent}{{ \"kind\": {}, \"name\": {}, \"hasAsync\": {}, \"long\": {}, \"returns\": {returns}, \"many\": {many}, \"tableArg\": {table}, \"matrixArg\": {matrix}{events}, \"optionsArg\": {options}, \"handleArgs\": [{}] }}",
             q(m.kind),
             q(m.name),
             m.also_async,

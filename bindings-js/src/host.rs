@@ -133,9 +133,12 @@ pub trait Host: Copy + 'static {
     fn ignore_rejection(self, promise: &Self::V) {
         let _ = promise;
     }
-    /// `path.join("\n")` as UTF-8, if the JS side handed it over for the table being read
-    /// (the browser build: one copy across the boundary instead of one per row).
-    fn joined_paths(self) -> Option<Vec<u8>> {
+    /// The string column `field` (`path`, `touchpoints.userId`) as `column.join("\n")` in
+    /// UTF-8, taken, if the JS side handed it over for this call (the browser build: one copy
+    /// across the boundary instead of one per row). The reader uses it only if it splits into
+    /// as many rows as the column has, so a string holding a newline is read one by one.
+    fn joined(self, field: &str) -> Option<Vec<u8>> {
+        let _ = field;
         None
     }
 

@@ -302,6 +302,24 @@ impl Texts {
         self.ends.is_empty()
     }
 
+    /// The `n` rows of `joined` (UTF-8, rows separated by `\n`); `None` unless it splits into
+    /// exactly `n`.
+    fn split(joined: Vec<u8>, n: usize) -> Option<Texts> {
+        let newlines = joined.iter().filter(|&&b| b == b'\n').count();
+        if (n == 0 && !joined.is_empty()) || (n > 0 && newlines != n - 1) {
+            return None;
+        }
+        let mut text = Vec::with_capacity(joined.len());
+        let mut ends = Vec::with_capacity(n);
+        // (a newline byte is never part of a longer UTF-8 sequence)
+        for row in joined.split(|&b| b == b'\n').take(n) {
+            text.extend_from_slice(row);
+            ends.push(text.len());
+        }
+        let text = String::from_utf8(text).ok()?;
+        Some(Texts { text, ends, none: Vec::new() })
+    }
+
     /// Each row's text (a missing row reads as `""`).
     pub fn strs(&self) -> Vec<&str> {
         let mut start = 0;
@@ -337,6 +355,9 @@ pub fn texts<H: Host>(h: H, v: &H::V, field: &str, nullable: bool) -> Result<Tex
         "an array of strings"
     };
     let n = array_len(h, v, field, expected)?;
+    if let Some(t) = h.joined(field).and_then(|j| Texts::split(j, n as usize)) {
+        return Ok(t);
+    }
     let mut text = Vec::new();
     let mut t = Texts {
         ends: Vec::with_capacity(n as usize),

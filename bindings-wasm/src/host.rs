@@ -34,8 +34,8 @@ extern "C" {
 thread_local! {
     /// What user code threw during the current call, rethrown as is at the boundary.
     static THROWN: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-    /// `path.join("\n")` of the table the next call reads (see `stashJoined`).
-    static JOINED: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    /// String columns of the next call's arguments, joined (see `stashJoined`).
+    static JOINED: RefCell<Vec<(String, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
     /// Rust objects behind JS handles, by id (ids are never reused).
     static HANDLES: RefCell<HashMap<u64, Shared>> = RefCell::new(HashMap::new());
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
@@ -193,8 +193,12 @@ impl Host for Browser {
         THROWN.with(|t| t.try_borrow_mut().ok().and_then(|mut t| t.take()))
     }
 
-    fn joined_paths(self) -> Option<Vec<u8>> {
-        JOINED.with(|j| j.borrow_mut().take())
+    fn joined(self, field: &str) -> Option<Vec<u8>> {
+        JOINED.with(|j| {
+            let mut j = j.borrow_mut();
+            let i = j.iter().position(|(f, _)| f == field)?;
+            Some(j.swap_remove(i).1)
+        })
     }
 
     fn undefined(self) -> Result<JsValue, String> {
@@ -261,8 +265,8 @@ pub fn call(id: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
 fn run(id: &str, args: &[JsValue], monitor: &Monitor) -> Result<JsValue, JsValue> {
     THROWN.with(|t| t.borrow_mut().take());
     let result = channelwise_js::call_with(Browser, id, args, monitor);
-    // A stashed table is for this call only, whether it read it or failed first.
-    JOINED.with(|j| j.borrow_mut().take());
+    // Stashed columns are for this call only, whether it read them or failed first.
+    JOINED.with(|j| j.borrow_mut().clear());
     result.map_err(|e| {
         THROWN
             .with(|t| t.borrow_mut().take())
@@ -317,12 +321,13 @@ pub fn call_watched(id: &str, args: Vec<JsValue>, watch: JsValue) -> Result<JsVa
     run(id, &args, &monitor)
 }
 
-/// Hands over `path.join("\n")` (UTF-8) of the table the next `call` reads: one copy across
-/// the boundary instead of one per row. It is used only if it splits into exactly
-/// `path.length` rows, so a path holding a newline is read string by string instead.
+/// Hands over `column.join("\n")` (UTF-8) of the string column `field` (`path`,
+/// `touchpoints.userId`) the next `call` reads: one copy across the boundary instead of one per
+/// row. It is used only if it splits into exactly `column.length` rows, so a string holding a
+/// newline is read one by one instead.
 #[wasm_bindgen(js_name = stashJoined)]
-pub fn stash_joined(bytes: Vec<u8>) {
-    JOINED.with(|j| *j.borrow_mut() = Some(bytes));
+pub fn stash_joined(field: String, bytes: Vec<u8>) {
+    JOINED.with(|j| j.borrow_mut().push((field, bytes)));
 }
 
 /// Frees the Rust object behind handle `id` (called once its JS object is collected).

@@ -202,6 +202,9 @@ export function runApi(cw, name) {
     assert.deepEqual([...pt.conversions], [1, 1, 1]);
     assert.deepEqual([...pt.value], [7, 5, 1]);
     assert.deepEqual([pt.report.duplicatesDropped, pt.report.leads, pt.report.journeys], [1, 1, 3]);
+    // a newline inside a cell (the browser build then reads that column cell by cell)
+    const nl = journey.pathTable({ userId: ['a\nb', 'a', 'a\nb'], timestamp: [0, 1, 2], channel: ['x', 'y', 'z'] }, { userId: ['a\nb'], timestamp: [3], value: [2] });
+    assert.deepEqual([nl.path, [...nl.conversions]], [['y', 'x>z'], [0, 1]]);
     const bad = (cols) => () => journey.pathTable({ ...touches, ...cols }, conversions);
     throwsCode(bad({ userId: ['é', 'e', 7, 'e', 'x'] }), 'invalid_parameter', 'invalid touchpoints.userId[2]: "7" (expected a string)');
     throwsCode(bad({ userId: ['é', 'e', null, 'e', 'x'] }), 'invalid_parameter', 'invalid touchpoints.userId[2]: "null" (expected a string)');
