@@ -28,6 +28,7 @@ const native = loadNative();
 const api = require('./api.cjs').build(
   {
     call: (id, args) => native.call(id, args),
+    stashJoined: (field, text) => native.stashJoined(field, text),
     callAsync: (id, args, _member, watch) => native.callAsync(id, args, watch),
   },
   require('./surface.json'),

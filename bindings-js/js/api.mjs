@@ -30,7 +30,19 @@
  * @returns {Record<string, object>} one object per namespace, and `ERROR_CODES`
  */
 export function build(backend, surface) {
-  const { call, release } = backend;
+  const { release } = backend;
+  /**
+   * `backend.call`, handing over first (`backend.stashJoined(field, text)`, where the backend
+   * has it) each all-string column of the member's event tables as one string (see
+   * `eventColumns`). Only synchronous calls do: what is handed over is for the next call.
+   */
+  const call = backend.stashJoined
+    ? (id, args, m) => {
+        const [a, joined] = eventColumns(m, args);
+        for (const [field, text] of joined) backend.stashJoined(field, text);
+        return backend.call(id, a, m);
+      }
+    : backend.call;
   const TOKEN = Symbol('channelwise');
   const classes = new Map();
   const registry = release && typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(release) : null;
@@ -265,4 +277,46 @@ export function build(backend, surface) {
   }
   api.ERROR_CODES = Object.freeze([...surface.errorCodes]);
   return api;
+}
+
+/** The columns an event table (`touchpoints`, `conversions`) may have; its string ones. */
+const EVENT_KEYS = ['userId', 'timestamp', 'channel', 'campaign', 'cost', 'eventId', 'value', 'type'];
+const EVENT_TEXT = new Set(['userId', 'channel', 'campaign', 'eventId', 'type']);
+
+/**
+ * The arguments of member `m` with its event tables (`m.eventArgs`: `[index, name]`) read once
+ * into plain objects of their columns (a `number[]` of numbers as a Float64Array: one copy
+ * across), and `[field, text]` for each column that is an array of
+ * strings only: `column.join('\n')`, which crosses to Rust as one string instead of one per row
+ * (`touchpoints.userId`). Rust uses it only if it splits into exactly the column's rows (a
+ * newline inside a cell: read cell by cell). A table that is no plain object, or whose reading
+ * throws, goes to Rust as it is, which reports it precisely.
+ */
+function eventColumns(m, args) {
+  if (!m.eventArgs) return [args, []];
+  const a = args.slice();
+  const joined = [];
+  for (const [e, name] of m.eventArgs) {
+    const i = m.kind === 'method' ? e + 1 : e;
+    const cols = a[i];
+    try {
+      if (cols === null || typeof cols !== 'object' || Array.isArray(cols)) continue;
+      const out = {};
+      const texts = [];
+      for (const key of EVENT_KEYS) {
+        const col = cols[key];
+        if (col === undefined) continue;
+        const numbers = !EVENT_TEXT.has(key) && Array.isArray(col) && col.every((x) => typeof x === 'number');
+        out[key] = numbers ? Float64Array.from(col) : col;
+        if (EVENT_TEXT.has(key) && Array.isArray(col) && col.every((x) => typeof x === 'string')) {
+          texts.push([`${name}.${key}`, col.join('\n')]);
+        }
+      }
+      a[i] = out;
+      joined.push(...texts);
+    } catch {
+      // left as it is
+    }
+  }
+  return [a, joined];
 }

@@ -133,14 +133,6 @@ pub trait Host: Copy + 'static {
     fn ignore_rejection(self, promise: &Self::V) {
         let _ = promise;
     }
-    /// The string column `field` (`path`, `touchpoints.userId`) as `column.join("\n")` in
-    /// UTF-8, taken, if the JS side handed it over for this call (the browser build: one copy
-    /// across the boundary instead of one per row). The reader uses it only if it splits into
-    /// as many rows as the column has, so a string holding a newline is read one by one.
-    fn joined(self, field: &str) -> Option<Vec<u8>> {
-        let _ = field;
-        None
-    }
 
     /// `undefined`.
     fn undefined(self) -> Result<Self::V, String>;
@@ -162,4 +154,33 @@ pub trait Host: Copy + 'static {
     fn make_i8_array(self, xs: &[i8]) -> Result<Self::V, String>;
     /// An opaque handle to `x` (freed when JS lets go of it).
     fn handle(self, x: Shared) -> Result<Self::V, String>;
+}
+
+thread_local! {
+    /// String columns of the running call's arguments, joined by the JS wrapper.
+    static JOINED: std::cell::RefCell<Vec<(String, Vec<u8>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Hands over string column `field` (`path`, `touchpoints.userId`) of the next call's
+/// arguments as `column.join("\n")` in UTF-8: one copy across the boundary instead of one per
+/// row. The JS wrappers make these (`eventColumns` in `js/api.mjs`, and the browser's
+/// `fastTable`) for arrays that hold only strings; the reader uses one only if it splits into
+/// as many rows as the column has, so a string holding a newline is read one by one.
+pub fn stash_joined(field: String, utf8: Vec<u8>) {
+    JOINED.with(|j| j.borrow_mut().push((field, utf8)));
+}
+
+/// The joined column `field`, taken, if one was handed over ([`stash_joined`]).
+pub fn take_joined(field: &str) -> Option<Vec<u8>> {
+    JOINED.with(|j| {
+        let mut j = j.borrow_mut();
+        let i = j.iter().position(|(f, _)| f == field)?;
+        Some(j.swap_remove(i).1)
+    })
+}
+
+/// Drops what was handed over and not read: each call's columns are for that call only, whether
+/// it read them or failed first. The hosts call this after every call.
+pub fn clear_joined() {
+    JOINED.with(|j| j.borrow_mut().clear());
 }

@@ -6,7 +6,7 @@
 
 use channelwise::{Error, Result};
 
-use crate::host::{Host, Kind, Typed};
+use crate::host::{take_joined, Host, Kind, Typed};
 use crate::optimize::renamed;
 
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -355,7 +355,7 @@ pub fn texts<H: Host>(h: H, v: &H::V, field: &str, nullable: bool) -> Result<Tex
         "an array of strings"
     };
     let n = array_len(h, v, field, expected)?;
-    if let Some(t) = h.joined(field).and_then(|j| Texts::split(j, n as usize)) {
+    if let Some(t) = take_joined(field).and_then(|j| Texts::split(j, n as usize)) {
         return Ok(t);
     }
     let mut text = Vec::new();

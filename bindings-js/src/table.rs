@@ -28,7 +28,7 @@ type Counts = (Vec<f64>, Option<Vec<f64>>, Option<Vec<f64>>);
 
 /// A path table from columns `{ path, conversions, nulls?, value? }`, paths split on `sep`.
 pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
-    let joined = h.joined("path");
+    let joined = crate::host::take_joined("path");
     object(h, v, "table")?;
     let arr = require(h, v, "path", "path")?;
     let n = read::array_len(h, &arr, "path", "an array of strings")? as usize;

@@ -29,10 +29,19 @@ fn args(h: Node, args: &Raw) -> channelwise::Result<Vec<napi::sys::napi_value>> 
 #[napi(js_name = "call")]
 pub fn call(env: Env, id: String, a: Raw) -> Result<Raw> {
     let h = Node { env: env.raw() };
-    guard(|| {
+    let result = guard(|| {
         let a = args(h, &a)?;
         channelwise_js::call(h, &id, &a).map(Raw)
-    })
+    });
+    channelwise_js::host::clear_joined();
+    result
+}
+
+/// Hands over `column.join("\n")` of the string column `field` (`touchpoints.userId`) the next
+/// `call` reads ([`channelwise_js::host::stash_joined`]).
+#[napi(js_name = "stashJoined")]
+pub fn stash_joined(field: String, text: String) {
+    channelwise_js::host::stash_joined(field, text.into_bytes());
 }
 
 /// An export's work, its arguments already read on the JS thread.
@@ -79,6 +88,7 @@ pub fn call_async(env: Env, id: String, a: Raw, watch: Option<Raw>) -> napi::Res
         let a = args(h, &a)?;
         channelwise_js::prepare_deferred(&id, h, &a)
     });
+    channelwise_js::host::clear_joined();
     let (job, waits) = match prepared {
         Ok((job, waits)) => (Ok(job), waits),
         Err(e) => (Err(e), false),

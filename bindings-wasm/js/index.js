@@ -140,35 +140,6 @@ function fastTable(table) {
   }
 }
 
-/** The columns an event table (`touchpoints`, `conversions`) may have, and its string ones. */
-const EVENT_KEYS = ['userId', 'timestamp', 'channel', 'campaign', 'cost', 'eventId', 'value', 'type'];
-const EVENT_TEXT = new Set(['userId', 'channel', 'campaign', 'eventId', 'type']);
-
-/**
- * An event table as the wasm exports take it, `[columns, joined]`, as `fastTable` does for a
- * path table: each column that is a plain array of strings also goes over as one UTF-8 array,
- * `[field, bytes]` (`touchpoints.userId`), and `number[]` columns as Float64Arrays. Anything
- * else goes to Rust as it is.
- */
-function fastEvents(cols, name) {
-  try {
-    if (cols === null || typeof cols !== 'object' || Array.isArray(cols)) return [cols, []];
-    const out = {};
-    const joined = [];
-    for (const key of EVENT_KEYS) {
-      const col = cols[key];
-      if (col === undefined) continue;
-      out[key] = EVENT_TEXT.has(key) ? col : numbersColumn(col);
-      if (EVENT_TEXT.has(key) && Array.isArray(col) && col.every((x) => typeof x === 'string')) {
-        joined.push([`${name}.${key}`, utf8.encode(col.join('\n'))]);
-      }
-    }
-    return [out, joined];
-  } catch {
-    return [cols, []];
-  }
-}
-
 /** A `number[]` of numbers as a Float64Array; anything else unchanged (Rust checks it). */
 function numbersColumn(col) {
   if (!Array.isArray(col)) return col;
@@ -218,22 +189,14 @@ function sharedCall(id, args, member) {
 /** `sharedCall`, the last step (`run(args)`) given. */
 function sharedCallWith(id, args, member, run) {
   let a = args;
-  let joined = [];
+  let joined;
   const t = member.tableArg;
   if (t !== null && t !== undefined) {
     const i = member.kind === 'method' ? t + 1 : t;
     let table;
     [table, joined] = fastTable(a[i]);
-    joined = joined === undefined ? [] : [['path', joined]];
     a = a.slice();
     a[i] = table;
-  }
-  for (const [e, name] of member.eventArgs ?? []) {
-    const i = member.kind === 'method' ? e + 1 : e;
-    let columns;
-    a = a.slice();
-    [a[i], columns] = fastEvents(a[i], name);
-    joined.push(...columns);
   }
   const m = member.matrixArg;
   if (m !== null && m !== undefined) {
@@ -243,7 +206,7 @@ function sharedCallWith(id, args, member, run) {
   }
   if (a.some((x) => typeof x === 'function')) a = a.map((x) => (typeof x === 'function' ? userCallback(x) : x));
   return call(() => {
-    for (const [field, bytes] of joined) wasm.stashJoined(field, bytes);
+    if (joined !== undefined) wasm.stashJoined('path', joined);
     return run(a);
   });
 }
@@ -366,6 +329,7 @@ for (const ns of SURFACE.namespaces) {
 const shared = build(
   {
     call: sharedCall,
+    stashJoined: (field, text) => wasm.stashJoined(field, utf8.encode(text)),
     callAsync: (id, args, member, watch, made) => {
       if (member.long && watch !== undefined && canUseWorker(id, member, made)) return inWorker(id, args, member, watch, made);
       // No worker: the promise settles with the same call, run now (reporting to the watch).

@@ -34,8 +34,6 @@ extern "C" {
 thread_local! {
     /// What user code threw during the current call, rethrown as is at the boundary.
     static THROWN: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-    /// String columns of the next call's arguments, joined (see `stashJoined`).
-    static JOINED: RefCell<Vec<(String, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
     /// Rust objects behind JS handles, by id (ids are never reused).
     static HANDLES: RefCell<HashMap<u64, Shared>> = RefCell::new(HashMap::new());
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
@@ -193,14 +191,6 @@ impl Host for Browser {
         THROWN.with(|t| t.try_borrow_mut().ok().and_then(|mut t| t.take()))
     }
 
-    fn joined(self, field: &str) -> Option<Vec<u8>> {
-        JOINED.with(|j| {
-            let mut j = j.borrow_mut();
-            let i = j.iter().position(|(f, _)| f == field)?;
-            Some(j.swap_remove(i).1)
-        })
-    }
-
     fn undefined(self) -> Result<JsValue, String> {
         Ok(JsValue::UNDEFINED)
     }
@@ -265,8 +255,7 @@ pub fn call(id: &str, args: Vec<JsValue>) -> Result<JsValue, JsValue> {
 fn run(id: &str, args: &[JsValue], monitor: &Monitor) -> Result<JsValue, JsValue> {
     THROWN.with(|t| t.borrow_mut().take());
     let result = channelwise_js::call_with(Browser, id, args, monitor);
-    // Stashed columns are for this call only, whether it read them or failed first.
-    JOINED.with(|j| j.borrow_mut().clear());
+    channelwise_js::host::clear_joined();
     result.map_err(|e| {
         THROWN
             .with(|t| t.borrow_mut().take())
@@ -322,12 +311,10 @@ pub fn call_watched(id: &str, args: Vec<JsValue>, watch: JsValue) -> Result<JsVa
 }
 
 /// Hands over `column.join("\n")` (UTF-8) of the string column `field` (`path`,
-/// `touchpoints.userId`) the next `call` reads: one copy across the boundary instead of one per
-/// row. It is used only if it splits into exactly `column.length` rows, so a string holding a
-/// newline is read one by one instead.
+/// `touchpoints.userId`) the next `call` reads ([`channelwise_js::host::stash_joined`]).
 #[wasm_bindgen(js_name = stashJoined)]
-pub fn stash_joined(field: String, bytes: Vec<u8>) {
-    JOINED.with(|j| j.borrow_mut().push((field, bytes)));
+pub fn stash_joined(field: String, utf8: Vec<u8>) {
+    channelwise_js::host::stash_joined(field, utf8);
 }
 
 /// Frees the Rust object behind handle `id` (called once its JS object is collected).
