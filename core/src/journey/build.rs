@@ -309,7 +309,11 @@ impl JourneyBuilder {
         let mut names = Names::new();
         let mut ev_user = intern(&mut names, rustc_hash::FxBuildHasher, nt + nc, |e| kept(e).then(|| user_of(e)));
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
-        crate::stats::sort_ids(&mut by_name, &mut |&a, &b| names.get(a).cmp(names.get(b)));
+        // Compared by their first 8 bytes as one number first (zero-padded, big-endian: the
+        // bytes' order), and in full only on a tie.
+        let head: Vec<u64> = by_name.iter().map(|&id| head8(names.get(id))).collect();
+        let by_text = |a: u32, b: u32| names.get(a).cmp(names.get(b));
+        crate::stats::sort_ids(&mut by_name, &mut |&a, &b| head[a as usize].cmp(&head[b as usize]).then_with(|| by_text(a, b)));
         let mut user_rank = vec![0u32; names.len()];
         for (rank, &id) in by_name.iter().enumerate() {
             user_rank[id as usize] = rank as u32;
@@ -568,17 +572,36 @@ trait KeyStore<K> {
     fn clear(&mut self);
 }
 
-impl<K: Eq + Copy> KeyStore<K> for Vec<K> {
-    fn push(&mut self, k: K) -> u32 {
+impl<'a> KeyStore<(&'a str, &'a str)> for Vec<(&'a str, &'a str)> {
+    fn push(&mut self, k: (&'a str, &'a str)) -> u32 {
         Vec::push(self, k);
         (self.len() - 1) as u32
     }
-    fn holds(&self, id: u32, k: K) -> bool {
-        self[id as usize] == k
+    fn holds(&self, id: u32, k: (&'a str, &'a str)) -> bool {
+        let (a, b) = self[id as usize];
+        same_text(a, k.0) && same_text(b, k.1)
     }
     fn clear(&mut self) {
         Vec::clear(self);
     }
+}
+
+/// The first 8 bytes of `s` as a big-endian number, zero-padded: `head8(a) < head8(b)` implies
+/// `a < b` (a name shorter than 8 bytes pads with the least byte).
+fn head8(s: &str) -> u64 {
+    let mut h = [0u8; 8];
+    let b = s.as_bytes();
+    let k = b.len().min(8);
+    h[..k].copy_from_slice(&b[..k]);
+    u64::from_be_bytes(h)
+}
+
+/// `a == b`, comparing short texts (ids and channel names) byte by byte in line: a `memcmp`
+/// call per row costs more than the comparison (it was a third of a build's time).
+#[inline]
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && if a.len() <= 16 { a.iter().zip(b).all(|(x, y)| x == y) } else { a == b }
 }
 
 /// Each of the `n` items' index among the distinct keys (`u32::MAX` where `item` gives
@@ -636,7 +659,7 @@ impl KeyStore<&str> for Names {
         (self.ends.len() - 2) as u32
     }
     fn holds(&self, id: u32, s: &str) -> bool {
-        self.get(id) == s
+        same_text(self.get(id), s)
     }
     fn clear(&mut self) {
         *self = Names::new();
@@ -968,6 +991,18 @@ mod tests {
         assert_eq!(rows(&j), [row("a", 0.0, 1.0, 0.0), row("a>b", 1.0, 0.0, 7.0), row("b", 0.0, 1.0, 0.0), row("c", 1.0, 0.0, 5.0)]);
         let r = j.report();
         assert_eq!((r.journeys, r.conversions, r.unattributed_conversions), (4, 2, 0));
+    }
+
+    #[test]
+    fn names_order_and_compare_as_text() {
+        // the 8-byte head then the text orders as the text; the in-line comparison is `==`
+        let names = ["", "a", "a\0", "a\0\0", "ab", "b", "abcdefgh", "abcdefgh\0", "abcdefghi", "abcdefgi", "é", "e\u{301}", "\u{10FFFF}", "zzzzzzzzzzzzzzzzz", "zzzzzzzzzzzzzzzzy"];
+        for a in names {
+            for b in names {
+                assert_eq!(head8(a).cmp(&head8(b)).then_with(|| a.cmp(b)), a.cmp(b), "{a:?} {b:?}");
+                assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
