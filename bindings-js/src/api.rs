@@ -310,13 +310,12 @@ impl Member {
     /// The event-table parameters (`touchpoints: TouchpointColumns`, `conversions:
     /// ConversionColumns`): index and name, the prefix of their fields' names.
     pub fn event_args(&self) -> Vec<(usize, &'static str)> {
-        let events = |p: &&'static str| {
-            p.ends_with(": TouchpointColumns") || p.ends_with(": ConversionColumns")
-        };
         let params = self.params().into_iter().enumerate();
         params
-            .filter(|(_, p)| events(p))
-            .filter_map(|(i, p)| Some((i, p.split_once(':')?.0)))
+            .filter_map(|(i, p)| match p.split_once(": ")? {
+                (name, "TouchpointColumns" | "ConversionColumns") => Some((i, name)),
+                _ => None,
+            })
             .collect()
     }
 

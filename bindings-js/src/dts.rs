@@ -252,9 +252,10 @@ pub fn surface() -> String {
             .iter()
             .map(|(i, name)| format!("[{i}, {}]", q(name)))
             .collect();
-        let events = match events.is_empty() {
-            true => String::new(),
-            false => format!(", \"eventArgs\": [{}]", events.join(", ")),
+        let events = if events.is_empty() {
+            String::new()
+        } else {
+            format!(", \"eventArgs\": [{}]", events.join(", "))
         };
         let handles: Vec<String> = m
             .params()

@@ -275,9 +275,9 @@ fn elements<H: Host, T>(
 fn optional<H: Host, T>(
     read: impl Fn(H, &H::V, &str) -> Result<T>,
 ) -> impl Fn(H, &H::V, &str) -> Result<Option<T>> {
-    move |h, x, field| match given(h, x.clone()) {
-        None => Ok(None),
-        Some(x) => read(h, &x, field).map(Some),
+    move |h, x, field| match h.kind(x) {
+        Kind::Undefined | Kind::Null => Ok(None),
+        _ => read(h, x, field).map(Some),
     }
 }
 
@@ -365,8 +365,7 @@ pub fn texts<H: Host>(h: H, v: &H::V, field: &str, nullable: bool) -> Result<Tex
     };
     for i in 0..n {
         let x = element(h, v, i, field)?;
-        let missing = nullable && given(h, x.clone()).is_none();
-        if missing {
+        if nullable && matches!(h.kind(&x), Kind::Undefined | Kind::Null) {
             t.none.resize(i as usize, false);
             t.none.push(true);
         } else {
