@@ -283,12 +283,14 @@ fn optional<H: Host, T>(
 
 /// A column of strings read packed: one UTF-8 buffer and where each row ends, so a million user
 /// ids cost a few allocations rather than a million. Rows that were `null` or `undefined` (in
-/// an optional column) are empty and marked.
+/// an optional column) are empty and marked. A joined column keeps its separators: each row
+/// starts `gap` bytes after the previous one ends.
 #[derive(Debug, Default)]
 pub struct Texts {
     text: String,
     ends: Vec<usize>,
     none: Vec<bool>,
+    gap: usize,
 }
 
 impl Texts {
@@ -302,22 +304,20 @@ impl Texts {
         self.ends.is_empty()
     }
 
-    /// The `n` rows of `joined` (UTF-8, rows separated by `\n`); `None` unless it splits into
-    /// exactly `n`.
+    /// The `n` rows of `joined` (UTF-8, rows separated by `\n`), in place; `None` unless it
+    /// splits into exactly `n`. (A newline byte is never part of a longer UTF-8 sequence.)
     fn split(joined: Vec<u8>, n: usize) -> Option<Texts> {
-        let newlines = joined.iter().filter(|&&b| b == b'\n').count();
-        if (n == 0 && !joined.is_empty()) || (n > 0 && newlines != n - 1) {
+        if n == 0 {
+            return joined.is_empty().then(Texts::default);
+        }
+        let mut ends = Vec::with_capacity(n);
+        ends.extend(memchr::memchr_iter(b'\n', &joined).take(n));
+        if ends.len() != n - 1 {
             return None;
         }
-        let mut text = Vec::with_capacity(joined.len());
-        let mut ends = Vec::with_capacity(n);
-        // (a newline byte is never part of a longer UTF-8 sequence)
-        for row in joined.split(|&b| b == b'\n').take(n) {
-            text.extend_from_slice(row);
-            ends.push(text.len());
-        }
-        let text = String::from_utf8(text).ok()?;
-        Some(Texts { text, ends, none: Vec::new() })
+        ends.push(joined.len());
+        let text = String::from_utf8(joined).ok()?;
+        Some(Texts { text, ends, none: Vec::new(), gap: 1 })
     }
 
     /// Each row's text (a missing row reads as `""`).
@@ -327,7 +327,7 @@ impl Texts {
             .iter()
             .map(|&end| {
                 let s = &self.text[start..end];
-                start = end;
+                start = end + self.gap;
                 s
             })
             .collect()
@@ -492,5 +492,30 @@ pub fn matrix<H: Host>(
             value: "undefined".into(),
             reason: "required with a flat row-major x; or pass x as rows (number[][])".into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Texts;
+
+    fn rows(joined: &str, n: usize) -> Option<Vec<String>> {
+        let t = Texts::split(joined.as_bytes().to_vec(), n)?;
+        assert_eq!(t.len(), n);
+        Some(t.strs().into_iter().map(String::from).collect())
+    }
+
+    #[test]
+    fn a_joined_column_splits_into_exactly_its_rows() {
+        assert_eq!(rows("ann\nbob\né", 3), Some(["ann", "bob", "é"].map(String::from).to_vec()));
+        assert_eq!(rows("\n\n", 3), Some(["", "", ""].map(String::from).to_vec()));
+        assert_eq!(rows("a\n", 2), Some(["a", ""].map(String::from).to_vec()));
+        assert_eq!(rows("", 1), Some([""].map(String::from).to_vec()));
+        assert_eq!(rows("", 0), Some(Vec::new()));
+        // A cell holding a newline makes one row too many: the caller reads cell by cell.
+        assert_eq!(rows("a\nb\nc", 2), None);
+        assert_eq!(rows("a\nb", 3), None);
+        assert_eq!(rows("a", 0), None);
+        assert!(Texts::split(vec![b'a', b'\n', 0xff], 2).is_none());
     }
 }
