@@ -290,7 +290,7 @@ const EVENT_TEXT = new Set(['userId', 'channel', 'campaign', 'eventId', 'type'])
  * strings only: `column.join('\n')`, which crosses to Rust as one string instead of one per row
  * (`touchpoints.userId`). Rust uses it only if it splits into exactly the column's rows (a
  * newline inside a cell: read cell by cell). A table that is no plain object, or whose reading
- * throws, goes to Rust as it is, which reports it precisely.
+ * throws, goes to Rust as it is, which reports it precisely (an unknown column too).
  */
 function eventColumns(m, args) {
   if (!m.eventArgs) return [args, []];
@@ -300,11 +300,11 @@ function eventColumns(m, args) {
     const i = m.kind === 'method' ? e + 1 : e;
     const cols = a[i];
     try {
-      if (cols === null || typeof cols !== 'object' || Array.isArray(cols)) continue;
-      const out = {};
+      if (cols === null || typeof cols !== 'object' || ![Object.prototype, null].includes(Object.getPrototypeOf(cols))) continue;
+      const out = { ...cols }; // other keys as they are, for Rust to name
       const texts = [];
       for (const key of EVENT_KEYS) {
-        const col = cols[key];
+        const col = out[key];
         if (col === undefined) continue;
         const numbers = !EVENT_TEXT.has(key) && Array.isArray(col) && col.every((x) => typeof x === 'number');
         out[key] = numbers ? Float64Array.from(col) : col;

@@ -125,7 +125,8 @@ js_result! {
 }
 
 js_result! {
-    /// A path table as columns (from `parsePathCsv`), ready for `attribution.*`.
+    /// A path table as columns (from `parsePathCsv` or `journey.merge`), ready for
+    /// `attribution.*`.
     pub struct PathTableData {
         /// Paths, channels joined by `sep`.
         path: Vec<String>,
@@ -135,6 +136,8 @@ js_result! {
         nulls: F64s,
         /// Conversion value per row.
         value: F64s,
+        /// Index of the key (lead-creation) touch per row, or `null`.
+        keyTouch: Vec<Nullable<usize>>,
     }
 }
 
@@ -464,6 +467,7 @@ pub(crate) fn table_data(t: &PathTable, sep: &str) -> PathTableData {
         conversions: F64s(t.conversions().to_vec()),
         nulls: F64s(t.nulls().to_vec()),
         value: F64s(t.values().to_vec()),
+        keyTouch: (0..t.len()).map(|r| Nullable(t.key_touch(r))).collect(),
     }
 }
 

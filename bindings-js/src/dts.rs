@@ -36,6 +36,7 @@ export type Numbers = number[] | Float64Array;
 /**
  * A path table: one row per path (duplicates add up). `path` holds channels joined by a
  * separator (`'>'` unless `options.sep` says otherwise); surrounding whitespace is trimmed.
+ * Any other key is an error naming it (a misspelt column is never left out unseen).
  */
 export interface PathTableInput {
   /** Paths, e.g. `'search > display > email'`. */
@@ -46,6 +47,10 @@ export interface PathTableInput {
   nulls?: Numbers | null;
   /** Total conversion value per row (default: zeros). */
   value?: Numbers | null;
+  /** Each row's key (lead-creation) touch for W-shaped credit, an index into its path, as `journey.pathTable` gives it (default, and `null`: none, so the middle touch). */
+  keyTouch?: (number | null)[] | null;
+  /** `journey.pathTable`'s build report, passed along with its table; not read. */
+  report?: BuildReport | null;
 }
 
 /** What every long `...Async` call also takes in its options. */
@@ -56,7 +61,7 @@ export interface AsyncOptions {
   signal?: AbortSignal | null;
 }
 
-/** Touchpoint columns (one entry per touch; `null` in an optional column means none). */
+/** Touchpoint columns (one entry per touch; `null` in an optional column means none; any other key is an error naming it). */
 export interface TouchpointColumns {
   /** The user (or any journey key). */
   userId: string[];
@@ -72,7 +77,7 @@ export interface TouchpointColumns {
   eventId?: (string | null)[] | null;
 }
 
-/** Conversion columns. */
+/** Conversion columns (any other key is an error naming it). */
 export interface ConversionColumns {
   /** The user (same key as the touchpoints). */
   userId: string[];

@@ -252,6 +252,11 @@ pub fn sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<usize>> {
     elements(h, v, field, "an array of whole numbers", size)
 }
 
+/// `(number | null)[]` of non-negative whole numbers: `null`/`undefined` entries are "none".
+pub fn optional_sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Option<usize>>> {
+    elements(h, v, field, "an array of whole numbers or nulls", optional(size))
+}
+
 /// The elements of array `v` (`expected` if it is none), each read by `read`. The reader is
 /// given an empty field name, and only an error is renamed to the element (`field[3]`), so a
 /// long column costs no string per row.
@@ -415,17 +420,29 @@ pub fn options<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result
     let Some(v) = given(h, v.clone()) else {
         return Ok(None);
     };
-    object(h, &v, field)?;
-    for key in h.keys(&v).map_err(|e| unreadable(field, e))? {
+    known_keys(h, &v, field, allowed, "option")?;
+    Ok(Some(v))
+}
+
+/// A table of columns: an object whose keys are all in `allowed`, so a misspelt column
+/// (`vaule` for `value`) is an error, not data left out.
+pub fn columns<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result<()> {
+    known_keys(h, v, field, allowed, "column")
+}
+
+/// `v` is an object whose keys (each an `what`) are all in `allowed`.
+fn known_keys<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str], what: &str) -> Result<()> {
+    object(h, v, field)?;
+    for key in h.keys(v).map_err(|e| unreadable(field, e))? {
         if !allowed.contains(&key.as_str()) {
             return Err(Error::InvalidParameter {
                 field: format!("{field}.{key}"),
                 value: key,
-                reason: format!("unknown option; expected one of {}", allowed.join(", ")),
+                reason: format!("unknown {what}; expected one of {}", allowed.join(", ")),
             });
         }
     }
-    Ok(Some(v))
+    Ok(())
 }
 
 /// A matrix as a flat row-major `Vec` and its column count: rows (`number[][]` or

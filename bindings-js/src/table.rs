@@ -19,17 +19,33 @@ use channelwise::journey::{
 use channelwise::Result;
 
 use crate::host::{Host, Kind};
-use crate::read::{self, check_len, element, get, numbers, object, require, texts, wrong, Texts};
+use crate::read::{self, check_len, element, get, numbers, require, texts, wrong, Texts};
 
 /// Rows per chunk of packed path strings.
 const CHUNK: usize = 1 << 14;
 
 type Counts = (Vec<f64>, Option<Vec<f64>>, Option<Vec<f64>>);
 
-/// A path table from columns `{ path, conversions, nulls?, value? }`, paths split on `sep`.
+/// The columns a path table may have: `report` is `journey.pathTable`'s summary, passed along
+/// with its table and not read.
+const PATH_TABLE_COLUMNS: &[&str] = &["path", "conversions", "nulls", "value", "keyTouch", "report"];
+
+/// A path table from columns `{ path, conversions, nulls?, value?, keyTouch? }`, paths split on
+/// `sep`; `keyTouch` (as `journey.pathTable` gives it) is each row's W-shaped key touch.
 pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
+    let table = paths_and_counts(h, v, sep)?;
+    let Some(keys) = get(h, v, "keyTouch", "keyTouch")? else {
+        return Ok(table);
+    };
+    let keys = read::optional_sizes(h, &keys, "keyTouch")?;
+    check_len("keyTouch", keys.len(), table.len())?;
+    table.with_key_touches(&keys)
+}
+
+/// The path table of `path` and the count columns.
+fn paths_and_counts<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
     let joined = crate::host::take_joined("path");
-    object(h, v, "table")?;
+    read::columns(h, v, "table", PATH_TABLE_COLUMNS)?;
     let arr = require(h, v, "path", "path")?;
     let n = read::array_len(h, &arr, "path", "an array of strings")? as usize;
     let type_errors = || rest_types(h, &arr, 0, n);
@@ -252,7 +268,7 @@ pub struct ConversionData {
 /// Reads the touchpoint columns.
 pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<TouchData> {
     let p = "touchpoints";
-    object(h, v, p)?;
+    read::columns(h, v, p, &["userId", "timestamp", "channel", "campaign", "cost", "eventId"])?;
     let (users, ts) = users_and_times(h, v, p)?;
     let n = users.len();
     let channels = texts(
@@ -275,7 +291,7 @@ pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<TouchData> {
 /// Reads the conversion columns.
 pub fn conversions<H: Host>(h: H, v: &H::V) -> Result<ConversionData> {
     let p = "conversions";
-    object(h, v, p)?;
+    read::columns(h, v, p, &["userId", "timestamp", "value", "eventId", "type"])?;
     let (users, ts) = users_and_times(h, v, p)?;
     let n = users.len();
     let values = match get(h, v, "value", "conversions.value")? {

@@ -500,3 +500,42 @@ def test_draws_that_are_not_numbers_are_named():
         cw.optimize.allocate([{"name": "tv", "curve": curve}], budget=10.0)
     with pytest.raises(cw.InvalidParameterError, match=r"tv\.lam.*draws are numbers"):
         cw.optimize.allocate([{"name": "tv", "curve": {**curve, "lam": [1.0, "x"]}}], budget=10.0)
+
+
+def _w_shaped(out):
+    return dict(zip(out["channel"], [round(x, 12) for x in out["w_shaped_conversions"]]))
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "dict"])
+def test_a_path_table_frame_keeps_its_w_shaped_key_touches(lib):
+    # one user: s e d x y, the lead created at e (touch 1), a purchase after y
+    t = pd.DataFrame({"user_id": ["a"] * 5, "timestamp": [1, 2, 3, 4, 5], "channel": ["s", "e", "d", "x", "y"]})
+    c = pd.DataFrame({"user_id": ["a", "a"], "timestamp": [2, 6], "value": [0.0, 10.0], "type": ["lead", "purchase"]})
+    pt = cw.journey.path_table(t, c, lead_kind="lead")
+    assert pt["key_touch"].tolist() == [1]
+    df = {"pandas": pt, "polars": pl.from_pandas(pt), "dict": to_columns(pt)}[lib]
+    # W-shaped (the Heuristics doc): 0.3 to first, key and last, the other 0.1 split over d and x
+    keyed = {"s": 0.3, "e": 0.3, "d": 0.05, "x": 0.05, "y": 0.3}
+    middle = {"s": 0.3, "e": 0.05, "d": 0.3, "x": 0.05, "y": 0.3}
+    assert _w_shaped(cw.attribution.heuristics(df)) == keyed
+    assert _w_shaped(cw.attribution.heuristics(cw.journey.build(t, c, lead_kind="lead").table)) == keyed
+    assert _w_shaped(cw.attribution.heuristics(df, key_touch=None)) == middle
+    wide = cw.attribution.compare(df, models=("w_shaped",), wide=True)
+    assert dict(zip(wide["channel"], [round(x, 12) for x in wide["w_shaped"]])) == keyed
+    merged = cw.journey.merge([pt])
+    assert _w_shaped(cw.attribution.heuristics(merged)) == keyed
+    # a missing key is the middle touch; a renamed column is read by its name
+    assert _w_shaped(cw.attribution.heuristics(pt.assign(key_touch=pd.array([None], dtype="Int64")))) == middle
+    assert _w_shaped(cw.attribution.heuristics(pt.rename(columns={"key_touch": "k"}), key_touch="k")) == keyed
+
+
+def test_bad_key_touches_are_named():
+    table = pd.DataFrame({"path": ["a>b>c>d"], "conversions": [1.0]})
+    with pytest.raises(cw.InvalidPathError, match="key touch 4 is past the end of a path of 4 touches"):
+        cw.attribution.heuristics(table.assign(key_touch=[4]))
+    with pytest.raises(cw.InvalidRecordError, match=r"row 0, column k: \"1.5\""):
+        cw.attribution.heuristics(table.assign(k=[1.5]), key_touch="k")
+    with pytest.raises(cw.InvalidRecordError, match="column key_touch"):
+        cw.attribution.heuristics(table.assign(key_touch=[-1]))
+    with pytest.raises(cw.InvalidParameterError, match="invalid key_touch column: \"nope\""):
+        cw.attribution.heuristics(table, key_touch="nope")

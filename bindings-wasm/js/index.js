@@ -121,19 +121,15 @@ const utf8 = new TextEncoder();
 
 function fastTable(table) {
   try {
-    if (table === null || typeof table !== 'object' || Array.isArray(table)) return [table, undefined];
-    const path = table.path;
+    if (table === null || typeof table !== 'object' || ![Object.prototype, null].includes(Object.getPrototypeOf(table))) return [table, undefined];
+    const out = { ...table }; // other columns as they are (keyTouch; a misspelt one for Rust to name)
+    const path = out.path;
     if (!Array.isArray(path)) return [table, undefined];
     const n = path.length;
     for (let i = 0; i < n; i += 1) {
       if (typeof path[i] !== 'string') return [table, undefined];
     }
-    const out = {
-      path,
-      conversions: numbersColumn(table.conversions),
-      nulls: numbersColumn(table.nulls),
-      value: numbersColumn(table.value),
-    };
+    for (const k of ['conversions', 'nulls', 'value']) if (k in out) out[k] = numbersColumn(out[k]);
     return [out, utf8.encode(path.join('\n'))];
   } catch {
     return [table, undefined];

@@ -177,6 +177,35 @@ export function runApi(cw, name) {
     assert.equal(pt.report.journeys, 1);
   });
 
+  test(`[${name}] a path table keeps its W-shaped key touches on the way back, and a misspelt column is an error`, () => {
+    // one user: s e d x y, the lead created at e (touch 1), a purchase after y
+    const touches = { userId: ['a', 'a', 'a', 'a', 'a'], timestamp: [1, 2, 3, 4, 5], channel: ['s', 'e', 'd', 'x', 'y'] };
+    const conversions = { userId: ['a', 'a'], timestamp: [2, 6], value: [0, 10], type: ['lead', 'purchase'] };
+    const pt = journey.pathTable(touches, conversions, { leadKind: 'lead' });
+    assert.deepEqual([pt.path, pt.keyTouch], [['s>e>d>x>y'], [1]]);
+    // W-shaped (the Heuristics doc): 0.3 to first, key and last, the other 0.1 split over d and x
+    const w = (t) => Object.fromEntries(attribution.heuristics(t).map((r) => [r.channel, Math.round(r.wShapedConversions * 1e12) / 1e12]));
+    assert.deepEqual(w(pt), { s: 0.3, e: 0.3, d: 0.05, x: 0.05, y: 0.3 });
+    // without the key the middle touch (d) takes the key's share, as before
+    assert.deepEqual(w({ path: pt.path, conversions: pt.conversions }), { s: 0.3, e: 0.05, d: 0.3, x: 0.05, y: 0.3 });
+    assert.deepEqual(w({ path: pt.path, conversions: pt.conversions, keyTouch: [null] }), { s: 0.3, e: 0.05, d: 0.3, x: 0.05, y: 0.3 });
+    const merged = journey.merge([pt]);
+    assert.deepEqual(merged.keyTouch, [1]);
+    assert.deepEqual(w(merged), w(pt));
+    const table = { path: ['a>b>c>d'], conversions: [1] };
+    throwsCode(() => attribution.heuristics({ ...table, vaule: [5] }), 'invalid_parameter',
+      'invalid table.vaule: "vaule" (unknown column; expected one of path, conversions, nulls, value, keyTouch, report)');
+    throwsCode(() => attribution.markov({ ...table, keyTouch: [4] }), 'invalid_path', /key touch 4 is past the end of a path of 4 touches/);
+    throwsCode(() => attribution.heuristics({ ...table, keyTouch: [1, 2] }), 'length_mismatch', /keyTouch/);
+    throwsCode(() => attribution.heuristics({ ...table, keyTouch: [-1] }), 'out_of_range', /keyTouch\[0\]/);
+    throwsCode(() => attribution.heuristics({ ...table, keyTouch: ['1'] }), 'invalid_parameter', 'invalid keyTouch[0]: "1" (expected a number)');
+    throwsCode(() => journey.merge([table, { ...table, keyTouch: [9] }]), 'invalid_path', /^invalid path in row 0: tables\[1\]: key touch 9/);
+    // event tables name an unknown column too
+    throwsCode(() => journey.pathTable({ ...touches, campagin: ['q', 'q', 'q', 'q', 'q'] }, conversions), 'invalid_parameter',
+      'invalid touchpoints.campagin: "campagin" (unknown column; expected one of userId, timestamp, channel, campaign, cost, eventId)');
+    throwsCode(() => journey.pathTable(touches, { ...conversions, vaule: [1, 2] }), 'invalid_parameter', /^invalid conversions\.vaule: "vaule" \(unknown column/);
+  });
+
   test(`[${name}] journey.pathTable reads every event column, missing entries and any text`, () => {
     // users, channels and campaigns in several scripts (one with a lone surrogate, read as
     // U+FFFD); null campaigns, event ids and types are missing entries

@@ -366,15 +366,26 @@ def path_table(
     nulls: Optional[str] = "nulls",
     value: Optional[str] = "value",
     sep: str = ">",
+    key_touch: Optional[str] = None,
 ) -> "tuple[Any, str]":
     """A compiled PathTable from a frame, and the frame's kind (for the output type).
 
     ``nulls`` and ``value`` are optional: the default names are used when present (zeros when
     absent, like the core's CSV reader); a name given explicitly must exist; ``None`` skips it.
+    ``key_touch`` (W-shaped's key touch per row, missing for none) is read the same way, by the
+    callers that use it.
     """
     kind = kind_of(data)
     if kind == TABLE:
         return data, PANDAS
+    table = _path_table(data, kind, path, conversions, nulls, value, sep)
+    if key_touch is None or (key_touch == "key_touch" and not has_column(data, kind, key_touch)):
+        return table, kind
+    keys = np.frombuffer(floats(data, kind, "key_touch", key_touch), dtype=np.float64)
+    return table.with_key_touches(keys, key_touch), kind
+
+
+def _path_table(data: Any, kind: str, path: str, conversions: str, nulls: Optional[str], value: Optional[str], sep: str) -> Any:
     col = raw_column(data, kind, "path", path)
     chunks = arrow_chunks(col)
     paths = None if chunks is not None else path_objects(col, kind)
@@ -387,8 +398,8 @@ def path_table(
 
     counts = (conv, optional("nulls", nulls), optional("value", value), sep)
     if chunks is not None:
-        return _cw.PathTable.from_arrow(chunks, *counts), kind
-    return _cw.PathTable.from_columns(paths, *counts), kind
+        return _cw.PathTable.from_arrow(chunks, *counts)
+    return _cw.PathTable.from_columns(paths, *counts)
 
 
 def path_objects(col: Any, kind: str) -> Any:

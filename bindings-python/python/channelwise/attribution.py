@@ -2,8 +2,10 @@
 
 Every function takes a path table as a pandas or polars DataFrame, a pyarrow Table, a dict of
 columns, or a :class:`channelwise.PathTable` (e.g. ``Journeys.table``, which keeps W-shaped key
-touches). Column names are keyword arguments (``path``, ``conversions``, ``nulls``, ``value``)
-and ``sep`` splits the path strings. Results are pandas DataFrames, or polars for polars input.
+touches; a frame's ``key_touch`` column, as :func:`channelwise.journey.path_table` writes it,
+keeps them for :func:`heuristics` and :func:`compare`). Column names are keyword arguments
+(``path``, ``conversions``, ``nulls``, ``value``) and ``sep`` splits the path strings. Results
+are pandas DataFrames, or polars for polars input.
 """
 
 from __future__ import annotations
@@ -68,13 +70,16 @@ def heuristics(
     sep: str = ">",
     u_shaped: Tuple[float, float] = (0.4, 0.4),
     w_shaped: Tuple[float, float, float] = (0.3, 0.3, 0.3),
+    key_touch: Optional[str] = "key_touch",
 ) -> Any:
     """First touch, last touch, linear, U-shaped and W-shaped credit, one row per channel.
 
     Columns: ``channel`` and ``<model>_conversions``, ``<model>_value`` for each model in
     :data:`HEURISTIC_MODELS`. ``u_shaped`` is (first, last), ``w_shaped`` (first, key, last).
+    W-shaped's key is the row's ``key_touch`` (the column :func:`channelwise.journey.path_table`
+    writes with ``lead_kind``; missing: the middle touch), read when the frame has it.
     """
-    table, kind = _frames.path_table(df, path, conversions, nulls, value, sep)
+    table, kind = _frames.path_table(df, path, conversions, nulls, value, sep, key_touch)
     u = tuple(_frames.items("u_shaped", u_shaped))
     w = tuple(_frames.items("w_shaped", w_shaped))
     if len(u) != 2 or len(w) != 3:
@@ -368,15 +373,17 @@ def compare(
     w_shaped: Tuple[float, float, float] = (0.3, 0.3, 0.3),
     ci: CI = None,
     wide: bool = False,
+    key_touch: Optional[str] = "key_touch",
 ) -> Any:
     """Every model side by side, parsing the table once.
 
     Long format (default): ``channel, model, conversions, value`` and, with ``ci``,
     ``conversions_lo, conversions_hi, value_lo, value_hi`` (NaN for the heuristics, which have
     no sampling model). ``wide=True``: one row per channel, one column of credited conversions
-    per model. Plot either with :func:`channelwise.plot.credit`.
+    per model. Plot either with :func:`channelwise.plot.credit`. ``key_touch`` as in
+    :func:`heuristics`.
     """
-    table, kind = _frames.path_table(df, path, conversions, nulls, value, sep)
+    table, kind = _frames.path_table(df, path, conversions, nulls, value, sep, key_touch)
     unknown = [m for m in models if m not in MODELS]
     if unknown or not models:
         raise _cw.InvalidParameterError(

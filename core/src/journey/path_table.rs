@@ -151,6 +151,39 @@ impl PathTable {
         (k != NO_KEY).then_some(k as usize)
     }
 
+    /// The table with each row's key (lead-creation) touch set from `keys`, one per row (`None`:
+    /// none, and W-shaped takes the middle touch): how a table written out as columns (the
+    /// bindings' `key_touch` / `keyTouch`) keeps its key touches when it comes back.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] naming `key_touch` unless there is one key per row;
+    /// [`Error::InvalidPath`] for a key past the end of its row's path.
+    ///
+    /// ```
+    /// use channelwise::journey::PathTable;
+    /// let t = PathTable::from_strings(&["a>b>c>d"], &[1.0], None, None, ">")?;
+    /// assert_eq!(t.clone().with_key_touches(&[Some(1)])?.key_touch(0), Some(1));
+    /// assert_eq!(t.with_key_touches(&[Some(4)]).unwrap_err().kind().code(), "invalid_path");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn with_key_touches(mut self, keys: &[Option<usize>]) -> Result<Self> {
+        if keys.len() != self.len() {
+            return Err(Error::LengthMismatch { field: "key_touch".into(), expected: self.len(), got: keys.len() });
+        }
+        for (row, &k) in keys.iter().enumerate() {
+            let len = self.path(row).len();
+            self.key_touches[row] = match k {
+                None => NO_KEY,
+                Some(k) if k < len => k as u32,
+                Some(k) => {
+                    let reason = format!("key touch {k} is past the end of a path of {len} touches");
+                    return Err(Error::InvalidPath { row, reason });
+                }
+            };
+        }
+        Ok(self)
+    }
+
     /// Sum of conversions over all rows.
     pub fn total_conversions(&self) -> f64 {
         self.conversions.iter().sum()
@@ -708,6 +741,18 @@ mod tests {
         let t = b.finish();
         assert_eq!(t.key_touch(0), Some(2));
         assert_eq!(t.channels(), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn key_touches_set_on_a_built_table() {
+        let t = PathTable::from_strings(&["a>b>c>d", "x>y"], &[1.0, 1.0], None, None, ">").unwrap();
+        let keyed = t.clone().with_key_touches(&[Some(1), None]).unwrap();
+        assert_eq!((keyed.key_touch(0), keyed.key_touch(1)), (Some(1), None));
+        assert_eq!(keyed.clone().with_key_touches(&[None, Some(1)]).unwrap().key_touch(0), None);
+        let e = t.clone().with_key_touches(&[Some(1)]).unwrap_err();
+        assert_eq!(e.to_string(), "length mismatch: key_touch has 1 entries, expected 2");
+        let e = t.with_key_touches(&[Some(3), Some(2)]).unwrap_err();
+        assert_eq!(e.to_string(), "invalid path in row 1: key touch 2 is past the end of a path of 2 touches");
     }
 
     #[test]
