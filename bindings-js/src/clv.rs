@@ -18,7 +18,7 @@ use channelwise::clv::mbg_nbd::{FittedModifiedBetaGeo, ModifiedBetaGeo, Modified
 use channelwise::clv::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
 use channelwise::clv::rfm::{self, Period};
 use channelwise::clv::sbg::{FittedShiftedBetaGeo, ShiftedBetaGeo, ShiftedBetaGeoParams};
-use channelwise::clv::{ExpectedPurchases, FitDiagnostics, Freq};
+use channelwise::clv::{ExpectedPurchases, FitDiagnostics, Freq, PurchaseModel};
 use channelwise::{Error, Result};
 
 use crate::api::{arg, boxed, from_document, job, this, to_document, Job};
@@ -343,110 +343,61 @@ fn histories<H: Host>(h: H, v: &H::V) -> Result<ClvHistories> {
     ClvHistories::read(h, v, "data")
 }
 
-/// The purchase models, for `clv()` and the shared prediction exports.
-#[derive(Clone, Copy)]
-enum Purchases {
-    Bg(BetaGeoParams),
-    Mbg(ModifiedBetaGeoParams),
-    Pareto(ParetoNbdParams),
-}
-
-impl ExpectedPurchases for Purchases {
-    fn expected_purchases(
-        &self,
-        horizon: f64,
-        f: &[f64],
-        r: &[f64],
-        t: &[f64],
-    ) -> Result<Vec<f64>> {
-        match self {
-            Purchases::Bg(m) => m.expected_purchases(horizon, f, r, t),
-            Purchases::Mbg(m) => m.expected_purchases(horizon, f, r, t),
-            Purchases::Pareto(m) => m.expected_purchases(horizon, f, r, t),
-        }
+/// P(exactly `n` repeat purchases in `t`) of a new customer: the BG/NBD family's (the
+/// Pareto/NBD classes do not have the method).
+fn purchase_probability(m: PurchaseModel, n: u32, t: f64) -> Result<f64> {
+    match m {
+        PurchaseModel::BetaGeo(m) => m.probability_of_purchases(n, t),
+        PurchaseModel::ModifiedBetaGeo(m) => m.probability_of_purchases(n, t),
+        PurchaseModel::ParetoNbd(_) => Err(Error::InvalidParameter {
+            field: "this".into(),
+            value: "a Pareto/NBD model".into(),
+            reason: "probabilityOfPurchases is the BG/NBD family's (BetaGeoParams, ModifiedBetaGeoParams and their fits)".into(),
+        }),
     }
 }
 
-impl Purchases {
-    fn p_alive(&self, f: &[f64], r: &[f64], t: &[f64]) -> Result<Vec<f64>> {
-        match self {
-            Purchases::Bg(m) => m.p_alive(f, r, t),
-            Purchases::Mbg(m) => m.p_alive(f, r, t),
-            Purchases::Pareto(m) => m.p_alive(f, r, t),
+/// A purchase model's parameters by name.
+fn purchase_named(m: PurchaseModel) -> Out {
+    match m {
+        PurchaseModel::BetaGeo(BetaGeoParams { r, alpha, a, b })
+        | PurchaseModel::ModifiedBetaGeo(ModifiedBetaGeoParams { r, alpha, a, b }) => {
+            named(&[("r", r), ("alpha", alpha), ("a", a), ("b", b)])
         }
-    }
-
-    fn unconditional(&self, t: f64) -> Result<f64> {
-        match self {
-            Purchases::Bg(m) => m.expected_purchases_unconditional(t),
-            Purchases::Mbg(m) => m.expected_purchases_unconditional(t),
-            Purchases::Pareto(m) => m.expected_purchases_unconditional(t),
-        }
-    }
-
-    fn log_likelihood(&self, f: &[f64], r: &[f64], t: &[f64], w: Option<&[f64]>) -> Result<f64> {
-        match self {
-            Purchases::Bg(m) => m.log_likelihood(f, r, t, w),
-            Purchases::Mbg(m) => m.log_likelihood(f, r, t, w),
-            Purchases::Pareto(m) => m.log_likelihood(f, r, t, w),
-        }
-    }
-
-    /// P(exactly `n` repeat purchases in `t`) of a new customer: the BG/NBD family's (the
-    /// Pareto/NBD classes do not have the method).
-    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64> {
-        match self {
-            Purchases::Bg(m) => m.probability_of_purchases(n, t),
-            Purchases::Mbg(m) => m.probability_of_purchases(n, t),
-            Purchases::Pareto(_) => Err(Error::InvalidParameter {
-                field: "this".into(),
-                value: "a Pareto/NBD model".into(),
-                reason: "probabilityOfPurchases is the BG/NBD family's (BetaGeoParams, ModifiedBetaGeoParams and their fits)".into(),
-            }),
-        }
-    }
-
-    /// The parameters by name.
-    fn named(&self) -> Out {
-        match *self {
-            Purchases::Bg(BetaGeoParams { r, alpha, a, b }) | Purchases::Mbg(ModifiedBetaGeoParams { r, alpha, a, b }) => {
-                named(&[("r", r), ("alpha", alpha), ("a", a), ("b", b)])
-            }
-            Purchases::Pareto(p) => named(&[("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)]),
-        }
+        PurchaseModel::ParetoNbd(p) => named(&[("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)]),
     }
 }
 
 /// The purchase model behind `this` (any of the six purchase classes).
-fn purchases_this<H: Host>(h: H, a: &[H::V]) -> Result<Purchases> {
+fn purchases_this<H: Host>(h: H, a: &[H::V]) -> Result<PurchaseModel> {
     if let Ok(p) = params_of::<H, BetaGeoParams, FittedBetaGeo>(h, a, |f| f.params) {
-        return Ok(Purchases::Bg(p));
+        return Ok(PurchaseModel::BetaGeo(p));
     }
     if let Ok(p) = params_of::<H, ModifiedBetaGeoParams, FittedModifiedBetaGeo>(h, a, |f| f.params) {
-        return Ok(Purchases::Mbg(p));
+        return Ok(PurchaseModel::ModifiedBetaGeo(p));
     }
-    params_of::<H, ParetoNbdParams, FittedParetoNbd>(h, a, |f| f.params).map(Purchases::Pareto)
+    params_of::<H, ParetoNbdParams, FittedParetoNbd>(h, a, |f| f.params).map(PurchaseModel::ParetoNbd)
 }
 
 /// The purchase model passed as argument `v` (`clv()`'s `model`).
-fn purchases_arg<H: Host>(h: H, v: &H::V) -> Result<Purchases> {
+fn purchases_arg<H: Host>(h: H, v: &H::V) -> Result<PurchaseModel> {
     if let Some(p) = boxed::<H, BetaGeoParams>(h, v) {
-        return Ok(Purchases::Bg(*p));
+        return Ok(PurchaseModel::BetaGeo(*p));
     }
     if let Some(f) = boxed::<H, FittedBetaGeo>(h, v) {
-        return Ok(Purchases::Bg(f.params));
+        return Ok(PurchaseModel::BetaGeo(f.params));
     }
     if let Some(p) = boxed::<H, ModifiedBetaGeoParams>(h, v) {
-        return Ok(Purchases::Mbg(*p));
+        return Ok(PurchaseModel::ModifiedBetaGeo(*p));
     }
     if let Some(f) = boxed::<H, FittedModifiedBetaGeo>(h, v) {
-        return Ok(Purchases::Mbg(f.params));
+        return Ok(PurchaseModel::ModifiedBetaGeo(f.params));
     }
     if let Some(p) = boxed::<H, ParetoNbdParams>(h, v) {
-        return Ok(Purchases::Pareto(*p));
+        return Ok(PurchaseModel::ParetoNbd(*p));
     }
     if let Some(f) = boxed::<H, FittedParetoNbd>(h, v) {
-        return Ok(Purchases::Pareto(f.params));
+        return Ok(PurchaseModel::ParetoNbd(f.params));
     }
     Err(read::wrong(h, "model", v, "a BG/NBD, MBG/NBD or Pareto/NBD model (BetaGeoParams, FittedBetaGeo, ModifiedBetaGeoParams, FittedModifiedBetaGeo, ParetoNbdParams, FittedParetoNbd)"))
 }
@@ -640,7 +591,7 @@ pub fn expected_purchases<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 pub fn expected_purchases_unconditional<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m = purchases_this(h, a)?;
     let t = read::number(h, &arg(h, a, 1)?, "t")?;
-    job(move || m.unconditional(t))
+    job(move || m.expected_purchases_unconditional(t))
 }
 
 /// `logLikelihoodOf(data)`.
@@ -674,7 +625,7 @@ pub fn probability_of_purchases<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     job(move || {
         let ps = ns
             .iter()
-            .map(|&n| m.probability_of_purchases(n, t))
+            .map(|&n| purchase_probability(m, n, t))
             .collect::<Result<Vec<f64>>>()?;
         Ok(if many {
             Out::F64s(ps)
@@ -864,7 +815,7 @@ fn named(pairs: &[(&'static str, f64)]) -> Out {
 /// `params`: the parameters by name, of any CLV class.
 pub fn params<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let out = if let Ok(m) = purchases_this(h, a) {
-        m.named()
+        purchase_named(m)
     } else if let Ok(p) = bb_this(h, a) {
         bb_named(&p)
     } else if let Ok(p) = gg_this(h, a) {
@@ -893,7 +844,7 @@ impl Fitted for FittedBetaGeo {
     const TAG: &'static str = "channelwise.clv.FittedBetaGeo";
     const WHAT: &'static str = "BG/NBD";
     fn std_errors(&self) -> Out {
-        Purchases::Bg(self.std_errors).named()
+        purchase_named(PurchaseModel::BetaGeo(self.std_errors))
     }
     fn log_likelihood(&self) -> f64 {
         self.log_likelihood
@@ -907,7 +858,7 @@ impl Fitted for FittedModifiedBetaGeo {
     const TAG: &'static str = "channelwise.clv.FittedModifiedBetaGeo";
     const WHAT: &'static str = "MBG/NBD";
     fn std_errors(&self) -> Out {
-        Purchases::Mbg(self.std_errors).named()
+        purchase_named(PurchaseModel::ModifiedBetaGeo(self.std_errors))
     }
     fn log_likelihood(&self) -> f64 {
         self.log_likelihood
@@ -935,7 +886,7 @@ impl Fitted for FittedParetoNbd {
     const TAG: &'static str = "channelwise.clv.FittedParetoNbd";
     const WHAT: &'static str = "Pareto/NBD";
     fn std_errors(&self) -> Out {
-        Purchases::Pareto(self.std_errors).named()
+        purchase_named(PurchaseModel::ParetoNbd(self.std_errors))
     }
     fn log_likelihood(&self) -> f64 {
         self.log_likelihood

@@ -14,7 +14,7 @@ use channelwise::clv::mbg_nbd::{FittedModifiedBetaGeo, ModifiedBetaGeo, Modified
 use channelwise::clv::pareto_nbd::{FittedParetoNbd, ParetoNbd, ParetoNbdParams};
 use channelwise::clv::rfm::{calibration_and_holdout, summary, Period, Rfm, RfmOptions};
 use channelwise::clv::sbg::{FittedShiftedBetaGeo, ShiftedBetaGeo, ShiftedBetaGeoParams};
-use channelwise::clv::{ExpectedPurchases, Freq};
+use channelwise::clv::{ExpectedPurchases, Freq, PurchaseModel};
 use channelwise::{Error, Result};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -22,14 +22,6 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::attribution::f64_bytes;
 use crate::columns::{f64s, from_json, i64s, to_json};
 use crate::error::{core, guard};
-
-/// A purchase model at given parameters: `"bg_nbd"` or `"mbg_nbd"` (`r, alpha, a, b`) or
-/// `"pareto_nbd"` (`r, alpha, s, beta`).
-enum Purchases {
-    Bg(BetaGeoParams),
-    Mbg(ModifiedBetaGeoParams),
-    Pareto(ParetoNbdParams),
-}
 
 const PURCHASE_MODELS: &str = "expected \"bg_nbd\", \"mbg_nbd\" or \"pareto_nbd\"";
 
@@ -41,74 +33,32 @@ fn four(field: &str, p: &[f64]) -> Result<[f64; 4]> {
     })
 }
 
-impl Purchases {
-    fn new(model: &str, p: &[f64]) -> Result<Self> {
-        match model {
-            "bg_nbd" => {
-                let [r, alpha, a, b] = four("params", p)?;
-                Ok(Purchases::Bg(BetaGeoParams::new(r, alpha, a, b)?))
-            }
-            "mbg_nbd" => {
-                let [r, alpha, a, b] = four("params", p)?;
-                Ok(Purchases::Mbg(ModifiedBetaGeoParams::new(r, alpha, a, b)?))
-            }
-            "pareto_nbd" => {
-                let [r, alpha, s, beta] = four("params", p)?;
-                Ok(Purchases::Pareto(ParetoNbdParams::new(r, alpha, s, beta)?))
-            }
-            other => Err(unknown_model(other, PURCHASE_MODELS)),
+/// A purchase model at given parameters: `"bg_nbd"` or `"mbg_nbd"` (`r, alpha, a, b`) or
+/// `"pareto_nbd"` (`r, alpha, s, beta`).
+fn purchase_model(model: &str, p: &[f64]) -> Result<PurchaseModel> {
+    match model {
+        "bg_nbd" => {
+            let [r, alpha, a, b] = four("params", p)?;
+            Ok(PurchaseModel::BetaGeo(BetaGeoParams::new(r, alpha, a, b)?))
         }
-    }
-
-    fn p_alive(&self, f: &[f64], r: &[f64], t: &[f64]) -> Result<Vec<f64>> {
-        match self {
-            Purchases::Bg(m) => m.p_alive(f, r, t),
-            Purchases::Mbg(m) => m.p_alive(f, r, t),
-            Purchases::Pareto(m) => m.p_alive(f, r, t),
+        "mbg_nbd" => {
+            let [r, alpha, a, b] = four("params", p)?;
+            Ok(PurchaseModel::ModifiedBetaGeo(ModifiedBetaGeoParams::new(r, alpha, a, b)?))
         }
-    }
-
-    fn unconditional(&self, t: f64) -> Result<f64> {
-        match self {
-            Purchases::Bg(m) => m.expected_purchases_unconditional(t),
-            Purchases::Mbg(m) => m.expected_purchases_unconditional(t),
-            Purchases::Pareto(m) => m.expected_purchases_unconditional(t),
+        "pareto_nbd" => {
+            let [r, alpha, s, beta] = four("params", p)?;
+            Ok(PurchaseModel::ParetoNbd(ParetoNbdParams::new(r, alpha, s, beta)?))
         }
-    }
-
-    fn log_likelihood(&self, f: &[f64], r: &[f64], t: &[f64], w: Option<&[f64]>) -> Result<f64> {
-        match self {
-            Purchases::Bg(m) => m.log_likelihood(f, r, t, w),
-            Purchases::Mbg(m) => m.log_likelihood(f, r, t, w),
-            Purchases::Pareto(m) => m.log_likelihood(f, r, t, w),
-        }
+        other => Err(unknown_model(other, PURCHASE_MODELS)),
     }
 }
 
-impl Purchases {
-    /// P(exactly `n` repeat purchases in `t`) of a new customer (the BG/NBD family's).
-    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64> {
-        match self {
-            Purchases::Bg(m) => m.probability_of_purchases(n, t),
-            Purchases::Mbg(m) => m.probability_of_purchases(n, t),
-            Purchases::Pareto(_) => Err(unknown_model("pareto_nbd", "expected \"bg_nbd\" or \"mbg_nbd\"")),
-        }
-    }
-}
-
-impl ExpectedPurchases for Purchases {
-    fn expected_purchases(
-        &self,
-        horizon: f64,
-        f: &[f64],
-        r: &[f64],
-        t: &[f64],
-    ) -> Result<Vec<f64>> {
-        match self {
-            Purchases::Bg(m) => m.expected_purchases(horizon, f, r, t),
-            Purchases::Mbg(m) => m.expected_purchases(horizon, f, r, t),
-            Purchases::Pareto(m) => m.expected_purchases(horizon, f, r, t),
-        }
+/// P(exactly `n` repeat purchases in `t`) of a new customer (the BG/NBD family's).
+fn probability_of_purchases(m: PurchaseModel, n: u32, t: f64) -> Result<f64> {
+    match m {
+        PurchaseModel::BetaGeo(m) => m.probability_of_purchases(n, t),
+        PurchaseModel::ModifiedBetaGeo(m) => m.probability_of_purchases(n, t),
+        PurchaseModel::ParetoNbd(_) => Err(unknown_model("pareto_nbd", "expected \"bg_nbd\" or \"mbg_nbd\"")),
     }
 }
 
@@ -341,7 +291,7 @@ fn clv_check_params(model: &str, params: Vec<f64>) -> PyResult<()> {
                     got: params.len(),
                 }),
             },
-            other => Purchases::new(other, &params).map(|_| ()),
+            other => purchase_model(other, &params).map(|_| ()),
         })
     })
 }
@@ -357,7 +307,7 @@ fn clv_p_alive<'py>(
     t: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
-        let m = core(Purchases::new(model, &params))?;
+        let m = core(purchase_model(model, &params))?;
         let (f, r, a) = core(histories(frequency, recency, t))?;
         let v = core(py.detach(|| m.p_alive(&f, &r, &a)))?;
         Ok(f64_bytes(py, &v))
@@ -376,7 +326,7 @@ fn clv_expected_purchases<'py>(
     t: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
-        let m = core(Purchases::new(model, &params))?;
+        let m = core(purchase_model(model, &params))?;
         let (f, r, a) = core(histories(frequency, recency, t))?;
         let v = core(py.detach(|| m.expected_purchases(horizon, &f, &r, &a)))?;
         Ok(f64_bytes(py, &v))
@@ -386,7 +336,7 @@ fn clv_expected_purchases<'py>(
 /// Expected repeat purchases of a new customer in `t` time units.
 #[pyfunction]
 fn clv_expected_purchases_unconditional(model: &str, params: Vec<f64>, t: f64) -> PyResult<f64> {
-    guard(|| core(Purchases::new(model, &params).and_then(|m| m.unconditional(t))))
+    guard(|| core(purchase_model(model, &params).and_then(|m| m.expected_purchases_unconditional(t))))
 }
 
 /// The log-likelihood of histories at the parameters (weighted sum).
@@ -409,7 +359,7 @@ fn clv_log_likelihood(
             let m = core(bg_bb(&params))?;
             return core(py.detach(|| m.log_likelihood(&f, &r, &a, w.as_deref())));
         }
-        let m = core(Purchases::new(model, &params))?;
+        let m = core(purchase_model(model, &params))?;
         core(py.detach(|| m.log_likelihood(&f, &r, &a, w.as_deref())))
     })
 }
@@ -417,7 +367,7 @@ fn clv_log_likelihood(
 /// BG/NBD and MBG/NBD: the probability of exactly `n` repeat purchases in `t` for a new customer.
 #[pyfunction]
 fn clv_probability_of_purchases(model: &str, params: Vec<f64>, n: u32, t: f64) -> PyResult<f64> {
-    guard(|| core(Purchases::new(model, &params).and_then(|m| m.probability_of_purchases(n, t))))
+    guard(|| core(purchase_model(model, &params).and_then(|m| probability_of_purchases(m, n, t))))
 }
 
 fn gamma_gamma(params: &[f64]) -> Result<GammaGammaParams> {
@@ -468,7 +418,7 @@ fn clv_customer_lifetime_value<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
         let gg = core(gamma_gamma(&params))?;
-        let pm = core(Purchases::new(model, &model_params))?;
+        let pm = core(purchase_model(model, &model_params))?;
         let freq = core(Freq::parse(freq))?;
         let (f, r, a) = core(histories(frequency, recency, t))?;
         let m = core(f64s("monetary_value", monetary_value))?;

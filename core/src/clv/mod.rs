@@ -828,6 +828,70 @@ impl ExpectedPurchases for pareto_nbd::ParetoNbdParams {
     }
 }
 
+/// Any of the repeat-purchase models, for code that takes one chosen at run time (the
+/// bindings' `clv(model, ...)` and the methods the three share).
+///
+/// ```
+/// use channelwise::clv::{bg_nbd::BetaGeoParams, ExpectedPurchases, PurchaseModel};
+/// let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426)?;
+/// let m = PurchaseModel::BetaGeo(p);
+/// assert_eq!(m.p_alive(&[2.0], &[30.43], &[38.86])?, p.p_alive(&[2.0], &[30.43], &[38.86])?);
+/// assert_eq!(m.expected_purchases(4.0, &[2.0], &[30.43], &[38.86])?, p.expected_purchases(4.0, &[2.0], &[30.43], &[38.86])?);
+/// # Ok::<(), channelwise::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PurchaseModel {
+    /// BG/NBD.
+    BetaGeo(bg_nbd::BetaGeoParams),
+    /// MBG/NBD.
+    ModifiedBetaGeo(mbg_nbd::ModifiedBetaGeoParams),
+    /// Pareto/NBD.
+    ParetoNbd(pareto_nbd::ParetoNbdParams),
+}
+
+/// `$call` on the model inside `$m`, whichever it is.
+macro_rules! each_model {
+    ($m:expr, $p:ident => $call:expr) => {
+        match $m {
+            PurchaseModel::BetaGeo($p) => $call,
+            PurchaseModel::ModifiedBetaGeo($p) => $call,
+            PurchaseModel::ParetoNbd($p) => $call,
+        }
+    };
+}
+
+impl PurchaseModel {
+    /// Each customer's probability of being alive, as the model's own `p_alive`.
+    ///
+    /// # Errors
+    /// As the model's own method.
+    pub fn p_alive(&self, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        each_model!(self, p => p.p_alive(frequency, recency, t))
+    }
+
+    /// Expected repeat purchases of a new customer in `t`, as the model's own method.
+    ///
+    /// # Errors
+    /// As the model's own method.
+    pub fn expected_purchases_unconditional(&self, t: f64) -> Result<f64> {
+        each_model!(self, p => p.expected_purchases_unconditional(t))
+    }
+
+    /// The (weighted) log-likelihood of the histories, as the model's own method.
+    ///
+    /// # Errors
+    /// As the model's own method.
+    pub fn log_likelihood(&self, frequency: &[f64], recency: &[f64], t: &[f64], weights: Option<&[f64]>) -> Result<f64> {
+        each_model!(self, p => p.log_likelihood(frequency, recency, t, weights))
+    }
+}
+
+impl ExpectedPurchases for PurchaseModel {
+    fn expected_purchases(&self, horizon: f64, frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<Vec<f64>> {
+        each_model!(self, p => p.expected_purchases(horizon, frequency, recency, t))
+    }
+}
+
 /// Time unit of a CLV horizon, as lifetimes' `freq` for `customer_lifetime_value`: how many
 /// model time units make one month.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
