@@ -2,7 +2,7 @@
 //! (budget moves, bid changes, targeting, creative rotation, and the insights digest).
 
 use channelwise::optimize::recommend::{
-    self, ChannelMetrics, Guardrails, Insight, InsightKind, Kind, Recommendation, Segment,
+    self, ChannelMetrics, Guardrails, Insight, Recommendation, Segment,
 };
 use pyo3::prelude::*;
 
@@ -27,18 +27,9 @@ type RecOut = (
     bool,
 );
 
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Budget => "budget",
-        Kind::Bid => "bid",
-        Kind::Targeting => "targeting",
-        Kind::Creative => "creative",
-    }
-}
-
 fn out(r: Recommendation) -> RecOut {
     (
-        kind_name(r.kind),
+        r.kind.name(),
         r.target,
         r.from,
         r.to,
@@ -111,13 +102,7 @@ type MetricsIn = (String, Vec<f64>, Vec<f64>, Vec<f64>);
 type InsightOut = (&'static str, Vec<String>, f64, f64, String);
 
 fn insight_out(i: Insight) -> InsightOut {
-    let kind = match i.kind {
-        InsightKind::Change => "change",
-        InsightKind::Trend => "trend",
-        InsightKind::Anomaly => "anomaly",
-        InsightKind::Correlation => "correlation",
-    };
-    (kind, i.channels, i.money, i.p_value, i.sentence)
+    (i.kind.name(), i.channels, i.money, i.p_value, i.sentence)
 }
 
 /// The insights digest over `(channel, spend, conversions, value)` per period, ranked by money

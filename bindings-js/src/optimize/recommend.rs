@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use channelwise::optimize::bids::FittedBids;
 use channelwise::optimize::recommend::{
-    self, ChannelMetrics, Guardrails as CoreGuardrails, Insight as CoreInsight, InsightKind, Kind,
+    self, ChannelMetrics, Guardrails as CoreGuardrails, Insight as CoreInsight,
     Recommendation as CoreRecommendation, Segment,
 };
 use channelwise::Result;
@@ -163,18 +163,9 @@ export interface RecommendInputs {
 }
 ";
 
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Budget => "budget",
-        Kind::Bid => "bid",
-        Kind::Targeting => "targeting",
-        Kind::Creative => "creative",
-    }
-}
-
 fn out(r: CoreRecommendation) -> Recommendation {
     Recommendation {
-        kind: kind_name(r.kind),
+        kind: r.kind.name(),
         target: r.target,
         from: r.from,
         to: r.to,
@@ -331,12 +322,7 @@ pub fn recommend<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 fn insight(i: CoreInsight) -> Insight {
     Insight {
-        kind: match i.kind {
-            InsightKind::Change => "change",
-            InsightKind::Trend => "trend",
-            InsightKind::Anomaly => "anomaly",
-            InsightKind::Correlation => "correlation",
-        },
+        kind: i.kind.name(),
         channels: i.channels,
         money: i.money,
         pValue: i.p_value,

@@ -38,6 +38,23 @@ pub enum Kind {
     Creative,
 }
 
+impl Kind {
+    /// The name, as serde writes it (`"budget"`, `"bid"`, `"targeting"`, `"creative"`).
+    ///
+    /// ```
+    /// use channelwise::optimize::recommend::Kind;
+    /// assert_eq!(Kind::Targeting.name(), "targeting");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Budget => "budget",
+            Kind::Bid => "bid",
+            Kind::Targeting => "targeting",
+            Kind::Creative => "creative",
+        }
+    }
+}
+
 /// A value with an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
@@ -420,6 +437,18 @@ pub enum InsightKind {
     Correlation,
 }
 
+impl InsightKind {
+    /// The name, as serde writes it (`"change"`, `"trend"`, `"anomaly"`, `"correlation"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            InsightKind::Change => "change",
+            InsightKind::Trend => "trend",
+            InsightKind::Anomaly => "anomaly",
+            InsightKind::Correlation => "correlation",
+        }
+    }
+}
+
 /// One line of the digest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Insight {
@@ -624,6 +653,16 @@ fn median(sorted: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn kind_names_are_serde_names() {
+        for k in [Kind::Budget, Kind::Bid, Kind::Targeting, Kind::Creative] {
+            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::json!(k.name())));
+        }
+        for k in [InsightKind::Change, InsightKind::Trend, InsightKind::Anomaly, InsightKind::Correlation] {
+            assert_eq!(serde_json::to_value(k).ok(), Some(serde_json::json!(k.name())));
+        }
+    }
+
     use super::*;
     use crate::optimize::budget::{Allocate, ChannelBudget};
     use crate::optimize::response::Saturation;
