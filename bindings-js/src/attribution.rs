@@ -461,14 +461,20 @@ pub fn time_decay<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     })
 }
 
-pub(crate) fn table_data(t: &PathTable, sep: &str) -> PathTableData {
-    PathTableData {
-        path: (0..t.len()).map(|r| t.path_string(r, sep)).collect(),
+/// The table's paths joined by `sep` (`options.sep`), refused when they would not read back.
+pub(crate) fn path_strings(t: &PathTable, sep: &str) -> Result<Vec<String>> {
+    t.path_strings(sep)
+        .map_err(|e| crate::optimize::renamed(e, |f| (f == "sep").then(|| "options.sep".into())))
+}
+
+pub(crate) fn table_data(t: &PathTable, sep: &str) -> Result<PathTableData> {
+    Ok(PathTableData {
+        path: path_strings(t, sep)?,
         conversions: F64s(t.conversions().to_vec()),
         nulls: F64s(t.nulls().to_vec()),
         value: F64s(t.values().to_vec()),
         keyTouch: (0..t.len()).map(|r| Nullable(t.key_touch(r))).collect(),
-    }
+    })
 }
 
 /// `attribution.parsePathCsv(text, options?)`.
@@ -491,7 +497,7 @@ pub fn parse_path_csv<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             .sep(sep.clone())
             .delimiter(delimiter)
             .read(text.as_bytes())?;
-        Ok(table_data(&t, &sep))
+        table_data(&t, &sep)
     })
 }
 

@@ -127,7 +127,7 @@ pub fn path_table<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let journeys = crate::table::build(&spec, &touches, &conversions)?;
         let t = journeys.path_table();
         Ok(PathTableColumns {
-            path: (0..t.len()).map(|i| t.path_string(i, &sep)).collect(),
+            path: crate::attribution::path_strings(&t, &sep)?,
             conversions: F64s(t.conversions().to_vec()),
             nulls: F64s(t.nulls().to_vec()),
             value: F64s(t.values().to_vec()),
@@ -164,10 +164,7 @@ pub fn merge<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         tables.push(crate::table::path_table(h, &t, &sep).map_err(|e| within(i, e))?);
     }
     job(move || {
-        Ok(crate::attribution::table_data(
-            &PathTable::merge(&tables)?,
-            &sep,
-        ))
+        crate::attribution::table_data(&PathTable::merge(&tables)?, &sep)
     })
 }
 

@@ -385,13 +385,13 @@ impl PyPathTable {
         self.0.len()
     }
 
-    /// Rows as `(paths, conversions, nulls, value, key_touch)`; numbers as float64 bytes.
+    /// Rows as `(paths, conversions, nulls, value, key_touch)`; numbers as float64 bytes. A `sep`
+    /// that a channel name holds is an error (the paths would not read back).
     #[pyo3(signature = (sep=">"))]
     fn to_columns<'py>(&self, py: Python<'py>, sep: &str) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let t = &self.0;
-            let paths: Vec<String> =
-                py.detach(|| (0..t.len()).map(|i| t.path_string(i, sep)).collect());
+            let paths = core(py.detach(|| t.path_strings(sep)))?;
             let keys: Vec<Option<usize>> = (0..t.len()).map(|i| t.key_touch(i)).collect();
             let out = (
                 paths,

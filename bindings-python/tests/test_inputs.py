@@ -539,3 +539,16 @@ def test_bad_key_touches_are_named():
         cw.attribution.heuristics(table.assign(key_touch=[-1]))
     with pytest.raises(cw.InvalidParameterError, match="invalid key_touch column: \"nope\""):
         cw.attribution.heuristics(table, key_touch="nope")
+
+
+def test_a_channel_holding_the_separator_is_refused_not_split():
+    # "tv>radio" joined with ">" would read back as two channels
+    t = pd.DataFrame({"user_id": ["u", "u"], "timestamp": [1, 2], "channel": ["tv>radio", "search"]})
+    c = pd.DataFrame({"user_id": ["u"], "timestamp": [3], "value": [1.0]})
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid sep: ">" \(channel "tv>radio" contains it'):
+        cw.journey.path_table(t, c)
+    piped = cw.journey.path_table(t, c, sep=" | ")
+    assert piped["path"].tolist() == ["tv>radio | search"]
+    assert sorted(cw.attribution.heuristics(piped, sep="|")["channel"]) == ["search", "tv>radio"]
+    # the compiled table needs no separator at all
+    assert sorted(cw.attribution.heuristics(cw.journey.build(t, c).table)["channel"]) == ["search", "tv>radio"]

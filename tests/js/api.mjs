@@ -200,6 +200,14 @@ export function runApi(cw, name) {
     throwsCode(() => attribution.heuristics({ ...table, keyTouch: [-1] }), 'out_of_range', /keyTouch\[0\]/);
     throwsCode(() => attribution.heuristics({ ...table, keyTouch: ['1'] }), 'invalid_parameter', 'invalid keyTouch[0]: "1" (expected a number)');
     throwsCode(() => journey.merge([table, { ...table, keyTouch: [9] }]), 'invalid_path', /^invalid path in row 0: tables\[1\]: key touch 9/);
+    // a channel name holding the separator would read back as two channels: refused, naming it
+    const tv = { userId: ['u', 'u'], timestamp: [1, 2], channel: ['tv>radio', 'search'] };
+    const bought = { userId: ['u'], timestamp: [3], value: [1] };
+    throwsCode(() => journey.pathTable(tv, bought), 'invalid_parameter', /^invalid options\.sep: .*channel "tv>radio" contains it/);
+    const piped = journey.pathTable(tv, bought, { sep: ' | ' });
+    assert.deepEqual(piped.path, ['tv>radio | search']);
+    assert.deepEqual(attribution.heuristics(piped, { sep: '|' }).map((r) => r.channel).sort(), ['search', 'tv>radio']);
+    assert.deepEqual(journey.merge([piped], { sep: '|' }).path, ['tv>radio|search']);
     // event tables name an unknown column too
     throwsCode(() => journey.pathTable({ ...touches, campagin: ['q', 'q', 'q', 'q', 'q'] }, conversions), 'invalid_parameter',
       'invalid touchpoints.campagin: "campagin" (unknown column; expected one of userId, timestamp, channel, campaign, cost, eventId)');

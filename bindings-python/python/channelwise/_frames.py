@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional
 
 import numpy as np
 
@@ -523,14 +523,6 @@ def table_columns(table: Any, sep: str = ">") -> Dict[str, Any]:
         "value": np.frombuffer(value, dtype=np.float64),
         "key_touch": keys,
     }
-
-
-def safe_sep(channels: Sequence[str]) -> str:
-    """A separator that no channel name contains (for re-parsing a table's paths)."""
-    for sep in (">", "\u241f", "\x1f"):
-        if not any(sep in c for c in channels):
-            return sep
-    raise _cw.InternalError("internal error (please report): no separator free of channel names")
 
 
 def stored_model(text: Any, model: str, what: str) -> Dict[str, Any]:

@@ -218,6 +218,34 @@ impl PathTable {
         Ok(PathTable { conversions, nulls, values, ..self.clone() })
     }
 
+    /// Every row's path as text, channels joined by `sep`: text that reads back (with the same
+    /// `sep`) as this table.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] naming `sep` when it is blank, or when a channel name holds
+    /// it (trimmed, as the reader splits): those paths would read back as other channels.
+    ///
+    /// ```
+    /// use channelwise::journey::PathTableBuilder;
+    /// let mut b = PathTableBuilder::with_separator("|")?;
+    /// b.push("tv>radio | search", 1.0, 0.0, 0.0)?;
+    /// let t = b.finish();
+    /// assert_eq!(t.path_strings(" | ")?, ["tv>radio | search"]);
+    /// assert_eq!(t.path_strings(">").unwrap_err().kind().code(), "invalid_parameter");
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn path_strings(&self, sep: &str) -> Result<Vec<String>> {
+        let cut = sep.trim();
+        if cut.is_empty() {
+            return Err(Error::param("sep", format!("{sep:?}"), "separator must contain a non-whitespace character"));
+        }
+        if let Some(c) = self.channels.iter().find(|c| c.contains(cut)) {
+            let reason = format!("channel {c:?} contains it, so the paths would read back as other channels; choose another separator");
+            return Err(Error::param("sep", sep.to_string(), reason));
+        }
+        Ok((0..self.len()).map(|r| self.path_string(r, sep)).collect())
+    }
+
     /// Renders row `row` as a path string joined by `sep`.
     pub fn path_string(&self, row: usize, sep: &str) -> String {
         let mut s = String::new();
