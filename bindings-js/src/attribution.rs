@@ -463,8 +463,14 @@ pub fn time_decay<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 /// The table's paths joined by `sep` (`options.sep`), refused when they would not read back.
 pub(crate) fn path_strings(t: &PathTable, sep: &str) -> Result<Vec<String>> {
-    t.path_strings(sep)
-        .map_err(|e| crate::optimize::renamed(e, |f| (f == "sep").then(|| "options.sep".into())))
+    t.path_strings(sep).map_err(|e| match e {
+        Error::InvalidParameter { value, reason, .. } => Error::InvalidParameter {
+            field: "options.sep".into(),
+            value,
+            reason,
+        },
+        e => e,
+    })
 }
 
 pub(crate) fn table_data(t: &PathTable, sep: &str) -> Result<PathTableData> {

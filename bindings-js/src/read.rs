@@ -252,11 +252,6 @@ pub fn sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<usize>> {
     elements(h, v, field, "an array of whole numbers", size)
 }
 
-/// `(number | null)[]` of non-negative whole numbers: `null`/`undefined` entries are "none".
-pub fn optional_sizes<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<Option<usize>>> {
-    elements(h, v, field, "an array of whole numbers or nulls", optional(size))
-}
-
 /// The elements of array `v` (`expected` if it is none), each read by `read`. The reader is
 /// given an empty field name, and only an error is renamed to the element (`field[3]`), so a
 /// long column costs no string per row.
@@ -310,13 +305,21 @@ impl Texts {
     }
 
     /// The `n` rows of `joined` (UTF-8, rows separated by `\n`), in place; `None` unless it
-    /// splits into exactly `n`. (A newline byte is never part of a longer UTF-8 sequence.)
+    /// splits into exactly `n`. (A newline byte is never part of a longer UTF-8 sequence. A byte
+    /// loop: `memchr_iter` here cost 0.2 KB of the gzipped browser build.)
     fn split(joined: Vec<u8>, n: usize) -> Option<Texts> {
         if n == 0 {
             return joined.is_empty().then(Texts::default);
         }
         let mut ends = Vec::with_capacity(n);
-        ends.extend(memchr::memchr_iter(b'\n', &joined).take(n));
+        for (i, &b) in joined.iter().enumerate() {
+            if b == b'\n' {
+                if ends.len() == n - 1 {
+                    return None;
+                }
+                ends.push(i);
+            }
+        }
         if ends.len() != n - 1 {
             return None;
         }

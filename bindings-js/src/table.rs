@@ -37,9 +37,7 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
     let Some(keys) = get(h, v, "keyTouch", "keyTouch")? else {
         return Ok(table);
     };
-    let keys = read::optional_sizes(h, &keys, "keyTouch")?;
-    check_len("keyTouch", keys.len(), table.len())?;
-    table.with_key_touches(&keys)
+    table.with_key_touches(&read::optional_numbers(h, &keys, "keyTouch")?, "keyTouch")
 }
 
 /// The path table of `path` and the count columns.

@@ -410,19 +410,8 @@ impl PyPathTable {
     #[pyo3(signature = (keys, column="key_touch"))]
     fn with_key_touches(&self, keys: PyReadonlyArray1<'_, f64>, column: &str) -> PyResult<Self> {
         guard(|| {
-            let keys = keys.as_array();
-            let keys = keys.iter().enumerate().map(|(row, &k)| match k {
-                k if k.is_nan() => Ok(None),
-                k if k >= 0.0 && k.fract() == 0.0 && k < u32::MAX as f64 => Ok(Some(k as usize)),
-                k => Err(Error::InvalidRecord {
-                    row,
-                    column: column.into(),
-                    value: k.to_string(),
-                    reason: "expected a touch index (a whole number >= 0) or a missing value".into(),
-                }),
-            });
-            let keys = core(keys.collect::<channelwise::Result<Vec<_>>>())?;
-            Ok(PyPathTable(core(self.0.clone().with_key_touches(&keys))?))
+            let keys: Vec<Option<f64>> = keys.as_array().iter().map(|&k| (!k.is_nan()).then_some(k)).collect();
+            Ok(PyPathTable(core(self.0.clone().with_key_touches(&keys, column))?))
         })
     }
 

@@ -531,7 +531,7 @@ def test_a_path_table_frame_keeps_its_w_shaped_key_touches(lib):
 
 def test_bad_key_touches_are_named():
     table = pd.DataFrame({"path": ["a>b>c>d"], "conversions": [1.0]})
-    with pytest.raises(cw.InvalidPathError, match="key touch 4 is past the end of a path of 4 touches"):
+    with pytest.raises(cw.InvalidRecordError, match=r'row 0, column key_touch: "4" \(expected the index of a touch of the path \(0 to 3\), or none\)'):
         cw.attribution.heuristics(table.assign(key_touch=[4]))
     with pytest.raises(cw.InvalidRecordError, match=r"row 0, column k: \"1.5\""):
         cw.attribution.heuristics(table.assign(k=[1.5]), key_touch="k")

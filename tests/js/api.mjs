@@ -195,11 +195,12 @@ export function runApi(cw, name) {
     const table = { path: ['a>b>c>d'], conversions: [1] };
     throwsCode(() => attribution.heuristics({ ...table, vaule: [5] }), 'invalid_parameter',
       'invalid table.vaule: "vaule" (unknown column; expected one of path, conversions, nulls, value, keyTouch, report)');
-    throwsCode(() => attribution.markov({ ...table, keyTouch: [4] }), 'invalid_path', /key touch 4 is past the end of a path of 4 touches/);
+    throwsCode(() => attribution.markov({ ...table, keyTouch: [4] }), 'invalid_record',
+      'invalid record at row 0, column keyTouch: "4" (expected the index of a touch of the path (0 to 3), or none)');
     throwsCode(() => attribution.heuristics({ ...table, keyTouch: [1, 2] }), 'length_mismatch', /keyTouch/);
-    throwsCode(() => attribution.heuristics({ ...table, keyTouch: [-1] }), 'out_of_range', /keyTouch\[0\]/);
+    for (const bad of [-1, 0.5, NaN]) throwsCode(() => attribution.heuristics({ ...table, keyTouch: [bad] }), 'invalid_record', /^invalid record at row 0, column keyTouch: /);
     throwsCode(() => attribution.heuristics({ ...table, keyTouch: ['1'] }), 'invalid_parameter', 'invalid keyTouch[0]: "1" (expected a number)');
-    throwsCode(() => journey.merge([table, { ...table, keyTouch: [9] }]), 'invalid_path', /^invalid path in row 0: tables\[1\]: key touch 9/);
+    throwsCode(() => journey.merge([table, { ...table, keyTouch: [9] }]), 'invalid_record', /^invalid record at row 0, column tables\[1\]\.keyTouch: "9"/);
     // a channel name holding the separator would read back as two channels: refused, naming it
     const tv = { userId: ['u', 'u'], timestamp: [1, 2], channel: ['tv>radio', 'search'] };
     const bought = { userId: ['u'], timestamp: [3], value: [1] };

@@ -353,7 +353,7 @@ impl JourneyBuilder {
             (0..nt).any(|i| touches.cost(i).is_some()).then(|| (0..nt).map(|i| touches.cost(i)).collect());
 
         let lead_kind = self.lead_kind.as_deref();
-        let is_lead = |i: usize| lead_kind.is_some() && conversions.kind(i).map(trim) == lead_kind;
+        let is_lead = |i: usize| lead_kind.is_some() && conversions.kind(i).map(str::trim) == lead_kind;
         let kept_touches = nt - dup_t;
         let mut out = Journeys::empty(channels, users);
         out.touches.reserve_exact(kept_touches);
@@ -419,9 +419,9 @@ impl JourneyBuilder {
             keep[i].then(|| {
                 let camp = match self.level {
                     Level::Channel => "",
-                    Level::ChannelCampaign => touches.campaign(i).map_or("", trim),
+                    Level::ChannelCampaign => touches.campaign(i).map_or("", str::trim),
                 };
-                (trim(touches.channel(i)), camp)
+                (touches.channel(i).trim(), camp)
             })
         };
         let mut keys = Vec::new();
@@ -596,17 +596,6 @@ fn head8(s: &str) -> u64 {
     u64::from_be_bytes(h)
 }
 
-/// `s.trim()`, returning at once when `s` starts and ends with an ASCII character that is not
-/// whitespace (most names): the Unicode-aware trim was ~3% of a build.
-#[inline]
-fn trim(s: &str) -> &str {
-    let solid = |b: &u8| b.is_ascii() && !char::from(*b).is_whitespace();
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(z)) if solid(a) && solid(z) => s,
-        _ => s.trim(),
-    }
-}
-
 /// `a == b`, comparing short texts (ids and channel names) byte by byte in line: a `memcmp`
 /// call per row costs more than the comparison (it was a third of a build's time).
 #[inline]
@@ -681,7 +670,7 @@ fn validate_events<T: TouchEvents + ?Sized, C: ConversionEvents + ?Sized>(touche
     let mut cost_sum = 0.0;
     for i in 0..touches.len() {
         let channel = touches.channel(i);
-        if trim(channel).is_empty() {
+        if channel.trim().is_empty() {
             return Err(Error::InvalidRecord {
                 row: i,
                 column: "channel".into(),
@@ -1013,20 +1002,6 @@ mod tests {
                 assert_eq!(head8(a).cmp(&head8(b)).then_with(|| a.cmp(b)), a.cmp(b), "{a:?} {b:?}");
                 assert_eq!(same_text(a, b), a == b, "{a:?} {b:?}");
             }
-        }
-    }
-
-    #[test]
-    fn trim_is_str_trim() {
-        // every one- and two-character text over the ASCII range, and Unicode spaces at the ends
-        let mut texts: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
-        let singles = texts.clone();
-        for a in &singles {
-            texts.extend(singles.iter().map(|b| format!("{a}x{b}")));
-        }
-        texts.extend(["", " tv ", "\u{A0}tv", "tv\u{2003}", "\u{85}", "\x0Btv", "tv\x1F", "é", " é\u{3000}"].map(String::from));
-        for t in &texts {
-            assert_eq!(trim(t), t.trim(), "{t:?}");
         }
     }
 

@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_non_negative, Error, Result};
+use crate::error::{check_non_negative, Error, Num, Result};
 
 /// A channel identifier: the index of the channel's name in [`PathTable::channels`].
 pub type ChannelId = u32;
@@ -153,31 +153,32 @@ impl PathTable {
 
     /// The table with each row's key (lead-creation) touch set from `keys`, one per row (`None`:
     /// none, and W-shaped takes the middle touch): how a table written out as columns (the
-    /// bindings' `key_touch` / `keyTouch`) keeps its key touches when it comes back.
+    /// bindings' `key_touch` / `keyTouch`, named `column` in errors) keeps its key touches when
+    /// it comes back.
     ///
     /// # Errors
-    /// [`Error::LengthMismatch`] naming `key_touch` unless there is one key per row;
-    /// [`Error::InvalidPath`] for a key past the end of its row's path.
+    /// [`Error::LengthMismatch`] naming `column` unless there is one key per row;
+    /// [`Error::InvalidRecord`] naming the row and `column` for a key that is not a whole index
+    /// into its row's path.
     ///
     /// ```
     /// use channelwise::journey::PathTable;
     /// let t = PathTable::from_strings(&["a>b>c>d"], &[1.0], None, None, ">")?;
-    /// assert_eq!(t.clone().with_key_touches(&[Some(1)])?.key_touch(0), Some(1));
-    /// assert_eq!(t.with_key_touches(&[Some(4)]).unwrap_err().kind().code(), "invalid_path");
+    /// assert_eq!(t.clone().with_key_touches(&[Some(1.0)], "key_touch")?.key_touch(0), Some(1));
+    /// let e = t.with_key_touches(&[Some(4.0)], "key_touch").unwrap_err();
+    /// assert_eq!(e.to_string(), "invalid record at row 0, column key_touch: \"4\" (expected the index of a touch of the path (0 to 3), or none)");
     /// # Ok::<(), channelwise::Error>(())
     /// ```
-    pub fn with_key_touches(mut self, keys: &[Option<usize>]) -> Result<Self> {
-        if keys.len() != self.len() {
-            return Err(Error::LengthMismatch { field: "key_touch".into(), expected: self.len(), got: keys.len() });
-        }
+    pub fn with_key_touches(mut self, keys: &[Option<f64>], column: &str) -> Result<Self> {
+        check_len(column, keys.len(), self.len())?;
         for (row, &k) in keys.iter().enumerate() {
             let len = self.path(row).len();
             self.key_touches[row] = match k {
                 None => NO_KEY,
-                Some(k) if k < len => k as u32,
+                Some(k) if k >= 0.0 && k.fract() == 0.0 && k < len as f64 => k as u32,
                 Some(k) => {
-                    let reason = format!("key touch {k} is past the end of a path of {len} touches");
-                    return Err(Error::InvalidPath { row, reason });
+                    let reason = format!("expected the index of a touch of the path (0 to {}), or none", len - 1);
+                    return Err(Error::InvalidRecord { row, column: column.into(), value: Num(k).to_string(), reason });
                 }
             };
         }
@@ -239,7 +240,10 @@ impl PathTable {
         if cut.is_empty() {
             return Err(Error::param("sep", format!("{sep:?}"), "separator must contain a non-whitespace character"));
         }
-        if let Some(c) = self.channels.iter().find(|c| c.contains(cut)) {
+        // (a plain window search, not `str::contains`: names are short, and its code is not
+        // worth its size in the browser build)
+        let holds = |c: &String| c.as_bytes().windows(cut.len()).any(|w| w == cut.as_bytes());
+        if let Some(c) = self.channels.iter().find(|c| holds(c)) {
             let reason = format!("channel {c:?} contains it, so the paths would read back as other channels; choose another separator");
             return Err(Error::param("sep", sep.to_string(), reason));
         }
@@ -774,13 +778,15 @@ mod tests {
     #[test]
     fn key_touches_set_on_a_built_table() {
         let t = PathTable::from_strings(&["a>b>c>d", "x>y"], &[1.0, 1.0], None, None, ">").unwrap();
-        let keyed = t.clone().with_key_touches(&[Some(1), None]).unwrap();
+        let keyed = t.clone().with_key_touches(&[Some(1.0), None], "k").unwrap();
         assert_eq!((keyed.key_touch(0), keyed.key_touch(1)), (Some(1), None));
-        assert_eq!(keyed.clone().with_key_touches(&[None, Some(1)]).unwrap().key_touch(0), None);
-        let e = t.clone().with_key_touches(&[Some(1)]).unwrap_err();
-        assert_eq!(e.to_string(), "length mismatch: key_touch has 1 entries, expected 2");
-        let e = t.with_key_touches(&[Some(3), Some(2)]).unwrap_err();
-        assert_eq!(e.to_string(), "invalid path in row 1: key touch 2 is past the end of a path of 2 touches");
+        assert_eq!(keyed.clone().with_key_touches(&[None, Some(1.0)], "k").unwrap().key_touch(0), None);
+        let e = t.clone().with_key_touches(&[Some(1.0)], "k").unwrap_err();
+        assert_eq!(e.to_string(), "length mismatch: k has 1 entries, expected 2");
+        for bad in [2.0, -1.0, 0.5, f64::NAN, f64::INFINITY] {
+            let e = t.clone().with_key_touches(&[Some(3.0), Some(bad)], "k").unwrap_err();
+            assert!(e.to_string().starts_with("invalid record at row 1, column k: "), "{e}");
+        }
     }
 
     #[test]
