@@ -55,6 +55,7 @@ js_options! {
 }
 
 js_options! {
+    columns
     /// Customers' histories (lifetimes' columns, in the time unit you chose).
     pub struct ClvHistories {
         /// Repeat purchases (whole numbers >= 0).
@@ -69,6 +70,7 @@ js_options! {
 }
 
 js_options! {
+    columns
     /// Customers' histories at discrete transaction opportunities (lifetimes' BG/BB columns).
     pub struct ClvPeriods {
         /// Transactions after the first (whole numbers, at most one an opportunity).
@@ -83,6 +85,7 @@ js_options! {
 }
 
 js_options! {
+    columns
     /// Repeat buyers' purchases and mean repeat spend (rows with frequency 0 are ignored by fits).
     pub struct ClvSpend {
         /// Repeat purchases.
@@ -95,6 +98,7 @@ js_options! {
 }
 
 js_options! {
+    columns
     /// Customers' histories with their mean repeat spend.
     pub struct ClvCustomers {
         /// Repeat purchases.
@@ -1055,7 +1059,7 @@ type Log = (Vec<String>, Vec<i64>, Option<Vec<f64>>, rfm::RfmOptions);
 /// A transaction log `{ customerId, datetime, monetaryValue? }` and the options.
 fn log<H: Host>(h: H, a: &[H::V], opts_at: usize) -> Result<Log> {
     let v = arg(h, a, 0)?;
-    read::object(h, &v, "log")?;
+    read::columns(h, &v, "log", &["customerId", "datetime", "monetaryValue"])?;
     let ids = read::strings(
         h,
         &read::require(h, &v, "customerId", "log.customerId")?,

@@ -199,9 +199,12 @@ macro_rules! js_result {
 /// given") and its TypeScript interface. Field names are the JS names, in the order the
 /// "expected one of" message lists them; `key: T = required` marks an option that must be
 /// given (`invalid_parameter` "required, but missing" otherwise, and no `?` in TypeScript).
+/// `js_options! { columns /// ... pub struct ... }` declares a table of columns instead: the
+/// same, but an unknown key is an "unknown column".
 #[macro_export]
 macro_rules! js_options {
-    ($(#[doc = $doc:literal])* pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $req:ident)? ),* $(,)? }) => {
+    (columns $($t:tt)*) => { $crate::js_options!(@read table $($t)*); };
+    (@read $reader:ident $(#[doc = $doc:literal])* pub struct $name:ident { $( $(#[doc = $fdoc:literal])* $field:ident : $ty:ty $(= $req:ident)? ),* $(,)? }) => {
         $(#[doc = $doc])*
         #[allow(non_snake_case)]
         #[derive(Default)]
@@ -217,7 +220,7 @@ macro_rules! js_options {
             /// `invalid_parameter` for an unknown key or a value of the wrong type.
             pub fn read<H: $crate::host::Host>(h: H, v: &H::V, path: &str) -> channelwise::Result<Self> {
                 #[allow(unused_variables)] // an options object with no fields (only its keys checked)
-                let Some(obj) = $crate::read::options(h, v, path, Self::KEYS)? else {
+                let Some(obj) = $crate::read::$reader(h, v, path, Self::KEYS)? else {
                     return Ok(Self::default());
                 };
                 let o = Self { $(
@@ -252,4 +255,5 @@ macro_rules! js_options {
             }
         }
     };
+    ($($t:tt)*) => { $crate::js_options!(@read options $($t)*); };
 }

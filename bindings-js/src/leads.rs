@@ -219,7 +219,7 @@ const EVENT_KEYS: &[&str] = &["lead", "timestamp", "event", "value", "leads", "e
 /// Reads `{ lead, timestamp, event, value?, leads?, eventTypes? }` at `field`; the leads of
 /// `first` (an attributes table's) come first.
 fn events<H: Host>(h: H, v: &H::V, field: &str, first: Vec<LeadId>) -> Result<Events> {
-    let obj = read::options(h, v, field, EVENT_KEYS)?.ok_or_else(|| read::missing(field))?;
+    let obj = read::table(h, v, field, EVENT_KEYS)?.ok_or_else(|| read::missing(field))?;
     let at = |k: &str| format!("{field}.{k}");
     let ids = lead_ids(
         h,
@@ -858,7 +858,7 @@ pub fn lifecycle<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let machine =
         StageMachine::new(config).map_err(|e| renamed(e, |f| Some(format!("options.{f}"))))?;
     let v = arg(h, a, 0)?;
-    let obj = read::options(h, &v, "log", STAGE_LOG_KEYS)?.ok_or_else(|| read::missing("log"))?;
+    let obj = read::table(h, &v, "log", STAGE_LOG_KEYS)?.ok_or_else(|| read::missing("log"))?;
     let ids = lead_ids(h, &read::require(h, &obj, "lead", "log.lead")?, "log.lead")?;
     let ts = read::timestamps(
         h,

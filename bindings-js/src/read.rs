@@ -433,6 +433,16 @@ pub fn columns<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result
     known_keys(h, v, field, allowed, "column")
 }
 
+/// [`options`] for a table of columns: `undefined`/`null` give `None`, an unknown key is an
+/// "unknown column".
+pub fn table<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str]) -> Result<Option<H::V>> {
+    let Some(v) = given(h, v.clone()) else {
+        return Ok(None);
+    };
+    columns(h, &v, field, allowed)?;
+    Ok(Some(v))
+}
+
 /// `v` is an object whose keys (each an `what`) are all in `allowed`.
 fn known_keys<H: Host>(h: H, v: &H::V, field: &str, allowed: &[&str], what: &str) -> Result<()> {
     object(h, v, field)?;

@@ -335,6 +335,18 @@ export function runApi(cw, name) {
     throwsCode(() => new cw.clv.BetaGeoBetaBinom().fit({ frequency: [1], recency: [1] }), 'invalid_parameter', /nPeriods/);
   });
 
+  test(`[${name}] clv: a misspelt column is named, not left out`, () => {
+    // A histories table or a transaction log with a key that is not one of its columns is an
+    // error naming it; before, `monetaryvalue` left the log's values out of the RFM summary.
+    throwsCode(() => new cw.clv.BetaGeo().fit({ frequency: [1], recency: [1], T: [2], weight: [1] }), 'invalid_parameter',
+      'invalid data.weight: "weight" (unknown column; expected one of frequency, recency, T, weights)');
+    throwsCode(() => new cw.clv.GammaGamma().fit({ frequency: [1], monetary_value: [5] }), 'invalid_parameter', /^invalid data\.monetary_value: .*unknown column/);
+    const log = { customerId: ['a', 'a'], datetime: [0, 7 * 86400] };
+    assert.deepEqual([...cw.clv.rfm({ ...log, monetaryValue: [1, 3] }).monetaryValue], [3]);
+    throwsCode(() => cw.clv.rfm({ ...log, monetaryvalue: [1, 3] }), 'invalid_parameter',
+      'invalid log.monetaryvalue: "monetaryvalue" (unknown column; expected one of customerId, datetime, monetaryValue)');
+  });
+
   test(`[${name}] a wrong value deep in a settings document is named by its place, as JS wrote it`, () => {
     const { decide } = cw;
     const proposal = { kind: 'budget', entity: 'search', from: 100, to: 110, confidence: 0.9 };

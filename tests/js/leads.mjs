@@ -111,6 +111,7 @@ export function runLeads({ leads }, name) {
     assert.equal(custom.summary[0].entered, 2);
     coded(() => leads.lifecycle({ lead: ['a'], timestamp: [0], stage: ['new'] }, { stages: ['new', 'new'] }), 'invalid_parameter', /options\.stages\[1\]/);
     coded(() => leads.lifecycle({ lead: ['a'], timestamp: [0], stage: ['new'] }, { transitions: [['new']] }), 'length_mismatch', /options\.transitions\[0\]/);
+    coded(() => leads.lifecycle({ lead: ['a'], timestamp: [0], stage: ['new'], stages: ['new'] }), 'invalid_parameter', /^invalid log\.stages: "stages" \(unknown column; expected one of lead, timestamp, stage, reason, leads\)/);
   });
 
   test(`[${name}] health: rising beats fading; P(alive) by id`, () => {
@@ -149,6 +150,7 @@ export function runLeads({ leads }, name) {
     coded(() => leads.funnel(events, { steps: ['visit', 'refund'] }), 'invalid_parameter', /refund/);
     coded(() => leads.funnel(events, { steps: ['visit', 'signup'], exclusions: [{ eventType: 'purchase', fromStep: 0 }] }), 'invalid_parameter', /funnel\.exclusions\[0\]\.toStep/);
     coded(() => leads.funnel({ ...events, timestamp: events.timestamp.slice(1) }, { steps: ['visit', 'signup'] }), 'length_mismatch', /events\.timestamp/);
+    coded(() => leads.funnel({ ...events, vaule: events.timestamp }, { steps: ['visit', 'signup'] }), 'invalid_parameter', /^invalid events\.vaule: "vaule" \(unknown column; expected one of lead, timestamp, event, value, leads, eventTypes\)/);
     coded(() => leads.funnel({ ...events, lead: [...events.lead.slice(1), { id: 1 }] }, { steps: ['visit', 'signup'] }), 'invalid_parameter', /events\.lead\[7\]/);
     coded(() => leads.funnel({ ...events, eventTypes: ['visit', 'signup'] }, { steps: ['visit', 'signup'] }), 'invalid_record', /row 2, column events\.event: "purchase"/);
     coded(() => leads.funnel({ ...events, leads: ['ann', 'bob'] }, { steps: ['visit', 'signup'] }), 'invalid_record', /row 5, column events\.lead: "cy"/);
@@ -242,6 +244,7 @@ export function runLeads({ leads }, name) {
     coded(() => new leads.LogisticScore().fit([[1, 2], [3, 4]], [0, 1], { featureNames: ['a'] }), 'length_mismatch', /options\.featureNames/);
     coded(() => new leads.LogisticScore().fit(x, y, { featureNames: ['a', 'b'], colour: 1 }), 'invalid_parameter', /options\.colour/);
     coded(() => new leads.LogisticScore({ calibration: 'platt' }).fit(x, y, { calibration: { x: [[1]], y: [1] } }), 'length_mismatch', /options\.calibration\.x/);
+    coded(() => new leads.LogisticScore({ calibration: 'platt' }).fit(x, y, { calibration: { x, y, weights: y } }), 'invalid_parameter', /^invalid options\.calibration\.weights: .*unknown column; expected one of x, y/);
     const fit = new leads.LogisticScore().fit(x, y);
     coded(() => fit.predictProba({ a: [1] }), 'invalid_parameter', /model's feature/);
     coded(() => fit.evaluate(x, [0, 0, 0, 0]), 'not_enough_data', /\by\b/);

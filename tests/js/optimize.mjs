@@ -223,7 +223,7 @@ export function runOptimize({ optimize, glm }, name) {
     coded(() => spec.fit({ ...data, controls: { price: [1, 2] } }), 'length_mismatch', /data\.controls\.price/);
     coded(() => spec.fit({ ...data, days: data.target.map((_, i) => 100 - i) }), 'invalid_parameter', /^invalid data\.days\[1\]/);
     coded(() => spec.fit({ ...data, days: ['2024-01-07', 'soon'] }), 'invalid_parameter', /data\.days\[1\]/);
-    coded(() => spec.fit({ ...data, spend: {} }), 'invalid_parameter', /data\.spend.*unknown option/);
+    coded(() => spec.fit({ ...data, spend: {} }), 'invalid_parameter', /^invalid data\.spend: "spend" \(unknown column; expected one of target, channels, controls, days\)/);
     coded(() => spec.fit({ target: data.target }), 'invalid_parameter', /data\.channels.*required/);
     coded(() => new MMM({ lMax: 100 }).fit(data), 'out_of_range', /^options\.lMax must be in/);
     coded(() => new MMM({ yearlySeasonality: 60 }).fit(data), 'out_of_range', /^options\.yearlySeasonality/);

@@ -300,7 +300,7 @@ pub fn score_fit<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let y = read::numbers(h, &arg(h, a, 2)?, "y")?;
     let cal = match read::given(h, opt("calibration")?) {
         Some(c) => {
-            read::object(h, &c, "options.calibration")?;
+            read::columns(h, &c, "options.calibration", &["x", "y"])?;
             let cx = read::require(h, &c, "x", "options.calibration.x")?;
             let cy = read::require(h, &c, "y", "options.calibration.y")?;
             let undefined = h.undefined().map_err(read::unwritable)?;

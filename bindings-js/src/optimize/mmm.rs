@@ -362,8 +362,7 @@ fn columns<H: Host>(h: H, v: &H::V, field: &str) -> Result<Vec<(String, Vec<f64>
 fn read_data<H: Host>(h: H, v: &H::V, need_target: bool) -> Result<MmmData> {
     const KEYS: &[&str] = &["target", "channels", "controls", "days"];
     let field = "data";
-    read::object(h, v, field)?;
-    read::options(h, v, field, KEYS)?;
+    read::columns(h, v, field, KEYS)?;
     let target = if need_target {
         read::numbers(
             h,
