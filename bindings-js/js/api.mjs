@@ -85,6 +85,56 @@ export function build(backend, surface) {
   };
 
   /**
+   * The arguments of member `m` with each table given as rows (`m.rowArgs`: `[index, name,
+   * columns, defaults]`; an array such as `[{ userId: 'u1', timestamp: 1700000000, channel:
+   * 'search' }]`) as the object of columns Rust reads: one array per column some row has, with
+   * the column's default (`defaults`) where a row has none or `null`, else `undefined` (Rust
+   * names a bad cell by column and row: `touchpoints.channel[3]`). A later row that is no
+   * object, or a key that is not one of `columns`, is an error naming the row
+   * (`touchpoints[3].chanel`). An array whose first item is no object (`[]` too) is left for
+   * Rust to refuse, as before tables could come as rows: an empty table is given as columns.
+   */
+  const withRows = (m, args) => {
+    if (!m.rowArgs) return args;
+    const a = args.slice();
+    const isRow = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
+    for (const [i, name, columns, defaults] of m.rowArgs) {
+      const rows = a[i];
+      if (!Array.isArray(rows) || !isRow(rows[0])) continue;
+      const n = rows.length;
+      const cols = {};
+      for (let r = 0; r < n; r++) {
+        const row = rows[r];
+        if (!isRow(row)) {
+          const shown = typeof row === 'string' ? row.slice(0, 40) : Array.isArray(row) ? 'an array' : String(row);
+          throw coded('invalid_parameter', `invalid ${name}[${r}]: "${shown}" (expected a row: an object of ${columns.join(', ')})`);
+        }
+        for (const k in row) {
+          if (cols[k] === undefined) {
+            if (!columns.includes(k)) throw coded('invalid_parameter', `invalid ${name}[${r}].${k}: "${k}" (unknown column; expected one of ${columns.join(', ')})`);
+            cols[k] = new Array(n).fill(defaults[k]);
+          }
+          cols[k][r] = row[k] ?? defaults[k];
+        }
+      }
+      a[i] = cols;
+    }
+    return a;
+  };
+  /** The arguments as Rust reads them: tables given as rows turned into columns, instances into handles. */
+  const prepare = (m, args) => withHandles(m, withRows(m, args));
+  /** `prepare`, an error in the arguments as a rejected promise (for the `...Async` calls). */
+  const prepared = (m, args, then) => {
+    let a;
+    try {
+      a = prepare(m, args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return then(a);
+  };
+
+  /**
    * A class instance around a handle the Rust side returned; for a member returning many, an
    * array of them, or the first item's error (`{ error: { code, message } }`) thrown once all
    * are back.
@@ -193,7 +243,7 @@ export function build(backend, surface) {
     const ctor = spec.members.find((m) => m.kind === 'new' || m.kind === 'hidden');
     const C = class {
       constructor(...args) {
-        const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, withHandles(ctor, args), ctor);
+        const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, prepare(ctor, args), ctor);
         if (args[0] !== TOKEN) {
           // A private copy of what the object was made with, so that a backend can make it again
           // elsewhere (the browser's worker); none if the arguments cannot be copied.
@@ -219,7 +269,7 @@ export function build(backend, surface) {
       const id = `${base}.${m.name}`;
       if (m.kind === 'method') {
         C.prototype[m.name] = function method(...args) {
-          return finish(m, call(id, [self(this), ...withHandles(m, args)], m));
+          return finish(m, call(id, [self(this), ...prepare(m, args)], m));
         };
         if (m.hasAsync) {
           C.prototype[`${m.name}Async`] = function methodAsync(...args) {
@@ -229,7 +279,7 @@ export function build(backend, surface) {
             } catch (e) {
               return Promise.reject(e);
             }
-            return callAsync(id, [h, ...withHandles(m, args)], m, made.get(this)).then((v) => finish(m, v));
+            return prepared(m, args, (a) => callAsync(id, [h, ...a], m, made.get(this))).then((v) => finish(m, v));
           };
         }
       } else if (m.kind === 'getter') {
@@ -240,7 +290,7 @@ export function build(backend, surface) {
           configurable: true,
         });
       } else if (m.kind === 'static') {
-        C[m.name] = (...args) => finish(m, call(id, withHandles(m, jsonArgs(m, args)), m));
+        C[m.name] = (...args) => finish(m, call(id, prepare(m, jsonArgs(m, args)), m));
       }
     }
     return C;
@@ -257,8 +307,8 @@ export function build(backend, surface) {
     }
     for (const f of ns.functions) {
       const id = `${ns.name}.${f.name}`;
-      obj[f.name] = (...args) => finish(f, call(id, withHandles(f, args), f));
-      if (f.hasAsync) obj[`${f.name}Async`] = (...args) => callAsync(id, withHandles(f, args), f).then((v) => finish(f, v));
+      obj[f.name] = (...args) => finish(f, call(id, prepare(f, args), f));
+      if (f.hasAsync) obj[`${f.name}Async`] = (...args) => prepared(f, args, (a) => callAsync(id, a, f)).then((v) => finish(f, v));
     }
     // `name` prefixes the ids; `path` is where it sits: ['forecast', 'metrics'] nests it under
     // `forecast` (declared before it). A nested namespace is frozen here, the top ones by the package.

@@ -91,6 +91,50 @@ export interface ConversionColumns {
   type?: (string | null)[] | null;
 }
 
+/**
+ * One row of a table `T` that may be given as rows: each of the columns `C` as one cell.
+ * `[{ userId: 'u1', timestamp: 1700000000, channel: 'search' }, ...]` is read as the columns
+ * `{ userId: ['u1', ...], timestamp: [1700000000, ...], channel: ['search', ...] }`. A row may
+ * leave out an optional column: it has the column's default there (`nulls`, `value`: 0;
+ * `weights`: 1) or none (`campaign`, `cost`, `keyTouch`, `reason`; `monetaryValue` is given on
+ * every row or on none). Any other key is an error naming its row (`touchpoints[3].chanel`); a
+ * bad cell is named by its column and row (`touchpoints.channel[3]`). At least one row (an
+ * array whose first item is no object is not read as rows): an empty table is given as columns.
+ */
+export type Row<T, C extends keyof T> = {
+  [K in keyof Pick<T, C>]: NonNullable<T[K]> extends ArrayLike<infer E> ? E : never;
+};
+
+/** One row of a `PathTableInput` given as rows. */
+export type PathTableRow = Row<PathTableInput, 'path' | 'conversions' | 'nulls' | 'value' | 'keyTouch'>;
+
+/** One row of a `TouchpointColumns` given as rows. */
+export type TouchpointRow = Row<TouchpointColumns, 'userId' | 'timestamp' | 'channel' | 'campaign' | 'cost' | 'eventId'>;
+
+/** One row of a `ConversionColumns` given as rows. */
+export type ConversionRow = Row<ConversionColumns, 'userId' | 'timestamp' | 'value' | 'eventId' | 'type'>;
+
+/** One row of a `ClvHistories` given as rows. */
+export type ClvHistoryRow = Row<ClvHistories, 'frequency' | 'recency' | 'T' | 'weights'>;
+
+/** One row of a `ClvPeriods` given as rows. */
+export type ClvPeriodsRow = Row<ClvPeriods, 'frequency' | 'recency' | 'nPeriods' | 'weights'>;
+
+/** One row of a `ClvSpend` given as rows. */
+export type ClvSpendRow = Row<ClvSpend, 'frequency' | 'monetaryValue' | 'weights'>;
+
+/** One row of a `ClvCustomers` given as rows. */
+export type ClvCustomerRow = Row<ClvCustomers, 'frequency' | 'recency' | 'T' | 'monetaryValue'>;
+
+/** One row of a `RfmLog` given as rows. */
+export type RfmLogRow = Row<RfmLog, 'customerId' | 'datetime' | 'monetaryValue'>;
+
+/** One row of a `LeadEvents` given as rows. */
+export type LeadEventRow = Row<LeadEvents, 'lead' | 'timestamp' | 'event' | 'value'>;
+
+/** One row of a `StageLog` given as rows. */
+export type StageLogRow = Row<StageLog, 'lead' | 'timestamp' | 'stage' | 'reason'>;
+
 /** Bootstrap intervals: resample the journeys, refit, take percentiles. */
 export interface CiOptions {
   /** Bootstrap replicates (default 200, at least 10). */
@@ -3261,9 +3305,9 @@ export declare class Markov {
   /** A spec; every option has a default (order 1, exact horizon, nulls used). */
   constructor(spec?: MarkovSpec | null);
   /** Builds and solves the chain on `table` (`options.sep` splits the paths). */
-  fit(table: PathTableInput, options?: SepOption | null): FittedMarkov;
+  fit(table: PathTableInput | PathTableRow[], options?: SepOption | null): FittedMarkov;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  fitAsync(table: PathTableInput, options?: SepOption | null): Promise<FittedMarkov>;
+  fitAsync(table: PathTableInput | PathTableRow[], options?: SepOption | null): Promise<FittedMarkov>;
 }
 
 /**
@@ -3317,35 +3361,35 @@ export declare class FittedMarkov {
  */
 export declare const attribution: {
   /** Rule-based credit (first/last touch, linear, U- and W-shaped), one row per channel. */
-  heuristics(table: PathTableInput, options?: HeuristicsOptions | null): HeuristicRow[];
+  heuristics(table: PathTableInput | PathTableRow[], options?: HeuristicsOptions | null): HeuristicRow[];
   /** `heuristics` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  heuristicsAsync(table: PathTableInput, options?: HeuristicsOptions | null): Promise<HeuristicRow[]>;
+  heuristicsAsync(table: PathTableInput | PathTableRow[], options?: HeuristicsOptions | null): Promise<HeuristicRow[]>;
   /**
    * Markov-chain removal effects and credit, one row per channel (with bootstrap
    * intervals when `ci` is given).
    */
-  markov(table: PathTableInput, options?: MarkovOptions | null): MarkovRow[];
+  markov(table: PathTableInput | PathTableRow[], options?: MarkovOptions | null): MarkovRow[];
   /**
    * `markov` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
    * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
    * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
    */
-  markovAsync(table: PathTableInput, options?: (MarkovOptions & AsyncOptions) | null): Promise<MarkovRow[]>;
+  markovAsync(table: PathTableInput | PathTableRow[], options?: (MarkovOptions & AsyncOptions) | null): Promise<MarkovRow[]>;
   /** Closed-form Shapley credit of the subset game, one row per channel. */
-  shapley(table: PathTableInput, options?: ShapleyOptions | null): CreditRow[];
+  shapley(table: PathTableInput | PathTableRow[], options?: ShapleyOptions | null): CreditRow[];
   /**
    * `shapley` as a promise: on a worker thread in Node, in a Web Worker in the browser, so the
    * JS thread stays free. `options.onProgress` is called with its progress; `options.signal`
    * (an `AbortSignal`) cancels it: the promise rejects with code `cancelled`.
    */
-  shapleyAsync(table: PathTableInput, options?: (ShapleyOptions & AsyncOptions) | null): Promise<CreditRow[]>;
+  shapleyAsync(table: PathTableInput | PathTableRow[], options?: (ShapleyOptions & AsyncOptions) | null): Promise<CreditRow[]>;
   /** Shapley credit split by touch position, one row per channel. */
-  orderedShapley(table: PathTableInput, options?: SepOption | null): OrderedRow[];
+  orderedShapley(table: PathTableInput | PathTableRow[], options?: SepOption | null): OrderedRow[];
   /**
    * Time-decay credit from event columns (it needs timestamps, so it takes events, not a
    * table), one row per channel.
    */
-  timeDecay(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: TimeDecayOptions | null): CreditRow[];
+  timeDecay(touchpoints: TouchpointColumns | TouchpointRow[], conversions: ConversionColumns | ConversionRow[], options?: TimeDecayOptions | null): CreditRow[];
   /**
    * Reads a path CSV (header `path,conversions[,nulls][,value]`) into table columns,
    * channel names trimmed and re-joined with `sep`.
@@ -3361,7 +3405,7 @@ export declare const journey: {
    * Groups touchpoint and conversion columns into journeys and aggregates them to
    * path-table columns (one row per distinct path and key touch).
    */
-  pathTable(touchpoints: TouchpointColumns, conversions: ConversionColumns, options?: JourneyOptions | null): PathTableColumns;
+  pathTable(touchpoints: TouchpointColumns | TouchpointRow[], conversions: ConversionColumns | ConversionRow[], options?: JourneyOptions | null): PathTableColumns;
   /**
    * Sums path tables built from disjoint sets of users (a log split by user and built
    * part by part, in workers or as chunks arrive) into the table of the whole log: one
@@ -3756,9 +3800,9 @@ export declare class BetaGeo {
   /** A spec (`maxIter`, `collapse`). */
   constructor(options?: ClvFitOptions | null);
   /** Fits to customers' histories (optional `weights`: customers per row). */
-  fit(data: ClvHistories): FittedBetaGeo;
+  fit(data: ClvHistories | ClvHistoryRow[]): FittedBetaGeo;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  fitAsync(data: ClvHistories): Promise<FittedBetaGeo>;
+  fitAsync(data: ClvHistories | ClvHistoryRow[]): Promise<FittedBetaGeo>;
 }
 
 /** The BG/NBD model at known parameters. */
@@ -3766,9 +3810,9 @@ export declare class BetaGeoParams {
   /** Parameters must be positive and finite (`out_of_range` / `non_finite`). */
   constructor(params: BetaGeoValues);
   /** P(alive) of each customer (1 for frequency 0). */
-  pAlive(data: ClvHistories): Float64Array;
+  pAlive(data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of each customer in the next `t` time units. */
-  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  expectedPurchases(t: number, data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of a new customer in `t` time units. */
   expectedPurchasesUnconditional(t: number): number;
   /**
@@ -3777,7 +3821,7 @@ export declare class BetaGeoParams {
    */
   probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
   /** The log-likelihood of histories at these parameters (weighted sum). */
-  logLikelihoodOf(data: ClvHistories): number;
+  logLikelihoodOf(data: ClvHistories | ClvHistoryRow[]): number;
   /** The parameters by name. */
   readonly params: BetaGeoValues;
 }
@@ -3787,15 +3831,15 @@ export declare class FittedBetaGeo {
   /** Not for direct use: throws `invalid_parameter`. */
   private constructor();
   /** P(alive) of each customer (1 for frequency 0). */
-  pAlive(data: ClvHistories): Float64Array;
+  pAlive(data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of each customer in the next `t` time units. */
-  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  expectedPurchases(t: number, data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of a new customer in `t` time units. */
   expectedPurchasesUnconditional(t: number): number;
   /** Probability of exactly `n` repeat purchases of a new customer in `t`. */
   probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
   /** The log-likelihood of histories at the fitted parameters. */
-  logLikelihoodOf(data: ClvHistories): number;
+  logLikelihoodOf(data: ClvHistories | ClvHistoryRow[]): number;
   /** The fitted model as the JSON document Python's `to_json()` writes. */
   toJSON(): object;
   /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
@@ -3823,9 +3867,9 @@ export declare class ModifiedBetaGeo {
   /** A spec (`maxIter`, `collapse`, `penalizerCoef`). */
   constructor(options?: ClvFitOptions | null);
   /** Fits to customers' histories (optional `weights`: customers per row). */
-  fit(data: ClvHistories): FittedModifiedBetaGeo;
+  fit(data: ClvHistories | ClvHistoryRow[]): FittedModifiedBetaGeo;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  fitAsync(data: ClvHistories): Promise<FittedModifiedBetaGeo>;
+  fitAsync(data: ClvHistories | ClvHistoryRow[]): Promise<FittedModifiedBetaGeo>;
 }
 
 /** The MBG/NBD model at known parameters. */
@@ -3833,9 +3877,9 @@ export declare class ModifiedBetaGeoParams {
   /** Parameters must be positive and finite (`out_of_range` / `non_finite`). */
   constructor(params: BetaGeoValues);
   /** P(alive) of each customer (below 1 also for frequency 0). */
-  pAlive(data: ClvHistories): Float64Array;
+  pAlive(data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of each customer in the next `t` time units. */
-  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  expectedPurchases(t: number, data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of a new customer in `t` time units. */
   expectedPurchasesUnconditional(t: number): number;
   /**
@@ -3844,7 +3888,7 @@ export declare class ModifiedBetaGeoParams {
    */
   probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
   /** The log-likelihood of histories at these parameters (weighted sum). */
-  logLikelihoodOf(data: ClvHistories): number;
+  logLikelihoodOf(data: ClvHistories | ClvHistoryRow[]): number;
   /** The parameters by name. */
   readonly params: BetaGeoValues;
 }
@@ -3854,15 +3898,15 @@ export declare class FittedModifiedBetaGeo {
   /** Not for direct use: throws `invalid_parameter`. */
   private constructor();
   /** P(alive) of each customer (below 1 also for frequency 0). */
-  pAlive(data: ClvHistories): Float64Array;
+  pAlive(data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of each customer in the next `t` time units. */
-  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  expectedPurchases(t: number, data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of a new customer in `t` time units. */
   expectedPurchasesUnconditional(t: number): number;
   /** Probability of exactly `n` repeat purchases of a new customer in `t`. */
   probabilityOfPurchases(n: number | number[], t: number): number | Float64Array;
   /** The log-likelihood of histories at the fitted parameters. */
-  logLikelihoodOf(data: ClvHistories): number;
+  logLikelihoodOf(data: ClvHistories | ClvHistoryRow[]): number;
   /** The fitted model as the JSON document Python's `to_json()` writes. */
   toJSON(): object;
   /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
@@ -3890,9 +3934,9 @@ export declare class BetaGeoBetaBinom {
   /** A spec (`maxIter`, `collapse`, `penalizerCoef`). */
   constructor(options?: ClvFitOptions | null);
   /** Fits to customers' histories (optional `weights`: customers per row). */
-  fit(data: ClvPeriods): FittedBetaGeoBetaBinom;
+  fit(data: ClvPeriods | ClvPeriodsRow[]): FittedBetaGeoBetaBinom;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  fitAsync(data: ClvPeriods): Promise<FittedBetaGeoBetaBinom>;
+  fitAsync(data: ClvPeriods | ClvPeriodsRow[]): Promise<FittedBetaGeoBetaBinom>;
 }
 
 /** The BG/BB model at known parameters. */
@@ -3900,9 +3944,9 @@ export declare class BetaGeoBetaBinomParams {
   /** Parameters must be positive and finite (`out_of_range` / `non_finite`). */
   constructor(params: BetaGeoBetaBinomValues);
   /** P(alive) of each customer at opportunity `nPeriods + mPeriods` (default 0: now). */
-  pAlive(data: ClvPeriods, mPeriods?: number | null): Float64Array;
+  pAlive(data: ClvPeriods | ClvPeriodsRow[], mPeriods?: number | null): Float64Array;
   /** Expected transactions of each customer in the next `mPeriods` opportunities. */
-  expectedPurchases(mPeriods: number, data: ClvPeriods): Float64Array;
+  expectedPurchases(mPeriods: number, data: ClvPeriods | ClvPeriodsRow[]): Float64Array;
   /** Expected transactions of a new customer in her first `nPeriods` opportunities. */
   expectedPurchasesUnconditional(nPeriods: number): number;
   /**
@@ -3911,7 +3955,7 @@ export declare class BetaGeoBetaBinomParams {
    */
   probabilityOfPurchases(x: number | number[], nPeriods: number): number | Float64Array;
   /** The log-likelihood of histories at these parameters (weighted sum). */
-  logLikelihoodOf(data: ClvPeriods): number;
+  logLikelihoodOf(data: ClvPeriods | ClvPeriodsRow[]): number;
   /** The parameters by name. */
   readonly params: BetaGeoBetaBinomValues;
 }
@@ -3921,15 +3965,15 @@ export declare class FittedBetaGeoBetaBinom {
   /** Not for direct use: throws `invalid_parameter`. */
   private constructor();
   /** P(alive) of each customer at opportunity `nPeriods + mPeriods` (default 0: now). */
-  pAlive(data: ClvPeriods, mPeriods?: number | null): Float64Array;
+  pAlive(data: ClvPeriods | ClvPeriodsRow[], mPeriods?: number | null): Float64Array;
   /** Expected transactions of each customer in the next `mPeriods` opportunities. */
-  expectedPurchases(mPeriods: number, data: ClvPeriods): Float64Array;
+  expectedPurchases(mPeriods: number, data: ClvPeriods | ClvPeriodsRow[]): Float64Array;
   /** Expected transactions of a new customer in her first `nPeriods` opportunities. */
   expectedPurchasesUnconditional(nPeriods: number): number;
   /** Probability of exactly `x` transactions of a new customer in `nPeriods`. */
   probabilityOfPurchases(x: number | number[], nPeriods: number): number | Float64Array;
   /** The log-likelihood of histories at the fitted parameters. */
-  logLikelihoodOf(data: ClvPeriods): number;
+  logLikelihoodOf(data: ClvPeriods | ClvPeriodsRow[]): number;
   /** The fitted model as the JSON document Python's `to_json()` writes. */
   toJSON(): object;
   /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
@@ -3949,9 +3993,9 @@ export declare class ParetoNbd {
   /** A spec (`maxIter`, `collapse`). */
   constructor(options?: ClvFitOptions | null);
   /** Fits to customers' histories. */
-  fit(data: ClvHistories): FittedParetoNbd;
+  fit(data: ClvHistories | ClvHistoryRow[]): FittedParetoNbd;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  fitAsync(data: ClvHistories): Promise<FittedParetoNbd>;
+  fitAsync(data: ClvHistories | ClvHistoryRow[]): Promise<FittedParetoNbd>;
 }
 
 /** The Pareto/NBD model at known parameters. */
@@ -3959,13 +4003,13 @@ export declare class ParetoNbdParams {
   /** Parameters must be positive and finite. */
   constructor(params: ParetoNbdValues);
   /** P(alive) of each customer. */
-  pAlive(data: ClvHistories): Float64Array;
+  pAlive(data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of each customer in the next `t` time units. */
-  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  expectedPurchases(t: number, data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of a new customer in `t` time units. */
   expectedPurchasesUnconditional(t: number): number;
   /** The log-likelihood of histories at these parameters. */
-  logLikelihoodOf(data: ClvHistories): number;
+  logLikelihoodOf(data: ClvHistories | ClvHistoryRow[]): number;
   /** The parameters by name. */
   readonly params: ParetoNbdValues;
 }
@@ -3975,13 +4019,13 @@ export declare class FittedParetoNbd {
   /** Not for direct use: throws `invalid_parameter`. */
   private constructor();
   /** P(alive) of each customer. */
-  pAlive(data: ClvHistories): Float64Array;
+  pAlive(data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of each customer in the next `t` time units. */
-  expectedPurchases(t: number, data: ClvHistories): Float64Array;
+  expectedPurchases(t: number, data: ClvHistories | ClvHistoryRow[]): Float64Array;
   /** Expected repeat purchases of a new customer in `t` time units. */
   expectedPurchasesUnconditional(t: number): number;
   /** The log-likelihood of histories at the fitted parameters. */
-  logLikelihoodOf(data: ClvHistories): number;
+  logLikelihoodOf(data: ClvHistories | ClvHistoryRow[]): number;
   /** The fitted model as the JSON document Python's `to_json()` writes. */
   toJSON(): object;
   /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
@@ -4004,9 +4048,9 @@ export declare class GammaGamma {
    * Fits to repeat buyers' `frequency` and `monetaryValue` (`out_of_range` for a repeat
    * buyer's zero spend).
    */
-  fit(data: ClvSpend): FittedGammaGamma;
+  fit(data: ClvSpend | ClvSpendRow[]): FittedGammaGamma;
   /** `fit` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  fitAsync(data: ClvSpend): Promise<FittedGammaGamma>;
+  fitAsync(data: ClvSpend | ClvSpendRow[]): Promise<FittedGammaGamma>;
 }
 
 /** The Gamma-Gamma model at known parameters. */
@@ -4014,9 +4058,9 @@ export declare class GammaGammaParams {
   /** Parameters must be positive and finite. */
   constructor(params: GammaGammaValues);
   /** Expected spend per transaction of each customer. */
-  expectedSpend(data: ClvSpend): Float64Array;
+  expectedSpend(data: ClvSpend | ClvSpendRow[]): Float64Array;
   /** Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`. */
-  clv(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
+  clv(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers | ClvCustomerRow[], options?: ClvValueOptions | null): Float64Array;
   /** The parameters by name. */
   readonly params: GammaGammaValues;
 }
@@ -4026,9 +4070,9 @@ export declare class FittedGammaGamma {
   /** Not for direct use: throws `invalid_parameter`. */
   private constructor();
   /** Expected spend per transaction of each customer. */
-  expectedSpend(data: ClvSpend): Float64Array;
+  expectedSpend(data: ClvSpend | ClvSpendRow[]): Float64Array;
   /** Discounted CLV over `options.months` with a BG/NBD or Pareto/NBD `model`. */
-  clv(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers, options?: ClvValueOptions | null): Float64Array;
+  clv(model: BetaGeoParams | FittedBetaGeo | ModifiedBetaGeoParams | FittedModifiedBetaGeo | ParetoNbdParams | FittedParetoNbd, data: ClvCustomers | ClvCustomerRow[], options?: ClvValueOptions | null): Float64Array;
   /** The fitted model as the JSON document Python's `to_json()` writes. */
   toJSON(): object;
   /** A model from `toJSON()` (object or text) or Python's `to_json()`. */
@@ -4108,12 +4152,12 @@ export declare const clv: {
    * const s = clv.rfm({ customerId: ['a', 'a', 'b'], datetime: [0, 172800, 86400] });
    * s.frequency; // Float64Array [1, 0]
    */
-  rfm(log: RfmLog, options?: RfmSummaryOptions | null): RfmSummary;
+  rfm(log: RfmLog | RfmLogRow[], options?: RfmSummaryOptions | null): RfmSummary;
   /**
    * The calibration summary up to `calibrationEnd` (unix seconds) and the holdout counts
    * (lifetimes' `calibration_and_holdout_data`).
    */
-  calibrationAndHoldout(log: RfmLog, calibrationEnd: number, options?: RfmSummaryOptions | null): CalibrationHoldout;
+  calibrationAndHoldout(log: RfmLog | RfmLogRow[], calibrationEnd: number, options?: RfmSummaryOptions | null): CalibrationHoldout;
   /** `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space. */
   lnHyp2f1(a: number, b: number, c: number, z: number): LnHyp2f1;
   BetaGeo: typeof BetaGeo;
@@ -4219,9 +4263,9 @@ export declare const leads: {
    * const f = leads.funnel(events, { steps: ['visit', 'signup'], windowSeconds: 300 });
    * f.steps.map((s) => s.count); // [3, 1]
    */
-  funnel(events: LeadEvents, funnel: FunnelOptions): Funnel;
+  funnel(events: LeadEvents | LeadEventRow[], funnel: FunnelOptions): Funnel;
   /** `funnel` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  funnelAsync(events: LeadEvents, funnel: FunnelOptions): Promise<Funnel>;
+  funnelAsync(events: LeadEvents | LeadEventRow[], funnel: FunnelOptions): Promise<Funnel>;
   /**
    * Acquisition cohorts by calendar period (UTC): retention, conversion and revenue by
    * period since acquisition, one row per cohort (later cohorts have shorter rows).
@@ -4230,9 +4274,9 @@ export declare const leads: {
    * const rows = leads.cohorts(events, { period: 'week', conversionEvent: 'purchase' });
    * rows[0].retentionOn; // Float64Array [1, 0.4, ...]
    */
-  cohorts(events: LeadEvents, options?: CohortOptions | null): CohortRow[];
+  cohorts(events: LeadEvents | LeadEventRow[], options?: CohortOptions | null): CohortRow[];
   /** `cohorts` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  cohortsAsync(events: LeadEvents, options?: CohortOptions | null): Promise<CohortRow[]>;
+  cohortsAsync(events: LeadEvents | LeadEventRow[], options?: CohortOptions | null): Promise<CohortRow[]>;
   /**
    * Rule-based scores as of `asOf` (unix seconds): one row per lead (the attributes'
    * leads in order, then leads only seen in events), with grade, temperature and the
@@ -4246,9 +4290,9 @@ export declare const leads: {
    * }, asOf, { lead: ['ann', 'bob'], title: ['VP', 'Intern'] });
    * s[0].total; // 45 if ann booked a demo
    */
-  score(events: LeadEvents, config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): LeadScore[];
+  score(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): LeadScore[];
   /** `score` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  scoreAsync(events: LeadEvents, config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): Promise<LeadScore[]>;
+  scoreAsync(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): Promise<LeadScore[]>;
   /**
    * Replays stage transitions through a stage machine (a move it does not allow is
    * `invalid_record` naming the row, `log.stage` and `"from -> to"`): current stage,
@@ -4260,7 +4304,7 @@ export declare const leads: {
    * l.current; // ['qualified']
    * l.timeInStage.new; // Float64Array [3600]
    */
-  lifecycle(log: StageLog, options?: LifecycleOptions | null): Lifecycle;
+  lifecycle(log: StageLog | StageLogRow[], options?: LifecycleOptions | null): Lifecycle;
   /**
    * Journey health as of `asOf`: the Mann-Kendall trend and Theil-Sen slope of each
    * lead's activity per period, its churn risk (`1 - pAlive` or from recency) and a
@@ -4270,9 +4314,9 @@ export declare const leads: {
    * const h = leads.health(events, asOf, { periodDays: 7, periods: 8 });
    * h.filter((r) => r.status === 'critical').map((r) => r.lead);
    */
-  health(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[];
+  health(events: LeadEvents | LeadEventRow[], asOf: number, options?: HealthOptions | null): LeadHealth[];
   /** `health` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  healthAsync(events: LeadEvents, asOf: number, options?: HealthOptions | null): Promise<LeadHealth[]>;
+  healthAsync(events: LeadEvents | LeadEventRow[], asOf: number, options?: HealthOptions | null): Promise<LeadHealth[]>;
   /**
    * ROC AUC (ties half), log-loss, Brier score and reliability table of probabilities
    * `proba` against 0/1 labels `y` (scikit-learn's metrics and `calibration_curve`).

@@ -319,6 +319,18 @@ impl Member {
             .collect()
     }
 
+    /// The parameters that take a table as rows too: index, name (the prefix of their fields'
+    /// names) and the table's entry of [`ROW_TABLES`].
+    pub fn row_args(&self) -> Vec<(usize, &'static str, &'static RowTable)> {
+        let params = self.params().into_iter().enumerate();
+        params
+            .filter_map(|(i, p)| {
+                let (name, ty) = p.split_once(": ")?;
+                Some((i, name, ROW_TABLES.iter().find(|t| t.0 == ty)?))
+            })
+            .collect()
+    }
+
     /// Index of the `x: Matrix` parameter (followed by `nFeatures`), if the member takes one.
     pub fn matrix_arg(&self) -> Option<usize> {
         let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
@@ -333,6 +345,29 @@ impl Member {
         }
     }
 }
+
+/// The tables a caller may give as rows (`[{ userId: 'u1', timestamp: 1700000000, channel:
+/// 'search' }, ...]`) as well as columns: the declared type, the type of one row, the columns a
+/// row may have (a table's other keys, such as `LeadEvents.leads`, are the whole table's) and
+/// the default of each number column that has one (a row that leaves it out, or gives `null`,
+/// has the default; the column's own default when no row gives it). The shared wrapper turns
+/// the rows into columns (`rowArgs` of [`crate::dts::surface`]); the `.d.ts` types such a
+/// parameter `T | TRow[]`.
+pub const ROW_TABLES: &[RowTable] = &[
+    ("PathTableInput", "PathTableRow", crate::table::PATH_ROW_COLUMNS, &[("nulls", 0.0), ("value", 0.0)]),
+    ("TouchpointColumns", "TouchpointRow", crate::table::TOUCH_COLUMNS, &[]),
+    ("ConversionColumns", "ConversionRow", crate::table::CONVERSION_COLUMNS, &[("value", 0.0)]),
+    ("ClvHistories", "ClvHistoryRow", crate::clv::ClvHistories::KEYS, &[("weights", 1.0)]),
+    ("ClvPeriods", "ClvPeriodsRow", crate::clv::ClvPeriods::KEYS, &[("weights", 1.0)]),
+    ("ClvSpend", "ClvSpendRow", crate::clv::ClvSpend::KEYS, &[("weights", 1.0)]),
+    ("ClvCustomers", "ClvCustomerRow", crate::clv::ClvCustomers::KEYS, &[]),
+    ("RfmLog", "RfmLogRow", crate::clv::RFM_LOG_COLUMNS, &[]),
+    ("LeadEvents", "LeadEventRow", crate::leads::EVENT_ROW_COLUMNS, &[("value", 0.0)]),
+    ("StageLog", "StageLogRow", crate::leads::STAGE_ROW_COLUMNS, &[]),
+];
+
+/// An entry of [`ROW_TABLES`]: type, row type, a row's columns, number columns' defaults.
+pub type RowTable = (&'static str, &'static str, &'static [&'static str], &'static [(&'static str, f64)]);
 
 /// A class, as declared.
 #[derive(Debug, Clone, Copy)]

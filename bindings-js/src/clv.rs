@@ -1053,13 +1053,16 @@ pub fn sbg_from_json<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 
 // ---- RFM and 2F1 ---------------------------------------------------------------------------------
 
+/// The columns of a transaction log (`RfmLog`).
+pub const RFM_LOG_COLUMNS: &[&str] = &["customerId", "datetime", "monetaryValue"];
+
 /// A transaction log's columns (ids, unix seconds, optional values) and the summary options.
 type Log = (Vec<String>, Vec<i64>, Option<Vec<f64>>, rfm::RfmOptions);
 
 /// A transaction log `{ customerId, datetime, monetaryValue? }` and the options.
 fn log<H: Host>(h: H, a: &[H::V], opts_at: usize) -> Result<Log> {
     let v = arg(h, a, 0)?;
-    read::columns(h, &v, "log", &["customerId", "datetime", "monetaryValue"])?;
+    read::columns(h, &v, "log", RFM_LOG_COLUMNS)?;
     let ids = read::strings(
         h,
         &read::require(h, &v, "customerId", "log.customerId")?,

@@ -6,7 +6,7 @@
 
 use channelwise::ErrorKind;
 
-use crate::api::{declarations, Member, Namespace, NAMESPACES};
+use crate::api::{declarations, Member, Namespace, NAMESPACES, ROW_TABLES};
 use crate::decl::doc_comment;
 
 const HEADER: &str = "\
@@ -116,21 +116,71 @@ fn async_ts(ts: &str) -> String {
     }
 }
 
+/// `ts` with each parameter of a table type that may come as rows ([`ROW_TABLES`]) typed as
+/// either: `touchpoints: TouchpointColumns | TouchpointRow[]`.
+fn with_rows(ts: &str) -> String {
+    let (params, rest) = match ts.strip_prefix('(').and_then(|t| t.split_once(')')) {
+        Some(x) => x,
+        None => return ts.to_string(),
+    };
+    let params: Vec<String> = params
+        .split(", ")
+        .map(|p| match p.split_once(": ") {
+            Some((name, ty)) => match ROW_TABLES.iter().find(|t| t.0 == ty) {
+                Some((_, row, _, _)) => format!("{name}: {ty} | {row}[]"),
+                None => p.to_string(),
+            },
+            None => p.to_string(),
+        })
+        .collect();
+    format!("({}){rest}", params.join(", "))
+}
+
+/// The row types of [`ROW_TABLES`]: `export type TouchpointRow = Row<TouchpointColumns, 'userId' | ...>`.
+fn row_types() -> String {
+    let mut out = String::from(
+        "
+/**
+ * One row of a table `T` that may be given as rows: each of the columns `C` as one cell.
+ * `[{ userId: 'u1', timestamp: 1700000000, channel: 'search' }, ...]` is read as the columns
+ * `{ userId: ['u1', ...], timestamp: [1700000000, ...], channel: ['search', ...] }`. A row may
+ * leave out an optional column: it has the column's default there (`nulls`, `value`: 0;
+ * `weights`: 1) or none (`campaign`, `cost`, `keyTouch`, `reason`; `monetaryValue` is given on
+ * every row or on none). Any other key is an error naming its row (`touchpoints[3].chanel`); a
+ * bad cell is named by its column and row (`touchpoints.channel[3]`). At least one row (an
+ * array whose first item is no object is not read as rows): an empty table is given as columns.
+ */
+export type Row<T, C extends keyof T> = {
+  [K in keyof Pick<T, C>]: NonNullable<T[K]> extends ArrayLike<infer E> ? E : never;
+};
+",
+    );
+    for (table, row, columns, _) in ROW_TABLES {
+        let keys: Vec<String> = columns.iter().map(|c| format!("'{c}'")).collect();
+        out.push_str(&format!(
+            "\n/** One row of a `{table}` given as rows. */\nexport type {row} = Row<{table}, {}>;\n",
+            keys.join(" | ")
+        ));
+    }
+    out
+}
+
 fn member(out: &mut String, m: &Member, indent: &str) {
+    let sig = if m.kind == "getter" { m.ts.to_string() } else { with_rows(m.ts) };
     out.push_str(&doc_comment(m.doc, indent));
     match m.kind {
-        "new" => out.push_str(&format!("{indent}constructor{};\n", m.ts)),
-        "hidden" => out.push_str(&format!("{indent}private constructor{};\n", m.ts)),
-        "getter" => out.push_str(&format!("{indent}readonly {}: {};\n", m.name, m.ts)),
-        "static" => out.push_str(&format!("{indent}static {}{};\n", m.name, m.ts)),
-        _ => out.push_str(&format!("{indent}{}{};\n", m.name, m.ts)),
+        "new" => out.push_str(&format!("{indent}constructor{sig};\n")),
+        "hidden" => out.push_str(&format!("{indent}private constructor{sig};\n")),
+        "getter" => out.push_str(&format!("{indent}readonly {}: {sig};\n", m.name)),
+        "static" => out.push_str(&format!("{indent}static {}{sig};\n", m.name)),
+        _ => out.push_str(&format!("{indent}{}{sig};\n", m.name)),
     }
     if m.also_async {
         let prefix = if m.kind == "static" { "static " } else { "" };
         let ts = if m.long {
-            with_async_options(m.ts)
+            with_async_options(&sig)
         } else {
-            m.ts.to_string()
+            sig.clone()
         };
         if m.long {
             out.push_str(&format!(
@@ -151,7 +201,7 @@ fn member(out: &mut String, m: &Member, indent: &str) {
         out.push_str(&format!(
             "{indent}{prefix}{}Async{};\n",
             m.name,
-            async_ts(m.ts)
+            async_ts(&sig)
         ));
     }
 }
@@ -166,6 +216,7 @@ pub fn generate() -> String {
     out.truncate(out.len() - 1);
     out.push_str(";\n");
     out.push_str(PRELUDE);
+    out.push_str(&row_types());
     for d in declarations() {
         out.push('\n');
         out.push_str(&d);
@@ -223,8 +274,10 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
 /// each member `{ kind, name, hasAsync, long, returns (a class name, of an object or of `null`, or null), many (an array of
-/// them), tableArg, matrixArg, eventArgs?, optionsArg, handleArgs }`; `eventArgs` (only where
-/// there are some) lists the event tables as `[index, name]` (`[0, "touchpoints"]`);
+/// them), tableArg, matrixArg, eventArgs?, rowArgs?, optionsArg, handleArgs }`; `eventArgs` (only where
+/// there are some) lists the event tables as `[index, name]` (`[0, "touchpoints"]`), `rowArgs`
+/// the tables that may come as rows as `[index, name, columns of a row, { column: default }]`
+/// ([`Member::row_args`]);
 /// `handleArgs` lists the parameters whose
 /// type names a class (`channels: FittedMMM | AllocationChannel[]`): the wrapper hands Rust the
 /// boxed handle (`api::boxed`) of an instance given there, or one level down, in an array of
@@ -261,6 +314,20 @@ pub fn surface() -> String {
             String::new()
         } else {
             format!(", \"eventArgs\": [{}]", events.join(", "))
+        };
+        let rows: Vec<String> = m
+            .row_args()
+            .iter()
+            .map(|(i, name, (_, _, columns, defaults))| {
+                let columns: Vec<String> = columns.iter().map(|c| q(c)).collect();
+                let defaults: Vec<String> = defaults.iter().map(|(c, x)| format!("{}: {x}", q(c))).collect();
+                format!("[{i}, {}, [{}], {{{}}}]", q(name), columns.join(", "), defaults.join(", "))
+            })
+            .collect();
+        let events = if rows.is_empty() {
+            events
+        } else {
+            format!("{events}, \"rowArgs\": [{}]", rows.join(", "))
         };
         let handles: Vec<String> = m
             .params()

@@ -216,6 +216,10 @@ fn column_error(e: Error, arg: &str) -> Error {
 
 const EVENT_KEYS: &[&str] = &["lead", "timestamp", "event", "value", "leads", "eventTypes"];
 
+/// The columns of an event table's row, when the table is given as rows (`leads` and
+/// `eventTypes` are the whole table's).
+pub const EVENT_ROW_COLUMNS: &[&str] = &["lead", "timestamp", "event", "value"];
+
 /// Reads `{ lead, timestamp, event, value?, leads?, eventTypes? }` at `field`; the leads of
 /// `first` (an attributes table's) come first.
 fn events<H: Host>(h: H, v: &H::V, field: &str, first: Vec<LeadId>) -> Result<Events> {
@@ -846,6 +850,9 @@ js_result! {
 }
 
 const STAGE_LOG_KEYS: &[&str] = &["lead", "timestamp", "stage", "reason", "leads"];
+
+/// The columns of a stage log's row, when the log is given as rows (`leads` is the whole log's).
+pub const STAGE_ROW_COLUMNS: &[&str] = &["lead", "timestamp", "stage", "reason"];
 
 /// `leads.lifecycle(log, options?)`.
 pub fn lifecycle<H: Host>(h: H, a: &[H::V]) -> Result<Job> {

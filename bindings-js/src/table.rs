@@ -30,6 +30,16 @@ type Counts = (Vec<f64>, Option<Vec<f64>>, Option<Vec<f64>>);
 /// with its table and not read.
 const PATH_TABLE_COLUMNS: &[&str] = &["path", "conversions", "nulls", "value", "keyTouch", "report"];
 
+/// The columns of a path table's row, when the table is given as rows (`report` is the whole
+/// table's).
+pub const PATH_ROW_COLUMNS: &[&str] = &["path", "conversions", "nulls", "value", "keyTouch"];
+
+/// The columns a touchpoint table may have.
+pub const TOUCH_COLUMNS: &[&str] = &["userId", "timestamp", "channel", "campaign", "cost", "eventId"];
+
+/// The columns a conversion table may have.
+pub const CONVERSION_COLUMNS: &[&str] = &["userId", "timestamp", "value", "eventId", "type"];
+
 /// A path table from columns `{ path, conversions, nulls?, value?, keyTouch? }`, paths split on
 /// `sep`; `keyTouch` (as `journey.pathTable` gives it) is each row's W-shaped key touch.
 pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
@@ -266,7 +276,7 @@ pub struct ConversionData {
 /// Reads the touchpoint columns.
 pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<TouchData> {
     let p = "touchpoints";
-    read::columns(h, v, p, &["userId", "timestamp", "channel", "campaign", "cost", "eventId"])?;
+    read::columns(h, v, p, TOUCH_COLUMNS)?;
     let (users, ts) = users_and_times(h, v, p)?;
     let n = users.len();
     let channels = texts(
@@ -289,7 +299,7 @@ pub fn touchpoints<H: Host>(h: H, v: &H::V) -> Result<TouchData> {
 /// Reads the conversion columns.
 pub fn conversions<H: Host>(h: H, v: &H::V) -> Result<ConversionData> {
     let p = "conversions";
-    read::columns(h, v, p, &["userId", "timestamp", "value", "eventId", "type"])?;
+    read::columns(h, v, p, CONVERSION_COLUMNS)?;
     let (users, ts) = users_and_times(h, v, p)?;
     let n = users.len();
     let values = match get(h, v, "value", "conversions.value")? {

@@ -28,6 +28,17 @@ const pt: PathTableColumns = cw.journey.pathTable(
   { lookback: 86400, sessionGap: null, level: 'channel_campaign', leadKind: 'lead', sep: ' > ' },
 );
 const again: MarkovRow[] = cw.attribution.markov(pt);
+// tables as rows: each row's cells typed from the columns
+const fromRows: PathTableColumns = cw.journey.pathTable(
+  [{ userId: 'u', timestamp: 0, channel: 'a', campaign: null }, { userId: 'u', timestamp: 5, channel: 'b', cost: 2 }],
+  [{ userId: 'u', timestamp: 9, value: 3 }],
+);
+const rowsCredit: HeuristicRow[] = cw.attribution.heuristics([{ path: 'a>b', conversions: 1 }, { path: 'b', conversions: 0, nulls: 2 }]);
+void [fromRows, rowsCredit];
+// @ts-expect-error a row's channel is one string
+cw.journey.pathTable([{ userId: 'u', timestamp: 0, channel: ['a'] }], []);
+// @ts-expect-error a row has no report (the whole table's)
+cw.attribution.heuristics([{ path: 'a', conversions: 1, report: null }]);
 const td: CreditRow[] = cw.attribution.timeDecay({ userId: [], timestamp: [], channel: [] }, { userId: [], timestamp: [] }, { halfLifeSeconds: 3600 });
 const codes: readonly ErrorCode[] = cw.ERROR_CODES;
 

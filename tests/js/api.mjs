@@ -215,6 +215,71 @@ export function runApi(cw, name) {
     throwsCode(() => journey.pathTable(touches, { ...conversions, vaule: [1, 2] }), 'invalid_parameter', /^invalid conversions\.vaule: "vaule" \(unknown column/);
   });
 
+  test(`[${name}] a table may come as rows: the same results as its columns, each bad row named`, () => {
+    const columns = {
+      userId: ['a', 'a', 'b', 'b', 'c'], timestamp: [1, 2, 1, 3, 4], channel: ['search', 'email', 'social', 'search', 'email'],
+      campaign: ['brand', null, null, 'generic', null], cost: [1.5, null, null, 2, null],
+    };
+    const touches = columns.userId.map((userId, i) => {
+      // a row leaves out what it has none of
+      const row = { userId, timestamp: columns.timestamp[i], channel: columns.channel[i] };
+      if (columns.campaign[i] !== null) row.campaign = columns.campaign[i];
+      if (columns.cost[i] !== null) row.cost = columns.cost[i];
+      return row;
+    });
+    const bought = { userId: ['a', 'c'], timestamp: [5, 6], value: [10, 4] };
+    const boughtRows = [{ userId: 'a', timestamp: 5, value: 10 }, { userId: 'c', timestamp: 6, value: 4 }];
+    const copy = JSON.stringify(touches);
+    const opts = { level: 'channel_campaign' };
+    const pt = journey.pathTable(columns, bought, opts);
+    assert.deepEqual(journey.pathTable(touches, boughtRows, opts), pt);
+    assert.deepEqual(journey.pathTable(columns, boughtRows, opts), pt);
+    assert.equal(JSON.stringify(touches), copy); // the rows are left as they were
+    assert.deepEqual(attribution.timeDecay(touches, boughtRows), attribution.timeDecay(columns, bought));
+    // a path table as rows, into every attribution model
+    const rows = good().path.map((path, i) => ({ path, conversions: good().conversions[i], nulls: good().nulls[i], value: good().value[i] }));
+    assert.deepEqual(attribution.heuristics(rows), attribution.heuristics(good()));
+    assert.deepEqual(attribution.markov(rows, { order: 2 }), attribution.markov(good(), { order: 2 }));
+    assert.deepEqual(new attribution.Markov().fit(rows).removalEffects, new attribution.Markov().fit(good()).removalEffects);
+    // a row that leaves out (or gives null for) a count has its default, 0; keyTouch has none
+    const sparse = [{ path: 'a>b', conversions: 1, keyTouch: 1 }, { path: 'b', conversions: 0, nulls: 2, value: null }, { path: 'a>c>b', conversions: 2, value: 5 }];
+    assert.deepEqual(attribution.heuristics(sparse),
+      attribution.heuristics({ path: ['a>b', 'b', 'a>c>b'], conversions: [1, 0, 2], nulls: [0, 2, 0], value: [0, 0, 5], keyTouch: [1, null, null] }));
+    // no rows, or an array of no objects, is refused by Rust as before tables could come as rows;
+    // an empty table is given as columns
+    throwsCode(() => journey.pathTable([], boughtRows), 'invalid_parameter', /^invalid touchpoints: "an array"/);
+    throwsCode(() => attribution.markov([1, 2]), 'invalid_parameter', /^invalid table: "an array"/);
+    assert.deepEqual(journey.pathTable({ userId: [], timestamp: [], channel: [] }, { userId: [], timestamp: [] }).path, []);
+    // bad rows are named by row; bad cells by column and row, as Rust reads the columns
+    throwsCode(() => journey.pathTable([touches[0], 'search'], bought), 'invalid_parameter',
+      'invalid touchpoints[1]: "search" (expected a row: an object of userId, timestamp, channel, campaign, cost, eventId)');
+    throwsCode(() => attribution.heuristics([rows[0], null]), 'invalid_parameter', /^invalid table\[1\]: "null" \(expected a row/);
+    throwsCode(() => journey.pathTable([touches[0], { ...touches[1], chanel: 'x' }], bought), 'invalid_parameter',
+      'invalid touchpoints[1].chanel: "chanel" (unknown column; expected one of userId, timestamp, channel, campaign, cost, eventId)');
+    throwsCode(() => attribution.heuristics([{ ...rows[0], report: {} }]), 'invalid_parameter', /^invalid table\[0\]\.report: "report" \(unknown column; expected one of path, conversions, nulls, value, keyTouch\)/);
+    throwsCode(() => journey.pathTable([touches[0], { userId: 'a', timestamp: 3 }], bought), 'invalid_parameter', /touchpoints\.channel\[1\]/);
+    // an ...Async call rejects (never throws) on a bad row
+    let promise;
+    assert.doesNotThrow(() => { promise = attribution.markovAsync([rows[0], 7]); });
+    return assert.rejects(promise, (e) => e.code === 'invalid_parameter' && /^invalid table\[1\]: "7"/.test(e.message));
+  });
+
+  test(`[${name}] CLV and lead tables may come as rows too`, () => {
+    const params = new cw.clv.BetaGeoParams({ r: 0.24, alpha: 4.41, a: 0.79, b: 2.43 });
+    const histories = { frequency: [0, 2, 5], recency: [0, 10, 30], T: [38, 38, 38] };
+    const historyRows = [{ frequency: 0, recency: 0, T: 38 }, { frequency: 2, recency: 10, T: 38 }, { frequency: 5, recency: 30, T: 38 }];
+    assert.deepEqual([...params.pAlive(historyRows)], [...params.pAlive(histories)]);
+    const log = [{ customerId: 'a', datetime: 0, monetaryValue: 1 }, { customerId: 'a', datetime: 7 * 86400, monetaryValue: 3 }];
+    assert.deepEqual(cw.clv.rfm(log), cw.clv.rfm({ customerId: ['a', 'a'], datetime: [0, 7 * 86400], monetaryValue: [1, 3] }));
+    const events = { lead: ['ann', 'ann', 'bob'], timestamp: [0, 60, 0], event: ['visit', 'signup', 'visit'] };
+    const eventRows = [{ lead: 'ann', timestamp: 0, event: 'visit' }, { lead: 'ann', timestamp: 60, event: 'signup' }, { lead: 'bob', timestamp: 0, event: 'visit' }];
+    const steps = { steps: ['visit', 'signup'] };
+    assert.deepEqual(cw.leads.funnel(eventRows, steps), cw.leads.funnel(events, steps));
+    // `leads` is the whole table's list, not a cell of a row
+    throwsCode(() => cw.leads.funnel([{ ...eventRows[0], leads: 'ann' }], steps), 'invalid_parameter',
+      'invalid events[0].leads: "leads" (unknown column; expected one of lead, timestamp, event, value)');
+  });
+
   test(`[${name}] journey.pathTable reads every event column, missing entries and any text`, () => {
     // users, channels and campaigns in several scripts (one with a lone surrogate, read as
     // U+FFFD); null campaigns, event ids and types are missing entries

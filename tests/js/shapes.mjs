@@ -244,7 +244,12 @@ export function parseDts(text) {
       k += 1;
       const ps = params();
       eat('=');
-      types.set(name, { params: ps, type: type() });
+      if (name === 'Row') {
+        // a mapped type (a table's row, `Row<TouchpointColumns, ...>`), only ever a parameter's
+        // type, never a result's: not parsed, skipped to its end
+        skipBalanced();
+        types.set(name, { params: ps, type: { kind: 'ref', name: 'unknown', args: [] } });
+      } else types.set(name, { params: ps, type: type() });
       if (is(';')) k += 1;
     } else if (is('class')) {
       k += 1;
