@@ -130,6 +130,10 @@ function fastTable(table) {
       if (typeof path[i] !== 'string') return [table, undefined];
     }
     for (const k of ['conversions', 'nulls', 'value']) if (k in out) out[k] = numbersColumn(out[k]);
+    // A keyTouch of nulls only (what pathTable and parsePathCsv give without leads) says what
+    // its absence says; left out, Rust does not read it null by null (0.09 s per 1M rows here).
+    const keys = out.keyTouch;
+    if (Array.isArray(keys) && keys.length === n && keys.every((k) => k === null || k === undefined)) delete out.keyTouch;
     return [out, utf8.encode(path.join('\n'))];
   } catch {
     return [table, undefined];
