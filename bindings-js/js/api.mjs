@@ -96,7 +96,7 @@ export function build(backend, surface) {
    */
   const withRows = (m, args) => {
     if (!m.rowArgs) return args;
-    const a = args.slice();
+    let a = args; // copied only when a table comes as rows
     const isRow = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
     for (const [i, name, columns, defaults] of m.rowArgs) {
       const rows = a[i];
@@ -117,6 +117,7 @@ export function build(backend, surface) {
           cols[k][r] = row[k] ?? defaults[k];
         }
       }
+      if (a === args) a = args.slice();
       a[i] = cols;
     }
     return a;

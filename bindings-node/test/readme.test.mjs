@@ -21,11 +21,8 @@ const table = {
 const credit = attribution.markov(table, { order: 1 });
 console.log(credit.map((r) => `${r.channel}: ${r.conversions.toFixed(1)}`).join(', '));
 // search: 18.9, display: 21.3, email: 24.8
-const asRows = [ // the same table as rows, as JS data often comes (a count left out is 0)
-  { path: 'search > display', conversions: 30, nulls: 70, value: 3000 }, { path: 'email', conversions: 10, nulls: 90, value: 800 },
-  { path: 'search > email', conversions: 25, nulls: 25, value: 2600 }, { path: 'display', conversions: 0, nulls: 100 },
-];
-const sameCredit = attribution.markov(asRows, { order: 1 }); // equal to credit
+const asRows = table.path.map((path, i) => ({ path, conversions: table.conversions[i], nulls: table.nulls[i], value: table.value[i] }));
+const sameCredit = attribution.markov(asRows, { order: 1 }); // a table may come as rows too: equal to credit
 const withCi = await attribution.markovAsync(table, { ci: { replicates: 200, seed: 1 } });
 console.log(withCi[0].conversionsLo <= withCi[0].conversions); // true
 // END: readme-node
