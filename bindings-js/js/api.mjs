@@ -88,8 +88,8 @@ export function build(backend, surface) {
    * The arguments of member `m` with each table given as rows (`m.rowArgs`: `[index, name,
    * columns, defaults]`; an array such as `[{ userId: 'u1', timestamp: 1700000000, channel:
    * 'search' }]`) as the object of columns Rust reads: one array per column some row has, with
-   * the column's default (`defaults`) where a row has none or `null`, else `undefined` (Rust
-   * names a bad cell by column and row: `touchpoints.channel[3]`). A later row that is no
+   * the column's default (`defaults`) where a row has none or `null`, else `undefined` (a bad cell is
+   * named by row and column, `touchpoints[3].channel`: see `byRow`). A later row that is no
    * object, or a key that is not one of `columns`, is an error naming the row
    * (`touchpoints[3].chanel`). An array whose first item is no object (`[]` too) is left for
    * Rust to refuse, as before tables could come as rows: an empty table is given as columns.
@@ -122,9 +122,36 @@ export function build(backend, surface) {
     }
     return a;
   };
+  /**
+   * Error `e` of a call of member `m` on `args`, a cell of a table given as rows named as the rows
+   * were written (`touchpoints[3].channel`), not as Rust read their columns
+   * (`touchpoints.channel[3]`, or `channel[3]` where Rust gives no table name, which is read so
+   * only for a member with one such table). Only channelwise's own errors are renamed.
+   */
+  const byRow = (m, args, e) => {
+    if (!m.rowArgs || !surface.errorCodes.includes(e?.code) || typeof e.message !== 'string') return e;
+    for (const [i, name, columns] of m.rowArgs) {
+      const rows = args[i];
+      if (!Array.isArray(rows) || rows[0] === null || typeof rows[0] !== 'object' || Array.isArray(rows[0])) continue;
+      const table = m.rowArgs.length === 1 ? `(?:${name}\\.)?` : `${name}\\.`;
+      const cell = new RegExp(`(?<![\\w.])${table}(${columns.join('|')})\\[(\\d+)\\]`, 'g');
+      const message = e.message.replace(cell, `${name}[$2].$1`);
+      if (typeof e.stack === 'string') e.stack = e.stack.replace(e.message, message);
+      e.message = message;
+    }
+    return e;
+  };
   /** The arguments as Rust reads them: tables given as rows turned into columns, instances into handles. */
   const prepare = (m, args) => withHandles(m, withRows(m, args));
-  /** `prepare`, an error in the arguments as a rejected promise (for the `...Async` calls). */
+  /** `go(prepare(m, args))`, what it throws as `byRow` names it. */
+  const run = (m, args, go) => {
+    try {
+      return go(prepare(m, args));
+    } catch (e) {
+      throw byRow(m, args, e);
+    }
+  };
+  /** `run` for the `...Async` calls: an error in the arguments as a rejected promise. */
   const prepared = (m, args, then) => {
     let a;
     try {
@@ -132,7 +159,9 @@ export function build(backend, surface) {
     } catch (e) {
       return Promise.reject(e);
     }
-    return then(a);
+    return then(a).catch((e) => {
+      throw byRow(m, args, e);
+    });
   };
 
   /**
@@ -244,7 +273,7 @@ export function build(backend, surface) {
     const ctor = spec.members.find((m) => m.kind === 'new' || m.kind === 'hidden');
     const C = class {
       constructor(...args) {
-        const handle = args[0] === TOKEN ? args[1] : call(`${base}.constructor`, prepare(ctor, args), ctor);
+        const handle = args[0] === TOKEN ? args[1] : run(ctor, args, (a) => call(`${base}.constructor`, a, ctor));
         if (args[0] !== TOKEN) {
           // A private copy of what the object was made with, so that a backend can make it again
           // elsewhere (the browser's worker); none if the arguments cannot be copied.
@@ -270,7 +299,8 @@ export function build(backend, surface) {
       const id = `${base}.${m.name}`;
       if (m.kind === 'method') {
         C.prototype[m.name] = function method(...args) {
-          return finish(m, call(id, [self(this), ...prepare(m, args)], m));
+          const h = self(this);
+          return finish(m, run(m, args, (a) => call(id, [h, ...a], m)));
         };
         if (m.hasAsync) {
           C.prototype[`${m.name}Async`] = function methodAsync(...args) {
@@ -291,7 +321,7 @@ export function build(backend, surface) {
           configurable: true,
         });
       } else if (m.kind === 'static') {
-        C[m.name] = (...args) => finish(m, call(id, prepare(m, jsonArgs(m, args)), m));
+        C[m.name] = (...args) => finish(m, run(m, jsonArgs(m, args), (a) => call(id, a, m)));
       }
     }
     return C;
@@ -308,7 +338,7 @@ export function build(backend, surface) {
     }
     for (const f of ns.functions) {
       const id = `${ns.name}.${f.name}`;
-      obj[f.name] = (...args) => finish(f, call(id, prepare(f, args), f));
+      obj[f.name] = (...args) => finish(f, run(f, args, (a) => call(id, a, f)));
       if (f.hasAsync) obj[`${f.name}Async`] = (...args) => prepared(f, args, (a) => callAsync(id, a, f)).then((v) => finish(f, v));
     }
     // `name` prefixes the ids; `path` is where it sits: ['forecast', 'metrics'] nests it under

@@ -146,8 +146,8 @@ fn row_types() -> String {
  * `{ userId: ['u1', ...], timestamp: [1700000000, ...], channel: ['search', ...] }`. A row may
  * leave out an optional column: it has the column's default there (`nulls`, `value`: 0;
  * `weights`: 1) or none (`campaign`, `cost`, `keyTouch`, `reason`; `monetaryValue` is given on
- * every row or on none). Any other key is an error naming its row (`touchpoints[3].chanel`); a
- * bad cell is named by its column and row (`touchpoints.channel[3]`). At least one row (an
+ * every row or on none). Any other key is an error naming its row (`touchpoints[3].chanel`), as
+ * is a bad cell (`touchpoints[3].channel`). At least one row (an
  * array whose first item is no object is not read as rows): an empty table is given as columns.
  */
 export type Row<T, C extends keyof T> = {

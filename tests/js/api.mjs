@@ -215,7 +215,7 @@ export function runApi(cw, name) {
     throwsCode(() => journey.pathTable(touches, { ...conversions, vaule: [1, 2] }), 'invalid_parameter', /^invalid conversions\.vaule: "vaule" \(unknown column/);
   });
 
-  test(`[${name}] a table may come as rows: the same results as its columns, each bad row named`, () => {
+  test(`[${name}] a table may come as rows: the same results as its columns, each bad row named`, async () => {
     const columns = {
       userId: ['a', 'a', 'b', 'b', 'c'], timestamp: [1, 2, 1, 3, 4], channel: ['search', 'email', 'social', 'search', 'email'],
       campaign: ['brand', null, null, 'generic', null], cost: [1.5, null, null, 2, null],
@@ -257,11 +257,24 @@ export function runApi(cw, name) {
     throwsCode(() => journey.pathTable([touches[0], { ...touches[1], chanel: 'x' }], bought), 'invalid_parameter',
       'invalid touchpoints[1].chanel: "chanel" (unknown column; expected one of userId, timestamp, channel, campaign, cost, eventId)');
     throwsCode(() => attribution.heuristics([{ ...rows[0], report: {} }]), 'invalid_parameter', /^invalid table\[0\]\.report: "report" \(unknown column; expected one of path, conversions, nulls, value, keyTouch\)/);
-    throwsCode(() => journey.pathTable([touches[0], { userId: 'a', timestamp: 3 }], bought), 'invalid_parameter', /touchpoints\.channel\[1\]/);
+    // a bad cell by row and column, as the rows were written (Rust reads columns: touchpoints.channel[1])
+    throwsCode(() => journey.pathTable([touches[0], { userId: 'a', timestamp: 3 }], bought), 'invalid_parameter',
+      'invalid touchpoints[1].channel: "undefined" (expected a string)');
+    throwsCode(() => journey.pathTable(touches, [boughtRows[0], { userId: 'c', timestamp: 6, value: '4' }]), 'invalid_parameter',
+      'invalid conversions[1].value: "4" (expected a number)');
+    throwsCode(() => journey.pathTable([touches[0], { ...touches[1], cost: NaN }], bought), 'non_finite', 'touchpoints[1].cost must be finite, got NaN');
+    // a path table's cells, which Rust names without the table's name
+    throwsCode(() => attribution.markov([rows[0], { ...rows[1], path: 7 }]), 'invalid_parameter', 'invalid table[1].path: "7" (expected a string)');
+    throwsCode(() => attribution.markov([rows[0], { ...rows[1], conversions: -1 }]), 'out_of_range', 'table[1].conversions must be in [0, inf], got -1');
+    throwsCode(() => new attribution.Markov().fit([rows[0], { ...rows[1], nulls: NaN }]), 'non_finite', 'table[1].nulls must be finite, got NaN');
+    // given as columns, the same cells keep Rust's names
+    throwsCode(() => attribution.markov({ path: ['a', 'b'], conversions: [1, -1] }), 'out_of_range', 'conversions[1] must be in [0, inf], got -1');
     // an ...Async call rejects (never throws) on a bad row
     let promise;
     assert.doesNotThrow(() => { promise = attribution.markovAsync([rows[0], 7]); });
-    return assert.rejects(promise, (e) => e.code === 'invalid_parameter' && /^invalid table\[1\]: "7"/.test(e.message));
+    await assert.rejects(promise, (e) => e.code === 'invalid_parameter' && /^invalid table\[1\]: "7"/.test(e.message));
+    await assert.rejects(attribution.markovAsync([rows[0], { ...rows[1], conversions: -1 }]),
+      (e) => e.code === 'out_of_range' && e.message === 'table[1].conversions must be in [0, inf], got -1');
   });
 
   test(`[${name}] CLV and lead tables may come as rows too`, () => {
@@ -271,10 +284,13 @@ export function runApi(cw, name) {
     assert.deepEqual([...params.pAlive(historyRows)], [...params.pAlive(histories)]);
     const log = [{ customerId: 'a', datetime: 0, monetaryValue: 1 }, { customerId: 'a', datetime: 7 * 86400, monetaryValue: 3 }];
     assert.deepEqual(cw.clv.rfm(log), cw.clv.rfm({ customerId: ['a', 'a'], datetime: [0, 7 * 86400], monetaryValue: [1, 3] }));
+    throwsCode(() => params.pAlive([historyRows[0], { frequency: 5, recency: 50, T: 38 }]), 'out_of_range', 'data[1].recency must be in [0, 38], got 50');
+    throwsCode(() => cw.clv.rfm([log[0], { ...log[1], datetime: 'x' }]), 'invalid_parameter', 'invalid log[1].datetime: "x" (expected a number)');
     const events = { lead: ['ann', 'ann', 'bob'], timestamp: [0, 60, 0], event: ['visit', 'signup', 'visit'] };
     const eventRows = [{ lead: 'ann', timestamp: 0, event: 'visit' }, { lead: 'ann', timestamp: 60, event: 'signup' }, { lead: 'bob', timestamp: 0, event: 'visit' }];
     const steps = { steps: ['visit', 'signup'] };
     assert.deepEqual(cw.leads.funnel(eventRows, steps), cw.leads.funnel(events, steps));
+    throwsCode(() => cw.leads.funnel([eventRows[0], { ...eventRows[1], timestamp: NaN }], steps), 'non_finite', 'events[1].timestamp must be finite, got NaN');
     // `leads` is the whole table's list, not a cell of a row
     throwsCode(() => cw.leads.funnel([{ ...eventRows[0], leads: 'ann' }], steps), 'invalid_parameter',
       'invalid events[0].leads: "leads" (unknown column; expected one of lead, timestamp, event, value)');
