@@ -9,7 +9,9 @@
 // be the same, or this exits 1.
 //
 //   node benches/compare/journey.mjs node|wasm TOUCHES.csv CONVERSIONS.csv LOOKBACK OUT.json [REPEAT]
-//   -> {"stack": "node", "seconds": 0.123, "rowsSeconds": 0.2}   (best of REPEAT calls, default 3)
+//   -> {"stack": "node", "seconds": 0.123, "rowsSeconds": 0.2, "rows": 90000, "mergeSeconds": 0.01}
+//      (best of REPEAT calls, default 3; `mergeSeconds`: journey.merge of the table's two halves,
+//      which must give the table back, sorted by path)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -65,10 +67,26 @@ if (JSON.stringify(rowsTable) !== JSON.stringify(table)) {
   console.error('journey.mjs: the table from rows differs from the table from columns');
   process.exit(1);
 }
+// journey.merge of the table's two halves gives the table back (its rows are distinct paths),
+// rows sorted by path as merge sorts them
+const whole = JSON.stringify(cw.journey.merge([table]));
+const half = table.path.length >> 1;
+const part = (from, to) => Object.fromEntries(['path', 'conversions', 'nulls', 'value', 'keyTouch'].map((k) => [k, Array.from(table[k].slice(from, to))]));
+const halves = [part(0, half), part(half, table.path.length)];
+let mergeBest = Infinity;
+for (let i = 0; i < Number(repeat); i += 1) {
+  const t0 = performance.now();
+  const merged = cw.journey.merge(halves);
+  mergeBest = Math.min(mergeBest, (performance.now() - t0) / 1000);
+  if (JSON.stringify(merged) !== whole) {
+    console.error('journey.mjs: merging the two halves does not give the table back');
+    process.exit(1);
+  }
+}
 writeFileSync(out, JSON.stringify({
   path: table.path,
   conversions: Array.from(table.conversions),
   nulls: Array.from(table.nulls),
   value: Array.from(table.value),
 }));
-console.log(JSON.stringify({ stack, seconds: best, rowsSeconds: rowsBest }));
+console.log(JSON.stringify({ stack, seconds: best, rowsSeconds: rowsBest, rows: table.path.length, mergeSeconds: mergeBest }));

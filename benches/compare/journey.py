@@ -13,7 +13,8 @@ over the registered frames with `.df()` on all of the machine's threads (2 here)
 `--stacks` adds the JS packages (`node`: the addon, built by `bindings-node/scripts/build.mjs`;
 `wasm`: the WebAssembly build run in Node, built by `bindings-wasm/build.sh`). They get the
 same log as CSV files, split into JS columns before timing (`journey.mjs`), and their tables
-are checked equal to Python's too; each is timed again on the log as rows (an array of objects).
+are checked equal to Python's too; each is timed again on the log as rows (an array of objects),
+and on `journey.merge` of its path table's two halves.
 """
 from __future__ import annotations
 
@@ -71,17 +72,18 @@ def main() -> None:
         row = {"events": len(touches) + len(conversions), "rows": len(a), "channelwise_s": round(best["channelwise"], 4),
                "duckdb_s": round(best["duckdb"], 4), "duckdb_threads": int(threads),
                "ratio": round(best["duckdb"] / best["channelwise"], 2)}
-        for stack, (seconds, rows_seconds) in js_stacks(js, touches, conversions, a, args.repeat).items():
+        for stack, (seconds, rows_seconds, merge_seconds) in js_stacks(js, touches, conversions, a, args.repeat).items():
             row[f"{stack}_s"] = round(seconds, 4)
             row[f"{stack}_rows_s"] = round(rows_seconds, 4)
+            row[f"{stack}_merge_s"] = round(merge_seconds, 4)
         rows.append(row)
         print(json.dumps(row), flush=True)
     print(f"\n| events | path rows | channelwise, 1 thread (s) | DuckDB, {threads} threads (s) | DuckDB / channelwise |"
-          + "".join(f" {s}, 1 thread (s) | {s} from rows (s) |" for s in js))
-    print("|---:|---:|---:|---:|---:|" + "---:|---:|" * len(js))
+          + "".join(f" {s}, 1 thread (s) | {s} from rows (s) | {s} merge (s) |" for s in js))
+    print("|---:|---:|---:|---:|---:|" + "---:|---:|---:|" * len(js))
     for r in rows:
         print(f"| {r['events']:,} | {r['rows']:,} | {r['channelwise_s']:.3f} | {r['duckdb_s']:.3f} | {r['ratio']:.1f}x |"
-              + "".join(f" {r[s + '_s']:.3f} | {r[s + '_rows_s']:.3f} |" for s in js))
+              + "".join(f" {r[s + '_s']:.3f} | {r[s + '_rows_s']:.3f} | {r[s + '_merge_s']:.3f} |" for s in js))
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "journey.json"), "w") as f:
         json.dump({"duckdb": duckdb.__version__, "pandas": pd.__version__, "rows": rows}, f, indent=1)
@@ -89,9 +91,10 @@ def main() -> None:
 
 
 def js_stacks(stacks, touches, conversions, expected, repeat):
-    """(seconds, seconds from rows) per JS stack for the same log (best of `repeat` calls), each
-    table checked equal to `expected` (Python's, sorted by path); `journey.mjs` checks the table
-    from rows equal to the one from columns."""
+    """(seconds, seconds from rows, seconds of `journey.merge` of the path table's two halves) per
+    JS stack for the same log (best of `repeat` calls), each table checked equal to `expected`
+    (Python's, sorted by path); `journey.mjs` checks the table from rows equal to the one from
+    columns, and the merged halves equal to the table."""
     out = {}
     if not stacks:
         return out
@@ -104,7 +107,7 @@ def js_stacks(stacks, touches, conversions, expected, repeat):
             cmd = ["node", os.path.join(HERE, "journey.mjs"), stack, t_csv, c_csv, str(LOOKBACK), table, str(repeat)]
             p = subprocess.run(cmd, capture_output=True, text=True, check=True)
             got = json.loads(p.stdout.strip().splitlines()[-1])
-            out[stack] = (got["seconds"], got["rowsSeconds"])
+            out[stack] = (got["seconds"], got["rowsSeconds"], got["mergeSeconds"])
             with open(table) as f:
                 got = pd.DataFrame(json.load(f)).sort_values("path", kind="stable").reset_index(drop=True)
             pd.testing.assert_frame_equal(got, expected[list(got.columns)], check_exact=True, check_dtype=False)

@@ -299,12 +299,13 @@ impl Member {
             })
     }
 
-    /// Index of the `table: PathTableInput` parameter, if the member takes one.
+    /// Index of the `table: PathTableInput` parameter (or `journey.merge`'s `tables:
+    /// PathTableInput[]`), if the member takes one.
     pub fn table_arg(&self) -> Option<usize> {
         let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
-        params
-            .split(", ")
-            .position(|p| p.starts_with("table: PathTableInput"))
+        params.split(", ").position(|p| {
+            p.starts_with("table: PathTableInput") || p.starts_with("tables: PathTableInput[]")
+        })
     }
 
     /// The event-table parameters (`touchpoints: TouchpointColumns`, `conversions:

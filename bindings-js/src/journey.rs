@@ -161,7 +161,8 @@ pub fn merge<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let mut tables = Vec::with_capacity(n as usize);
     for i in 0..n {
         let t = crate::read::element(h, &list, i, "tables")?;
-        tables.push(crate::table::path_table(h, &t, &sep).map_err(|e| within(i, e))?);
+        let joined = format!("tables[{i}].path");
+        tables.push(crate::table::path_table_joined(h, &t, &sep, &joined).map_err(|e| within(i, e))?);
     }
     job(move || {
         crate::attribution::table_data(&PathTable::merge(&tables)?, &sep)

@@ -43,7 +43,13 @@ pub const CONVERSION_COLUMNS: &[&str] = &["userId", "timestamp", "value", "event
 /// A path table from columns `{ path, conversions, nulls?, value?, keyTouch? }`, paths split on
 /// `sep`; `keyTouch` (as `journey.pathTable` gives it) is each row's W-shaped key touch.
 pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
-    let table = paths_and_counts(h, v, sep)?;
+    path_table_joined(h, v, sep, "path")
+}
+
+/// [`path_table`], its paths handed over joined as `joined` ([`crate::host::stash_joined`]):
+/// `path`, or `tables[1].path` for the second table of `journey.merge`.
+pub fn path_table_joined<H: Host>(h: H, v: &H::V, sep: &str, joined: &str) -> Result<PathTable> {
+    let table = paths_and_counts(h, v, sep, joined)?;
     let Some(keys) = get(h, v, "keyTouch", "keyTouch")? else {
         return Ok(table);
     };
@@ -51,8 +57,8 @@ pub fn path_table<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
 }
 
 /// The path table of `path` and the count columns.
-fn paths_and_counts<H: Host>(h: H, v: &H::V, sep: &str) -> Result<PathTable> {
-    let joined = crate::host::take_joined("path");
+fn paths_and_counts<H: Host>(h: H, v: &H::V, sep: &str, joined: &str) -> Result<PathTable> {
+    let joined = crate::host::take_joined(joined);
     read::columns(h, v, "table", PATH_TABLE_COLUMNS)?;
     let arr = require(h, v, "path", "path")?;
     let n = read::array_len(h, &arr, "path", "an array of strings")? as usize;

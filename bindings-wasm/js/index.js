@@ -178,8 +178,9 @@ function fastMatrix(x, nFeatures) {
 }
 
 /**
- * One call of the shared API (bindings-js): the table argument, if any, goes through the fast
- * path (its paths as one UTF-8 buffer, handed over just before the call), and so does a matrix
+ * One call of the shared API (bindings-js): the table argument, if any (each table of
+ * `journey.merge`'s list), goes through the fast path (its paths as one UTF-8 buffer, handed
+ * over just before the call), and so does a matrix
  * argument (`x: Matrix`, then `nFeatures`: rows as one flat Float64Array).
  */
 function sharedCall(id, args, member) {
@@ -189,14 +190,18 @@ function sharedCall(id, args, member) {
 /** `sharedCall`, the last step (`run(args)`) given. */
 function sharedCallWith(id, args, member, run) {
   let a = args;
-  let joined;
+  const joined = []; // [field, utf8]
   const t = member.tableArg;
   if (t !== null && t !== undefined) {
     const i = member.kind === 'method' ? t + 1 : t;
-    let table;
-    [table, joined] = fastTable(a[i]);
+    const fast = (table, field) => {
+      const [out, paths] = fastTable(table);
+      if (paths !== undefined) joined.push([field, paths]);
+      return out;
+    };
     a = a.slice();
-    a[i] = table;
+    // journey.merge's list of tables, each through the fast path (`tables[1].path`)
+    a[i] = Array.isArray(a[i]) ? a[i].map((x, k) => fast(x, `tables[${k}].path`)) : fast(a[i], 'path');
   }
   const m = member.matrixArg;
   if (m !== null && m !== undefined) {
@@ -206,7 +211,7 @@ function sharedCallWith(id, args, member, run) {
   }
   if (a.some((x) => typeof x === 'function')) a = a.map((x) => (typeof x === 'function' ? userCallback(x) : x));
   return call(() => {
-    if (joined !== undefined) wasm.stashJoined('path', joined);
+    for (const [field, paths] of joined) wasm.stashJoined(field, paths);
     return run(a);
   });
 }

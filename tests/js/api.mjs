@@ -355,6 +355,19 @@ export function runApi(cw, name) {
     assert.deepEqual(c.path, ['x|y', 'y']);
     assert.deepEqual([...c.conversions], [5, 5]);
     assert.deepEqual([...c.nulls], [0, 1]);
+    // each table's own paths, whichever way each reaches Rust (the browser hands each plain table's
+    // paths over joined, a table whose path holds a newline one by one): equal-length tables, so a
+    // mix-up would not be caught by a length check
+    const rowsOf = (t) => Object.fromEntries(t.path.map((p, i) => [p, [t.conversions[i], t.nulls[i], t.value[i]]]));
+    const three = [
+      { path: ['a>b', 'b'], conversions: [1, 0], nulls: [0, 1], value: [5, 0] },
+      { path: ['c', 'a\nz'], conversions: [2, 1] },
+      { path: ['b', 'c>a'], conversions: [0, 3], nulls: [2, 0] },
+    ];
+    const want = { 'a>b': [1, 0, 5], 'a\nz': [1, 0, 0], b: [0, 3, 0], c: [2, 0, 0], 'c>a': [3, 0, 0] };
+    assert.deepEqual(rowsOf(journey.merge(three)), want);
+    assert.deepEqual(rowsOf(journey.merge([three[2], three[0], three[1]])), want);
+    throwsCode(() => journey.merge([three[0], { path: ['b', 7], conversions: [1, 1] }]), 'invalid_parameter', 'invalid tables[1].path[1]: "7" (expected a string)');
     throwsCode(() => journey.merge([]), 'not_enough_data');
     throwsCode(() => journey.merge([good(), { path: ['a'], conversions: [NaN] }]), 'non_finite', 'tables[1].conversions[0] must be finite, got NaN');
     throwsCode(() => journey.merge([good(), { path: ['a>>b'], conversions: [1] }]), 'invalid_path', /tables\[1\]: /);
