@@ -90,8 +90,8 @@ export function build(backend, surface) {
    * 'search' }]`) as the object of columns Rust reads: one array per column some row has, with
    * the column's default (`defaults`) where a row has none or `null`, else `undefined` (a bad cell is
    * named by row and column, `touchpoints[3].channel`: see `byRow`). A later row that is no
-   * object, or a key that is not one of `columns`, is an error naming the row
-   * (`touchpoints[3].chanel`). An array whose first item is no object (`[]` too) is left for
+   * object, or a key that is not one of `columns` (any key is, where there are none: lead
+   * attributes), is an error naming the row (`touchpoints[3].chanel`). An array whose first item is no object (`[]` too) is left for
    * Rust to refuse, as before tables could come as rows: an empty table is given as columns.
    */
   const withRows = (m, args) => {
@@ -107,11 +107,11 @@ export function build(backend, surface) {
         const row = rows[r];
         if (!isRow(row)) {
           const shown = typeof row === 'string' ? row.slice(0, 40) : Array.isArray(row) ? 'an array' : String(row);
-          throw coded('invalid_parameter', `invalid ${name}[${r}]: "${shown}" (expected a row: an object of ${columns.join(', ')})`);
+          throw coded('invalid_parameter', `invalid ${name}[${r}]: "${shown}" (expected a row: an object${columns.length ? ` of ${columns.join(', ')}` : ''})`);
         }
         for (const k in row) {
           if (cols[k] === undefined) {
-            if (!columns.includes(k)) throw coded('invalid_parameter', `invalid ${name}[${r}].${k}: "${k}" (unknown column; expected one of ${columns.join(', ')})`);
+            if (columns.length && !columns.includes(k)) throw coded('invalid_parameter', `invalid ${name}[${r}].${k}: "${k}" (unknown column; expected one of ${columns.join(', ')})`);
             cols[k] = new Array(n).fill(defaults[k]);
           }
           cols[k][r] = row[k] ?? defaults[k];
@@ -134,7 +134,7 @@ export function build(backend, surface) {
       const rows = args[i];
       if (!Array.isArray(rows) || rows[0] === null || typeof rows[0] !== 'object' || Array.isArray(rows[0])) continue;
       const table = m.rowArgs.length === 1 ? `(?:${name}\\.)?` : `${name}\\.`;
-      const cell = new RegExp(`(?<![\\w.])${table}(${columns.join('|')})\\[(\\d+)\\]`, 'g');
+      const cell = new RegExp(`(?<![\\w.])${table}(${columns.join('|') || '\\w+'})\\[(\\d+)\\]`, 'g');
       const message = e.message.replace(cell, `${name}[$2].$1`);
       if (typeof e.stack === 'string') e.stack = e.stack.replace(e.message, message);
       e.message = message;

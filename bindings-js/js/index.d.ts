@@ -98,8 +98,9 @@ export interface ConversionColumns {
  * leave out an optional column: it has the column's default there (`nulls`, `value`: 0;
  * `weights`: 1) or none (`campaign`, `cost`, `keyTouch`, `reason`; `monetaryValue` is given on
  * every row or on none). Any other key is an error naming its row (`touchpoints[3].chanel`), as
- * is a bad cell (`touchpoints[3].channel`). At least one row (an
- * array whose first item is no object is not read as rows): an empty table is given as columns.
+ * is a bad cell (`touchpoints[3].channel`); in a `LeadAttributeRow` any key is an attribute, and
+ * one left out is missing. At least one row (an array whose first item is no object is not read
+ * as rows): an empty table is given as columns.
  */
 export type Row<T, C extends keyof T> = {
   [K in keyof Pick<T, C>]: NonNullable<T[K]> extends ArrayLike<infer E> ? E : never;
@@ -134,6 +135,9 @@ export type LeadEventRow = Row<LeadEvents, 'lead' | 'timestamp' | 'event' | 'val
 
 /** One row of a `StageLog` given as rows. */
 export type StageLogRow = Row<StageLog, 'lead' | 'timestamp' | 'stage' | 'reason'>;
+
+/** One row of a `LeadAttributes` given as rows. */
+export type LeadAttributeRow = Row<LeadAttributes, keyof LeadAttributes>;
 
 /** Bootstrap intervals: resample the journeys, refit, take percentiles. */
 export interface CiOptions {
@@ -4290,9 +4294,9 @@ export declare const leads: {
    * }, asOf, { lead: ['ann', 'bob'], title: ['VP', 'Intern'] });
    * s[0].total; // 45 if ann booked a demo
    */
-  score(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): LeadScore[];
+  score(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | LeadAttributeRow[] | null): LeadScore[];
   /** `score` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  scoreAsync(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): Promise<LeadScore[]>;
+  scoreAsync(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | LeadAttributeRow[] | null): Promise<LeadScore[]>;
   /**
    * Replays stage transitions through a stage machine (a move it does not allow is
    * `invalid_record` naming the row, `log.stage` and `"from -> to"`): current stage,

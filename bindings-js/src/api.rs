@@ -327,7 +327,8 @@ impl Member {
         params
             .filter_map(|(i, p)| {
                 let (name, ty) = p.split_once(": ")?;
-                Some((i, name, ROW_TABLES.iter().find(|t| t.0 == ty)?))
+                let ty = ty.strip_suffix(" | null").unwrap_or(ty);
+                Some((i, name.trim_end_matches('?'), ROW_TABLES.iter().find(|t| t.0 == ty)?))
             })
             .collect()
     }
@@ -351,7 +352,8 @@ impl Member {
 /// 'search' }, ...]`) as well as columns: the declared type, the type of one row, the columns a
 /// row may have (a table's other keys, such as `LeadEvents.leads`, are the whole table's) and
 /// the default of each number column that has one (a row that leaves it out, or gives `null`,
-/// has the default; the column's own default when no row gives it). The shared wrapper turns
+/// has the default; the column's own default when no row gives it). No columns: any key is a
+/// column (lead attributes), a cell a row leaves out is missing. The shared wrapper turns
 /// the rows into columns (`rowArgs` of [`crate::dts::surface`]); the `.d.ts` types such a
 /// parameter `T | TRow[]`.
 pub const ROW_TABLES: &[RowTable] = &[
@@ -365,6 +367,7 @@ pub const ROW_TABLES: &[RowTable] = &[
     ("RfmLog", "RfmLogRow", crate::clv::RFM_LOG_COLUMNS, &[]),
     ("LeadEvents", "LeadEventRow", crate::leads::EVENT_ROW_COLUMNS, &[("value", 0.0)]),
     ("StageLog", "StageLogRow", crate::leads::STAGE_ROW_COLUMNS, &[]),
+    ("LeadAttributes", "LeadAttributeRow", &[], &[]),
 ];
 
 /// An entry of [`ROW_TABLES`]: type, row type, a row's columns, number columns' defaults.

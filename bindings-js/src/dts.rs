@@ -126,10 +126,13 @@ fn with_rows(ts: &str) -> String {
     let params: Vec<String> = params
         .split(", ")
         .map(|p| match p.split_once(": ") {
-            Some((name, ty)) => match ROW_TABLES.iter().find(|t| t.0 == ty) {
-                Some((_, row, _, _)) => format!("{name}: {ty} | {row}[]"),
-                None => p.to_string(),
-            },
+            Some((name, ty)) => {
+                let (ty, null) = ty.strip_suffix(" | null").map_or((ty, ""), |t| (t, " | null"));
+                match ROW_TABLES.iter().find(|t| t.0 == ty) {
+                    Some((_, row, _, _)) => format!("{name}: {ty} | {row}[]{null}"),
+                    None => p.to_string(),
+                }
+            }
             None => p.to_string(),
         })
         .collect();
@@ -147,8 +150,9 @@ fn row_types() -> String {
  * leave out an optional column: it has the column's default there (`nulls`, `value`: 0;
  * `weights`: 1) or none (`campaign`, `cost`, `keyTouch`, `reason`; `monetaryValue` is given on
  * every row or on none). Any other key is an error naming its row (`touchpoints[3].chanel`), as
- * is a bad cell (`touchpoints[3].channel`). At least one row (an
- * array whose first item is no object is not read as rows): an empty table is given as columns.
+ * is a bad cell (`touchpoints[3].channel`); in a `LeadAttributeRow` any key is an attribute, and
+ * one left out is missing. At least one row (an array whose first item is no object is not read
+ * as rows): an empty table is given as columns.
  */
 export type Row<T, C extends keyof T> = {
   [K in keyof Pick<T, C>]: NonNullable<T[K]> extends ArrayLike<infer E> ? E : never;
@@ -157,9 +161,9 @@ export type Row<T, C extends keyof T> = {
     );
     for (table, row, columns, _) in ROW_TABLES {
         let keys: Vec<String> = columns.iter().map(|c| format!("'{c}'")).collect();
+        let keys = if keys.is_empty() { format!("keyof {table}") } else { keys.join(" | ") };
         out.push_str(&format!(
-            "\n/** One row of a `{table}` given as rows. */\nexport type {row} = Row<{table}, {}>;\n",
-            keys.join(" | ")
+            "\n/** One row of a `{table}` given as rows. */\nexport type {row} = Row<{table}, {keys}>;\n"
         ));
     }
     out

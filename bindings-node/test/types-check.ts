@@ -34,7 +34,11 @@ const fromRows: PathTableColumns = cw.journey.pathTable(
   [{ userId: 'u', timestamp: 9, value: 3 }],
 );
 const rowsCredit: HeuristicRow[] = cw.attribution.heuristics([{ path: 'a>b', conversions: 1 }, { path: 'b', conversions: 0, nulls: 2 }]);
-void [fromRows, rowsCredit];
+// lead attributes as records: any key is an attribute, a cell one string, number or null
+const scored: cw.LeadScore[] = cw.leads.score({ lead: ['a'], timestamp: [0], event: ['visit'] }, {}, 0, [{ lead: 'a', title: 'VP', employees: null }]);
+void [fromRows, rowsCredit, scored];
+// @ts-expect-error an attribute is one value, not a list
+cw.leads.score({ lead: ['a'], timestamp: [0], event: ['visit'] }, {}, 0, [{ lead: 'a', title: ['VP'] }]);
 // @ts-expect-error a row's channel is one string
 cw.journey.pathTable([{ userId: 'u', timestamp: 0, channel: ['a'] }], []);
 // @ts-expect-error a row has no report (the whole table's)

@@ -74,6 +74,29 @@ export function runLeads({ leads }, name) {
     assert.equal(scores[0].lastActivity, jan5 + 36 * DAY);
   });
 
+  test(`[${name}] lead attributes may come as rows, as CRM records do: the same scores as columns`, () => {
+    const config = {
+      attributeRules: [
+        { name: 'vp', dimension: 'demographic', attribute: 'title', condition: { op: 'one_of', values: ['VP', 'CMO'] }, points: 15 },
+        { name: 'big', dimension: 'firmographic', attribute: 'employees', condition: { op: 'at_least', value: 100 }, points: 10 },
+      ],
+      eventRules: [{ name: 'visits', dimension: 'engagement', eventType: 'visit', points: 5 }],
+    };
+    const asOf = jan5 + 60 * DAY;
+    // any key is an attribute; a record without one has it missing (bob has no title, eve no size)
+    const records = [{ lead: 'ann', title: 'VP', employees: 500 }, { lead: 'bob', employees: 50 }, { lead: 'eve', title: 'CMO', employees: null }];
+    const columns = { lead: ['ann', 'bob', 'eve'], title: ['VP', null, 'CMO'], employees: [500, 50, null] };
+    const fromRows = leads.score(events, config, asOf, records);
+    assert.deepEqual(fromRows, leads.score(events, config, asOf, columns));
+    // hand-derived: ann VP + 500 staff + a visit; bob a visit; eve CMO; cy and dee a visit each
+    assert.deepEqual(fromRows.map((s) => [s.lead, s.fit, s.total]), [['ann', 25, 30], ['bob', 0, 5], ['eve', 15, 15], ['cy', 0, 5], ['dee', 0, 5]]);
+    // a bad record is named by row, and so is a bad cell or a missing lead id
+    coded(() => leads.score(events, config, asOf, [records[0], 'bob']), 'invalid_parameter', /^invalid attributes\[1\]: "bob" \(expected a row: an object\)/);
+    coded(() => leads.score(events, config, asOf, [records[0], { employees: 3 }]), 'invalid_parameter', /^invalid attributes\[1\]\.lead: "undefined"/);
+    coded(() => leads.score(events, config, asOf, [records[0], { lead: 'bob', employees: [3] }]), 'invalid_parameter', /^invalid attributes\[1\]\.employees: /);
+    return leads.scoreAsync(events, config, asOf, records).then((s) => assert.deepEqual(s, fromRows));
+  });
+
   test(`[${name}] numeric ids, a vocabulary and the full lead list; weeks`, () => {
     const e = { lead: Float64Array.from([7, 7, 3]), timestamp: [0, 8 * DAY, 0], event: ['visit', 'visit', 'visit'], leads: [3, 7, 11], eventTypes: ['visit', 'signup'] };
     const f = leads.funnel(e, { steps: ['visit', 'signup'] });
