@@ -41,8 +41,9 @@ def test_error_classes_cover_every_kind():
         lambda: pa.table(COLS),
         lambda: {k: np.asarray(v) for k, v in COLS.items()},
         lambda: dict(COLS),
+        lambda: [dict(zip(COLS, row)) for row in zip(*COLS.values())],
     ],
-    ids=["pandas", "polars", "arrow", "numpy-dict", "list-dict"],
+    ids=["pandas", "polars", "arrow", "numpy-dict", "list-dict", "records"],
 )
 def test_every_input_kind_gives_the_same_numbers(make):
     want = to_columns(cw.attribution.markov(pd.DataFrame(COLS)))
@@ -51,6 +52,47 @@ def test_every_input_kind_gives_the_same_numbers(make):
     if not isinstance(out, pl.DataFrame):
         assert isinstance(out, pd.DataFrame)
     assert to_columns(out) == want
+
+
+def test_records_are_read_as_pandas_reads_them():
+    # a list of dicts, as a JSON API or a database driver gives rows: one column per key some
+    # record has; a key a record lacks is missing there, as in pd.DataFrame(records)
+    touches = [{"user_id": "u1", "timestamp": 0, "channel": "search", "campaign": "brand"},
+               {"user_id": "u1", "timestamp": 60, "channel": "email"},
+               {"user_id": "u2", "timestamp": 5, "channel": "social", "campaign": None}]
+    bought = [{"user_id": "u1", "timestamp": 99, "value": 40.0}]
+    kw = dict(level="channel_campaign")
+    want = to_columns(cw.journey.path_table(pd.DataFrame(touches), pd.DataFrame(bought), **kw))
+    assert to_columns(cw.journey.path_table(touches, bought, **kw)) == want
+    assert want["path"] == ["search | brand>email", "social"]  # hand-derived: u1 bought, u2 did not
+    # lead events, attributes and a stage log as records (attributes as CRM records give them)
+    events = [{"lead": "ann", "timestamp": 0, "event": "visit"}, {"lead": "bob", "timestamp": 9, "event": "visit"}]
+    attrs = [{"lead": "ann", "title": "VP"}, {"lead": "bob", "employees": 40.0}]
+    config = {"attribute_rules": [{"name": "vp", "dimension": "demographic", "attribute": "title",
+                                   "condition": {"op": "equals", "value": "VP"}, "points": 15}]}
+    got = to_columns(cw.leads.score(events, config, as_of=10, attributes=attrs))
+    assert got == to_columns(cw.leads.score(pd.DataFrame(events), config, as_of=10, attributes=pd.DataFrame(attrs)))
+    assert got["fit"] == [15.0, 0.0]
+    stages = [{"lead": "a", "timestamp": 0, "stage": "new"}, {"lead": "a", "timestamp": 3600, "stage": "qualified"}]
+    assert cw.leads.lifecycle(stages, as_of=7200).current["stage"].tolist() == ["qualified"]
+    # CLV: fit data and the transaction log
+    f = [0, 0, 0, 1, 1, 2, 3, 0, 4, 1, 0, 2, 6, 0, 1, 0, 2, 0, 1, 0]
+    r = [0, 0, 0, 5, 30, 12, 35, 0, 38, 2, 0, 20, 39, 0, 15, 0, 8, 0, 33, 0]
+    hist = [{"frequency": a, "recency": b, "T": 40.0} for a, b in zip(f, r)]
+    assert cw.clv.BetaGeo().fit(hist).params == cw.clv.BetaGeo().fit(pd.DataFrame(hist)).params
+    log = [{"customer_id": "a", "date": "2024-01-01", "spend": 5.0}, {"customer_id": "a", "date": "2024-01-09", "spend": 7.0}]
+    kw = dict(customer_id="customer_id", datetime="date", monetary_value="spend", observation_end="2024-02-01")
+    assert to_columns(cw.clv.rfm(log, **kw)) == to_columns(cw.clv.rfm(pd.DataFrame(log), **kw))
+    # a record that is no dict is named by its row; a key a record lacks is a missing cell
+    with pytest.raises(TypeError, match=r"^table\[1\]: expected a record"):
+        cw.attribution.markov([{"path": "a", "conversions": 1.0}, "b"])
+    with pytest.raises(TypeError, match=r"^touchpoints\[3\]: expected a record"):
+        cw.journey.path_table(touches + [["u3", 1, "x"]], bought)
+    with pytest.raises(cw.NonFiniteError, match=r"nulls\[1\]"):
+        cw.attribution.markov([{"path": "a", "conversions": 1.0, "nulls": 0.0}, {"path": "b", "conversions": 1.0}])
+    # no records at all is no table: an empty table is given as columns
+    with pytest.raises(TypeError, match="dict of columns"):
+        cw.attribution.markov([])
 
 
 def test_polars_in_polars_out_everywhere():

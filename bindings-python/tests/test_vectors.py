@@ -4,7 +4,8 @@ Same semantics as the Rust runners (core/tests/vectors_attribution.rs, vectors_j
 "NaN"/"Infinity"/"-Infinity" strings are floats, numbers match within abs + rel * |expected|,
 channels are matched by name, `expected.error` is the kind code of the raised error.
 Attribution vectors run from a dict of lists and, when the columns have equal lengths (a
-DataFrame cannot hold ragged columns), from pandas and polars too. Stats, forecast and
+DataFrame cannot hold ragged columns), from pandas and polars and as records (a list of dicts)
+too; so do the journey, lead and CLV fit and RFM vectors. Stats, forecast and
 anomaly vectors (core/tests/vectors_stats.rs, vectors_ets.rs, vectors_decompose.rs,
 vectors_iforest.rs) run from lists, numpy arrays, pandas and polars Series (isolation forest
 matrices: flat with n_features, numpy 2-D, list of rows, pandas and polars DataFrames); their
@@ -81,7 +82,7 @@ def _cases():
         elif fn == "leads.predictive_metrics":
             kinds = list(SERIES_KINDS)
         elif fn.startswith("leads."):
-            kinds = ["dict", "pandas", "polars"]
+            kinds = ["dict", "pandas", "polars", "records"]
         elif fn.startswith("platform.webhook."):
             kinds = ["str", "bytes"]  # the body (and a signer's secret) as str and as bytes
         elif fn.startswith("platform.metrics."):
@@ -92,6 +93,8 @@ def _cases():
             kinds = ["list"] if fn in ("clv.hyp2f1", "clv.sbg.predict") else list(CLV_KINDS)
             if fn.startswith("clv.rfm."):
                 kinds = ["pandas", "polars"]
+            if fn.startswith("clv.rfm.") or fn.endswith(".fit") and fn != "clv.sbg.fit":
+                kinds.append("records")  # tables only: a list is a column to the predictions
             if len({len(c) for c in v.get("input", {}).values() if isinstance(c, list)}) > 1:
                 kinds = ["dict"]  # ragged columns: no DataFrame can hold them
         elif fn == "anomaly.isolation_forest":
@@ -102,14 +105,18 @@ def _cases():
             inp = v["input"]
             lens = {len(inp[k]) for k in ("path", "conversions", "nulls", "value") if k in inp}
             if len(lens) == 1:
-                kinds += ["pandas", "polars"]
+                kinds += ["pandas", "polars", "records"]
         elif "touchpoints" in v.get("input", {}):
-            kinds += ["pandas", "polars"]
+            kinds += ["pandas", "polars", "records"]
         for k in kinds:
             yield pytest.param(f, k, id=f"{f.parent.name}/{f.stem}[{k}]")
 
 
 def _frame(columns, kind):
+    if kind == "records":  # a list of dicts, as a JSON API or a database driver gives rows
+        if not any(len(c) for c in columns.values()):
+            pytest.skip("no rows: an empty table is given as columns, not as records")
+        return [dict(zip(columns, row)) for row in zip(*columns.values())]
     if kind == "pandas":
         import pandas as pd
 
@@ -235,10 +242,8 @@ def _leads_frame(log, kind):
     cols = {"lead": [int(x) for x in log["lead"]], "timestamp": [int(t) for t in log["timestamp"]], "event": list(log["event"])}
     if "value" in log:
         cols["value"] = [_num(x) for x in log["value"]]
-    if kind == "pandas":
-        return pd.DataFrame(cols)
-    if kind == "polars":
-        return pl.DataFrame(cols)
+    if kind in ("pandas", "polars", "records"):
+        return _frame(cols, kind)
     return cols
 
 

@@ -48,6 +48,27 @@ def kind_of(data: Any) -> str:
     )
 
 
+def table(data: Any, role: str) -> "tuple[Any, str]":
+    """``data`` and its kind (:func:`kind_of`); records (a non-empty list of dicts, as a JSON API
+    or a database driver gives them) are first turned into a dict of columns, as
+    ``pd.DataFrame(records)`` would make them: one column per key some record has, in order of
+    first appearance, ``None`` (missing) where a record has no such key. ``role`` names the
+    argument in the error for a record that is no dict (``touchpoints[3]``)."""
+    if not (isinstance(data, list) and data and isinstance(data[0], Mapping)):
+        return data, kind_of(data)
+    n = len(data)
+    cols: Dict[str, List[Any]] = {}
+    for i, r in enumerate(data):
+        if not isinstance(r, Mapping):
+            raise TypeError(f"{role}[{i}]: expected a record (a dict of column: value), got {_what(r)}")
+        for k, v in r.items():
+            col = cols.get(k)
+            if col is None:
+                col = cols[k] = [None] * n
+            col[i] = v
+    return cols, MAPPING
+
+
 def column_names(data: Any, kind: str) -> List[str]:
     if kind == PANDAS:
         return [str(c) for c in data.columns]
@@ -375,14 +396,14 @@ def path_table(
     ``key_touch`` (W-shaped's key touch per row, missing for none) is read the same way, by the
     callers that use it.
     """
-    kind = kind_of(data)
+    data, kind = table(data, "table")
     if kind == TABLE:
         return data, PANDAS
-    table = _path_table(data, kind, path, conversions, nulls, value, sep)
+    paths = _path_table(data, kind, path, conversions, nulls, value, sep)
     if key_touch is None or (key_touch == "key_touch" and not has_column(data, kind, key_touch)):
-        return table, kind
+        return paths, kind
     keys = np.frombuffer(floats(data, kind, "key_touch", key_touch), dtype=np.float64)
-    return table.with_key_touches(keys, key_touch), kind
+    return paths.with_key_touches(keys, key_touch), kind
 
 
 def _path_table(data: Any, kind: str, path: str, conversions: str, nulls: Optional[str], value: Optional[str], sep: str) -> Any:

@@ -150,7 +150,7 @@ def _count(role: str, v: Any) -> int:
 
 
 def _fit_columns(data: Any, roles: Sequence[str], names: Sequence[Any], weights: Any) -> Tuple[Dict[str, bytes], Optional[bytes]]:
-    kind = _frames.kind_of(data)
+    data, kind = _frames.table(data, "data")
     cols = {role: _frames.floats(data, kind, role, name) for role, name in zip(roles, names)}
     w = None if weights is None else _frames.floats(data, kind, "weights", weights)
     return cols, w
@@ -386,7 +386,7 @@ class _PurchaseSpec(_Spec):
         T: str = "T",
         weights: Optional[str] = None,
     ) -> Any:
-        """Fits to a table (pandas, polars, pyarrow or a dict of columns) of customers'
+        """Fits to a table (pandas, polars, pyarrow, a dict of columns or records) of customers'
         ``frequency``, ``recency`` and ``T`` (column names by keyword), with an optional
         ``weights`` column (customers per row).
 
@@ -519,7 +519,7 @@ class BetaGeoBetaBinom(_Spec):
     _model = "bg_bb"
 
     def fit(self, data: Any, frequency: str = "frequency", recency: str = "recency", n_periods: str = "n_periods", weights: Optional[str] = None) -> FittedBetaGeoBetaBinom:
-        """Fits to a table (pandas, polars, pyarrow or a dict of columns) of customers'
+        """Fits to a table (pandas, polars, pyarrow, a dict of columns or records) of customers'
         ``frequency``, ``recency`` and ``n_periods`` (column names by keyword), with an
         optional ``weights`` column (customers per row).
 
@@ -703,7 +703,7 @@ def _instant(role: str, v: Any) -> Optional[int]:
 
 
 def _log(transactions: Any, customer_id: str, datetime: str, monetary_value: Optional[str]) -> Tuple[Any, list, bytes, Optional[bytes]]:
-    kind = _frames.kind_of(transactions)
+    transactions, kind = _frames.table(transactions, "transactions")
     ids = [x if isinstance(x, str) else str(x) for x in _frames.strings(transactions, kind, "customer_id", customer_id)]
     ts = _frames.timestamps(transactions, kind, "datetime", datetime)
     m = None if monetary_value is None else _frames.floats(transactions, kind, "monetary_value", monetary_value)

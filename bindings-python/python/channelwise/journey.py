@@ -95,8 +95,8 @@ def build(
     ``level`` is ``"channel"`` or ``"channel_campaign"``; ``lead_kind`` names the conversion
     ``type`` that marks a lead (the W-shaped key touch) instead of ending the journey.
     """
-    tk = _frames.kind_of(touchpoints)
-    ck = _frames.kind_of(conversions)
+    touchpoints, tk = _frames.table(touchpoints, "touchpoints")
+    conversions, ck = _frames.table(conversions, "conversions")
     if _frames.TABLE in (tk, ck):
         raise TypeError("journeys are built from event tables, not from a PathTable")
     kind = _frames.POLARS if _frames.POLARS in (tk, ck) else _frames.PANDAS

@@ -1,9 +1,9 @@
 """Leads: rule-based scores, funnels, cohort tables, lifecycle stages and journey health (the
 core's ``leads``).
 
-Every function reads an event log: a DataFrame (pandas, polars, pyarrow or a dict of columns)
-with a lead id, a timestamp (unix seconds, datetimes or timestamp strings) and an event name per
-row, and optionally a value (revenue, duration). Rows may come in any order.
+Every function reads an event log: a DataFrame (pandas, polars, pyarrow, a dict of columns or
+records) with a lead id, a timestamp (unix seconds, datetimes or timestamp strings) and an event
+name per row, and optionally a value (revenue, duration). Rows may come in any order.
 
 ======================= ======================================================================
 Function                What it returns
@@ -60,7 +60,7 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
          event_types: Optional[Sequence[str]]) -> Tuple[List[Any], str, Tuple[Any, ...]]:
     """The event log as the core's columns: lead ids (``leads`` or first-seen order), the frame
     kind, and ``(n_leads, event_types, lead, timestamp, event_type, value)``."""
-    kind = _frames.kind_of(events)
+    events, kind = _frames.table(events, "events")
     ids, ts, all_leads, index_of = _leads_and_times(events, kind, lead, timestamp, leads)
     names = [str(v) for v in _frames.strings(events, kind, "event", event)]
     vocab = _frames.keys("event_types", event_types) if event_types is not None else list(dict.fromkeys(names))
@@ -302,9 +302,9 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
     numeric: List[Tuple[str, List[float]]] = []
     categorical: List[Tuple[str, List[str]]] = []
     if attributes is not None:
-        akind = _frames.kind_of(attributes)
+        attributes, akind = _frames.table(attributes, "attributes")
         known = _frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind)
-    ekind = _frames.kind_of(events)
+    events, ekind = _frames.table(events, "events")
     seen = _frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind)
     try:
         all_leads = list(dict.fromkeys(list(known) + list(seen)))
@@ -407,7 +407,7 @@ def lifecycle(transitions: Any, stages: Optional[Sequence[str]] = None,
     >>> lc.current["stage"].tolist(), lc.time_in_stage["new"].tolist()
     (['qualified', 'new'], [3600.0, 7200.0])
     """
-    kind = _frames.kind_of(transitions)
+    transitions, kind = _frames.table(transitions, "transitions")
     _, ts, all_leads, index_of = _leads_and_times(transitions, kind, lead, timestamp, leads)
     names = [str(v) for v in _frames.strings(transitions, kind, "stage", stage)]
     given = None if reason is None else _frames.optional_strings(transitions, kind, "reason", reason)
