@@ -83,6 +83,11 @@ def test_bid_changes_targeting_creatives_together():
     assert "z" in targeting[0]["reason"] or "test" in targeting[0]["reason"]
     creative = [x for x in r if x["kind"] == "creative"]
     assert [x["target"] for x in creative] == ["tired"] and "Mann-Kendall" in creative[0]["reason"]
+    # the same tables as records (lists of dicts) give the same recommendations
+    records = lambda df: (df.to_pandas() if isinstance(df, pl.DataFrame) else df).to_dict("records")  # noqa: E731
+    again = cw.optimize.recommend(bids=(model, records(contexts)), segments=records(segments),
+                                  creatives=records(creatives), guardrails={"max_bid_change": 0.5})
+    assert list(again) == list(r)
 
 
 def test_insights_rank_by_money_and_cite_the_test():
@@ -99,6 +104,7 @@ def test_insights_rank_by_money_and_cite_the_test():
     assert list(out["money"]) == sorted(out["money"], reverse=True)
     top = out.iloc[0]
     assert "search" in top["channels"] and top["p_value"] < 0.05
+    assert out.equals(cw.optimize.insights(df.to_dict("records")))  # records: the same
     assert isinstance(top["sentence"], str) and len(top["sentence"]) > 20
 
 

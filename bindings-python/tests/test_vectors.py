@@ -74,7 +74,7 @@ def _cases():
         elif fn == "optimize.plan":
             kinds = ["channel", "dicts"]
         elif fn in ("optimize.mmm", "optimize.bids"):
-            kinds = ["pandas", "polars"]
+            kinds = ["pandas", "polars", "records"]
         elif fn == "glm.logistic":
             kinds = list(GLM_KINDS)
         elif fn == "leads.predictive":

@@ -94,7 +94,7 @@ class BidModel:
         """Estimates the multipliers from outcome cells: ``df`` (pandas, polars or a dict of
         columns) has one column per factor plus the ``clicks``, ``conversions`` and ``value``
         columns. Errors name the cell (``cells[3].conversions``) or the setting."""
-        kind = _frames.kind_of(df)
+        df, kind = _frames.table(df, "df")
         levels = [[str(v) for v in _frames.strings(df, kind, "factor", f)] for f in self.factors]
         counts = [_frames.numbers(df, kind, role, name).astype(np.float64).tolist()
                   for role, name in (("clicks", clicks), ("conversions", conversions), ("value", value))]
@@ -161,7 +161,7 @@ class FittedBids:
         the factor columns, ``bid``, ``unclamped``, ``probability``, ``base_probability``,
         ``limited_by``, ``explanation``. ``current`` is None, one number, a column name or a
         sequence with one bid per row."""
-        kind = _frames.kind_of(contexts)
+        contexts, kind = _frames.table(contexts, "contexts")
         cols = {f: [str(v) for v in _frames.strings(contexts, kind, "factor", f)] for f in self.factors}
         n = len(next(iter(cols.values()))) if cols else 0
         if current is None:

@@ -4,7 +4,8 @@ fitted by penalised maximum likelihood (the posterior mode) with Laplace or bloc
 intervals.
 
 ``MMM(date="date", target="y", channels=[...], controls=[...], ...).fit(df)`` takes a pandas or
-polars DataFrame (or a pyarrow Table or a dict of columns) and returns a :class:`FittedMMM`.
+polars DataFrame (or a pyarrow Table, a dict of columns or records: a list of dicts, one per
+row) and returns a :class:`FittedMMM`.
 Results are pandas DataFrames, polars when the input was polars.
 
 The date column (datetimes, dates, or strings pandas parses) becomes days since 1970-01-01, so
@@ -305,7 +306,7 @@ class MMM:
         gets ``(done, total)`` and may return ``False`` to stop
         (:class:`channelwise.CancelledError`); Ctrl-C stops the fit and raises
         ``KeyboardInterrupt``."""
-        kind = _frames.kind_of(df)
+        df, kind = _frames.table(df, "df")
         if kind == _frames.TABLE:
             raise TypeError("df: expected a DataFrame of the target, channel and control columns")
         channels, controls = _names("channels", self.channels), _names("controls", self.controls)
@@ -507,7 +508,7 @@ class FittedMMM:
         seasonality continue on the calendar). The target column is not needed. Without dates,
         row 0 of ``df`` is row 0 of the training data, so predicting on the training frame
         reproduces the fit (other rows cannot continue the trend)."""
-        kind = _frames.kind_of(df)
+        df, kind = _frames.table(df, "df")
         spend = [_frames.floats(df, kind, "channel", c) for c in self.channels]
         values = [_frames.floats(df, kind, "control", c) for c in self.controls]
         dates = None

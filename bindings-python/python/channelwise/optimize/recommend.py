@@ -90,9 +90,10 @@ def _guardrails(g: Optional[Mapping[str, Any]]) -> Tuple[Optional[float], Option
             num("min_change", 0.01), num("alpha", 0.05))  # type: ignore[return-value]
 
 
-def _table(data: Any, role: str, names: Sequence[str]) -> Tuple[str, Dict[str, Any]]:
-    kind = _frames.kind_of(data)
-    return kind, {n: _frames.raw_column(data, kind, role, n) for n in names}
+def _table(data: Any, role: str, names: Sequence[str]) -> Tuple[Any, str, Dict[str, Any]]:
+    """The table (records as a dict of columns), its kind and its columns ``names``."""
+    data, kind = _frames.table(data, role)
+    return data, kind, {n: _frames.raw_column(data, kind, role, n) for n in names}
 
 
 def recommend(
@@ -133,21 +134,21 @@ def recommend(
         if not (isinstance(bids, tuple) and len(bids) == 2 and isinstance(bids[0], FittedBids)):
             raise TypeError("bids: expected (FittedBids, contexts DataFrame)")
         model, contexts = bids
-        ck, cols = _table(contexts, "bids", list(model.factors) + [current_bid])
+        contexts, ck, cols = _table(contexts, "bids", list(model.factors) + [current_bid])
         kind = ck
         levels = [_frames.as_list(cols[f], ck) for f in model.factors]
         cur = _frames.numbers(contexts, ck, "current_bid", current_bid).astype(np.float64).tolist()
         bid_in = (model._model, [([str(l[i]) for l in levels], float(cur[i])) for i in range(len(cur))])
     seg_in = None
     if segments is not None:
-        sk, cols = _table(segments, "segments", ["segment", "clicks", "conversions", "cost"])
+        segments, sk, cols = _table(segments, "segments", ["segment", "clicks", "conversions", "cost"])
         kind = sk
         names = [str(v) for v in _frames.as_list(cols["segment"], sk)]
         nums = {k: _frames.numbers(segments, sk, k, k).astype(np.float64).tolist() for k in ("clicks", "conversions", "cost")}
         seg_in = [(n, nums["clicks"][i], nums["conversions"][i], nums["cost"][i]) for i, n in enumerate(names)]
     cre_in = None
     if creatives is not None:
-        ck2, cols = _table(creatives, "creatives", ["creative", "impressions", "clicks"])
+        creatives, ck2, cols = _table(creatives, "creatives", ["creative", "impressions", "clicks"])
         kind = ck2
         names = [str(v) for v in _frames.as_list(cols["creative"], ck2)]
         imp = _frames.numbers(creatives, ck2, "impressions", "impressions").astype(np.float64).tolist()
@@ -177,7 +178,7 @@ def insights(metrics: Any, channel: str = "channel", period: str = "period", spe
     Every channel needs the same periods (at least 4); rows are ordered by ``period`` within each
     channel.
     """
-    kind = _frames.kind_of(metrics)
+    metrics, kind = _frames.table(metrics, "metrics")
     ch = [str(v) for v in _frames.strings(metrics, kind, "channel", channel)]
     per = _frames.as_list(_frames.raw_column(metrics, kind, "period", period), kind)
     cols = {k: _frames.numbers(metrics, kind, k, name).astype(np.float64).tolist()
