@@ -88,11 +88,12 @@ export function build(backend, surface) {
    * The arguments of member `m` with each table given as rows (`m.rowArgs`: `[index, name,
    * columns, defaults]`; an array such as `[{ userId: 'u1', timestamp: 1700000000, channel:
    * 'search' }]`) as the object of columns Rust reads: one array per column some row has, with
-   * the column's default (`defaults`) where a row has none or `null`, else `undefined` (a bad cell is
-   * named by row and column, `touchpoints[3].channel`: see `byRow`). A later row that is no
-   * object, or a key that is not one of `columns` (any key is, where there are none: lead
-   * attributes), is an error naming the row (`touchpoints[3].chanel`). An array whose first item is no object (`[]` too) is left for
-   * Rust to refuse, as before tables could come as rows: an empty table is given as columns.
+   * the column's default (`defaults`) where a row has none or `null`, else `undefined` (a bad
+   * cell is named by row and column, `touchpoints[3].channel`: see `byRow`). A later row that is
+   * no object, or a key that is not one of `columns` (any key is, where there are none: lead
+   * attributes), is an error naming the row (`touchpoints[3].chanel`). An array whose first item
+   * is no object (`[]` too) is left for Rust to refuse, as before tables could come as rows: an
+   * empty table is given as columns.
    */
   const withRows = (m, args) => {
     if (!m.rowArgs) return args;
@@ -126,14 +127,15 @@ export function build(backend, surface) {
    * Error `e` of a call of member `m` on `args`, a cell of a table given as rows named as the rows
    * were written (`touchpoints[3].channel`), not as Rust read their columns
    * (`touchpoints.channel[3]`, or `channel[3]` where Rust gives no table name, which is read so
-   * only for a member with one such table). Only channelwise's own errors are renamed.
+   * only for a member with one such table, of named columns). Only channelwise's own errors are
+   * renamed.
    */
   const byRow = (m, args, e) => {
     if (!m.rowArgs || !surface.errorCodes.includes(e?.code) || typeof e.message !== 'string') return e;
     for (const [i, name, columns] of m.rowArgs) {
       const rows = args[i];
       if (!Array.isArray(rows) || rows[0] === null || typeof rows[0] !== 'object' || Array.isArray(rows[0])) continue;
-      const table = m.rowArgs.length === 1 ? `(?:${name}\\.)?` : `${name}\\.`;
+      const table = m.rowArgs.length === 1 && columns.length ? `(?:${name}\\.)?` : `${name}\\.`;
       const cell = new RegExp(`(?<![\\w.])${table}(${columns.join('|') || '\\w+'})\\[(\\d+)\\]`, 'g');
       const message = e.message.replace(cell, `${name}[$2].$1`);
       if (typeof e.stack === 'string') e.stack = e.stack.replace(e.message, message);
