@@ -143,8 +143,28 @@ export function build(backend, surface) {
     }
     return e;
   };
-  /** The arguments as Rust reads them: tables given as rows turned into columns, instances into handles. */
-  const prepare = (m, args) => withHandles(m, withRows(m, args));
+  /**
+   * The arguments with the `Date`s of each table's `timestamp` or `datetime` column (a table
+   * of `m.rowArgs`, as columns by now) as unix seconds, the fraction of a second dropped, as
+   * Python reads datetimes. A `Date` is recognised across realms (an iframe's too).
+   */
+  const withDates = (m, args) => {
+    if (!m.rowArgs) return args;
+    let a = args; // copied only when a column has a Date
+    for (const [i, , columns] of m.rowArgs) {
+      const t = a[i];
+      if (t === null || typeof t !== 'object' || Array.isArray(t)) continue;
+      for (const k of ['timestamp', 'datetime']) {
+        const col = columns.includes(k) ? t[k] : undefined;
+        if (!Array.isArray(col) || !col.some(isDate)) continue;
+        if (a === args) a = args.slice();
+        a[i] = { ...a[i], [k]: col.map((x) => (isDate(x) ? Math.floor(x.getTime() / 1000) : x)) };
+      }
+    }
+    return a;
+  };
+  /** The arguments as Rust reads them: tables given as rows turned into columns, `Date`s into seconds, instances into handles. */
+  const prepare = (m, args) => withHandles(m, withDates(m, withRows(m, args)));
   /** `go(prepare(m, args))`, what it throws as `byRow` names it. */
   const run = (m, args, go) => {
     try {
@@ -361,6 +381,9 @@ export function build(backend, surface) {
   api.ERROR_CODES = Object.freeze([...surface.errorCodes]);
   return api;
 }
+
+/** Whether `x` is a `Date`, of this realm or another. */
+const isDate = (x) => x !== null && typeof x === 'object' && Object.prototype.toString.call(x) === '[object Date]';
 
 /** The columns an event table (`touchpoints`, `conversions`) may have; its string ones. */
 const EVENT_KEYS = ['userId', 'timestamp', 'channel', 'campaign', 'cost', 'eventId', 'value', 'type'];

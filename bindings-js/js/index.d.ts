@@ -34,6 +34,12 @@ export declare const ERROR_CODES: readonly ErrorCode[];
 export type Numbers = number[] | Float64Array;
 
 /**
+ * A column of times: whole unix seconds (UTC), or `Date`s, read as their unix seconds with the
+ * fraction of a second dropped (as Python reads datetimes).
+ */
+export type Timestamps = Numbers | (number | Date)[];
+
+/**
  * A path table: one row per path (duplicates add up). `path` holds channels joined by a
  * separator (`'>'` unless `options.sep` says otherwise); surrounding whitespace is trimmed.
  * Any other key is an error naming it (a misspelt column is never left out unseen).
@@ -65,8 +71,8 @@ export interface AsyncOptions {
 export interface TouchpointColumns {
   /** The user (or any journey key). */
   userId: string[];
-  /** Unix seconds (UTC), whole numbers. */
-  timestamp: Numbers;
+  /** Unix seconds (UTC), whole numbers, or `Date`s. */
+  timestamp: Timestamps;
   /** Channel name. */
   channel: string[];
   /** Campaign within the channel. */
@@ -81,8 +87,8 @@ export interface TouchpointColumns {
 export interface ConversionColumns {
   /** The user (same key as the touchpoints). */
   userId: string[];
-  /** Unix seconds (UTC), whole numbers. */
-  timestamp: Numbers;
+  /** Unix seconds (UTC), whole numbers, or `Date`s. */
+  timestamp: Timestamps;
   /** Conversion value (default: zeros). */
   value?: Numbers | null;
   /** Unique event id: a resent copy is dropped. */
@@ -1823,8 +1829,8 @@ export interface ShiftedBetaGeoValues {
 export interface RfmLog {
   /** Customer ids. */
   customerId: string[];
-  /** Purchase times, whole unix seconds. */
-  datetime: Numbers;
+  /** Purchase times, whole unix seconds or `Date`s. */
+  datetime: Timestamps;
   /** Purchase values (optional). */
   monetaryValue?: Numbers | null;
 }
@@ -1903,8 +1909,8 @@ export interface LnHyp2f1 {
 export interface LeadEvents {
   /** The lead of each event (strings or numbers). */
   lead: (string | number)[] | Numbers;
-  /** Event times, whole unix seconds. */
-  timestamp: Numbers;
+  /** Event times, whole unix seconds or `Date`s. */
+  timestamp: Timestamps;
   /** Event names. */
   event: string[];
   /** Event values (revenue, duration; default 0). */
@@ -2106,8 +2112,8 @@ export interface LeadScore {
 export interface StageLog {
   /** The lead of each transition. */
   lead: (string | number)[] | Numbers;
-  /** Transition times, whole unix seconds (in time order per lead). */
-  timestamp: Numbers;
+  /** Transition times, whole unix seconds or `Date`s (in time order per lead). */
+  timestamp: Timestamps;
   /** The stage entered. */
   stage: string[];
   /** Why (`null` / `''`: none given). */

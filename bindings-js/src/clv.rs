@@ -285,7 +285,7 @@ pub fn declarations() -> Vec<String> {
             "RfmLog",
             &[
                 (&[" Customer ids."], "customerId: string[]".into()),
-                (&[" Purchase times, whole unix seconds."], "datetime: Numbers".into()),
+                (&[" Purchase times, whole unix seconds or `Date`s."], "datetime: Timestamps".into()),
                 (&[" Purchase values (optional)."], "monetaryValue?: Numbers | null".into()),
             ],
         ),

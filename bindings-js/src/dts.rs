@@ -34,6 +34,12 @@ export declare const ERROR_CODES: readonly ErrorCode[];
 export type Numbers = number[] | Float64Array;
 
 /**
+ * A column of times: whole unix seconds (UTC), or `Date`s, read as their unix seconds with the
+ * fraction of a second dropped (as Python reads datetimes).
+ */
+export type Timestamps = Numbers | (number | Date)[];
+
+/**
  * A path table: one row per path (duplicates add up). `path` holds channels joined by a
  * separator (`'>'` unless `options.sep` says otherwise); surrounding whitespace is trimmed.
  * Any other key is an error naming it (a misspelt column is never left out unseen).
@@ -65,8 +71,8 @@ export interface AsyncOptions {
 export interface TouchpointColumns {
   /** The user (or any journey key). */
   userId: string[];
-  /** Unix seconds (UTC), whole numbers. */
-  timestamp: Numbers;
+  /** Unix seconds (UTC), whole numbers, or `Date`s. */
+  timestamp: Timestamps;
   /** Channel name. */
   channel: string[];
   /** Campaign within the channel. */
@@ -81,8 +87,8 @@ export interface TouchpointColumns {
 export interface ConversionColumns {
   /** The user (same key as the touchpoints). */
   userId: string[];
-  /** Unix seconds (UTC), whole numbers. */
-  timestamp: Numbers;
+  /** Unix seconds (UTC), whole numbers, or `Date`s. */
+  timestamp: Timestamps;
   /** Conversion value (default: zeros). */
   value?: Numbers | null;
   /** Unique event id: a resent copy is dropped. */

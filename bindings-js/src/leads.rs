@@ -1134,7 +1134,7 @@ pub fn declarations() -> Vec<String> {
             "LeadEvents",
             &[
                 (&[" The lead of each event (strings or numbers)."], "lead: (string | number)[] | Numbers".into()),
-                (&[" Event times, whole unix seconds."], "timestamp: Numbers".into()),
+                (&[" Event times, whole unix seconds or `Date`s."], "timestamp: Timestamps".into()),
                 (&[" Event names."], "event: string[]".into()),
                 (&[" Event values (revenue, duration; default 0)."], "value?: Numbers | null".into()),
                 (&[" Every lead id, in result order (leads without events included); a `lead` not in it is an error."], "leads?: (string | number)[] | Numbers | null".into()),
@@ -1166,7 +1166,7 @@ pub fn declarations() -> Vec<String> {
             "StageLog",
             &[
                 (&[" The lead of each transition."], "lead: (string | number)[] | Numbers".into()),
-                (&[" Transition times, whole unix seconds (in time order per lead)."], "timestamp: Numbers".into()),
+                (&[" Transition times, whole unix seconds or `Date`s (in time order per lead)."], "timestamp: Timestamps".into()),
                 (&[" The stage entered."], "stage: string[]".into()),
                 (&[" Why (`null` / `''`: none given)."], "reason?: (string | null)[] | null".into()),
                 (&[" Every lead id, in result order."], "leads?: (string | number)[] | Numbers | null".into()),

@@ -36,7 +36,14 @@ const fromRows: PathTableColumns = cw.journey.pathTable(
 const rowsCredit: HeuristicRow[] = cw.attribution.heuristics([{ path: 'a>b', conversions: 1 }, { path: 'b', conversions: 0, nulls: 2 }]);
 // lead attributes as records: any key is an attribute, a cell one string, number or null
 const scored: cw.LeadScore[] = cw.leads.score({ lead: ['a'], timestamp: [0], event: ['visit'] }, {}, 0, [{ lead: 'a', title: 'VP', employees: null }]);
-void [fromRows, rowsCredit, scored];
+// timestamps as Dates, in columns and in rows
+const dated: PathTableColumns = cw.journey.pathTable(
+  { userId: ['u'], timestamp: [new Date(0)], channel: ['a'] },
+  [{ userId: 'u', timestamp: new Date(1000), value: 1 }],
+);
+void [fromRows, rowsCredit, scored, dated];
+// @ts-expect-error a time is a number or a Date, not a string
+cw.journey.pathTable([{ userId: 'u', timestamp: '2024-01-01', channel: 'a' }], []);
 // @ts-expect-error an attribute is one value, not a list
 cw.leads.score({ lead: ['a'], timestamp: [0], event: ['visit'] }, {}, 0, [{ lead: 'a', title: ['VP'] }]);
 // @ts-expect-error a row's channel is one string

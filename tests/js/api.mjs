@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -294,6 +295,41 @@ export function runApi(cw, name) {
     // `leads` is the whole table's list, not a cell of a row
     throwsCode(() => cw.leads.funnel([{ ...eventRows[0], leads: 'ann' }], steps), 'invalid_parameter',
       'invalid events[0].leads: "leads" (unknown column; expected one of lead, timestamp, event, value)');
+  });
+
+  test(`[${name}] timestamps may be Dates: their unix seconds, the fraction of a second dropped`, () => {
+    const at = (iso) => new Date(iso);
+    const secs = (iso) => Date.parse(iso) / 1000;
+    // hand-converted: 2024-01-01T00:00:00Z is 1704067200; 10:00:00.900 drops its .9 second
+    assert.equal(secs('2024-01-01T00:00:00Z'), 1704067200);
+    const touches = { userId: ['u', 'u', 'v'], timestamp: [at('2024-01-01T00:00:00Z'), at('2024-01-01T10:00:00.900Z'), 1704067200], channel: ['a', 'b', 'a'] };
+    const bought = { userId: ['u'], timestamp: [at('2024-01-02T00:00:00Z')], value: [5] };
+    const plain = {
+      touches: { userId: ['u', 'u', 'v'], timestamp: [1704067200, 1704103200, 1704067200], channel: ['a', 'b', 'a'] },
+      bought: { userId: ['u'], timestamp: [1704153600], value: [5] },
+    };
+    const want = journey.pathTable(plain.touches, plain.bought);
+    assert.deepEqual(journey.pathTable(touches, bought), want);
+    // as rows, and a Date of another realm (an iframe's)
+    const other = runInNewContext("new Date('2024-01-02T00:00:00Z')");
+    assert.ok(!(other instanceof Date));
+    const rows = touches.userId.map((userId, i) => ({ userId, timestamp: touches.timestamp[i], channel: touches.channel[i] }));
+    assert.deepEqual(journey.pathTable(rows, [{ userId: 'u', timestamp: other, value: 5 }]), want);
+    assert.deepEqual(touches.timestamp[0], at('2024-01-01T00:00:00Z')); // the caller's columns are left as they were
+    // time-decay credit depends on every second: 10:00:00.900 is read as 10:00:00 exactly
+    assert.deepEqual(attribution.timeDecay(touches, bought, { halfLifeSeconds: 3600 }), attribution.timeDecay(plain.touches, plain.bought, { halfLifeSeconds: 3600 }));
+    assert.notDeepEqual(attribution.timeDecay(touches, bought, { halfLifeSeconds: 3600 }),
+      attribution.timeDecay({ ...plain.touches, timestamp: [1704067200, 1704103201, 1704067200] }, plain.bought, { halfLifeSeconds: 3600 }));
+    // an invalid Date is named as a non-finite cell
+    throwsCode(() => journey.pathTable({ ...touches, timestamp: [at('x'), 0, 0] }, bought), 'non_finite', 'touchpoints.timestamp[0] must be finite, got NaN');
+    throwsCode(() => journey.pathTable([rows[0], { ...rows[1], timestamp: at('x') }], bought), 'non_finite', 'touchpoints[1].timestamp must be finite, got NaN');
+    // the CLV log and lead tables too
+    const log = { customerId: ['a', 'a'], datetime: [at('2024-01-01'), at('2024-01-08')], monetaryValue: [1, 3] };
+    assert.deepEqual(cw.clv.rfm(log), cw.clv.rfm({ ...log, datetime: [secs('2024-01-01'), secs('2024-01-08')] }));
+    const events = { lead: ['ann', 'ann'], timestamp: [at('2024-01-01'), at('2024-01-03')], event: ['visit', 'signup'] };
+    const steps = { steps: ['visit', 'signup'] };
+    assert.deepEqual(cw.leads.funnel(events, steps), cw.leads.funnel({ ...events, timestamp: [secs('2024-01-01'), secs('2024-01-03')] }, steps));
+    assert.deepEqual(cw.leads.funnel(events, steps).steps[1].medianSecondsFromPrevious, 2 * 86400);
   });
 
   test(`[${name}] journey.pathTable reads every event column, missing entries and any text`, () => {
