@@ -108,3 +108,22 @@ def test_unix_seconds_are_rounded_down(seed):
             texts.append(text)
             want.append(math.floor(float(text)))
     assert parse(texts) == want
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_datetimes_round_down_as_strings_and_numpy_do(seed):
+    # the same instants as Python datetimes (a dict column), as pandas datetime64 and as RFC 3339
+    # text: one whole second each, the fraction dropped (rounded down, before 1970 too)
+    import pandas as pd
+    from channelwise import _frames
+
+    rng = random.Random(300 + seed)
+    stamps = [EPOCH + dt.timedelta(microseconds=rng.randint(-(10**16), 10**16)) for _ in range(300)]
+    stamps += [dt.datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC), dt.datetime(1970, 1, 1, 0, 0, 0, 1)]
+    read = lambda data, kind: np.frombuffer(_frames.timestamps(data, kind, "t", "t"), dtype=np.int64).tolist()  # noqa: E731
+    want = [(t.replace(tzinfo=t.tzinfo or UTC) - EPOCH) // dt.timedelta(seconds=1) for t in stamps]
+    assert want[-2:] == [-1, 0]
+    assert read({"t": stamps}, "mapping") == want
+    assert read(pd.DataFrame({"t": pd.to_datetime(stamps, utc=True)}), "pandas") == want
+    assert parse([t.astimezone(UTC).isoformat() for t in stamps]) == want
+

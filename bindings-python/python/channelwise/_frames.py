@@ -321,11 +321,15 @@ def timestamps(data: Any, kind: str, role: str, name: Any) -> bytes:
 
 
 def _to_unix(v: Any) -> int:
+    """Whole unix seconds of a datetime (naive: UTC) or a date (midnight UTC), the fraction of a
+    second dropped as the core's parser and numpy's ``datetime64[s]`` drop it: rounded down, so
+    ``1969-12-31 23:59:59.5`` is -1 (``int(v.timestamp())`` would round it toward zero, to 0),
+    by exact integer arithmetic (no float rounding past 2^53 microseconds)."""
     if isinstance(v, _dt.datetime):
         if v.tzinfo is None:
             v = v.replace(tzinfo=_dt.timezone.utc)
-        return int(v.timestamp())
-    return int(_dt.datetime(v.year, v.month, v.day, tzinfo=_dt.timezone.utc).timestamp())
+        return (v - _EPOCH) // _dt.timedelta(seconds=1)
+    return (_dt.datetime(v.year, v.month, v.day, tzinfo=_dt.timezone.utc) - _EPOCH) // _dt.timedelta(seconds=1)
 
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
