@@ -1841,8 +1841,8 @@ export interface RfmSummaryOptions {
   freq?: string | null;
   /** Divisor of recency and `T` (default 1). */
   freqMultiplier?: number | null;
-  /** End of observation, unix seconds (default: the latest transaction). */
-  observationEnd?: number | null;
+  /** End of observation, unix seconds or a `Date` (default: the latest transaction). */
+  observationEnd?: number | Date | null;
 }
 
 /** How a CLV fit ended. */
@@ -1990,8 +1990,8 @@ export interface CohortOptions {
   conversionEvent?: string | null;
   /** Event whose values are revenue (default: every event). */
   revenueEvent?: string | null;
-  /** End of observation, unix seconds (default: the latest event). */
-  asOf?: number | null;
+  /** End of observation, unix seconds or a `Date` (default: the latest event). */
+  asOf?: number | Date | null;
 }
 
 /** One acquisition cohort: lists by period since acquisition (0 = the cohort's own period). */
@@ -2131,8 +2131,8 @@ export interface LifecycleOptions {
   stages?: string[] | null;
   /** Allowed `[from, to]` moves (default: every forward move). */
   transitions?: [string, string][] | null;
-  /** End of the current stays, unix seconds (default: the latest transition). */
-  asOf?: number | null;
+  /** End of the current stays, unix seconds or a `Date` (default: the latest transition). */
+  asOf?: number | Date | null;
 }
 
 /** One accepted transition. */
@@ -4155,8 +4155,8 @@ export declare class FittedShiftedBetaGeo {
  */
 export declare const clv: {
   /**
-   * One row per customer from a transaction log `{ customerId, datetime (unix seconds),
-   * monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
+   * One row per customer from a transaction log `{ customerId, datetime (unix seconds or
+   * `Date`s), monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
    *
    * @example
    * const s = clv.rfm({ customerId: ['a', 'a', 'b'], datetime: [0, 172800, 86400] });
@@ -4164,10 +4164,10 @@ export declare const clv: {
    */
   rfm(log: RfmLog | RfmLogRow[], options?: RfmSummaryOptions | null): RfmSummary;
   /**
-   * The calibration summary up to `calibrationEnd` (unix seconds) and the holdout counts
+   * The calibration summary up to `calibrationEnd` (unix seconds or a `Date`) and the holdout counts
    * (lifetimes' `calibration_and_holdout_data`).
    */
-  calibrationAndHoldout(log: RfmLog | RfmLogRow[], calibrationEnd: number, options?: RfmSummaryOptions | null): CalibrationHoldout;
+  calibrationAndHoldout(log: RfmLog | RfmLogRow[], calibrationEnd: number | Date, options?: RfmSummaryOptions | null): CalibrationHoldout;
   /** `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space. */
   lnHyp2f1(a: number, b: number, c: number, z: number): LnHyp2f1;
   BetaGeo: typeof BetaGeo;
@@ -4288,7 +4288,7 @@ export declare const leads: {
   /** `cohorts` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   cohortsAsync(events: LeadEvents | LeadEventRow[], options?: CohortOptions | null): Promise<CohortRow[]>;
   /**
-   * Rule-based scores as of `asOf` (unix seconds): one row per lead (the attributes'
+   * Rule-based scores as of `asOf` (unix seconds or a `Date`): one row per lead (the attributes'
    * leads in order, then leads only seen in events), with grade, temperature and the
    * points of every dimension and rule.
    *
@@ -4300,9 +4300,9 @@ export declare const leads: {
    * }, asOf, { lead: ['ann', 'bob'], title: ['VP', 'Intern'] });
    * s[0].total; // 45 if ann booked a demo
    */
-  score(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | LeadAttributeRow[] | null): LeadScore[];
+  score(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number | Date, attributes?: LeadAttributes | LeadAttributeRow[] | null): LeadScore[];
   /** `score` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  scoreAsync(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number, attributes?: LeadAttributes | LeadAttributeRow[] | null): Promise<LeadScore[]>;
+  scoreAsync(events: LeadEvents | LeadEventRow[], config: ScoringConfig, asOf: number | Date, attributes?: LeadAttributes | LeadAttributeRow[] | null): Promise<LeadScore[]>;
   /**
    * Replays stage transitions through a stage machine (a move it does not allow is
    * `invalid_record` naming the row, `log.stage` and `"from -> to"`): current stage,
@@ -4324,9 +4324,9 @@ export declare const leads: {
    * const h = leads.health(events, asOf, { periodDays: 7, periods: 8 });
    * h.filter((r) => r.status === 'critical').map((r) => r.lead);
    */
-  health(events: LeadEvents | LeadEventRow[], asOf: number, options?: HealthOptions | null): LeadHealth[];
+  health(events: LeadEvents | LeadEventRow[], asOf: number | Date, options?: HealthOptions | null): LeadHealth[];
   /** `health` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
-  healthAsync(events: LeadEvents | LeadEventRow[], asOf: number, options?: HealthOptions | null): Promise<LeadHealth[]>;
+  healthAsync(events: LeadEvents | LeadEventRow[], asOf: number | Date, options?: HealthOptions | null): Promise<LeadHealth[]>;
   /**
    * ROC AUC (ties half), log-loss, Brier score and reliability table of probabilities
    * `proba` against 0/1 labels `y` (scikit-learn's metrics and `calibration_curve`).

@@ -884,16 +884,16 @@ api! {
     /// (`recency[3]`); a likelihood without an interior maximum is `not_converged`.
     #[cfg(feature = "clv")]
     namespace clv {
-        /// One row per customer from a transaction log `{ customerId, datetime (unix seconds),
-        /// monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
+        /// One row per customer from a transaction log `{ customerId, datetime (unix seconds or
+        /// `Date`s), monetaryValue? }` (lifetimes' `summary_data_from_transaction_data`).
         ///
         /// @example
         /// const s = clv.rfm({ customerId: ['a', 'a', 'b'], datetime: [0, 172800, 86400] });
         /// s.frequency; // Float64Array [1, 0]
         fn rfm "(log: RfmLog, options?: RfmSummaryOptions | null): RfmSummary" sync => crate::clv::rfm_summary;
-        /// The calibration summary up to `calibrationEnd` (unix seconds) and the holdout counts
+        /// The calibration summary up to `calibrationEnd` (unix seconds or a `Date`) and the holdout counts
         /// (lifetimes' `calibration_and_holdout_data`).
-        fn calibrationAndHoldout "(log: RfmLog, calibrationEnd: number, options?: RfmSummaryOptions | null): CalibrationHoldout" sync => crate::clv::calibration_and_holdout;
+        fn calibrationAndHoldout "(log: RfmLog, calibrationEnd: number | Date, options?: RfmSummaryOptions | null): CalibrationHoldout" sync => crate::clv::calibration_and_holdout;
         /// `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space.
         fn lnHyp2f1 "(a: number, b: number, c: number, z: number): LnHyp2f1" sync => crate::clv::ln_hyp2f1_fn;
         classes {
@@ -1228,7 +1228,7 @@ api! {
         /// const rows = leads.cohorts(events, { period: 'week', conversionEvent: 'purchase' });
         /// rows[0].retentionOn; // Float64Array [1, 0.4, ...]
         fn cohorts "(events: LeadEvents, options?: CohortOptions | null): CohortRow[]" both => crate::leads::cohorts;
-        /// Rule-based scores as of `asOf` (unix seconds): one row per lead (the attributes'
+        /// Rule-based scores as of `asOf` (unix seconds or a `Date`): one row per lead (the attributes'
         /// leads in order, then leads only seen in events), with grade, temperature and the
         /// points of every dimension and rule.
         ///
@@ -1239,7 +1239,7 @@ api! {
         ///     condition: { op: 'one_of', values: ['VP', 'CMO'] }, points: 15 }],
         /// }, asOf, { lead: ['ann', 'bob'], title: ['VP', 'Intern'] });
         /// s[0].total; // 45 if ann booked a demo
-        fn score "(events: LeadEvents, config: ScoringConfig, asOf: number, attributes?: LeadAttributes | null): LeadScore[]" both => crate::leads::score;
+        fn score "(events: LeadEvents, config: ScoringConfig, asOf: number | Date, attributes?: LeadAttributes | null): LeadScore[]" both => crate::leads::score;
         /// Replays stage transitions through a stage machine (a move it does not allow is
         /// `invalid_record` naming the row, `log.stage` and `"from -> to"`): current stage,
         /// every transition, time in stage per lead and a summary per stage.
@@ -1257,7 +1257,7 @@ api! {
         /// @example
         /// const h = leads.health(events, asOf, { periodDays: 7, periods: 8 });
         /// h.filter((r) => r.status === 'critical').map((r) => r.lead);
-        fn health "(events: LeadEvents, asOf: number, options?: HealthOptions | null): LeadHealth[]" both => crate::leads::health;
+        fn health "(events: LeadEvents, asOf: number | Date, options?: HealthOptions | null): LeadHealth[]" both => crate::leads::health;
         /// ROC AUC (ties half), log-loss, Brier score and reliability table of probabilities
         /// `proba` against 0/1 labels `y` (scikit-learn's metrics and `calibration_curve`).
         ///

@@ -26,6 +26,7 @@ use crate::host::Host;
 use crate::keys::camel;
 use crate::optimize::renamed;
 use crate::out::{F64s, Handle, Out};
+use crate::decl::Time;
 use crate::{js_options, js_result, read};
 
 js_options! {
@@ -195,8 +196,8 @@ js_options! {
         freq: String,
         /// Divisor of recency and `T` (default 1).
         freqMultiplier: f64,
-        /// End of observation, unix seconds (default: the latest transaction).
-        observationEnd: i64,
+        /// End of observation, unix seconds or a `Date` (default: the latest transaction).
+        observationEnd: Time,
     }
 }
 
@@ -1081,7 +1082,7 @@ fn log<H: Host>(h: H, a: &[H::V], opts_at: usize) -> Result<Log> {
     let opts = rfm::RfmOptions {
         freq: js(Period::parse(o.freq.as_deref().unwrap_or("D")))?,
         freq_multiplier: o.freqMultiplier.unwrap_or(1.0),
-        observation_end: o.observationEnd,
+        observation_end: o.observationEnd.map(|t| t.0),
     };
     Ok((ids, ts, m, opts))
 }
@@ -1104,7 +1105,7 @@ pub fn rfm_summary<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 /// `clv.calibrationAndHoldout(log, calibrationEnd, options?)`.
 pub fn calibration_and_holdout<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let (ids, ts, m, opts) = log(h, a, 2)?;
-    let end = read::integer(h, &arg(h, a, 1)?, "calibrationEnd")?;
+    let end = read::time(h, &arg(h, a, 1)?, "calibrationEnd")?;
     job(move || {
         let c = js(rfm::calibration_and_holdout(
             &ids,

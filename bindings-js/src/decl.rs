@@ -106,6 +106,18 @@ impl<const N: usize> FromJs for Fixed<N> {
     }
 }
 
+/// A time: whole unix seconds or a `Date` ([`read::time`]).
+pub struct Time(pub i64);
+
+impl FromJs for Time {
+    fn from_js<H: Host>(h: H, v: &H::V, field: &str) -> Result<Self> {
+        read::time(h, v, field).map(Time)
+    }
+    fn ts() -> String {
+        "number | Date".into()
+    }
+}
+
 /// One number or a list of them (`number | Numbers`), as a list.
 pub struct OneOrMany(pub Vec<f64>);
 

@@ -21,7 +21,7 @@ use channelwise::{Error, Result};
 use serde_json::Value;
 
 use crate::api::{arg, job, Job};
-use crate::decl::{Fixed, FromJs};
+use crate::decl::{Fixed, FromJs, Time};
 use crate::host::{Host, Kind};
 use crate::keys::camel;
 use crate::optimize::renamed;
@@ -489,8 +489,8 @@ js_options! {
         conversionEvent: String,
         /// Event whose values are revenue (default: every event).
         revenueEvent: String,
-        /// End of observation, unix seconds (default: the latest event).
-        asOf: i64,
+        /// End of observation, unix seconds or a `Date` (default: the latest event).
+        asOf: Time,
     }
 }
 
@@ -541,7 +541,7 @@ pub fn cohorts<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
             c = set(c, ev);
         }
     }
-    if let Some(t) = o.asOf {
+    if let Some(Time(t)) = o.asOf {
         c = c.as_of(t);
     }
     let ev = events(h, &arg(h, a, 0)?, "events", Vec::new())?;
@@ -699,7 +699,7 @@ fn attributes<H: Host>(h: H, v: &H::V) -> Result<AttributeColumns> {
 /// `leads.score(events, config, asOf, attributes?)`.
 pub fn score<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let cfg = scoring_config(h, &arg(h, a, 1)?)?;
-    let as_of = read::integer(h, &arg(h, a, 2)?, "asOf")?;
+    let as_of = read::time(h, &arg(h, a, 2)?, "asOf")?;
     let (known, numeric, categorical) = attributes(h, &arg(h, a, 3)?)?;
     let ev = events(h, &arg(h, a, 0)?, "events", known)?;
     job(move || {
@@ -789,8 +789,8 @@ js_options! {
         stages: Names,
         /// Allowed `[from, to]` moves (default: every forward move).
         transitions: Pairs,
-        /// End of the current stays, unix seconds (default: the latest transition).
-        asOf: i64,
+        /// End of the current stays, unix seconds or a `Date` (default: the latest transition).
+        asOf: Time,
     }
 }
 
@@ -893,7 +893,7 @@ pub fn lifecycle<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     }
     let lead = leads.indices(&ids, listed.is_some(), "log.lead", "log.leads")?;
     let ids = leads.ids;
-    let given_as_of = o.asOf;
+    let given_as_of = o.asOf.map(|t| t.0);
     job(move || {
         let hist = machine
             .replay(ids.len(), &lead, &ts, &stage, reason.as_deref())
@@ -1047,7 +1047,7 @@ fn serde_name<T: serde::Serialize>(x: &T) -> String {
 /// `leads.health(events, asOf, options?)`.
 pub fn health<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let o = HealthOptions::read(h, &arg(h, a, 2)?, "options")?;
-    let as_of = read::integer(h, &arg(h, a, 1)?, "asOf")?;
+    let as_of = read::time(h, &arg(h, a, 1)?, "asOf")?;
     let mut spec = Health::default();
     if let Some(x) = o.periodDays {
         spec.period_days = x;

@@ -176,6 +176,21 @@ pub fn integer<H: Host>(h: H, v: &H::V, field: &str) -> Result<i64> {
     whole(number(h, v, field)?, field)
 }
 
+/// A time (`asOf`, `calibrationEnd`): whole unix seconds, or a `Date` (anything with
+/// `getTime()`), its seconds with the fraction dropped. (A time column's `Date`s are turned into
+/// seconds by the shared JS wrapper instead, so the reader of columns, in every build, stays
+/// as small as it was.)
+pub fn time<H: Host>(h: H, v: &H::V, field: &str) -> Result<i64> {
+    if h.kind(v) == Kind::Object {
+        let get_time = h.get(v, "getTime").map_err(|e| unreadable(field, e))?;
+        if h.kind(&get_time) == Kind::Function {
+            let ms = h.call_method(v, &get_time, &[]).map_err(|e| unreadable(field, e))?;
+            return whole((number(h, &ms, field)? / 1000.0).floor(), field);
+        }
+    }
+    integer(h, v, field)
+}
+
 fn whole(x: f64, field: &str) -> Result<i64> {
     if !x.is_finite() {
         return Err(Error::NonFinite {

@@ -41,7 +41,8 @@ const dated: PathTableColumns = cw.journey.pathTable(
   { userId: ['u'], timestamp: [new Date(0)], channel: ['a'] },
   [{ userId: 'u', timestamp: new Date(1000), value: 1 }],
 );
-void [fromRows, rowsCredit, scored, dated];
+const scoredAt: cw.LeadScore[] = cw.leads.score({ lead: ['a'], timestamp: [new Date(0)], event: ['visit'] }, {}, new Date());
+void [fromRows, rowsCredit, scored, dated, scoredAt];
 // @ts-expect-error a time is a number or a Date, not a string
 cw.journey.pathTable([{ userId: 'u', timestamp: '2024-01-01', channel: 'a' }], []);
 // @ts-expect-error an attribute is one value, not a list

@@ -330,6 +330,20 @@ export function runApi(cw, name) {
     const steps = { steps: ['visit', 'signup'] };
     assert.deepEqual(cw.leads.funnel(events, steps), cw.leads.funnel({ ...events, timestamp: [secs('2024-01-01'), secs('2024-01-03')] }, steps));
     assert.deepEqual(cw.leads.funnel(events, steps).steps[1].medianSecondsFromPrevious, 2 * 86400);
+    // and every single time: asOf, calibrationEnd, observationEnd
+    const asOf = at('2024-01-10T12:00:00.250Z');
+    const asOfSecs = secs('2024-01-10T12:00:00Z');
+    const config = { eventRules: [{ name: 'visits', dimension: 'engagement', eventType: 'visit', points: 5 }], decay: { halfLifeDays: 7, mode: 'event_age' } };
+    assert.deepEqual(cw.leads.score(events, config, asOf), cw.leads.score(events, config, asOfSecs));
+    assert.deepEqual(cw.leads.health(events, asOf), cw.leads.health(events, asOfSecs));
+    assert.deepEqual(cw.leads.cohorts(events, { asOf }), cw.leads.cohorts(events, { asOf: asOfSecs }));
+    const stages = { lead: ['a', 'a'], timestamp: [at('2024-01-01'), at('2024-01-02')], stage: ['new', 'qualified'] };
+    assert.deepEqual(cw.leads.lifecycle(stages, { asOf }), cw.leads.lifecycle({ ...stages, timestamp: [secs('2024-01-01'), secs('2024-01-02')] }, { asOf: asOfSecs }));
+    assert.equal(cw.leads.lifecycle(stages, { asOf }).asOf, asOfSecs);
+    assert.deepEqual(cw.clv.calibrationAndHoldout(log, at('2024-01-05')), cw.clv.calibrationAndHoldout(log, secs('2024-01-05')));
+    assert.deepEqual(cw.clv.rfm(log, { observationEnd: asOf }), cw.clv.rfm(log, { observationEnd: asOfSecs }));
+    throwsCode(() => cw.leads.score(events, config, at('x')), 'non_finite', 'asOf must be finite, got NaN');
+    throwsCode(() => cw.clv.rfm(log, { observationEnd: {} }), 'invalid_parameter', 'invalid options.observationEnd: "an object" (expected a number)');
   });
 
   test(`[${name}] journey.pathTable reads every event column, missing entries and any text`, () => {
