@@ -146,17 +146,24 @@ export function build(backend, surface) {
   /**
    * The arguments with the `Date`s of each table's `timestamp` or `datetime` column (a table
    * of `m.rowArgs`, as columns by now) as unix seconds, the fraction of a second dropped, as
-   * Python reads datetimes. A `Date` is recognised across realms (an iframe's too).
+   * Python reads datetimes. A `Date` is recognised across realms (an iframe's too). Text in such
+   * a column is an error naming its cell and saying to make it a `Date`: whether a time without
+   * an offset is UTC or local is the caller's to say.
    */
   const withDates = (m, args) => {
     if (!m.rowArgs) return args;
     let a = args; // copied only when a column has a Date
-    for (const [i, , columns] of m.rowArgs) {
+    for (const [i, name, columns] of m.rowArgs) {
       const t = a[i];
       if (t === null || typeof t !== 'object' || Array.isArray(t)) continue;
       for (const k of ['timestamp', 'datetime']) {
         const col = columns.includes(k) ? t[k] : undefined;
-        if (!Array.isArray(col) || !col.some(isDate)) continue;
+        const odd = Array.isArray(col) ? col.findIndex((x) => typeof x !== 'number') : -1;
+        if (odd < 0) continue;
+        // text is refused with the way out: JS's own Date reads it as the caller means it
+        const text = col.findIndex((x) => typeof x === 'string');
+        if (text >= 0) throw coded('invalid_parameter', `invalid ${name}.${k}[${text}]: "${col[text].slice(0, 40)}" (expected unix seconds or a Date; new Date(text) reads text)`);
+        if (!col.some(isDate)) continue;
         if (a === args) a = args.slice();
         a[i] = { ...a[i], [k]: col.map((x) => (isDate(x) ? Math.floor(x.getTime() / 1000) : x)) };
       }

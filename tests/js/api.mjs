@@ -286,7 +286,7 @@ export function runApi(cw, name) {
     const log = [{ customerId: 'a', datetime: 0, monetaryValue: 1 }, { customerId: 'a', datetime: 7 * 86400, monetaryValue: 3 }];
     assert.deepEqual(cw.clv.rfm(log), cw.clv.rfm({ customerId: ['a', 'a'], datetime: [0, 7 * 86400], monetaryValue: [1, 3] }));
     throwsCode(() => params.pAlive([historyRows[0], { frequency: 5, recency: 50, T: 38 }]), 'out_of_range', 'data[1].recency must be in [0, 38], got 50');
-    throwsCode(() => cw.clv.rfm([log[0], { ...log[1], datetime: 'x' }]), 'invalid_parameter', 'invalid log[1].datetime: "x" (expected a number)');
+    throwsCode(() => cw.clv.rfm([log[0], { ...log[1], datetime: 'x' }]), 'invalid_parameter', 'invalid log[1].datetime: "x" (expected unix seconds or a Date; new Date(text) reads text)');
     const events = { lead: ['ann', 'ann', 'bob'], timestamp: [0, 60, 0], event: ['visit', 'signup', 'visit'] };
     const eventRows = [{ lead: 'ann', timestamp: 0, event: 'visit' }, { lead: 'ann', timestamp: 60, event: 'signup' }, { lead: 'bob', timestamp: 0, event: 'visit' }];
     const steps = { steps: ['visit', 'signup'] };
@@ -320,6 +320,11 @@ export function runApi(cw, name) {
     assert.deepEqual(attribution.timeDecay(touches, bought, { halfLifeSeconds: 3600 }), attribution.timeDecay(plain.touches, plain.bought, { halfLifeSeconds: 3600 }));
     assert.notDeepEqual(attribution.timeDecay(touches, bought, { halfLifeSeconds: 3600 }),
       attribution.timeDecay({ ...plain.touches, timestamp: [1704067200, 1704103201, 1704067200] }, plain.bought, { halfLifeSeconds: 3600 }));
+    // text is refused, named by its cell, with the way out
+    throwsCode(() => journey.pathTable({ ...touches, timestamp: [0, '2024-01-01T10:00:00', 0] }, bought), 'invalid_parameter',
+      'invalid touchpoints.timestamp[1]: "2024-01-01T10:00:00" (expected unix seconds or a Date; new Date(text) reads text)');
+    throwsCode(() => journey.pathTable([rows[0], { ...rows[1], timestamp: '1704103200' }], bought), 'invalid_parameter',
+      /^invalid touchpoints\[1\]\.timestamp: "1704103200" \(expected unix seconds or a Date/);
     // an invalid Date is named as a non-finite cell
     throwsCode(() => journey.pathTable({ ...touches, timestamp: [at('x'), 0, 0] }, bought), 'non_finite', 'touchpoints.timestamp[0] must be finite, got NaN');
     throwsCode(() => journey.pathTable([rows[0], { ...rows[1], timestamp: at('x') }], bought), 'non_finite', 'touchpoints[1].timestamp must be finite, got NaN');
