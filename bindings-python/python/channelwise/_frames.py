@@ -56,17 +56,13 @@ def table(data: Any, role: str) -> "tuple[Any, str]":
     argument in the error for a record that is no dict (``touchpoints[3]``)."""
     if not (isinstance(data, list) and data and isinstance(data[0], Mapping)):
         return data, kind_of(data)
-    n = len(data)
-    cols: Dict[str, List[Any]] = {}
+    names: Dict[Any, None] = {}
     for i, r in enumerate(data):
         if not isinstance(r, Mapping):
             raise TypeError(f"{role}[{i}]: expected a record (a dict of column: value), got {_what(r)}")
-        for k, v in r.items():
-            col = cols.get(k)
-            if col is None:
-                col = cols[k] = [None] * n
-            col[i] = v
-    return cols, MAPPING
+        if len(r) != len(names) or r.keys() != names.keys():
+            names.update(dict.fromkeys(r))
+    return {k: [r.get(k) for r in data] for k in names}, MAPPING
 
 
 def column_names(data: Any, kind: str) -> List[str]:
