@@ -98,31 +98,38 @@ export function build(backend, surface) {
   const withRows = (m, args) => {
     if (!m.rowArgs) return args;
     let a = args; // copied only when a table comes as rows
-    const isRow = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
-    for (const [i, name, columns, defaults] of m.rowArgs) {
-      const rows = a[i];
-      if (!Array.isArray(rows) || !isRow(rows[0])) continue;
-      const n = rows.length;
-      const cols = {};
-      for (let r = 0; r < n; r++) {
-        const row = rows[r];
-        if (!isRow(row)) {
-          const shown = typeof row === 'string' ? row.slice(0, 40) : Array.isArray(row) ? 'an array' : String(row);
-          throw coded('invalid_parameter', `invalid ${name}[${r}]: "${shown}" (expected a row: an object${columns.length ? ` of ${columns.join(', ')}` : ''})`);
-        }
-        for (const k in row) {
-          if (cols[k] === undefined) {
-            if (columns.length && !columns.includes(k)) throw coded('invalid_parameter', `invalid ${name}[${r}].${k}: "${k}" (unknown column; expected one of ${columns.join(', ')})`);
-            cols[k] = new Array(n).fill(defaults[k]);
-          }
-          cols[k][r] = row[k] ?? defaults[k];
-        }
-      }
+    for (const [i, name, columns, defaults, list] of m.rowArgs) {
+      const v = a[i];
+      // a list of tables (journey.merge's), each of which may come as rows: `tables[1][3].path`
+      const t = list ? (Array.isArray(v) ? v.map((x, k) => asColumns(x, `${name}[${k}]`, columns, defaults)) : v) : asColumns(v, name, columns, defaults);
+      if (list ? t === v || t.every((x, k) => x === v[k]) : t === v) continue;
       if (a === args) a = args.slice();
-      a[i] = cols;
+      a[i] = t;
     }
     return a;
   };
+  /** Table `rows` (named `name`) as its object of columns, if it is rows (see `withRows`); else as it is. */
+  const asColumns = (rows, name, columns, defaults) => {
+    if (!Array.isArray(rows) || !isRow(rows[0])) return rows;
+    const n = rows.length;
+    const cols = {};
+    for (let r = 0; r < n; r++) {
+      const row = rows[r];
+      if (!isRow(row)) {
+        const shown = typeof row === 'string' ? row.slice(0, 40) : Array.isArray(row) ? 'an array' : String(row);
+        throw coded('invalid_parameter', `invalid ${name}[${r}]: "${shown}" (expected a row: an object${columns.length ? ` of ${columns.join(', ')}` : ''})`);
+      }
+      for (const k in row) {
+        if (cols[k] === undefined) {
+          if (columns.length && !columns.includes(k)) throw coded('invalid_parameter', `invalid ${name}[${r}].${k}: "${k}" (unknown column; expected one of ${columns.join(', ')})`);
+          cols[k] = new Array(n).fill(defaults[k]);
+        }
+        cols[k][r] = row[k] ?? defaults[k];
+      }
+    }
+    return cols;
+  };
+  const isRow = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
   /**
    * Error `e` of a call of member `m` on `args`, a cell of a table given as rows named as the rows
    * were written (`touchpoints[3].channel`), not as Rust read their columns
@@ -132,14 +139,17 @@ export function build(backend, surface) {
    */
   const byRow = (m, args, e) => {
     if (!m.rowArgs || !surface.errorCodes.includes(e?.code) || typeof e.message !== 'string') return e;
-    for (const [i, name, columns] of m.rowArgs) {
-      const rows = args[i];
-      if (!Array.isArray(rows) || rows[0] === null || typeof rows[0] !== 'object' || Array.isArray(rows[0])) continue;
-      const table = m.rowArgs.length === 1 && columns.length ? `(?:${name}\\.)?` : `${name}\\.`;
-      const cell = new RegExp(`(?<![\\w.])${table}(${columns.join('|') || '\\w+'})\\[(\\d+)\\]`, 'g');
-      const message = e.message.replace(cell, `${name}[$2].$1`);
-      if (typeof e.stack === 'string') e.stack = e.stack.replace(e.message, message);
-      e.message = message;
+    for (const [i, name, columns, , list] of m.rowArgs) {
+      const tables = list ? (Array.isArray(args[i]) ? args[i].map((t, k) => [t, `${name}[${k}]`]) : []) : [[args[i], name]];
+      for (const [rows, tableName] of tables) {
+        if (!Array.isArray(rows) || !isRow(rows[0])) continue;
+        const prefix = tableName.replace(/[[\]]/g, '\\$&');
+        const table = m.rowArgs.length === 1 && !list && columns.length ? `(?:${prefix}\\.)?` : `${prefix}\\.`;
+        const cell = new RegExp(`(?<![\\w.])${table}(${columns.join('|') || '\\w+'})\\[(\\d+)\\]`, 'g');
+        const message = e.message.replace(cell, `${tableName}[$2].$1`);
+        if (typeof e.stack === 'string') e.stack = e.stack.replace(e.message, message);
+        e.message = message;
+      }
     }
     return e;
   };

@@ -3423,7 +3423,7 @@ export declare const journey: {
    * matched by name. Counts are exact; values too when they are whole numbers (e.g.
    * cents). Key touches are not read. Errors name the table: `tables[1].conversions[3]`.
    */
-  merge(tables: PathTableInput[], options?: MergeOptions | null): PathTableData;
+  merge(tables: (PathTableInput | PathTableRow[])[], options?: MergeOptions | null): PathTableData;
 };
 
 /**

@@ -321,14 +321,17 @@ impl Member {
     }
 
     /// The parameters that take a table as rows too: index, name (the prefix of their fields'
-    /// names) and the table's entry of [`ROW_TABLES`].
-    pub fn row_args(&self) -> Vec<(usize, &'static str, &'static RowTable)> {
+    /// names), the table's entry of [`ROW_TABLES`] and whether the parameter is a list of such
+    /// tables (`journey.merge`'s `tables: PathTableInput[]`).
+    pub fn row_args(&self) -> Vec<(usize, &'static str, &'static RowTable, bool)> {
         let params = self.params().into_iter().enumerate();
         params
             .filter_map(|(i, p)| {
                 let (name, ty) = p.split_once(": ")?;
                 let ty = ty.strip_suffix(" | null").unwrap_or(ty);
-                Some((i, name.trim_end_matches('?'), ROW_TABLES.iter().find(|t| t.0 == ty)?))
+                let (ty, list) = ty.strip_suffix("[]").map_or((ty, false), |t| (t, true));
+                let table = ROW_TABLES.iter().find(|t| t.0 == ty)?;
+                Some((i, name.trim_end_matches('?'), table, list))
             })
             .collect()
     }

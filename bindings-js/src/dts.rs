@@ -134,8 +134,10 @@ fn with_rows(ts: &str) -> String {
         .map(|p| match p.split_once(": ") {
             Some((name, ty)) => {
                 let (ty, null) = ty.strip_suffix(" | null").map_or((ty, ""), |t| (t, " | null"));
-                match ROW_TABLES.iter().find(|t| t.0 == ty) {
-                    Some((_, row, _, _)) => format!("{name}: {ty} | {row}[]{null}"),
+                let (table, list) = ty.strip_suffix("[]").map_or((ty, ""), |t| (t, "[]"));
+                match ROW_TABLES.iter().find(|t| t.0 == table) {
+                    Some((_, row, _, _)) if list.is_empty() => format!("{name}: {ty} | {row}[]{null}"),
+                    Some((_, row, _, _)) => format!("{name}: ({table} | {row}[])[]{null}"),
                     None => p.to_string(),
                 }
             }
@@ -286,8 +288,8 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// each member `{ kind, name, hasAsync, long, returns (a class name, of an object or of `null`, or null), many (an array of
 /// them), tableArg, matrixArg, eventArgs?, rowArgs?, optionsArg, handleArgs }`; `eventArgs` (only where
 /// there are some) lists the event tables as `[index, name]` (`[0, "touchpoints"]`), `rowArgs`
-/// the tables that may come as rows as `[index, name, columns of a row, { column: default }]`
-/// ([`Member::row_args`]);
+/// the tables that may come as rows as `[index, name, columns of a row, { column: default }]`,
+/// with a fifth item `true` for a list of such tables ([`Member::row_args`]);
 /// `handleArgs` lists the parameters whose
 /// type names a class (`channels: FittedMMM | AllocationChannel[]`): the wrapper hands Rust the
 /// boxed handle (`api::boxed`) of an instance given there, or one level down, in an array of
@@ -328,10 +330,11 @@ pub fn surface() -> String {
         let rows: Vec<String> = m
             .row_args()
             .iter()
-            .map(|(i, name, (_, _, columns, defaults))| {
+            .map(|(i, name, (_, _, columns, defaults), list)| {
                 let columns: Vec<String> = columns.iter().map(|c| q(c)).collect();
                 let defaults: Vec<String> = defaults.iter().map(|(c, x)| format!("{}: {x}", q(c))).collect();
-                format!("[{i}, {}, [{}], {{{}}}]", q(name), columns.join(", "), defaults.join(", "))
+                let list = if *list { ", true" } else { "" };
+                format!("[{i}, {}, [{}], {{{}}}{list}]", q(name), columns.join(", "), defaults.join(", "))
             })
             .collect();
         let events = if rows.is_empty() {

@@ -42,7 +42,8 @@ const dated: PathTableColumns = cw.journey.pathTable(
   [{ userId: 'u', timestamp: new Date(1000), value: 1 }],
 );
 const scoredAt: cw.LeadScore[] = cw.leads.score({ lead: ['a'], timestamp: [new Date(0)], event: ['visit'] }, {}, new Date());
-void [fromRows, rowsCredit, scored, dated, scoredAt];
+const mergedRows: cw.PathTableData = cw.journey.merge([[{ path: 'a>b', conversions: 1 }], { path: ['b'], conversions: [2] }]);
+void [fromRows, rowsCredit, scored, dated, scoredAt, mergedRows];
 // @ts-expect-error a time is a number or a Date, not a string
 cw.journey.pathTable([{ userId: 'u', timestamp: '2024-01-01', channel: 'a' }], []);
 // @ts-expect-error an attribute is one value, not a list

@@ -423,6 +423,14 @@ export function runApi(cw, name) {
     assert.deepEqual(rowsOf(journey.merge(three)), want);
     assert.deepEqual(rowsOf(journey.merge([three[2], three[0], three[1]])), want);
     throwsCode(() => journey.merge([three[0], { path: ['b', 7], conversions: [1, 1] }]), 'invalid_parameter', 'invalid tables[1].path[1]: "7" (expected a string)');
+    // each table of the list may come as rows, and is named by table and row
+    const asRows = (t) => t.path.map((path, r) => Object.fromEntries(Object.keys(t).map((k) => [k, k === 'path' ? path : t[k][r]])));
+    assert.deepEqual(rowsOf(journey.merge([asRows(three[0]), three[1], asRows(three[2])])), want);
+    throwsCode(() => journey.merge([three[0], [{ path: 'b', conversions: 1 }, { path: 'c', conversions: NaN }]]), 'non_finite', 'tables[1][1].conversions must be finite, got NaN');
+    throwsCode(() => journey.merge([three[0], [{ path: 'b', conversions: 1 }, { path: 7, conversions: 1 }]]), 'invalid_parameter', 'invalid tables[1][1].path: "7" (expected a string)');
+    throwsCode(() => journey.merge([asRows(three[0]), [{ path: 'b', convertions: 1 }]]), 'invalid_parameter', /^invalid tables\[1\]\[0\]\.convertions: "convertions" \(unknown column/);
+    // given as columns, the same cell keeps Rust's name
+    throwsCode(() => journey.merge([three[0], { path: ['b', 'c'], conversions: [1, NaN] }]), 'non_finite', 'tables[1].conversions[1] must be finite, got NaN');
     throwsCode(() => journey.merge([]), 'not_enough_data');
     throwsCode(() => journey.merge([good(), { path: ['a'], conversions: [NaN] }]), 'non_finite', 'tables[1].conversions[0] must be finite, got NaN');
     throwsCode(() => journey.merge([good(), { path: ['a>>b'], conversions: [1] }]), 'invalid_path', /tables\[1\]: /);
