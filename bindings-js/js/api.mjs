@@ -86,7 +86,8 @@ export function build(backend, surface) {
 
   /**
    * The arguments of member `m` with each table given as rows (`m.rowArgs`: `[index, name,
-   * columns, defaults]`; an array such as `[{ userId: 'u1', timestamp: 1700000000, channel:
+   * columns, defaults, list?]`, `list` for a list of tables, each of which may come as rows; a
+   * table as rows is an array such as `[{ userId: 'u1', timestamp: 1700000000, channel:
    * 'search' }]`) as the object of columns Rust reads: one array per column some row has, with
    * the column's default (`defaults`) where a row has none or `null`, else `undefined` (a bad
    * cell is named by row and column, `touchpoints[3].channel`: see `byRow`). A later row that is
@@ -100,9 +101,10 @@ export function build(backend, surface) {
     let a = args; // copied only when a table comes as rows
     for (const [i, name, columns, defaults, list] of m.rowArgs) {
       const v = a[i];
-      // a list of tables (journey.merge's), each of which may come as rows: `tables[1][3].path`
-      const t = list ? (Array.isArray(v) ? v.map((x, k) => asColumns(x, `${name}[${k}]`, columns, defaults)) : v) : asColumns(v, name, columns, defaults);
-      if (list ? t === v || t.every((x, k) => x === v[k]) : t === v) continue;
+      let t;
+      if (!list) t = asColumns(v, name, columns, defaults);
+      else if (Array.isArray(v)) t = v.map((x, k) => asColumns(x, `${name}[${k}]`, columns, defaults)); // `tables[1][3].path`
+      if (t === undefined || t === v || (list && t.every((x, k) => x === v[k]))) continue;
       if (a === args) a = args.slice();
       a[i] = t;
     }
