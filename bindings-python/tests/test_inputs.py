@@ -83,6 +83,19 @@ def test_records_are_read_as_pandas_reads_them():
     log = [{"customer_id": "a", "date": "2024-01-01", "spend": 5.0}, {"customer_id": "a", "date": "2024-01-09", "spend": 7.0}]
     kw = dict(customer_id="customer_id", datetime="date", monetary_value="spend", observation_end="2024-02-01")
     assert to_columns(cw.clv.rfm(log, **kw)) == to_columns(cw.clv.rfm(pd.DataFrame(log), **kw))
+    # journey.merge: frames, dicts of columns, records and Arrow tables alike
+    columns = lambda recs, keys: {k: [r.get(k) for r in recs] for k in keys}  # noqa: E731 (no records: no table)
+    part = lambda keep: to_columns(cw.journey.path_table(  # noqa: E731
+        [t for t in touches if t["user_id"] in keep],
+        columns([c for c in bought if c["user_id"] in keep], ("user_id", "timestamp", "value"))))
+    u1, u2 = part({"u1"}), part({"u2"})
+    whole = cw.journey.merge([pd.DataFrame(u1), pd.DataFrame(u2)])
+    records = lambda cols: [dict(zip(cols, row)) for row in zip(*cols.values())]  # noqa: E731
+    for a, b in [(u1, u2), (records(u1), records(u2)), (pa.table(u1), records(u2))]:
+        assert to_columns(cw.journey.merge([a, b])) == to_columns(whole)
+    assert to_columns(whole)["path"] == ["search>email", "social"]
+    with pytest.raises(TypeError, match=r"^tables\[1\]\[1\]: expected a record"):
+        cw.journey.merge([u1, [records(u2)[0], "x"]])
     # a record that is no dict is named by its row; a key a record lacks is a missing cell
     with pytest.raises(TypeError, match=r"^table\[1\]: expected a record"):
         cw.attribution.markov([{"path": "a", "conversions": 1.0}, "b"])

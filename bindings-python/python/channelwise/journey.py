@@ -131,11 +131,12 @@ def path_table(touchpoints: Any, conversions: Any, sep: str = ">", **kwargs: Any
 
 def merge(tables: Any, sep: str = ">") -> Any:
     """The sum of path tables built from disjoint sets of users (pandas or polars frames with
-    the columns of :meth:`Journeys.path_table`): one row per distinct path (and key touch),
-    counts and values added, rows sorted by path. Merging the tables of a log split by user
-    gives the table of the whole log (the core's ``PathTable::merge``); counts are exact, and
-    values too when they are whole numbers (otherwise up to the rounding of the additions)."""
-    tables = list(tables)
+    the columns of :meth:`Journeys.path_table`; pyarrow tables, dicts of columns and records are
+    read as pandas frames): one row per distinct path (and key touch), counts and values added,
+    rows sorted by path. Merging the tables of a log split by user gives the table of the whole
+    log (the core's ``PathTable::merge``); counts are exact, and values too when they are whole
+    numbers (otherwise up to the rounding of the additions)."""
+    tables = [_merge_frame(t, i) for i, t in enumerate(tables)]
     if not tables:
         raise _cw.NotEnoughDataError("not enough data for a merged path table (tables): need at least 1, got 0")
     kinds = {_frames.kind_of(t) for t in tables}
@@ -162,6 +163,17 @@ def merge(tables: Any, sep: str = ">") -> Any:
     whole = pd.concat([t[cols] for t in tables], ignore_index=True)
     out = whole.groupby(keys, sort=True, dropna=False).sum().reset_index()
     return out.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)[["path", "conversions", "nulls", "value"] + keys[1:]]
+
+
+def _merge_frame(t: Any, i: int) -> Any:
+    """Table ``i`` of :func:`merge` as a pandas or polars frame (a PathTable as it is, for the
+    error)."""
+    t, kind = _frames.table(t, f"tables[{i}]")
+    if kind == _frames.MAPPING:
+        import pandas as pd
+
+        return pd.DataFrame(t)
+    return t.to_pandas() if kind == _frames.ARROW else t
 
 
 def path_table_in_buckets(touchpoints: Any, conversions: Any, buckets: int = 16, sep: str = ">", user_id: str = "user_id", **kwargs: Any) -> Any:
