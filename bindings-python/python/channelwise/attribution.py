@@ -1,7 +1,9 @@
 """Multi-touch attribution over a path table.
 
 Every function takes a path table as a pandas or polars DataFrame, a pyarrow Table, a dict of
-columns, or a :class:`channelwise.PathTable` (e.g. ``Journeys.table``, which keeps W-shaped key
+columns, records (a list of dicts, one per row: ``[{"path": "a>b", "conversions": 3}, ...]``,
+read as ``pd.DataFrame(records)`` reads them) or a :class:`channelwise.PathTable` (e.g.
+``Journeys.table``, which keeps W-shaped key
 touches; a frame's ``key_touch`` column, as :func:`channelwise.journey.path_table` writes it,
 keeps them for :func:`heuristics` and :func:`compare`). Column names are keyword arguments
 (``path``, ``conversions``, ``nulls``, ``value``) and ``sep`` splits the path strings. Results

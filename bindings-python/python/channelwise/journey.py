@@ -1,9 +1,10 @@
 """Journeys: from touchpoint and conversion event logs to a path table.
 
-Touchpoints need ``user_id``, ``timestamp`` and ``channel`` columns, optionally ``campaign``,
-``cost`` (NaN/None = unknown) and ``event_id``; conversions need ``user_id``, ``timestamp`` and
-``value``, optionally ``event_id`` and ``type`` (the lead marker compared with ``lead_kind``).
-Optional columns are used when present. Timestamps may be integer unix seconds, datetimes
+Each log is a pandas or polars DataFrame, a pyarrow Table, a dict of columns or records (a list
+of dicts, one per event). Touchpoints need ``user_id``, ``timestamp`` and ``channel`` columns,
+optionally ``campaign``, ``cost`` (NaN/None = unknown) and ``event_id``; conversions need
+``user_id``, ``timestamp`` and ``value``, optionally ``event_id`` and ``type`` (the lead marker
+compared with ``lead_kind``). Optional columns are used when present. Timestamps may be integer unix seconds, datetimes
 (naive = UTC) or RFC 3339 strings. Durations (``lookback``, ``session_gap``, ``half_life``) are
 seconds or timedeltas.
 """
