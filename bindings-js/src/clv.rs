@@ -22,11 +22,11 @@ use channelwise::clv::{ExpectedPurchases, FitDiagnostics, Freq, PurchaseModel};
 use channelwise::{Error, Result};
 
 use crate::api::{arg, boxed, from_document, job, this, to_document, Job};
+use crate::decl::Time;
 use crate::host::Host;
 use crate::keys::camel;
 use crate::optimize::renamed;
 use crate::out::{F64s, Handle, Out};
-use crate::decl::Time;
 use crate::{js_options, js_result, read};
 
 js_options! {
