@@ -103,9 +103,11 @@ def test_records_are_read_as_pandas_reads_them():
         cw.journey.path_table(touches + [["u3", 1, "x"]], bought)
     with pytest.raises(cw.NonFiniteError, match=r"nulls\[1\]"):
         cw.attribution.markov([{"path": "a", "conversions": 1.0, "nulls": 0.0}, {"path": "b", "conversions": 1.0}])
-    # no records at all is no table: an empty table is given as columns
-    with pytest.raises(TypeError, match="dict of columns"):
+    # no records at all is no table: an empty table is given as columns; rows as tuples are no records
+    with pytest.raises(TypeError, match=r"^table: expected .* or records \(a list of dicts\), got an empty list"):
         cw.attribution.markov([])
+    with pytest.raises(TypeError, match=r"^touchpoints: expected .* got a list of tuple$"):
+        cw.journey.path_table([("u1", 0, "search")], bought)
 
 
 def test_polars_in_polars_out_everywhere():

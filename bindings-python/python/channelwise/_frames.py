@@ -54,7 +54,11 @@ def table(data: Any, role: str) -> "tuple[Any, str]":
     ``pd.DataFrame(records)`` would make them: one column per key some record has, in order of
     first appearance, ``None`` (missing) where a record has no such key. ``role`` names the
     argument in the error for a record that is no dict (``touchpoints[3]``)."""
-    if not (isinstance(data, list) and data and isinstance(data[0], Mapping)):
+    if isinstance(data, list) and not (data and isinstance(data[0], Mapping)):
+        got = f"a list of {type(data[0]).__qualname__}" if data else "an empty list (an empty table is given as columns)"
+        raise TypeError(f"{role}: expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or records "
+                        f"(a list of dicts), got {got}")
+    if not isinstance(data, list):
         return data, kind_of(data)
     names: Dict[Any, None] = {}
     for i, r in enumerate(data):
