@@ -327,10 +327,7 @@ impl Member {
         let params = self.params().into_iter().enumerate();
         params
             .filter_map(|(i, p)| {
-                let (name, ty) = p.split_once(": ")?;
-                let ty = ty.strip_suffix(" | null").unwrap_or(ty);
-                let (ty, list) = ty.strip_suffix("[]").map_or((ty, false), |t| (t, true));
-                let table = ROW_TABLES.iter().find(|t| t.0 == ty)?;
+                let (name, table, list) = row_param(p)?;
                 Some((i, name.trim_end_matches('?'), table, list))
             })
             .collect()
@@ -372,6 +369,16 @@ pub const ROW_TABLES: &[RowTable] = &[
     ("StageLog", "StageLogRow", crate::leads::STAGE_ROW_COLUMNS, &[]),
     ("LeadAttributes", "LeadAttributeRow", &[], &[]),
 ];
+
+/// Parameter `p` (`name: T`, `name?: T | null`, `name: T[]`) if `T` is a table of
+/// [`ROW_TABLES`]: its name as declared (`?` kept), the table's entry and whether it is a list
+/// of such tables.
+pub fn row_param(p: &str) -> Option<(&str, &'static RowTable, bool)> {
+    let (name, ty) = p.split_once(": ")?;
+    let ty = ty.strip_suffix(" | null").unwrap_or(ty);
+    let (ty, list) = ty.strip_suffix("[]").map_or((ty, false), |t| (t, true));
+    Some((name, ROW_TABLES.iter().find(|t| t.0 == ty)?, list))
+}
 
 /// An entry of [`ROW_TABLES`]: type, row type, a row's columns, number columns' defaults.
 pub type RowTable = (&'static str, &'static str, &'static [&'static str], &'static [(&'static str, f64)]);

@@ -6,7 +6,7 @@
 
 use channelwise::ErrorKind;
 
-use crate::api::{declarations, Member, Namespace, NAMESPACES, ROW_TABLES};
+use crate::api::{declarations, row_param, Member, Namespace, NAMESPACES, ROW_TABLES};
 use crate::decl::doc_comment;
 
 const HEADER: &str = "\
@@ -131,14 +131,12 @@ fn with_rows(ts: &str) -> String {
     };
     let params: Vec<String> = params
         .split(", ")
-        .map(|p| match p.split_once(": ") {
-            Some((name, ty)) => {
-                let (ty, null) = ty.strip_suffix(" | null").map_or((ty, ""), |t| (t, " | null"));
-                let (table, list) = ty.strip_suffix("[]").map_or((ty, ""), |t| (t, "[]"));
-                match ROW_TABLES.iter().find(|t| t.0 == table) {
-                    Some((_, row, _, _)) if list.is_empty() => format!("{name}: {ty} | {row}[]{null}"),
-                    Some((_, row, _, _)) => format!("{name}: ({table} | {row}[])[]{null}"),
-                    None => p.to_string(),
+        .map(|p| match row_param(p) {
+            Some((name, (table, row, _, _), list)) => {
+                let null = if p.ends_with(" | null") { " | null" } else { "" };
+                match list {
+                    false => format!("{name}: {table} | {row}[]{null}"),
+                    true => format!("{name}: ({table} | {row}[])[]{null}"),
                 }
             }
             None => p.to_string(),
