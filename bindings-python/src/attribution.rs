@@ -375,6 +375,16 @@ impl PyPathTable {
         })
     }
 
+    /// The sum of `tables` (the core's `PathTable::merge`): one row per distinct path and key
+    /// touch, channels matched by name, rows sorted by path.
+    #[staticmethod]
+    fn merge(py: Python<'_>, tables: Vec<PyRef<'_, PyPathTable>>) -> PyResult<Self> {
+        guard(|| {
+            let tables: Vec<&PathTable> = tables.iter().map(|t| &t.0).collect();
+            Ok(PyPathTable(core(py.detach(|| PathTable::merge(tables)))?))
+        })
+    }
+
     /// Channel names in interning order (order of first appearance).
     #[getter]
     fn channels(&self) -> Vec<String> {

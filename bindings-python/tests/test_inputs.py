@@ -96,18 +96,51 @@ def test_records_are_read_as_pandas_reads_them():
     assert to_columns(whole)["path"] == ["search>email", "social"]
     with pytest.raises(TypeError, match=r"^tables\[1\]\[1\]: expected a record"):
         cw.journey.merge([u1, [records(u2)[0], "x"]])
-    # a record that is no dict is named by its row; a key a record lacks is a missing cell
+    # a record that is no dict is named by its row; a key a record lacks is a missing cell (but
+    # see test_records_have_the_defaults_js_rows_have)
     with pytest.raises(TypeError, match=r"^table\[1\]: expected a record"):
         cw.attribution.markov([{"path": "a", "conversions": 1.0}, "b"])
     with pytest.raises(TypeError, match=r"^touchpoints\[3\]: expected a record"):
         cw.journey.path_table(touches + [["u3", 1, "x"]], bought)
-    with pytest.raises(cw.NonFiniteError, match=r"nulls\[1\]"):
-        cw.attribution.markov([{"path": "a", "conversions": 1.0, "nulls": 0.0}, {"path": "b", "conversions": 1.0}])
+    with pytest.raises(cw.NonFiniteError, match=r"^conversions\[1\] must be finite, got NaN"):
+        cw.attribution.markov([{"path": "a", "conversions": 1.0, "nulls": 0.0}, {"path": "b", "nulls": 1.0}])
     # no records at all is no table: an empty table is given as columns; rows as tuples are no records
     with pytest.raises(TypeError, match=r"^table: expected .* or records \(a list of dicts\), got an empty list"):
         cw.attribution.markov([])
     with pytest.raises(TypeError, match=r"^touchpoints: expected .* got a list of tuple$"):
         cw.journey.path_table([("u1", 0, "search")], bought)
+
+
+def test_records_have_the_defaults_js_rows_have():
+    # A record that leaves out (or gives None for) a column with a default has the default, as
+    # JS reads rows (`tests/js/api.mjs`): what the whole column's absence would say.
+    short = [{"path": "a>b", "conversions": 1.0, "nulls": 2.0}, {"path": "b", "conversions": 1.0, "value": None}]
+    full = pd.DataFrame({"path": ["a>b", "b"], "conversions": [1.0, 1.0], "nulls": [2.0, 0.0], "value": [0.0, 0.0]})
+    assert to_columns(cw.attribution.markov(short)) == to_columns(cw.attribution.markov(full))
+    # hand-derived: start->a 3/4, start->b 1/4, a->b 1, b->conversion 2/4, so P = 1/2; without a
+    # 1/8, without b 0: removal effects 3/4 and 1, credit 2 x (3/4, 1) / (7/4) = (6/7, 8/7), as
+    # the Node package gives for these rows
+    assert to_columns(cw.attribution.markov(short))["conversions"] == pytest.approx([6 / 7, 8 / 7], abs=1e-12)
+    # a conversion's value (and the whole value column) may be left out: zero
+    touches = [{"user_id": "u1", "timestamp": 0, "channel": "a"}, {"user_id": "u2", "timestamp": 0, "channel": "b"}]
+    got = to_columns(cw.journey.path_table(touches, [{"user_id": "u1", "timestamp": 10, "value": 5}, {"user_id": "u2", "timestamp": 10}]))
+    assert (got["conversions"], got["value"]) == ([1.0, 1.0], [5.0, 0.0])
+    got = to_columns(cw.journey.path_table(pd.DataFrame(touches), pd.DataFrame({"user_id": ["u1"], "timestamp": [10]})))
+    assert (got["path"], got["conversions"], got["nulls"], got["value"]) == (["a", "b"], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0])
+    with pytest.raises(cw.InvalidParameterError, match=r'conversions.value column: "amount"'):
+        cw.journey.path_table(touches, [{"user_id": "u1", "timestamp": 10}], value="amount")
+    # CLV weights (customers per row) default to 1, lead event values to 0
+    f = [0, 0, 0, 1, 1, 2, 3, 0, 4, 1, 0, 2, 6, 0, 1, 0, 2, 0, 1, 0]
+    r = [0, 0, 0, 5, 30, 12, 35, 0, 38, 2, 0, 20, 39, 0, 15, 0, 8, 0, 33, 0]
+    hist = [{"frequency": a, "recency": b, "T": 40.0, **({"n": 3.0} if i % 4 == 0 else {})} for i, (a, b) in enumerate(zip(f, r))]
+    want = cw.clv.BetaGeo().fit(pd.DataFrame(hist).fillna({"n": 1.0}), weights="n").params
+    assert cw.clv.BetaGeo().fit(hist, weights="n").params == want != cw.clv.BetaGeo().fit(hist).params
+    events = [{"lead": "ann", "timestamp": 0, "event": "buy", "amount": 30.0}, {"lead": "bob", "timestamp": 9, "event": "buy"}]
+    config = {"event_rules": [{"name": "spend", "dimension": "intent", "event_type": "buy", "points": 0, "per_value": 1.0}]}
+    assert to_columns(cw.leads.score(events, config, as_of=10, value="amount"))["total"] == [30.0, 0.0]
+    # a column without a default keeps the missing cell: an error naming it
+    with pytest.raises(cw.NonFiniteError, match=r"frequency\[1\]"):
+        cw.clv.BetaGeo().fit([{"frequency": 1, "recency": 5, "T": 40}, {"recency": 0, "T": 40}])
 
 
 def test_polars_in_polars_out_everywhere():

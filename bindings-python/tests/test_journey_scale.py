@@ -52,7 +52,34 @@ def test_bad_input():
     t = pd.DataFrame({"path": ["a"], "conversions": [1.0], "nulls": [0.0], "value": [1.0]})
     with pytest.raises(ValueError, match=r"tables\[1\]\.key_touch: in some tables but not all"):
         cw.journey.merge([t, t.assign(key_touch=pd.array([0], dtype="Int64"))])
-    with pytest.raises(KeyError, match=r"tables\[1\]: no column 'nulls'"):
-        cw.journey.merge([t, t.drop(columns="nulls")])
+    # a table without nulls (or value) has zeros there, as markov reads it and JS merges it
+    pd.testing.assert_frame_equal(cw.journey.merge([t, t.drop(columns="nulls")]), cw.journey.merge([t, t.assign(nulls=0.0)]))
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid tables\[1\]\.path column: "path" \(not found'):
+        cw.journey.merge([t, t.drop(columns="path")])
     with pytest.raises(cw.InvalidParameterError, match="buckets"):
         cw.journey.path_table_in_buckets(pl.LazyFrame(), pl.LazyFrame(), buckets=0)
+
+
+def test_merge_checks_every_table_as_the_core_does():
+    # Each table is read and checked as attribution.markov reads one (the core's PathTable),
+    # the error naming the table; before, pandas summed a NaN count as 0, kept inf and negative
+    # counts, and made a row of a missing path.
+    t = pd.DataFrame({"path": ["a>b", "b"], "conversions": [1.0, 2.0], "nulls": [1.0, 0.0], "value": [10.0, 5.0]})
+    with pytest.raises(cw.NonFiniteError, match=r"^tables\[1\]\.conversions\[1\] must be finite, got NaN"):
+        cw.journey.merge([t, t.assign(conversions=[1.0, np.nan])])
+    with pytest.raises(cw.OutOfRangeError, match=r"^tables\[1\]\.nulls\[0\] must be in \[0, inf\]"):
+        cw.journey.merge([t, t.assign(nulls=[-1.0, 0.0])])
+    with pytest.raises(cw.NonFiniteError, match=r"^tables\[0\]\.value\[0\] must be finite, got inf"):
+        cw.journey.merge([t.assign(value=[np.inf, 0.0])])
+    with pytest.raises(cw.InvalidPathError, match=r"^tables\[1\]: invalid path in row 1"):
+        cw.journey.merge([t, t.assign(path=["a", None])])
+    with pytest.raises(cw.InvalidPathError, match=r"^tables\[0\]: invalid path in row 0"):
+        cw.journey.merge([t.assign(path=["a>>b", "b"])])
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid tables\[1\]\.conversions column: "conversions"'):
+        cw.journey.merge([t, t.drop(columns="conversions")])
+    # paths are parsed, so spacing around the separator is one path, not two rows (hand-derived)
+    got = cw.journey.merge([t, t.assign(path=["a > b", " b "])])
+    assert got.to_dict("list") == {"path": ["a>b", "b"], "conversions": [2.0, 4.0], "nulls": [2.0, 0.0], "value": [20.0, 10.0]}
+    # records, with the defaults JS rows have
+    got = cw.journey.merge([[{"path": "b", "conversions": 1}, {"path": "a>b", "conversions": 2, "nulls": 3}]])
+    assert got.to_dict("list") == {"path": ["a>b", "b"], "conversions": [2.0, 1.0], "nulls": [3.0, 0.0], "value": [0.0, 0.0]}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, Hashable, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -48,12 +48,15 @@ def kind_of(data: Any) -> str:
     )
 
 
-def table(data: Any, role: str) -> "tuple[Any, str]":
+def table(data: Any, role: str, defaults: Sequence[Tuple[Any, float]] = ()) -> "tuple[Any, str]":
     """``data`` and its kind (:func:`kind_of`); records (a non-empty list of dicts, as a JSON API
     or a database driver gives them) are first turned into a dict of columns, as
     ``pd.DataFrame(records)`` would make them: one column per key some record has, in order of
-    first appearance, ``None`` (missing) where a record has no such key. ``role`` names the
-    argument in the error for a record that is no dict (``touchpoints[3]``)."""
+    first appearance, ``None`` (missing) where a record has no such key. A column of
+    ``defaults`` (``[("nulls", 0.0)]``; a name that is ``None`` or no possible key is skipped)
+    that a record leaves out or gives as ``None`` has its default there instead, as the JS packages read rows: the cell says what the whole column's
+    absence says. ``role`` names the argument in the error for a record that is no dict
+    (``touchpoints[3]``)."""
     if isinstance(data, list) and not (data and isinstance(data[0], Mapping)):
         got = f"a list of {type(data[0]).__qualname__}" if data else "an empty list (an empty table is given as columns)"
         raise TypeError(f"{role}: expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or records "
@@ -66,7 +69,11 @@ def table(data: Any, role: str) -> "tuple[Any, str]":
             raise TypeError(f"{role}[{i}]: expected a record (a dict of column: value), got {_what(r)}")
         if len(r) != len(names) or r.keys() != names.keys():
             names.update(dict.fromkeys(r))
-    return {k: [r.get(k) for r in data] for k in names}, MAPPING
+    cols = {k: [r.get(k) for r in data] for k in names}
+    for k, d in defaults:
+        if k is not None and isinstance(k, Hashable) and k in cols:
+            cols[k] = [d if x is None else x for x in cols[k]]
+    return cols, MAPPING
 
 
 def column_names(data: Any, kind: str) -> List[str]:
@@ -400,7 +407,7 @@ def path_table(
     ``key_touch`` (W-shaped's key touch per row, missing for none) is read the same way, by the
     callers that use it.
     """
-    data, kind = table(data, "table")
+    data, kind = table(data, "table", [(nulls, 0.0), (value, 0.0)])
     if kind == TABLE:
         return data, PANDAS
     paths = _path_table(data, kind, path, conversions, nulls, value, sep)

@@ -150,7 +150,7 @@ def _count(role: str, v: Any) -> int:
 
 
 def _fit_columns(data: Any, roles: Sequence[str], names: Sequence[Any], weights: Any) -> Tuple[Dict[str, bytes], Optional[bytes]]:
-    data, kind = _frames.table(data, "data")
+    data, kind = _frames.table(data, "data", [(weights, 1.0)])
     cols = {role: _frames.floats(data, kind, role, name) for role, name in zip(roles, names)}
     w = None if weights is None else _frames.floats(data, kind, "weights", weights)
     return cols, w

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+import numpy as np
+
 from . import _channelwise as _cw
 from . import _frames
 
@@ -88,16 +90,18 @@ def build(
     campaign: Optional[str] = "campaign",
     cost: Optional[str] = "cost",
     event_id: Optional[str] = "event_id",
-    value: str = "value",
+    value: Optional[str] = "value",
     conversion_type: Optional[str] = "type",
 ) -> Journeys:
     """Groups events by user into journeys.
 
     ``level`` is ``"channel"`` or ``"channel_campaign"``; ``lead_kind`` names the conversion
-    ``type`` that marks a lead (the W-shaped key touch) instead of ending the journey.
+    ``type`` that marks a lead (the W-shaped key touch) instead of ending the journey. The
+    conversions' ``value`` is zero when its column is absent (or ``value=None``); a name given
+    explicitly must exist, and a record that leaves it out has 0 there, as in JS.
     """
     touchpoints, tk = _frames.table(touchpoints, "touchpoints")
-    conversions, ck = _frames.table(conversions, "conversions")
+    conversions, ck = _frames.table(conversions, "conversions", [(value, 0.0)])
     if _frames.TABLE in (tk, ck):
         raise TypeError("journeys are built from event tables, not from a PathTable")
     kind = _frames.POLARS if _frames.POLARS in (tk, ck) else _frames.PANDAS
@@ -114,7 +118,7 @@ def build(
         _frames.optional_strings(touchpoints, tk, "touchpoints.event_id", event_id),
         _frames.text(conversions, ck, "conversions.user_id", user_id),
         _frames.timestamps(conversions, ck, "conversions.timestamp", timestamp),
-        _frames.floats(conversions, ck, "conversions.value", value),
+        _conversion_values(conversions, ck, value, user_id),
         _frames.optional_strings(conversions, ck, "conversions.event_id", event_id),
         _frames.optional_strings(conversions, ck, "conversions.type", conversion_type),
         lookback=_frames.seconds("lookback", lookback),
@@ -125,56 +129,69 @@ def build(
     return Journeys(j, kind, lead_kind)
 
 
+def _conversion_values(conversions: Any, kind: str, value: Optional[str], user_id: str) -> bytes:
+    """The conversions' values as float64 bytes: the column ``value``, or zeros when it is
+    ``None`` or the default name and absent (as the core's CSV reader and the JS packages)."""
+    if value is None or (value == "value" and not _frames.has_column(conversions, kind, value)):
+        n = len(_frames.raw_column(conversions, kind, "conversions.user_id", user_id))
+        return np.zeros(n).tobytes()
+    return _frames.floats(conversions, kind, "conversions.value", value)
+
+
 def path_table(touchpoints: Any, conversions: Any, sep: str = ">", **kwargs: Any) -> Any:
     """Shorthand for ``build(touchpoints, conversions, **kwargs).path_table(sep)``."""
     return build(touchpoints, conversions, **kwargs).path_table(sep)
 
 
 def merge(tables: Any, sep: str = ">") -> Any:
-    """The sum of path tables built from disjoint sets of users (pandas or polars frames with
-    the columns of :meth:`Journeys.path_table`; pyarrow tables, dicts of columns and records are
-    read as pandas frames): one row per distinct path (and key touch), counts and values added,
-    rows sorted by path. Merging the tables of a log split by user gives the table of the whole
-    log (the core's ``PathTable::merge``); counts are exact, and values too when they are whole
-    numbers (otherwise up to the rounding of the additions)."""
-    tables = [_merge_frame(t, i) for i, t in enumerate(tables)]
-    if not tables:
-        raise _cw.NotEnoughDataError("not enough data for a merged path table (tables): need at least 1, got 0")
-    kinds = {_frames.kind_of(t) for t in tables}
-    if _frames.TABLE in kinds:
-        raise TypeError("merge takes path-table frames (Journeys.path_table), not PathTable objects")
+    """The sum of path tables built from disjoint sets of users (the core's
+    ``PathTable::merge``, as the JS packages' ``journey.merge``): one row per distinct path (and
+    key touch), counts and values added, channels matched by name, rows sorted by path. Each
+    table is read as :func:`channelwise.attribution.markov` reads one (a frame with the columns
+    of :meth:`Journeys.path_table`, a pyarrow table, a dict of columns or records; ``nulls`` and
+    ``value`` are zeros when absent) and checked the same way: an error names the table
+    (``tables[1].conversions[3] must be finite``). The result is a polars frame if any table
+    is one, else pandas. Merging the tables of a log split by user gives the table of the whole
+    log; counts are exact, and values too when they are whole numbers (otherwise up to the
+    rounding of the additions)."""
+    compiled, kinds, keyed = [], set(), []
     for i, t in enumerate(tables):
-        missing = [c for c in ("path", "conversions", "nulls", "value") if c not in t.columns]
-        if missing:
-            raise KeyError(f"tables[{i}]: no column {missing[0]!r} (columns: {list(t.columns)}); a path table has path, conversions, nulls, value")
-    keyed = all("key_touch" in t.columns for t in tables)
-    if not keyed and any("key_touch" in t.columns for t in tables):
-        first = next(i for i, t in enumerate(tables) if ("key_touch" in t.columns) != ("key_touch" in tables[0].columns))
-        raise ValueError(f"tables[{first}].key_touch: in some tables but not all (build them all with or all without lead_kind)")
-    keys = ["path", "key_touch"] if keyed else ["path"]
-    cols = keys + ["conversions", "nulls", "value"]
-    if _frames.POLARS in kinds:
-        import polars as pl
-
-        whole = pl.concat([t if _frames.kind_of(t) == _frames.POLARS else pl.from_pandas(t) for t in tables], how="vertical_relaxed")
-        out = whole.group_by(keys).agg(pl.col("conversions").sum(), pl.col("nulls").sum(), pl.col("value").sum())
-        return out.sort(keys, nulls_last=False).select(["path", "conversions", "nulls", "value"] + keys[1:])
-    import pandas as pd
-
-    whole = pd.concat([t[cols] for t in tables], ignore_index=True)
-    out = whole.groupby(keys, sort=True, dropna=False).sum().reset_index()
-    return out.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)[["path", "conversions", "nulls", "value"] + keys[1:]]
-
-
-def _merge_frame(t: Any, i: int) -> Any:
-    """Table ``i`` of :func:`merge` as a pandas or polars frame (a PathTable as it is, for the
-    error)."""
-    t, kind = _frames.table(t, f"tables[{i}]")
-    if kind == _frames.MAPPING:
+        data, kind = _frames.table(t, f"tables[{i}]", [("nulls", 0.0), ("value", 0.0)])
+        if kind == _frames.TABLE:
+            raise TypeError("merge takes path-table frames (Journeys.path_table), not PathTable objects")
+        keyed.append(_frames.has_column(data, kind, "key_touch"))
+        if keyed[-1] != keyed[0]:
+            raise ValueError(f"tables[{i}].key_touch: in some tables but not all (build them all with or all without lead_kind)")
+        try:
+            table, _ = _frames.path_table(data, sep=sep, key_touch="key_touch")
+        except _cw.ChannelwiseError as e:
+            raise _within(e, f"tables[{i}]") from None
+        compiled.append(table)
+        kinds.add(kind)
+    if not compiled:
+        raise _cw.NotEnoughDataError("not enough data for a merged path table (tables): need at least 1, got 0")
+    cols = _frames.table_columns(_cw.PathTable.merge(compiled), sep)
+    kind = _frames.POLARS if _frames.POLARS in kinds else _frames.PANDAS
+    if not keyed[0]:
+        del cols["key_touch"]
+    elif kind == _frames.PANDAS:
         import pandas as pd
 
-        return pd.DataFrame(t)
-    return t.to_pandas() if kind == _frames.ARROW else t
+        cols["key_touch"] = pd.array(cols["key_touch"], dtype="Int64")
+    return _frames.frame(kind, cols)
+
+
+def _within(e: Exception, where: str) -> Exception:
+    """Error ``e`` of reading one table of a list, naming the table: ``tables[1].value[3] must
+    be finite``, ``invalid tables[1].path[0]: ...``, ``tables[1]: invalid path in row 2: ...``."""
+    m = str(e)
+    if m.startswith("invalid ") and not m.startswith("invalid path in row "):
+        m = f"invalid {where}.{m[len('invalid '):]}"
+    elif " must be " in m.split(",")[0] and not m.startswith("length mismatch"):
+        m = f"{where}.{m}"
+    else:
+        m = f"{where}: {m}"
+    return type(e)(m)
 
 
 def path_table_in_buckets(touchpoints: Any, conversions: Any, buckets: int = 16, sep: str = ">", user_id: str = "user_id", **kwargs: Any) -> Any:

@@ -60,7 +60,7 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
          event_types: Optional[Sequence[str]]) -> Tuple[List[Any], str, Tuple[Any, ...]]:
     """The event log as the core's columns: lead ids (``leads`` or first-seen order), the frame
     kind, and ``(n_leads, event_types, lead, timestamp, event_type, value)``."""
-    events, kind = _frames.table(events, "events")
+    events, kind = _frames.table(events, "events", [(value, 0.0)])
     ids, ts, all_leads, index_of = _leads_and_times(events, kind, lead, timestamp, leads)
     names = [str(v) for v in _frames.strings(events, kind, "event", event)]
     vocab = _frames.keys("event_types", event_types) if event_types is not None else list(dict.fromkeys(names))
@@ -304,7 +304,7 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
     if attributes is not None:
         attributes, akind = _frames.table(attributes, "attributes")
         known = _frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind)
-    events, ekind = _frames.table(events, "events")
+    events, ekind = _frames.table(events, "events", [(value, 0.0)])
     seen = _frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind)
     try:
         all_leads = list(dict.fromkeys(list(known) + list(seen)))
