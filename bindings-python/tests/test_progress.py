@@ -261,3 +261,19 @@ def test_fit_many_names_the_series_that_cannot_be_fitted():
         cw.forecast.AutoEts().fit_many(pd.DataFrame({"unique_id": ["a"], "ds": [1], "value": [1.0]}))
     with pytest.raises(cw.InvalidParameterError, match="model"):
         cw.forecast.AutoEts(model="ZZX").fit_many([[1.0, 2.0, 3.0, 4.0, 5.0]])
+
+
+def test_fit_many_refuses_rows_without_an_id_or_a_time():
+    # pandas' groupby drops the rows of a missing id: a series would vanish from the result
+    # without a word; a missing time has no place in its series. Both are refused, by row.
+    df = series_frame(2)
+    no_id = df.assign(unique_id=df["unique_id"].where(df.index != 30, None))
+    no_time = df.assign(ds=df["ds"].where(df.index != 7, pd.NaT))
+    for frame in (no_id, pl.from_pandas(no_id)):
+        with pytest.raises(cw.InvalidParameterError, match=r"^invalid data\.unique_id\[30\]: None \(a missing series id"):
+            cw.forecast.AutoEts(season_length=12).fit_many(frame)
+    for frame in (no_time, pl.from_pandas(no_time)):
+        with pytest.raises(cw.InvalidParameterError, match=r"^invalid data\.ds\[7\]: None \(a missing time"):
+            cw.forecast.AutoEts(season_length=12).fit_many(frame)
+    # without a time column, only the id is needed
+    assert list(cw.forecast.AutoEts(season_length=12).fit_many(df.drop(columns="ds"), time_col=None)) == ["s0", "s1"]

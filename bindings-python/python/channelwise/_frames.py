@@ -693,7 +693,7 @@ class SeriesInput:
             freq = idx.freq
             if freq is None and len(idx) >= 3:
                 try:
-                    freq = pd.infer_freq(idx)
+                    freq = _infer_freq(pd, idx)
                 except (TypeError, ValueError):
                     freq = None
             if freq is not None:
@@ -705,6 +705,16 @@ class SeriesInput:
     def history_index(self) -> Any:
         """The x positions of the history for plots: the pandas index, else ``0 .. n - 1``."""
         return self.index if self.index is not None else np.arange(self.n)
+
+
+def _infer_freq(pd: Any, idx: Any) -> Any:
+    """``pd.infer_freq(idx)`` as the offset pandas 4 returns (pandas 3.1 warns that its string
+    is going away; ``date_range`` takes either); older pandas have no such option."""
+    try:
+        with pd.option_context("future.infer_freq_returns_offset", True):
+            return pd.infer_freq(idx)
+    except pd.errors.OptionError:
+        return pd.infer_freq(idx)
 
 
 def _plain(x: Any) -> Any:

@@ -223,6 +223,11 @@ def _many_series(data: Any, id_col: str, time_col: Optional[str], target_col: st
     missing = [c for c in needed if c not in data.columns]
     if missing:
         raise _cw.InvalidParameterError(f"invalid data: no column {missing[0]!r} (columns: {list(data.columns)})")
+    for col, what in ((id_col, "series id"), (time_col, "time")):
+        # pandas' groupby would drop the rows of a missing id, and a missing time has no place
+        gone = np.flatnonzero((data[col].isna() if module == "pandas" else data[col].is_null()).to_numpy()) if col is not None else []
+        if len(gone):
+            raise _cw.InvalidParameterError(f"invalid data.{col}[{gone[0]}]: None (a missing {what}; every row needs one)")
     ids: list = []
     inputs: list = []
     if module == "pandas":
