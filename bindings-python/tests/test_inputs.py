@@ -138,6 +138,13 @@ def test_records_have_the_defaults_js_rows_have():
     events = [{"lead": "ann", "timestamp": 0, "event": "buy", "amount": 30.0}, {"lead": "bob", "timestamp": 9, "event": "buy"}]
     config = {"event_rules": [{"name": "spend", "dimension": "intent", "event_type": "buy", "points": 0, "per_value": 1.0}]}
     assert to_columns(cw.leads.score(events, config, as_of=10, value="amount"))["total"] == [30.0, 0.0]
+    # CLV predictions take records too, and give a Series as for the frame the records make
+    fit = cw.clv.BetaGeo().fit(hist, weights="n")
+    got = fit.p_alive(hist)
+    assert isinstance(got, pd.Series) and got.tolist() == fit.p_alive(pd.DataFrame(hist)).tolist()
+    assert fit.expected_purchases(13, hist).tolist() == fit.expected_purchases(13, pd.DataFrame(hist)).tolist()
+    with pytest.raises(TypeError, match=r"^data\[1\]: expected a record"):
+        fit.p_alive([hist[0], "x"])
     # a column without a default keeps the missing cell: an error naming it
     with pytest.raises(cw.NonFiniteError, match=r"frequency\[1\]"):
         cw.clv.BetaGeo().fit([{"frequency": 1, "recency": 5, "T": 40}, {"recency": 0, "T": 40}])

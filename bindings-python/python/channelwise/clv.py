@@ -44,7 +44,7 @@ tool's fit) is :class:`BetaGeoParams` and friends: the same predictions without 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -79,7 +79,10 @@ _TABLE_KINDS = (_frames.PANDAS, _frames.POLARS, _frames.ARROW, _frames.MAPPING)
 
 
 def _table_kind(x: Any) -> Optional[str]:
-    """The kind of a table, or None for a series, array, list or scalar."""
+    """The kind of a table, or None for a series, array, list or scalar. Records (a list of
+    dicts) are a table, read as ``pd.DataFrame(records)`` reads them (see :class:`_Columns`)."""
+    if isinstance(x, list) and x and isinstance(x[0], Mapping):
+        return _frames.MAPPING
     if isinstance(x, (list, tuple, np.ndarray, int, float, np.integer, np.floating)):
         return None
     t = type(x)
@@ -101,6 +104,10 @@ class _Columns:
         self.kind = _frames.PANDAS
         self.index: Any = None
         kind = _table_kind(table) if table is not None else None
+        if isinstance(table, list) and kind is not None:  # records: as the pandas frame they make
+            import pandas as pd
+
+            table, kind = pd.DataFrame(_frames.table(table, "data")[0]), _frames.PANDAS
         if kind is not None:
             for role, name in zip(roles, values):
                 self.bytes[role] = _frames.floats(table, kind, role, name)
