@@ -649,3 +649,73 @@ def test_a_channel_holding_the_separator_is_refused_not_split():
     assert sorted(cw.attribution.heuristics(piped, sep="|")["channel"]) == ["search", "tv>radio"]
     # the compiled table needs no separator at all
     assert sorted(cw.attribution.heuristics(cw.journey.build(t, c).table)["channel"]) == ["search", "tv>radio"]
+
+
+def test_a_missing_id_or_label_is_refused_by_row():
+    # A missing lead, customer, arm, level or event must not become one: str() made it "nan" or
+    # "<NA>", pandas' NaN made each row its own lead, and None pooled rows into one lead.
+    ev = pd.DataFrame({"lead": ["a", None, None, "b"], "timestamp": [0, 10, 20, 30], "event": ["visit", "visit", "signup", "visit"]})
+    for frame in (ev, ev.assign(lead=pd.array([1, None, None, 2], dtype="Int64")), pl.from_pandas(ev)):
+        with pytest.raises(cw.InvalidRecordError, match=r"^invalid record at row 1, column lead: .* \(a missing lead id"):
+            cw.leads.funnel(frame, ["visit", "signup"])
+    with pytest.raises(cw.InvalidRecordError, match=r"^invalid record at row 2, column event: .* \(a missing event type"):
+        cw.leads.funnel(ev.assign(lead="a", event=["visit", "visit", None, "visit"]), ["visit", "signup"])
+    with pytest.raises(cw.InvalidRecordError, match=r"^invalid record at row 1, column stage: .* \(a missing stage"):
+        cw.leads.lifecycle({"lead": ["a", "a"], "timestamp": [0, 9], "stage": ["new", None]}, as_of=10)
+    with pytest.raises(cw.InvalidRecordError, match=r"^invalid record at row 1, column customer_id: .* \(a missing customer id"):
+        cw.clv.rfm(pd.DataFrame({"customer_id": ["a", None], "date": ["2024-01-01", "2024-01-02"]}))
+    arms = pd.DataFrame({"arm": ["ctl", "B", np.nan], "n": [100] * 3, "successes": [10, 20, 30]})
+    with pytest.raises(cw.InvalidRecordError, match=r"^invalid record at row 2, column arm: .* \(a missing arm name"):
+        cw.experiment.ztest(arms)
+    cells = pd.DataFrame({"device": ["mobile", "desktop", "mobile", None], "hour": [1, 2, 2, 1],
+                          "clicks": [1000] * 4, "conversions": [10, 50, 20, 40], "value": [100, 500, 200, 400]})
+    with pytest.raises(cw.InvalidRecordError, match=r"^invalid record at row 3, column device: .* \(a missing level"):
+        cw.optimize.BidModel(["device", "hour"], ("cpa", 20.0)).fit(cells)
+    # a whole float is the whole number's level (an int column with a missing cell comes back float)
+    m = cw.optimize.BidModel(["device", "hour"], ("cpa", 20.0)).fit(cells.assign(device="desktop"))
+    assert m.bid({"device": "desktop", "hour": 2.0}).bid == m.bid({"device": "desktop", "hour": 2}).bid
+    got = m.bids(pd.DataFrame({"device": ["desktop"], "hour": [2.0]}))["bid"].tolist()
+    assert got == [m.bid({"device": "desktop", "hour": 2}).bid]
+    with pytest.raises(cw.InvalidRecordError, match=r"column hour: .* \(a missing level"):
+        m.bids(pd.DataFrame({"device": ["desktop", "desktop"], "hour": [2, np.nan]}))
+
+
+def test_missing_attributes_are_missing_whatever_the_frame():
+    # "" = missing for text, NaN for numbers, whatever the library marks it with (NaN in pandas
+    # 3's strings, pd.NA in Int64, None in polars); before, NaN was the text "nan" and an Int64
+    # column with a missing cell became text
+    ev = pd.DataFrame({"lead": ["a", "b", "c"], "timestamp": [0, 0, 0], "event": ["visit"] * 3})
+    cfg = {"attribute_rules": [
+        {"name": "small", "dimension": "firmographic", "attribute": "employees", "condition": {"op": "below", "value": 200}, "points": 1},
+        {"name": "no_country", "dimension": "demographic", "attribute": "country", "condition": {"op": "missing"}, "points": 5}]}
+    att = pd.DataFrame({"lead": ["a", "b", "c"], "employees": pd.array([500, 100, None], dtype="Int64"), "country": ["US", "DE", None]})
+    want = [0.0, 1.0, 5.0]
+    for frame in (att, att.astype({"country": object}), pl.from_pandas(att), {"lead": ["a", "b", "c"], "employees": [500, 100, None], "country": ["US", "DE", None]}):
+        assert list(cw.leads.score(ev, cfg, as_of=0, attributes=frame)["total"]) == want
+
+
+def test_durations_are_whole_seconds_never_truncated():
+    tp = {"user_id": ["u"], "timestamp": [0], "channel": ["a"]}
+    cv = {"user_id": ["u"], "timestamp": [10], "value": [1.0]}
+    # before: 0.5 s became 0 (the conversion unattributed), 150.9 s became 150
+    for bad in (0.5, 150.9, pd.Timedelta(seconds=1.5)):
+        with pytest.raises(cw.InvalidParameterError, match=r"^invalid lookback: .* \(expected whole seconds\)"):
+            cw.journey.build(tp, cv, lookback=bad)
+    for bad in (pd.NaT, np.timedelta64("NaT"), float("nan")):
+        with pytest.raises(cw.NonFiniteError, match=r"^lookback must be finite"):
+            cw.journey.build(tp, cv, lookback=bad)
+    with pytest.raises(cw.OutOfRangeError, match=r"^session_gap must be in"):
+        cw.journey.build(tp, cv, session_gap=2**70)
+    for ok in (30, 30.0, np.int32(30), pd.Timedelta(seconds=30), np.timedelta64(30, "s")):
+        assert cw.journey.build(tp, cv, lookback=ok).report["conversions"] == 1
+
+
+def test_heuristic_shares_are_checked_in_compare_as_in_heuristics():
+    df = pd.DataFrame({"path": ["a>b", "b"], "conversions": [1.0, 2.0]})
+    for call in (cw.attribution.heuristics, lambda d, **kw: cw.attribution.compare(d, models=["u_shaped"], **kw)):
+        with pytest.raises(cw.InvalidParameterError, match=r"expected 2 and 3 shares"):
+            call(df, u_shaped=(0.4, 0.4, 0.2))
+        with pytest.raises(cw.InvalidParameterError, match=r"expected 2 and 3 shares"):
+            call(df, u_shaped=(0.4,))
+        with pytest.raises(TypeError, match=r"^u_shaped\[1\]: expected a number, got str"):
+            call(df, u_shaped=(0.4, "0.4"))

@@ -446,3 +446,21 @@ def test_payload_bad_input(call, error, field):
     shown = f"{info.value} {info.value!r}"
     assert field in shown
     assert str(SECRET_PHONE) not in shown
+
+
+def test_a_naive_datetime_is_utc_whatever_the_machine_zone(monkeypatch):
+    # datetime.timestamp() reads a naive datetime in the machine's zone: the same signature
+    # was valid in UTC and outside the tolerance in New York
+    import datetime as dt
+    import time
+
+    got = {}
+    for zone in ("UTC", "America/New_York", "Asia/Tokyo"):
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+        got[zone] = cw.platform.sign_webhook("timestamped", secret="s", body="{}", t=dt.datetime(2024, 1, 1, 12))
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    assert set(got.values()) == {got["UTC"]} and got["UTC"].startswith("t=1704110400,")
+    aware = dt.datetime(2024, 1, 1, 12, tzinfo=dt.timezone.utc)
+    assert cw.platform.sign_webhook("timestamped", secret="s", body="{}", t=aware) == got["UTC"]

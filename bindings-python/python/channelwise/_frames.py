@@ -249,6 +249,43 @@ def strings(data: Any, kind: str, role: str, name: Any) -> List[Any]:
     return as_list(raw_column(data, kind, role, name), kind)
 
 
+def is_missing(x: Any) -> bool:
+    """Whether cell ``x`` is missing: ``None``, a float NaN, ``pd.NA`` or ``pd.NaT``."""
+    if x is None:
+        return True
+    if isinstance(x, (float, np.floating)):
+        return bool(x != x)
+    return type(x).__name__ in ("NAType", "NaTType")
+
+
+def present(values: List[Any], column: Any, what: str) -> List[Any]:
+    """``values`` if no cell is missing (:func:`is_missing`), else :class:`InvalidRecordError`
+    naming the first missing cell's row and ``column``: an id or a label that is missing must
+    not become one (pandas' ``groupby`` would drop its rows, ``str`` would make it ``"nan"``)."""
+    for row, x in enumerate(values):
+        if is_missing(x):
+            raise _cw.InvalidRecordError(
+                f"invalid record at row {row}, column {column}: {json.dumps(str(x))} (a missing {what}; every row needs one)"
+            )
+    return values
+
+
+def labels(values: List[Any], column: Any, what: str) -> List[str]:
+    """The cells of a label column (a customer id, a level, an arm) as text: a string as it is,
+    a whole float as the whole number (``2.0`` is ``"2"``, as pandas makes an int column with a
+    missing cell float), any other value as ``str`` gives it. A missing cell is
+    :class:`InvalidRecordError` naming its row (:func:`present`)."""
+    out = []
+    for x in present(values, column, what):
+        if isinstance(x, str):
+            out.append(x)
+        elif isinstance(x, (float, np.floating)) and float(x).is_integer():
+            out.append(str(int(x)))
+        else:
+            out.append(str(x))
+    return out
+
+
 def text(data: Any, kind: str, role: str, name: Any) -> Any:
     """A required text column for the compiled module: an Arrow-backed one as
     ``("arrow", chunks)`` (:func:`arrow_chunks`: its buffers, read in place), any other as
@@ -373,22 +410,32 @@ def millis(role: str, x: Any) -> int:
 
 
 def seconds(role: str, x: Any) -> Optional[int]:
-    """A duration in seconds from an int, a float, a timedelta or a numpy/pandas timedelta."""
+    """A duration in whole seconds from an int, a float, a timedelta or a numpy/pandas timedelta:
+    never truncated (``0.5`` or 1.5 s is :class:`InvalidParameterError` naming ``role``), NaN /
+    NaT :class:`NonFiniteError`, past the core's 64 bits :class:`OutOfRangeError`."""
     if x is None:
         return None
     if isinstance(x, bool):
         raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(x))} (expected seconds or a timedelta)")
+    if is_missing(x) or (isinstance(x, np.timedelta64) and np.isnat(x)):
+        raise _cw.NonFiniteError(f"{role} must be finite, got {x}")
     if hasattr(x, "total_seconds"):
-        return int(x.total_seconds())
-    if isinstance(x, np.timedelta64):
-        return int(x / np.timedelta64(1, "s"))
+        x = x.total_seconds()
+    elif isinstance(x, np.timedelta64):
+        x = x / np.timedelta64(1, "s")
     if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        if x != x or x in (float("inf"), float("-inf")):
+        v = int(x)
+    elif isinstance(x, (float, np.floating)):
+        if not np.isfinite(x):
             raise _cw.NonFiniteError(f"{role} must be finite, got {x}")
-        return int(x)
-    raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(x))} (expected seconds or a timedelta)")
+        if not float(x).is_integer():
+            raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(float(x)))} (expected whole seconds)")
+        v = int(x)
+    else:
+        raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(repr(x))} (expected seconds or a timedelta)")
+    if not -(2**63) <= v < 2**63:
+        raise _cw.OutOfRangeError(f"{role} must be in [-9223372036854775808, 9223372036854775807], got {v}")
+    return v
 
 
 def path_table(

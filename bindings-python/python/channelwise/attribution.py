@@ -82,14 +82,19 @@ def heuristics(
     writes with ``lead_kind``; missing: the middle touch), read when the frame has it.
     """
     table, kind = _frames.path_table(df, path, conversions, nulls, value, sep, key_touch)
+    return _frames.frame(kind, _cw.heuristics(table, *_shares(u_shaped, w_shaped)))
+
+
+def _shares(u_shaped: Any, w_shaped: Any) -> Tuple[float, ...]:
+    """The U-shaped (first, last) and W-shaped (first, key, last) shares as five floats, each
+    a real number (:func:`_frames.real`), or an error naming the argument."""
     u = tuple(_frames.items("u_shaped", u_shaped))
     w = tuple(_frames.items("w_shaped", w_shaped))
     if len(u) != 2 or len(w) != 3:
         raise _cw.InvalidParameterError(
             f"invalid u_shaped/w_shaped: {json.dumps([repr(u), repr(w)])} (expected 2 and 3 shares)"
         )
-    cols = _cw.heuristics(table, float(u[0]), float(u[1]), float(w[0]), float(w[1]), float(w[2]))
-    return _frames.frame(kind, cols)
+    return tuple(_frames.real(f"{name}[{i}]", x) for name, xs in (("u_shaped", u), ("w_shaped", w)) for i, x in enumerate(xs))
 
 
 class FittedMarkov:
@@ -408,8 +413,7 @@ def compare(
                     long[k].append(d[k][i] if k in d else float("nan"))
 
     if any(m in HEURISTIC_MODELS for m in models):
-        u, w = tuple(u_shaped), tuple(w_shaped)
-        h = _cw.heuristics(table, float(u[0]), float(u[1]), float(w[0]), float(w[1]), float(w[2]))
+        h = _cw.heuristics(table, *_shares(u_shaped, w_shaped))
         for m in HEURISTIC_MODELS:
             if m in models:
                 add(m, h, f"{m}_")

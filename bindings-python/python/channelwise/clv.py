@@ -711,7 +711,7 @@ def _instant(role: str, v: Any) -> Optional[int]:
 
 def _log(transactions: Any, customer_id: str, datetime: str, monetary_value: Optional[str]) -> Tuple[Any, list, bytes, Optional[bytes]]:
     transactions, kind = _frames.table(transactions, "transactions")
-    ids = [x if isinstance(x, str) else str(x) for x in _frames.strings(transactions, kind, "customer_id", customer_id)]
+    ids = _frames.labels(_frames.strings(transactions, kind, "customer_id", customer_id), customer_id, "customer id")
     ts = _frames.timestamps(transactions, kind, "datetime", datetime)
     m = None if monetary_value is None else _frames.floats(transactions, kind, "monetary_value", monetary_value)
     return kind, ids, ts, m

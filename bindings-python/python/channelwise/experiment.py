@@ -117,7 +117,7 @@ def _named_arms(arms: Any, arm: str) -> Tuple[List[Tuple[str, Any]], str]:
         cols = _frames.to_columns(arms)
         if arm not in cols:
             raise _cw.InvalidParameterError(f"invalid arm: {arm!r} (no such column; columns are {list(cols)})")
-        names = [str(a) for a in cols[arm]]
+        names = _frames.labels(list(cols[arm]), arm, "arm name")
         stats = [c for c in cols if c != arm]
         rows = [{c: cols[c][i] for c in stats} for i in range(len(names))]
         return list(zip(names, rows)), (_frames.POLARS if kind == _frames.POLARS else _frames.PANDAS)

@@ -70,8 +70,10 @@ class Journeys:
         """Time-decay credit: columns ``channel, conversions, value``."""
         if hasattr(half_life, "total_seconds"):
             h = float(half_life.total_seconds())
-        elif isinstance(half_life, (int, float)) and not isinstance(half_life, bool):
+        elif isinstance(half_life, (int, float, np.integer, np.floating)) and not isinstance(half_life, bool):
             h = float(half_life)
+        elif isinstance(half_life, np.timedelta64) and not np.isnat(half_life):
+            h = float(half_life / np.timedelta64(1, "s"))  # a half-life may be a fraction of a second
         else:
             h = float(_frames.seconds("half_life", half_life) or 0)
         return _frames.frame(self._kind, self._journeys.time_decay(h))

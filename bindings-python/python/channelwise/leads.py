@@ -62,7 +62,7 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
     kind, and ``(n_leads, event_types, lead, timestamp, event_type, value)``."""
     events, kind = _frames.table(events, "events", [(value, 0.0)])
     ids, ts, all_leads, index_of = _leads_and_times(events, kind, lead, timestamp, leads)
-    names = [str(v) for v in _frames.strings(events, kind, "event", event)]
+    names = _frames.labels(_frames.strings(events, kind, "event", event), event, "event type")
     vocab = _frames.keys("event_types", event_types) if event_types is not None else list(dict.fromkeys(names))
     index = {n: i for i, n in enumerate(vocab)}
     bad = [n for n in names if n not in index]
@@ -92,7 +92,7 @@ def _leads_and_times(data: Any, kind: str, lead: str, timestamp: str,
                      leads: Optional[Sequence[Any]]) -> Tuple[List[Any], List[int], List[Any], List[int]]:
     """The lead ids and unix-second timestamps of every row, every lead id in order (``leads`` or
     first seen) and each row's lead index."""
-    ids = _frames.as_list(_frames.raw_column(data, kind, "lead", lead), kind)
+    ids = _frames.present(_frames.as_list(_frames.raw_column(data, kind, "lead", lead), kind), lead, "lead id")
     ts = np.frombuffer(_frames.timestamps(data, kind, "timestamp", timestamp), dtype=np.int64).tolist()
     all_leads = None if leads is None else _frames.keys("leads", leads)
     try:
@@ -303,9 +303,9 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
     categorical: List[Tuple[str, List[str]]] = []
     if attributes is not None:
         attributes, akind = _frames.table(attributes, "attributes")
-        known = _frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind)
+        known = _frames.present(_frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind), lead, "lead id")
     events, ekind = _frames.table(events, "events", [(value, 0.0)])
-    seen = _frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind)
+    seen = _frames.present(_frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind), lead, "lead id")
     try:
         all_leads = list(dict.fromkeys(list(known) + list(seen)))
     except TypeError:
@@ -319,11 +319,14 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
             if name == lead:
                 continue
             col = _frames.raw_column(attributes, akind, "attribute", name)
-            arr = np.asarray(_frames.as_list(col, akind), dtype=object)
-            if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in arr):
-                numeric.append((name, [float(v) for v in arr] + [float("nan")] * extra))
+            arr = _frames.as_list(col, akind)
+            gone = [_frames.is_missing(v) for v in arr]  # None, NaN, pd.NA: missing in either kind
+            # numbers, or missing only as NaN (a float column): None alone says nothing of the kind
+            if all(g or (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)) for v, g in zip(arr, gone)) \
+                    and (not all(gone) or all(isinstance(v, (float, np.floating)) for v in arr)):
+                numeric.append((name, [float("nan") if g else float(v) for v, g in zip(arr, gone)] + [float("nan")] * extra))
             else:
-                categorical.append((name, ["" if v is None else str(v) for v in arr] + [""] * extra))
+                categorical.append((name, ["" if g else str(v) for v, g in zip(arr, gone)] + [""] * extra))
     s = json.loads(_cw.leads_score(log, json.dumps(_frames.mapping("config", config)), numeric, categorical, _instant("as_of", as_of)))
     cols: Dict[str, Any] = {"lead": ids, "total": s["total"], "fit": s["fit"], "activity": s["activity"],
                             "grade": s["grade"], "temperature": s["temperature"]}
@@ -409,7 +412,7 @@ def lifecycle(transitions: Any, stages: Optional[Sequence[str]] = None,
     """
     transitions, kind = _frames.table(transitions, "transitions")
     _, ts, all_leads, index_of = _leads_and_times(transitions, kind, lead, timestamp, leads)
-    names = [str(v) for v in _frames.strings(transitions, kind, "stage", stage)]
+    names = _frames.labels(_frames.strings(transitions, kind, "stage", stage), stage, "stage")
     given = None if reason is None else _frames.optional_strings(transitions, kind, "reason", reason)
     why = None if given is None else ["" if v is None else str(v) for v in given]
     machine: Dict[str, Any] = {"stages": _frames.items("stages", stages) if stages is not None else list(_DEFAULT_STAGES)}

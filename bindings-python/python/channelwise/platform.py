@@ -131,11 +131,14 @@ def _bytes(role: str, x: Any) -> bytes:
 
 
 def _seconds(role: str, x: Any) -> int:
-    """Whole unix seconds; ``None`` reads the clock."""
+    """Whole unix seconds; ``None`` reads the clock. A naive datetime is UTC, as everywhere in
+    channelwise (``datetime.timestamp()`` would read it in the machine's zone); a fraction of a
+    second is dropped toward the past."""
     if x is None:
         return int(time.time())
     if isinstance(x, _dt.datetime):
-        return int(x.timestamp())
+        aware = x if x.tzinfo is not None else x.replace(tzinfo=_dt.timezone.utc)
+        return (aware - _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)) // _dt.timedelta(seconds=1)
     if isinstance(x, bool) or not isinstance(x, (int, float)) or (isinstance(x, float) and not x.is_integer()):
         from . import InvalidParameterError
 

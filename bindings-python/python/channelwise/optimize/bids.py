@@ -95,7 +95,7 @@ class BidModel:
         columns) has one column per factor plus the ``clicks``, ``conversions`` and ``value``
         columns. Errors name the cell (``cells[3].conversions``) or the setting."""
         df, kind = _frames.table(df, "df")
-        levels = [[str(v) for v in _frames.strings(df, kind, "factor", f)] for f in self.factors]
+        levels = [_frames.labels(_frames.strings(df, kind, "factor", f), f, "level") for f in self.factors]
         counts = [_frames.numbers(df, kind, role, name).astype(np.float64).tolist()
                   for role, name in (("clicks", clicks), ("conversions", conversions), ("value", value))]
         n = len(counts[0])
@@ -144,10 +144,10 @@ class FittedBids:
             missing = [f for f in self.factors if f not in context]
             if missing:
                 raise _cw.InvalidParameterError(f"invalid context = {dict(context)!r}: no level for {missing}")
-            return [str(context[f]) for f in self.factors]
+            return [_frames.labels([context[f]], f, "level")[0] for f in self.factors]
         if isinstance(context, (str, bytes)) or not hasattr(context, "__iter__"):
             raise TypeError(f"context: expected a dict or a list of levels, got {type(context).__qualname__}")
-        return [str(v) for v in context]
+        return _frames.labels(list(context), "context", "level")
 
     def bid(self, context: Union[Mapping[str, Any], Sequence[Any]], current: Optional[float] = None) -> Bid:
         """The bid for one context (a dict factor -> level, or a list of levels in factor order;
@@ -162,7 +162,7 @@ class FittedBids:
         ``limited_by``, ``explanation``. ``current`` is None, one number, a column name or a
         sequence with one bid per row."""
         contexts, kind = _frames.table(contexts, "contexts")
-        cols = {f: [str(v) for v in _frames.strings(contexts, kind, "factor", f)] for f in self.factors}
+        cols = {f: _frames.labels(_frames.strings(contexts, kind, "factor", f), f, "level") for f in self.factors}
         n = len(next(iter(cols.values()))) if cols else 0
         if current is None:
             cur: List[Optional[float]] = [None] * n

@@ -138,19 +138,20 @@ def recommend(
         kind = ck
         levels = [_frames.as_list(cols[f], ck) for f in model.factors]
         cur = _frames.numbers(contexts, ck, "current_bid", current_bid).astype(np.float64).tolist()
-        bid_in = (model._model, [([str(l[i]) for l in levels], float(cur[i])) for i in range(len(cur))])
+        levels = [_frames.labels(lv, f, "level") for lv, f in zip(levels, model.factors)]
+        bid_in = (model._model, [([l[i] for l in levels], float(cur[i])) for i in range(len(cur))])
     seg_in = None
     if segments is not None:
         segments, sk, cols = _table(segments, "segments", ["segment", "clicks", "conversions", "cost"])
         kind = sk
-        names = [str(v) for v in _frames.as_list(cols["segment"], sk)]
+        names = _frames.labels(_frames.as_list(cols["segment"], sk), "segment", "segment name")
         nums = {k: _frames.numbers(segments, sk, k, k).astype(np.float64).tolist() for k in ("clicks", "conversions", "cost")}
         seg_in = [(n, nums["clicks"][i], nums["conversions"][i], nums["cost"][i]) for i, n in enumerate(names)]
     cre_in = None
     if creatives is not None:
         creatives, ck2, cols = _table(creatives, "creatives", ["creative", "impressions", "clicks"])
         kind = ck2
-        names = [str(v) for v in _frames.as_list(cols["creative"], ck2)]
+        names = _frames.labels(_frames.as_list(cols["creative"], ck2), "creative", "creative name")
         imp = _frames.numbers(creatives, ck2, "impressions", "impressions").astype(np.float64).tolist()
         clk = _frames.numbers(creatives, ck2, "clicks", "clicks").astype(np.float64).tolist()
         by: Dict[str, List[Tuple[float, float]]] = {}
