@@ -142,7 +142,7 @@ export function build(backend, surface) {
   const byRow = (m, args, e) => {
     if (!m.rowArgs || !surface.errorCodes.includes(e?.code) || typeof e.message !== 'string') return e;
     for (const [i, name, columns, , list] of m.rowArgs) {
-      const tables = list ? (Array.isArray(args[i]) ? args[i].map((t, k) => [t, `${name}[${k}]`]) : []) : [[args[i], name]];
+      const tables = list ? (Array.isArray(args[i]) ? Array.from(args[i], (t, k) => [t, `${name}[${k}]`]) : []) : [[args[i], name]];
       for (const [rows, tableName] of tables) {
         if (!Array.isArray(rows) || !isRow(rows[0])) continue;
         const prefix = tableName.replace(/[[\]]/g, '\\$&');
@@ -404,6 +404,13 @@ export function build(backend, surface) {
 /** Whether `x` is a `Date`, of this realm or another. */
 const isDate = (x) => x !== null && typeof x === 'object' && Object.prototype.toString.call(x) === '[object Date]';
 
+/** Whether `col` is an array whose every cell, holes included (which `every` skips), is a `type`. */
+const every = (col, type) => {
+  if (!Array.isArray(col)) return false;
+  for (let i = 0; i < col.length; i += 1) if (typeof col[i] !== type) return false;
+  return true;
+};
+
 /** The columns an event table (`touchpoints`, `conversions`) may have; its string ones. */
 const EVENT_KEYS = ['userId', 'timestamp', 'channel', 'campaign', 'cost', 'eventId', 'value', 'type'];
 const EVENT_TEXT = new Set(['userId', 'channel', 'campaign', 'eventId', 'type']);
@@ -431,9 +438,9 @@ function eventColumns(m, args) {
       for (const key of EVENT_KEYS) {
         const col = out[key];
         if (col === undefined) continue;
-        const numbers = !EVENT_TEXT.has(key) && Array.isArray(col) && col.every((x) => typeof x === 'number');
+        const numbers = !EVENT_TEXT.has(key) && every(col, 'number');
         out[key] = numbers ? Float64Array.from(col) : col;
-        if (EVENT_TEXT.has(key) && Array.isArray(col) && col.every((x) => typeof x === 'string')) {
+        if (EVENT_TEXT.has(key) && every(col, 'string')) {
           texts.push([`${name}.${key}`, col.join('\n')]);
         }
       }

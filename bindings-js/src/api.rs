@@ -333,10 +333,11 @@ impl Member {
             .collect()
     }
 
-    /// Index of the `x: Matrix` parameter (followed by `nFeatures`), if the member takes one.
-    pub fn matrix_arg(&self) -> Option<usize> {
-        let params = self.ts.strip_prefix('(')?.split_once(')')?.0;
-        params.split(", ").position(|p| p.starts_with("x: Matrix"))
+    /// Indexes of the `x: Matrix` parameter and of its `nFeatures`, if the member takes them.
+    pub fn matrix_arg(&self) -> Option<(usize, usize)> {
+        let params: Vec<&str> = self.ts.strip_prefix('(')?.split_once(')')?.0.split(", ").collect();
+        let at = |name: &str| params.iter().position(|p| p.starts_with(name));
+        Some((at("x: Matrix")?, at("nFeatures")?))
     }
 
     /// The declared return type.

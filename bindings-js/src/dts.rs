@@ -284,7 +284,7 @@ fn namespace_body(out: &mut String, ns: &Namespace, indent: &str) {
 /// (`name` prefixes the export ids; `path` is where the namespace sits in JS, `["forecast",
 /// "metrics"]`; `also` names classes declared elsewhere that it exposes too),
 /// each member `{ kind, name, hasAsync, long, returns (a class name, of an object or of `null`, or null), many (an array of
-/// them), tableArg, matrixArg, eventArgs?, rowArgs?, optionsArg, handleArgs }`; `eventArgs` (only where
+/// them), tableArg, matrixArg (`[x, nFeatures]`), eventArgs?, rowArgs?, optionsArg, handleArgs }`; `eventArgs` (only where
 /// there are some) lists the event tables as `[index, name]` (`[0, "touchpoints"]`), `rowArgs`
 /// the tables that may come as rows as `[index, name, columns of a row, { column: default }]`,
 /// with a fifth item `true` for a list of such tables ([`Member::row_args`]);
@@ -314,7 +314,7 @@ pub fn surface() -> String {
         };
         let table = m.table_arg().map_or("null".into(), |i| i.to_string());
         let options = m.options_arg().map_or("null".into(), |i| i.to_string());
-        let matrix = m.matrix_arg().map_or("null".into(), |i| i.to_string());
+        let matrix = m.matrix_arg().map_or("null".into(), |(x, n)| format!("[{x}, {n}]"));
         let events: Vec<String> = m
             .event_args()
             .iter()

@@ -203,11 +203,11 @@ function sharedCallWith(id, args, member, run) {
     // journey.merge's list of tables, each through the fast path (`tables[1].path`)
     a[i] = Array.isArray(a[i]) ? a[i].map((x, k) => fast(x, `tables[${k}].path`)) : fast(a[i], 'path');
   }
-  const m = member.matrixArg;
-  if (m !== null && m !== undefined) {
-    const i = member.kind === 'method' ? m + 1 : m;
+  const m = member.matrixArg; // [x, nFeatures]: glm's fit has y and sampleWeight between them
+  if (m) {
+    const [i, n] = m.map((k) => (member.kind === 'method' ? k + 1 : k));
     a = a.slice();
-    [a[i], a[i + 1]] = fastMatrix(a[i], a[i + 1]);
+    [a[i], a[n]] = fastMatrix(a[i], a[n]);
   }
   if (a.some((x) => typeof x === 'function')) a = a.map((x) => (typeof x === 'function' ? userCallback(x) : x));
   return call(() => {

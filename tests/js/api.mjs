@@ -390,6 +390,36 @@ export function runApi(cw, name) {
     throwsCode(() => journey.pathTable(touches, { ...conversions, type: [null, 2, null, null] }), 'invalid_parameter', 'invalid conversions.type[1]: "2" (expected a string)');
   });
 
+  test(`[${name}] a hole in an event column is what undefined there is, never an empty string`, () => {
+    // before, `every` skipped holes and `join('\n')` wrote them as "": a touch moved to user "",
+    // a duplicate dropped, a conversion lost
+    const T = { userId: ['u', 'u', 'v'], timestamp: [0, 10, 5], channel: ['a', 'b', 'c'] };
+    const C = { userId: ['u', 'v'], timestamp: [20, 30], value: [5, 7] };
+    // eslint-disable-next-line no-sparse-arrays
+    throwsCode(() => journey.pathTable({ ...T, userId: ['u', , 'v'] }, C), 'invalid_parameter', 'invalid touchpoints.userId[1]: "undefined" (expected a string)');
+    // eslint-disable-next-line no-sparse-arrays
+    throwsCode(() => journey.pathTable({ ...T, channel: ['a', , 'c'] }, C), 'invalid_parameter', 'invalid touchpoints.channel[1]: "undefined" (expected a string)');
+    // eslint-disable-next-line no-sparse-arrays
+    throwsCode(() => journey.pathTable({ ...T, timestamp: [0, , 5] }, C), 'invalid_parameter', 'invalid touchpoints.timestamp[1]: "undefined" (expected a number)');
+    const whole = journey.pathTable(T, C);
+    // eslint-disable-next-line no-sparse-arrays
+    const holes = journey.pathTable({ ...T, eventId: [, , 'e3'] }, { ...C, eventId: [, ,] });
+    assert.deepEqual([holes.path, [...holes.conversions], holes.report.duplicatesDropped], [whole.path, [...whole.conversions], 0]);
+    assert.deepEqual([...whole.conversions], [1, 1]);
+    // a hole in merge's list of tables is named as undefined is, not a TypeError of the wrapper
+    const t = { path: ['a'], conversions: [1] };
+    // eslint-disable-next-line no-sparse-arrays
+    throwsCode(() => journey.merge([t, , t]), 'invalid_parameter', /^invalid tables\[1\]\.table: "undefined" \(expected an object\)$/);
+    throwsCode(() => journey.merge([t, undefined, t]), 'invalid_parameter', /^invalid tables\[1\]\.table: "undefined" \(expected an object\)$/);
+    throwsCode(() => journey.merge([[{ path: 'a', conversions: 1 }], , { ...t, conversions: [-1] }]), 'invalid_parameter', /^invalid tables\[1\]\.table: "undefined" \(expected an object\)$/); // eslint-disable-line no-sparse-arrays
+    // glm's fit has y and sampleWeight between x and nFeatures: a missing y is named as y
+    if (cw.glm) {
+      const fit = (...a) => () => new cw.glm.LogisticRegression().fit(...a);
+      throwsCode(fit([[1, 2], [3, 4]]), 'invalid_parameter', /^invalid y: "undefined"/);
+      throwsCode(fit([[1, 2], [3, 4]], 2), 'invalid_parameter', /^invalid y: "2"/);
+    }
+  });
+
   test(`[${name}] journey.merge: tables of disjoint users add up to the whole log's table`, () => {
     // two users, then a third, built apart and merged; the same three built together
     const touches = { userId: ['u1', 'u1', 'u2', 'u3', 'u3'], timestamp: [0, 10, 5, 1, 2], channel: ['search', 'email', 'search', 'email', 'search'] };

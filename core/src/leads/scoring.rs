@@ -881,8 +881,9 @@ pub fn score(config: &ScoringConfig, attributes: &Attributes, events: &EventLog<
         for (r, &p) in cells.iter().enumerate() {
             dimensions[l][rule_dimensions[r].index()] += p;
         }
-        fit[l] = cells[..n_attr].iter().sum();
-        activity[l] = cells[n_attr..].iter().sum();
+        // folded from +0: `sum()` of no rules is -0 (Rust's float `Sum` starts there)
+        fit[l] = cells[..n_attr].iter().fold(0.0, |a, b| a + b);
+        activity[l] = cells[n_attr..].iter().fold(0.0, |a, b| a + b);
         total[l] = fit[l] + activity[l];
         let pick = |b: Basis| match b {
             Basis::Total => total[l],
@@ -1060,6 +1061,8 @@ mod tests {
         let cfg = ScoringConfig::default().event_rule(EventRule::new("v", Dimension::Behavioural, "visit", 1.0));
         let s = score(&cfg, &Attributes::new(2), &log(&[0, 0], &[5, 50], &[0, 0], None), 10).unwrap();
         assert_eq!(s.total, vec![1.0, 0.0]);
+        // no attribute rules: fit is +0, not the -0 an empty `sum()` gives (JS shows -0)
+        assert!(s.fit.iter().chain(&s.total).chain(&s.activity).all(|x| x.is_sign_positive()));
     }
 
     #[test]
