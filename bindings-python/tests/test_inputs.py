@@ -719,3 +719,50 @@ def test_heuristic_shares_are_checked_in_compare_as_in_heuristics():
             call(df, u_shaped=(0.4,))
         with pytest.raises(TypeError, match=r"^u_shaped\[1\]: expected a number, got str"):
             call(df, u_shaped=(0.4, "0.4"))
+
+
+def test_a_frame_is_read_by_its_column_names_where_position_would_mislead():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    y = (X["a"] + 0.5 * rng.normal(size=200) > 0).astype(int)
+    # glm and the isolation forest read a matrix by position: a frame with its columns swapped
+    # or renamed is refused (as scikit-learn refuses it), not scored as the fit's columns
+    g = cw.glm.LogisticRegression().fit(X, y)
+    forest = cw.anomaly.IsolationForest(seed=0).fit(pl.from_pandas(X))
+    assert g.feature_names_in_ == forest.feature_names_in_ == ["a", "b"]
+    for swapped in (X[["b", "a"]], X.rename(columns={"a": "z"})):
+        with pytest.raises(cw.InvalidParameterError, match=r'^invalid x: \[".*"\] \(the fit\'s columns were \["a", "b"\], in that order\)'):
+            g.predict_proba(swapped)
+        with pytest.raises(cw.InvalidParameterError, match=r"the fit's columns were"):
+            forest.predict(swapped)
+    # a matrix without names is read by position, as before
+    assert g.predict_proba(X.to_numpy()).tolist() == g.predict_proba(X).tolist()
+    assert forest.predict(X.to_numpy()).tolist() == forest.predict(X).tolist()
+    # two columns of one name: refused where a column is looked up by name, by position in a matrix
+    twice = pd.DataFrame([["a>b", 1.0, 2.0], ["b", 3.0, 4.0]], columns=["path", "conversions", "conversions"])
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid conversions column: "conversions" \(2 columns have that name\)'):
+        cw.attribution.heuristics(twice)
+    assert cw.anomaly.IsolationForest().fit(pd.DataFrame(np.zeros((5, 2)), columns=["a", "a"])).n_features_in_ == 2
+    # a pandas label that is no string is found by its text, or by itself
+    labelled = pd.DataFrame({0: ["a>b", "b"], 1: [1.0, 2.0]})
+    want = to_columns(cw.attribution.heuristics({"path": ["a>b", "b"], "conversions": [1.0, 2.0]}))
+    assert to_columns(cw.attribution.heuristics(labelled, path="0", conversions="1")) == want
+    assert to_columns(cw.attribution.heuristics(labelled, path=0, conversions=1)) == want
+
+
+def test_a_series_out_of_time_order_is_refused():
+    # fitted in row order, a reversed series was forecast backwards in time (freq -1D)
+    idx = pd.date_range("2024-01-01", periods=30, freq="D")
+    y = pd.Series(np.arange(30.0) + np.sin(np.arange(30)), index=idx)
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid y\.index\[1\]: "2024-01-29 00:00:00" \(the times must increase'):
+        cw.forecast.Ets().fit(y[::-1])
+    with pytest.raises(cw.InvalidParameterError, match=r"^invalid y\.index\[30\]"):
+        cw.forecast.AutoEts().fit(pd.concat([y, y.tail(1)]))
+    with pytest.raises(cw.InvalidParameterError, match=r"^invalid y\.index"):
+        cw.forecast.stl(y.sample(frac=1, random_state=0), period=7)
+    assert cw.forecast.Ets().fit(y.sample(frac=1, random_state=0).sort_index()).aicc == cw.forecast.Ets().fit(y).aicc
+    # fit_many: a time twice in one series was one more step of it
+    df = pd.DataFrame({"unique_id": "a", "ds": idx, "y": y.to_numpy()})
+    for frame in (pd.concat([df, df.tail(1)]), pl.from_pandas(pd.concat([df, df.tail(1)]))):
+        with pytest.raises(cw.InvalidParameterError, match=r"^invalid data\.ds: \"2024-01-30 00:00:00\" \(series 'a' has two rows at that time\)"):
+            cw.forecast.AutoEts().fit_many(frame)

@@ -123,15 +123,21 @@ def _mapping_column(col: Any, role: str, name: Any) -> Any:
 
 
 def raw_column(data: Any, kind: str, role: str, name: Any) -> Any:
-    """The column as a numpy array (numbers) or list (objects); error naming it if missing."""
+    """The column as a numpy array (numbers) or list (objects); error naming it if missing. A
+    column is named by its label's text; an int name is read as its text (pandas' label 0)."""
+    if isinstance(name, (int, np.integer)) and not isinstance(name, bool):
+        name = str(name)
     if not isinstance(name, str) or not has_column(data, kind, name):
         raise _missing(data, kind, role, name)
-    if kind == PANDAS:
-        return data[name]
+    if kind in (PANDAS, ARROW):
+        # by the label's text, as column_names shows it (a pandas label may be 0 for "0"); two
+        # columns of that name are refused, not read as a frame
+        at = [i for i, c in enumerate(column_names(data, kind)) if c == name]
+        if len(at) > 1:
+            raise _cw.InvalidParameterError(f"invalid {role} column: {json.dumps(name)} ({len(at)} columns have that name)")
+        return data.iloc[:, at[0]] if kind == PANDAS else data.column(at[0])
     if kind == POLARS:
         return data.get_column(name)
-    if kind == ARROW:
-        return data.column(name)
     return _mapping_column(data[name], role, name)
 
 
@@ -647,6 +653,14 @@ class SeriesInput:
         is_pandas = t.__module__.split(".")[0] == "pandas" and t.__name__ == "Series"
         self.index = x.index if is_pandas else None
         self.name = getattr(x, "name", None) if self.kind == POLARS or is_pandas else None
+        if is_pandas and type(x.index).__name__ == "DatetimeIndex" and not (x.index.is_monotonic_increasing and x.index.is_unique):
+            # fitted in row order, a reversed series would be forecast backwards in time
+            t = x.index.asi8
+            i = int(np.flatnonzero(np.diff(t) <= 0)[0]) + 1 if len(t) > 1 and (np.diff(t) <= 0).any() else 0
+            raise _cw.InvalidParameterError(
+                f"invalid {role}.index[{i}]: {json.dumps(str(x.index[i]))} (the times must increase, "
+                f"each once; sort the series first: {role}.sort_index())"
+            )
 
     def values(self) -> np.ndarray:
         """The series as a read-only float64 numpy array."""

@@ -15,6 +15,7 @@ polars out).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, Union
 
@@ -42,6 +43,26 @@ __all__ = [
 # ----------------------------------------------------------------------------- isolation forest
 
 
+def feature_names(x: Any) -> Optional[List[str]]:
+    """The column names of a frame given as a matrix (pandas, polars, pyarrow, a dict), else
+    ``None`` (rows, numpy: no names)."""
+    module = type(x).__module__.split(".")[0]
+    if isinstance(x, dict) or (module in ("pandas", "polars", "pyarrow") and (hasattr(x, "columns") or hasattr(x, "column_names"))):
+        return _frames.column_names(x, _frames.kind_of(x))
+    return None
+
+
+def same_features(fitted: Optional[List[str]], x: Any) -> None:
+    """As scikit-learn: a model fitted on a frame reads a frame with the same columns in the same
+    order (a matrix is read by position, so ``X[["b", "a"]]`` would be read as ``a, b``); a
+    matrix without names, or a model fitted without them, is read as it is."""
+    got = feature_names(x)
+    if fitted is not None and got is not None and got != fitted:
+        raise _cw.InvalidParameterError(
+            f"invalid x: {json.dumps(got)} (the fit's columns were {json.dumps(fitted)}, in that order)"
+        )
+
+
 def _matrix(x: Any, n_features: Optional[int] = None) -> Tuple[bytes, int]:
     """A numeric matrix as flat row-major float64 bytes and its column count."""
     if n_features is not None:
@@ -56,8 +77,8 @@ def _matrix(x: Any, n_features: Optional[int] = None) -> Tuple[bytes, int]:
         names = _frames.column_names(x, kind)
         if not names:
             raise _cw.NotEnoughDataError("not enough data for isolation forest features: need at least 1, got 0")
-        if kind == _frames.PANDAS:  # column labels may be any hashable
-            cols = [_frames._f64_array(_frames._as_numpy(x[c], kind), str(c)) for c in x.columns]
+        if kind == _frames.PANDAS:  # column labels may be any hashable, and repeat: by position
+            cols = [_frames._f64_array(_frames._as_numpy(x.iloc[:, i], kind), str(c)) for i, c in enumerate(x.columns)]
         else:
             cols = [np.frombuffer(_frames.floats(x, kind, "feature", c), dtype=np.float64) for c in names]
         return np.ascontiguousarray(np.column_stack(cols)).tobytes(), len(cols)
@@ -142,7 +163,8 @@ class IsolationForest:
     seed: int = 0
 
     def fit(self, x: Any, n_features: Optional[int] = None) -> "FittedIsolationForest":
-        """Grows the forest on ``x`` (the GIL is released while growing)."""
+        """Grows the forest on ``x`` (the GIL is released while growing). A frame's column
+        names are kept (``feature_names_in_``): a frame scored later must have the same ones."""
         data, nf = _matrix(x, n_features)
         model = _cw.isolation_forest_fit(
             data,
@@ -154,7 +176,7 @@ class IsolationForest:
             bootstrap=bool(self.bootstrap),
             seed=_count("seed", self.seed),
         )
-        return FittedIsolationForest(model)
+        return FittedIsolationForest(model, None if n_features is not None else feature_names(x))
 
 
 class FittedIsolationForest:
@@ -164,8 +186,20 @@ class FittedIsolationForest:
 
     _MODEL = "channelwise.anomaly.FittedIsolationForest"
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, names: Optional[List[str]] = None) -> None:
         self._model = model
+        self._names = names
+
+    @property
+    def feature_names_in_(self) -> Optional[List[str]]:
+        """The columns of the frame the forest was grown on (``None`` for a matrix without
+        names, or after :meth:`from_json`: the document keeps the forest, not the frame)."""
+        return self._names
+
+    def _x(self, x: Any, n_features: Optional[int]) -> Tuple[bytes, int]:
+        if n_features is None:
+            same_features(self._names, x)
+        return _matrix(x, n_features)
 
     def to_json(self) -> str:
         """The grown forest as JSON: ``{"model", "spec", "fitted"}`` with the core's form in
@@ -219,15 +253,15 @@ class FittedIsolationForest:
     def score_samples(self, x: Any, n_features: Optional[int] = None) -> np.ndarray:
         """Anomaly score of each row (float64; lower is more abnormal). A different number of
         features than the training data is :class:`channelwise.LengthMismatchError`."""
-        return np.frombuffer(self._model.score_samples(*_matrix(x, n_features)), dtype=np.float64)
+        return np.frombuffer(self._model.score_samples(*self._x(x, n_features)), dtype=np.float64)
 
     def decision_function(self, x: Any, n_features: Optional[int] = None) -> np.ndarray:
         """``score_samples(x) - offset_``: negative for outliers."""
-        return np.frombuffer(self._model.decision_function(*_matrix(x, n_features)), dtype=np.float64)
+        return np.frombuffer(self._model.decision_function(*self._x(x, n_features)), dtype=np.float64)
 
     def predict(self, x: Any, n_features: Optional[int] = None) -> np.ndarray:
         """``1`` for inliers, ``-1`` for outliers (numpy int8)."""
-        return np.frombuffer(self._model.predict(*_matrix(x, n_features)), dtype=np.int8)
+        return np.frombuffer(self._model.predict(*self._x(x, n_features)), dtype=np.int8)
 
     def __repr__(self) -> str:
         return (

@@ -25,13 +25,13 @@ no finite optimum and raises :class:`channelwise.NotConvergedError`.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import numpy as np
 
 from . import _channelwise as _cw
 from . import _frames
-from .anomaly import _matrix
+from .anomaly import _matrix, feature_names, same_features
 
 __all__ = ["LogisticRegression", "FittedLogistic"]
 
@@ -74,7 +74,7 @@ class LogisticRegression:
         yb = _frames.series("y", y)
         wb = None if sample_weight is None else _frames.series("sample_weight", sample_weight)
         return FittedLogistic(_cw.glm_logistic_fit(data, k, yb, wb, self.c, self.penalty, self.fit_intercept,
-                                                   self.l1_ratio))
+                                                   self.l1_ratio), feature_names(X))
 
 
 class FittedLogistic:
@@ -82,8 +82,15 @@ class FittedLogistic:
 
     _MODEL = "channelwise.glm.FittedLogistic"
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, names: Optional[List[str]] = None) -> None:
         self._model = model
+        self._names = names
+
+    @property
+    def feature_names_in_(self) -> Optional[List[str]]:
+        """The columns of the frame it was fitted on (``None`` for a matrix without names, or
+        after :meth:`from_json`); a frame given to :meth:`predict_proba` must have the same."""
+        return self._names
 
     def to_json(self) -> str:
         """The fitted regression as JSON: ``{"model", "spec", "fitted"}`` with the core's form in
@@ -115,6 +122,7 @@ class FittedLogistic:
     def predict_proba(self, X: Any) -> np.ndarray:
         """``P(y = 1)`` per row, a 1-D array (not scikit-learn's two columns: see
         :meth:`predict_proba2`)."""
+        same_features(self._names, X)
         data, k = _matrix(X)
         return np.frombuffer(self._model.predict_proba(data, k), dtype=np.float64)
 

@@ -120,7 +120,15 @@ impl Markov {
         if table.is_empty() {
             return Err(Error::NotEnoughData { what: "Markov attribution (path rows)".into(), required: 1, got: 0 });
         }
-        Ok(())
+        // Every count is finite, but their sums may not be (two rows of 1e308): the chain's
+        // probabilities would then be inf / inf, NaN credit passed on as numbers.
+        // (nulls are >= 0, so conversions + nulls is infinite whenever conversions is)
+        let (journeys, value) = (table.total_conversions() + table.total_nulls(), table.total_value());
+        match (journeys.is_finite(), value.is_finite()) {
+            (true, true) => Ok(()),
+            (false, _) => Err(Error::NonFinite { field: "the table's total of conversions + nulls".into(), value: journeys }),
+            (true, false) => Err(Error::NonFinite { field: "the table's total value".into(), value }),
+        }
     }
 
     /// Builds the chain and solves it: removal effects and credit for every channel.
@@ -129,8 +137,9 @@ impl Markov {
     ///
     /// # Errors
     /// [`Error::OutOfRange`] for an order outside 1..=64 or a zero step cap;
-    /// [`Error::NotEnoughData`] for an empty table; [`Error::NotConverged`] if the exact solve
-    /// fails to converge (a chain whose journeys cycle almost surely forever).
+    /// [`Error::NotEnoughData`] for an empty table; [`Error::NonFinite`] when the table's counts
+    /// or values add up past `f64::MAX`; [`Error::NotConverged`] if the exact solve fails to
+    /// converge (a chain whose journeys cycle almost surely forever).
     pub fn fit(&self, table: &PathTable) -> Result<FittedMarkov> {
         self.validate(table)?;
         let chain = Chain::build(table, self.order);
@@ -804,6 +813,23 @@ mod tests {
     fn t(paths: &[&str], conv: &[f64], nulls: &[f64]) -> PathTable {
         let vals: Vec<f64> = conv.iter().enumerate().map(|(i, c)| c * (10.0 + i as f64)).collect();
         PathTable::from_strings(paths, conv, Some(nulls), Some(&vals), ">").unwrap()
+    }
+
+    #[test]
+    fn totals_past_f64_max_are_an_error_not_nan_credit() {
+        let big = |conv: &[f64], nulls: &[f64]| PathTable::from_strings(&["a>b", "b"], conv, Some(nulls), None, ">").unwrap();
+        let e = Markov::default().fit(&big(&[1e308, 1e308], &[0.0, 0.0])).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NonFinite);
+        assert_eq!(e.to_string(), "the table's total of conversions + nulls must be finite, got inf");
+        let e = Markov::default().fit(&big(&[1e308, 0.0], &[0.0, 1e308])).unwrap_err();
+        assert_eq!(e.to_string(), "the table's total of conversions + nulls must be finite, got inf");
+        let vals = [1e308, 1e308];
+        let t = PathTable::from_strings(&["a>b", "b"], &[1.0, 1.0], None, Some(&vals), ">").unwrap();
+        let e = Markov::default().fit(&t).unwrap_err();
+        assert_eq!(e.to_string(), "the table's total value must be finite, got inf");
+        // large but finite: credit adds up to the total
+        let m = Markov::default().fit(&big(&[1e307, 1e307], &[0.0, 0.0])).unwrap();
+        assert!(m.credit().conversions.iter().all(|x| x.is_finite()));
     }
 
     #[test]

@@ -234,6 +234,7 @@ def _many_series(data: Any, id_col: str, time_col: Optional[str], target_col: st
         for uid, g in data.groupby(id_col, sort=False):
             if time_col is not None:
                 g = g.sort_values(time_col, kind="stable")
+                _once(g[time_col].tolist(), uid, time_col)
                 y = g[target_col].set_axis(_time_index(g[time_col]))
             else:
                 y = g[target_col].reset_index(drop=True)
@@ -244,9 +245,20 @@ def _many_series(data: Any, id_col: str, time_col: Optional[str], target_col: st
             uid = key[0] if isinstance(key, tuple) else key
             if time_col is not None:
                 g = g.sort(time_col, maintain_order=True)
+                _once(g[time_col].to_list(), uid, time_col)
             ids.append(uid)
             inputs.append(_frames.SeriesInput(f"y[{uid!r}]", g[target_col]))
     return ids, inputs
+
+
+def _once(times: List[Any], uid: Any, time_col: str) -> None:
+    """Each time of series ``uid`` (sorted) once: a repeated one would be fitted as one more
+    step of the series."""
+    for a, b in zip(times, times[1:]):
+        if a == b:
+            raise _cw.InvalidParameterError(
+                f"invalid data.{time_col}: {json.dumps(str(b))} (series {uid!r} has two rows at that time)"
+            )
 
 
 def _time_index(ds: Any) -> Any:
