@@ -54,9 +54,9 @@ def table(data: Any, role: str, defaults: Sequence[Tuple[Any, float]] = ()) -> "
     ``pd.DataFrame(records)`` would make them: one column per key some record has, in order of
     first appearance, ``None`` (missing) where a record has no such key. A column of
     ``defaults`` (``[("nulls", 0.0)]``; a name that is ``None`` or no possible key is skipped)
-    that a record leaves out or gives as ``None`` has its default there instead, as the JS packages read rows: the cell says what the whole column's
-    absence says. ``role`` names the argument in the error for a record that is no dict
-    (``touchpoints[3]``)."""
+    that a record leaves out or gives as ``None`` has its default there instead, as the JS
+    packages read rows: the cell says what the whole column's absence says. ``role`` names the
+    argument in the error for a record that is no dict (``touchpoints[3]``)."""
     if isinstance(data, list) and not (data and isinstance(data[0], Mapping)):
         got = f"a list of {type(data[0]).__qualname__}" if data else "an empty list (an empty table is given as columns)"
         raise TypeError(f"{role}: expected a pandas or polars DataFrame, a pyarrow Table, a dict of columns or records "
