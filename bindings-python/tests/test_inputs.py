@@ -766,3 +766,17 @@ def test_a_series_out_of_time_order_is_refused():
     for frame in (pd.concat([df, df.tail(1)]), pl.from_pandas(pd.concat([df, df.tail(1)]))):
         with pytest.raises(cw.InvalidParameterError, match=r"^invalid data\.ds: \"2024-01-30 00:00:00\" \(series 'a' has two rows at that time\)"):
             cw.forecast.AutoEts().fit_many(frame)
+
+
+def test_lead_and_arm_tables_name_the_callers_columns_and_refuse_text_counts():
+    ev = pd.DataFrame({"lead": ["a", "a", "b"], "timestamp": [0, 10, 20], "event": ["visit", "buy", "visit"], "amount": [0.0, np.nan, 0.0]})
+    with pytest.raises(cw.InvalidRecordError, match=r'^invalid record at row 1, column amount: "NaN" \(must be finite\)'):
+        cw.leads.cohorts(ev, period="day", value="amount")
+    # a lead twice in attributes: which row would count? (it was a length mismatch naming neither)
+    att = pd.DataFrame({"lead": ["a", "b", "a"], "country": ["US", "DE", "FR"]})
+    with pytest.raises(cw.InvalidRecordError, match=r'^invalid record at row 2, column lead: "a" \(a lead listed twice in attributes, first at row 0\)'):
+        cw.leads.score(ev.drop(columns="amount"), {}, as_of=30, attributes=att)
+    # a count given as text (a CSV's string column) is refused, not read as its number
+    arms = pd.DataFrame({"arm": ["ctl", "b"], "n": ["100", "100"], "successes": [10, 20]})
+    with pytest.raises(cw.InvalidParameterError, match=r"^invalid ctl\.n: '100' \(expected a number\)"):
+        cw.experiment.ztest(arms)

@@ -65,7 +65,8 @@ NAN = math.nan
 
 
 def _number(role: str, v: Any) -> float:
-    if isinstance(v, bool) or v is None:
+    # text is no count: float("100") would read a string column of a CSV without a word
+    if isinstance(v, (bool, str, bytes)) or v is None:
         raise _cw.InvalidParameterError(f"invalid {role}: {v!r} (expected a number)")
     try:
         return float(v)

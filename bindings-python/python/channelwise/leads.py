@@ -70,7 +70,12 @@ def _log(events: Any, lead: str, timestamp: str, event: str, value: Optional[str
         raise _cw.InvalidParameterError(f"invalid {event}: {json.dumps(bad[0])} (not in event_types)")
     vals = None
     if value is not None:
-        vals = _frames.numbers(events, kind, "value", value).astype(np.float64).tolist()
+        arr = _frames.numbers(events, kind, "value", value).astype(np.float64)
+        bad = np.flatnonzero(~np.isfinite(arr))
+        if len(bad):  # named by the caller's column (the core names its role, "value")
+            x = arr[bad[0]]
+            raise _cw.InvalidRecordError(f"invalid record at row {bad[0]}, column {value}: {json.dumps('NaN' if x != x else str(x))} (must be finite)")
+        vals = arr.tolist()
     cols = (len(all_leads), vocab, index_of, ts, [index[n] for n in names], vals)
     return all_leads, kind, cols
 
@@ -312,6 +317,14 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
         _check_ids(lead, known)
         _check_ids(lead, seen)
         raise
+    if len(set(known)) != len(known):  # one row of attributes per lead: which would count?
+        first: Dict[Any, int] = {}
+        for row, k in enumerate(known):
+            if k in first:
+                raise _cw.InvalidRecordError(
+                    f"invalid record at row {row}, column {lead}: {json.dumps(str(k))} (a lead listed twice in attributes, "
+                    f"first at row {first[k]})")
+            first[k] = row
     ids, kind, log = _log(events, lead, timestamp, event, value, all_leads, event_types)
     if attributes is not None:
         extra = len(all_leads) - len(known)
