@@ -864,3 +864,25 @@ def test_contributions_with_bands_over_time():
     plain = cw.optimize.MMM(date=None, target="y", channels=["tv", "search"], l_max=4, seed=0, uncertainty=None).fit(df)
     p = plain.contributions(interval=True)
     assert (p["tv_lo"] == p["tv"]).all() and (p["tv_hi"] == p["tv"]).all()
+
+
+def test_settings_and_roles_are_checked_not_coerced():
+    # found by the optimize audit of 2026-12-07: bool("false") is True, the target fitted itself
+    rng = np.random.default_rng(0)
+    n = 120
+    df = pd.DataFrame({"date": pd.date_range("2023-01-01", periods=n, freq="D"), "tv": rng.uniform(0, 100, n), "search": rng.uniform(10, 40, n)})
+    df["y"] = 100 + 0.3 * df["tv"] + 0.5 * df["search"] + rng.normal(0, 1, n)
+    base = dict(date="date", target="y", channels=["tv", "search"], l_max=4, yearly_seasonality=0, uncertainty=None, starts=1)
+    mmm = lambda **kw: cw.optimize.MMM(**{**base, **kw})  # noqa: E731
+    for name in ("normalize", "trend", "adstock_first"):
+        with pytest.raises(TypeError, match=rf"^{name}: expected True or False, got 'false'"):
+            mmm(**{name: "false"}).fit(df)
+    with pytest.raises(TypeError, match=r"^normalize: expected True or False"):
+        cw.optimize.Adstock("geometric", alpha=0.5, normalize="no")
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid channels: "y" \(it is the target\)'):
+        mmm(channels=["tv", "y"]).fit(df)
+    with pytest.raises(TypeError, match=r"^level: expected a number"):
+        mmm(level=None).fit(df)
+    # dates with mixed UTC offsets are read as instants (pandas 2 raised from to_datetime)
+    mixed = df.assign(date=[f"{t}{'+00:00' if i % 2 else '+05:00'}" for i, t in enumerate(df["date"])])
+    assert mmm().fit(mixed).channels == ["tv", "search"]

@@ -190,7 +190,7 @@ js_options! {
     /// | `holdout` | `0` | last rows held out for a time-ordered score | `< rows / 2` |
     /// | `priors` | pymc-marketing's | priors by parameter (`'intercept'`, `'trend'`, `'fourier'`, `'control'`, `'sigma'`, `'adstock.alpha'`, `'saturation.lam'`, or one channel's: `'tv.saturation.beta'`) | |
     /// | `seed` | `0` | starts, draws and bootstrap | whole number `>= 0` |
-    /// | `maxIter` | `2000` | optimiser iterations per start | `>= 1` |
+    /// | `maxIter` | `200` | damped-Newton iterations per start (an L-BFGS polish follows) | `>= 1` |
     pub struct MMMOptions {
         /// Carry-over kind.
         adstock: AdstockKind,

@@ -60,6 +60,14 @@ PRIORS: Dict[str, Tuple[str, ...]] = {
 (gamma's ``beta`` is a rate; laplace is smoothed within 1e-3 of ``mu``)."""
 
 
+def _flag(role: str, v: Any) -> bool:
+    """A True / False setting (numpy's bool too); anything else is a TypeError naming it, where
+    ``bool("false")`` would be True."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    raise TypeError(f"{role}: expected True or False, got {v!r}")
+
+
 def _prior(name: str, spec: Any) -> Tuple[str, str, List[float]]:
     """A prior in the tuple (``("normal", 0, 1)``), dict (``{"dist": "normal", "mu": 0,
     "sigma": 1}``) or bare-name (``"flat"``) form, as ``(name, dist, parameters in order)``."""
@@ -157,7 +165,10 @@ class _Dates:
                 "pass date=None for evenly spaced rows)"
             )
         if not pd.api.types.is_datetime64_any_dtype(col.dtype):
-            parsed = pd.to_datetime(col, errors="coerce")
+            try:
+                parsed = pd.to_datetime(col, errors="coerce")
+            except ValueError:  # mixed UTC offsets: pandas 2 raises where pandas 3 gives objects
+                parsed = col
             if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):  # mixed offsets
                 parsed = pd.to_datetime(col, errors="coerce", utc=True)
             bad = parsed.isna() & col.notna()
@@ -310,6 +321,9 @@ class MMM:
         if kind == _frames.TABLE:
             raise TypeError("df: expected a DataFrame of the target, channel and control columns")
         channels, controls = _names("channels", self.channels), _names("controls", self.controls)
+        if self.target in channels or self.target in controls:  # it would explain itself (R2 1)
+            role = "channels" if self.target in channels else "controls"
+            raise _cw.InvalidParameterError(f"invalid {role}: {json.dumps(self.target)} (it is the target)")
         for role, v in (("adstock", self.adstock), ("saturation", self.saturation)):
             if not isinstance(v, str):
                 raise TypeError(f"{role}: expected a kind name (str), got {type(v).__qualname__}")
@@ -332,18 +346,18 @@ class MMM:
                 days=None if dates is None else dates.days.tobytes(),
                 adstock=self.adstock,
                 l_max=_int("l_max", self.l_max),
-                normalize=bool(self.normalize),
+                normalize=_flag("normalize", self.normalize),
                 saturation=self.saturation,
-                adstock_first=bool(self.adstock_first),
+                adstock_first=_flag("adstock_first", self.adstock_first),
                 yearly_seasonality=_int("yearly_seasonality", self.yearly_seasonality),
-                period=None if self.period is None else float(self.period),
-                trend=bool(self.trend),
+                period=None if self.period is None else _frames.real("period", self.period),
+                trend=_flag("trend", self.trend),
                 starts=_int("starts", self.starts),
                 uncertainty=self.uncertainty,
                 draws=_int("draws", self.draws),
                 replicates=_int("replicates", self.replicates),
                 block=None if self.block is None else _int("block", self.block),
-                level=float(self.level),
+                level=_frames.real("level", self.level),
                 holdout=_int("holdout", self.holdout),
                 priors=[_prior(str(k), v) for k, v in priors.items()],
                 seed=_int("seed", self.seed),
