@@ -886,3 +886,17 @@ def test_settings_and_roles_are_checked_not_coerced():
     # dates with mixed UTC offsets are read as instants (pandas 2 raised from to_datetime)
     mixed = df.assign(date=[f"{t}{'+00:00' if i % 2 else '+05:00'}" for i, t in enumerate(df["date"])])
     assert mmm().fit(mixed).channels == ["tv", "search"]
+
+
+def test_wrong_types_in_allocation_are_named():
+    mm = cw.optimize.MichaelisMenten
+    with pytest.raises(TypeError, match=r"^draws: expected Saturation curves, got int"):
+        cw.optimize.CurveDraws([1, 2])
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid curve: "logistic" \(a Saturation of the draws\' kind, michaelis_menten\)'):
+        cw.optimize.CurveDraws([mm(alpha=1.0, lam=1.0)] * 3, curve=cw.optimize.Logistic(lam=1.0, beta=1.0))
+    curves = {"a": mm(alpha=100.0, lam=40.0), "b": mm(alpha=110.0, lam=40.0)}
+    with pytest.raises(cw.InvalidParameterError, match=r"^invalid objective"):
+        cw.optimize.allocate(curves, budget=100.0, objective=np.array([1, 2]))
+    plan = cw.optimize.allocate(curves, budget=100.0, current={"a": 50.0, "b": 50.0})
+    with pytest.raises(TypeError, match=r"^guardrails: expected a dict"):
+        cw.optimize.recommend(allocation=plan, guardrails="alpha")

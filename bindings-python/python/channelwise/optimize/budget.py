@@ -151,9 +151,15 @@ class CurveDraws:
         draws = list(draws)
         if not draws:
             raise _invalid("draws", "[]", "at least one draw")
+        if not all(isinstance(d, Saturation) for d in draws):
+            bad = next(d for d in draws if not isinstance(d, Saturation))
+            raise TypeError(f"draws: expected Saturation curves, got {type(bad).__qualname__}")
         kinds = {d.kind for d in draws}
-        if len(kinds) > 1 or not all(isinstance(d, Saturation) for d in draws):
+        if len(kinds) > 1:
             raise _invalid("draws", sorted(map(str, kinds)), "every draw is a Saturation of one kind")
+        if curve is not None and (not isinstance(curve, Saturation) or curve.kind not in kinds):
+            # the rows would name one curve while the expected response used draws of another
+            raise _invalid("curve", getattr(curve, "kind", curve), f"a Saturation of the draws' kind, {draws[0].kind}")
         if curve is None:
             names = draws[0].param_names
             curve = Saturation(draws[0].kind, **{k: float(np.median([d.params[k] for d in draws])) for k in names})
@@ -603,7 +609,7 @@ def allocate(
 def _objective(v: Any, given_draws: bool) -> Tuple[str, Optional[float]]:
     if v is None:
         return ("expected", None) if given_draws else ("curve", None)
-    if v in ("curve", "expected"):
+    if isinstance(v, str) and v in ("curve", "expected"):
         return v, None
     if isinstance(v, tuple) and len(v) == 2 and v[0] == "cvar":
         return "cvar", _bound("objective.cvar", v[1])

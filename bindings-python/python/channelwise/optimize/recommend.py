@@ -73,6 +73,8 @@ class Recommendations:
 
 
 def _guardrails(g: Optional[Mapping[str, Any]]) -> Tuple[Optional[float], Optional[float], float, float, float]:
+    if g is not None and not isinstance(g, Mapping):
+        raise TypeError(f"guardrails: expected a dict of guardrail: value, got {type(g).__qualname__}")
     g = dict(g or {})
     unknown = [k for k in g if k not in _GUARDRAILS]
     if unknown:
@@ -191,6 +193,6 @@ def insights(metrics: Any, channel: str = "channel", period: str = "period", spe
         s.append(cols["spend"][i])
         c.append(cols["conversions"][i])
         v.append(cols["value"][i])
-    rows = _cw.optimize_insights([(k, *v) for k, v in by.items()], alpha=float(alpha))
+    rows = _cw.optimize_insights([(k, *v) for k, v in by.items()], alpha=_frames.real("alpha", alpha))
     names = ("kind", "channels", "money", "p_value", "sentence")
     return _frames.frame(kind, {n: [r[i] for r in rows] for i, n in enumerate(names)})
