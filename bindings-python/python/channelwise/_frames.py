@@ -127,15 +127,17 @@ def raw_column(data: Any, kind: str, role: str, name: Any) -> Any:
     column is named by its label's text; an int name is read as its text (pandas' label 0)."""
     if isinstance(name, (int, np.integer)) and not isinstance(name, bool):
         name = str(name)
-    if not isinstance(name, str) or not has_column(data, kind, name):
-        raise _missing(data, kind, role, name)
-    if kind in (PANDAS, ARROW):
+    if kind in (PANDAS, ARROW) and isinstance(name, str):
         # by the label's text, as column_names shows it (a pandas label may be 0 for "0"); two
         # columns of that name are refused, not read as a frame
         at = [i for i, c in enumerate(column_names(data, kind)) if c == name]
+        if not at:
+            raise _missing(data, kind, role, name)
         if len(at) > 1:
             raise _cw.InvalidParameterError(f"invalid {role} column: {json.dumps(name)} ({len(at)} columns have that name)")
         return data.iloc[:, at[0]] if kind == PANDAS else data.column(at[0])
+    if not isinstance(name, str) or not has_column(data, kind, name):
+        raise _missing(data, kind, role, name)
     if kind == POLARS:
         return data.get_column(name)
     return _mapping_column(data[name], role, name)
@@ -264,15 +266,19 @@ def is_missing(x: Any) -> bool:
     return type(x).__name__ in ("NAType", "NaTType")
 
 
+def _absent(row: int, x: Any, column: Any, what: str) -> Exception:
+    return _cw.InvalidRecordError(
+        f"invalid record at row {row}, column {column}: {json.dumps(str(x))} (a missing {what}; every row needs one)"
+    )
+
+
 def present(values: List[Any], column: Any, what: str) -> List[Any]:
     """``values`` if no cell is missing (:func:`is_missing`), else :class:`InvalidRecordError`
     naming the first missing cell's row and ``column``: an id or a label that is missing must
     not become one (pandas' ``groupby`` would drop its rows, ``str`` would make it ``"nan"``)."""
     for row, x in enumerate(values):
-        if is_missing(x):
-            raise _cw.InvalidRecordError(
-                f"invalid record at row {row}, column {column}: {json.dumps(str(x))} (a missing {what}; every row needs one)"
-            )
+        if not isinstance(x, str) and is_missing(x):
+            raise _absent(row, x, column, what)
     return values
 
 
@@ -280,11 +286,13 @@ def labels(values: List[Any], column: Any, what: str) -> List[str]:
     """The cells of a label column (a customer id, a level, an arm) as text: a string as it is,
     a whole float as the whole number (``2.0`` is ``"2"``, as pandas makes an int column with a
     missing cell float), any other value as ``str`` gives it. A missing cell is
-    :class:`InvalidRecordError` naming its row (:func:`present`)."""
+    :class:`InvalidRecordError` naming its row, as in :func:`present`."""
     out = []
-    for x in present(values, column, what):
+    for row, x in enumerate(values):
         if isinstance(x, str):
             out.append(x)
+        elif is_missing(x):
+            raise _absent(row, x, column, what)
         elif isinstance(x, (float, np.floating)) and float(x).is_integer():
             out.append(str(int(x)))
         else:
@@ -655,8 +663,8 @@ class SeriesInput:
         self.name = getattr(x, "name", None) if self.kind == POLARS or is_pandas else None
         if is_pandas and type(x.index).__name__ == "DatetimeIndex" and not (x.index.is_monotonic_increasing and x.index.is_unique):
             # fitted in row order, a reversed series would be forecast backwards in time
-            t = x.index.asi8
-            i = int(np.flatnonzero(np.diff(t) <= 0)[0]) + 1 if len(t) > 1 and (np.diff(t) <= 0).any() else 0
+            back = np.diff(x.index.asi8) <= 0  # NaT alone (no step back) is reported at 0
+            i = int(np.argmax(back)) + 1 if back.any() else 0
             raise _cw.InvalidParameterError(
                 f"invalid {role}.index[{i}]: {json.dumps(str(x.index[i]))} (the times must increase, "
                 f"each once; sort the series first: {role}.sort_index())"
@@ -831,6 +839,14 @@ def mapping(role: str, x: Any) -> Dict[Any, Any]:
     if not isinstance(x, Mapping):
         raise TypeError(f"{role}: expected a dict, got {_what(x)}")
     return dict(x)
+
+
+def flag(role: str, v: Any) -> bool:
+    """A True / False setting (numpy's bool too); anything else is a ``TypeError`` naming
+    ``role`` and the value, where ``bool("false")`` would be True."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    raise TypeError(f"{role}: expected True or False, got {v!r}")
 
 
 def real(role: str, x: Any) -> float:

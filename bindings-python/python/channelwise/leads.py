@@ -310,7 +310,7 @@ def score(events: Any, config: Mapping[str, Any], as_of: Any, attributes: Any = 
         attributes, akind = _frames.table(attributes, "attributes")
         known = _frames.present(_frames.as_list(_frames.raw_column(attributes, akind, "lead", lead), akind), lead, "lead id")
     events, ekind = _frames.table(events, "events", [(value, 0.0)])
-    seen = _frames.present(_frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind), lead, "lead id")
+    seen = _frames.as_list(_frames.raw_column(events, ekind, "lead", lead), ekind)  # checked by _log
     try:
         all_leads = list(dict.fromkeys(list(known) + list(seen)))
     except TypeError:

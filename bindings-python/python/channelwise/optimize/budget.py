@@ -417,12 +417,6 @@ def _bound(field: str, v: Any) -> float:
     return float(v)
 
 
-def _flag(field: str, v: Any) -> bool:
-    if not isinstance(v, (bool, np.bool_)):
-        raise TypeError(f"{field}: expected True or False, got {type(v).__qualname__}")
-    return bool(v)
-
-
 def _channels(curves: Any) -> Tuple[List[Dict[str, Any]], str]:
     """The channels as dicts ``name, curve, lower, upper, current, locked``, and the frame kind
     of the result."""
@@ -452,7 +446,7 @@ def _channels(curves: Any) -> Tuple[List[Dict[str, Any]], str]:
                 raise _invalid(f"curves[{i}].{extra[0]}", extra[0], "expected name, curve, lower, upper, current, locked")
             name = str(c.get("name", i))
             d = {"name": name, "curve": _as_saturation(name, c["curve"])}
-            for k, check in (("lower", _bound), ("upper", _bound), ("current", _bound), ("locked", _flag)):
+            for k, check in (("lower", _bound), ("upper", _bound), ("current", _bound), ("locked", _frames.flag)):
                 if c.get(k) is not None:
                     d[k] = check(f"{name}.{k}", c[k])
             out.append(d)
@@ -568,7 +562,7 @@ def allocate(
         "lower": _per_channel("lower", lower, names, _bound),
         "upper": _per_channel("upper", upper, names, _bound),
         "current": _per_channel("current", current, names, _bound),
-        "locked": _per_channel("locked", locked, names, _flag),
+        "locked": _per_channel("locked", locked, names, _frames.flag),
     }
     rows = []
     for c in chans:
@@ -592,7 +586,7 @@ def allocate(
                      c.get("current"), c.get("locked", False), [list(d.params.values()) for d in draws]))
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)):
         raise TypeError(f"max_nodes: expected an int, got {type(max_nodes).__qualname__}")
-    request = (rows, None if budget is None else _bound("budget", budget), _flag("spend_all", spend_all),
+    request = (rows, None if budget is None else _bound("budget", budget), _frames.flag("spend_all", spend_all),
                _max_change(max_change), _scenario(scenario), _bound("tolerance", tolerance), int(max_nodes), obj)
     out_rows, total_spend, total_response, cert, response_draws, cvar = _cw.optimize_allocate(*request)
     central = {c["name"]: (c["curve"].curve if isinstance(c["curve"], CurveDraws) else c["curve"]) for c in chans}

@@ -60,14 +60,6 @@ PRIORS: Dict[str, Tuple[str, ...]] = {
 (gamma's ``beta`` is a rate; laplace is smoothed within 1e-3 of ``mu``)."""
 
 
-def _flag(role: str, v: Any) -> bool:
-    """A True / False setting (numpy's bool too); anything else is a TypeError naming it, where
-    ``bool("false")`` would be True."""
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    raise TypeError(f"{role}: expected True or False, got {v!r}")
-
-
 def _prior(name: str, spec: Any) -> Tuple[str, str, List[float]]:
     """A prior in the tuple (``("normal", 0, 1)``), dict (``{"dist": "normal", "mu": 0,
     "sigma": 1}``) or bare-name (``"flat"``) form, as ``(name, dist, parameters in order)``."""
@@ -346,12 +338,12 @@ class MMM:
                 days=None if dates is None else dates.days.tobytes(),
                 adstock=self.adstock,
                 l_max=_int("l_max", self.l_max),
-                normalize=_flag("normalize", self.normalize),
+                normalize=_frames.flag("normalize", self.normalize),
                 saturation=self.saturation,
-                adstock_first=_flag("adstock_first", self.adstock_first),
+                adstock_first=_frames.flag("adstock_first", self.adstock_first),
                 yearly_seasonality=_int("yearly_seasonality", self.yearly_seasonality),
                 period=None if self.period is None else _frames.real("period", self.period),
-                trend=_flag("trend", self.trend),
+                trend=_frames.flag("trend", self.trend),
                 starts=_int("starts", self.starts),
                 uncertainty=self.uncertainty,
                 draws=_int("draws", self.draws),

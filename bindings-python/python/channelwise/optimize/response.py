@@ -252,10 +252,8 @@ class Adstock(_Curve):
     def __init__(self, kind: str, l_max: int = 8, normalize: bool = True, **params: float) -> None:
         if isinstance(l_max, bool) or not isinstance(l_max, (int, np.integer)):
             raise TypeError(f"l_max: expected an int, got {type(l_max).__qualname__}")
-        if not isinstance(normalize, (bool, np.bool_)):  # bool("no") would be True
-            raise TypeError(f"normalize: expected True or False, got {normalize!r}")
         names = _cw.Adstock.kind_params(kind) if isinstance(kind, str) else None
-        self._native = _cw.Adstock(kind, _ordered("adstock", kind, names, params), int(l_max), bool(normalize))
+        self._native = _cw.Adstock(kind, _ordered("adstock", kind, names, params), int(l_max), _frames.flag("normalize", normalize))
 
     @property
     def l_max(self) -> int:
