@@ -4890,8 +4890,10 @@ export declare const optimize: {
    * current spend its mean spend per period) or an array of channels. Concave curves
    * are solved exactly (KKT residual and duality gap at rounding level), S-shaped Hill
    * curves by branch and bound to a proven gap (`certificate.suboptimality`). A budget
-   * the bounds cannot hold is `invalid_parameter` naming `options.budget` and the
-   * constraint; bad bounds name the channel (`channels[1].upper`).
+   * the bounds cannot hold, or one past what the curves take at any marginal return
+   * above 1e-300, is `invalid_parameter` naming `options.budget` and the constraint; bad
+   * bounds and draws of another kind than the curve name the channel
+   * (`channels[1].upper`, `channels[1].draws[3]`).
    *
    * @example
    * const plan = optimize.allocate([

@@ -140,6 +140,11 @@ def test_bad_adstock_is_a_typed_error_naming_the_field():
         Adstock("geometric", alpha=0.5, theta=1)
     with pytest.raises(cw.OutOfRangeError, match=r"pre\[0\]"):
         Adstock("geometric", alpha=0.5).apply([1.0], pre=[-1.0])
+    # every weight zero (was all-zero weights, then a ZeroDivisionError in steady_state)
+    with pytest.raises(cw.InvalidParameterError, match=r'invalid adstock: "weibull_pdf\(lam=0.000001, k=50\)" \(every lag weight is zero'):
+        cw.optimize.WeibullPDFAdstock(lam=1e-6, k=50)
+    with pytest.raises(cw.InvalidParameterError, match=r"delayed\(alpha=0, theta=1.5\)"):
+        Adstock("delayed", l_max=4, alpha=0.0, theta=1.5)
 
 
 # --- the media mix model ------------------------------------------------------------------
@@ -208,6 +213,16 @@ def test_contributions_sum_exactly_to_the_fit(fit):
     np.testing.assert_array_equal(total, c["fitted"].to_numpy())
     # channel totals are the summary's contributions
     np.testing.assert_allclose(c[["tv", "search"]].sum().to_numpy(), fit.summary()["contribution"], rtol=1e-12)
+
+
+def test_defaults_are_the_cores_and_js_no_yearly_seasonality_unless_asked():
+    # Python's default was 2 Fourier pairs while the core and JS (and pymc-marketing, None) have
+    # none: the same call gave different models in a notebook and in a Node service.
+    assert MMM(channels=["tv"]).yearly_seasonality == 0
+    names = quick().fit(DF).params["name"].tolist()
+    assert not any(n.startswith("fourier.") for n in names), names
+    assert [n for n in quick(yearly_seasonality=1).fit(DF).params["name"] if n.startswith("fourier.")] == [
+        "fourier.sin1", "fourier.cos1"]
 
 
 def test_controls_get_a_column_and_a_parameter():
@@ -745,6 +760,10 @@ def test_infeasible_budgets_and_bad_input_are_typed_errors_naming_the_constraint
         cw.optimize.allocate(curves, budget=2.0, lower={"b": math.nan})
     with pytest.raises(cw.OutOfRangeError, match=r"budget"):
         cw.optimize.allocate(curves, budget=-1.0)
+    # past every multiplier a float holds: was ~1.7e151 spent, the rest left silently
+    for spend_all in (True, False):
+        with pytest.raises(cw.InvalidParameterError, match=r'invalid budget: "1e300" \(more than the curves can take: past 9\.48\d*e151 '):
+            cw.optimize.allocate(curves, budget=1e300, spend_all=spend_all)
     with pytest.raises(cw.InvalidParameterError, match=r"invalid upper: \"tv\" \(not a channel"):
         cw.optimize.allocate(curves, budget=2.0, upper={"tv": 1.0})
     with pytest.raises(cw.InvalidParameterError, match=r"scenario.*expected one of max_response"):

@@ -127,6 +127,30 @@ def test_bad_input_is_typed_and_named():
                                            "conversions": [1.0] * 3, "value": [1.0] * 3}))
 
 
+def test_insights_periods_must_line_up_across_channels():
+    # The core pairs the channels' series by position; a channel with another period set (or a
+    # period twice, or a missing channel or period) would be compared with the wrong period.
+    def table(rows):
+        return pd.DataFrame(rows, columns=["channel", "period", "spend", "conversions", "value"])
+    base = [(c, p, 100.0, 10.0 + p, 50.0) for c in ("search", "social") for p in range(5)]
+    ok = cw.optimize.insights(table(base))
+    assert ok.equals(cw.optimize.insights(table(base[4::-1] + base[:4:-1])))  # period order does not matter
+    shifted = base[:5] + [("social", p + 1, 100.0, 11.0 + p, 50.0) for p in range(5)]
+    with pytest.raises(cw.InvalidParameterError, match=r'invalid period: "social" \(this channel has no row for period 0, which "search" has'):
+        cw.optimize.insights(table(shifted))
+    extra = base[:9] + [("social", 7, 100.0, 10.0, 50.0)]
+    with pytest.raises(cw.InvalidParameterError, match=r"has no row for period 4"):
+        cw.optimize.insights(table(extra))
+    with pytest.raises(cw.InvalidRecordError, match=r'row 9, column period: "3" \(channel "social" has this period at row 8 too\)'):
+        cw.optimize.insights(table(base[:9] + [("social", 3, 100.0, 10.0, 50.0)]))
+    with pytest.raises(cw.InvalidRecordError, match=r"row 2, column channel: .*a missing channel"):
+        cw.optimize.insights(table(base[:2] + [(None, 2, 100.0, 12.0, 50.0)] + base[3:]))
+    with pytest.raises(cw.InvalidRecordError, match=r"row 1, column period: .*a missing period"):
+        cw.optimize.insights(table(base[:1] + [("search", math.nan, 100.0, 11.0, 50.0)] + base[2:]))
+    with pytest.raises(TypeError, match=r"period: expected periods of one comparable kind"):
+        cw.optimize.insights(table([(c, p if p else "0", 1.0, 1.0, 1.0) for c, p, *_ in base]))
+
+
 def test_docstring_examples_run():
     mod = importlib.import_module("channelwise.optimize.recommend")
     r = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)

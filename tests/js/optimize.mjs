@@ -106,6 +106,9 @@ export function runOptimize({ optimize, glm }, name) {
     coded(() => new Adstock({ kind: 'geometric', alpha: 1.5 }), 'out_of_range', /^options\.alpha must be in/);
     coded(() => new Adstock({ kind: 'geometric', alpha: 0.5, l_max: 4 }), 'invalid_parameter', /options\.l_max.*expected one of kind, alpha, lMax, normalize/);
     coded(() => new Adstock({ kind: 'geometric', alpha: 0.5 }).apply([1], [NaN]), 'non_finite', /^pre\[0\]/);
+    // every lag weight zero (Weibull densities that all underflow; a delayed peak between lags at alpha 0)
+    coded(() => new Adstock({ kind: 'weibull_pdf', lam: 1e-6, k: 50 }), 'invalid_parameter', /weibull_pdf\(lam=0\.000001, k=50\).*every lag weight is zero/);
+    coded(() => new Adstock({ kind: 'delayed', alpha: 0, theta: 1.5, lMax: 4 }), 'invalid_parameter', /every lag weight is zero/);
   });
 
   const data = synthetic(optimize);
@@ -333,6 +336,10 @@ export function runOptimize({ optimize, glm }, name) {
     assert.throws(() => optimize.allocate(chans, { budget: 100, objective: { kind: 'cvar', level: 2 } }), (e) => e.code === 'out_of_range' && /options\.objective\.level/.test(e.message));
     assert.throws(() => optimize.allocate(chans, { budget: 100, objective: 'median' }), (e) => e.code === 'invalid_parameter' && /options\.objective/.test(e.message));
     assert.throws(() => optimize.allocate([chans[0], { ...chans[1], draws: chans[1].draws.slice(1) }], { budget: 100 }), (e) => e.code === 'length_mismatch');
+    // a draw of another kind than the channel's curve (the rows would name one, the response come from the other)
+    const logistic = { kind: 'logistic', lam: 0.01, beta: 100 };
+    coded(() => optimize.allocate([chans[0], { ...chans[1], draws: [chans[1].draws[0], logistic, ...chans[1].draws.slice(2)] }], { budget: 100 }),
+      'invalid_parameter', /^invalid channels\[1\]\.draws\[1\]: "logistic" \(expected a draw of the curve's kind, michaelis_menten\)/);
   });
 
   test(`[${name}] allocate: water-filling by hand, bounds, move limits and locks`, () => {
@@ -397,6 +404,8 @@ export function runOptimize({ optimize, glm }, name) {
     coded(alloc({ budget: 2 }, [{ ...chans[0], upper: -1 }, chans[1]]), 'out_of_range', /^channels\[0\]\.upper/);
     coded(alloc({ budget: 2 }, [chans[0], { ...chans[1], lower: NaN }]), 'non_finite', /^channels\[1\]\.lower/);
     coded(alloc({ budget: -1 }), 'out_of_range', /^options\.budget/);
+    // past every multiplier a float holds (was ~1.7e151 spent and the rest left silently)
+    coded(alloc({ budget: 1e300 }), 'invalid_parameter', /^invalid options\.budget: "1e\+?300" \(more than the curves can take: past 9\.48\d*e\+?151 /);
     coded(alloc({ budget: 2, budjet: 3 }), 'invalid_parameter', /options\.budjet.*unknown option/);
     coded(alloc({ budget: 2 }, [{ ...chans[0], uper: 3 }, chans[1]]), 'invalid_parameter', /channels\[0\]\.uper.*unknown option/);
     coded(alloc({ budget: 2 }, [{ curve: mm(1, 1) }]), 'invalid_parameter', /channels\[0\]\.name.*required/);

@@ -843,11 +843,27 @@ impl Adstock {
         }
     }
 
-    /// Checks every parameter's range.
+    /// Checks every parameter's range, and that some weight is not zero.
     ///
     /// # Errors
-    /// `out_of_range` or `non_finite` naming the parameter (`adstock.alpha`).
+    /// `out_of_range` or `non_finite` naming the parameter (`adstock.alpha`);
+    /// `invalid_parameter` (`adstock`) when every weight is zero (a delayed peak between lags
+    /// with `alpha = 0`, or Weibull weights that underflow): no spend would carry into any lag,
+    /// and a steady-state curve would divide by the zero gain.
     pub fn validate(&self) -> Result<()> {
+        self.validate_ranges()?;
+        if self.weights().iter().all(|&w| w == 0.0) {
+            let p = self.param_names().iter().zip(self.params()).map(|(n, v)| format!("{n}={v}"));
+            return Err(Error::InvalidParameter {
+                field: "adstock".into(),
+                value: format!("{}({})", self.kind(), p.collect::<Vec<_>>().join(", ")),
+                reason: "every lag weight is zero, so no spend carries into any lag".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn validate_ranges(&self) -> Result<()> {
         let lmax = |l: usize, min: usize| {
             if l < min || l > MAX_L_MAX {
                 Err(Error::OutOfRange { field: "adstock.l_max".into(), value: l as f64, min: min as f64, max: MAX_L_MAX as f64 })
@@ -1091,6 +1107,16 @@ mod tests {
         assert!(e.to_string().contains("x[1]"));
         let e = Saturation::hill(2.0, 1.0, 1.0).unwrap().values(&[-1.0]).unwrap_err();
         assert!(e.to_string().contains("x[0]"));
+        // every weight zero: the peak between lags with alpha 0 (0^(0.25) = 0 at each lag),
+        // Weibull densities that all underflow (equal, so the min-max scale gives zeros)
+        for e in [Adstock::delayed(0.0, 1.5, 4, true).unwrap_err(), Adstock::weibull_pdf(1e-6, 50.0, 8, true).unwrap_err()] {
+            assert_eq!(e.kind().code(), "invalid_parameter");
+            assert!(e.to_string().contains("every lag weight is zero"), "{e}");
+        }
+        let e = Adstock::from_params("delayed", &[0.0, 1.5], 4, false).unwrap_err();
+        assert!(e.to_string().contains("delayed(alpha=0, theta=1.5)"), "{e}");
+        // a lag that is hit exactly keeps its weight: 0^0 = 1
+        assert_eq!(Adstock::delayed(0.0, 1.0, 4, false).unwrap().weights(), [0.0, 1.0, 0.0, 0.0]);
     }
 
     #[test]

@@ -551,7 +551,9 @@ def allocate(
     Errors name the field: a budget the bounds cannot hold is
     :class:`channelwise.InvalidParameterError` naming ``budget`` and saying which constraint
     and by how much (``"the channels' least spend (lower bounds, locked channels, maximum
-    change) sums to 7, 2 more than the budget"``); a locked channel or a maximum change without
+    change) sums to 7, 2 more than the budget"``), as is a budget past what the curves take at
+    any marginal return above 1e-300 (``1e300`` on Michaelis-Menten curves: a sign of spend
+    in other units than the curves'); a locked channel or a maximum change without
     a current spend names ``<channel>.current``; a negative or NaN bound
     :class:`channelwise.OutOfRangeError` / :class:`channelwise.NonFiniteError` naming
     ``<channel>.upper``; an unreachable target names ``target_roas`` / ``target_response``.

@@ -248,7 +248,7 @@ class MMM:
                                                                                        michaelis_menten, tanh,
                                                                                        power, log
     adstock_first      True           adstock, then saturation (else the reverse)      bool
-    yearly_seasonality 2              Fourier order (0: none)                          0 ..= 50
+    yearly_seasonality 0              Fourier order (0: none)                          0 ..= 50
     period             None (52.1775) rows per year without a date column              > 1
     trend              True           a linear trend                                   bool
     starts             4              optimiser starts (the first at the priors'       1 ..= 1000
@@ -290,7 +290,7 @@ class MMM:
     normalize: bool = True
     saturation: str = "logistic"
     adstock_first: bool = True
-    yearly_seasonality: int = 2
+    yearly_seasonality: int = 0
     period: Optional[float] = None
     trend: bool = True
     starts: int = 4

@@ -30,6 +30,7 @@ Recommendation            How it is found
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
@@ -182,17 +183,30 @@ def insights(metrics: Any, channel: str = "channel", period: str = "period", spe
     channel.
     """
     metrics, kind = _frames.table(metrics, "metrics")
-    ch = [str(v) for v in _frames.strings(metrics, kind, "channel", channel)]
-    per = _frames.as_list(_frames.raw_column(metrics, kind, "period", period), kind)
+    ch = _frames.labels(_frames.strings(metrics, kind, "channel", channel), channel, "channel")
+    per = _frames.present(_frames.as_list(_frames.raw_column(metrics, kind, "period", period), kind), period, "period")
     cols = {k: _frames.numbers(metrics, kind, k, name).astype(np.float64).tolist()
             for k, name in (("spend", spend), ("conversions", conversions), ("value", value))}
-    order = sorted(range(len(ch)), key=lambda i: (ch.index(ch[i]), per[i]))
-    by: Dict[str, Tuple[List[float], List[float], List[float]]] = {}
-    for i in order:
-        s, c, v = by.setdefault(ch[i], ([], [], []))
-        s.append(cols["spend"][i])
-        c.append(cols["conversions"][i])
-        v.append(cols["value"][i])
-    rows = _cw.optimize_insights([(k, *v) for k, v in by.items()], alpha=_frames.real("alpha", alpha))
+    rows_of: Dict[str, Dict[Any, int]] = {}  # channel (first seen first) -> period -> row
+    for i, (c, t) in enumerate(zip(ch, per)):
+        seen = rows_of.setdefault(c, {})
+        if t in seen:
+            raise _cw.InvalidRecordError(
+                f"invalid record at row {i}, column {period}: {json.dumps(str(t))} "
+                f"(channel {json.dumps(c)} has this period at row {seen[t]} too)")
+        seen[t] = i
+    try:
+        periods = sorted(next(iter(rows_of.values()), {}))
+    except TypeError:
+        raise TypeError(f"{period}: expected periods of one comparable kind (numbers, dates or text)") from None
+    first = next(iter(rows_of), None)
+    for c, seen in rows_of.items():  # the core aligns the channels' series by position
+        if seen.keys() != rows_of[first].keys():
+            gap = next((t for t in periods if t not in seen), None)
+            why = (f"no row for period {gap}, which {json.dumps(first)} has" if gap is not None else
+                   f"period {next(t for t in seen if t not in rows_of[first])}, which {json.dumps(first)} has not")
+            raise _invalid(period, c, f"this channel has {why}; every channel needs the same periods")
+    by = [(c, *([cols[k][seen[t]] for t in periods] for k in ("spend", "conversions", "value"))) for c, seen in rows_of.items()]
+    rows = _cw.optimize_insights(by, alpha=_frames.real("alpha", alpha))
     names = ("kind", "channels", "money", "p_value", "sentence")
     return _frames.frame(kind, {n: [r[i] for r in rows] for i, n in enumerate(names)})

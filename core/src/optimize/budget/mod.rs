@@ -28,6 +28,7 @@ pub mod periods;
 use serde::{Deserialize, Serialize};
 
 use super::response::{illinois, Bracket, Saturation};
+use crate::error::Num;
 use crate::{Error, Result};
 
 /// One channel of an allocation: its response curve and its constraints.
@@ -398,13 +399,14 @@ impl Piece {
 
 /// The exact optimum of the envelope problem: spend per piece, the multiplier, the envelope
 /// value. `None` when the pieces cannot hold `total` (`spend_all`) or their least spend exceeds
-/// it.
-fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Option<(Vec<f64>, f64, f64)> {
+/// it; `invalid_parameter` (`budget`) when the multiplier that would spend `total` is below
+/// 1e-300.
+fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Result<Option<(Vec<f64>, f64, f64)>> {
     let sum_at = |lambda: f64, hi: bool| -> f64 { pieces.iter().map(|p| if hi { p.argmax(lambda).1 } else { p.argmax(lambda).0 }).sum() };
     let least: f64 = pieces.iter().map(|p| p.a).sum();
     let most: f64 = pieces.iter().map(|p| p.b).sum();
     if least > total * (1.0 + 1e-12) + 1e-12 || (spend_all && most < total * (1.0 - 1e-12) - 1e-12) {
-        return None;
+        return Ok(None);
     }
     let fill = |lambda: f64, x: &mut Vec<f64>| {
         x.clear();
@@ -416,12 +418,22 @@ fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Option<(Vec<f64>
     if unconstrained <= total && (!spend_all || unconstrained >= total) {
         x.extend(pieces.iter().map(|p| p.argmax(0.0).1));
         let v = pieces.iter().zip(&x).map(|(p, &xi)| p.env(xi)).sum();
-        return Some((x, 0.0, v));
+        return Ok(Some((x, 0.0, v)));
     }
     // bracket lambda: sum_hi(lo) >= total >= sum_lo(hi)
     let (mut lo, mut hi) = (1.0f64, 1.0f64);
     while sum_at(lo, true) < total && lo > 1e-300 {
         lo *= 1e-3;
+    }
+    let reach = sum_at(lo, true);
+    if reach < total {
+        // past what the curves take at any marginal return a float holds: the multiplier that
+        // would spend it underflows (a budget of 1e300 on Michaelis-Menten curves)
+        return Err(Error::InvalidParameter {
+            field: "budget".into(),
+            value: Num(total).to_string(),
+            reason: format!("more than the curves can take: past {} every channel's marginal return is below 1e-300 per unit (is the spend in the curves' units?)", Num(reach)),
+        });
     }
     while sum_at(hi, false) > total && hi < 1e300 {
         hi *= 1e3;
@@ -454,7 +466,7 @@ fn water_fill(pieces: &[Piece], total: f64, spend_all: bool) -> Option<(Vec<f64>
         }
     }
     let v = pieces.iter().zip(&x).map(|(p, &xi)| p.env(xi)).sum();
-    Some((x, lambda, v))
+    Ok(Some((x, lambda, v)))
 }
 
 impl Allocate {
@@ -539,6 +551,14 @@ impl Allocate {
             .map(|c| {
                 for (k, d) in c.draws.iter().enumerate() {
                     d.validate().map_err(|e| rename(e, &format!("{}.draws[{k}]", c.name)))?;
+                    // the rows would name one curve while the expected response came from another
+                    if d.kind() != c.curve.kind() {
+                        return Err(Error::InvalidParameter {
+                            field: format!("{}.draws[{k}]", c.name),
+                            value: d.kind().into(),
+                            reason: format!("expected a draw of the curve's kind, {}", c.curve.kind()),
+                        });
+                    }
                 }
                 if !(self.expected || self.cvar.is_some()) || c.draws.is_empty() {
                     return Ok(Curve::One(c.curve));
@@ -632,7 +652,9 @@ impl Allocate {
     /// # Errors
     /// `invalid_parameter` for no channels, a missing budget, a repeated name, a lower bound
     /// above an upper one, a maximum change that misses a channel's bounds, or bounds that
-    /// cannot hold the budget (naming which, and by how much); `out_of_range` / `non_finite`
+    /// cannot hold the budget (naming which, and by how much), a budget so large that the
+    /// multiplier spending it is below 1e-300 (1e300 on Michaelis-Menten curves), or a draw of
+    /// another kind than its channel's curve (`search.draws[3]`); `out_of_range` / `non_finite`
     /// for negative or NaN budgets, bounds and targets (`search.upper`); curve errors name the
     /// channel (`search.saturation.lam`).
     pub fn solve(&self, channels: &[ChannelBudget]) -> Result<Allocation> {
@@ -753,8 +775,18 @@ impl Allocate {
                     return Ok(base);
                 }
                 let mut hi = if cap.is_finite() { cap } else { least.max(1.0) * 2.0 };
-                while !cap.is_finite() && reach(hi)?.total_response < target && hi < 1e300 {
-                    hi *= 2.0;
+                while !cap.is_finite() && hi < 1e300 {
+                    match reach(hi) {
+                        Ok(a) if a.total_response < target => hi *= 2.0,
+                        Ok(_) => break,
+                        // past what a multiplier can spend (about 1e152 on Michaelis-Menten
+                        // curves): the last spend that had one is the most
+                        Err(_) if hi > least.max(1.0) * 2.0 => {
+                            hi *= 0.5;
+                            break;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 let top = reach(hi)?;
                 if top.total_response < target {
@@ -785,7 +817,7 @@ impl Allocate {
     fn max_response(&self, channels: &[ChannelBudget], curves: &[Curve], iv: &[(f64, f64, Bound, Bound)], total: f64, spend_all: bool) -> Result<Allocation> {
         let pieces: Vec<Piece> = curves.iter().zip(iv).map(|(c, v)| Piece::new(c.clone(), v.0, v.1)).collect();
         let infeasible = || feasible(total, iv.iter().map(|v| v.0).sum(), iv.iter().map(|v| v.1).sum(), spend_all).err().unwrap_or_else(|| Error::Internal("water-filling found no split within feasible bounds".into()));
-        let (x, lambda, bound) = water_fill(&pieces, total, spend_all).ok_or_else(infeasible)?;
+        let (x, lambda, bound) = water_fill(&pieces, total, spend_all)?.ok_or_else(infeasible)?;
         if !pieces.iter().any(Piece::has_chord) {
             return Ok(self.finish(channels, curves, iv, x, lambda, Some(total), 1));
         }
@@ -822,7 +854,7 @@ impl Allocate {
                 civ[j] = child;
                 let cp: Vec<Piece> = curves.iter().zip(&civ).map(|(c, &(a, b))| Piece::new(c.clone(), a, b)).collect();
                 nodes += 1;
-                if let Some((cx, cl, cb)) = water_fill(&cp, total, spend_all) {
+                if let Some((cx, cl, cb)) = water_fill(&cp, total, spend_all)? {
                     let v = true_value(&cx);
                     if v > best {
                         best = v;
@@ -869,7 +901,7 @@ impl Allocate {
         };
         let solve_at = |q: &[f64]| -> Result<(Vec<f64>, f64)> {
             let pieces: Vec<Piece> = weighted(q).into_iter().zip(iv).map(|(c, v)| Piece::new(c, v.0, v.1)).collect();
-            let (x, lambda, _) = water_fill(&pieces, total, self.spend_all).ok_or_else(|| Error::Internal("water-filling found no split within feasible bounds".into()))?;
+            let (x, lambda, _) = water_fill(&pieces, total, self.spend_all)?.ok_or_else(|| Error::Internal("water-filling found no split within feasible bounds".into()))?;
             Ok((x, lambda))
         };
         // the worst `level` share of draws: weight 1/(level n) each, the last one fractional
@@ -1097,14 +1129,14 @@ fn feasible(b: f64, least: f64, most: f64, spend_all: bool) -> Result<()> {
     if least > b * (1.0 + 1e-12) {
         return Err(Error::InvalidParameter {
             field: "budget".into(),
-            value: b.to_string(),
+            value: Num(b).to_string(),
             reason: format!("the channels' least spend (lower bounds, locked channels, maximum change) sums to {least}, {} more than the budget", least - b),
         });
     }
     if spend_all && most < b * (1.0 - 1e-12) {
         return Err(Error::InvalidParameter {
             field: "budget".into(),
-            value: b.to_string(),
+            value: Num(b).to_string(),
             reason: format!("the channels' most spend (upper bounds, locked channels, maximum change) sums to {most}, {} less than the budget (allow spending less than the budget, or raise the bounds)", b - most),
         });
     }
@@ -1246,6 +1278,25 @@ mod tests {
     }
 
     #[test]
+    fn a_budget_past_every_representable_marginal_is_refused() {
+        // at 1e300 the multiplier that would spend the budget is ~1e-600, past f64. Before,
+        // ~9.5e151 was spent, the rest silently left (even with spend_all), and the certificate
+        // reported multiplier 1 and a duality gap of 2e299.
+        let ch = [ChannelBudget::new("a", mm(1.0, 1.0)), ChannelBudget::new("b", mm(4.0, 1.0))];
+        for all in [true, false] {
+            let e = Allocate::budget(1e300).spend_all(all).solve(&ch).unwrap_err();
+            assert_eq!(e.kind().code(), "invalid_parameter");
+            assert!(e.to_string().starts_with("invalid budget: \"1e300\" (more than the curves can take: past 9.48"), "{e}");
+        }
+        // the largest budgets that still have a multiplier are solved, exactly as by hand:
+        // x_i = sqrt(alpha_i / lambda) - 1, 3 / sqrt(lambda) - 2 = B
+        let a = Allocate::budget(1e150).solve(&ch).unwrap();
+        let lambda = (3.0f64 / (1e150 + 2.0)).powi(2);
+        assert!((a.rows[0].spend / (1.0 / lambda.sqrt() - 1.0) - 1.0).abs() < 1e-9, "{a:?}");
+        assert!((a.certificate.multiplier / lambda - 1.0).abs() < 1e-9 && a.certificate.duality_gap < 1e-9, "{:?}", a.certificate);
+    }
+
+    #[test]
     fn an_unbounded_channel_is_interior_not_at_its_upper_bound() {
         let ch = [ChannelBudget::new("a", mm(1.0, 1.0)), ChannelBudget::new("b", mm(4.0, 1.0)).upper(2.0)];
         let a = Allocate::budget(4.0).solve(&ch).unwrap();
@@ -1334,6 +1385,12 @@ mod tests {
         // draws must pair up
         let bad = [ChannelBudget::new("a", a[0]).draws(a.to_vec()), ChannelBudget::new("b", b[0]).draws(b[..2].to_vec())];
         assert!(Allocate::budget(4.0).expected(true).solve(&bad).unwrap_err().to_string().contains("b.draws"));
+        // and be of the curve's kind, whatever the objective
+        let other = [ChannelBudget::new("a", a[0]).draws(vec![a[1], Saturation::logistic(1.0, 2.0).unwrap(), a[2]])];
+        for expected in [true, false] {
+            let e = Allocate::budget(4.0).expected(expected).solve(&other).unwrap_err();
+            assert_eq!(e.to_string(), "invalid a.draws[1]: \"logistic\" (expected a draw of the curve's kind, michaelis_menten)");
+        }
     }
 
     #[test]
