@@ -410,12 +410,17 @@ def test_damaged_json_is_an_invalid_parameter_error(fit):
     for text in bad:
         with pytest.raises(cw.InvalidParameterError):
             FittedMMM.from_json(text)
-    # shapes that do not fit together: the core does not check them on load (yet), so the
-    # first method that indexes them fails; a typed error, never a crash
+    # a damaged time zone or date type: refused on load (it failed at the first result before)
+    tz = json.loads(quick().fit(DF.assign(date=DF["date"].dt.tz_localize("America/New_York"))).to_json())
+    for key, value, match in (("tz", "America/Nowhere", r'"America/Nowhere" \(the stored tz'), ("tz", 5, r'"5" \(the stored tz'),
+                              ("date_type", "day", r'"day" \(the stored date_type')):
+        with pytest.raises(cw.InvalidParameterError, match=match):
+            FittedMMM.from_json(json.dumps({**tz, key: value}))
+    # shapes that do not fit together: the core checks them on load
     doc = json.loads(fit.to_json())
     doc["fitted"]["theta"] = doc["fitted"]["theta"][:3]
-    with pytest.raises(cw.ChannelwiseError):
-        FittedMMM.from_json(json.dumps(doc)).summary()
+    with pytest.raises(cw.InvalidParameterError, match=r"parameters must be 11 finite numbers"):
+        FittedMMM.from_json(json.dumps(doc))
 
 
 # --- bad input ----------------------------------------------------------------------------

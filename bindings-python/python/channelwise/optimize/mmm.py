@@ -204,9 +204,19 @@ class _Dates:
         dates = d.get("dates")
         if dates is None:
             return None
+        tz, date_type = d.get("tz"), d.get("date_type", "datetime")
+        if date_type not in ("date", "datetime"):
+            raise _cw.InvalidParameterError(f"invalid json: {json.dumps(str(date_type))} (the stored date_type: expected \"date\" or \"datetime\")")
+        if tz is not None:  # checked now, not when a result first needs its calendar
+            try:
+                if not isinstance(tz, str):  # pandas would read 5 as an offset of 5 seconds
+                    raise TypeError(tz)
+                pd.Timestamp(0, tz="UTC").tz_convert(tz)
+            except Exception:  # pytz's and zoneinfo's unknown-zone errors
+                raise _cw.InvalidParameterError(f"invalid json: {json.dumps(str(tz))} (the stored tz: not a time zone name)") from None
         try:
             idx = pd.to_datetime(pd.Series(dates), utc=True).dt.tz_localize(None)
-            out = cls(idx.to_numpy(), d.get("tz"), d.get("date_type") == "date")
+            out = cls(idx.to_numpy(), tz, date_type == "date")
         except (TypeError, ValueError) as e:
             raise _cw.InvalidParameterError(f"invalid json: the stored dates: {e}") from None
         if len(out.days) != n:
