@@ -183,7 +183,13 @@ export function build(backend, surface) {
     return a;
   };
   /** The arguments as Rust reads them: tables given as rows turned into columns, `Date`s into seconds, instances into handles. */
-  const prepare = (m, args) => withHandles(m, withDates(m, withRows(m, args)));
+  /** A `Map` argument is refused: Rust reads an object's own keys, and a Map's settings are none. */
+  const noMaps = (m, args) => {
+    const i = args.findIndex((v) => v instanceof Map);
+    if (i >= 0) throw coded('invalid_parameter', `invalid ${i === m.optionsArg ? 'options' : `argument ${i + 1}`}: "a Map" (expected a plain object; Object.fromEntries(map) makes one)`);
+    return args;
+  };
+  const prepare = (m, args) => withHandles(m, withDates(m, withRows(m, noMaps(m, args))));
   /** `go(prepare(m, args))`, what it throws as `byRow` names it. */
   const run = (m, args, go) => {
     try {

@@ -4995,7 +4995,10 @@ export declare class Engine {
    * (`options.store`), or adapters that are neither kind.
    */
   constructor(options: EngineOptions<SimMarket | DecideAdapter>);
-  /** Proposes a change: approved by the policy when its risk allows, else pending. */
+  /**
+   * Proposes a change: approved by the policy when its risk allows, else pending. The
+   * risk is the higher of the change from `from` and from the value last seen.
+   */
   propose(proposal: Proposal): Decision;
   /** `propose` as a promise: on a worker thread in Node (the JS thread stays free); in the browser it runs when called. */
   proposeAsync(proposal: Proposal): Promise<Decision>;

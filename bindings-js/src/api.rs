@@ -1879,7 +1879,8 @@ api! {
             /// option (`options.policy.ttlMs`), a store that is not a channelwise store
             /// (`options.store`), or adapters that are neither kind.
             new constructor "(options: EngineOptions<SimMarket | DecideAdapter>)" sync => crate::decide::engine::engine_new;
-            /// Proposes a change: approved by the policy when its risk allows, else pending.
+            /// Proposes a change: approved by the policy when its risk allows, else pending. The
+            /// risk is the higher of the change from `from` and from the value last seen.
             method propose "(proposal: Proposal): Decision" both => crate::decide::engine::engine_propose;
             /// The decisions waiting for a person.
             method pending "(): Decision[]" sync => crate::decide::engine::engine_pending;

@@ -794,14 +794,14 @@ fn periods<H: Host>(h: H, a: &[H::V]) -> Result<u32> {
 pub fn survival<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m = sbg_this(h, a)?;
     let n = periods(h, a)?;
-    job(move || Ok(F64s(m.survival_curve(n))))
+    job(move || Ok(F64s(m.survival_curve(n)?)))
 }
 
 /// `retention(periods)`: `r_1, ..., r_periods`.
 pub fn retention<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let m = sbg_this(h, a)?;
     let n = periods(h, a)?;
-    job(move || Ok(F64s(m.retention_curve(n))))
+    job(move || Ok(F64s(m.retention_curve(n)?)))
 }
 
 /// `logLikelihoodOf(survivors)` of the sBG classes.

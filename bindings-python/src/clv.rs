@@ -440,8 +440,8 @@ fn clv_sbg_curves<'py>(
     guard(|| {
         let p = core(ShiftedBetaGeoParams::new(alpha, beta))?;
         Ok((
-            f64_bytes(py, &p.survival_curve(periods)),
-            f64_bytes(py, &p.retention_curve(periods)),
+            f64_bytes(py, &core(p.survival_curve(periods))?),
+            f64_bytes(py, &core(p.retention_curve(periods))?),
         ))
     })
 }

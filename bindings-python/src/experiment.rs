@@ -97,8 +97,7 @@ fn summary(arm: &ArmIn<'_>) -> PyResult<Summary> {
             core(Moments::new(x[0], x[1], x[2]).summary(name))
         }
         "values" => {
-            let m = core(Moments::from_values(&numbers(arm, 0)?).map_err(|e| named(name, e)))?;
-            core(m.summary(name))
+            core(Summary::from_values(&numbers(arm, 0)?, name))
         }
         "summary" => {
             let x = numbers(arm, 4)?;

@@ -182,6 +182,55 @@ def test_errors_name_field_and_value():
         cw.clv.GammaGammaParams(6.25, 3.74, 15.44).clv("bg", [1], [1], [2], [10.0])
 
 
+def test_column_names_with_a_table_are_used_and_data_beside_it_refused():
+    # clv() read the default columns whatever was named (found by an audit); arrays given beside
+    # a table were ignored
+    import pandas as pd
+
+    bg = cw.clv.BetaGeoParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    gg = cw.clv.GammaGammaParams(6.25, 3.74, 15.44)
+    df = pd.DataFrame({"frequency": [1, 3], "recency": [10, 20], "T": [38, 38], "monetary_value": [20.0, 35.0],
+                       "spend": [500.0, 40.0], "rec2": [30, 5], "age": [100, 60]})
+    renamed = df.rename(columns={"monetary_value": "m", "recency": "r"}).assign(T=df["T"])
+    base = gg.clv(bg, df)
+    assert gg.clv(bg, renamed.rename(columns={"T": "t"}), recency="r", T="t", monetary_value="m").tolist() == base.tolist()
+    by_hand = gg.clv(bg, df["frequency"].to_numpy(), df["rec2"].to_numpy(), df["age"].to_numpy(), df["spend"].to_numpy())
+    assert gg.clv(bg, df, recency="rec2", T="age", monetary_value="spend").tolist() == by_hand.tolist()
+    assert gg.clv(bg, df, monetary_value="spend").tolist() != base.tolist()
+    with pytest.raises(TypeError, match=r"monetary_value: with a table, expected a column name"):
+        gg.clv(bg, df, monetary_value=[1.0, 2.0])
+    with pytest.raises(TypeError, match=r"recency: with a table"):
+        bg.p_alive(df, recency=df["rec2"])
+
+
+def test_sbg_curves_past_the_periods_cap_and_with_large_shapes():
+    # 2**32 - 1 periods asked for 34 GB and aborted the interpreter; large shapes gave S(1) > 1
+    p = cw.clv.ShiftedBetaGeoParams(0.7, 1.2)
+    with pytest.raises(cw.OutOfRangeError, match=r"periods must be in \[0, 10000000\], got 4294967295"):
+        p.survival(2**32 - 1)
+    s = cw.clv.ShiftedBetaGeoParams(1e14, 3e14).survival(4)
+    np.testing.assert_allclose(np.asarray(s), 0.75 ** np.arange(5), rtol=1e-9)
+
+
+def test_numbers_given_as_text_or_bools_are_type_errors():
+    # float() read "0.243" and True (a 100% monthly discount rate); JS refused them (an audit)
+    bg = cw.clv.BetaGeoParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    gg = cw.clv.GammaGammaParams(6.25, 3.74, 15.44)
+    calls = {
+        "r": lambda: cw.clv.BetaGeoParams(r="0.243", alpha=4.414, a=0.793, b=2.426),
+        "alpha": lambda: cw.clv.ShiftedBetaGeoParams(True, 1.2),
+        "q": lambda: cw.clv.GammaGammaParams(6.25, "3.74", 15.44),
+        "discount_rate": lambda: gg.clv(bg, [1], [10], [38], [20.0], discount_rate=True),
+        "t": lambda: bg.expected_purchases("10", [2], [30], [38]),
+        r"t\[1\]": lambda: bg.expected_purchases_unconditional([1, "2"]),
+        "p1": lambda: cw.experiment.power(p1=True, p2=0.1, power=0.8),
+        "effect_size": lambda: cw.experiment.cuped_effect_size(np.bool_(True), 0.5),
+    }
+    for role, call in calls.items():
+        with pytest.raises(TypeError, match=rf"^{role}: expected a number"):
+            call()
+
+
 def test_penalizer_fits_customers_who_hardly_differ():
     """lifetimes' remedy: without a penalty the fit says there is no maximum and points to it; with
     one it lands on the exact optimum of lifetimes' own penalised objective (the shared vector)."""

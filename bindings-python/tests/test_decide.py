@@ -121,6 +121,21 @@ class FakePlatform(cw.decide.Adapter):
         self.clock = max(self.clock, at_ms)
 
 
+def test_risk_is_judged_from_the_value_the_market_shows_and_bids_by_their_own_size():
+    # found by an audit: a from of 190 for a budget at 100 passed a doubling as +5% (low risk,
+    # approved by the policy, executed in one step)
+    e = cw.decide.Engine(":memory:", adapters=cw.platform.SimMarket())
+    d = e.propose(kind="budget", entity="search", from_=190, to=200, confidence=0.9)
+    assert (d["status"], d["risk"], d["approver"]) == ("pending", "high", None)
+    assert d["relative_change"] == pytest.approx(1.0)
+    ok = e.propose(kind="budget", entity="search", from_=100, to=105, confidence=0.9)
+    assert (ok["status"], ok["risk"]) == ("approved", "low")
+    # a bid under 1 divides by itself: 0.10 -> 1.10 is a change of 10, not 1 (a 100% step limit passed it)
+    step = {"entity": "s", "kind": "bid", "current": 0.10, "target": 1.10}
+    v = cw.decide.check_guardrails(step, max_step_change=1.0)
+    assert v["verdict"] == "block" and "a change of 1000.0%" in v["reason"], v
+
+
 def test_the_same_flow_through_a_python_adapter():
     fake = FakePlatform()
     engine = _flow(_engine(fake, guardrails={"account_daily_cap": 300}), lambda e: fake.entities[e]["daily_budget"])

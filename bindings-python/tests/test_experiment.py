@@ -143,6 +143,32 @@ def test_sequential_looks():
     assert one["ci_lower"].iloc[0] == t["ci_lower"].iloc[-1]
     p = cw.experiment.sequential(pl.DataFrame(control), pl.DataFrame(treated)).table
     assert isinstance(p, pl.DataFrame) and p["look"].to_list() == [1, 2, 3, 4, 5]
+    # tables with a look column are paired by look, not by row (b's rows were paired by
+    # position, so b's day 2 met a's day 1); looks one arm lacks, or has twice, are refused
+    days = [f"2024-01-0{k}" for k in range(1, 6)]
+    a = pd.DataFrame(control).assign(look=days)
+    b = pd.DataFrame(treated).assign(look=days)
+    by_row = cw.experiment.sequential(a, b).table
+    shuffled = cw.experiment.sequential(a, b.iloc[::-1]).table
+    assert shuffled.equals(by_row) and list(shuffled["look"]) == days
+    with pytest.raises(cw.InvalidParameterError, match=r'invalid b\.look: "2024-01-01" \(a has this look and b has not'):
+        cw.experiment.sequential(a, b.assign(look=[f"2024-03-0{k}" for k in range(1, 6)]))
+    with pytest.raises(cw.InvalidRecordError, match=r'row 4, column look: "2024-01-01" \(b has this look at row 0 too\)'):
+        cw.experiment.sequential(a, b.assign(look=days[:4] + days[:1]))
+
+
+def test_raw_values_far_from_zero_and_impossible_cuped_sums():
+    # raw values with a large offset (micros, timestamps): the test of the shifted values. Their
+    # sums cancelled before (t 2.38 against 7.78 at 1e8)
+    a = np.array([i % 10 for i in range(1000)], dtype=float)
+    b = a + 1.0
+    base = cw.experiment.welch(a, b)["statistic"][0]
+    assert base == pytest.approx(1.0 / (2 * 8.25 / 999) ** 0.5, rel=1e-12)
+    for shift in (1e8, 1e10):
+        assert cw.experiment.welch(a + shift, b + shift)["statistic"][0] == pytest.approx(base, rel=1e-6)
+    arm = dict(n=100, sum=100, sum_squares=300, pre_sum=100, pre_sum_squares=300)
+    with pytest.raises(cw.OutOfRangeError, match=r"^a\.sum_products must be in \[-100, 300\], got 1000000"):
+        cw.experiment.cuped({**arm, "sum_products": 1e6}, {**arm, "sum_products": 150})
 
 
 def test_bandit_same_seed_same_choices_and_state_round_trip():

@@ -166,6 +166,15 @@ def test_webhook_bad_input():
         cw.platform.verify_webhook("timestamped", secret="s", body=BODY, header="t=1,v1=" + "0" * 64, tolerance=-1)
     with pytest.raises(cw.InvalidParameterError, match="now"):
         cw.platform.verify_webhook("timestamped", secret="s", body=BODY, header="t=1,v1=" + "0" * 64, now=1.5)
+    # found by an audit: an empty secret verified what it signed; past 64 bits an OverflowError
+    for scheme in ("meta", "shopify", "timestamped"):
+        header = cw.platform.sign_webhook(scheme, secret="", body=BODY, t=1)
+        with pytest.raises(cw.InvalidParameterError, match=r'invalid secret: "" \(empty'):
+            cw.platform.verify_webhook(scheme, secret="", body=BODY, header=header, now=1)
+    with pytest.raises(cw.OutOfRangeError, match=r"^now must be in"):
+        cw.platform.verify_webhook("timestamped", secret="s", body=BODY, header="t=1,v1=" + "0" * 64, now=2**63)
+    with pytest.raises(cw.OutOfRangeError, match=r"^tolerance must be in"):
+        cw.platform.verify_webhook("timestamped", secret="s", body=BODY, header="t=1,v1=" + "0" * 64, tolerance=2**64)
 
 
 def test_sim_market_same_seed_same_market():

@@ -6,7 +6,7 @@
 #[path = "common/stores.rs"]
 mod stores;
 
-use channelwise::decide::decision::{DecisionKind, DecisionStatus, Proposal};
+use channelwise::decide::decision::{DecisionKind, DecisionStatus, Proposal, RiskLevel};
 use channelwise::decide::engine::{Engine, ExecOutcome};
 use channelwise::decide::policy::{Guardrails, Policy};
 use channelwise::decide::store::Store;
@@ -49,6 +49,17 @@ fn small_changes_run_alone_large_ones_wait_and_stage(b: &dyn Backend) {
     let keys: Vec<String> = e.platform().applied().iter().map(|a| a.key.to_string()).collect();
     assert_eq!(keys, ["d1/s1", "d2/s1", "d2/s2"]);
     assert_eq!(e.verify().unwrap().head_seq, e.audit().unwrap().len() as u64);
+
+    // a `from` the market does not show is judged from the value now too: search is at 110,
+    // so 209 -> 220 is a doubling, not +5%, and waits for a person (it was auto-approved)
+    let stale = e.propose(Proposal::budget("search", 209.0, 220.0).confidence(0.9)).unwrap();
+    assert_eq!((stale.status, stale.risk.level), (DecisionStatus::Pending, RiskLevel::High));
+    assert!((stale.risk.change - 1.0).abs() < 1e-12, "{:?}", stale.risk);
+    // changes proposed to run one after another (115 -> 120 while search is at 110): judged
+    // both ways, low both ways, so the step's own risk stands
+    let next = e.propose(Proposal::budget("search", 115.0, 120.0).confidence(0.9)).unwrap();
+    assert_eq!((next.status, next.risk.level), (DecisionStatus::Approved, RiskLevel::Low));
+    assert!((next.risk.change - 5.0 / 115.0).abs() < 1e-12, "{:?}", next.risk);
 }
 
 fn a_cap_blocks_with_its_numbers_and_rollback_restores(b: &dyn Backend) {

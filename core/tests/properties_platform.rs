@@ -103,14 +103,16 @@ proptest! {
         for scheme in [Scheme::Shopify, Scheme::Meta, Scheme::Timestamped { tolerance_seconds: tol }] {
             if let Err(e) = webhook::verify(scheme, &secret, &body, &h, now) {
                 prop_assert_eq!(e.kind().code(), "invalid_parameter");
-                prop_assert!(e.to_string().starts_with(&format!("invalid {}", scheme.header())), "{}", e);
+                // an empty secret is refused before the header is read
+                let field = if secret.is_empty() { "secret".to_string() } else { scheme.header().to_string() };
+                prop_assert!(e.to_string().starts_with(&format!("invalid {field}")), "{}", e);
             }
         }
     }
 
     #[test]
     fn a_signature_fails_once_one_body_byte_changes(
-        secret in prop::collection::vec(any::<u8>(), 0..70), body in prop::collection::vec(any::<u8>(), 1..300),
+        secret in prop::collection::vec(any::<u8>(), 1..70), body in prop::collection::vec(any::<u8>(), 1..300),
         at in any::<prop::sample::Index>(), flip in 1u8..=255, t in -10_000_000_000i64..10_000_000_000,
     ) {
         let mut changed = body.clone();

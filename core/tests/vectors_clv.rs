@@ -140,7 +140,7 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         "clv.sbg.predict" => {
             let m = ShiftedBetaGeoParams::new(p("alpha"), p("beta"))?;
             let periods = params["periods"].as_u64().expect("periods") as u32;
-            Ok(obj(json!({"survival": m.survival_curve(periods), "retention": m.retention_curve(periods)})))
+            Ok(obj(json!({"survival": m.survival_curve(periods)?, "retention": m.retention_curve(periods)?})))
         }
         "clv.rfm.summary" | "clv.rfm.calibration_and_holdout" => {
             let ids: Vec<&str> = input["customer_id"].as_array().expect("customer_id").iter().map(|v| v.as_str().expect("string id")).collect();

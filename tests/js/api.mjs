@@ -37,7 +37,7 @@ export function runApi(cw, name) {
     assert.ok(Object.isFrozen(ERROR_CODES));
   });
 
-  test(`[${name}] errors: code = the core's kind, field and value named, message unchanged`, () => {
+  test(`[${name}] errors: code = the core's kind, field and value named, message unchanged`, async () => {
     throwsCode(() => attribution.markov(good(), { order: 0 }), 'out_of_range', 'order must be in [1, 64], got 0');
     throwsCode(() => attribution.markov(good(), { order: 1.5 }), 'invalid_parameter', /^invalid options\.order: "1\.5"/);
     // a number shown as JS writes it, not digit by digit
@@ -50,6 +50,13 @@ export function runApi(cw, name) {
     throwsCode(() => attribution.markov(), 'invalid_parameter', 'invalid table: "undefined" (expected an object)');
     throwsCode(() => stats.kendall('1,2,3', [1, 2, 3]), 'invalid_parameter', 'invalid x: "1,2,3" (expected an array of numbers or a Float64Array)');
     throwsCode(() => new attribution.FittedMarkov(), 'invalid_parameter', /Markov/);
+    // a Map has no own keys: its settings were lost, and the defaults used, silently
+    throwsCode(() => attribution.markov(good(), new Map([['order', 2]])), 'invalid_parameter',
+      'invalid options: "a Map" (expected a plain object; Object.fromEntries(map) makes one)');
+    throwsCode(() => attribution.markov(new Map([['path', ['a']]])), 'invalid_parameter', /^invalid argument 1: "a Map"/);
+    throwsCode(() => new attribution.Markov({ order: 2 }).fit(new Map()), 'invalid_parameter', /^invalid argument 1: "a Map"/);
+    throwsCode(() => new attribution.Markov(new Map([['order', 2]])), 'invalid_parameter', /^invalid argument 1: "a Map"/);
+    await assert.rejects(attribution.markovAsync(good(), new Map()), (e) => e.code === 'invalid_parameter' && /^invalid options: "a Map"/.test(e.message));
   });
 
   test(`[${name}] what user code throws while the input is read propagates as is`, () => {

@@ -52,6 +52,12 @@ export function runExperiment({ experiment }, name) {
     const zero = experiment.welch({ n: 10, mean: 0, variance: 1 }, { n: 10, mean: 0.5, variance: 1 });
     assert.equal(zero.relative, null);
     close(zero.absolute.estimate, 0.5, 1e-15, 'absolute');
+    // raw values far from 0 (micros, timestamps): the test of the shifted values; their sums
+    // cancelled before (t 2.38 against 7.78 at 1e8)
+    const a0 = Array.from({ length: 1000 }, (_, i) => i % 10);
+    const base = experiment.welch(a0, a0.map((x) => x + 1)).t;
+    close(base, 1 / Math.sqrt((2 * 8.25) / 999), 1e-12, 'by hand');
+    for (const shift of [1e8, 1e10]) close(experiment.welch(a0.map((x) => x + shift), a0.map((x) => x + 1 + shift)).t, base, 1e-6 * base, `shift ${shift}`);
   });
 
   test(`[${name}] chance to beat A of (A, B) and of (B, A) sum to 1; the posterior adds the counts`, () => {

@@ -58,6 +58,8 @@ export function runPlatform({ platform }, name) {
     coded(() => platform.normalize('em', 'a@b.co', { vendor: 'tiktok' }), 'invalid_parameter', (e) => assert.match(e.message, /options\.vendor/));
     coded(() => platform.normalize('em', 'a@b.co', { vendr: 'meta' }), 'invalid_parameter', (e) => assert.match(e.message, /options\.vendr/));
     coded(() => platform.hashUserData(['em']), 'invalid_parameter', (e) => assert.match(e.message, /userData/));
+    // a Map was read as {} and every field dropped
+    coded(() => platform.hashUserData(new Map([['em', 'a@x.com']])), 'invalid_parameter', (e) => assert.match(e.message, /"a Map" \(expected a plain object/));
   });
 
   test(`[${name}] webhooks: string and Uint8Array bodies, one changed byte, malformed headers`, () => {
@@ -98,6 +100,11 @@ export function runPlatform({ platform }, name) {
     coded(() => platform.verifyWebhook({ scheme: 'meta', secret: 's', body, header: 'sha1=abc' }), 'invalid_parameter', (e) => assert.match(e.message, /X-Hub-Signature-256/));
     coded(() => platform.verifyWebhook({ scheme: 'shopify', secret: 's', body, header: 'not base64!' }), 'invalid_parameter', (e) => assert.match(e.message, /X-Shopify-Hmac-Sha256/));
     coded(() => platform.verifyWebhook({ scheme: 'github', secret: 's', body, header: 'x' }), 'invalid_parameter', (e) => assert.match(e.message, /request\.scheme/));
+    // an empty secret (a missing setting) verified what it signed: refused
+    for (const scheme of ['shopify', 'meta', 'timestamped']) {
+      const h = platform.signWebhook({ scheme, secret: '', body, t });
+      coded(() => platform.verifyWebhook({ scheme, secret: '', body, header: h, now: t }), 'invalid_parameter', (e) => assert.match(e.message, /secret: "" \(empty: a missing setting would let anyone sign\)/));
+    }
     coded(() => platform.verifyWebhook({ scheme: 'meta', secret: 's', header: 'x' }), 'invalid_parameter', (e) => assert.match(e.message, /request\.body/));
     coded(() => platform.verifyWebhook({ scheme: 'meta', secret: 's', body: [1, 2], header: 'x' }), 'invalid_parameter', (e) => assert.match(e.message, /request\.body/));
     coded(() => platform.verifyWebhook({ scheme: 'meta', secret: 's', body: new Float64Array(2), header: 'x' }), 'invalid_parameter');
@@ -235,6 +242,11 @@ export function runPlatform({ platform }, name) {
     assert.deepEqual(platform.metaChangeRequest({ ...budget, action: { kind: 'status', status: 'paused' } }, 'EUR').body, { status: 'PAUSED' });
     coded(() => platform.metaChangeRequest(budget, 'XYZ'), 'invalid_parameter', (e) => assert.match(e.message, /currency/));
     coded(() => platform.metaChangeRequest({ ...budget, action: { kind: 'budget', daily: -1 } }, 'USD'), 'out_of_range', (e) => assert.match(e.message, /change\.daily/));
+    // found by an audit: the entity is the request's path (another Graph node was reachable),
+    // and a positive budget below half a cent was sent as 0
+    coded(() => platform.metaChangeRequest({ ...budget, entity: '../me/adaccounts' }, 'USD'), 'invalid_parameter', (e) => assert.match(e.message, /entity.*expected a Meta object id/));
+    assert.equal(platform.metaChangeRequest({ ...budget, entity: 'act_42' }, 'USD').path, '/act_42');
+    coded(() => platform.metaChangeRequest({ ...budget, action: { kind: 'budget', daily: 0.004 } }, 'USD'), 'out_of_range', (e) => assert.match(e.message, /daily must be in \[0\.005, inf\], got 0\.004/));
     const changes = [
       { key: 'k1', entity: 'customers/1234567890/campaignBudgets/111', action: { kind: 'budget', daily: 12.5 } },
       { key: 'k2', entity: 'customers/1234567890/adGroups/222', action: { kind: 'bid', amount: 0.35 } },
@@ -248,6 +260,7 @@ export function runPlatform({ platform }, name) {
     assert.equal(reqs[0].body.validateOnly, true);
     coded(() => platform.googleAdsMutate([{ ...changes[1], entity: 'customers/1234567890/campaigns/9' }]), 'invalid_parameter', (e) => assert.match(e.message, /changes\[0\]\.entity/));
     coded(() => platform.googleAdsMutate(changes, { partial: true }), 'invalid_parameter', (e) => assert.match(e.message, /options\.partial/));
+    coded(() => platform.googleAdsMutate([changes[0], { ...changes[2], key: 'k1' }]), 'invalid_parameter', (e) => assert.match(e.message, /changes\[1\]\.key: "k1" \(changes\[0\] has this idempotency key too\)/));
   });
 
   test(`[${name}] Google Ads uploads and GA4 bodies as the vendors take them`, () => {

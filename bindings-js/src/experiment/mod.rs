@@ -103,9 +103,7 @@ impl Arm {
             Arm::Proportion(p) => p.summary(name),
             Arm::Moments(m) => m.summary(name),
             Arm::Summary(s) => Ok(*s),
-            Arm::Values(xs) => Moments::from_values(xs)
-                .map_err(|e| crate::optimize::renamed(e, |f| Some(f.replacen("values", name, 1))))?
-                .summary(name),
+            Arm::Values(xs) => Summary::from_values(xs, name),
         }
     }
 

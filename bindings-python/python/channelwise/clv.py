@@ -143,9 +143,19 @@ class _Columns:
         return pd.Series(arr, index=self.index, name=name)
 
 
+def _column(role: str, v: Any) -> str:
+    """The column of ``role`` in a table: ``v`` when it names one, ``role`` when not given; data
+    beside a table is a ``TypeError`` (it was ignored, and the table's column used)."""
+    if v is None:
+        return role
+    if not isinstance(v, str):
+        raise TypeError(f"{role}: with a table, expected a column name (str) or None, got {type(v).__qualname__}")
+    return v
+
+
 def _histories(frequency: Any, recency: Any, T: Any) -> _Columns:
     if _table_kind(frequency) is not None:
-        names = ("frequency", recency if isinstance(recency, str) else "recency", T if isinstance(T, str) else "T")
+        names = ("frequency", _column("recency", recency), _column("T", T))
         return _Columns(("frequency", "recency", "T"), names, table=frequency)
     return _Columns(("frequency", "recency", "T"), (frequency, recency, T))
 
@@ -197,7 +207,7 @@ class _PurchaseParams:
             raise _cw.InvalidParameterError(
                 f"invalid parameters {sorted(params)!r}: expected {list(self._names)!r}"
             )
-        self._p = [float(params[k]) for k in self._names]
+        self._p = [_frames.real(k, params[k]) for k in self._names]
         _cw.clv_check_params(self._model, self._p)  # a bad parameter raises here
 
     @property
@@ -220,15 +230,15 @@ class _PurchaseParams:
         history (lifetimes' ``conditional_expected_number_of_purchases_up_to_time``)."""
         c = _histories(frequency, recency, T)
         b = c.bytes
-        data = _cw.clv_expected_purchases(self._model, self._p, float(t), b["frequency"], b["recency"], b["T"])
+        data = _cw.clv_expected_purchases(self._model, self._p, _frames.real("t", t), b["frequency"], b["recency"], b["T"])
         return c.wrap(data, "expected_purchases")
 
     def expected_purchases_unconditional(self, t: Any) -> Any:
         """Expected repeat purchases of a new customer in ``t`` time units (a number, or an
         array for a sequence of ``t``)."""
         if np.isscalar(t):
-            return _cw.clv_expected_purchases_unconditional(self._model, self._p, float(t))
-        return np.array([_cw.clv_expected_purchases_unconditional(self._model, self._p, float(x)) for x in t])
+            return _cw.clv_expected_purchases_unconditional(self._model, self._p, _frames.real("t", t))
+        return np.array([_cw.clv_expected_purchases_unconditional(self._model, self._p, _frames.real(f"t[{i}]", x)) for i, x in enumerate(t)])
 
     def log_likelihood_of(self, frequency: Any, recency: Any = None, T: Any = None, weights: Any = None) -> float:
         """The log-likelihood of these histories at the parameters (weighted sum)."""
@@ -264,7 +274,7 @@ class _BetaGeoFamily(_PurchaseParams):
         units (lifetimes' ``probability_of_n_purchases_up_to_time``); an array for a sequence
         of ``n``."""
         if n is None or np.isscalar(n):
-            return _cw.clv_probability_of_purchases(self._model, self._p, _whole("n", n), float(t))
+            return _cw.clv_probability_of_purchases(self._model, self._p, _whole("n", n), _frames.real("t", t))
         return np.array([_cw.clv_probability_of_purchases(self._model, self._p, _whole(f"n[{i}]", k), float(t))
                          for i, k in enumerate(_frames.items("n", n))])
 
@@ -442,7 +452,7 @@ class ParetoNbd(_PurchaseSpec):
 def _periods(frequency: Any, recency: Any, n_periods: Any) -> _Columns:
     roles = ("frequency", "recency", "n_periods")
     if _table_kind(frequency) is not None:
-        names = ("frequency", recency if isinstance(recency, str) else "recency", n_periods if isinstance(n_periods, str) else "n_periods")
+        names = ("frequency", _column("recency", recency), _column("n_periods", n_periods))
         return _Columns(roles, names, table=frequency)
     return _Columns(roles, (frequency, recency, n_periods))
 
@@ -460,7 +470,7 @@ class BetaGeoBetaBinomParams:
     _names = ("alpha", "beta", "gamma", "delta")
 
     def __init__(self, alpha: float, beta: float, gamma: float, delta: float) -> None:
-        self._p = [float(alpha), float(beta), float(gamma), float(delta)]
+        self._p = [_frames.real(k, v) for k, v in (("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta))]
         _cw.clv_check_params(self._model, self._p)
 
     @property
@@ -552,7 +562,7 @@ class GammaGammaParams:
     _names = ("p", "q", "v")
 
     def __init__(self, p: float, q: float, v: float) -> None:
-        self._p = [float(p), float(q), float(v)]
+        self._p = [_frames.real(k, x) for k, x in (("p", p), ("q", q), ("v", v))]
         _cw.clv_check_params(self._model, self._p)
 
     @property
@@ -562,8 +572,7 @@ class GammaGammaParams:
 
     def _spend_cols(self, frequency: Any, monetary_value: Any) -> _Columns:
         if _table_kind(frequency) is not None:
-            mv = monetary_value if isinstance(monetary_value, str) else "monetary_value"
-            return _Columns(("frequency", "monetary_value"), ("frequency", mv), table=frequency)
+            return _Columns(("frequency", "monetary_value"), ("frequency", _column("monetary_value", monetary_value)), table=frequency)
         return _Columns(("frequency", "monetary_value"), (frequency, monetary_value))
 
     def expected_spend(self, frequency: Any, monetary_value: Any = None) -> Any:
@@ -591,17 +600,14 @@ class GammaGammaParams:
         if not isinstance(model, _PurchaseParams):
             raise TypeError(f"model: expected a BG/NBD or Pareto/NBD model, got {type(model).__qualname__}")
         if _table_kind(frequency) is not None:
-            c = _Columns(
-                ("frequency", "recency", "T", "monetary_value"),
-                ("frequency", "recency", "T", "monetary_value"),
-                table=frequency,
-            )
+            roles = ("frequency", "recency", "T", "monetary_value")
+            c = _Columns(roles, ["frequency"] + [_column(r, v) for r, v in zip(roles[1:], (recency, T, monetary_value))], table=frequency)
         else:
             c = _Columns(("frequency", "recency", "T", "monetary_value"), (frequency, recency, T, monetary_value))
         b = c.bytes
         data = _cw.clv_customer_lifetime_value(
             self._p, model._model, model._p, b["frequency"], b["recency"], b["T"], b["monetary_value"],
-            _whole("months", months), float(discount_rate), freq,
+            _whole("months", months), _frames.real("discount_rate", discount_rate), freq,
         )
         return c.wrap(data, "clv")
 
@@ -647,7 +653,7 @@ class ShiftedBetaGeoParams:
     _names = ("alpha", "beta")
 
     def __init__(self, alpha: float, beta: float) -> None:
-        self._p = [float(alpha), float(beta)]
+        self._p = [_frames.real("alpha", alpha), _frames.real("beta", beta)]
         _cw.clv_check_params(self._model, self._p)
 
     @property
@@ -745,7 +751,7 @@ def rfm(
     Raises :class:`NotEnoughDataError` for an empty log, :class:`NonFiniteError` for a NaN
     spend (``monetary_value[5]``), :class:`InvalidParameterError` for another ``freq``."""
     kind, ids, ts, m = _log(transactions, customer_id, datetime, monetary_value)
-    cols = _cw.clv_rfm_summary(ids, ts, m, freq, float(freq_multiplier), _instant("observation_end", observation_end))
+    cols = _cw.clv_rfm_summary(ids, ts, m, freq, _frames.real("freq_multiplier", freq_multiplier), _instant("observation_end", observation_end))
     return _rfm_frame(kind, cols, monetary_value is not None)
 
 
@@ -768,7 +774,7 @@ def calibration_and_holdout(
     cal = _instant("calibration_end", calibration_end)
     if cal is None:
         raise _cw.InvalidParameterError("invalid calibration_end: None (expected a timestamp)")
-    cols = _cw.clv_rfm_calibration_and_holdout(ids, ts, m, cal, freq, float(freq_multiplier), _instant("observation_end", observation_end))
+    cols = _cw.clv_rfm_calibration_and_holdout(ids, ts, m, cal, freq, _frames.real("freq_multiplier", freq_multiplier), _instant("observation_end", observation_end))
     cols["duration_holdout"] = np.full(len(cols["customer_id"]), cols["duration_holdout"])
     return _rfm_frame(kind, cols, monetary_value is not None)
 
@@ -776,7 +782,7 @@ def calibration_and_holdout(
 def ln_hyp2f1(a: float, b: float, c: float, z: float) -> Tuple[float, float]:
     """``(ln |2F1(a, b; c; z)|, sign)`` for ``0 <= z < 1``, in log space (no overflow for the
     parameters of customers with hundreds of purchases)."""
-    return _cw.clv_ln_hyp2f1(float(a), float(b), float(c), float(z))
+    return _cw.clv_ln_hyp2f1(*(_frames.real(k, x) for k, x in (("a", a), ("b", b), ("c", c), ("z", z))))
 
 
 # ---- plots -------------------------------------------------------------------------------------

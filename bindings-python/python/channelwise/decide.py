@@ -862,7 +862,8 @@ class Engine:
     def propose(self, proposal: Any = None, /, **fields: Any) -> Dict[str, Any]:
         """Propose one change (a dict, a DataFrame row, or keyword arguments; see the module's
         table): the decision, ``"approved"`` by the policy when its risk allows, else
-        ``"pending"`` for a named approver."""
+        ``"pending"`` for a named approver. The risk is the higher of the change from ``from``
+        and the change from the value the engine last saw of the entity."""
         if proposal is None:
             doc: Dict[str, Any] = {}
         elif isinstance(proposal, Mapping):

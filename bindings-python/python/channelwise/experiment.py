@@ -330,7 +330,7 @@ def chisq(arms: Any, *, arm: str = "arm") -> ChiSquare:
 
 def proportion_effectsize(p1: float, p2: float) -> float:
     """Cohen's h, ``2 asin(sqrt(p1)) - 2 asin(sqrt(p2))`` (statsmodels' ``proportion_effectsize``)."""
-    return _cw.experiment_proportion_effectsize(float(p1), float(p2))
+    return _cw.experiment_proportion_effectsize(_frames.real("p1", p1), _frames.real("p2", p2))
 
 
 def power(effect_size: Optional[float] = None, nobs1: Optional[float] = None, power: Optional[float] = None, *,
@@ -358,7 +358,7 @@ def power(effect_size: Optional[float] = None, nobs1: Optional[float] = None, po
 def cuped_effect_size(effect_size: float, rho: float) -> float:
     """The standardised effect a CUPED test sees for ``effect_size`` when the pre-period
     covariate correlates ``rho`` with the metric: ``d / sqrt(1 - rho^2)`` (feed it to :func:`power`)."""
-    return _cw.experiment_cuped_effect_size(float(effect_size), float(rho))
+    return _cw.experiment_cuped_effect_size(_frames.real("effect_size", effect_size), _frames.real("rho", rho))
 
 
 _CUPED = ("n", "sum", "sum_squares", "pre_sum", "pre_sum_squares", "sum_products")
@@ -466,6 +466,19 @@ def sequential(a: Any, b: Any, *, alpha: Optional[float] = None, tuning: Optiona
     lb, labels_b, _ = _looks(b, "b")
     if len(la) != len(lb):
         raise _cw.LengthMismatchError(f"length mismatch: b has {len(lb)} entries, expected {len(la)}")
+    if labels_a is not None and labels_b is not None:  # pair the looks by label, not by row
+        at = {}
+        for role, labels_x in (("a", labels_a), ("b", labels_b)):
+            seen: Dict[Any, int] = {}
+            for i, t in enumerate(labels_x):
+                if t in seen:
+                    raise _cw.InvalidRecordError(f"invalid record at row {i}, column look: {json.dumps(str(t))} ({role} has this look at row {seen[t]} too)")
+                seen[t] = i
+            at[role] = seen
+        missing = next((t for t in labels_a if t not in at["b"]), None)
+        if missing is not None:
+            raise _cw.InvalidParameterError(f"invalid b.look: {json.dumps(str(missing))} (a has this look and b has not; the arms need the same looks)")
+        lb = [lb[at["b"][t]] for t in labels_a]
     labels = list(looks) if looks is not None else labels_a or labels_b or list(range(1, len(la) + 1))
     if len(labels) != len(la):
         raise _cw.LengthMismatchError(f"length mismatch: looks has {len(labels)} entries, expected {len(la)}")

@@ -143,6 +143,10 @@ def _seconds(role: str, x: Any) -> int:
         from . import InvalidParameterError
 
         raise InvalidParameterError(f"invalid {role}: {x!r} (expected whole unix seconds)")
+    if not -2**63 <= x < 2**63:  # the compiled module's i64 (an OverflowError before)
+        from . import OutOfRangeError
+
+        raise OutOfRangeError(f"{role} must be in [-9223372036854775808, 9223372036854775807], got {int(x)}")
     return int(x)
 
 
@@ -153,6 +157,10 @@ def _tolerance(x: Optional[int]) -> Optional[int]:
         from . import InvalidParameterError
 
         raise InvalidParameterError(f"invalid tolerance: {x!r} (expected whole seconds >= 0, or None for no window)")
+    if not 0 <= x < 2**64:  # the compiled module's u64 (an OverflowError before)
+        from . import OutOfRangeError
+
+        raise OutOfRangeError(f"tolerance must be in [0, 18446744073709551615], got {x}")
     return x
 
 

@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 use statrs::function::beta::ln_beta;
-use statrs::function::gamma::digamma;
+use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::{check_positive, finite, maximise, FitDiagnostics, FitSettings, LogLik, Penalty};
 use crate::{Error, Result};
@@ -39,12 +39,27 @@ pub struct ShiftedBetaGeo {
     settings: FitSettings,
 }
 
+/// The most periods a survival or retention curve may have: a guard against a runaway
+/// allocation (2^32 periods were 34 GB, and the allocation failure aborted the process).
+pub const MAX_PERIODS: u32 = 10_000_000;
+
+/// Up to this many periods `survival(t)` multiplies the retention rates; past it (with
+/// `alpha + beta <= 1e6`, where the log-Betas do not cancel) it takes the Beta functions.
+const EXACT_PERIODS: u32 = 100_000;
+
+fn check_periods(periods: u32) -> Result<u32> {
+    if periods > MAX_PERIODS {
+        return Err(Error::OutOfRange { field: "periods".into(), value: f64::from(periods), min: 0.0, max: f64::from(MAX_PERIODS) });
+    }
+    Ok(periods)
+}
+
 /// The sBG parameters: `theta ~ Beta(alpha, beta)` is a customer's churn probability per period.
 ///
 /// ```
 /// use channelwise::clv::sbg::ShiftedBetaGeoParams;
 /// let p = ShiftedBetaGeoParams::new(0.668, 3.806)?;
-/// let s = p.survival_curve(3);
+/// let s = p.survival_curve(3)?;
 /// assert_eq!(s[0], 1.0);
 /// assert!(s[1] > s[2] && s[2] > s[3]);
 /// # Ok::<(), channelwise::Error>(())
@@ -215,7 +230,30 @@ impl ShiftedBetaGeoParams {
     /// # Ok::<(), channelwise::Error>(())
     /// ```
     pub fn survival(&self, t: u32) -> f64 {
-        (ln_beta(self.alpha, self.beta + f64::from(t)) - ln_beta(self.alpha, self.beta)).exp()
+        if t <= EXACT_PERIODS || self.alpha + self.beta > 1e6 {
+            // the product of the retention rates: B(a, b + t) / B(a, b) as a difference of two
+            // log-Betas cancels when a and b are large (S(1) of 54.6 at a = 1e14, b = 3e14)
+            return (0..t).map(|i| self.ln_retention(i)).sum::<f64>().exp();
+        }
+        // ln S(t) = -(ln G(x + a) - ln G(x)) + ln G(a + b) - ln G(b), x = b + t > 1e5: the first
+        // difference by Stirling's series written without the cancelling x ln x terms (as a
+        // difference of log-Betas it lost 6 digits at t = 4e9)
+        let (a, x) = (self.alpha, self.beta + f64::from(t));
+        let tail = |y: f64| 1.0 / (12.0 * y) - 1.0 / (360.0 * y * y * y);
+        let up = a * x.ln() + (x + a - 0.5) * (a / x).ln_1p() - a + tail(x + a) - tail(x);
+        (ln_gamma(a + self.beta) - ln_gamma(self.beta) - up).exp()
+    }
+
+    /// `ln r_(i+1) = ln((beta + i) / (alpha + beta + i))`, as `ln(1 - alpha / ...)` when that
+    /// is near 1 (large beta) and as the ratio when it is not (a vanishing beta).
+    fn ln_retention(&self, i: u32) -> f64 {
+        let d = self.alpha + self.beta + f64::from(i);
+        let q = self.alpha / d;
+        if q < 0.5 {
+            (-q).ln_1p()
+        } else {
+            ((self.beta + f64::from(i)) / d).ln()
+        }
     }
 
     /// `r_t = S(t)/S(t-1)`: the retention rate of period `t >= 1` (paper eq. 8), rising with `t`.
@@ -231,26 +269,41 @@ impl ShiftedBetaGeoParams {
         (self.beta + (tf - 1.0)) / (self.alpha + self.beta + (tf - 1.0))
     }
 
-    /// `S(0), S(1), ..., S(periods)`.
+    /// `S(0), S(1), ..., S(periods)`, as running products of the retention rates.
+    ///
+    /// # Errors
+    /// `out_of_range` naming `periods` past [`MAX_PERIODS`].
     ///
     /// ```
     /// use channelwise::clv::sbg::ShiftedBetaGeoParams;
-    /// assert_eq!(ShiftedBetaGeoParams::new(0.7, 1.2)?.survival_curve(12).len(), 13);
+    /// assert_eq!(ShiftedBetaGeoParams::new(0.7, 1.2)?.survival_curve(12)?.len(), 13);
     /// # Ok::<(), channelwise::Error>(())
     /// ```
-    pub fn survival_curve(&self, periods: u32) -> Vec<f64> {
-        (0..=periods).map(|t| self.survival(t)).collect()
+    pub fn survival_curve(&self, periods: u32) -> Result<Vec<f64>> {
+        let periods = check_periods(periods)?;
+        let mut ln = 0.0;
+        Ok((0..=periods)
+            .map(|t| {
+                if t > 0 {
+                    ln += self.ln_retention(t - 1);
+                }
+                ln.exp()
+            })
+            .collect())
     }
 
     /// `r_1, ..., r_periods`.
     ///
+    /// # Errors
+    /// `out_of_range` naming `periods` past [`MAX_PERIODS`].
+    ///
     /// ```
     /// use channelwise::clv::sbg::ShiftedBetaGeoParams;
-    /// assert_eq!(ShiftedBetaGeoParams::new(0.7, 1.2)?.retention_curve(12).len(), 12);
+    /// assert_eq!(ShiftedBetaGeoParams::new(0.7, 1.2)?.retention_curve(12)?.len(), 12);
     /// # Ok::<(), channelwise::Error>(())
     /// ```
-    pub fn retention_curve(&self, periods: u32) -> Vec<f64> {
-        (1..=periods).map(|t| self.retention(t)).collect()
+    pub fn retention_curve(&self, periods: u32) -> Result<Vec<f64>> {
+        Ok((1..=check_periods(periods)?).map(|t| self.retention(t)).collect())
     }
 }
 
@@ -295,10 +348,40 @@ mod tests {
     /// A second shape below half an ulp of 1 (found by the Python mutation net through a
     /// penalised fit of 9e15 customers): `beta + t - 1` rounded to 0 at t = 1 and statrs'
     /// `ln_beta` panicked. `beta + (t - 1)` keeps it; the fit says where it ended.
+    /// Large shapes (found by an audit): `S(t)` as a difference of log-Betas gave S(1) = 54.6 at
+    /// alpha = 1e14, beta = 3e14, where the Beta(alpha, beta) churn is 0.25 for everyone and
+    /// `S(t) = 0.75^t`. And 2^32 - 1 periods asked for 34 GB, whose failure aborted the process.
+    #[test]
+    fn large_shapes_and_runaway_periods() {
+        for (a, b) in [(1e14, 3e14), (1e12, 3e12), (1.0, 3.0)] {
+            let m = ShiftedBetaGeoParams::new(a, b).unwrap();
+            let s = m.survival_curve(6).unwrap();
+            for (t, st) in s.iter().enumerate() {
+                assert_eq!(m.survival(t as u32), *st);
+                if a > 1e6 {
+                    assert!((st / 0.75f64.powi(t as i32) - 1.0).abs() < 1e-9, "{a}: S({t}) = {st}");
+                }
+            }
+            // S(t) / S(t - 1) is the retention rate
+            let r = m.retention_curve(6).unwrap();
+            for t in 1..=6 {
+                assert!((s[t] / s[t - 1] / r[t - 1] - 1.0).abs() < 1e-12);
+            }
+        }
+        // past EXACT_PERIODS the Beta functions: B(1, 3 + t) / B(1, 3) = 3 / (3 + t) by hand
+        let m = ShiftedBetaGeoParams::new(1.0, 3.0).unwrap();
+        for t in [EXACT_PERIODS, EXACT_PERIODS + 1, 4_000_000_000] {
+            assert!((m.survival(t) * (3.0 + f64::from(t)) / 3.0 - 1.0).abs() < 1e-12, "{t}: {}", m.survival(t) * (3.0 + f64::from(t)) / 3.0 - 1.0);
+        }
+        let e = m.survival_curve(u32::MAX).unwrap_err();
+        assert_eq!(e.to_string(), "periods must be in [0, 10000000], got 4294967295");
+        assert!(m.retention_curve(MAX_PERIODS + 1).is_err() && m.retention_curve(3).is_ok());
+    }
+
     #[test]
     fn a_vanishing_beta_is_no_panic() {
         let m = ShiftedBetaGeoParams::new(0.7, 1e-17).unwrap();
-        let (s, r) = (m.survival_curve(2), m.retention_curve(2));
+        let (s, r) = (m.survival_curve(2).unwrap(), m.retention_curve(2).unwrap());
         // S(1) = r_1 = beta / (alpha + beta)
         assert!((s[1] / (1e-17 / (0.7 + 1e-17)) - 1.0).abs() < 1e-12 && (r[0] / s[1] - 1.0).abs() < 1e-12, "{s:?} {r:?}");
         let n = [9_007_199_254_740_992.0, 631.0, 468.0, 382.0, 326.0, 289.0, 262.0, 241.0];

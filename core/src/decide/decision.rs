@@ -27,7 +27,7 @@
 //! | `high_spend` | 5000 | daily spend at stake above which a decision is high risk | >= `low_spend` |
 //! | `low_confidence` | 0.8 | least confidence of a low-risk decision | [`high_confidence`, 1] |
 //! | `high_confidence` | 0.5 | confidence below which a decision is high risk | [0, `low_confidence`] |
-//! | `min_base` | 1 | the smallest `from` a relative change divides by (a budget raised from 0) | > 0 |
+//! | `min_base` | 1 | the smallest `from` a relative change divides by (a budget raised from 0; for a bid at most 0.01) | > 0 |
 //!
 //! ```
 //! use channelwise::decide::decision::{Proposal, RiskLevel, RiskRule};
@@ -262,6 +262,10 @@ impl Proposal {
     }
 }
 
+/// The most a bid's relative change divides by when the bid is below it (one cent): bids
+/// are often under the risk rule's `min_base` of 1, budgets seldom.
+pub const BID_MIN_BASE: f64 = 0.01;
+
 /// How risky a decision is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -338,6 +342,14 @@ impl RiskRule {
         (to - from).abs() / from.max(self.min_base)
     }
 
+    /// [`RiskRule::relative_change`] for a change of `kind`: a bid's floor is at most
+    /// [`BID_MIN_BASE`], since bids under 1 are common (a CPC of 0.10 raised to 1.10 was a
+    /// change of 1, not 10, under the floor of 1).
+    pub fn relative_change_for(&self, kind: DecisionKind, from: f64, to: f64) -> f64 {
+        let floor = if kind == DecisionKind::Bid { self.min_base.min(BID_MIN_BASE) } else { self.min_base };
+        (to - from).abs() / from.max(floor)
+    }
+
     /// The risk of a proposal.
     ///
     /// # Errors
@@ -346,7 +358,7 @@ impl RiskRule {
         self.validate()?;
         p.validate()?;
         let change = match (&p.from, &p.to) {
-            (Value::Money(a), Value::Money(b)) => self.relative_change(*a, *b),
+            (Value::Money(a), Value::Money(b)) => self.relative_change_for(p.kind, *a, *b),
             (a, b) if a == b => 0.0,
             _ => 1.0,
         };

@@ -49,7 +49,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::decide::decision::{Decision, DecisionKind, DecisionStatus, Proposal, Value};
+use crate::decide::decision::{Decision, DecisionKind, DecisionStatus, Proposal, Risk, Value};
 use crate::decide::policy::{caps_breach, check, Performance, Policy, StepCheck, Verdict};
 use crate::decide::feedback::{self, Calibration};
 use crate::decide::store::{AuditEntry, AuditRecord, ChainSummary, DecisionRow, EntityRow, ExecutionRow, Store, Tx};
@@ -377,7 +377,8 @@ impl<S: Store, P: Platform> Engine<S, P> {
     }
 
     /// Propose a change: it becomes a decision, approved by the policy when its risk allows,
-    /// else pending for a named approver.
+    /// else pending for a named approver. The risk is the higher of the change from the
+    /// proposal's `from` and the change from the value the engine last saw of the entity.
     ///
     /// # Errors
     /// The errors of [`Proposal::validate`]; `invalid_parameter` (field `engine`) while the
@@ -385,12 +386,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
     pub fn propose(&mut self, p: Proposal) -> Result<Decision> {
         p.validate()?;
         self.refuse_if_stopped("new decisions")?;
-        self.observe(&p.entity)?;
-        let risk = self.policy.risk.assess(&p)?;
+        let seen = self.observe(&p.entity)?;
+        let risk = self.assess(&p, &seen)?;
         let now = self.now();
         let ttl = p.ttl_ms.unwrap_or(self.policy.ttl_ms);
         let stages = match p.kind {
-            DecisionKind::Budget | DecisionKind::Bid => self.policy.stages(&p.from, &p.to),
+            DecisionKind::Budget | DecisionKind::Bid => self.policy.stages_for(p.kind, &p.from, &p.to),
             _ => vec![p.to.clone()],
         };
         let auto = self.policy.auto_approves(risk.level);
@@ -419,6 +420,21 @@ impl<S: Store, P: Platform> Engine<S, P> {
         }
         self.store.commit(Tx { new_decisions: vec![Self::row(&d)?], audit, unless_flag: Some(STOP.into()), ..Tx::default() }).map_err(|e| self.stopped_error(e))?;
         Ok(d)
+    }
+
+    /// The risk of `p`, judged also from the value the engine last saw, when that differs from
+    /// the proposal's `from`: the higher of the two. A `from` of 190 for a budget at 100 would
+    /// otherwise pass a doubling as +5% and auto-approve it; a change proposed after others
+    /// still to run (100 -> 105, then 105 -> 110) is judged as the move from now.
+    fn assess(&self, p: &Proposal, seen: &EntityState) -> Result<Risk> {
+        let risk = self.policy.risk.assess(p)?;
+        match value_of(p.kind, seen) {
+            Some(now) if now != p.from => {
+                let from_now = self.policy.risk.assess(&Proposal { from: now, ..p.clone() })?;
+                Ok(if from_now.level > risk.level { from_now } else { risk })
+            }
+            _ => Ok(risk),
+        }
     }
 
     fn expire(&mut self, mut d: Decision) -> Result<Decision> {

@@ -62,7 +62,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::decision::{DecisionKind, RiskLevel, RiskRule, Value};
+use crate::decide::decision::{DecisionKind, RiskLevel, RiskRule, Value, BID_MIN_BASE};
 use crate::decide::feedback::FeedbackRule;
 use crate::error::check_range;
 use crate::platform::adapter::{Date, Status, DAY_MS};
@@ -147,8 +147,14 @@ impl Policy {
     /// The value after each stage of a change from `from` to `to`: `[to]`, or for a money
     /// change above `stage_above`, `[from + first_stage (to - from), to]` (rounded to cents).
     pub fn stages(&self, from: &Value, to: &Value) -> Vec<Value> {
+        self.stages_for(DecisionKind::Budget, from, to)
+    }
+
+    /// [`Policy::stages`] for a change of `kind` (a bid's relative change: see
+    /// [`RiskRule::relative_change_for`]).
+    pub fn stages_for(&self, kind: DecisionKind, from: &Value, to: &Value) -> Vec<Value> {
         match (from, to) {
-            (Value::Money(a), Value::Money(b)) if self.risk.relative_change(*a, *b) > self.stage_above => {
+            (Value::Money(a), Value::Money(b)) if self.risk.relative_change_for(kind, *a, *b) > self.stage_above => {
                 let mid = ((a + self.first_stage * (b - a)) * 100.0).round() / 100.0;
                 vec![Value::Money(mid), Value::Money(*b)]
             }
@@ -444,7 +450,10 @@ pub fn check(g: &Guardrails, s: &StepCheck) -> Verdict {
         return Verdict::Pass;
     }
     if let (Value::Money(a), Value::Money(b)) = (current, target) {
-        let base = a.max(1.0);
+        // the floor a change from 0 divides by: 1 for a budget, a cent for a bid (bids under 1
+        // are common: 0.10 -> 1.10 is a change of 10, not 1)
+        let floor = if kind == DecisionKind::Bid { BID_MIN_BASE } else { 1.0 };
+        let base = a.max(floor);
         if let Some(max) = g.max_step_change {
             let c = (b - a).abs() / base;
             if c > max + 1e-12 {
@@ -453,7 +462,7 @@ pub fn check(g: &Guardrails, s: &StepCheck) -> Verdict {
         }
         if let Some(max) = g.max_window_change {
             let w = s.window_start.unwrap_or(*a);
-            let c = (b - w).abs() / w.max(1.0);
+            let c = (b - w).abs() / w.max(floor);
             if c > max + 1e-12 {
                 return block(
                     "max_window_change",
@@ -612,5 +621,26 @@ mod tests {
         assert_eq!(p.stages(&Value::Money(100.0), &Value::Money(140.0)), vec![Value::Money(140.0)]);
         assert_eq!(p.stages(&Value::Money(100.0), &Value::Money(300.0)), vec![Value::Money(150.0), Value::Money(300.0)]);
         assert!(Policy { first_stage: 1.0, ..Policy::default() }.validate().unwrap_err().to_string().contains("first_stage"));
+        // a bid under 1 divides by itself (down to a cent), not by 1: 0.10 -> 0.30 is +200%
+        assert_eq!(p.stages_for(DecisionKind::Bid, &Value::Money(0.1), &Value::Money(0.3)), vec![Value::Money(0.15), Value::Money(0.3)]);
+        assert_eq!(p.stages(&Value::Money(0.1), &Value::Money(0.3)), vec![Value::Money(0.3)]);
+    }
+
+    /// Found by an audit: under the floor of 1, an 11x bid (0.10 -> 1.10) passed a 100% step
+    /// limit, and 0.10 -> 0.50 was reported as a change of 40%.
+    #[test]
+    fn a_bid_under_one_is_judged_by_its_own_size() {
+        let g = Guardrails { max_step_change: Some(1.0), ..Guardrails::default() };
+        let bid = |a: f64, b: f64| StepCheck::new("s", DecisionKind::Bid, Value::Money(a), Value::Money(b));
+        match check(&g, &bid(0.10, 1.10)) {
+            Verdict::Block { guardrail, reason } => assert!(guardrail == "max_step_change" && reason.contains("a change of 1000.0%"), "{reason}"),
+            v => panic!("{v:?}"),
+        }
+        assert_eq!(check(&g, &bid(0.10, 0.20)), Verdict::Pass);
+        // a budget keeps the floor of 1 (raised from 0: 0 -> 0.5 is a change of 50%)
+        assert_eq!(check(&g, &StepCheck::new("s", DecisionKind::Budget, Value::Money(0.0), Value::Money(0.5))), Verdict::Pass);
+        let r = RiskRule::default();
+        assert!((r.relative_change_for(DecisionKind::Bid, 0.1, 1.1) - 10.0).abs() < 1e-12);
+        assert!((r.relative_change_for(DecisionKind::Budget, 0.1, 1.1) - 1.0).abs() < 1e-12);
     }
 }

@@ -107,7 +107,9 @@ impl Moments {
         Moments { n, sum, sum_squares }
     }
 
-    /// Sums raw values.
+    /// Sums raw values. For a test on raw values, [`Summary::from_values`] is exact where
+    /// these sums are not: `sum_squares - sum^2 / n` cancels when the mean is far from 0
+    /// compared with the spread (1e8 + noise of 3 keeps about one digit).
     ///
     /// # Errors
     /// [`Error::NonFinite`] naming `values[i]`.
@@ -140,6 +142,11 @@ impl Moments {
         let sum = check_range(format!("{arm}.sum"), self.sum, f64::MIN, f64::MAX)?;
         let ss = check_range(format!("{arm}.sum_squares"), self.sum_squares, 0.0, f64::INFINITY)?;
         let floor = sum * sum / n;
+        if floor.is_infinite() {
+            // sum^2 / n past f64: the variance check (and the variance) would be lost in inf
+            let most = (f64::MAX * n).sqrt();
+            return Err(Error::OutOfRange { field: format!("{arm}.sum"), value: sum, min: -most, max: most });
+        }
         let mut centred = ss - floor;
         if centred < 0.0 {
             if centred < -1e-9 * ss.max(floor) {
@@ -168,6 +175,29 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The summary of raw values, `arm` naming them in errors: the mean, and the sample variance
+    /// by the corrected two-pass formula (Chan, Golub and LeVeque 1983), exact to rounding
+    /// whatever the values' offset from 0, where the sums of [`Moments`] cancel.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] naming `{arm}[i]`; [`Error::OutOfRange`] naming `{arm}.n` for fewer
+    /// than 2 values.
+    ///
+    /// ```
+    /// use channelwise::experiment::ab::Summary;
+    /// let s = Summary::from_values(&[1e8 + 1.0, 1e8 + 2.0, 1e8 + 3.0], "a")?;
+    /// assert_eq!((s.mean, s.variance), (1e8 + 2.0, 1.0));
+    /// # Ok::<(), channelwise::Error>(())
+    /// ```
+    pub fn from_values(values: &[f64], arm: &str) -> Result<Summary> {
+        crate::stats::check_finite(arm, values)?;
+        let n = check_range(format!("{arm}.n"), values.len() as f64, 2.0, f64::INFINITY)?;
+        let mean = values.iter().sum::<f64>() / n;
+        let (d, d2) = values.iter().fold((0.0, 0.0), |(s, q), &x| (s + (x - mean), q + (x - mean) * (x - mean)));
+        let mean = mean + d / n;
+        Ok(Summary::new(n, mean, ((d2 - d * d / n) / (n - 1.0)).max(0.0)))
+    }
+
     /// An unadjusted summary of `n` units with `mean` and per-unit `variance`.
     pub fn new(n: f64, mean: f64, variance: f64) -> Self {
         Summary { n, mean, variance, unadjusted_mean: None }
@@ -506,6 +536,28 @@ mod tests {
         assert!(e.to_string().starts_with("invalid b.mean:") && e.to_string().contains("difference of the means is past double precision"), "{e}");
         let e = welch(&Summary::new(3.0, 1e-300, 1.0), &Summary::new(3.0, 1e10, 1.0), &o).unwrap_err();
         assert!(e.to_string().starts_with("invalid a.mean:") && e.to_string().contains("relative effect is past double precision"), "{e}");
+    }
+
+    /// Raw values far from 0 (costs in micros, timestamps): the test of `x + 1e8` is the test of
+    /// `x`. Through `Moments`' sums it was not (t 2.38 against 7.78 at 1e8, found by an audit).
+    #[test]
+    fn raw_values_far_from_zero_give_the_test_of_the_shifted_values() {
+        let o = TestOptions::default();
+        let a: Vec<f64> = (0..1000).map(|i| f64::from(i % 10)).collect();
+        let b: Vec<f64> = a.iter().map(|x| x + 1.0).collect();
+        let base = welch(&Summary::from_values(&a, "a").unwrap(), &Summary::from_values(&b, "b").unwrap(), &o).unwrap();
+        // by hand: both variances 8.25 * 1000 / 999, difference 1: t = 1 / sqrt(2 * 8.2583 / 1000)
+        assert!((base.t - 1.0 / (2.0 * 8.25 * 1000.0 / 999.0 / 1000.0f64).sqrt()).abs() < 1e-12, "{base:?}");
+        for shift in [1e8, 1e10, 1e12] {
+            let s = |xs: &[f64], arm| Summary::from_values(&xs.iter().map(|x| x + shift).collect::<Vec<_>>(), arm).unwrap();
+            let t = welch(&s(&a, "a"), &s(&b, "b"), &o).unwrap().t;
+            assert!((t - base.t).abs() <= 1e-6 * base.t, "{shift}: {t} vs {}", base.t);
+        }
+        assert_eq!(Summary::from_values(&[1.0, f64::NAN], "b").unwrap_err().to_string(), "b[1] must be finite, got NaN");
+        assert!(Summary::from_values(&[1.0], "a").unwrap_err().to_string().starts_with("a.n must be in [2"));
+        // sums whose sum^2 / n overflows: refused, not a variance of 0
+        let e = Moments::new(10.0, 1e200, 1e300).summary("a").unwrap_err();
+        assert!(e.to_string().starts_with("a.sum must be in"), "{e}");
     }
 
     #[test]

@@ -92,14 +92,23 @@ impl CupedArm {
         Ok(())
     }
 
-    /// `(post variance, pre variance, covariance)`.
+    /// `(post variance, pre variance, covariance)`; a covariance past Cauchy-Schwarz
+    /// (`|cov| <= sqrt(var_post var_pre)`, beyond rounding) is an error naming `sum_products`
+    /// with the range its variances allow (it was clamped to a correlation of 1, silently).
     fn moments(&self, arm: &str) -> Result<(f64, f64, f64)> {
         let (n, s, p) = (self.n, self.sum, self.pre_sum);
-        Ok((
+        let field = format!("{arm}.sum_products");
+        let (v, w) = (
             co_moment(&format!("{arm}.sum_squares"), n, self.sum_squares, s, s, true)?,
             co_moment(&format!("{arm}.pre_sum_squares"), n, self.pre_sum_squares, p, p, true)?,
-            co_moment(&format!("{arm}.sum_products"), n, self.sum_products, s, p, false)?,
-        ))
+        );
+        let c = co_moment(&field, n, self.sum_products, s, p, false)?;
+        let room = (v * w).sqrt() * (n - 1.0);
+        if (c * (n - 1.0)).abs() > room * (1.0 + 1e-9) + 1e-9 * self.sum_products.abs() {
+            let centre = s * p / n;
+            return Err(Error::OutOfRange { field, value: self.sum_products, min: centre - room, max: centre + room });
+        }
+        Ok((v, w, c))
     }
 }
 

@@ -113,10 +113,19 @@ pub enum Verdict {
     OutsideTolerance,
 }
 
+/// An empty secret is a missing setting, not a key: with it anyone can sign.
+fn keyed(secret: &[u8]) -> Result<()> {
+    if secret.is_empty() {
+        return Err(Error::InvalidParameter { field: "secret".into(), value: String::new(), reason: "empty: a missing setting would let anyone sign".into() });
+    }
+    Ok(())
+}
+
 /// Checks `header` against `body` with `secret` under `scheme`; `now` (unix seconds) is read by
 /// the timestamped scheme only.
 ///
 /// # Errors
+/// [`Error::InvalidParameter`] naming `secret` when it is empty (every verifier here);
 /// [`Error::InvalidParameter`] naming the scheme's header when it cannot be parsed (Meta: no
 /// `sha256=` prefix or not 64 hex digits; Shopify: not base64 of 32 bytes; timestamped: no
 /// integer `t=` or no `v1=`).
@@ -156,6 +165,7 @@ pub fn sign(scheme: Scheme, secret: &[u8], body: &[u8], t: i64) -> String {
 /// # Errors
 /// [`Error::InvalidParameter`] naming the header when it is not base64 of 32 bytes.
 pub fn verify_shopify(secret: &[u8], body: &[u8], header: &str) -> Result<bool> {
+    keyed(secret)?;
     let tag = base64::engine::general_purpose::STANDARD
         .decode(header.trim())
         .map_err(|_| malformed(SHOPIFY_HEADER, header, "not standard base64"))?;
@@ -170,6 +180,7 @@ pub fn verify_shopify(secret: &[u8], body: &[u8], header: &str) -> Result<bool> 
 /// # Errors
 /// [`Error::InvalidParameter`] naming the header without the `sha256=` prefix or 64 hex digits.
 pub fn verify_meta(secret: &[u8], body: &[u8], header: &str) -> Result<bool> {
+    keyed(secret)?;
     let hex_tag = header.trim().strip_prefix("sha256=").ok_or_else(|| malformed(META_HEADER, header, "must start with sha256="))?;
     let tag = unhex32(hex_tag).ok_or_else(|| malformed(META_HEADER, header, "needs 64 hex digits after sha256="))?;
     Ok(mac(secret, &[body]).verify_slice(&tag).is_ok())
@@ -183,6 +194,7 @@ pub fn verify_meta(secret: &[u8], body: &[u8], header: &str) -> Result<bool> {
 /// [`Error::InvalidParameter`] naming `Stripe-Signature` when it has no integer `t=` (or two),
 /// no `v1=`, or an element that is not `key=value`.
 pub fn check_timestamped(secret: &[u8], body: &[u8], header: &str, now: i64, tolerance_seconds: Option<u64>) -> Result<Verdict> {
+    keyed(secret)?;
     let (t, t_text, signatures) = parse_timestamped(header)?;
     let expected = mac(secret, &[t_text.as_bytes(), b".", body]);
     // Compare every candidate (no early exit), each in constant time.
@@ -266,6 +278,9 @@ mod tests {
             assert!(verify(scheme, b"k", body, &h, 100).unwrap(), "{scheme:?}");
             assert!(!verify(scheme, b"k", b"{\"a\":2}", &h, 100).unwrap(), "{scheme:?}");
             assert!(!verify(scheme, b"K", body, &h, 100).unwrap(), "{scheme:?}");
+            // an empty secret (a missing setting) verified what it signed: refused (an audit)
+            let e = verify(scheme, b"", body, &sign(scheme, b"", body, 100), 100).unwrap_err();
+            assert_eq!(e.to_string(), "invalid secret: \"\" (empty: a missing setting would let anyone sign)");
         }
     }
 

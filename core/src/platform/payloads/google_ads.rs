@@ -458,7 +458,8 @@ fn operation(change: &Change) -> Result<(String, &'static str, Value)> {
 ///
 /// # Errors
 /// The first bad change's error, prefixed `changes[i].`: the errors of [`Change::validate`],
-/// an entity that is not a resource name of the right collection, an amount out of range.
+/// an entity that is not a resource name of the right collection, an amount out of range;
+/// `invalid_parameter` naming `changes[i].key` for a key an earlier change has.
 ///
 /// ```
 /// use channelwise::platform::adapter::{Action, Change};
@@ -472,7 +473,16 @@ fn operation(change: &Change) -> Result<(String, &'static str, Value)> {
 /// ```
 pub fn mutate_requests(changes: &[Change], options: MutateOptions) -> Result<Vec<Value>> {
     let mut groups: Vec<(String, Vec<(String, Value)>)> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
     for (i, change) in changes.iter().enumerate() {
+        // one key, two operations: both would go out under it (two updates of one budget)
+        if let Some(first) = seen.insert(change.key.as_str(), i) {
+            return Err(Error::InvalidParameter {
+                field: format!("changes[{i}].key"),
+                value: change.key.as_str().into(),
+                reason: format!("changes[{first}] has this idempotency key too"),
+            });
+        }
         let (customer, coll, op) = operation(change).map_err(|e| within(&format!("changes[{i}]"), e))?;
         let path = format!("customers/{customer}/{coll}:mutate");
         let key = change.key.as_str().to_string();
@@ -496,6 +506,15 @@ pub fn mutate_requests(changes: &[Change], options: MutateOptions) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by an audit: two changes of one key went out as two operations under it.
+    #[test]
+    fn a_key_twice_in_one_batch_is_refused() {
+        let c = |key: &str, daily: f64| Change::new(key, "customers/1/campaignBudgets/2", Action::Budget { daily }).unwrap();
+        let e = mutate_requests(&[c("k", 1.0), c("j", 1.0), c("k", 2.0)], MutateOptions::default()).unwrap_err();
+        assert_eq!(e.to_string(), "invalid changes[2].key: \"k\" (changes[0] has this idempotency key too)");
+        assert_eq!(mutate_requests(&[c("k", 1.0), c("j", 2.0)], MutateOptions::default()).unwrap()[0]["keys"], json!(["k", "j"]));
+    }
 
     fn conv(v: Value) -> ClickConversion {
         serde_json::from_value(v).unwrap()

@@ -303,7 +303,9 @@ pub fn to_minor_units(amount: f64, currency: &str) -> Result<i64> {
 ///
 /// # Errors
 /// The errors of [`Change::validate`] and [`to_minor_units`]; [`Error::OutOfRange`] (field
-/// `amount`) for a bid that rounds to 0 minor units.
+/// `amount` / `daily`) for a bid, or a positive budget, that rounds to 0 minor units;
+/// [`Error::InvalidParameter`] (field `entity`) for an entity that is not a Meta object id
+/// (digits, or `act_` and digits), since it becomes the request's path.
 ///
 /// ```
 /// use channelwise::platform::adapter::{Action, Change};
@@ -316,8 +318,26 @@ pub fn to_minor_units(amount: f64, currency: &str) -> Result<i64> {
 /// ```
 pub fn change_request(change: &Change, currency: &str) -> Result<Value> {
     change.validate()?;
+    // the id becomes the request's path: `../me/adaccounts` or `1/campaigns?x=1` would reach
+    // another Graph node
+    let id = change.entity.strip_prefix("act_").unwrap_or(&change.entity);
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidParameter {
+            field: "entity".into(),
+            value: change.entity.clone(),
+            reason: "expected a Meta object id: digits, or act_ and digits".into(),
+        });
+    }
     let body = match change.action {
-        Action::Budget { daily } => json!({ "daily_budget": to_minor_units(daily, currency)? }),
+        Action::Budget { daily } => {
+            let minor = to_minor_units(daily, currency)?;
+            if minor < 1 && daily > 0.0 {
+                // a positive budget that rounds to 0 minor units would be sent as 0
+                let min = 0.5 / f64::from(meta_offset(currency).unwrap_or(1));
+                return Err(Error::OutOfRange { field: "daily".into(), value: daily, min, max: f64::INFINITY });
+            }
+            json!({ "daily_budget": minor })
+        }
         Action::Bid { amount } => {
             let minor = to_minor_units(amount, currency)?;
             if minor < 1 {
@@ -344,6 +364,23 @@ mod tests {
         let e = to_minor_units(9_007_199_254_740_992.0, "JPY").unwrap_err();
         assert_eq!(e.kind().code(), "out_of_range", "{e}");
         assert!(crate::platform::payloads::google_ads::to_micros(9_007_199_254.740_992).is_err());
+    }
+
+    /// Found by an audit: the entity went into the path unchecked, and a positive budget below
+    /// half a minor unit was sent as 0.
+    #[test]
+    fn entity_is_an_object_id_and_a_positive_budget_is_never_zero() {
+        let budget = |entity: &str, daily: f64| change_request(&Change::new("k", entity, Action::Budget { daily }).unwrap(), "USD");
+        for bad in ["../me/adaccounts", "act_1/campaigns?x=1", "act_", "12a", ""] {
+            if let Ok(c) = Change::new("k", bad, Action::Budget { daily: 1.0 }) {
+                let e = change_request(&c, "USD").unwrap_err();
+                assert!(e.to_string().contains("expected a Meta object id"), "{bad}: {e}");
+            }
+        }
+        assert_eq!(budget("act_123", 1.0).unwrap()["path"], "/act_123");
+        assert_eq!(budget("123", 0.0).unwrap()["body"]["daily_budget"], 0);
+        assert_eq!(budget("123", 0.004).unwrap_err().to_string(), "daily must be in [0.005, inf], got 0.004");
+        assert_eq!(budget("123", 0.005).unwrap()["body"]["daily_budget"], 1);
     }
 
     fn event(v: Value) -> CapiEvent {
