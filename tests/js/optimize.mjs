@@ -404,7 +404,7 @@ export function runOptimize({ optimize, glm }, name) {
     coded(alloc({ budget: 2 }, [{ ...chans[0], upper: -1 }, chans[1]]), 'out_of_range', /^channels\[0\]\.upper/);
     coded(alloc({ budget: 2 }, [chans[0], { ...chans[1], lower: NaN }]), 'non_finite', /^channels\[1\]\.lower/);
     coded(alloc({ budget: -1 }), 'out_of_range', /^options\.budget/);
-    // past every multiplier a float holds (was ~1.7e151 spent and the rest left silently)
+    // past every multiplier a float holds (was ~9.5e151 spent and the rest left silently)
     coded(alloc({ budget: 1e300 }), 'invalid_parameter', /^invalid options\.budget: "1e\+?300" \(more than the curves can take: past 9\.48\d*e\+?151 /);
     coded(alloc({ budget: 2, budjet: 3 }), 'invalid_parameter', /options\.budjet.*unknown option/);
     coded(alloc({ budget: 2 }, [{ ...chans[0], uper: 3 }, chans[1]]), 'invalid_parameter', /channels\[0\]\.uper.*unknown option/);

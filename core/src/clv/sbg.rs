@@ -345,9 +345,6 @@ mod tests {
         assert_eq!(ShiftedBetaGeo::default().fit(&[0.0, 0.0]).unwrap_err().kind().code(), "out_of_range");
     }
 
-    /// A second shape below half an ulp of 1 (found by the Python mutation net through a
-    /// penalised fit of 9e15 customers): `beta + t - 1` rounded to 0 at t = 1 and statrs'
-    /// `ln_beta` panicked. `beta + (t - 1)` keeps it; the fit says where it ended.
     /// Large shapes (found by an audit): `S(t)` as a difference of log-Betas gave S(1) = 54.6 at
     /// alpha = 1e14, beta = 3e14, where the Beta(alpha, beta) churn is 0.25 for everyone and
     /// `S(t) = 0.75^t`. And 2^32 - 1 periods asked for 34 GB, whose failure aborted the process.
@@ -378,6 +375,9 @@ mod tests {
         assert!(m.retention_curve(MAX_PERIODS + 1).is_err() && m.retention_curve(3).is_ok());
     }
 
+    /// A second shape below half an ulp of 1 (found by the Python mutation net through a
+    /// penalised fit of 9e15 customers): `beta + t - 1` rounded to 0 at t = 1 and statrs'
+    /// `ln_beta` panicked. `beta + (t - 1)` keeps it; the fit says where it ended.
     #[test]
     fn a_vanishing_beta_is_no_panic() {
         let m = ShiftedBetaGeoParams::new(0.7, 1e-17).unwrap();

@@ -192,7 +192,10 @@ impl Summary {
     pub fn from_values(values: &[f64], arm: &str) -> Result<Summary> {
         crate::stats::check_finite(arm, values)?;
         let n = check_range(format!("{arm}.n"), values.len() as f64, 2.0, f64::INFINITY)?;
-        let mean = values.iter().sum::<f64>() / n;
+        let mut mean = values.iter().sum::<f64>() / n;
+        if !mean.is_finite() {
+            mean = values.iter().map(|x| x / n).sum(); // the sum past f64::MAX (values near it)
+        }
         let (d, d2) = values.iter().fold((0.0, 0.0), |(s, q), &x| (s + (x - mean), q + (x - mean) * (x - mean)));
         let mean = mean + d / n;
         Ok(Summary::new(n, mean, ((d2 - d * d / n) / (n - 1.0)).max(0.0)))
@@ -555,6 +558,7 @@ mod tests {
         }
         assert_eq!(Summary::from_values(&[1.0, f64::NAN], "b").unwrap_err().to_string(), "b[1] must be finite, got NaN");
         assert!(Summary::from_values(&[1.0], "a").unwrap_err().to_string().starts_with("a.n must be in [2"));
+        assert_eq!(Summary::from_values(&[1.5e308, 1.5e308], "a").unwrap().mean, 1.5e308);
         // sums whose sum^2 / n overflows: refused, not a variance of 0
         let e = Moments::new(10.0, 1e200, 1e300).summary("a").unwrap_err();
         assert!(e.to_string().starts_with("a.sum must be in"), "{e}");
