@@ -515,7 +515,21 @@ fn google_email(trimmed: &str, rule: GoogleEmail) -> Result<String, String> {
 }
 
 /// Meta's phone rule: digits only, no leading zeros, country code included.
+/// An international number without the national trunk `(0)` some write after the country
+/// code (`+44 (0) 20 7946 0018` is `+44 20 7946 0018`); an extension (`ext. 23`, `x23`, `#23`)
+/// is an error, since its digits would join the number's.
+fn without_trunk(trimmed: &str) -> Result<String, String> {
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.contains("ext") || lower.contains('x') || lower.contains('#') {
+        return Err("has an extension: hash the number without it".into());
+    }
+    let international = trimmed.starts_with('+') || trimmed.starts_with("00");
+    let compact: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    Ok(if international { compact.replacen("(0)", "", 1) } else { compact })
+}
+
 fn meta_phone(trimmed: &str) -> Result<String, String> {
+    let trimmed = &without_trunk(trimmed)?;
     let international = trimmed.starts_with('+') || trimmed.starts_with("00");
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
     if !international && digits.starts_with('0') && !digits.starts_with("00") {
@@ -528,6 +542,7 @@ fn meta_phone(trimmed: &str) -> Result<String, String> {
 
 /// E.164: `+`, country code (not starting with 0), 7 to 15 digits in all.
 fn e164(trimmed: &str) -> Result<String, String> {
+    let trimmed = &without_trunk(trimmed)?;
     let Some(rest) = trimmed.strip_prefix('+') else {
         return Err("has no country code: E.164 needs a leading + and the country code".into());
     };
@@ -652,6 +667,24 @@ mod tests {
 
     fn meta(field: &str, value: &str) -> Result<String> {
         normalize(field, value, Vendor::Meta)
+    }
+
+    /// Found by an audit: the `(0)` trunk written inside an international number stayed in
+    /// (`4402079460018`, never a match), and an extension's digits joined the number's.
+    #[test]
+    fn a_written_trunk_zero_is_dropped_and_an_extension_refused() {
+        assert_eq!(meta("ph", "+44 (0) 20 7946 0018").unwrap(), meta("ph", "+44 20 7946 0018").unwrap());
+        assert_eq!(normalize("ph", "+44 (0)20 7946 0018", Vendor::Google).unwrap(), "+442079460018");
+        assert_eq!(normalize("ph", "0044 (0)20 7946 0018", Vendor::Meta).unwrap(), "442079460018");
+        // a national number keeps being refused, and an area code in parentheses is kept
+        assert!(meta("ph", "(0)20 7946 0018").is_err());
+        assert_eq!(normalize("ph", "+1 (650) 555-1212", Vendor::Google).unwrap(), "+16505551212");
+        for ext in ["+1 650 555 1212 ext. 23", "+1 650 555 1212 x23", "+1 650 555 1212 #23"] {
+            for vendor in [Vendor::Meta, Vendor::Google] {
+                let e = normalize("ph", ext, vendor).unwrap_err().to_string();
+                assert!(e.contains("has an extension") && !e.contains("555"), "{e}");
+            }
+        }
     }
 
     #[test]
