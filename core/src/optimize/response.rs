@@ -851,8 +851,14 @@ impl Adstock {
     /// with `alpha = 0`, or Weibull weights that underflow): no spend would carry into any lag,
     /// and a steady-state curve would divide by the zero gain.
     pub fn validate(&self) -> Result<()> {
+        self.checked_weights().map(drop)
+    }
+
+    /// The weights, once the parameters are checked and some weight is not zero.
+    fn checked_weights(&self) -> Result<Vec<f64>> {
         self.validate_ranges()?;
-        if self.weights().iter().all(|&w| w == 0.0) {
+        let w = self.weights();
+        if w.iter().all(|&v| v == 0.0) {
             let p = self.param_names().iter().zip(self.params()).map(|(n, v)| format!("{n}={v}"));
             return Err(Error::InvalidParameter {
                 field: "adstock".into(),
@@ -860,7 +866,7 @@ impl Adstock {
                 reason: "every lag weight is zero, so no spend carries into any lag".into(),
             });
         }
-        Ok(())
+        Ok(w)
     }
 
     fn validate_ranges(&self) -> Result<()> {
@@ -965,10 +971,9 @@ impl Adstock {
     /// The parameter errors of [`Adstock::validate`]; `non_finite` / `out_of_range` for NaN or
     /// negative spend (`x[2]`, `pre[0]`).
     pub fn apply(&self, x: &[f64], pre: &[f64]) -> Result<Vec<f64>> {
-        self.validate()?;
+        let w = self.checked_weights()?;
         check_spend("x", x)?;
         check_spend("pre", pre)?;
-        let w = self.weights();
         let mut out = vec![0.0; x.len()];
         convolve(&w, x, pre, &mut out);
         Ok(out)
