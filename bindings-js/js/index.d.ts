@@ -5063,6 +5063,14 @@ export declare class Engine {
   observeAsync(entity: string): Promise<EntityState>;
   /** The policy in force, defaults filled in. */
   readonly policy: Required<Policy>;
+  /**
+   * The store's id: 16 random hex digits the database drew when the store was created,
+   * the same for every process on the store. Every idempotency key the engine sends
+   * starts with it (`${storeId}/d${id}/s${stage}`), so a second store on the same ad
+   * account never sends a key the platform already applied. Empty for a store that
+   * sent keys before stores had ids (its keys stay `d${id}/s${stage}`).
+   */
+  readonly storeId: string;
 }
 
 /**

@@ -1925,6 +1925,12 @@ api! {
             method observe "(entity: string): EntityState" both => crate::decide::engine::engine_observe;
             /// The policy in force, defaults filled in.
             getter policy "Required<Policy>" sync => crate::decide::engine::engine_policy;
+            /// The store's id: 16 random hex digits the database drew when the store was created,
+            /// the same for every process on the store. Every idempotency key the engine sends
+            /// starts with it (`${storeId}/d${id}/s${stage}`), so a second store on the same ad
+            /// account never sends a key the platform already applied. Empty for a store that
+            /// sent keys before stores had ids (its keys stay `d${id}/s${stage}`).
+            getter storeId "string" sync => crate::decide::engine::engine_store_id;
         }
         }
     }

@@ -65,7 +65,7 @@ test('README decide example: auto-approved, approved by a person, blocked by the
   assert.ok(search.ok);
   assert.equal(search.value.dailyBudget, 100);
   // applied once each: the change and its rollback, under their idempotency keys
-  assert.deepEqual(market.applied.map((c) => c.key), [`d${small.id}/s1`, `d${small.id}/rollback`]);
+  assert.deepEqual(market.applied.map((c) => c.key), [`${engine.storeId}/d${small.id}/s1`, `${engine.storeId}/d${small.id}/rollback`]);
   const audit = engine.audit();
   for (let i = 1; i < audit.length; i++) assert.equal(audit[i].prevHash, audit[i - 1].hash, `entry ${audit[i].seq}`);
   assert.deepEqual(audit.map((e) => e.seq), audit.map((_, i) => i + 1));
@@ -119,7 +119,7 @@ test('a JS adapter: a lost answer is retried under the same key and applied once
   const engine = new decide.Engine({ store: ':memory:', adapters: adapter });
   const d = engine.propose(budget('search', 100, 110));
   assert.deepEqual(engine.execute(d.id), { outcome: 'executed', verified: true });
-  assert.deepEqual(adapter.sent, [`d${d.id}/s1`, `d${d.id}/s1`]);
+  assert.deepEqual(adapter.sent, [`${engine.storeId}/d${d.id}/s1`, `${engine.storeId}/d${d.id}/s1`]);
   assert.equal(adapter.inner.applied.length, 1, 'applied once');
   assert.equal(adapter.inner.readEntity('search').value.dailyBudget, 110);
   assert.deepEqual(engine.execute(d.id), { outcome: 'unchanged', status: 'executed' });
@@ -136,7 +136,7 @@ test('a JS adapter: a thrown message is kept; a thrown PlatformError kind is cla
   assert.ok(['in_doubt', 'failed'].includes(o.outcome), JSON.stringify(o));
   assert.match(o.error, /ECONNRESET from the vendor/);
   assert.ok(flaky.sent.length > 1, 'retried');
-  assert.ok(flaky.sent.every((k) => k === `d${d.id}/s1`), 'always the same key');
+  assert.ok(flaky.sent.every((k) => k === `${engine.storeId}/d${d.id}/s1`), 'always the same key');
   assert.ok(engine.audit().some((e) => JSON.stringify(e.detail).includes('ECONNRESET from the vendor')), 'in the audit log');
 
   // a thrown Meta "invalid parameter" (code 100) is the vendor's refusal of the whole call: not
@@ -219,6 +219,23 @@ test('a store file is reopened by a second engine, which carries on', () => {
   assert.equal(second.execute(d.id).outcome, 'executed');
   assert.equal(first.decision(d.id).status, 'executed');
   assert.equal(second.verify().entries, first.verify().entries);
+  assert.match(first.storeId, /^[0-9a-f]{16}$/);
+  assert.equal(second.storeId, first.storeId, 'one store, one id');
+});
+
+test('a second store on the same market sends keys of its own, so its change is applied', () => {
+  // a recreated database (or another environment) numbers its decisions from 1 again; with the
+  // first store's keys the market would take its change as a replay of the first's
+  const market = new platform.SimMarket({ seed: 9 });
+  const first = new decide.Engine({ store: file('first.db'), adapters: market });
+  assert.equal(first.execute(first.propose(budget('search', 100, 110)).id).outcome, 'executed');
+  const second = new decide.Engine({ store: file('second.db'), adapters: market });
+  const d = second.propose(budget('search', 110, 115));
+  assert.equal(d.id, 1);
+  assert.deepEqual(second.execute(d.id), { outcome: 'executed', verified: true });
+  assert.equal(market.readEntity('search').value.dailyBudget, 115);
+  assert.notEqual(second.storeId, first.storeId);
+  assert.deepEqual(market.applied.map((c) => c.key), [`${first.storeId}/d1/s1`, `${second.storeId}/d1/s1`]);
 });
 
 test('the emergency stop cancels, refuses new work until a named person resumes', () => {

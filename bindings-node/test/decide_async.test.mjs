@@ -72,7 +72,7 @@ test('an adapter of promises: proposeAsync / executeAsync / rollbackAsync await 
   assert.deepEqual(outcome, { outcome: 'executed', verified: true });
   assert.ok(ticks > 0, 'timers ran while the engine waited for the adapter');
   assert.equal(adapter.inner.readEntity('search').value.dailyBudget, 110);
-  assert.deepEqual(adapter.inner.applied.map((c) => c.key), [`d${d.id}/s1`]);
+  assert.deepEqual(adapter.inner.applied.map((c) => c.key), [`${engine.storeId}/d${d.id}/s1`]);
   assert.deepEqual(await engine.observeAsync('search'), adapter.inner.readEntity('search').value);
   assert.deepEqual(await engine.rollbackAsync(d.id, 'ana'), { outcome: 'rolled_back', verified: true });
   assert.equal(adapter.inner.readEntity('search').value.dailyBudget, 100);
@@ -96,7 +96,7 @@ test('a rejected promise is a vendor failure: classified, retried under one key 
   const d = await engine.proposeAsync(budget('search', 100, 110));
   assert.deepEqual(await engine.executeAsync(d.id), { outcome: 'executed', verified: true });
   const sent = lost.log.filter((x) => x[0] === 'applyChanges');
-  assert.deepEqual(sent, [['applyChanges', `d${d.id}/s1`], ['applyChanges', `d${d.id}/s1`]]);
+  assert.deepEqual(sent, [['applyChanges', `${engine.storeId}/d${d.id}/s1`], ['applyChanges', `${engine.storeId}/d${d.id}/s1`]]);
   assert.ok(lost.log.some((x) => x[0] === 'sleepUntil'), 'waited through the adapter');
   // what sleepUntil gives is not read: a timer handle (cyclic, like setTimeout's) is fine
   const timers = asyncAdapter(4, { fail: (call) => (call === 0 ? new Error('socket hang up') : null) });

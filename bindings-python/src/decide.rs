@@ -417,6 +417,12 @@ impl PyEngine {
         self.with(py, |e| to_json(e.policy()))
     }
 
+    /// The store's id, the first part of every idempotency key the engine sends.
+    #[getter]
+    fn store_id(&self, py: Python<'_>) -> PyResult<String> {
+        self.with(py, |e| Ok(e.store_id().to_string()))
+    }
+
     /// Proposes the `Proposal` JSON: the decision JSON.
     fn propose(&self, py: Python<'_>, proposal: &str) -> PyResult<String> {
         let p: Proposal = document("proposal", proposal)?;

@@ -22,6 +22,14 @@ def _engine(market=None, **policy):
     return cw.decide.Engine(":memory:", adapters=market or cw.platform.SimMarket({"seed": 3}), **policy)
 
 
+def _local(engine, keys):
+    """The keys without the store's id, checked to be first in each."""
+    sid = engine.store_id
+    assert len(sid) == 16 and all(c in "0123456789abcdef" for c in sid), sid
+    assert all(k.startswith(sid + "/") for k in keys), (sid, keys)
+    return [k[len(sid) + 1:] for k in keys]
+
+
 def _flow(engine, read_budget):
     """Some decisions auto-approved, one blocked by a cap, one rolled back; the audit verifies."""
     engine.observe("social")  # the account cap sums the entities the engine knows
@@ -61,7 +69,7 @@ def test_end_to_end_on_the_simulated_market():
     market = cw.platform.SimMarket({"seed": 3})
     engine = _flow(_engine(market, guardrails={"account_daily_cap": 300}), lambda e: market.read_entity(e)["daily_budget"])
     # the native market was used: each key applied once, in order
-    assert [a["key"] for a in market.applied] == ["d1/s1", "d2/s1", "d1/rollback"]
+    assert _local(engine, [a["key"] for a in market.applied]) == ["d1/s1", "d2/s1", "d1/rollback"]
     d = engine.decisions(backend="polars")
     assert isinstance(d, pl.DataFrame) and d["status"].to_list()[-1] == "blocked"
     assert d["from"].to_list() == [100.0, 150.0, 110.0]
@@ -140,7 +148,7 @@ def test_the_same_flow_through_a_python_adapter():
     fake = FakePlatform()
     engine = _flow(_engine(fake, guardrails={"account_daily_cap": 300}), lambda e: fake.entities[e]["daily_budget"])
     # the lost acknowledgement was retried with the same key, which was applied once
-    assert list(fake.keys) == ["d1/s1", "d2/s1", "d1/rollback"]
+    assert _local(engine, fake.keys) == ["d1/s1", "d2/s1", "d1/rollback"]
     assert fake.calls == 4
     assert isinstance(engine.adapters, FakePlatform)
 
@@ -159,7 +167,7 @@ def test_an_adapter_exception_reaches_the_audit_and_the_key_is_resent_once():
     assert engine.decision(d["id"])["status"] == "executing"
     fake.broken.clear()
     assert engine.execute(d["id"])["outcome"] == "executed"
-    assert list(fake.keys) == ["d1/s1"]
+    assert _local(engine, fake.keys) == ["d1/s1"]
     # a vendor error with its PlatformError is classified: HTTP 400 is not retried, and a refusal
     # applied nothing, raised for the whole call or answered as a failed item
     class Refusing(FakePlatform):
@@ -321,6 +329,23 @@ def test_a_tampered_audit_row_is_found(tmp_path):
     with pytest.raises(cw.InvalidRecordError, match="audit entry 2 was edited"):
         reopened.verify()
     assert reopened.audit()["actor"].iloc[1] == "mallory"
+
+
+def test_a_second_store_on_the_same_market_sends_keys_of_its_own(tmp_path):
+    # a recreated database numbers its decisions from 1 again; with the first store's keys the
+    # market took its change as a replay of the first's and refused it
+    market = cw.platform.SimMarket({"seed": 3})
+    first = cw.decide.Engine(tmp_path / "first.db", adapters=market)
+    assert first.execute(first.propose(kind="budget", entity="search", from_=100, to=110, confidence=0.9)["id"])["outcome"] == "executed"
+    second = cw.decide.Engine(tmp_path / "second.db", adapters=market)
+    d = second.propose(kind="budget", entity="search", from_=110, to=115, confidence=0.9)
+    assert d["id"] == 1
+    assert second.execute(d["id"]) == {"decision": 1, "outcome": "executed", "verified": True}
+    assert market.read_entity("search")["daily_budget"] == 115.0
+    assert first.store_id != second.store_id
+    assert [a["key"] for a in market.applied] == [f"{first.store_id}/d1/s1", f"{second.store_id}/d1/s1"]
+    # the id is the store's: another engine on the first file reads the same one
+    assert cw.decide.Engine(tmp_path / "first.db", adapters=market).store_id == first.store_id
 
 
 def _sql(path, *statements):
@@ -665,7 +690,7 @@ def test_an_async_adapter_runs_on_the_callers_event_loop():
     ticks = asyncio.run(flow())
     assert ticks >= 10  # the loop kept running while the adapter's calls were awaited (4 x 50 ms)
     assert fake.threads == {threading.main_thread().ident}  # the coroutines ran on the loop's thread
-    assert list(fake.keys) == ["d1/s1", "d2/s1", "d1/rollback", "d2/rollback"]
+    assert _local(engine, fake.keys) == ["d1/s1", "d2/s1", "d1/rollback", "d2/rollback"]
     assert fake.entities["search"]["daily_budget"] == 100.0 and fake.entities["social"]["daily_budget"] == 150.0
     assert engine.verify()["entries"] > 5
 
@@ -762,7 +787,7 @@ def test_a_cancelled_async_call_still_records_what_it_did():
 
     i = asyncio.run(go())
     assert engine.decision(i)["status"] == "executed"
-    assert list(fake.keys) == ["d1/s1"] and fake.entities["search"]["daily_budget"] == 104.0
+    assert _local(engine, fake.keys) == ["d1/s1"] and fake.entities["search"]["daily_budget"] == 104.0
 
 
 def test_async_calls_on_one_engine_take_turns():
@@ -776,4 +801,4 @@ def test_async_calls_on_one_engine_take_turns():
 
     outs = asyncio.run(go())
     assert [o["outcome"] for o in outs] == ["executed", "executed"]
-    assert sorted(fake.keys) == ["d1/s1", "d2/s1"]
+    assert sorted(_local(engine, fake.keys)) == ["d1/s1", "d2/s1"]

@@ -47,7 +47,10 @@ fn small_changes_run_alone_large_ones_wait_and_stage(b: &dyn Backend) {
     assert_eq!(budget(&mut e, "social"), 270.0);
     // the market applied each key once: two stages of one decision, one of the other
     let keys: Vec<String> = e.platform().applied().iter().map(|a| a.key.to_string()).collect();
-    assert_eq!(keys, ["d1/s1", "d2/s1", "d2/s2"]);
+    // each key starts with the store's id: 16 hex digits the database drew
+    let id = e.store().id().unwrap();
+    assert!(id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    assert_eq!(keys, [format!("{id}/d1/s1"), format!("{id}/d2/s1"), format!("{id}/d2/s2")]);
     assert_eq!(e.verify().unwrap().head_seq, e.audit().unwrap().len() as u64);
 
     // a `from` the market does not show is judged from the value now too: search is at 110,
@@ -115,7 +118,7 @@ fn stop_cancels_refuses_and_is_audited(b: &dyn Backend) {
     assert_eq!(e.execute(c.id).unwrap(), ExecOutcome::Executed { verified: true });
     let actions: Vec<(String, String)> = e.audit().unwrap().into_iter().map(|x| (x.record.actor, x.record.action)).collect();
     assert!(actions.contains(&("ana".into(), "stop".into())) && actions.contains(&("ben".into(), "resume".into())));
-    assert!(e.platform().applied().iter().all(|x| x.key.as_str() == "d3/s1"));
+    assert!(e.platform().applied().iter().all(|x| x.key.as_str() == format!("{}/d3/s1", e.store().id().unwrap())));
 }
 
 fn expiry_dry_run_bad_input(b: &dyn Backend) {
@@ -228,8 +231,28 @@ fn a_stop_by_another_engine_on_the_same_store_halts_this_one(bk: &dyn Backend) {
     assert!(matches!(a.rollback(d.id, "ana").unwrap(), ExecOutcome::Deferred { .. }));
     other.unlock_execution().unwrap();
     assert_eq!(a.execute(d2.id).unwrap(), ExecOutcome::Executed { verified: true });
-    assert!(a.platform().applied().iter().all(|x| x.key.as_str() == "d2/s1"));
+    assert!(a.platform().applied().iter().all(|x| x.key.as_str() == format!("{}/d2/s1", a.store().id().unwrap())));
+    assert_eq!(a.store().id().unwrap(), b.store().id().unwrap(), "one store, one id");
     assert_eq!(b.verify().unwrap(), a.verify().unwrap());
+}
+
+fn a_second_store_on_the_same_market_sends_keys_of_its_own(bk: &dyn Backend) {
+    // the market (or an adapter keeping keys for a vendor without them) remembers every key it
+    // applied; a second store (a recreated database, another environment) on the same account
+    // starts its decisions from 1 again, and must not send the first store's keys
+    let mut a = engine(bk, "first_store", Policy::default());
+    let d = a.propose(Proposal::budget("search", 100.0, 110.0).confidence(0.9)).unwrap();
+    assert_eq!(a.execute(d.id).unwrap(), ExecOutcome::Executed { verified: true });
+    let (_, market) = a.into_parts();
+    let mut b = Engine::new(bk.open(&bk.fresh("second_store")), market, Policy::default()).unwrap();
+    let d = b.propose(Proposal::budget("search", 110.0, 115.0).confidence(0.9)).unwrap();
+    assert_eq!(d.id, 1);
+    assert_eq!(b.execute(d.id).unwrap(), ExecOutcome::Executed { verified: true });
+    assert_eq!(budget(&mut b, "search"), 115.0);
+    let keys: Vec<String> = b.platform().applied().iter().map(|a| a.key.to_string()).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[1], format!("{}/d1/s1", b.store().id().unwrap()));
+    assert_ne!(keys[0], keys[1]);
 }
 
 on_every_store!(
@@ -240,4 +263,5 @@ on_every_store!(
     performance_lifetime_and_anomaly_gates,
     no_increase_on_a_flagged_day,
     a_stop_by_another_engine_on_the_same_store_halts_this_one,
+    a_second_store_on_the_same_market_sends_keys_of_its_own,
 );

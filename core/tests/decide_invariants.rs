@@ -81,8 +81,10 @@ fn breaches(t: &BTreeMap<String, Truth>) -> usize {
     n
 }
 
-/// Decision id and stage of a key `d{id}/s{k}` (stage 0 for `d{id}/rollback`).
+/// Decision id and stage of a key `{store}/d{id}/s{k}` (stage 0 for `{store}/d{id}/rollback`).
 fn parse_key(k: &str) -> (u64, u32) {
+    let (store, k) = k.split_once('/').unwrap();
+    assert_eq!(store.len(), 16, "{k}: the store's id first");
     let (d, rest) = k.trim_start_matches('d').split_once('/').unwrap();
     let step = rest.strip_prefix('s').map_or(0, |s| s.parse().unwrap());
     (d.parse().unwrap(), step)

@@ -122,11 +122,28 @@ fn a_version_1_store_opens_migrated(b: &dyn Backend) {
     assert_eq!(s.executions(None).unwrap(), executions);
     assert_eq!(s.audit(1, usize::MAX).unwrap(), audit);
     assert_eq!(s.verify().unwrap().head_hash, channelwise::decide::store::hex(&audit[5].hash));
+    // it had sent keys without an id, so it keeps them: no decision changes its keys midway
+    assert_eq!(s.id().unwrap(), "");
     // and it carries on: the next execution comes after the old ones, the chain continues
     let x = ExecutionRow { key: "d3/s1".into(), decision: 3, ..executions[0].clone() };
     s.commit(Tx { executions: vec![x.clone()], audit: vec![rec(7)], ..Tx::default() }).unwrap();
     assert_eq!(s.executions(Some("search")).unwrap().last(), Some(&x));
     assert_eq!(s.verify().unwrap().entries, 7);
+}
+
+fn a_store_gets_an_id_of_its_own(b: &dyn Backend) {
+    // new stores, and old ones that never sent a key, draw 16 random hex digits; every handle
+    // on one store reads the same id, and reopening keeps it
+    let hex = |id: &str| id.len() == 16 && id.bytes().all(|c| c.is_ascii_hexdigit());
+    let (one, two) = (b.fresh("id_one"), b.fresh("id_two"));
+    let id = b.open(&one).id().unwrap();
+    assert!(hex(&id), "{id}");
+    assert_eq!(b.open(&one).id().unwrap(), id);
+    let other = b.open(&two).id().unwrap();
+    assert!(hex(&other) && other != id, "{id} {other}");
+    let unused = b.fresh("id_unused_v1");
+    b.write_v1(&unused, &[], &[], &[]);
+    assert!(hex(&b.open(&unused).id().unwrap()));
 }
 
 fn tampering_is_found_and_named(b: &dyn Backend) {
@@ -232,6 +249,7 @@ on_every_store!(
     rows_round_trip_and_commits_are_conditional,
     foreign_and_newer_schemas_are_refused_by_name,
     a_version_1_store_opens_migrated,
+    a_store_gets_an_id_of_its_own,
     tampering_is_found_and_named,
     a_failed_commit_writes_nothing,
     concurrent_writers_keep_one_gapless_chain,

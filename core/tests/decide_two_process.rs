@@ -125,12 +125,14 @@ fn race(b: &dyn Backend) {
     std::fs::create_dir_all(&dir).unwrap();
     let mut parent = Engine::new(b.open(&spec), market(), policy()).unwrap();
     let mut keys = Vec::new();
+    // every process reads the one id of the store they share
+    let id = parent.store().id().unwrap();
     for i in 0..CAMPAIGNS {
         for s in 0..STEPS {
             let from = 100.0 + 5.0 * s as f64;
             let d = parent.propose(Proposal::budget(format!("c{i}"), from, from + 5.0).confidence(0.9)).unwrap();
             assert_eq!(d.status, DecisionStatus::Approved);
-            keys.push(format!("d{}/s1", d.id));
+            keys.push(format!("{id}/d{}/s1", d.id));
         }
     }
     let exe = std::env::current_exe().unwrap();

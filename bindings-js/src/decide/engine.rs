@@ -91,7 +91,8 @@ mod imp {
         engine_flag_anomaly,
         engine_check_performance,
         engine_observe,
-        engine_policy
+        engine_policy,
+        engine_store_id
     );
 }
 
@@ -1175,6 +1176,13 @@ mod imp {
     pub fn engine_observe<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
         let entity = text(h, a, 1, "entity")?;
         on_engine(h, a, move |e| to_js(&e.observe(&entity)?))
+    }
+
+    /// `Engine.storeId` (getter).
+    pub fn engine_store_id<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
+        let e: Arc<Engine> = this(h, a)?;
+        let out = lock(&e)?.store_id().to_string();
+        job(move || Ok(out))
     }
 
     /// `Engine.policy` (getter).

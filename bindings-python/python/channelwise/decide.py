@@ -844,6 +844,15 @@ class Engine:
         return json.loads(self._e.policy)
 
     @property
+    def store_id(self) -> str:
+        """The store's id: 16 random hex digits the database drew when the store was created,
+        the same for every process on the store. Every idempotency key the engine sends starts
+        with it (``{store_id}/d{decision}/s{stage}``, ``.../rollback``), so a second store on
+        the same ad account never sends a key the platform already applied. Empty for a store
+        that sent keys before channelwise gave stores ids; its keys stay ``d{decision}/s{stage}``."""
+        return self._e.store_id
+
+    @property
     def stopped(self) -> Optional[Dict[str, Any]]:
         """The emergency stop (``{"by", "at_ms", "reason"}``), or ``None`` when running."""
         s = self._call(self._e.stopped)

@@ -475,13 +475,16 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// The idempotency key of stage `step` (from 1): `d{id}/s{step}`; of the rollback:
-    /// `d{id}/rollback`.
-    pub fn key(&self, step: u32) -> String {
+    /// The idempotency key of stage `step` (from 1) in the store with id `store`
+    /// ([`crate::decide::store::Store::id`]): `{store}/d{id}/s{step}`; of the rollback:
+    /// `{store}/d{id}/rollback`. A store without an id (one that sent keys before ids existed)
+    /// keeps `d{id}/s{step}` and `d{id}/rollback`.
+    pub fn key(&self, store: &str, step: u32) -> String {
+        let sep = if store.is_empty() { "" } else { "/" };
         if step == 0 {
-            format!("d{}/rollback", self.id)
+            format!("{store}{sep}d{}/rollback", self.id)
         } else {
-            format!("d{}/s{step}", self.id)
+            format!("{store}{sep}d{}/s{step}", self.id)
         }
     }
 }
@@ -489,6 +492,30 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_carry_the_store_id_unless_it_is_empty() {
+        let d = Decision {
+            id: 7,
+            proposal: Proposal::budget("search", 100.0, 110.0),
+            risk: Risk { level: RiskLevel::Low, change: 0.1, spend: 110.0, confidence: 1.0 },
+            status: DecisionStatus::Approved,
+            created_ms: 0,
+            expires_ms: 1,
+            approver: None,
+            note: None,
+            stages: vec![],
+            stages_done: 0,
+            last_stage_ms: None,
+            prior: None,
+            verified: false,
+            adjusted: None,
+            outcome: None,
+        };
+        assert_eq!(d.key("9f2c4e1a0b7d3c58", 1), "9f2c4e1a0b7d3c58/d7/s1");
+        assert_eq!(d.key("9f2c4e1a0b7d3c58", 0), "9f2c4e1a0b7d3c58/d7/rollback");
+        assert_eq!((d.key("", 2), d.key("", 0)), ("d7/s2".to_string(), "d7/rollback".to_string()));
+    }
 
     #[test]
     fn bad_proposals_name_the_field() {

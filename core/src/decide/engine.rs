@@ -11,7 +11,7 @@
 //! 2. the guardrails ([`crate::decide::policy::check`]) with the worst case the engine knows: the
 //!    entity's last known state, its read-back, and every change sent whose outcome is unknown;
 //! 3. in dry run, the would-be change is recorded and nothing is sent;
-//! 4. the execution row (idempotency key `d{id}/s{stage}`) is committed as `started` **before**
+//! 4. the execution row (idempotency key `{store}/d{id}/s{stage}`, [`Store::id`] first) is committed as `started` **before**
 //!    the change is sent, so a crash or a lost answer leaves a key to resend, never a second key;
 //! 5. the change goes through [`ApplyChanges::apply_changes`] with retries by the policy's
 //!    [`RetryPolicy`](crate::platform::policy::RetryPolicy) (the same key every time, so the
@@ -202,6 +202,8 @@ pub struct Engine<S: Store, P: Platform> {
     budget: RetryBudgetState,
     /// The calibration as of an audit entry (see [`Engine::current_calibration`]).
     calibrated: Option<(u64, Vec<Calibration>)>,
+    /// The store's id, the first part of every idempotency key ([`Store::id`]).
+    store_id: String,
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String> {
@@ -232,11 +234,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// An engine over `store` acting on `platform` under `policy`.
     ///
     /// # Errors
-    /// The errors of [`Policy::validate`].
+    /// The errors of [`Policy::validate`]; `io` when the store's id cannot be read.
     pub fn new(store: S, platform: P, policy: Policy) -> Result<Self> {
         policy.validate()?;
         let budget = policy.retry.budget.full();
-        Ok(Engine { store, platform, policy, budget, calibrated: None })
+        let store_id = store.id()?;
+        Ok(Engine { store, platform, policy, budget, calibrated: None, store_id })
     }
 
     /// The store and the platform back (an engine built again from them carries on where this
@@ -258,6 +261,12 @@ impl<S: Store, P: Platform> Engine<S, P> {
     /// The platform, to move a simulated market's clock or read it directly.
     pub fn platform_mut(&mut self) -> &mut P {
         &mut self.platform
+    }
+
+    /// The store's id ([`Store::id`]), the first part of every idempotency key the engine sends
+    /// (`{store_id}/d{decision}/s{stage}`).
+    pub fn store_id(&self) -> &str {
+        &self.store_id
     }
 
     /// The policy.
@@ -539,7 +548,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
 
     /// The started (unresolved) forward execution of a decision, if any.
     fn in_doubt(&self, d: &Decision) -> Result<Option<ExecutionRow>> {
-        let key = d.key(d.stages_done + 1);
+        let key = d.key(&self.store_id, d.stages_done + 1);
         Ok(self.store.execution(&key)?.filter(|x| x.state == "started"))
     }
 
@@ -705,7 +714,10 @@ impl<S: Store, P: Platform> Engine<S, P> {
                 }
             };
             let now = self.now();
-            match self.policy.retry.next(&error, failed, &mut self.budget, now, seed(change.key.as_str(), failed)) {
+            // the jitter follows the key without the store's random id, so a run is the same
+            // on every store
+            let local = change.key.as_str().strip_prefix(self.store_id.as_str()).unwrap_or(change.key.as_str());
+            match self.policy.retry.next(&error, failed, &mut self.budget, now, seed(local.trim_start_matches('/'), failed)) {
                 Next::RetryAt { at_ms } => self.platform.sleep_until(at_ms),
                 // only a refusal that will never succeed, with no attempt left unanswered, is
                 // proof the change was not applied: a temporary item failure may still have
@@ -816,7 +828,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
         };
         if doubt.is_none() && d.stages_done > 0 && !d.verified {
             let prev = d.proposal.action(&d.stages[(step - 2) as usize])?;
-            let c = Change { key: crate::platform::adapter::IdempotencyKey::new(d.key(step - 1))?, entity: entity.clone(), action: prev };
+            let c = Change { key: crate::platform::adapter::IdempotencyKey::new(d.key(&self.store_id, step - 1))?, entity: entity.clone(), action: prev };
             if self.read_back(&c).is_none() {
                 let reason = format!("stage {} of {} is not confirmed by read-back: the next stage is not sent", step - 1, d.stages.len());
                 return self.block(d, "staged_rollout".into(), reason);
@@ -848,7 +860,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             return Ok(ExecOutcome::DryRun);
         }
         let action = d.proposal.action(&target)?;
-        let change = Change::new(d.key(step), entity.clone(), action)?;
+        let change = Change::new(d.key(&self.store_id, step), entity.clone(), action)?;
         let body = ExecBody { action, before: before.clone(), kind: d.proposal.kind, verified: false };
         let started_at = doubt.as_ref().map_or(now, |x| x.at_ms);
         let mut row = ExecutionRow { key: change.key.to_string(), decision: id, step, entity: entity.clone(), state: "started".into(), at_ms: started_at, body: json(&body)? };
@@ -996,7 +1008,7 @@ impl<S: Store, P: Platform> Engine<S, P> {
             return Ok(ExecOutcome::Blocked { guardrail, reason });
         }
         let action = d.proposal.action(&restore)?;
-        let change = Change::new(d.key(0), entity.clone(), action)?;
+        let change = Change::new(d.key(&self.store_id, 0), entity.clone(), action)?;
         let rb = ExecBody { action, before: value_of(d.proposal.kind, &readback).unwrap_or_else(|| restore.clone()), kind: d.proposal.kind, verified: false };
         let existing = self.store.execution(change.key.as_str())?;
         let resent = matches!(&existing, Some(x) if x.state == "started");

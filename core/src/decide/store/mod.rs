@@ -12,6 +12,7 @@
 //! | executions | [`ExecutionRow`] | one row per idempotency key sent to a platform: the counters behind the change-per-window and change-frequency guardrails, and the proof a key was sent |
 //! | entities | [`EntityRow`] | the engine's last known state of each entity (the ledger the spend caps are checked against) |
 //! | flags | name -> text | the emergency stop, anomaly days |
+//! | channelwise_meta | name -> text | the store's [`Store::id`] |
 //! | audit | [`AuditEntry`] | append-only, hash-chained |
 //!
 //! # The hash chain
@@ -98,6 +99,7 @@ mod sql {
     pub(super) const READ_DECISION: &str = "SELECT id, status, created_ms, body FROM decisions WHERE id = $1";
     pub(super) const DECISIONS: &str = "SELECT id, status, created_ms, body FROM decisions ORDER BY id";
     pub(super) const MAX_DECISION: &str = "SELECT max(id) FROM decisions";
+    pub(super) const STORE_ID: &str = "SELECT value FROM channelwise_meta WHERE name = 'store_id'";
     pub(super) const MAX_AUDIT: &str = "SELECT max(seq) FROM audit";
     pub(super) const READ_EXECUTION: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE key = $1";
     pub(super) const EXECUTIONS_OF: &str = "SELECT key, decision, step, entity, state, at_ms, body FROM executions WHERE entity = $1 ORDER BY started";
@@ -517,6 +519,18 @@ pub trait Store {
     /// `io` when the database fails.
     fn max_decision_id(&self) -> Result<u64>;
 
+    /// The store's id: 16 random hex digits drawn by the database when the store was created,
+    /// the same for every process that opens it. The engine puts it in front of its
+    /// idempotency keys (`{id}/d{decision}/s{stage}`), so a second store on the same ad account
+    /// (a recreated database, another environment) never sends a key of the first's, which
+    /// the platform would take as a replay and not apply. It is empty for a store that had
+    /// sent keys before ids existed (schema version 2 or older), whose decisions keep their
+    /// keys (`d{decision}/s{stage}`).
+    ///
+    /// # Errors
+    /// `io` when the database fails.
+    fn id(&self) -> Result<String>;
+
     /// One execution by idempotency key.
     ///
     /// # Errors
@@ -611,6 +625,9 @@ impl<T: Store + ?Sized> Store for Box<T> {
     }
     fn max_decision_id(&self) -> Result<u64> {
         (**self).max_decision_id()
+    }
+    fn id(&self) -> Result<String> {
+        (**self).id()
     }
     fn execution(&self, key: &str) -> Result<Option<ExecutionRow>> {
         (**self).execution(key)

@@ -15,11 +15,13 @@ use crate::{Error, Result};
 pub const PG_APPLICATION_ID: &str = "cwds";
 
 /// The schema version this build writes (`schema_version` in `channelwise_meta`).
-pub const PG_SCHEMA_VERSION: i32 = 2;
+pub const PG_SCHEMA_VERSION: i32 = 3;
 
 /// The migrations, in order: entry `i` takes a store from version `i` to `i + 1`. Version 1 is
 /// the first schema; version 2 indexes executions by start order, which every execution write
-/// reads (`max(started) + 1`) and every listing sorts by.
+/// reads (`max(started) + 1`) and every listing sorts by; version 3 gives the store its id
+/// ([`Store::id`]: 16 hex digits of an MD5 of the server's `random()`, clock and backend pid),
+/// empty for a store that has sent keys already.
 pub const PG_MIGRATIONS: [&str; PG_SCHEMA_VERSION as usize] = [
     r"
 CREATE TABLE decisions (
@@ -60,6 +62,11 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXE
 ",
     r"
 CREATE UNIQUE INDEX executions_started ON executions (started);
+",
+    r"
+INSERT INTO channelwise_meta (name, value)
+    SELECT 'store_id', CASE WHEN EXISTS (SELECT 1 FROM executions) THEN ''
+        ELSE substr(md5(random()::text || clock_timestamp()::text || pg_backend_pid()::text), 1, 16) END;
 ",
 ];
 
@@ -436,6 +443,11 @@ impl Store for PgStore {
         let row = self.client.borrow_mut().query_one(sql::MAX_DECISION, &[]).map_err(self.io("read decisions"))?;
         let m: Option<i64> = row.try_get(0).map_err(self.io("read decisions"))?;
         Ok(m.unwrap_or(0).max(0) as u64)
+    }
+
+    fn id(&self) -> Result<String> {
+        let row = self.client.borrow_mut().query_one(sql::STORE_ID, &[]).map_err(self.io("read store id"))?;
+        row.try_get(0).map_err(self.io("read store id"))
     }
 
     fn audit_head(&self) -> Result<u64> {

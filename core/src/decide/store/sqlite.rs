@@ -18,11 +18,13 @@ use crate::{Error, Result};
 pub const APPLICATION_ID: i32 = 0x6377_6473;
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The migrations, in order: entry `i` takes a store from version `i` to `i + 1`. Version 1 is
 /// the first schema; version 2 indexes executions by start order, which every execution write
-/// reads (`max(started) + 1`, a scan of the table without it) and every listing sorts by.
+/// reads (`max(started) + 1`, a scan of the table without it) and every listing sorts by;
+/// version 3 gives the store its id ([`Store::id`]: 8 bytes of SQLite's `randomblob`, seeded
+/// from the operating system), empty for a store that has sent keys already.
 pub const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     r"
 CREATE TABLE decisions (
@@ -61,6 +63,11 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 
 ",
     r"
 CREATE UNIQUE INDEX executions_started ON executions (started);
+",
+    r"
+CREATE TABLE channelwise_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO channelwise_meta (name, value)
+    SELECT 'store_id', CASE WHEN EXISTS (SELECT 1 FROM executions) THEN '' ELSE lower(hex(randomblob(8))) END;
 ",
 ];
 
@@ -252,6 +259,10 @@ impl Store for SqliteStore {
     fn max_decision_id(&self) -> Result<u64> {
         let m: Option<i64> = self.conn.query_row(sql::MAX_DECISION, [], |r| r.get(0)).map_err(self.err("read decisions"))?;
         Ok(m.unwrap_or(0).max(0) as u64)
+    }
+
+    fn id(&self) -> Result<String> {
+        self.conn.query_row(sql::STORE_ID, [], |r| r.get(0)).map_err(self.err("read store id"))
     }
 
     fn audit_head(&self) -> Result<u64> {
