@@ -207,6 +207,17 @@ impl PyFittedIsolationForest {
         self.model.n_features()
     }
 
+    /// The names of the features (a frame's columns), or `None`.
+    #[getter]
+    fn feature_names(&self) -> Option<Vec<String>> {
+        self.model.feature_names().map(<[String]>::to_vec)
+    }
+
+    /// The forest with its features' names, which its JSON keeps.
+    fn with_feature_names(&self, names: Vec<String>) -> PyResult<Self> {
+        guard(|| Ok(PyFittedIsolationForest { model: core(self.model.clone().with_feature_names(names))? }))
+    }
+
     #[getter]
     fn n_estimators(&self) -> usize {
         self.model.n_estimators()

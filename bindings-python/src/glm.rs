@@ -37,6 +37,17 @@ impl PyFittedLogistic {
         self.m.iterations()
     }
 
+    /// The names of the features (a frame's columns), or `None`.
+    #[getter]
+    fn feature_names(&self) -> Option<Vec<String>> {
+        self.m.feature_names().map(<[String]>::to_vec)
+    }
+
+    /// The model with its features' names, which its JSON keeps.
+    fn with_feature_names(&self, names: Vec<String>) -> PyResult<Self> {
+        guard(|| Ok(PyFittedLogistic { m: core(self.m.clone().with_feature_names(names))? }))
+    }
+
     /// `P(y = 1)` per row of `x` (flat row-major bytes, `k` columns).
     fn predict_proba<'py>(
         &self,
@@ -51,7 +62,8 @@ impl PyFittedLogistic {
         })
     }
 
-    /// The core's serde form (coefficients, intercept, iterations, gradient norm).
+    /// The core's serde form (coefficients, intercept, iterations, gradient norm, and the
+    /// feature names when it has them).
     fn to_json(&self) -> PyResult<String> {
         guard(|| core(to_json(&self.m)))
     }

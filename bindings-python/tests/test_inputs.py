@@ -735,6 +735,27 @@ def test_a_frame_is_read_by_its_column_names_where_position_would_mislead():
             g.predict_proba(swapped)
         with pytest.raises(cw.InvalidParameterError, match=r"the fit's columns were"):
             forest.predict(swapped)
+    # the names travel in the JSON: after from_json a swapped frame is still refused, and a
+    # frame in the fit's order scores as before
+    g2 = cw.glm.FittedLogistic.from_json(g.to_json())
+    forest2 = cw.anomaly.FittedIsolationForest.from_json(forest.to_json())
+    assert g2.feature_names_in_ == forest2.feature_names_in_ == ["a", "b"]
+    assert json.loads(g.to_json())["fitted"]["feature_names"] == ["a", "b"]
+    with pytest.raises(cw.InvalidParameterError, match=r'the fit.s columns were \["a", "b"\]'):
+        g2.predict_proba(X[["b", "a"]])
+    with pytest.raises(cw.InvalidParameterError, match=r"the fit's columns were"):
+        forest2.score_samples(X[["b", "a"]])
+    assert g2.predict_proba(X).tolist() == g.predict_proba(X).tolist()
+    assert forest2.score_samples(X).tolist() == forest.score_samples(X).tolist()
+    # fitted on a matrix: no names written, none after loading
+    plain = cw.glm.LogisticRegression().fit(X.to_numpy(), y)
+    assert "feature_names" not in json.loads(plain.to_json())["fitted"]
+    assert cw.glm.FittedLogistic.from_json(plain.to_json()).feature_names_in_ is None
+    # names of another count than the features: a damaged document
+    doc = json.loads(g.to_json())
+    doc["fitted"]["feature_names"] = ["a"]
+    with pytest.raises(cw.InvalidParameterError, match=r"json"):
+        cw.glm.FittedLogistic.from_json(json.dumps(doc))
     # a matrix without names is read by position, as before
     assert g.predict_proba(X.to_numpy()).tolist() == g.predict_proba(X).tolist()
     assert forest.predict(X.to_numpy()).tolist() == forest.predict(X).tolist()

@@ -23,6 +23,19 @@ pub mod stats;
 
 pub use error::{Error, ErrorKind, Result};
 
+/// Check the feature names a fitted model is given (`with_feature_names`): one per feature.
+/// A frame's columns are compared with them as a list, in order, so a name may repeat (as
+/// scikit-learn allows).
+///
+/// # Errors
+/// `length_mismatch` (field `feature_names`) for another count than `k`.
+pub(crate) fn check_feature_names(names: &[String], k: usize) -> Result<()> {
+    if names.len() != k {
+        return Err(Error::LengthMismatch { field: "feature_names".into(), got: names.len(), expected: k });
+    }
+    Ok(())
+}
+
 /// `null` (how serde_json writes an infinite `f64`) read back as infinity: the
 /// `deserialize_with` of a stored `f64` that may be infinite (a bid model's missing cap, a
 /// decision's unknown spend).

@@ -97,6 +97,11 @@ export function runModelJson(cw, name) {
     same([...m.scoreSamples(x, nFeatures)], py.expected.scoreSamples, 'scoreSamples');
     same([...m.decisionFunction(x, nFeatures)], py.expected.decisionFunction, 'decisionFunction');
     assert.deepEqual([...m.predict(x, nFeatures)], py.expected.predict);
+    // the frame's column names Python wrote travel through JS untouched; a count that does not
+    // match the forest's features is a damaged document
+    assert.deepEqual(py.document.fitted.feature_names, ['spend', 'clicks']);
+    assert.deepEqual(m.toJSON().fitted.feature_names, ['spend', 'clicks']);
+    invalid(() => anomaly.FittedIsolationForest.fromJSON({ ...py.document, fitted: { ...py.document.fitted, feature_names: ['spend'] } }), /feature_names/);
   });
 
   test(`[${name}] FittedLogistic: the same model after toJSON / fromJSON; Python's loads`, () => {
@@ -111,6 +116,9 @@ export function runModelJson(cw, name) {
     const py = fixture('logistic_python.json');
     const m = glm.FittedLogistic.fromJSON(py.document);
     same([...m.predictProba(py.input.x, py.input.nFeatures)], py.expected.predictProba, 'predictProba');
+    assert.deepEqual(py.document.fitted.feature_names, ['visits', 'pages']);
+    assert.deepEqual(m.toJSON().fitted.feature_names, ['visits', 'pages']);
+    invalid(() => glm.FittedLogistic.fromJSON({ ...py.document, fitted: { ...py.document.fitted, feature_names: ['a', 'b', 'c'] } }), /feature_names/);
   });
 
   test(`[${name}] FittedBids: the same bids after toJSON / fromJSON (no cap too); Python's loads`, () => {

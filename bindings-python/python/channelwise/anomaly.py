@@ -179,6 +179,12 @@ class IsolationForest:
         return FittedIsolationForest(model, None if n_features is not None else feature_names(x))
 
 
+def named(model: Any, names: Optional[List[str]]) -> Any:
+    """The native fitted ``model`` carrying the frame's column ``names`` in its JSON (so a frame
+    scored after :meth:`from_json`, here or in another stack, is checked against them)."""
+    return model if names is None else model.with_feature_names([str(n) for n in names])
+
+
 class FittedIsolationForest:
     """A grown isolation forest. Scores as scikit-learn's: ``score_samples`` in ``[-1, 0]``, lower
     is more abnormal; ``decision_function = score_samples - offset_`` is negative for outliers;
@@ -187,13 +193,13 @@ class FittedIsolationForest:
     _MODEL = "channelwise.anomaly.FittedIsolationForest"
 
     def __init__(self, model: Any, names: Optional[List[str]] = None) -> None:
-        self._model = model
-        self._names = names
+        self._model = named(model, names)
+        self._names = self._model.feature_names
 
     @property
     def feature_names_in_(self) -> Optional[List[str]]:
         """The columns of the frame the forest was grown on (``None`` for a matrix without
-        names, or after :meth:`from_json`: the document keeps the forest, not the frame)."""
+        names). The JSON keeps them, so they hold after :meth:`from_json` too."""
         return self._names
 
     def _x(self, x: Any, n_features: Optional[int]) -> Tuple[bytes, int]:

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _channelwise as _cw
 from . import _frames
-from .anomaly import _matrix, feature_names, same_features
+from .anomaly import _matrix, feature_names, named, same_features
 
 __all__ = ["LogisticRegression", "FittedLogistic"]
 
@@ -83,13 +83,14 @@ class FittedLogistic:
     _MODEL = "channelwise.glm.FittedLogistic"
 
     def __init__(self, model: Any, names: Optional[List[str]] = None) -> None:
-        self._model = model
-        self._names = names
+        self._model = named(model, names)
+        self._names = self._model.feature_names
 
     @property
     def feature_names_in_(self) -> Optional[List[str]]:
-        """The columns of the frame it was fitted on (``None`` for a matrix without names, or
-        after :meth:`from_json`); a frame given to :meth:`predict_proba` must have the same."""
+        """The columns of the frame it was fitted on (``None`` for a matrix without names); a
+        frame given to :meth:`predict_proba` must have the same. The JSON keeps them, so they
+        hold after :meth:`from_json` too."""
         return self._names
 
     def to_json(self) -> str:

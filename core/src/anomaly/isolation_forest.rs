@@ -306,6 +306,7 @@ impl IsolationForest {
             max_features: plan.max_features,
             max_depth: plan.max_depth,
             offset: -0.5,
+            feature_names: None,
         };
         if let Contamination::Fraction(c) = self.contamination {
             let mut scores = vec![0.0; plan.n_rows];
@@ -506,6 +507,11 @@ pub struct FittedIsolationForest {
     max_features: usize,
     max_depth: usize,
     offset: f64,
+    /// The names of the features, when the data had them
+    /// ([`FittedIsolationForest::with_feature_names`]): they travel with the JSON, so a frame
+    /// scored after loading is checked against them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    feature_names: Option<Vec<String>>,
     /// The trees laid out for scoring (derived from `trees`, not serialised).
     #[serde(skip)]
     compiled: Compiled,
@@ -567,6 +573,8 @@ struct FittedRepr {
     max_features: usize,
     max_depth: usize,
     offset: f64,
+    #[serde(default)]
+    feature_names: Option<Vec<String>>,
 }
 
 impl TryFrom<FittedRepr> for FittedIsolationForest {
@@ -597,6 +605,9 @@ impl TryFrom<FittedRepr> for FittedIsolationForest {
         if u32::try_from(total).is_err() {
             return bad(format!("{total} nodes in all, more than u32 indexes"));
         }
+        if let Some(names) = &r.feature_names {
+            crate::check_feature_names(names, r.n_features)?;
+        }
         Ok(FittedIsolationForest {
             compiled: Compiled::new(&r.trees),
             trees: r.trees,
@@ -605,6 +616,7 @@ impl TryFrom<FittedRepr> for FittedIsolationForest {
             max_features: r.max_features,
             max_depth: r.max_depth,
             offset: r.offset,
+            feature_names: r.feature_names,
         })
     }
 }
@@ -717,6 +729,21 @@ impl FittedIsolationForest {
     /// ```
     pub fn n_features(&self) -> usize {
         self.n_features
+    }
+
+    /// The forest with the names of its features (a frame's columns), kept in its JSON.
+    ///
+    /// # Errors
+    /// `length_mismatch` (field `feature_names`) for another count than `n_features`.
+    pub fn with_feature_names(mut self, names: Vec<String>) -> Result<Self> {
+        crate::check_feature_names(&names, self.n_features)?;
+        self.feature_names = Some(names);
+        Ok(self)
+    }
+
+    /// The names of the features, when it was given them.
+    pub fn feature_names(&self) -> Option<&[String]> {
+        self.feature_names.as_deref()
     }
 
     /// Number of trees.
@@ -983,6 +1010,15 @@ mod tests {
         assert!(a.iter().zip(&b).all(|(a, b)| (a - b).abs() < 1e-12));
         let broken = json.replacen("\"right\":2", "\"right\":0", 1);
         assert!(serde_json::from_str::<FittedIsolationForest>(&broken).is_err());
+        // feature names, when given, are checked and travel; absent ones are not written
+        assert!(!json.contains("feature_names") && m.feature_names().is_none());
+        assert!(m.clone().with_feature_names(vec!["a".into()]).unwrap_err().to_string().contains("feature_names"));
+        let named = m.with_feature_names(vec!["spend".into(), "clicks".into()]).unwrap();
+        let json = serde_json::to_string(&named).unwrap();
+        let back: FittedIsolationForest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.feature_names().unwrap(), ["spend", "clicks"]);
+        let e = serde_json::from_str::<FittedIsolationForest>(&json.replace(",\"clicks\"", "")).unwrap_err();
+        assert!(e.to_string().contains("feature_names has 1 entries, expected 2"), "{e}");
     }
 
     #[test]

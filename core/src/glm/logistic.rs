@@ -105,11 +105,39 @@ impl Default for LogisticRegression {
 
 /// A fitted logistic regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedRepr")]
 pub struct FittedLogistic {
     coef: Vec<f64>,
     intercept: f64,
     iterations: usize,
     grad_norm: f64,
+    /// The names of the features, when the data had them ([`FittedLogistic::with_feature_names`]):
+    /// they travel with the JSON, so a frame scored after loading is checked against them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    feature_names: Option<Vec<String>>,
+}
+
+/// [`FittedLogistic`] as stored, checked on load: its feature names, when it has them.
+#[derive(Deserialize)]
+struct FittedRepr {
+    coef: Vec<f64>,
+    intercept: f64,
+    iterations: usize,
+    grad_norm: f64,
+    #[serde(default)]
+    feature_names: Option<Vec<String>>,
+}
+
+impl TryFrom<FittedRepr> for FittedLogistic {
+    type Error = Error;
+
+    fn try_from(r: FittedRepr) -> Result<Self> {
+        let m = FittedLogistic { coef: r.coef, intercept: r.intercept, iterations: r.iterations, grad_norm: r.grad_norm, feature_names: None };
+        match r.feature_names {
+            Some(names) => m.with_feature_names(names),
+            None => Ok(m),
+        }
+    }
 }
 
 /// The logistic function `1 / (1 + e^{-z})` without overflow.
@@ -555,7 +583,7 @@ impl LogisticRegression {
 
     fn build(&self, theta: Vec<f64>, iterations: usize, grad_norm: f64) -> FittedLogistic {
         let k = theta.len() - usize::from(self.fit_intercept);
-        FittedLogistic { intercept: if self.fit_intercept { theta[k] } else { 0.0 }, coef: theta[..k].to_vec(), iterations, grad_norm }
+        FittedLogistic { intercept: if self.fit_intercept { theta[k] } else { 0.0 }, coef: theta[..k].to_vec(), iterations, grad_norm, feature_names: None }
     }
 }
 
@@ -598,6 +626,21 @@ impl FittedLogistic {
         self.grad_norm
     }
 
+    /// The model with the names of its features (a frame's columns), kept in its JSON.
+    ///
+    /// # Errors
+    /// `length_mismatch` (field `feature_names`) for another count than the coefficients'.
+    pub fn with_feature_names(mut self, names: Vec<String>) -> Result<Self> {
+        crate::check_feature_names(&names, self.coef.len())?;
+        self.feature_names = Some(names);
+        Ok(self)
+    }
+
+    /// The names of the features, when it was given them.
+    pub fn feature_names(&self) -> Option<&[String]> {
+        self.feature_names.as_deref()
+    }
+
     /// The linear predictor `b + x . beta` of one row.
     pub fn decision(&self, row: &[f64]) -> f64 {
         self.intercept + row.iter().zip(&self.coef).map(|(a, b)| a * b).sum::<f64>()
@@ -628,6 +671,23 @@ mod tests {
         let weak = LogisticRegression::default().c(100.0).fit(&x, 2, &y, None).unwrap();
         assert!(strong.coef()[0].abs() < weak.coef()[0].abs());
         assert!(weak.grad_norm() < 1e-6, "{weak:?}");
+    }
+
+    #[test]
+    fn feature_names_are_checked_and_travel_in_the_json() {
+        let x = [0.0, 1.0, 1.0, 0.0, 2.0, 1.0, 0.5, 3.0];
+        let m = LogisticRegression::default().fit(&x, 2, &[0.0, 1.0, 0.0, 1.0], None).unwrap();
+        assert_eq!(m.feature_names(), None);
+        assert!(!serde_json::to_string(&m).unwrap().contains("feature_names"), "absent, not null");
+        let e = m.clone().with_feature_names(vec!["a".into()]).unwrap_err();
+        assert_eq!(e.to_string(), "length mismatch: feature_names has 1 entries, expected 2");
+        let named = m.with_feature_names(vec!["visits".into(), "pages".into()]).unwrap();
+        let back: FittedLogistic = serde_json::from_str(&serde_json::to_string(&named).unwrap()).unwrap();
+        assert_eq!(back, named);
+        assert_eq!(back.feature_names().unwrap(), ["visits", "pages"]);
+        let bad = serde_json::to_string(&named).unwrap().replace(",\"pages\"", "");
+        let e = serde_json::from_str::<FittedLogistic>(&bad).unwrap_err();
+        assert!(e.to_string().contains("feature_names has 1 entries, expected 2"), "{e}");
     }
 
     #[test]
