@@ -181,12 +181,95 @@ pub(crate) fn invalid(
     }
 }
 
-/// The core's `T` from JSON text written by the Python layer (settings, payload items); an
-/// error names `field` and the serde reason.
+/// The core's `T` from JSON text written by the Python layer (settings, proposals, payloads);
+/// a value serde refuses is named by its place under `field` and shown, as JS names it
+/// (`invalid change.action.daily: "x" (invalid type: string "x", expected f64)`).
 pub(crate) fn document<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> PyResult<T> {
-    crate::error::core(
+    let v: serde_json::Value = crate::error::core(
         serde_json::from_str(text).map_err(|e| invalid(field, "the document", e.to_string())),
-    )
+    )?;
+    crate::error::core(located(field, &v, false))
+}
+
+/// The value serde's "invalid type" message quotes (`invalid type: string "x", expected f64`),
+/// when it is a string, a number or a boolean.
+fn refused(reason: &str) -> Option<serde_json::Value> {
+    let what = reason.strip_prefix("invalid type: ")?.split(", expected ").next()?;
+    if let Some(s) = what.strip_prefix("string ") {
+        return serde_json::from_str(s).ok();
+    }
+    let quoted = |prefix: &str| what.strip_prefix(prefix)?.strip_prefix('`')?.strip_suffix('`');
+    ["integer ", "floating point ", "boolean "].iter().find_map(|p| quoted(p)).and_then(|v| serde_json::from_str(v).ok())
+}
+
+/// The kind of a JSON value, as an error shows a value it must not print.
+pub(crate) fn json_type(v: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `v` read as the core's `T`. A refusal names the place serde stopped at under `field`
+/// (`changes[0].action.daily`; a missing key by its own name) and shows the value there, or
+/// only its kind when `private` (documents that may hold customer data).
+pub(crate) fn located<T: serde::de::DeserializeOwned>(field: &str, v: &serde_json::Value, private: bool) -> channelwise::Result<T> {
+    use serde_path_to_error::Segment;
+    let e = match serde_path_to_error::deserialize(v) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let mut place = field.to_string();
+    let mut at = Some(v);
+    for step in e.path().iter() {
+        match step {
+            Segment::Seq { index } => {
+                place.push_str(&format!("[{index}]"));
+                at = at.and_then(|x| x.get(index));
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                place.push('.');
+                place.push_str(key);
+                at = at.and_then(|x| x.get(key));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    let reason = e.inner().to_string();
+    // an internally tagged enum (`{"kind": "budget", "daily": ...}`) is buffered, so serde's
+    // path stops at the object: the one key whose value is the refused one is the place
+    while let (Some(serde_json::Value::Object(m)), Some(bad)) = (at, refused(&reason)) {
+        let mut hits = m.iter().filter(|(_, x)| **x == bad);
+        match (hits.next(), hits.next()) {
+            (Some((key, x)), None) => {
+                place.push('.');
+                place.push_str(key);
+                at = Some(x);
+            }
+            _ => break,
+        }
+    }
+    if let Some(key) = reason.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        return Err(invalid(format!("{place}.{key}"), "absent", "required, but missing"));
+    }
+    let shown = match at {
+        Some(x) if private => json_type(x).to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(x) => x.to_string(),
+        None => "the document".into(),
+    };
+    let reason = match reason.split_once(", expected ") {
+        Some((head, want)) if private && (head.starts_with("invalid type") || head.starts_with("invalid value")) => {
+            format!("expected {want}, got {}", at.map_or("nothing", json_type))
+        }
+        _ => reason,
+    };
+    Err(invalid(place, shown, reason))
 }
 
 /// A fitted model as JSON (serde; numbers round-trip bit for bit).

@@ -18,20 +18,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::columns::{document, invalid, to_json};
+use crate::columns::{document, invalid, json_type, located, to_json};
 use crate::error::{core, guard};
-
-/// The JSON type of `v`, for messages that must not quote it.
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
 
 /// Every customer-data value under `data` is a string (or a list of strings); `at` is the
 /// path of `data` (`events[2].user_data`). Anything else is refused without its value.
@@ -71,16 +59,10 @@ enum UserDataAt {
     Item,
 }
 
-/// One value read as the core's `T`; an error names `field` and the serde reason.
+/// One value read as the core's `T`; an error names the place under `field`
+/// (`events[0].event_time`) and the kind of value there, never the value (customer data).
 fn item<T: DeserializeOwned>(field: String, v: Value) -> PyResult<T> {
-    let kind = json_type(&v);
-    core(
-        serde_json::from_value(v).map_err(|e| Error::InvalidParameter {
-            field,
-            value: kind.into(),
-            reason: e.to_string(),
-        }),
-    )
+    core(located(&field, &v, true))
 }
 
 /// The list `list` (JSON text) read item by item as the core's `T`.
@@ -136,7 +118,7 @@ fn platform_meta_change_request(change: &str, currency: &str) -> PyResult<String
 #[pyfunction]
 fn platform_ga4_requests(payload: &str, options: &str, split: bool) -> PyResult<String> {
     guard(|| {
-        let p: ga4::Ga4Payload = document("payload", payload)?;
+        let p: ga4::Ga4Payload = item("payload".into(), document("payload", payload)?)?;
         let o: ga4::Ga4Options = document("options", options)?;
         if split {
             out(ga4::requests(&p, &o))

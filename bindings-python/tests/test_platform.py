@@ -107,6 +107,24 @@ def test_pii_errors_name_the_field_never_the_value(call, field):
         assert raw not in shown
 
 
+def test_documents_name_the_place_of_a_bad_value_as_node_does():
+    # the place under the argument, as Node's message gives it (it said "the document")
+    bad = {"key": "k", "entity": "123", "action": {"kind": "budget", "daily": "x"}}
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid change\.action\.daily: "x" \(invalid type: string "x", expected f64\)$'):
+        cw.platform.meta_change_request(bad, "USD")
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid change\.entity: "absent" \(required, but missing\)$'):
+        cw.platform.meta_change_request({"key": "k", "action": {"kind": "budget", "daily": 1.0}}, "USD")
+    with pytest.raises(cw.InvalidParameterError, match=r"^invalid config\.seed: "):
+        cw.platform.SimMarket({"seed": "x"})
+    # items and payloads that may carry customer data: the place and the kind, never the value
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid changes\[1\]\.action\.daily: "a string" \(expected f64, got a string\)$'):
+        cw.platform.google_ads_mutate([{**bad, "entity": "customers/1/campaignBudgets/2", "action": {"kind": "budget", "daily": 5.0}},
+                                       {**bad, "key": "k2", "entity": "customers/1/campaignBudgets/3"}])
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid payload\.user_id: "a number" \(expected a string, got a number\)$') as e:
+        cw.platform.ga4_requests({"client_id": "c", "user_id": 16505551212, "events": [{"name": "purchase"}]})
+    assert "16505551212" not in str(e.value)
+
+
 def test_pii_bad_options():
     with pytest.raises(cw.InvalidParameterError, match="vendor"):
         cw.platform.normalize("em", "a@b.co", vendor="tiktok")
