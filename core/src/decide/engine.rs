@@ -11,8 +11,9 @@
 //! 2. the guardrails ([`crate::decide::policy::check`]) with the worst case the engine knows: the
 //!    entity's last known state, its read-back, and every change sent whose outcome is unknown;
 //! 3. in dry run, the would-be change is recorded and nothing is sent;
-//! 4. the execution row (idempotency key `{store}/d{id}/s{stage}`, [`Store::id`] first) is committed as `started` **before**
-//!    the change is sent, so a crash or a lost answer leaves a key to resend, never a second key;
+//! 4. the execution row (idempotency key `{store}/d{id}/s{stage}`, [`Store::id`] first) is
+//!    committed as `started` **before** the change is sent, so a crash or a lost answer leaves
+//!    a key to resend, never a second key;
 //! 5. the change goes through [`ApplyChanges::apply_changes`] with retries by the policy's
 //!    [`RetryPolicy`](crate::platform::policy::RetryPolicy) (the same key every time, so the
 //!    platform applies it once);
