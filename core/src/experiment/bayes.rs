@@ -126,8 +126,9 @@ fn prob_greater(a: f64, b: f64, c: f64, d: f64) -> Option<f64> {
 ///
 /// # Errors
 /// Bad counts naming `a.n`, `b.successes`, ...; `prior.alpha` or `prior.beta` not positive;
-/// [`Error::InvalidParameter`] naming `prior` when no posterior shape is a whole number up to
-/// `1e7` (the closed form needs one).
+/// [`Error::InvalidParameter`] naming `prior` when no posterior shape is a whole number (the
+/// closed form needs one), or naming the count behind the smallest whole shape (`a.successes`,
+/// `a.n`, ...) when every whole one is past `1e7` terms.
 ///
 /// ```
 /// use channelwise::experiment::ab::Proportion;
@@ -147,6 +148,12 @@ pub fn beta_binomial(a: Proportion, b: Proportion, prior: BetaPrior) -> Result<B
     let (aa, ab) = (prior.alpha + a.successes, prior.beta + a.n - a.successes);
     let (ba, bb) = (prior.alpha + b.successes, prior.beta + b.n - b.successes);
     let refuse = || {
+        // whole shapes, all past the sum's terms: the counts are too large, not the prior
+        let shapes = [(aa, "a.successes", a.successes), (ab, "a.n", a.n), (ba, "b.successes", b.successes), (bb, "b.n", b.n)];
+        if let Some((shape, field, count)) = shapes.into_iter().filter(|s| s.0.fract() == 0.0).min_by(|x, y| x.0.total_cmp(&y.0)) {
+            let reason = format!("the smallest whole posterior shape is {shape}, past the exact sum's {MAX_TERMS:e} terms; at these counts use the effect model (gbstats' normal approximation)");
+            return Error::param(field, count, reason);
+        }
         let value = format!("Beta({}, {})", prior.alpha, prior.beta);
         Error::param("prior", value, "the exact sum needs a whole-number posterior shape (an integer prior with counts)")
     };
@@ -305,5 +312,16 @@ mod tests {
         assert!((r.loss_choosing_a - r.loss_choosing_b - (mb - ma)).abs() < 1e-14);
         let e = beta_binomial(Proportion::new(20.0, 3.0), Proportion::new(20.0, 4.0), BetaPrior { alpha: 0.5, beta: 0.5 }).unwrap_err();
         assert_eq!(e.kind().code(), "invalid_parameter");
+        assert!(e.to_string().starts_with("invalid prior: \"Beta(0.5, 0.5)\""), "{e}");
+    }
+
+    #[test]
+    fn counts_past_the_sum_are_named_not_the_prior() {
+        // Beta(1, 1) is a whole prior: the shapes are whole, all past 1e7 terms (it blamed the prior)
+        let (a, b) = (Proportion::new(1e9, 2e7), Proportion::new(1e9, 2.1e7));
+        let e = beta_binomial(a, b, BetaPrior::default()).unwrap_err();
+        assert_eq!(e.to_string(), "invalid a.successes: \"20000000\" (the smallest whole posterior shape is 20000001, past the exact sum's 1e7 terms; at these counts use the effect model (gbstats' normal approximation))");
+        // one shape within reach is enough
+        assert!(beta_binomial(Proportion::new(1e9, 9e6), b, BetaPrior::default()).is_ok());
     }
 }
