@@ -27,7 +27,7 @@ use statrs::function::gamma::ln_gamma;
 use super::hyp2f1::ln_hyp2f1;
 use super::polygamma::{beta_reg, ln_1_plus, ln_gamma_diff, GammaAt};
 use super::{check_histories, check_horizon, start_error, check_positive, finite, maximise, sum_chunks, time_scale, to_log_scale, FitDiagnostics, FitSettings, Histories, LogLik, Penalty};
-use crate::Result;
+use crate::{Error, Result};
 
 /// BG/NBD model settings (see the [module table](self)).
 ///
@@ -325,7 +325,9 @@ impl BetaGeoParams {
     /// history (paper eq. 10, lifetimes' `conditional_expected_number_of_purchases_up_to_time`).
     ///
     /// # Errors
-    /// As [`BetaGeo::fit`] for the histories; `out_of_range` for a negative horizon.
+    /// As [`BetaGeo::fit`] for the histories; `out_of_range` for a negative horizon;
+    /// `invalid_parameter` naming `horizon` for one too far for the series (about `1e8 (alpha +
+    /// T)` out, where its argument nears 1).
     ///
     /// ```
     /// use channelwise::clv::bg_nbd::BetaGeoParams;
@@ -417,15 +419,27 @@ impl BetaGeoParams {
 
     /// Expected repeat purchases in the next `horizon` of one history: paper eq. 10 with the
     /// Beta part's `x` read as `x + shift` (at `x = t_x = T = 0`, the unconditional eq. 9).
-    fn expected_one(&self, shift: f64, horizon: f64, x: f64, tx: f64, age: f64) -> Result<f64> {
+    /// `field` names the horizon in an error (`horizon`, or `t` of the unconditional form).
+    fn expected_one(&self, field: &str, shift: f64, horizon: f64, x: f64, tx: f64, age: f64) -> Result<f64> {
         if horizon == 0.0 {
             return Ok(0.0);
         }
         let (r, alpha, b) = (self.r, self.alpha, self.b);
         let xb = x + shift;
+        // the series runs at z = horizon / (alpha + T + horizon): it converges ever more slowly
+        // as z nears 1 and stops (not_converged) about 1e8 times alpha + T out, and z rounds to
+        // 1 (out of range) at 2^53 times: either way it is the horizon that is too far
+        let too_far = |e: Error| match e {
+            Error::NotConverged { .. } | Error::OutOfRange { .. } => {
+                let z = horizon / (alpha + age + horizon);
+                let reason = format!("too far for the 2F1 series of eq. 10: its argument is 1 - {:.1e}", 1.0 - z);
+                Error::param(field, horizon, reason)
+            }
+            e => e,
+        };
         let v = away_from_one(self.a, |a| {
             let z = horizon / (alpha + age + horizon);
-            let (ln_f, sign) = ln_hyp2f1(r + x, b + xb, a + b + xb - 1.0, z)?;
+            let (ln_f, sign) = ln_hyp2f1(r + x, b + xb, a + b + xb - 1.0, z).map_err(too_far)?;
             let e = ln_f + (r + x) * (-z).ln_1p();
             let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
             Ok((a + b + xb - 1.0) / (a - 1.0) * second)
@@ -439,7 +453,7 @@ impl BetaGeoParams {
         check_horizon("horizon", horizon)?;
         check_histories(frequency, recency, t)?;
         (0..frequency.len())
-            .map(|i| finite(|| format!("expected_purchases[{i}]"), self.expected_one(v.shift, horizon, frequency[i], recency[i], t[i])?))
+            .map(|i| finite(|| format!("expected_purchases[{i}]"), self.expected_one("horizon", v.shift, horizon, frequency[i], recency[i], t[i])?))
             .collect()
     }
 
@@ -448,7 +462,7 @@ impl BetaGeoParams {
     pub(super) fn expected_purchases_unconditional_in(&self, v: Variant, t: f64) -> Result<f64> {
         self.checked()?;
         check_horizon("t", t)?;
-        finite(|| "expected_purchases_unconditional".into(), self.expected_one(v.shift, t, 0.0, 0.0, 0.0)?)
+        finite(|| "expected_purchases_unconditional".into(), self.expected_one("t", v.shift, t, 0.0, 0.0, 0.0)?)
     }
 
     /// [`probability_of_purchases`](Self::probability_of_purchases) of a member of the family.
@@ -506,6 +520,24 @@ mod tests {
 
     /// A history past double precision (found by the JS mutation tests) is named, not an
     /// internal error: frequency 1e300 at recency 0 makes the start's likelihood NaN.
+    #[test]
+    fn a_horizon_past_the_series_is_named() {
+        // at horizon 1e9 the series stopped (not_converged naming 2F1), at 1e300 its argument
+        // z = h / (alpha + T + h) is 1 (it named `z`): both name the horizon now
+        let p = BetaGeoParams::new(0.243, 4.414, 0.793, 2.426).unwrap();
+        for h in [1e9, 1e300] {
+            let e = p.expected_purchases(h, &[2.0], &[30.0], &[38.0]).unwrap_err();
+            assert_eq!(e.kind().code(), "invalid_parameter");
+            assert!(e.to_string().starts_with("invalid horizon: \"1") && e.to_string().contains("(too far for the 2F1 series of eq. 10: its argument is 1 - "), "{e}");
+        }
+        let e = p.expected_purchases_unconditional(1e300).unwrap_err();
+        assert!(e.to_string().starts_with("invalid t: "), "{e}");
+        // 1e7 is computed, and still growing (a < 1)
+        let e7 = p.expected_purchases(1e7, &[2.0], &[30.0], &[38.0]).unwrap()[0];
+        let e5 = p.expected_purchases(1e5, &[2.0], &[30.0], &[38.0]).unwrap()[0];
+        assert!(e7.is_finite() && e7 > e5, "{e7} {e5}");
+    }
+
     #[test]
     fn a_history_past_double_precision_is_named() {
         let (mut f, r, t) = ([2.0, 1.0, 0.0, 0.0, 3.0, 7.0, 1.0, 0.0, 2.0, 5.0], [30.0, 20.0, 0.0, 0.0, 35.0, 38.0, 10.0, 0.0, 25.0, 30.0], [39.0, 39.0, 39.0, 38.0, 38.0, 38.0, 37.0, 37.0, 37.0, 39.0]);
