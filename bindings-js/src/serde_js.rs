@@ -61,8 +61,47 @@ pub fn from_js<H: Host, T: DeserializeOwned>(h: H, v: &H::V) -> Result<T> {
         value: "the document".into(),
         reason,
     };
-    let value = value(h, v, 0).map_err(bad)?;
+    let value = value(h, v, 0, false).map_err(|e| bad(e.reason))?;
     serde_json::from_value(value).map_err(|e| bad(e.to_string()))
+}
+
+/// A settings document `v` (a config, a policy, a vendor object) as its JSON value, named
+/// `field`. Unlike a model document, where `NaN` is `null` as `JSON.stringify` writes it, a
+/// `NaN` here is refused by its place (`config.eventRules[0].points must be finite, got NaN`):
+/// read as `null`, it was reported as `"null"`, a value the user never wrote.
+///
+/// # Errors
+/// `non_finite` naming the place of a `NaN`; `invalid_parameter` naming `field` (and the place)
+/// for what has no place in a document (a function, a cycle).
+pub fn tree<H: Host>(h: H, v: &H::V, field: &str) -> Result<Value> {
+    value(h, v, 0, true).map_err(|e| {
+        let at = if e.deep { field.to_string() } else { format!("{field}{}", e.at) };
+        if e.nan {
+            Error::NonFinite { field: at, value: f64::NAN }
+        } else {
+            Error::InvalidParameter { field: at, value: "the document".into(), reason: e.reason }
+        }
+    })
+}
+
+/// Why a JS value is no document: where (`.rules[2]`, built as the error comes back up), what,
+/// and whether it is a `NaN` (refused in settings only) or a nesting past [`MAX_DEPTH`].
+struct NoDocument {
+    at: String,
+    reason: String,
+    nan: bool,
+    deep: bool,
+}
+
+impl NoDocument {
+    fn new(reason: String) -> Self {
+        NoDocument { at: String::new(), reason, nan: false, deep: false }
+    }
+
+    fn under(mut self, step: String) -> Self {
+        self.at.insert_str(0, &step);
+        self
+    }
 }
 
 /// How deep a document may nest: deeper is refused (a cycle, which `JSON.stringify` refuses
@@ -70,41 +109,47 @@ pub fn from_js<H: Host, T: DeserializeOwned>(h: H, v: &H::V) -> Result<T> {
 const MAX_DEPTH: usize = 256;
 
 /// The JSON value of a JS value `depth` levels down: what `JSON.stringify` would write,
-/// `undefined` as `null`.
-fn value<H: Host>(h: H, v: &H::V, depth: usize) -> std::result::Result<Value, String> {
+/// `undefined` as `null`; a `NaN` is refused when `strict` (settings), else `null`.
+fn value<H: Host>(h: H, v: &H::V, depth: usize, strict: bool) -> std::result::Result<Value, NoDocument> {
     if depth > MAX_DEPTH {
-        return Err(format!(
-            "nested more than {MAX_DEPTH} levels deep (a cycle?)"
-        ));
+        let reason = format!("nested more than {MAX_DEPTH} levels deep (a cycle?)");
+        return Err(NoDocument { deep: true, ..NoDocument::new(reason) });
     }
     Ok(match h.kind(v) {
         Kind::Undefined | Kind::Null => Value::Null,
         Kind::Boolean => Value::Bool(h.boolean(v)),
         Kind::Number => {
             let x = h.number(v);
+            if strict && x.is_nan() {
+                return Err(NoDocument { nan: true, ..NoDocument::new(String::new()) });
+            }
             if x.fract() == 0.0 && x.abs() <= MAX_SAFE_INTEGER {
                 Value::Number(Number::from(x as i64))
             } else {
                 Number::from_f64(x).map_or(Value::Null, Value::Number)
             }
         }
-        Kind::String => Value::String(h.string(v)?),
-        Kind::Object if h.is_array(v)? => {
-            let n = h.length(v)?;
+        Kind::String => Value::String(h.string(v).map_err(NoDocument::new)?),
+        Kind::Object if h.is_array(v).map_err(NoDocument::new)? => {
+            let n = h.length(v).map_err(NoDocument::new)?;
             Value::Array(
                 (0..n)
-                    .map(|i| value(h, &h.element(v, i)?, depth + 1))
+                    .map(|i| {
+                        let x = h.element(v, i).map_err(NoDocument::new)?;
+                        value(h, &x, depth + 1, strict).map_err(|e| e.under(format!("[{i}]")))
+                    })
                     .collect::<std::result::Result<_, _>>()?,
             )
         }
         Kind::Object => {
             let mut m = Map::new();
-            for k in h.keys(v)? {
-                let x = value(h, &h.get(v, &k)?, depth + 1)?;
+            for k in h.keys(v).map_err(NoDocument::new)? {
+                let x = h.get(v, &k).map_err(NoDocument::new)?;
+                let x = value(h, &x, depth + 1, strict).map_err(|e| e.under(format!(".{k}")))?;
                 m.insert(k, x);
             }
             Value::Object(m)
         }
-        k => return Err(format!("a {k:?} has no place in a document")),
+        k => return Err(NoDocument::new(format!("a {k:?} has no place in a document"))),
     })
 }

@@ -185,6 +185,9 @@ export function runLeads({ leads }, name) {
     coded(() => leads.score(events, { eventRules: [{ name: 'r', dimension: 'intent', eventType: 'webinar', points: 1 }] }, 0), 'invalid_parameter', /config\.eventRules\[0\]\.eventType/);
     coded(() => leads.score(events, { evntRules: [] }, 0), 'invalid_parameter', /config.*evntRules/);
     coded(() => leads.score(events, { eventRules: [{ name: 'r', dimension: 'intent', eventType: 'visit', points: 'many' }] }, 0), 'invalid_parameter', /^invalid config\.eventRules\[0\]\.points: "many"/);
+    // a NaN in a settings document is named where it is (read as JSON's null, it was reported
+    // as "null", a value never written)
+    coded(() => leads.score(events, { eventRules: [{ name: 'r', dimension: 'intent', eventType: 'visit', points: NaN }] }, 0), 'non_finite', /^config\.eventRules\[0\]\.points must be finite, got NaN$/);
     coded(() => leads.score(events, {}, 'yesterday'), 'invalid_parameter', /asOf/);
     coded(() => leads.score(events, {}, 0, { lead: ['ann'], size: [1, 2] }), 'length_mismatch', /attributes\.size/);
     coded(() => leads.score(events, {}, 0, { lead: ['ann', 'ann'] }), 'invalid_record', /attributes\.lead/);

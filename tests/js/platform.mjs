@@ -134,6 +134,12 @@ export function runPlatform({ platform }, name) {
     assert.equal(c.today, '2026-01-19');
     assert.notDeepEqual(c.readMetrics(query).value, ra.value, 'another seed, another market');
     assert.equal(a.config.seed, 11);
+    // a NaN in the settings is named where it is (it was read as null)
+    assert.throws(() => new platform.SimMarket({ seed: 11, campaigns: [{ id: 'x', dailyBudget: NaN }] }), (e) => {
+      assert.equal(e.code, 'non_finite');
+      assert.equal(e.message, 'config.campaigns[0].dailyBudget must be finite, got NaN');
+      return true;
+    });
   });
 
   test(`[${name}] SimMarket: changes with idempotency keys, read back; vendor failures as data`, () => {

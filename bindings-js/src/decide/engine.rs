@@ -407,8 +407,7 @@ mod imp {
 
     /// A JS value read as the core's `T` with camelCase keys, named `field` when it does not fit.
     fn camel_doc<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
-        let tree: Value = crate::serde_js::from_js(h, v)
-            .map_err(|e| crate::optimize::renamed(e, |_| Some(field.to_string())))?;
+        let tree = crate::serde_js::tree(h, v, field)?;
         crate::keys::from_tree(&map_keys(tree.clone(), snake), &tree, field)
     }
 

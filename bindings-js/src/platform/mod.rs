@@ -28,7 +28,6 @@ use channelwise::platform::webhook::{self, Scheme, Verdict, DEFAULT_TOLERANCE_SE
 use channelwise::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::api::{arg, getter, job, this, Job};
 use crate::decl::{Choices, Declared, FromJs, Named};
@@ -105,12 +104,7 @@ impl Choices for SchemeName {
 /// A JS object tree as JSON with camelCase keys made snake_case (`dailyBudget` ->
 /// `daily_budget`), then read as the core's `T`; `field` names it in errors.
 pub(crate) fn from_camel<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
-    let bad = |reason: String| Error::InvalidParameter {
-        field: field.into(),
-        value: kind_name(h, v).into(),
-        reason,
-    };
-    let tree: Value = crate::serde_js::from_js(h, v).map_err(|e| bad(e.to_string()))?;
+    let tree = crate::serde_js::tree(h, v, field)?;
     crate::keys::from_tree(&map_keys(tree.clone(), snake), &tree, field)
 }
 
