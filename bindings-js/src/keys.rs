@@ -1,13 +1,34 @@
 //! Key case between JS and the core: JS writes `dailyBudget`, the core's serde forms and error
-//! fields say `daily_budget`. The one place the binding converts either way.
+//! fields say `daily_budget`. The one place the binding converts either way, and where the
+//! later modules' settings documents are read from JS values ([`tree`]).
 
 use channelwise::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::host::Host;
 use crate::optimize::renamed;
 use crate::out::Out;
+
+/// A settings document `v` (a config, a policy, a vendor object) as its JSON value, named
+/// `field`. Unlike a model document, where `NaN` is `null` as `JSON.stringify` writes it, a
+/// `NaN` here is refused by its place (`config.eventRules[0].points must be finite, got NaN`):
+/// read as `null`, it was reported as `"null"`, a value the user never wrote.
+///
+/// # Errors
+/// `non_finite` naming the place of a `NaN`; `invalid_parameter` naming `field` (and the place)
+/// for what has no place in a document (a function, a cycle).
+pub fn tree<H: Host>(h: H, v: &H::V, field: &str) -> Result<Value> {
+    crate::serde_js::value(h, v, 0, true).map_err(|e| {
+        let at = if e.deep { field.to_string() } else { format!("{field}{}", e.at) };
+        if e.nan {
+            Error::NonFinite { field: at, value: f64::NAN }
+        } else {
+            Error::InvalidParameter { field: at, value: "the document".into(), reason: e.reason }
+        }
+    })
+}
 
 /// A camelCase key as the core's snake_case (`dailyBudget` -> `daily_budget`,
 /// `http429WaitMs` -> `http_429_wait_ms`); a snake_case key stays as it is.

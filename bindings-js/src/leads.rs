@@ -640,7 +640,7 @@ fn snake_keys(v: Value, keep: bool) -> Value {
 /// The scoring config (camelCase or the core's snake_case keys).
 fn scoring_config<H: Host>(h: H, v: &H::V) -> Result<ScoringConfig> {
     read::object(h, v, "config")?;
-    let raw = crate::serde_js::tree(h, v, "config")?;
+    let raw = crate::keys::tree(h, v, "config")?;
     crate::keys::from_tree(&snake_keys(raw.clone(), false), &raw, "config")
 }
 

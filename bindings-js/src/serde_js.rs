@@ -65,32 +65,13 @@ pub fn from_js<H: Host, T: DeserializeOwned>(h: H, v: &H::V) -> Result<T> {
     serde_json::from_value(value).map_err(|e| bad(e.to_string()))
 }
 
-/// A settings document `v` (a config, a policy, a vendor object) as its JSON value, named
-/// `field`. Unlike a model document, where `NaN` is `null` as `JSON.stringify` writes it, a
-/// `NaN` here is refused by its place (`config.eventRules[0].points must be finite, got NaN`):
-/// read as `null`, it was reported as `"null"`, a value the user never wrote.
-///
-/// # Errors
-/// `non_finite` naming the place of a `NaN`; `invalid_parameter` naming `field` (and the place)
-/// for what has no place in a document (a function, a cycle).
-pub fn tree<H: Host>(h: H, v: &H::V, field: &str) -> Result<Value> {
-    value(h, v, 0, true).map_err(|e| {
-        let at = if e.deep { field.to_string() } else { format!("{field}{}", e.at) };
-        if e.nan {
-            Error::NonFinite { field: at, value: f64::NAN }
-        } else {
-            Error::InvalidParameter { field: at, value: "the document".into(), reason: e.reason }
-        }
-    })
-}
-
 /// Why a JS value is no document: where (`.rules[2]`, built as the error comes back up), what,
 /// and whether it is a `NaN` (refused in settings only) or a nesting past [`MAX_DEPTH`].
-struct NoDocument {
-    at: String,
-    reason: String,
-    nan: bool,
-    deep: bool,
+pub(crate) struct NoDocument {
+    pub(crate) at: String,
+    pub(crate) reason: String,
+    pub(crate) nan: bool,
+    pub(crate) deep: bool,
 }
 
 impl NoDocument {
@@ -110,7 +91,7 @@ const MAX_DEPTH: usize = 256;
 
 /// The JSON value of a JS value `depth` levels down: what `JSON.stringify` would write,
 /// `undefined` as `null`; a `NaN` is refused when `strict` (settings), else `null`.
-fn value<H: Host>(h: H, v: &H::V, depth: usize, strict: bool) -> std::result::Result<Value, NoDocument> {
+pub(crate) fn value<H: Host>(h: H, v: &H::V, depth: usize, strict: bool) -> std::result::Result<Value, NoDocument> {
     if depth > MAX_DEPTH {
         let reason = format!("nested more than {MAX_DEPTH} levels deep (a cycle?)");
         return Err(NoDocument { deep: true, ..NoDocument::new(reason) });

@@ -407,7 +407,7 @@ mod imp {
 
     /// A JS value read as the core's `T` with camelCase keys, named `field` when it does not fit.
     fn camel_doc<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
-        let tree = crate::serde_js::tree(h, v, field)?;
+        let tree = crate::keys::tree(h, v, field)?;
         crate::keys::from_tree(&map_keys(tree.clone(), snake), &tree, field)
     }
 

@@ -117,7 +117,7 @@ pub(crate) fn doc<H: Host, T: DeserializeOwned + Serialize>(
     v: &H::V,
     field: &str,
 ) -> Result<T> {
-    let tree = crate::serde_js::tree(h, v, field)?;
+    let tree = crate::keys::tree(h, v, field)?;
     let snaked = rekey(tree.clone(), snake);
     let t: T = crate::keys::from_tree(&snaked, &tree, field)?;
     let tree = snaked;
@@ -378,7 +378,7 @@ pub fn check_guardrails<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
 pub fn caps_breach<H: Host>(h: H, a: &[H::V]) -> Result<Job> {
     let g = read_guardrails(h, &arg(h, a, 0)?, "guardrails")?;
     let v = arg(h, a, 1)?;
-    let tree = crate::serde_js::tree(h, &v, "exposures")?;
+    let tree = crate::keys::tree(h, &v, "exposures")?;
     // ids as given; each exposure's keys camelCase
     let given = serde_json::json!({ "exposures": tree.clone() });
     let tree = rekey(given.clone(), snake);

@@ -61,7 +61,7 @@ impl FromJs for PolicyArg {
             (read::string(h, v, field)?, serde_json::Map::new())
         } else {
             read::object(h, v, field)?;
-            let tree = crate::serde_js::tree(h, v, field)?;
+            let tree = crate::keys::tree(h, v, field)?;
             let Value::Object(mut m) = map_keys(tree, snake) else {
                 return Err(read::wrong(h, field, v, "a policy name or { name, ... }"));
             };

@@ -104,7 +104,7 @@ impl Choices for SchemeName {
 /// A JS object tree as JSON with camelCase keys made snake_case (`dailyBudget` ->
 /// `daily_budget`), then read as the core's `T`; `field` names it in errors.
 pub(crate) fn from_camel<H: Host, T: DeserializeOwned>(h: H, v: &H::V, field: &str) -> Result<T> {
-    let tree = crate::serde_js::tree(h, v, field)?;
+    let tree = crate::keys::tree(h, v, field)?;
     crate::keys::from_tree(&map_keys(tree.clone(), snake), &tree, field)
 }
 

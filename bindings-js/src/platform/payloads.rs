@@ -35,7 +35,7 @@ use crate::{js_options, read};
 
 /// A JS value as JSON (what `JSON.stringify` writes), errors naming `field`.
 fn json<H: Host>(h: H, v: &H::V, field: &str) -> Result<Value> {
-    crate::serde_js::tree(h, v, field)
+    crate::keys::tree(h, v, field)
 }
 
 /// A list of vendor objects, each read as the core's `T`; a bad one is `invalid_parameter`
