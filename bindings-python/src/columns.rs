@@ -257,11 +257,24 @@ pub(crate) fn located<T: serde::de::DeserializeOwned>(field: &str, v: &serde_jso
     if let Some(key) = reason.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
         return Err(invalid(format!("{place}.{key}"), "absent", "required, but missing"));
     }
+    // an unknown key is named by itself, and shown by its value, not the whole object's
+    if let Some(key) = reason.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+        if let Some(x) = at.and_then(|o| o.get(key)) {
+            place.push('.');
+            place.push_str(key);
+            at = Some(x);
+        }
+    }
     let shown = match at {
         Some(x) if private => json_type(x).to_string(),
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(x) => x.to_string(),
         None => "the document".into(),
+    };
+    // a long value (an object) is shown by its start
+    let shown = match shown.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}...", &shown[..cut]),
+        None => shown,
     };
     let reason = match reason.split_once(", expected ") {
         Some((head, want)) if private && (head.starts_with("invalid type") || head.starts_with("invalid value")) => {

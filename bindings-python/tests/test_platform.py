@@ -116,6 +116,14 @@ def test_documents_name_the_place_of_a_bad_value_as_node_does():
         cw.platform.meta_change_request({"key": "k", "action": {"kind": "budget", "daily": 1.0}}, "USD")
     with pytest.raises(cw.InvalidParameterError, match=r"^invalid config\.seed: "):
         cw.platform.SimMarket({"seed": "x"})
+    # an unknown key by its own name and value, not the whole settings object
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid config\.sede: "3" \(unknown field `sede`, expected one of'):
+        cw.platform.SimMarket({"sede": 3})
+    # misspelt settings were ignored (no faults injected, the default classifier): refused now
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid config\.faults\.timout: "0\.5" \(unknown field `timout`'):
+        cw.platform.SimMarket({"faults": {"timout": 0.5}})
+    with pytest.raises(cw.InvalidParameterError, match=r'^invalid classifier\.retyr: "1" \(unknown field `retyr`'):
+        cw.platform.classify({"kind": "http", "status": 500}, 0, {"retyr": 1})
     # items and payloads that may carry customer data: the place and the kind, never the value
     with pytest.raises(cw.InvalidParameterError, match=r'^invalid changes\[1\]\.action\.daily: "a string" \(expected f64, got a string\)$'):
         cw.platform.google_ads_mutate([{**bad, "entity": "customers/1/campaignBudgets/2", "action": {"kind": "budget", "daily": 5.0}},

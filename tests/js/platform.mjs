@@ -140,6 +140,12 @@ export function runPlatform({ platform }, name) {
       assert.equal(e.message, 'config.campaigns[0].dailyBudget must be finite, got NaN');
       return true;
     });
+    // a misspelt setting is refused by name (it was ignored: no faults were injected)
+    assert.throws(() => new platform.SimMarket({ seed: 11, faults: { timout: 0.5 } }), (e) => {
+      assert.equal(e.code, 'invalid_parameter');
+      assert.match(e.message, /^invalid config\.faults\.timout: "0\.5" \(unknown field `timout`, expected one of `timeout`/);
+      return true;
+    });
   });
 
   test(`[${name}] SimMarket: changes with idempotency keys, read back; vendor failures as data`, () => {

@@ -122,6 +122,7 @@ fn at_least(field: &str, value: u64, min: u64) -> Result<()> {
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TokenBucket {
     /// Most tokens held.
     pub capacity: u32,
@@ -248,6 +249,7 @@ impl TokenBucket {
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RateLimits {
     /// Every action on the account takes a token here.
     pub account: TokenBucket,
@@ -326,7 +328,7 @@ impl RateLimits {
 /// assert_eq!(d, b.delay_ms(3, 42)); // same seed, same wait
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Backoff {
     /// Ceiling of the first wait, ms.
     pub base_ms: u64,
@@ -393,7 +395,7 @@ impl Backoff {
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RetryBudget {
     /// Size of the budget.
     pub max_tokens: f64,
@@ -508,7 +510,7 @@ pub fn meta_business_use_case(code: i64) -> Option<&'static str> {
 
 /// Sorts vendor errors into [`Disposition`]s (see the [module table](self)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Classifier {
     /// Least wait after a Meta throttle (4, 17, 32, 613, 80000-80014) that states no time.
     pub throttle_wait_ms: u64,
@@ -627,7 +629,7 @@ pub enum Next {
 
 /// Backoff, retry budget and classifier together: after a failure, when (or whether) to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Waits between attempts and how many attempts.
     pub backoff: Backoff,

@@ -105,6 +105,7 @@ const LAST_DAY: i32 = 2_932_896;
 /// | `cpm` | 10 | cost per thousand impressions | finite, > 0 |
 /// | `ctr` | 0.01 | clicks per impression | [0, 1] |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SimCampaign {
     /// Entity id.
     pub id: String,
@@ -168,7 +169,7 @@ impl SimCampaign {
 
 /// Fault rates, each the chance per call (per change for `item_failure`).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Faults {
     /// The call times out, nothing applied.
     pub timeout: f64,
@@ -204,7 +205,7 @@ impl Faults {
 
 /// The simulated market's settings (see the [module table](self)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     /// Seed of every draw.
     pub seed: u64,
