@@ -71,6 +71,7 @@ import mpmath as mp
 import numpy as np
 import pandas as pd
 import scipy
+from scipy.special import hyp2f1 as sc_hyp2f1
 from autograd import grad, hessian
 from lifetimes import BetaGeoBetaBinomFitter, BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 from lifetimes.datasets import load_donations, load_cdnow_summary, load_cdnow_summary_data_with_monetary_value, load_transaction_data
@@ -250,7 +251,7 @@ def mp_family(p, shift, x, tx, T, horizon, t, n_max):
     x read as x + 1) in mpmath at 50 digits: each history's log-likelihood (eq. 6), P(alive)
     (eq. 11), the conditional expectation (eq. 10, mp.hyp2f1), the unconditional one (eq. 9)
     and P(X(t) = n) (eq. 8, its incomplete sum at 50 digits)."""
-    r, al, a, b = (mp.mpf(float(v)) for v in p)
+    r, al, a, b = (mp.mpf(v) for v in p)
     lg = mp.loggamma
     lb = lambda u, v: lg(u) + lg(v) - lg(u + v)
     ll, pa, ep = [], [], []
@@ -303,11 +304,47 @@ def large_params_cases(out):
                       f"with probability about 0.25. lnGamma(r + x) - lnGamma(r), r ln alpha - (r + x) ln(alpha + T) and "
                       f"the Beta part's lnGamma differences cancel there: differencing lnGamma in double precision "
                       f"(lifetimes' gammaln, channelwise before 2026-12-06) is off by 1e-8 relative.",
-            "params": {"r": p[0], "alpha": p[1], "a": p[2], "b": p[3], "horizon": horizon, "t": t, "n_max": n_max},
-            "input": {"frequency": arr(x), "recency": arr(tx), "T": arr(T)},
-            "expected": {"p_alive": arr(pa), "expected_purchases": arr(ep), "expected_purchases_unconditional": f(unc),
-                         "probability_of_purchases": arr(probs), "log_likelihood": arr(ll)},
-            "tolerance": {"abs": 1e-13, "rel": 1e-11}}))
+            **family_vector(p, (horizon, t, n_max), (x, tx, T), (ll, pa, ep, unc, probs), rel=1e-11)}))
+
+
+def family_vector(p, when, hist, results, rel):
+    """A predict vector's params, input, expected (mp_family's results) and tolerance."""
+    (horizon, t, n_max), (x, tx, T), (ll, pa, ep, unc, probs) = when, hist, results
+    return {
+        "params": {"r": p[0], "alpha": p[1], "a": p[2], "b": p[3], "horizon": horizon, "t": t, "n_max": n_max},
+        "input": {"frequency": arr(x), "recency": arr(tx), "T": arr(T)},
+        "expected": {"p_alive": arr(pa), "expected_purchases": arr(ep), "expected_purchases_unconditional": f(unc),
+                     "probability_of_purchases": arr(probs), "log_likelihood": arr(ll)},
+        "tolerance": {"abs": 1e-13, "rel": rel}}
+
+
+def small_ab_cases(out):
+    """BG/NBD where a + b <= 1: a customer with no repeat purchase has eq. 10's 2F1 at
+    c = a + b - 1 <= 0. Below 0 the series is summed as for any c (mpmath and scipy's hyp2f1
+    agree); at 0 2F1 has a pole, but (a + b - 1) 2F1 tends to A B z 2F1(A + 1, B + 1; 2; z), which
+    mpmath reaches by evaluating at b + 1e-30 (50 digits: the limit to 30)."""
+    x = np.array([0.0, 0.0, 0.0, 1.0, 2.0, 7.0])
+    tx = np.array([0.0, 0.0, 0.0, 4.5, 20.0, 36.0])
+    T = np.array([38.0, 10.0, 0.5, 39.0, 38.0, 38.5])
+    horizon, t, n_max = 10.0, 39.0, 6
+    for name, p, mp_b, about in (
+            ("bg_nbd_predict_a_plus_b_below_one", (0.24, 4.4, 0.3, 0.4), None, "a + b = 0.7, so c = -0.3 for the customers with no repeat purchase"),
+            ("bg_nbd_predict_a_plus_b_one", (0.24, 4.4, 0.5, 0.5), mp.mpf(0.5) + mp.mpf("1e-30"), "a + b = 1, so c = 0 (a pole of 2F1) for the customers with no repeat purchase")):
+        m = BetaGeoFitter()
+        m.params_ = pd.Series(dict(zip(["r", "alpha", "a", "b"], p)))
+        with np.errstate(all="ignore"):
+            lt = m.conditional_expected_number_of_purchases_up_to_time(horizon, x, tx, T)
+        ll, pa, ep, unc, probs = mp_family((p[0], p[1], p[2], mp_b if mp_b is not None else p[3]), 0, x, tx, T, horizon, t, n_max)
+        if mp_b is None:
+            said = f"lifetimes {lifetimes.__version__}'s conditional_expected_number_of_purchases_up_to_time (scipy {scipy.__version__} hyp2f1) is within {np.max(np.abs(lt / np.array(ep) - 1)):.0e} relative"
+        else:
+            said = f"lifetimes {lifetimes.__version__} gives {sorted(set(str(v) for v in lt[x == 0]))} for them (scipy's hyp2f1 at c = 0)"
+        out.append((name, {
+            "function": "clv.bg_nbd.predict",
+            "source": f"Fader, Hardie & Lee (2005) eq. 6, 8-11 evaluated in mpmath {mp.__version__} at 50 digits (mp.hyp2f1) at "
+                      f"r={p[0]}, alpha={p[1]}, a={p[2]}, b={p[3]}: {about}" + (" (b + 1e-30 in mpmath, the limit to 30 digits)" if mp_b is not None else "") +
+                      f". {said}.",
+            **family_vector(p, (horizon, t, n_max), (x, tx, T), (ll, pa, ep, unc, probs), rel=1e-12)}))
 
 
 def mbg_error_cases(out):
@@ -976,11 +1013,23 @@ def hyp_cases(out):
         "input": {"a": [c[0] for c in cases], "b": [c[1] for c in cases], "c": [c[2] for c in cases], "z": [c[3] for c in cases]},
         "expected": {"ln_value": [f(mp.log(abs(mp.hyp2f1(*c)))) for c in cases]},
         "tolerance": {"abs": 1e-12, "rel": 1e-12}}))
+    # c below 0 (not a pole): the BG/NBD expectation of a customer with no repeat purchase when
+    # a + b < 1; 2F1 may be negative there, so its sign is checked too
+    neg = [(0.24, 0.4, -0.3, 10 / 52.4), (1.0, 1.0, -0.5, 0.5), (2.5, 3.0, -1.5, 0.7), (0.5, 0.5, -0.999, 0.3),
+           (0.24, 0.4, -1e-10, 0.2), (3.0, -2.0, -2.5, 0.9), (1.5, 2.0, -3.7, 0.95), (0.3, 0.7, -0.01, 0.0)]
+    out.append(("hyp2f1_negative_c_mpmath", {
+        "function": "clv.hyp2f1",
+        "source": f"mpmath {mp.__version__} hyp2f1 at 50 digits, natural log of its absolute value and its sign; "
+                  f"scipy {scipy.__version__} hyp2f1 agrees to {max(abs(float(sc_hyp2f1(*c)) / float(mp.hyp2f1(*c)) - 1) for c in neg):.0e} relative",
+        "input": {"a": [c[0] for c in neg], "b": [c[1] for c in neg], "c": [c[2] for c in neg], "z": [c[3] for c in neg]},
+        "expected": {"ln_value": [f(mp.log(abs(mp.hyp2f1(*c)))) for c in neg], "sign": [f(mp.sign(mp.hyp2f1(*c))) for c in neg]},
+        "tolerance": {"abs": 1e-12, "rel": 1e-12}}))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", default=ROOT)
+    ap.add_argument("--only", nargs="*", help="write only these vectors (names without .json)")
     a = ap.parse_args()
     # ParetoNBDFitter starts from np.random.normal(1, 0.05) of numpy's global generator: seeded,
     # so its fit, the Newton polish from it and every `source` are the same on every run
@@ -996,7 +1045,10 @@ def main() -> None:
     penalized_cases(out)
     rfm_cases(out)
     hyp_cases(out)
+    small_ab_cases(out)
     for name, v in out:
+        if a.only and name not in a.only:
+            continue
         write(a.root, "clv", name, v)
         print("wrote", name)
 

@@ -4168,7 +4168,10 @@ export declare const clv: {
    * (lifetimes' `calibration_and_holdout_data`).
    */
   calibrationAndHoldout(log: RfmLog | RfmLogRow[], calibrationEnd: number | Date, options?: RfmSummaryOptions | null): CalibrationHoldout;
-  /** `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space. */
+  /**
+   * `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1` and `c` not a pole (0 or a negative
+   * integer), in log space.
+   */
   lnHyp2f1(a: number, b: number, c: number, z: number): LnHyp2f1;
   BetaGeo: typeof BetaGeo;
   BetaGeoParams: typeof BetaGeoParams;

@@ -905,7 +905,8 @@ api! {
         /// The calibration summary up to `calibrationEnd` (unix seconds or a `Date`) and the holdout counts
         /// (lifetimes' `calibration_and_holdout_data`).
         fn calibrationAndHoldout "(log: RfmLog, calibrationEnd: number | Date, options?: RfmSummaryOptions | null): CalibrationHoldout" sync => crate::clv::calibration_and_holdout;
-        /// `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1`, in log space.
+        /// `ln |2F1(a, b; c; z)|` and its sign for `0 <= z < 1` and `c` not a pole (0 or a negative
+        /// integer), in log space.
         fn lnHyp2f1 "(a: number, b: number, c: number, z: number): LnHyp2f1" sync => crate::clv::ln_hyp2f1_fn;
         classes {
         /// The BG/NBD model (Fader, Hardie & Lee 2005), fitted by exact maximum likelihood.

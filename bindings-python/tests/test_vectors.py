@@ -833,7 +833,8 @@ def _run_clv(fn, inp, params, kind):
             out["duration_holdout"] = out["duration_holdout"][0]
         return out
     if fn == "clv.hyp2f1":
-        return {"ln_value": [cw.clv.ln_hyp2f1(*(_num(inp[k][i]) for k in "abcz"))[0] for i in range(len(inp["a"]))]}
+        r = [cw.clv.ln_hyp2f1(*(_num(inp[k][i]) for k in "abcz")) for i in range(len(inp["a"]))]
+        return {"ln_value": [v[0] for v in r], "sign": [v[1] for v in r]}
     pytest.fail(f"no Python runner for function {fn!r}")
 
 

@@ -160,8 +160,8 @@ fn run(function: &str, input: &Value, params: &Value) -> channelwise::Result<Map
         }
         "clv.hyp2f1" => {
             let (a, b, c, z) = (col(input, "a"), col(input, "b"), col(input, "c"), col(input, "z"));
-            let v: Vec<f64> = (0..a.len()).map(|i| ln_hyp2f1(a[i], b[i], c[i], z[i]).map(|r| r.0)).collect::<Result<_, _>>()?;
-            Ok(obj(json!({ "ln_value": v })))
+            let v: Vec<(f64, f64)> = (0..a.len()).map(|i| ln_hyp2f1(a[i], b[i], c[i], z[i])).collect::<Result<_, _>>()?;
+            Ok(obj(json!({ "ln_value": v.iter().map(|r| r.0).collect::<Vec<_>>(), "sign": v.iter().map(|r| r.1).collect::<Vec<_>>() })))
         }
         other => panic!("no runner for function {other:?}"),
     }

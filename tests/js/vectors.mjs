@@ -744,7 +744,10 @@ export function runVectors({ attribution, journey, stats, forecast, anomaly, opt
         };
       }
       case 'clv.hyp2f1':
-        return { ln_value: input.a.map((_, i) => clv.lnHyp2f1(num(input.a[i]), num(input.b[i]), num(input.c[i]), num(input.z[i])).value) };
+      {
+        const r = input.a.map((_, i) => clv.lnHyp2f1(num(input.a[i]), num(input.b[i]), num(input.c[i]), num(input.z[i])));
+        return { ln_value: r.map((v) => v.value), sign: r.map((v) => v.sign) };
+      }
       default:
         throw new Error(`no runner for function ${JSON.stringify(fn)}`);
     }

@@ -780,8 +780,9 @@ def calibration_and_holdout(
 
 
 def ln_hyp2f1(a: float, b: float, c: float, z: float) -> Tuple[float, float]:
-    """``(ln |2F1(a, b; c; z)|, sign)`` for ``0 <= z < 1``, in log space (no overflow for the
-    parameters of customers with hundreds of purchases)."""
+    """``(ln |2F1(a, b; c; z)|, sign)`` for ``0 <= z < 1`` and ``c`` not a pole (0 or a negative
+    integer: ``InvalidParameterError``), in log space (no overflow for the parameters of customers
+    with hundreds of purchases)."""
     return _cw.clv_ln_hyp2f1(*(_frames.real(k, x) for k, x in (("a", a), ("b", b), ("c", c), ("z", z))))
 
 

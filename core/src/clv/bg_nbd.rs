@@ -429,20 +429,34 @@ impl BetaGeoParams {
         // the series runs at z = horizon / (alpha + T + horizon): it converges ever more slowly
         // as z nears 1 and stops (not_converged) about 1e8 times alpha + T out, and z rounds to
         // 1 (out of range) at 2^53 times: either way it is the horizon that is too far
-        let too_far = |e: Error| match e {
-            Error::NotConverged { .. } | Error::OutOfRange { .. } => {
+        let too_far = |e: Error| {
+            let series = match &e {
+                Error::NotConverged { .. } => true,
+                Error::OutOfRange { field, .. } => field == "z",
+                _ => false,
+            };
+            if series {
                 let z = horizon / (alpha + age + horizon);
-                let reason = format!("too far for the 2F1 series of eq. 10: its argument is 1 - {:.1e}", 1.0 - z);
-                Error::param(field, horizon, reason)
+                Error::param(field, horizon, format!("too far for the 2F1 series of eq. 10: its argument is 1 - {:.1e}", 1.0 - z))
+            } else {
+                e
             }
-            e => e,
         };
         let v = away_from_one(self.a, |a| {
             let z = horizon / (alpha + age + horizon);
-            let (ln_f, sign) = ln_hyp2f1(r + x, b + xb, a + b + xb - 1.0, z).map_err(too_far)?;
-            let e = ln_f + (r + x) * (-z).ln_1p();
+            let (big_a, big_b, c) = (r + x, b + xb, a + b + xb - 1.0);
+            let lead = big_a * (-z).ln_1p();
+            if c == 0.0 {
+                // a + b = 1 and no chance to drop out yet: 2F1 has a pole at c = 0, but the
+                // product c 2F1(A, B; c; z) tends to A B z 2F1(A + 1, B + 1; 2; z) there
+                let (ln_g, _) = ln_hyp2f1(big_a + 1.0, big_b + 1.0, 2.0, z).map_err(too_far)?;
+                return Ok(-(lead + (big_a * big_b * z).ln() + ln_g).exp() / (a - 1.0));
+            }
+            // c < 0 where a + b < 1 and x + shift = 0: the series is summed as for any c
+            let (ln_f, sign) = ln_hyp2f1(big_a, big_b, c, z).map_err(too_far)?;
+            let e = ln_f + lead;
             let second = if sign > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-            Ok((a + b + xb - 1.0) / (a - 1.0) * second)
+            Ok(c / (a - 1.0) * second)
         })?;
         Ok(v * self.alive(shift, x, tx, age))
     }

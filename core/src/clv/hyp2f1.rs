@@ -20,11 +20,14 @@ const RESCALE: f64 = 1e250;
 const LN_RESCALE: f64 = 575.646_273_248_511_4; // ln(1e250)
 const MAX_TERMS: usize = 2_000_000;
 
-/// `ln |2F1(a, b; c; z)|` and the sign of `2F1`, for `0 <= z < 1` and `c > 0`.
+/// `ln |2F1(a, b; c; z)|` and the sign of `2F1`, for `0 <= z < 1` and `c` not a pole (`0` or a
+/// negative integer). A negative `c` is summed as any other: the BG/NBD expectation of a
+/// customer with no purchase has `c = a + b - 1`, below 0 when `a + b < 1`.
 ///
 /// # Errors
-/// `out_of_range` for `z` outside `[0, 1)` or `c <= 0`; `non_finite` for a non-finite argument;
-/// `not_converged` if the series needs more than two million terms (`z` within ~1e-5 of 1).
+/// `out_of_range` for `z` outside `[0, 1)`; `invalid_parameter` for `c` a pole; `non_finite`
+/// for a non-finite argument; `not_converged` if the series needs more than two million terms
+/// (`z` within ~1e-5 of 1).
 ///
 /// ```
 /// use channelwise::clv::hyp2f1::ln_hyp2f1;
@@ -34,6 +37,10 @@ const MAX_TERMS: usize = 2_000_000;
 /// // far beyond f64's range, still exact in log space
 /// let (ln_big, _) = ln_hyp2f1(800.0, 800.0, 900.0, 0.9)?;
 /// assert!(ln_big > 1000.0 && ln_big.is_finite());
+/// // a negative c: 2F1(1, 1; -1/2; 1/2) = -4 - 3 pi / 2 (mpmath to 40 digits)
+/// let (ln_neg, sign) = ln_hyp2f1(1.0, 1.0, -0.5, 0.5)?;
+/// assert!((sign * ln_neg.exp() + 4.0 + 1.5 * std::f64::consts::PI).abs() < 1e-13);
+/// assert_eq!(ln_hyp2f1(1.0, 1.0, -2.0, 0.5).unwrap_err().kind().code(), "invalid_parameter");
 /// # Ok::<(), channelwise::Error>(())
 /// ```
 pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
@@ -45,8 +52,8 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
     if !(0.0..1.0).contains(&z) {
         return Err(Error::OutOfRange { field: "z".into(), value: z, min: 0.0, max: 1.0 - f64::EPSILON });
     }
-    if c <= 0.0 {
-        return Err(Error::OutOfRange { field: "c".into(), value: c, min: f64::MIN_POSITIVE, max: f64::INFINITY });
+    if c <= 0.0 && c == c.round() {
+        return Err(Error::param("c", c, "a pole of 2F1: c must not be 0 or a negative integer"));
     }
     if ((c - a) * (c - b)).abs() < (a * b).abs() {
         let (ln_s, sign) = series(c - a, c - b, c, z)?;
@@ -477,7 +484,8 @@ mod tests {
     fn bad_arguments_are_errors() {
         assert_eq!(ln_hyp2f1(1.0, 1.0, 2.0, 1.0).unwrap_err().kind().code(), "out_of_range");
         assert_eq!(ln_hyp2f1(1.0, f64::NAN, 2.0, 0.5).unwrap_err().kind().code(), "non_finite");
-        assert_eq!(ln_hyp2f1(1.0, 1.0, 0.0, 0.5).unwrap_err().kind().code(), "out_of_range");
+        assert_eq!(ln_hyp2f1(1.0, 1.0, 0.0, 0.5).unwrap_err().kind().code(), "invalid_parameter");
+        assert_eq!(ln_hyp2f1(1.0, 1.0, -3.0, 0.5).unwrap_err().kind().code(), "invalid_parameter");
     }
 
     #[test]
