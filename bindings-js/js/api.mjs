@@ -417,6 +417,9 @@ const every = (col, type) => {
   return true;
 };
 
+/** No lone surrogate in `t` (`isWellFormed` where the engine has it: Node 20+, browsers since 2023). */
+const wellFormed = (t) => (t.isWellFormed ? t.isWellFormed() : !/\p{Cs}/u.test(t));
+
 /** The columns an event table (`touchpoints`, `conversions`) may have; its string ones. */
 const EVENT_KEYS = ['userId', 'timestamp', 'channel', 'campaign', 'cost', 'eventId', 'value', 'type'];
 const EVENT_TEXT = new Set(['userId', 'channel', 'campaign', 'eventId', 'type']);
@@ -446,9 +449,9 @@ function eventColumns(m, args) {
         if (col === undefined) continue;
         const numbers = !EVENT_TEXT.has(key) && every(col, 'number');
         out[key] = numbers ? Float64Array.from(col) : col;
-        if (EVENT_TEXT.has(key) && every(col, 'string')) {
-          texts.push([`${name}.${key}`, col.join('\n')]);
-        }
+        const text = EVENT_TEXT.has(key) && every(col, 'string') ? col.join('\n') : '';
+        // a lone surrogate would cross as U+FFFD: read cell by cell, Rust names it
+        if (text && wellFormed(text)) texts.push([`${name}.${key}`, text]);
       }
       a[i] = out;
       joined.push(...texts);

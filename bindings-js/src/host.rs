@@ -70,7 +70,8 @@ pub trait Host: Copy + 'static {
     fn number(self, v: &Self::V) -> f64;
     /// A boolean's value (only called on [`Kind::Boolean`]).
     fn boolean(self, v: &Self::V) -> bool;
-    /// A string's text (only called on [`Kind::String`]); lone surrogates become U+FFFD.
+    /// A string's text (only called on [`Kind::String`]); `Err` ([`LONE_SURROGATE`]) for one
+    /// holding a lone surrogate, which UTF-8 cannot hold.
     fn string(self, v: &Self::V) -> Result<String, String>;
     /// Appends a string's UTF-8 to `out`; `Ok(false)` (nothing appended) if `v` is no string.
     fn append_utf8(self, v: &Self::V, out: &mut Vec<u8>) -> Result<bool, String> {
@@ -155,6 +156,10 @@ pub trait Host: Copy + 'static {
     /// An opaque handle to `x` (freed when JS lets go of it).
     fn handle(self, x: Shared) -> Result<Self::V, String>;
 }
+
+/// Why a JS string holding a lone surrogate is refused. An engine writes one as U+FFFD in
+/// UTF-8, so the hosts read a string's code units only where its UTF-8 holds U+FFFD.
+pub const LONE_SURROGATE: &str = "a lone surrogate: not Unicode text";
 
 thread_local! {
     /// String columns of the running call's arguments, joined by the JS wrapper.

@@ -105,6 +105,18 @@ impl Node {
         Ok((kind, len, data))
     }
 
+    /// A string's UTF-16 code units, as they are (lone surrogates kept).
+    fn utf16(self, v: sys::napi_value) -> Result<Vec<u16>, String> {
+        let mut n = 0usize;
+        // SAFETY: live env and string; a null buffer asks only for the length, written to `n`.
+        check(unsafe { sys::napi_get_value_string_utf16(self.env, v, ptr::null_mut(), 0, &mut n) })?;
+        let mut units = vec![0u16; n + 1];
+        // SAFETY: `units` has room for the `n` units and the NUL Node-API writes after them.
+        check(unsafe { sys::napi_get_value_string_utf16(self.env, v, units.as_mut_ptr(), n + 1, &mut n) })?;
+        units.truncate(n);
+        Ok(units)
+    }
+
     fn array_buffer(self, bytes: usize) -> Result<(sys::napi_value, *mut c_void), String> {
         let mut data = ptr::null_mut();
         // SAFETY: live env; out-pointers valid; Node allocates `bytes` bytes at `data`.
@@ -269,6 +281,14 @@ impl Host for Node {
                 out.truncate(start);
                 write(out, need + 1)?;
             }
+        }
+        // V8 writes a lone surrogate as U+FFFD (EF BF BD): only then are the code units read
+        // (the browser build checks the string before it crosses, bindings-wasm/js/text.js)
+        if out[start..].windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
+            && char::decode_utf16(self.utf16(value)?).any(|c| c.is_err())
+        {
+            out.truncate(start);
+            return Err(channelwise_js::host::LONE_SURROGATE.into());
         }
         Ok(true)
     }

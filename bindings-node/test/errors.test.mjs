@@ -148,16 +148,20 @@ test('large tables (read and parsed in overlapping chunks) keep every row and th
 });
 
 test('path strings of any length and script cross intact (one-call read with an exact-length retry)', () => {
-  // names around the 256-byte first read, multi-byte characters on the boundary, and a lone
-  // surrogate (V8 writes it as U+FFFD)
+  // names around the 256-byte first read, multi-byte characters on the boundary, and U+FFFD
+  // itself (how V8 writes a lone surrogate, which is refused: the code units are then read)
   const long = (k, ch) => ch.repeat(k);
-  const names = [long(251, 'x'), long(252, 'é'), long(300, '€'), long(1000, 'y'), 'a\uD800b', '😀'.repeat(70)];
+  const names = [long(251, 'x'), long(252, 'é'), long(300, '€'), long(1000, 'y'), 'a\uFFFDb', long(300, '\uFFFD'), '😀'.repeat(70)];
   for (const name of names) {
     const path = [`${name}>b`, `b > ${name}`, 'b'];
     const rows = attribution.heuristics({ path, conversions: [1, 1, 1] });
     const channels = rows.map((r) => r.channel).sort();
-    assert.deepEqual(channels, [name.replace('\uD800', '\uFFFD'), 'b'].sort());
+    assert.deepEqual(channels, [name, 'b'].sort());
   }
+  // a lone surrogate, short or past the first read, and nothing of it left in the buffer
+  const lone = (row) => new RegExp(`^invalid path\\[${row}\\]: "<unreadable>" \\(a lone surrogate: not Unicode text\\)$`);
+  throwsCode(() => attribution.heuristics({ path: ['a\uD800b', 'b'], conversions: [1, 1] }), 'invalid_parameter', lone(0));
+  throwsCode(() => attribution.heuristics({ path: ['b', `${long(300, 'é')}\uDBFF`], conversions: [1, 1] }), 'invalid_parameter', lone(1));
   // many short strings in one chunk buffer after a long one: offsets stay right
   const path = [long(5000, 'z'), ...Array.from({ length: 2000 }, (_, i) => `c${i % 7}>d`)];
   const rows = attribution.heuristics({ path, conversions: new Float64Array(path.length).fill(1) });

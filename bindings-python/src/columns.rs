@@ -44,7 +44,21 @@ pub(crate) fn describe(item: &Bound<'_, PyAny>) -> String {
     format!("{repr} ({ty})")
 }
 
-/// Reads a column of `str`; anything else in it is `bad(row, repr)`.
+/// `bad`'s error for a `str` UTF-8 cannot encode (a lone surrogate such as `"a\ud800"`), with
+/// that reason: pyo3's bare `UnicodeEncodeError` named no column and no row.
+fn not_unicode(bad: Error) -> PyErr {
+    const WHY: &str = "a lone surrogate: not Unicode text";
+    let e = match bad {
+        Error::InvalidParameter { field, value, .. } => Error::InvalidParameter { field, value, reason: WHY.into() },
+        Error::InvalidPath { row, .. } => Error::InvalidPath { row, reason: WHY.into() },
+        Error::InvalidRecord { row, column, value, .. } => Error::InvalidRecord { row, column, value, reason: WHY.into() },
+        e => e,
+    };
+    crate::error::PyChannelwiseError(e).into()
+}
+
+/// Reads a column of `str`; anything else in it is `bad(row, repr)`, and a `str` with a lone
+/// surrogate `bad(row, repr)` with that reason.
 pub(crate) fn strings(
     column: &Bound<'_, PyAny>,
     bad: impl Fn(usize, String) -> Error,
@@ -56,7 +70,7 @@ pub(crate) fn strings(
     for (row, item) in column.try_iter()?.enumerate() {
         let item = item?;
         match item.cast::<PyString>() {
-            Ok(s) => out.text.push_str(&s.to_cow()?),
+            Ok(s) => out.text.push_str(&s.to_cow().map_err(|_| not_unicode(bad(row, describe(&item))))?),
             Err(_) => {
                 return Err(crate::error::PyChannelwiseError(bad(row, describe(&item))).into());
             }
@@ -116,7 +130,7 @@ pub(crate) fn optional_strings(
         if item.is_none() {
             out.push(None);
         } else if let Ok(s) = item.cast::<PyString>() {
-            out.push(Some(s.to_cow()?.into_owned()));
+            out.push(Some(s.to_cow().map_err(|_| not_unicode(bad(row, describe(&item))))?.into_owned()));
         } else {
             let repr = item
                 .repr()

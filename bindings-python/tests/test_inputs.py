@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+
 import pytest
 
 import channelwise as cw
@@ -237,6 +239,16 @@ def test_wrong_types():
         cw.attribution.Markov().fit(pd.DataFrame(COLS)).shapley(method="magic")
     with pytest.raises(cw.InvalidParameterError, match="models"):
         cw.attribution.compare(pd.DataFrame(COLS), models=["last_click"])
+
+
+def test_a_lone_surrogate_in_an_event_column_is_named():
+    # pyo3's bare UnicodeEncodeError named no column and no row
+    bought = {"user_id": ["a"], "timestamp": [3], "value": [1.0]}
+    lone = re.escape(r'''invalid record at row 1, column touchpoints.user_id: "'\\ud800' (str)" (a lone surrogate: not Unicode text)''')
+    with pytest.raises(cw.InvalidRecordError, match=lone):
+        cw.journey.path_table({"user_id": ["a", "\ud800"], "timestamp": [0, 1], "channel": ["x", "y"]}, bought)
+    with pytest.raises(cw.InvalidRecordError, match=r"row 1, column touchpoints\.campaign: .*\(a lone surrogate: not Unicode text\)"):
+        cw.journey.path_table({"user_id": ["a", "b"], "timestamp": [0, 1], "channel": ["x", "y"], "campaign": [None, "\udc00"]}, bought)
 
 
 def test_length_mismatch_from_a_dict():

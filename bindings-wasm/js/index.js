@@ -134,7 +134,10 @@ function fastTable(table) {
     // its absence says; left out, Rust does not read it null by null (0.09 s per 1M rows here).
     const keys = out.keyTouch;
     if (Array.isArray(keys) && keys.length === n && keys.every((k) => k === null || k === undefined)) delete out.keyTouch;
-    return [out, utf8.encode(path.join('\n'))];
+    const text = path.join('\n');
+    // a lone surrogate would be encoded as U+FFFD: read path by path, Rust names it
+    if (!(text.isWellFormed ? text.isWellFormed() : !/\p{Cs}/u.test(text))) return [table, undefined];
+    return [out, utf8.encode(text)];
   } catch {
     return [table, undefined];
   }

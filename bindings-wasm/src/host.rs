@@ -31,6 +31,13 @@ extern "C" {
     fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
 }
 
+#[wasm_bindgen(module = "/js/text.js")]
+extern "C" {
+    /// String `s` if it is Unicode text (no lone surrogate, which would cross as U+FFFD).
+    #[wasm_bindgen(js_name = unicodeText)]
+    fn unicode_text(s: &JsValue) -> Option<String>;
+}
+
 thread_local! {
     /// What user code threw during the current call, rethrown as is at the boundary.
     static THROWN: RefCell<Option<JsValue>> = const { RefCell::new(None) };
@@ -137,7 +144,8 @@ impl Host for Browser {
     }
 
     fn string(self, v: &JsValue) -> Result<String, String> {
-        v.as_string().ok_or_else(|| "not a string".into())
+        // only called on strings: none comes back for one holding a lone surrogate
+        unicode_text(v).ok_or_else(|| channelwise_js::host::LONE_SURROGATE.into())
     }
 
     fn get(self, obj: &JsValue, key: &str) -> Result<JsValue, String> {

@@ -299,7 +299,8 @@ test('fast path: a path containing a newline falls back to per-element reading',
   const e2 = throwsCode(() => attribution.markov({ path: ['a\n', 'a > > b'], conversions: [1, 1] }), 'invalid_path');
   assert.match(e1.message, /row 1/);
   assert.equal(e2.message, e1.message); // 'a\n' trims to 'a': the fallback reports the same row
-  // an empty path, an empty table, unicode and lone surrogates cross either way
+  // an empty path, an empty table and unicode cross either way (a lone surrogate is refused
+  // either way: tests/js/api.mjs)
   throwsCode(() => attribution.markov({ path: ['a', ''], conversions: [1, 1] }), 'invalid_path');
   throwsCode(() => attribution.markov({ path: [], conversions: [] }), 'not_enough_data');
   const uni = { path: ['é>😀', '😀', 'é'], conversions: [1, 2, 3] };

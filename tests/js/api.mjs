@@ -359,10 +359,10 @@ export function runApi(cw, name) {
   });
 
   test(`[${name}] journey.pathTable reads every event column, missing entries and any text`, () => {
-    // users, channels and campaigns in several scripts (one with a lone surrogate, read as
-    // U+FFFD); null campaigns, event ids and types are missing entries
+    // users, channels and campaigns in several scripts (one holding U+FFFD itself); null
+    // campaigns, event ids and types are missing entries
     const touches = {
-      userId: ['é', 'e', 'é', 'e', '\uD800x'],
+      userId: ['é', 'e', 'é', 'e', '\uFFFDx'],
       timestamp: [0, 1, 2, 3, 4],
       channel: ['📧', 'search', 'search', 'search', 'b'],
       campaign: ['q1', null, undefined, 'x', null],
@@ -377,8 +377,7 @@ export function runApi(cw, name) {
       type: [null, 'purchase', undefined, 'lead'],
     };
     const pt = journey.pathTable(touches, conversions, { level: 'channel_campaign', leadKind: 'lead' });
-    // users in order of name; 'e' keeps one touch (its copy of t1 is the later one), 'é' two;
-    // the lone surrogate's user is '\uFFFDx', whose conversion its touch earns
+    // users in order of name; 'e' keeps one touch (its copy of t1 is the later one), 'é' two
     assert.deepEqual(pt.path, ['search', '📧 | q1>search', 'b']);
     assert.deepEqual([...pt.conversions], [1, 1, 1]);
     assert.deepEqual([...pt.value], [7, 5, 1]);
@@ -395,6 +394,17 @@ export function runApi(cw, name) {
     throwsCode(bad({ cost: [1, null, 'x', 0, 0] }), 'invalid_parameter', 'invalid touchpoints.cost[2]: "x" (expected a number)');
     throwsCode(bad({ timestamp: [0, 1, 2.5, 3, 4] }), 'invalid_record', /timestamp/);
     throwsCode(() => journey.pathTable(touches, { ...conversions, type: [null, 2, null, null] }), 'invalid_parameter', 'invalid conversions.type[1]: "2" (expected a string)');
+    // a lone surrogate is no Unicode text: read as U+FFFD it merged '\uD800x' with '\uFFFDx'
+    const lone = 'invalid touchpoints.userId[4]: "<unreadable>" (a lone surrogate: not Unicode text)';
+    throwsCode(bad({ userId: ['é', 'e', 'é', 'e', '\uD800x'] }), 'invalid_parameter', lone);
+    throwsCode(bad({ userId: ['é', 'e', 'é', null, '\uD800x'] }), 'invalid_parameter', /^invalid touchpoints\.userId\[3\]: "null"/);
+    throwsCode(bad({ channel: ['📧', 'search', 'search', 'a\uDC00', 'b'] }), 'invalid_parameter', 'invalid touchpoints.channel[3]: "<unreadable>" (a lone surrogate: not Unicode text)');
+    throwsCode(() => journey.pathTable(touches, { ...conversions, userId: ['é', 'e', '📧\uD83D', 'e'] }), 'invalid_parameter',
+      'invalid conversions.userId[2]: "<unreadable>" (a lone surrogate: not Unicode text)');
+    throwsCode(() => attribution.markov({ path: ['a>b', 'a>\uDFFF', 'b'], conversions: [1, 1, 0] }), 'invalid_parameter',
+      'invalid path[1]: "<unreadable>" (a lone surrogate: not Unicode text)');
+    // a pair is one character, U+FFFD itself is text: both read as they are
+    assert.deepEqual(attribution.markov({ path: ['\uD83D\uDCE7>\uFFFD', '\uFFFD'], conversions: [1, 1] }).map((r) => r.channel).sort(), ['📧', '\uFFFD'].sort());
   });
 
   test(`[${name}] a hole in an event column is what undefined there is, never an empty string`, () => {
