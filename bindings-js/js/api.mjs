@@ -182,13 +182,32 @@ export function build(backend, surface) {
     }
     return a;
   };
-  /** The arguments as Rust reads them: tables given as rows turned into columns, `Date`s into seconds, instances into handles. */
-  /** A `Map` argument is refused: Rust reads an object's own keys, and a Map's settings are none. */
+  /**
+   * A `Map` argument, or a class instance with getters, is refused: Rust reads an object's own
+   * keys, and their settings are none of them (they were lost, and the defaults used, silently).
+   */
   const noMaps = (m, args) => {
-    const i = args.findIndex((v) => v instanceof Map);
-    if (i >= 0) throw coded('invalid_parameter', `invalid ${i === m.optionsArg ? 'options' : `argument ${i + 1}`}: "a Map" (expected a plain object; Object.fromEntries(map) makes one)`);
+    args.forEach((v, i) => {
+      const what = i === m.optionsArg ? 'options' : `argument ${i + 1}`;
+      if (v instanceof Map) throw coded('invalid_parameter', `invalid ${what}: "a Map" (expected a plain object; Object.fromEntries(map) makes one)`);
+      const got = getters(v);
+      if (got.length) throw coded('invalid_parameter', `invalid ${what}: "a ${v.constructor?.name || 'class instance'}" (expected a plain object: its getters ${got.join(', ')} are not own keys; { ${got[0]}: x.${got[0]}, ... } makes one)`);
+    });
     return args;
   };
+  /**
+   * The getters on `v`'s prototypes below the root one (`Object.prototype`, of any realm), where
+   * `v` is an object of a class (not an array, typed array, Date or channelwise instance).
+   */
+  const getters = (v) => {
+    const out = [];
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v) || isDate(v) || instances.has(v)) return out;
+    for (let p = Object.getPrototypeOf(v); p !== null && Object.getPrototypeOf(p) !== null; p = Object.getPrototypeOf(p)) {
+      for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get) out.push(k);
+    }
+    return out;
+  };
+  /** The arguments as Rust reads them: tables given as rows turned into columns, `Date`s into seconds, instances into handles. */
   const prepare = (m, args) => withHandles(m, withDates(m, withRows(m, noMaps(m, args))));
   /** `go(prepare(m, args))`, what it throws as `byRow` names it. */
   const run = (m, args, go) => {

@@ -57,6 +57,21 @@ export function runApi(cw, name) {
     throwsCode(() => new attribution.Markov({ order: 2 }).fit(new Map()), 'invalid_parameter', /^invalid argument 1: "a Map"/);
     throwsCode(() => new attribution.Markov(new Map([['order', 2]])), 'invalid_parameter', /^invalid argument 1: "a Map"/);
     await assert.rejects(attribution.markovAsync(good(), new Map()), (e) => e.code === 'invalid_parameter' && /^invalid options: "a Map"/.test(e.message));
+    // so are a class's getters: { order: 2 } was read as {}, and order 1 used
+    class Settings {
+      get order() { return 2; }
+      get useNulls() { return false; }
+    }
+    throwsCode(() => attribution.markov(good(), new Settings()), 'invalid_parameter',
+      'invalid options: "a Settings" (expected a plain object: its getters order, useNulls are not own keys; { order: x.order, ... } makes one)');
+    throwsCode(() => new attribution.Markov(new Settings()), 'invalid_parameter', /^invalid argument 1: "a Settings"/);
+    // a class's own fields are own keys: read as they are
+    class Fields {
+      order = 2;
+    }
+    assert.deepEqual(attribution.markov(good(), new Fields()), attribution.markov(good(), { order: 2 }));
+    // a plain object of another realm (a vm context, an iframe) is plain: its root's __proto__ is no setting
+    assert.deepEqual(attribution.markov(good(), runInNewContext('({ order: 2 })')), attribution.markov(good(), { order: 2 }));
   });
 
   test(`[${name}] what user code throws while the input is read propagates as is`, () => {
