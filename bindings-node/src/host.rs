@@ -283,8 +283,11 @@ impl Host for Node {
             }
         }
         // V8 writes a lone surrogate as U+FFFD (EF BF BD): only then are the code units read
-        // (the browser build checks the string before it crosses, bindings-wasm/js/text.js)
-        if out[start..].windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
+        // (the lead byte is looked for first, by memchr). The browser build checks a string
+        // before it crosses instead (bindings-wasm/js/text.js).
+        let text = &out[start..];
+        if text.contains(&0xEF)
+            && text.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
             && char::decode_utf16(self.utf16(value)?).any(|c| c.is_err())
         {
             out.truncate(start);
