@@ -596,6 +596,22 @@ mod tests {
         assert!((e1 - e2).abs() < 1e-3 * e1);
     }
 
+    /// Eq. 9 through the 2F1 at `c = a + b - 1 <= 0` (below 0 the series, at 0 its limit)
+    /// against the mean of eq. 8's distribution, which has no 2F1 in it; and the limit against
+    /// the series on either side of it.
+    #[test]
+    fn a_plus_b_at_or_below_one_matches_the_distribution() {
+        for (a, b) in [(0.3, 0.4), (0.5, 0.5), (0.9, 0.1), (0.05, 0.2)] {
+            let p = BetaGeoParams::new(0.5, 3.0, a, b).unwrap();
+            let mean: f64 = (0..2000).map(|n| f64::from(n) * p.probability_of_purchases(n, 20.0).unwrap()).sum();
+            let e = p.expected_purchases_unconditional(20.0).unwrap();
+            assert!((mean - e).abs() < 1e-9 * e, "a {a}, b {b}: {mean} vs {e}");
+        }
+        let at = |b: f64| BetaGeoParams::new(0.24, 4.4, 0.5, b).unwrap().expected_purchases(10.0, &[0.0], &[0.0], &[38.0]).unwrap()[0];
+        let (below, one, above) = (at(0.5 - 1e-9), at(0.5), at(0.5 + 1e-9));
+        assert!((below - one).abs() < 1e-8 * one && (above - one).abs() < 1e-8 * one, "{below} {one} {above}");
+    }
+
     #[test]
     fn conditional_expectation_of_a_new_customer_is_unconditional() {
         // x = 0, T = 0: the conditional expectation is the unconditional one
