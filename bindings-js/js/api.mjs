@@ -183,13 +183,18 @@ export function build(backend, surface) {
     return a;
   };
   /**
-   * A `Map` argument, or a class instance with getters, is refused: Rust reads an object's own
-   * keys, and their settings are none of them (they were lost, and the defaults used, silently).
+   * A `Map` argument, a class instance with getters, or a built-in object (a `RegExp`, a `Set`)
+   * given as options is refused: Rust reads an object's own keys, and their settings are none of
+   * them (they were lost, and the defaults used, silently).
    */
   const noMaps = (m, args) => {
     args.forEach((v, i) => {
       const what = i === m.optionsArg ? 'options' : `argument ${i + 1}`;
       if (v instanceof Map) throw coded('invalid_parameter', `invalid ${what}: "a Map" (expected a plain object; Object.fromEntries(map) makes one)`);
+      const proto = v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.getPrototypeOf(v) : null;
+      if (i === m.optionsArg && proto !== null && Object.getPrototypeOf(proto) !== null && builtIn(proto.constructor)) {
+        throw coded('invalid_parameter', `invalid options: "a ${proto.constructor.name}" (expected a plain object)`);
+      }
       const got = getters(v);
       if (got.length) throw coded('invalid_parameter', `invalid ${what}: "a ${v.constructor?.name || 'class instance'}" (expected a plain object: its getters ${got.join(', ')} are not own keys; { ${got[0]}: x.${got[0]}, ... } makes one)`);
     });
@@ -197,12 +202,15 @@ export function build(backend, surface) {
   };
   /**
    * The getters on `v`'s prototypes below the root one (`Object.prototype`, of any realm), where
-   * `v` is an object of a class (not an array, typed array, Date or channelwise instance).
+   * `v` is an object of a class written in JS (not a built-in such as a `Set` or an
+   * `ArrayBuffer`, which Rust names as the wrong type, nor a channelwise instance).
    */
   const getters = (v) => {
     const out = [];
-    if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v) || isDate(v) || instances.has(v)) return out;
-    for (let p = Object.getPrototypeOf(v); p !== null && Object.getPrototypeOf(p) !== null; p = Object.getPrototypeOf(p)) {
+    if (v === null || typeof v !== 'object' || instances.has(v)) return out;
+    const proto = Object.getPrototypeOf(v);
+    if (proto === null || builtIn(proto.constructor)) return out;
+    for (let p = proto; p !== null && Object.getPrototypeOf(p) !== null; p = Object.getPrototypeOf(p)) {
       for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get) out.push(k);
     }
     return out;
@@ -427,6 +435,8 @@ export function build(backend, surface) {
 }
 
 /** Whether `x` is a `Date`, of this realm or another. */
+/** Whether `f` is an engine's own function (its source reads `[native code]`), of any realm. */
+const builtIn = (f) => typeof f === 'function' && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f));
 const isDate = (x) => x !== null && typeof x === 'object' && Object.prototype.toString.call(x) === '[object Date]';
 
 /** Whether `col` is an array whose every cell, holes included (which `every` skips), is a `type`. */

@@ -70,6 +70,10 @@ export function runApi(cw, name) {
       order = 2;
     }
     assert.deepEqual(attribution.markov(good(), new Fields()), attribution.markov(good(), { order: 2 }));
+    // a built-in is the wrong type, as Rust says: its getters (a Set's size) are no settings
+    throwsCode(() => stats.kendall(new Set([1, 2, 3]), [1, 2, 3]), 'invalid_parameter', 'invalid x: "an object" (expected an array of numbers or a Float64Array)');
+    throwsCode(() => attribution.markov(good(), /x/), 'invalid_parameter', 'invalid options: "a RegExp" (expected a plain object)');
+    throwsCode(() => attribution.markov(good(), new Set()), 'invalid_parameter', 'invalid options: "a Set" (expected a plain object)');
     // a plain object of another realm (a vm context, an iframe) is plain: its root's __proto__ is no setting
     assert.deepEqual(attribution.markov(good(), runInNewContext('({ order: 2 })')), attribution.markov(good(), { order: 2 }));
   });
