@@ -347,6 +347,34 @@ def small_ab_cases(out):
             **family_vector(p, (horizon, t, n_max), (x, tx, T), (ll, pa, ep, unc, probs), rel=1e-12)}))
 
 
+def steady_rate_cases(out):
+    """BG/NBD and MBG/NBD with little heterogeneity in the purchase rate (r = 400, alpha = 80: five
+    a week; r = 4e7, alpha = 8e6). Eq. 10's 2F1 has c - a about -r there: Euler's series, chosen
+    before 2026-12-08 for its shorter terms, alternates and cancels to nothing (the expectation
+    came out as -1.2e10 and -4e301)."""
+    x = np.array([0.0, 1.0, 5.0, 20.0, 2.0])
+    tx = np.array([0.0, 30.0, 30.0, 38.0, 1.0])
+    T = np.array([39.0, 39.0, 39.0, 39.0, 39.0])
+    horizon, t, n_max = 39.0, 39.0, 4
+    for model, shift, fitter in (("bg_nbd", 0, BetaGeoFitter), ("mbg_nbd", 1, ModifiedBetaGeoFitter)):
+        for tag, p in (("", (400.0, 80.0, 3.0, 9.0)), ("_4e7", (4e7, 8e6, 3.0, 9.0))):
+            m = fitter()
+            m.params_ = pd.Series(dict(zip(["r", "alpha", "a", "b"], p)))
+            with np.errstate(all="ignore"):
+                lt = np.asarray(m.conditional_expected_number_of_purchases_up_to_time(horizon, x, tx, T), dtype=float)
+            res = mp_family(p, shift, x, tx, T, horizon, t, n_max)
+            said = (f"its conditional expectations are within {np.max(np.abs(lt / np.array(res[2]) - 1)):.0e} of these, relative"
+                    if np.all(np.isfinite(lt)) else f"its conditional expectations are {sorted(set(str(v) for v in lt[~np.isfinite(lt)]))} for "
+                    f"{int(np.sum(~np.isfinite(lt)))} of the {len(lt)} customers (scipy's hyp2f1 overflows)")
+            out.append((f"{model}_predict_steady_rate{tag}", {
+                "function": f"clv.{model}.predict",
+                "source": f"{fitter.__name__}'s formulas evaluated in mpmath {mp.__version__} at 50 digits (mp.hyp2f1) at "
+                          f"r={p[0]:g}, alpha={p[1]:g}, a={p[2]:g}, b={p[3]:g}: customers who all buy at about five a week, "
+                          f"where Euler's form of eq. 10's 2F1 cancels to nothing. lifetimes {lifetimes.__version__} "
+                          f"(scipy {scipy.__version__} hyp2f1): {said}.",
+                **family_vector(p, (horizon, t, n_max), (x, tx, T), res, rel=1e-11)}))
+
+
 def mbg_error_cases(out):
     """An MBG/NBD input error (the rules are BG/NBD's, whose vectors check them all)."""
     out.append(("mbg_nbd_error_recency_above_T", {
@@ -1046,6 +1074,7 @@ def main() -> None:
     rfm_cases(out)
     hyp_cases(out)
     small_ab_cases(out)
+    steady_rate_cases(out)
     for name, v in out:
         if a.only and name not in a.only:
             continue

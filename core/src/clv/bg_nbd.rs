@@ -612,6 +612,38 @@ mod tests {
         assert!((below - one).abs() < 1e-8 * one && (above - one).abs() < 1e-8 * one, "{below} {one} {above}");
     }
 
+    /// Over a grid from much heterogeneity to almost none (r from 0.1 to 1e7, at a rate of
+    /// r / alpha = 0.5 to 50 a period), every expectation of eq. 10 lies between 0 and what a
+    /// customer who never drops out would buy, `(r + x) / (alpha + T) t`. Euler's form of its
+    /// 2F1 cancelled to nothing at large r: -1.2e10 at r = 400, alpha = 80, horizon 39.
+    #[test]
+    fn expectations_stay_between_zero_and_the_rate_at_any_heterogeneity() {
+        let (x, tx, t) = ([0.0, 1.0, 5.0, 20.0, 300.0], [0.0, 30.0, 30.0, 38.0, 38.9], [39.0; 5]);
+        for r in [0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e7] {
+            for rate in [0.5, 5.0, 50.0] {
+                for (a, b) in [(0.3, 0.4), (3.0, 9.0), (0.9, 30.0)] {
+                    for v in [BG, super::super::mbg_nbd::MBG] {
+                        let p = BetaGeoParams::new(r, r / rate, a, b).unwrap();
+                        for h in [1.0, 39.0, 156.0] {
+                            let e = match p.expected_purchases_in(v, h, &x, &tx, &t) {
+                                Ok(e) => e,
+                                // the series may be too long (a typed refusal), never wrong
+                                Err(err) => {
+                                    assert_eq!(err.kind().code(), "invalid_parameter", "{err}");
+                                    continue;
+                                }
+                            };
+                            for i in 0..x.len() {
+                                let most = (r + x[i]) / (r / rate + t[i]) * h;
+                                assert!(e[i] >= 0.0 && e[i] <= most * (1.0 + 1e-9), "{} r {r} rate {rate} a {a} b {b} h {h}: {} of at most {most}", v.name, e[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn conditional_expectation_of_a_new_customer_is_unconditional() {
         // x = 0, T = 0: the conditional expectation is the unconditional one

@@ -29,7 +29,7 @@ use super::{FitDiagnostics, FitSettings};
 use crate::Result;
 
 /// MBG/NBD: dropout also possible at the first purchase.
-const MBG: Variant = Variant { shift: 1.0, name: "MBG/NBD" };
+pub(super) const MBG: Variant = Variant { shift: 1.0, name: "MBG/NBD" };
 
 /// MBG/NBD model settings (as [`BetaGeo`](super::bg_nbd::BetaGeo)'s).
 ///
