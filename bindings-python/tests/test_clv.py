@@ -316,3 +316,46 @@ def test_bg_bb_on_the_donations():
         bb.expected_purchases(2**40, donors)  # past the compiled module's 32-bit counts
     with pytest.raises(cw.OutOfRangeError, match=r"^n must be in \[0, 4294967295\], got 8589934592"):
         cw.clv.BetaGeoParams(r=0.243, alpha=4.414, a=0.793, b=2.426).probability_of_purchases(2**33, 1.0)
+
+
+def test_predictions_stay_in_bounds_over_random_parameters():
+    """A seeded fuzz of the models' predictions over parameters log-uniform across many decades
+    (it found BG/NBD expectations of -1e10 at r = 400, Pareto/NBD ones above the never-drop-out
+    rate and BG/BB NaNs): every prediction is finite and within its bounds, or a typed refusal
+    (a series too long, named by its horizon), never an internal error."""
+    import random
+
+    rng = random.Random(20261208)
+    lu = lambda lo, hi: 10 ** rng.uniform(lo, hi)  # noqa: E731
+
+    def check(f, lo, hi):
+        try:
+            v = np.atleast_1d(np.asarray(f(), dtype=float))
+        except cw.InvalidParameterError as e:
+            assert "too far for the 2F1 series" in str(e), e
+            return
+        assert np.all(np.isfinite(v)) and np.all(v >= lo) and np.all(v <= hi * (1 + 1e-9)), (v, lo, hi)
+
+    for _ in range(300):
+        r, alpha, a, b = lu(-4, 5), lu(-4, 6), lu(-4, 4), lu(-4, 4)
+        T = lu(-2, 4)
+        x = float(rng.choice([0, 1, 2, 5, 30, 300]))
+        tx = 0.0 if x == 0 else rng.uniform(0, T)
+        h = lu(-3, 5)
+        for P in (cw.clv.BetaGeoParams, cw.clv.ModifiedBetaGeoParams):
+            p = P(r=r, alpha=alpha, a=a, b=b)
+            check(lambda: p.p_alive([x], [tx], [T]), 0, 1)
+            check(lambda: p.expected_purchases(h, [x], [tx], [T]), 0, (r + x) / (alpha + T) * h)
+            check(lambda: p.expected_purchases_unconditional(h), 0, r / alpha * h)
+        q = cw.clv.ParetoNbdParams(r=r, alpha=alpha, s=a, beta=b)
+        check(lambda: q.p_alive([x], [tx], [T]), 0, 1)
+        check(lambda: q.expected_purchases(h, [x], [tx], [T]), 0, (r + x) / (alpha + T) * h)
+        check(lambda: q.expected_purchases_unconditional(h), 0, r / alpha * h)
+        g = cw.clv.BetaGeoBetaBinomParams(alpha=lu(-3, 5), beta=lu(-3, 5), gamma=lu(-3, 5), delta=lu(-3, 5))
+        n = rng.choice([1, 6, 30, 200])
+        k = rng.randint(0, n)
+        last = 0 if k == 0 else rng.randint(k, n)
+        m = rng.choice([1, 5, 50, 500])
+        check(lambda: g.p_alive([k], [last], [n], m), 0, 1)
+        check(lambda: g.expected_purchases(m, [k], [last], [n]), 0, m)
+        check(lambda: g.probability_of_purchases([k], n), 0, 1)

@@ -644,6 +644,16 @@ mod tests {
         }
     }
 
+    /// A short horizon against alpha: eq. 9's `1 - (alpha / (alpha + t))^r 2F1(...)` is 6.8e-12
+    /// of which the 2F1's part is 6.6e-18, which `ln(1 + rest)` dropped (1e-6 off, and above
+    /// the never-drop-out bound `r / alpha t`). mpmath 1.4 at 50 digits: 6.7713125111193024e-12.
+    #[test]
+    fn a_short_horizon_keeps_the_series_small_part() {
+        let p = BetaGeoParams::new(0.000_397_218_125_796_156_1, 886_468.682_823_522_8, 123.851_411_339_767_92, 0.000_121_889_474_322_520_63).unwrap();
+        let e = p.expected_purchases_unconditional(0.015_111_486_974_240_761).unwrap();
+        assert!((e / 6.771_312_511_119_302e-12 - 1.0).abs() < 1e-13, "{e}");
+    }
+
     #[test]
     fn conditional_expectation_of_a_new_customer_is_unconditional() {
         // x = 0, T = 0: the conditional expectation is the unconditional one

@@ -79,47 +79,59 @@ fn euler_is_better(a: f64, b: f64, c: f64) -> bool {
     }
 }
 
-/// The plain power series, rescaled as it grows.
+/// The plain power series, rescaled as it grows. Its first term, 1, is kept apart from the
+/// rest: where the rest is small its log is `ln_1p(rest)`, which keeps its digits (`ln(1 + rest)`
+/// dropped a rest below 1e-16, and the BG/NBD expectation of a new customer over a short
+/// horizon, `1 - e^(ln 2F1 - A z ...)`, lost 1e-6 of its value), and the series runs until a
+/// term is negligible against the rest, not against 1.
 fn series(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
     let mut term = 1.0_f64;
-    let mut sum = 1.0_f64;
+    let (mut one, mut rest) = (1.0_f64, 0.0_f64);
     let mut ln_scale = 0.0;
+    let rescale = |one: &mut f64, rest: &mut f64, term: &mut f64, ln_scale: &mut f64| {
+        *one /= RESCALE;
+        *rest /= RESCALE;
+        *term /= RESCALE;
+        *ln_scale += LN_RESCALE;
+    };
     for k in 0..MAX_TERMS {
         let kf = k as f64;
         let ratio = (a + kf) * (b + kf) / ((c + kf) * (kf + 1.0)) * z;
         if term.abs() > RESCALE * (c + kf).abs() {
             // a `c` within 1e-250 of 0 or of a negative integer: term / (c + k) would overflow
-            sum /= RESCALE;
-            term /= RESCALE;
-            ln_scale += LN_RESCALE;
+            rescale(&mut one, &mut rest, &mut term, &mut ln_scale);
         }
         term = term / (c + kf) * ((a + kf) * (b + kf) / (kf + 1.0) * z);
         if term == 0.0 {
             break; // a terminating series (a or b a non-positive integer), or z = 0
         }
-        sum += term;
-        if sum.abs() > RESCALE || term.abs() > RESCALE {
-            sum /= RESCALE;
-            term /= RESCALE;
-            ln_scale += LN_RESCALE;
+        rest += term;
+        if (one + rest).abs() > RESCALE || term.abs() > RESCALE {
+            rescale(&mut one, &mut rest, &mut term, &mut ln_scale);
         }
         let rho = ratio.abs().max(z);
-        if rho < 1.0 && term.abs() <= 1e-17 * sum.abs() * (1.0 - rho) {
+        let against = (one + rest).abs().min(rest.abs());
+        if rho < 1.0 && term.abs() <= 1e-17 * against * (1.0 - rho) {
             let next = ((a + kf + 1.0) * (b + kf + 1.0) / ((c + kf + 1.0) * (kf + 2.0)) * z).abs();
             if next <= rho.max(z) {
-                return finish(sum, ln_scale);
+                return finish(one, rest, ln_scale);
             }
         }
     }
     if term == 0.0 {
-        return finish(sum, ln_scale);
+        return finish(one, rest, ln_scale);
     }
-    Err(Error::NotConverged { what: format!("2F1({a}, {b}; {c}; {z}) series"), iterations: MAX_TERMS, residual: (term / sum).abs() })
+    Err(Error::NotConverged { what: format!("2F1({a}, {b}; {c}; {z}) series"), iterations: MAX_TERMS, residual: (term / (one + rest)).abs() })
 }
 
-fn finish(sum: f64, ln_scale: f64) -> Result<(f64, f64)> {
+/// `(ln |one + rest| + ln_scale, sign)`, by `ln_1p` where `one` is still 1.
+fn finish(one: f64, rest: f64, ln_scale: f64) -> Result<(f64, f64)> {
+    let sum = one + rest;
     if sum == 0.0 || !sum.is_finite() {
         return Err(Error::Internal(format!("2F1 series summed to {sum}")));
+    }
+    if one == 1.0 && rest > -1.0 {
+        return Ok((rest.ln_1p(), 1.0));
     }
     Ok((ln_scale + sum.abs().ln(), sum.signum()))
 }
