@@ -187,7 +187,7 @@ export function build(backend, surface) {
    * given as options is refused: Rust reads an object's own keys, and their settings are none of
    * them (they were lost, and the defaults used, silently).
    */
-  const noMaps = (m, args) => {
+  const plainObjects = (m, args) => {
     args.forEach((v, i) => {
       const what = i === m.optionsArg ? 'options' : `argument ${i + 1}`;
       if (v instanceof Map) throw coded('invalid_parameter', `invalid ${what}: "a Map" (expected a plain object; Object.fromEntries(map) makes one)`);
@@ -216,7 +216,7 @@ export function build(backend, surface) {
     return out;
   };
   /** The arguments as Rust reads them: tables given as rows turned into columns, `Date`s into seconds, instances into handles. */
-  const prepare = (m, args) => withHandles(m, withDates(m, withRows(m, noMaps(m, args))));
+  const prepare = (m, args) => withHandles(m, withDates(m, withRows(m, plainObjects(m, args))));
   /** `go(prepare(m, args))`, what it throws as `byRow` names it. */
   const run = (m, args, go) => {
     try {
@@ -434,9 +434,9 @@ export function build(backend, surface) {
   return api;
 }
 
-/** Whether `x` is a `Date`, of this realm or another. */
 /** Whether `f` is an engine's own function (its source reads `[native code]`), of any realm. */
 const builtIn = (f) => typeof f === 'function' && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(f));
+/** Whether `x` is a `Date`, of this realm or another. */
 const isDate = (x) => x !== null && typeof x === 'object' && Object.prototype.toString.call(x) === '[object Date]';
 
 /** Whether `col` is an array whose every cell, holes included (which `every` skips), is a `type`. */
