@@ -18,6 +18,7 @@
 import wbgInit, * as wasm from '../pkg/channelwise_wasm.js';
 import { build } from './api.js';
 import SURFACE from './surface.js';
+import { wellFormed } from './text.js';
 
 let ready = null;
 let instantiated = false;
@@ -136,7 +137,7 @@ function fastTable(table) {
     if (Array.isArray(keys) && keys.length === n && keys.every((k) => k === null || k === undefined)) delete out.keyTouch;
     const text = path.join('\n');
     // a lone surrogate would be encoded as U+FFFD: read path by path, Rust names it
-    if (!(text.isWellFormed ? text.isWellFormed() : !/\p{Cs}/u.test(text))) return [table, undefined];
+    if (!wellFormed(text)) return [table, undefined];
     return [out, utf8.encode(text)];
   } catch {
     return [table, undefined];
